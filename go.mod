@@ -1,0 +1,3 @@
+module github.com/ruleforge/ruleforge
+
+go 1.26.8

@@ -1,0 +1,104 @@
+package ir
+
+import "strings"
+
+// Cmp is the comparison a predicate makes.
+type Cmp uint8
+
+// The comparisons; see the package documentation for their meaning. The
+// zero value is invalid.
+const (
+	CmpInvalid  Cmp = iota
+	CmpEqual        // equals a value; strings never expand wildcards
+	CmpGlob         // matches a whole pattern
+	CmpPrefix       // starts with a pattern
+	CmpSuffix       // ends with a pattern
+	CmpContains     // contains a pattern
+	CmpExists       // the field is present
+)
+
+// String returns the comparison's name as it appears in dumps.
+func (c Cmp) String() string {
+	switch c {
+	case CmpEqual:
+		return "equal"
+	case CmpGlob:
+		return "glob"
+	case CmpPrefix:
+		return "prefix"
+	case CmpSuffix:
+		return "suffix"
+	case CmpContains:
+		return "contains"
+	case CmpExists:
+		return "exists"
+	}
+	return "invalid"
+}
+
+// IsPattern reports whether the comparison's string values are patterns.
+func (c Cmp) IsPattern() bool {
+	return c == CmpGlob || c == CmpPrefix || c == CmpSuffix || c == CmpContains
+}
+
+// Field names the event data a predicate reads.
+type Field struct {
+	Name  string   // as the rule writes it
+	Paths []string // dotted paths tried in order, the first present wins; empty means []string{Name}
+}
+
+// F returns a field whose only path is its name.
+func F(name string) Field { return Field{Name: name} }
+
+// Lookup returns the paths to try, in order.
+func (f Field) Lookup() []string {
+	if len(f.Paths) == 0 {
+		return []string{f.Name}
+	}
+	return f.Paths
+}
+
+// Key returns a string that identifies the field's lookup: two fields with
+// the same key read the same data.
+func (f Field) Key() string { return strings.Join(f.Lookup(), "|") }
+
+// Pred is a comparison of one field against values.
+type Pred struct {
+	Field         Field
+	Cmp           Cmp
+	Values        []Value // any one of them may match; empty for CmpExists
+	CaseSensitive bool    // string comparisons respect case
+}
+
+// String renders the predicate on one line, e.g.
+//
+//	process.name glob~ "mofcomp.exe"
+//	event.type equal ("start", "process_started")
+//
+// "~" marks a case-insensitive comparison.
+func (p *Pred) String() string {
+	var b strings.Builder
+	b.WriteString(p.Field.Name)
+	b.WriteByte(' ')
+	b.WriteString(p.Cmp.String())
+	if p.Cmp == CmpExists {
+		return b.String()
+	}
+	if !p.CaseSensitive {
+		b.WriteByte('~')
+	}
+	b.WriteByte(' ')
+	if len(p.Values) != 1 {
+		b.WriteByte('(')
+	}
+	for i, v := range p.Values {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(v.String())
+	}
+	if len(p.Values) != 1 {
+		b.WriteByte(')')
+	}
+	return b.String()
+}

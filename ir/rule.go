@@ -1,0 +1,36 @@
+package ir
+
+// Lang is the source language of a rule.
+type Lang uint8
+
+// The source languages. The zero value is invalid.
+const (
+	LangInvalid Lang = iota
+	LangSigma        // Sigma YAML
+	LangEQL          // Elastic EQL
+)
+
+// String returns "sigma", "eql" or "invalid".
+func (l Lang) String() string {
+	switch l {
+	case LangSigma:
+		return "sigma"
+	case LangEQL:
+		return "eql"
+	}
+	return "invalid"
+}
+
+// Rule is one detection rule: its metadata and its condition.
+type Rule struct {
+	ID          string   // Sigma id, Elastic rule_id, or the file name of a bare query
+	Title       string   // Sigma title, Elastic name
+	Description string   // free text
+	Severity    string   // lower case: informational, low, medium, high, critical
+	RiskScore   *int     // Elastic risk_score; nil when the rule has none
+	Tags        []string // tags as the rule writes them
+	Attack      []string // MITRE ATT&CK ids (TA0002, T1047, T1546.003) in rule order, no duplicates
+	Lang        Lang     // source language
+	Source      Pos      // where the rule (or its query) starts
+	Expr        *Expr    // the condition; never nil in a valid rule
+}
