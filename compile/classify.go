@@ -1,0 +1,51 @@
+package compile
+
+import (
+	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// anchor turns a prefix, suffix or contains pattern into the equivalent
+// whole-value glob: p*, *p, *p*.
+func anchor(cmp ir.Cmp, p ir.Pattern) ir.Pattern {
+	star := ir.Piece{Kind: ir.PieceStar}
+	out := make(ir.Pattern, 0, len(p)+2)
+	if cmp == ir.CmpSuffix || cmp == ir.CmpContains {
+		out = append(out, star)
+	}
+	out = append(out, p...)
+	if cmp == ir.CmpPrefix || cmp == ir.CmpContains {
+		out = append(out, star)
+	}
+	return out.Norm()
+}
+
+// classify returns the cheapest matcher for a whole-value glob: exact for
+// literal text, prefix for "x*", suffix for "*x", contains for "*x*",
+// prefix+suffix for "x*y", and a general glob for anything else. With
+// specialize off it always returns a general glob.
+func classify(p ir.Pattern, fold, specialize bool) (match.Matcher, error) {
+	p = p.Norm()
+	if !specialize {
+		return match.NewGlob(p, fold)
+	}
+	lit := func(i int) bool { return p[i].Kind == ir.PieceLit }
+	star := func(i int) bool { return p[i].Kind == ir.PieceStar }
+	switch {
+	case len(p) == 0:
+		return match.NewExact("", fold), nil
+	case len(p) == 1 && lit(0):
+		return match.NewExact(p[0].Text, fold), nil
+	case len(p) == 1 && star(0):
+		return match.NewPrefix("", fold), nil
+	case len(p) == 2 && lit(0) && star(1):
+		return match.NewPrefix(p[0].Text, fold), nil
+	case len(p) == 2 && star(0) && lit(1):
+		return match.NewSuffix(p[1].Text, fold), nil
+	case len(p) == 3 && star(0) && lit(1) && star(2):
+		return match.NewContains(p[1].Text, fold), nil
+	case len(p) == 3 && lit(0) && star(1) && lit(2):
+		return match.NewBoth(p[0].Text, p[2].Text, fold), nil
+	}
+	return match.NewGlob(p, fold)
+}

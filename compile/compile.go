@@ -1,0 +1,199 @@
+package compile
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// Compile turns rules into an executable ruleset: for each rule it checks
+// the expression, simplifies it (unless Optimize(false)) and builds its
+// evaluation tree with a matcher chosen per pattern. Paths are shared
+// across rules. It returns an error for every rule that cannot be
+// compiled, each naming the rule's source, joined with errors.Join; the
+// rules themselves are not changed.
+func Compile(rules []*ir.Rule, opts ...Option) (*match.Ruleset, error) {
+	c := &compiler{cfg: defaults(), paths: map[string]*match.Path{}}
+	for _, o := range opts {
+		o(&c.cfg)
+	}
+	plans := make([]*match.Node, len(rules))
+	var errs []error
+	for i, r := range rules {
+		n, err := c.rule(r)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		plans[i] = n
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return match.NewRuleset(rules, plans)
+}
+
+// MustCompile is Compile for rules known to be good; it panics on error.
+func MustCompile(rules []*ir.Rule, opts ...Option) *match.Ruleset {
+	rs, err := Compile(rules, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return rs
+}
+
+// compiler holds the state of one Compile call.
+type compiler struct {
+	cfg   config
+	paths map[string]*match.Path // interned paths
+}
+
+// rule compiles one rule.
+func (c *compiler) rule(r *ir.Rule) (*match.Node, error) {
+	if r == nil || r.Expr == nil {
+		return nil, errors.New("rule has no expression")
+	}
+	if err := check(r.Expr, 0, c.cfg.maxDepth); err != nil {
+		return nil, ruleError(r, err)
+	}
+	x := r.Expr
+	if c.cfg.optimize {
+		x = Simplify(x)
+	}
+	n, err := c.node(x)
+	if err != nil {
+		return nil, ruleError(r, err)
+	}
+	return n, nil
+}
+
+// ruleError places err at the rule's source.
+func ruleError(r *ir.Rule, err error) error {
+	var ie *ir.Error
+	if errors.As(err, &ie) && ie.Pos != (ir.Pos{}) {
+		return err
+	}
+	return &ir.Error{Pos: r.Source, Msg: fmt.Sprintf("rule %q: %v", r.ID, err)}
+}
+
+// check validates the shape of x and its depth.
+func check(x *ir.Expr, depth, max int) error {
+	if depth > max {
+		return fmt.Errorf("expression nested deeper than %d", max)
+	}
+	if x == nil {
+		return errors.New("nil expression")
+	}
+	switch x.Op {
+	case ir.OpAnd, ir.OpOr:
+	case ir.OpNot:
+		if len(x.Args) != 1 {
+			return fmt.Errorf("not with %d operands", len(x.Args))
+		}
+	case ir.OpPred:
+		if x.Pred == nil {
+			return errors.New("predicate node without a predicate")
+		}
+		return nil
+	case ir.OpTrue, ir.OpFalse:
+		return nil
+	default:
+		return fmt.Errorf("invalid expression op %d", x.Op)
+	}
+	for _, a := range x.Args {
+		if err := check(a, depth+1, max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// node builds the evaluation tree of x.
+func (c *compiler) node(x *ir.Expr) (*match.Node, error) {
+	switch x.Op {
+	case ir.OpTrue:
+		return &match.Node{Op: match.OpTrue}, nil
+	case ir.OpFalse:
+		return &match.Node{Op: match.OpFalse}, nil
+	case ir.OpPred:
+		t, err := c.test(x.Pred)
+		if err != nil {
+			return nil, err
+		}
+		return &match.Node{Op: match.OpTest, Test: t}, nil
+	}
+	op := map[ir.Op]match.Op{ir.OpAnd: match.OpAnd, ir.OpOr: match.OpOr, ir.OpNot: match.OpNot}[x.Op]
+	n := &match.Node{Op: op, Kids: make([]*match.Node, len(x.Args))}
+	for i, a := range x.Args {
+		k, err := c.node(a)
+		if err != nil {
+			return nil, err
+		}
+		n.Kids[i] = k
+	}
+	return n, nil
+}
+
+// test compiles one predicate.
+func (c *compiler) test(p *ir.Pred) (*match.Test, error) {
+	t := &match.Test{Name: p.Field.Name}
+	for _, s := range p.Field.Lookup() {
+		if s == "" {
+			return nil, fmt.Errorf("field %q has an empty path", p.Field.Name)
+		}
+		path, ok := c.paths[s]
+		if !ok {
+			path = match.NewPath(s)
+			c.paths[s] = path
+		}
+		t.Paths = append(t.Paths, path)
+	}
+	switch {
+	case p.Cmp == ir.CmpExists:
+		t.Exists = true
+		return t, nil
+	case p.Cmp != ir.CmpEqual && !p.Cmp.IsPattern():
+		return nil, fmt.Errorf("field %q: unsupported comparison %s", p.Field.Name, p.Cmp)
+	case len(p.Values) == 0:
+		return nil, fmt.Errorf("field %q: %s with no values", p.Field.Name, p.Cmp)
+	}
+	fold := !p.CaseSensitive
+	for _, v := range p.Values {
+		switch v.Kind {
+		case ir.KindString:
+			pat := v.Pat
+			if p.Cmp == ir.CmpEqual {
+				text, ok := pat.Literal()
+				if !ok {
+					return nil, fmt.Errorf("field %q: wildcard pattern %s in an equality", p.Field.Name, v)
+				}
+				pat = ir.Lit(text)
+			} else if p.Cmp != ir.CmpGlob {
+				pat = anchor(p.Cmp, pat)
+			}
+			m, err := classify(pat, fold, c.cfg.specialize)
+			if err != nil {
+				return nil, fmt.Errorf("field %q: %v", p.Field.Name, err)
+			}
+			t.Strings = append(t.Strings, m)
+		case ir.KindNumber:
+			if p.Cmp == ir.CmpEqual {
+				t.Numbers = append(t.Numbers, v.Num)
+				continue
+			}
+			m, err := classify(anchor(p.Cmp, ir.Lit(strconv.FormatFloat(v.Num, 'f', -1, 64))), fold, c.cfg.specialize)
+			if err != nil {
+				return nil, err
+			}
+			t.Strings = append(t.Strings, m)
+		case ir.KindBool:
+			t.Bools = append(t.Bools, v.Bool)
+		default:
+			return nil, fmt.Errorf("field %q: %s value in a %s comparison", p.Field.Name, v.Kind, p.Cmp)
+		}
+	}
+	return t, nil
+}

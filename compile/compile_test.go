@@ -1,0 +1,223 @@
+package compile
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/internal/refeval"
+	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// pat parses a test pattern: "*" and "?" are wildcards, everything else is
+// literal.
+func pat(s string) ir.Pattern {
+	var p ir.Pattern
+	for _, r := range s {
+		switch r {
+		case '*':
+			p = append(p, ir.Piece{Kind: ir.PieceStar})
+		case '?':
+			p = append(p, ir.Piece{Kind: ir.PieceOne})
+		default:
+			p = append(p, ir.Piece{Kind: ir.PieceLit, Text: string(r)})
+		}
+	}
+	return p.Norm()
+}
+
+func pred(field string, cmp ir.Cmp, cs bool, vals ...string) *ir.Expr {
+	p := &ir.Pred{Field: ir.F(field), Cmp: cmp, CaseSensitive: cs}
+	for _, v := range vals {
+		p.Values = append(p.Values, ir.Glob(pat(v)))
+	}
+	return ir.P(p)
+}
+
+func TestSimplify(t *testing.T) {
+	a := pred("a", ir.CmpGlob, false, "x")
+	b := pred("b", ir.CmpGlob, false, "y")
+	tests := []struct {
+		name string
+		in   *ir.Expr
+		want string
+	}{
+		{"flatten_and", ir.And(a, ir.And(b, a)), `(and a glob~ "x" b glob~ "y")`},
+		{"flatten_or", ir.Or(ir.Or(a, b), b), `(or a glob~ "x" b glob~ "y")`},
+		{"double_not", ir.Not(ir.Not(a)), `a glob~ "x"`},
+		{"single_and", ir.And(a), `a glob~ "x"`},
+		{"and_false", ir.And(a, ir.Const(false)), `false`},
+		{"and_true_dropped", ir.And(a, ir.Const(true), b), `(and a glob~ "x" b glob~ "y")`},
+		{"or_true", ir.Or(a, ir.Const(true)), `true`},
+		{"or_false_dropped", ir.Or(ir.Const(false), a), `a glob~ "x"`},
+		{"empty_and", ir.And(), `true`},
+		{"empty_or", ir.Or(), `false`},
+		{"not_const", ir.Not(ir.Const(true)), `false`},
+		{"merge_values", ir.Or(pred("a", ir.CmpSuffix, false, "x"), b, pred("a", ir.CmpSuffix, false, "y", "x")), `(or a suffix~ ("x", "y") b glob~ "y")`},
+		{"no_merge_across_case", ir.Or(pred("a", ir.CmpGlob, true, "x"), a), `(or a glob "x" a glob~ "x")`},
+		{"no_merge_across_cmp", ir.Or(pred("a", ir.CmpPrefix, false, "x"), a), `(or a prefix~ "x" a glob~ "x")`},
+		{"no_merge_under_and", ir.And(a, pred("a", ir.CmpGlob, false, "z")), `(and a glob~ "x" a glob~ "z")`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := tt.in.String()
+			if got := Simplify(tt.in).String(); got != tt.want {
+				t.Errorf("Simplify(%s) = %s, want %s", before, got, tt.want)
+			}
+			if tt.in.String() != before {
+				t.Errorf("Simplify changed its input: %s", tt.in)
+			}
+		})
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		pattern string
+		want    string
+	}{
+		{"", `exact~ ""`},
+		{"abc", `exact~ "abc"`},
+		{"ABC", `exact~ "abc"`},
+		{"*", `prefix~ ""`},
+		{"**", `prefix~ ""`},
+		{"ab*", `prefix~ "ab"`},
+		{"*ab", `suffix~ "ab"`},
+		{"*ab*", `contains~ "ab"`},
+		{"a*b", `prefix+suffix~ "a" "b"`},
+		{"?ab", `glob~ "?ab"`},
+		{"a*b*c", `glob~ "a*b*c"`},
+		{`*\x[y]{z}*`, `contains~ "\x[y]{z}"`},
+		{`?:\x[y]{z}*.mof`, `glob~ "?:\x[y]{z}*.mof"`},
+	}
+	for _, tt := range tests {
+		m, err := classify(pat(tt.pattern), true, true)
+		if err != nil {
+			t.Fatalf("classify(%q): %v", tt.pattern, err)
+		}
+		if got := m.String(); got != tt.want {
+			t.Errorf("classify(%q) = %s, want %s", tt.pattern, got, tt.want)
+		}
+	}
+}
+
+// FuzzClassify checks every specialized matcher and the general glob
+// against the reference matcher.
+func FuzzClassify(f *testing.F) {
+	f.Add("*.mof", `C:\x\a.MOF`, true)
+	f.Add(`?:\Program Files\*.mof`, `C:\Program Files\x.mof`, true)
+	f.Add("a*b", "ab", false)
+	f.Add("???", "1ü0", true)
+	f.Add("*k*", "\u212a", true)
+	f.Add("a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaa", false)
+	f.Add("[x]{y}\\", "[X]{Y}\\", true)
+	f.Add("*\xff*", "a\xffb", true)
+	f.Fuzz(func(t *testing.T, pattern, value string, fold bool) {
+		if len(pattern) > 64 || len(value) > 256 {
+			return
+		}
+		p := pat(pattern)
+		want := refeval.Glob(ir.CmpGlob, p, value, fold)
+		for _, spec := range []bool{true, false} {
+			m, err := classify(p, fold, spec)
+			if err != nil {
+				t.Fatalf("classify(%q): %v", pattern, err)
+			}
+			if got := m.Match(value); got != want {
+				t.Fatalf("%s (specialize=%v) .Match(%q) = %v, reference says %v", m, spec, value, got, want)
+			}
+		}
+	})
+}
+
+func TestCompileErrors(t *testing.T) {
+	deep := pred("a", ir.CmpGlob, false, "x")
+	for range 20 {
+		deep = ir.Not(deep)
+	}
+	rule := func(x *ir.Expr) *ir.Rule {
+		return &ir.Rule{ID: "r1", Source: ir.Pos{File: "r.yml", Line: 3, Col: 1}, Expr: x}
+	}
+	tests := []struct {
+		name string
+		x    *ir.Expr
+		opts []Option
+		want string
+	}{
+		{"too_deep", deep, []Option{WithMaxDepth(10)}, `r.yml:3:1: rule "r1": expression nested deeper than 10`},
+		{"wildcard_in_equal", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpEqual, Values: []ir.Value{ir.Glob(pat("x*"))}}), nil, `r.yml:3:1: rule "r1": field "a": wildcard pattern "x*" in an equality`},
+		{"no_values", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpGlob}), nil, `r.yml:3:1: rule "r1": field "a": glob with no values`},
+		{"null_value", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpEqual, Values: []ir.Value{{Kind: ir.KindNull}}}), nil, `r.yml:3:1: rule "r1": field "a": null value in a equal comparison`},
+		{"bad_not", &ir.Expr{Op: ir.OpNot}, nil, `r.yml:3:1: rule "r1": not with 0 operands`},
+		{"invalid_cmp", ir.P(&ir.Pred{Field: ir.F("a")}), nil, `r.yml:3:1: rule "r1": field "a": unsupported comparison invalid`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Compile([]*ir.Rule{rule(tt.x)}, tt.opts...)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v\nwant    %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestDifferential compiles random expressions with and without the
+// optimizer and classifier and checks both against the reference
+// evaluation on random events.
+func TestDifferential(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	fields := []string{"a", "b", "c.d"}
+	words := []string{"", "x", "X", "ab", "aB", "xab", "abx", "a*", "*b", "*a*", "a?", "?", "ü", "Ü*", "*.mof"}
+	values := []any{"x", "X", "ab", "AB", "xab", "abx", "a", "ü", "Ü", "q.MOF", "", nil, 1.0, true, []any{"x", "ab"}, []any{}}
+	var gen func(depth int) *ir.Expr
+	gen = func(depth int) *ir.Expr {
+		switch k := rng.IntN(10); {
+		case depth > 3 || k < 4:
+			cmps := []ir.Cmp{ir.CmpGlob, ir.CmpPrefix, ir.CmpSuffix, ir.CmpContains, ir.CmpEqual, ir.CmpExists}
+			cmp := cmps[rng.IntN(len(cmps))]
+			p := &ir.Pred{Field: ir.F(fields[rng.IntN(len(fields))]), Cmp: cmp, CaseSensitive: rng.IntN(2) == 0}
+			if cmp != ir.CmpExists {
+				for range 1 + rng.IntN(3) {
+					w := words[rng.IntN(len(words))]
+					if cmp == ir.CmpEqual {
+						w = strings.NewReplacer("*", "", "?", "").Replace(w)
+					}
+					p.Values = append(p.Values, ir.Glob(pat(w)))
+				}
+			}
+			return ir.P(p)
+		case k < 6:
+			return ir.Not(gen(depth + 1))
+		case k < 8:
+			return ir.And(gen(depth+1), gen(depth+1), gen(depth+1))
+		case k < 9:
+			return ir.Or(gen(depth+1), gen(depth+1), gen(depth+1))
+		}
+		return ir.Const(rng.IntN(2) == 0)
+	}
+	var rules []*ir.Rule
+	for i := range 300 {
+		rules = append(rules, &ir.Rule{ID: fmt.Sprint(i), Expr: gen(0)})
+	}
+	opt := MustCompile(rules)
+	plain := MustCompile(rules, Optimize(false), Specialize(false))
+	for range 300 {
+		ev := match.Map{}
+		for _, f := range fields {
+			if rng.IntN(4) > 0 {
+				ev[f] = values[rng.IntN(len(values))]
+			}
+		}
+		for i, r := range rules {
+			want := refeval.Eval(r.Expr, ev)
+			if got := opt.Plan(i).Eval(ev); got != want {
+				t.Fatalf("optimized rule %s on %v = %v, reference %v\nrule: %s\nplan:\n%s", r.ID, ev, got, want, r.Expr, opt.Plan(i))
+			}
+			if got := plain.Plan(i).Eval(ev); got != want {
+				t.Fatalf("unoptimized rule %s on %v = %v, reference %v\nrule: %s", r.ID, ev, got, want, r.Expr)
+			}
+		}
+	}
+}

@@ -1,0 +1,22 @@
+// Package compile turns IR rules into an executable, immutable
+// [match.Ruleset].
+//
+// The pipeline, for each rule:
+//
+//	check     the tree is well formed and at most MaxDepth deep
+//	Simplify  the optimizer passes, one file each, run to a fixpoint
+//	          (at most 16 rounds):
+//	            flatten      and(and(a,b),c) → and(a,b,c); not(not x) → x
+//	            foldConst    and(false,…) → false, or(true,…) → true, …
+//	            dedup        and(a,a) → a
+//	            mergeValues  or(f:"a", f:"b") → f:("a","b")
+//	build     predicates become match.Tests; each string pattern gets the
+//	          cheapest matcher (classify): exact, prefix, suffix, contains,
+//	          prefix+suffix, or a general glob, with case folded once here
+//
+// Prefix, suffix and contains predicates are anchored into whole-value
+// globs first ("x" contains → "*x*"), so wildcards inside their values keep
+// working and the classifier sees one form. [Optimize] and [Specialize]
+// turn the passes and the classifier off; tests compile rules both ways
+// and check that every event gets the same answer.
+package compile

@@ -1,0 +1,251 @@
+// Package refeval is the reference evaluation of IR expressions: a direct
+// tree walk with a naive, obviously correct glob matcher. It is slow on
+// purpose and exists only so that tests can check the compiler, the
+// optimizer and the matchers against it.
+package refeval
+
+import (
+	"encoding/json"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// Eval reports whether x holds for ev.
+func Eval(x *ir.Expr, ev match.Event) bool {
+	switch x.Op {
+	case ir.OpTrue:
+		return true
+	case ir.OpFalse:
+		return false
+	case ir.OpNot:
+		return !Eval(x.Args[0], ev)
+	case ir.OpAnd:
+		for _, a := range x.Args {
+			if !Eval(a, ev) {
+				return false
+			}
+		}
+		return true
+	case ir.OpOr:
+		for _, a := range x.Args {
+			if Eval(a, ev) {
+				return true
+			}
+		}
+		return false
+	case ir.OpPred:
+		return pred(x.Pred, ev)
+	}
+	panic("refeval: bad op")
+}
+
+// pred evaluates one predicate.
+func pred(p *ir.Pred, ev match.Event) bool {
+	for _, path := range p.Field.Lookup() {
+		v, ok := ev.Lookup(match.NewPath(path))
+		if !ok || v == nil {
+			continue
+		}
+		if p.Cmp == ir.CmpExists {
+			return nonEmpty(v)
+		}
+		return anyElem(v, func(e any) bool { return value(p, e) })
+	}
+	return false
+}
+
+// nonEmpty mirrors match's presence rule: not null, not an array of nulls.
+func nonEmpty(v any) bool {
+	if a, ok := v.([]any); ok {
+		for _, e := range a {
+			if nonEmpty(e) {
+				return true
+			}
+		}
+		return false
+	}
+	if a, ok := v.([]string); ok {
+		return len(a) > 0
+	}
+	return v != nil
+}
+
+// anyElem calls f on v, or on each element of an array, nested arrays
+// flattened.
+func anyElem(v any, f func(any) bool) bool {
+	switch a := v.(type) {
+	case []any:
+		for _, e := range a {
+			if anyElem(e, f) {
+				return true
+			}
+		}
+		return false
+	case []string:
+		for _, e := range a {
+			if f(e) {
+				return true
+			}
+		}
+		return false
+	}
+	return f(v)
+}
+
+// value compares one scalar event value with the predicate's values.
+func value(p *ir.Pred, e any) bool {
+	text, isNum, num, isBool, b := scalar(e)
+	for _, v := range p.Values {
+		switch v.Kind {
+		case ir.KindNumber:
+			if p.Cmp == ir.CmpEqual {
+				if isNum && num == v.Num {
+					return true
+				}
+				if s, ok := e.(string); ok {
+					if f, err := strconv.ParseFloat(s, 64); err == nil && f == v.Num && decimal(s) {
+						return true
+					}
+				}
+				continue
+			}
+			if text != nil && Glob(p.Cmp, ir.Lit(strconv.FormatFloat(v.Num, 'f', -1, 64)), *text, !p.CaseSensitive) {
+				return true
+			}
+		case ir.KindBool:
+			if isBool && b == v.Bool {
+				return true
+			}
+		case ir.KindString:
+			if text != nil && Glob(p.Cmp, v.Pat, *text, !p.CaseSensitive) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// decimal reports whether s is plain decimal (no hex, inf or nan), the only
+// numeric strings match accepts.
+func decimal(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
+			return false
+		}
+	}
+	return true
+}
+
+// scalar describes an event value: its text, if it has one, and its number
+// or boolean.
+func scalar(e any) (text *string, isNum bool, num float64, isBool bool, b bool) {
+	str := func(s string) *string { return &s }
+	switch x := e.(type) {
+	case string:
+		return &x, false, 0, false, false
+	case json.Number:
+		f, err := x.Float64()
+		return str(string(x)), err == nil, f, false, false
+	case float64:
+		return str(strconv.FormatFloat(x, 'f', -1, 64)), true, x, false, false
+	case int:
+		return str(strconv.Itoa(x)), true, float64(x), false, false
+	case int64:
+		return str(strconv.FormatInt(x, 10)), true, float64(x), false, false
+	case bool:
+		return str(strconv.FormatBool(x)), false, 0, true, x
+	}
+	return nil, false, 0, false, false
+}
+
+// Glob matches s against pattern p under the comparison cmp (glob,
+// prefix, suffix or contains), folding case when fold is set.
+func Glob(cmp ir.Cmp, p ir.Pattern, s string, fold bool) bool {
+	var runes []rune
+	star := ir.Piece{Kind: ir.PieceStar}
+	switch cmp {
+	case ir.CmpPrefix:
+		p = append(append(ir.Pattern{}, p...), star)
+	case ir.CmpSuffix:
+		p = append(ir.Pattern{star}, p...)
+	case ir.CmpContains:
+		p = append(append(ir.Pattern{star}, p...), star)
+	}
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		if r == utf8.RuneError && n == 1 {
+			r = -1 - rune(s[0]) // invalid bytes match only themselves
+		}
+		runes = append(runes, r)
+		s = s[n:]
+	}
+	var toks []rune // tokStar, tokOne, or a literal code point
+	for _, pc := range p {
+		switch pc.Kind {
+		case ir.PieceStar:
+			toks = append(toks, tokStar)
+		case ir.PieceOne:
+			toks = append(toks, tokOne)
+		case ir.PieceLit:
+			for i := 0; i < len(pc.Text); {
+				r, n := utf8.DecodeRuneInString(pc.Text[i:])
+				if r == utf8.RuneError && n == 1 {
+					r = -1 - rune(pc.Text[i])
+				}
+				toks = append(toks, r)
+				i += n
+			}
+		}
+	}
+	return rec(toks, runes, fold)
+}
+
+// Pattern tokens that are not code points (invalid bytes are -1-b).
+const (
+	tokStar = -1 << 30
+	tokOne  = tokStar + 1
+)
+
+// rec matches by dynamic programming over (pattern, text) positions: the
+// textbook algorithm, written for clarity rather than speed.
+func rec(p, s []rune, fold bool) bool {
+	// ok[j] reports whether p[i:] matches s[j:], for the current i.
+	ok := make([]bool, len(s)+1)
+	ok[len(s)] = true
+	for i := len(p) - 1; i >= 0; i-- {
+		next := ok
+		ok = make([]bool, len(s)+1)
+		for j := len(s); j >= 0; j-- {
+			switch p[i] {
+			case tokStar:
+				ok[j] = next[j] || (j < len(s) && ok[j+1])
+			case tokOne:
+				ok[j] = j < len(s) && next[j+1]
+			default:
+				ok[j] = j < len(s) && same(p[i], s[j], fold) && next[j+1]
+			}
+		}
+	}
+	return ok[0]
+}
+
+// same compares two code points, under simple case folding when fold is set.
+func same(a, b rune, fold bool) bool {
+	if a == b {
+		return true
+	}
+	if !fold || a < 0 || b < 0 {
+		return false
+	}
+	for f := unicode.SimpleFold(a); f != a; f = unicode.SimpleFold(f) {
+		if f == b {
+			return true
+		}
+	}
+	return false
+}

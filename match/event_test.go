@@ -1,0 +1,115 @@
+package match
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestMapLookup(t *testing.T) {
+	ev := Map{
+		"process": map[string]any{
+			"name":        "mofcomp.exe",
+			"parent.name": "cmd.exe",
+			"args":        []any{"mofcomp.exe", "a.mof"},
+		},
+		"user.id": "S-1-5-18",
+		"host":    map[string]any{"os.type": "windows"},
+		"dll":     []any{map[string]any{"name": "a.dll"}, map[string]any{"name": []any{"b.dll", "c.dll"}}, "junk"},
+		"event":   map[string]any{"category": nil},
+		"a.b":     map[string]any{"c": "dotted-then-nested"},
+	}
+	tests := []struct {
+		path   string
+		want   any
+		wantOK bool
+	}{
+		{"process.name", "mofcomp.exe", true},
+		{"process.parent.name", "cmd.exe", true},
+		{"process.args", []any{"mofcomp.exe", "a.mof"}, true},
+		{"user.id", "S-1-5-18", true},
+		{"host.os.type", "windows", true},
+		{"a.b.c", "dotted-then-nested", true},
+		{"dll.name", []any{"a.dll", "b.dll", "c.dll"}, true},
+		{"event.category", nil, true},
+		{"process.missing", nil, false},
+		{"process.name.deeper", nil, false},
+		{"nothing", nil, false},
+	}
+	for _, tt := range tests {
+		got, ok := ev.Lookup(NewPath(tt.path))
+		if ok != tt.wantOK || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Lookup(%s) = %#v, %v; want %#v, %v", tt.path, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}
+
+func TestParseJSON(t *testing.T) {
+	good := []string{`{"a":1}`, ` {"a":{"b":[1,"x",null]}} `, `{}`}
+	for _, s := range good {
+		if _, err := ParseJSON([]byte(s)); err != nil {
+			t.Errorf("ParseJSON(%s): %v", s, err)
+		}
+	}
+	bad := map[string]string{
+		`[1,2]`:      "event is a JSON array, not an object",
+		`"x"`:        "event is a JSON string, not an object",
+		`null`:       "event is null, not a JSON object",
+		`{"a":1} {}`: "more than one JSON value",
+		`{"a":`:      "unexpected EOF",
+	}
+	for in, want := range bad {
+		_, err := ParseJSON([]byte(in))
+		if err == nil || err.Error() != want {
+			t.Errorf("ParseJSON(%s) error = %v, want %q", in, err, want)
+		}
+	}
+}
+
+func TestTestValues(t *testing.T) {
+	p := NewPath("f")
+	tests := []struct {
+		name string
+		test Test
+		ev   Map
+		want bool
+	}{
+		{"missing_field_false", Test{Paths: []*Path{p}, Strings: []Matcher{NewPrefix("", true)}}, Map{}, false},
+		{"null_field_false", Test{Paths: []*Path{p}, Strings: []Matcher{NewPrefix("", true)}}, Map{"f": nil}, false},
+		{"array_any_element", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("b", false)}}, Map{"f": []any{"a", "b"}}, true},
+		{"array_no_element", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("c", false)}}, Map{"f": []any{"a", "b"}}, false},
+		{"nested_array", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("c", false)}}, Map{"f": []any{"a", []any{"c"}}}, true},
+		{"string_slice", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("c", false)}}, Map{"f": []string{"a", "c"}}, true},
+		{"number_equal", Test{Paths: []*Path{p}, Numbers: []float64{1}}, Map{"f": 1.0}, true},
+		{"json_number_equal", Test{Paths: []*Path{p}, Numbers: []float64{4688}}, Map{"f": jsonNumber("4688")}, true},
+		{"numeric_string_equal", Test{Paths: []*Path{p}, Numbers: []float64{1}}, Map{"f": "1"}, true},
+		{"non_numeric_string", Test{Paths: []*Path{p}, Numbers: []float64{1}}, Map{"f": "1x"}, false},
+		{"int_equal", Test{Paths: []*Path{p}, Numbers: []float64{7}}, Map{"f": 7}, true},
+		{"number_text_vs_string_matcher", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("7", false)}}, Map{"f": jsonNumber("7")}, true},
+		{"bool_equal", Test{Paths: []*Path{p}, Bools: []bool{true}}, Map{"f": true}, true},
+		{"bool_not_equal", Test{Paths: []*Path{p}, Bools: []bool{true}}, Map{"f": false}, false},
+		{"bool_text", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("TRUE", true)}}, Map{"f": true}, true},
+		{"string_not_bool", Test{Paths: []*Path{p}, Bools: []bool{true}}, Map{"f": "true"}, false},
+		{"object_never_matches", Test{Paths: []*Path{p}, Strings: []Matcher{NewPrefix("", true)}}, Map{"f": map[string]any{}}, false},
+		{"exists_present", Test{Paths: []*Path{p}, Exists: true}, Map{"f": ""}, true},
+		{"exists_null", Test{Paths: []*Path{p}, Exists: true}, Map{"f": nil}, false},
+		{"exists_empty_array", Test{Paths: []*Path{p}, Exists: true}, Map{"f": []any{}}, false},
+		{"exists_missing", Test{Paths: []*Path{p}, Exists: true}, Map{}, false},
+		{"second_path_used", Test{Paths: []*Path{NewPath("g"), p}, Strings: []Matcher{NewExact("x", false)}}, Map{"f": "x"}, true},
+		{"first_present_path_wins", Test{Paths: []*Path{NewPath("g"), p}, Strings: []Matcher{NewExact("x", false)}}, Map{"g": "y", "f": "x"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.test.Eval(tt.ev); got != tt.want {
+				t.Errorf("Eval = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func jsonNumber(s string) any {
+	m, err := ParseJSON([]byte(`{"n":` + s + `}`))
+	if err != nil {
+		panic(err)
+	}
+	return m["n"]
+}

@@ -1,0 +1,204 @@
+package match
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Case folding. Two strings are equal ignoring case when their code points
+// are pairwise equal under Unicode simple case folding (the relation
+// unicode.SimpleFold walks). Patterns are folded once, when they are
+// compiled, to a canonical member of each folding orbit; event values are
+// folded code point by code point as they are compared, with an ASCII fast
+// path, so comparing allocates nothing.
+
+// foldRune returns the canonical member of r's simple-folding orbit: the
+// lower-case ASCII letter when the orbit has an ASCII member (so "K" and
+// the Kelvin sign both fold to "k"), otherwise the lower case of the
+// orbit's smallest code point when that is in the orbit ("Σ", "σ" and "ς"
+// fold to "σ"), otherwise the smallest code point.
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r
+	}
+	least := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < utf8.RuneSelf {
+			return foldRune(f)
+		}
+		least = min(least, f)
+	}
+	if l := unicode.ToLower(least); l != least && inOrbit(l, least) {
+		return l
+	}
+	return least
+}
+
+// inOrbit reports whether a is in b's simple-folding orbit.
+func inOrbit(a, b rune) bool {
+	for f := unicode.SimpleFold(b); f != b; f = unicode.SimpleFold(f) {
+		if f == a {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerASCII folds an ASCII byte.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
+// Fold returns s with every code point replaced by its canonical fold. It is
+// how patterns are folded at compile time; matchers compare event values
+// against folded patterns without allocating.
+func Fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return string(appendFold(make([]byte, 0, len(s)), s))
+		}
+	}
+	return s
+}
+
+// appendFold appends the fold of s to dst.
+func appendFold(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			dst = append(dst, lowerASCII(c))
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			dst = append(dst, c) // keep invalid bytes as they are
+		} else {
+			dst = utf8.AppendRune(dst, foldRune(r))
+		}
+		i += n
+	}
+	return dst
+}
+
+// needsFold reports whether Fold(s) differs from s.
+func needsFold(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return true
+		}
+	}
+	return false
+}
+
+// foldPrefix reports whether s starts with text that folds to p (p is
+// folded) and returns how many bytes of s that text takes.
+func foldPrefix(s, p string) (int, bool) {
+	i, j := 0, 0
+	for j < len(p) {
+		if i >= len(s) {
+			return 0, false
+		}
+		sc, pc := s[i], p[j]
+		if sc < utf8.RuneSelf && pc < utf8.RuneSelf {
+			if lowerASCII(sc) != pc {
+				return 0, false
+			}
+			i++
+			j++
+			continue
+		}
+		sr, sn := decodeRune(s[i:])
+		pr, pn := decodeRune(p[j:])
+		if sr != pr && foldRune(sr) != pr {
+			return 0, false
+		}
+		i += sn
+		j += pn
+	}
+	return i, true
+}
+
+// foldSuffix reports whether s ends with text that folds to p (p is folded)
+// and returns the byte offset in s where that text starts.
+func foldSuffix(s, p string) (int, bool) {
+	i, j := len(s), len(p)
+	for j > 0 {
+		if i <= 0 {
+			return 0, false
+		}
+		sc, pc := s[i-1], p[j-1]
+		if sc < utf8.RuneSelf && pc < utf8.RuneSelf {
+			if lowerASCII(sc) != pc {
+				return 0, false
+			}
+			i--
+			j--
+			continue
+		}
+		sr, sn := decodeLastRune(s[:i])
+		pr, pn := decodeLastRune(p[:j])
+		if sr != pr && foldRune(sr) != pr {
+			return 0, false
+		}
+		i -= sn
+		j -= pn
+	}
+	return i, true
+}
+
+// foldIndex returns the byte offset of the first text in s that folds to p
+// (p is folded, non-empty), and the offset just past it, or -1.
+func foldIndex(s, p string) (int, int) {
+	first := p[0]
+	ascii := first < utf8.RuneSelf
+	for i := 0; i < len(s); {
+		c := s[i]
+		if ascii && c < utf8.RuneSelf && lowerASCII(c) != first {
+			i++
+			continue
+		}
+		if n, ok := foldPrefix(s[i:], p); ok {
+			return i, i + n
+		}
+		if c < utf8.RuneSelf {
+			i++
+		} else {
+			_, n := decodeRune(s[i:])
+			i += n
+		}
+	}
+	return -1, -1
+}
+
+// decodeRune decodes the first code point of s. An invalid UTF-8 byte
+// decodes, with width 1, to a value of its own (see invalidRune), so it
+// matches only the same byte.
+func decodeRune(s string) (rune, int) {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && n == 1 {
+		return invalidRune(s[0]), 1
+	}
+	return r, n
+}
+
+// decodeLastRune is decodeRune from the end of s.
+func decodeLastRune(s string) (rune, int) {
+	r, n := utf8.DecodeLastRuneInString(s)
+	if r == utf8.RuneError && n == 1 {
+		return invalidRune(s[len(s)-1]), 1
+	}
+	return r, n
+}
+
+// invalidRune maps an invalid UTF-8 byte to a private value outside the
+// Unicode range, so that it matches only the same byte.
+func invalidRune(b byte) rune { return unicode.MaxRune + 1 + rune(b) }

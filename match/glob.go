@@ -1,0 +1,73 @@
+package match
+
+import (
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/gobwas/glob"
+
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// Glob matches values against a general pattern with "*" and "?" wildcards
+// ("?" is one code point), using gobwas/glob with every literal character
+// quoted. Patterns that are exact, prefix, suffix, contains or
+// prefix+suffix get cheaper matchers; see package compile.
+type Glob struct {
+	g    *glob.Pattern
+	src  string // the pattern as ir renders it, for String
+	fold bool
+}
+
+// NewGlob compiles a pattern; with fold, the pattern is folded now and each
+// value is folded as it is matched.
+func NewGlob(p ir.Pattern, fold bool) (*Glob, error) {
+	var b strings.Builder
+	for _, pc := range p {
+		switch pc.Kind {
+		case ir.PieceLit:
+			t := pc.Text
+			if fold {
+				t = Fold(t)
+			}
+			b.WriteString(glob.QuoteMeta(t))
+		case ir.PieceStar:
+			b.WriteByte('*')
+		case ir.PieceOne:
+			b.WriteByte('?')
+		default:
+			return nil, &ir.Error{Msg: "invalid pattern piece in " + quote(p.String())}
+		}
+	}
+	g, err := glob.Compile(b.String())
+	if err != nil {
+		return nil, &ir.Error{Msg: "bad pattern " + quote(p.String()) + ": " + err.Error()}
+	}
+	return &Glob{g: g, src: p.String(), fold: fold}, nil
+}
+
+// foldBuf holds a buffer for folding a value before a glob match.
+type foldBuf struct{ b []byte }
+
+// foldPool recycles fold buffers, so matching allocates nothing in the
+// steady state.
+var foldPool = sync.Pool{New: func() any { return &foldBuf{b: make([]byte, 0, 256)} }}
+
+// Match reports whether s matches the whole pattern.
+func (m *Glob) Match(s string) bool {
+	if !m.fold || !needsFold(s) {
+		return m.g.Match(s)
+	}
+	fb := foldPool.Get().(*foldBuf)
+	fb.b = appendFold(fb.b[:0], s)
+	ok := m.g.Match(unsafe.String(unsafe.SliceData(fb.b), len(fb.b)))
+	foldPool.Put(fb)
+	return ok
+}
+
+// Kind returns KindGlob.
+func (m *Glob) Kind() Kind { return KindGlob }
+
+// String describes the matcher.
+func (m *Glob) String() string { return describe(KindGlob, m.fold, m.src) }

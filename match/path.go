@@ -1,0 +1,29 @@
+package match
+
+import "strings"
+
+// Path is a dotted field path split once, when a ruleset is compiled, so
+// that looking it up allocates nothing.
+type Path struct {
+	text  string
+	parts []string
+	joins [][]string // joins[i][j-i-1] = strings.Join(parts[i:j], ".")
+}
+
+// NewPath splits a dotted path ("process.parent.name").
+func NewPath(dotted string) *Path {
+	parts := strings.Split(dotted, ".")
+	joins := make([][]string, len(parts))
+	for i := range parts {
+		for j := i + 1; j <= len(parts); j++ {
+			joins[i] = append(joins[i], strings.Join(parts[i:j], "."))
+		}
+	}
+	return &Path{text: dotted, parts: parts, joins: joins}
+}
+
+// String returns the dotted path.
+func (p *Path) String() string { return p.text }
+
+// Parts returns the path's components; the caller must not change them.
+func (p *Path) Parts() []string { return p.parts }

@@ -1,0 +1,190 @@
+package match
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// Test is a compiled predicate: it reads one field, through the first of
+// its paths that is present, and compares the value.
+//
+// A Test on a missing field is false. A value that is an array is tested
+// element by element (nested arrays too) and the Test is true when any
+// element passes. A string passes when any string matcher matches it; a
+// number passes when it equals one of Numbers or, through its JSON text,
+// a string matcher matches; a boolean passes when it is one of Bools or its
+// text ("true", "false") matches a string matcher. A string that spells a
+// number in decimal also passes when that number is one of Numbers. With
+// Exists, the Test passes for any present value that is not null and not
+// an empty array.
+type Test struct {
+	Name    string    // the field name, for String
+	Paths   []*Path   // tried in order; the first present wins
+	Strings []Matcher // string comparisons
+	Numbers []float64 // numeric equality
+	Bools   []bool    // boolean equality
+	Exists  bool      // presence test; the other comparisons are ignored
+}
+
+// Eval reports whether the test passes for ev.
+func (t *Test) Eval(ev Event) bool {
+	for _, p := range t.Paths {
+		v, ok := ev.Lookup(p)
+		if !ok || v == nil {
+			continue
+		}
+		if t.Exists {
+			return present(v)
+		}
+		return t.value(v)
+	}
+	return false
+}
+
+// present reports whether v counts as present: not null, not an empty
+// array, and not an array of nulls only.
+func present(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case []any:
+		for _, e := range x {
+			if present(e) {
+				return true
+			}
+		}
+		return false
+	case []string:
+		return len(x) > 0
+	}
+	return true
+}
+
+// value tests one value.
+func (t *Test) value(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return t.str(x) || (len(t.Numbers) > 0 && t.numText(x))
+	case []any:
+		for _, e := range x {
+			if t.value(e) {
+				return true
+			}
+		}
+	case []string:
+		for _, e := range x {
+			if t.value(e) {
+				return true
+			}
+		}
+	case json.Number:
+		return t.str(string(x)) || t.numText(string(x))
+	case float64:
+		return t.num(x) || (len(t.Strings) > 0 && t.str(strconv.FormatFloat(x, 'f', -1, 64)))
+	case float32:
+		return t.value(float64(x))
+	case int:
+		return t.integer(int64(x))
+	case int64:
+		return t.integer(x)
+	case int32:
+		return t.integer(int64(x))
+	case uint32:
+		return t.integer(int64(x))
+	case uint64:
+		return t.num(float64(x)) || (len(t.Strings) > 0 && t.str(strconv.FormatUint(x, 10)))
+	case bool:
+		for _, b := range t.Bools {
+			if b == x {
+				return true
+			}
+		}
+		return len(t.Strings) > 0 && t.str(strconv.FormatBool(x))
+	}
+	return false
+}
+
+// integer tests an integer value.
+func (t *Test) integer(i int64) bool {
+	return t.num(float64(i)) || (len(t.Strings) > 0 && t.str(strconv.FormatInt(i, 10)))
+}
+
+// str reports whether any string matcher matches s.
+func (t *Test) str(s string) bool {
+	for _, m := range t.Strings {
+		if m.Match(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// num reports whether f is one of Numbers.
+func (t *Test) num(f float64) bool {
+	for _, n := range t.Numbers {
+		if n == f {
+			return true
+		}
+	}
+	return false
+}
+
+// numText reports whether s spells a number that is one of Numbers.
+func (t *Test) numText(s string) bool {
+	if len(t.Numbers) == 0 || !looksNumeric(s) {
+		return false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return err == nil && t.num(f)
+}
+
+// looksNumeric reports whether s has the shape of a decimal number, so that
+// strconv.ParseFloat is only called where it will not fail (and allocate
+// an error).
+func looksNumeric(s string) bool {
+	if s == "" {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '-' || c == '+':
+			if i != 0 && s[i-1] != 'e' && s[i-1] != 'E' {
+				return false
+			}
+		case c == '.' || c == 'e' || c == 'E':
+		default:
+			return false
+		}
+	}
+	return digits > 0 && strings.Count(s, ".") <= 1
+}
+
+// String renders the test, e.g. `process.name [exact~ "mofcomp.exe"]`.
+func (t *Test) String() string {
+	var b strings.Builder
+	b.WriteString(t.Name)
+	if t.Exists {
+		b.WriteString(" exists")
+		return b.String()
+	}
+	b.WriteString(" [")
+	sep := ""
+	for _, m := range t.Strings {
+		b.WriteString(sep + m.String())
+		sep = ", "
+	}
+	for _, n := range t.Numbers {
+		b.WriteString(sep + "number " + strconv.FormatFloat(n, 'g', -1, 64))
+		sep = ", "
+	}
+	for _, v := range t.Bools {
+		b.WriteString(sep + "bool " + strconv.FormatBool(v))
+		sep = ", "
+	}
+	b.WriteByte(']')
+	return b.String()
+}
