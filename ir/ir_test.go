@@ -1,0 +1,82 @@
+package ir
+
+import "testing"
+
+func TestPatternNorm(t *testing.T) {
+	star, one := Piece{Kind: PieceStar}, Piece{Kind: PieceOne}
+	lit := func(s string) Piece { return Piece{Kind: PieceLit, Text: s} }
+	tests := []struct {
+		in   Pattern
+		want string
+		n    int
+	}{
+		{Pattern{lit("a"), lit("b"), star, star, lit(""), one}, "ab*?", 3},
+		{Pattern{star, star}, "*", 1},
+		{Pattern{lit("")}, "", 0},
+		{Pattern{}, "", 0},
+	}
+	for _, tt := range tests {
+		got := tt.in.Norm()
+		if got.String() != tt.want || len(got) != tt.n {
+			t.Errorf("Norm(%v) = %q (%d pieces), want %q (%d)", tt.in, got, len(got), tt.want, tt.n)
+		}
+	}
+}
+
+func TestPatternString(t *testing.T) {
+	lit := func(s string) Piece { return Piece{Kind: PieceLit, Text: s} }
+	tests := []struct {
+		in   Pattern
+		want string
+	}{
+		{Pattern{lit(`C:\Windows\`)}, `C:\Windows\\`},
+		{Pattern{lit(`C:\Windows\`), {Kind: PieceStar}}, `C:\Windows\\*`},
+		{Pattern{lit(`a\b`)}, `a\b`},
+		{Pattern{lit(`a\\b`)}, `a\\\b`},
+		{Pattern{lit(`say "hi"`)}, `say \"hi\"`},
+		{Pattern{lit(`?*`)}, `\?\*`},
+		{Pattern{lit(`x\`), lit(`*`)}, `x\\\*`},
+		{Pattern{lit(`x\`), lit(`y`)}, `x\y`},
+	}
+	for _, tt := range tests {
+		if got := tt.in.String(); got != tt.want {
+			t.Errorf("String(%#v) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestLiteral(t *testing.T) {
+	if s, ok := (Pattern{{Kind: PieceLit, Text: "a"}, {Kind: PieceLit, Text: "b"}}).Literal(); !ok || s != "ab" {
+		t.Errorf("Literal = %q, %v", s, ok)
+	}
+	if _, ok := (Pattern{{Kind: PieceOne}}).Literal(); ok {
+		t.Error("a pattern with ? is not literal")
+	}
+}
+
+func TestClone(t *testing.T) {
+	x := And(P(&Pred{Field: Field{Name: "a", Paths: []string{"a", "b"}}, Cmp: CmpGlob, Values: []Value{Str("x")}}), Not(Const(true)))
+	y := x.Clone()
+	y.Args[0].Pred.Values[0] = Str("changed")
+	y.Args[0].Pred.Field.Paths[0] = "changed"
+	if x.String() != `(and a glob~ "x" (not true))` || x.Args[0].Pred.Field.Paths[0] != "a" {
+		t.Errorf("Clone shares state: %s %v", x, x.Args[0].Pred.Field.Paths)
+	}
+}
+
+func TestEnumsString(t *testing.T) {
+	for _, tt := range []struct{ got, want string }{
+		{OpInvalid.String(), "invalid"}, {OpAnd.String(), "and"}, {OpFalse.String(), "false"},
+		{CmpInvalid.String(), "invalid"}, {CmpExists.String(), "exists"},
+		{KindInvalid.String(), "invalid"}, {KindNull.String(), "null"},
+		{LangInvalid.String(), "invalid"}, {LangSigma.String(), "sigma"}, {LangEQL.String(), "eql"},
+		{Pos{}.String(), "-"}, {Pos{File: "f"}.String(), "f"}, {Pos{File: "f", Line: 2, Col: 3}.String(), "f:2:3"},
+		{Errorf(Pos{File: "f", Line: 1, Col: 5}, "bad %s", "x").Error(), "f:1:5: bad x"},
+		{(&Error{Msg: "no position"}).Error(), "no position"},
+		{Num(1.5).String(), "1.5"}, {Bool(true).String(), "true"}, {Value{Kind: KindNull}.String(), "null"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
