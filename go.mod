@@ -1,15 +1,13 @@
 module github.com/ruleforge/ruleforge
 
-go 1.26.8
+go 1.24.0
 
 require (
+	github.com/BurntSushi/toml v1.6.0
 	github.com/alecthomas/participle/v2 v2.1.4
 	github.com/bradleyjkemp/sigma-go v0.6.6
 	github.com/gobwas/glob v1.1.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 
-require (
-	github.com/BurntSushi/toml v1.6.0 // indirect
-	github.com/alecthomas/participle v0.7.1 // indirect
-)
+require github.com/alecthomas/participle v0.7.1 // indirect

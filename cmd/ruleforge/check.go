@@ -1,0 +1,26 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+)
+
+// runCheck is "ruleforge check PATH…".
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintf(stderr, "ruleforge check: no rule paths\n%s", usage)
+		return exitUsage
+	}
+	_, total, bad := loadRules(fs.Args(), stdout)
+	fmt.Fprintf(stdout, "checked %d rules: %d ok, %d failed\n", total, total-bad, bad)
+	if bad > 0 {
+		return exitBad
+	}
+	return exitOK
+}

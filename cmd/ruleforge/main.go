@@ -1,0 +1,69 @@
+// Command ruleforge runs Sigma and EQL detection rules over JSON events.
+//
+//	ruleforge match -rules PATH [-rules PATH…] [FILE…]
+//	ruleforge check PATH…
+//	ruleforge explain PATH…
+//
+// match reads events from the files, or standard input, as a stream of
+// JSON objects (NDJSON, or concatenated and pretty-printed objects) and
+// writes one JSON line per (event, rule) match to standard output:
+//
+//	{"input":"events.json","event":3,"rule_id":"…","title":"…","language":"sigma","severity":"high"}
+//
+// "event" is the 1-based ordinal of the event in its input. Bad events
+// are reported on standard error with their ordinal and line, counted and
+// skipped; bad rules are reported as file:line:col: message. A summary
+// line goes to standard error at the end.
+//
+// check compiles rules and reports each failure, then
+// "checked N rules: K ok, F failed". explain prints a rule's IR and the
+// compiled plan: the matcher chosen for every pattern.
+//
+// Exit status: 0 when it ran cleanly, 1 when any rule or event was bad
+// (or, for check, any rule failed), 2 on usage errors.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0 // ran; nothing bad
+	exitBad   = 1 // a rule or an event was bad
+	exitUsage = 2 // the command line was wrong
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// usage is printed for -h and for usage errors.
+const usage = `usage:
+  ruleforge match -rules PATH [-rules PATH...] [FILE...]
+  ruleforge check PATH...
+  ruleforge explain PATH...
+`
+
+// run is the whole program, with its streams passed in for tests.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "match":
+		return runMatch(args[1:], stdin, stdout, stderr)
+	case "check":
+		return runCheck(args[1:], stdout, stderr)
+	case "explain":
+		return runExplain(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "ruleforge: unknown command %q\n%s", args[0], usage)
+	return exitUsage
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the command in-process.
+func runCLI(stdin string, args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+const (
+	eqlRule   = "../../testdata/mofcomp_activity.eql"
+	tomlRule  = "../../testdata/execution_mofcomp.toml"
+	sigmaRule = "../../testdata/proc_creation_win_mofcomp_execution.yml"
+	sample    = "../../testdata/events/sample.ndjson"
+)
+
+func TestMatchSample(t *testing.T) {
+	code, stdout, stderr := runCLI("", "match", "-rules", eqlRule, "-rules", tomlRule, "-rules", sigmaRule, sample)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	type line struct {
+		Input    string `json:"input"`
+		Event    int    `json:"event"`
+		RuleID   string `json:"rule_id"`
+		Title    string `json:"title"`
+		Language string `json:"language"`
+		Severity string `json:"severity"`
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var h line
+		if err := json.Unmarshal([]byte(l), &h); err != nil {
+			t.Fatalf("bad output line %q: %v", l, err)
+		}
+		if h.Input != sample || h.Title == "" {
+			t.Errorf("incomplete line %q", l)
+		}
+		got = append(got, strings.Join([]string{itoa(h.Event), h.Language, h.RuleID, h.Severity}, " "))
+	}
+	want := []string{
+		"1 eql mofcomp_activity ",
+		"1 eql 210d4430-b371-470e-b879-80b7182aa75e low",
+		"1 sigma 1dd05363-104e-4b4a-b963-196a534b03a1 high",
+		"2 eql 210d4430-b371-470e-b879-80b7182aa75e low",
+		"3 eql mofcomp_activity ",
+		"5 sigma 1dd05363-104e-4b4a-b963-196a534b03a1 high",
+		"7 sigma 1dd05363-104e-4b4a-b963-196a534b03a1 high",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("hits:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if wantSum := "ruleforge: 7 events, 5 matched, 7 hits, 0 bad events, 3 rules (0 bad)\n"; stderr != wantSum {
+		t.Errorf("stderr = %q, want %q", stderr, wantSum)
+	}
+}
+
+func TestMatchBadEvents(t *testing.T) {
+	in := `{"process":{"name":"x"}}
+not json at all
+[1,2]
+{"event":{"category":"process","type":"start"},"host":{"os":{"type":"windows"}},"process":{"name":"MOFCOMP.EXE","args":["a.mof"]}}
+{"truncated":
+{
+  "Image": "C:\\Windows\\System32\\wbem\\mofcomp.exe",
+  "ParentImage": "C:\\Windows\\System32\\cmd.exe"
+}
+`
+	code, stdout, stderr := runCLI(in, "match", "-rules", eqlRule, "-rules", sigmaRule)
+	if code != exitBad {
+		t.Errorf("exit %d, want %d", code, exitBad)
+	}
+	wantErr := `-: event 2 (line 2): invalid character 'o' in literal null (expecting 'u'); skipped
+-: event 3 (line 3): event is a JSON array, not an object; skipped
+-: event 5 (line 5): unexpected EOF; skipped
+ruleforge: 6 events, 2 matched, 2 hits, 3 bad events, 2 rules (0 bad)
+`
+	if stderr != wantErr {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, wantErr)
+	}
+	if n := strings.Count(stdout, "\n"); n != 2 || !strings.Contains(stdout, `"event":4,`) || !strings.Contains(stdout, `"event":6,`) {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+}
+
+func TestMatchBadRule(t *testing.T) {
+	code, stdout, stderr := runCLI(`{"a":1}`, "match", "-rules", "testdata/bad.eql", "-rules", sigmaRule)
+	if code != exitBad {
+		t.Errorf("exit %d, want %d", code, exitBad)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q", stdout)
+	}
+	if !strings.HasPrefix(stderr, "testdata/bad.eql:") || !strings.Contains(stderr, "1 rules (1 bad)") {
+		t.Errorf("stderr = %q", stderr)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{nil, exitUsage, "usage:"},
+		{[]string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
+		{[]string{"match"}, exitUsage, "no -rules given"},
+		{[]string{"match", "-nope"}, exitUsage, "flag provided but not defined: -nope"},
+		{[]string{"check"}, exitUsage, "no rule paths"},
+		{[]string{"explain"}, exitUsage, "no rule paths"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI("", tt.args...)
+		if code != tt.code || !strings.Contains(stderr, tt.err) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tt.args, code, stderr, tt.code, tt.err)
+		}
+	}
+	if code, stdout, _ := runCLI("", "help"); code != exitOK || !strings.HasPrefix(stdout, "usage:") {
+		t.Errorf("help: exit %d, stdout %q", code, stdout)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	code, stdout, _ := runCLI("", "check", eqlRule, tomlRule, sigmaRule)
+	if code != exitOK || stdout != "checked 3 rules: 3 ok, 0 failed\n" {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+	code, stdout, _ = runCLI("", "check", "testdata/bad.eql", sigmaRule, "testdata/missing.yml")
+	if code != exitBad || !strings.HasSuffix(stdout, "checked 3 rules: 1 ok, 2 failed\n") ||
+		!strings.Contains(stdout, "testdata/bad.eql:") || !strings.Contains(stdout, "testdata/missing.yml") {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+}
+
+func TestExplain(t *testing.T) {
+	code, stdout, stderr := runCLI("", "explain", sigmaRule)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{`rule sigma "1dd05363-104e-4b4a-b963-196a534b03a1"`, "plan:", `suffix~ "\mofcomp.exe"`, `contains~ "%temp%"`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("explain output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

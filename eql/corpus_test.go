@@ -1,0 +1,77 @@
+package eql
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// corpusDir holds Elastic's detection rules, when they are checked out
+// beside the module.
+const corpusDir = "../../shared/corpus/elastic/rules"
+
+// TestCorpus parses every TOML rule of the Elastic corpus and logs how many
+// parse and, for the rest, why not. It fails on a panic (it calls parseTOML,
+// which does not recover) and on an error that is not an *ir.Error at a
+// position inside its file.
+func TestCorpus(t *testing.T) {
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skipf("no corpus at %s: %v", corpusDir, err)
+	}
+	var files []string
+	err := filepath.WalkDir(corpusDir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".toml") {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := 0
+	unsupported := map[string]int{}
+	other := 0
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = parseTOML(file, src)
+		if err == nil {
+			ok++
+			continue
+		}
+		var e *ir.Error
+		if !errors.As(err, &e) {
+			t.Errorf("%s: error %v is a %T, want *ir.Error", file, err, err)
+			continue
+		}
+		checkError(t, string(src), err)
+		if reason, found := strings.CutPrefix(e.Msg, "unsupported: "); found {
+			unsupported[reason]++
+			continue
+		}
+		other++
+		t.Logf("error: %v", err)
+	}
+	t.Logf("%d files: %d parsed, %d unsupported, %d other errors", len(files), ok, len(files)-ok-other, other)
+	reasons := make([]string, 0, len(unsupported))
+	for r := range unsupported {
+		reasons = append(reasons, r)
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		if a, b := unsupported[reasons[i]], unsupported[reasons[j]]; a != b {
+			return a > b
+		}
+		return reasons[i] < reasons[j]
+	})
+	for _, r := range reasons {
+		t.Logf("%5d unsupported: %s", unsupported[r], r)
+	}
+}

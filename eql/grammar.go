@@ -1,0 +1,247 @@
+package eql
+
+import (
+	"io"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// The grammar, lowest precedence first. It follows Elasticsearch's
+// EqlBase.g4 so that the constructs this package does not lower yet
+// (functions, ordering and arithmetic operators, like and regex, pipes)
+// already parse and can be rejected with their position, and can later be
+// lowered without touching the grammar. Sequences, samples and joins are
+// rejected before parsing (see parse.go); they would be further
+// alternatives of query.
+//
+//	query      = eventQuery pipe*
+//	eventQuery = ("any" | Ident | String) "where" or
+//	pipe       = "|" name (or ("," or)*)?
+//	or         = and ("or" and)*
+//	and        = not ("and" not)*
+//	not        = "not"* comparison
+//	comparison = arith ( cmpOp arith
+//	                   | "not"? ("in" | "in~") "(" arith ("," arith)* ")"
+//	                   | (":" | "like" | "like~" | "regex" | "regex~")
+//	                         ( "(" arith ("," arith)* ")" | arith ) )?
+//	arith      = term (("+" | "-") term)*
+//	term       = unary (("*" | "/" | "%") unary)*
+//	unary      = ("-" | "+")* primary
+//	primary    = value | call | field | "(" or ")"
+//	call       = (Ident | TildeIdent) "(" (or ("," or)*)? ")"
+//	field      = "?"? name ("." name | "[" Number "]")*
+//	value      = String | Number | "true" | "false" | "null"
+//
+// Repetition (and, or, not, signs) is iterative in participle; only
+// parentheses recurse, and parse.go bounds their depth before parsing.
+
+// query is a whole statement.
+type query struct {
+	Event *eventQuery `parser:"@@"`
+	Pipes []*pipe     `parser:"@@*"`
+}
+
+// eventQuery is "<category> where <condition>" or "any where <condition>".
+type eventQuery struct {
+	Pos      lexer.Position
+	Any      bool    `parser:"( @'any'"`
+	Category string  `parser:"| @(Ident | String) )"`
+	Cond     *orExpr `parser:"'where' @@"`
+}
+
+// pipe is "| name args…"; no pipe is lowered yet.
+type pipe struct {
+	Pos  lexer.Position
+	Name string    `parser:"'|' @(Ident | Keyword)"`
+	Args []*orExpr `parser:"( @@ ( ',' @@ )* )?"`
+}
+
+// orExpr is a disjunction; one term is just that term.
+type orExpr struct {
+	Pos   lexer.Position
+	Terms []*andExpr `parser:"@@ ( 'or' @@ )*"`
+}
+
+// andExpr is a conjunction; one term is just that term.
+type andExpr struct {
+	Pos   lexer.Position
+	Terms []*notExpr `parser:"@@ ( 'and' @@ )*"`
+}
+
+// notExpr is a comparison under any number of "not".
+type notExpr struct {
+	Pos  lexer.Position
+	Nots []string    `parser:"@'not'*"`
+	Cmp  *comparison `parser:"@@"`
+}
+
+// comparison is an operand, alone or compared.
+type comparison struct {
+	Pos   lexer.Position
+	Left  *arith  `parser:"@@"`
+	Infix *infix  `parser:"( @@"`
+	In    *inList `parser:"| @@"`
+	Match *match  `parser:"| @@ )?"`
+}
+
+// infix is the operator and right operand of ==, !=, <, <=, > or >=.
+type infix struct {
+	Pos   lexer.Position
+	Op    string `parser:"@( '==' | '!=' | '<' | '<=' | '>' | '>=' )"`
+	Right *arith `parser:"@@"`
+}
+
+// inList is [not] in (…) or in~ (…).
+type inList struct {
+	Pos    lexer.Position
+	Not    bool     `parser:"@'not'?"`
+	Op     string   `parser:"@( 'in' | 'in~' )"`
+	Values []*arith `parser:"'(' @@ ( ',' @@ )* ')'"`
+}
+
+// match is ":", like, like~, regex or regex~ with one value or a list.
+type match struct {
+	Pos  lexer.Position
+	Op   string   `parser:"@( ':' | 'like' | 'like~' | 'regex' | 'regex~' )"`
+	List []*arith `parser:"( '(' @@ ( ',' @@ )* ')'"`
+	One  *arith   `parser:"| @@ )"`
+}
+
+// arith is a sum or difference of terms.
+type arith struct {
+	Pos  lexer.Position
+	Left *term      `parser:"@@"`
+	Ops  []*arithOp `parser:"@@*"`
+}
+
+// arithOp is "+ term" or "- term".
+type arithOp struct {
+	Pos   lexer.Position
+	Op    string `parser:"@( '+' | '-' )"`
+	Right *term  `parser:"@@"`
+}
+
+// term is a product, quotient or remainder of unary operands.
+type term struct {
+	Pos  lexer.Position
+	Left *unary    `parser:"@@"`
+	Ops  []*termOp `parser:"@@*"`
+}
+
+// termOp is "* unary", "/ unary" or "% unary".
+type termOp struct {
+	Pos   lexer.Position
+	Op    string `parser:"@( '*' | '/' | '%' )"`
+	Right *unary `parser:"@@"`
+}
+
+// unary is a primary under any number of signs.
+type unary struct {
+	Pos     lexer.Position
+	Signs   []string `parser:"@( '-' | '+' )*"`
+	Primary *primary `parser:"@@"`
+}
+
+// primary is a constant, a function call, a field or a parenthesised
+// condition.
+type primary struct {
+	Pos   lexer.Position
+	Value *value  `parser:"@@"`
+	Call  *call   `parser:"| @@"`
+	Field *field  `parser:"| @@"`
+	Paren *orExpr `parser:"| '(' @@ ')'"`
+}
+
+// value is a constant; each field holds the token's source text.
+type value struct {
+	Pos    lexer.Position
+	Str    *string `parser:"@String"`
+	Number *string `parser:"| @Number"`
+	Bool   *string `parser:"| @( 'true' | 'false' )"`
+	Null   bool    `parser:"| @'null'"`
+}
+
+// call is a function call; no function is lowered yet.
+type call struct {
+	Pos  lexer.Position
+	Name string    `parser:"@( Ident | TildeIdent ) '('"`
+	Args []*orExpr `parser:"( @@ ( ',' @@ )* )? ')'"`
+}
+
+// field is a field reference: a name and its dotted parts, each name a
+// plain or backtick-quoted name. After a dot a keyword is a name too.
+type field struct {
+	Pos      lexer.Position
+	Optional bool         `parser:"@'?'?"`
+	Head     string       `parser:"@( Ident | QuotedIdent )"`
+	Tail     []*fieldPart `parser:"@@*"`
+}
+
+// fieldPart is ".name" or an array index "[n]".
+type fieldPart struct {
+	Pos   lexer.Position
+	Name  string  `parser:"'.' @( Ident | QuotedIdent | Keyword )"`
+	Index *string `parser:"| '[' @Number ']'"`
+}
+
+// lookahead is how many tokens the parser may read before committing to
+// an alternative: two tell "not in" from "not", and a call from a field.
+const lookahead = 2
+
+// parser parses a query from the tokens lex produces.
+var parser = participle.MustBuild[query](
+	participle.Lexer(definition{}),
+	participle.UseLookahead(lookahead),
+)
+
+// definition is the participle lexer definition over lex.
+type definition struct{}
+
+// Symbols returns the token types by name, for the grammar's @Type
+// references. (A function, not a package variable: the parser is built
+// during package initialisation.)
+func (definition) Symbols() map[string]lexer.TokenType {
+	return map[string]lexer.TokenType{
+		"EOF":         lexer.EOF,
+		"Ident":       tokIdent,
+		"QuotedIdent": tokQuotedIdent,
+		"TildeIdent":  tokTildeIdent,
+		"Keyword":     tokKeyword,
+		"String":      tokString,
+		"Number":      tokNumber,
+		"Punct":       tokPunct,
+	}
+}
+
+// Lex lexes r with lex.
+func (definition) Lex(file string, r io.Reader) (lexer.Lexer, error) {
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	toks, err := lex(file, string(src))
+	if err != nil {
+		return nil, err
+	}
+	return &tokens{toks: toks}, nil
+}
+
+// tokens replays lexed tokens; it returns EOF once they run out.
+type tokens struct {
+	toks []lexer.Token
+	i    int
+}
+
+// Next returns the next token.
+func (t *tokens) Next() (lexer.Token, error) {
+	if t.i >= len(t.toks) {
+		var end lexer.Position
+		if len(t.toks) > 0 {
+			end = t.toks[len(t.toks)-1].Pos
+		}
+		return lexer.EOFToken(end), nil
+	}
+	t.i++
+	return t.toks[t.i-1], nil
+}

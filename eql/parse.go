@@ -1,0 +1,227 @@
+package eql
+
+import (
+	"errors"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// MaxDepth is the deepest nesting a query may have: each open parenthesis
+// (grouping, list or call) and each "not" in effect counts one level.
+// Deeper queries are rejected before parsing, so that no input can exhaust
+// the stack.
+const MaxDepth = 1000
+
+// Parse parses one EQL query and lowers it to an IR expression. file names
+// the source in errors (may be ""). Errors are *ir.Error.
+func Parse(file, query string) (x *ir.Expr, err error) {
+	defer recoverError(file, &err)
+	x, _, err = parse(file, query)
+	return x, err
+}
+
+// ParseRule reads a bare query file (.eql). The rule's ID and Title are the
+// file's base name without its extension, and its Source is the position
+// of the query's first token. Errors are *ir.Error.
+func ParseRule(file string, src []byte) (r *ir.Rule, err error) {
+	defer recoverError(file, &err)
+	x, start, err := parse(file, string(src))
+	if err != nil {
+		return nil, err
+	}
+	name := filepath.Base(file)
+	name = strings.TrimSuffix(name, filepath.Ext(name))
+	return &ir.Rule{ID: name, Title: name, Lang: ir.LangEQL, Source: start, Expr: x}, nil
+}
+
+// recoverError turns a panic, which would be a bug, into an error, so that
+// none crosses the API. It must be deferred.
+func recoverError(file string, err *error) {
+	if r := recover(); r != nil {
+		*err = ir.Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "internal error: %v", r)
+	}
+}
+
+// parse lexes, checks, parses and lowers query. It returns the expression
+// and the position of the query's first token.
+func parse(file, query string) (*ir.Expr, ir.Pos, error) {
+	toks, err := lex(file, query)
+	if len(toks) > 0 && toks[0].Type == tokKeyword && unsupportedQueries[toks[0].Value] {
+		// Sequences, samples and joins are not parsed, whatever they hold.
+		return nil, toPos(toks[0].Pos), ir.Errorf(toPos(toks[0].Pos), "unsupported: %s", toks[0].Value)
+	}
+	if err != nil {
+		return nil, ir.Pos{}, err
+	}
+	start := toPos(toks[0].Pos)
+	if err := checkDepth(toks); err != nil {
+		return nil, start, err
+	}
+	peek, err := lexer.Upgrade(&tokens{toks: toks})
+	if err != nil {
+		return nil, start, ir.Errorf(start, "%s", err)
+	}
+	tree, err := parser.ParseFromLexer(peek)
+	if err != nil {
+		return nil, start, parseError(toks, err)
+	}
+	x, err := lower(tree)
+	return x, start, err
+}
+
+// toPos converts a participle position.
+func toPos(p lexer.Position) ir.Pos {
+	return ir.Pos{File: p.Filename, Offset: p.Offset, Line: p.Line, Col: p.Column}
+}
+
+// unsupportedQueries are the query kinds that are recognised but not
+// lowered.
+var unsupportedQueries = map[string]bool{"sequence": true, "sample": true, "join": true}
+
+// checkDepth rejects nesting deeper than MaxDepth.
+func checkDepth(toks []lexer.Token) error {
+	// nots[i] counts the "not"s in effect at paren level i; they end at
+	// the next and, or, comma or closing parenthesis of their level.
+	nots := []int{0}
+	depth := 0
+	for i, t := range toks {
+		if t.Type != tokPunct && t.Type != tokKeyword {
+			continue
+		}
+		top := len(nots) - 1
+		switch t.Value {
+		case "(":
+			nots = append(nots, 0)
+			depth++
+		case ")":
+			if top > 0 {
+				depth -= 1 + nots[top]
+				nots = nots[:top]
+			}
+		case "not":
+			// Neither "f not in" nor a field part "a.not" nests.
+			next, prev := toks[i+1].Value, ""
+			if i > 0 {
+				prev = toks[i-1].Value
+			}
+			if next != "in" && next != "in~" && prev != "." {
+				nots[top]++
+				depth++
+			}
+		case "and", "or", ",", "where", "|":
+			depth -= nots[top]
+			nots[top] = 0
+		}
+		if depth > MaxDepth {
+			return ir.Errorf(toPos(t.Pos), "nesting deeper than %d", MaxDepth)
+		}
+	}
+	return nil
+}
+
+// parseError rewords a participle error as "unexpected X (expected Y)" at
+// the offending token.
+func parseError(toks []lexer.Token, err error) error {
+	var perr participle.Error
+	if !errors.As(err, &perr) {
+		return ir.Errorf(toPos(toks[0].Pos), "%s", err)
+	}
+	pos := perr.Position()
+	i := sort.Search(len(toks), func(i int) bool { return toks[i].Pos.Offset >= pos.Offset })
+	if i == len(toks) || toks[i].Pos.Offset != pos.Offset {
+		return ir.Errorf(toPos(pos), "%s", perr.Message())
+	}
+	want := expected(toks, i)
+	if t := toks[i]; t.Type == tokIdent && keywords[strings.ToLower(t.Value)] {
+		want += "; reserved words are lower case"
+	}
+	return ir.Errorf(toPos(toks[i].Pos), "unexpected %s (expected %s)", describe(toks[i]), want)
+}
+
+// valueBefore are the tokens after which an operand is expected.
+var valueBefore = map[string]bool{
+	"where": true, "and": true, "or": true, "not": true, "(": true, ",": true,
+	"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true,
+	"+": true, "-": true, "*": true, "/": true, "%": true,
+	":": true, "like": true, "like~": true, "regex": true, "regex~": true,
+}
+
+// listBefore are the tokens after which "(" opens a list, not a group.
+var listBefore = map[string]bool{
+	"in": true, "in~": true, ":": true, "like": true, "like~": true, "regex": true, "regex~": true,
+}
+
+// expected describes what the grammar expects at toks[i], judging by the
+// tokens before it.
+func expected(toks []lexer.Token, i int) string {
+	if toks[i].Value == "=" && toks[i].Type == tokPunct {
+		return `"=="`
+	}
+	switch i {
+	case 0:
+		return `an event category or "any"`
+	case 1:
+		return `"where"`
+	}
+	prev := toks[i-1]
+	switch {
+	case endsOperand(prev):
+		return afterOperand(toks, i)
+	case prev.Value == "not" && endsOperand(toks[i-2]):
+		return `"in" or "in~"`
+	case valueBefore[prev.Value]:
+		return "a value"
+	case prev.Value == "in" || prev.Value == "in~" || prev.Type == tokTildeIdent:
+		return `"("`
+	case prev.Value == "." || prev.Value == "?":
+		return "a field name"
+	case prev.Value == "[":
+		return "an array index"
+	case prev.Value == "|":
+		return "a pipe name"
+	}
+	return "a value"
+}
+
+// endsOperand reports whether t may end an operand.
+func endsOperand(t lexer.Token) bool {
+	switch t.Type {
+	case tokString, tokNumber, tokIdent, tokQuotedIdent:
+		return true
+	}
+	switch t.Value {
+	case ")", "]", "true", "false", "null":
+		return true
+	}
+	return false
+}
+
+// afterOperand describes what may follow a complete operand at toks[i]:
+// it depends on the innermost open parenthesis or bracket.
+func afterOperand(toks []lexer.Token, i int) string {
+	open := 0
+	for j := i - 1; j >= 0; j-- {
+		switch toks[j].Value {
+		case ")", "]":
+			open++
+		case "(", "[":
+			if open > 0 {
+				open--
+				continue
+			}
+			if toks[j].Value == "[" {
+				return `"]"`
+			}
+			if j > 0 && (listBefore[toks[j-1].Value] || toks[j-1].Type == tokIdent || toks[j-1].Type == tokTildeIdent) {
+				return `"," or ")"`
+			}
+			return `an operator or ")"`
+		}
+	}
+	return "an operator or end of query"
+}

@@ -1,0 +1,308 @@
+package eql
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// ParseTOML reads an Elastic detection-rules TOML file. The rule comes from
+// the [rule] table:
+//
+//	rule_id      ID (required)
+//	name         Title
+//	description  Description, surrounding white space trimmed
+//	severity     Severity, lower-cased
+//	risk_score   RiskScore
+//	tags         Tags
+//	threat       Attack: for each [[rule.threat]] in file order, its tactic
+//	             id, then each technique id followed by the ids of its
+//	             subtechniques; duplicates are dropped
+//	language     must be "eql"
+//	query        Expr (required); Source is its first token
+//
+// Other keys are ignored. Errors are *ir.Error pointing into the file,
+// errors in the query included.
+func ParseTOML(file string, src []byte) (r *ir.Rule, err error) {
+	defer recoverError(file, &err)
+	return parseTOML(file, src)
+}
+
+// parseTOML is ParseTOML without the guard against panics.
+func parseTOML(file string, src []byte) (*ir.Rule, error) {
+	text := string(src)
+	var doc map[string]any
+	if _, err := toml.Decode(text, &doc); err != nil {
+		return nil, tomlError(file, text, err)
+	}
+	d := &tomlDoc{file: file, src: text, locs: locateTOML(text)}
+	v, ok := doc["rule"]
+	if !ok {
+		return nil, d.errorf("rule", "missing [rule] table")
+	}
+	table, ok := v.(map[string]any)
+	if !ok {
+		return nil, d.typeError("rule", v, "a table")
+	}
+	return d.rule(table)
+}
+
+// rule reads the [rule] table.
+func (d *tomlDoc) rule(rule map[string]any) (*ir.Rule, error) {
+	r := &ir.Rule{Lang: ir.LangEQL}
+	lang, err := d.str(rule, "language", true)
+	if err != nil {
+		return nil, err
+	}
+	if lang != "eql" {
+		return nil, d.errorf("rule.language", "unsupported: language %q (expected \"eql\")", lang)
+	}
+	if r.ID, err = d.str(rule, "rule_id", true); err != nil {
+		return nil, err
+	}
+	if r.Title, err = d.str(rule, "name", false); err != nil {
+		return nil, err
+	}
+	if r.Description, err = d.str(rule, "description", false); err != nil {
+		return nil, err
+	}
+	r.Description = strings.TrimSpace(r.Description)
+	if r.Severity, err = d.str(rule, "severity", false); err != nil {
+		return nil, err
+	}
+	r.Severity = strings.ToLower(r.Severity)
+	if v, ok := rule["risk_score"]; ok {
+		n, ok := v.(int64)
+		if !ok {
+			return nil, d.typeError("rule.risk_score", v, "an integer")
+		}
+		score := int(n)
+		r.RiskScore = &score
+	}
+	if r.Tags, err = d.strs(rule, "tags"); err != nil {
+		return nil, err
+	}
+	if r.Attack, err = d.attack(rule); err != nil {
+		return nil, err
+	}
+	query, err := d.str(rule, "query", true)
+	if err != nil {
+		return nil, err
+	}
+	var start ir.Pos
+	r.Expr, start, err = parse("", query)
+	m := d.queryMap(query)
+	if err != nil {
+		var e *ir.Error
+		if errors.As(err, &e) {
+			e.Pos = m(e.Pos)
+		}
+		return nil, err
+	}
+	r.Source = m(start)
+	return r, nil
+}
+
+// tomlError converts a TOML decoding error.
+func tomlError(file, src string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		p := srcPos(file, src, pe.Position.Start)
+		if pe.Position.Line > 0 && pe.Position.Line != p.Line {
+			p = ir.Pos{File: file, Line: pe.Position.Line, Col: max(pe.Position.Col, 1)}
+		}
+		return &ir.Error{Pos: p, Msg: "toml: " + pe.Message}
+	}
+	return ir.Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "toml: %s", err)
+}
+
+// tomlDoc is a decoded TOML file with the positions of its keys.
+type tomlDoc struct {
+	file string
+	src  string
+	locs map[string]tomlLoc
+}
+
+// pos returns the position of a dotted key, or of the nearest enclosing
+// table found, or of the file's start.
+func (d *tomlDoc) pos(key string) ir.Pos {
+	for k := key; k != ""; {
+		if l, ok := d.locs[k]; ok {
+			return srcPos(d.file, d.src, l.key)
+		}
+		i := strings.LastIndexByte(k, '.')
+		if i < 0 {
+			break
+		}
+		k = k[:i]
+	}
+	return ir.Pos{File: d.file, Line: 1, Col: 1}
+}
+
+// errorf returns an error at a key.
+func (d *tomlDoc) errorf(key, format string, args ...any) error {
+	return ir.Errorf(d.pos(key), format, args...)
+}
+
+// typeError reports a value of the wrong type.
+func (d *tomlDoc) typeError(key string, v any, want string) error {
+	return d.errorf(key, "unexpected %s for %s (expected %s)", tomlType(v), key, want)
+}
+
+// str returns a string of the [rule] table.
+func (d *tomlDoc) str(t map[string]any, key string, required bool) (string, error) {
+	v, ok := t[key]
+	if !ok {
+		if required {
+			return "", d.errorf("rule", "missing rule.%s", key)
+		}
+		return "", nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", d.typeError("rule."+key, v, "a string")
+	}
+	return s, nil
+}
+
+// strs returns an array of strings of the [rule] table.
+func (d *tomlDoc) strs(t map[string]any, key string) ([]string, error) {
+	v, ok := t[key]
+	if !ok {
+		return nil, nil
+	}
+	arr, ok := v.([]any)
+	if !ok {
+		return nil, d.typeError("rule."+key, v, "an array of strings")
+	}
+	out := make([]string, len(arr))
+	for i, e := range arr {
+		s, ok := e.(string)
+		if !ok {
+			return nil, d.typeError("rule."+key, e, "an array of strings")
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// attack collects the MITRE ATT&CK ids of [[rule.threat]]: per threat, the
+// tactic, then each technique and its subtechniques, without duplicates.
+func (d *tomlDoc) attack(rule map[string]any) ([]string, error) {
+	v, ok := rule["threat"]
+	if !ok {
+		return nil, nil
+	}
+	threats, ok := v.([]map[string]any)
+	if !ok {
+		return nil, d.typeError("rule.threat", v, "an array of tables")
+	}
+	var ids []string
+	seen := map[string]bool{}
+	add := func(key string, t map[string]any) error {
+		v, ok := t["id"]
+		if !ok {
+			return nil
+		}
+		id, ok := v.(string)
+		if !ok {
+			return d.typeError(key+".id", v, "a string")
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+		return nil
+	}
+	for _, th := range threats {
+		if v, ok := th["tactic"]; ok {
+			tactic, ok := v.(map[string]any)
+			if !ok {
+				return nil, d.typeError("rule.threat.tactic", v, "a table")
+			}
+			if err := add("rule.threat.tactic", tactic); err != nil {
+				return nil, err
+			}
+		}
+		techniques, err := d.tables(th, "rule.threat", "technique")
+		if err != nil {
+			return nil, err
+		}
+		for _, te := range techniques {
+			if err := add("rule.threat.technique", te); err != nil {
+				return nil, err
+			}
+			subs, err := d.tables(te, "rule.threat.technique", "subtechnique")
+			if err != nil {
+				return nil, err
+			}
+			for _, sub := range subs {
+				if err := add("rule.threat.technique.subtechnique", sub); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return ids, nil
+}
+
+// tables returns an array of tables of t, nil when it is missing.
+func (d *tomlDoc) tables(t map[string]any, table, key string) ([]map[string]any, error) {
+	v, ok := t[key]
+	if !ok {
+		return nil, nil
+	}
+	arr, ok := v.([]map[string]any)
+	if !ok {
+		return nil, d.typeError(table+"."+key, v, "an array of tables")
+	}
+	return arr, nil
+}
+
+// queryMap returns a function that moves a position in the query to the
+// file. The query's bytes are traced back to the file through the string's
+// escapes; should that fail, positions count from the start of the value.
+func (d *tomlDoc) queryMap(query string) func(ir.Pos) ir.Pos {
+	loc, ok := d.locs["rule.query"]
+	if !ok {
+		return func(ir.Pos) ir.Pos { return d.pos("rule.query") }
+	}
+	val, offs, ok := tomlString(d.src, loc.val)
+	if !ok || val != query {
+		offs = nil
+	}
+	return func(p ir.Pos) ir.Pos {
+		off := p.Offset
+		if offs != nil {
+			off = offs[max(0, min(off, len(offs)-1))]
+		} else {
+			off += loc.val
+		}
+		return srcPos(d.file, d.src, off)
+	}
+}
+
+// tomlType names the TOML type of a decoded value.
+func tomlType(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case int64:
+		return "integer"
+	case float64:
+		return "float"
+	case bool:
+		return "boolean"
+	case []any, []map[string]any:
+		return "array"
+	case map[string]any:
+		return "table"
+	case time.Time:
+		return "datetime"
+	}
+	return fmt.Sprintf("%T", v)
+}

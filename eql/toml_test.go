@@ -1,0 +1,131 @@
+package eql
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+func TestParseTOMLMofcomp(t *testing.T) {
+	const file = "../testdata/execution_mofcomp.toml"
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ParseTOML(file, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	score := 21
+	want := &ir.Rule{
+		ID:    "210d4430-b371-470e-b879-80b7182aa75e",
+		Title: "Mofcomp Activity",
+		Description: "Managed Object Format (MOF) files can be compiled locally or remotely through mofcomp.exe. " +
+			"Attackers may leverage MOF\nfiles to build their own namespaces and classes into the Windows " +
+			"Management Instrumentation (WMI) repository, or\nestablish persistence using WMI Event Subscription.",
+		Severity:  "low",
+		RiskScore: &score,
+		Tags: []string{
+			"Domain: Endpoint",
+			"OS: Windows",
+			"Use Case: Threat Detection",
+			"Tactic: Execution",
+			"Data Source: Elastic Defend",
+			"Data Source: Microsoft Defender XDR",
+			"Data Source: Elastic Endgame",
+			"Data Source: Windows Security Event Logs",
+			"Data Source: Crowdstrike",
+			"Resources: Investigation Guide",
+		},
+		Attack: []string{"TA0002", "T1047", "TA0003", "T1546", "T1546.003"},
+		Lang:   ir.LangEQL,
+		Source: ir.Pos{File: file, Offset: strings.Index(string(src), "process where"), Line: 44, Col: 1},
+	}
+	got := *r
+	got.Expr = nil
+	if !reflect.DeepEqual(&got, want) {
+		t.Errorf("ParseTOML metadata\n got %+v\nwant %+v", &got, want)
+	}
+	if r.Expr == nil {
+		t.Fatal("no expression")
+	}
+}
+
+// tomlRule returns a minimal rule file around a query value as written in
+// TOML (delimiters included).
+func tomlRule(query string) string {
+	return "[rule]\nlanguage = \"eql\"\nrule_id = \"r1\"\nquery = " + query + "\n"
+}
+
+func TestParseTOMLQueryStrings(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      string // String() of the expression
+		source    string // Source
+	}{
+		{"literal multi-line", tomlRule("'''\nany where a : \"C:\\\\x\"\n'''"), `a glob~ "C:\x"`, "r.toml:5:1"},
+		{"literal", tomlRule(`'any where a == "x"'`), `a equal "x"`, "r.toml:4:10"},
+		{"basic", tomlRule(`"any where a == \"C:\\\\x\""`), `a equal "C:\x"`, "r.toml:4:10"},
+		{"basic multi-line", tomlRule("\"\"\"\n  any where \\\n    a == 1\n\"\"\""), `a equal 1`, "r.toml:5:3"},
+	}
+	for _, tt := range tests {
+		r, err := ParseTOML("r.toml", []byte(tt.src))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if got := r.Expr.String(); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.name, got, tt.want)
+		}
+		if got := r.Source.String(); got != tt.source {
+			t.Errorf("%s: source %s, want %s", tt.name, got, tt.source)
+		}
+	}
+}
+
+func TestParseTOMLErrors(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"toml syntax", "[rule]\nname = = 1\n", `r.toml:2:8: toml: expected value but found '=' instead`},
+		{"no rule", "[metadata]\nx = 1\n", `r.toml:1:1: missing [rule] table`},
+		{"rule not a table", "rule = 1\n", `r.toml:1:1: unexpected integer for rule (expected a table)`},
+		{"no language", "[rule]\nquery = 'any where true'\n", `r.toml:1:1: missing rule.language`},
+		{"kuery", "[rule]\nrule_id = \"r1\"\nlanguage = \"kuery\"\nquery = 'a: b'\n",
+			`r.toml:3:1: unsupported: language "kuery" (expected "eql")`},
+		{"no rule_id", "[rule]\nlanguage = \"eql\"\nquery = 'any where true'\n", `r.toml:1:1: missing rule.rule_id`},
+		{"no query", "[rule]\nlanguage = \"eql\"\nrule_id = \"r1\"\n", `r.toml:1:1: missing rule.query`},
+		{"query type", tomlRule("1"), `r.toml:4:1: unexpected integer for rule.query (expected a string)`},
+		{"risk_score type", "[rule]\nlanguage = \"eql\"\nrule_id = \"r1\"\n  risk_score = \"21\"\n",
+			`r.toml:4:3: unexpected string for rule.risk_score (expected an integer)`},
+		{"tags type", "[rule]\nlanguage = \"eql\"\nrule_id = \"r1\"\ntags = [\"a\", 1]\n",
+			`r.toml:4:1: unexpected integer for rule.tags (expected an array of strings)`},
+		{"threat id type", "[rule]\nlanguage = \"eql\"\nrule_id = \"r1\"\n[[rule.threat]]\n[rule.threat.tactic]\nid = 2\n",
+			`r.toml:6:1: unexpected integer for rule.threat.tactic.id (expected a string)`},
+		{"literal multi-line query", tomlRule("'''\nprocess where\n  a == 'x'\n'''"),
+			`r.toml:6:8: unexpected single quote (strings are written in double quotes)`},
+		{"literal query", tomlRule(`'any where a =='`), `r.toml:4:24: unexpected end of query (expected a value)`},
+		{"basic query escapes", tomlRule(`"any where a == \"\\q\""`),
+			`r.toml:4:27: bad escape "\q" (expected one of \\ \" \' \t \n \r \b \f \u{…})`},
+		{"basic query unicode escape", tomlRule(`"any where \u0061 == \"x\" b"`),
+			`r.toml:4:36: unexpected "b" (expected an operator or end of query)`},
+		{"basic multi-line query", tomlRule("\"\"\"\nany where \\\n   a == \"\\\\q\"\n\"\"\""),
+			`r.toml:6:10: bad escape "\q" (expected one of \\ \" \' \t \n \r \b \f \u{…})`},
+		{"sequence", tomlRule("'''\nsequence by host.id with maxspan=1m\n  [process where true]\n'''"),
+			`r.toml:5:1: unsupported: sequence`},
+	}
+	for _, tt := range tests {
+		_, err := ParseTOML("r.toml", []byte(tt.src))
+		if err == nil {
+			t.Errorf("%s: no error, want %s", tt.name, tt.want)
+			continue
+		}
+		if got := err.Error(); got != tt.want {
+			t.Errorf("%s:\n got error %s\nwant error %s", tt.name, got, tt.want)
+		}
+		checkError(t, tt.src, err)
+	}
+}

@@ -1,0 +1,234 @@
+package eql
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// The TOML decoder does not report where keys are, so these functions find
+// them in the source: errors in a rule's metadata point at its key, and
+// errors in its query point into the query's string in the file.
+
+// tomlLoc is where a key or table header is in a TOML source: the offset
+// of the key (or of the header's "[") and of its value.
+type tomlLoc struct {
+	key, val int
+}
+
+// locateTOML maps each dotted key ("rule.query") and table header
+// ("rule.threat") of a TOML source to its first occurrence. It reads bare
+// and simply quoted keys; values are skipped, strings, arrays and inline
+// tables of any length included.
+func locateTOML(src string) map[string]tomlLoc {
+	locs := map[string]tomlLoc{}
+	table := ""
+	i := 0
+	for i < len(src) {
+		for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\r' || src[i] == '\n') {
+			i++
+		}
+		if i >= len(src) {
+			break
+		}
+		switch src[i] {
+		case '#':
+			i = lineEnd(src, i)
+		case '[':
+			end := strings.IndexByte(src[i:lineEnd(src, i)], ']')
+			if end < 0 {
+				return locs
+			}
+			table = tomlKey(strings.Trim(src[i:i+end], "[] \t"))
+			if _, ok := locs[table]; !ok {
+				locs[table] = tomlLoc{i, i}
+			}
+			i = lineEnd(src, i)
+		default:
+			eq := strings.IndexByte(src[i:lineEnd(src, i)], '=')
+			if eq < 0 {
+				return locs
+			}
+			key := tomlKey(src[i : i+eq])
+			if table != "" {
+				key = table + "." + key
+			}
+			v := i + eq + 1
+			for v < len(src) && (src[v] == ' ' || src[v] == '\t') {
+				v++
+			}
+			if _, ok := locs[key]; !ok {
+				locs[key] = tomlLoc{i, v}
+			}
+			i = skipTOMLValue(src, v)
+		}
+	}
+	return locs
+}
+
+// tomlKey normalises a dotted key: spaces around dots and quotes around
+// parts are removed.
+func tomlKey(s string) string {
+	parts := strings.Split(s, ".")
+	for i, p := range parts {
+		parts[i] = strings.Trim(strings.TrimSpace(p), `"'`)
+	}
+	return strings.Join(parts, ".")
+}
+
+// lineEnd returns the offset of the newline ending the line at i, or the
+// end of src.
+func lineEnd(src string, i int) int {
+	if j := strings.IndexByte(src[i:], '\n'); j >= 0 {
+		return i + j
+	}
+	return len(src)
+}
+
+// skipTOMLValue returns the offset of the newline that ends the value
+// starting at i.
+func skipTOMLValue(src string, i int) int {
+	depth := 0
+	for i < len(src) {
+		switch c := src[i]; {
+		case strings.HasPrefix(src[i:], `"""`), strings.HasPrefix(src[i:], `'''`):
+			_, end, ok := tomlStringEnd(src, i)
+			if !ok {
+				return len(src)
+			}
+			i = end
+			continue
+		case c == '"' || c == '\'':
+			_, end, ok := tomlStringEnd(src, i)
+			if !ok {
+				return lineEnd(src, i)
+			}
+			i = end
+			continue
+		case c == '[' || c == '{':
+			depth++
+		case c == ']' || c == '}':
+			depth--
+		case c == '#':
+			i = lineEnd(src, i)
+			continue
+		case c == '\n' && depth <= 0:
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// tomlStringEnd finds the end of the string whose opening delimiter is at
+// src[i]: it returns the offset of the closing delimiter and the offset
+// just past it.
+func tomlStringEnd(src string, i int) (closing, end int, ok bool) {
+	delim := src[i : i+1]
+	if strings.HasPrefix(src[i:], strings.Repeat(delim, 3)) {
+		delim = strings.Repeat(delim, 3)
+	}
+	multi := len(delim) == 3
+	for j := i + len(delim); j < len(src); j++ {
+		switch {
+		case src[j] == '\\' && delim[0] == '"':
+			j++
+		case src[j] == '\n' && !multi:
+			return 0, 0, false
+		case strings.HasPrefix(src[j:], delim):
+			end := j + len(delim)
+			// A multi-line string may end with up to two quotes of its own.
+			for k := 0; multi && k < 2 && end < len(src) && src[end] == delim[0]; k++ {
+				j, end = j+1, end+1
+			}
+			return j, end, true
+		}
+	}
+	return 0, 0, false
+}
+
+// tomlString decodes the TOML string whose opening delimiter is at src[i].
+// It returns the value and, for each byte of the value and for its end, the
+// offset in src of the text it comes from.
+func tomlString(src string, i int) (string, []int, bool) {
+	closing, _, ok := tomlStringEnd(src, i)
+	if !ok {
+		return "", nil, false
+	}
+	delim := src[i]
+	j := i + 1
+	multi := strings.HasPrefix(src[i:], strings.Repeat(src[i:i+1], 3))
+	if multi {
+		j = i + 3
+		// A newline right after the opening delimiter is not part of the value.
+		if strings.HasPrefix(src[j:], "\n") {
+			j++
+		} else if strings.HasPrefix(src[j:], "\r\n") {
+			j += 2
+		}
+	}
+	var b strings.Builder
+	var offs []int
+	add := func(s string, off int) {
+		b.WriteString(s)
+		for range len(s) {
+			offs = append(offs, off)
+		}
+	}
+	for j < closing {
+		c := src[j]
+		if c != '\\' || delim == '\'' {
+			add(src[j:j+1], j)
+			j++
+			continue
+		}
+		if j+1 >= closing {
+			return "", nil, false
+		}
+		switch e := src[j+1]; e {
+		case 'b', 't', 'n', 'f', 'r', '"', '\\', 'e':
+			add(string("\b\t\n\f\r\"\\\x1b"[strings.IndexByte(`btnfr"\e`, e)]), j)
+			j += 2
+		case 'u', 'U':
+			n := 4
+			if e == 'U' {
+				n = 8
+			}
+			if j+2+n > closing {
+				return "", nil, false
+			}
+			v, err := strconv.ParseUint(src[j+2:j+2+n], 16, 32)
+			if err != nil || !utf8.ValidRune(rune(v)) {
+				return "", nil, false
+			}
+			add(string(rune(v)), j)
+			j += 2 + n
+		default:
+			// A backslash ending a line removes the white space and
+			// newlines that follow it.
+			k := j + 1
+			for k < closing && (src[k] == ' ' || src[k] == '\t' || src[k] == '\r') {
+				k++
+			}
+			if !multi || k >= closing || src[k] != '\n' {
+				return "", nil, false
+			}
+			for k < closing && strings.IndexByte(" \t\r\n", src[k]) >= 0 {
+				k++
+			}
+			j = k
+		}
+	}
+	offs = append(offs, closing)
+	return b.String(), offs, true
+}
+
+// srcPos returns the position of byte offset off in src.
+func srcPos(file, src string, off int) ir.Pos {
+	off = max(0, min(off, len(src)))
+	line := 1 + strings.Count(src[:off], "\n")
+	col := off - (strings.LastIndexByte(src[:off], '\n') + 1) + 1
+	return ir.Pos{File: file, Offset: off, Line: line, Col: col}
+}

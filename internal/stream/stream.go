@@ -1,0 +1,126 @@
+// Package stream splits a byte stream into JSON values: NDJSON, or
+// concatenated (pretty-printed) objects, or any mix, without decoding them.
+//
+// A value that starts with "{" or "[" runs to its matching close, strings
+// and escapes respected. Anything else up to the end of its line is one bad
+// value. Two rules keep one broken value from swallowing the next: a
+// newline followed at once by "{" (a new top-level object at column 0)
+// ends an unterminated value there, and so does the end of the input. The
+// caller decodes each value and reports the ones that do not decode.
+package stream
+
+import (
+	"bufio"
+	"errors"
+	"io"
+)
+
+// MaxValue is the largest value Reader returns whole; a longer one is
+// returned as a bad value (Truncated) and skipped to its end.
+const MaxValue = 64 << 20
+
+// Value is one raw JSON value and where it starts.
+type Value struct {
+	Data      []byte // the value's bytes; valid until the next call to Next
+	Line      int    // 1-based line where it starts
+	Truncated bool   // the value was longer than MaxValue; Data holds its start
+}
+
+// Reader reads Values from an io.Reader.
+type Reader struct {
+	r    *bufio.Reader
+	buf  []byte
+	line int
+	max  int
+}
+
+// NewReader returns a Reader over r.
+func NewReader(r io.Reader) *Reader {
+	return &Reader{r: bufio.NewReaderSize(r, 1<<16), line: 1, max: MaxValue}
+}
+
+// Next returns the next value, or io.EOF at the end of the input. Other
+// errors are read errors of the underlying reader.
+func (s *Reader) Next() (Value, error) {
+	// Skip white space.
+	var c byte
+	for {
+		b, err := s.r.ReadByte()
+		if err != nil {
+			return Value{}, err
+		}
+		if b == '\n' {
+			s.line++
+		}
+		if b != ' ' && b != '\t' && b != '\r' && b != '\n' && b != 0xEF && b != 0xBB && b != 0xBF {
+			c = b
+			break
+		}
+	}
+	s.buf = append(s.buf[:0], c)
+	v := Value{Line: s.line}
+	if c != '{' && c != '[' {
+		err := s.restOfLine(&v)
+		v.Data = s.buf
+		return v, err
+	}
+	depth, inStr, esc := 1, false, false
+	for depth > 0 {
+		b, err := s.r.ReadByte()
+		if errors.Is(err, io.EOF) {
+			break // unterminated at the end of the input
+		}
+		if err != nil {
+			return Value{}, err
+		}
+		if b == '\n' {
+			s.line++
+			if next, _ := s.r.Peek(1); len(next) == 1 && next[0] == '{' {
+				break // a new top-level object: this one is unterminated
+			}
+		}
+		s.add(&v, b)
+		switch {
+		case esc:
+			esc = false
+		case inStr && b == '\\':
+			esc = true
+		case b == '"':
+			inStr = !inStr
+		case inStr:
+		case b == '{' || b == '[':
+			depth++
+		case b == '}' || b == ']':
+			depth--
+		}
+	}
+	v.Data = s.buf
+	return v, nil
+}
+
+// restOfLine adds bytes up to the end of the line to the value.
+func (s *Reader) restOfLine(v *Value) error {
+	for {
+		b, err := s.r.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if b == '\n' {
+			s.line++
+			return nil
+		}
+		s.add(v, b)
+	}
+}
+
+// add appends b to the value unless it is over the size limit.
+func (s *Reader) add(v *Value, b byte) {
+	if len(s.buf) >= s.max {
+		v.Truncated = true
+		return
+	}
+	s.buf = append(s.buf, b)
+}

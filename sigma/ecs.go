@@ -1,0 +1,190 @@
+package sigma
+
+import (
+	"strings"
+
+	sigmago "github.com/bradleyjkemp/sigma-go"
+
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// The ECS (Elastic Common Schema) locations of Sigma's Windows field names
+// follow the ecs_windows processing pipeline of pySigma's Elasticsearch
+// backend (SigmaHQ/pySigma-backend-elasticsearch,
+// sigma/pipelines/elasticsearch/windows.py, "ECS Windows log mappings from
+// Winlogbeat from version 7"): a field has the path its log source gives
+// it (ecsByLogsource), else its fixed path (ecsFields), else, in a Windows
+// rule, the Winlogbeat event data path winlog.event_data.<name>.
+
+// ecsFields maps field names to their ECS path whatever the log source.
+var ecsFields = map[string]string{
+	"AccountDomain":       "user.domain",
+	"AccountName":         "user.name",
+	"Application":         "process.executable",
+	"Archived":            "sysmon.file.archived",
+	"Channel":             "winlog.channel",
+	"ClientAddress":       "source.ip",
+	"ClientName":          "source.domain",
+	"CommandName":         "powershell.command.name",
+	"CommandPath":         "powershell.command.path",
+	"CommandType":         "powershell.command.type",
+	"ComputerName":        "winlog.computer_name",
+	"CurrentDirectory":    "process.working_directory",
+	"DestAddress":         "destination.ip",
+	"DestPort":            "destination.port",
+	"Destination":         "process.executable",
+	"DestinationHostname": "destination.domain",
+	"DestinationIp":       "destination.ip",
+	"DestinationPort":     "destination.port",
+	"DestinationPortName": "network.protocol",
+	"Device":              "file.path",
+	"EventID":             "event.code",
+	"FileName":            "file.path",
+	"HostApplication":     "process.command_line",
+	"HostId":              "process.entity_id",
+	"HostName":            "process.title",
+	"Image":               "process.executable",
+	"ImageLoaded":         "file.path",
+	"Imphash":             "file.pe.imphash",
+	"IpAddress":           "source.ip",
+	"IpPort":              "source.port",
+	"IsExecutable":        "sysmon.file.is_executable",
+	"MessageNumber":       "powershell.sequence",
+	"MessageTotal":        "powershell.total",
+	"NewEngineState":      "powershell.engine.new_state",
+	"NewProcessId":        "process.pid",
+	"NewProcessName":      "process.executable",
+	"NewProviderState":    "powershell.provider.new_state",
+	"ParentCommandLine":   "process.parent.command_line",
+	"ParentImage":         "process.parent.executable",
+	"ParentProcessGuid":   "process.parent.entity_id",
+	"ParentProcessId":     "process.parent.pid",
+	"ParentProcessName":   "process.parent.name",
+	"Payload":             "powershell.file.script_block_text",
+	"PipeName":            "file.name",
+	"PipelineId":          "powershell.pipeline_id",
+	"PreviousEngineState": "powershell.engine.previous_state",
+	"ProcessGuid":         "process.entity_id",
+	"ProcessId":           "process.pid",
+	"ProcessName":         "process.executable",
+	"ProviderName":        "powershell.provider.name",
+	"Provider_Name":       "winlog.provider_name",
+	"QueryName":           "dns.question.name",
+	"QueryStatus":         "sysmon.dns.status",
+	"RunspaceId":          "powershell.runspace_id",
+	"ScriptBlockId":       "powershell.file.script_block_id",
+	"ScriptBlockText":     "powershell.file.script_block_text",
+	"ScriptName":          "file.path",
+	"SequenceNumber":      "event.sequence",
+	"SignatureStatus":     "file.code_signature.status",
+	"Signed":              "file.code_signature.signed",
+	"SourceAddress":       "source.ip",
+	"SourceHostname":      "source.domain",
+	"SourceImage":         "process.executable",
+	"SourceIp":            "source.ip",
+	"SourcePort":          "source.port",
+	"SourceProcessGuid":   "process.entity_id",
+	"SourceProcessId":     "process.pid",
+	"SourceThreadId":      "process.thread.id",
+	"TargetDomainName":    "user.domain",
+	"TargetFilename":      "file.path",
+	"TargetObject":        "registry.path",
+	"User":                "user.name",
+	"WorkstationName":     "source.domain",
+}
+
+// ecsVariant is the ECS path of a field in rules whose log source has a
+// given category or service.
+type ecsVariant struct {
+	category, service string // one of them is set
+	path              string
+}
+
+// ecsByLogsource maps field names to their ECS paths by log source. The
+// pipeline names the category "image_loaded" for Signature; the Sigma
+// category is "image_load", and both are listed.
+var ecsByLogsource = map[string][]ecsVariant{
+	"FileVersion": {
+		{category: "process_creation", path: "process.pe.file_version"},
+		{category: "image_load", path: "file.pe.file_version"},
+	},
+	"Description": {
+		{category: "process_creation", path: "process.pe.description"},
+		{category: "image_load", path: "file.pe.description"},
+		{category: "sysmon_error", path: "winlog.event_data.Description"},
+	},
+	"Product": {
+		{category: "process_creation", path: "process.pe.product"},
+		{category: "image_load", path: "file.pe.product"},
+	},
+	"Company": {
+		{category: "process_creation", path: "process.pe.company"},
+		{category: "image_load", path: "file.pe.company"},
+	},
+	"OriginalFileName": {
+		{category: "process_creation", path: "process.pe.original_file_name"},
+		{category: "image_load", path: "file.pe.original_file_name"},
+	},
+	"CommandLine": {
+		{category: "process_creation", path: "process.command_line"},
+		{service: "security", path: "process.command_line"},
+		{service: "powershell-classic", path: "powershell.command.value"},
+	},
+	"Protocol":  {{category: "network_connection", path: "network.transport"}},
+	"Initiated": {{category: "network_connection", path: "network.direction"}},
+	"Signature": {
+		{category: "driver_loaded", path: "file.code_signature.subject_name"},
+		{category: "image_load", path: "file.code_signature.subject_name"},
+		{category: "image_loaded", path: "file.code_signature.subject_name"},
+	},
+	"EngineVersion":     {{service: "powershell-classic", path: "powershell.engine.version"}},
+	"HostVersion":       {{service: "powershell-classic", path: "powershell.process.executable_version"}},
+	"SubjectLogonId":    {{service: "security", path: "winlog.logon.id"}},
+	"ServiceName":       {{service: "security", path: "service.name"}},
+	"SubjectDomainName": {{service: "security", path: "user.domain"}},
+	"SubjectUserName":   {{service: "security", path: "user.name"}},
+	"SubjectUserSid":    {{service: "security", path: "user.id"}},
+	"TargetLogonId":     {{service: "security", path: "winlog.logon.id"}},
+}
+
+// windowsPaths are locations of Windows event record data that are not
+// Event.EventData.<name> or Event.System.<name>.
+var windowsPaths = map[string]string{
+	"Provider_Name": "Event.System.Provider.#attributes.Name",
+}
+
+// fieldFor returns the field a rule's field name reads. A name with a dot
+// is a path already. Otherwise the paths are, in order: the name itself
+// (top level of the event), Event.EventData.<name> and Event.System.<name>
+// (a Windows event record rendered as JSON), any other place of the
+// record (windowsPaths), and the ECS path (ecsPath).
+func fieldFor(name string, ls sigmago.Logsource) ir.Field {
+	if strings.Contains(name, ".") {
+		return ir.F(name)
+	}
+	paths := []string{name, "Event.EventData." + name, "Event.System." + name}
+	if p, ok := windowsPaths[name]; ok {
+		paths = append(paths, p)
+	}
+	if p := ecsPath(name, ls); p != "" {
+		paths = append(paths, p)
+	}
+	return ir.Field{Name: name, Paths: paths}
+}
+
+// ecsPath returns the ECS path of a field in a rule with log source ls, or
+// "" when it has none.
+func ecsPath(name string, ls sigmago.Logsource) string {
+	for _, v := range ecsByLogsource[name] {
+		if v.category != "" && v.category == ls.Category || v.service != "" && v.service == ls.Service {
+			return v.path
+		}
+	}
+	if p, ok := ecsFields[name]; ok {
+		return p
+	}
+	if ls.Product == "windows" {
+		return "winlog.event_data." + name
+	}
+	return ""
+}

@@ -1,0 +1,360 @@
+package sigma
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// TestErrors checks the exact error, position included, of rules that must
+// not load. Rules built with ruleWith start their detection on line 6.
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		// Modifiers.
+		{"unsupported modifier", ruleWith(`
+  selection:
+    CommandLine|base64offset|contains: foo
+  condition: selection
+`), `x.yml:7:5: search "selection": unsupported modifier "base64offset" on field "CommandLine"`},
+		{"re", ruleWith(`
+  sel:
+    CommandLine|re: 'a.*b'
+  condition: sel
+`), `x.yml:7:5: search "sel": unsupported modifier "re" on field "CommandLine"`},
+		{"windash", ruleWith(`
+  sel:
+    - Image: a
+    - CommandLine|windash|contains: '-x'
+  condition: sel
+`), `x.yml:8:7: search "sel": unsupported modifier "windash" on field "CommandLine"`},
+		{"cased", ruleWith(`
+  sel:
+    Image|cased: a
+  condition: sel
+`), `x.yml:7:5: search "sel": unsupported modifier "cased" on field "Image"`},
+		{"exists", ruleWith(`
+  sel:
+    Image|exists: true
+  condition: sel
+`), `x.yml:7:5: search "sel": unsupported modifier "exists" on field "Image"`},
+		{"expand", ruleWith(`
+  sel:
+    Image|expand: '%x%'
+  condition: sel
+`), `x.yml:7:5: search "sel": unsupported modifier "expand" on field "Image"`},
+		{"empty modifier", ruleWith(`
+  sel:
+    Image|: a
+  condition: sel
+`), `x.yml:7:5: search "sel": unsupported modifier "" on field "Image"`},
+		{"upper-case modifier", ruleWith(`
+  sel:
+    Image|Contains: a
+  condition: sel
+`), `x.yml:7:5: search "sel": unsupported modifier "Contains" on field "Image"`},
+		{"conflicting modifiers", ruleWith(`
+  sel:
+    CommandLine|contains|endswith: x
+  condition: sel
+`), `x.yml:7:5: search "sel": modifiers "contains" and "endswith" on field "CommandLine" conflict`},
+		{"duplicate modifier", ruleWith(`
+  sel:
+    CommandLine|contains|contains: x
+  condition: sel
+`), `x.yml:7:5: search "sel": duplicate modifier "contains" on field "CommandLine"`},
+		{"duplicate all", ruleWith(`
+  sel:
+    CommandLine|all|contains|all: [x, y]
+  condition: sel
+`), `x.yml:7:5: search "sel": duplicate modifier "all" on field "CommandLine"`},
+		{"position counts bytes", ruleWith(`
+  sél: {F|re: x}
+  condition: 1 of them
+`), `x.yml:6:10: search "sél": unsupported modifier "re" on field "F"`},
+
+		// Values.
+		{"empty list", ruleWith(`
+  sel:
+    F: []
+  condition: sel
+`), `x.yml:7:5: search "sel": field "F" has an empty list of values`},
+		{"null with contains", ruleWith(`
+  sel:
+    F|contains: null
+  condition: sel
+`), `x.yml:7:5: search "sel": field "F": modifier "contains" does not apply to null`},
+		{"boolean with endswith", ruleWith(`
+  sel:
+    F|endswith: [a, true]
+  condition: sel
+`), `x.yml:7:5: search "sel": field "F": modifier "endswith" does not apply to true`},
+		{"not a number", ruleWith(`
+  sel:
+    F: .nan
+  condition: sel
+`), `x.yml:7:5: search "sel": field "F": unsupported: number NaN`},
+		{"infinity", ruleWith(`
+  sel:
+    F|contains: -.inf
+  condition: sel
+`), `x.yml:7:5: search "sel": field "F": unsupported: number -Inf`},
+		{"map value", ruleWith(`
+  sel:
+    F: {a: b}
+  condition: sel
+`), `x.yml:7:8: search "sel": field "F": value is a mapping`},
+		{"list in a list", ruleWith(`
+  sel:
+    F: [a, [b]]
+  condition: sel
+`), `x.yml:7:12: search "sel": field "F": value is a YAML list inside a list`},
+		{"timestamp", ruleWith(`
+  sel:
+    F: 2024-01-02
+  condition: sel
+`), `x.yml:7:8: search "sel": field "F": unsupported: timestamp value 2024-01-02 (quote it to match text)`},
+		{"too many values", ruleWith(`
+  sel:
+    F: [` + strings.Repeat("1,", MaxValues) + `1]
+  condition: sel
+`), fmt.Sprintf(`x.yml:7:5: search "sel": field "F" has %d values, more than the limit of %d`, MaxValues+1, MaxValues)},
+		{"too many values in the rule", ruleWith(`
+  sel:
+` + manyFields("    F%d: [1"+strings.Repeat(",1", MaxValues-1)+"]\n", MaxRuleValues/MaxValues+1) + `
+  condition: sel
+`), fmt.Sprintf(`x.yml:%d:5: rule has more than %d values`, 7+MaxRuleValues/MaxValues, MaxRuleValues)},
+		{"aliases count", "x: &a [" + strings.Repeat("1,", 999) + "1]\n" + ruleWith(`
+  sel:
+`+manyFields("    F%d: *a\n", MaxRuleValues/1000+1)+`
+  condition: sel
+`), fmt.Sprintf(`x.yml:%d:5: rule has more than %d values`, 8+MaxRuleValues/1000, MaxRuleValues)},
+
+		// Searches.
+		{"keyword search", ruleWith(`
+  keywords:
+    - foo
+    - bar
+  condition: keywords
+`), `x.yml:6:3: search "keywords": unsupported: keyword search`},
+		{"keyword with modifier", ruleWith(`
+  sel:
+    '|contains': foo
+  condition: sel
+`), `x.yml:7:5: search "sel": unsupported: keyword search`},
+		{"mixed list", ruleWith(`
+  sel:
+    - foo
+    - F: a
+  condition: sel
+`), `x.yml:8:7: search "sel" mixes mappings and keywords`},
+		{"scalar search", ruleWith(`
+  sel: foo
+  condition: sel
+`), `x.yml:6:8: search "sel" is a YAML scalar, not a mapping or a list`},
+		{"null search", ruleWith(`
+  sel:
+  condition: sel
+`), `x.yml:6:7: search "sel" is a YAML null, not a mapping or a list`},
+		{"empty list search", ruleWith(`
+  sel: []
+  condition: sel
+`), `x.yml:6:3: search "sel" is an empty list`},
+		{"empty map search", ruleWith(`
+  sel: {}
+  condition: sel
+`), `x.yml:6:8: search "sel" has an empty mapping`},
+		{"empty map in a list", ruleWith(`
+  sel:
+    - F: a
+    - {}
+  condition: sel
+`), `x.yml:8:7: search "sel" has an empty mapping`},
+		{"list in a search list", ruleWith(`
+  sel:
+    - [a]
+  condition: sel
+`), `x.yml:7:7: search "sel": list item is a YAML list, not a mapping or a keyword`},
+		{"duplicate field", ruleWith(`
+  sel:
+    F|contains: a
+    G: b
+    F|contains: c
+  condition: sel
+`), `x.yml:9:5: search "sel": duplicate key "F|contains" (first at line 7)`},
+		{"duplicate search", ruleWith(`
+  sel:
+    F: a
+  sel:
+    F: b
+  condition: sel
+`), `x.yml:8:3: duplicate key "sel" in detection (first at line 6)`},
+		{"unused search is checked", ruleWith(`
+  sel:
+    F: a
+  unused:
+    F|re: b
+  condition: sel
+`), `x.yml:9:5: search "unused": unsupported modifier "re" on field "F"`},
+		{"alias search", "x: &a {F: a}\n" + ruleWith(`
+  sel: *a
+  condition: sel
+`), `x.yml:7:8: search "sel" is a YAML alias, not a mapping or a list`},
+
+		// Conditions.
+		{"undefined search", ruleWith(`
+  sel:
+    F: a
+  condition: sel and foo
+`), `x.yml:8:22: condition references undefined search "foo"`},
+		{"undefined search in a list", ruleWith(`
+  sel:
+    F: a
+  condition:
+    - sel
+    - (sel and 1 of foo)
+`), `x.yml:10:21: condition references undefined search "foo"`},
+		{"pattern matches nothing", ruleWith(`
+  sel:
+    F: a
+  condition: sel or 1 of filter_*
+`), `x.yml:8:26: "1 of filter_*" matches no search`},
+		{"all of pattern matches nothing", ruleWith(`
+  sel:
+    F: a
+  condition: all of x*
+`), `x.yml:8:21: "all of x*" matches no search`},
+		{"them matches nothing", ruleWith(`
+  _sel:
+    F: a
+  condition: 1 of them
+`), `x.yml:8:19: "1 of them" matches no search`},
+		{"syntax error", ruleWith(`
+  sel:
+    F: a
+  condition: (sel
+`), `x.yml:8:18: invalid condition: unexpected token "<EOF>" (expected ")")`},
+		{"syntax error in quotes", ruleWith(`
+  sel:
+    F: a
+  condition: "sel sel"
+`), `x.yml:8:19: invalid condition: unexpected token "sel"`},
+		{"syntax error on a later line", ruleWith(`
+  sel:
+    F: a
+  condition: >-
+    sel and
+    sel sel
+`), `x.yml:8:14: invalid condition: unexpected token "sel"`},
+		{"invalid token", ruleWith(`
+  sel:
+    F: a
+  condition: sel-1
+`), `x.yml:8:17: invalid condition: invalid token '-'`},
+		{"any of", ruleWith(`
+  sel:
+    F: a
+  condition: any of sel
+`), `x.yml:8:18: invalid condition: unexpected token "of"`},
+		{"aggregation", ruleWith(`
+  sel:
+    F: a
+  condition: sel | count() > 5
+`), `x.yml:8:18: unsupported: aggregation`},
+		{"aggregation in a list", ruleWith(`
+  sel:
+    F: a
+  condition:
+    - sel
+    - sel | count(F) by G > 5
+`), `x.yml:10:11: unsupported: aggregation`},
+		{"empty condition", ruleWith(`
+  sel:
+    F: a
+  condition: ''
+`), `x.yml:8:14: condition is empty`},
+		{"null condition", ruleWith(`
+  sel:
+    F: a
+  condition:
+`), `x.yml:8:13: condition is empty`},
+		{"map condition", ruleWith(`
+  sel:
+    F: a
+  condition: {a: b}
+`), `x.yml:8:14: condition is a YAML mapping, not a string or a list`},
+		{"empty condition list", ruleWith(`
+  sel:
+    F: a
+  condition: []
+`), `x.yml:8:14: condition is an empty list`},
+		{"list in a condition list", ruleWith(`
+  sel:
+    F: a
+  condition: [sel, [sel]]
+`), `x.yml:8:20: condition is a YAML list, not a string`},
+		{"condition too long", ruleWith(`
+  sel:
+    F: a
+  condition: sel` + strings.Repeat(" or sel", MaxConditionSize/7) + `
+`), fmt.Sprintf(`x.yml:8:14: condition is %d bytes, more than the limit of %d`, 3+7*(MaxConditionSize/7), MaxConditionSize)},
+		{"condition too big", ruleWith(`
+  sel:
+    F: [1` + strings.Repeat(",1", MaxValues-1) + `]
+  condition: sel` + strings.Repeat(" or sel", MaxExprSize/MaxValues) + `
+`), fmt.Sprintf(`x.yml:8:14: condition expands to more than %d nodes and values`, MaxExprSize)},
+		{"no condition", ruleWith(`
+  sel:
+    F: a
+`), `x.yml:5:1: detection has no condition`},
+		{"timeframe", ruleWith(`
+  sel:
+    F: a
+  timeframe: 5m
+  condition: sel
+`), `x.yml:8:3: unsupported: timeframe`},
+
+		// The rule.
+		{"empty rule", "", `x.yml:1:1: empty rule`},
+		{"only a comment", "# nothing\n", `x.yml:1:1: empty rule`},
+		{"list rule", "- a\n- b\n", `x.yml:1:1: rule is a YAML list, not a mapping`},
+		{"no detection", "title: t\n", `x.yml:1:1: rule has no detection`},
+		{"scalar detection", "title: t\ndetection: sel\n", `x.yml:2:12: detection is a YAML scalar, not a mapping`},
+		{"correlation rule", "title: t\ncorrelation:\n  type: event_count\n", `x.yml:2:1: unsupported: correlation rule`},
+		{"filter rule", "title: t\nfilter:\n  rules: [a]\n", `x.yml:2:1: unsupported: filter rule`},
+		{"duplicate key", "title: a\ntitle: b\n", `x.yml:2:1: duplicate key "title" (first at line 1)`},
+		{"several documents", ruleWith("  sel:\n    F: a\n  condition: sel\n") + "---\ntitle: b\n", `x.yml:10:1: unsupported: several YAML documents in one rule`},
+		{"syntax error", "title: [\ndetection:\n", `x.yml:2:1: did not find expected node content`},
+		{"tab", "title: t\n\tdetection: x\n", `x.yml:2:1: found a tab character that violates indentation`},
+		{"wrong type", "tags: foo\n" + ruleWith("  sel:\n    F: a\n  condition: sel\n"), "x.yml:1:1: cannot unmarshal !!str `foo` into []string"},
+		{"too big", strings.Repeat("#", MaxRuleSize+1), fmt.Sprintf(`x.yml:1:1: rule is %d bytes, more than the limit of %d`, MaxRuleSize+1, MaxRuleSize)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ParseRule("x.yml", []byte(tt.src))
+			if err == nil {
+				t.Fatalf("no error; rule %s", r.Expr)
+			}
+			var e *ir.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %T is not an *ir.Error: %v", err, err)
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// manyFields returns n lines made from format, each with its own number.
+func manyFields(format string, n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, format, i)
+	}
+	return b.String()
+}

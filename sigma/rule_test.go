@@ -1,0 +1,136 @@
+package sigma
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// TestMetadata checks the rule's metadata and its ATT&CK ids.
+func TestMetadata(t *testing.T) {
+	src := `title: A title
+id: 0e9bb2d7-0000-4000-8000-000000000001
+description: What it finds.
+level: HIGH
+tags:
+  - attack.execution
+  - attack.t1218
+  - attack.T1055.001
+  - attack.t1218
+  - attack.g0010
+  - attack.s0002
+  - attack.ta0002
+  - attack.t12345
+  - attack.g0010.001
+  - cve.2021-44228
+logsource:
+  category: process_creation
+  product: windows
+detection:
+  sel:
+    Image: a
+  condition: sel
+`
+	r, err := ParseRule("m.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &ir.Rule{
+		ID:          "0e9bb2d7-0000-4000-8000-000000000001",
+		Title:       "A title",
+		Description: "What it finds.",
+		Severity:    "high",
+		Tags: []string{"attack.execution", "attack.t1218", "attack.T1055.001", "attack.t1218",
+			"attack.g0010", "attack.s0002", "attack.ta0002", "attack.t12345", "attack.g0010.001", "cve.2021-44228"},
+		Attack: []string{"T1218", "T1055.001", "G0010", "S0002"},
+		Lang:   ir.LangSigma,
+		Source: ir.Pos{File: "m.yml", Line: 19, Col: 1, Offset: strings.Index(src, "detection:")},
+	}
+	got := *r
+	got.Expr = nil
+	if !reflect.DeepEqual(&got, want) {
+		t.Errorf("got  %+v\nwant %+v", &got, want)
+	}
+}
+
+// TestFields checks where a field is looked up, depending on its name and
+// on the rule's log source.
+func TestFields(t *testing.T) {
+	tests := []struct {
+		logsource, field, want string
+	}{
+		{"{category: process_creation, product: windows}", "Image",
+			"Image | Event.EventData.Image | Event.System.Image | process.executable"},
+		{"{category: process_creation, product: windows}", "OriginalFileName",
+			"OriginalFileName | Event.EventData.OriginalFileName | Event.System.OriginalFileName | process.pe.original_file_name"},
+		{"{category: image_load, product: windows}", "OriginalFileName",
+			"OriginalFileName | Event.EventData.OriginalFileName | Event.System.OriginalFileName | file.pe.original_file_name"},
+		{"{category: process_creation, product: windows}", "CommandLine",
+			"CommandLine | Event.EventData.CommandLine | Event.System.CommandLine | process.command_line"},
+		{"{service: powershell-classic, product: windows}", "CommandLine",
+			"CommandLine | Event.EventData.CommandLine | Event.System.CommandLine | powershell.command.value"},
+		{"{category: ps_script, product: windows}", "CommandLine",
+			"CommandLine | Event.EventData.CommandLine | Event.System.CommandLine | winlog.event_data.CommandLine"},
+		{"{category: process_creation, product: windows}", "IntegrityLevel",
+			"IntegrityLevel | Event.EventData.IntegrityLevel | Event.System.IntegrityLevel | winlog.event_data.IntegrityLevel"},
+		{"{category: process_creation, product: windows}", "User",
+			"User | Event.EventData.User | Event.System.User | user.name"},
+		{"{category: process_creation, product: windows}", "TargetFilename",
+			"TargetFilename | Event.EventData.TargetFilename | Event.System.TargetFilename | file.path"},
+		{"{product: windows, service: system}", "Provider_Name",
+			"Provider_Name | Event.EventData.Provider_Name | Event.System.Provider_Name | Event.System.Provider.#attributes.Name | winlog.provider_name"},
+		{"{product: windows, service: system}", "EventID",
+			"EventID | Event.EventData.EventID | Event.System.EventID | event.code"},
+		{"{category: process_creation, product: linux}", "Image",
+			"Image | Event.EventData.Image | Event.System.Image | process.executable"},
+		{"{category: process_creation, product: linux}", "IntegrityLevel",
+			"IntegrityLevel | Event.EventData.IntegrityLevel | Event.System.IntegrityLevel"},
+		{"{category: process_creation, product: windows}", "process.name", "process.name"},
+	}
+	for _, tt := range tests {
+		src := "logsource: " + tt.logsource + "\ndetection:\n  sel:\n    " + tt.field + ": x\n  condition: sel\n"
+		r, err := ParseRule("f.yml", []byte(src))
+		if err != nil {
+			t.Errorf("%s in %s: %v", tt.field, tt.logsource, err)
+			continue
+		}
+		f := r.Expr.Pred.Field
+		if f.Name != tt.field {
+			t.Errorf("%s in %s: name %q", tt.field, tt.logsource, f.Name)
+		}
+		if got := strings.Join(f.Lookup(), " | "); got != tt.want {
+			t.Errorf("%s in %s:\ngot  %s\nwant %s", tt.field, tt.logsource, got, tt.want)
+		}
+	}
+}
+
+// TestNoPanic feeds inputs that have made YAML decoders or sigma-go trip,
+// and checks each gives a rule or an *ir.Error.
+func TestNoPanic(t *testing.T) {
+	for _, src := range []string{
+		"detection: {condition: x, x: {a: *b}}",
+		"detection:\n  x: &a [*a]\n  condition: x\n",
+		"detection:\n  x:\n    a: !!binary '%%%'\n  condition: x\n",
+		"detection:\n  x:\n    a: !!int x\n  condition: x\n",
+		"detection:\n  x:\n    ? [a]\n    : b\n  condition: x\n",
+		"detection:\n  ? [x]\n  : {a: b}\n  condition: x\n",
+		"logsource: []\ndetection:\n  x: {a: b}\n  condition: x\n",
+		"detection:\n  x: {a: b}\n  condition: " + strings.Repeat("(", 2000) + "x" + strings.Repeat(")", 2000) + "\n",
+		"detection:\n  x: {a: b}\n  condition: " + strings.Repeat("not ", 1000) + "x\n",
+		"\xef\xbb\xbfdetection:\n  x: {a: b}\n  condition: x\n",
+		"detection:\n  x: {a: \"\\xff\"}\n  condition: x\n",
+	} {
+		r, err := ParseRule("p.yml", []byte(src))
+		if err != nil {
+			if _, ok := err.(*ir.Error); !ok {
+				t.Errorf("%q: error %T is not an *ir.Error", src, err)
+			}
+			continue
+		}
+		if r.Expr == nil {
+			t.Errorf("%q: nil expression", src)
+		}
+	}
+}
