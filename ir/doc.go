@@ -20,7 +20,17 @@
 //	CmpPrefix    patterns          starts with text matching a pattern
 //	CmpSuffix    patterns          ends with text matching a pattern
 //	CmpContains  patterns          contains text matching a pattern
-//	CmpExists    none              is present (any type, null included)
+//	CmpExists    none              is present: not null, not an empty array
+//	CmpLT, CmpLE one number or     is less than (or equal to) the value:
+//	             string            numbers numerically (a string that spells
+//	                               a number counts as one), strings by
+//	                               code point
+//	CmpGT, CmpGE as CmpLT          is greater than (or equal to) the value
+//	CmpRegex     RE2 sources       has a match of one expression anywhere;
+//	                               anchor with ^ and $ for a whole value;
+//	                               CaseSensitive false adds (?i)
+//	CmpCIDR      CIDR ranges or    is an IPv4 or IPv6 address inside one
+//	             single addresses  of the ranges
 //
 // Patterns ([Pattern]) are a sequence of literal text, "*" (any run of code
 // points, possibly empty) and "?" (exactly one code point). Each front end

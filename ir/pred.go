@@ -15,6 +15,12 @@ const (
 	CmpSuffix       // ends with a pattern
 	CmpContains     // contains a pattern
 	CmpExists       // the field is present
+	CmpLT           // less than the one value
+	CmpLE           // less than or equal to the one value
+	CmpGT           // greater than the one value
+	CmpGE           // greater than or equal to the one value
+	CmpRegex        // an RE2 regular expression finds a match in the value
+	CmpCIDR         // an IP address inside one of the CIDR ranges
 )
 
 // String returns the comparison's name as it appears in dumps.
@@ -32,6 +38,18 @@ func (c Cmp) String() string {
 		return "contains"
 	case CmpExists:
 		return "exists"
+	case CmpLT:
+		return "lt"
+	case CmpLE:
+		return "le"
+	case CmpGT:
+		return "gt"
+	case CmpGE:
+		return "ge"
+	case CmpRegex:
+		return "regex"
+	case CmpCIDR:
+		return "cidr"
 	}
 	return "invalid"
 }
@@ -40,6 +58,9 @@ func (c Cmp) String() string {
 func (c Cmp) IsPattern() bool {
 	return c == CmpGlob || c == CmpPrefix || c == CmpSuffix || c == CmpContains
 }
+
+// IsOrder reports whether the comparison is lt, le, gt or ge.
+func (c Cmp) IsOrder() bool { return c >= CmpLT && c <= CmpGE }
 
 // Field names the event data a predicate reads.
 type Field struct {
