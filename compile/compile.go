@@ -67,6 +67,9 @@ func (c *compiler) rule(r *ir.Rule) (*match.Node, error) {
 	if err != nil {
 		return nil, ruleError(r, err)
 	}
+	if c.cfg.optimize {
+		order(n)
+	}
 	return n, nil
 }
 
@@ -152,13 +155,19 @@ func (c *compiler) test(p *ir.Pred) (*match.Test, error) {
 		t.Paths = append(t.Paths, path)
 	}
 	switch {
+	case p.Cmp.String() == "invalid":
+		return nil, fmt.Errorf("field %q: unsupported comparison %s", p.Field.Name, p.Cmp)
 	case p.Cmp == ir.CmpExists:
 		t.Exists = true
 		return t, nil
-	case p.Cmp != ir.CmpEqual && !p.Cmp.IsPattern():
-		return nil, fmt.Errorf("field %q: unsupported comparison %s", p.Field.Name, p.Cmp)
 	case len(p.Values) == 0:
 		return nil, fmt.Errorf("field %q: %s with no values", p.Field.Name, p.Cmp)
+	case p.Cmp.IsOrder():
+		return t, bounds(t, p)
+	case p.Cmp == ir.CmpRegex:
+		return t, c.regexps(t, p)
+	case p.Cmp == ir.CmpCIDR:
+		return t, cidrs(t, p)
 	}
 	fold := !p.CaseSensitive
 	for _, v := range p.Values {
@@ -196,4 +205,67 @@ func (c *compiler) test(p *ir.Pred) (*match.Test, error) {
 		}
 	}
 	return t, nil
+}
+
+// literals returns the text of every string value of p, or an error naming
+// the first value that is not a literal string.
+func literals(p *ir.Pred) ([]string, error) {
+	out := make([]string, 0, len(p.Values))
+	for _, v := range p.Values {
+		text, ok := v.Pat.Literal()
+		if v.Kind != ir.KindString || !ok {
+			return nil, fmt.Errorf("field %q: %s needs literal strings, not %s", p.Field.Name, p.Cmp, v)
+		}
+		out = append(out, text)
+	}
+	return out, nil
+}
+
+// bounds adds the ordering comparisons of p to t.
+func bounds(t *match.Test, p *ir.Pred) error {
+	for _, v := range p.Values {
+		switch v.Kind {
+		case ir.KindNumber:
+			t.Bounds = append(t.Bounds, match.Bound{Cmp: p.Cmp, Num: v.Num})
+		case ir.KindString:
+			text, ok := v.Pat.Literal()
+			if !ok {
+				return fmt.Errorf("field %q: wildcard pattern %s in a %s comparison", p.Field.Name, v, p.Cmp)
+			}
+			t.Bounds = append(t.Bounds, match.Bound{Cmp: p.Cmp, Text: text, IsText: true})
+		default:
+			return fmt.Errorf("field %q: %s value in a %s comparison", p.Field.Name, v.Kind, p.Cmp)
+		}
+	}
+	return nil
+}
+
+// regexps compiles the regular expressions of p into t.
+func (c *compiler) regexps(t *match.Test, p *ir.Pred) error {
+	srcs, err := literals(p)
+	if err != nil {
+		return err
+	}
+	for _, src := range srcs {
+		m, err := match.NewRegex(src, !p.CaseSensitive)
+		if err != nil {
+			return fmt.Errorf("field %q: bad regular expression %q: %v", p.Field.Name, src, err)
+		}
+		t.Strings = append(t.Strings, m)
+	}
+	return nil
+}
+
+// cidrs compiles the ranges of p into t.
+func cidrs(t *match.Test, p *ir.Pred) error {
+	ranges, err := literals(p)
+	if err != nil {
+		return err
+	}
+	m, err := match.NewCIDR(ranges)
+	if err != nil {
+		return fmt.Errorf("field %q: bad CIDR range: %v", p.Field.Name, err)
+	}
+	t.Strings = append(t.Strings, m)
+	return nil
 }

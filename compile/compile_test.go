@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -151,6 +152,10 @@ func TestCompileErrors(t *testing.T) {
 		{"no_values", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpGlob}), nil, `r.yml:3:1: rule "r1": field "a": glob with no values`},
 		{"null_value", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpEqual, Values: []ir.Value{{Kind: ir.KindNull}}}), nil, `r.yml:3:1: rule "r1": field "a": null value in a equal comparison`},
 		{"bad_not", &ir.Expr{Op: ir.OpNot}, nil, `r.yml:3:1: rule "r1": not with 0 operands`},
+		{"bad_regex", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpRegex, Values: []ir.Value{ir.Str("a(")}}), nil, `r.yml:3:1: rule "r1": field "a": bad regular expression "a(": error parsing regexp: missing closing ): ` + "`a(`"},
+		{"bad_cidr", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpCIDR, Values: []ir.Value{ir.Str("10.0.0.0/33")}}), nil, `r.yml:3:1: rule "r1": field "a": bad CIDR range: netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`},
+		{"glob_in_cidr", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpCIDR, Values: []ir.Value{ir.Glob(pat("10.*"))}}), nil, `r.yml:3:1: rule "r1": field "a": cidr needs literal strings, not "10.*"`},
+		{"bool_bound", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpLT, Values: []ir.Value{ir.Bool(true)}}), nil, `r.yml:3:1: rule "r1": field "a": bool value in a lt comparison`},
 		{"invalid_cmp", ir.P(&ir.Pred{Field: ir.F("a")}), nil, `r.yml:3:1: rule "r1": field "a": unsupported comparison invalid`},
 	}
 	for _, tt := range tests {
@@ -170,14 +175,30 @@ func TestDifferential(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	fields := []string{"a", "b", "c.d"}
 	words := []string{"", "x", "X", "ab", "aB", "xab", "abx", "a*", "*b", "*a*", "a?", "?", "ü", "Ü*", "*.mof"}
-	values := []any{"x", "X", "ab", "AB", "xab", "abx", "a", "ü", "Ü", "q.MOF", "", nil, 1.0, true, []any{"x", "ab"}, []any{}}
+	values := []any{"x", "X", "ab", "AB", "xab", "abx", "a", "ü", "Ü", "q.MOF", "", nil, 1.0, true, []any{"x", "ab"}, []any{},
+		"10.1.2.3", "::ffff:10.0.0.1", "fe80::1%eth0", "192.168.1.1", "5", "-2.5", json.Number("3"), json.Number("12"), 7}
 	var gen func(depth int) *ir.Expr
 	gen = func(depth int) *ir.Expr {
 		switch k := rng.IntN(10); {
 		case depth > 3 || k < 4:
-			cmps := []ir.Cmp{ir.CmpGlob, ir.CmpPrefix, ir.CmpSuffix, ir.CmpContains, ir.CmpEqual, ir.CmpExists}
+			cmps := []ir.Cmp{ir.CmpGlob, ir.CmpPrefix, ir.CmpSuffix, ir.CmpContains, ir.CmpEqual, ir.CmpExists,
+				ir.CmpLT, ir.CmpLE, ir.CmpGT, ir.CmpGE, ir.CmpRegex, ir.CmpCIDR}
 			cmp := cmps[rng.IntN(len(cmps))]
 			p := &ir.Pred{Field: ir.F(fields[rng.IntN(len(fields))]), Cmp: cmp, CaseSensitive: rng.IntN(2) == 0}
+			switch cmp {
+			case ir.CmpLT, ir.CmpLE, ir.CmpGT, ir.CmpGE:
+				bounds := []ir.Value{ir.Num(3), ir.Num(-1), ir.Num(7.5), ir.Str("ab"), ir.Str("x"), ir.Str("")}
+				p.Values = []ir.Value{bounds[rng.IntN(len(bounds))]}
+				return ir.P(p)
+			case ir.CmpRegex:
+				res := []string{"^a", "b$", "^(?:x|ab)$", "Ü", "[0-9]+", "^$"}
+				p.Values = []ir.Value{ir.Str(res[rng.IntN(len(res))])}
+				return ir.P(p)
+			case ir.CmpCIDR:
+				nets := []string{"10.0.0.0/8", "192.168.1.1", "fe80::/10", "::ffff:10.0.0.0/104"}
+				p.Values = []ir.Value{ir.Str(nets[rng.IntN(len(nets))]), ir.Str(nets[rng.IntN(len(nets))])}
+				return ir.P(p)
+			}
 			if cmp != ir.CmpExists {
 				for range 1 + rng.IntN(3) {
 					w := words[rng.IntN(len(words))]

@@ -13,10 +13,12 @@
 //	build     predicates become match.Tests; each string pattern gets the
 //	          cheapest matcher (classify): exact, prefix, suffix, contains,
 //	          prefix+suffix, or a general glob, with case folded once here
+//	order     the operands of every and/or sorted by estimated cost,
+//	          cheapest first, so short circuits skip the expensive ones
 //
 // Prefix, suffix and contains predicates are anchored into whole-value
 // globs first ("x" contains → "*x*"), so wildcards inside their values keep
 // working and the classifier sees one form. [Optimize] and [Specialize]
-// turn the passes and the classifier off; tests compile rules both ways
+// turn the passes (with order) and the classifier off; tests compile rules both ways
 // and check that every event gets the same answer.
 package compile

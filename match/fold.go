@@ -1,6 +1,7 @@
 package match
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -156,25 +157,48 @@ func foldSuffix(s, p string) (int, bool) {
 }
 
 // foldIndex returns the byte offset of the first text in s that folds to p
-// (p is folded, non-empty), and the offset just past it, or -1.
+// (p is folded, non-empty), and the offset just past it, or -1, -1.
+//
+// When p starts with an ASCII byte other than "k" and "s" (the only ASCII
+// letters that non-ASCII code points fold to: the Kelvin sign and the long
+// s), every match starts with that byte in one of its two cases, so the
+// candidates are found with strings.IndexByte.
 func foldIndex(s, p string) (int, int) {
 	first := p[0]
-	ascii := first < utf8.RuneSelf
+	if first >= utf8.RuneSelf || first == 'k' || first == 's' {
+		return foldIndexSlow(s, p)
+	}
+	upper := first
+	if 'a' <= first && first <= 'z' {
+		upper -= 'a' - 'A'
+	}
 	for i := 0; i < len(s); {
-		c := s[i]
-		if ascii && c < utf8.RuneSelf && lowerASCII(c) != first {
-			i++
-			continue
+		j := strings.IndexByte(s[i:], first)
+		if upper != first {
+			if k := strings.IndexByte(s[i:], upper); k >= 0 && (j < 0 || k < j) {
+				j = k
+			}
 		}
+		if j < 0 {
+			return -1, -1
+		}
+		i += j
 		if n, ok := foldPrefix(s[i:], p); ok {
 			return i, i + n
 		}
-		if c < utf8.RuneSelf {
-			i++
-		} else {
-			_, n := decodeRune(s[i:])
-			i += n
+		i++
+	}
+	return -1, -1
+}
+
+// foldIndexSlow is foldIndex trying every code point boundary of s.
+func foldIndexSlow(s, p string) (int, int) {
+	for i := 0; i < len(s); {
+		if n, ok := foldPrefix(s[i:], p); ok {
+			return i, i + n
 		}
+		_, n := decodeRune(s[i:])
+		i += n
 	}
 	return -1, -1
 }

@@ -12,6 +12,8 @@ const (
 	KindContains      // the value contains a text
 	KindBoth          // the value starts with one text and ends with another
 	KindGlob          // a general glob
+	KindRegex         // an RE2 regular expression
+	KindCIDR          // an IP address in a set of ranges
 )
 
 // String returns the kind's name, as explain output shows it.
@@ -29,6 +31,10 @@ func (k Kind) String() string {
 		return "prefix+suffix"
 	case KindGlob:
 		return "glob"
+	case KindRegex:
+		return "regex"
+	case KindCIDR:
+		return "cidr"
 	}
 	return "invalid"
 }

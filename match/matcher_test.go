@@ -1,6 +1,10 @@
 package match
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/ruleforge/ruleforge/ir"
+)
 
 func TestMatchers(t *testing.T) {
 	tests := []struct {
@@ -71,6 +75,75 @@ func TestFold(t *testing.T) {
 	for _, tt := range tests {
 		if got := Fold(tt.in); got != tt.want {
 			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestNewMatchers(t *testing.T) {
+	cidr, err := NewCIDR([]string{"10.0.0.0/8", "fe80::/10", "192.168.1.1", "::ffff:172.16.0.0/108"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	re, err := NewRegex(`^C:\\Windows\\.*\.exe$`, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reCS, _ := NewRegex(`^a+$`, false)
+	tests := []struct {
+		name string
+		m    Matcher
+		in   string
+		want bool
+	}{
+		{"cidr_ipv4_inside", cidr, "10.200.3.4", true},
+		{"cidr_ipv4_outside", cidr, "11.0.0.1", false},
+		{"cidr_single_address", cidr, "192.168.1.1", true},
+		{"cidr_single_address_neighbour", cidr, "192.168.1.2", false},
+		{"cidr_ipv6_inside", cidr, "fe80::1", true},
+		{"cidr_ipv6_zone_ignored", cidr, "fe80::1%eth0", true},
+		{"cidr_mapped_ipv4_value", cidr, "::ffff:10.1.1.1", true},
+		{"cidr_mapped_range", cidr, "172.16.5.5", true},
+		{"cidr_not_an_address", cidr, "host.example", false},
+		{"cidr_empty", cidr, "", false},
+		{"cidr_garbage_hex", cidr, "deadbeef", false},
+		{"regex_fold", re, `c:\windows\System32\CMD.EXE`, true},
+		{"regex_anchored_rejects", re, `x c:\windows\cmd.exe`, false},
+		{"regex_case_sensitive", reCS, "aaa", true},
+		{"regex_case_sensitive_rejects", reCS, "AAA", false},
+	}
+	for _, tt := range tests {
+		if got := tt.m.Match(tt.in); got != tt.want {
+			t.Errorf("%s: %s.Match(%q) = %v, want %v", tt.name, tt.m, tt.in, got, tt.want)
+		}
+	}
+	if _, err := NewCIDR([]string{"10.0.0.0/40"}); err == nil {
+		t.Error("NewCIDR accepted /40")
+	}
+}
+
+func TestBounds(t *testing.T) {
+	p := NewPath("f")
+	tests := []struct {
+		name string
+		b    Bound
+		v    any
+		want bool
+	}{
+		{"lt_number", Bound{Cmp: ir.CmpLT, Num: 5}, 4.0, true},
+		{"lt_equal_false", Bound{Cmp: ir.CmpLT, Num: 5}, 5.0, false},
+		{"le_equal_true", Bound{Cmp: ir.CmpLE, Num: 5}, jsonNumber("5"), true},
+		{"gt_numeric_string", Bound{Cmp: ir.CmpGT, Num: 5}, "6", true},
+		{"gt_non_numeric_string", Bound{Cmp: ir.CmpGT, Num: 5}, "six", false},
+		{"ge_int", Bound{Cmp: ir.CmpGE, Num: 5}, 5, true},
+		{"text_lt", Bound{Cmp: ir.CmpLT, Text: "m", IsText: true}, "apple", true},
+		{"text_lt_upper_sorts_first", Bound{Cmp: ir.CmpLT, Text: "a", IsText: true}, "Z", true},
+		{"text_vs_number_false", Bound{Cmp: ir.CmpLT, Text: "m", IsText: true}, 3.0, false},
+		{"array_any", Bound{Cmp: ir.CmpGT, Num: 5}, []any{1.0, 9.0}, true},
+	}
+	for _, tt := range tests {
+		test := Test{Paths: []*Path{p}, Bounds: []Bound{tt.b}}
+		if got := test.Eval(Map{"f": tt.v}); got != tt.want {
+			t.Errorf("%s: %s on %v = %v, want %v", tt.name, &tt.b, tt.v, got, tt.want)
 		}
 	}
 }

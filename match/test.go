@@ -13,9 +13,11 @@ import (
 // element by element (nested arrays too) and the Test is true when any
 // element passes. A string passes when any string matcher matches it; a
 // number passes when it equals one of Numbers or, through its JSON text,
-// a string matcher matches; a boolean passes when it is one of Bools or its
+// a string matcher matches, or when it satisfies a Bound; a boolean passes when it is one of Bools or its
 // text ("true", "false") matches a string matcher. A string that spells a
-// number in decimal also passes when that number is one of Numbers. With
+// number in decimal also passes when that number is one of Numbers; a
+// string passes when it satisfies a Bound (text bounds compare by
+// code point, numeric bounds need a string that spells a number). With
 // Exists, the Test passes for any present value that is not null and not
 // an empty array.
 type Test struct {
@@ -24,6 +26,7 @@ type Test struct {
 	Strings []Matcher // string comparisons
 	Numbers []float64 // numeric equality
 	Bools   []bool    // boolean equality
+	Bounds  []Bound   // ordering comparisons
 	Exists  bool      // presence test; the other comparisons are ignored
 }
 
@@ -65,7 +68,7 @@ func present(v any) bool {
 func (t *Test) value(v any) bool {
 	switch x := v.(type) {
 	case string:
-		return t.str(x) || (len(t.Numbers) > 0 && t.numText(x))
+		return t.str(x) || (len(t.Numbers) > 0 && t.numText(x)) || (len(t.Bounds) > 0 && t.strBounds(x))
 	case []any:
 		for _, e := range x {
 			if t.value(e) {
@@ -79,9 +82,16 @@ func (t *Test) value(v any) bool {
 			}
 		}
 	case json.Number:
-		return t.str(string(x)) || t.numText(string(x))
+		if t.str(string(x)) || t.numText(string(x)) {
+			return true
+		}
+		if len(t.Bounds) > 0 {
+			f, err := strconv.ParseFloat(string(x), 64)
+			return err == nil && t.numBounds(f)
+		}
+		return false
 	case float64:
-		return t.num(x) || (len(t.Strings) > 0 && t.str(strconv.FormatFloat(x, 'f', -1, 64)))
+		return t.num(x) || (len(t.Bounds) > 0 && t.numBounds(x)) || (len(t.Strings) > 0 && t.str(strconv.FormatFloat(x, 'f', -1, 64)))
 	case float32:
 		return t.value(float64(x))
 	case int:
@@ -93,7 +103,7 @@ func (t *Test) value(v any) bool {
 	case uint32:
 		return t.integer(int64(x))
 	case uint64:
-		return t.num(float64(x)) || (len(t.Strings) > 0 && t.str(strconv.FormatUint(x, 10)))
+		return t.num(float64(x)) || (len(t.Bounds) > 0 && t.numBounds(float64(x))) || (len(t.Strings) > 0 && t.str(strconv.FormatUint(x, 10)))
 	case bool:
 		for _, b := range t.Bools {
 			if b == x {
@@ -107,7 +117,7 @@ func (t *Test) value(v any) bool {
 
 // integer tests an integer value.
 func (t *Test) integer(i int64) bool {
-	return t.num(float64(i)) || (len(t.Strings) > 0 && t.str(strconv.FormatInt(i, 10)))
+	return t.num(float64(i)) || (len(t.Bounds) > 0 && t.numBounds(float64(i))) || (len(t.Strings) > 0 && t.str(strconv.FormatInt(i, 10)))
 }
 
 // str reports whether any string matcher matches s.
@@ -124,6 +134,26 @@ func (t *Test) str(s string) bool {
 func (t *Test) num(f float64) bool {
 	for _, n := range t.Numbers {
 		if n == f {
+			return true
+		}
+	}
+	return false
+}
+
+// numBounds reports whether f satisfies a bound.
+func (t *Test) numBounds(f float64) bool {
+	for i := range t.Bounds {
+		if t.Bounds[i].num(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// strBounds reports whether s satisfies a bound.
+func (t *Test) strBounds(s string) bool {
+	for i := range t.Bounds {
+		if t.Bounds[i].str(s) {
 			return true
 		}
 	}
@@ -183,6 +213,10 @@ func (t *Test) String() string {
 	}
 	for _, v := range t.Bools {
 		b.WriteString(sep + "bool " + strconv.FormatBool(v))
+		sep = ", "
+	}
+	for i := range t.Bounds {
+		b.WriteString(sep + t.Bounds[i].String())
 		sep = ", "
 	}
 	b.WriteByte(']')

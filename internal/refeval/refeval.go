@@ -6,7 +6,10 @@ package refeval
 
 import (
 	"encoding/json"
+	"net/netip"
+	"regexp"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -99,7 +102,33 @@ func anyElem(v any, f func(any) bool) bool {
 // value compares one scalar event value with the predicate's values.
 func value(p *ir.Pred, e any) bool {
 	text, isNum, num, isBool, b := scalar(e)
+	if s, ok := e.(string); ok && !isNum && decimal(s) {
+		if f, err := strconv.ParseFloat(s, 64); err == nil && p.Cmp.IsOrder() {
+			isNum, num = true, f
+		}
+	}
 	for _, v := range p.Values {
+		switch {
+		case p.Cmp.IsOrder():
+			if order(p.Cmp, v, e, isNum, num) {
+				return true
+			}
+			continue
+		case p.Cmp == ir.CmpRegex:
+			src, _ := v.Pat.Literal()
+			if !p.CaseSensitive {
+				src = "(?i)" + src
+			}
+			if text != nil && regexp.MustCompile(src).MatchString(*text) {
+				return true
+			}
+			continue
+		case p.Cmp == ir.CmpCIDR:
+			if s, ok := e.(string); ok && inCIDR(v, s) {
+				return true
+			}
+			continue
+		}
 		switch v.Kind {
 		case ir.KindNumber:
 			if p.Cmp == ir.CmpEqual {
@@ -127,6 +156,72 @@ func value(p *ir.Pred, e any) bool {
 		}
 	}
 	return false
+}
+
+// order evaluates an ordering comparison of an event value.
+func order(cmp ir.Cmp, v ir.Value, e any, isNum bool, num float64) bool {
+	var c int
+	switch {
+	case v.Kind == ir.KindNumber && isNum:
+		c = cmpFloat(num, v.Num)
+		if num != num {
+			return false
+		}
+	case v.Kind == ir.KindString:
+		s, ok := e.(string)
+		if !ok {
+			return false
+		}
+		lit, _ := v.Pat.Literal()
+		c = strings.Compare(s, lit)
+	default:
+		return false
+	}
+	switch cmp {
+	case ir.CmpLT:
+		return c < 0
+	case ir.CmpLE:
+		return c <= 0
+	case ir.CmpGT:
+		return c > 0
+	}
+	return c >= 0
+}
+
+// cmpFloat compares two numbers.
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// inCIDR reports whether s is an address in the range v.
+func inCIDR(v ir.Value, s string) bool {
+	r, _ := v.Pat.Literal()
+	if !strings.Contains(r, "/") {
+		if strings.Contains(r, ":") {
+			r += "/128"
+		} else {
+			r += "/32"
+		}
+	}
+	pfx, err := netip.ParsePrefix(r)
+	if err != nil {
+		return false
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return false
+	}
+	a = a.WithZone("")
+	if pfx.Addr().Is4In6() {
+		pfx = netip.PrefixFrom(pfx.Addr().Unmap(), max(pfx.Bits()-96, 0))
+	}
+	return pfx.Masked().Contains(a.Unmap())
 }
 
 // decimal reports whether s is plain decimal (no hex, inf or nan), the only
