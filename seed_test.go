@@ -30,7 +30,7 @@ type seedCase struct {
 }
 
 // loadSeedCases reads testdata/seed_cases.json and parses every event.
-func loadSeedCases(t testing.TB) ([]seedCase, []match.Map) {
+func loadSeedCases(t testing.TB) ([]seedCase, []match.Event) {
 	t.Helper()
 	data, err := os.ReadFile("testdata/seed_cases.json")
 	if err != nil {
@@ -40,7 +40,7 @@ func loadSeedCases(t testing.TB) ([]seedCase, []match.Map) {
 	if err := json.Unmarshal(data, &cases); err != nil {
 		t.Fatal(err)
 	}
-	events := make([]match.Map, len(cases))
+	events := make([]match.Event, len(cases))
 	for i, c := range cases {
 		if events[i], err = match.ParseJSON(c.Event); err != nil {
 			t.Fatalf("%s: %v", c.Name, err)
@@ -152,9 +152,9 @@ func BenchmarkSeedRules(b *testing.B) {
 
 // benchRulesets benchmarks rules over events: compiled, compiled without
 // optimizer and classifier, and the reference tree walk.
-func benchRulesets(b *testing.B, events []match.Map, rules []*ir.Rule) {
+func benchRulesets(b *testing.B, events []match.Event, rules []*ir.Rule) {
 	// One op is one event: ns/op and allocs/op are per event.
-	run := func(b *testing.B, eval func(match.Map) int) {
+	run := func(b *testing.B, eval func(match.Event) int) {
 		b.ReportAllocs()
 		hits, i := 0, 0
 		for b.Loop() {
@@ -171,14 +171,14 @@ func benchRulesets(b *testing.B, events []match.Map, rules []*ir.Rule) {
 	plain := compile.MustCompile(rules, compile.Optimize(false), compile.Specialize(false))
 	b.Run("ruleforge", func(b *testing.B) {
 		var dst []int
-		run(b, func(ev match.Map) int { dst = opt.Match(ev, dst[:0]); return len(dst) })
+		run(b, func(ev match.Event) int { dst = opt.Match(ev, dst[:0]); return len(dst) })
 	})
 	b.Run("unoptimized", func(b *testing.B) {
 		var dst []int
-		run(b, func(ev match.Map) int { dst = plain.Match(ev, dst[:0]); return len(dst) })
+		run(b, func(ev match.Event) int { dst = plain.Match(ev, dst[:0]); return len(dst) })
 	})
 	b.Run("reference", func(b *testing.B) {
-		run(b, func(ev match.Map) int {
+		run(b, func(ev match.Event) int {
 			n := 0
 			for _, r := range rules {
 				if refeval.Eval(r.Expr, ev) {
@@ -213,10 +213,10 @@ func TestSeedRulesNoAlloc(t *testing.T) {
 // benignMix returns n events, deterministically: nine in ten are benign
 // process starts (ECS or flat Sysmon) and one in ten is a hand-made case,
 // most of which involve mofcomp.exe.
-func benignMix(cases []match.Map, n int) []match.Map {
+func benignMix(cases []match.Event, n int) []match.Event {
 	rng := rand.New(rand.NewPCG(7, 11))
 	names := []string{"svchost.exe", "chrome.exe", "explorer.exe", "powershell.exe", "cmd.exe", "conhost.exe", "msedge.exe", "RuntimeBroker.exe", "taskhostw.exe", "OneDrive.exe"}
-	out := make([]match.Map, 0, n)
+	out := make([]match.Event, 0, n)
 	for i := range n {
 		name := names[rng.IntN(len(names))]
 		exe := `C:\Windows\System32\` + name
@@ -224,7 +224,7 @@ func benignMix(cases []match.Map, n int) []match.Map {
 		case i%10 == 9:
 			out = append(out, cases[rng.IntN(len(cases))])
 		case i%2 == 0:
-			out = append(out, match.Map{
+			out = append(out, match.NewDoc(map[string]any{
 				"@timestamp": "2026-11-25T01:00:00.000Z",
 				"event":      map[string]any{"category": []any{"process"}, "type": []any{"start"}, "kind": "event"},
 				"host":       map[string]any{"os": map[string]any{"type": "windows"}, "name": "WKSTN-1"},
@@ -232,13 +232,13 @@ func benignMix(cases []match.Map, n int) []match.Map {
 					"args": []any{exe, "-k", "netsvcs"}, "command_line": exe + " -k netsvcs",
 					"parent": map[string]any{"name": "services.exe", "executable": `C:\Windows\System32\services.exe`}},
 				"user": map[string]any{"id": "S-1-5-21-1-2-3-1001", "name": "bob"},
-			})
+			}))
 		default:
-			out = append(out, match.Map{
+			out = append(out, match.NewDoc(map[string]any{
 				"EventID": json.Number("1"), "Image": exe, "OriginalFileName": name,
 				"CommandLine": exe + " /c whoami", "ParentImage": `C:\Windows\explorer.exe`,
 				"User": `CORP\bob`, "CurrentDirectory": `C:\Users\bob\`,
-			})
+			}))
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 )
 
 // Event is the runtime view of one event.
@@ -83,9 +84,73 @@ func lookupArray(a []any, p *Path, i int) (any, bool) {
 	return out, found
 }
 
-// ParseJSON decodes one JSON object into a Map. Numbers are kept as
+// Doc is an Event over a decoded JSON object, prepared for lookups: NewDoc
+// notes whether any key, at any depth, contains a dot. When none does, a
+// path is looked up as nested objects only, skipping the probes for
+// flattened keys that Map makes; the results are the same as Map's.
+type Doc struct {
+	m      map[string]any
+	dotted bool
+}
+
+// NewDoc prepares m for lookups. m must not change while the Doc is in use.
+func NewDoc(m map[string]any) *Doc {
+	return &Doc{m: m, dotted: hasDottedKey(m)}
+}
+
+// Map returns the decoded object.
+func (d *Doc) Map() map[string]any { return d.m }
+
+// Lookup returns the value at p.
+func (d *Doc) Lookup(p *Path) (any, bool) {
+	if d.dotted {
+		return lookup(d.m, p, 0)
+	}
+	m := d.m
+	last := len(p.parts) - 1
+	for i, part := range p.parts {
+		v, ok := m[part]
+		if !ok {
+			return nil, false
+		}
+		if i == last {
+			return v, true
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			m = x
+		case []any:
+			return lookupArray(x, p, i+1)
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// hasDottedKey reports whether a key of v or of any object inside it
+// contains a dot.
+func hasDottedKey(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if strings.IndexByte(k, '.') >= 0 || hasDottedKey(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if hasDottedKey(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ParseJSON decodes one JSON object into a Doc. Numbers are kept as
 // json.Number, so integers compare exactly.
-func ParseJSON(data []byte) (Map, error) {
+func ParseJSON(data []byte) (*Doc, error) {
 	var m map[string]any
 	if err := unmarshalNumber(data, &m); err != nil {
 		return nil, err
@@ -93,7 +158,7 @@ func ParseJSON(data []byte) (Map, error) {
 	if m == nil {
 		return nil, errors.New("event is null, not a JSON object")
 	}
-	return Map(m), nil
+	return NewDoc(m), nil
 }
 
 // unmarshalNumber is json.Unmarshal with UseNumber.

@@ -40,6 +40,27 @@ func TestMapLookup(t *testing.T) {
 		if ok != tt.wantOK || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Lookup(%s) = %#v, %v; want %#v, %v", tt.path, got, ok, tt.want, tt.wantOK)
 		}
+		// A Doc over the same object gives the same answers.
+		got, ok = NewDoc(ev).Lookup(NewPath(tt.path))
+		if ok != tt.wantOK || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Doc.Lookup(%s) = %#v, %v; want %#v, %v", tt.path, got, ok, tt.want, tt.wantOK)
+		}
+	}
+	// Without dotted keys, a Doc takes the nested-only path.
+	nested := map[string]any{"process": map[string]any{"name": "a", "parent": map[string]any{"name": "b"}}, "dll": []any{map[string]any{"name": "x.dll"}}}
+	d := NewDoc(nested)
+	if d.dotted {
+		t.Fatal("no key has a dot, but the Doc says one does")
+	}
+	for path, want := range map[string]any{"process.name": "a", "process.parent.name": "b", "dll.name": []any{"x.dll"}, "process.parent": nested["process"].(map[string]any)["parent"]} {
+		if got, ok := d.Lookup(NewPath(path)); !ok || !reflect.DeepEqual(got, want) {
+			t.Errorf("Doc.Lookup(%s) = %v, %v; want %v", path, got, ok, want)
+		}
+	}
+	for _, path := range []string{"process.name.x", "nope", "process.nope", "dll.nope"} {
+		if got, ok := d.Lookup(NewPath(path)); ok {
+			t.Errorf("Doc.Lookup(%s) = %v, want absent", path, got)
+		}
 	}
 }
 
@@ -111,5 +132,5 @@ func jsonNumber(s string) any {
 	if err != nil {
 		panic(err)
 	}
-	return m["n"]
+	return m.Map()["n"]
 }
