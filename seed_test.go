@@ -243,3 +243,25 @@ func benignMix(cases []match.Event, n int) []match.Event {
 	}
 	return out
 }
+
+// TestSeedRulesUnchanged checks that the seed rules in testdata are
+// byte-for-byte the files in ../shared/rules, when that folder exists.
+func TestSeedRulesUnchanged(t *testing.T) {
+	for _, path := range seedRules {
+		shared := filepath.Join("..", "shared", "rules", filepath.Base(path))
+		want, err := os.ReadFile(shared)
+		if os.IsNotExist(err) {
+			t.Skipf("%s is absent: the shared folder is not beside the repository", shared)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s differs from %s", path, shared)
+		}
+	}
+}
