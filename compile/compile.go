@@ -142,8 +142,11 @@ func (c *compiler) node(x *ir.Expr) (*match.Node, error) {
 
 // test compiles one predicate.
 func (c *compiler) test(p *ir.Pred) (*match.Test, error) {
-	t := &match.Test{Name: p.Field.Name}
+	t := &match.Test{Name: p.Field.Name, Any: p.Field.Any}
 	for _, s := range p.Field.Lookup() {
+		if p.Field.Any {
+			break
+		}
 		if s == "" {
 			return nil, fmt.Errorf("field %q has an empty path", p.Field.Name)
 		}

@@ -185,6 +185,9 @@ func TestDifferential(t *testing.T) {
 				ir.CmpLT, ir.CmpLE, ir.CmpGT, ir.CmpGE, ir.CmpRegex, ir.CmpCIDR}
 			cmp := cmps[rng.IntN(len(cmps))]
 			p := &ir.Pred{Field: ir.F(fields[rng.IntN(len(fields))]), Cmp: cmp, CaseSensitive: rng.IntN(2) == 0}
+			if rng.IntN(12) == 0 && cmp != ir.CmpExists {
+				p.Field = ir.AnyField()
+			}
 			switch cmp {
 			case ir.CmpLT, ir.CmpLE, ir.CmpGT, ir.CmpGE:
 				bounds := []ir.Value{ir.Num(3), ir.Num(-1), ir.Num(7.5), ir.Str("ab"), ir.Str("x"), ir.Str("")}

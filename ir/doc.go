@@ -42,7 +42,10 @@
 // A [Field] has the name the rule wrote and the dotted paths that may hold
 // its value, tried in order: the first path present in the event is the
 // field's value. EQL fields have one path; Sigma fields add the Windows event
-// record and ECS locations of the same data.
+// record and ECS locations of the same data. [AnyField] (printed "*") stands
+// for every value in the event at any depth, object keys excluded: a
+// predicate on it holds when it holds for one of them (Sigma keyword
+// searches).
 //
 // The package has no dependencies beyond the standard library; [Rule.Dump]
 // prints a deterministic form used by golden tests.

@@ -70,7 +70,7 @@ func (r *Rule) Dump() string {
 	}
 	fields := map[string][]string{}
 	Walk(r.Expr, func(x *Expr) bool {
-		if x.Op == OpPred && x.Pred != nil && len(x.Pred.Field.Paths) > 0 {
+		if x.Op == OpPred && x.Pred != nil && len(x.Pred.Field.Paths) > 0 && !x.Pred.Field.Any {
 			fields[x.Pred.Field.Name] = x.Pred.Field.Paths
 		}
 		return true

@@ -66,6 +66,7 @@ func (c Cmp) IsOrder() bool { return c >= CmpLT && c <= CmpGE }
 type Field struct {
 	Name  string   // as the rule writes it
 	Paths []string // dotted paths tried in order, the first present wins; empty means []string{Name}
+	Any   bool     // every value in the event, at any depth (a Sigma keyword search); Paths unused
 }
 
 // F returns a field whose only path is its name.
@@ -81,7 +82,15 @@ func (f Field) Lookup() []string {
 
 // Key returns a string that identifies the field's lookup: two fields with
 // the same key read the same data.
-func (f Field) Key() string { return strings.Join(f.Lookup(), "|") }
+func (f Field) Key() string {
+	if f.Any {
+		return "*"
+	}
+	return strings.Join(f.Lookup(), "|")
+}
+
+// AnyField returns the field that stands for every value in the event.
+func AnyField() Field { return Field{Name: "*", Any: true} }
 
 // Pred is a comparison of one field against values.
 type Pred struct {

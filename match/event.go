@@ -18,6 +18,52 @@ type Event interface {
 	Lookup(p *Path) (any, bool)
 }
 
+// Walker is an Event that can visit every value it holds: Each calls fn on
+// each scalar value (strings, numbers, booleans; arrays and objects are
+// entered, keys are not visited) until fn returns true, and reports whether
+// it did. Map and Doc are Walkers; keyword tests (Test.Any) need one.
+type Walker interface {
+	Each(fn func(v any) bool) bool
+}
+
+// each visits the scalar values in v.
+func each(v any, fn func(any) bool) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			if each(e, fn) {
+				return true
+			}
+		}
+		return false
+	case Map:
+		return each(map[string]any(x), fn)
+	case []any:
+		for _, e := range x {
+			if each(e, fn) {
+				return true
+			}
+		}
+		return false
+	case []string:
+		for _, e := range x {
+			if fn(e) {
+				return true
+			}
+		}
+		return false
+	case nil:
+		return false
+	}
+	return fn(v)
+}
+
+// Each visits every scalar value of the map, at any depth.
+func (m Map) Each(fn func(v any) bool) bool { return each(map[string]any(m), fn) }
+
+// Each visits every scalar value of the document, at any depth.
+func (d *Doc) Each(fn func(v any) bool) bool { return each(d.m, fn) }
+
 // Map is an Event over decoded JSON: nested objects, flattened dotted keys
 // ("process.name") or any mix of the two.
 //

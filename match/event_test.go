@@ -115,6 +115,10 @@ func TestTestValues(t *testing.T) {
 		{"exists_null", Test{Paths: []*Path{p}, Exists: true}, Map{"f": nil}, false},
 		{"exists_empty_array", Test{Paths: []*Path{p}, Exists: true}, Map{"f": []any{}}, false},
 		{"exists_missing", Test{Paths: []*Path{p}, Exists: true}, Map{}, false},
+		{"any_value_nested", Test{Any: true, Strings: []Matcher{NewContains("evil", true)}}, Map{"a": map[string]any{"b": []any{"x", "EVIL.exe"}}}, true},
+		{"any_value_not_keys", Test{Any: true, Strings: []Matcher{NewContains("evil", true)}}, Map{"evil": "x"}, false},
+		{"any_value_number", Test{Any: true, Numbers: []float64{4688}}, Map{"e": map[string]any{"id": 4688}}, true},
+		{"any_value_doc", Test{Any: true, Strings: []Matcher{NewExact("x", false)}}, Map{"k": NewDoc(map[string]any{"y": "x"}).Map()}, true},
 		{"second_path_used", Test{Paths: []*Path{NewPath("g"), p}, Strings: []Matcher{NewExact("x", false)}}, Map{"f": "x"}, true},
 		{"first_present_path_wins", Test{Paths: []*Path{NewPath("g"), p}, Strings: []Matcher{NewExact("x", false)}}, Map{"g": "y", "f": "x"}, false},
 	}

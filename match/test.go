@@ -28,10 +28,15 @@ type Test struct {
 	Bools   []bool    // boolean equality
 	Bounds  []Bound   // ordering comparisons
 	Exists  bool      // presence test; the other comparisons are ignored
+	Any     bool      // test every value of the event (needs a Walker); Paths unused
 }
 
 // Eval reports whether the test passes for ev.
 func (t *Test) Eval(ev Event) bool {
+	if t.Any {
+		w, ok := ev.(Walker)
+		return ok && w.Each(t.value)
+	}
 	for _, p := range t.Paths {
 		v, ok := ev.Lookup(p)
 		if !ok || v == nil {
@@ -197,6 +202,9 @@ func looksNumeric(s string) bool {
 func (t *Test) String() string {
 	var b strings.Builder
 	b.WriteString(t.Name)
+	if t.Any {
+		b.WriteString(" (any value)")
+	}
 	if t.Exists {
 		b.WriteString(" exists")
 		return b.String()

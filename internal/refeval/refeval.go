@@ -48,6 +48,10 @@ func Eval(x *ir.Expr, ev match.Event) bool {
 
 // pred evaluates one predicate.
 func pred(p *ir.Pred, ev match.Event) bool {
+	if p.Field.Any {
+		w, ok := ev.(match.Walker)
+		return ok && w.Each(func(v any) bool { return value(p, v) })
+	}
 	for _, path := range p.Field.Lookup() {
 		v, ok := ev.Lookup(match.NewPath(path))
 		if !ok || v == nil {
