@@ -142,20 +142,23 @@ func (c *compiler) node(x *ir.Expr) (*match.Node, error) {
 
 // test compiles one predicate.
 func (c *compiler) test(p *ir.Pred) (*match.Test, error) {
-	t := &match.Test{Name: p.Field.Name, Any: p.Field.Any}
-	for _, s := range p.Field.Lookup() {
-		if p.Field.Any {
-			break
+	t := &match.Test{Name: p.Field.Name, Any: p.Field.Any && p.Left == nil}
+	if p.Field.Any && p.Left == nil && p.Right != nil {
+		return nil, errors.New("a keyword field cannot be compared with a computed value")
+	}
+	if p.Left != nil || p.Right != nil {
+		if err := c.computed(t, p); err != nil {
+			return nil, err
 		}
-		if s == "" {
-			return nil, fmt.Errorf("field %q has an empty path", p.Field.Name)
+		if p.Right != nil {
+			return t, nil
 		}
-		path, ok := c.paths[s]
-		if !ok {
-			path = match.NewPath(s)
-			c.paths[s] = path
+	} else if !p.Field.Any {
+		paths, err := c.fieldPaths(p.Field)
+		if err != nil {
+			return nil, err
 		}
-		t.Paths = append(t.Paths, path)
+		t.Paths = paths
 	}
 	switch {
 	case p.Cmp.String() == "invalid":
@@ -271,4 +274,121 @@ func cidrs(t *match.Test, p *ir.Pred) error {
 	}
 	t.Strings = append(t.Strings, m)
 	return nil
+}
+
+// fieldPaths returns the interned paths of a field.
+func (c *compiler) fieldPaths(f ir.Field) ([]*match.Path, error) {
+	var out []*match.Path
+	for _, s := range f.Lookup() {
+		if s == "" {
+			return nil, fmt.Errorf("field %q has an empty path", f.Name)
+		}
+		path, ok := c.paths[s]
+		if !ok {
+			path = match.NewPath(s)
+			c.paths[s] = path
+		}
+		out = append(out, path)
+	}
+	return out, nil
+}
+
+// computed sets up a test whose operand (Left) or comparand (Right) is a
+// computed term.
+func (c *compiler) computed(t *match.Test, p *ir.Pred) error {
+	if p.Left != nil {
+		l, err := c.term(p.Left)
+		if err != nil {
+			return err
+		}
+		t.Left = l
+		if fs := p.Left.Fields(); len(fs) == 1 {
+			if t.Iter, err = c.fieldPaths(fs[0]); err != nil {
+				return err
+			}
+		}
+	} else {
+		paths, err := c.fieldPaths(p.Field)
+		if err != nil {
+			return err
+		}
+		t.Paths = paths
+	}
+	if p.Right == nil {
+		return nil
+	}
+	if p.Cmp != ir.CmpEqual && p.Cmp != ir.CmpPrefix && p.Cmp != ir.CmpSuffix && p.Cmp != ir.CmpContains && !p.Cmp.IsOrder() {
+		return fmt.Errorf("%s: %s cannot compare with a computed value", p.Field.Name, p.Cmp)
+	}
+	r, err := c.term(p.Right)
+	if err != nil {
+		return err
+	}
+	t.Right, t.Cmp, t.Fold = r, p.Cmp, !p.CaseSensitive
+	return nil
+}
+
+// term compiles a computed operand.
+func (c *compiler) term(x *ir.Term) (*match.Term, error) {
+	t := &match.Term{Fn: x.Fn, Fold: x.Fold, Name: x.Field.Name}
+	switch x.Fn {
+	case ir.FnField:
+		paths, err := c.fieldPaths(x.Field)
+		if err != nil {
+			return nil, err
+		}
+		t.Paths = paths
+		return t, nil
+	case ir.FnConst:
+		switch v := x.Value; v.Kind {
+		case ir.KindString:
+			text, ok := v.Pat.Literal()
+			if !ok {
+				return nil, fmt.Errorf("wildcard pattern %s in a computed value", v)
+			}
+			t.Const = text
+		case ir.KindNumber:
+			if v.Num == float64(int64(v.Num)) {
+				t.Const = int64(v.Num)
+			} else {
+				t.Const = v.Num
+			}
+		case ir.KindBool:
+			t.Const = v.Bool
+		case ir.KindNull:
+		default:
+			return nil, fmt.Errorf("invalid constant in a computed value")
+		}
+		return t, nil
+	}
+	if lo, hi := arity(x.Fn); len(x.Args) < lo || len(x.Args) > hi {
+		return nil, fmt.Errorf("%s takes %d to %d arguments, not %d", x.Fn, lo, hi, len(x.Args))
+	}
+	for _, a := range x.Args {
+		k, err := c.term(a)
+		if err != nil {
+			return nil, err
+		}
+		t.Args = append(t.Args, k)
+	}
+	return t, nil
+}
+
+// arity returns how many arguments a term function takes.
+func arity(fn ir.Fn) (lo, hi int) {
+	switch fn {
+	case ir.FnAdd, ir.FnSub, ir.FnMul, ir.FnDiv, ir.FnMod:
+		return 2, 2
+	case ir.FnNeg, ir.FnLength, ir.FnString:
+		return 1, 1
+	case ir.FnConcat:
+		return 1, 1 << 16
+	case ir.FnNumber:
+		return 1, 2
+	case ir.FnSubstring, ir.FnIndexOf:
+		return 2, 3
+	case ir.FnBetween:
+		return 3, 4
+	}
+	return 1, 0 // invalid: never satisfied
 }

@@ -197,6 +197,32 @@ func TestDifferential(t *testing.T) {
 				res := []string{"^a", "b$", "^(?:x|ab)$", "Ü", "[0-9]+", "^$"}
 				p.Values = []ir.Value{ir.Str(res[rng.IntN(len(res))])}
 				return ir.P(p)
+			case ir.CmpEqual, ir.CmpPrefix, ir.CmpSuffix, ir.CmpContains:
+				if rng.IntN(5) > 0 {
+					break
+				}
+				f := fields[rng.IntN(len(fields))]
+				terms := []*ir.Term{
+					fnT(ir.FnLength, false, fieldT(f)),
+					fnT(ir.FnAdd, false, fieldT(f), constT(ir.Num(1))),
+					fnT(ir.FnConcat, false, fieldT(f), constT(ir.Str("x"))),
+					fnT(ir.FnSubstring, false, fieldT(f), constT(ir.Num(-2))),
+					fnT(ir.FnIndexOf, true, fieldT(f), constT(ir.Str("b"))),
+				}
+				p.Field = ir.F(f)
+				if rng.IntN(2) == 0 {
+					p.Left = terms[rng.IntN(len(terms))]
+					p.Values = []ir.Value{ir.Num(float64(rng.IntN(4))), ir.Str("xx"), ir.Str("ab")}[rng.IntN(3):]
+					if cmp != ir.CmpEqual {
+						p.Values = []ir.Value{ir.Str("x")}
+					}
+				} else {
+					p.Right = terms[rng.IntN(len(terms))]
+					if rng.IntN(2) == 0 {
+						p.Right = fieldT(fields[rng.IntN(len(fields))])
+					}
+				}
+				return ir.P(p)
 			case ir.CmpCIDR:
 				nets := []string{"10.0.0.0/8", "192.168.1.1", "fe80::/10", "::ffff:10.0.0.0/104"}
 				p.Values = []ir.Value{ir.Str(nets[rng.IntN(len(nets))]), ir.Str(nets[rng.IntN(len(nets))])}

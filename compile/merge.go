@@ -26,7 +26,7 @@ func mergeNode(x *ir.Expr) (*ir.Expr, bool) {
 	args := make([]*ir.Expr, 0, len(x.Args))
 	changed := false
 	for _, a := range x.Args {
-		if a.Op != ir.OpPred || a.Pred.Cmp == ir.CmpExists {
+		if a.Op != ir.OpPred || a.Pred.Cmp == ir.CmpExists || a.Pred.Left != nil || a.Pred.Right != nil {
 			args = append(args, a)
 			continue
 		}

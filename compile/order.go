@@ -45,6 +45,9 @@ var matcherCost = map[match.Kind]int{
 // testCost estimates the cost of one test: its lookups and comparisons.
 func testCost(t *match.Test) int {
 	c := 2 * len(t.Paths)
+	if t.Left != nil || t.Right != nil {
+		c += 32
+	}
 	for _, m := range t.Strings {
 		c += matcherCost[m.Kind()]
 	}

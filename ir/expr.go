@@ -81,6 +81,8 @@ func (x *Expr) Clone() *Expr {
 		p := *x.Pred
 		p.Values = append([]Value(nil), x.Pred.Values...)
 		p.Field.Paths = append([]string(nil), x.Pred.Field.Paths...)
+		p.Left = x.Pred.Left.clone()
+		p.Right = x.Pred.Right.clone()
 		y.Pred = &p
 	}
 	if x.Args != nil {
@@ -90,4 +92,19 @@ func (x *Expr) Clone() *Expr {
 		}
 	}
 	return y
+}
+
+// clone returns a deep copy of t.
+func (t *Term) clone() *Term {
+	if t == nil {
+		return nil
+	}
+	u := *t
+	u.Field.Paths = append([]string(nil), t.Field.Paths...)
+	u.Value.Pat = append(Pattern(nil), t.Value.Pat...)
+	u.Args = nil
+	for _, a := range t.Args {
+		u.Args = append(u.Args, a.clone())
+	}
+	return &u
 }

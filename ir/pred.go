@@ -92,12 +92,15 @@ func (f Field) Key() string {
 // AnyField returns the field that stands for every value in the event.
 func AnyField() Field { return Field{Name: "*", Any: true} }
 
-// Pred is a comparison of one field against values.
+// Pred is a comparison of one field, or of a computed operand, against
+// values or against another computed operand.
 type Pred struct {
 	Field         Field
 	Cmp           Cmp
-	Values        []Value // any one of them may match; empty for CmpExists
+	Values        []Value // any one of them may match; empty for CmpExists and with Right
 	CaseSensitive bool    // string comparisons respect case
+	Left          *Term   // when set, the operand is this term instead of Field (Field names it for display)
+	Right         *Term   // when set, the operand is compared with this term's value instead of Values
 }
 
 // String renders the predicate on one line, e.g.
@@ -108,7 +111,11 @@ type Pred struct {
 // "~" marks a case-insensitive comparison.
 func (p *Pred) String() string {
 	var b strings.Builder
-	b.WriteString(p.Field.Name)
+	if p.Left != nil {
+		b.WriteString(p.Left.String())
+	} else {
+		b.WriteString(p.Field.Name)
+	}
 	b.WriteByte(' ')
 	b.WriteString(p.Cmp.String())
 	if p.Cmp == CmpExists {
@@ -118,6 +125,10 @@ func (p *Pred) String() string {
 		b.WriteByte('~')
 	}
 	b.WriteByte(' ')
+	if p.Right != nil {
+		b.WriteString(p.Right.String())
+		return b.String()
+	}
 	if len(p.Values) != 1 {
 		b.WriteByte('(')
 	}

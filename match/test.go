@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/ruleforge/ruleforge/ir"
 )
 
 // Test is a compiled predicate: it reads one field, through the first of
@@ -29,6 +31,17 @@ type Test struct {
 	Bounds  []Bound   // ordering comparisons
 	Exists  bool      // presence test; the other comparisons are ignored
 	Any     bool      // test every value of the event (needs a Walker); Paths unused
+
+	// Computed operands (EQL functions and arithmetic, comparisons of two
+	// fields). Left, when set, replaces the Paths as the value tested; when
+	// Left reads exactly one field, an array in that field is tried element
+	// by element (Iter names it). Right, when set, is compared with the
+	// value by Cmp and Fold instead of the matchers above.
+	Left  *Term
+	Iter  []*Path
+	Right *Term
+	Cmp   ir.Cmp
+	Fold  bool
 }
 
 // Eval reports whether the test passes for ev.
@@ -36,6 +49,9 @@ func (t *Test) Eval(ev Event) bool {
 	if t.Any {
 		w, ok := ev.(Walker)
 		return ok && w.Each(t.value)
+	}
+	if t.Left != nil || t.Right != nil {
+		return t.computed(ev)
 	}
 	for _, p := range t.Paths {
 		v, ok := ev.Lookup(p)
@@ -48,6 +64,68 @@ func (t *Test) Eval(ev Event) bool {
 		return t.value(v)
 	}
 	return false
+}
+
+// computed evaluates a test with computed operands. A null operand makes
+// it false.
+func (t *Test) computed(ev Event) bool {
+	var right any
+	if t.Right != nil {
+		var ok bool
+		if right, ok = t.Right.Eval(ev, nil); !ok {
+			return false
+		}
+	}
+	check := func(v any) bool {
+		if t.Right != nil {
+			return dynamic(t.Cmp, t.Fold, v, right)
+		}
+		return t.value(v)
+	}
+	if t.Left == nil { // a field compared with a computed operand
+		for _, p := range t.Paths {
+			if v, ok := ev.Lookup(p); ok && v != nil {
+				return anyElement(v, func(e any) bool {
+					s, ok := scalar(e)
+					return ok && check(s)
+				})
+			}
+		}
+		return false
+	}
+	if len(t.Iter) > 0 {
+		for _, p := range t.Iter {
+			v, ok := ev.Lookup(p)
+			if !ok || v == nil {
+				continue
+			}
+			if a, isArray := v.([]any); isArray {
+				for _, e := range a {
+					if l, ok := t.Left.Eval(ev, &Binding{Paths: t.Iter, Value: e}); ok && check(l) {
+						return true
+					}
+				}
+				return false
+			}
+			break
+		}
+	}
+	l, ok := t.Left.Eval(ev, nil)
+	return ok && check(l)
+}
+
+// anyElement calls f on v, or on each element of an array (nested arrays
+// flattened), until f returns true.
+func anyElement(v any, f func(any) bool) bool {
+	if a, ok := v.([]any); ok {
+		for _, e := range a {
+			if anyElement(e, f) {
+				return true
+			}
+		}
+		return false
+	}
+	return f(v)
 }
 
 // present reports whether v counts as present: not null, not an empty
@@ -201,7 +279,19 @@ func looksNumeric(s string) bool {
 // String renders the test, e.g. `process.name [exact~ "mofcomp.exe"]`.
 func (t *Test) String() string {
 	var b strings.Builder
-	b.WriteString(t.Name)
+	if t.Left != nil {
+		b.WriteString(t.Left.String())
+	} else {
+		b.WriteString(t.Name)
+	}
+	if t.Right != nil {
+		b.WriteString(" " + t.Cmp.String())
+		if t.Fold {
+			b.WriteByte('~')
+		}
+		b.WriteString(" " + t.Right.String())
+		return b.String()
+	}
 	if t.Any {
 		b.WriteString(" (any value)")
 	}

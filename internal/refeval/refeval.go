@@ -48,6 +48,9 @@ func Eval(x *ir.Expr, ev match.Event) bool {
 
 // pred evaluates one predicate.
 func pred(p *ir.Pred, ev match.Event) bool {
+	if p.Left != nil || p.Right != nil {
+		return computed(p, ev)
+	}
 	if p.Field.Any {
 		w, ok := ev.(match.Walker)
 		return ok && w.Each(func(v any) bool { return value(p, v) })
