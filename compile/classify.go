@@ -22,7 +22,8 @@ func anchor(cmp ir.Cmp, p ir.Pattern) ir.Pattern {
 
 // classify returns the cheapest matcher for a whole-value glob: exact for
 // literal text, prefix for "x*", suffix for "*x", contains for "*x*",
-// prefix+suffix for "x*y", and a general glob for anything else. With
+// prefix+suffix for "x*y", segments for any other glob without "?"
+// ("x*y*z"), and a general glob for anything else. With
 // specialize off it always returns a general glob.
 func classify(p ir.Pattern, fold, specialize bool) (match.Matcher, error) {
 	p = p.Norm()
@@ -47,5 +48,29 @@ func classify(p ir.Pattern, fold, specialize bool) (match.Matcher, error) {
 	case len(p) == 3 && lit(0) && star(1) && lit(2):
 		return match.NewBoth(p[0].Text, p[2].Text, fold), nil
 	}
+	if m := segments(p, fold); m != nil {
+		return m, nil
+	}
 	return match.NewGlob(p, fold)
+}
+
+// segments returns a Segments matcher for a pattern of literals and stars
+// with at least one star, or nil when p has a "?".
+func segments(p ir.Pattern, fold bool) match.Matcher {
+	var prefix, suffix string
+	var mids []string
+	for i, pc := range p {
+		switch {
+		case pc.Kind == ir.PieceOne:
+			return nil
+		case pc.Kind != ir.PieceLit:
+		case i == 0:
+			prefix = pc.Text
+		case i == len(p)-1:
+			suffix = pc.Text
+		default:
+			mids = append(mids, pc.Text)
+		}
+	}
+	return match.NewSegments(prefix, mids, suffix, fold)
 }

@@ -89,8 +89,11 @@ func TestClassify(t *testing.T) {
 		{"*ab*", `contains~ "ab"`},
 		{"a*b", `prefix+suffix~ "a" "b"`},
 		{"?ab", `glob~ "?ab"`},
-		{"a*b*c", `glob~ "a*b*c"`},
+		{"a*b*c", `segments~ "a" * "b" * "c"`},
+		{"*a*b*", `segments~ "" * "a" * "b" * ""`},
+		{"a?*b", `glob~ "a?*b"`},
 		{`*\x[y]{z}*`, `contains~ "\x[y]{z}"`},
+		{`*\MSSQL\Binn\*.mof`, `segments~ "" * "\mssql\binn\" * ".mof"`},
 		{`?:\x[y]{z}*.mof`, `glob~ "?:\x[y]{z}*.mof"`},
 	}
 	for _, tt := range tests {
@@ -113,6 +116,8 @@ func FuzzClassify(f *testing.F) {
 	f.Add("???", "1ü0", true)
 	f.Add("*k*", "\u212a", true)
 	f.Add("a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaa", false)
+	f.Add("*ab*ba*", "abba", true)
+	f.Add("x*k*y", "X\u212aY", true)
 	f.Add("[x]{y}\\", "[X]{Y}\\", true)
 	f.Add("*\xff*", "a\xffb", true)
 	f.Fuzz(func(t *testing.T, pattern, value string, fold bool) {

@@ -35,7 +35,7 @@ func Example() {
 	// and
 	//   process.name [exact~ "mofcomp.exe"]
 	//   process.args [suffix~ ".mof"]
-	//   process.args [glob~ "*\Temp\\*.mof"]
+	//   process.args [segments~ "" * "\temp\" * ".mof"]
 	// true
 	// false
 }

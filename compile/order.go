@@ -36,6 +36,7 @@ var matcherCost = map[match.Kind]int{
 	match.KindPrefix:   1,
 	match.KindSuffix:   1,
 	match.KindBoth:     2,
+	match.KindSegments: 6,
 	match.KindContains: 4,
 	match.KindGlob:     8,
 	match.KindRegex:    16,

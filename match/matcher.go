@@ -11,6 +11,7 @@ const (
 	KindSuffix        // the value ends with a text
 	KindContains      // the value contains a text
 	KindBoth          // the value starts with one text and ends with another
+	KindSegments      // texts separated by stars: pre*mid*…*suf
 	KindGlob          // a general glob
 	KindRegex         // an RE2 regular expression
 	KindCIDR          // an IP address in a set of ranges
@@ -29,6 +30,8 @@ func (k Kind) String() string {
 		return "contains"
 	case KindBoth:
 		return "prefix+suffix"
+	case KindSegments:
+		return "segments"
 	case KindGlob:
 		return "glob"
 	case KindRegex:
