@@ -20,11 +20,11 @@ func ExampleParse() {
 func ExampleParse_error() {
 	_, err := eql.Parse("rules/x.eql", `process where process.name : "mofcomp.exe" and`)
 	fmt.Println(err)
-	_, err = eql.Parse("rules/y.eql", `process where endsWith(process.name, ".exe")`)
+	_, err = eql.Parse("rules/y.eql", `process where length(process.name) > 3`)
 	fmt.Println(err)
 	// Output:
 	// rules/x.eql:1:47: unexpected end of query (expected a value)
-	// rules/y.eql:1:15: unsupported: function endsWith
+	// rules/y.eql:1:15: unsupported: function length
 }
 
 func ExampleParseRule() {

@@ -1,6 +1,8 @@
 package eql
 
 import (
+	"net/netip"
+	"regexp"
 	"testing"
 
 	"github.com/ruleforge/ruleforge/ir"
@@ -49,11 +51,60 @@ func checkExpr(t *testing.T, query string, x *ir.Expr) {
 		case ir.OpPred:
 			if n.Pred == nil || n.Pred.Field.Name == "" || n.Pred.Cmp == ir.CmpInvalid {
 				t.Errorf("Parse(%q): bad predicate %v", query, n.Pred)
+				break
 			}
+			checkValues(t, query, n.Pred)
 		case ir.OpTrue, ir.OpFalse:
 		default:
 			t.Errorf("Parse(%q): bad node %v", query, n.Op)
 		}
 		return true
+	})
+}
+
+// checkValues checks that the values of regex and CIDR predicates are
+// what the compiler expects: RE2 sources and addresses or prefixes.
+func checkValues(t *testing.T, query string, p *ir.Pred) {
+	t.Helper()
+	for _, v := range p.Values {
+		s, lit := v.Pat.Literal()
+		switch {
+		case p.Cmp != ir.CmpRegex && p.Cmp != ir.CmpCIDR:
+		case v.Kind != ir.KindString || !lit:
+			t.Errorf("Parse(%q): %s has a bad value %s", query, p, v)
+		case p.Cmp == ir.CmpRegex:
+			if _, err := regexp.Compile(s); err != nil {
+				t.Errorf("Parse(%q): %s: %v", query, p, err)
+			}
+		case p.Cmp == ir.CmpCIDR:
+			if _, err := netip.ParsePrefix(s); err != nil {
+				if _, err := netip.ParseAddr(s); err != nil {
+					t.Errorf("Parse(%q): %s: bad address %q", query, p, s)
+				}
+			}
+		}
+	}
+}
+
+// FuzzTranslateRegex checks that the translator never panics and that its
+// every result is an RE2 expression Go compiles.
+func FuzzTranslateRegex(f *testing.F) {
+	for _, tt := range regexTests {
+		f.Add(tt.lucene)
+	}
+	for _, tt := range regexErrorTests {
+		f.Add(tt.lucene)
+	}
+	f.Fuzz(func(t *testing.T, pat string) {
+		re, err := translateRegex(pat)
+		if err != nil {
+			if _, ok := err.(*regexError); !ok || re != "" {
+				t.Fatalf("translateRegex(%q) = %q, %T %v", pat, re, err, err)
+			}
+			return
+		}
+		if _, err := regexp.Compile(re); err != nil {
+			t.Fatalf("translateRegex(%q) = %q: %v", pat, re, err)
+		}
 	})
 }

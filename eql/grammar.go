@@ -9,8 +9,8 @@ import (
 
 // The grammar, lowest precedence first. It follows Elasticsearch's
 // EqlBase.g4 so that the constructs this package does not lower yet
-// (functions, ordering and arithmetic operators, like and regex, pipes)
-// already parse and can be rejected with their position, and can later be
+// (most functions, arithmetic operators, array indexes, pipes) already
+// parse and can be rejected with their position, and can later be
 // lowered without touching the grammar. Sequences, samples and joins are
 // rejected before parsing (see parse.go); they would be further
 // alternatives of query.
@@ -162,7 +162,7 @@ type value struct {
 	Null   bool    `parser:"| @'null'"`
 }
 
-// call is a function call; no function is lowered yet.
+// call is a function call; func.go lists the functions that lower.
 type call struct {
 	Pos  lexer.Position
 	Name string    `parser:"@( Ident | TildeIdent ) '('"`

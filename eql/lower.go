@@ -75,12 +75,13 @@ func lowerAnd(a *andExpr) (*ir.Expr, error) {
 	return ir.And(args...), nil
 }
 
-// operand is a lowered comparison operand: a field, a constant or a
-// parenthesised condition.
+// operand is a lowered comparison operand: a field, a constant, a call of
+// one of the functions or a parenthesised condition.
 type operand struct {
 	pos   lexer.Position
 	field *ir.Field
 	val   *ir.Value // KindNull for null
+	call  *call     // a call of one of functions
 	cond  *orExpr
 }
 
@@ -89,6 +90,8 @@ func (o operand) String() string {
 	switch {
 	case o.field != nil:
 		return "field " + o.field.Name
+	case o.call != nil:
+		return o.call.Name + "(…)"
 	case o.val == nil:
 		return "condition"
 	case o.val.Kind == ir.KindString:
@@ -115,22 +118,35 @@ func lowerComparison(c *comparison) (*ir.Expr, error) {
 	switch {
 	case left.cond != nil:
 		return lowerOr(left.cond)
+	case left.call != nil:
+		return lowerCall(left.call)
 	case left.val != nil && left.val.Kind == ir.KindBool:
 		return ir.Const(left.val.Bool), nil
 	}
 	return nil, ir.Errorf(toPos(left.pos), "unexpected %s (expected a condition)", left)
 }
 
+// orderCmps are the comparisons of the ordering operators, and flipped
+// the operator that compares the same with its operands swapped.
+var (
+	orderCmps = map[string]ir.Cmp{"<": ir.CmpLT, "<=": ir.CmpLE, ">": ir.CmpGT, ">=": ir.CmpGE}
+	flipped   = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+)
+
 func lowerInfix(left operand, in *infix) (*ir.Expr, error) {
-	if in.Op != "==" && in.Op != "!=" {
-		return nil, unsupported(in.Pos, "operator %s", in.Op)
-	}
 	right, err := lowerArith(in.Right)
 	if err != nil {
 		return nil, err
 	}
+	op := in.Op
+	for _, o := range []operand{left, right} {
+		if o.call != nil {
+			return nil, unsupported(o.pos, "%s as an operand of %s", o, op)
+		}
+	}
 	if left.field == nil {
 		left, right = right, left
+		op = flipped[op]
 	}
 	switch {
 	case left.cond != nil || right.cond != nil:
@@ -140,13 +156,19 @@ func lowerInfix(left operand, in *infix) (*ir.Expr, error) {
 	case right.field != nil:
 		return nil, unsupported(in.Pos, "%s between two fields", in.Op)
 	}
+	if cmp, ok := orderCmps[op]; ok {
+		if k := right.val.Kind; k != ir.KindNumber && k != ir.KindString {
+			return nil, ir.Errorf(toPos(right.pos), "unexpected %s (expected a number or a string)", right)
+		}
+		return ir.P(&ir.Pred{Field: *left.field, Cmp: cmp, Values: []ir.Value{*right.val}, CaseSensitive: true}), nil
+	}
 	var x *ir.Expr
 	if right.val.Kind == ir.KindNull {
 		x = ir.Not(exists(*left.field))
 	} else {
 		x = ir.P(&ir.Pred{Field: *left.field, Cmp: ir.CmpEqual, Values: []ir.Value{*right.val}, CaseSensitive: true})
 	}
-	if in.Op == "!=" {
+	if op == "!=" {
 		x = negate(x)
 	}
 	return x, nil
@@ -163,8 +185,8 @@ func negate(x *ir.Expr) *ir.Expr {
 func exists(f ir.Field) *ir.Expr { return ir.P(&ir.Pred{Field: f, Cmp: ir.CmpExists}) }
 
 func lowerIn(left operand, in *inList) (*ir.Expr, error) {
-	if left.field == nil {
-		return nil, ir.Errorf(toPos(left.pos), "unexpected %s (expected a field before %q)", left, in.Op)
+	if err := wantField(left, in.Op); err != nil {
+		return nil, err
 	}
 	vals, err := constants(in.Values, in.Op)
 	if err != nil {
@@ -172,12 +194,12 @@ func lowerIn(left operand, in *inList) (*ir.Expr, error) {
 	}
 	var values []ir.Value
 	null := false
-	for _, v := range vals {
-		if v.Kind == ir.KindNull {
+	for _, o := range vals {
+		if o.val.Kind == ir.KindNull {
 			null = true
 			continue
 		}
-		values = append(values, v)
+		values = append(values, *o.val)
 	}
 	var x *ir.Expr
 	if len(values) > 0 {
@@ -201,12 +223,20 @@ func orNull(x *ir.Expr, null bool, f ir.Field) *ir.Expr {
 	return ir.Or(x, ir.Not(exists(f)))
 }
 
-func lowerMatch(left operand, m *match) (*ir.Expr, error) {
-	if m.Op != ":" {
-		return nil, unsupported(m.Pos, "operator %s", m.Op)
+// wantField checks that the operand before op is a field.
+func wantField(o operand, op string) error {
+	switch {
+	case o.call != nil:
+		return unsupported(o.pos, "%s as an operand of %s", o, op)
+	case o.field == nil:
+		return ir.Errorf(toPos(o.pos), "unexpected %s (expected a field before %q)", o, op)
 	}
-	if left.field == nil {
-		return nil, ir.Errorf(toPos(left.pos), "unexpected %s (expected a field before %q)", left, m.Op)
+	return nil
+}
+
+func lowerMatch(left operand, m *match) (*ir.Expr, error) {
+	if err := wantField(left, m.Op); err != nil {
+		return nil, err
 	}
 	list := m.List
 	if m.One != nil {
@@ -216,10 +246,43 @@ func lowerMatch(left operand, m *match) (*ir.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	f := *left.field
+	if m.Op == ":" {
+		return lowerColon(f, vals), nil
+	}
+	values := make([]ir.Value, len(vals))
+	for i, o := range vals {
+		if o.val.Kind != ir.KindString {
+			return nil, ir.Errorf(toPos(o.pos), "unexpected %s (expected a string)", o)
+		}
+		s, _ := o.val.Pat.Literal()
+		if m.Op == "like" || m.Op == "like~" {
+			values[i] = ir.Glob(pattern(s))
+			continue
+		}
+		re, err := translateRegex(s)
+		if err != nil {
+			if e := err.(*regexError); e.unsupported {
+				return nil, unsupported(o.pos, "%s in regex %q", e.msg, s)
+			}
+			return nil, ir.Errorf(toPos(o.pos), "bad regex %q: %s", s, err)
+		}
+		values[i] = ir.Str(re)
+	}
+	cmp := ir.CmpGlob
+	if m.Op == "regex" || m.Op == "regex~" {
+		cmp = ir.CmpRegex
+	}
+	return ir.P(&ir.Pred{Field: f, Cmp: cmp, Values: values, CaseSensitive: !strings.HasSuffix(m.Op, "~")}), nil
+}
+
+// lowerColon lowers f : (values…): strings are case-insensitive patterns,
+// other values compare equal, and null means f is missing.
+func lowerColon(f ir.Field, vals []operand) *ir.Expr {
 	var pats, others []ir.Value
 	null := false
-	for _, v := range vals {
-		switch v.Kind {
+	for _, o := range vals {
+		switch v := *o.val; v.Kind {
 		case ir.KindString:
 			lit, _ := v.Pat.Literal()
 			pats = append(pats, ir.Glob(pattern(lit)))
@@ -231,18 +294,18 @@ func lowerMatch(left operand, m *match) (*ir.Expr, error) {
 	}
 	var args []*ir.Expr
 	if len(pats) > 0 {
-		args = append(args, ir.P(&ir.Pred{Field: *left.field, Cmp: ir.CmpGlob, Values: pats}))
+		args = append(args, ir.P(&ir.Pred{Field: f, Cmp: ir.CmpGlob, Values: pats}))
 	}
 	if len(others) > 0 {
-		args = append(args, ir.P(&ir.Pred{Field: *left.field, Cmp: ir.CmpEqual, Values: others}))
+		args = append(args, ir.P(&ir.Pred{Field: f, Cmp: ir.CmpEqual, Values: others}))
 	}
 	if null {
-		args = append(args, ir.Not(exists(*left.field)))
+		args = append(args, ir.Not(exists(f)))
 	}
 	if len(args) == 1 {
-		return args[0], nil
+		return args[0]
 	}
-	return ir.Or(args...), nil
+	return ir.Or(args...)
 }
 
 // pattern parses the text of a ":" value: "*" is any run of code points,
@@ -268,21 +331,23 @@ func pattern(s string) ir.Pattern {
 	return p.Norm()
 }
 
-// constants lowers the values of a list; each must be a constant.
-func constants(list []*arith, op string) ([]ir.Value, error) {
-	vals := make([]ir.Value, 0, len(list))
+// constants lowers the values of a list; each must be a constant. Lists
+// of in and in~ may hold other expressions in Elasticsearch; the lists of
+// :, like and regex only constants.
+func constants(list []*arith, op string) ([]operand, error) {
+	vals := make([]operand, 0, len(list))
 	for _, a := range list {
 		o, err := lowerArith(a)
 		if err != nil {
 			return nil, err
 		}
 		if o.val == nil {
-			if o.field != nil && op != ":" {
+			if (o.field != nil || o.call != nil) && (op == "in" || op == "in~") {
 				return nil, unsupported(o.pos, "%s in a value list", o)
 			}
 			return nil, ir.Errorf(toPos(o.pos), "unexpected %s (expected a constant)", o)
 		}
-		vals = append(vals, *o.val)
+		vals = append(vals, o)
 	}
 	return vals, nil
 }
@@ -337,7 +402,10 @@ func lowerPrimary(p *primary) (operand, error) {
 		}
 		o.val = &v
 	case p.Call != nil:
-		return o, unsupported(p.Call.Pos, "function %s", p.Call.Name)
+		if _, ok := lookupFunction(p.Call.Name); !ok {
+			return o, unsupported(p.Call.Pos, "function %s", p.Call.Name)
+		}
+		o.call = p.Call
 	case p.Field != nil:
 		f, err := lowerField(p.Field)
 		if err != nil {
