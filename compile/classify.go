@@ -1,6 +1,8 @@
 package compile
 
 import (
+	"unicode/utf8"
+
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
 )
@@ -27,7 +29,11 @@ func anchor(cmp ir.Cmp, p ir.Pattern) ir.Pattern {
 // specialize off it always returns a general glob.
 func classify(p ir.Pattern, fold, specialize bool) (match.Matcher, error) {
 	p = p.Norm()
-	if !specialize {
+	if !specialize || !validUTF8(p) {
+		// Text that is not valid UTF-8 goes to the general glob, which
+		// matches it code point by code point: byte-wise prefix and
+		// substring tests would let an invalid byte match inside a
+		// valid multi-byte code point.
 		return match.NewGlob(p, fold)
 	}
 	lit := func(i int) bool { return p[i].Kind == ir.PieceLit }
@@ -73,4 +79,14 @@ func segments(p ir.Pattern, fold bool) match.Matcher {
 		}
 	}
 	return match.NewSegments(prefix, mids, suffix, fold)
+}
+
+// validUTF8 reports whether every literal of p is valid UTF-8.
+func validUTF8(p ir.Pattern) bool {
+	for _, pc := range p {
+		if !utf8.ValidString(pc.Text) {
+			return false
+		}
+	}
+	return true
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ruleforge/ruleforge/internal/refeval"
 	"github.com/ruleforge/ruleforge/ir"
@@ -16,15 +17,17 @@ import (
 // literal.
 func pat(s string) ir.Pattern {
 	var p ir.Pattern
-	for _, r := range s {
-		switch r {
+	for len(s) > 0 {
+		_, n := utf8.DecodeRuneInString(s) // invalid bytes stay as they are
+		switch s[0] {
 		case '*':
 			p = append(p, ir.Piece{Kind: ir.PieceStar})
 		case '?':
 			p = append(p, ir.Piece{Kind: ir.PieceOne})
 		default:
-			p = append(p, ir.Piece{Kind: ir.PieceLit, Text: string(r)})
+			p = append(p, ir.Piece{Kind: ir.PieceLit, Text: s[:n]})
 		}
+		s = s[n:]
 	}
 	return p.Norm()
 }
@@ -120,6 +123,7 @@ func FuzzClassify(f *testing.F) {
 	f.Add("x*k*y", "X\u212aY", true)
 	f.Add("[x]{y}\\", "[X]{Y}\\", true)
 	f.Add("*\xff*", "a\xffb", true)
+	f.Add("?\xff?", "a\xffb", true)
 	f.Fuzz(func(t *testing.T, pattern, value string, fold bool) {
 		if len(pattern) > 64 || len(value) > 256 {
 			return

@@ -16,13 +16,17 @@ import (
 // prefix+suffix get cheaper matchers; see package compile.
 type Glob struct {
 	g    *glob.Pattern
-	src  string // the pattern as ir renders it, for String
+	rg   *runeGlob // instead of g, for text that is not valid UTF-8
+	src  string    // the pattern as ir renders it, for String
 	fold bool
 }
 
 // NewGlob compiles a pattern; with fold, the pattern is folded now and each
 // value is folded as it is matched.
 func NewGlob(p ir.Pattern, fold bool) (*Glob, error) {
+	if !validPattern(p) { // gobwas/glob rejects invalid UTF-8
+		return &Glob{rg: newRuneGlob(p, fold), src: p.String(), fold: fold}, nil
+	}
 	var b strings.Builder
 	for _, pc := range p {
 		switch pc.Kind {
@@ -56,6 +60,9 @@ var foldPool = sync.Pool{New: func() any { return &foldBuf{b: make([]byte, 0, 25
 
 // Match reports whether s matches the whole pattern.
 func (m *Glob) Match(s string) bool {
+	if m.rg != nil {
+		return m.rg.match(s)
+	}
 	if !m.fold || !needsFold(s) {
 		return m.g.Match(s)
 	}

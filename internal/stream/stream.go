@@ -28,10 +28,11 @@ type Value struct {
 
 // Reader reads Values from an io.Reader.
 type Reader struct {
-	r    *bufio.Reader
-	buf  []byte
-	line int
-	max  int
+	r       *bufio.Reader
+	buf     []byte
+	line    int
+	max     int
+	started bool // a leading byte order mark has been looked for
 }
 
 // NewReader returns a Reader over r.
@@ -42,6 +43,12 @@ func NewReader(r io.Reader) *Reader {
 // Next returns the next value, or io.EOF at the end of the input. Other
 // errors are read errors of the underlying reader.
 func (s *Reader) Next() (Value, error) {
+	if !s.started { // a UTF-8 byte order mark may open the input
+		s.started = true
+		if bom, _ := s.r.Peek(3); string(bom) == "\xEF\xBB\xBF" {
+			s.r.Discard(3)
+		}
+	}
 	// Skip white space.
 	var c byte
 	for {
@@ -52,7 +59,7 @@ func (s *Reader) Next() (Value, error) {
 		if b == '\n' {
 			s.line++
 		}
-		if b != ' ' && b != '\t' && b != '\r' && b != '\n' && b != 0xEF && b != 0xBB && b != 0xBF {
+		if b != ' ' && b != '\t' && b != '\r' && b != '\n' {
 			c = b
 			break
 		}
