@@ -4,28 +4,26 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
-	sigmago "github.com/bradleyjkemp/sigma-go"
 	"gopkg.in/yaml.v3"
 
 	"github.com/ruleforge/ruleforge/ir"
 )
 
-// doc is a rule's YAML node tree, read before sigma-go decodes the rule so
-// that what sigma-go would reject without a position, or accept with a
-// different meaning, is reported at its place in the file.
+// doc is a rule's YAML node tree. ParseRule reads it before anything is
+// decoded, so that what sigma-go would reject without a position, or accept
+// with a different meaning, is reported at its place in the file.
 type doc struct {
 	*posMap
-	root      *yaml.Node // the top-level mapping
-	detection ir.Pos     // the "detection:" key
-	values    int        // values of the fields checked so far
+	root   *yaml.Node            // the top-level mapping
+	keys   map[string]*yaml.Node // top-level keys by name
+	values int                   // values of the fields checked so far
 }
 
 // readDoc decodes src into a node tree: exactly one YAML document holding a
-// mapping.
+// mapping whose keys are unique strings.
 func readDoc(m *posMap, src []byte) (*doc, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var n yaml.Node
@@ -55,7 +53,45 @@ func readDoc(m *posMap, src []byte) (*doc, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, m.errorf(root.Line, root.Column, "rule is a YAML %s, not a mapping", kindName(root))
 	}
-	return &doc{posMap: m, root: root}, nil
+	d := &doc{posMap: m, root: root, keys: map[string]*yaml.Node{}}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k := root.Content[i]
+		if k.Kind != yaml.ScalarNode {
+			return nil, m.errorf(k.Line, k.Column, "rule key is a YAML %s, not a string", kindName(k))
+		}
+		if prev := d.keys[k.Value]; prev != nil {
+			return nil, m.errorf(k.Line, k.Column, "duplicate key %q (first at line %d)", k.Value, prev.Line)
+		}
+		d.keys[k.Value] = k
+	}
+	return d, nil
+}
+
+// value returns the value node of a top-level key, or nil.
+func (d *doc) value(key string) *yaml.Node {
+	for i := 0; i+1 < len(d.root.Content); i += 2 {
+		if d.root.Content[i].Value == key {
+			return d.root.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// without returns a copy of the root mapping without the named keys, for
+// decoding the metadata with sigma-go without its detection decoder.
+func (d *doc) without(keys ...string) *yaml.Node {
+	n := *d.root
+	n.Content = nil
+	for i := 0; i+1 < len(d.root.Content); i += 2 {
+		skip := false
+		for _, k := range keys {
+			skip = skip || d.root.Content[i].Value == k
+		}
+		if !skip {
+			n.Content = append(n.Content, d.root.Content[i], d.root.Content[i+1])
+		}
+	}
+	return &n
 }
 
 // isNull reports whether n is an empty or null scalar.
@@ -81,65 +117,59 @@ func kindName(n *yaml.Node) string {
 	return "document"
 }
 
-// check rejects rules that sigma-go cannot decode or that ParseRule does not
-// support, in the order they appear in the file.
-func (d *doc) check() error {
-	var detKey, det *yaml.Node
-	seen := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(d.root.Content); i += 2 {
-		k, v := d.root.Content[i], d.root.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			return d.errorf(k.Line, k.Column, "rule key is a YAML %s, not a string", kindName(k))
-		}
-		if prev := seen[k.Value]; prev != nil {
-			return d.errorf(k.Line, k.Column, "duplicate key %q (first at line %d)", k.Value, prev.Line)
-		}
-		seen[k.Value] = k
-		switch k.Value {
-		case "correlation":
-			return d.errorf(k.Line, k.Column, "unsupported: correlation rule")
-		case "filter":
-			return d.errorf(k.Line, k.Column, "unsupported: filter rule")
-		case "detection":
-			detKey, det = k, v
-		}
-	}
-	if det == nil {
-		return d.errorf(1, 1, "rule has no detection")
-	}
-	d.detection = d.pos(detKey.Line, detKey.Column)
+// detection is the checked structure of a detection (or of a filter).
+type detection struct {
+	key        *yaml.Node   // the "detection:" or "filter:" key
+	searches   []search     // in file order
+	conditions []*yaml.Node // scalar nodes, one per condition
+	rules      *yaml.Node   // a filter's "rules:" value
+}
+
+// search is one named search of a detection.
+type search struct {
+	key, value *yaml.Node
+}
+
+// checkDetection checks the detection (or, with filter, a filter's
+// "filter:" mapping) under key and returns its parts.
+func (d *doc) checkDetection(key *yaml.Node, filter bool) (*detection, error) {
+	det := d.value(key.Value)
 	if det.Kind != yaml.MappingNode {
-		return d.errorf(det.Line, det.Column, "detection is a YAML %s, not a mapping", kindName(det))
+		return nil, d.errorf(det.Line, det.Column, "%s is a YAML %s, not a mapping", key.Value, kindName(det))
 	}
-	var cond *yaml.Node
-	seen = map[string]*yaml.Node{}
+	out := &detection{key: key}
+	var condKey *yaml.Node
+	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(det.Content); i += 2 {
 		k, v := det.Content[i], det.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			return d.errorf(k.Line, k.Column, "detection key is a YAML %s, not a string", kindName(k))
+			return nil, d.errorf(k.Line, k.Column, "%s key is a YAML %s, not a string", key.Value, kindName(k))
 		}
 		if prev := seen[k.Value]; prev != nil {
-			return d.errorf(k.Line, k.Column, "duplicate key %q in detection (first at line %d)", k.Value, prev.Line)
+			return nil, d.errorf(k.Line, k.Column, "duplicate key %q in %s (first at line %d)", k.Value, key.Value, prev.Line)
 		}
 		seen[k.Value] = k
 		var err error
-		switch k.Value {
-		case "condition":
-			cond = k
-			err = d.checkConditions(v)
-		case "timeframe":
+		switch {
+		case k.Value == "condition":
+			condKey = k
+			out.conditions, err = d.checkConditions(v)
+		case k.Value == "timeframe":
 			err = d.errorf(k.Line, k.Column, "unsupported: timeframe")
+		case k.Value == "rules" && filter:
+			out.rules = v
 		default:
 			err = d.checkSearch(k, v)
+			out.searches = append(out.searches, search{k, v})
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if cond == nil {
-		return d.errorf(detKey.Line, detKey.Column, "detection has no condition")
+	if condKey == nil {
+		return nil, d.errorf(key.Line, key.Column, "%s has no condition", key.Value)
 	}
-	return nil
+	return out, nil
 }
 
 // checkSearch checks the shape of one search: a non-empty mapping of fields
@@ -163,7 +193,7 @@ func (d *doc) checkSearch(k, v *yaml.Node) error {
 			}
 		}
 		if first == yaml.ScalarNode {
-			return d.errorf(k.Line, k.Column, "search %q: unsupported: keyword search", name)
+			return d.checkValues(name, "", k, v.Content)
 		}
 		for _, e := range v.Content {
 			if err := d.checkFields(name, e); err != nil {
@@ -190,9 +220,7 @@ func (d *doc) checkFields(name string, v *yaml.Node) error {
 			return d.errorf(k.Line, k.Column, "search %q: duplicate key %q (first at line %d)", name, k.Value, prev.Line)
 		}
 		seen[k.Value] = k
-		if val.Kind == yaml.AliasNode {
-			val = val.Alias
-		}
+		val = resolve(val)
 		vals := []*yaml.Node{val}
 		switch val.Kind {
 		case yaml.MappingNode:
@@ -200,23 +228,43 @@ func (d *doc) checkFields(name string, v *yaml.Node) error {
 		case yaml.SequenceNode:
 			vals = val.Content
 		}
-		d.values += len(vals)
-		if d.values > MaxRuleValues {
-			return d.errorf(k.Line, k.Column, "rule has more than %d values", MaxRuleValues)
-		}
-		for _, e := range vals {
-			if e.Kind == yaml.AliasNode {
-				e = e.Alias
-			}
-			switch {
-			case e.Kind != yaml.ScalarNode:
-				return d.errorf(e.Line, e.Column, "search %q: field %q: value is a YAML %s inside a list", name, fieldName(k.Value), kindName(e))
-			case e.ShortTag() == "!!timestamp":
-				return d.errorf(e.Line, e.Column, "search %q: field %q: unsupported: timestamp value %s (quote it to match text)", name, fieldName(k.Value), e.Value)
-			}
+		if err := d.checkValues(name, "field "+strconv.Quote(fieldName(k.Value)), k, vals); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// checkValues checks the values of a field (what is `field "F"`) or the
+// keywords of a search (what is ""): scalars only, no timestamps, and
+// within MaxRuleValues in all.
+func (d *doc) checkValues(name, what string, k *yaml.Node, vals []*yaml.Node) error {
+	d.values += len(vals)
+	if d.values > MaxRuleValues {
+		return d.errorf(k.Line, k.Column, "rule has more than %d values", MaxRuleValues)
+	}
+	prefix, noun := "", "keyword"
+	if what != "" {
+		prefix, noun = what+": ", "value"
+	}
+	for _, e := range vals {
+		e = resolve(e)
+		switch {
+		case e.Kind != yaml.ScalarNode:
+			return d.errorf(e.Line, e.Column, "search %q: %s%s is a YAML %s inside a list", name, prefix, noun, kindName(e))
+		case e.ShortTag() == "!!timestamp":
+			return d.errorf(e.Line, e.Column, "search %q: %sunsupported: timestamp %s %s (quote it to match text)", name, prefix, noun, e.Value)
+		}
+	}
+	return nil
+}
+
+// resolve follows an alias to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
 }
 
 // fieldName returns the field name of a search key "name|mod|mod".
@@ -225,30 +273,31 @@ func fieldName(key string) string {
 	return name
 }
 
-// checkConditions checks the condition: one expression or a list of them.
-func (d *doc) checkConditions(v *yaml.Node) error {
+// checkConditions checks the condition: one expression or a list of them,
+// and returns their scalar nodes.
+func (d *doc) checkConditions(v *yaml.Node) ([]*yaml.Node, error) {
 	switch v.Kind {
 	case yaml.ScalarNode:
-		return d.checkCondition(v)
+		return []*yaml.Node{v}, d.checkCondition(v)
 	case yaml.SequenceNode:
 		if len(v.Content) == 0 {
-			return d.errorf(v.Line, v.Column, "condition is an empty list")
+			return nil, d.errorf(v.Line, v.Column, "condition is an empty list")
 		}
 		for _, c := range v.Content {
 			if c.Kind != yaml.ScalarNode {
-				return d.errorf(c.Line, c.Column, "condition is a YAML %s, not a string", kindName(c))
+				return nil, d.errorf(c.Line, c.Column, "condition is a YAML %s, not a string", kindName(c))
 			}
 			if err := d.checkCondition(c); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		return nil
+		return v.Content, nil
 	}
-	return d.errorf(v.Line, v.Column, "condition is a YAML %s, not a string or a list", kindName(v))
+	return nil, d.errorf(v.Line, v.Column, "condition is a YAML %s, not a string or a list", kindName(v))
 }
 
-// checkCondition parses one condition expression, so that syntax errors
-// get the position of the offending token where it can be found.
+// checkCondition checks that a condition is not empty nor over the size
+// limit; it is parsed when it is lowered.
 func (d *doc) checkCondition(c *yaml.Node) error {
 	s := c.Value
 	switch {
@@ -257,57 +306,10 @@ func (d *doc) checkCondition(c *yaml.Node) error {
 	case len(s) > MaxConditionSize:
 		return d.errorf(c.Line, c.Column, "condition is %d bytes, more than the limit of %d", len(s), MaxConditionSize)
 	}
-	if i := strings.IndexByte(s, '|'); i >= 0 {
-		return d.condErrorf(c, i, "unsupported: aggregation")
-	}
-	if _, err := sigmago.ParseCondition(s); err != nil {
-		off, msg := -1, err.Error()
-		if m := conditionError.FindStringSubmatch(msg); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			col, _ := strconv.Atoi(m[2])
-			msg = m[3]
-			if line == 1 {
-				off = runeOffset(s, col-1)
-			}
-		}
-		return d.condErrorf(c, off, "invalid condition: %s", msg)
-	}
 	return nil
 }
 
-// conditionError matches the position sigma-go's condition parser puts
-// before its messages: "line:column: message", the column counting
-// characters from 1.
-var conditionError = regexp.MustCompile(`(?s)^(\d+):(\d+): (.*)$`)
-
-// runeOffset returns the byte offset of the n-th character (0-based) of s,
-// or -1 when s is shorter.
-func runeOffset(s string, n int) int {
-	for i := range s {
-		if n == 0 {
-			return i
-		}
-		n--
-	}
-	if n == 0 {
-		return len(s)
-	}
-	return -1
-}
-
-// condErrorf returns an error at byte offset off of condition c: there when
-// the condition is written on one line as it reads, else at its start.
+// condErrorf returns an error at byte offset off of condition c.
 func (d *doc) condErrorf(c *yaml.Node, off int, format string, args ...any) error {
-	p := d.pos(c.Line, c.Column)
-	start := p.Col - 1 // 0-based byte column of the text
-	if c.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 {
-		start++
-	}
-	line := d.lineText(c.Line)
-	if off >= 0 && off <= len(c.Value) && start <= len(line) && strings.HasPrefix(line[start:], c.Value) {
-		delta := start + off - (p.Col - 1)
-		p.Col += delta
-		p.Offset += delta
-	}
-	return ir.Errorf(p, format, args...)
+	return ir.Errorf(d.valuePos(c, off), format, args...)
 }

@@ -1,176 +1,316 @@
 package sigma
 
 import (
+	"fmt"
 	"strings"
-
-	sigmago "github.com/bradleyjkemp/sigma-go"
-
-	"github.com/ruleforge/ruleforge/ir"
+	"unicode"
+	"unicode/utf8"
 )
 
-// condition is the condition being lowered, for error positions.
-type condition struct {
-	line, col int // 0-based, as sigma-go reports them
+// A condition is parsed into a small tree of condNodes, each with the byte
+// offset in the condition text of the token that starts it, so that the
+// lowerer can report names it cannot resolve where they are written.
+//
+//	condition = and { "or" and }
+//	and       = unary { "and" unary }
+//	unary     = "not" unary | primary
+//	primary   = "(" condition ")" | quantifier "of" target | name
+//	quantifier = "1" | "any" | "all"
+//	target    = "them" | name | pattern
+//
+// Keywords (and, or, not, of, them, any, all) ignore case. Names are runs
+// of letters, digits, "_", "-" and "."; a pattern is a name with "*"
+// wildcards. "|" starts an aggregation, which is not supported.
+
+// condKind is the kind of a condition node.
+type condKind uint8
+
+// The condition node kinds. The zero value is invalid.
+const (
+	condInvalid condKind = iota
+	condName             // a search, by name
+	condOf               // "1 of" or "all of" the searches a pattern (or "them") matches
+	condAnd              // all of args
+	condOr               // any of args
+	condNot              // not args[0]
+)
+
+// condNode is a node of a parsed condition.
+type condNode struct {
+	kind condKind
+	name string      // condName: the search; condOf: the pattern, or "them"
+	all  bool        // condOf: "all of" rather than "1 of"
+	args []*condNode // condAnd, condOr, condNot
+	off  int         // byte offset of the node's first token
+	at   int         // condOf: byte offset of the pattern
 }
 
-// conditions lowers the detection's conditions; several are ORed.
-func (l *lowerer) conditions(cs sigmago.Conditions) (*ir.Expr, error) {
-	if len(cs) == 0 {
-		return nil, l.errorf(1, 1, "detection has no condition")
-	}
-	xs := make([]*ir.Expr, 0, len(cs))
-	for _, c := range cs {
-		line, col := c.Position()
-		at := condition{line, col}
-		if c.Aggregation != nil {
-			return nil, l.errorAt(line, col, "unsupported: aggregation")
+// String renders the tree as a condition in canonical form: keywords in
+// lower case, every and/or in parentheses, "any of" as "1 of". It parses
+// back to the same tree.
+func (n *condNode) String() string {
+	switch n.kind {
+	case condName:
+		return n.name
+	case condOf:
+		if n.all {
+			return "all of " + n.name
 		}
-		x, err := l.cond(at, c.Search)
-		if err != nil {
-			return nil, err
+		return "1 of " + n.name
+	case condNot:
+		return "not " + n.args[0].String()
+	case condAnd, condOr:
+		op := " and "
+		if n.kind == condOr {
+			op = " or "
 		}
-		xs = append(xs, x)
-	}
-	return or(xs...), nil
-}
-
-// cond lowers one node of a condition's syntax tree.
-func (l *lowerer) cond(at condition, e sigmago.SearchExpr) (*ir.Expr, error) {
-	switch e := e.(type) {
-	case sigmago.And:
-		return l.conds(at, e, and)
-	case sigmago.Or:
-		return l.conds(at, e, or)
-	case sigmago.Not:
-		x, err := l.cond(at, e.Expr)
-		if err != nil {
-			return nil, err
+		parts := make([]string, len(n.args))
+		for i, a := range n.args {
+			parts[i] = a.String()
 		}
-		return ir.Not(x), nil
-	case sigmago.SearchIdentifier:
-		return l.ref(at, e.Name)
-	case sigmago.OneOfIdentifier:
-		return l.ref(at, e.Ident.Name)
-	case sigmago.AllOfIdentifier:
-		return l.ref(at, e.Ident.Name)
-	case sigmago.OneOfPattern:
-		return l.refs(at, "1 of", e.Pattern, or)
-	case sigmago.AllOfPattern:
-		return l.refs(at, "all of", e.Pattern, and)
-	case sigmago.OneOfThem:
-		return l.refs(at, "1 of", "them", or)
-	case sigmago.AllOfThem:
-		return l.refs(at, "all of", "them", and)
+		return "(" + strings.Join(parts, op) + ")"
 	}
-	return nil, l.errorAt(at.line, at.col, "unsupported: condition %T", e)
+	return "<invalid>"
 }
 
-// conds lowers the operands of an and or an or and combines them.
-func (l *lowerer) conds(at condition, es []sigmago.SearchExpr, combine func(...*ir.Expr) *ir.Expr) (*ir.Expr, error) {
-	args := make([]*ir.Expr, 0, len(es))
-	for _, e := range es {
-		x, err := l.cond(at, e)
-		if err != nil {
-			return nil, err
-		}
-		args = append(args, x)
-	}
-	return combine(args...), nil
+// condError is a syntax error at a byte offset of a condition.
+type condError struct {
+	off int
+	msg string
 }
 
-// ref returns a copy of the named search's expression.
-func (l *lowerer) ref(at condition, name string) (*ir.Expr, error) {
-	if _, ok := l.search[name]; !ok {
-		return nil, l.wordErrorf(at, name, "condition references undefined search %q", name)
-	}
-	return l.clone(at, name)
+// tokKind is the kind of a condition token.
+type tokKind uint8
+
+// The token kinds.
+const (
+	tokEOF    tokKind = iota
+	tokWord           // a name, pattern, number or keyword
+	tokLParen         // (
+	tokRParen         // )
+	tokPipe           // | (an aggregation follows)
+)
+
+// token is one token of a condition.
+type token struct {
+	kind tokKind
+	text string // tokWord: the word
+	off  int    // byte offset
 }
 
-// clone returns a copy of the named search's expression, counting its
-// nodes and values against MaxExprSize: a condition naming big searches
-// many times must not make ParseRule build a huge tree.
-func (l *lowerer) clone(at condition, name string) (*ir.Expr, error) {
-	l.nodes += l.size[name]
-	if l.nodes > MaxExprSize {
-		return nil, l.errorAt(at.line, at.col, "condition expands to more than %d nodes and values", MaxExprSize)
+// describe names the token in messages.
+func (t token) describe() string {
+	switch t.kind {
+	case tokEOF:
+		return "end of condition"
+	case tokLParen:
+		return `"("`
+	case tokRParen:
+		return `")"`
+	case tokPipe:
+		return `"|"`
 	}
-	return l.search[name].Clone(), nil
+	return fmt.Sprintf("%q", t.text)
 }
 
-// refs combines the searches whose names match pattern, in name order.
-// The pattern "them" matches every search whose name does not start with
-// "_"; otherwise "*" in the pattern matches any run of characters.
-func (l *lowerer) refs(at condition, quant, pattern string, combine func(...*ir.Expr) *ir.Expr) (*ir.Expr, error) {
-	var args []*ir.Expr
-	for _, n := range l.names {
-		if pattern == "them" && strings.HasPrefix(n, "_") || pattern != "them" && !wildMatch(pattern, n) {
-			continue
-		}
-		x, err := l.clone(at, n)
-		if err != nil {
-			return nil, err
-		}
-		args = append(args, x)
-	}
-	if len(args) == 0 {
-		return nil, l.wordErrorf(at, pattern, "%q matches no search", quant+" "+pattern)
-	}
-	return combine(args...), nil
+// isNameRune reports whether r may be part of a search name or pattern.
+func isNameRune(r rune) bool {
+	return r == '_' || r == '-' || r == '.' || r == '*' || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// wordErrorf returns an error at the first whole-word occurrence of word in
-// the condition's line, or at the condition when there is none there (for
-// instance when the condition spans several lines).
-func (l *lowerer) wordErrorf(at condition, word, format string, args ...any) error {
-	line, col := at.line+1, at.col+1
-	p := l.pos(line, col)
-	text := l.lineText(line)
-	for from := p.Col - 1; from >= 0 && from < len(text); {
-		i := strings.Index(text[from:], word)
-		if i < 0 {
-			break
-		}
-		i += from
-		j := i + len(word)
-		if (i == 0 || !isWordByte(text[i-1])) && (j == len(text) || !isWordByte(text[j])) {
-			p.Offset += i - (p.Col - 1)
-			p.Col = i + 1
-			break
-		}
-		from = j
-	}
-	return ir.Errorf(p, format, args...)
-}
-
-// isWordByte reports whether c can be part of a search name or pattern.
-func isWordByte(c byte) bool {
-	return c == '_' || c == '*' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
-}
-
-// wildMatch reports whether name matches pattern, where "*" matches any run
-// of bytes and every other byte itself.
-func wildMatch(pattern, name string) bool {
-	// Greedy matching with backtracking to the last star: linear in
-	// practice, quadratic at worst.
-	p, n := 0, 0
-	star, next := -1, 0
-	for n < len(name) {
+// lexCondition splits a condition into tokens, ending with tokEOF.
+func lexCondition(s string) ([]token, *condError) {
+	var toks []token
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case p < len(pattern) && pattern[p] == '*':
-			star, next = p, n
-			p++
-		case p < len(pattern) && pattern[p] == name[n]:
-			p++
-			n++
-		case star >= 0:
-			next++
-			p, n = star+1, next
+		case unicode.IsSpace(r):
+			i += w
+		case r == '(':
+			toks = append(toks, token{kind: tokLParen, off: i})
+			i++
+		case r == ')':
+			toks = append(toks, token{kind: tokRParen, off: i})
+			i++
+		case r == '|':
+			// An aggregation follows; it is not lexed.
+			return append(toks, token{kind: tokPipe, off: i}, token{kind: tokEOF, off: len(s)}), nil
+		case isNameRune(r):
+			j := i + w
+			for j < len(s) {
+				r, w := utf8.DecodeRuneInString(s[j:])
+				if !isNameRune(r) {
+					break
+				}
+				j += w
+			}
+			toks = append(toks, token{kind: tokWord, text: s[i:j], off: i})
+			i = j
 		default:
-			return false
+			return nil, &condError{i, fmt.Sprintf("invalid condition: unexpected character %q", r)}
 		}
 	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
+	return append(toks, token{kind: tokEOF, off: len(s)}), nil
+}
+
+// condParser is a recursive-descent parser over the tokens of a condition.
+type condParser struct {
+	toks  []token
+	pos   int
+	depth int
+}
+
+// parseCondition parses a condition expression.
+func parseCondition(s string) (*condNode, *condError) {
+	toks, err := lexCondition(s)
+	if err != nil {
+		return nil, err
 	}
-	return p == len(pattern)
+	// An aggregation is reported before any syntax error in it.
+	for _, t := range toks {
+		if t.kind == tokPipe {
+			return nil, &condError{t.off, "unsupported: aggregation"}
+		}
+	}
+	p := &condParser{toks: toks}
+	n, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	if t := p.peek(); t.kind != tokEOF {
+		return nil, p.unexpected(t, `"and", "or" or the end`)
+	}
+	return n, nil
+}
+
+// peek returns the next token.
+func (p *condParser) peek() token { return p.toks[p.pos] }
+
+// next consumes and returns the next token.
+func (p *condParser) next() token {
+	t := p.toks[p.pos]
+	if t.kind != tokEOF {
+		p.pos++
+	}
+	return t
+}
+
+// isKeyword reports whether t is the keyword kw, in any case.
+func isKeyword(t token, kw string) bool {
+	return t.kind == tokWord && strings.EqualFold(t.text, kw)
+}
+
+// unexpected returns the error for token t where expected was expected.
+func (p *condParser) unexpected(t token, expected string) *condError {
+	return &condError{t.off, fmt.Sprintf("invalid condition: unexpected %s (expected %s)", t.describe(), expected)}
+}
+
+// binary parses operands joined by the keyword op.
+func (p *condParser) binary(op string, kind condKind, operand func() (*condNode, *condError)) (*condNode, *condError) {
+	first, err := operand()
+	if err != nil {
+		return nil, err
+	}
+	args := []*condNode{first}
+	for isKeyword(p.peek(), op) {
+		p.next()
+		x, err := operand()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, x)
+	}
+	if len(args) == 1 {
+		return first, nil
+	}
+	return &condNode{kind: kind, args: args, off: first.off}, nil
+}
+
+// or parses a disjunction.
+func (p *condParser) or() (*condNode, *condError) { return p.binary("or", condOr, p.and) }
+
+// and parses a conjunction.
+func (p *condParser) and() (*condNode, *condError) { return p.binary("and", condAnd, p.unary) }
+
+// unary parses "not" and a primary.
+func (p *condParser) unary() (*condNode, *condError) {
+	t := p.peek()
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > MaxConditionDepth {
+		return nil, &condError{t.off, fmt.Sprintf("condition nested deeper than %d", MaxConditionDepth)}
+	}
+	if isKeyword(t, "not") {
+		p.next()
+		x, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		return &condNode{kind: condNot, args: []*condNode{x}, off: t.off}, nil
+	}
+	return p.primary()
+}
+
+// reserved reports whether a word is a keyword that cannot name a search.
+func reserved(w string) bool {
+	for _, kw := range []string{"and", "or", "not", "of", "them"} {
+		if strings.EqualFold(w, kw) {
+			return true
+		}
+	}
+	return false
+}
+
+// primary parses a parenthesized condition, a quantifier or a name.
+func (p *condParser) primary() (*condNode, *condError) {
+	const expected = `a search name, "not", "(", "1 of" or "all of"`
+	t := p.next()
+	switch t.kind {
+	case tokLParen:
+		x, err := p.or()
+		if err != nil {
+			return nil, err
+		}
+		if r := p.next(); r.kind != tokRParen {
+			return nil, p.unexpected(r, `")"`)
+		}
+		return x, nil
+	case tokWord:
+	default:
+		return nil, p.unexpected(t, expected)
+	}
+	if isKeyword(p.peek(), "of") {
+		return p.quantified(t)
+	}
+	switch {
+	case reserved(t.text):
+		return nil, p.unexpected(t, expected)
+	case strings.Contains(t.text, "*"):
+		return nil, &condError{t.off, fmt.Sprintf(`invalid condition: pattern %q needs "1 of" or "all of" before it`, t.text)}
+	}
+	return &condNode{kind: condName, name: t.text, off: t.off}, nil
+}
+
+// quantified parses "of" and its target after the quantifier q.
+func (p *condParser) quantified(q token) (*condNode, *condError) {
+	n := &condNode{kind: condOf, off: q.off}
+	switch {
+	case q.text == "1" || strings.EqualFold(q.text, "any"):
+	case strings.EqualFold(q.text, "all"):
+		n.all = true
+	default:
+		return nil, &condError{q.off, fmt.Sprintf(`invalid condition: unsupported quantifier %q (expected "1", "any" or "all")`, q.text)}
+	}
+	p.next() // of
+	t := p.next()
+	n.at = t.off
+	switch {
+	case isKeyword(t, "them"):
+		n.name = "them"
+	case t.kind != tokWord || reserved(t.text):
+		return nil, p.unexpected(t, `a search name, a pattern or "them"`)
+	default:
+		n.name = t.text
+	}
+	return n, nil
 }

@@ -148,26 +148,74 @@ var ecsByLogsource = map[string][]ecsVariant{
 }
 
 // windowsPaths are locations of Windows event record data that are not
-// Event.EventData.<name> or Event.System.<name>.
-var windowsPaths = map[string]string{
-	"Provider_Name": "Event.System.Provider.#attributes.Name",
+// Event.EventData.<name> or Event.System.<name>. Some renderings of the
+// record put the event ID's text under "#text" next to its attributes.
+var windowsPaths = map[string][]string{
+	"Provider_Name": {"Event.System.Provider.#attributes.Name"},
+	"EventID":       {"Event.System.EventID.#text"},
+}
+
+// userData names, by log source service, the elements under which Windows
+// event records of that service's channel keep their data
+// (Event.UserData.<element>.<name>) instead of Event.EventData. The element
+// is named by the event's manifest; these are the ones of the events the
+// SigmaHQ rules of these services test. A path segment that matches any
+// key would make this table unnecessary (see the package documentation).
+var userData = map[string][]string{
+	"wmi": {"Operation_ClientFailure", "Operation_StartedOperational", "Operation_EssStarted",
+		"Operation_TemporaryEssStarted", "Operation_ESStoConsumerBinding"},
+	"applocker":                            {"RuleAndFileData"},
+	"printservice-operational":             {"DocumentPrinted"},
+	"terminalservices-localsessionmanager": {"EventXML"},
+}
+
+// auditFields maps the fields of process_creation rules to the names the
+// Security log's event 4688 gives the same data, as pySigma's
+// windows_audit_pipeline and SigmaHQ's test configuration map them. The
+// 4688 names are tried after the Sysmon ones, except where 4688 uses the
+// Sysmon name for other data: its ProcessId is the parent's, so the new
+// process's NewProcessId comes first.
+var auditFields = map[string]string{
+	"Image":           "NewProcessName",
+	"ParentImage":     "ParentProcessName",
+	"User":            "SubjectUserName",
+	"LogonId":         "SubjectLogonId",
+	"ProcessId":       "NewProcessId",
+	"ParentProcessId": "ProcessId",
 }
 
 // fieldFor returns the field a rule's field name reads. A name with a dot
 // is a path already. Otherwise the paths are, in order: the name itself
 // (top level of the event), Event.EventData.<name> and Event.System.<name>
 // (a Windows event record rendered as JSON), any other place of the
-// record (windowsPaths), and the ECS path (ecsPath).
+// record (windowsPaths, userData), the ECS path (ecsPath), and in Windows
+// process_creation rules the 4688 name (auditFields), flat and in the
+// record.
 func fieldFor(name string, ls sigmago.Logsource) ir.Field {
 	if strings.Contains(name, ".") {
 		return ir.F(name)
 	}
 	paths := []string{name, "Event.EventData." + name, "Event.System." + name}
-	if p, ok := windowsPaths[name]; ok {
-		paths = append(paths, p)
+	if name == "EventID" {
+		// The #text form must come first: where it exists, the record's
+		// EventID is an object, which would win as "present".
+		paths = []string{name, "Event.EventData." + name, "Event.System.EventID.#text", "Event.System." + name}
+	} else {
+		paths = append(paths, windowsPaths[name]...)
+	}
+	for _, e := range userData[strings.ToLower(ls.Service)] {
+		paths = append(paths, "Event.UserData."+e+"."+name)
 	}
 	if p := ecsPath(name, ls); p != "" {
 		paths = append(paths, p)
+	}
+	if a, ok := auditFields[name]; ok && strings.EqualFold(ls.Category, "process_creation") && strings.EqualFold(ls.Product, "windows") {
+		audit := []string{a, "Event.EventData." + a}
+		if name == "ProcessId" {
+			paths = append(audit, paths...)
+		} else {
+			paths = append(paths, audit...)
+		}
 	}
 	return ir.Field{Name: name, Paths: paths}
 }

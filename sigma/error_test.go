@@ -16,47 +16,32 @@ func TestErrors(t *testing.T) {
 		name, src, want string
 	}{
 		// Modifiers.
-		{"unsupported modifier", ruleWith(`
+		{"unknown modifier", ruleWith(`
   selection:
-    CommandLine|base64offset|contains: foo
+    CommandLine|base65|contains: foo
   condition: selection
-`), `x.yml:7:5: search "selection": unsupported modifier "base64offset" on field "CommandLine"`},
-		{"re", ruleWith(`
-  sel:
-    CommandLine|re: 'a.*b'
-  condition: sel
-`), `x.yml:7:5: search "sel": unsupported modifier "re" on field "CommandLine"`},
-		{"windash", ruleWith(`
+`), `x.yml:7:5: search "selection": unknown modifier "base65" on field "CommandLine"`},
+		{"fieldref", ruleWith(`
   sel:
     - Image: a
-    - CommandLine|windash|contains: '-x'
+    - User|fieldref: ParentUser
   condition: sel
-`), `x.yml:8:7: search "sel": unsupported modifier "windash" on field "CommandLine"`},
-		{"cased", ruleWith(`
+`), `x.yml:8:7: search "sel": unsupported modifier "fieldref" on field "User" (comparing two fields needs IR support)`},
+		{"time part", ruleWith(`
   sel:
-    Image|cased: a
+    UtcTime|hour: 3
   condition: sel
-`), `x.yml:7:5: search "sel": unsupported modifier "cased" on field "Image"`},
-		{"exists", ruleWith(`
-  sel:
-    Image|exists: true
-  condition: sel
-`), `x.yml:7:5: search "sel": unsupported modifier "exists" on field "Image"`},
-		{"expand", ruleWith(`
-  sel:
-    Image|expand: '%x%'
-  condition: sel
-`), `x.yml:7:5: search "sel": unsupported modifier "expand" on field "Image"`},
+`), `x.yml:7:5: search "sel": unsupported modifier "hour" on field "UtcTime" (time parts need IR support)`},
 		{"empty modifier", ruleWith(`
   sel:
     Image|: a
   condition: sel
-`), `x.yml:7:5: search "sel": unsupported modifier "" on field "Image"`},
+`), `x.yml:7:5: search "sel": unknown modifier "" on field "Image"`},
 		{"upper-case modifier", ruleWith(`
   sel:
     Image|Contains: a
   condition: sel
-`), `x.yml:7:5: search "sel": unsupported modifier "Contains" on field "Image"`},
+`), `x.yml:7:5: search "sel": unknown modifier "Contains" on field "Image"`},
 		{"conflicting modifiers", ruleWith(`
   sel:
     CommandLine|contains|endswith: x
@@ -73,9 +58,91 @@ func TestErrors(t *testing.T) {
   condition: sel
 `), `x.yml:7:5: search "sel": duplicate modifier "all" on field "CommandLine"`},
 		{"position counts bytes", ruleWith(`
-  sél: {F|re: x}
+  sél: {F|hour: 1}
   condition: 1 of them
-`), `x.yml:6:10: search "sél": unsupported modifier "re" on field "F"`},
+`), `x.yml:6:10: search "sél": unsupported modifier "hour" on field "F" (time parts need IR support)`},
+		{"regex RE2 cannot take", ruleWith(`
+  sel:
+    CommandLine|re: 'a(?=b)'
+  condition: sel
+`), "x.yml:7:21: search \"sel\": field \"CommandLine\": regular expression \"a(?=b)\": invalid or unsupported Perl syntax: `(?=` (RE2 syntax: no lookaround, no backreferences)"},
+		{"regex error in a list", ruleWith(`
+  sel:
+    CommandLine|re|i:
+      - 'ok'
+      - '(unclosed'
+  condition: sel
+`), "x.yml:9:9: search \"sel\": field \"CommandLine\": regular expression \"(unclosed\": missing closing ): `(unclosed` (RE2 syntax: no lookaround, no backreferences)"},
+		{"re after contains", ruleWith(`
+  sel:
+    F|contains|re: x
+  condition: sel
+`), `x.yml:7:20: search "sel": field "F": modifier "re" must come before "contains"`},
+		{"flag without re", ruleWith(`
+  sel:
+    F|i: x
+  condition: sel
+`), `x.yml:7:10: search "sel": field "F": modifier "i" needs "re" before it`},
+		{"cased regex", ruleWith(`
+  sel:
+    F|re|cased: x
+  condition: sel
+`), `x.yml:7:17: search "sel": field "F": modifier "cased" does not apply to a regular expression`},
+		{"base64 of a wildcard", ruleWith(`
+  sel:
+    F|base64: 'a*'
+  condition: sel
+`), `x.yml:7:15: search "sel": field "F": modifier "base64" does not apply to a value with wildcards`},
+		{"base64 after contains", ruleWith(`
+  sel:
+    F|contains|base64: 'abc'
+  condition: sel
+`), `x.yml:7:24: search "sel": field "F": modifier "base64" does not apply to a value with wildcards (put it before "contains")`},
+		{"base64offset of nothing", ruleWith(`
+  sel:
+    F|base64offset|contains: ''
+  condition: sel
+`), `x.yml:7:30: search "sel": field "F": modifier "base64offset" leaves nothing of an empty or one-byte value`},
+		{"windash on a number", ruleWith(`
+  sel:
+    F|windash: true
+  condition: sel
+`), `x.yml:7:16: search "sel": field "F": modifier "windash" does not apply to true`},
+		{"bad cidr", ruleWith(`
+  sel:
+    DestinationIp|cidr: ['10.0.0.0/8', '10.0.0.0/33']
+  condition: sel
+`), `x.yml:7:40: search "sel": field "DestinationIp": bad CIDR range "10.0.0.0/33": netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`},
+		{"cidr after windash", ruleWith(`
+  sel:
+    F|windash|cidr: 10.0.0.0/8
+  condition: sel
+`), `x.yml:7:21: search "sel": field "F": modifier "cidr" must come before "windash"`},
+		{"lt of text", ruleWith(`
+  sel:
+    F|lt: abc
+  condition: sel
+`), `x.yml:7:11: search "sel": field "F": modifier "lt" needs a number, not a string`},
+		{"exists of text", ruleWith(`
+  sel:
+    F|exists: 'yes'
+  condition: sel
+`), `x.yml:7:15: search "sel": field "F": modifier "exists" needs true or false, not a string`},
+		{"exists of a keyword", ruleWith(`
+  sel:
+    '|exists': true
+  condition: sel
+`), `x.yml:7:16: search "sel": modifier "exists" needs a field`},
+		{"unknown placeholder", ruleWith(`
+  sel:
+    Image|expand: '%x%'
+  condition: sel
+`), `x.yml:7:19: search "sel": field "Image": unknown placeholder %x% (give its values with sigma.Placeholders)`},
+		{"expand of a number", ruleWith(`
+  sel:
+    F|expand: 5
+  condition: sel
+`), `x.yml:7:15: search "sel": field "F": modifier "expand" does not apply to a number`},
 
 		// Values.
 		{"empty list", ruleWith(`
@@ -87,22 +154,22 @@ func TestErrors(t *testing.T) {
   sel:
     F|contains: null
   condition: sel
-`), `x.yml:7:5: search "sel": field "F": modifier "contains" does not apply to null`},
+`), `x.yml:7:17: search "sel": field "F": modifier "contains" does not apply to null`},
 		{"boolean with endswith", ruleWith(`
   sel:
     F|endswith: [a, true]
   condition: sel
-`), `x.yml:7:5: search "sel": field "F": modifier "endswith" does not apply to true`},
+`), `x.yml:7:21: search "sel": field "F": modifier "endswith" does not apply to true`},
 		{"not a number", ruleWith(`
   sel:
     F: .nan
   condition: sel
-`), `x.yml:7:5: search "sel": field "F": unsupported: number NaN`},
+`), `x.yml:7:8: search "sel": field "F": unsupported: number NaN`},
 		{"infinity", ruleWith(`
   sel:
     F|contains: -.inf
   condition: sel
-`), `x.yml:7:5: search "sel": field "F": unsupported: number -Inf`},
+`), `x.yml:7:17: search "sel": field "F": unsupported: number -Inf`},
 		{"map value", ruleWith(`
   sel:
     F: {a: b}
@@ -135,17 +202,12 @@ func TestErrors(t *testing.T) {
 `), fmt.Sprintf(`x.yml:%d:5: rule has more than %d values`, 8+MaxRuleValues/1000, MaxRuleValues)},
 
 		// Searches.
-		{"keyword search", ruleWith(`
+		{"null keyword", ruleWith(`
   keywords:
     - foo
-    - bar
+    - null
   condition: keywords
-`), `x.yml:6:3: search "keywords": unsupported: keyword search`},
-		{"keyword with modifier", ruleWith(`
-  sel:
-    '|contains': foo
-  condition: sel
-`), `x.yml:7:5: search "sel": unsupported: keyword search`},
+`), `x.yml:8:7: search "keywords": null is not a keyword`},
 		{"mixed list", ruleWith(`
   sel:
     - foo
@@ -197,9 +259,9 @@ func TestErrors(t *testing.T) {
   sel:
     F: a
   unused:
-    F|re: b
+    F|hour: b
   condition: sel
-`), `x.yml:9:5: search "unused": unsupported modifier "re" on field "F"`},
+`), `x.yml:9:5: search "unused": unsupported modifier "hour" on field "F" (time parts need IR support)`},
 		{"alias search", "x: &a {F: a}\n" + ruleWith(`
   sel: *a
   condition: sel
@@ -237,29 +299,54 @@ func TestErrors(t *testing.T) {
   sel:
     F: a
   condition: (sel
-`), `x.yml:8:18: invalid condition: unexpected token "<EOF>" (expected ")")`},
+`), `x.yml:8:18: invalid condition: unexpected end of condition (expected ")")`},
 		{"syntax error in quotes", ruleWith(`
   sel:
     F: a
   condition: "sel sel"
-`), `x.yml:8:19: invalid condition: unexpected token "sel"`},
+`), `x.yml:8:19: invalid condition: unexpected "sel" (expected "and", "or" or the end)`},
 		{"syntax error on a later line", ruleWith(`
   sel:
     F: a
   condition: >-
     sel and
     sel sel
-`), `x.yml:8:14: invalid condition: unexpected token "sel"`},
-		{"invalid token", ruleWith(`
+`), `x.yml:10:9: invalid condition: unexpected "sel" (expected "and", "or" or the end)`},
+		{"invalid character", ruleWith(`
   sel:
     F: a
-  condition: sel-1
-`), `x.yml:8:17: invalid condition: invalid token '-'`},
-		{"any of", ruleWith(`
+  condition: sel=1
+`), `x.yml:8:17: invalid condition: unexpected character '='`},
+		{"quantifier 2", ruleWith(`
   sel:
     F: a
-  condition: any of sel
-`), `x.yml:8:18: invalid condition: unexpected token "of"`},
+  condition: 2 of sel
+`), `x.yml:8:14: invalid condition: unsupported quantifier "2" (expected "1", "any" or "all")`},
+		{"pattern without quantifier", ruleWith(`
+  sel:
+    F: a
+  condition: not sel*
+`), `x.yml:8:18: invalid condition: pattern "sel*" needs "1 of" or "all of" before it`},
+		{"keyword as a name", ruleWith(`
+  sel:
+    F: a
+  condition: sel and or
+`), `x.yml:8:22: invalid condition: unexpected "or" (expected a search name, "not", "(", "1 of" or "all of")`},
+		{"of without a target", ruleWith(`
+  sel:
+    F: a
+  condition: sel or all of
+`), `x.yml:8:27: invalid condition: unexpected end of condition (expected a search name, a pattern or "them")`},
+		{"nested too deep", ruleWith(`
+  sel:
+    F: a
+  condition: ` + strings.Repeat("(", MaxConditionDepth) + "sel" + strings.Repeat(")", MaxConditionDepth) + `
+`), fmt.Sprintf(`x.yml:8:%d: condition nested deeper than %d`, 14+MaxConditionDepth, MaxConditionDepth)},
+		{"empty parentheses", ruleWith(`
+  sel:
+    F: a
+  condition: sel and ()
+`), `x.yml:8:23: invalid condition: unexpected ")" (expected a search name, "not", "(", "1 of" or "all of")`},
 		{"aggregation", ruleWith(`
   sel:
     F: a
@@ -324,8 +411,8 @@ func TestErrors(t *testing.T) {
 		{"list rule", "- a\n- b\n", `x.yml:1:1: rule is a YAML list, not a mapping`},
 		{"no detection", "title: t\n", `x.yml:1:1: rule has no detection`},
 		{"scalar detection", "title: t\ndetection: sel\n", `x.yml:2:12: detection is a YAML scalar, not a mapping`},
-		{"correlation rule", "title: t\ncorrelation:\n  type: event_count\n", `x.yml:2:1: unsupported: correlation rule`},
-		{"filter rule", "title: t\nfilter:\n  rules: [a]\n", `x.yml:2:1: unsupported: filter rule`},
+		{"correlation rule", "title: t\ncorrelation:\n  type: event_count\n", `x.yml:2:1: unsupported: correlation`},
+		{"filter rule", "title: t\nfilter:\n  rules: [a]\n", `x.yml:2:1: filter rule: load it with ParseFilter`},
 		{"duplicate key", "title: a\ntitle: b\n", `x.yml:2:1: duplicate key "title" (first at line 1)`},
 		{"several documents", ruleWith("  sel:\n    F: a\n  condition: sel\n") + "---\ntitle: b\n", `x.yml:10:1: unsupported: several YAML documents in one rule`},
 		{"syntax error", "title: [\ndetection:\n", `x.yml:2:1: did not find expected node content`},

@@ -40,3 +40,32 @@ func FuzzParseRule(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCondition checks that the condition parser never panics, reports
+// errors at an offset inside the condition, and that a parsed condition's
+// canonical form parses back to itself.
+func FuzzCondition(f *testing.F) {
+	for _, s := range []string{
+		"sel", "a and not (b or c)", "1 of sel_* and not all of filter_*", "any of them",
+		"ALL OF them OR NOT x", "sel | count() > 5", "((a)", "a b", "é and sel-1.x", "1 of",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := parseCondition(s)
+		if err != nil {
+			if err.off < 0 || err.off > len(s) || err.msg == "" {
+				t.Fatalf("error %q at %d in a condition of %d bytes", err.msg, err.off, len(s))
+			}
+			return
+		}
+		canon := n.String()
+		n2, err := parseCondition(canon)
+		if err != nil {
+			t.Fatalf("canonical form %q of %q: %s", canon, s, err.msg)
+		}
+		if n2.String() != canon {
+			t.Fatalf("canonical form %q of %q parses to %q", canon, s, n2.String())
+		}
+	})
+}

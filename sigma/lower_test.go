@@ -149,12 +149,12 @@ func TestLower(t *testing.T) {
   sel:
     Signed: false
   condition: sel
-`, `Signed equal~ false`},
+`, `Signed equal~ (false, "false")`},
 		{"mixed list", `
   sel:
     Field: [a, 1, null, true, b]
   condition: sel
-`, `(or Field glob~ ("a", "b") Field equal~ (1, true) (not Field exists))`},
+`, `(or Field glob~ ("a", "b") Field equal~ (1, true, "true") (not Field exists))`},
 		{"mixed list with all", `
   sel:
     Field|all: [a, 1, null]
@@ -264,7 +264,7 @@ func TestLower(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := ParseRule("x.yml", []byte(ruleWith(tt.det)))
+			r, err := ParseRule("x.yml", []byte(ruleWith(tt.det)), Routing(false))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -278,7 +278,7 @@ func TestLower(t *testing.T) {
 // TestSharedSubtrees checks that a search used twice is lowered to two
 // separate trees, so that passes may rewrite one without the other.
 func TestSharedSubtrees(t *testing.T) {
-	r, err := ParseRule("x.yml", []byte(ruleWith("  a:\n    F: a\n  condition: a or a\n")))
+	r, err := ParseRule("x.yml", []byte(ruleWith("  a:\n    F: a\n  condition: a or a\n")), Routing(false))
 	if err != nil {
 		t.Fatal(err)
 	}

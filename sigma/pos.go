@@ -1,10 +1,14 @@
 package sigma
 
 import (
+	"bytes"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/ruleforge/ruleforge/ir"
 )
@@ -46,18 +50,6 @@ func (m *posMap) pos(line, col int) ir.Pos {
 	return p
 }
 
-// lineText returns line (1-based) without its line break.
-func (m *posMap) lineText(line int) string {
-	if line < 1 || line > len(m.lines) {
-		return ""
-	}
-	s := string(m.src[m.lines[line-1]:])
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return strings.TrimSuffix(s, "\r")
-}
-
 // errorf returns an *ir.Error at a character position.
 func (m *posMap) errorf(line, col int, format string, args ...any) error {
 	return ir.Errorf(m.pos(line, col), format, args...)
@@ -89,3 +81,58 @@ func yamlError(m *posMap, err error) error {
 	}
 	return m.errorf(line, 1, "%s", msg)
 }
+
+// offsetPos returns the position of byte offset off of the source.
+func (m *posMap) offsetPos(off int) ir.Pos {
+	line := sort.Search(len(m.lines), func(i int) bool { return m.lines[i] > off })
+	return ir.Pos{File: m.file, Offset: off, Line: line, Col: off - m.lines[line-1] + 1}
+}
+
+// valuePos returns the position in the source of byte off of the value of
+// scalar n (len(n.Value) for just after its end). It follows the value's
+// bytes through the source text, over quotes, escapes, line folding and
+// indentation; where it loses track (an escape that changes the text, such
+// as "\t" in double quotes) it returns the position of the node itself.
+func (m *posMap) valuePos(n *yaml.Node, off int) ir.Pos {
+	start := m.pos(n.Line, n.Column)
+	j := start.Offset
+	if j >= len(m.src) {
+		return start
+	}
+	switch {
+	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		// The text starts on the line after the indicator.
+		k := bytes.IndexByte(m.src[j:], '\n')
+		if k < 0 {
+			return start
+		}
+		j += k + 1
+	case n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0:
+		j++
+	}
+	v := n.Value
+	for i := 0; i < len(v) && i <= off; i++ {
+		c := v[i]
+		for j < len(m.src) && m.src[j] != c && !(isSpaceByte(c) && isSpaceByte(m.src[j])) {
+			if !skippable(m.src[j]) {
+				return start
+			}
+			j++
+		}
+		if j == len(m.src) {
+			return start
+		}
+		if i == off {
+			return m.offsetPos(j)
+		}
+		j++
+	}
+	return m.offsetPos(j)
+}
+
+// isSpaceByte reports whether c is white space that YAML may fold.
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// skippable reports whether a source byte may stand between two bytes of a
+// scalar's value: white space, quotes and the backslash of an escape.
+func skippable(c byte) bool { return isSpaceByte(c) || c == '\'' || c == '"' || c == '\\' }

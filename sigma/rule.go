@@ -11,63 +11,89 @@ import (
 
 // Limits on the input. A rule over a limit is rejected with an error.
 const (
-	MaxRuleSize      = 1 << 20 // bytes of YAML in one rule
-	MaxConditionSize = 4096    // bytes in one condition expression
-	MaxValues        = 10000   // values of one field in one search
-	MaxRuleValues    = 100000  // values of all the fields of a rule, YAML aliases expanded
-	MaxExprSize      = 1 << 18 // nodes and values in a rule's lowered expression
+	MaxRuleSize       = 1 << 20 // bytes of YAML in one rule
+	MaxConditionSize  = 4096    // bytes in one condition expression
+	MaxConditionDepth = 200     // nesting of parentheses and "not" in a condition
+	MaxValues         = 10000   // values of one field in one search, after modifiers expand them
+	MaxRuleValues     = 100000  // values of all the fields of a rule, YAML aliases expanded
+	MaxExprSize       = 1 << 18 // nodes and values in a rule's lowered expression
 )
 
 // ParseRule loads one Sigma rule (YAML) and lowers it to the IR. file names
-// the source in errors and in the rule's Source, which is the position of the
-// rule's "detection:" key.
+// the source in errors and in the rule's Source, which is the position of
+// the rule's "detection:" key.
+//
+// With log source routing (on unless Routing(false)), the rule's
+// expression is and(route, detection); see the package documentation.
 //
 // Every error is an *ir.Error with a position in file. Anything ParseRule
-// does not support (modifiers, keyword searches, aggregations, correlation
-// and filter rules, several YAML documents) is an error, never a rule that
-// matches something else.
-func ParseRule(file string, src []byte) (rule *ir.Rule, err error) {
+// does not support (fieldref and the time-part modifiers, aggregations,
+// correlation rules, several YAML documents) is an error, never a rule
+// that matches something else. Filter rules are loaded with ParseFilter.
+func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err error) {
 	defer func() {
-		// sigma-go and the YAML decoder may panic on odd input; no panic
+		// The YAML decoder and sigma-go may panic on odd input; no panic
 		// crosses this API.
 		if r := recover(); r != nil {
 			rule, err = nil, ir.Errorf(startPos(file), "internal error: %v", r)
 		}
 	}()
+	cfg := defaults()
+	for _, o := range opts {
+		o(&cfg)
+	}
 	if len(src) > MaxRuleSize {
 		return nil, ir.Errorf(startPos(file), "rule is %d bytes, more than the limit of %d", len(src), MaxRuleSize)
 	}
-	m := newPosMap(file, src)
-	d, err := readDoc(m, src)
+	d, err := readDoc(newPosMap(file, src), src)
 	if err != nil {
 		return nil, err
 	}
-	if err := d.check(); err != nil {
-		return nil, err
+	if k := d.keys["correlation"]; k != nil {
+		return nil, d.errorf(k.Line, k.Column, "unsupported: correlation")
 	}
-	r, err := sigmago.ParseRule(src)
+	detKey := d.keys["detection"]
+	if detKey == nil {
+		if k := d.keys["filter"]; k != nil {
+			return nil, d.errorf(k.Line, k.Column, "filter rule: load it with ParseFilter")
+		}
+		return nil, d.errorf(1, 1, "rule has no detection")
+	}
+	det, err := d.checkDetection(detKey, false)
 	if err != nil {
-		return nil, yamlError(m, err)
-	}
-	l := &lowerer{posMap: m, logsource: r.Logsource}
-	if err := l.searches(r.Detection.Searches); err != nil {
 		return nil, err
 	}
-	x, err := l.conditions(r.Detection.Conditions)
+	var meta sigmago.Rule
+	if err := d.without("detection").Decode(&meta); err != nil {
+		return nil, yamlError(d.posMap, err)
+	}
+	l := newLowerer(d, meta.Logsource, cfg)
+	x, err := l.lower(det)
 	if err != nil {
 		return nil, err
 	}
-	return &ir.Rule{
-		ID:          r.ID,
-		Title:       r.Title,
-		Description: r.Description,
-		Severity:    strings.ToLower(r.Level),
-		Tags:        r.Tags,
-		Attack:      attackIDs(r.Tags),
+	r := &ir.Rule{
+		ID:          meta.ID,
+		Title:       meta.Title,
+		Description: meta.Description,
+		Severity:    strings.ToLower(meta.Level),
+		Tags:        meta.Tags,
+		Attack:      attackIDs(meta.Tags),
 		Lang:        ir.LangSigma,
-		Source:      d.detection,
-		Expr:        x,
-	}, nil
+		Source:      d.pos(detKey.Line, detKey.Column),
+	}
+	for _, f := range cfg.filters {
+		if f.covers(meta.Logsource) && f.names(r) {
+			x = and(x, f.Expr.Clone())
+		}
+	}
+	if cfg.routing {
+		if route := routeFor(meta.Logsource); route != nil {
+			x = ir.And(route, x)
+		}
+	}
+	r.Expr = x
+	return r, nil
 }
 
 // attackTag matches the tags that name an ATT&CK technique, sub-technique,
@@ -93,22 +119,6 @@ func attackIDs(tags []string) []string {
 		}
 	}
 	return ids
-}
-
-// lowerer turns a parsed rule's detection into an expression.
-type lowerer struct {
-	*posMap
-	logsource sigmago.Logsource
-	names     []string            // search names, sorted
-	search    map[string]*ir.Expr // lowered searches by name
-	size      map[string]int      // nodes and values of the lowered searches
-	nodes     int                 // nodes and values of the condition so far
-}
-
-// errorAt returns an *ir.Error at a 0-based line and column as sigma-go's
-// Position methods give them.
-func (l *lowerer) errorAt(line, col int, format string, args ...any) error {
-	return l.errorf(line+1, col+1, format, args...)
 }
 
 // startPos is the position of the first byte of file.

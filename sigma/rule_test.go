@@ -62,7 +62,13 @@ func TestFields(t *testing.T) {
 		logsource, field, want string
 	}{
 		{"{category: process_creation, product: windows}", "Image",
-			"Image | Event.EventData.Image | Event.System.Image | process.executable"},
+			"Image | Event.EventData.Image | Event.System.Image | process.executable | NewProcessName | Event.EventData.NewProcessName"},
+		{"{category: process_creation, product: windows}", "ProcessId",
+			"NewProcessId | Event.EventData.NewProcessId | ProcessId | Event.EventData.ProcessId | Event.System.ProcessId | process.pid"},
+		{"{category: process_creation, product: windows}", "ParentProcessId",
+			"ParentProcessId | Event.EventData.ParentProcessId | Event.System.ParentProcessId | process.parent.pid | ProcessId | Event.EventData.ProcessId"},
+		{"{category: image_load, product: windows}", "ProcessId",
+			"ProcessId | Event.EventData.ProcessId | Event.System.ProcessId | process.pid"},
 		{"{category: process_creation, product: windows}", "OriginalFileName",
 			"OriginalFileName | Event.EventData.OriginalFileName | Event.System.OriginalFileName | process.pe.original_file_name"},
 		{"{category: image_load, product: windows}", "OriginalFileName",
@@ -76,13 +82,13 @@ func TestFields(t *testing.T) {
 		{"{category: process_creation, product: windows}", "IntegrityLevel",
 			"IntegrityLevel | Event.EventData.IntegrityLevel | Event.System.IntegrityLevel | winlog.event_data.IntegrityLevel"},
 		{"{category: process_creation, product: windows}", "User",
-			"User | Event.EventData.User | Event.System.User | user.name"},
+			"User | Event.EventData.User | Event.System.User | user.name | SubjectUserName | Event.EventData.SubjectUserName"},
 		{"{category: process_creation, product: windows}", "TargetFilename",
 			"TargetFilename | Event.EventData.TargetFilename | Event.System.TargetFilename | file.path"},
 		{"{product: windows, service: system}", "Provider_Name",
 			"Provider_Name | Event.EventData.Provider_Name | Event.System.Provider_Name | Event.System.Provider.#attributes.Name | winlog.provider_name"},
 		{"{product: windows, service: system}", "EventID",
-			"EventID | Event.EventData.EventID | Event.System.EventID | event.code"},
+			"EventID | Event.EventData.EventID | Event.System.EventID.#text | Event.System.EventID | event.code"},
 		{"{category: process_creation, product: linux}", "Image",
 			"Image | Event.EventData.Image | Event.System.Image | process.executable"},
 		{"{category: process_creation, product: linux}", "IntegrityLevel",
@@ -91,7 +97,7 @@ func TestFields(t *testing.T) {
 	}
 	for _, tt := range tests {
 		src := "logsource: " + tt.logsource + "\ndetection:\n  sel:\n    " + tt.field + ": x\n  condition: sel\n"
-		r, err := ParseRule("f.yml", []byte(src))
+		r, err := ParseRule("f.yml", []byte(src), Routing(false))
 		if err != nil {
 			t.Errorf("%s in %s: %v", tt.field, tt.logsource, err)
 			continue

@@ -2,9 +2,9 @@ package sigma
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/ruleforge/ruleforge/ir"
 )
@@ -48,107 +48,205 @@ func parsePattern(s string) ir.Pattern {
 	return p.Norm()
 }
 
-// operand is one value of a field, as a predicate compares it: its value
-// and the comparison, or null for "the field is absent".
-type operand struct {
-	null bool
-	cmp  ir.Cmp
-	val  ir.Value
+// predKey is what the values of one predicate share.
+type predKey struct {
+	cmp   ir.Cmp
+	cased bool
 }
 
-// lowerValue turns one decoded YAML value into an operand. cmp is the
-// comparison the modifiers ask for (CmpGlob without one); mod names the
-// modifier in messages. Strings are patterns; numbers compare as numbers
-// without a modifier and as their decimal text with one; booleans compare
-// equal; null means the field is absent. The message of a failure names
-// the value.
-func lowerValue(v any, cmp ir.Cmp, mod string) (operand, string) {
-	var (
-		num  float64
-		text string // num's decimal text
-	)
-	switch v := v.(type) {
-	case nil:
-		if mod != "" {
-			return operand{}, fmt.Sprintf("modifier %q does not apply to null", mod)
-		}
-		return operand{null: true}, ""
-	case string:
-		return operand{cmp: cmp, val: ir.Glob(parsePattern(v))}, ""
-	case bool:
-		if mod != "" {
-			return operand{}, fmt.Sprintf("modifier %q does not apply to %t", mod, v)
-		}
-		return operand{cmp: ir.CmpEqual, val: ir.Bool(v)}, ""
-	case int:
-		num, text = float64(v), strconv.Itoa(v)
-	case int64:
-		num, text = float64(v), strconv.FormatInt(v, 10)
-	case uint64:
-		num, text = float64(v), strconv.FormatUint(v, 10)
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return operand{}, fmt.Sprintf("unsupported: number %v", v)
-		}
-		num, text = v, strconv.FormatFloat(v, 'f', -1, 64)
-	default:
-		return operand{}, fmt.Sprintf("unsupported: value of type %T", v)
+// operand is one value of a field after its modifiers: alternatives, any
+// of which may match, or an expression of its own (null, exists).
+type operand struct {
+	expr *ir.Expr
+	alts []alt
+}
+
+// alt is one alternative of an operand: values for one predicate.
+type alt struct {
+	key  predKey
+	vals []ir.Value
+}
+
+// lowerField lowers one "field|modifiers: values" entry of a search, or,
+// with field "", keywords. xs are the values sigma-go decoded and nodes the
+// YAML nodes they came from; key is the entry's key node.
+func (l *lowerer) lowerField(search, field string, mods []string, key *yaml.Node, nodes []*yaml.Node, xs []any) (*ir.Expr, error) {
+	c, err := l.modifiers(search, field, mods, key)
+	if err != nil {
+		return nil, err
 	}
-	if mod != "" {
-		return operand{cmp: cmp, val: ir.Glob(ir.Lit(text))}, ""
+	what := fmt.Sprintf("search %q: field %q", search, field)
+	f := fieldFor(field, l.logsource)
+	if field == "" {
+		what = fmt.Sprintf("search %q", search)
+		f = ir.AnyField()
 	}
-	return operand{cmp: ir.CmpEqual, val: ir.Num(num)}, ""
+	switch n := len(nodes); {
+	case n == 0:
+		return nil, l.errorf(key.Line, key.Column, "search %q: field %q has an empty list of values", search, field)
+	case n > MaxValues:
+		return nil, l.errorf(key.Line, key.Column, "%s has %d values, more than the limit of %d", what, n, MaxValues)
+	}
+	ops := make([]operand, 0, len(nodes))
+	total := 0
+	for i, n := range nodes {
+		n = resolve(n)
+		op, msg := l.operand(c, xs[i], field == "")
+		if msg != "" {
+			return nil, l.errorf(n.Line, n.Column, "%s: %s", what, msg)
+		}
+		for _, a := range op.alts {
+			total += len(a.vals)
+		}
+		if total > MaxValues {
+			return nil, l.errorf(key.Line, key.Column, "%s expands to more than %d values", what, MaxValues)
+		}
+		ops = append(ops, op)
+	}
+	var x *ir.Expr
+	if c.all {
+		args := make([]*ir.Expr, 0, len(ops))
+		for _, o := range ops {
+			args = append(args, matchAny(f, []operand{o}))
+		}
+		x = and(args...)
+	} else {
+		x = matchAny(f, ops)
+	}
+	if c.neq {
+		x = ir.Not(x)
+	}
+	return x, nil
+}
+
+// operand runs the modifiers on one decoded value and turns the result
+// into an operand, or returns a message. Keywords compare by substring.
+func (l *lowerer) operand(c *chain, x any, keyword bool) (operand, string) {
+	v, msg := newValue(x)
+	if msg != "" {
+		return operand{}, msg
+	}
+	if c.expand {
+		if msg := l.expandValue(v); msg != "" {
+			return operand{}, msg
+		}
+	}
+	for _, m := range c.mods {
+		if msg := v.apply(m); msg != "" {
+			return operand{}, msg
+		}
+	}
+	if keyword {
+		switch v.kind {
+		case vNull:
+			return operand{}, "null is not a keyword"
+		case vExists:
+			return operand{}, fmt.Sprintf("modifier %q needs a field", "exists")
+		case vNumber, vBool:
+			text := v.text
+			if v.kind == vBool {
+				text = fmt.Sprint(v.b)
+			}
+			return operand{alts: []alt{{predKey{ir.CmpContains, false}, []ir.Value{ir.Str(text)}}}}, ""
+		case vString:
+			if v.cmp == ir.CmpGlob {
+				v.cmp = ir.CmpContains
+			}
+		}
+	}
+	switch v.kind {
+	case vNull:
+		return operand{expr: ir.Not(ir.P(pred(nil, ir.CmpExists, false)))}, ""
+	case vExists:
+		x := ir.P(pred(nil, ir.CmpExists, false))
+		if !v.b {
+			x = ir.Not(x)
+		}
+		return operand{expr: x}, ""
+	case vBool:
+		return operand{alts: []alt{{predKey{ir.CmpEqual, false}, []ir.Value{ir.Bool(v.b), ir.Str(fmt.Sprint(v.b))}}}}, ""
+	case vNumber:
+		return operand{alts: []alt{{predKey{ir.CmpEqual, false}, []ir.Value{ir.Num(v.num)}}}}, ""
+	case vOrder:
+		return operand{alts: []alt{{predKey{v.cmp, false}, []ir.Value{ir.Num(v.num)}}}}, ""
+	case vCIDR:
+		vals := make([]ir.Value, len(v.raws))
+		for i, r := range v.raws {
+			vals[i] = ir.Str(r)
+		}
+		return operand{alts: []alt{{predKey{ir.CmpCIDR, false}, vals}}}, ""
+	case vRegex:
+		vals := make([]ir.Value, len(v.raws))
+		for i, r := range v.raws {
+			src, msg := v.regexSource(r)
+			if msg != "" {
+				return operand{}, msg
+			}
+			vals[i] = ir.Str(src)
+		}
+		return operand{alts: []alt{{predKey{ir.CmpRegex, !v.fold}, vals}}}, ""
+	}
+	vals := make([]ir.Value, len(v.pats))
+	for i, p := range v.pats {
+		vals[i] = ir.Glob(p)
+	}
+	return operand{alts: []alt{{predKey{v.cmp, v.cased}, vals}}}, ""
 }
 
 // matchAny returns the expression that holds when f matches any of ops:
-// one predicate per comparison, in the order each first appears, holding
-// all the values for it, and "not exists" for null, ORed.
+// one predicate per comparison and case sensitivity, in the order each
+// first appears, holding all the values for it, and the operands' own
+// expressions, ORed.
 func matchAny(f ir.Field, ops []operand) *ir.Expr {
 	var args []*ir.Expr
-	byCmp := map[ir.Cmp]*ir.Pred{}
-	null := false
+	byKey := map[predKey]*ir.Pred{}
+	seen := map[string]bool{}
 	for _, o := range ops {
-		switch {
-		case o.null:
-			if !null {
-				null = true
-				args = append(args, absent(f))
+		if o.expr != nil {
+			x := withField(o.expr, f)
+			if s := x.String(); !seen[s] {
+				seen[s] = true
+				args = append(args, x)
 			}
-		case byCmp[o.cmp] != nil:
-			p := byCmp[o.cmp]
-			p.Values = append(p.Values, o.val)
-		default:
-			p := pred(f, o.cmp, o.val)
-			byCmp[o.cmp] = p
+			continue
+		}
+		for _, a := range o.alts {
+			if p := byKey[a.key]; p != nil {
+				p.Values = append(p.Values, a.vals...)
+				continue
+			}
+			p := pred(&f, a.key.cmp, a.key.cased, a.vals...)
+			byKey[a.key] = p
 			args = append(args, ir.P(p))
 		}
 	}
 	return or(args...)
 }
 
-// matchAll returns the expression that holds when f matches every one of
-// ops: one predicate per value, ANDed.
-func matchAll(f ir.Field, ops []operand) *ir.Expr {
-	args := make([]*ir.Expr, 0, len(ops))
-	for _, o := range ops {
-		if o.null {
-			args = append(args, absent(f))
-			continue
+// withField sets the field of every predicate of x, a new expression.
+func withField(x *ir.Expr, f ir.Field) *ir.Expr {
+	ir.Walk(x, func(y *ir.Expr) bool {
+		if y.Pred != nil {
+			y.Pred.Field = copyField(f)
 		}
-		args = append(args, ir.P(pred(f, o.cmp, o.val)))
-	}
-	return and(args...)
+		return true
+	})
+	return x
 }
 
-// pred returns a case-insensitive predicate on its own copy of f.
-func pred(f ir.Field, cmp ir.Cmp, vals ...ir.Value) *ir.Pred {
+// copyField returns f with its own copy of the paths.
+func copyField(f ir.Field) ir.Field {
 	f.Paths = append([]string(nil), f.Paths...)
-	return &ir.Pred{Field: f, Cmp: cmp, Values: vals}
+	return f
 }
 
-// absent returns "not (f exists)".
-func absent(f ir.Field) *ir.Expr {
-	return ir.Not(ir.P(pred(f, ir.CmpExists)))
+// pred returns a predicate on its own copy of *f (no field when f is nil).
+func pred(f *ir.Field, cmp ir.Cmp, cased bool, vals ...ir.Value) *ir.Pred {
+	p := &ir.Pred{Cmp: cmp, Values: append([]ir.Value(nil), vals...), CaseSensitive: cased}
+	if f != nil {
+		p.Field = copyField(*f)
+	}
+	return p
 }
 
 // and returns the conjunction of args, or the one argument itself.

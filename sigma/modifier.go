@@ -1,0 +1,402 @@
+package sigma
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// modClass says what a modifier does.
+type modClass uint8
+
+// The modifier classes.
+const (
+	modUnknown     modClass = iota
+	modList                 // all, neq: how the field's values combine
+	modCmp                  // contains, startswith, endswith
+	modTransform            // base64, base64offset, utf16*, wide, windash, expand, cased
+	modType                 // re, cidr, lt, lte, gt, gte, exists: the value's type; first
+	modFlag                 // i, m, s and their long names: after re
+	modUnsupported          // fieldref and the time parts
+)
+
+// modifiers maps each modifier of the Sigma specification v2 (and pySigma's
+// long names of the regular expression flags) to its class.
+var modifiers = map[string]modClass{
+	"all": modList, "neq": modList,
+	"contains": modCmp, "startswith": modCmp, "endswith": modCmp,
+	"base64": modTransform, "base64offset": modTransform, "utf16": modTransform, "utf16le": modTransform,
+	"utf16be": modTransform, "wide": modTransform, "windash": modTransform, "expand": modTransform, "cased": modTransform,
+	"re": modType, "cidr": modType, "lt": modType, "lte": modType, "gt": modType, "gte": modType, "exists": modType,
+	"i": modFlag, "ignorecase": modFlag, "m": modFlag, "multiline": modFlag, "s": modFlag, "dotall": modFlag,
+	"fieldref": modUnsupported, "minute": modUnsupported, "hour": modUnsupported, "day": modUnsupported,
+	"week": modUnsupported, "month": modUnsupported, "year": modUnsupported,
+}
+
+// cmpModifiers maps contains, startswith and endswith to their comparison.
+var cmpModifiers = map[string]ir.Cmp{
+	"contains":   ir.CmpContains,
+	"startswith": ir.CmpPrefix,
+	"endswith":   ir.CmpSuffix,
+}
+
+// orderModifiers maps lt, lte, gt and gte to their comparison.
+var orderModifiers = map[string]ir.Cmp{"lt": ir.CmpLT, "lte": ir.CmpLE, "gt": ir.CmpGT, "gte": ir.CmpGE}
+
+// chain is the checked modifier list of one field.
+type chain struct {
+	mods     []string // in order, list modifiers included
+	all, neq bool
+	expand   bool
+}
+
+// modifiers checks a field's modifier list: every modifier known and
+// supported, none twice, at most one of contains, startswith and endswith.
+func (l *lowerer) modifiers(search, field string, mods []string, key *yaml.Node) (*chain, error) {
+	c := &chain{mods: mods}
+	seen := map[string]bool{}
+	cmp := ""
+	for _, m := range mods {
+		switch modifiers[m] {
+		case modUnknown:
+			return nil, l.errorf(key.Line, key.Column, "search %q: unknown modifier %q on field %q", search, m, field)
+		case modUnsupported:
+			why := "time parts need IR support"
+			if m == "fieldref" {
+				why = "comparing two fields needs IR support"
+			}
+			return nil, l.errorf(key.Line, key.Column, "search %q: unsupported modifier %q on field %q (%s)", search, m, field, why)
+		}
+		if seen[m] {
+			return nil, l.errorf(key.Line, key.Column, "search %q: duplicate modifier %q on field %q", search, m, field)
+		}
+		seen[m] = true
+		switch m {
+		case "all":
+			c.all = true
+		case "neq":
+			c.neq = true
+		case "expand":
+			c.expand = true
+		case "contains", "startswith", "endswith":
+			if cmp != "" {
+				return nil, l.errorf(key.Line, key.Column, "search %q: modifiers %q and %q on field %q conflict", search, cmp, m, field)
+			}
+			cmp = m
+		}
+	}
+	return c, nil
+}
+
+// vkind is the type of a value as the modifiers transform it.
+type vkind uint8
+
+// The value types.
+const (
+	vString vkind = iota + 1 // text or a pattern
+	vNumber                  // a YAML number
+	vBool                    // a YAML boolean
+	vNull                    // a YAML null
+	vRegex                   // after re
+	vCIDR                    // after cidr
+	vOrder                   // after lt, lte, gt, gte
+	vExists                  // after exists
+)
+
+// value is one value of a field on its way through the modifiers.
+type value struct {
+	kind   vkind
+	raws   []string     // vString, unchanged: the text as written (after expand); vRegex, vCIDR
+	pats   []ir.Pattern // vString: alternatives, any of which may match
+	num    float64      // vNumber, vOrder
+	text   string       // vNumber: its decimal text
+	b      bool         // vBool, vExists
+	cmp    ir.Cmp       // vString: glob, prefix, suffix or contains; vOrder
+	cmpMod string       // the modifier that set cmp
+	cased  bool         // vString: compare case-sensitively
+	// vRegex: flags, case folding and anchors
+	flags      string
+	fold       bool
+	start, end bool
+	changed    string // the first modifier that changed the value
+}
+
+// describe names the value's type in messages.
+func (v *value) describe() string {
+	switch v.kind {
+	case vString:
+		return "a string"
+	case vNumber:
+		return "a number"
+	case vBool:
+		return strconv.FormatBool(v.b)
+	case vNull:
+		return "null"
+	case vRegex:
+		return "a regular expression"
+	case vCIDR:
+		return "a CIDR range"
+	case vOrder:
+		return "a comparison"
+	case vExists:
+		return "an exists test"
+	}
+	return "a value"
+}
+
+// newValue returns the value of a decoded YAML scalar, or a message.
+func newValue(x any) (*value, string) {
+	v := &value{cmp: ir.CmpGlob}
+	var f float64
+	switch x := x.(type) {
+	case nil:
+		v.kind = vNull
+		return v, ""
+	case string:
+		v.kind, v.raws = vString, []string{x}
+		v.pats = []ir.Pattern{parsePattern(x)}
+		return v, ""
+	case bool:
+		v.kind, v.b = vBool, x
+		return v, ""
+	case int:
+		f, v.text = float64(x), strconv.Itoa(x)
+	case int64:
+		f, v.text = float64(x), strconv.FormatInt(x, 10)
+	case uint64:
+		f, v.text = float64(x), strconv.FormatUint(x, 10)
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Sprintf("unsupported: number %v", x)
+		}
+		f, v.text = x, strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		return nil, fmt.Sprintf("unsupported: value of type %T", x)
+	}
+	v.kind, v.num = vNumber, f
+	return v, ""
+}
+
+// asString turns a number into its decimal text, for the string modifiers.
+func (v *value) asString() {
+	if v.kind == vNumber {
+		v.kind, v.raws = vString, []string{v.text}
+		v.pats = []ir.Pattern{ir.Lit(v.text)}
+	}
+}
+
+// expandValue replaces the "%name%" placeholders of a string value with
+// the values Placeholders gives them: one alternative per combination.
+func (l *lowerer) expandValue(v *value) string {
+	if v.kind != vString {
+		return fmt.Sprintf("modifier %q does not apply to %s", "expand", v.describe())
+	}
+	segs := splitPlaceholders(v.raws[0])
+	raws, pats := []string{""}, []ir.Pattern{nil}
+	for _, s := range segs {
+		alts := []string{s.text}
+		if s.placeholder {
+			var ok bool
+			if alts, ok = l.cfg.placeholders[s.text]; !ok {
+				return fmt.Sprintf("unknown placeholder %%%s%% (give its values with sigma.Placeholders)", s.text)
+			}
+			if len(alts) == 0 {
+				return fmt.Sprintf("placeholder %%%s%% has no values", s.text)
+			}
+		}
+		if len(raws)*len(alts) > MaxValues {
+			return fmt.Sprintf("placeholders expand to more than %d values", MaxValues)
+		}
+		var nr []string
+		var np []ir.Pattern
+		for i := range raws {
+			for _, a := range alts {
+				nr = append(nr, raws[i]+a)
+				np = append(np, append(append(ir.Pattern{}, pats[i]...), parsePattern(a)...).Norm())
+			}
+		}
+		raws, pats = nr, np
+	}
+	v.raws, v.pats = raws, pats
+	return ""
+}
+
+// apply runs one modifier on v, or returns a message saying why it cannot.
+func (v *value) apply(m string) string {
+	if modifiers[m] == modList || m == "expand" {
+		return ""
+	}
+	if v.kind == vNull || v.kind == vBool && m != "exists" {
+		return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
+	}
+	class := modifiers[m]
+	if class == modType && v.changed != "" {
+		return fmt.Sprintf("modifier %q must come before %q", m, v.changed)
+	}
+	switch m {
+	case "contains", "startswith", "endswith":
+		v.asString()
+		switch v.kind {
+		case vString:
+			v.cmp, v.cmpMod = cmpModifiers[m], m
+		case vRegex:
+			v.start = v.start || m == "startswith"
+			v.end = v.end || m == "endswith"
+			return ""
+		default:
+			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
+		}
+	case "base64", "base64offset":
+		v.asString()
+		if v.kind != vString {
+			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
+		}
+		if v.cmp != ir.CmpGlob {
+			return fmt.Sprintf("modifier %q does not apply to a value with wildcards (put it before %q)", m, v.cmpMod)
+		}
+		var pats []ir.Pattern
+		for _, p := range v.pats {
+			text, ok := p.Literal()
+			if !ok {
+				return fmt.Sprintf("modifier %q does not apply to a value with wildcards", m)
+			}
+			if m == "base64" {
+				pats = append(pats, ir.Lit(base64.StdEncoding.EncodeToString([]byte(text))))
+				continue
+			}
+			for _, s := range b64offset(text) {
+				pats = append(pats, ir.Lit(s))
+			}
+		}
+		if len(pats) == 0 {
+			return fmt.Sprintf("modifier %q leaves nothing of an empty or one-byte value", m)
+		}
+		v.pats, v.cased = pats, true // encoded text compares exactly
+	case "utf16", "utf16le", "utf16be", "wide":
+		v.asString()
+		if v.kind != vString {
+			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
+		}
+		mode := map[string]utf16Mode{"utf16": utf16BOM, "utf16le": utf16LE, "wide": utf16LE, "utf16be": utf16BE}[m]
+		for i, p := range v.pats {
+			v.pats[i] = encodeUTF16(p, mode)
+		}
+	case "windash":
+		v.asString()
+		if v.kind != vString {
+			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
+		}
+		var pats []ir.Pattern
+		for _, p := range v.pats {
+			vs := windash(p, MaxValues)
+			if vs == nil || len(pats)+len(vs) > MaxValues {
+				return fmt.Sprintf("modifier %q expands the values to more than %d", m, MaxValues)
+			}
+			pats = append(pats, vs...)
+		}
+		v.pats = pats
+	case "cased":
+		v.asString()
+		if v.kind != vString {
+			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
+		}
+		v.cased = true
+	case "re":
+		v.asString()
+		if v.kind != vString {
+			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
+		}
+		v.kind = vRegex
+		return ""
+	case "i", "ignorecase", "m", "multiline", "s", "dotall":
+		if v.kind != vRegex {
+			return fmt.Sprintf("modifier %q needs %q before it", m, "re")
+		}
+		switch m[0] {
+		case 'i':
+			v.fold = true
+		case 'm':
+			v.flags += "m"
+		case 's', 'd':
+			v.flags += "s"
+		}
+		return ""
+	case "cidr":
+		if v.kind != vString {
+			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
+		}
+		for _, r := range v.raws {
+			if msg := checkCIDR(r); msg != "" {
+				return msg
+			}
+		}
+		v.kind = vCIDR
+		return ""
+	case "lt", "lte", "gt", "gte":
+		if v.kind == vString && len(v.raws) == 1 {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v.raws[0]), 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+				v.kind, v.num = vNumber, f
+			}
+		}
+		if v.kind != vNumber {
+			return fmt.Sprintf("modifier %q needs a number, not %s", m, v.describe())
+		}
+		v.kind, v.cmp = vOrder, orderModifiers[m]
+		return ""
+	case "exists":
+		if v.kind != vBool {
+			return fmt.Sprintf("modifier %q needs true or false, not %s", m, v.describe())
+		}
+		v.kind = vExists
+		return ""
+	}
+	if v.changed == "" {
+		v.changed = m
+	}
+	return ""
+}
+
+// checkCIDR checks a CIDR range or a single address.
+func checkCIDR(s string) string {
+	var err error
+	if strings.Contains(s, "/") {
+		_, err = netip.ParsePrefix(s)
+	} else {
+		_, err = netip.ParseAddr(s)
+	}
+	if err != nil {
+		return fmt.Sprintf("bad CIDR range %q: %v", s, err)
+	}
+	return ""
+}
+
+// regexSource returns the RE2 source of a regex value: flags, then the
+// expression, anchored for startswith and endswith; or a message when RE2
+// cannot take it.
+func (v *value) regexSource(raw string) (string, string) {
+	src := raw
+	if v.start || v.end {
+		src = "(?:" + src + ")"
+		if v.start {
+			src = "^" + src
+		}
+		if v.end {
+			src += "$"
+		}
+	}
+	if v.flags != "" {
+		src = "(?" + v.flags + ")" + src
+	}
+	if _, err := regexp.Compile(src); err != nil {
+		return "", fmt.Sprintf("regular expression %q: %v (RE2 syntax: no lookaround, no backreferences)", raw, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+	}
+	return src, ""
+}

@@ -1,0 +1,331 @@
+package sigma
+
+import (
+	"strings"
+
+	sigmago "github.com/bradleyjkemp/sigma-go"
+
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// Log source routing: the tables below say which events a rule's logsource
+// describes. The Windows tables follow SigmaHQ's own test configuration
+// (tests/thor.yml in SigmaHQ/sigma, which its regression tests use) and
+// pySigma's Windows pipelines (sigma/pipelines/common.py and the
+// windows_audit_pipeline of pySigma-pipeline-windows).
+
+// Windows event log channels.
+const (
+	chanSysmon   = "Microsoft-Windows-Sysmon/Operational"
+	chanSecurity = "Security"
+)
+
+// winEvents is a set of Windows events: any of the channels, and any of
+// the event IDs (every ID when there are none).
+type winEvents struct {
+	channels []string
+	ids      []float64
+}
+
+// sysmon returns the Sysmon events with the given IDs.
+func sysmon(ids ...float64) winEvents { return winEvents{[]string{chanSysmon}, ids} }
+
+// powershell are the channels of the PowerShell "powershell" service.
+var powershell = []string{"Microsoft-Windows-PowerShell/Operational", "PowerShellCore/Operational"}
+
+// winCategories maps Windows log source categories to their events.
+var winCategories = map[string][]winEvents{
+	"process_creation":          {sysmon(1), {[]string{chanSecurity}, []float64{4688}}},
+	"file_change":               {sysmon(2)},
+	"network_connection":        {sysmon(3)},
+	"sysmon_status":             {sysmon(4, 16)},
+	"process_termination":       {sysmon(5)},
+	"driver_load":               {sysmon(6)},
+	"image_load":                {sysmon(7)},
+	"create_remote_thread":      {sysmon(8)},
+	"raw_access_thread":         {sysmon(9)},
+	"process_access":            {sysmon(10)},
+	"file_event":                {sysmon(11)},
+	"registry_event":            {sysmon(12, 13, 14)},
+	"registry_add":              {sysmon(12)},
+	"registry_delete":           {sysmon(12)},
+	"registry_set":              {sysmon(13)},
+	"registry_rename":           {sysmon(14)},
+	"create_stream_hash":        {sysmon(15)},
+	"pipe_created":              {sysmon(17, 18)},
+	"wmi_event":                 {sysmon(19, 20, 21)},
+	"dns_query":                 {sysmon(22)},
+	"file_delete":               {sysmon(23, 26)},
+	"clipboard_change":          {sysmon(24)},
+	"process_tampering":         {sysmon(25)},
+	"file_delete_detected":      {sysmon(26)},
+	"file_block_executable":     {sysmon(27)},
+	"file_block_shredding":      {sysmon(28)},
+	"file_executable_detected":  {sysmon(29)},
+	"sysmon_error":              {sysmon(255)},
+	"ps_module":                 {{powershell, []float64{4103}}},
+	"ps_script":                 {{powershell, []float64{4104}}},
+	"ps_classic_start":          {{[]string{"Windows PowerShell"}, []float64{400}}},
+	"ps_classic_provider_start": {{[]string{"Windows PowerShell"}, []float64{600}}},
+	"ps_classic_script":         {{[]string{"Windows PowerShell"}, []float64{800}}},
+	"antivirus": {{[]string{"Microsoft-Windows-Windows Defender/Operational"},
+		[]float64{1006, 1007, 1008, 1009, 1010, 1011, 1012, 1017, 1018, 1019, 1115, 1116}}},
+}
+
+// winServices maps Windows log source services to their channels.
+var winServices = map[string][]string{
+	"application":            {"Application"},
+	"application-experience": {"Microsoft-Windows-Application-Experience/Program-Telemetry", "Microsoft-Windows-Application-Experience/Program-Compatibility-Assistant"},
+	"applocker":              {"Microsoft-Windows-AppLocker/MSI and Script", "Microsoft-Windows-AppLocker/EXE and DLL", "Microsoft-Windows-AppLocker/Packaged app-Deployment", "Microsoft-Windows-AppLocker/Packaged app-Execution"},
+	"appmodel-runtime":       {"Microsoft-Windows-AppModel-Runtime/Admin"},
+	"appxdeployment-server":  {"Microsoft-Windows-AppXDeploymentServer/Operational"},
+	"appxpackaging-om":       {"Microsoft-Windows-AppxPackaging/Operational"},
+	"bitlocker":              {"Microsoft-Windows-BitLocker/BitLocker Management"},
+	"bits-client":            {"Microsoft-Windows-Bits-Client/Operational"},
+	"capi2":                  {"Microsoft-Windows-CAPI2/Operational"},
+	"certificateservicesclient-lifecycle-system": {"Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational"},
+	"codeintegrity-operational":                  {"Microsoft-Windows-CodeIntegrity/Operational"},
+	"dhcp":                                       {"Microsoft-Windows-DHCP-Server/Operational"},
+	"diagnosis-scripted":                         {"Microsoft-Windows-Diagnosis-Scripted/Operational"},
+	"dns-client":                                 {"Microsoft-Windows-DNS Client Events/Operational"},
+	"dns-server":                                 {"DNS Server"},
+	"dns-server-analytic":                        {"Microsoft-Windows-DNS-Server/Analytical"},
+	"dns-server-audit":                           {"Microsoft-Windows-DNS-Server/Audit"},
+	"driver-framework":                           {"Microsoft-Windows-DriverFrameworks-UserMode/Operational"},
+	"firewall-as":                                {"Microsoft-Windows-Windows Firewall With Advanced Security/Firewall"},
+	"hyper-v-worker":                             {"Microsoft-Windows-Hyper-V-Worker"},
+	"iis-configuration":                          {"Microsoft-IIS-Configuration/Operational"},
+	"kernel-event-tracing":                       {"Microsoft-Windows-Kernel-EventTracing"},
+	"kernel-shimengine":                          {"Microsoft-Windows-Kernel-ShimEngine/Operational", "Microsoft-Windows-Kernel-ShimEngine/Diagnostic"},
+	"ldap":                                       {"Microsoft-Windows-LDAP-Client/Debug"},
+	"ldap_debug":                                 {"Microsoft-Windows-LDAP-Client/Debug"},
+	"lsa-server":                                 {"Microsoft-Windows-LSA/Operational"},
+	"microsoft-servicebus-client":                {"Microsoft-ServiceBus-Client"},
+	"msexchange-management":                      {"MSExchange Management"},
+	"ntfs":                                       {"Microsoft-Windows-Ntfs/Operational"},
+	"ntlm":                                       {"Microsoft-Windows-NTLM/Operational"},
+	"openssh":                                    {"OpenSSH/Operational"},
+	"powershell":                                 powershell,
+	"powershell-classic":                         {"Windows PowerShell"},
+	"printservice-admin":                         {"Microsoft-Windows-PrintService/Admin"},
+	"printservice-operational":                   {"Microsoft-Windows-PrintService/Operational"},
+	"security":                                   {chanSecurity},
+	"security-mitigations":                       {"Microsoft-Windows-Security-Mitigations/Kernel Mode", "Microsoft-Windows-Security-Mitigations/User Mode"},
+	"sense":                                      {"Microsoft-Windows-SENSE/Operational"},
+	"servicebus-client":                          {"Microsoft-ServiceBus-Client/Admin", "Microsoft-ServiceBus-Client/Operational"},
+	"shell-core":                                 {"Microsoft-Windows-Shell-Core/Operational"},
+	"smbclient-connectivity":                     {"Microsoft-Windows-SmbClient/Connectivity"},
+	"smbclient-security":                         {"Microsoft-Windows-SmbClient/Security"},
+	"sysmon":                                     {chanSysmon},
+	"system":                                     {"System"},
+	"taskscheduler":                              {"Microsoft-Windows-TaskScheduler/Operational"},
+	"terminalservices-localsessionmanager":       {"Microsoft-Windows-TerminalServices-LocalSessionManager/Operational"},
+	"vhdmp":                                      {"Microsoft-Windows-VHDMP/Operational"},
+	"windefend":                                  {"Microsoft-Windows-Windows Defender/Operational"},
+	"wmi":                                        {"Microsoft-Windows-WMI-Activity/Operational"},
+	"certificateservicesclient-lifecycle-user":     {"Microsoft-Windows-CertificateServicesClient-Lifecycle-User/Operational"},
+	"terminalservices-remoteconnectionmanager":     {"Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational"},
+	"microsoft-windows-terminalservices-rdpclient": {"Microsoft-Windows-TerminalServices-RDPClient/Operational"},
+}
+
+// ecsEvents is the ECS categorization of a log source category:
+// event.category must be one of categories and, when types is not empty,
+// event.type one of types.
+type ecsEvents struct {
+	categories, types []string
+}
+
+// ecsCategories maps Sigma log source categories to ECS categorization
+// (the event.category and event.type values of the Elastic Common Schema,
+// as Elastic Defend and Winlogbeat's Sysmon module set them).
+var ecsCategories = map[string]ecsEvents{
+	"process_creation":    {[]string{"process"}, []string{"start"}},
+	"process_termination": {[]string{"process"}, []string{"end"}},
+	"network_connection":  {[]string{"network"}, nil},
+	"dns_query":           {[]string{"network"}, []string{"protocol", "info"}},
+	"file_event":          {[]string{"file"}, []string{"creation"}},
+	"file_change":         {[]string{"file"}, []string{"change"}},
+	"file_rename":         {[]string{"file"}, []string{"change"}},
+	"file_delete":         {[]string{"file"}, []string{"deletion"}},
+	"file_access":         {[]string{"file"}, []string{"access"}},
+	"image_load":          {[]string{"library", "process"}, nil},
+	"driver_load":         {[]string{"driver"}, nil},
+	"registry_event":      {[]string{"registry"}, nil},
+	"registry_add":        {[]string{"registry"}, []string{"creation"}},
+	"registry_set":        {[]string{"registry"}, []string{"change"}},
+	"registry_delete":     {[]string{"registry"}, []string{"deletion"}},
+	"registry_rename":     {[]string{"registry"}, []string{"change"}},
+}
+
+// operatingSystems are the log source products that ECS names in
+// host.os.type.
+var operatingSystems = map[string]bool{"windows": true, "linux": true, "macos": true}
+
+// The fields that tell an event's shape, and the routes read.
+var (
+	recordEventID = ir.Field{Name: "Event.System.EventID", Paths: []string{"Event.System.EventID.#text", "Event.System.EventID"}}
+	recordChannel = ir.F("Event.System.Channel")
+	recordShape   = ir.Field{Name: "Event.System", Paths: []string{"Event.System.EventID", "Event.System.Channel"}}
+	flatEventID   = ir.F("EventID")
+	flatChannel   = ir.F("Channel")
+	flatShape     = ir.Field{Name: "EventID|Channel", Paths: []string{"EventID", "Channel"}}
+	beatEventID   = ir.F("event.code")
+	beatChannel   = ir.F("winlog.channel")
+	ecsCategory   = ir.F("event.category")
+	ecsType       = ir.F("event.type")
+	ecsOS         = ir.F("host.os.type")
+)
+
+// routeFor returns the route of a log source: the expression that holds
+// for the events it describes. Events come in five shapes, tried in order:
+//
+//	record     a Windows event record as JSON (Event.System.EventID or
+//	           Event.System.Channel): channel and event ID
+//	winlogbeat winlog.channel present: winlog.channel and event.code
+//	flat       EventID or Channel at the top level: EventID, and Channel
+//	           when present
+//	ECS        event.category present: event.category, event.type and
+//	           host.os.type (when present)
+//	unknown    none of these fields: every rule applies
+//
+// A log source with no product, category or service has no route (nil).
+func routeFor(ls sigmago.Logsource) *ir.Expr {
+	product := strings.ToLower(ls.Product)
+	category := strings.ToLower(ls.Category)
+	service := strings.ToLower(ls.Service)
+	if product == "" && category == "" && service == "" {
+		return nil
+	}
+	// The Windows events of the log source; known says whether the
+	// tables describe it at all.
+	var events []winEvents
+	known := true
+	switch {
+	case product != "windows" && !(product == "" && category == "antivirus"):
+		known = true // not Windows: no Windows event
+	case winCategories[category] != nil:
+		events = winCategories[category]
+	case winServices[service] != nil:
+		events = []winEvents{{channels: winServices[service]}}
+	default:
+		known = false // Windows, but the tables do not say which events
+	}
+	record := winRoute(events, known, recordChannel, recordEventID, false)
+	beat := winRoute(events, known, beatChannel, beatEventID, false)
+	flat := winRoute(events, known, flatChannel, flatEventID, true)
+	ecs := ecsRoute(product, category)
+
+	isRecord, isBeat, isFlat, isECS := exists(recordShape), exists(beatChannel), exists(flatShape), exists(ecsCategory)
+	return orC(
+		andC(isRecord, record),
+		andC(ir.Not(isRecord.Clone()), isBeat, beat),
+		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), isFlat, flat),
+		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), isECS, ecs),
+		ir.And(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), ir.Not(isECS.Clone())),
+	)
+}
+
+// winRoute returns the expression for events of the Windows shapes: any
+// of events, read through the channel and event ID fields; with
+// optionalChannel, an event without a channel passes the channel test.
+// Unknown events (known false) are any event of the shape; none (known
+// true, no events) is false.
+func winRoute(events []winEvents, known bool, channel, eventID ir.Field, optionalChannel bool) *ir.Expr {
+	if !known {
+		return ir.Const(true)
+	}
+	if len(events) == 0 {
+		return ir.Const(false)
+	}
+	var alts []*ir.Expr
+	for _, e := range events {
+		vals := make([]ir.Value, len(e.channels))
+		for i, c := range e.channels {
+			vals[i] = ir.Str(c)
+		}
+		ch := ir.P(pred(&channel, ir.CmpEqual, false, vals...))
+		if optionalChannel {
+			ch = ir.Or(ir.Not(exists(channel)), ch)
+		}
+		if len(e.ids) == 0 {
+			alts = append(alts, ch)
+			continue
+		}
+		ids := make([]ir.Value, len(e.ids))
+		for i, id := range e.ids {
+			ids[i] = ir.Num(id)
+		}
+		alts = append(alts, ir.And(ch, ir.P(pred(&eventID, ir.CmpEqual, false, ids...))))
+	}
+	return or(alts...)
+}
+
+// ecsRoute returns the expression for ECS events: the category's ECS
+// categorization, and the operating system when the product names one and
+// the event says which.
+func ecsRoute(product, category string) *ir.Expr {
+	var args []*ir.Expr
+	if e, ok := ecsCategories[category]; ok {
+		args = append(args, ir.P(pred(&ecsCategory, ir.CmpEqual, false, strValues(e.categories)...)))
+		if len(e.types) > 0 {
+			args = append(args, ir.P(pred(&ecsType, ir.CmpEqual, false, strValues(e.types)...)))
+		}
+	}
+	if operatingSystems[product] {
+		args = append(args, ir.Or(ir.Not(exists(ecsOS)), ir.P(pred(&ecsOS, ir.CmpEqual, false, ir.Str(product)))))
+	}
+	if len(args) == 0 {
+		return ir.Const(true)
+	}
+	return and(args...)
+}
+
+// strValues returns literal string values.
+func strValues(ss []string) []ir.Value {
+	vals := make([]ir.Value, len(ss))
+	for i, s := range ss {
+		vals[i] = ir.Str(s)
+	}
+	return vals
+}
+
+// exists returns "f exists".
+func exists(f ir.Field) *ir.Expr { return ir.P(pred(&f, ir.CmpExists, false)) }
+
+// andC is and() that folds constants: a false argument makes the result
+// false, true arguments are left out.
+func andC(args ...*ir.Expr) *ir.Expr {
+	var keep []*ir.Expr
+	for _, a := range args {
+		switch a.Op {
+		case ir.OpFalse:
+			return ir.Const(false)
+		case ir.OpTrue:
+			continue
+		}
+		keep = append(keep, a)
+	}
+	if len(keep) == 0 {
+		return ir.Const(true)
+	}
+	return and(keep...)
+}
+
+// orC is or() that folds constants: a true argument makes the result true,
+// false arguments are left out.
+func orC(args ...*ir.Expr) *ir.Expr {
+	var keep []*ir.Expr
+	for _, a := range args {
+		switch a.Op {
+		case ir.OpTrue:
+			return ir.Const(true)
+		case ir.OpFalse:
+			continue
+		}
+		keep = append(keep, a)
+	}
+	if len(keep) == 0 {
+		return ir.Const(false)
+	}
+	return or(keep...)
+}

@@ -1,0 +1,95 @@
+package sigma_test
+
+import (
+	"testing"
+)
+
+// Events of each shape for the routing tests.
+const (
+	recordSysmon1  = `{"Event":{"System":{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational"},"EventData":{"Image":"C:\\a.exe","User":"CORP\\bob"}}}`
+	recordSysmon11 = `{"Event":{"System":{"EventID":11,"Channel":"Microsoft-Windows-Sysmon/Operational"},"EventData":{"Image":"C:\\a.exe","TargetFilename":"C:\\x"}}}`
+	record4688     = `{"Event":{"System":{"EventID":4688,"Channel":"Security"},"EventData":{"NewProcessName":"C:\\a.exe","ProcessId":"0x10","NewProcessId":"0x20","SubjectUserName":"bob"}}}`
+	record4689     = `{"Event":{"System":{"EventID":4689,"Channel":"Security"},"EventData":{"ProcessName":"C:\\a.exe"}}}`
+	recordTextID   = `{"Event":{"System":{"EventID":{"#attributes":{"Qualifiers":0},"#text":1},"Channel":"Microsoft-Windows-Sysmon/Operational"},"EventData":{"Image":"C:\\a.exe"}}}`
+	flatSysmon1    = `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\a.exe"}`
+	flatNoChannel  = `{"EventID":"1","Image":"C:\\a.exe"}`
+	flatSysmon3    = `{"EventID":3,"Image":"C:\\a.exe"}`
+	flatWrongChan  = `{"EventID":1,"Channel":"Security","Image":"C:\\a.exe"}`
+	flat4688       = `{"EventID":4688,"Channel":"Security","NewProcessName":"C:\\a.exe"}`
+	beatSysmon1    = `{"winlog":{"channel":"Microsoft-Windows-Sysmon/Operational"},"event":{"code":"1","category":["process"]},"process":{"executable":"C:\\a.exe"}}`
+	beatSysmon3    = `{"winlog":{"channel":"Microsoft-Windows-Sysmon/Operational"},"event":{"code":"3","category":["network"]},"process":{"executable":"C:\\a.exe"}}`
+	ecsStart       = `{"event":{"category":["process"],"type":["start"]},"host":{"os":{"type":"windows"}},"process":{"executable":"C:\\a.exe"}}`
+	ecsNoOS        = `{"event":{"category":"process","type":"start"},"process":{"executable":"C:\\a.exe"}}`
+	ecsEnd         = `{"event":{"category":["process"],"type":["end"]},"host":{"os":{"type":"windows"}},"process":{"executable":"C:\\a.exe"}}`
+	ecsLinux       = `{"event":{"category":["process"],"type":["start"]},"host":{"os":{"type":"linux"}},"process":{"executable":"C:\\a.exe"}}`
+	ecsFile        = `{"event":{"category":["file"],"type":["creation"]},"host":{"os":{"type":"windows"}},"process":{"executable":"C:\\a.exe"}}`
+	unknownShape   = `{"Image":"C:\\a.exe"}`
+)
+
+// TestRouting checks which events each log source routes a rule to.
+func TestRouting(t *testing.T) {
+	processCreation := "logsource:\n  category: process_creation\n  product: windows\n"
+	image := `
+  sel:
+    Image|endswith: '\a.exe'
+  condition: sel`
+	runMatchCases(t, []matchCase{
+		{name: "process_creation", routing: true, logsrc: processCreation, det: image,
+			match: []string{recordSysmon1, record4688, recordTextID, flatSysmon1, flatNoChannel, flat4688, beatSysmon1, ecsStart, ecsNoOS, unknownShape},
+			no:    []string{recordSysmon11, record4689, flatSysmon3, flatWrongChan, beatSysmon3, ecsEnd, ecsLinux, ecsFile}},
+		{name: "routing off", routing: false, logsrc: processCreation, det: image,
+			match: []string{recordSysmon1, recordSysmon11, flatSysmon3, flatWrongChan, beatSysmon3, ecsEnd, ecsLinux, ecsFile, unknownShape},
+			no:    []string{record4689}},
+		{name: "4688 field names", routing: true, logsrc: processCreation, det: `
+  sel:
+    Image|endswith: '\a.exe'
+    User: bob
+    ProcessId: '0x20'
+    ParentProcessId: '0x10'
+  condition: sel`,
+			match: []string{record4688},
+			no:    []string{recordSysmon1}},
+		{name: "file_event", routing: true, logsrc: "logsource:\n  category: file_event\n  product: windows\n", det: image,
+			match: []string{recordSysmon11, ecsFile, unknownShape},
+			no:    []string{recordSysmon1, record4688, flatSysmon1, beatSysmon1, ecsStart}},
+		{name: "service security", routing: true, logsrc: "logsource:\n  product: windows\n  service: security\n", det: `
+  sel:
+    EventID: [4688, 4689]
+  condition: sel`,
+			match: []string{record4688, record4689, flat4688, `{"EventID":4689}`, `{"winlog":{"channel":"Security"},"event":{"code":"4689"}}`},
+			no:    []string{`{"Event":{"System":{"EventID":4688,"Channel":"System"}}}`, `{"EventID":4688,"Channel":"System"}`, `{"winlog":{"channel":"System"},"event":{"code":"4689"}}`}},
+		{name: "service powershell", routing: true, logsrc: "logsource:\n  category: ps_script\n  product: windows\n", det: `
+  sel:
+    ScriptBlockText|contains: 'IEX'
+  condition: sel`,
+			match: []string{`{"Event":{"System":{"EventID":4104,"Channel":"PowerShellCore/Operational"},"EventData":{"ScriptBlockText":"iex x"}}}`,
+				`{"Event":{"System":{"EventID":4104,"Channel":"Microsoft-Windows-PowerShell/Operational"},"EventData":{"ScriptBlockText":"iex x"}}}`},
+			no: []string{`{"Event":{"System":{"EventID":4103,"Channel":"Microsoft-Windows-PowerShell/Operational"},"EventData":{"ScriptBlockText":"iex x"}}}`,
+				`{"Event":{"System":{"EventID":4104,"Channel":"Windows PowerShell"},"EventData":{"ScriptBlockText":"iex x"}}}`}},
+		{name: "unknown windows service", routing: true, logsrc: "logsource:\n  product: windows\n  service: something-new\n", det: image,
+			match: []string{recordSysmon1, recordSysmon11, flatSysmon3, beatSysmon3, ecsStart, unknownShape},
+			no:    []string{ecsLinux}},
+		{name: "linux", routing: true, logsrc: "logsource:\n  category: process_creation\n  product: linux\n", det: `
+  sel:
+    Image|endswith: '/a.exe'
+  condition: sel`,
+			match: []string{`{"event":{"category":["process"],"type":["start"]},"host":{"os":{"type":"linux"}},"process":{"executable":"/a.exe"}}`, `{"Image":"/a.exe"}`},
+			no: []string{`{"event":{"category":["process"],"type":["start"]},"host":{"os":{"type":"windows"}},"process":{"executable":"/a.exe"}}`,
+				`{"Event":{"System":{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational"},"EventData":{"Image":"/a.exe"}}}`,
+				`{"EventID":1,"Image":"/a.exe"}`}},
+		{name: "cloud", routing: true, logsrc: "logsource:\n  product: aws\n  service: cloudtrail\n", det: `
+  sel:
+    eventName: ConsoleLogin
+  condition: sel`,
+			match: []string{`{"eventName":"ConsoleLogin"}`, `{"event":{"category":["authentication"]},"eventName":"ConsoleLogin"}`},
+			no:    []string{`{"Event":{"System":{"EventID":1}},"eventName":"ConsoleLogin"}`, `{"winlog":{"channel":"x"},"eventName":"ConsoleLogin"}`}},
+		{name: "antivirus", routing: true, logsrc: "logsource:\n  category: antivirus\n", det: `
+  sel:
+    Signature|contains: mimikatz
+  condition: sel`,
+			match: []string{`{"Event":{"System":{"EventID":1116,"Channel":"Microsoft-Windows-Windows Defender/Operational"},"EventData":{"Signature":"HackTool:Win32/Mimikatz"}}}`, `{"Signature":"Mimikatz"}`},
+			no:    []string{`{"Event":{"System":{"EventID":1117,"Channel":"Microsoft-Windows-Windows Defender/Operational"},"EventData":{"Signature":"HackTool:Win32/Mimikatz"}}}`}},
+		{name: "no logsource", routing: true, logsrc: "logsource: {}\n", det: image,
+			match: []string{recordSysmon1, recordSysmon11, flatSysmon3, ecsEnd, unknownShape}},
+	})
+}
