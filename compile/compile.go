@@ -390,5 +390,8 @@ func arity(fn ir.Fn) (lo, hi int) {
 	case ir.FnBetween:
 		return 3, 4
 	}
+	if fn.IsTimePart() {
+		return 1, 1
+	}
 	return 1, 0 // invalid: never satisfied
 }

@@ -20,7 +20,7 @@ func TestTerms(t *testing.T) {
 	ev := match.Map{
 		"n": 4, "m": 2, "f": 2.5, "s": "hello", "path": `C:\Windows\System32\cmd.exe`,
 		"args": []any{"ab", "abcd"}, "a": "Cmd.exe", "b": "cmd", "num": "0x1F", "dec": "42",
-		"emoji": "a😀b", "nul": nil,
+		"emoji": "a😀b", "nul": nil, "ts": "2026-11-25T01:24:13.123+01:00", "ts2": "2024-12-30 23:59:59",
 	}
 	pred := func(left *ir.Term, cmp ir.Cmp, cs bool, vals ...ir.Value) *ir.Expr {
 		return ir.P(&ir.Pred{Field: ir.F(left.String()), Left: left, Cmp: cmp, CaseSensitive: cs, Values: vals})
@@ -63,6 +63,13 @@ func TestTerms(t *testing.T) {
 		{"between_case", pred(fnT(ir.FnBetween, false, fieldT("path"), constT(str(`system32\`)), constT(str(".exe"))), ir.CmpEqual, true, str("")), true},
 		{"between_fold", pred(fnT(ir.FnBetween, true, fieldT("path"), constT(str(`system32\`)), constT(str(".exe"))), ir.CmpEqual, true, str("cmd")), true},
 		{"between_greedy", pred(fnT(ir.FnBetween, false, fieldT("path"), constT(str(`\`)), constT(str(`\`)), constT(ir.Bool(true))), ir.CmpEqual, true, str(`Windows\System32`)), true},
+		{"hour_utc", pred(fnT(ir.FnHour, false, fieldT("ts")), ir.CmpEqual, true, num(0)), true},
+		{"minute", pred(fnT(ir.FnMinute, false, fieldT("ts")), ir.CmpEqual, true, num(24)), true},
+		{"day", pred(fnT(ir.FnDay, false, fieldT("ts")), ir.CmpEqual, true, num(25)), true},
+		{"month", pred(fnT(ir.FnMonth, false, fieldT("ts")), ir.CmpEqual, true, num(11)), true},
+		{"year", pred(fnT(ir.FnYear, false, fieldT("ts2")), ir.CmpEqual, true, num(2024)), true},
+		{"iso_week_of_dec_30", pred(fnT(ir.FnWeek, false, fieldT("ts2")), ir.CmpEqual, true, num(1)), true},
+		{"time_part_not_a_time", pred(fnT(ir.FnHour, false, fieldT("s")), ir.CmpGE, true, num(0)), false},
 		{"field_eq_field_fold", vs("a", ir.CmpPrefix, false, fieldT("b")), true},
 		{"field_eq_field_cs", vs("a", ir.CmpPrefix, true, fieldT("b")), false},
 		{"field_vs_missing", vs("a", ir.CmpEqual, false, fieldT("nope")), false},

@@ -24,13 +24,20 @@ const (
 	FnNumber       // number(s[, base])
 	FnString       // string(x)
 	FnBetween      // between(s, left, right[, greedy])
+	FnMinute       // the minute (0-59) of a timestamp
+	FnHour         // the hour (0-23) of a timestamp
+	FnDay          // the day of the month (1-31) of a timestamp
+	FnWeek         // the ISO 8601 week (1-53) of a timestamp
+	FnMonth        // the month (1-12) of a timestamp
+	FnYear         // the year of a timestamp
 )
 
 var fnNames = [...]string{
 	FnInvalid: "invalid", FnField: "field", FnConst: "const", FnAdd: "add", FnSub: "subtract",
 	FnMul: "multiply", FnDiv: "divide", FnMod: "modulo", FnNeg: "negate", FnLength: "length",
 	FnConcat: "concat", FnSubstring: "substring", FnIndexOf: "indexOf", FnNumber: "number",
-	FnString: "string", FnBetween: "between",
+	FnString: "string", FnBetween: "between", FnMinute: "minute", FnHour: "hour", FnDay: "day",
+	FnWeek: "week", FnMonth: "month", FnYear: "year",
 }
 
 // String returns the function's name.
@@ -40,6 +47,11 @@ func (f Fn) String() string {
 	}
 	return "invalid"
 }
+
+// IsTimePart reports whether f takes a part of a timestamp. Timestamps are
+// strings in RFC 3339 form or "2006-01-02 15:04:05" (with an optional
+// fraction; no zone means UTC); the part is taken in UTC.
+func (f Fn) IsTimePart() bool { return f >= FnMinute && f <= FnYear }
 
 // Term is a computed operand: a field, a constant, or a function of terms.
 // A term whose input is missing or null is null, and a predicate with a

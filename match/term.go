@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/ruleforge/ruleforge/ir"
@@ -134,6 +135,42 @@ func apply(fn ir.Fn, fold bool, a []any) (any, bool) {
 		return indexOf(a, fold)
 	case ir.FnBetween:
 		return between(a, fold)
+	}
+	if fn.IsTimePart() {
+		return timePart(fn, a[0])
+	}
+	return nil, false
+}
+
+// timeLayouts are the timestamp forms the time-part functions read.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"}
+
+// timePart returns a part of a timestamp, in UTC.
+func timePart(fn ir.Fn, v any) (any, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, false
+	}
+	for _, layout := range timeLayouts {
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
+		}
+		t = t.UTC()
+		switch fn {
+		case ir.FnMinute:
+			return int64(t.Minute()), true
+		case ir.FnHour:
+			return int64(t.Hour()), true
+		case ir.FnDay:
+			return int64(t.Day()), true
+		case ir.FnWeek:
+			_, w := t.ISOWeek()
+			return int64(w), true
+		case ir.FnMonth:
+			return int64(t.Month()), true
+		}
+		return int64(t.Year()), true
 	}
 	return nil, false
 }

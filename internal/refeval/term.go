@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/ruleforge/ruleforge/ir"
@@ -259,6 +260,20 @@ func call(fn ir.Fn, fold bool, a []any) (any, bool) {
 		for i := start; i+len(su) <= len(u); i++ {
 			if equalFoldUnits(u[i:i+len(su)], su, fold) {
 				return int64(i), true
+			}
+		}
+		return nil, false
+	case ir.FnMinute, ir.FnHour, ir.FnDay, ir.FnWeek, ir.FnMonth, ir.FnYear:
+		s, ok := str(0)
+		if !ok {
+			return nil, false
+		}
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
+			if t, err := time.Parse(layout, s); err == nil {
+				t = t.UTC()
+				_, week := t.ISOWeek()
+				parts := map[ir.Fn]int{ir.FnMinute: t.Minute(), ir.FnHour: t.Hour(), ir.FnDay: t.Day(), ir.FnWeek: week, ir.FnMonth: int(t.Month()), ir.FnYear: t.Year()}
+				return int64(parts[fn]), true
 			}
 		}
 		return nil, false
