@@ -83,10 +83,14 @@
 //	gt, gte       that spells one is taken)
 //	expand        "%name%" placeholders replaced by the values   one pattern per combination
 //	              of Placeholders(…); "\%" is a plain "%"
-//	fieldref      unsupported: comparing two fields needs IR support
-//	minute, hour, unsupported: taking a part of a timestamp needs IR support
-//	day, week,
-//	month, year
+//	fieldref      the field equals the value of the field the    Pred.Right = that field
+//	              value names (ignoring case; with contains,
+//	              startswith, endswith, cased as for values); a
+//	              missing or null field on either side: false
+//	minute, hour, that part of the field's timestamp (RFC 3339    Pred.Left = hour(field) …
+//	day, week,    or "2006-01-02 15:04:05[.fff]", UTC when no
+//	month, year   zone; week is the ISO week) equals the whole
+//	              number, or compares with lt/lte/gt/gte
 //
 // base64 and base64offset results compare case-sensitively (their text is
 // an exact encoding). The UTF-16 modifiers encode every code point,
@@ -267,11 +271,12 @@
 // 1,183 SigmaHQ process_creation rules over the 68 Sysmon process creation
 // events of the regression corpus. sigma-go cannot parse 5 of the rules
 // (its condition grammar: patterns such as selection_1_*) and errors on
-// 106 when matching: 72 write contains|windash or contains|all|windash,
+// 107 when matching: 72 write contains|windash or contains|all|windash,
 // which it rejects unless contains comes last, 30 hold null values, 4 use
-// base64offset. Without a placeholder expander it errors on 18 more, for
-// values such as '%temp%' that it takes for placeholders unasked; the test
-// gives it one that keeps them as text. ruleforge cannot load 1 (fieldref).
+// base64offset, 1 uses fieldref. Without a placeholder expander it errors
+// on 18 more, for values such as '%temp%' that it takes for placeholders
+// unasked; the test
+// gives it one that keeps them as text. ruleforge loads all of them.
 // Of the 72,828 rule-event pairs of the 1,071 rules both evaluate, the two
 // disagree on 2, each a sigma-go bug:
 //

@@ -21,17 +21,22 @@ func TestErrors(t *testing.T) {
     CommandLine|base65|contains: foo
   condition: selection
 `), `x.yml:7:5: search "selection": unknown modifier "base65" on field "CommandLine"`},
-		{"fieldref", ruleWith(`
+		{"fieldref without a field name", ruleWith(`
   sel:
     - Image: a
-    - User|fieldref: ParentUser
+    - User|fieldref: ''
   condition: sel
-`), `x.yml:8:7: search "sel": unsupported modifier "fieldref" on field "User" (comparing two fields needs IR support)`},
-		{"time part", ruleWith(`
+`), `x.yml:8:22: search "sel": field "User": modifier "fieldref" needs a field name, not a string`},
+		{"time part not a whole number", ruleWith(`
   sel:
-    UtcTime|hour: 3
+    UtcTime|hour: 3.5
   condition: sel
-`), `x.yml:7:5: search "sel": unsupported modifier "hour" on field "UtcTime" (time parts need IR support)`},
+`), `x.yml:7:19: search "sel": field "UtcTime": modifier "hour" needs a whole number, not a number`},
+		{"time part with contains", ruleWith(`
+  sel:
+    UtcTime|hour|contains: 3
+  condition: sel
+`), `x.yml:7:28: search "sel": field "UtcTime": modifier "contains" does not apply to a time part`},
 		{"empty modifier", ruleWith(`
   sel:
     Image|: a
@@ -58,9 +63,9 @@ func TestErrors(t *testing.T) {
   condition: sel
 `), `x.yml:7:5: search "sel": duplicate modifier "all" on field "CommandLine"`},
 		{"position counts bytes", ruleWith(`
-  sél: {F|hour: 1}
+  sél: {F|nope: 1}
   condition: 1 of them
-`), `x.yml:6:10: search "sél": unsupported modifier "hour" on field "F" (time parts need IR support)`},
+`), `x.yml:6:10: search "sél": unknown modifier "nope" on field "F"`},
 		{"regex RE2 cannot take", ruleWith(`
   sel:
     CommandLine|re: 'a(?=b)'
@@ -261,7 +266,7 @@ func TestErrors(t *testing.T) {
   unused:
     F|hour: b
   condition: sel
-`), `x.yml:9:5: search "unused": unsupported modifier "hour" on field "F" (time parts need IR support)`},
+`), `x.yml:9:13: search "unused": field "F": modifier "hour" needs a whole number, not a string`},
 		{"alias search", "x: &a {F: a}\n" + ruleWith(`
   sel: *a
   condition: sel

@@ -180,6 +180,36 @@ func TestMatchValues(t *testing.T) {
 // not match.
 func TestMatchModifiers(t *testing.T) {
 	runMatchCases(t, []matchCase{
+		{name: "fieldref equal ignores case", det: `
+  sel:
+    User|fieldref: ParentUser
+  condition: sel`,
+			match: []string{`{"User":"CORP\\bob","ParentUser":"corp\\BOB"}`, `{"Event":{"EventData":{"User":"a","ParentUser":"A"}}}`},
+			no:    []string{`{"User":"bob","ParentUser":"alice"}`, `{"User":"bob"}`, `{"ParentUser":"bob"}`, `{}`}},
+		{name: "not fieldref matches a missing field", det: `
+  sel:
+    User|fieldref: ParentUser
+  condition: not sel`,
+			match: []string{`{"User":"bob","ParentUser":"alice"}`, `{"User":"bob"}`},
+			no:    []string{`{"User":"bob","ParentUser":"BOB"}`}},
+		{name: "fieldref endswith cased", det: `
+  sel:
+    TargetFilename|fieldref|endswith|cased: Image
+  condition: sel`,
+			match: []string{`{"TargetFilename":"C:\\x\\a.exe","Image":"a.exe"}`},
+			no:    []string{`{"TargetFilename":"C:\\x\\A.EXE","Image":"a.exe"}`, `{"TargetFilename":"a.exe","Image":"b.exe"}`}},
+		{name: "hour", det: `
+  sel:
+    UtcTime|hour: 3
+  condition: sel`,
+			match: []string{`{"UtcTime":"2024-05-01 03:59:59.123"}`, `{"UtcTime":"2024-05-01T05:10:00+02:00"}`},
+			no:    []string{`{"UtcTime":"2024-05-01 04:00:00.000"}`, `{"UtcTime":"not a time"}`, `{"UtcTime":3}`, `{}`}},
+		{name: "month range", det: `
+  sel:
+    UtcTime|month|gte: 11
+  condition: sel`,
+			match: []string{`{"UtcTime":"2024-11-30 10:00:00"}`, `{"UtcTime":"2024-12-01T00:00:00Z"}`},
+			no:    []string{`{"UtcTime":"2024-10-31 23:59:59"}`}},
 		{name: "contains", det: `
   sel:
     CommandLine|contains: 'a*c'

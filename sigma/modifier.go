@@ -19,13 +19,12 @@ type modClass uint8
 
 // The modifier classes.
 const (
-	modUnknown     modClass = iota
-	modList                 // all, neq: how the field's values combine
-	modCmp                  // contains, startswith, endswith
-	modTransform            // base64, base64offset, utf16*, wide, windash, expand, cased
-	modType                 // re, cidr, lt, lte, gt, gte, exists: the value's type; first
-	modFlag                 // i, m, s and their long names: after re
-	modUnsupported          // fieldref and the time parts
+	modUnknown   modClass = iota
+	modList               // all, neq: how the field's values combine
+	modCmp                // contains, startswith, endswith
+	modTransform          // base64, base64offset, utf16*, wide, windash, expand, cased
+	modType               // re, cidr, lt, lte, gt, gte, exists: the value's type; first
+	modFlag               // i, m, s and their long names: after re
 )
 
 // modifiers maps each modifier of the Sigma specification v2 (and pySigma's
@@ -37,8 +36,14 @@ var modifiers = map[string]modClass{
 	"utf16be": modTransform, "wide": modTransform, "windash": modTransform, "expand": modTransform, "cased": modTransform,
 	"re": modType, "cidr": modType, "lt": modType, "lte": modType, "gt": modType, "gte": modType, "exists": modType,
 	"i": modFlag, "ignorecase": modFlag, "m": modFlag, "multiline": modFlag, "s": modFlag, "dotall": modFlag,
-	"fieldref": modUnsupported, "minute": modUnsupported, "hour": modUnsupported, "day": modUnsupported,
-	"week": modUnsupported, "month": modUnsupported, "year": modUnsupported,
+	"fieldref": modType, "minute": modType, "hour": modType, "day": modType,
+	"week": modType, "month": modType, "year": modType,
+}
+
+// timeParts maps the time-part modifiers to their term functions.
+var timeParts = map[string]ir.Fn{
+	"minute": ir.FnMinute, "hour": ir.FnHour, "day": ir.FnDay,
+	"week": ir.FnWeek, "month": ir.FnMonth, "year": ir.FnYear,
 }
 
 // cmpModifiers maps contains, startswith and endswith to their comparison.
@@ -68,12 +73,6 @@ func (l *lowerer) modifiers(search, field string, mods []string, key *yaml.Node)
 		switch modifiers[m] {
 		case modUnknown:
 			return nil, l.errorf(key.Line, key.Column, "search %q: unknown modifier %q on field %q", search, m, field)
-		case modUnsupported:
-			why := "time parts need IR support"
-			if m == "fieldref" {
-				why = "comparing two fields needs IR support"
-			}
-			return nil, l.errorf(key.Line, key.Column, "search %q: unsupported modifier %q on field %q (%s)", search, m, field, why)
 		}
 		if seen[m] {
 			return nil, l.errorf(key.Line, key.Column, "search %q: duplicate modifier %q on field %q", search, m, field)
@@ -101,14 +100,16 @@ type vkind uint8
 
 // The value types.
 const (
-	vString vkind = iota + 1 // text or a pattern
-	vNumber                  // a YAML number
-	vBool                    // a YAML boolean
-	vNull                    // a YAML null
-	vRegex                   // after re
-	vCIDR                    // after cidr
-	vOrder                   // after lt, lte, gt, gte
-	vExists                  // after exists
+	vString   vkind = iota + 1 // text or a pattern
+	vNumber                    // a YAML number
+	vBool                      // a YAML boolean
+	vNull                      // a YAML null
+	vRegex                     // after re
+	vCIDR                      // after cidr
+	vOrder                     // after lt, lte, gt, gte
+	vExists                    // after exists
+	vFieldref                  // after fieldref: raws[0] names the other field
+	vTimePart                  // after minute, hour, day, week, month, year
 )
 
 // value is one value of a field on its way through the modifiers.
@@ -127,6 +128,7 @@ type value struct {
 	fold       bool
 	start, end bool
 	changed    string // the first modifier that changed the value
+	part       ir.Fn  // vTimePart: the part
 }
 
 // describe names the value's type in messages.
@@ -148,6 +150,10 @@ func (v *value) describe() string {
 		return "a comparison"
 	case vExists:
 		return "an exists test"
+	case vFieldref:
+		return "a field reference"
+	case vTimePart:
+		return "a time part"
 	}
 	return "a value"
 }
@@ -233,6 +239,9 @@ func (l *lowerer) expandValue(v *value) string {
 func (v *value) apply(m string) string {
 	if modifiers[m] == modList || m == "expand" {
 		return ""
+	}
+	if v.kind == vFieldref || v.kind == vTimePart {
+		return v.applyComputed(m)
 	}
 	if v.kind == vNull || v.kind == vBool && m != "exists" {
 		return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
@@ -351,6 +360,24 @@ func (v *value) apply(m string) string {
 		}
 		v.kind, v.cmp = vOrder, orderModifiers[m]
 		return ""
+	case "fieldref":
+		v.asString()
+		if v.kind != vString || len(v.raws) != 1 || v.raws[0] == "" {
+			return fmt.Sprintf("modifier %q needs a field name, not %s", m, v.describe())
+		}
+		v.kind, v.cmp = vFieldref, ir.CmpEqual
+		return ""
+	case "minute", "hour", "day", "week", "month", "year":
+		if v.kind == vString && len(v.raws) == 1 {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v.raws[0]), 64); err == nil && f == math.Trunc(f) {
+				v.kind, v.num = vNumber, f
+			}
+		}
+		if v.kind != vNumber || v.num != math.Trunc(v.num) {
+			return fmt.Sprintf("modifier %q needs a whole number, not %s", m, v.describe())
+		}
+		v.kind, v.part, v.cmp = vTimePart, timeParts[m], ir.CmpEqual
+		return ""
 	case "exists":
 		if v.kind != vBool {
 			return fmt.Sprintf("modifier %q needs true or false, not %s", m, v.describe())
@@ -360,6 +387,23 @@ func (v *value) apply(m string) string {
 	}
 	if v.changed == "" {
 		v.changed = m
+	}
+	return ""
+}
+
+// applyComputed runs a modifier on a field reference or a time part: a
+// field reference takes contains, startswith, endswith and cased; a time
+// part takes lt, lte, gt and gte.
+func (v *value) applyComputed(m string) string {
+	switch {
+	case v.kind == vFieldref && cmpModifiers[m] != ir.CmpInvalid:
+		v.cmp, v.cmpMod = cmpModifiers[m], m
+	case v.kind == vFieldref && m == "cased":
+		v.cased = true
+	case v.kind == vTimePart && orderModifiers[m] != ir.CmpInvalid:
+		v.cmp = orderModifiers[m]
+	default:
+		return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
 	}
 	return ""
 }

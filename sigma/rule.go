@@ -27,7 +27,7 @@ const (
 // expression is and(route, detection); see the package documentation.
 //
 // Every error is an *ir.Error with a position in file. Anything ParseRule
-// does not support (fieldref and the time-part modifiers, aggregations,
+// does not support (aggregations,
 // correlation rules, several YAML documents) is an error, never a rule
 // that matches something else. Filter rules are loaded with ParseFilter.
 func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err error) {

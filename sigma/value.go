@@ -163,6 +163,14 @@ func (l *lowerer) operand(c *chain, x any, keyword bool) (operand, string) {
 			x = ir.Not(x)
 		}
 		return operand{expr: x}, ""
+	case vFieldref:
+		p := pred(nil, v.cmp, v.cased)
+		p.Right = &ir.Term{Fn: ir.FnField, Field: fieldFor(v.raws[0], l.logsource)}
+		return operand{expr: ir.P(p)}, ""
+	case vTimePart:
+		p := pred(nil, v.cmp, false, ir.Num(v.num))
+		p.Left = &ir.Term{Fn: v.part, Args: []*ir.Term{{Fn: ir.FnField}}}
+		return operand{expr: ir.P(p)}, ""
 	case vBool:
 		return operand{alts: []alt{{predKey{ir.CmpEqual, false}, []ir.Value{ir.Bool(v.b), ir.Str(fmt.Sprint(v.b))}}}}, ""
 	case vNumber:
@@ -228,10 +236,25 @@ func withField(x *ir.Expr, f ir.Field) *ir.Expr {
 	ir.Walk(x, func(y *ir.Expr) bool {
 		if y.Pred != nil {
 			y.Pred.Field = copyField(f)
+			fillField(y.Pred.Left, f)
 		}
 		return true
 	})
 	return x
+}
+
+// fillField gives the field term with no name in t (the operand of a time
+// part) the field f.
+func fillField(t *ir.Term, f ir.Field) {
+	if t == nil {
+		return
+	}
+	if t.Fn == ir.FnField && t.Field.Name == "" {
+		t.Field = copyField(f)
+	}
+	for _, a := range t.Args {
+		fillField(a, f)
+	}
 }
 
 // copyField returns f with its own copy of the paths.
