@@ -1,6 +1,7 @@
 package ruleforge
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,13 +13,31 @@ import (
 	"github.com/ruleforge/ruleforge/sigma"
 )
 
+// Loader reads rule files. The zero Loader uses each language's defaults
+// (Sigma log source routing on).
+type Loader struct {
+	// Sigma are options for every Sigma rule, e.g. sigma.Routing(false)
+	// or sigma.Placeholders(…).
+	Sigma []sigma.Option
+}
+
+// Parse reads one rule from src with the zero Loader; see Loader.Parse.
+func Parse(name string, src []byte) (*ir.Rule, error) { return Loader{}.Parse(name, src) }
+
+// ReadFile reads and parses one rule file with the zero Loader.
+func ReadFile(path string) (*ir.Rule, error) { return Loader{}.ReadFile(path) }
+
+// Load reads rules from files and directories with the zero Loader; see
+// Loader.Load.
+func Load(paths ...string) ([]*ir.Rule, []error) { return Loader{}.Load(paths...) }
+
 // Parse reads one rule from src; name's extension selects the language:
 // .yml and .yaml are Sigma, .eql a bare EQL query (its ID and title are the
 // file name without extension), .toml an Elastic detection rule.
-func Parse(name string, src []byte) (*ir.Rule, error) {
+func (l Loader) Parse(name string, src []byte) (*ir.Rule, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".yml", ".yaml":
-		return sigma.ParseRule(name, src)
+		return sigma.ParseRule(name, src, l.Sigma...)
 	case ".eql":
 		return eql.ParseRule(name, src)
 	case ".toml":
@@ -28,12 +47,12 @@ func Parse(name string, src []byte) (*ir.Rule, error) {
 }
 
 // ReadFile reads and parses one rule file.
-func ReadFile(path string) (*ir.Rule, error) {
+func (l Loader) ReadFile(path string) (*ir.Rule, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, src)
+	return l.Parse(path, src)
 }
 
 // IsRuleFile reports whether a file name has a rule file extension.
@@ -45,20 +64,32 @@ func IsRuleFile(name string) bool {
 	return false
 }
 
+// isSigmaFilter reports whether a YAML document is a Sigma filter rule (it
+// has a top-level "filter:" key).
+func isSigmaFilter(src []byte) bool {
+	return bytes.HasPrefix(src, []byte("filter:")) || bytes.Contains(src, []byte("\nfilter:"))
+}
+
 // Load reads rules from files and directories. Directories are walked in
 // lexical order and only their rule files (see IsRuleFile) are read; a file
-// named directly is read whatever its name. It returns the rules that
-// parsed and one error per file that did not, each naming the file.
-func Load(paths ...string) ([]*ir.Rule, []error) {
-	var rules []*ir.Rule
+// named directly is read whatever its name. Sigma filter rules among them
+// are applied to the rules they name (sigma.WithFilters) and are not rules
+// themselves. It returns the rules that parsed and one error per file that
+// did not, each naming the file.
+func (l Loader) Load(paths ...string) ([]*ir.Rule, []error) {
+	type file struct {
+		path string
+		src  []byte
+	}
+	var files []file
 	var errs []error
 	add := func(path string) {
-		r, err := ReadFile(path)
+		src, err := os.ReadFile(path)
 		if err != nil {
 			errs = append(errs, err)
 			return
 		}
-		rules = append(rules, r)
+		files = append(files, file{path, src})
 	}
 	for _, root := range paths {
 		info, err := os.Stat(root)
@@ -83,6 +114,33 @@ func Load(paths ...string) ([]*ir.Rule, []error) {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", root, err))
 		}
+	}
+	var filters []*sigma.Filter
+	rest := files[:0:0]
+	for _, f := range files {
+		ext := strings.ToLower(filepath.Ext(f.path))
+		if (ext == ".yml" || ext == ".yaml") && isSigmaFilter(f.src) {
+			flt, err := sigma.ParseFilter(f.path, f.src, l.Sigma...)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			filters = append(filters, flt)
+			continue
+		}
+		rest = append(rest, f)
+	}
+	if len(filters) > 0 {
+		l.Sigma = append(append([]sigma.Option(nil), l.Sigma...), sigma.WithFilters(filters...))
+	}
+	var rules []*ir.Rule
+	for _, f := range rest {
+		r, err := l.Parse(f.path, f.src)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		rules = append(rules, r)
 	}
 	return rules, errs
 }

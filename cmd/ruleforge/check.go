@@ -10,6 +10,7 @@ import (
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	loader := loaderFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -17,7 +18,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge check: no rule paths\n%s", usage)
 		return exitUsage
 	}
-	_, total, bad := loadRules(fs.Args(), stdout)
+	_, total, bad := loadRules(loader(), fs.Args(), stdout)
 	fmt.Fprintf(stdout, "checked %d rules: %d ok, %d failed\n", total, total-bad, bad)
 	if bad > 0 {
 		return exitBad

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/ir"
 )
@@ -15,6 +14,7 @@ import (
 func runExplain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	loader := loaderFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -22,7 +22,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge explain: no rule paths\n%s", usage)
 		return exitUsage
 	}
-	rules, errs := ruleforge.Load(fs.Args()...)
+	rules, errs := loader().Load(fs.Args()...)
 	status := exitOK
 	for _, err := range errs {
 		fmt.Fprintln(stderr, err)

@@ -1,8 +1,8 @@
 // Command ruleforge runs Sigma and EQL detection rules over JSON events.
 //
-//	ruleforge match -rules PATH [-rules PATH…] [FILE…]
-//	ruleforge check PATH…
-//	ruleforge explain PATH…
+//	ruleforge match [-routing=false] -rules PATH [-rules PATH…] [FILE…]
+//	ruleforge check [-routing=false] PATH…
+//	ruleforge explain [-routing=false] PATH…
 //
 // match reads events from the files, or standard input, as a stream of
 // JSON objects (NDJSON, or concatenated and pretty-printed objects) and
@@ -18,6 +18,9 @@
 // check compiles rules and reports each failure, then
 // "checked N rules: K ok, F failed". explain prints a rule's IR and the
 // compiled plan: the matcher chosen for every pattern.
+//
+// -routing=false turns Sigma log source routing off: every Sigma rule is
+// then tested against every event, whatever its log source.
 //
 // Exit status: 0 when it ran cleanly, 1 when any rule or event was bad
 // (or, for check, any rule failed), 2 on usage errors.
@@ -42,9 +45,9 @@ func main() {
 
 // usage is printed for -h and for usage errors.
 const usage = `usage:
-  ruleforge match -rules PATH [-rules PATH...] [FILE...]
-  ruleforge check PATH...
-  ruleforge explain PATH...
+  ruleforge match [-routing=false] -rules PATH [-rules PATH...] [FILE...]
+  ruleforge check [-routing=false] PATH...
+  ruleforge explain [-routing=false] PATH...
 `
 
 // run is the whole program, with its streams passed in for tests.

@@ -155,3 +155,17 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+func TestMatchRoutingFlag(t *testing.T) {
+	// A network event with the rule's fields: routed away by default,
+	// matched with -routing=false.
+	ev := `{"EventID":3,"Image":"C:\\Windows\\System32\\wbem\\mofcomp.exe","ParentImage":"C:\\Windows\\System32\\cmd.exe","CommandLine":"mofcomp x.mof"}`
+	_, stdout, _ := runCLI(ev, "match", "-rules", sigmaRule)
+	if stdout != "" {
+		t.Errorf("routing on: %q, want no hit", stdout)
+	}
+	_, stdout, _ = runCLI(ev, "match", "-routing=false", "-rules", sigmaRule)
+	if !strings.Contains(stdout, `"language":"sigma"`) {
+		t.Errorf("routing off: %q, want a hit", stdout)
+	}
+}

@@ -46,6 +46,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var rulePaths pathList
 	fs.Var(&rulePaths, "rules", "a rule file or directory (repeatable)")
+	loader := loaderFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -53,7 +54,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge match: no -rules given\n%s", usage)
 		return exitUsage
 	}
-	rs, _, badRules := loadRules(rulePaths, stderr)
+	rs, _, badRules := loadRules(loader(), rulePaths, stderr)
 	out := bufio.NewWriterSize(stdout, 1<<16)
 	defer out.Flush()
 	var c counts

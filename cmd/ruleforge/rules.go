@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 
@@ -8,13 +9,14 @@ import (
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/sigma"
 )
 
 // loadRules reads and compiles the rules under paths. Every rule that
 // fails to parse or compile is reported on stderr and left out; bad counts
 // them.
-func loadRules(paths []string, stderr io.Writer) (rs *match.Ruleset, total, bad int) {
-	rules, errs := ruleforge.Load(paths...)
+func loadRules(loader ruleforge.Loader, paths []string, stderr io.Writer) (rs *match.Ruleset, total, bad int) {
+	rules, errs := loader.Load(paths...)
 	for _, err := range errs {
 		fmt.Fprintln(stderr, err)
 	}
@@ -33,4 +35,13 @@ func loadRules(paths []string, stderr io.Writer) (rs *match.Ruleset, total, bad 
 		rs, _ = compile.Compile(nil)
 	}
 	return rs, len(rules) + len(errs), bad + len(errs)
+}
+
+// loaderFlags registers the flags that configure rule loading on fs and
+// returns a function that builds the Loader once fs is parsed.
+func loaderFlags(fs *flag.FlagSet) func() ruleforge.Loader {
+	routing := fs.Bool("routing", true, "route Sigma rules by log source (false: test every rule against every event)")
+	return func() ruleforge.Loader {
+		return ruleforge.Loader{Sigma: []sigma.Option{sigma.Routing(*routing)}}
+	}
 }
