@@ -168,6 +168,10 @@ func (c *compiler) test(p *ir.Pred) (*match.Test, error) {
 		return t, nil
 	case len(p.Values) == 0:
 		return nil, fmt.Errorf("field %q: %s with no values", p.Field.Name, p.Cmp)
+	case len(p.Values) > c.cfg.maxValues:
+		return nil, fmt.Errorf("field %q: %d values, more than the limit of %d", p.Field.Name, len(p.Values), c.cfg.maxValues)
+	case tooLong(p, c.cfg.maxPattern) != "":
+		return nil, fmt.Errorf("field %q: %s", p.Field.Name, tooLong(p, c.cfg.maxPattern))
 	case p.Cmp.IsOrder():
 		return t, bounds(t, p)
 	case p.Cmp == ir.CmpRegex:
@@ -394,4 +398,15 @@ func arity(fn ir.Fn) (lo, hi int) {
 		return 1, 1
 	}
 	return 1, 0 // invalid: never satisfied
+}
+
+// tooLong describes the first value of p longer than max bytes (as the IR
+// renders it), or is "".
+func tooLong(p *ir.Pred, max int) string {
+	for _, v := range p.Values {
+		if n := len(v.Pat.String()); n > max {
+			return fmt.Sprintf("a value of %d bytes, longer than the limit of %d", n, max)
+		}
+	}
+	return ""
 }

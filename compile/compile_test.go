@@ -165,6 +165,9 @@ func TestCompileErrors(t *testing.T) {
 		{"bad_cidr", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpCIDR, Values: []ir.Value{ir.Str("10.0.0.0/33")}}), nil, `r.yml:3:1: rule "r1": field "a": bad CIDR range: netip.ParsePrefix("10.0.0.0/33"): prefix length out of range`},
 		{"glob_in_cidr", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpCIDR, Values: []ir.Value{ir.Glob(pat("10.*"))}}), nil, `r.yml:3:1: rule "r1": field "a": cidr needs literal strings, not "10.*"`},
 		{"bool_bound", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpLT, Values: []ir.Value{ir.Bool(true)}}), nil, `r.yml:3:1: rule "r1": field "a": bool value in a lt comparison`},
+		{"too_many_values", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("x"), ir.Str("y"), ir.Str("z")}}), []Option{WithMaxValues(2)}, `r.yml:3:1: rule "r1": field "a": 3 values, more than the limit of 2`},
+		{"pattern_too_long", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpGlob, Values: []ir.Value{ir.Glob(pat("abcdefghij*"))}}), []Option{WithMaxPatternLen(8)}, `r.yml:3:1: rule "r1": field "a": a value of 11 bytes, longer than the limit of 8`},
+		{"regex_too_long", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpRegex, Values: []ir.Value{ir.Str("(a|b)+c")}}), []Option{WithMaxPatternLen(4)}, `r.yml:3:1: rule "r1": field "a": a value of 7 bytes, longer than the limit of 4`},
 		{"invalid_cmp", ir.P(&ir.Pred{Field: ir.F("a")}), nil, `r.yml:3:1: rule "r1": field "a": unsupported comparison invalid`},
 	}
 	for _, tt := range tests {

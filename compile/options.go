@@ -8,11 +8,13 @@ type config struct {
 	optimize   bool // run the IR optimizer passes
 	specialize bool // pick the cheapest matcher per pattern
 	maxDepth   int  // deepest expression tree accepted
+	maxValues  int  // most values in one predicate
+	maxPattern int  // longest pattern in bytes
 }
 
 // defaults returns the options Compile uses when given none.
 func defaults() config {
-	return config{optimize: true, specialize: true, maxDepth: MaxDepth}
+	return config{optimize: true, specialize: true, maxDepth: MaxDepth, maxValues: MaxValues, maxPattern: MaxPatternLen}
 }
 
 // Optimize turns the IR optimizer on (the default) or off. Differential
@@ -26,3 +28,11 @@ func Specialize(on bool) Option { return func(c *config) { c.specialize = on } }
 // WithMaxDepth sets the deepest expression tree Compile accepts (default
 // MaxDepth).
 func WithMaxDepth(n int) Option { return func(c *config) { c.maxDepth = n } }
+
+// WithMaxValues sets the most values one predicate may hold (default
+// MaxValues).
+func WithMaxValues(n int) Option { return func(c *config) { c.maxValues = n } }
+
+// WithMaxPatternLen sets the longest pattern, regular expression or CIDR
+// text accepted, in bytes (default MaxPatternLen).
+func WithMaxPatternLen(n int) Option { return func(c *config) { c.maxPattern = n } }
