@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -194,9 +195,17 @@ func hasDottedKey(v any) bool {
 	return false
 }
 
+// MaxEventDepth is the deepest nesting of objects and arrays ParseJSON
+// accepts; a deeper event is an error, found before it is decoded.
+const MaxEventDepth = 1000
+
 // ParseJSON decodes one JSON object into a Doc. Numbers are kept as
-// json.Number, so integers compare exactly.
+// json.Number, so integers compare exactly. Events nested deeper than
+// MaxEventDepth are an error.
 func ParseJSON(data []byte) (*Doc, error) {
+	if depth(data) > MaxEventDepth {
+		return nil, fmt.Errorf("event nested deeper than %d", MaxEventDepth)
+	}
 	var m map[string]any
 	if err := unmarshalNumber(data, &m); err != nil {
 		return nil, err
@@ -205,6 +214,32 @@ func ParseJSON(data []byte) (*Doc, error) {
 		return nil, errors.New("event is null, not a JSON object")
 	}
 	return NewDoc(m), nil
+}
+
+// depth returns the deepest nesting of objects and arrays in JSON text,
+// strings skipped; it stops counting past MaxEventDepth.
+func depth(data []byte) int {
+	d, deepest, inStr, esc := 0, 0, false, false
+	for _, c := range data {
+		switch {
+		case esc:
+			esc = false
+		case inStr && c == '\\':
+			esc = true
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '{' || c == '[':
+			if d++; d > deepest {
+				if deepest = d; deepest > MaxEventDepth {
+					return deepest
+				}
+			}
+		case c == '}' || c == ']':
+			d--
+		}
+	}
+	return deepest
 }
 
 // unmarshalNumber is json.Unmarshal with UseNumber.

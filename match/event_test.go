@@ -2,6 +2,7 @@ package match
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -65,7 +66,8 @@ func TestMapLookup(t *testing.T) {
 }
 
 func TestParseJSON(t *testing.T) {
-	good := []string{`{"a":1}`, ` {"a":{"b":[1,"x",null]}} `, `{}`}
+	good := []string{`{"a":1}`, ` {"a":{"b":[1,"x",null]}} `, `{}`, `{"a":"[[[[{{{{"}`,
+		strings.Repeat(`{"a":`, 999) + "1" + strings.Repeat("}", 999)}
 	for _, s := range good {
 		if _, err := ParseJSON([]byte(s)); err != nil {
 			t.Errorf("ParseJSON(%s): %v", s, err)
