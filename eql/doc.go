@@ -20,12 +20,13 @@
 //	                                or a string)
 //	v == f, v < f, …                f equal v, f gt v, …: a constant on the left
 //	                                swaps the operands
-//	f in (v1, v2, …)                f equal (v1, v2, …), case sensitive
+//	f in (v1, v2, …)                f equal (v1, v2, …), case sensitive; null
+//	                                in the list is left out
 //	f in~ (v1, v2, …)               f equal~ (v1, v2, …), case insensitive
 //	f not in (…), not f in (…)      (not f in …)
 //	f : "p", f : ("p1", "p2", …)    f glob~ ("p1", "p2", …), case insensitive
 //	f : v (v not a string)          f equal~ v
-//	null in a list of in or :       or'ed with (not f exists)
+//	f : null, null in a : list      or'ed with (not f exists)
 //	f like "p", f like ("p1", …)    f glob ("p1", …), case sensitive
 //	f like~ "p", f like~ (…)        f glob~ (…), case insensitive
 //	f regex "r", f regex ("r1", …)  f regex ("^(?s:r1)$", …): r1 translated from
@@ -36,6 +37,26 @@
 //	stringContains(f, "p")          f contains "p"
 //	startsWith~(f, "s"), …          f prefix~ "s", …: case insensitive
 //	cidrMatch(f, "r1", "r2", …)     f cidr ("r1", "r2", …)
+//	a + b, a - b, a * b, a / b      add(a, b), subtract(a, b), multiply(a, b),
+//	a % b, -a                       divide(a, b), modulo(a, b), negate(a)
+//	length(s), concat(v1, …), …     the function of the same name: a computed
+//	                                value (ir.Term), see Functions
+//	e == v, e < v, e in (…), e : v  e equal v, e lt v, …: any comparison of a
+//	e like …, e regex …             computed value e with constants
+//	e == null, e != null            (not e glob "*"), e glob "*": e is null, is
+//	                                not null
+//	f == g, e < g, e != g, …        f equal g, e lt g, (not e equal g): a field
+//	                                or a computed value compared with another
+//	f in (g, e, "v", …)             (or f equal "v" f equal g f equal e …)
+//	startsWith(e, g), …             e prefix g, …: any other arguments, compared
+//	                                literally (no wildcards)
+//	c == true, c != false           c: c a condition (startsWith(…), (a == 1))
+//	c == false, c != true           (not c)
+//	e + 1 > 5, 10 - e == 3, -e < 2  e gt 4, e equal 7, e gt -2: integer constants
+//	                                move to the other side, as Elasticsearch's
+//	                                optimizer moves them
+//	constants                       folded: length("abc") == 3 is true,
+//	                                concat("a", 1) is "a1", 1 < 2 is true
 //	true, false (as a condition)    the constants true and false
 //
 // Values are strings, numbers (integers and decimals, with an optional
@@ -51,22 +72,53 @@
 // other name is quoted in backticks (`my field`.x is "my field.x"; a
 // backtick inside is written twice). After a dot a reserved word is a name
 // too (event.sequence). ?field, Elasticsearch's optional field, reads the
-// same as field.
+// same as field: a missing field is null.
 //
 // Reserved words are lower case and case sensitive, as in Elasticsearch:
 // and, any, by, false, in, in~, join, like, like~, maxspan, not, null, of,
 // or, regex, regex~, sample, sequence, true, until, where, with. Comments
 // are // to the end of the line and /* … */, which nest.
 //
-// Function names are case insensitive (startswith~, STARTSWITH). Parsed
-// but not lowered, each an "unsupported: …" error at its position: other
-// functions (length, substring, between, …), a call of one of the functions
-// above as an operand (startsWith(f, "x") == true), with a field, a null or
-// a call as an argument (startsWith(f, g)) or with a constant first,
-// arithmetic (+ - * / % and a sign before anything but a number), array
-// indexes (f[0]), pipes (| head 5), fields in value lists and comparisons
-// of two fields. Sequences, samples and joins are rejected as a whole at
-// their keyword.
+// Parsed but not lowered, each an "unsupported: …" error at its position:
+// array indexes (f[0]), pipes (| head 5), a condition used as a value
+// (concat(startsWith(f, "x")), (a == 1) < 2), and sequences, samples and
+// joins, rejected as a whole at their keyword.
+//
+// # Functions
+//
+// Function names are case insensitive (startswith~, STARTSWITH). Those with
+// a "~" form are case insensitive in it. An argument that is null makes
+// the result null, but for number's base, where null is the default.
+//
+//	function                        arguments               result
+//	add, subtract, multiply         two numbers             a number
+//	divide                          two numbers             a number; integers
+//	                                                        divide to an integer
+//	modulo                          two numbers             a number
+//	between, between~               source, left, right     the text of source
+//	                                strings, greedy boolean between left and right
+//	cidrMatch                       a field, one or more    a condition
+//	                                CIDR ranges
+//	concat                          one or more values      a string
+//	endsWith, endsWith~             two strings             a condition
+//	indexOf, indexOf~               two strings, a start    a number, or null
+//	                                integer
+//	length                          a string                a number
+//	number                          a string, a constant    a number, or null
+//	                                base (2 to 36)
+//	startsWith, startsWith~         two strings             a condition
+//	string                          a value                 a string
+//	stringContains, stringContains~ two strings             a condition
+//	substring                       a string, one or two    a string
+//	                                integers
+//
+// Arithmetic takes numbers only: a string or a boolean constant where a
+// number is expected is an error, as is a constant division by zero.
+// Integer arithmetic stays integral (divide(4, 3) is 1, divide(4.0, 3) is
+// 1.333…). String offsets and lengths count UTF-16 code units, as Java's
+// strings do; substring takes Python-style offsets (negative ones count
+// from the end). The computed values are evaluated when an event is
+// matched; see package match.
 //
 // # Semantics
 //
@@ -78,12 +130,13 @@
 // ordinary character in a pattern: the query text "C:\\*" is the string
 // C:\* after unescaping, a literal "C:\" followed by a star.
 //
-// The functions take their strings as Elasticsearch runs them: startsWith
-// as a prefix query, so its string is literal; endsWith and stringContains
-// as wildcard queries, so theirs is a pattern where "*" and "?" are
-// wildcards and a backslash makes the next character literal
-// (stringContains(f, "a\\*") looks for "a*"). cidrMatch takes IPv4 and
-// IPv6 addresses and CIDR ranges; a bad one is an error.
+// The functions over a field and constants take their strings as
+// Elasticsearch runs them: startsWith as a prefix query, so its string is
+// literal; endsWith and stringContains as wildcard queries, so theirs is a
+// pattern where "*" and "?" are wildcards and a backslash makes the next
+// character literal (stringContains(f, "a\\*") looks for "a*"). Over
+// anything else they are scripts and compare literally. cidrMatch takes
+// IPv4 and IPv6 addresses and CIDR ranges; a bad one is an error.
 //
 // <, <=, > and >= compare numbers numerically and strings by code point.
 //
@@ -98,12 +151,81 @@
 // with Unicode simple folding; Elasticsearch folds ASCII letters only.
 //
 // A comparison is true when the field is present and its value, or for an
-// array any element of it, compares true with any of the values. A
-// comparison on a missing field is false, and not makes it true: not
-// user.id : "S-1-5-18" matches events that have no user.id. "process where"
-// therefore means event.category is, or as an array contains, "process".
-// Fields are looked up nested ({"process": {"name": …}}) or dotted
-// ({"process.name": …}).
+// array any element of it, compares true with any of the values. Fields are
+// looked up nested ({"process": {"name": …}}) or dotted ({"process.name":
+// …}).
+//
+// # Null
+//
+// Elasticsearch runs a comparison of a field with constants as a query on
+// the field (term, terms, range, prefix, wildcard, regexp) and everything
+// else (a function of fields, arithmetic, a comparison with another field)
+// as a script. The two treat a missing field differently, and so does the
+// lowering:
+//
+//	query                                 missing f   not (query), missing f
+//	f == "x", f : "x*", f in ("x"), f < 5 false       true
+//	startsWith(f, "x"), cidrMatch(f, …)   false       true
+//	f != "x"                              true        false
+//	f == null                             true        false
+//	length(f) > 3, f + g > 5, f == g      false       false
+//	startsWith(f, g), endsWith(e, "x")    false       false
+//	length(f) == null                     true        false
+//	startsWith(f, null), f in (null)      false       false
+//
+// A query on a missing field is false and not makes it true (not
+// user.id : "S-1-5-18" matches events that have no user.id; "process
+// where" means event.category is, or as an array contains, "process").
+// A script whose input is missing or null, or whose function is undefined
+// for its input (division by zero, indexOf that finds nothing), has the
+// value null, which does not match, and not of null is null too. The
+// lowering writes that out: not P, for a script P, becomes (and D (not P)),
+// D the condition that P's operands are not null (f exists for a field,
+// e glob "*" for a computed value e). An even run of nots cancels out.
+//
+// The evidence, in Elasticsearch's source (x-pack/plugin/ql and
+// x-pack/plugin/eql): ExpressionTranslators.Nots translates not P to the
+// script not(P) when P translates to a ScriptQuery, and to a negated query
+// (must_not) otherwise; the script's not(null) is null, and the script
+// query's null-safe filter turns null into no match
+// (InternalEqlScriptUtils.multiValueDocValues: "missing value means
+// null"). EQL's optimizer (EqlBooleanSimplification) does not push not
+// into and, or or comparisons, so a not over an and or an or is a
+// must_not, under which a script that did not match does; it does remove
+// double negations, and rewrites c == true to c and c == false to not c
+// (BooleanFunctionEqualsElimination), f == null to an is-null test and
+// f != null to not of it (ReplaceNullChecks). InComparisons leaves null out
+// of a terms query.
+//
+// Known differences from Elasticsearch:
+//
+//   - Elasticsearch rejects a comparison whose right side is a field or
+//     computed from one ("Comparisons against fields are not (currently)
+//     supported"): f == g, length(f) > length(g). It is lowered here, with a
+//     script's null semantics; Elastic's endpoint and the eql Python
+//     library accept it too.
+//   - Elasticsearch rejects cidrMatch of anything but an IP field, and
+//     checks field types against the index mapping; here fields have no
+//     type, and a function given a value of the wrong type at match time
+//     returns null.
+//   - A script over an array field: Elasticsearch tries every combination
+//     of the values of every field it reads; here the elements of the
+//     field are tried when the compared value reads exactly one field, and
+//     otherwise each field gives its first value. Under not, Elasticsearch
+//     matches when some element makes P false; here when none makes it
+//     true.
+//   - Elasticsearch moves integer constants across a comparison (e + 1 >
+//     5 is e > 4) only when e is an integer field; here whatever e is.
+//     The results differ only under not, for a missing e.
+//   - Elasticsearch fails the query on an integer overflow, a division by
+//     zero or number() of a string that is not a number at search time;
+//     here the value is null. Constant ones are errors here too.
+//   - number(f) of a field holding "0x1F" is null (package match reads
+//     base 10 unless base 16 is given); Elasticsearch detects the 0x
+//     prefix, and so does the folding of number("0x1F"). Floats are
+//     written in Go's shortest form: string(f) of 4.0 is "4", not "4.0".
+//   - ":" with null is or'ed with (not f exists), and f < null is null;
+//     neither is checked against Elasticsearch.
 //
 // # Limits
 //

@@ -20,11 +20,14 @@ func ExampleParse() {
 func ExampleParse_error() {
 	_, err := eql.Parse("rules/x.eql", `process where process.name : "mofcomp.exe" and`)
 	fmt.Println(err)
-	_, err = eql.Parse("rules/y.eql", `process where length(process.name) > 3`)
+	_, err = eql.Parse("rules/y.eql", `process where length(process.pid + 1) > 3`)
+	fmt.Println(err)
+	_, err = eql.Parse("rules/z.eql", `sequence [process where true] [file where true]`)
 	fmt.Println(err)
 	// Output:
 	// rules/x.eql:1:47: unexpected end of query (expected a value)
-	// rules/y.eql:1:15: unsupported: function length
+	// rules/y.eql:1:22: unexpected arithmetic expression (expected a string)
+	// rules/z.eql:1:1: unsupported: sequence
 }
 
 func ExampleParseRule() {

@@ -5,18 +5,26 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
 // FuzzParse checks that no query makes the parser panic, that every error
 // is an *ir.Error at a position inside the query, and that every
-// expression is well formed. It calls parse, not Parse, so that a panic is
-// not turned into an error. Seeds are in testdata/fuzz/FuzzParse.
+// expression is well formed and compiles. It calls parse, not Parse, so
+// that a panic is not turned into an error. Seeds are in
+// testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	for _, tt := range parseTests {
 		f.Add(tt.query)
 	}
 	for _, tt := range errorTests {
+		f.Add(tt.query)
+	}
+	for _, tt := range lowerTests {
+		f.Add(tt.query)
+	}
+	for _, tt := range lowerErrorTests {
 		f.Add(tt.query)
 	}
 	f.Fuzz(func(t *testing.T, query string) {
@@ -29,6 +37,9 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		checkExpr(t, query, x)
+		if _, err := compile.Compile([]*ir.Rule{{ID: "f", Expr: x}}); err != nil {
+			t.Errorf("Parse(%q) = %s, which does not compile: %v", query, x, err)
+		}
 	})
 }
 

@@ -9,9 +9,8 @@ import (
 
 // The grammar, lowest precedence first. It follows Elasticsearch's
 // EqlBase.g4 so that the constructs this package does not lower yet
-// (most functions, arithmetic operators, array indexes, pipes) already
-// parse and can be rejected with their position, and can later be
-// lowered without touching the grammar. Sequences, samples and joins are
+// (array indexes, pipes) already parse and can be rejected with their
+// position, and can later be lowered without touching the grammar. Sequences, samples and joins are
 // rejected before parsing (see parse.go); they would be further
 // alternatives of query.
 //
@@ -79,10 +78,10 @@ type notExpr struct {
 // comparison is an operand, alone or compared.
 type comparison struct {
 	Pos   lexer.Position
-	Left  *arith  `parser:"@@"`
-	Infix *infix  `parser:"( @@"`
-	In    *inList `parser:"| @@"`
-	Match *match  `parser:"| @@ )?"`
+	Left  *arith   `parser:"@@"`
+	Infix *infix   `parser:"( @@"`
+	In    *inList  `parser:"| @@"`
+	Match *matchOp `parser:"| @@ )?"`
 }
 
 // infix is the operator and right operand of ==, !=, <, <=, > or >=.
@@ -100,8 +99,8 @@ type inList struct {
 	Values []*arith `parser:"'(' @@ ( ',' @@ )* ')'"`
 }
 
-// match is ":", like, like~, regex or regex~ with one value or a list.
-type match struct {
+// matchOp is ":", like, like~, regex or regex~ with one value or a list.
+type matchOp struct {
 	Pos  lexer.Position
 	Op   string   `parser:"@( ':' | 'like' | 'like~' | 'regex' | 'regex~' )"`
 	List []*arith `parser:"( '(' @@ ( ',' @@ )* ')'"`

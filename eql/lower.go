@@ -13,10 +13,20 @@ import (
 // categoryField is the field an event category is compared with.
 const categoryField = "event.category"
 
-// lower turns a parsed query into an IR expression. Errors are reported
-// in source order: the first unsupported construct wins.
+// lowerer turns a parsed query into an IR expression. Errors are reported
+// in source order: the first error or unsupported construct wins.
+type lowerer struct {
+	// defined holds the nodes Elasticsearch runs as scripts (computed
+	// operands), each with the condition under which its value is not
+	// null. A script whose value is null does not match, and neither does
+	// its negation: guard rewrites the nots above these nodes.
+	defined map[*ir.Expr]*ir.Expr
+}
+
+// lower turns a parsed query into an IR expression.
 func lower(q *query) (*ir.Expr, error) {
-	x, err := lowerOr(q.Event.Cond)
+	l := &lowerer{defined: map[*ir.Expr]*ir.Expr{}}
+	x, err := l.or(q.Event.Cond)
 	if err != nil {
 		return nil, err
 	}
@@ -24,6 +34,7 @@ func lower(q *query) (*ir.Expr, error) {
 		p := q.Pipes[0]
 		return nil, unsupported(p.Pos, "pipe %s", p.Name)
 	}
+	x = l.guard(x)
 	if q.Event.Any {
 		return x, nil
 	}
@@ -42,10 +53,10 @@ func lower(q *query) (*ir.Expr, error) {
 	return ir.And(pred, x), nil
 }
 
-func lowerOr(o *orExpr) (*ir.Expr, error) {
+func (l *lowerer) or(o *orExpr) (*ir.Expr, error) {
 	args := make([]*ir.Expr, len(o.Terms))
 	for i, t := range o.Terms {
-		x, err := lowerAnd(t)
+		x, err := l.and(t)
 		if err != nil {
 			return nil, err
 		}
@@ -57,10 +68,10 @@ func lowerOr(o *orExpr) (*ir.Expr, error) {
 	return ir.Or(args...), nil
 }
 
-func lowerAnd(a *andExpr) (*ir.Expr, error) {
+func (l *lowerer) and(a *andExpr) (*ir.Expr, error) {
 	args := make([]*ir.Expr, len(a.Terms))
 	for i, t := range a.Terms {
-		x, err := lowerComparison(t.Cmp)
+		x, err := l.comparison(t.Cmp)
 		if err != nil {
 			return nil, err
 		}
@@ -75,14 +86,18 @@ func lowerAnd(a *andExpr) (*ir.Expr, error) {
 	return ir.And(args...), nil
 }
 
-// operand is a lowered comparison operand: a field, a constant, a call of
-// one of the functions or a parenthesised condition.
+// operand is a lowered operand: a field, a constant, a computed value (a
+// function of fields) or a condition. Calls and arithmetic over constants
+// only are folded to constants.
 type operand struct {
 	pos   lexer.Position
 	field *ir.Field
-	val   *ir.Value // KindNull for null
-	call  *call     // a call of one of functions
-	cond  *orExpr
+	val   *ir.Value // a constant; KindNull for null
+	float bool      // val is a number of floating-point type (1.0, 2.5e3)
+	term  *ir.Term  // a computed value: a function of fields
+	kind  ir.Kind   // the type of term's values; KindInvalid when unknown
+	cond  *ir.Expr  // a condition
+	name  string    // for a term or a condition: how errors name it
 }
 
 // String describes the operand for error messages.
@@ -90,36 +105,66 @@ func (o operand) String() string {
 	switch {
 	case o.field != nil:
 		return "field " + o.field.Name
-	case o.call != nil:
-		return o.call.Name + "(…)"
-	case o.val == nil:
-		return "condition"
+	case o.term != nil || o.cond != nil:
+		return o.name
 	case o.val.Kind == ir.KindString:
 		return "string " + o.val.String()
 	case o.val.Kind == ir.KindNumber:
-		return "number " + o.val.String()
+		return "number " + numberText(o.val.Num, o.float)
 	}
 	return o.val.String()
 }
 
-func lowerComparison(c *comparison) (*ir.Expr, error) {
-	left, err := lowerArith(c.Left)
+// numberText renders a number; a float with an integral value keeps a
+// ".0" so that it reads as the float it is.
+func numberText(f float64, float bool) string {
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	if float && !strings.ContainsAny(s, ".eEn") {
+		s += ".0"
+	}
+	return s
+}
+
+// isConst reports whether the operand is a constant, null included.
+func (o operand) isConst() bool { return o.val != nil }
+
+// isNull reports whether the operand is the constant null.
+func (o operand) isNull() bool { return o.val != nil && o.val.Kind == ir.KindNull }
+
+// valueKind returns the type of the operand's values, KindInvalid when it
+// is not known before the event is (a field).
+func (o operand) valueKind() ir.Kind {
+	switch {
+	case o.val != nil:
+		return o.val.Kind
+	case o.term != nil:
+		return o.kind
+	case o.cond != nil:
+		return ir.KindBool
+	}
+	return ir.KindInvalid
+}
+
+func (l *lowerer) comparison(c *comparison) (*ir.Expr, error) {
+	left, err := l.arith(c.Left)
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case c.Infix != nil:
-		return lowerInfix(left, c.Infix)
+		right, err := l.arith(c.Infix.Right)
+		if err != nil {
+			return nil, err
+		}
+		return l.infix(left, c.Infix.Op, right)
 	case c.In != nil:
-		return lowerIn(left, c.In)
+		return l.in(left, c.In)
 	case c.Match != nil:
-		return lowerMatch(left, c.Match)
+		return l.match(left, c.Match)
 	}
 	switch {
 	case left.cond != nil:
-		return lowerOr(left.cond)
-	case left.call != nil:
-		return lowerCall(left.call)
+		return left.cond, nil
 	case left.val != nil && left.val.Kind == ir.KindBool:
 		return ir.Const(left.val.Bool), nil
 	}
@@ -133,122 +178,208 @@ var (
 	flipped   = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 )
 
-func lowerInfix(left operand, in *infix) (*ir.Expr, error) {
-	right, err := lowerArith(in.Right)
-	if err != nil {
-		return nil, err
+// infix lowers left op right, op one of == != < <= > >=.
+func (l *lowerer) infix(left operand, op string, right operand) (*ir.Expr, error) {
+	if left.cond != nil || right.cond != nil {
+		return l.compareCondition(left, op, right)
 	}
-	op := in.Op
-	for _, o := range []operand{left, right} {
-		if o.call != nil {
-			return nil, unsupported(o.pos, "%s as an operand of %s", o, op)
+	_, order := orderCmps[op]
+	if order {
+		for _, o := range []operand{left, right} {
+			if k := o.valueKind(); o.isConst() && k != ir.KindNumber && k != ir.KindString && k != ir.KindNull {
+				return nil, ir.Errorf(toPos(o.pos), "unexpected %s (expected a number or a string)", o)
+			}
+		}
+		if left.isNull() || right.isNull() {
+			return l.null(), nil // null < anything is null
 		}
 	}
-	if left.field == nil {
+	if left.isConst() && !right.isConst() || left.isNull() {
+		// A constant goes on the right, as Elasticsearch puts it; null
+		// compares with anything there.
 		left, right = right, left
 		op = flipped[op]
 	}
-	switch {
-	case left.cond != nil || right.cond != nil:
-		return nil, unsupported(in.Pos, "condition as an operand of %s", in.Op)
-	case left.field == nil:
-		return nil, unsupported(in.Pos, "%s between two constants", in.Op)
-	case right.field != nil:
-		return nil, unsupported(in.Pos, "%s between two fields", in.Op)
-	}
-	if cmp, ok := orderCmps[op]; ok {
-		if k := right.val.Kind; k != ir.KindNumber && k != ir.KindString {
-			return nil, ir.Errorf(toPos(right.pos), "unexpected %s (expected a number or a string)", right)
+	if right.isNull() { // f == null, f != null
+		x := nullTest(left)
+		if op == "!=" {
+			x = negate(x)
 		}
-		return ir.P(&ir.Pred{Field: *left.field, Cmp: cmp, Values: []ir.Value{*right.val}, CaseSensitive: true}), nil
+		return x, nil
+	}
+	if left.isConst() {
+		cmp := ir.CmpEqual
+		if order {
+			cmp = orderCmps[op]
+		}
+		eq := compareConst(cmp, false, *left.val, *right.val)
+		return ir.Const(eq != (op == "!=")), nil
+	}
+	if left.term != nil && right.isConst() {
+		left, op, right = simplifyArith(left, op, right)
+	}
+	cmp := ir.CmpEqual
+	if order {
+		cmp = orderCmps[op]
 	}
 	var x *ir.Expr
-	if right.val.Kind == ir.KindNull {
-		x = ir.Not(exists(*left.field))
+	if right.isConst() {
+		x = l.pred(left, cmp, true, []ir.Value{*right.val}, nil)
 	} else {
-		x = ir.P(&ir.Pred{Field: *left.field, Cmp: ir.CmpEqual, Values: []ir.Value{*right.val}, CaseSensitive: true})
+		x = l.pred(left, cmp, true, nil, &right)
 	}
 	if op == "!=" {
-		x = negate(x)
+		x = ir.Not(x)
 	}
 	return x, nil
 }
 
-// negate returns not x, unwrapping x when it is a negation already.
+// compareCondition lowers a comparison of a condition with true or false:
+// cond == true is cond and cond == false is not cond, as Elasticsearch
+// simplifies them.
+func (l *lowerer) compareCondition(left operand, op string, right operand) (*ir.Expr, error) {
+	if left.cond == nil {
+		left, right = right, left
+	}
+	if (op != "==" && op != "!=") || right.val == nil || right.val.Kind != ir.KindBool {
+		return nil, unsupported(left.pos, "%s as an operand of %s", left, op)
+	}
+	x := left.cond
+	if right.val.Bool != (op == "==") {
+		x = ir.Not(x)
+	}
+	return x, nil
+}
+
+// negate returns not x, unwrapping x when it is a negation already and
+// folding a constant.
 func negate(x *ir.Expr) *ir.Expr {
-	if x.Op == ir.OpNot {
+	switch x.Op {
+	case ir.OpNot:
 		return x.Args[0]
+	case ir.OpTrue, ir.OpFalse:
+		return ir.Const(x.Op == ir.OpFalse)
 	}
 	return ir.Not(x)
 }
 
 func exists(f ir.Field) *ir.Expr { return ir.P(&ir.Pred{Field: f, Cmp: ir.CmpExists}) }
 
-func lowerIn(left operand, in *inList) (*ir.Expr, error) {
-	if err := wantField(left, in.Op); err != nil {
-		return nil, err
+// nullTest returns the condition that o is null: a field that is missing,
+// a computed value whose input is missing or that is undefined for it.
+func nullTest(o operand) *ir.Expr {
+	if o.isConst() {
+		return ir.Const(o.isNull())
 	}
-	vals, err := constants(in.Values, in.Op)
-	if err != nil {
-		return nil, err
+	return ir.Not(present(o))
+}
+
+func (l *lowerer) in(left operand, in *inList) (*ir.Expr, error) {
+	if left.cond != nil {
+		return nil, unsupported(left.pos, "%s as an operand of %s", left, in.Op)
 	}
+	fold := in.Op == "in~"
 	var values []ir.Value
+	var others []operand // fields and computed values
 	null := false
-	for _, o := range vals {
-		if o.val.Kind == ir.KindNull {
-			null = true
-			continue
+	for _, a := range in.Values {
+		o, err := l.arith(a)
+		if err != nil {
+			return nil, err
 		}
-		values = append(values, *o.val)
+		switch {
+		case o.cond != nil:
+			return nil, unsupported(o.pos, "%s in a value list", o)
+		case o.isNull():
+			null = true
+		case o.isConst():
+			values = append(values, *o.val)
+		default:
+			others = append(others, o)
+		}
 	}
 	var x *ir.Expr
-	if len(values) > 0 {
-		x = ir.P(&ir.Pred{Field: *left.field, Cmp: ir.CmpEqual, Values: values, CaseSensitive: in.Op == "in"})
+	switch {
+	case left.isConst() && len(others) == 0:
+		x = l.constIn(left, values, null, fold)
+	case left.field != nil && len(others) == 0:
+		// A terms query on the field, as Elasticsearch runs it: null is
+		// left out of the list (and a list of null only never matches).
+		if len(values) == 0 {
+			x = l.null()
+			break
+		}
+		x = ir.P(&ir.Pred{Field: *left.field, Cmp: ir.CmpEqual, Values: values, CaseSensitive: !fold})
+	default:
+		x = l.computedIn(left, values, others, null, fold)
 	}
-	x = orNull(x, null, *left.field)
 	if in.Not {
 		x = ir.Not(x)
 	}
 	return x, nil
 }
 
-// orNull adds "the field is missing" to x when the values include null.
-func orNull(x *ir.Expr, null bool, f ir.Field) *ir.Expr {
-	switch {
-	case !null:
-		return x
-	case x == nil:
-		return ir.Not(exists(f))
+// constIn evaluates a constant in a list of constants.
+func (l *lowerer) constIn(left operand, values []ir.Value, null, fold bool) *ir.Expr {
+	if left.isNull() {
+		return l.null()
 	}
-	return ir.Or(x, ir.Not(exists(f)))
+	for _, v := range values {
+		if compareConst(ir.CmpEqual, fold, *left.val, v) {
+			return ir.Const(true)
+		}
+	}
+	if null {
+		return l.null()
+	}
+	return ir.Const(false)
 }
 
-// wantField checks that the operand before op is a field.
-func wantField(o operand, op string) error {
-	switch {
-	case o.call != nil:
-		return unsupported(o.pos, "%s as an operand of %s", o, op)
-	case o.field == nil:
-		return ir.Errorf(toPos(o.pos), "unexpected %s (expected a field before %q)", o, op)
+// computedIn lowers an in whose operand is computed or whose list holds
+// fields or computed values: Elasticsearch runs it as a script, whose
+// value is null when the operand is null, or when no item is equal and
+// one of them is null.
+func (l *lowerer) computedIn(left operand, values []ir.Value, others []operand, null, fold bool) *ir.Expr {
+	if len(values) == 0 && len(others) == 0 { // in (null)
+		return l.null()
 	}
-	return nil
+	var args []*ir.Expr
+	if len(values) > 0 {
+		args = append(args, ir.P(subjectPred(left, ir.CmpEqual, !fold, values, nil)))
+	}
+	defined := []*ir.Expr{present(left)}
+	for _, o := range others {
+		args = append(args, ir.P(subjectPred(left, ir.CmpEqual, !fold, nil, asTerm(o))))
+		defined = append(defined, present(o))
+	}
+	x := args[0]
+	if len(args) > 1 {
+		x = ir.Or(args...)
+	}
+	d := conj(defined...)
+	if null {
+		d = ir.Const(false)
+	}
+	if d != nil {
+		l.defined[x] = d
+	}
+	return x
 }
 
-func lowerMatch(left operand, m *match) (*ir.Expr, error) {
-	if err := wantField(left, m.Op); err != nil {
-		return nil, err
+func (l *lowerer) match(left operand, m *matchOp) (*ir.Expr, error) {
+	if left.cond != nil {
+		return nil, unsupported(left.pos, "%s as an operand of %s", left, m.Op)
 	}
 	list := m.List
 	if m.One != nil {
 		list = []*arith{m.One}
 	}
-	vals, err := constants(list, m.Op)
+	vals, err := l.constants(list)
 	if err != nil {
 		return nil, err
 	}
-	f := *left.field
 	if m.Op == ":" {
-		return lowerColon(f, vals), nil
+		return l.colon(left, vals), nil
 	}
 	values := make([]ir.Value, len(vals))
 	for i, o := range vals {
@@ -273,16 +404,23 @@ func lowerMatch(left operand, m *match) (*ir.Expr, error) {
 	if m.Op == "regex" || m.Op == "regex~" {
 		cmp = ir.CmpRegex
 	}
-	return ir.P(&ir.Pred{Field: f, Cmp: cmp, Values: values, CaseSensitive: !strings.HasSuffix(m.Op, "~")}), nil
+	cs := !strings.HasSuffix(m.Op, "~")
+	switch {
+	case left.isNull():
+		return l.null(), nil
+	case left.isConst():
+		return ir.Const(matchConst(cmp, !cs, *left.val, values)), nil
+	}
+	return l.pred(left, cmp, cs, values, nil), nil
 }
 
-// lowerColon lowers f : (values…): strings are case-insensitive patterns,
-// other values compare equal, and null means f is missing.
-func lowerColon(f ir.Field, vals []operand) *ir.Expr {
+// colon lowers o : (values…): strings are case-insensitive patterns, other
+// values compare equal, and null means o is null.
+func (l *lowerer) colon(o operand, vals []operand) *ir.Expr {
 	var pats, others []ir.Value
 	null := false
-	for _, o := range vals {
-		switch v := *o.val; v.Kind {
+	for _, v := range vals {
+		switch v := *v.val; v.Kind {
 		case ir.KindString:
 			lit, _ := v.Pat.Literal()
 			pats = append(pats, ir.Glob(pattern(lit)))
@@ -292,20 +430,34 @@ func lowerColon(f ir.Field, vals []operand) *ir.Expr {
 			others = append(others, v)
 		}
 	}
+	if o.isConst() {
+		if o.isNull() && !null {
+			return l.null()
+		}
+		if o.isNull() {
+			return ir.Const(true)
+		}
+		eq := matchConst(ir.CmpGlob, true, *o.val, pats) || matchConst(ir.CmpEqual, true, *o.val, others)
+		return ir.Const(eq)
+	}
 	var args []*ir.Expr
 	if len(pats) > 0 {
-		args = append(args, ir.P(&ir.Pred{Field: f, Cmp: ir.CmpGlob, Values: pats}))
+		args = append(args, ir.P(subjectPred(o, ir.CmpGlob, false, pats, nil)))
 	}
 	if len(others) > 0 {
-		args = append(args, ir.P(&ir.Pred{Field: f, Cmp: ir.CmpEqual, Values: others}))
+		args = append(args, ir.P(subjectPred(o, ir.CmpEqual, false, others, nil)))
 	}
 	if null {
-		args = append(args, ir.Not(exists(f)))
+		args = append(args, nullTest(o))
 	}
-	if len(args) == 1 {
-		return args[0]
+	x := args[0]
+	if len(args) > 1 {
+		x = ir.Or(args...)
 	}
-	return ir.Or(args...)
+	if o.term != nil && !null {
+		l.defined[x] = present(o)
+	}
+	return x
 }
 
 // pattern parses the text of a ":" value: "*" is any run of code points,
@@ -331,20 +483,16 @@ func pattern(s string) ir.Pattern {
 	return p.Norm()
 }
 
-// constants lowers the values of a list; each must be a constant. Lists
-// of in and in~ may hold other expressions in Elasticsearch; the lists of
-// :, like and regex only constants.
-func constants(list []*arith, op string) ([]operand, error) {
+// constants lowers the values of a list of :, like or regex; each must be
+// a constant.
+func (l *lowerer) constants(list []*arith) ([]operand, error) {
 	vals := make([]operand, 0, len(list))
 	for _, a := range list {
-		o, err := lowerArith(a)
+		o, err := l.arith(a)
 		if err != nil {
 			return nil, err
 		}
-		if o.val == nil {
-			if (o.field != nil || o.call != nil) && (op == "in" || op == "in~") {
-				return nil, unsupported(o.pos, "%s in a value list", o)
-			}
+		if !o.isConst() {
 			return nil, ir.Errorf(toPos(o.pos), "unexpected %s (expected a constant)", o)
 		}
 		vals = append(vals, o)
@@ -352,47 +500,65 @@ func constants(list []*arith, op string) ([]operand, error) {
 	return vals, nil
 }
 
-func lowerArith(a *arith) (operand, error) {
-	o, err := lowerTerm(a.Left)
+// arith lowers a sum or difference.
+func (l *lowerer) arith(a *arith) (operand, error) {
+	o, err := l.term(a.Left)
 	if err != nil {
 		return o, err
 	}
-	if len(a.Ops) > 0 {
-		return o, unsupported(a.Ops[0].Pos, "operator %s", a.Ops[0].Op)
+	for _, op := range a.Ops {
+		right, err := l.term(op.Right)
+		if err != nil {
+			return o, err
+		}
+		fn := map[string]ir.Fn{"+": ir.FnAdd, "-": ir.FnSub}[op.Op]
+		if o, err = l.arithmetic(fn, op.Op, op.Pos, o, right); err != nil {
+			return o, err
+		}
 	}
 	return o, nil
 }
 
-func lowerTerm(t *term) (operand, error) {
-	o, err := lowerUnary(t.Left)
+// term lowers a product, quotient or remainder.
+func (l *lowerer) term(t *term) (operand, error) {
+	o, err := l.unary(t.Left)
 	if err != nil {
 		return o, err
 	}
-	if len(t.Ops) > 0 {
-		return o, unsupported(t.Ops[0].Pos, "operator %s", t.Ops[0].Op)
+	for _, op := range t.Ops {
+		right, err := l.unary(op.Right)
+		if err != nil {
+			return o, err
+		}
+		fn := map[string]ir.Fn{"*": ir.FnMul, "/": ir.FnDiv, "%": ir.FnMod}[op.Op]
+		if o, err = l.arithmetic(fn, op.Op, op.Pos, o, right); err != nil {
+			return o, err
+		}
 	}
 	return o, nil
 }
 
-// lowerUnary lowers a primary under signs; signs apply to numbers only.
-func lowerUnary(u *unary) (operand, error) {
-	if len(u.Signs) > 0 && (u.Primary.Value == nil || u.Primary.Value.Number == nil) {
-		return operand{}, unsupported(u.Pos, "operator %s", u.Signs[0])
-	}
-	o, err := lowerPrimary(u.Primary)
+// unary lowers a primary under signs: "+" keeps a number, "-" negates it.
+func (l *lowerer) unary(u *unary) (operand, error) {
+	o, err := l.primary(u.Primary)
 	if err != nil {
 		return o, err
 	}
-	for _, s := range u.Signs {
-		if s == "-" {
-			o.val.Num = -o.val.Num
+	for i := len(u.Signs) - 1; i >= 0; i-- {
+		if err := wantKind(o, ir.KindNumber, "an operand of "+u.Signs[i]); err != nil {
+			return o, err
+		}
+		if u.Signs[i] == "-" {
+			if o, err = l.apply(ir.FnNeg, false, u.Pos, "arithmetic expression", ir.KindNumber, o); err != nil {
+				return o, err
+			}
 		}
 	}
 	o.pos = u.Pos
 	return o, nil
 }
 
-func lowerPrimary(p *primary) (operand, error) {
+func (l *lowerer) primary(p *primary) (operand, error) {
 	o := operand{pos: p.Pos}
 	switch {
 	case p.Value != nil:
@@ -401,11 +567,9 @@ func lowerPrimary(p *primary) (operand, error) {
 			return o, err
 		}
 		o.val = &v
+		o.float = p.Value.Number != nil && strings.ContainsAny(*p.Value.Number, ".eE")
 	case p.Call != nil:
-		if _, ok := lookupFunction(p.Call.Name); !ok {
-			return o, unsupported(p.Call.Pos, "function %s", p.Call.Name)
-		}
-		o.call = p.Call
+		return l.call(p.Call)
 	case p.Field != nil:
 		f, err := lowerField(p.Field)
 		if err != nil {
@@ -414,9 +578,13 @@ func lowerPrimary(p *primary) (operand, error) {
 		o.field = &f
 	case p.Paren != nil:
 		if a := bareOperand(p.Paren); a != nil {
-			return lowerArith(a)
+			return l.arith(a)
 		}
-		o.cond = p.Paren
+		x, err := l.or(p.Paren)
+		if err != nil {
+			return o, err
+		}
+		o.cond, o.name = x, "condition"
 	}
 	return o, nil
 }
@@ -456,7 +624,7 @@ func lowerValue(v *value) (ir.Value, error) {
 
 // lowerField joins a field's parts with dots, backtick-quoted parts
 // unquoted. An optional field ("?name") reads the same: a missing field
-// never matches a comparison, optional or not.
+// is null, optional or not.
 func lowerField(f *field) (ir.Field, error) {
 	var b strings.Builder
 	b.WriteString(unquoteName(f.Head))
