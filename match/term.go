@@ -250,7 +250,8 @@ func toInt(v any) (int64, bool) {
 	return 0, false
 }
 
-// text renders a value as a string.
+// text renders a value as a string, numbers as Elasticsearch (Java)
+// renders them: 4.0 for a float, 4 for an integer.
 func text(v any) string {
 	switch x := v.(type) {
 	case string:
@@ -258,15 +259,52 @@ func text(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
+		return JavaDouble(x)
 	case bool:
 		return strconv.FormatBool(x)
 	}
 	return ""
 }
 
-// number parses a string as a number, in base 10 or the given base; base
-// 16 accepts a 0x prefix.
+// JavaDouble renders f as Java's Double.toString does: at least one digit
+// after the point ("4.0"), and scientific notation ("1.0E7", "1.0E-4")
+// outside [1e-3, 1e7).
+func JavaDouble(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case f == 0:
+		if math.Signbit(f) {
+			return "-0.0"
+		}
+		return "0.0"
+	}
+	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
+		s := strconv.FormatFloat(f, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
+	}
+	s := strconv.FormatFloat(f, 'E', -1, 64) // 1.5E+21
+	mant, exp, _ := strings.Cut(s, "E")
+	if !strings.Contains(mant, ".") {
+		mant += ".0"
+	}
+	neg := strings.HasPrefix(exp, "-")
+	exp = strings.TrimLeft(strings.TrimLeft(exp, "+-"), "0")
+	if neg {
+		exp = "-" + exp
+	}
+	return mant + "E" + exp
+}
+
+// number parses a string as a number, in base 10 or the given base; a 0x
+// prefix means base 16 when no base is given, and is allowed with base 16.
 func number(a []any) (any, bool) {
 	s, ok := a[0].(string)
 	if !ok {
@@ -282,8 +320,8 @@ func number(a []any) (any, bool) {
 			return nil, false
 		}
 	}
-	if base == 16 {
-		s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
+	if hex := strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X"); hex != s && (base == 16 || len(a) == 1) {
+		s, base = hex, 16
 	}
 	if i, err := strconv.ParseInt(s, int(base), 64); err == nil {
 		return i, true

@@ -206,8 +206,8 @@ func call(fn ir.Fn, fold bool, a []any) (any, bool) {
 			}
 			base = b
 		}
-		if base == 16 {
-			s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
+		if strings.HasPrefix(strings.ToLower(s), "0x") && (base == 16 || len(a) == 1) {
+			s, base = s[2:], 16
 		}
 		if i, err := strconv.ParseInt(s, base, 64); err == nil {
 			return i, true
@@ -347,7 +347,7 @@ func show(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
+		return match.JavaDouble(x)
 	case bool:
 		return strconv.FormatBool(x)
 	}
