@@ -6,15 +6,20 @@ import "strings"
 type Contains struct {
 	text string // folded when fold is set
 	fold bool
+	n    needle // text prepared for a case-insensitive search
 }
 
 // NewContains returns a matcher for values containing text; with fold,
 // ignoring case. An empty text matches every value.
 func NewContains(text string, fold bool) *Contains {
+	m := &Contains{text: text, fold: fold}
 	if fold {
-		text = Fold(text)
+		m.text = Fold(text)
+		if m.text != "" {
+			m.n = newNeedle(m.text)
+		}
 	}
-	return &Contains{text: text, fold: fold}
+	return m
 }
 
 // Match reports whether s contains the text.
@@ -25,7 +30,7 @@ func (m *Contains) Match(s string) bool {
 	if m.text == "" {
 		return true
 	}
-	i, _ := foldIndex(s, m.text)
+	i, _ := foldIndex(s, m.n)
 	return i >= 0
 }
 

@@ -156,37 +156,78 @@ func foldSuffix(s, p string) (int, bool) {
 	return i, true
 }
 
-// foldIndex returns the byte offset of the first text in s that folds to p
-// (p is folded, non-empty), and the offset just past it, or -1, -1.
-//
-// When p starts with an ASCII byte other than "k" and "s" (the only ASCII
-// letters that non-ASCII code points fold to: the Kelvin sign and the long
-// s), every match starts with that byte in one of its two cases, so the
-// candidates are found with strings.IndexByte.
-func foldIndex(s, p string) (int, int) {
-	first := p[0]
-	if first >= utf8.RuneSelf || first == 'k' || first == 's' {
-		return foldIndexSlow(s, p)
-	}
-	upper := first
-	if 'a' <= first && first <= 'z' {
-		upper -= 'a' - 'A'
-	}
-	for i := 0; i < len(s); {
-		j := strings.IndexByte(s[i:], first)
-		if upper != first {
-			if k := strings.IndexByte(s[i:], upper); k >= 0 && (j < 0 || k < j) {
-				j = k
+// needle is a folded text prepared for substring search: the first bytes
+// that a text folding to it can start with (the UTF-8 lead bytes of every
+// member of its first code point's folding orbit: "k", "K" and the Kelvin
+// sign's 0xE2 for "k").
+type needle struct {
+	text  string
+	first []byte // at most maxLeads distinct bytes; nil: try every position
+}
+
+// maxLeads is the most lead bytes a needle scans for with IndexByte.
+const maxLeads = 4
+
+// newNeedle prepares a folded, non-empty text.
+func newNeedle(text string) needle {
+	n := needle{text: text}
+	r, _ := decodeRune(text)
+	add := func(b byte) {
+		for _, c := range n.first {
+			if c == b {
+				return
 			}
 		}
-		if j < 0 {
+		n.first = append(n.first, b)
+	}
+	if r > unicode.MaxRune { // an invalid byte matches only itself
+		add(text[0])
+		return n
+	}
+	var buf [utf8.UTFMax]byte
+	for f := r; ; {
+		utf8.EncodeRune(buf[:], f)
+		add(buf[0])
+		if f = unicode.SimpleFold(f); f == r {
+			break
+		}
+	}
+	if len(n.first) > maxLeads {
+		n.first = nil
+	}
+	return n
+}
+
+// foldIndex returns the byte offset of the first text in s that folds to
+// n.text, and the offset just past it, or -1, -1. Candidates are found
+// with strings.IndexByte on the needle's lead bytes.
+func foldIndex(s string, n needle) (int, int) {
+	if n.first == nil {
+		return foldIndexSlow(s, n.text)
+	}
+	var next [maxLeads]int // next[k]: the next offset of n.first[k] at or after i, or len(s)
+	for k := range n.first {
+		next[k] = -2 // not looked up yet
+	}
+	for i := 0; i < len(s); {
+		j := len(s)
+		for k, b := range n.first {
+			if next[k] < i {
+				if x := strings.IndexByte(s[i:], b); x >= 0 {
+					next[k] = i + x
+				} else {
+					next[k] = len(s)
+				}
+			}
+			j = min(j, next[k])
+		}
+		if j == len(s) {
 			return -1, -1
 		}
-		i += j
-		if n, ok := foldPrefix(s[i:], p); ok {
-			return i, i + n
+		if m, ok := foldPrefix(s[j:], n.text); ok {
+			return j, j + m
 		}
-		i++
+		i = j + 1
 	}
 	return -1, -1
 }

@@ -10,6 +10,7 @@ import "strings"
 type Segments struct {
 	prefix, suffix string   // folded when fold is set
 	mids           []string // non-empty; folded when fold is set
+	needles        []needle // mids prepared for a case-insensitive search
 	fold           bool
 }
 
@@ -25,6 +26,7 @@ func NewSegments(prefix string, mids []string, suffix string, fold bool) *Segmen
 		m.prefix, m.suffix = Fold(prefix), Fold(suffix)
 		for i, s := range m.mids {
 			m.mids[i] = Fold(s)
+			m.needles = append(m.needles, newNeedle(m.mids[i]))
 		}
 	}
 	return m
@@ -41,7 +43,7 @@ func (m *Segments) Match(s string) bool {
 		if end, ok = foldSuffix(s, m.suffix); !ok || end < start {
 			return false
 		}
-		for _, mid := range m.mids {
+		for _, mid := range m.needles {
 			_, stop := foldIndex(s[start:end], mid)
 			if stop < 0 {
 				return false
