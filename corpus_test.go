@@ -149,3 +149,42 @@ func TestElasticDifferential(t *testing.T) {
 func TestSigmaDifferential(t *testing.T) {
 	differential(t, corpusRules(t, "sigmahq/rules"))
 }
+
+// TestSigmaRulesetAgrees compiles every SigmaHQ rule into one ruleset,
+// where rules share subtrees and Match evaluates each shared one once per
+// event, and checks Match against the reference evaluation of every rule
+// on events built from a sample of the rules' literals.
+func TestSigmaRulesetAgrees(t *testing.T) {
+	rules := corpusRules(t, "sigmahq/rules")
+	rs, err := compile.Compile(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d rules share %d subtrees", rs.Len(), rs.Shared())
+	rng := rand.New(rand.NewPCG(9, 9))
+	hits := 0
+	for k := 0; k < 12; k++ {
+		r := rules[rng.IntN(len(rules))]
+		for _, ev := range literalEvents(r, rng, 2) {
+			var want []int
+			for i, r := range rules {
+				if refeval.Eval(r.Expr, ev) {
+					want = append(want, i)
+				}
+			}
+			got := rs.Match(ev, nil)
+			if len(got) != len(want) {
+				t.Fatalf("ruleset: %d hits, reference %d on %v", len(got), len(want), ev)
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("ruleset: rule %d, reference rule %d on %v", got[i], want[i], ev)
+				}
+			}
+			hits += len(got)
+		}
+	}
+	if hits == 0 {
+		t.Error("no event matched any rule")
+	}
+}

@@ -33,6 +33,9 @@ func Compile(rules []*ir.Rule, opts ...Option) (*match.Ruleset, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	if c.cfg.optimize {
+		plans = share(plans)
+	}
 	return match.NewRuleset(rules, plans)
 }
 

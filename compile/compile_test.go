@@ -265,12 +265,24 @@ func TestDifferential(t *testing.T) {
 	}
 	opt := MustCompile(rules)
 	plain := MustCompile(rules, Optimize(false), Specialize(false))
+	if opt.Shared() == 0 {
+		t.Error("300 random rules share no subtree: sharing is broken")
+	}
 	for range 300 {
 		ev := match.Map{}
 		for _, f := range fields {
 			if rng.IntN(4) > 0 {
 				ev[f] = values[rng.IntN(len(values))]
 			}
+		}
+		var want []int
+		for i, r := range rules {
+			if refeval.Eval(r.Expr, ev) {
+				want = append(want, i)
+			}
+		}
+		if got := opt.Match(ev, nil); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("ruleset on %v: %v, reference %v", ev, got, want)
 		}
 		for i, r := range rules {
 			want := refeval.Eval(r.Expr, ev)

@@ -35,32 +35,61 @@ func (op Op) String() string {
 	return "invalid"
 }
 
-// Node is a node of a compiled rule's evaluation tree.
+// Node is a node of a compiled rule's evaluation tree. Rules of one
+// ruleset share identical subtrees; a shared node has a Slot (from 1), and
+// Ruleset.Match evaluates it at most once per event.
 type Node struct {
 	Op   Op
 	Kids []*Node
 	Test *Test
+	Slot int // 0: not shared; otherwise the node's memo slot in a Ruleset
 }
 
 // Eval evaluates the node for ev, left to right with short circuits.
-func (n *Node) Eval(ev Event) bool {
+func (n *Node) Eval(ev Event) bool { return n.eval(ev, nil) }
+
+// memo remembers the results of shared nodes for one event: 0 not yet
+// evaluated, 1 false, 2 true; index Slot-1.
+type memo []uint8
+
+// eval evaluates n, using and filling m (when not nil) for shared nodes.
+func (n *Node) eval(ev Event, m memo) bool {
+	if n.Slot > 0 && m != nil {
+		switch m[n.Slot-1] {
+		case 1:
+			return false
+		case 2:
+			return true
+		}
+		r := n.evalOp(ev, m)
+		m[n.Slot-1] = 1
+		if r {
+			m[n.Slot-1] = 2
+		}
+		return r
+	}
+	return n.evalOp(ev, m)
+}
+
+// evalOp evaluates n's operator.
+func (n *Node) evalOp(ev Event, m memo) bool {
 	switch n.Op {
 	case OpAnd:
 		for _, k := range n.Kids {
-			if !k.Eval(ev) {
+			if !k.eval(ev, m) {
 				return false
 			}
 		}
 		return true
 	case OpOr:
 		for _, k := range n.Kids {
-			if k.Eval(ev) {
+			if k.eval(ev, m) {
 				return true
 			}
 		}
 		return false
 	case OpNot:
-		return !n.Kids[0].Eval(ev)
+		return !n.Kids[0].eval(ev, m)
 	case OpTest:
 		return n.Test.Eval(ev)
 	case OpTrue:
