@@ -19,6 +19,9 @@ type Loader struct {
 	// Sigma are options for every Sigma rule, e.g. sigma.Routing(false)
 	// or sigma.Placeholders(…).
 	Sigma []sigma.Option
+	// EQL are options for every EQL query and Elastic rule file, e.g.
+	// eql.WithMaxQuerySize(…).
+	EQL []eql.Option
 }
 
 // Parse reads one rule from src with the zero Loader; see Loader.Parse.
@@ -39,9 +42,9 @@ func (l Loader) Parse(name string, src []byte) (*ir.Rule, error) {
 	case ".yml", ".yaml":
 		return sigma.ParseRule(name, src, l.Sigma...)
 	case ".eql":
-		return eql.ParseRule(name, src)
+		return eql.ParseRule(name, src, l.EQL...)
 	case ".toml":
-		return eql.ParseTOML(name, src)
+		return eql.ParseTOML(name, src, l.EQL...)
 	}
 	return nil, &ir.Error{Pos: ir.Pos{File: name}, Msg: "unknown rule file type (expected .yml, .yaml, .eql or .toml)"}
 }

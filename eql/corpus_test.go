@@ -45,7 +45,7 @@ func TestCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := parseTOML(file, src)
+		r, err := parseTOML(file, src, newConfig(nil))
 		if err == nil {
 			if _, err := compile.Compile([]*ir.Rule{r}); err != nil {
 				t.Errorf("%s: compile: %v", file, err)

@@ -229,10 +229,37 @@
 //
 // # Limits
 //
-// Nesting is limited to [MaxDepth] levels: each open parenthesis (of a
-// group, a list or a call) and each not in effect counts one. Deeper
-// queries are an error ("nesting deeper than 1000"), found before parsing,
-// so no query can exhaust the stack.
+// Input over a limit is an error, found before the work it would cause, so
+// that no rule can exhaust the stack or take much time or memory. Each
+// limit is a constant, and an option given to [Parse], [ParseRule] or
+// [ParseTOML] changes it (n < 1 restores the default):
+//
+//	limit          default  option             bounds
+//	MaxQuerySize   256 KiB  WithMaxQuerySize   bytes of one query (a .eql file is one)
+//	MaxDepth       1000     WithMaxDepth       nesting: each open parenthesis (of a
+//	                                           group, a list or a call) and each not
+//	                                           in effect counts one
+//	MaxStringLen   64 KiB   WithMaxStringLen   bytes of one string, escapes decoded
+//	MaxListValues  100000   WithMaxListValues  values of one list (in, :, like, regex
+//	                                           and their ~ forms), arguments of one call
+//	MaxFileSize    1 MiB    WithMaxFileSize    bytes of one TOML file
+//	MaxTOMLDepth   16       WithMaxTOMLDepth   parts of one TOML key; nesting of TOML
+//	                                           arrays and inline tables
+//
+// Nesting and lists are checked before the query is parsed, so a query of
+// 10,000 nested parentheses is a quick error, and TOML keys and nesting
+// before the file is decoded. The defaults are several times what
+// Elastic's rules need (their largest query is 47 KB, their longest list
+// 2,609 values, their deepest key 4 parts). The errors:
+//
+//	x.eql:1:1: query is 262145 bytes, more than the limit of 262144
+//	x.eql:1:1011: nesting deeper than 1000
+//	x.eql:1:16: string is 65537 bytes, more than the limit of 65536
+//	x.eql:1:16: list has more than 100000 values
+//	x.eql:1:20: cidrMatch has more than 100000 arguments
+//	x.toml:1:1: file is 1048577 bytes, more than the limit of 1048576
+//	x.toml:5:33: key has more than 16 parts
+//	x.toml:5:21: arrays and inline tables nested deeper than 16
 //
 // # Errors
 //

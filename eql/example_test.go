@@ -2,6 +2,7 @@ package eql_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ruleforge/ruleforge/eql"
 )
@@ -44,4 +45,15 @@ func ExampleParseRule() {
 	//   (and
 	//     event.category equal "process"
 	//     process.args glob~ ("*.mof", "*.MFL"))
+}
+
+func ExampleWithMaxDepth() {
+	q := "any where " + strings.Repeat("(", 2000) + "a == 1" + strings.Repeat(")", 2000)
+	_, err := eql.Parse("x.eql", q)
+	fmt.Println(err)
+	_, err = eql.Parse("x.eql", q, eql.WithMaxDepth(2000))
+	fmt.Println(err)
+	// Output:
+	// x.eql:1:1011: nesting deeper than 1000
+	// <nil>
 }

@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		path  string // from the module root
-		parse func(string, []byte) (*ir.Rule, error)
+		parse func(string, []byte, ...Option) (*ir.Rule, error)
 	}{
 		{"testdata/mofcomp_activity.eql", ParseRule},
 		{"testdata/execution_mofcomp.toml", ParseTOML},

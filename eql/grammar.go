@@ -213,13 +213,14 @@ func (definition) Symbols() map[string]lexer.TokenType {
 	}
 }
 
-// Lex lexes r with lex.
+// Lex lexes r with lex and the default limits. (The parser is given
+// tokens lexed by parse; this is never called.)
 func (definition) Lex(file string, r io.Reader) (lexer.Lexer, error) {
 	src, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	toks, err := lex(file, string(src))
+	toks, err := lex(file, string(src), MaxStringLen)
 	if err != nil {
 		return nil, err
 	}

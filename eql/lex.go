@@ -43,19 +43,21 @@ var puncts = []string{
 
 // scanner splits a query into tokens.
 type scanner struct {
-	file string
-	src  string
-	off  int // byte offset of the next byte
-	line int // line of the next byte, 1-based
-	col  int // column of the next byte, 1-based, in bytes
-	toks []lexer.Token
+	file   string
+	src    string
+	maxStr int // the most bytes a string's value may have
+	off    int // byte offset of the next byte
+	line   int // line of the next byte, 1-based
+	col    int // column of the next byte, 1-based, in bytes
+	toks   []lexer.Token
 }
 
 // lex returns the tokens of src, comments and white space left out, ending
-// with an EOF token. Errors are *ir.Error; the tokens before the error are
-// returned with it.
-func lex(file, src string) ([]lexer.Token, error) {
-	s := &scanner{file: file, src: src, line: 1, col: 1}
+// with an EOF token. A string whose value has more than maxStr bytes is an
+// error. Errors are *ir.Error; the tokens before the error are returned
+// with it.
+func lex(file, src string, maxStr int) ([]lexer.Token, error) {
+	s := &scanner{file: file, src: src, maxStr: maxStr, line: 1, col: 1}
 	if !utf8.ValidString(src) {
 		// Report the first bad byte.
 		for s.off < len(src) {
@@ -220,13 +222,16 @@ func (s *scanner) next() error {
 	return ir.Errorf(toPos(start), "unexpected character %q", string(r))
 }
 
-// scanString scans a "…" or """…""" string and checks its escapes.
+// scanString scans a "…" or """…""" string and checks its escapes and
+// length.
 func (s *scanner) scanString(start lexer.Position) error {
 	rest := s.src[s.off:]
 	n := 0
 	if strings.HasPrefix(rest, `"""`) {
+		// A newline is looked for inside the string only, so that a line
+		// of many strings takes linear time.
 		end := strings.Index(rest[3:], `"""`)
-		if nl := strings.IndexAny(rest[3:], "\r\n"); end < 0 || nl >= 0 && nl < end {
+		if end < 0 || strings.ContainsAny(rest[3:3+end], "\r\n") {
 			return ir.Errorf(toPos(start), `unterminated string (expected """ before the end of the line)`)
 		}
 		n = 3 + end + 3
@@ -249,11 +254,15 @@ func (s *scanner) scanString(start lexer.Position) error {
 			}
 		}
 	}
-	if _, err := unquote(rest[:n]); err != nil {
+	v, err := unquote(rest[:n])
+	if err != nil {
 		p := start
 		p.Offset += err.off
 		p.Column += err.off
 		return ir.Errorf(toPos(p), "%s", err.msg)
+	}
+	if len(v) > s.maxStr {
+		return ir.Errorf(toPos(start), "string is %d bytes, more than the limit of %d", len(v), s.maxStr)
 	}
 	s.emit(tokString, start, n)
 	return nil

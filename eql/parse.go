@@ -11,26 +11,22 @@ import (
 	"github.com/ruleforge/ruleforge/ir"
 )
 
-// MaxDepth is the deepest nesting a query may have: each open parenthesis
-// (grouping, list or call) and each "not" in effect counts one level.
-// Deeper queries are rejected before parsing, so that no input can exhaust
-// the stack.
-const MaxDepth = 1000
-
 // Parse parses one EQL query and lowers it to an IR expression. file names
-// the source in errors (may be ""). Errors are *ir.Error.
-func Parse(file, query string) (x *ir.Expr, err error) {
+// the source in errors (may be ""). Options change the limits (see
+// Limits in the package documentation). Errors are *ir.Error.
+func Parse(file, query string, opts ...Option) (x *ir.Expr, err error) {
 	defer recoverError(file, &err)
-	x, _, err = parse(file, query)
+	x, _, err = parse(file, query, newConfig(opts))
 	return x, err
 }
 
 // ParseRule reads a bare query file (.eql). The rule's ID and Title are the
 // file's base name without its extension, and its Source is the position
-// of the query's first token. Errors are *ir.Error.
-func ParseRule(file string, src []byte) (r *ir.Rule, err error) {
+// of the query's first token. The whole file is the query, limited by
+// WithMaxQuerySize. Errors are *ir.Error.
+func ParseRule(file string, src []byte, opts ...Option) (r *ir.Rule, err error) {
 	defer recoverError(file, &err)
-	x, start, err := parse(file, string(src))
+	x, start, err := parse(file, string(src), newConfig(opts))
 	if err != nil {
 		return nil, err
 	}
@@ -49,8 +45,12 @@ func recoverError(file string, err *error) {
 
 // parse lexes, checks, parses and lowers query. It returns the expression
 // and the position of the query's first token.
-func parse(file, query string) (*ir.Expr, ir.Pos, error) {
-	toks, err := lex(file, query)
+func parse(file, query string, cfg *config) (*ir.Expr, ir.Pos, error) {
+	if len(query) > cfg.maxQuerySize {
+		start := ir.Pos{File: file, Line: 1, Col: 1}
+		return nil, start, ir.Errorf(start, "query is %d bytes, more than the limit of %d", len(query), cfg.maxQuerySize)
+	}
+	toks, err := lex(file, query, cfg.maxStringLen)
 	if len(toks) > 0 && toks[0].Type == tokKeyword && unsupportedQueries[toks[0].Value] {
 		// Sequences, samples and joins are not parsed, whatever they hold.
 		return nil, toPos(toks[0].Pos), ir.Errorf(toPos(toks[0].Pos), "unsupported: %s", toks[0].Value)
@@ -59,7 +59,7 @@ func parse(file, query string) (*ir.Expr, ir.Pos, error) {
 		return nil, ir.Pos{}, err
 	}
 	start := toPos(toks[0].Pos)
-	if err := checkDepth(toks); err != nil {
+	if err := checkLimits(toks, cfg); err != nil {
 		return nil, start, err
 	}
 	peek, err := lexer.Upgrade(&tokens{toks: toks})
@@ -83,25 +83,44 @@ func toPos(p lexer.Position) ir.Pos {
 // lowered.
 var unsupportedQueries = map[string]bool{"sequence": true, "sample": true, "join": true}
 
-// checkDepth rejects nesting deeper than MaxDepth.
-func checkDepth(toks []lexer.Token) error {
-	// nots[i] counts the "not"s in effect at paren level i; they end at
-	// the next and, or, comma or closing parenthesis of their level.
-	nots := []int{0}
+// level is an open parenthesis, or the top level of a query.
+type level struct {
+	open  lexer.Token // the "(", or the first token at the top level
+	call  string      // the function's name, if it opens a call
+	list  bool        // whether it opens a list of values
+	nots  int         // the "not"s in effect at this level
+	items int         // the values of a list or the arguments of a call so far
+}
+
+// checkLimits rejects nesting deeper than cfg.maxDepth and lists and calls
+// longer than cfg.maxListValues. It runs before parsing, so that neither
+// can exhaust the stack or make the parser allocate much.
+func checkLimits(toks []lexer.Token, cfg *config) error {
+	// A "not" nests until the next and, or, comma or closing parenthesis
+	// of its level.
+	levels := []level{{open: toks[0]}}
 	depth := 0
 	for i, t := range toks {
 		if t.Type != tokPunct && t.Type != tokKeyword {
 			continue
 		}
-		top := len(nots) - 1
+		top := &levels[len(levels)-1]
 		switch t.Value {
 		case "(":
-			nots = append(nots, 0)
+			l := level{open: t, items: 1}
+			if i > 0 {
+				prev := toks[i-1]
+				l.list = listBefore[prev.Value]
+				if prev.Type == tokIdent || prev.Type == tokTildeIdent {
+					l.call = prev.Value
+				}
+			}
+			levels = append(levels, l)
 			depth++
 		case ")":
-			if top > 0 {
-				depth -= 1 + nots[top]
-				nots = nots[:top]
+			if len(levels) > 1 {
+				depth -= 1 + top.nots
+				levels = levels[:len(levels)-1]
 			}
 		case "not":
 			// Neither "f not in" nor a field part "a.not" nests.
@@ -110,15 +129,24 @@ func checkDepth(toks []lexer.Token) error {
 				prev = toks[i-1].Value
 			}
 			if next != "in" && next != "in~" && prev != "." {
-				nots[top]++
+				top.nots++
 				depth++
 			}
-		case "and", "or", ",", "where", "|":
-			depth -= nots[top]
-			nots[top] = 0
+		case ",":
+			top.items++
+			switch {
+			case top.list && top.items > cfg.maxListValues:
+				return ir.Errorf(toPos(top.open.Pos), "list has more than %d values", cfg.maxListValues)
+			case top.call != "" && top.items > cfg.maxListValues:
+				return ir.Errorf(toPos(top.open.Pos), "%s has more than %d arguments", top.call, cfg.maxListValues)
+			}
+			fallthrough
+		case "and", "or", "where", "|":
+			depth -= top.nots
+			top.nots = 0
 		}
-		if depth > MaxDepth {
-			return ir.Errorf(toPos(t.Pos), "nesting deeper than %d", MaxDepth)
+		if depth > cfg.maxDepth {
+			return ir.Errorf(toPos(t.Pos), "nesting deeper than %d", cfg.maxDepth)
 		}
 	}
 	return nil

@@ -25,21 +25,28 @@ import (
 //	language     must be "eql"
 //	query        Expr (required); Source is its first token
 //
-// Other keys are ignored. Errors are *ir.Error pointing into the file,
+// Other keys are ignored. Options change the limits (see Limits in the
+// package documentation). Errors are *ir.Error pointing into the file,
 // errors in the query included.
-func ParseTOML(file string, src []byte) (r *ir.Rule, err error) {
+func ParseTOML(file string, src []byte, opts ...Option) (r *ir.Rule, err error) {
 	defer recoverError(file, &err)
-	return parseTOML(file, src)
+	return parseTOML(file, src, newConfig(opts))
 }
 
 // parseTOML is ParseTOML without the guard against panics.
-func parseTOML(file string, src []byte) (*ir.Rule, error) {
+func parseTOML(file string, src []byte, cfg *config) (*ir.Rule, error) {
+	if len(src) > cfg.maxFileSize {
+		return nil, ir.Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "file is %d bytes, more than the limit of %d", len(src), cfg.maxFileSize)
+	}
 	text := string(src)
+	if err := checkTOMLDepth(file, text, cfg.maxTOMLDepth); err != nil {
+		return nil, err
+	}
 	var doc map[string]any
 	if _, err := toml.Decode(text, &doc); err != nil {
 		return nil, tomlError(file, text, err)
 	}
-	d := &tomlDoc{file: file, src: text, locs: locateTOML(text)}
+	d := &tomlDoc{file: file, src: text, locs: locateTOML(text), cfg: cfg}
 	v, ok := doc["rule"]
 	if !ok {
 		return nil, d.errorf("rule", "missing [rule] table")
@@ -94,7 +101,7 @@ func (d *tomlDoc) rule(rule map[string]any) (*ir.Rule, error) {
 		return nil, err
 	}
 	var start ir.Pos
-	r.Expr, start, err = parse("", query)
+	r.Expr, start, err = parse("", query, d.cfg)
 	m := d.queryMap(query)
 	if err != nil {
 		var e *ir.Error
@@ -125,6 +132,7 @@ type tomlDoc struct {
 	file string
 	src  string
 	locs map[string]tomlLoc
+	cfg  *config
 }
 
 // pos returns the position of a dotted key, or of the nearest enclosing

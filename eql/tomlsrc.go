@@ -68,6 +68,61 @@ func locateTOML(src string) map[string]tomlLoc {
 	return locs
 }
 
+// checkTOMLDepth rejects a key of more than limit parts and arrays and
+// inline tables nested deeper than limit: the TOML decoder takes time
+// quadratic in both. It skips strings and comments as the decoder does and
+// leaves syntax errors to it.
+func checkTOMLDepth(file, src string, limit int) error {
+	depth := 0    // open arrays and inline tables
+	parts := 1    // parts of the dotted key (or number) so far
+	start := true // at the start of a line, outside any value
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch c {
+		case ' ', '\t', '\r':
+			continue
+		case '\n':
+			start = depth == 0
+			parts = 1
+			continue
+		case '#':
+			i = lineEnd(src, i) - 1
+			continue
+		case '"', '\'':
+			_, end, ok := tomlStringEnd(src, i)
+			if !ok {
+				return nil
+			}
+			i = end - 1
+		case '[', '{':
+			parts = 1
+			if c == '[' && start && depth == 0 {
+				// A table header, [a.b] or [[a.b]], nests nothing.
+				if strings.HasPrefix(src[i:], "[[") {
+					i++
+				}
+				break
+			}
+			depth++
+			if depth > limit {
+				return ir.Errorf(srcPos(file, src, i), "arrays and inline tables nested deeper than %d", limit)
+			}
+		case ']', '}':
+			depth = max(depth-1, 0)
+			parts = 1
+		case '.':
+			parts++
+			if parts > limit {
+				return ir.Errorf(srcPos(file, src, i), "key has more than %d parts", limit)
+			}
+		case '=', ',':
+			parts = 1
+		}
+		start = false
+	}
+	return nil
+}
+
 // tomlKey normalises a dotted key: spaces around dots and quotes around
 // parts are removed.
 func tomlKey(s string) string {

@@ -17,14 +17,15 @@ import (
 // with a different meaning, is reported at its place in the file.
 type doc struct {
 	*posMap
+	cfg    *config               // the limits
 	root   *yaml.Node            // the top-level mapping
 	keys   map[string]*yaml.Node // top-level keys by name
 	values int                   // values of the fields checked so far
 }
 
 // readDoc decodes src into a node tree: exactly one YAML document holding a
-// mapping whose keys are unique strings.
-func readDoc(m *posMap, src []byte) (*doc, error) {
+// mapping whose keys are unique strings. cfg gives the limits.
+func readDoc(m *posMap, src []byte, cfg *config) (*doc, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var n yaml.Node
 	if err := dec.Decode(&n); err != nil {
@@ -53,7 +54,7 @@ func readDoc(m *posMap, src []byte) (*doc, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, m.errorf(root.Line, root.Column, "rule is a YAML %s, not a mapping", kindName(root))
 	}
-	d := &doc{posMap: m, root: root, keys: map[string]*yaml.Node{}}
+	d := &doc{posMap: m, cfg: cfg, root: root, keys: map[string]*yaml.Node{}}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k := root.Content[i]
 		if k.Kind != yaml.ScalarNode {
@@ -237,11 +238,11 @@ func (d *doc) checkFields(name string, v *yaml.Node) error {
 
 // checkValues checks the values of a field (what is `field "F"`) or the
 // keywords of a search (what is ""): scalars only, no timestamps, and
-// within MaxRuleValues in all.
+// within the rule's limit (MaxRuleValues) in all.
 func (d *doc) checkValues(name, what string, k *yaml.Node, vals []*yaml.Node) error {
 	d.values += len(vals)
-	if d.values > MaxRuleValues {
-		return d.errorf(k.Line, k.Column, "rule has more than %d values", MaxRuleValues)
+	if d.values > d.cfg.maxRuleValues {
+		return d.errorf(k.Line, k.Column, "rule has more than %d values", d.cfg.maxRuleValues)
 	}
 	prefix, noun := "", "keyword"
 	if what != "" {
@@ -303,8 +304,8 @@ func (d *doc) checkCondition(c *yaml.Node) error {
 	switch {
 	case isNull(c) || strings.TrimSpace(s) == "":
 		return d.errorf(c.Line, c.Column, "condition is empty")
-	case len(s) > MaxConditionSize:
-		return d.errorf(c.Line, c.Column, "condition is %d bytes, more than the limit of %d", len(s), MaxConditionSize)
+	case len(s) > d.cfg.maxConditionSize:
+		return d.errorf(c.Line, c.Column, "condition is %d bytes, more than the limit of %d", len(s), d.cfg.maxConditionSize)
 	}
 	return nil
 }

@@ -155,13 +155,15 @@ func lexCondition(s string) ([]token, *condError) {
 
 // condParser is a recursive-descent parser over the tokens of a condition.
 type condParser struct {
-	toks  []token
-	pos   int
-	depth int
+	toks     []token
+	pos      int
+	depth    int
+	maxDepth int // the most nesting allowed
 }
 
-// parseCondition parses a condition expression.
-func parseCondition(s string) (*condNode, *condError) {
+// parseCondition parses a condition expression nested at most maxDepth
+// deep.
+func parseCondition(s string, maxDepth int) (*condNode, *condError) {
 	toks, err := lexCondition(s)
 	if err != nil {
 		return nil, err
@@ -172,7 +174,7 @@ func parseCondition(s string) (*condNode, *condError) {
 			return nil, &condError{t.off, "unsupported: aggregation"}
 		}
 	}
-	p := &condParser{toks: toks}
+	p := &condParser{toks: toks, maxDepth: maxDepth}
 	n, err := p.or()
 	if err != nil {
 		return nil, err
@@ -235,13 +237,12 @@ func (p *condParser) and() (*condNode, *condError) { return p.binary("and", cond
 // unary parses "not" and a primary.
 func (p *condParser) unary() (*condNode, *condError) {
 	t := p.peek()
-	p.depth++
-	defer func() { p.depth-- }()
-	if p.depth > MaxConditionDepth {
-		return nil, &condError{t.off, fmt.Sprintf("condition nested deeper than %d", MaxConditionDepth)}
-	}
 	if isKeyword(t, "not") {
 		p.next()
+		if err := p.nest(t); err != nil {
+			return nil, err
+		}
+		defer p.unnest()
 		x, err := p.unary()
 		if err != nil {
 			return nil, err
@@ -250,6 +251,19 @@ func (p *condParser) unary() (*condNode, *condError) {
 	}
 	return p.primary()
 }
+
+// nest enters the level of nesting that t, a "not" or a "(", opens, or
+// returns an error if it is one too many.
+func (p *condParser) nest(t token) *condError {
+	p.depth++
+	if p.depth > p.maxDepth {
+		return &condError{t.off, fmt.Sprintf("condition nested deeper than %d", p.maxDepth)}
+	}
+	return nil
+}
+
+// unnest leaves a level of nesting.
+func (p *condParser) unnest() { p.depth-- }
 
 // reserved reports whether a word is a keyword that cannot name a search.
 func reserved(w string) bool {
@@ -267,6 +281,10 @@ func (p *condParser) primary() (*condNode, *condError) {
 	t := p.next()
 	switch t.kind {
 	case tokLParen:
+		if err := p.nest(t); err != nil {
+			return nil, err
+		}
+		defer p.unnest()
 		x, err := p.or()
 		if err != nil {
 			return nil, err

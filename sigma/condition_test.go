@@ -47,7 +47,7 @@ func TestParseCondition(t *testing.T) {
 		{"sel\nand\n  not f", "(sel and not f)"},
 	}
 	for _, tt := range tests {
-		n, err := parseCondition(tt.in)
+		n, err := parseCondition(tt.in, MaxConditionDepth)
 		if err != nil {
 			t.Errorf("parseCondition(%q): %s at %d", tt.in, err.msg, err.off)
 			continue
@@ -56,7 +56,7 @@ func TestParseCondition(t *testing.T) {
 			t.Errorf("parseCondition(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 		// The dump reads back as the same tree.
-		n2, err := parseCondition(n.String())
+		n2, err := parseCondition(n.String(), MaxConditionDepth)
 		if err != nil || n2.String() != n.String() {
 			t.Errorf("round trip of %q through %q: %v", tt.in, n.String(), n2)
 		}
@@ -93,11 +93,11 @@ func TestParseConditionErrors(t *testing.T) {
 		{"a | count() > 5", 2, "unsupported: aggregation"},
 		{"(a | count() by b) > 5", 3, "unsupported: aggregation"},
 		{"é é", 3, `invalid condition: unexpected "é" (expected "and", "or" or the end)`},
-		{strings.Repeat("not ", MaxConditionDepth) + "a", 4 * MaxConditionDepth, "condition nested deeper than 200"},
+		{strings.Repeat("not ", MaxConditionDepth+1) + "a", 4 * MaxConditionDepth, "condition nested deeper than 200"},
 		{strings.Repeat("(", MaxConditionDepth+1) + "a", MaxConditionDepth, "condition nested deeper than 200"},
 	}
 	for _, tt := range tests {
-		n, err := parseCondition(tt.in)
+		n, err := parseCondition(tt.in, MaxConditionDepth)
 		if err == nil {
 			t.Errorf("parseCondition(%q) = %s, want an error", tt.in, n)
 			continue

@@ -288,9 +288,34 @@
 //
 // Errors are *ir.Error values printed "file:line:col: message"; lines and
 // columns are 1-based, columns count bytes. A rule must be one YAML
-// document; duplicate keys are errors (YAML does not allow them). The
-// limits MaxRuleSize, MaxConditionSize, MaxConditionDepth, MaxValues,
-// MaxRuleValues and MaxExprSize bound the work one rule can cause.
+// document; duplicate keys are errors (YAML does not allow them).
+//
+// Limits bound the work one rule can cause; a rule over one is an error.
+// Each is a constant, and an option given to ParseRule or ParseFilter
+// changes it (n < 1 restores the default):
+//
+//	limit              default  option                 bounds
+//	MaxRuleSize        1 MiB    WithMaxRuleSize        bytes of one rule file
+//	MaxConditionSize   4096     WithMaxConditionSize   bytes of one condition
+//	MaxConditionDepth  200      WithMaxConditionDepth  nesting of parentheses and not in a
+//	                                                   condition
+//	MaxValues          10000    WithMaxValues          values of one field of one search,
+//	                                                   after windash and expand
+//	MaxRuleValues      100000   WithMaxRuleValues      values of all the fields of a rule,
+//	                                                   YAML aliases expanded
+//	MaxExprSize        262144   WithMaxExprSize        nodes and values of the lowered
+//	                                                   expression, each search counted as
+//	                                                   often as the condition names it
+//
+// The errors:
+//
+//	x.yml:1:1: rule is 1048577 bytes, more than the limit of 1048576
+//	x.yml:8:14: condition is 4097 bytes, more than the limit of 4096
+//	x.yml:8:214: condition nested deeper than 200
+//	x.yml:7:5: search "sel": field "F" has 10001 values, more than the limit of 10000
+//	x.yml:7:5: search "sel": field "F" expands to more than 10000 values
+//	x.yml:17:5: rule has more than 100000 values
+//	x.yml:8:14: condition expands to more than 262144 nodes and values
 //
 // The lowered rule's Source is the position of its "detection:" key.
 package sigma

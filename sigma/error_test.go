@@ -345,7 +345,7 @@ func TestErrors(t *testing.T) {
 		{"nested too deep", ruleWith(`
   sel:
     F: a
-  condition: ` + strings.Repeat("(", MaxConditionDepth) + "sel" + strings.Repeat(")", MaxConditionDepth) + `
+  condition: ` + strings.Repeat("(", MaxConditionDepth+1) + "sel" + strings.Repeat(")", MaxConditionDepth+1) + `
 `), fmt.Sprintf(`x.yml:8:%d: condition nested deeper than %d`, 14+MaxConditionDepth, MaxConditionDepth)},
 		{"empty parentheses", ruleWith(`
   sel:

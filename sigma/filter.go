@@ -47,10 +47,10 @@ func ParseFilter(file string, src []byte, opts ...Option) (f *Filter, err error)
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if len(src) > MaxRuleSize {
-		return nil, ir.Errorf(startPos(file), "rule is %d bytes, more than the limit of %d", len(src), MaxRuleSize)
+	if len(src) > cfg.maxRuleSize {
+		return nil, ir.Errorf(startPos(file), "rule is %d bytes, more than the limit of %d", len(src), cfg.maxRuleSize)
 	}
-	d, err := readDoc(newPosMap(file, src), src)
+	d, err := readDoc(newPosMap(file, src), src, &cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ruleforge/ruleforge/ir"
@@ -51,8 +52,10 @@ func FuzzCondition(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	// At the depth limit, the canonical form is one level deeper.
+	f.Add(strings.Repeat("not ", MaxConditionDepth) + "a and b")
 	f.Fuzz(func(t *testing.T, s string) {
-		n, err := parseCondition(s)
+		n, err := parseCondition(s, MaxConditionDepth)
 		if err != nil {
 			if err.off < 0 || err.off > len(s) || err.msg == "" {
 				t.Fatalf("error %q at %d in a condition of %d bytes", err.msg, err.off, len(s))
@@ -60,7 +63,9 @@ func FuzzCondition(f *testing.F) {
 			return
 		}
 		canon := n.String()
-		n2, err := parseCondition(canon)
+		// The canonical form puts the top-level and or or in
+		// parentheses: one level more.
+		n2, err := parseCondition(canon, MaxConditionDepth+1)
 		if err != nil {
 			t.Fatalf("canonical form %q of %q: %s", canon, s, err.msg)
 		}

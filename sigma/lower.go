@@ -50,7 +50,7 @@ func (l *lowerer) lower(det *detection) (*ir.Expr, error) {
 	sort.Strings(l.names)
 	xs := make([]*ir.Expr, 0, len(det.conditions))
 	for _, c := range det.conditions {
-		tree, cerr := parseCondition(c.Value)
+		tree, cerr := parseCondition(c.Value, l.cfg.maxConditionDepth)
 		if cerr != nil {
 			return nil, l.condErrorf(c, cerr.off, "%s", cerr.msg)
 		}
@@ -145,12 +145,12 @@ func (l *lowerer) cond(c *yaml.Node, n *condNode) (*ir.Expr, error) {
 }
 
 // clone returns a copy of the named search's expression, counting its
-// nodes and values against MaxExprSize: a condition naming big searches
-// many times must not make ParseRule build a huge tree.
+// nodes and values against the limit (MaxExprSize): a condition naming big
+// searches many times must not make ParseRule build a huge tree.
 func (l *lowerer) clone(c *yaml.Node, name string) (*ir.Expr, error) {
 	l.nodes += l.size[name]
-	if l.nodes > MaxExprSize {
-		return nil, l.errorf(c.Line, c.Column, "condition expands to more than %d nodes and values", MaxExprSize)
+	if l.nodes > l.cfg.maxExprSize {
+		return nil, l.errorf(c.Line, c.Column, "condition expands to more than %d nodes and values", l.cfg.maxExprSize)
 	}
 	return l.search[name].Clone(), nil
 }

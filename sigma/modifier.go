@@ -218,8 +218,8 @@ func (l *lowerer) expandValue(v *value) string {
 				return fmt.Sprintf("placeholder %%%s%% has no values", s.text)
 			}
 		}
-		if len(raws)*len(alts) > MaxValues {
-			return fmt.Sprintf("placeholders expand to more than %d values", MaxValues)
+		if len(raws)*len(alts) > l.cfg.maxValues {
+			return fmt.Sprintf("placeholders expand to more than %d values", l.cfg.maxValues)
 		}
 		var nr []string
 		var np []ir.Pattern
@@ -236,7 +236,8 @@ func (l *lowerer) expandValue(v *value) string {
 }
 
 // apply runs one modifier on v, or returns a message saying why it cannot.
-func (v *value) apply(m string) string {
+// A modifier may expand v into at most maxValues values.
+func (v *value) apply(m string, maxValues int) string {
 	if modifiers[m] == modList || m == "expand" {
 		return ""
 	}
@@ -305,9 +306,9 @@ func (v *value) apply(m string) string {
 		}
 		var pats []ir.Pattern
 		for _, p := range v.pats {
-			vs := windash(p, MaxValues)
-			if vs == nil || len(pats)+len(vs) > MaxValues {
-				return fmt.Sprintf("modifier %q expands the values to more than %d", m, MaxValues)
+			vs := windash(p, maxValues)
+			if vs == nil || len(pats)+len(vs) > maxValues {
+				return fmt.Sprintf("modifier %q expands the values to more than %d", m, maxValues)
 			}
 			pats = append(pats, vs...)
 		}

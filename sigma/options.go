@@ -8,12 +8,28 @@ type config struct {
 	placeholders map[string][]string // values of the expand modifier's placeholders
 	routing      bool                // AND the log source's route into the expression
 	filters      []*Filter           // filter rules to apply to the rule
+
+	// The limits; see the constants of the same names.
+	maxRuleSize       int
+	maxConditionSize  int
+	maxConditionDepth int
+	maxValues         int
+	maxRuleValues     int
+	maxExprSize       int
 }
 
 // defaults returns the configuration without options: routing on, no
-// placeholders, no filters.
+// placeholders, no filters, the default limits.
 func defaults() config {
-	return config{routing: true}
+	return config{
+		routing:           true,
+		maxRuleSize:       MaxRuleSize,
+		maxConditionSize:  MaxConditionSize,
+		maxConditionDepth: MaxConditionDepth,
+		maxValues:         MaxValues,
+		maxRuleValues:     MaxRuleValues,
+		maxExprSize:       MaxExprSize,
+	}
 }
 
 // Placeholders gives the values of the placeholders that the expand
@@ -43,4 +59,53 @@ func Routing(on bool) Option {
 // longer carries.
 func WithFilters(fs ...*Filter) Option {
 	return func(c *config) { c.filters = append(c.filters, fs...) }
+}
+
+// set sets a limit to n, or to its default def when n is below 1.
+func set(limit *int, n, def int) {
+	if n < 1 {
+		n = def
+	}
+	*limit = n
+}
+
+// WithMaxRuleSize sets the most bytes a rule file may have (default
+// MaxRuleSize); n < 1 restores the default.
+func WithMaxRuleSize(n int) Option {
+	return func(c *config) { set(&c.maxRuleSize, n, MaxRuleSize) }
+}
+
+// WithMaxConditionSize sets the most bytes one condition expression may
+// have (default MaxConditionSize); n < 1 restores the default.
+func WithMaxConditionSize(n int) Option {
+	return func(c *config) { set(&c.maxConditionSize, n, MaxConditionSize) }
+}
+
+// WithMaxConditionDepth sets how deeply parentheses and "not" may nest in
+// a condition (default MaxConditionDepth); n < 1 restores the default. The
+// condition parser and the lowering recurse once per level; the condition
+// size limit bounds the depth too.
+func WithMaxConditionDepth(n int) Option {
+	return func(c *config) { set(&c.maxConditionDepth, n, MaxConditionDepth) }
+}
+
+// WithMaxValues sets the most values one field of one search may have,
+// after modifiers (windash, expand) multiply them (default MaxValues); n <
+// 1 restores the default.
+func WithMaxValues(n int) Option {
+	return func(c *config) { set(&c.maxValues, n, MaxValues) }
+}
+
+// WithMaxRuleValues sets the most values all the fields of a rule may have
+// together, YAML aliases expanded (default MaxRuleValues); n < 1 restores
+// the default.
+func WithMaxRuleValues(n int) Option {
+	return func(c *config) { set(&c.maxRuleValues, n, MaxRuleValues) }
+}
+
+// WithMaxExprSize sets the most nodes and values a rule's lowered
+// expression may have, each search counted as often as the condition
+// names it (default MaxExprSize); n < 1 restores the default.
+func WithMaxExprSize(n int) Option {
+	return func(c *config) { set(&c.maxExprSize, n, MaxExprSize) }
 }

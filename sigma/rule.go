@@ -9,14 +9,15 @@ import (
 	"github.com/ruleforge/ruleforge/ir"
 )
 
-// Limits on the input. A rule over a limit is rejected with an error.
+// Limits on the input. A rule over a limit is rejected with an error; an
+// option changes each limit (see options.go).
 const (
-	MaxRuleSize       = 1 << 20 // bytes of YAML in one rule
-	MaxConditionSize  = 4096    // bytes in one condition expression
-	MaxConditionDepth = 200     // nesting of parentheses and "not" in a condition
-	MaxValues         = 10000   // values of one field in one search, after modifiers expand them
-	MaxRuleValues     = 100000  // values of all the fields of a rule, YAML aliases expanded
-	MaxExprSize       = 1 << 18 // nodes and values in a rule's lowered expression
+	MaxRuleSize       = 1 << 20 // bytes of YAML in one rule (WithMaxRuleSize)
+	MaxConditionSize  = 4096    // bytes in one condition expression (WithMaxConditionSize)
+	MaxConditionDepth = 200     // nesting of parentheses and "not" in a condition (WithMaxConditionDepth)
+	MaxValues         = 10000   // values of one field in one search, after modifiers expand them (WithMaxValues)
+	MaxRuleValues     = 100000  // values of all the fields of a rule, YAML aliases expanded (WithMaxRuleValues)
+	MaxExprSize       = 1 << 18 // nodes and values in a rule's lowered expression (WithMaxExprSize)
 )
 
 // ParseRule loads one Sigma rule (YAML) and lowers it to the IR. file names
@@ -42,10 +43,10 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if len(src) > MaxRuleSize {
-		return nil, ir.Errorf(startPos(file), "rule is %d bytes, more than the limit of %d", len(src), MaxRuleSize)
+	if len(src) > cfg.maxRuleSize {
+		return nil, ir.Errorf(startPos(file), "rule is %d bytes, more than the limit of %d", len(src), cfg.maxRuleSize)
 	}
-	d, err := readDoc(newPosMap(file, src), src)
+	d, err := readDoc(newPosMap(file, src), src, &cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -84,8 +84,8 @@ func (l *lowerer) lowerField(search, field string, mods []string, key *yaml.Node
 	switch n := len(nodes); {
 	case n == 0:
 		return nil, l.errorf(key.Line, key.Column, "search %q: field %q has an empty list of values", search, field)
-	case n > MaxValues:
-		return nil, l.errorf(key.Line, key.Column, "%s has %d values, more than the limit of %d", what, n, MaxValues)
+	case n > l.cfg.maxValues:
+		return nil, l.errorf(key.Line, key.Column, "%s has %d values, more than the limit of %d", what, n, l.cfg.maxValues)
 	}
 	ops := make([]operand, 0, len(nodes))
 	total := 0
@@ -98,8 +98,8 @@ func (l *lowerer) lowerField(search, field string, mods []string, key *yaml.Node
 		for _, a := range op.alts {
 			total += len(a.vals)
 		}
-		if total > MaxValues {
-			return nil, l.errorf(key.Line, key.Column, "%s expands to more than %d values", what, MaxValues)
+		if total > l.cfg.maxValues {
+			return nil, l.errorf(key.Line, key.Column, "%s expands to more than %d values", what, l.cfg.maxValues)
 		}
 		ops = append(ops, op)
 	}
@@ -132,7 +132,7 @@ func (l *lowerer) operand(c *chain, x any, keyword bool) (operand, string) {
 		}
 	}
 	for _, m := range c.mods {
-		if msg := v.apply(m); msg != "" {
+		if msg := v.apply(m, l.cfg.maxValues); msg != "" {
 			return operand{}, msg
 		}
 	}
