@@ -241,7 +241,7 @@ func (l *lowerer) guard(x *ir.Expr) *ir.Expr {
 func compareConst(cmp ir.Cmp, fold bool, a, b ir.Value) bool {
 	switch {
 	case a.Kind == ir.KindNumber && b.Kind == ir.KindNumber:
-		return order(cmp, cmpNum(a.Num, b.Num))
+		return cmp.Holds(cmpNum(a.Num, b.Num))
 	case a.Kind == ir.KindString && b.Kind == ir.KindString:
 		s, _ := a.Pat.Literal()
 		t, _ := b.Pat.Literal()
@@ -256,7 +256,7 @@ func compareConst(cmp ir.Cmp, fold bool, a, b ir.Value) bool {
 		case ir.CmpContains:
 			return strings.Contains(s, t)
 		}
-		return order(cmp, strings.Compare(s, t))
+		return cmp.Holds(strings.Compare(s, t))
 	case a.Kind == ir.KindBool && b.Kind == ir.KindBool:
 		return cmp == ir.CmpEqual && a.Bool == b.Bool
 	}
@@ -272,24 +272,6 @@ func cmpNum(a, b float64) int {
 		return 1
 	}
 	return 0
-}
-
-// order reports whether c, the result of a three-way comparison, satisfies
-// cmp (equal or an ordering).
-func order(cmp ir.Cmp, c int) bool {
-	switch cmp {
-	case ir.CmpEqual:
-		return c == 0
-	case ir.CmpLT:
-		return c < 0
-	case ir.CmpLE:
-		return c <= 0
-	case ir.CmpGT:
-		return c > 0
-	case ir.CmpGE:
-		return c >= 0
-	}
-	return false
 }
 
 // matchConst reports whether the constant v passes cmp (equal, glob,

@@ -80,3 +80,23 @@ func TestEnumsString(t *testing.T) {
 		}
 	}
 }
+
+func TestCmpHolds(t *testing.T) {
+	for _, tt := range []struct {
+		c    Cmp
+		want [3]bool // for -1, 0, 1
+	}{
+		{CmpEqual, [3]bool{false, true, false}},
+		{CmpLT, [3]bool{true, false, false}},
+		{CmpLE, [3]bool{true, true, false}},
+		{CmpGT, [3]bool{false, false, true}},
+		{CmpGE, [3]bool{false, true, true}},
+		{CmpGlob, [3]bool{}},
+	} {
+		for i, r := range []int{-1, 0, 1} {
+			if got := tt.c.Holds(r); got != tt.want[i] {
+				t.Errorf("%s.Holds(%d) = %v", tt.c, r, got)
+			}
+		}
+	}
+}

@@ -59,6 +59,25 @@ func (c Cmp) IsPattern() bool {
 	return c == CmpGlob || c == CmpPrefix || c == CmpSuffix || c == CmpContains
 }
 
+// Holds reports whether r, the result of a three-way comparison of a value
+// with an operand (-1 less, 0 equal, 1 greater), satisfies the comparison:
+// CmpEqual or an ordering. It is false for every other comparison.
+func (c Cmp) Holds(r int) bool {
+	switch c {
+	case CmpEqual:
+		return r == 0
+	case CmpLT:
+		return r < 0
+	case CmpLE:
+		return r <= 0
+	case CmpGT:
+		return r > 0
+	case CmpGE:
+		return r >= 0
+	}
+	return false
+}
+
 // IsOrder reports whether the comparison is lt, le, gt or ge.
 func (c Cmp) IsOrder() bool { return c >= CmpLT && c <= CmpGE }
 

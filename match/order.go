@@ -16,22 +16,6 @@ type Bound struct {
 	IsText bool    // compare strings by code point instead of numbers
 }
 
-// holds reports whether c (the comparison of the value with the bound:
-// -1, 0 or 1) satisfies the bound.
-func (b *Bound) holds(c int) bool {
-	switch b.Cmp {
-	case ir.CmpLT:
-		return c < 0
-	case ir.CmpLE:
-		return c <= 0
-	case ir.CmpGT:
-		return c > 0
-	case ir.CmpGE:
-		return c >= 0
-	}
-	return false
-}
-
 // num tests a number against a numeric bound.
 func (b *Bound) num(f float64) bool {
 	if b.IsText {
@@ -39,11 +23,11 @@ func (b *Bound) num(f float64) bool {
 	}
 	switch {
 	case f < b.Num:
-		return b.holds(-1)
+		return b.Cmp.Holds(-1)
 	case f > b.Num:
-		return b.holds(1)
+		return b.Cmp.Holds(1)
 	case f == b.Num:
-		return b.holds(0)
+		return b.Cmp.Holds(0)
 	}
 	return false // NaN
 }
@@ -52,7 +36,7 @@ func (b *Bound) num(f float64) bool {
 // numeric bound when it spells a number.
 func (b *Bound) str(s string) bool {
 	if b.IsText {
-		return b.holds(strings.Compare(s, b.Text))
+		return b.Cmp.Holds(strings.Compare(s, b.Text))
 	}
 	if !looksNumeric(s) {
 		return false

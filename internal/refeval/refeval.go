@@ -184,15 +184,7 @@ func order(cmp ir.Cmp, v ir.Value, e any, isNum bool, num float64) bool {
 	default:
 		return false
 	}
-	switch cmp {
-	case ir.CmpLT:
-		return c < 0
-	case ir.CmpLE:
-		return c <= 0
-	case ir.CmpGT:
-		return c > 0
-	}
-	return c >= 0
+	return cmp.Holds(c)
 }
 
 // cmpFloat compares two numbers.
