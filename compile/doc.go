@@ -16,9 +16,15 @@
 //	order     the operands of every and/or sorted by estimated cost,
 //	          cheapest first, so short circuits skip the expensive ones
 //
+// and, across the rules of one ruleset:
+//
+//	share     identical subtrees merged; every node used more than once
+//	          gets a memo slot, so Ruleset.Match evaluates it at most once
+//	          per event (Sigma's log source routes, common tests)
+//
 // Prefix, suffix and contains predicates are anchored into whole-value
 // globs first ("x" contains → "*x*"), so wildcards inside their values keep
 // working and the classifier sees one form. [Optimize] and [Specialize]
-// turn the passes (with order) and the classifier off; tests compile rules both ways
+// turn the passes (with order and share) and the classifier off; tests compile rules both ways
 // and check that every event gets the same answer.
 package compile
