@@ -337,7 +337,7 @@ func (c *compiler) computed(t *match.Test, p *ir.Pred) error {
 
 // term compiles a computed operand.
 func (c *compiler) term(x *ir.Term) (*match.Term, error) {
-	t := &match.Term{Fn: x.Fn, Fold: x.Fold, Name: x.Field.Name}
+	t := &match.Term{Fn: x.Fn, Fold: x.Fold, Name: x.String()}
 	switch x.Fn {
 	case ir.FnField:
 		paths, err := c.fieldPaths(x.Field)

@@ -22,8 +22,8 @@ type Term struct {
 	Paths []*Path // FnField: tried in order, the first present wins
 	Const any     // FnConst
 	Args  []*Term
-	Fold  bool // case-insensitive variant
-	Name  string
+	Fold  bool   // case-insensitive variant
+	Name  string // the term as ir.Term.String renders it
 }
 
 // Eval evaluates the term for ev; bound, when not nil, is the value to use
@@ -511,29 +511,5 @@ func dynamic(cmp ir.Cmp, fold bool, l, r any) bool {
 	return lBool && rBool && cmp == ir.CmpEqual && lb == rb
 }
 
-// String renders the term as ir.Term does.
-func (t *Term) String() string {
-	switch t.Fn {
-	case ir.FnField:
-		return t.Name
-	case ir.FnConst:
-		if s, ok := t.Const.(string); ok {
-			return quote(s)
-		}
-		return text(t.Const)
-	}
-	var b strings.Builder
-	b.WriteString(t.Fn.String())
-	if t.Fold {
-		b.WriteByte('~')
-	}
-	b.WriteByte('(')
-	for i, a := range t.Args {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(a.String())
-	}
-	b.WriteByte(')')
-	return b.String()
-}
+// String returns the term as the rule writes it (Name).
+func (t *Term) String() string { return t.Name }
