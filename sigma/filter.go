@@ -43,14 +43,7 @@ func ParseFilter(file string, src []byte, opts ...Option) (f *Filter, err error)
 			f, err = nil, ir.Errorf(startPos(file), "internal error: %v", r)
 		}
 	}()
-	cfg := defaults()
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if len(src) > cfg.maxRuleSize {
-		return nil, ir.Errorf(startPos(file), "rule is %d bytes, more than the limit of %d", len(src), cfg.maxRuleSize)
-	}
-	d, err := readDoc(newPosMap(file, src), src, &cfg)
+	d, cfg, err := openDoc(file, src, opts)
 	if err != nil {
 		return nil, err
 	}

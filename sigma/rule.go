@@ -39,14 +39,7 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 			rule, err = nil, ir.Errorf(startPos(file), "internal error: %v", r)
 		}
 	}()
-	cfg := defaults()
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if len(src) > cfg.maxRuleSize {
-		return nil, ir.Errorf(startPos(file), "rule is %d bytes, more than the limit of %d", len(src), cfg.maxRuleSize)
-	}
-	d, err := readDoc(newPosMap(file, src), src, &cfg)
+	d, cfg, err := openDoc(file, src, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -124,3 +117,17 @@ func attackIDs(tags []string) []string {
 
 // startPos is the position of the first byte of file.
 func startPos(file string) ir.Pos { return ir.Pos{File: file, Line: 1, Col: 1} }
+
+// openDoc applies the options, checks the size limit and reads the YAML
+// document: the start that ParseRule and ParseFilter share.
+func openDoc(file string, src []byte, opts []Option) (*doc, config, error) {
+	cfg := defaults()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if len(src) > cfg.maxRuleSize {
+		return nil, cfg, ir.Errorf(startPos(file), "rule is %d bytes, more than the limit of %d", len(src), cfg.maxRuleSize)
+	}
+	d, err := readDoc(newPosMap(file, src), src, &cfg)
+	return d, cfg, err
+}
