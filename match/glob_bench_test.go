@@ -1,7 +1,7 @@
 package match
 
 import (
-	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,43 +21,26 @@ func BenchmarkPathologicalGlob(b *testing.B) {
 		b.Fatal(err)
 	}
 	seg := NewSegments("", []string{"a", "a", "a", "a", "a", "b"}, "", true)
-	re := regexp.MustCompile(`(?i)^.*a.*a.*a.*a.*a.*b.*$`)
+	re, err := NewRegex(`^.*a.*a.*a.*a.*a.*b.*$`, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	matchers := []struct {
+		name string
+		m    Matcher
+	}{{"glob", g}, {"segments", seg}, {"regexp", re}}
 	for _, n := range []int{64, 256, 1024, 4096} {
 		s := strings.Repeat("a", n) // no b: every alignment fails
-		b.Run("glob/"+itoa(n), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(n))
-			for b.Loop() {
-				if g.Match(s) {
-					b.Fatal("matched")
+		for _, mm := range matchers {
+			b.Run(mm.name+"/"+strconv.Itoa(n), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(n))
+				for b.Loop() {
+					if mm.m.Match(s) {
+						b.Fatal("matched")
+					}
 				}
-			}
-		})
-		b.Run("segments/"+itoa(n), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(n))
-			for b.Loop() {
-				if seg.Match(s) {
-					b.Fatal("matched")
-				}
-			}
-		})
-		b.Run("regexp/"+itoa(n), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(n))
-			for b.Loop() {
-				if re.MatchString(s) {
-					b.Fatal("matched")
-				}
-			}
-		})
+			})
+		}
 	}
-}
-
-func itoa(n int) string {
-	s := ""
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	return s
 }
