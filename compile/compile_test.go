@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -282,6 +283,12 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 		if got := opt.Match(ev, nil); fmt.Sprint(got) != fmt.Sprint(want) {
+			for _, i := range want {
+				if !slices.Contains(got, i) {
+					keys, _ := opt.Gate(i)
+					t.Errorf("rule %d missed; gate %q\nplan:\n%s", i, keys, opt.Plan(i))
+				}
+			}
 			t.Fatalf("ruleset on %v: %v, reference %v", ev, got, want)
 		}
 		for i, r := range rules {

@@ -18,6 +18,7 @@ type Glob struct {
 	g    *glob.Pattern
 	rg   *runeGlob // instead of g, for text that is not valid UTF-8
 	src  string    // the pattern as ir renders it, for String
+	lit  string    // the longest literal piece, for the rule index
 	fold bool
 }
 
@@ -28,10 +29,14 @@ func NewGlob(p ir.Pattern, fold bool) (*Glob, error) {
 		return &Glob{rg: newRuneGlob(p, fold), src: p.String(), fold: fold}, nil
 	}
 	var b strings.Builder
+	lit := ""
 	for _, pc := range p {
 		switch pc.Kind {
 		case ir.PieceLit:
 			t := pc.Text
+			if len(t) > len(lit) {
+				lit = t
+			}
 			if fold {
 				t = Fold(t)
 			}
@@ -48,7 +53,7 @@ func NewGlob(p ir.Pattern, fold bool) (*Glob, error) {
 	if err != nil {
 		return nil, &ir.Error{Msg: "bad pattern " + quote(p.String()) + ": " + err.Error()}
 	}
-	return &Glob{g: g, src: p.String(), fold: fold}, nil
+	return &Glob{g: g, src: p.String(), lit: lit, fold: fold}, nil
 }
 
 // foldBuf holds a buffer for folding a value before a glob match.

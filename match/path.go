@@ -1,10 +1,14 @@
 package match
 
-import "strings"
+import (
+	"strings"
+	"sync/atomic"
+)
 
 // Path is a dotted field path split once, when a ruleset is compiled, so
 // that looking it up allocates nothing.
 type Path struct {
+	id    uint64 // unique in the process, for a ruleset's slot table
 	text  string
 	parts []string
 	joins [][]string // joins[i][j-i-1] = strings.Join(parts[i:j], ".")
@@ -19,7 +23,7 @@ func NewPath(dotted string) *Path {
 			joins[i] = append(joins[i], strings.Join(parts[i:j], "."))
 		}
 	}
-	return &Path{text: dotted, parts: parts, joins: joins}
+	return &Path{id: pathIDs.Add(1), text: dotted, parts: parts, joins: joins}
 }
 
 // String returns the dotted path.
@@ -27,3 +31,6 @@ func (p *Path) String() string { return p.text }
 
 // Parts returns the path's components; the caller must not change them.
 func (p *Path) Parts() []string { return p.parts }
+
+// pathIDs numbers the paths NewPath makes.
+var pathIDs atomic.Uint64

@@ -6,7 +6,8 @@ import "regexp"
 // the expression anchors itself with ^ and $ where it must match a whole
 // value. It is compiled once, when the ruleset is built.
 type Regex struct {
-	re *regexp.Regexp
+	re   *regexp.Regexp
+	lits []string // texts one of which every match holds, for the rule index
 }
 
 // NewRegex compiles an RE2 expression; with fold, it ignores case (the
@@ -19,7 +20,7 @@ func NewRegex(src string, fold bool) (*Regex, error) {
 	if fold {
 		re = regexp.MustCompile("(?i)" + src) // valid: src compiled above
 	}
-	return &Regex{re: re}, nil
+	return &Regex{re: re, lits: regexLiterals(src)}, nil
 }
 
 // Match reports whether the expression matches somewhere in s.

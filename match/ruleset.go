@@ -3,6 +3,7 @@ package match
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"sync"
 
 	"github.com/ruleforge/ruleforge/ir"
@@ -11,14 +12,33 @@ import (
 // Ruleset is a compiled, immutable set of rules. It is safe for concurrent
 // use by many goroutines. Package compile builds Rulesets.
 type Ruleset struct {
-	rules []*ir.Rule
-	plans []*Node
-	slots int       // shared nodes: the memo's size
-	memos sync.Pool // of *memo, one per concurrent Match
+	rules  []*ir.Rule
+	plans  []*Node
+	shared int        // shared nodes: the memo's size
+	index  *index     // nil: every rule is evaluated for every event
+	slots  *slotTable // with the index: the fields the rules read
+	pool   sync.Pool  // of *scratch, one per concurrent Match
 }
 
-// NewRuleset pairs rules with their compiled evaluation trees.
-func NewRuleset(rules []*ir.Rule, plans []*Node) (*Ruleset, error) {
+// RulesetOption configures NewRuleset.
+type RulesetOption func(*rulesetConfig)
+
+// rulesetConfig holds NewRuleset's options.
+type rulesetConfig struct{ index bool }
+
+// Indexed turns the rule index on (the default) or off. With it, Match
+// evaluates only the rules whose necessary texts the event holds (see
+// Ruleset.Gate); without it, every rule, which is the reference the index
+// is tested against.
+func Indexed(on bool) RulesetOption { return func(c *rulesetConfig) { c.index = on } }
+
+// NewRuleset pairs rules with their compiled evaluation trees and builds
+// the rule index.
+func NewRuleset(rules []*ir.Rule, plans []*Node, opts ...RulesetOption) (*Ruleset, error) {
+	cfg := rulesetConfig{index: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	if len(rules) != len(plans) {
 		return nil, fmt.Errorf("%d rules but %d plans", len(rules), len(plans))
 	}
@@ -38,7 +58,7 @@ func NewRuleset(rules []*ir.Rule, plans []*Node) (*Ruleset, error) {
 		if n.Slot < 0 {
 			return fmt.Errorf("node with slot %d", n.Slot)
 		}
-		rs.slots = max(rs.slots, n.Slot)
+		rs.shared = max(rs.shared, n.Slot)
 		for _, k := range n.Kids {
 			if err := walk(k); err != nil {
 				return err
@@ -51,7 +71,11 @@ func NewRuleset(rules []*ir.Rule, plans []*Node) (*Ruleset, error) {
 			return nil, err
 		}
 	}
-	rs.memos.New = func() any { m := make(memo, rs.slots); return &m }
+	if cfg.index {
+		rs.index = newIndex(plans)
+		rs.slots = newSlotTable(plans)
+	}
+	rs.pool.New = func() any { return newScratch(rs.shared, rs.index, rs.slots) }
 	return rs, nil
 }
 
@@ -63,7 +87,7 @@ func (rs *Ruleset) Rule(i int) *ir.Rule { return rs.rules[i] }
 
 // Shared returns the number of subtrees the rules share (each evaluated at
 // most once per event by Match).
-func (rs *Ruleset) Shared() int { return rs.slots }
+func (rs *Ruleset) Shared() int { return rs.shared }
 
 // Plan returns the compiled evaluation tree of rule i.
 func (rs *Ruleset) Plan(i int) *Node { return rs.plans[i] }
@@ -72,20 +96,84 @@ func (rs *Ruleset) Plan(i int) *Node { return rs.plans[i] }
 // ev, and returns the extended slice. With a dst of enough capacity it
 // allocates nothing.
 func (rs *Ruleset) Match(ev Event, dst []int) []int {
-	var m memo
-	var mp *memo
-	if rs.slots > 0 {
-		mp = rs.memos.Get().(*memo)
-		m = *mp
-		clear(m)
-	}
-	for i, p := range rs.plans {
-		if p.eval(ev, m) {
-			dst = append(dst, i)
+	x := rs.pool.Get().(*scratch)
+	clear(x.memo)
+	if rs.index == nil {
+		for i, p := range rs.plans {
+			if p.eval(ev, x.memo) {
+				dst = append(dst, i)
+			}
+		}
+	} else {
+		x.begin()
+		x.resolve(ev)
+		rs.index.probe(x)
+		for w, b := range x.cand {
+			for ; b != 0; b &= b - 1 {
+				i := w<<6 | bits.TrailingZeros64(b)
+				if rs.plans[i].eval(x, x.memo) {
+					dst = append(dst, i)
+				}
+			}
 		}
 	}
-	if mp != nil {
-		rs.memos.Put(mp)
-	}
+	x.ev = nil
+	rs.pool.Put(x)
 	return dst
+}
+
+// Gate describes the index gate of rule i: clauses, each a list of keys
+// such as `Image contains~ "\mofcomp.exe"`, `OriginalFileName equals~
+// "mofcomp.exe"` or `EventID number 1`. An event is checked against the
+// rule only when every clause has a key that holds in it (texts are
+// folded; a gate is necessary, not sufficient). ok is false when the rule
+// has no gate and is evaluated for every event, or when the ruleset is not
+// indexed.
+func (rs *Ruleset) Gate(i int) (clauses [][]string, ok bool) {
+	if rs.index == nil || rs.index.gates[i] == nil {
+		return nil, false
+	}
+	for _, c := range rs.index.gates[i] {
+		var keys []string
+		for _, id := range c {
+			k := rs.index.keys[id]
+			switch k.kind {
+			case keyExact:
+				keys = append(keys, rs.index.names[id]+" equals~ "+quote(k.text))
+			case keyNumber:
+				keys = append(keys, rs.index.names[id]+" number "+k.text)
+			default:
+				keys = append(keys, rs.index.names[id]+" contains~ "+quote(k.text))
+			}
+		}
+		clauses = append(clauses, keys)
+	}
+	return clauses, true
+}
+
+// IndexStats describes a ruleset's rule index.
+type IndexStats struct {
+	Rules   int // rules in the ruleset
+	Gated   int // rules with a gate, evaluated only when it fires
+	Keys    int // distinct keys
+	Fields  int // fields read to probe the keys
+	States  int // Aho–Corasick states over all fields
+	Indexed bool
+}
+
+// IndexStats returns the index's statistics.
+func (rs *Ruleset) IndexStats() IndexStats {
+	st := IndexStats{Rules: len(rs.rules)}
+	ix := rs.index
+	if ix == nil {
+		return st
+	}
+	st.Indexed = true
+	for _, g := range ix.gates {
+		if g != nil {
+			st.Gated++
+		}
+	}
+	st.Keys, st.Fields, st.States = len(ix.keys), len(ix.fields), ix.states
+	return st
 }

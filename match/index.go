@@ -1,0 +1,523 @@
+package match
+
+import (
+	"encoding/json"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// The rule index. Before any rule is evaluated, Ruleset.Match reads each
+// indexed field once, folds its value once, and probes the field's keys:
+// a hash set of exact texts, a hash set of numbers, and an Aho–Corasick
+// automaton of substring texts. A rule's gate is a conjunction of up to
+// maxClauses clauses, each a set of keys; a clause holds when one of its
+// keys fires, and the rule is a candidate when all its clauses hold. Only
+// candidates and the rules without a gate are evaluated. Gates are
+// necessary conditions: an event that does not pass a rule's gate cannot
+// match the rule.
+//
+// Gates are computed over a rule's plan:
+//   - a test on a field whose comparisons are all string matchers needing
+//     a text (the whole value for exact, the longest literal otherwise)
+//     or numbers: one clause with a key per comparison (texts folded);
+//     tests with booleans, bounds, regular expressions, CIDR ranges,
+//     presence or computed operands have no gate;
+//   - and: the clauses of its operands that have gates, the cheapest
+//     maxClauses of them;
+//   - or: one clause, the union of each operand's cheapest clause, if
+//     every operand has a gate;
+//   - not, true and keyword (any-field) tests: no gate; false: a clause
+//     with no keys, which never holds.
+//
+// A key's cost estimates how often it fires: short texts are found in
+// most values, and keys that many rules hold (a log source's channel)
+// are common in events too and costly to fire.
+
+// maxKeyLen bounds a substring key, and so the automaton's depth: a
+// prefix of a needed text is needed too.
+const maxKeyLen = 32
+
+// maxClauses bounds the clauses of a gate.
+const maxClauses = 3
+
+// heavyKey is the number of rules above which a key is only used in a
+// rule's first clause: firing it touches every one of its rules.
+const heavyKey = 64
+
+// ixKey is one index key: a field, a folded text (or a number's text),
+// and whether the value must equal it, contain it, or equal the number.
+type ixKey struct {
+	field string // the field's paths, joined by "\x00"
+	text  string
+	kind  keyKind
+	num   float64 // for keyNumber
+}
+
+// keyKind is how an index key is compared with a field's value.
+type keyKind uint8
+
+// The key kinds.
+const (
+	keyContains keyKind = iota // the folded value contains the text
+	keyExact                   // the folded value is the text
+	keyNumber                  // the value is, or spells, the number
+)
+
+// ixField is an indexed field: where to read it and its keys.
+type ixField struct {
+	name    string
+	paths   []*Path
+	exact   map[string]int32  // folded value -> key id
+	numbers map[float64]int32 // number -> key id
+	ac      *automaton        // substring keys, or nil
+}
+
+// index is a ruleset's rule index.
+type index struct {
+	fields  []ixField
+	keys    []ixKey
+	names   []string    // per key: the field's name
+	clauses [][]int32   // per key: the clauses it satisfies
+	owner   []int32     // per clause: its rule
+	need    []uint8     // per rule: how many clauses its gate has
+	always  []uint64    // bitset of the rules without a gate
+	gates   [][][]int32 // per rule: its clauses' keys (nil: no gate)
+	states  int         // automaton states, all fields
+}
+
+// clause is a set of keys, one of which must fire, with its cost.
+type clause struct {
+	keys []ixKey
+	cost float64
+}
+
+// gate is a conjunction of clauses.
+type gate struct {
+	clauses []clause // cheapest first
+	ok      bool     // false: no gate
+}
+
+// indexer computes gates, memoized per node (plans share nodes).
+type indexer struct {
+	uses  map[ixKey]int // how many rules hold each key
+	memo  map[*Node]gate
+	names map[string]string  // field key -> field name
+	paths map[string][]*Path // field key -> paths
+}
+
+// newIndex builds the index of plans.
+func newIndex(plans []*Node) *index {
+	ixr := &indexer{uses: map[ixKey]int{}, memo: map[*Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
+	for _, p := range plans {
+		held := map[ixKey]bool{}
+		ixr.collect(p, held, map[*Node]bool{})
+		for k := range held {
+			ixr.uses[k]++
+		}
+	}
+	ix := &index{always: make([]uint64, (len(plans)+63)/64), gates: make([][][]int32, len(plans)), need: make([]uint8, len(plans))}
+	ids := map[ixKey]int32{}
+	for r, p := range plans {
+		g := ixr.gate(p)
+		if !g.ok {
+			ix.always[r/64] |= 1 << (r % 64)
+			continue
+		}
+		for i, c := range g.clauses {
+			if i > 0 && (i == maxClauses || ixr.heavy(c)) {
+				break
+			}
+			cid := int32(len(ix.owner))
+			ix.owner = append(ix.owner, int32(r))
+			ix.need[r]++
+			var keys []int32
+			for _, k := range c.keys {
+				id, ok := ids[k]
+				if !ok {
+					id = int32(len(ix.keys))
+					ids[k] = id
+					ix.keys = append(ix.keys, k)
+					ix.names = append(ix.names, ixr.names[k.field])
+					ix.clauses = append(ix.clauses, nil)
+				}
+				if cs := ix.clauses[id]; len(cs) == 0 || cs[len(cs)-1] != cid {
+					ix.clauses[id] = append(cs, cid)
+					keys = append(keys, id)
+				}
+			}
+			ix.gates[r] = append(ix.gates[r], keys)
+		}
+	}
+	ix.buildFields(ixr)
+	return ix
+}
+
+// heavy reports whether c has a key that many rules hold.
+func (ixr *indexer) heavy(c clause) bool {
+	for _, k := range c.keys {
+		if ixr.uses[k] > heavyKey {
+			return true
+		}
+	}
+	return false
+}
+
+// buildFields groups the keys by field (fields in name order): hash sets
+// of exact texts and of numbers, and an automaton of substring texts.
+func (ix *index) buildFields(ixr *indexer) {
+	byField := map[string][]int32{}
+	for id, k := range ix.keys {
+		byField[k.field] = append(byField[k.field], int32(id))
+	}
+	names := make([]string, 0, len(byField))
+	for f := range byField {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	for _, f := range names {
+		fld := ixField{name: ixr.names[f], paths: ixr.paths[f]}
+		var subs []string
+		var subIDs []int32
+		for _, id := range byField[f] {
+			switch k := ix.keys[id]; k.kind {
+			case keyExact:
+				if fld.exact == nil {
+					fld.exact = map[string]int32{}
+				}
+				fld.exact[k.text] = id
+			case keyNumber:
+				if fld.numbers == nil {
+					fld.numbers = map[float64]int32{}
+				}
+				fld.numbers[k.num] = id
+			default:
+				subs = append(subs, k.text)
+				subIDs = append(subIDs, id)
+			}
+		}
+		if len(subs) > 0 {
+			fld.ac = newAutomaton(subs, subIDs)
+			ix.states += fld.ac.states()
+		}
+		ix.fields = append(ix.fields, fld)
+	}
+}
+
+// collect adds to held the keys of every test under n.
+func (ixr *indexer) collect(n *Node, held map[ixKey]bool, done map[*Node]bool) {
+	if done[n] {
+		return
+	}
+	done[n] = true
+	if n.Op == OpTest {
+		if g := ixr.test(n.Test); g.ok {
+			for _, k := range g.clauses[0].keys {
+				held[k] = true
+			}
+		}
+	}
+	for _, k := range n.Kids {
+		ixr.collect(k, held, done)
+	}
+}
+
+// gate returns n's gate.
+func (ixr *indexer) gate(n *Node) gate {
+	if g, ok := ixr.memo[n]; ok {
+		return g
+	}
+	var g gate
+	switch n.Op {
+	case OpFalse:
+		g = gate{clauses: []clause{{}}, ok: true}
+	case OpTest:
+		g = ixr.test(n.Test)
+		if g.ok {
+			for _, k := range g.clauses[0].keys {
+				g.clauses[0].cost += ixr.cost(k)
+			}
+		}
+	case OpAnd:
+		for _, k := range n.Kids {
+			if kg := ixr.gate(k); kg.ok {
+				g.ok = true
+				g.clauses = append(g.clauses[:len(g.clauses):len(g.clauses)], kg.clauses...)
+			}
+		}
+		sort.SliceStable(g.clauses, func(i, j int) bool { return g.clauses[i].cost < g.clauses[j].cost })
+		if len(g.clauses) > maxClauses {
+			g.clauses = g.clauses[:maxClauses]
+		}
+	case OpOr:
+		var c clause
+		for _, k := range n.Kids {
+			kg := ixr.gate(k)
+			if !kg.ok {
+				c = clause{cost: -1}
+				break
+			}
+			c.keys = append(c.keys[:len(c.keys):len(c.keys)], kg.clauses[0].keys...)
+			c.cost += kg.clauses[0].cost
+		}
+		if c.cost >= 0 {
+			g = gate{clauses: []clause{c}, ok: true}
+		}
+	}
+	ixr.memo[n] = g
+	return g
+}
+
+// cost estimates how often key k fires: a text of n bytes is about half
+// as common as one of n-1 (up to 12 bytes), and a key many rules hold is
+// common and costly to fire.
+func (ixr *indexer) cost(k ixKey) float64 {
+	n := min(len(k.text), 12)
+	if k.kind != keyContains {
+		n += 2
+	}
+	return math.Sqrt(float64(1+ixr.uses[k])) / float64(uint(1)<<n)
+}
+
+// test returns the gate of a test: one clause with a key per comparison,
+// if every comparison is a string matcher that needs a text or a number.
+func (ixr *indexer) test(t *Test) gate {
+	if t.Any || t.Exists || t.Left != nil || t.Right != nil || len(t.Paths) == 0 ||
+		len(t.Strings)+len(t.Numbers) == 0 || len(t.Bools) > 0 || len(t.Bounds) > 0 {
+		return gate{}
+	}
+	field := pathsKey(t.Paths)
+	if _, ok := ixr.paths[field]; !ok {
+		ixr.paths[field] = t.Paths
+		ixr.names[field] = t.Name
+	}
+	var c clause
+	for _, m := range t.Strings {
+		nd, ok := m.(needer)
+		if !ok {
+			return gate{}
+		}
+		texts, whole := nd.need()
+		if len(texts) == 0 {
+			return gate{}
+		}
+		for _, text := range texts {
+			k := ixKey{field: field, text: Fold(text), kind: keyContains}
+			if whole {
+				k.kind = keyExact
+			} else if len(k.text) > maxKeyLen {
+				k.text = k.text[:maxKeyLen]
+			}
+			c.keys = append(c.keys, k)
+		}
+	}
+	for _, n := range t.Numbers {
+		if n != n {
+			continue // NaN equals nothing
+		}
+		if n == 0 {
+			n = 0 // one key for 0 and -0
+		}
+		c.keys = append(c.keys, ixKey{field: field, text: strconv.FormatFloat(n, 'g', -1, 64), kind: keyNumber, num: n})
+	}
+	return gate{clauses: []clause{c}, ok: true}
+}
+
+// pathsKey identifies a field by its paths.
+func pathsKey(ps []*Path) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, "\x00")
+}
+
+// probe fires the keys that the indexed fields of x's event hold.
+func (ix *index) probe(x *scratch) {
+	for i := range ix.fields {
+		f := &ix.fields[i]
+		for _, p := range f.paths {
+			v, ok := x.Lookup(p)
+			if !ok || v == nil {
+				continue
+			}
+			x.texts(f, v)
+			break
+		}
+	}
+}
+
+// texts probes f's keys with v the way Test.value compares it: strings
+// and the text of numbers and booleans against the text keys, numbers and
+// strings that spell numbers against the number keys, arrays element by
+// element.
+func (x *scratch) texts(f *ixField, v any) {
+	switch t := v.(type) {
+	case string:
+		x.text(f, t)
+		if f.numbers != nil && looksNumeric(t) {
+			x.spelled(f, t)
+		}
+	case []any:
+		for _, e := range t {
+			x.texts(f, e)
+		}
+	case []string:
+		for _, e := range t {
+			x.texts(f, e)
+		}
+	case json.Number:
+		x.text(f, string(t))
+		if f.numbers != nil && looksNumeric(string(t)) {
+			x.spelled(f, string(t))
+		}
+	case float64:
+		x.number(f, t, strconv.AppendFloat(x.num[:0], t, 'f', -1, 64))
+	case float32:
+		x.number(f, float64(t), strconv.AppendFloat(x.num[:0], float64(t), 'f', -1, 64))
+	case int:
+		x.number(f, float64(t), strconv.AppendInt(x.num[:0], int64(t), 10))
+	case int64:
+		x.number(f, float64(t), strconv.AppendInt(x.num[:0], t, 10))
+	case int32:
+		x.number(f, float64(t), strconv.AppendInt(x.num[:0], int64(t), 10))
+	case uint32:
+		x.number(f, float64(t), strconv.AppendInt(x.num[:0], int64(t), 10))
+	case uint64:
+		x.number(f, float64(t), strconv.AppendUint(x.num[:0], t, 10))
+	case bool:
+		x.text(f, strconv.FormatBool(t))
+	}
+}
+
+// spelled probes f's number keys with the number s spells.
+func (x *scratch) spelled(f *ixField, s string) {
+	if n, err := strconv.ParseFloat(s, 64); err == nil {
+		if id, ok := f.numbers[n]; ok {
+			x.fire(id)
+		}
+	}
+}
+
+// number probes f's number keys with n, and its text keys with n's text,
+// held in b (x.num's storage, kept for the next number).
+func (x *scratch) number(f *ixField, n float64, b []byte) {
+	if id, ok := f.numbers[n]; ok {
+		x.fire(id)
+	}
+	x.num = b
+	x.text(f, unsafe.String(unsafe.SliceData(b), len(b)))
+}
+
+// text folds s and probes f's text keys with it. An ASCII value is only
+// folded for the exact keys: the automaton folds ASCII letters itself.
+func (x *scratch) text(f *ixField, s string) {
+	folded := s
+	if needsFold(s) && (f.exact != nil || !isASCII(s)) {
+		x.buf = appendFold(x.buf[:0], s)
+		folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
+	}
+	if f.exact != nil {
+		if id, ok := f.exact[folded]; ok {
+			x.fire(id)
+		}
+	}
+	if f.ac != nil {
+		f.ac.scan(folded, x)
+	}
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// scratch is the per-Match working memory: the memo of shared nodes, the
+// candidate bitset, what fired for this event, and buffers.
+type scratch struct {
+	memo    memo
+	ix      *index
+	st      *slotTable
+	ev      Event    // the event being matched
+	walked  bool     // whether ev's slots were all resolved by a walk
+	vals    []any    // per slot: its value, when found
+	found   []uint32 // per slot: the epoch its value was found in
+	lazy    []uint32 // per slot: the epoch it was left to Lookup in, by the walk
+	looked  []uint32 // per slot: the epoch a Lookup found it absent in
+	cand    []uint64
+	epoch   uint32   // this event's number; the arrays below hold older ones
+	fired   []uint32 // per key: the epoch it last fired in
+	held    []uint32 // per clause: the epoch it last held in
+	counted []uint32 // per rule: the epoch of held's count
+	held1   []uint8  // per rule: its clauses held in this epoch
+	buf     []byte
+	num     []byte
+}
+
+// newScratch returns working memory for a ruleset with slots memo slots
+// and index ix (nil: unindexed).
+func newScratch(slots int, ix *index, st *slotTable) *scratch {
+	x := &scratch{memo: make(memo, slots), ix: ix, st: st}
+	if ix != nil {
+		n := st.slots()
+		x.vals, x.found, x.lazy, x.looked = make([]any, n), make([]uint32, n), make([]uint32, n), make([]uint32, n)
+		x.cand = make([]uint64, len(ix.always))
+		x.fired = make([]uint32, len(ix.keys))
+		x.held = make([]uint32, len(ix.owner))
+		x.counted = make([]uint32, len(ix.need))
+		x.held1 = make([]uint8, len(ix.need))
+		x.buf = make([]byte, 0, 256)
+		x.num = make([]byte, 0, 32)
+	}
+	return x
+}
+
+// begin resets x for an event: nothing fired, the rules without a gate
+// are candidates.
+func (x *scratch) begin() {
+	x.epoch++
+	if x.epoch == 0 { // wrapped: forget every old epoch
+		clear(x.fired)
+		clear(x.held)
+		clear(x.counted)
+		clear(x.found)
+		clear(x.lazy)
+		clear(x.looked)
+		x.epoch = 1
+	}
+	copy(x.cand, x.ix.always)
+}
+
+// fire records that key id fired: its clauses hold, and a rule whose
+// clauses all hold becomes a candidate.
+func (x *scratch) fire(id int32) {
+	if x.fired[id] == x.epoch {
+		return
+	}
+	x.fired[id] = x.epoch
+	for _, c := range x.ix.clauses[id] {
+		if x.held[c] == x.epoch {
+			continue
+		}
+		x.held[c] = x.epoch
+		r := x.ix.owner[c]
+		if need := x.ix.need[r]; need > 1 {
+			if x.counted[r] != x.epoch {
+				x.counted[r] = x.epoch
+				x.held1[r] = 0
+			}
+			if x.held1[r]++; x.held1[r] < need {
+				continue
+			}
+		}
+		x.cand[r>>6] |= 1 << (r & 63)
+	}
+}

@@ -1,0 +1,136 @@
+package match
+
+import (
+	"regexp/syntax"
+	"unicode/utf8"
+)
+
+// needer is implemented by the string matchers that only match values
+// containing one of a known set of texts. The rule index (index.go) uses
+// it: a value whose fold contains no Fold(text) of texts (or, when whole
+// is set, equals none) cannot match. No texts means the matcher needs
+// nothing.
+type needer interface {
+	need() (texts []string, whole bool)
+}
+
+func (m *Exact) need() ([]string, bool)    { return []string{m.text}, true }
+func (m *Prefix) need() ([]string, bool)   { return some(m.text), false }
+func (m *Suffix) need() ([]string, bool)   { return some(m.text), false }
+func (m *Contains) need() ([]string, bool) { return some(m.text), false }
+
+func (m *Both) need() ([]string, bool) { return some(longest(m.prefix, m.suffix)), false }
+
+func (m *Segments) need() ([]string, bool) {
+	s := longest(m.prefix, m.suffix)
+	for _, mid := range m.mids {
+		s = longest(s, mid)
+	}
+	return some(s), false
+}
+
+// need returns the longest literal piece. A glob over text that is not
+// valid UTF-8 needs nothing: it matches code point by code point.
+func (m *Glob) need() ([]string, bool) {
+	if m.rg != nil {
+		return nil, false
+	}
+	return some(m.lit), false
+}
+
+// need returns the literal texts one of which every match contains (see
+// required), or nothing.
+func (m *Regex) need() ([]string, bool) { return m.lits, false }
+
+// some returns s as a set of one text, or no set when s is empty.
+func some(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// longest returns the longer of a and b (a when they are as long).
+func longest(a, b string) string {
+	if len(b) > len(a) {
+		return b
+	}
+	return a
+}
+
+// regexLiterals returns texts one of which occurs in every string that the
+// RE2 expression src matches, or nil when it finds none worth having.
+func regexLiterals(src string) []string {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	lits, ok := required(re.Simplify())
+	if !ok {
+		return nil
+	}
+	return lits
+}
+
+// required returns texts one of which every match of re contains:
+// a literal itself; the best operand of a concatenation (the set whose
+// shortest text is longest); the union over an alternation; the operand
+// of a capture, or of a repetition that runs at least once. Literals with
+// U+FFFD are skipped: in a regular expression it also stands for an
+// invalid byte.
+func required(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		if s == "" || !utf8.ValidString(s) || containsRune(re.Rune, utf8.RuneError) {
+			return nil, false
+		}
+		return []string{s}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []string
+		for _, s := range re.Sub {
+			if lits, ok := required(s); ok && shortest(lits) > shortest(best) {
+				best = lits
+			}
+		}
+		return best, best != nil
+	case syntax.OpAlternate:
+		var all []string
+		for _, s := range re.Sub {
+			lits, ok := required(s)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, lits...)
+		}
+		return all, true
+	}
+	return nil, false
+}
+
+// shortest returns the length of the shortest text, 0 for none.
+func shortest(texts []string) int {
+	n := 0
+	for i, s := range texts {
+		if i == 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return n
+}
+
+// containsRune reports whether rs holds r.
+func containsRune(rs []rune, r rune) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}

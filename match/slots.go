@@ -1,0 +1,208 @@
+package match
+
+import "math"
+
+// Field slots. A ruleset numbers the distinct paths its tests read (its
+// slots) and, for each event, looks each one up at most once: a Doc
+// without dotted keys is walked once against a trie of the slots' paths,
+// reading only the keys some rule uses; any other event has each slot
+// looked up the first time a test asks for it. Rules then read fields
+// from the slots, through scratch.Lookup.
+
+// maxSlotSpan bounds a ruleset's slot table, indexed by path id: paths
+// numbered further apart than this (made at very different times) are
+// looked up in the event directly, as without slots.
+const maxSlotSpan = 1 << 20
+
+// slotTable maps path ids to slots and holds the trie of the slots' paths.
+type slotTable struct {
+	base  uint64  // the smallest path id
+	slot  []int32 // path id - base -> slot, or -1
+	paths []*Path // per slot: a path to look it up with
+	root  *trieNode
+}
+
+// trieNode is a step of the slots' paths: the keys that continue them,
+// the slot of the path ending here (or -1), and every slot at or below.
+type trieNode struct {
+	kids  map[string]*trieNode
+	slot  int32
+	below []int32
+}
+
+// newSlotTable numbers the paths read by plans' tests and terms.
+func newSlotTable(plans []*Node) *slotTable {
+	var all []*Path
+	seen := map[*Node]bool{}
+	var walk func(n *Node)
+	walk = func(n *Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		if t := n.Test; t != nil {
+			all = append(all, t.Paths...)
+			all = append(all, t.Iter...)
+			all = termPaths(all, t.Left)
+			all = termPaths(all, t.Right)
+		}
+		for _, k := range n.Kids {
+			walk(k)
+		}
+	}
+	for _, p := range plans {
+		walk(p)
+	}
+	st := &slotTable{root: &trieNode{slot: -1}}
+	if len(all) == 0 {
+		return st
+	}
+	lo, hi := uint64(math.MaxUint64), uint64(0)
+	for _, p := range all {
+		lo, hi = min(lo, p.id), max(hi, p.id)
+	}
+	if hi-lo >= maxSlotSpan {
+		return st
+	}
+	st.base = lo
+	st.slot = make([]int32, hi-lo+1)
+	for i := range st.slot {
+		st.slot[i] = -1
+	}
+	byText := map[string]int32{}
+	for _, p := range all {
+		s, ok := byText[p.text]
+		if !ok {
+			s = int32(len(st.paths))
+			byText[p.text] = s
+			st.paths = append(st.paths, p)
+			st.add(p, s)
+		}
+		st.slot[p.id-lo] = s
+	}
+	return st
+}
+
+// termPaths appends the paths that t reads.
+func termPaths(dst []*Path, t *Term) []*Path {
+	if t == nil {
+		return dst
+	}
+	dst = append(dst, t.Paths...)
+	for _, a := range t.Args {
+		dst = termPaths(dst, a)
+	}
+	return dst
+}
+
+// add puts path p, slot s, in the trie.
+func (st *slotTable) add(p *Path, s int32) {
+	n := st.root
+	n.below = append(n.below, s)
+	for _, part := range p.parts {
+		if n.kids == nil {
+			n.kids = map[string]*trieNode{}
+		}
+		c := n.kids[part]
+		if c == nil {
+			c = &trieNode{slot: -1}
+			n.kids[part] = c
+		}
+		n = c
+		n.below = append(n.below, s)
+	}
+	n.slot = s
+}
+
+// slots returns the number of slots.
+func (st *slotTable) slots() int { return len(st.paths) }
+
+// slotOf returns p's slot, or -1.
+func (st *slotTable) slotOf(p *Path) int32 {
+	if i := p.id - st.base; i < uint64(len(st.slot)) {
+		return st.slot[i]
+	}
+	return -1
+}
+
+// resolve prepares x's slots for ev: a Doc without dotted keys is walked
+// now; otherwise each slot will be looked up when first asked for.
+func (x *scratch) resolve(ev Event) {
+	x.ev = ev
+	x.walked = false
+	if d, ok := ev.(*Doc); ok && !d.dotted && x.st.root.kids != nil {
+		x.walked = true
+		x.walk(d.m, x.st.root)
+	}
+}
+
+// walk visits the keys of m that continue the paths at n.
+func (x *scratch) walk(m map[string]any, n *trieNode) {
+	if len(m) <= len(n.kids) {
+		for k, v := range m {
+			if c := n.kids[k]; c != nil {
+				x.visit(c, v)
+			}
+		}
+		return
+	}
+	for k, c := range n.kids {
+		if v, ok := m[k]; ok {
+			x.visit(c, v)
+		}
+	}
+}
+
+// visit records v, found at n, and walks on into it. Where a path runs
+// through an array, its slots are left to Doc.Lookup, which collects the
+// elements' values.
+func (x *scratch) visit(n *trieNode, v any) {
+	if n.slot >= 0 {
+		x.vals[n.slot] = v
+		x.found[n.slot] = x.epoch
+	}
+	if n.kids == nil {
+		return
+	}
+	switch c := v.(type) {
+	case map[string]any:
+		x.walk(c, n)
+	case []any:
+		for _, s := range n.below {
+			if s != n.slot {
+				x.lazy[s] = x.epoch
+			}
+		}
+	}
+}
+
+// Lookup returns the value at p for the event being matched, from its
+// slot when p has one.
+func (x *scratch) Lookup(p *Path) (any, bool) {
+	s := x.st.slotOf(p)
+	if s < 0 {
+		return x.ev.Lookup(p)
+	}
+	switch {
+	case x.found[s] == x.epoch:
+		return x.vals[s], true
+	case x.walked && x.lazy[s] != x.epoch:
+		return nil, false
+	case x.looked[s] == x.epoch:
+		return nil, false
+	}
+	v, ok := x.ev.Lookup(p)
+	if ok {
+		x.vals[s] = v
+		x.found[s] = x.epoch
+	} else {
+		x.looked[s] = x.epoch
+	}
+	return v, ok
+}
+
+// Each visits the event's values, when it is a Walker.
+func (x *scratch) Each(fn func(v any) bool) bool {
+	w, ok := x.ev.(Walker)
+	return ok && w.Each(fn)
+}
