@@ -2,6 +2,7 @@ package match
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -39,7 +40,7 @@ import (
 
 // maxKeyLen bounds a substring key, and so the automaton's depth: a
 // prefix of a needed text is needed too.
-const maxKeyLen = 32
+const maxKeyLen = 16
 
 // maxClauses bounds the clauses of a gate.
 const maxClauses = 3
@@ -67,26 +68,31 @@ const (
 	keyNumber                  // the value is, or spells, the number
 )
 
-// ixField is an indexed field: where to read it and its keys.
-type ixField struct {
-	name    string
-	paths   []*Path
-	exact   map[string]int32  // folded value -> key id
-	numbers map[float64]int32 // number -> key id
-	ac      *automaton        // substring keys, or nil
+// ixProbe holds the keys probed with the value at one path (a slot), or
+// with every value of the event (keywords): hash sets of exact texts and
+// of numbers, and an automaton of substring texts. A key of a field is
+// probed at each of the field's paths: the value the field's tests read,
+// that of its first path present, is among them, so a key is found
+// whenever the test could pass (and sometimes when another path holds it).
+type ixProbe struct {
+	name    string             // the path, for String
+	exact   map[string][]int32 // folded value -> key ids
+	numbers map[float64][]int32
+	ac      *automaton // substring keys, or nil
 }
 
 // index is a ruleset's rule index.
 type index struct {
-	fields  []ixField
-	keys    []ixKey
-	names   []string    // per key: the field's name
-	clauses [][]int32   // per key: the clauses it satisfies
-	owner   []int32     // per clause: its rule
-	need    []uint8     // per rule: how many clauses its gate has
-	always  []uint64    // bitset of the rules without a gate
-	gates   [][][]int32 // per rule: its clauses' keys (nil: no gate)
-	states  int         // automaton states, all fields
+	probes   []*ixProbe // per slot, or nil
+	anyProbe *ixProbe   // keywords, or nil
+	keys     []ixKey
+	names    []string    // per key: the field's name
+	clauses  [][]int32   // per key: the clauses it satisfies
+	owner    []int32     // per clause: its rule
+	need     []uint8     // per rule: how many clauses its gate has
+	always   []uint64    // bitset of the rules without a gate
+	gates    [][][]int32 // per rule: its clauses' keys (nil: no gate)
+	states   int         // automaton states, all probes
 }
 
 // clause is a set of keys, one of which must fire, with its cost.
@@ -110,7 +116,7 @@ type indexer struct {
 }
 
 // newIndex builds the index of plans.
-func newIndex(plans []*Node) *index {
+func newIndex(plans []*Node, st *slotTable) *index {
 	ixr := &indexer{uses: map[ixKey]int{}, memo: map[*Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
 	for _, p := range plans {
 		held := map[ixKey]bool{}
@@ -152,7 +158,7 @@ func newIndex(plans []*Node) *index {
 			ix.gates[r] = append(ix.gates[r], keys)
 		}
 	}
-	ix.buildFields(ixr)
+	ix.buildProbes(ixr, st)
 	return ix
 }
 
@@ -166,45 +172,67 @@ func (ixr *indexer) heavy(c clause) bool {
 	return false
 }
 
-// buildFields groups the keys by field (fields in name order): hash sets
-// of exact texts and of numbers, and an automaton of substring texts.
-func (ix *index) buildFields(ixr *indexer) {
-	byField := map[string][]int32{}
+// buildProbes puts each key in the probe of each path of its field.
+// Paths with the same keys (a field's alternative paths often have) share
+// one probe.
+func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
+	bySlot := make([][]int32, st.slots())
+	var anyKeys []int32
 	for id, k := range ix.keys {
-		byField[k.field] = append(byField[k.field], int32(id))
-	}
-	names := make([]string, 0, len(byField))
-	for f := range byField {
-		names = append(names, f)
-	}
-	sort.Strings(names)
-	for _, f := range names {
-		fld := ixField{name: ixr.names[f], paths: ixr.paths[f]}
-		var subs []string
-		var subIDs []int32
-		for _, id := range byField[f] {
-			switch k := ix.keys[id]; k.kind {
-			case keyExact:
-				if fld.exact == nil {
-					fld.exact = map[string]int32{}
-				}
-				fld.exact[k.text] = id
-			case keyNumber:
-				if fld.numbers == nil {
-					fld.numbers = map[float64]int32{}
-				}
-				fld.numbers[k.num] = id
-			default:
-				subs = append(subs, k.text)
-				subIDs = append(subIDs, id)
+		if k.field == anyKey {
+			anyKeys = append(anyKeys, int32(id))
+		}
+		for _, p := range ixr.paths[k.field] {
+			s := st.slotOf(p)
+			if n := len(bySlot[s]); n == 0 || bySlot[s][n-1] != int32(id) {
+				bySlot[s] = append(bySlot[s], int32(id))
 			}
 		}
-		if len(subs) > 0 {
-			fld.ac = newAutomaton(subs, subIDs)
-			ix.states += fld.ac.states()
-		}
-		ix.fields = append(ix.fields, fld)
 	}
+	shared := map[string]*ixProbe{}
+	ix.probes = make([]*ixProbe, st.slots())
+	for s, ids := range bySlot {
+		if len(ids) == 0 {
+			continue
+		}
+		sig := fmt.Sprint(ids)
+		if shared[sig] == nil {
+			shared[sig] = ix.newProbe(st.paths[s].text, ids)
+		}
+		ix.probes[s] = shared[sig]
+	}
+	if len(anyKeys) > 0 {
+		ix.anyProbe = ix.newProbe("(any value)", anyKeys)
+	}
+}
+
+// newProbe builds the probe of keys ids.
+func (ix *index) newProbe(name string, ids []int32) *ixProbe {
+	pr := &ixProbe{name: name}
+	var subs []string
+	var subIDs []int32
+	for _, id := range ids {
+		switch k := ix.keys[id]; k.kind {
+		case keyExact:
+			if pr.exact == nil {
+				pr.exact = map[string][]int32{}
+			}
+			pr.exact[k.text] = append(pr.exact[k.text], id)
+		case keyNumber:
+			if pr.numbers == nil {
+				pr.numbers = map[float64][]int32{}
+			}
+			pr.numbers[k.num] = append(pr.numbers[k.num], id)
+		default:
+			subs = append(subs, k.text)
+			subIDs = append(subIDs, id)
+		}
+	}
+	if len(subs) > 0 {
+		pr.ac = newAutomaton(subs, subIDs)
+		ix.states += pr.ac.states()
+	}
+	return pr
 }
 
 // collect adds to held the keys of every test under n.
@@ -285,14 +313,20 @@ func (ixr *indexer) cost(k ixKey) float64 {
 // test returns the gate of a test: one clause with a key per comparison,
 // if every comparison is a string matcher that needs a text or a number.
 func (ixr *indexer) test(t *Test) gate {
-	if t.Any || t.Exists || t.Left != nil || t.Right != nil || len(t.Paths) == 0 ||
+	if t.Exists || t.Left != nil || t.Right != nil || (len(t.Paths) == 0 && !t.Any) ||
 		len(t.Strings)+len(t.Numbers) == 0 || len(t.Bools) > 0 || len(t.Bounds) > 0 {
 		return gate{}
 	}
-	field := pathsKey(t.Paths)
-	if _, ok := ixr.paths[field]; !ok {
+	field := anyKey // keywords: every value of the event
+	if !t.Any {
+		field = pathsKey(t.Paths)
+	}
+	if _, ok := ixr.names[field]; !ok {
 		ixr.paths[field] = t.Paths
 		ixr.names[field] = t.Name
+		if t.Any {
+			ixr.names[field] = "(any value)"
+		}
 	}
 	var c clause
 	for _, m := range t.Strings {
@@ -309,7 +343,7 @@ func (ixr *indexer) test(t *Test) gate {
 			if whole {
 				k.kind = keyExact
 			} else if len(k.text) > maxKeyLen {
-				k.text = k.text[:maxKeyLen]
+				k.text = truncate(k.text, maxKeyLen)
 			}
 			c.keys = append(c.keys, k)
 		}
@@ -326,6 +360,9 @@ func (ixr *indexer) test(t *Test) gate {
 	return gate{clauses: []clause{c}, ok: true}
 }
 
+// anyKey is the field key of keyword tests, which read every value.
+const anyKey = "\x00any"
+
 // pathsKey identifies a field by its paths.
 func pathsKey(ps []*Path) string {
 	s := make([]string, len(ps))
@@ -335,18 +372,28 @@ func pathsKey(ps []*Path) string {
 	return strings.Join(s, "\x00")
 }
 
-// probe fires the keys that the indexed fields of x's event hold.
+// probe fires the keys that the values of x's event hold: after a walk
+// that resolved every slot, at the slots it found; otherwise at each slot
+// with keys.
 func (ix *index) probe(x *scratch) {
-	for i := range ix.fields {
-		f := &ix.fields[i]
-		for _, p := range f.paths {
-			v, ok := x.Lookup(p)
-			if !ok || v == nil {
+	if x.walked && !x.arrays {
+		for _, s := range x.foundList {
+			if p := ix.probes[s]; p != nil && x.vals[s] != nil {
+				x.texts(p, x.vals[s])
+			}
+		}
+	} else {
+		for s, p := range ix.probes {
+			if p == nil {
 				continue
 			}
-			x.texts(f, v)
-			break
+			if v, ok := x.Lookup(x.st.paths[s]); ok && v != nil {
+				x.texts(p, v)
+			}
 		}
+	}
+	if ix.anyProbe != nil {
+		x.Each(x.visitAny)
 	}
 }
 
@@ -354,7 +401,7 @@ func (ix *index) probe(x *scratch) {
 // and the text of numbers and booleans against the text keys, numbers and
 // strings that spell numbers against the number keys, arrays element by
 // element.
-func (x *scratch) texts(f *ixField, v any) {
+func (x *scratch) texts(f *ixProbe, v any) {
 	switch t := v.(type) {
 	case string:
 		x.text(f, t)
@@ -394,9 +441,9 @@ func (x *scratch) texts(f *ixField, v any) {
 }
 
 // spelled probes f's number keys with the number s spells.
-func (x *scratch) spelled(f *ixField, s string) {
+func (x *scratch) spelled(f *ixProbe, s string) {
 	if n, err := strconv.ParseFloat(s, 64); err == nil {
-		if id, ok := f.numbers[n]; ok {
+		for _, id := range f.numbers[n] {
 			x.fire(id)
 		}
 	}
@@ -404,8 +451,8 @@ func (x *scratch) spelled(f *ixField, s string) {
 
 // number probes f's number keys with n, and its text keys with n's text,
 // held in b (x.num's storage, kept for the next number).
-func (x *scratch) number(f *ixField, n float64, b []byte) {
-	if id, ok := f.numbers[n]; ok {
+func (x *scratch) number(f *ixProbe, n float64, b []byte) {
+	for _, id := range f.numbers[n] {
 		x.fire(id)
 	}
 	x.num = b
@@ -414,20 +461,31 @@ func (x *scratch) number(f *ixField, n float64, b []byte) {
 
 // text folds s and probes f's text keys with it. An ASCII value is only
 // folded for the exact keys: the automaton folds ASCII letters itself.
-func (x *scratch) text(f *ixField, s string) {
+func (x *scratch) text(f *ixProbe, s string) {
 	folded := s
 	if needsFold(s) && (f.exact != nil || !isASCII(s)) {
 		x.buf = appendFold(x.buf[:0], s)
 		folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
 	}
 	if f.exact != nil {
-		if id, ok := f.exact[folded]; ok {
+		for _, id := range f.exact[folded] {
 			x.fire(id)
 		}
 	}
 	if f.ac != nil {
 		f.ac.scan(folded, x)
 	}
+}
+
+// truncate returns the longest prefix of s of at most n bytes that ends at
+// a code point boundary (or, where there is none, n bytes).
+func truncate(s string, n int) string {
+	for i := n; i > 0; i-- {
+		if utf8.RuneStart(s[i]) {
+			return s[:i]
+		}
+	}
+	return s[:n]
 }
 
 // isASCII reports whether s is all ASCII.
@@ -443,23 +501,27 @@ func isASCII(s string) bool {
 // scratch is the per-Match working memory: the memo of shared nodes, the
 // candidate bitset, what fired for this event, and buffers.
 type scratch struct {
-	memo    memo
-	ix      *index
-	st      *slotTable
-	ev      Event    // the event being matched
-	walked  bool     // whether ev's slots were all resolved by a walk
-	vals    []any    // per slot: its value, when found
-	found   []uint32 // per slot: the epoch its value was found in
-	lazy    []uint32 // per slot: the epoch it was left to Lookup in, by the walk
-	looked  []uint32 // per slot: the epoch a Lookup found it absent in
-	cand    []uint64
-	epoch   uint32   // this event's number; the arrays below hold older ones
-	fired   []uint32 // per key: the epoch it last fired in
-	held    []uint32 // per clause: the epoch it last held in
-	counted []uint32 // per rule: the epoch of held's count
-	held1   []uint8  // per rule: its clauses held in this epoch
-	buf     []byte
-	num     []byte
+	memo      memo
+	ix        *index
+	st        *slotTable
+	ev        Event    // the event being matched
+	walked    bool     // whether ev's slots were all resolved by a walk
+	vals      []any    // per slot: its value, when found
+	found     []uint32 // per slot: the epoch its value was found in
+	lazy      []uint32 // per slot: the epoch it was left to Lookup in, by the walk
+	looked    []uint32 // per slot: the epoch a Lookup found it absent in
+	foundList []int32  // the slots the walk found
+	arrays    bool     // the walk left slots to Lookup
+
+	visitAny func(v any) bool
+	cand     []uint64
+	epoch    uint32   // this event's number; the arrays below hold older ones
+	fired    []uint32 // per key: the epoch it last fired in
+	held     []uint32 // per clause: the epoch it last held in
+	counted  []uint32 // per rule: the epoch of held's count
+	held1    []uint8  // per rule: its clauses held in this epoch
+	buf      []byte
+	num      []byte
 }
 
 // newScratch returns working memory for a ruleset with slots memo slots
@@ -476,6 +538,10 @@ func newScratch(slots int, ix *index, st *slotTable) *scratch {
 		x.held1 = make([]uint8, len(ix.need))
 		x.buf = make([]byte, 0, 256)
 		x.num = make([]byte, 0, 32)
+		x.visitAny = func(v any) bool {
+			x.texts(ix.anyProbe, v)
+			return false
+		}
 	}
 	return x
 }

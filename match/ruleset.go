@@ -72,8 +72,8 @@ func NewRuleset(rules []*ir.Rule, plans []*Node, opts ...RulesetOption) (*Rulese
 		}
 	}
 	if cfg.index {
-		rs.index = newIndex(plans)
 		rs.slots = newSlotTable(plans)
+		rs.index = newIndex(plans, rs.slots)
 	}
 	rs.pool.New = func() any { return newScratch(rs.shared, rs.index, rs.slots) }
 	return rs, nil
@@ -156,7 +156,7 @@ type IndexStats struct {
 	Rules   int // rules in the ruleset
 	Gated   int // rules with a gate, evaluated only when it fires
 	Keys    int // distinct keys
-	Fields  int // fields read to probe the keys
+	Paths   int // paths whose values are probed for keys
 	States  int // Aho–Corasick states over all fields
 	Indexed bool
 }
@@ -174,6 +174,11 @@ func (rs *Ruleset) IndexStats() IndexStats {
 			st.Gated++
 		}
 	}
-	st.Keys, st.Fields, st.States = len(ix.keys), len(ix.fields), ix.states
+	st.Keys, st.States = len(ix.keys), ix.states
+	for _, p := range ix.probes {
+		if p != nil {
+			st.Paths++
+		}
+	}
 	return st
 }

@@ -9,16 +9,17 @@ import "math"
 // looked up the first time a test asks for it. Rules then read fields
 // from the slots, through scratch.Lookup.
 
-// maxSlotSpan bounds a ruleset's slot table, indexed by path id: paths
-// numbered further apart than this (made at very different times) are
-// looked up in the event directly, as without slots.
+// maxSlotSpan bounds a ruleset's slot table, indexed by path id: when its
+// paths are numbered further apart than this (made at very different
+// times), a map finds their slots instead.
 const maxSlotSpan = 1 << 20
 
 // slotTable maps path ids to slots and holds the trie of the slots' paths.
 type slotTable struct {
-	base  uint64  // the smallest path id
-	slot  []int32 // path id - base -> slot, or -1
-	paths []*Path // per slot: a path to look it up with
+	base  uint64          // the smallest path id
+	slot  []int32         // path id - base -> slot, or -1
+	far   map[*Path]int32 // instead of slot, when path ids span too far
+	paths []*Path         // per slot: a path to look it up with
 	root  *trieNode
 }
 
@@ -62,12 +63,13 @@ func newSlotTable(plans []*Node) *slotTable {
 		lo, hi = min(lo, p.id), max(hi, p.id)
 	}
 	if hi-lo >= maxSlotSpan {
-		return st
-	}
-	st.base = lo
-	st.slot = make([]int32, hi-lo+1)
-	for i := range st.slot {
-		st.slot[i] = -1
+		st.far = map[*Path]int32{}
+	} else {
+		st.base = lo
+		st.slot = make([]int32, hi-lo+1)
+		for i := range st.slot {
+			st.slot[i] = -1
+		}
 	}
 	byText := map[string]int32{}
 	for _, p := range all {
@@ -78,7 +80,11 @@ func newSlotTable(plans []*Node) *slotTable {
 			st.paths = append(st.paths, p)
 			st.add(p, s)
 		}
-		st.slot[p.id-lo] = s
+		if st.far != nil {
+			st.far[p] = s
+		} else {
+			st.slot[p.id-lo] = s
+		}
 	}
 	return st
 }
@@ -122,6 +128,9 @@ func (st *slotTable) slotOf(p *Path) int32 {
 	if i := p.id - st.base; i < uint64(len(st.slot)) {
 		return st.slot[i]
 	}
+	if s, ok := st.far[p]; ok {
+		return s
+	}
 	return -1
 }
 
@@ -130,6 +139,8 @@ func (st *slotTable) slotOf(p *Path) int32 {
 func (x *scratch) resolve(ev Event) {
 	x.ev = ev
 	x.walked = false
+	x.arrays = false
+	x.foundList = x.foundList[:0]
 	if d, ok := ev.(*Doc); ok && !d.dotted && x.st.root.kids != nil {
 		x.walked = true
 		x.walk(d.m, x.st.root)
@@ -160,6 +171,7 @@ func (x *scratch) visit(n *trieNode, v any) {
 	if n.slot >= 0 {
 		x.vals[n.slot] = v
 		x.found[n.slot] = x.epoch
+		x.foundList = append(x.foundList, n.slot)
 	}
 	if n.kids == nil {
 		return
@@ -168,6 +180,7 @@ func (x *scratch) visit(n *trieNode, v any) {
 	case map[string]any:
 		x.walk(c, n)
 	case []any:
+		x.arrays = true
 		for _, s := range n.below {
 			if s != n.slot {
 				x.lazy[s] = x.epoch
