@@ -65,6 +65,8 @@ type keyKind uint8
 const (
 	keyContains keyKind = iota // the folded value contains the text
 	keyExact                   // the folded value is the text
+	keyPrefix                  // the folded value starts with the text
+	keySuffix                  // the folded value ends with the text
 	keyNumber                  // the value is, or spells, the number
 )
 
@@ -79,6 +81,8 @@ type ixProbe struct {
 	exact   map[string][]int32 // folded value -> key ids
 	numbers map[float64][]int32
 	ac      *automaton // substring keys, or nil
+	pre     *anchored  // prefix keys, or nil
+	suf     *anchored  // suffix keys, or nil
 }
 
 // index is a ruleset's rule index.
@@ -209,8 +213,8 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 // newProbe builds the probe of keys ids.
 func (ix *index) newProbe(name string, ids []int32) *ixProbe {
 	pr := &ixProbe{name: name}
-	var subs []string
-	var subIDs []int32
+	var subs, pres, sufs []string
+	var subIDs, preIDs, sufIDs []int32
 	for _, id := range ids {
 		switch k := ix.keys[id]; k.kind {
 		case keyExact:
@@ -223,6 +227,10 @@ func (ix *index) newProbe(name string, ids []int32) *ixProbe {
 				pr.numbers = map[float64][]int32{}
 			}
 			pr.numbers[k.num] = append(pr.numbers[k.num], id)
+		case keyPrefix:
+			pres, preIDs = append(pres, k.text), append(preIDs, id)
+		case keySuffix:
+			sufs, sufIDs = append(sufs, k.text), append(sufIDs, id)
 		default:
 			subs = append(subs, k.text)
 			subIDs = append(subIDs, id)
@@ -231,6 +239,14 @@ func (ix *index) newProbe(name string, ids []int32) *ixProbe {
 	if len(subs) > 0 {
 		pr.ac = newAutomaton(subs, subIDs)
 		ix.states += pr.ac.states()
+	}
+	if len(pres) > 0 {
+		pr.pre = newAnchored(pres, preIDs, false)
+		ix.states += pr.pre.states()
+	}
+	if len(sufs) > 0 {
+		pr.suf = newAnchored(sufs, sufIDs, true)
+		ix.states += pr.suf.states()
 	}
 	return pr
 }
@@ -304,8 +320,11 @@ func (ixr *indexer) gate(n *Node) gate {
 // common and costly to fire.
 func (ixr *indexer) cost(k ixKey) float64 {
 	n := min(len(k.text), 12)
-	if k.kind != keyContains {
+	switch k.kind {
+	case keyExact, keyNumber:
 		n += 2
+	case keyPrefix, keySuffix:
+		n++
 	}
 	return math.Sqrt(float64(1+ixr.uses[k])) / float64(uint(1)<<n)
 }
@@ -334,15 +353,16 @@ func (ixr *indexer) test(t *Test) gate {
 		if !ok {
 			return gate{}
 		}
-		texts, whole := nd.need()
+		texts, kind := nd.need()
 		if len(texts) == 0 {
 			return gate{}
 		}
 		for _, text := range texts {
-			k := ixKey{field: field, text: Fold(text), kind: keyContains}
-			if whole {
-				k.kind = keyExact
-			} else if len(k.text) > maxKeyLen {
+			k := ixKey{field: field, text: Fold(text), kind: kind}
+			switch {
+			case kind == keySuffix && len(k.text) > maxKeyLen:
+				k.text = tail(k.text, maxKeyLen)
+			case kind != keyExact && len(k.text) > maxKeyLen:
 				k.text = truncate(k.text, maxKeyLen)
 			}
 			c.keys = append(c.keys, k)
@@ -463,7 +483,7 @@ func (x *scratch) number(f *ixProbe, n float64, b []byte) {
 // folded for the exact keys: the automaton folds ASCII letters itself.
 func (x *scratch) text(f *ixProbe, s string) {
 	folded := s
-	if needsFold(s) && (f.exact != nil || !isASCII(s)) {
+	if needsFold(s) && (f.exact != nil || !isASCII(s)) { // the automata fold ASCII
 		x.buf = appendFold(x.buf[:0], s)
 		folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
 	}
@@ -471,6 +491,12 @@ func (x *scratch) text(f *ixProbe, s string) {
 		for _, id := range f.exact[folded] {
 			x.fire(id)
 		}
+	}
+	if f.pre != nil {
+		f.pre.walk(folded, x)
+	}
+	if f.suf != nil {
+		f.suf.walk(folded, x)
 	}
 	if f.ac != nil {
 		f.ac.scan(folded, x)
@@ -486,6 +512,17 @@ func truncate(s string, n int) string {
 		}
 	}
 	return s[:n]
+}
+
+// tail returns the longest suffix of s of at most n bytes that starts at a
+// code point boundary (or, where there is none, n bytes).
+func tail(s string, n int) string {
+	for i := len(s) - n; i < len(s); i++ {
+		if utf8.RuneStart(s[i]) {
+			return s[i:]
+		}
+	}
+	return s[len(s)-n:]
 }
 
 // isASCII reports whether s is all ASCII.

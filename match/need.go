@@ -6,41 +6,55 @@ import (
 )
 
 // needer is implemented by the string matchers that only match values
-// containing one of a known set of texts. The rule index (index.go) uses
-// it: a value whose fold contains no Fold(text) of texts (or, when whole
-// is set, equals none) cannot match. No texts means the matcher needs
-// nothing.
+// holding one of a known set of texts, in a known place. The rule index
+// (index.go) uses it: a value whose fold holds no Fold(text) of texts
+// there (equals it, starts or ends with it, contains it, as kind says)
+// cannot match. No texts means the matcher needs nothing.
 type needer interface {
-	need() (texts []string, whole bool)
+	need() (texts []string, kind keyKind)
 }
 
-func (m *Exact) need() ([]string, bool)    { return []string{m.text}, true }
-func (m *Prefix) need() ([]string, bool)   { return some(m.text), false }
-func (m *Suffix) need() ([]string, bool)   { return some(m.text), false }
-func (m *Contains) need() ([]string, bool) { return some(m.text), false }
+func (m *Exact) need() ([]string, keyKind)    { return []string{m.text}, keyExact }
+func (m *Prefix) need() ([]string, keyKind)   { return some(m.text), keyPrefix }
+func (m *Suffix) need() ([]string, keyKind)   { return some(m.text), keySuffix }
+func (m *Contains) need() ([]string, keyKind) { return some(m.text), keyContains }
 
-func (m *Both) need() ([]string, bool) { return some(longest(m.prefix, m.suffix)), false }
-
-func (m *Segments) need() ([]string, bool) {
-	s := longest(m.prefix, m.suffix)
-	for _, mid := range m.mids {
-		s = longest(s, mid)
+// need returns the longer of the prefix and the suffix.
+func (m *Both) need() ([]string, keyKind) {
+	if len(m.suffix) > len(m.prefix) {
+		return some(m.suffix), keySuffix
 	}
-	return some(s), false
+	return some(m.prefix), keyPrefix
+}
+
+// need returns the prefix or the suffix when one is at least as long as
+// every middle text, otherwise the longest middle text.
+func (m *Segments) need() ([]string, keyKind) {
+	mid := ""
+	for _, s := range m.mids {
+		mid = longest(mid, s)
+	}
+	switch {
+	case len(m.prefix) >= len(mid) && len(m.prefix) >= len(m.suffix):
+		return some(m.prefix), keyPrefix
+	case len(m.suffix) >= len(mid):
+		return some(m.suffix), keySuffix
+	}
+	return some(mid), keyContains
 }
 
 // need returns the longest literal piece. A glob over text that is not
 // valid UTF-8 needs nothing: it matches code point by code point.
-func (m *Glob) need() ([]string, bool) {
+func (m *Glob) need() ([]string, keyKind) {
 	if m.rg != nil {
-		return nil, false
+		return nil, keyContains
 	}
-	return some(m.lit), false
+	return some(m.lit), keyContains
 }
 
 // need returns the literal texts one of which every match contains (see
 // required), or nothing.
-func (m *Regex) need() ([]string, bool) { return m.lits, false }
+func (m *Regex) need() ([]string, keyKind) { return m.lits, keyContains }
 
 // some returns s as a set of one text, or no set when s is empty.
 func some(s string) []string {

@@ -142,6 +142,10 @@ func (rs *Ruleset) Gate(i int) (clauses [][]string, ok bool) {
 				keys = append(keys, rs.index.names[id]+" equals~ "+quote(k.text))
 			case keyNumber:
 				keys = append(keys, rs.index.names[id]+" number "+k.text)
+			case keyPrefix:
+				keys = append(keys, rs.index.names[id]+" starts~ "+quote(k.text))
+			case keySuffix:
+				keys = append(keys, rs.index.names[id]+" ends~ "+quote(k.text))
 			default:
 				keys = append(keys, rs.index.names[id]+" contains~ "+quote(k.text))
 			}
