@@ -217,6 +217,9 @@ func (c *compiler) test(p *ir.Pred) (*match.Test, error) {
 			return nil, fmt.Errorf("field %q: %s value in a %s comparison", p.Field.Name, v.Kind, p.Cmp)
 		}
 	}
+	if c.cfg.specialize {
+		t.Strings = match.Merge(t.Strings)
+	}
 	return t, nil
 }
 

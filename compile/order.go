@@ -41,6 +41,7 @@ var matcherCost = map[match.Kind]int{
 	match.KindGlob:     8,
 	match.KindRegex:    16,
 	match.KindCIDR:     4,
+	match.KindSet:      6,
 }
 
 // testCost estimates the cost of one test: its lookups and comparisons.
@@ -48,6 +49,9 @@ func testCost(t *match.Test) int {
 	c := 2 * len(t.Paths)
 	if t.Left != nil || t.Right != nil {
 		c += 32
+	}
+	if t.Any { // every value of the event
+		c += 64
 	}
 	for _, m := range t.Strings {
 		c += matcherCost[m.Kind()]

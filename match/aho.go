@@ -16,6 +16,7 @@ type automaton struct {
 	columns int
 	next    []int32  // next[state*columns+class]: the next state, while building
 	step    []uint32 // step[o+class]: the next state's offset o (state*columns), with emitBit
+	starts  [256]bool // the bytes that leave the root state
 	out     []int32  // per state: where its keys start in outs, or -1
 	outs    []int32  // key ids, each state's run ended by -1
 	link    []int32  // the nearest proper suffix state with an output, or -1
@@ -133,6 +134,9 @@ func newAutomaton(keys []string, ids []int32) *automaton {
 			a.step[i] |= emitBit
 		}
 	}
+	for c := range 256 {
+		a.starts[c] = a.next[a.class[c]] != 0
+	}
 	a.next = nil
 	return a
 }
@@ -148,6 +152,14 @@ const emitBit = 1
 func (a *automaton) scan(text string, x *scratch) {
 	o := uint32(0)
 	for i := 0; i < len(text); i++ {
+		if o == 0 { // skip, a byte at a time, what leaves the root state at once
+			for i < len(text) && !a.starts[text[i]] {
+				i++
+			}
+			if i == len(text) {
+				return
+			}
+		}
 		o = a.step[o+uint32(a.class[text[i]])]
 		if o&emitBit != 0 {
 			o &^= emitBit
@@ -165,4 +177,24 @@ func (a *automaton) report(s int32, x *scratch) {
 			}
 		}
 	}
+}
+
+// has reports whether a key occurs in text (folded but for ASCII
+// upper-case letters).
+func (a *automaton) has(text string) bool {
+	o := uint32(0)
+	for i := 0; i < len(text); i++ {
+		if o == 0 {
+			for i < len(text) && !a.starts[text[i]] {
+				i++
+			}
+			if i == len(text) {
+				return false
+			}
+		}
+		if o = a.step[o+uint32(a.class[text[i]])]; o&emitBit != 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -85,3 +85,21 @@ func (a *anchored) walk(text string, x *scratch) {
 		}
 	}
 }
+
+// has reports whether text (folded but for ASCII upper-case letters)
+// starts with, or for a suffix trie ends with, a key.
+func (a *anchored) has(text string) bool {
+	s := int32(0)
+	for j := range len(text) {
+		if a.suffix {
+			j = len(text) - 1 - j
+		}
+		if s = a.next[int(s)*a.columns+int(a.class[text[j]])]; s == 0 {
+			return false
+		}
+		if a.out[s] >= 0 {
+			return true
+		}
+	}
+	return false
+}

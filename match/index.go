@@ -353,16 +353,16 @@ func (ixr *indexer) test(t *Test) gate {
 		if !ok {
 			return gate{}
 		}
-		texts, kind := nd.need()
-		if len(texts) == 0 {
+		needs := nd.needs()
+		if len(needs) == 0 {
 			return gate{}
 		}
-		for _, text := range texts {
-			k := ixKey{field: field, text: Fold(text), kind: kind}
+		for _, nd := range needs {
+			k := ixKey{field: field, text: Fold(nd.text), kind: nd.kind}
 			switch {
-			case kind == keySuffix && len(k.text) > maxKeyLen:
+			case k.kind == keySuffix && len(k.text) > maxKeyLen:
 				k.text = tail(k.text, maxKeyLen)
-			case kind != keyExact && len(k.text) > maxKeyLen:
+			case k.kind != keyExact && len(k.text) > maxKeyLen:
 				k.text = truncate(k.text, maxKeyLen)
 			}
 			c.keys = append(c.keys, k)

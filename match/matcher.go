@@ -15,6 +15,7 @@ const (
 	KindGlob          // a general glob
 	KindRegex         // an RE2 regular expression
 	KindCIDR          // an IP address in a set of ranges
+	KindSet           // any of many texts (see Set)
 )
 
 // String returns the kind's name, as explain output shows it.
@@ -38,6 +39,8 @@ func (k Kind) String() string {
 		return "regex"
 	case KindCIDR:
 		return "cidr"
+	case KindSet:
+		return "set"
 	}
 	return "invalid"
 }

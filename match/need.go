@@ -6,62 +6,83 @@ import (
 )
 
 // needer is implemented by the string matchers that only match values
-// holding one of a known set of texts, in a known place. The rule index
-// (index.go) uses it: a value whose fold holds no Fold(text) of texts
-// there (equals it, starts or ends with it, contains it, as kind says)
-// cannot match. No texts means the matcher needs nothing.
+// holding one of a known set of texts, each in a known place. The rule
+// index (index.go) uses it: a value whose fold holds none of them (equals
+// the text, starts or ends with it, contains it, as its kind says) cannot
+// match. No needs means the matcher needs nothing.
 type needer interface {
-	need() (texts []string, kind keyKind)
+	needs() []need
 }
 
-func (m *Exact) need() ([]string, keyKind)    { return []string{m.text}, keyExact }
-func (m *Prefix) need() ([]string, keyKind)   { return some(m.text), keyPrefix }
-func (m *Suffix) need() ([]string, keyKind)   { return some(m.text), keySuffix }
-func (m *Contains) need() ([]string, keyKind) { return some(m.text), keyContains }
+// need is a text a value must hold, folded or not, and where.
+type need struct {
+	text string
+	kind keyKind
+}
 
-// need returns the longer of the prefix and the suffix.
-func (m *Both) need() ([]string, keyKind) {
+func (m *Exact) needs() []need    { return []need{{m.text, keyExact}} }
+func (m *Prefix) needs() []need   { return some(m.text, keyPrefix) }
+func (m *Suffix) needs() []need   { return some(m.text, keySuffix) }
+func (m *Contains) needs() []need { return some(m.text, keyContains) }
+
+// needs returns the longer of the prefix and the suffix.
+func (m *Both) needs() []need {
 	if len(m.suffix) > len(m.prefix) {
-		return some(m.suffix), keySuffix
+		return some(m.suffix, keySuffix)
 	}
-	return some(m.prefix), keyPrefix
+	return some(m.prefix, keyPrefix)
 }
 
-// need returns the prefix or the suffix when one is at least as long as
+// needs returns the prefix or the suffix when one is at least as long as
 // every middle text, otherwise the longest middle text.
-func (m *Segments) need() ([]string, keyKind) {
+func (m *Segments) needs() []need {
 	mid := ""
 	for _, s := range m.mids {
 		mid = longest(mid, s)
 	}
 	switch {
 	case len(m.prefix) >= len(mid) && len(m.prefix) >= len(m.suffix):
-		return some(m.prefix), keyPrefix
+		return some(m.prefix, keyPrefix)
 	case len(m.suffix) >= len(mid):
-		return some(m.suffix), keySuffix
+		return some(m.suffix, keySuffix)
 	}
-	return some(mid), keyContains
+	return some(mid, keyContains)
 }
 
-// need returns the longest literal piece. A glob over text that is not
+// needs returns the longest literal piece. A glob over text that is not
 // valid UTF-8 needs nothing: it matches code point by code point.
-func (m *Glob) need() ([]string, keyKind) {
+func (m *Glob) needs() []need {
 	if m.rg != nil {
-		return nil, keyContains
-	}
-	return some(m.lit), keyContains
-}
-
-// need returns the literal texts one of which every match contains (see
-// required), or nothing.
-func (m *Regex) need() ([]string, keyKind) { return m.lits, keyContains }
-
-// some returns s as a set of one text, or no set when s is empty.
-func some(s string) []string {
-	if s == "" {
 		return nil
 	}
-	return []string{s}
+	return some(m.lit, keyContains)
+}
+
+// needs returns the literal texts one of which every match contains (see
+// required), or nothing.
+func (m *Regex) needs() []need {
+	var out []need
+	for _, l := range m.lits {
+		out = append(out, need{l, keyContains})
+	}
+	return out
+}
+
+// needs returns what each member needs: a value matches some member.
+func (s *Set) needs() []need {
+	var out []need
+	for _, m := range s.members {
+		out = append(out, m.(needer).needs()...)
+	}
+	return out
+}
+
+// some returns the need of a text, or none when the text is empty.
+func some(text string, kind keyKind) []need {
+	if text == "" {
+		return nil
+	}
+	return []need{{text, kind}}
 }
 
 // longest returns the longer of a and b (a when they are as long).
