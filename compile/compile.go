@@ -36,7 +36,7 @@ func Compile(rules []*ir.Rule, opts ...Option) (*match.Ruleset, error) {
 	if c.cfg.optimize {
 		plans = share(plans)
 	}
-	return match.NewRuleset(rules, plans)
+	return match.NewRuleset(rules, plans, match.Indexed(c.cfg.index && c.cfg.optimize))
 }
 
 // MustCompile is Compile for rules known to be good; it panics on error.

@@ -12,7 +12,8 @@
 //	            mergeValues  or(f:"a", f:"b") → f:("a","b")
 //	build     predicates become match.Tests; each string pattern gets the
 //	          cheapest matcher (classify): exact, prefix, suffix, contains,
-//	          prefix+suffix, or a general glob, with case folded once here
+//	          prefix+suffix, or a general glob, with case folded once here;
+//	          a test's many case-insensitive texts become one match.Set
 //	order     the operands of every and/or sorted by estimated cost,
 //	          cheapest first, so short circuits skip the expensive ones
 //
@@ -21,10 +22,14 @@
 //	share     identical subtrees merged; every node used more than once
 //	          gets a memo slot, so Ruleset.Match evaluates it at most once
 //	          per event (Sigma's log source routes, common tests)
+//	index     match.NewRuleset builds the rule index: each rule's gate
+//	          of necessary texts, probed once per event for all rules, so
+//	          that only the rules whose gate holds are evaluated
 //
 // Prefix, suffix and contains predicates are anchored into whole-value
 // globs first ("x" contains → "*x*"), so wildcards inside their values keep
 // working and the classifier sees one form. [Optimize] and [Specialize]
-// turn the passes (with order and share) and the classifier off; tests compile rules both ways
-// and check that every event gets the same answer.
+// turn the passes (with order, share and the index) and the classifier
+// off, and [Index] the index alone; tests compile rules both ways and
+// check that every event gets the same answer.
 package compile

@@ -7,6 +7,7 @@ type Option func(*config)
 type config struct {
 	optimize   bool // run the IR optimizer passes
 	specialize bool // pick the cheapest matcher per pattern
+	index      bool // build the rule index (with optimize)
 	maxDepth   int  // deepest expression tree accepted
 	maxValues  int  // most values in one predicate
 	maxPattern int  // longest pattern in bytes
@@ -14,12 +15,18 @@ type config struct {
 
 // defaults returns the options Compile uses when given none.
 func defaults() config {
-	return config{optimize: true, specialize: true, maxDepth: MaxDepth, maxValues: MaxValues, maxPattern: MaxPatternLen}
+	return config{optimize: true, specialize: true, index: true, maxDepth: MaxDepth, maxValues: MaxValues, maxPattern: MaxPatternLen}
 }
 
 // Optimize turns the IR optimizer on (the default) or off. Differential
 // tests compile rules both ways and compare the results.
 func Optimize(on bool) Option { return func(c *config) { c.optimize = on } }
+
+// Index turns the ruleset's rule index on (the default) or off (see
+// match.Indexed). Optimize(false) turns it off too: the unoptimized
+// ruleset evaluates every rule for every event, the reference that the
+// index is tested against.
+func Index(on bool) Option { return func(c *config) { c.index = on } }
 
 // Specialize turns pattern classification on (the default) or off; off,
 // every string comparison uses the general glob matcher.

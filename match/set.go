@@ -43,32 +43,18 @@ func Merge(ms []Matcher) []Matcher {
 
 // mergeable reports whether m can join a Set.
 func mergeable(m Matcher) bool {
-	var text string
+	text, fold := "", false
 	switch x := m.(type) {
 	case *Exact:
-		text = x.text
-		if !x.fold {
-			return false
-		}
+		text, fold = x.text, x.fold
 	case *Prefix:
-		text = x.text
-		if !x.fold {
-			return false
-		}
+		text, fold = x.text, x.fold
 	case *Suffix:
-		text = x.text
-		if !x.fold {
-			return false
-		}
+		text, fold = x.text, x.fold
 	case *Contains:
-		text = x.text
-		if !x.fold {
-			return false
-		}
-	default:
-		return false
+		text, fold = x.text, x.fold
 	}
-	return text != "" && isASCII(text)
+	return fold && text != "" && isASCII(text)
 }
 
 // newSet builds the Set of mergeable matchers ms.
