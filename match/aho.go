@@ -14,13 +14,13 @@ import "unicode/utf8"
 type automaton struct {
 	class   [256]uint16 // byte -> column
 	columns int
-	next    []int32  // next[state*columns+class]: the next state, while building
-	step    []uint32 // step[o+class]: the next state's offset o (state*columns), with emitBit
+	next    []int32   // next[state*columns+class]: the next state, while building
+	step    []uint32  // step[o+class]: the next state's offset o (state*columns), with emitBit
 	starts  [256]bool // the bytes that leave the root state
-	out     []int32  // per state: where its keys start in outs, or -1
-	outs    []int32  // key ids, each state's run ended by -1
-	link    []int32  // the nearest proper suffix state with an output, or -1
-	emit    []bool   // out or link set: the state reports something
+	out     []int32   // per state: where its keys start in outs, or -1
+	outs    []int32   // key ids, each state's run ended by -1
+	link    []int32   // the nearest proper suffix state with an output, or -1
+	emit    []bool    // out or link set: the state reports something
 }
 
 // newAutomaton builds the automaton for keys, reporting keys[i] as
