@@ -1,12 +1,15 @@
 package main
 
 import (
+	"strings"
+
 	"flag"
 	"fmt"
 	"io"
 
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/match"
 )
 
 // runExplain is "ruleforge explain PATH…": the IR of each rule and its
@@ -28,17 +31,48 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		status = exitBad
 	}
-	for _, r := range rules {
+	// The rules are compiled together, as match runs them: the plans show
+	// what they share and the gates are the ones the ruleset's index chose.
+	rs, err := compile.Compile(rules)
+	for i, r := range rules {
 		fmt.Fprint(stdout, r.Dump())
-		rs, err := compile.Compile([]*ir.Rule{r})
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			status = exitBad
-			continue
+		one, plan := rs, i
+		if err != nil { // some rule is bad: compile each alone to name it
+			var cerr error
+			if one, cerr = compile.Compile([]*ir.Rule{r}); cerr != nil {
+				fmt.Fprintln(stderr, cerr)
+				status = exitBad
+				continue
+			}
+			plan = 0
 		}
-		fmt.Fprintf(stdout, "plan:\n%s\n", indent(rs.Plan(0).String()))
+		fmt.Fprintf(stdout, "plan:\n%s", indent(one.Plan(plan).String()))
+		fmt.Fprint(stdout, gate(one, plan))
+	}
+	if err == nil && len(rules) > 1 {
+		st := rs.IndexStats()
+		fmt.Fprintf(stdout, "index: %d rules, %d with a gate, %d keys over %d paths, %d automaton states\n",
+			st.Rules, st.Gated, st.Keys, st.Paths, st.States)
 	}
 	return status
+}
+
+// gate describes the index gate of rule i of rs.
+func gate(rs *match.Ruleset, i int) string {
+	clauses, ok := rs.Gate(i)
+	if !ok {
+		return "gate: none; evaluated for every event (no test the rule needs has a text or number to look for)\n\n"
+	}
+	var b strings.Builder
+	b.WriteString("gate: evaluated only for events holding a key of every clause (texts folded)\n")
+	for n, keys := range clauses {
+		fmt.Fprintf(&b, "  clause %d of %d, any of %d:\n", n+1, len(clauses), len(keys))
+		for _, k := range keys {
+			b.WriteString("    " + k + "\n")
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
 }
 
 // indent prefixes every line of s with two spaces.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -144,10 +145,27 @@ func TestExplain(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{`rule sigma "1dd05363-104e-4b4a-b963-196a534b03a1"`, "plan:", `suffix~ "\mofcomp.exe"`, `contains~ "%temp%"`} {
+	for _, want := range []string{`rule sigma "1dd05363-104e-4b4a-b963-196a534b03a1"`, "plan:", `suffix~ "\mofcomp.exe"`, `contains~ "%temp%"`,
+		"gate: evaluated only for events holding a key of every clause", "clause 1 of 2, any of 2:\n    OriginalFileName equals~ \"mofcomp.exe\"\n    Image ends~ \"\\mofcomp.exe\"\n",
+		`ParentImage ends~ "\wscript.exe"`} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("explain output lacks %q:\n%s", want, stdout)
 		}
+	}
+	// Several rules compile into one ruleset: the index summary follows.
+	_, stdout, _ = runCLI("", "explain", eqlRule, tomlRule, sigmaRule)
+	if !strings.Contains(stdout, "index: 3 rules, 3 with a gate, ") || !strings.Contains(stdout, `process.name equals~ "mofcomp.exe"`) {
+		t.Errorf("explain of three rules:\n%s", stdout)
+	}
+	// A rule without a gate says so.
+	dir := t.TempDir()
+	rule := dir + "/neg.eql"
+	if err := os.WriteFile(rule, []byte(`any where process.pid > 5`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stdout, _ = runCLI("", "explain", rule)
+	if !strings.Contains(stdout, "gate: none; evaluated for every event") {
+		t.Errorf("explain of an ungated rule:\n%s", stdout)
 	}
 }
 
