@@ -154,11 +154,11 @@ func BenchmarkSeedRules(b *testing.B) {
 // optimizer and classifier, and the reference tree walk.
 func benchRulesets(b *testing.B, events []match.Event, rules []*ir.Rule) {
 	// One op is one event: ns/op and allocs/op are per event.
-	run := func(b *testing.B, eval func(match.Event) int) {
+	run := func(b *testing.B, eval func(i int, ev match.Event) int) {
 		b.ReportAllocs()
 		hits, i := 0, 0
 		for b.Loop() {
-			hits += eval(events[i])
+			hits += eval(i, events[i])
 			if i++; i == len(events) {
 				i = 0
 			}
@@ -171,14 +171,25 @@ func benchRulesets(b *testing.B, events []match.Event, rules []*ir.Rule) {
 	plain := compile.MustCompile(rules, compile.Optimize(false), compile.Specialize(false))
 	b.Run("ruleforge", func(b *testing.B) {
 		var dst []int
-		run(b, func(ev match.Event) int { dst = opt.Match(ev, dst[:0]); return len(dst) })
+		run(b, func(_ int, ev match.Event) int { dst = opt.Match(ev, dst[:0]); return len(dst) })
+	})
+	b.Run("ruleforge-records", func(b *testing.B) {
+		// The events pre-parsed for the ruleset: each one's values at the
+		// ruleset's paths found once, before timing (see match.Record).
+		recs := make([]*match.Record, len(events))
+		for i, ev := range events {
+			recs[i] = opt.NewRecord()
+			recs[i].Reset(ev)
+		}
+		var dst []int
+		run(b, func(i int, _ match.Event) int { dst = opt.MatchRecord(recs[i], dst[:0]); return len(dst) })
 	})
 	b.Run("unoptimized", func(b *testing.B) {
 		var dst []int
-		run(b, func(ev match.Event) int { dst = plain.Match(ev, dst[:0]); return len(dst) })
+		run(b, func(_ int, ev match.Event) int { dst = plain.Match(ev, dst[:0]); return len(dst) })
 	})
 	b.Run("reference", func(b *testing.B) {
-		run(b, func(ev match.Event) int {
+		run(b, func(_ int, ev match.Event) int {
 			n := 0
 			for _, r := range rules {
 				if refeval.Eval(r.Expr, ev) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,8 +88,9 @@ type ixProbe struct {
 
 // index is a ruleset's rule index.
 type index struct {
-	probes   []*ixProbe // per slot, or nil
-	anyProbe *ixProbe   // keywords, or nil
+	probes   [2][]*ixProbe // per phase (first clauses' keys, the others), per slot, or nil
+	anyProbe [2]*ixProbe   // per phase: keywords, or nil
+	first    []bool        // per clause: whether it is its rule's first
 	keys     []ixKey
 	names    []string    // per key: the field's name
 	clauses  [][]int32   // per key: the clauses it satisfies
@@ -143,6 +145,7 @@ func newIndex(plans []*Node, st *slotTable) *index {
 			}
 			cid := int32(len(ix.owner))
 			ix.owner = append(ix.owner, int32(r))
+			ix.first = append(ix.first, i == 0)
 			ix.need[r]++
 			var keys []int32
 			for _, k := range c.keys {
@@ -176,37 +179,48 @@ func (ixr *indexer) heavy(c clause) bool {
 	return false
 }
 
-// buildProbes puts each key in the probe of each path of its field.
-// Paths with the same keys (a field's alternative paths often have) share
-// one probe.
+// buildProbes puts each key in the probe of each path of its field. A
+// path where some rule's first clause has a key is probed in phase 0,
+// with all its keys; the others in phase 1. Paths with the same keys (a
+// field's alternative paths often have) share one probe.
 func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
-	bySlot := make([][]int32, st.slots())
-	var anyKeys []int32
+	bySlot := make([][]int32, st.slots()+1) // the last: keywords
+	primary := make([]bool, len(bySlot))
 	for id, k := range ix.keys {
+		first := slices.ContainsFunc(ix.clauses[id], func(c int32) bool { return ix.first[c] })
+		var slots []int32
 		if k.field == anyKey {
-			anyKeys = append(anyKeys, int32(id))
+			slots = append(slots, int32(st.slots()))
 		}
 		for _, p := range ixr.paths[k.field] {
-			s := st.slotOf(p)
+			slots = append(slots, st.slotOf(p))
+		}
+		for _, s := range slots {
 			if n := len(bySlot[s]); n == 0 || bySlot[s][n-1] != int32(id) {
 				bySlot[s] = append(bySlot[s], int32(id))
 			}
+			primary[s] = primary[s] || first
 		}
 	}
+	ix.probes[0], ix.probes[1] = make([]*ixProbe, st.slots()), make([]*ixProbe, st.slots())
 	shared := map[string]*ixProbe{}
-	ix.probes = make([]*ixProbe, st.slots())
 	for s, ids := range bySlot {
 		if len(ids) == 0 {
+			continue
+		}
+		ph := 1
+		if primary[s] {
+			ph = 0
+		}
+		if s == st.slots() {
+			ix.anyProbe[ph] = ix.newProbe("(any value)", ids)
 			continue
 		}
 		sig := fmt.Sprint(ids)
 		if shared[sig] == nil {
 			shared[sig] = ix.newProbe(st.paths[s].text, ids)
 		}
-		ix.probes[s] = shared[sig]
-	}
-	if len(anyKeys) > 0 {
-		ix.anyProbe = ix.newProbe("(any value)", anyKeys)
+		ix.probes[ph][s] = shared[sig]
 	}
 }
 
@@ -392,28 +406,39 @@ func pathsKey(ps []*Path) string {
 	return strings.Join(s, "\x00")
 }
 
-// probe fires the keys that the values of x's event hold: after a walk
-// that resolved every slot, at the slots it found; otherwise at each slot
-// with keys.
+// probe fires the keys that the values of x's record hold, in two
+// phases: the paths with keys of the rules' first clauses, then, only if
+// some rule with more clauses has its first one held, the other paths.
 func (ix *index) probe(x *scratch) {
-	if x.walked && !x.arrays {
-		for _, s := range x.foundList {
-			if p := ix.probes[s]; p != nil && x.vals[s] != nil {
-				x.texts(p, x.vals[s])
+	ix.probePhase(x, 0)
+	if x.pending > 0 {
+		ix.probePhase(x, 1)
+	}
+}
+
+// probePhase probes the keys of one phase: at the slots the record found,
+// when it knows them all, otherwise at each slot with keys.
+func (ix *index) probePhase(x *scratch, ph int) {
+	r, probes := x.cur, ix.probes[ph]
+	if r.complete {
+		for _, s := range r.foundList {
+			if p := probes[s]; p != nil && r.vals[s] != nil {
+				x.texts(p, r.vals[s])
 			}
 		}
 	} else {
-		for s, p := range ix.probes {
+		for s, p := range probes {
 			if p == nil {
 				continue
 			}
-			if v, ok := x.Lookup(x.st.paths[s]); ok && v != nil {
+			if v, ok := r.Lookup(r.st.paths[s]); ok && v != nil {
 				x.texts(p, v)
 			}
 		}
 	}
-	if ix.anyProbe != nil {
-		x.Each(x.visitAny)
+	if ix.anyProbe[ph] != nil {
+		x.anyPhase = ph
+		r.Each(x.visitAny)
 	}
 }
 
@@ -538,19 +563,14 @@ func isASCII(s string) bool {
 // scratch is the per-Match working memory: the memo of shared nodes, the
 // candidate bitset, what fired for this event, and buffers.
 type scratch struct {
-	memo      memo
-	ix        *index
-	st        *slotTable
-	ev        Event    // the event being matched
-	walked    bool     // whether ev's slots were all resolved by a walk
-	vals      []any    // per slot: its value, when found
-	found     []uint32 // per slot: the epoch its value was found in
-	lazy      []uint32 // per slot: the epoch it was left to Lookup in, by the walk
-	looked    []uint32 // per slot: the epoch a Lookup found it absent in
-	foundList []int32  // the slots the walk found
-	arrays    bool     // the walk left slots to Lookup
+	memo memo
+	ix   *index
+	rec  *Record // Match's record of each event
+	cur  *Record // the record being matched
 
 	visitAny func(v any) bool
+	anyPhase int // the phase visitAny probes
+	pending  int // rules with more clauses whose first clause held
 	cand     []uint64
 	epoch    uint32   // this event's number; the arrays below hold older ones
 	fired    []uint32 // per key: the epoch it last fired in
@@ -564,10 +584,9 @@ type scratch struct {
 // newScratch returns working memory for a ruleset with slots memo slots
 // and index ix (nil: unindexed).
 func newScratch(slots int, ix *index, st *slotTable) *scratch {
-	x := &scratch{memo: make(memo, slots), ix: ix, st: st}
+	x := &scratch{memo: make(memo, slots), ix: ix}
 	if ix != nil {
-		n := st.slots()
-		x.vals, x.found, x.lazy, x.looked = make([]any, n), make([]uint32, n), make([]uint32, n), make([]uint32, n)
+		x.rec = newRecord(st)
 		x.cand = make([]uint64, len(ix.always))
 		x.fired = make([]uint32, len(ix.keys))
 		x.held = make([]uint32, len(ix.owner))
@@ -576,7 +595,7 @@ func newScratch(slots int, ix *index, st *slotTable) *scratch {
 		x.buf = make([]byte, 0, 256)
 		x.num = make([]byte, 0, 32)
 		x.visitAny = func(v any) bool {
-			x.texts(ix.anyProbe, v)
+			x.texts(ix.anyProbe[x.anyPhase], v)
 			return false
 		}
 	}
@@ -591,11 +610,9 @@ func (x *scratch) begin() {
 		clear(x.fired)
 		clear(x.held)
 		clear(x.counted)
-		clear(x.found)
-		clear(x.lazy)
-		clear(x.looked)
 		x.epoch = 1
 	}
+	x.pending = 0
 	copy(x.cand, x.ix.always)
 }
 
@@ -613,6 +630,9 @@ func (x *scratch) fire(id int32) {
 		x.held[c] = x.epoch
 		r := x.ix.owner[c]
 		if need := x.ix.need[r]; need > 1 {
+			if x.ix.first[c] {
+				x.pending++
+			}
 			if x.counted[r] != x.epoch {
 				x.counted[r] = x.epoch
 				x.held1[r] = 0

@@ -97,28 +97,57 @@ func (rs *Ruleset) Plan(i int) *Node { return rs.plans[i] }
 // allocates nothing.
 func (rs *Ruleset) Match(ev Event, dst []int) []int {
 	x := rs.pool.Get().(*scratch)
-	clear(x.memo)
 	if rs.index == nil {
+		clear(x.memo)
 		for i, p := range rs.plans {
 			if p.eval(ev, x.memo) {
 				dst = append(dst, i)
 			}
 		}
 	} else {
-		x.begin()
-		x.resolve(ev)
-		rs.index.probe(x)
-		for w, b := range x.cand {
-			for ; b != 0; b &= b - 1 {
-				i := w<<6 | bits.TrailingZeros64(b)
-				if rs.plans[i].eval(x, x.memo) {
-					dst = append(dst, i)
-				}
+		x.rec.reset(ev, false)
+		dst = rs.matchRecord(x, x.rec, dst)
+		x.rec.ev = nil
+	}
+	rs.pool.Put(x)
+	return dst
+}
+
+// NewRecord returns an empty Record for events matched by rs.
+func (rs *Ruleset) NewRecord() *Record {
+	if rs.slots == nil {
+		return newRecord(newSlotTable(nil))
+	}
+	return newRecord(rs.slots)
+}
+
+// MatchRecord is Match for an event already in a Record (filled by
+// Record.Reset), which must come from rs.NewRecord.
+func (rs *Ruleset) MatchRecord(r *Record, dst []int) []int {
+	if rs.index == nil || r.st != rs.slots {
+		return rs.Match(r.ev, dst)
+	}
+	x := rs.pool.Get().(*scratch)
+	dst = rs.matchRecord(x, r, dst)
+	rs.pool.Put(x)
+	return dst
+}
+
+// matchRecord probes the index with r and evaluates the candidates.
+func (rs *Ruleset) matchRecord(x *scratch, r *Record, dst []int) []int {
+	clear(x.memo)
+	x.cur = r
+	x.begin()
+	rs.index.probe(x)
+	for w, b := range x.cand {
+		for ; b != 0; b &= b - 1 {
+			i := w<<6 | bits.TrailingZeros64(b)
+			if rs.plans[i].eval(r, x.memo) {
+				dst = append(dst, i)
 			}
 		}
 	}
-	x.ev = nil
-	rs.pool.Put(x)
+	x.cur = nil
 	return dst
 }
 
@@ -179,8 +208,8 @@ func (rs *Ruleset) IndexStats() IndexStats {
 		}
 	}
 	st.Keys, st.States = len(ix.keys), ix.states
-	for _, p := range ix.probes {
-		if p != nil {
+	for s := range ix.probes[0] {
+		if ix.probes[0][s] != nil || ix.probes[1][s] != nil {
 			st.Paths++
 		}
 	}

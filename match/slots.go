@@ -3,11 +3,7 @@ package match
 import "math"
 
 // Field slots. A ruleset numbers the distinct paths its tests read (its
-// slots) and, for each event, looks each one up at most once: a Doc
-// without dotted keys is walked once against a trie of the slots' paths,
-// reading only the keys some rule uses; any other event has each slot
-// looked up the first time a test asks for it. Rules then read fields
-// from the slots, through scratch.Lookup.
+// slots); a Record holds one event's values at them (record.go).
 
 // maxSlotSpan bounds a ruleset's slot table, indexed by path id: when its
 // paths are numbered further apart than this (made at very different
@@ -132,90 +128,4 @@ func (st *slotTable) slotOf(p *Path) int32 {
 		return s
 	}
 	return -1
-}
-
-// resolve prepares x's slots for ev: a Doc without dotted keys is walked
-// now; otherwise each slot will be looked up when first asked for.
-func (x *scratch) resolve(ev Event) {
-	x.ev = ev
-	x.walked = false
-	x.arrays = false
-	x.foundList = x.foundList[:0]
-	if d, ok := ev.(*Doc); ok && !d.dotted && x.st.root.kids != nil {
-		x.walked = true
-		x.walk(d.m, x.st.root)
-	}
-}
-
-// walk visits the keys of m that continue the paths at n.
-func (x *scratch) walk(m map[string]any, n *trieNode) {
-	if len(m) <= len(n.kids) {
-		for k, v := range m {
-			if c := n.kids[k]; c != nil {
-				x.visit(c, v)
-			}
-		}
-		return
-	}
-	for k, c := range n.kids {
-		if v, ok := m[k]; ok {
-			x.visit(c, v)
-		}
-	}
-}
-
-// visit records v, found at n, and walks on into it. Where a path runs
-// through an array, its slots are left to Doc.Lookup, which collects the
-// elements' values.
-func (x *scratch) visit(n *trieNode, v any) {
-	if n.slot >= 0 {
-		x.vals[n.slot] = v
-		x.found[n.slot] = x.epoch
-		x.foundList = append(x.foundList, n.slot)
-	}
-	if n.kids == nil {
-		return
-	}
-	switch c := v.(type) {
-	case map[string]any:
-		x.walk(c, n)
-	case []any:
-		x.arrays = true
-		for _, s := range n.below {
-			if s != n.slot {
-				x.lazy[s] = x.epoch
-			}
-		}
-	}
-}
-
-// Lookup returns the value at p for the event being matched, from its
-// slot when p has one.
-func (x *scratch) Lookup(p *Path) (any, bool) {
-	s := x.st.slotOf(p)
-	if s < 0 {
-		return x.ev.Lookup(p)
-	}
-	switch {
-	case x.found[s] == x.epoch:
-		return x.vals[s], true
-	case x.walked && x.lazy[s] != x.epoch:
-		return nil, false
-	case x.looked[s] == x.epoch:
-		return nil, false
-	}
-	v, ok := x.ev.Lookup(p)
-	if ok {
-		x.vals[s] = v
-		x.found[s] = x.epoch
-	} else {
-		x.looked[s] = x.epoch
-	}
-	return v, ok
-}
-
-// Each visits the event's values, when it is a Walker.
-func (x *scratch) Each(fn func(v any) bool) bool {
-	w, ok := x.ev.(Walker)
-	return ok && w.Each(fn)
 }
