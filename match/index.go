@@ -80,6 +80,7 @@ const (
 type ixProbe struct {
 	name    string             // the path, for String
 	exact   map[string][]int32 // folded value -> key ids
+	lens    uint64             // bit n: an exact key is n bytes long (bit 63: 63 or more)
 	numbers map[float64][]int32
 	ac      *automaton // substring keys, or nil
 	pre     *anchored  // prefix keys, or nil
@@ -236,6 +237,7 @@ func (ix *index) newProbe(name string, ids []int32) *ixProbe {
 				pr.exact = map[string][]int32{}
 			}
 			pr.exact[k.text] = append(pr.exact[k.text], id)
+			pr.lens |= lenBit(len(k.text))
 		case keyNumber:
 			if pr.numbers == nil {
 				pr.numbers = map[float64][]int32{}
@@ -505,14 +507,20 @@ func (x *scratch) number(f *ixProbe, n float64, b []byte) {
 }
 
 // text folds s and probes f's text keys with it. An ASCII value is only
-// folded for the exact keys: the automaton folds ASCII letters itself.
+// folded for the exact keys, and only when one is as long: the tries and
+// the automaton fold ASCII letters themselves.
 func (x *scratch) text(f *ixProbe, s string) {
+	ascii, upper := asciiCase(s)
 	folded := s
-	if needsFold(s) && (f.exact != nil || !isASCII(s)) { // the automata fold ASCII
+	if !ascii {
 		x.buf = appendFold(x.buf[:0], s)
 		folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
 	}
-	if f.exact != nil {
+	if f.exact != nil && f.lens&lenBit(len(folded)) != 0 {
+		if upper {
+			x.buf = appendFold(x.buf[:0], s)
+			folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
+		}
 		for _, id := range f.exact[folded] {
 			x.fire(id)
 		}
@@ -526,6 +534,21 @@ func (x *scratch) text(f *ixProbe, s string) {
 	if f.ac != nil {
 		f.ac.scan(folded, x)
 	}
+}
+
+// lenBit is the bit of ixProbe.lens for a text n bytes long.
+func lenBit(n int) uint64 { return 1 << min(n, 63) }
+
+// asciiCase reports whether s is all ASCII and whether it has upper-case
+// ASCII letters.
+func asciiCase(s string) (ascii, upper bool) {
+	ascii = true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		ascii = ascii && c < utf8.RuneSelf
+		upper = upper || ('A' <= c && c <= 'Z')
+	}
+	return ascii, upper
 }
 
 // truncate returns the longest prefix of s of at most n bytes that ends at
@@ -582,7 +605,7 @@ type scratch struct {
 }
 
 // newScratch returns working memory for a ruleset with slots memo slots
-// and index ix (nil: unindexed).
+// and index ix (nil: unindexed), with a record of slot table st for Match.
 func newScratch(slots int, ix *index, st *slotTable) *scratch {
 	x := &scratch{memo: make(memo, slots), ix: ix}
 	if ix != nil {
