@@ -23,11 +23,12 @@ type automaton struct {
 	emit    []bool    // out or link set: the state reports something
 }
 
-// newAutomaton builds the automaton for keys, reporting keys[i] as
-// ids[i]. Keys must be distinct, not empty and folded; ASCII upper-case
-// letters share their lower-case letter's column, so an ASCII text can be
-// scanned without folding it. States are numbered breadth first, so the
-// shallow states that most bytes of a text visit share cache lines.
+// newAutomaton builds the automaton for keys, reporting keys[i] as ids[i]
+// (the same key may come with several ids). Keys must not be empty and
+// must be folded; ASCII upper-case letters share their lower-case
+// letter's column, so an ASCII text can be scanned without folding it.
+// States are numbered breadth first, so the shallow states that most
+// bytes of a text visit share cache lines.
 func newAutomaton(keys []string, ids []int32) *automaton {
 	a := &automaton{columns: 2} // 0: bytes in no key; 1: non-ASCII bytes
 	for c := utf8.RuneSelf; c < 256; c++ {

@@ -20,7 +20,12 @@ type need struct {
 	kind keyKind
 }
 
-func (m *Exact) needs() []need    { return []need{{m.text, keyExact}} }
+func (m *Exact) needs() []need {
+	if !utf8.ValidString(m.text) {
+		return nil
+	}
+	return []need{{m.text, keyExact}}
+}
 func (m *Prefix) needs() []need   { return some(m.text, keyPrefix) }
 func (m *Suffix) needs() []need   { return some(m.text, keySuffix) }
 func (m *Contains) needs() []need { return some(m.text, keyContains) }
@@ -77,9 +82,11 @@ func (s *Set) needs() []need {
 	return out
 }
 
-// some returns the need of a text, or none when the text is empty.
+// some returns the need of a text, or none when the text is empty or not
+// valid UTF-8 (a matcher given such a text compares bytes, which may lie
+// inside a code point that folding changes).
 func some(text string, kind keyKind) []need {
-	if text == "" {
+	if text == "" || !utf8.ValidString(text) {
 		return nil
 	}
 	return []need{{text, kind}}
@@ -110,7 +117,7 @@ func regexLiterals(src string) []string {
 // required returns texts one of which every match of re contains:
 // a literal itself; the best operand of a concatenation (the set whose
 // shortest text is longest); the union over an alternation; the operand
-// of a capture, or of a repetition that runs at least once. Literals with
+// of a capture or of x+ (re is simplified: x{2,} is xx+). Literals with
 // U+FFFD are skipped: in a regular expression it also stands for an
 // invalid byte.
 func required(re *syntax.Regexp) ([]string, bool) {
@@ -121,12 +128,8 @@ func required(re *syntax.Regexp) ([]string, bool) {
 			return nil, false
 		}
 		return []string{s}, true
-	case syntax.OpCapture, syntax.OpPlus:
+	case syntax.OpCapture, syntax.OpPlus: // Simplify leaves no OpRepeat
 		return required(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return required(re.Sub[0])
-		}
 	case syntax.OpConcat:
 		var best []string
 		for _, s := range re.Sub {
