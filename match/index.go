@@ -510,14 +510,13 @@ func (x *scratch) number(f *ixProbe, n float64, b []byte) {
 // folded for the exact keys, and only when one is as long: the tries and
 // the automaton fold ASCII letters themselves.
 func (x *scratch) text(f *ixProbe, s string) {
-	ascii, upper := asciiCase(s)
-	folded := s
-	if !ascii {
+	folded, fold := s, needsFold(s)
+	if fold && !isASCII(s) {
 		x.buf = appendFold(x.buf[:0], s)
-		folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
+		folded, fold = unsafe.String(unsafe.SliceData(x.buf), len(x.buf)), false
 	}
 	if f.exact != nil && f.lens&lenBit(len(folded)) != 0 {
-		if upper {
+		if fold {
 			x.buf = appendFold(x.buf[:0], s)
 			folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
 		}
@@ -538,18 +537,6 @@ func (x *scratch) text(f *ixProbe, s string) {
 
 // lenBit is the bit of ixProbe.lens for a text n bytes long.
 func lenBit(n int) uint64 { return 1 << min(n, 63) }
-
-// asciiCase reports whether s is all ASCII and whether it has upper-case
-// ASCII letters.
-func asciiCase(s string) (ascii, upper bool) {
-	ascii = true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		ascii = ascii && c < utf8.RuneSelf
-		upper = upper || ('A' <= c && c <= 'Z')
-	}
-	return ascii, upper
-}
 
 // truncate returns the longest prefix of s of at most n bytes that ends at
 // a code point boundary (or, where there is none, n bytes).
