@@ -423,9 +423,9 @@ func (ix *index) probe(x *scratch) {
 func (ix *index) probePhase(x *scratch, ph int) {
 	r, probes := x.cur, ix.probes[ph]
 	if r.complete {
-		for _, s := range r.foundList {
-			if p := probes[s]; p != nil && r.vals[s] != nil {
-				x.texts(p, r.vals[s])
+		for _, it := range r.items {
+			if p := probes[it.slot]; p != nil && it.v != nil {
+				x.texts(p, it.v)
 			}
 		}
 	} else {

@@ -10,23 +10,33 @@ package match
 //
 // A Record belongs to the ruleset that made it (Ruleset.NewRecord) and is
 // not safe for concurrent use; it keeps the event until the next Reset.
+// It is compact: the values found, in the order found, and one int32 per
+// slot.
 type Record struct {
-	st        *slotTable
-	ev        Event
-	epoch     uint32   // this event's number; the arrays below hold older ones
-	vals      []any    // per slot: its value, when found
-	found     []uint32 // per slot: the epoch its value was found in
-	lazy      []uint32 // per slot: the epoch it was left to Lookup in
-	looked    []uint32 // per slot: the epoch a Lookup found it absent in
-	foundList []int32  // the slots found, each once
-	walked    bool     // a walk found every slot present but those in lazy
-	complete  bool     // foundList holds every slot present
+	st       *slotTable
+	ev       Event
+	pos      []int32 // per slot: 0 not known, i+1 items[i], or absent or lazy
+	items    []item  // the values found, each slot once
+	marked   []int32 // the slots marked absent or lazy, to clear
+	walked   bool    // a walk found every slot present but the lazy ones
+	complete bool    // items holds every slot present
 }
+
+// item is a slot's value.
+type item struct {
+	slot int32
+	v    any
+}
+
+// The marks of Record.pos besides item positions.
+const (
+	posAbsent = -1 // looked up: absent
+	posLazy   = -2 // the walk met an array on the way: look it up
+)
 
 // newRecord returns an empty record for slot table st.
 func newRecord(st *slotTable) *Record {
-	n := st.slots()
-	return &Record{st: st, vals: make([]any, n), found: make([]uint32, n), lazy: make([]uint32, n), looked: make([]uint32, n)}
+	return &Record{st: st, pos: make([]int32, st.slots())}
 }
 
 // Reset fills r from ev, resolving every slot now.
@@ -36,14 +46,15 @@ func (r *Record) Reset(ev Event) { r.reset(ev, true) }
 // eager, other events have every slot looked up now, otherwise each slot
 // is looked up the first time it is read.
 func (r *Record) reset(ev Event, eager bool) {
-	r.ev = ev
-	if r.epoch++; r.epoch == 0 { // wrapped: forget every old epoch
-		clear(r.found)
-		clear(r.lazy)
-		clear(r.looked)
-		r.epoch = 1
+	for _, it := range r.items {
+		r.pos[it.slot] = 0
 	}
-	r.foundList = r.foundList[:0]
+	for _, s := range r.marked {
+		r.pos[s] = 0
+	}
+	clear(r.items) // drop the old event's values
+	r.items, r.marked = r.items[:0], r.marked[:0]
+	r.ev = ev
 	r.walked, r.complete = false, false
 	if d, ok := ev.(*Doc); ok && !d.dotted {
 		r.walked, r.complete = true, true
@@ -55,11 +66,8 @@ func (r *Record) reset(ev Event, eager bool) {
 		}
 	}
 	if eager {
-		r.foundList = r.foundList[:0]
-		for s, p := range r.st.paths {
-			if _, ok := r.Lookup(p); ok && r.found[s] == r.epoch {
-				r.foundList = append(r.foundList, int32(s))
-			}
+		for _, p := range r.st.paths {
+			r.Lookup(p)
 		}
 		r.complete = true
 	}
@@ -87,9 +95,7 @@ func (r *Record) walk(m map[string]any, n *trieNode) {
 // elements' values, and the walk is not complete.
 func (r *Record) visit(n *trieNode, v any) {
 	if n.slot >= 0 {
-		r.vals[n.slot] = v
-		r.found[n.slot] = r.epoch
-		r.foundList = append(r.foundList, n.slot)
+		r.add(n.slot, v)
 	}
 	if n.kids == nil {
 		return
@@ -100,11 +106,18 @@ func (r *Record) visit(n *trieNode, v any) {
 	case []any:
 		r.complete = false
 		for _, s := range n.below {
-			if s != n.slot {
-				r.lazy[s] = r.epoch
+			if s != n.slot && r.pos[s] == 0 {
+				r.pos[s] = posLazy
+				r.marked = append(r.marked, s)
 			}
 		}
 	}
+}
+
+// add records value v of slot s.
+func (r *Record) add(s int32, v any) {
+	r.items = append(r.items, item{s, v})
+	r.pos[s] = int32(len(r.items))
 }
 
 // Lookup returns the value at p, from its slot when p has one.
@@ -113,20 +126,20 @@ func (r *Record) Lookup(p *Path) (any, bool) {
 	if s < 0 {
 		return r.ev.Lookup(p)
 	}
-	switch {
-	case r.found[s] == r.epoch:
-		return r.vals[s], true
-	case r.walked && r.lazy[s] != r.epoch:
-		return nil, false
-	case r.looked[s] == r.epoch:
+	switch i := r.pos[s]; {
+	case i > 0:
+		return r.items[i-1].v, true
+	case i == posAbsent, i == 0 && r.walked:
 		return nil, false
 	}
 	v, ok := r.ev.Lookup(p)
 	if ok {
-		r.vals[s] = v
-		r.found[s] = r.epoch
+		r.add(s, v)
 	} else {
-		r.looked[s] = r.epoch
+		if r.pos[s] == 0 {
+			r.marked = append(r.marked, s)
+		}
+		r.pos[s] = posAbsent
 	}
 	return v, ok
 }
