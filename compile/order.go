@@ -51,7 +51,7 @@ func testCost(t *match.Test) int {
 		c += 32
 	}
 	if t.Any { // every value of the event
-		c += 64
+		c += 512
 	}
 	for _, m := range t.Strings {
 		c += matcherCost[m.Kind()]

@@ -133,17 +133,33 @@ func newIndex(plans []*Node, st *slotTable) *index {
 		}
 	}
 	ix := &index{always: make([]uint64, (len(plans)+63)/64), gates: make([][][]int32, len(plans)), need: make([]uint8, len(plans))}
-	ids := map[ixKey]int32{}
+	gates := make([][]clause, len(plans))
+	keywords := 0 // rules with a keyword clause
 	for r, p := range plans {
-		g := ixr.gate(p)
-		if !g.ok {
+		if g := ixr.gate(p); g.ok {
+			gates[r] = g.clauses[:min(len(g.clauses), maxClauses)]
+			for i := 1; i < len(gates[r]); i++ {
+				if ixr.heavy(gates[r][i]) {
+					gates[r] = gates[r][:i]
+				}
+			}
+			if slices.ContainsFunc(gates[r], keyword) {
+				keywords++
+			}
+		}
+	}
+	if keywords < minKeywordRules {
+		for r, g := range gates {
+			gates[r] = slices.DeleteFunc(slices.Clone(g), keyword)
+		}
+	}
+	ids := map[ixKey]int32{}
+	for r, g := range gates {
+		if len(g) == 0 {
 			ix.always[r/64] |= 1 << (r % 64)
 			continue
 		}
-		for i, c := range g.clauses {
-			if i > 0 && (i == maxClauses || ixr.heavy(c)) {
-				break
-			}
+		for i, c := range g {
 			cid := int32(len(ix.owner))
 			ix.owner = append(ix.owner, int32(r))
 			ix.first = append(ix.first, i == 0)
@@ -169,6 +185,15 @@ func newIndex(plans []*Node, st *slotTable) *index {
 	ix.buildProbes(ixr, st)
 	return ix
 }
+
+// minKeywordRules is the fewest rules with keyword clauses for which the
+// index probes every value of every event. With fewer, the rules lose
+// those clauses (and, left with none, are evaluated for every event,
+// where their cheaper tests, such as a log source's, are tried first).
+const minKeywordRules = 16
+
+// keyword reports whether c is a clause of keyword (any-field) keys.
+func keyword(c clause) bool { return len(c.keys) > 0 && c.keys[0].field == anyKey }
 
 // heavy reports whether c has a key that many rules hold.
 func (ixr *indexer) heavy(c clause) bool {
@@ -469,19 +494,33 @@ func (x *scratch) texts(f *ixProbe, v any) {
 			x.spelled(f, string(t))
 		}
 	case float64:
-		x.number(f, t, strconv.AppendFloat(x.num[:0], t, 'f', -1, 64))
+		if x.number(f, t) {
+			x.numText(f, strconv.AppendFloat(x.num[:0], t, 'f', -1, 64))
+		}
 	case float32:
-		x.number(f, float64(t), strconv.AppendFloat(x.num[:0], float64(t), 'f', -1, 64))
+		if x.number(f, float64(t)) {
+			x.numText(f, strconv.AppendFloat(x.num[:0], float64(t), 'f', -1, 64))
+		}
 	case int:
-		x.number(f, float64(t), strconv.AppendInt(x.num[:0], int64(t), 10))
+		if x.number(f, float64(t)) {
+			x.numText(f, strconv.AppendInt(x.num[:0], int64(t), 10))
+		}
 	case int64:
-		x.number(f, float64(t), strconv.AppendInt(x.num[:0], t, 10))
+		if x.number(f, float64(t)) {
+			x.numText(f, strconv.AppendInt(x.num[:0], t, 10))
+		}
 	case int32:
-		x.number(f, float64(t), strconv.AppendInt(x.num[:0], int64(t), 10))
+		if x.number(f, float64(t)) {
+			x.numText(f, strconv.AppendInt(x.num[:0], int64(t), 10))
+		}
 	case uint32:
-		x.number(f, float64(t), strconv.AppendInt(x.num[:0], int64(t), 10))
+		if x.number(f, float64(t)) {
+			x.numText(f, strconv.AppendInt(x.num[:0], int64(t), 10))
+		}
 	case uint64:
-		x.number(f, float64(t), strconv.AppendUint(x.num[:0], t, 10))
+		if x.number(f, float64(t)) {
+			x.numText(f, strconv.AppendUint(x.num[:0], t, 10))
+		}
 	case bool:
 		x.text(f, strconv.FormatBool(t))
 	}
@@ -496,12 +535,18 @@ func (x *scratch) spelled(f *ixProbe, s string) {
 	}
 }
 
-// number probes f's number keys with n, and its text keys with n's text,
-// held in b (x.num's storage, kept for the next number).
-func (x *scratch) number(f *ixProbe, n float64, b []byte) {
+// number probes f's number keys with n and reports whether f has text
+// keys to probe with n's text too (see numText).
+func (x *scratch) number(f *ixProbe, n float64) bool {
 	for _, id := range f.numbers[n] {
 		x.fire(id)
 	}
+	return f.exact != nil || f.pre != nil || f.suf != nil || f.ac != nil
+}
+
+// numText probes f's text keys with a number's text, held in b (x.num's
+// storage, kept for the next number).
+func (x *scratch) numText(f *ixProbe, b []byte) {
 	x.num = b
 	x.text(f, unsafe.String(unsafe.SliceData(b), len(b)))
 }
@@ -510,10 +555,15 @@ func (x *scratch) number(f *ixProbe, n float64, b []byte) {
 // folded for the exact keys, and only when one is as long: the tries and
 // the automaton fold ASCII letters themselves.
 func (x *scratch) text(f *ixProbe, s string) {
-	folded, fold := s, needsFold(s)
-	if fold && !isASCII(s) {
-		x.buf = appendFold(x.buf[:0], s)
-		folded, fold = unsafe.String(unsafe.SliceData(x.buf), len(x.buf)), false
+	folded, fold := s, false
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf {
+			x.buf = appendFold(x.buf[:0], s)
+			folded, fold = unsafe.String(unsafe.SliceData(x.buf), len(x.buf)), false
+			break
+		} else if 'A' <= c && c <= 'Z' {
+			fold = true
+		}
 	}
 	if f.exact != nil && f.lens&lenBit(len(folded)) != 0 {
 		if fold {
