@@ -91,15 +91,28 @@ type ixProbe struct {
 type index struct {
 	probes   [2][]*ixProbe // per phase (first clauses' keys, the others), per slot, or nil
 	anyProbe [2]*ixProbe   // per phase: keywords, or nil
-	first    []bool        // per clause: whether it is its rule's first
 	keys     []ixKey
 	names    []string    // per key: the field's name
 	clauses  [][]int32   // per key: the clauses it satisfies
-	owner    []int32     // per clause: its rule
+	owner    []clauseOf  // per clause: its rule and place
 	need     []uint8     // per rule: how many clauses its gate has
 	always   []uint64    // bitset of the rules without a gate
 	gates    [][][]int32 // per rule: its clauses' keys (nil: no gate)
 	states   int         // automaton states, all probes
+}
+
+// clauseOf places a clause: its rule, whether it is the rule's first, and
+// how many clauses the rule has.
+type clauseOf struct {
+	rule  int32
+	first bool
+	need  uint8
+}
+
+// count is how many of a rule's clauses held in an event (epoch).
+type count struct {
+	epoch uint32
+	held  uint8
 }
 
 // clause is a set of keys, one of which must fire, with its cost.
@@ -161,8 +174,7 @@ func newIndex(plans []*Node, st *slotTable) *index {
 		}
 		for i, c := range g {
 			cid := int32(len(ix.owner))
-			ix.owner = append(ix.owner, int32(r))
-			ix.first = append(ix.first, i == 0)
+			ix.owner = append(ix.owner, clauseOf{rule: int32(r), first: i == 0, need: uint8(len(g))})
 			ix.need[r]++
 			var keys []int32
 			for _, k := range c.keys {
@@ -213,7 +225,7 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 	bySlot := make([][]int32, st.slots()+1) // the last: keywords
 	primary := make([]bool, len(bySlot))
 	for id, k := range ix.keys {
-		first := slices.ContainsFunc(ix.clauses[id], func(c int32) bool { return ix.first[c] })
+		first := slices.ContainsFunc(ix.clauses[id], func(c int32) bool { return ix.owner[c].first })
 		var slots []int32
 		if k.field == anyKey {
 			slots = append(slots, int32(st.slots()))
@@ -635,8 +647,7 @@ type scratch struct {
 	epoch    uint32   // this event's number; the arrays below hold older ones
 	fired    []uint32 // per key: the epoch it last fired in
 	held     []uint32 // per clause: the epoch it last held in
-	counted  []uint32 // per rule: the epoch of held's count
-	held1    []uint8  // per rule: its clauses held in this epoch
+	counts   []count  // per rule with more clauses: how many held
 	buf      []byte
 	num      []byte
 }
@@ -650,8 +661,7 @@ func newScratch(slots int, ix *index, st *slotTable) *scratch {
 		x.cand = make([]uint64, len(ix.always))
 		x.fired = make([]uint32, len(ix.keys))
 		x.held = make([]uint32, len(ix.owner))
-		x.counted = make([]uint32, len(ix.need))
-		x.held1 = make([]uint8, len(ix.need))
+		x.counts = make([]count, len(ix.need))
 		x.buf = make([]byte, 0, 256)
 		x.num = make([]byte, 0, 32)
 		x.visitAny = func(v any) bool {
@@ -669,7 +679,7 @@ func (x *scratch) begin() {
 	if x.epoch == 0 { // wrapped: forget every old epoch
 		clear(x.fired)
 		clear(x.held)
-		clear(x.counted)
+		clear(x.counts)
 		x.epoch = 1
 	}
 	x.pending = 0
@@ -688,16 +698,17 @@ func (x *scratch) fire(id int32) {
 			continue
 		}
 		x.held[c] = x.epoch
-		r := x.ix.owner[c]
-		if need := x.ix.need[r]; need > 1 {
-			if x.ix.first[c] {
+		o := x.ix.owner[c]
+		r := o.rule
+		if o.need > 1 {
+			if o.first {
 				x.pending++
 			}
-			if x.counted[r] != x.epoch {
-				x.counted[r] = x.epoch
-				x.held1[r] = 0
+			n := &x.counts[r]
+			if n.epoch != x.epoch {
+				n.epoch, n.held = x.epoch, 0
 			}
-			if x.held1[r]++; x.held1[r] < need {
+			if n.held++; n.held < o.need {
 				continue
 			}
 		}
