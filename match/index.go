@@ -30,8 +30,9 @@ import (
 //     presence or computed operands have no gate;
 //   - and: the clauses of its operands that have gates, the cheapest
 //     maxClauses of them;
-//   - or: one clause, the union of each operand's cheapest clause, if
-//     every operand has a gate;
+//   - or: if every operand has a gate, clauses that are unions of one
+//     clause of each operand (the cheapest of each, the second cheapest of
+//     each, …), since (a1 ∧ a2) ∨ b = (a1 ∨ b) ∧ (a2 ∨ b);
 //   - not, true and keyword (any-field) tests: no gate; false: a clause
 //     with no keys, which never holds.
 //
@@ -350,19 +351,31 @@ func (ixr *indexer) gate(n *Node) gate {
 			g.clauses = g.clauses[:maxClauses]
 		}
 	case OpOr:
-		var c clause
-		for _, k := range n.Kids {
-			kg := ixr.gate(k)
-			if !kg.ok {
-				c = clause{cost: -1}
+		// (a1 ∧ a2) ∨ b = (a1 ∨ b) ∧ (a2 ∨ b): clause j is the union of
+		// each operand's j-th clause (or its last, when it has fewer).
+		kids := make([]gate, len(n.Kids))
+		width := 0
+		for i, k := range n.Kids {
+			if kids[i] = ixr.gate(k); !kids[i].ok {
+				width = -1
 				break
 			}
-			c.keys = append(c.keys[:len(c.keys):len(c.keys)], kg.clauses[0].keys...)
-			c.cost += kg.clauses[0].cost
+			width = max(width, len(kids[i].clauses))
 		}
-		if c.cost >= 0 {
-			g = gate{clauses: []clause{c}, ok: true}
+		if width < 0 {
+			break
 		}
+		g.ok = true
+		for j := range min(width, maxClauses) {
+			var c clause
+			for _, kg := range kids {
+				kc := kg.clauses[min(j, len(kg.clauses)-1)]
+				c.keys = append(c.keys[:len(c.keys):len(c.keys)], kc.keys...)
+				c.cost += kc.cost
+			}
+			g.clauses = append(g.clauses, c)
+		}
+		sort.SliceStable(g.clauses, func(i, j int) bool { return g.clauses[i].cost < g.clauses[j].cost })
 	}
 	ixr.memo[n] = g
 	return g
