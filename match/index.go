@@ -44,6 +44,12 @@ import (
 // prefix of a needed text is needed too.
 const maxKeyLen = 16
 
+// maxAnchoredLen bounds a prefix or suffix key, and so a trie's depth. A
+// walk stops where no key continues, so long keys cost a trie little,
+// and "c:\windows\system32	asks" cut to 16 bytes would be found in
+// every System32 path.
+const maxAnchoredLen = 64
+
 // maxClauses bounds the clauses of a gate.
 const maxClauses = 3
 
@@ -426,9 +432,11 @@ func (ixr *indexer) test(t *Test) gate {
 		for _, nd := range needs {
 			k := ixKey{field: field, text: Fold(nd.text), kind: nd.kind}
 			switch {
-			case k.kind == keySuffix && len(k.text) > maxKeyLen:
-				k.text = tail(k.text, maxKeyLen)
-			case k.kind != keyExact && len(k.text) > maxKeyLen:
+			case k.kind == keySuffix && len(k.text) > maxAnchoredLen:
+				k.text = tail(k.text, maxAnchoredLen)
+			case k.kind == keyPrefix && len(k.text) > maxAnchoredLen:
+				k.text = truncate(k.text, maxAnchoredLen)
+			case k.kind == keyContains && len(k.text) > maxKeyLen:
 				k.text = truncate(k.text, maxKeyLen)
 			}
 			c.keys = append(c.keys, k)
