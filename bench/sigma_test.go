@@ -15,6 +15,7 @@ import (
 	sigmago "github.com/bradleyjkemp/sigma-go"
 	"github.com/bradleyjkemp/sigma-go/evaluator"
 
+	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -139,10 +140,36 @@ func events(b *testing.B, n int) []map[string]any {
 	return out
 }
 
-// BenchmarkSigmaHQ matches the same events against 1, 10, 100, 1000 and
-// all Windows rules that both engines load: ruleforge (one compiled
-// ruleset), sigma-go rule by rule (evaluator.ForRule) and sigma-go's
-// bundle (evaluator.ForRules). One op is one event.
+// seedRules loads the two seed rules from ../shared/rules: Elastic's EQL
+// query and SigmaHQ's rule, with sigma-go's reading of the Sigma one.
+func seedRules(b *testing.B) ([]*ir.Rule, sigmago.Rule) {
+	dir := filepath.Join(corpus, "..", "rules")
+	var ours []*ir.Rule
+	for _, f := range []string{"mofcomp_activity.eql", "proc_creation_win_mofcomp_execution.yml"} {
+		r, err := ruleforge.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			b.Skipf("seed rules: %v", err)
+		}
+		ours = append(ours, r)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "proc_creation_win_mofcomp_execution.yml"))
+	if err != nil {
+		b.Skip(err)
+	}
+	theirs, err := sigmago.ParseRule(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ours, theirs
+}
+
+// BenchmarkSigmaHQ matches the same events against the two seed rules and
+// against 1, 10, 100, 1000 and all Windows rules that both engines load:
+// ruleforge (one compiled ruleset; on match.Docs, and on match.Records,
+// the events pre-parsed for the ruleset), sigma-go rule by rule
+// (evaluator.ForRule) and sigma-go's bundle (evaluator.ForRules). sigma-go
+// has no EQL: for the seed rules it runs the Sigma one only. One op is one
+// event.
 func BenchmarkSigmaHQ(b *testing.B) {
 	all := windowsRules(b)
 	evs := events(b, 1000)
@@ -152,23 +179,41 @@ func BenchmarkSigmaHQ(b *testing.B) {
 		docs[i] = match.NewDoc(e)
 		theirEvents[i] = evaluator.Event(e)
 	}
-	ctx := context.Background()
+	type set struct {
+		name   string
+		ours   []*ir.Rule
+		theirs []sigmago.Rule
+	}
+	seedsOurs, seedTheirs := seedRules(b)
+	sets := []set{{"seeds", seedsOurs, []sigmago.Rule{seedTheirs}}}
 	for _, n := range []int{1, 10, 100, 1000, len(all)} {
 		if n > len(all) {
 			continue
 		}
-		set := all[:n]
-		name := fmt.Sprint(n)
+		s := set{name: fmt.Sprint(n)}
 		if n == len(all) {
-			name = fmt.Sprintf("all_%d", n)
+			s.name = fmt.Sprintf("all_%d", n)
 		}
-		ours := make([]*ir.Rule, n)
-		theirs := make([]sigmago.Rule, n)
-		for i, p := range set {
-			ours[i], theirs[i] = p.ours, p.theirs
+		for _, p := range all[:n] {
+			s.ours, s.theirs = append(s.ours, p.ours), append(s.theirs, p.theirs)
 		}
-		rs := compile.MustCompile(ours)
-		b.Run("rules="+name+"/ruleforge-records", func(b *testing.B) {
+		sets = append(sets, s)
+	}
+	ctx := context.Background()
+	for _, set := range sets {
+		rs := compile.MustCompile(set.ours)
+		loop := func(b *testing.B, match func(i int)) {
+			b.ReportAllocs()
+			i := 0
+			runtime.GC() // the garbage of loading the rules is not the ruleset's cost
+			for b.Loop() {
+				match(i)
+				if i++; i == len(docs) {
+					i = 0
+				}
+			}
+		}
+		b.Run("rules="+set.name+"/ruleforge-records", func(b *testing.B) {
 			// The events pre-parsed for the ruleset (match.Record): each
 			// one's values at the paths the rules read, found once.
 			recs := make([]*match.Record, len(docs))
@@ -176,58 +221,30 @@ func BenchmarkSigmaHQ(b *testing.B) {
 				recs[i] = rs.NewRecord()
 				recs[i].Reset(d)
 			}
-			b.ReportAllocs()
 			var dst []int
-			i := 0
-			runtime.GC()
-			for b.Loop() {
-				dst = rs.MatchRecord(recs[i], dst[:0])
-				if i++; i == len(recs) {
-					i = 0
-				}
-			}
+			loop(b, func(i int) { dst = rs.MatchRecord(recs[i], dst[:0]) })
 		})
-		b.Run("rules="+name+"/ruleforge", func(b *testing.B) {
-			b.ReportAllocs()
+		b.Run("rules="+set.name+"/ruleforge", func(b *testing.B) {
 			var dst []int
-			i := 0
-			runtime.GC() // the garbage of loading the rules is not the ruleset's cost
-			for b.Loop() {
-				dst = rs.Match(docs[i], dst[:0])
-				if i++; i == len(docs) {
-					i = 0
-				}
-			}
+			loop(b, func(i int) { dst = rs.Match(docs[i], dst[:0]) })
 		})
-		if n > 1000 {
+		if len(set.theirs) > 1000 {
 			continue // sigma-go one by one takes minutes here
 		}
-		perRule := make([]*evaluator.RuleEvaluator, n)
-		for i, r := range theirs {
+		perRule := make([]*evaluator.RuleEvaluator, len(set.theirs))
+		for i, r := range set.theirs {
 			perRule[i] = evaluator.ForRule(r)
 		}
-		b.Run("rules="+name+"/sigma-go", func(b *testing.B) {
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
+		b.Run("rules="+set.name+"/sigma-go", func(b *testing.B) {
+			loop(b, func(i int) {
 				for _, e := range perRule {
 					e.Matches(ctx, theirEvents[i])
 				}
-				if i++; i == len(docs) {
-					i = 0
-				}
-			}
+			})
 		})
-		bundle := evaluator.ForRules(theirs)
-		b.Run("rules="+name+"/sigma-go-bundle", func(b *testing.B) {
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				bundle.Matches(ctx, theirEvents[i])
-				if i++; i == len(docs) {
-					i = 0
-				}
-			}
+		bundle := evaluator.ForRules(set.theirs)
+		b.Run("rules="+set.name+"/sigma-go-bundle", func(b *testing.B) {
+			loop(b, func(i int) { bundle.Matches(ctx, theirEvents[i]) })
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -588,18 +589,13 @@ func (x *scratch) numText(f *ixProbe, b []byte) {
 // folded for the exact keys, and only when one is as long: the tries and
 // the automaton fold ASCII letters themselves.
 func (x *scratch) text(f *ixProbe, s string) {
-	folded, fold := s, false
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf {
-			x.buf = appendFold(x.buf[:0], s)
-			folded, fold = unsafe.String(unsafe.SliceData(x.buf), len(x.buf)), false
-			break
-		} else if 'A' <= c && c <= 'Z' {
-			fold = true
-		}
+	folded, ascii := s, isASCII(s)
+	if !ascii {
+		x.buf = appendFold(x.buf[:0], s)
+		folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
 	}
 	if f.exact != nil && f.lens&lenBit(len(folded)) != 0 {
-		if fold {
+		if ascii && needsFold(s) {
 			x.buf = appendFold(x.buf[:0], s)
 			folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
 		}
@@ -643,9 +639,15 @@ func tail(s string, n int) string {
 	return s[len(s)-n:]
 }
 
-// isASCII reports whether s is all ASCII.
+// isASCII reports whether s is all ASCII, eight bytes at a time.
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
 		}
