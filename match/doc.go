@@ -21,7 +21,12 @@
 //	Suffix         *x       one comparison
 //	Contains       *x*      a substring search
 //	Both           x*y      two comparisons
+//	Segments       x*y*z    one pass, leftmost place for each middle text
 //	Glob           general  gobwas/glob
+//	Set            many     a hash set, two tries and one automaton
+//
+// [Merge] replaces a test's many case-insensitive exact, prefix, suffix and
+// substring texts (at least [MinSet]) with one [Set].
 //
 // A case-insensitive matcher holds its text folded (Unicode simple case
 // folding, see [Fold]) and folds the event value code point by code point
@@ -37,4 +42,43 @@
 // immutable and safe for concurrent use; Match with a reused destination
 // slice allocates nothing for rules that use no case-insensitive general
 // glob on a value that needs folding (those borrow a pooled buffer).
+//
+// # Slots and records
+//
+// A Ruleset numbers the distinct paths its tests read, its slots. For
+// each event it reads each slot at most once, into a [Record]: a [Doc]
+// without dotted keys in one walk over a trie of the slots' paths, which
+// visits only the keys some rule reads; any other event by looking each
+// slot's path up, the first time a test asks. [Ruleset.Match] fills a
+// pooled Record per event; [Ruleset.NewRecord], [Record.Reset] and
+// [Ruleset.MatchRecord] let a caller keep events in their pre-parsed form
+// for one ruleset.
+//
+// # The rule index
+//
+// [NewRuleset] builds an index over the rules (turn it off with
+// [Indexed](false), the reference the index is tested against). Each
+// rule gets a gate: up to three clauses, each a set of keys, one of which
+// an event must hold for the rule to match it. A key is a folded text that
+// a field's value must equal, start with, end with or contain, or a number
+// it must equal; the text is what a matcher needs (an exact value, the
+// longest literal of a glob, the literals one of which a regular
+// expression requires). Gates follow the plan: a test gives one clause
+// (a key per comparison); and keeps the cheapest clauses of its operands;
+// or unites one clause of each operand; not, presence, bounds, booleans,
+// CIDR ranges and computed operands give none, and a rule without a gate
+// is evaluated for every event. Keys that many rules hold or that are
+// short are costly (they fire often) and chosen last.
+//
+// Per event, each slot's value is probed once for all rules: a hash set
+// of exact texts, a prefix trie and a suffix trie walked from the value's
+// ends, an Aho–Corasick automaton (a DFA over byte classes) for the
+// substrings, and a hash set of numbers. Paths with keys of some rule's
+// first clause are probed first; the others only when a rule with more
+// clauses has its first one held. Only the rules whose every clause holds
+// (the candidates) are evaluated, in rule order, so Match returns the
+// same indices as without the index. Keyword tests (any value) are
+// indexed when at least 16 rules have them; with fewer, those rules are
+// evaluated, their keyword test last. [Ruleset.Gate] and
+// [Ruleset.IndexStats] describe the index; ruleforge explain prints them.
 package match

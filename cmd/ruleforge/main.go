@@ -1,6 +1,6 @@
 // Command ruleforge runs Sigma and EQL detection rules over JSON events.
 //
-//	ruleforge match [-routing=false] -rules PATH [-rules PATH…] [FILE…]
+//	ruleforge match [-routing=false] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH…] [FILE…]
 //	ruleforge check [-routing=false] PATH…
 //	ruleforge explain [-routing=false] PATH…
 //
@@ -10,10 +10,17 @@
 //
 //	{"input":"events.json","event":3,"rule_id":"…","title":"…","language":"sigma","severity":"high"}
 //
-// "event" is the 1-based ordinal of the event in its input. Bad events
-// are reported on standard error with their ordinal and line, counted and
-// skipped; bad rules are reported as file:line:col: message. A summary
-// line goes to standard error at the end.
+// "event" is the 1-based ordinal of the event in its input. Events are
+// matched on -workers goroutines (default: one per CPU) and the output
+// keeps input order. -output alert writes an ECS-style alert document per
+// match instead (rule metadata under rule.*, the event as read under
+// event.original); -count writes only, at the end, one line per rule with
+// the number of events it matched. Bad events are reported on standard
+// error with their ordinal and line, counted and skipped; bad rules are
+// reported as file:line:col: message. On a terminal, a progress line
+// (bytes, events, events per second, hits) is kept on standard error; a
+// summary line goes there at the end, counting every event once as
+// matched, bad or unmatched.
 //
 // check compiles rules and reports each failure, then
 // "checked N rules: K ok, F failed". explain prints a rule's IR and the
@@ -45,7 +52,7 @@ func main() {
 
 // usage is printed for -h and for usage errors.
 const usage = `usage:
-  ruleforge match [-routing=false] -rules PATH [-rules PATH...] [FILE...]
+  ruleforge match [-routing=false] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH...] [FILE...]
   ruleforge check [-routing=false] PATH...
   ruleforge explain [-routing=false] PATH...
 `

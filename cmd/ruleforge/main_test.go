@@ -58,7 +58,7 @@ func TestMatchSample(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("hits:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if wantSum := "ruleforge: 7 events, 5 matched, 7 hits, 0 bad events, 3 rules (0 bad)\n"; stderr != wantSum {
+	if wantSum := "ruleforge: 7 events, 5 matched, 7 hits, 0 bad events, 3 rules (0 bad), 2 unmatched\n"; stderr != wantSum {
 		t.Errorf("stderr = %q, want %q", stderr, wantSum)
 	}
 }
@@ -81,7 +81,7 @@ not json at all
 	wantErr := `-: event 2 (line 2): invalid character 'o' in literal null (expecting 'u'); skipped
 -: event 3 (line 3): event is a JSON array, not an object; skipped
 -: event 5 (line 5): unexpected EOF; skipped
-ruleforge: 6 events, 2 matched, 2 hits, 3 bad events, 2 rules (0 bad)
+ruleforge: 6 events, 2 matched, 2 hits, 3 bad events, 2 rules (0 bad), 1 unmatched
 `
 	if stderr != wantErr {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, wantErr)

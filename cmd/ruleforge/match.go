@@ -9,7 +9,9 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/match"
 )
@@ -35,9 +37,55 @@ type hit struct {
 	RuleFile  string `json:"rule_file,omitempty"`
 }
 
-// counts is the summary of a match run.
-type counts struct {
-	events, matched, hits, bad int
+// alert is an output line with -output alert: an ECS-style alert
+// document with the rule under rule.* and the event under event.original.
+type alert struct {
+	Timestamp string      `json:"@timestamp"`
+	Event     alertEvent  `json:"event"`
+	Rule      alertRule   `json:"rule"`
+	Input     alertSource `json:"input"`
+}
+
+// alertEvent is an alert's event.* fields.
+type alertEvent struct {
+	Kind     string `json:"kind"`
+	Original string `json:"original"`
+}
+
+// alertRule is an alert's rule.* fields.
+type alertRule struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Severity  string   `json:"severity,omitempty"`
+	RiskScore *int     `json:"risk_score,omitempty"`
+	Language  string   `json:"language"`
+	File      string   `json:"file,omitempty"`
+	Tags      []string `json:"tags,omitempty"`
+}
+
+// alertSource is where an alert's event came from.
+type alertSource struct {
+	Name  string `json:"name"`
+	Event int    `json:"event"`
+	Line  int    `json:"line"`
+}
+
+// ruleCount is an output line with -count: a rule and how many events it
+// matched.
+type ruleCount struct {
+	RuleID   string `json:"rule_id"`
+	Title    string `json:"title"`
+	Language string `json:"language"`
+	Events   int    `json:"events"`
+	RuleFile string `json:"rule_file,omitempty"`
+}
+
+// matchOptions are the flags of match that shape a run.
+type matchOptions struct {
+	workers  int
+	output   string // "hits" or "alert"
+	count    bool
+	progress bool
 }
 
 // runMatch is "ruleforge match -rules PATH… [FILE…]".
@@ -46,6 +94,10 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var rulePaths pathList
 	fs.Var(&rulePaths, "rules", "a rule file or directory (repeatable)")
+	var opt matchOptions
+	fs.IntVar(&opt.workers, "workers", 0, "matching goroutines (0: one per CPU)")
+	fs.StringVar(&opt.output, "output", "hits", "output lines: hits (one per match) or alert (ECS-style alert documents)")
+	fs.BoolVar(&opt.count, "count", false, "print only, at the end, how many events each rule matched")
 	loader := loaderFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -54,14 +106,20 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge match: no -rules given\n%s", usage)
 		return exitUsage
 	}
+	if opt.output != "hits" && opt.output != "alert" {
+		fmt.Fprintf(stderr, "ruleforge match: -output %q: want hits or alert\n", opt.output)
+		return exitUsage
+	}
+	opt.progress = isTerminal(stderr)
 	rs, _, badRules := loadRules(loader(), rulePaths, stderr)
 	out := bufio.NewWriterSize(stdout, 1<<16)
 	defer out.Flush()
-	var c counts
 	inputs := fs.Args()
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
 	}
+	var total pipeline.Stats
+	perRule := make([]int, rs.Len())
 	readErr := false
 	for _, name := range inputs {
 		r := stdin
@@ -75,58 +133,83 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			r = f
 			defer f.Close()
 		}
-		if err := matchStream(rs, name, r, out, stderr, &c); err != nil {
+		st, err := matchStream(rs, opt, name, r, out, stderr, perRule, total)
+		total = add(total, st)
+		if err != nil {
 			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", name, err)
 			readErr = true
 		}
 	}
+	if opt.count {
+		for i, n := range perRule {
+			if n > 0 {
+				rule := rs.Rule(i)
+				line, _ := json.Marshal(ruleCount{RuleID: rule.ID, Title: rule.Title, Language: rule.Lang.String(), Events: n, RuleFile: rule.Source.File})
+				out.Write(append(line, '\n'))
+			}
+		}
+	}
 	out.Flush()
-	fmt.Fprintf(stderr, "ruleforge: %d events, %d matched, %d hits, %d bad events, %d rules (%d bad)\n",
-		c.events, c.matched, c.hits, c.bad, rs.Len(), badRules)
-	if badRules > 0 || c.bad > 0 || readErr {
+	if opt.progress {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	fmt.Fprintf(stderr, "ruleforge: %d events, %d matched, %d hits, %d bad events, %d rules (%d bad), %d unmatched\n",
+		total.Events, total.Matched, total.Hits, total.Bad, rs.Len(), badRules, total.Unmatched)
+	if badRules > 0 || total.Bad > 0 || readErr {
 		return exitBad
 	}
 	return exitOK
 }
 
-// matchStream runs the ruleset over every event of one input.
-func matchStream(rs *match.Ruleset, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, c *counts) error {
-	sr := stream.NewReader(r)
-	var hits []int
-	for ordinal := 1; ; ordinal++ {
-		v, err := sr.Next()
-		if errors.Is(err, io.EOF) {
+// add sums two runs' counts.
+func add(a, b pipeline.Stats) pipeline.Stats {
+	return pipeline.Stats{Events: a.Events + b.Events, Matched: a.Matched + b.Matched, Unmatched: a.Unmatched + b.Unmatched,
+		Bad: a.Bad + b.Bad, Hits: a.Hits + b.Hits, Bytes: a.Bytes + b.Bytes}
+}
+
+// matchStream runs the ruleset over every event of one input, writing
+// output lines in input order and reporting bad events on stderr; before
+// is the count of the inputs already done, for the progress line.
+func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats) (pipeline.Stats, error) {
+	cfg := pipeline.Config{Ruleset: rs, Workers: opt.workers, KeepRaw: opt.output == "alert" && !opt.count}
+	prog := newProgress(stderr, opt.progress, before)
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	return pipeline.Run(cfg, r, func(res *pipeline.Result) error {
+		prog.event(res)
+		if res.Bad != nil {
+			prog.clear()
+			if errors.Is(res.Bad, pipeline.ErrTooLarge) {
+				fmt.Fprintf(stderr, "%s: event %d (line %d): larger than %d bytes; skipped\n", name, res.Ordinal, res.Line, stream.MaxValue)
+			} else {
+				fmt.Fprintf(stderr, "%s: event %d (line %d): %v; skipped\n", name, res.Ordinal, res.Line, res.Bad)
+			}
 			return nil
 		}
-		if err != nil {
-			return err
-		}
-		c.events++
-		if v.Truncated {
-			c.bad++
-			fmt.Fprintf(stderr, "%s: event %d (line %d): larger than %d bytes; skipped\n", name, ordinal, v.Line, stream.MaxValue)
-			continue
-		}
-		ev, err := match.ParseJSON(v.Data)
-		if err != nil {
-			c.bad++
-			fmt.Fprintf(stderr, "%s: event %d (line %d): %v; skipped\n", name, ordinal, v.Line, err)
-			continue
-		}
-		hits = rs.Match(ev, hits[:0])
-		if len(hits) > 0 {
-			c.matched++
-		}
-		for _, i := range hits {
-			c.hits++
+		for _, i := range res.Hits {
+			perRule[i]++
+			if opt.count {
+				continue
+			}
 			rule := rs.Rule(i)
-			line, _ := json.Marshal(hit{
-				Input: name, Event: ordinal, RuleID: rule.ID, Title: rule.Title,
-				Language: rule.Lang.String(), Severity: rule.Severity,
-				RiskScore: rule.RiskScore, RuleFile: rule.Source.File,
-			})
+			var line []byte
+			if opt.output == "alert" {
+				line, _ = json.Marshal(alert{
+					Timestamp: now,
+					Event:     alertEvent{Kind: "alert", Original: string(res.Raw)},
+					Rule: alertRule{ID: rule.ID, Name: rule.Title, Severity: rule.Severity, RiskScore: rule.RiskScore,
+						Language: rule.Lang.String(), File: rule.Source.File, Tags: rule.Tags},
+					Input: alertSource{Name: name, Event: res.Ordinal, Line: res.Line},
+				})
+			} else {
+				line, _ = json.Marshal(hit{
+					Input: name, Event: res.Ordinal, RuleID: rule.ID, Title: rule.Title,
+					Language: rule.Lang.String(), Severity: rule.Severity,
+					RiskScore: rule.RiskScore, RuleFile: rule.Source.File,
+				})
+			}
 			out.Write(line)
 			out.WriteByte('\n')
 		}
-	}
+		return nil
+	})
 }

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// manyEvents returns n NDJSON events: every seventh a mofcomp start that
+// the Sigma seed rule matches, every eleventh not JSON, the rest benign.
+func manyEvents(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		switch {
+		case i%11 == 0:
+			fmt.Fprintf(&b, "{broken %d\n", i)
+		case i%7 == 0:
+			fmt.Fprintf(&b, `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\wbem\\mofcomp.exe","ParentImage":"C:\\Windows\\System32\\cmd.exe","CommandLine":"mofcomp %d.mof"}`+"\n", i)
+		default:
+			fmt.Fprintf(&b, `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\x\\app%d.exe","CommandLine":"app"}`+"\n", i)
+		}
+	}
+	return b.String()
+}
+
+// TestMatchOrderAndAccounting runs 5,000 events on 1 and 8 workers: the
+// hit lines come in input order, identical either way, and every event is
+// counted once as matched, unmatched or bad.
+func TestMatchOrderAndAccounting(t *testing.T) {
+	const n = 5000
+	input := manyEvents(n)
+	var outputs []string
+	for _, workers := range []string{"1", "8"} {
+		code, stdout, stderr := runCLI(input, "match", "-workers", workers, "-rules", sigmaRule)
+		if code != exitBad { // the broken events make the run "bad"
+			t.Fatalf("workers %s: exit %d", workers, code)
+		}
+		last := 0
+		lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+		for _, l := range lines {
+			var h hit
+			if err := json.Unmarshal([]byte(l), &h); err != nil {
+				t.Fatalf("workers %s: %q: %v", workers, l, err)
+			}
+			if h.Event <= last || h.Event%7 != 0 {
+				t.Fatalf("workers %s: hit on event %d after %d", workers, h.Event, last)
+			}
+			last = h.Event
+		}
+		bad := n / 11
+		matched := n/7 - n/77 // multiples of 7 that are not multiples of 11
+		if len(lines) != matched {
+			t.Errorf("workers %s: %d hit lines, want %d", workers, len(lines), matched)
+		}
+		want := fmt.Sprintf("ruleforge: %d events, %d matched, %d hits, %d bad events, 1 rules (0 bad), %d unmatched\n", n, matched, matched, bad, n-matched-bad)
+		if !strings.HasSuffix(stderr, want) || strings.Count(stderr, "skipped") != bad {
+			t.Errorf("workers %s: stderr ends %q, want %q and %d skipped events", workers, stderr[max(0, len(stderr)-200):], want, bad)
+		}
+		outputs = append(outputs, stdout)
+	}
+	if outputs[0] != outputs[1] {
+		t.Error("1 and 8 workers wrote different output")
+	}
+}
+
+// TestMatchCount checks -count: one line per rule with its number of
+// matched events, and no hit lines.
+func TestMatchCount(t *testing.T) {
+	_, stdout, _ := runCLI(manyEvents(100), "match", "-count", "-rules", sigmaRule, "-rules", eqlRule)
+	var c ruleCount
+	if err := json.Unmarshal([]byte(stdout), &c); err != nil || strings.Count(stdout, "\n") != 1 {
+		t.Fatalf("stdout %q: %v", stdout, err)
+	}
+	if c.Events != 100/7-100/77 || c.Language != "sigma" || c.RuleID != "1dd05363-104e-4b4a-b963-196a534b03a1" {
+		t.Errorf("count line %+v", c)
+	}
+}
+
+// TestMatchAlert checks -output alert: rule metadata under rule.*, the
+// event verbatim under event.original.
+func TestMatchAlert(t *testing.T) {
+	ev := `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\wbem\\mofcomp.exe","ParentImage":"C:\\Windows\\System32\\cmd.exe","CommandLine":"mofcomp x.mof"}`
+	code, stdout, stderr := runCLI(ev+"\n", "match", "-output", "alert", "-rules", sigmaRule)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var a map[string]any
+	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
+		t.Fatalf("%q: %v", stdout, err)
+	}
+	rule, _ := a["rule"].(map[string]any)
+	event, _ := a["event"].(map[string]any)
+	input, _ := a["input"].(map[string]any)
+	if rule["id"] != "1dd05363-104e-4b4a-b963-196a534b03a1" || rule["name"] != "Potential Suspicious Mofcomp Execution" ||
+		rule["severity"] != "high" || rule["language"] != "sigma" {
+		t.Errorf("rule = %v", rule)
+	}
+	if event["original"] != ev || event["kind"] != "alert" || a["@timestamp"] == "" {
+		t.Errorf("event = %v, @timestamp %v", event, a["@timestamp"])
+	}
+	if input["name"] != "-" || input["event"] != 1.0 || input["line"] != 1.0 {
+		t.Errorf("input = %v", input)
+	}
+	if code, _, stderr := runCLI("", "match", "-output", "xml", "-rules", sigmaRule); code != exitUsage || !strings.Contains(stderr, "want hits or alert") {
+		t.Errorf("-output xml: exit %d, %q", code, stderr)
+	}
+}
