@@ -11,6 +11,7 @@ package stream
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 )
@@ -71,38 +72,93 @@ func (s *Reader) Next() (Value, error) {
 		v.Data = s.buf
 		return v, err
 	}
+	err := s.object(&v)
+	v.Data = s.buf
+	return v, err
+}
+
+// object reads the rest of a value that opened with "{" or "[": up to its
+// matching close, strings and escapes respected, or up to a newline that
+// a "{" follows at once, or the end of the input. It works on the
+// buffered bytes a chunk at a time rather than a byte at a time.
+func (s *Reader) object(v *Value) error {
 	depth, inStr, esc := 1, false, false
 	for depth > 0 {
-		b, err := s.r.ReadByte()
-		if errors.Is(err, io.EOF) {
-			break // unterminated at the end of the input
+		if _, err := s.r.Peek(2); err != nil && s.r.Buffered() == 0 {
+			if errors.Is(err, io.EOF) {
+				return nil // unterminated at the end of the input
+			}
+			return err
 		}
-		if err != nil {
-			return Value{}, err
-		}
-		if b == '\n' {
-			s.line++
-			if next, _ := s.r.Peek(1); len(next) == 1 && next[0] == '{' {
-				break // a new top-level object: this one is unterminated
+		chunk, _ := s.r.Peek(s.r.Buffered())
+		i, end := 0, false
+	scan:
+		for ; i < len(chunk); i++ {
+			b := chunk[i]
+			switch {
+			case b == '\n':
+				if i+1 == len(chunk) && len(chunk) > 1 {
+					break scan // see what follows it with the next chunk
+				}
+				s.line++
+				if i+1 < len(chunk) && chunk[i+1] == '{' {
+					end = true // a new top-level object: this one is unterminated
+					break scan
+				}
+				if esc {
+					esc = false
+				}
+			case esc:
+				esc = false
+			case inStr:
+				if b == '\\' {
+					esc = true
+				} else if b == '"' {
+					inStr = false
+				} else {
+					// Jump to the next byte that needs a look: the closing
+					// quote, an escape or a newline.
+					rest := chunk[i:]
+					j := bytes.IndexByte(rest, '"')
+					if j < 0 {
+						j = len(rest)
+					}
+					if k := bytes.IndexByte(rest[:j], '\\'); k >= 0 {
+						j = k
+					}
+					if k := bytes.IndexByte(rest[:j], '\n'); k >= 0 {
+						j = k
+					}
+					i += j - 1
+				}
+			case b == '"':
+				inStr = true
+			case b == '{' || b == '[':
+				depth++
+			case b == '}' || b == ']':
+				if depth--; depth == 0 {
+					i++
+					break scan
+				}
 			}
 		}
-		s.add(&v, b)
-		switch {
-		case esc:
-			esc = false
-		case inStr && b == '\\':
-			esc = true
-		case b == '"':
-			inStr = !inStr
-		case inStr:
-		case b == '{' || b == '[':
-			depth++
-		case b == '}' || b == ']':
-			depth--
+		s.addAll(v, chunk[:i])
+		if end {
+			s.r.Discard(i + 1) // the newline, not the "{"
+			return nil
 		}
+		s.r.Discard(i)
 	}
-	v.Data = s.buf
-	return v, nil
+	return nil
+}
+
+// addAll appends bs to the value, up to the size limit.
+func (s *Reader) addAll(v *Value, bs []byte) {
+	if room := s.max - len(s.buf); len(bs) > room {
+		bs = bs[:max(room, 0)]
+		v.Truncated = true
+	}
+	s.buf = append(s.buf, bs...)
 }
 
 // restOfLine adds bytes up to the end of the line to the value.
