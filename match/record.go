@@ -20,6 +20,8 @@ type Record struct {
 	marked   []int32 // the slots marked absent or lazy, to clear
 	walked   bool    // a walk found every slot present but the lazy ones
 	complete bool    // items holds every slot present
+
+	scan *scanner // ResetJSON's state (scan.go), made on its first use
 }
 
 // item is a slot's value.

@@ -17,14 +17,17 @@ type slotTable struct {
 	far   map[*Path]int32 // instead of slot, when path ids span too far
 	paths []*Path         // per slot: a path to look it up with
 	root  *trieNode
+	nodes int32 // trie nodes, numbered 0 (the root) to nodes-1
 }
 
 // trieNode is a step of the slots' paths: the keys that continue them,
-// the slot of the path ending here (or -1), and every slot at or below.
+// the slot of the path ending here (or -1), every slot at or below, and
+// the node's number in its table.
 type trieNode struct {
 	kids  map[string]*trieNode
 	slot  int32
 	below []int32
+	id    int32
 }
 
 // newSlotTable numbers the paths read by plans' tests and terms.
@@ -50,7 +53,7 @@ func newSlotTable(plans []*Node) *slotTable {
 	for _, p := range plans {
 		walk(p)
 	}
-	st := &slotTable{root: &trieNode{slot: -1}}
+	st := &slotTable{root: &trieNode{slot: -1}, nodes: 1}
 	if len(all) == 0 {
 		return st
 	}
@@ -107,7 +110,8 @@ func (st *slotTable) add(p *Path, s int32) {
 		}
 		c := n.kids[part]
 		if c == nil {
-			c = &trieNode{slot: -1}
+			c = &trieNode{slot: -1, id: st.nodes}
+			st.nodes++
 			n.kids[part] = c
 		}
 		n = c

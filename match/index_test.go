@@ -1,0 +1,708 @@
+package match
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// ixPaths interns the paths of the gate tests' fields, so that tests on
+// one field share its paths as compiled rules do.
+var ixPaths = map[string]*Path{}
+
+// ixPath returns the interned path of text s.
+func ixPath(s string) *Path {
+	if p, ok := ixPaths[s]; ok {
+		return p
+	}
+	p := NewPath(s)
+	ixPaths[s] = p
+	return p
+}
+
+// strTest returns a test node comparing field name with string matchers.
+func strTest(name string, ms ...Matcher) *Node {
+	return &Node{Op: OpTest, Test: &Test{Name: name, Paths: []*Path{ixPath(name)}, Strings: ms}}
+}
+
+// numTest returns a test node comparing field name with numbers.
+func numTest(name string, ns ...float64) *Node {
+	return &Node{Op: OpTest, Test: &Test{Name: name, Paths: []*Path{ixPath(name)}, Numbers: ns}}
+}
+
+// ixOp returns a node of operator op over kids.
+func ixOp(op Op, kids ...*Node) *Node { return &Node{Op: op, Kids: kids} }
+
+// mustRuleset builds a ruleset of plans with the given options for a test.
+func mustRuleset(t testing.TB, plans []*Node, opts ...RulesetOption) *Ruleset {
+	t.Helper()
+	rs, err := NewRuleset(testRules(len(plans)), plans, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+// clauseOfKey returns the index of the first clause holding key, or -1.
+func clauseOfKey(clauses [][]string, key string) int {
+	for i, c := range clauses {
+		if slices.Contains(c, key) {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestGate checks the gates of hand-built plans: which rules get one, and
+// keys their clauses must or must not hold. The order of clauses and keys
+// follows cost estimates and is not checked, except where a case says.
+func TestGate(t *testing.T) {
+	suffix := NewSuffix(`\mofcomp.exe`, true)
+	exact := NewExact("MOFCOMP.EXE", true)
+	var b strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&b, "%02d,", i) // no repeats: a cut from either end shows
+	}
+	long, longer := b.String()[:24], b.String()
+	tests := []struct {
+		name    string
+		plan    *Node
+		ok      bool
+		keys    []string // each in some clause
+		absent  []string // in no clause
+		clauses int      // how many clauses, when not 0
+		same    bool     // keys all in one clause
+	}{
+		{"suffix", strTest("Image", suffix), true, []string{`Image ends~ "\mofcomp.exe"`}, nil, 1, false},
+		{"exact_folded", strTest("OriginalFileName", exact), true, []string{`OriginalFileName equals~ "mofcomp.exe"`}, nil, 1, false},
+		{"exact_case_sensitive_folded_key", strTest("OriginalFileName", NewExact("MofComp.exe", false)), true, []string{`OriginalFileName equals~ "mofcomp.exe"`}, nil, 1, false},
+		{"prefix", strTest("Image", NewPrefix(`C:\`, true)), true, []string{`Image starts~ "c:\"`}, nil, 1, false},
+		{"contains", strTest("CommandLine", NewContains("X", true)), true, []string{`CommandLine contains~ "x"`}, nil, 1, false},
+		{"kelvin_folds_to_k", strTest("CommandLine", NewContains("\u212aey", false)), true, []string{`CommandLine contains~ "key"`}, nil, 1, false},
+		{"long_s_folds_to_s", strTest("CommandLine", NewExact("\u017fys", true)), true, []string{`CommandLine equals~ "sys"`}, nil, 1, false},
+		{"several_matchers_one_clause", strTest("Image", suffix, NewExact("a.exe", true)), true,
+			[]string{`Image ends~ "\mofcomp.exe"`, `Image equals~ "a.exe"`}, nil, 1, true},
+		{"numbers", numTest("EventID", 1, 4688, math.Copysign(0, -1)), true,
+			[]string{`EventID number 1`, `EventID number 4688`, `EventID number 0`}, nil, 1, true},
+		{"nan_dropped", numTest("EventID", math.NaN(), 5), true, []string{`EventID number 5`}, []string{`EventID number NaN`}, 1, false},
+		{"numbers_and_strings", &Node{Op: OpTest, Test: &Test{Name: "EventID", Paths: []*Path{ixPath("EventID")}, Numbers: []float64{7}, Strings: []Matcher{NewExact("seven", true)}}}, true,
+			[]string{`EventID number 7`, `EventID equals~ "seven"`}, nil, 1, true},
+		{"and_both_clauses", ixOp(OpAnd, strTest("Image", suffix), strTest("OriginalFileName", exact)), true,
+			[]string{`Image ends~ "\mofcomp.exe"`, `OriginalFileName equals~ "mofcomp.exe"`}, nil, 2, false},
+		{"and_exact_contains", ixOp(OpAnd, strTest("OriginalFileName", exact), strTest("CommandLine", NewContains("/s", true))), true,
+			[]string{`OriginalFileName equals~ "mofcomp.exe"`, `CommandLine contains~ "/s"`}, nil, 2, false},
+		{"and_ungated_operand_skipped", ixOp(OpAnd, strTest("Image", suffix), ixOp(OpNot, strTest("User", NewExact("system", true)))), true,
+			[]string{`Image ends~ "\mofcomp.exe"`}, []string{`User equals~ "system"`}, 1, false},
+		{"and_keeps_the_cheapest_three", ixOp(OpAnd,
+			strTest("A", NewContains("ab", true)),
+			strTest("B", NewExact("a-long-exact-text", true)),
+			strTest("C", NewSuffix("a-long-suffix-text", true)),
+			strTest("D", NewContains("a-long-substring", true))), true,
+			[]string{`B equals~ "a-long-exact-text"`, `C ends~ "a-long-suffix-text"`, `D contains~ "a-long-substring"`},
+			[]string{`A contains~ "ab"`}, 3, false},
+		{"or_union", ixOp(OpOr, strTest("Image", suffix), strTest("OriginalFileName", exact)), true,
+			[]string{`Image ends~ "\mofcomp.exe"`, `OriginalFileName equals~ "mofcomp.exe"`}, nil, 1, true},
+		{"or_ungated_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpTest, Test: &Test{Name: "User", Paths: []*Path{ixPath("User")}, Exists: true}}), false, nil, nil, 0, false},
+		{"or_true_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpTrue}), false, nil, nil, 0, false},
+		{"or_false_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpFalse}), true, []string{`Image ends~ "\mofcomp.exe"`}, nil, 1, false},
+		{"not", ixOp(OpNot, strTest("Image", suffix)), false, nil, nil, 0, false},
+		{"true", &Node{Op: OpTrue}, false, nil, nil, 0, false},
+		{"regex_literal", strTest("CommandLine", mustRegex(t, `^\d+ mimikatz`, true)), true, []string{`CommandLine contains~ " mimikatz"`}, nil, 1, false},
+		{"regex_alternation", strTest("CommandLine", mustRegex(t, `(?:alpha|BETA)\s`, false)), true,
+			[]string{`CommandLine contains~ "alpha"`, `CommandLine contains~ "beta"`}, nil, 1, true},
+		{"regex_no_literal", strTest("CommandLine", mustRegex(t, `[0-9]+`, true)), false, nil, nil, 0, false},
+		{"regex_replacement_char", strTest("CommandLine", mustRegex(t, "\uFFFD", true)), false, nil, nil, 0, false},
+		{"glob_longest_literal", strTest("Image", mustGlob(t, true, "?", `:\Windows\`, "*", ".EXE")), true, []string{`Image contains~ ":\windows\"`}, nil, 1, false},
+		{"glob_invalid_utf8", strTest("Image", mustGlob(t, true, "?", "\xffabc", "*")), false, nil, nil, 0, false},
+		{"both_longer_end", strTest("Image", NewBoth("c:", `\evil.exe`, true)), true, []string{`Image ends~ "\evil.exe"`}, nil, 1, false},
+		{"segments_middle", strTest("Image", NewSegments("c", []string{`\windows\temp\`}, "x", true)), true, []string{`Image contains~ "\windows\temp\"`}, nil, 1, false},
+		{"set_members", strTest("Image", Merge([]Matcher{NewExact("a.exe", true), NewPrefix("pre", true), NewSuffix(".dll", true), NewContains("mid", true)})...), true,
+			[]string{`Image equals~ "a.exe"`, `Image starts~ "pre"`, `Image ends~ ".dll"`, `Image contains~ "mid"`}, nil, 1, true},
+		{"contains_long_truncated", strTest("CommandLine", NewContains(long, true)), true, []string{`CommandLine contains~ "` + long[:maxKeyLen] + `"`}, nil, 1, false},
+		{"suffix_long_kept", strTest("CommandLine", NewSuffix(long, true)), true, []string{`CommandLine ends~ "` + long + `"`}, nil, 1, false},
+		{"suffix_too_long_cut", strTest("CommandLine", NewSuffix(longer, true)), true,
+			[]string{`CommandLine ends~ "` + longer[len(longer)-maxAnchoredLen:] + `"`}, nil, 1, false},
+		{"prefix_too_long_cut", strTest("CommandLine", NewPrefix(longer, true)), true,
+			[]string{`CommandLine starts~ "` + longer[:maxAnchoredLen] + `"`}, nil, 1, false},
+		{"suffix_cut_at_code_point", strTest("CommandLine", NewSuffix("é"+longer[len(longer)-maxAnchoredLen+1:], true)), true,
+			[]string{`CommandLine ends~ "` + longer[len(longer)-maxAnchoredLen+1:] + `"`}, nil, 1, false},
+		{"contains_cut_at_code_point", strTest("CommandLine", NewContains(long[:maxKeyLen-1]+"é", true)), true,
+			[]string{`CommandLine contains~ "` + long[:maxKeyLen-1] + `"`}, nil, 1, false},
+		{"contains_empty", strTest("CommandLine", NewContains("", true)), false, nil, nil, 0, false},
+		{"prefix_empty", strTest("CommandLine", NewPrefix("", false)), false, nil, nil, 0, false},
+		{"one_matcher_without_needs", strTest("CommandLine", NewContains("x", true), NewContains("", true)), false, nil, nil, 0, false},
+		{"exact_empty", strTest("CommandLine", NewExact("", true)), true, []string{`CommandLine equals~ ""`}, nil, 1, false},
+		{"exact_invalid_utf8", strTest("CommandLine", NewExact("a\xff", true)), false, nil, nil, 0, false},
+		{"contains_invalid_utf8", strTest("CommandLine", NewContains("\xe2\x84", true)), false, nil, nil, 0, false},
+		{"suffix_invalid_utf8", strTest("CommandLine", NewSuffix("x\xff", false)), false, nil, nil, 0, false},
+		{"cidr", strTest("SourceIp", mustCIDR(t, "10.0.0.0/8")), false, nil, nil, 0, false},
+		{"exists", &Node{Op: OpTest, Test: &Test{Name: "User", Paths: []*Path{ixPath("User")}, Exists: true}}, false, nil, nil, 0, false},
+		{"bools", &Node{Op: OpTest, Test: &Test{Name: "Flag", Paths: []*Path{ixPath("Flag")}, Bools: []bool{true}, Strings: []Matcher{NewExact("yes", true)}}}, false, nil, nil, 0, false},
+		{"bounds", &Node{Op: OpTest, Test: &Test{Name: "N", Paths: []*Path{ixPath("N")}, Bounds: []Bound{{Cmp: ir.CmpGE, Num: 3}}, Numbers: []float64{1}}}, false, nil, nil, 0, false},
+		{"left_term", &Node{Op: OpTest, Test: &Test{Name: "len(a)", Left: &Term{Fn: ir.FnLength, Args: []*Term{{Fn: ir.FnField, Paths: []*Path{ixPath("a")}}}}, Numbers: []float64{3}}}, false, nil, nil, 0, false},
+		{"right_term", &Node{Op: OpTest, Test: &Test{Name: "a", Paths: []*Path{ixPath("a")}, Right: &Term{Fn: ir.FnField, Paths: []*Path{ixPath("b")}}, Cmp: ir.CmpEqual, Strings: []Matcher{NewExact("x", true)}}}, false, nil, nil, 0, false},
+		{"no_paths", &Node{Op: OpTest, Test: &Test{Name: "nothing", Strings: []Matcher{NewExact("x", true)}}}, false, nil, nil, 0, false},
+		{"keyword_alone_dropped", &Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Strings: []Matcher{NewContains("evil", true)}}}, false, nil, nil, 0, false},
+		{"and_keyword_dropped", ixOp(OpAnd, strTest("Image", suffix), &Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Strings: []Matcher{NewContains("evil", true)}}}), true,
+			[]string{`Image ends~ "\mofcomp.exe"`}, []string{`(any value) contains~ "evil"`}, 1, false},
+		{"two_paths", &Node{Op: OpTest, Test: &Test{Name: "proc", Paths: []*Path{ixPath("process.name"), ixPath("Image")}, Strings: []Matcher{NewSuffix(".exe", true)}}}, true, []string{`proc ends~ ".exe"`}, nil, 1, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := mustRuleset(t, []*Node{tt.plan})
+			clauses, ok := rs.Gate(0)
+			if ok != tt.ok {
+				t.Fatalf("Gate ok = %v, want %v; clauses %q\nplan:\n%s", ok, tt.ok, clauses, tt.plan)
+			}
+			if tt.clauses != 0 && len(clauses) != tt.clauses {
+				t.Errorf("%d clauses %q, want %d", len(clauses), clauses, tt.clauses)
+			}
+			for _, k := range tt.keys {
+				if clauseOfKey(clauses, k) < 0 {
+					t.Errorf("no clause holds %s: %q", k, clauses)
+				}
+			}
+			for _, k := range tt.absent {
+				if clauseOfKey(clauses, k) >= 0 {
+					t.Errorf("a clause holds %s: %q", k, clauses)
+				}
+			}
+			if tt.same {
+				for _, k := range tt.keys {
+					if clauseOfKey(clauses, k) != clauseOfKey(clauses, tt.keys[0]) {
+						t.Errorf("%s and %s in different clauses: %q", k, tt.keys[0], clauses)
+					}
+				}
+			}
+			st := rs.IndexStats()
+			if want := map[bool]int{true: 1, false: 0}[ok]; st.Gated != want || st.Rules != 1 || !st.Indexed {
+				t.Errorf("IndexStats = %+v, want 1 rule, %d gated, indexed", st, want)
+			}
+			plain := mustRuleset(t, []*Node{tt.plan}, Indexed(false))
+			if c, ok := plain.Gate(0); ok || c != nil {
+				t.Errorf("unindexed Gate = %q, %v; want none", c, ok)
+			}
+			if st := plain.IndexStats(); st.Indexed || st.Gated != 0 || st.Rules != 1 {
+				t.Errorf("unindexed IndexStats = %+v", st)
+			}
+		})
+	}
+}
+
+// mustCIDR builds a CIDR matcher for a test.
+func mustCIDR(t testing.TB, ranges ...string) *CIDR {
+	t.Helper()
+	m, err := NewCIDR(ranges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestGateOrClauses checks that an or of conjunctions keeps a clause per
+// conjunct, each a union with the other operand: (a1 ∧ a2) ∨ b gives
+// (a1 ∨ b) ∧ (a2 ∨ b).
+func TestGateOrClauses(t *testing.T) {
+	a1 := strTest("A", NewExact("first-text", true))
+	a2 := strTest("B", NewSuffix("second-text", true))
+	b := strTest("C", NewContains("third-text", true))
+	rs := mustRuleset(t, []*Node{ixOp(OpOr, ixOp(OpAnd, a1, a2), b)})
+	clauses, ok := rs.Gate(0)
+	if !ok || len(clauses) != 2 {
+		t.Fatalf("Gate = %q, %v; want 2 clauses", clauses, ok)
+	}
+	ka1, ka2, kb := `A equals~ "first-text"`, `B ends~ "second-text"`, `C contains~ "third-text"`
+	i1, i2 := clauseOfKey(clauses, ka1), clauseOfKey(clauses, ka2)
+	if i1 < 0 || i2 < 0 || i1 == i2 {
+		t.Errorf("want %s and %s in different clauses: %q", ka1, ka2, clauses)
+	}
+	for _, c := range clauses {
+		if !slices.Contains(c, kb) || len(c) != 2 {
+			t.Errorf("clause %q: want two keys, one of them %s", c, kb)
+		}
+	}
+	for _, c := range []struct {
+		ev   Map
+		want bool
+	}{
+		{Map{"A": "FIRST-TEXT", "B": "x-second-text"}, true},
+		{Map{"A": "first-text"}, false},
+		{Map{"C": "the third-text here"}, true},
+		{Map{"A": "first-text", "C": "third"}, false},
+	} {
+		if got := len(rs.Match(c.ev, nil)) == 1; got != c.want {
+			t.Errorf("Match(%v) = %v, want %v", c.ev, got, c.want)
+		}
+	}
+}
+
+// TestGateFalse checks that a rule whose plan is false gets a gate of one
+// clause with no keys, and never matches, while true matches every event.
+func TestGateFalse(t *testing.T) {
+	rs := mustRuleset(t, []*Node{{Op: OpFalse}, {Op: OpTrue}, ixOp(OpAnd, strTest("a", NewExact("x", true)), &Node{Op: OpFalse})})
+	for _, i := range []int{0, 2} {
+		clauses, ok := rs.Gate(i)
+		if !ok || clauseOfKey(clauses, "") >= 0 || !slices.ContainsFunc(clauses, func(c []string) bool { return len(c) == 0 }) {
+			t.Errorf("rule %d: Gate = %q, %v; want a clause with no keys", i, clauses, ok)
+		}
+	}
+	if _, ok := rs.Gate(1); ok {
+		t.Error("rule true has a gate")
+	}
+	for _, ev := range []Event{Map{}, Map{"a": "x"}, NewDoc(map[string]any{"a": "X"}), pathEvent{"a": "x"}} {
+		if got := rs.Match(ev, nil); !slices.Equal(got, []int{1}) {
+			t.Errorf("Match(%v) = %v, want [1]", ev, got)
+		}
+		r := rs.NewRecord()
+		r.Reset(ev)
+		if got := rs.MatchRecord(r, nil); !slices.Equal(got, []int{1}) {
+			t.Errorf("MatchRecord(%v) = %v, want [1]", ev, got)
+		}
+	}
+	if st := rs.IndexStats(); st.Rules != 3 || st.Gated != 2 {
+		t.Errorf("IndexStats = %+v, want 3 rules, 2 gated", st)
+	}
+}
+
+// TestGateKeywords checks keyword (any-value) clauses: dropped while few
+// rules have them, kept from minKeywordRules on, and matched through
+// every value of a Walker but no value of another Event.
+func TestGateKeywords(t *testing.T) {
+	kw := func(s string) *Node {
+		return &Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Strings: []Matcher{NewContains(s, true)}}}
+	}
+	var plans []*Node
+	for i := range minKeywordRules {
+		plans = append(plans, kw(fmt.Sprintf("evil%02d", i)))
+	}
+	rs := mustRuleset(t, plans)
+	for i := range plans {
+		clauses, ok := rs.Gate(i)
+		if k := fmt.Sprintf(`(any value) contains~ "evil%02d"`, i); !ok || clauseOfKey(clauses, k) < 0 {
+			t.Errorf("rule %d: Gate = %q, %v; want %s", i, clauses, ok, k)
+		}
+	}
+	few := mustRuleset(t, plans[:minKeywordRules-1])
+	if c, ok := few.Gate(0); ok {
+		t.Errorf("with %d keyword rules: Gate = %q, want none", minKeywordRules-1, c)
+	}
+	for _, c := range []struct {
+		ev   Event
+		want []int
+	}{
+		{Map{"a": map[string]any{"b": []any{"x", "EVIL03.exe"}}}, []int{3}},
+		{NewDoc(map[string]any{"k": []any{map[string]any{"v": "evil07 evil11"}}}), []int{7, 11}},
+		{NewDoc(map[string]any{"evil01": "keys are not values"}), nil},
+		{pathEvent{"a": "evil01"}, nil},
+	} {
+		for _, s := range []*Ruleset{rs, few} {
+			want := c.want
+			if s == few {
+				want = slices.DeleteFunc(slices.Clone(want), func(i int) bool { return i >= minKeywordRules-1 })
+			}
+			if got := s.Match(c.ev, nil); !slices.Equal(got, want) {
+				t.Errorf("Match(%v) = %v, want %v", c.ev, got, want)
+			}
+		}
+	}
+}
+
+// TestGateHeavyKey checks that a key many rules hold (a log source's
+// channel) is kept only in a rule's first clause, and that the rules
+// still match.
+func TestGateHeavyKey(t *testing.T) {
+	var plans []*Node
+	for i := range heavyKey + 10 {
+		plans = append(plans, ixOp(OpAnd, strTest("Channel", NewExact("Security", true)), strTest("TargetUserName", NewExact(fmt.Sprintf("user%04d", i), true))))
+	}
+	rs := mustRuleset(t, plans)
+	heavy := `Channel equals~ "security"`
+	for i := range plans {
+		clauses, ok := rs.Gate(i)
+		if !ok || clauseOfKey(clauses, fmt.Sprintf(`TargetUserName equals~ "user%04d"`, i)) < 0 {
+			t.Fatalf("rule %d: Gate = %q, %v", i, clauses, ok)
+		}
+		if j := clauseOfKey(clauses, heavy); j > 0 {
+			t.Errorf("rule %d: %s, held by %d rules, in clause %d of %q", i, heavy, len(plans), j, clauses)
+		}
+	}
+	ev := Map{"Channel": "security", "TargetUserName": "USER0042"}
+	if got := rs.Match(ev, nil); !slices.Equal(got, []int{42}) {
+		t.Errorf("Match = %v, want [42]", got)
+	}
+	if got := rs.Match(Map{"Channel": "system", "TargetUserName": "user0042"}, nil); len(got) != 0 {
+		t.Errorf("Match on another channel = %v, want none", got)
+	}
+}
+
+// TestGateNumbers checks number keys against every kind of number an
+// event may hold, and numbers spelled in strings.
+func TestGateNumbers(t *testing.T) {
+	rs := mustRuleset(t, []*Node{numTest("EventID", 4688), numTest("EventID", 0), ixOp(OpOr, numTest("EventID", 1.5), strTest("EventID", NewExact("1.50", true)))})
+	tests := []struct {
+		v    any
+		want []int
+	}{
+		{4688.0, []int{0}}, {float32(4688), []int{0}}, {4688, []int{0}}, {int64(4688), []int{0}}, {int32(4688), []int{0}},
+		{uint32(4688), []int{0}}, {uint64(4688), []int{0}}, {json.Number("4688"), []int{0}}, {json.Number("4.688e3"), []int{0}},
+		{"4688", []int{0}}, {"+4688.0", []int{0}}, {" 4688", nil}, {"0x1250", nil}, {int8(1), nil},
+		{math.Copysign(0, -1), []int{1}}, {"-0", []int{1}}, {json.Number("0e5"), []int{1}},
+		{1.5, []int{2}}, {"1.50", []int{2}}, {"1.5", []int{2}}, {json.Number("1.50"), []int{2}}, {math.NaN(), nil},
+		{[]any{"x", 4688.0, []any{"1.5"}}, []int{0, 2}}, {[]string{"0", "a"}, []int{1}}, {true, nil}, {nil, nil},
+	}
+	for _, tt := range tests {
+		for _, ev := range []Event{Map{"EventID": tt.v}, NewDoc(map[string]any{"EventID": tt.v})} {
+			if got := rs.Match(ev, nil); !slices.Equal(got, tt.want) {
+				t.Errorf("Match(%T %v) = %v, want %v", tt.v, tt.v, got, tt.want)
+			}
+		}
+	}
+}
+
+// ixFields are the fields the random plans test: each a list of paths,
+// one read through two alternative paths, two through arrays of objects.
+var ixFields = [][]string{{"a"}, {"b"}, {"c.d"}, {"e.f.g"}, {"x", "a"}, {"c"}, {"l.m"}}
+
+// ixNumbers are the numbers random tests compare with.
+var ixNumbers = []float64{0, 1, 12, -2, 1.5, 4688, 1e21, math.NaN()}
+
+// ixNumberTexts are the texts of numbers and booleans that random string
+// matchers compare with: event numbers and booleans are matched through
+// their text.
+var ixNumberTexts = []string{"1", "12", "1.5", "4688", "-2", "0", "1e+21", "e+21", "88", "true", "false", "TRUE", "rue"}
+
+// ixAnchored returns a random exact, prefix, suffix or contains matcher
+// for s, folding case or not.
+func ixAnchored(r *rand.Rand, s string) Matcher {
+	fold := r.IntN(2) == 0
+	switch r.IntN(4) {
+	case 0:
+		return NewExact(s, fold)
+	case 1:
+		return NewPrefix(s, fold)
+	case 2:
+		return NewSuffix(s, fold)
+	}
+	return NewContains(s, fold)
+}
+
+// ixGen generates random plans and events for the differential tests.
+type ixGen struct {
+	t      *testing.T
+	r      *rand.Rand
+	paths  map[string]*Path
+	words  []string // texts of the matchers made so far, for values
+	shared []*Node  // nodes given a memo slot, to reuse in other plans
+	slots  int
+}
+
+// path returns the interned path of text s.
+func (g *ixGen) path(s string) *Path {
+	p, ok := g.paths[s]
+	if !ok {
+		p = NewPath(s)
+		g.paths[s] = p
+	}
+	return p
+}
+
+// test returns a random test node.
+func (g *ixGen) test() *Node {
+	r := g.r
+	f := ixFields[r.IntN(len(ixFields))]
+	t := &Test{Name: strings.Join(f, "|")}
+	for _, s := range f {
+		t.Paths = append(t.Paths, g.path(s))
+	}
+	switch k := r.IntN(40); {
+	case k == 0:
+		t.Exists = true
+	case k == 1:
+		t.Bools = []bool{r.IntN(2) == 0}
+	case k == 2:
+		t.Bounds = []Bound{{Cmp: ir.CmpGE, Num: 2}}
+	case k == 3:
+		t.Right = &Term{Fn: ir.FnField, Paths: []*Path{g.path(ixFields[r.IntN(4)][0])}}
+		t.Cmp, t.Fold = ir.CmpEqual, r.IntN(2) == 0
+		return &Node{Op: OpTest, Test: t}
+	case k == 4:
+		t.Strings = []Matcher{mustCIDR(g.t, "10.0.0.0/8")}
+	case k < 10:
+		for range 1 + r.IntN(2) {
+			t.Numbers = append(t.Numbers, ixNumbers[r.IntN(len(ixNumbers))])
+		}
+	}
+	if !t.Exists && r.IntN(12) == 0 {
+		t.Any, t.Paths, t.Name = true, nil, "*"
+	}
+	if len(t.Bools)+len(t.Bounds)+len(t.Strings)+len(t.Numbers) == 0 || r.IntN(4) == 0 {
+		for range 1 + r.IntN(2) {
+			var m Matcher
+			var words []string
+			switch r.IntN(8) {
+			case 0: // the text of a number or a boolean
+				s := ixNumberTexts[r.IntN(len(ixNumberTexts))]
+				m, words = ixAnchored(r, s), []string{s}
+			case 1: // past the keys' length limits
+				s := randString(r, needPieces, 40, true) + randString(r, valuePieces, 40, true)
+				m, words = ixAnchored(r, s), []string{s, s[:len(s)/2], s[len(s)/2:]}
+			default:
+				m, words = randNeedMatcher(g.t, r)
+			}
+			t.Strings = append(t.Strings, m)
+			g.words = append(g.words, words...)
+		}
+		if r.IntN(10) == 0 {
+			t.Strings = append(t.Strings, NewContains("", r.IntN(2) == 0))
+		}
+	}
+	return &Node{Op: OpTest, Test: t}
+}
+
+// plan returns a random plan at most depth levels deep.
+func (g *ixGen) plan(depth int) *Node {
+	r := g.r
+	if len(g.shared) > 0 && r.IntN(10) == 0 {
+		return g.shared[r.IntN(len(g.shared))]
+	}
+	var n *Node
+	switch k := r.IntN(12); {
+	case depth > 3 || k < 5:
+		n = g.test()
+	case k < 6:
+		n = ixOp(OpNot, g.plan(depth+1))
+	case k < 9:
+		n = ixOp(OpAnd, g.plan(depth+1), g.plan(depth+1))
+		for r.IntN(3) == 0 {
+			n.Kids = append(n.Kids, g.plan(depth+1))
+		}
+	case k < 11:
+		n = ixOp(OpOr, g.plan(depth+1), g.plan(depth+1))
+		for r.IntN(3) == 0 {
+			n.Kids = append(n.Kids, g.plan(depth+1))
+		}
+	default:
+		n = &Node{Op: []Op{OpTrue, OpFalse}[r.IntN(2)]}
+	}
+	if r.IntN(8) == 0 {
+		g.slots++
+		n.Slot = g.slots
+		g.shared = append(g.shared, n)
+	}
+	return n
+}
+
+// scalar returns a random event value that is not an object: a text made
+// of matcher words in random case and odd pieces, a number of some Go
+// type, a boolean, null, or an array of those.
+func (g *ixGen) scalar(depth int) any {
+	r := g.r
+	switch r.IntN(20) {
+	case 0:
+		return nil
+	case 1:
+		return r.IntN(2) == 0
+	case 2:
+		return ixNumbers[r.IntN(len(ixNumbers))]
+	case 3:
+		return json.Number([]string{"1", "12", "1.5", "4688", "-2", "1e21", "0", "-0", "1.50", "12e0"}[r.IntN(10)])
+	case 4:
+		return []any{int(1), int64(12), int32(-2), uint32(4688), uint64(1), float32(1.5), int8(1)}[r.IntN(7)]
+	case 5:
+		return []string{"1", "12", "1.5", "-0", "+12", "1e21", "4688.0", "1.5.1", "-"}[r.IntN(9)]
+	case 6:
+		if depth < 2 {
+			var a []any
+			for range r.IntN(4) {
+				a = append(a, g.scalar(depth+1))
+			}
+			return a
+		}
+	case 7:
+		if depth < 2 {
+			return []string{g.text(), g.text()}
+		}
+	}
+	return g.text()
+}
+
+// text returns a random text for an event value.
+func (g *ixGen) text() string {
+	s := randValue(g.r, g.words)
+	if g.r.IntN(8) == 0 {
+		s = strings.Repeat(s, 1+g.r.IntN(30)) // past the keys' length limits
+	}
+	return s
+}
+
+// object returns a random event object: the fields' paths nested, with
+// arrays of objects on the way, scalars where an object is expected, and
+// unrelated keys.
+func (g *ixGen) object() map[string]any {
+	r := g.r
+	m := map[string]any{}
+	put := func(path string, v any) {
+		parts := strings.Split(path, ".")
+		cur := m
+		for i, p := range parts {
+			if i == len(parts)-1 {
+				cur[p] = v
+				return
+			}
+			next, ok := cur[p].(map[string]any)
+			if !ok {
+				if _, taken := cur[p]; taken {
+					return
+				}
+				next = map[string]any{}
+				if r.IntN(6) == 0 { // an array of objects on the way
+					other := map[string]any{}
+					if r.IntN(2) == 0 {
+						other[parts[i+1]] = g.scalar(1)
+					}
+					cur[p] = []any{next, other, "junk"}[:2+r.IntN(2)]
+				} else {
+					cur[p] = next
+				}
+			}
+			cur = next
+		}
+	}
+	for _, s := range []string{"a", "b", "c.d", "e.f.g", "x", "l.m", "z"} {
+		if r.IntN(4) > 0 {
+			put(s, g.scalar(0))
+		}
+	}
+	if r.IntN(10) == 0 {
+		m["c"] = g.scalar(0) // a scalar where c.d expects an object
+	}
+	return m
+}
+
+// dotted returns a copy of m with some nested objects flattened into
+// dotted keys, at the top or below.
+func (g *ixGen) dotted(m map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		if inner, ok := v.(map[string]any); ok && g.r.IntN(2) == 0 {
+			for k2, v2 := range g.dotted(inner) {
+				out[k+"."+k2] = v2
+			}
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// event returns a random event: a Map, a nested Doc or a Doc with dotted
+// keys (or, rarely, an Event of another kind).
+func (g *ixGen) event() Event {
+	m := g.object()
+	switch g.r.IntN(7) {
+	case 0, 1:
+		return Map(m)
+	case 2:
+		return Map(g.dotted(m))
+	case 3:
+		return NewDoc(g.dotted(m))
+	case 4:
+		ev := pathEvent{}
+		for _, f := range ixFields {
+			for _, s := range f {
+				if v, ok := NewDoc(m).Lookup(g.path(s)); ok {
+					ev[s] = v
+				}
+			}
+		}
+		return ev
+	}
+	return NewDoc(m)
+}
+
+// TestIndexDifferential checks over random plans and events (a fixed
+// seed) that the indexed ruleset, by Match and by MatchRecord with a
+// reused Record, matches the same rules as the unindexed one.
+func TestIndexDifferential(t *testing.T) {
+	for round, size := range []int{10, 60, 300, 300} {
+		g := &ixGen{t: t, r: rand.New(rand.NewPCG(uint64(round), 77)), paths: map[string]*Path{}}
+		plans := make([]*Node, size)
+		for i := range plans {
+			plans[i] = g.plan(0)
+		}
+		indexed := mustRuleset(t, plans)
+		plain := mustRuleset(t, plans, Indexed(false))
+		st := indexed.IndexStats()
+		if size >= 60 && st.Gated < size/4 {
+			t.Errorf("round %d: %d of %d random rules gated: the test checks little", round, st.Gated, size)
+		}
+		rec := indexed.NewRecord()
+		matched := 0
+		for e := range 3000 {
+			ev := g.event()
+			want := plain.Match(ev, nil)
+			matched += len(want)
+			got := indexed.Match(ev, nil)
+			rec.Reset(ev)
+			viaRecord := indexed.MatchRecord(rec, nil)
+			if slices.Equal(got, want) && slices.Equal(viaRecord, want) {
+				continue
+			}
+			for _, i := range want {
+				if !slices.Contains(got, i) || !slices.Contains(viaRecord, i) {
+					clauses, _ := indexed.Gate(i)
+					t.Errorf("rule %d missed; gate %q\nplan:\n%s", i, clauses, plans[i])
+				}
+			}
+			t.Fatalf("round %d event %d %#v:\nindexed Match %v\nMatchRecord   %v\nunindexed     %v", round, e, ev, got, viaRecord, want)
+		}
+		kw := 0
+		for i := range plans {
+			if c, ok := indexed.Gate(i); ok && strings.Contains(fmt.Sprint(c), "(any value)") {
+				kw++
+			}
+		}
+		if size >= 300 && kw == 0 {
+			t.Errorf("round %d: no rule has a keyword clause: the test checks no keyword probe", round)
+		}
+		if matched < 1000 {
+			t.Errorf("round %d: %d matches in all: the test checks little", round, matched)
+		}
+	}
+}
+
+// TestIndexEpochWrap checks that the per-event epoch wrapping around
+// forgets what fired in the events of the first epochs: a key that fired
+// at epoch 1 must fire again at the epoch 1 after the wrap. (The test
+// reaches Match's scratch through the pool; should the pool drop it, the
+// test checks less but does not fail.)
+func TestIndexEpochWrap(t *testing.T) {
+	plans := []*Node{
+		strTest("a", NewExact("key", true)),
+		ixOp(OpAnd, strTest("a", NewContains("ke", true)), numTest("n", 7)),
+		ixOp(OpOr, strTest("b", NewSuffix("z", true)), numTest("n", 8)),
+	}
+	rs := mustRuleset(t, plans)
+	plain := mustRuleset(t, plans, Indexed(false))
+	evs := []Event{Map{"a": "KEY", "n": 7}, Map{"b": "xz", "n": 8}, NewDoc(map[string]any{"a": "key", "b": "z", "n": 7.0})}
+	check := func(when string, evs ...Event) {
+		t.Helper()
+		for _, ev := range evs {
+			if got, want := rs.Match(ev, nil), plain.Match(ev, nil); !slices.Equal(got, want) {
+				t.Errorf("%s: Match(%v) = %v, unindexed %v", when, ev, got, want)
+			}
+		}
+	}
+	check("first epoch", evs[0]) // a new scratch: epoch 1
+	x := rs.pool.Get().(*scratch)
+	x.epoch = math.MaxUint32 // the next event wraps to epoch 1 again
+	rs.pool.Put(x)
+	check("across the wrap", evs...)
+	check("after the wrap", evs...)
+}

@@ -1,0 +1,128 @@
+package normalize
+
+import "strings"
+
+// SplitCommandLine splits a Windows command line into its arguments the
+// way CommandLineToArgvW does (Wine's reimplementation documents the rules
+// it shares with Windows):
+//
+//   - Leading spaces and tabs are skipped; a line of nothing else has no
+//     arguments. (CommandLineToArgvW returns the program's own path for an
+//     empty line and an empty program name for a leading blank.)
+//   - The program name, the first argument, is read without escapes: when
+//     it starts with a double quote it runs to the next double quote (or
+//     the end), and the next argument starts right after that quote; else
+//     it runs to the first space or tab, quotes and backslashes included.
+//   - The other arguments are separated by runs of spaces and tabs outside
+//     quotes. A double quote opens or closes a quoted part; 2n backslashes
+//     before a double quote are n backslashes, the quote still opening or
+//     closing; 2n+1 backslashes before one are n backslashes and a literal
+//     quote; backslashes before anything else are literal.
+//   - Inside a quoted part, two double quotes are one literal double quote
+//     and close the quoted part: CommandLineToArgvW's rule, the C
+//     runtime's before 2008, and the rule Winlogbeat's Sysmon module
+//     applies. (The C runtime since 2008 stays inside the quoted part.)
+//     So three quotes inside a quoted part are a literal quote, still
+//     quoted.
+//   - A quoted part left open runs to the end of the line.
+//
+// Arguments are bytes: only space, tab, double quote and backslash are
+// special, so UTF-8 passes through unchanged.
+func SplitCommandLine(s string) []string {
+	i := skipBlanks(s, 0)
+	if i == len(s) {
+		return nil
+	}
+	var args []string
+	if s[i] == '"' {
+		end := strings.IndexByte(s[i+1:], '"')
+		if end < 0 {
+			return []string{s[i+1:]}
+		}
+		args = append(args, s[i+1:i+1+end])
+		i += end + 2
+	} else {
+		start := i
+		for i < len(s) && !isBlank(s[i]) {
+			i++
+		}
+		args = append(args, s[start:i])
+	}
+	for {
+		if i = skipBlanks(s, i); i == len(s) {
+			return args
+		}
+		var arg string
+		arg, i = nextArg(s, i)
+		args = append(args, arg)
+	}
+}
+
+// nextArg reads the argument that starts at s[i] (not a blank) and returns
+// it and the index of the blank after it, or len(s).
+func nextArg(s string, i int) (string, int) {
+	// Without a double quote, an argument is its text.
+	end := i
+	for end < len(s) && !isBlank(s[end]) {
+		if s[end] == '"' {
+			return unquoteArg(s, i)
+		}
+		end++
+	}
+	return s[i:end], end
+}
+
+// unquoteArg reads an argument that has double quotes.
+func unquoteArg(s string, i int) (string, int) {
+	var b strings.Builder
+	quoted := false
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case isBlank(c) && !quoted:
+			return b.String(), i
+		case c == '\\':
+			n := 0
+			for i+n < len(s) && s[i+n] == '\\' {
+				n++
+			}
+			if i+n < len(s) && s[i+n] == '"' {
+				b.WriteString(strings.Repeat(`\`, n/2))
+				if n%2 == 1 { // an escaped, literal quote
+					b.WriteByte('"')
+					i += n + 1
+				} else { // the quote still opens or closes
+					i += n
+				}
+				continue
+			}
+			b.WriteString(s[i : i+n])
+			i += n
+		case c == '"':
+			if quoted && i+1 < len(s) && s[i+1] == '"' {
+				b.WriteByte('"')
+				i += 2
+				quoted = false
+				continue
+			}
+			quoted = !quoted
+			i++
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String(), i
+}
+
+// isBlank reports whether c separates arguments: a space or a tab.
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
+// skipBlanks returns the index of the first byte at or after i that is
+// not a blank, or len(s).
+func skipBlanks(s string, i int) int {
+	for i < len(s) && isBlank(s[i]) {
+		i++
+	}
+	return i
+}

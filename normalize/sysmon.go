@@ -1,0 +1,236 @@
+package normalize
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// sysmonEvents is the ECS categorization of Sysmon's events by event ID,
+// Winlogbeat's (x-pack/winlogbeat/module/sysmon/ingest/sysmon.yml).
+var sysmonEvents = map[string]category{
+	"1":   {[]string{"process"}, []string{"start"}, "Process creation"},
+	"2":   {[]string{"file"}, []string{"change"}, "A process changed a file creation time"},
+	"3":   {[]string{"network"}, []string{"start", "connection", "protocol"}, "Network connection"},
+	"4":   {[]string{"process"}, []string{"change"}, "Sysmon service state changed"},
+	"5":   {[]string{"process"}, []string{"end"}, "Process terminated"},
+	"6":   {[]string{"driver"}, []string{"start"}, "Driver loaded"},
+	"7":   {[]string{"process"}, []string{"change"}, "Image loaded"},
+	"8":   {[]string{"process"}, []string{"change"}, "CreateRemoteThread"},
+	"9":   {[]string{"process"}, []string{"access"}, "RawAccessRead"},
+	"10":  {[]string{"process"}, []string{"access"}, "ProcessAccess"},
+	"11":  {[]string{"file"}, []string{"creation"}, "FileCreate"},
+	"12":  {[]string{"configuration", "registry"}, []string{"change"}, "RegistryEvent (Object create and delete)"},
+	"13":  {[]string{"configuration", "registry"}, []string{"change"}, "RegistryEvent (Value Set)"},
+	"14":  {[]string{"configuration", "registry"}, []string{"change"}, "RegistryEvent (Key and Value Rename)"},
+	"15":  {[]string{"file"}, []string{"access"}, "FileCreateStreamHash"},
+	"16":  {[]string{"configuration"}, []string{"change"}, "ServiceConfigurationChange"},
+	"17":  {[]string{"file"}, []string{"creation"}, "PipeEvent (Pipe Created)"},
+	"18":  {[]string{"file"}, []string{"access"}, "PipeEvent (Pipe Connected)"},
+	"19":  {[]string{"process"}, []string{"info"}, "WmiEvent (WmiEventFilter activity detected)"},
+	"20":  {[]string{"process"}, []string{"change"}, "WmiEvent (WmiEventConsumer activity detected)"},
+	"21":  {[]string{"process"}, []string{"access"}, "WmiEvent (WmiEventConsumerToFilter activity detected)"},
+	"22":  {[]string{"network"}, []string{"connection", "protocol", "info"}, "DNSEvent (DNS query)"},
+	"23":  {[]string{"file"}, []string{"deletion"}, "FileDelete (File Delete archived)"},
+	"24":  {nil, []string{"change"}, "ClipboardChange (New content in the clipboard)"},
+	"25":  {[]string{"process"}, []string{"change"}, "ProcessTampering (Process image change)"},
+	"26":  {[]string{"file"}, []string{"deletion"}, "FileDeleteDetected (File Delete logged)"},
+	"27":  {[]string{"file"}, []string{"creation"}, "FileBlockExecutable"},
+	"28":  {[]string{"file"}, []string{"deletion"}, "FileBlockShredding"},
+	"29":  {[]string{"file"}, []string{"creation"}, "FileExecutableDetected"},
+	"255": {[]string{"process"}, nil, "Error"},
+}
+
+// addSysmon adds the ECS fields of a Sysmon event, following Winlogbeat's
+// Sysmon module: each event data field goes to its ECS field whatever the
+// event ID, except where noted.
+func addSysmon(r *record, v view, id string) {
+	v.str("event.module", "sysmon")
+	if c, ok := sysmonEvents[id]; ok {
+		categorize(v, c)
+	}
+	v.str("rule.name", r.str("RuleName"))
+	sysmonProcess(r, v, id)
+	sysmonFile(r, v, id)
+	sysmonNetwork(r, v, id)
+	user(v, r.str("User"))
+	if id == "12" || id == "13" || id == "14" {
+		registry(v, r.str("TargetObject"), r.str("Details"))
+	}
+}
+
+// sysmonHashes returns the hashes of a Sysmon event (Hashes, or Hash in
+// some event versions).
+func sysmonHashes(r *record) []hash {
+	if s := r.str("Hashes"); s != "" {
+		return parseHashes(s)
+	}
+	return parseHashes(r.str("Hash"))
+}
+
+// sysmonProcess adds the process fields: the process the event is about
+// (Image, or SourceImage in events 8 and 10, or Destination in event 20)
+// and its parent.
+func sysmonProcess(r *record, v view, id string) {
+	for _, f := range [...]string{"ProcessGuid", "SourceProcessGuid", "SourceProcessGUID"} {
+		v.str("process.entity_id", r.str(f))
+	}
+	for _, f := range [...]string{"ProcessId", "SourceProcessId"} {
+		n, ok := r.num(f)
+		v.num("process.pid", n, ok)
+	}
+	tid, ok := r.num("SourceThreadId")
+	v.num("process.thread.id", tid, ok)
+	for _, f := range [...]string{"Image", "SourceImage", "Destination"} {
+		if exe := r.str(f); exe != "" {
+			process(v, theProcess, exe, "")
+			break
+		}
+	}
+	process(v, theProcess, "", r.str("CommandLine"))
+	v.str("process.working_directory", r.str("CurrentDirectory"))
+	if id != "7" { // in event 7 these describe the loaded image
+		pe(r, v, processFile)
+	}
+	switch id {
+	case "1", "23", "24", "25", "26":
+		hashes(v, processFile, sysmonHashes(r))
+	}
+
+	v.str("process.parent.entity_id", r.str("ParentProcessGuid"))
+	ppid, ok := r.num("ParentProcessId")
+	v.num("process.parent.pid", ppid, ok)
+	process(v, theParent, r.str("ParentImage"), r.str("ParentCommandLine"))
+}
+
+// pe adds the fields of a file's PE header that Sysmon reports.
+func pe(r *record, v view, f filePaths) {
+	for i, name := range peFields {
+		v.str(f.pe[i], r.str(name))
+	}
+}
+
+// sysmonFile adds the file fields: the file created, deleted, loaded
+// (TargetFilename, Device, ImageLoaded) or the pipe (PipeName), its
+// signature, and in event 7 its PE header and hashes, also as the dll.*
+// fields Elastic Defend gives library loads.
+func sysmonFile(r *record, v view, id string) {
+	var path string
+	for _, f := range [...]string{"TargetFilename", "Device", "ImageLoaded"} {
+		if path = r.str(f); path != "" {
+			break
+		}
+	}
+	if path != "" {
+		v.str("file.path", path)
+		if i := strings.LastIndexByte(path, '\\'); i >= 0 {
+			name := path[i+1:]
+			v.str("file.name", name)
+			v.str("file.directory", path[:i])
+			if j := strings.LastIndexByte(name, '.'); j >= 0 {
+				v.str("file.extension", name[j+1:])
+			}
+		}
+	}
+	v.str("file.name", r.str("PipeName"))
+	signature(r, v, fileFile)
+	switch id {
+	case "6", "7", "15", "29":
+		hashes(v, fileFile, sysmonHashes(r))
+	}
+	if id != "7" {
+		return
+	}
+	pe(r, v, fileFile)
+	if dll := r.str("ImageLoaded"); dll != "" {
+		v.str("dll.path", dll)
+		v.str("dll.name", baseName(dll))
+		pe(r, v, dllFile)
+		hashes(v, dllFile, sysmonHashes(r))
+		signature(r, v, dllFile)
+	}
+}
+
+// signature adds the code signature fields of a file.
+func signature(r *record, v view, f filePaths) {
+	v.str(f.subjectName, r.str("Signature"))
+	status := r.str("SignatureStatus")
+	v.str(f.status, status)
+	switch strings.ToLower(r.str("Signed")) {
+	case "true":
+		v.set(f.signed, true)
+	case "false":
+		v.set(f.signed, false)
+	}
+	if status == "Valid" {
+		v.set(f.valid, true)
+	}
+}
+
+// sysmonNetwork adds the network fields of events 3 (connection) and 22
+// (DNS query).
+func sysmonNetwork(r *record, v view, id string) {
+	v.str("network.transport", strings.ToLower(r.str("Protocol")))
+	if id == "22" {
+		v.str("network.protocol", "dns")
+	} else {
+		v.str("network.protocol", r.str("DestinationPortName"))
+		v.str("network.protocol", r.str("SourcePortName"))
+	}
+	v.str("source.ip", ip(r.str("SourceIp")))
+	v.str("source.domain", r.str("SourceHostname"))
+	port, ok := r.num("SourcePort")
+	v.num("source.port", port, ok)
+	v.str("destination.ip", ip(r.str("DestinationIp")))
+	v.str("destination.domain", r.str("DestinationHostname"))
+	port, ok = r.num("DestinationPort")
+	v.num("destination.port", port, ok)
+	switch strings.ToLower(r.str("Initiated")) {
+	case "true":
+		v.str("network.direction", "egress")
+	case "false":
+		v.str("network.direction", "ingress")
+	}
+	switch strings.ToLower(r.str("SourceIsIpv6")) {
+	case "true":
+		v.str("network.type", "ipv6")
+	case "false":
+		v.str("network.type", "ipv4")
+	}
+	v.str("dns.question.name", r.str("QueryName"))
+	if ips := resolvedIPs(r.str("QueryResults")); len(ips) > 0 {
+		v.set("dns.resolved_ip", strs(ips...))
+	}
+}
+
+// ip returns s when it is an IP address, else "".
+func ip(s string) string {
+	if s == "" {
+		return ""
+	}
+	if _, err := netip.ParseAddr(s); err != nil {
+		return ""
+	}
+	return s
+}
+
+// resolvedIPs returns the addresses of Sysmon's QueryResults
+// ("type:  5 cdn.example;::ffff:192.0.2.1;2001:db8::1;"): the entries that
+// are IP addresses, IPv4-mapped IPv6 ones as IPv4.
+func resolvedIPs(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, e := range strings.Split(s, ";") {
+		e = strings.TrimSpace(e)
+		a, err := netip.ParseAddr(e)
+		if err != nil {
+			continue
+		}
+		if a.Is4In6() {
+			a = a.Unmap()
+		}
+		out = append(out, a.String())
+	}
+	return out
+}

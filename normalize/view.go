@@ -1,0 +1,154 @@
+package normalize
+
+import "strings"
+
+// view adds ECS fields to an event as nested objects, never replacing or
+// hiding what the event holds: a field is added only where the event has
+// no value at its path and no non-object value at any prefix of it, with
+// paths looked up as match.Map looks them up (nested objects first, then
+// keys holding dots). The first value added for a path stays.
+type view struct {
+	m      map[string]any
+	dotted bool // a key of m, or of an object in it, holds a dot
+}
+
+// newView returns the view of event m.
+func newView(m map[string]any) view {
+	return view{m: m, dotted: hasDottedKey(m)}
+}
+
+// hasDottedKey reports whether a key of m, or of an object under m other
+// than a Windows event record's "Event" (no field is added there), holds a
+// dot. Without one, paths have one reading: nested objects.
+func hasDottedKey(m map[string]any) bool {
+	for k, x := range m {
+		if strings.IndexByte(k, '.') >= 0 {
+			return true
+		}
+		if o, ok := x.(map[string]any); ok && k != "Event" && hasDottedKey(o) {
+			return true
+		}
+	}
+	return false
+}
+
+// set adds val at path (dot-separated) unless the event holds the path or
+// a non-object on the way to it.
+func (v view) set(path string, val any) {
+	if !v.dotted {
+		setNested(v.m, path, val)
+		return
+	}
+	if _, ok := lookup(v.m, path); ok {
+		return
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] != '.' {
+			continue
+		}
+		if x, ok := lookup(v.m, path[:i]); ok {
+			if _, isObj := x.(map[string]any); !isObj {
+				return
+			}
+		}
+	}
+	write(v.m, path, val)
+}
+
+// setNested is set for an event without dotted keys, where a path is
+// only nested objects.
+func setNested(o map[string]any, path string, val any) {
+	for {
+		i := strings.IndexByte(path, '.')
+		if i < 0 {
+			if _, ok := o[path]; !ok {
+				o[path] = val
+			}
+			return
+		}
+		x, ok := o[path[:i]]
+		if !ok {
+			write(o, path, val)
+			return
+		}
+		next, isObj := x.(map[string]any)
+		if !isObj {
+			return
+		}
+		o, path = next, path[i+1:]
+	}
+}
+
+// write adds val at path in o, going into the objects the event has on
+// the way (nested or under a dotted key) and creating the missing ones as
+// nested objects.
+func write(o map[string]any, path string, val any) {
+	for {
+		if next, rest, ok := prefixObject(o, path); ok {
+			o, path = next, rest
+			continue
+		}
+		i := strings.IndexByte(path, '.')
+		if i < 0 {
+			o[path] = val
+			return
+		}
+		if _, taken := o[path[:i]]; taken {
+			return // not an object: set checked, kept for safety
+		}
+		next := map[string]any{}
+		o[path[:i]] = next
+		o, path = next, path[i+1:]
+	}
+}
+
+// prefixObject returns the object o holds at the shortest proper prefix
+// of path that names one, and the rest of the path.
+func prefixObject(o map[string]any, path string) (map[string]any, string, bool) {
+	for i := 0; i < len(path); i++ {
+		if path[i] == '.' {
+			if next, ok := o[path[:i]].(map[string]any); ok {
+				return next, path[i+1:], true
+			}
+		}
+	}
+	return nil, "", false
+}
+
+// str adds a text value; empty text is no value.
+func (v view) str(path, s string) {
+	if s != "" {
+		v.set(path, s)
+	}
+}
+
+// num adds a number when ok.
+func (v view) num(path string, n int64, ok bool) {
+	if ok {
+		v.set(path, n)
+	}
+}
+
+// lookup returns the value at a dot-separated path in m: at each level
+// the path's next component as a key of a nested object, then the next
+// components joined with dots as one key.
+func lookup(m map[string]any, path string) (any, bool) {
+	for i := 0; i <= len(path); i++ {
+		if i < len(path) && path[i] != '.' {
+			continue
+		}
+		x, ok := m[path[:i]]
+		if !ok {
+			continue
+		}
+		if i == len(path) {
+			return x, true
+		}
+		if o, isObj := x.(map[string]any); isObj {
+			if y, ok := lookup(o, path[i+1:]); ok {
+				return y, true
+			}
+		}
+	}
+	return nil, false
+}

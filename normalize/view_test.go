@@ -1,0 +1,72 @@
+package normalize
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// viewPaths are paths Normalize writes, and some that cross them.
+var viewPaths = []string{
+	"process.name", "process.parent.args", "process.parent.args_count", "host.os.type", "host.name",
+	"event.category", "registry.data.strings", "winlog.process.thread.id", "@timestamp", "a", "a.b", "a.b.c",
+}
+
+func TestView(t *testing.T) {
+	for _, tt := range []struct {
+		event, path, want string
+	}{
+		{`{}`, "a.b.c", `{"a":{"b":{"c":1}}}`},
+		{`{"a": {"x": 2}}`, "a.b.c", `{"a":{"b":{"c":1},"x":2}}`},
+		{`{"a": {"b": {"c": 2}}}`, "a.b.c", `{"a":{"b":{"c":2}}}`},
+		{`{"a": {"b": null}}`, "a.b.c", `{"a":{"b":null}}`},
+		{`{"a": [{"b": 2}]}`, "a.b.c", `{"a":[{"b":2}]}`},
+		{`{"a": "x"}`, "a.b.c", `{"a":"x"}`},
+		{`{"a.b": {"x": 2}}`, "a.b.c", `{"a.b":{"c":1,"x":2}}`},
+		{`{"a.b": 2}`, "a.b.c", `{"a.b":2}`},
+		{`{"a.b.c": 2}`, "a.b.c", `{"a.b.c":2}`},
+		{`{"a": {"b.c": 2}}`, "a.b.c", `{"a":{"b.c":2}}`},
+		{`{"a": {"x": 2}, "a.b": 3}`, "a.b.c", `{"a":{"x":2},"a.b":3}`},
+		{`{"a.x": 2}`, "a.b.c", `{"a":{"b":{"c":1}},"a.x":2}`},
+	} {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(tt.event), &m); err != nil {
+			t.Fatal(err)
+		}
+		newView(m).set(tt.path, 1)
+		if got, _ := json.Marshal(m); string(got) != tt.want {
+			t.Errorf("set(%s, %s) = %s, want %s", tt.event, tt.path, got, tt.want)
+		}
+	}
+}
+
+// FuzzView checks that, in events without dotted keys, the nested walk
+// adds exactly what the general path lookup adds.
+func FuzzView(f *testing.F) {
+	f.Add([]byte(`{"process": {"parent": "x"}, "host": {"os": {}}}`), "process.parent.pid")
+	f.Add([]byte(`{"a": [1], "event": null}`), "a.b")
+	f.Fuzz(func(t *testing.T, data []byte, path string) {
+		var m1, m2 map[string]any
+		if json.Unmarshal(data, &m1) != nil || m1 == nil || hasDottedKey(m1) {
+			return
+		}
+		d := json.NewDecoder(bytes.NewReader(data))
+		if d.Decode(&m2) != nil {
+			return
+		}
+		paths := viewPaths
+		if path != "" && !strings.HasPrefix(path, ".") && !strings.HasSuffix(path, ".") && !strings.Contains(path, "..") {
+			paths = append(paths[:len(paths):len(paths)], path)
+		}
+		fast, general := view{m: m1}, view{m: m2, dotted: true}
+		for i, p := range paths {
+			fast.set(p, i)
+			general.set(p, i)
+		}
+		if !reflect.DeepEqual(m1, m2) {
+			t.Fatalf("%s with %q: nested walk %v, lookup %v", data, paths, m1, m2)
+		}
+	})
+}
