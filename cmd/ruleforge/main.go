@@ -1,6 +1,6 @@
 // Command ruleforge runs Sigma and EQL detection rules over JSON events.
 //
-//	ruleforge match [-routing=false] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH…] [FILE…]
+//	ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH…] [FILE…]
 //	ruleforge check [-routing=false] PATH…
 //	ruleforge explain [-routing=false] PATH…
 //
@@ -10,7 +10,10 @@
 //
 //	{"input":"events.json","event":3,"rule_id":"…","title":"…","language":"sigma","severity":"high"}
 //
-// "event" is the 1-based ordinal of the event in its input. Events are
+// "event" is the 1-based ordinal of the event in its input. -format
+// (auto, ecs, flat, winevent; default auto: detected per event) says how
+// to read events; Windows and Sysmon events get an ECS view (package
+// normalize) so that EQL rules run on them. Events are
 // matched on -workers goroutines (default: one per CPU) and the output
 // keeps input order. -output alert writes an ECS-style alert document per
 // match instead (rule metadata under rule.*, the event as read under
@@ -52,7 +55,7 @@ func main() {
 
 // usage is printed for -h and for usage errors.
 const usage = `usage:
-  ruleforge match [-routing=false] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH...] [FILE...]
+  ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH...] [FILE...]
   ruleforge check [-routing=false] PATH...
   ruleforge explain [-routing=false] PATH...
 `

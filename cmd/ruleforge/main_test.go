@@ -52,14 +52,27 @@ func TestMatchSample(t *testing.T) {
 		"1 sigma 1dd05363-104e-4b4a-b963-196a534b03a1 high",
 		"2 eql 210d4430-b371-470e-b879-80b7182aa75e low",
 		"3 eql mofcomp_activity ",
+		// The Sysmon events (5, 6) and the Windows event record (7) reach
+		// the EQL rules through their ECS view (-format auto).
+		"5 eql mofcomp_activity ",
+		"5 eql 210d4430-b371-470e-b879-80b7182aa75e low",
 		"5 sigma 1dd05363-104e-4b4a-b963-196a534b03a1 high",
+		"6 eql mofcomp_activity ",
+		"6 eql 210d4430-b371-470e-b879-80b7182aa75e low",
+		"7 eql mofcomp_activity ",
+		"7 eql 210d4430-b371-470e-b879-80b7182aa75e low",
 		"7 sigma 1dd05363-104e-4b4a-b963-196a534b03a1 high",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("hits:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if wantSum := "ruleforge: 7 events, 5 matched, 7 hits, 0 bad events, 3 rules (0 bad), 2 unmatched\n"; stderr != wantSum {
+	if wantSum := "ruleforge: 7 events, 6 matched, 13 hits, 0 bad events, 3 rules (0 bad), 1 unmatched\n"; stderr != wantSum {
 		t.Errorf("stderr = %q, want %q", stderr, wantSum)
+	}
+	// -format ecs leaves events as they are: EQL rules miss the Windows ones.
+	_, _, stderr = runCLI("", "match", "-format", "ecs", "-rules", eqlRule, "-rules", tomlRule, "-rules", sigmaRule, sample)
+	if wantSum := "ruleforge: 7 events, 5 matched, 7 hits, 0 bad events, 3 rules (0 bad), 2 unmatched\n"; stderr != wantSum {
+		t.Errorf("-format ecs: stderr = %q, want %q", stderr, wantSum)
 	}
 }
 

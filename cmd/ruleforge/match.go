@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,6 +15,7 @@ import (
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/normalize"
 )
 
 // pathList is a repeatable string flag.
@@ -86,6 +88,7 @@ type matchOptions struct {
 	output   string // "hits" or "alert"
 	count    bool
 	progress bool
+	format   normalize.Format
 }
 
 // runMatch is "ruleforge match -rules PATH… [FILE…]".
@@ -98,8 +101,10 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.IntVar(&opt.workers, "workers", 0, "matching goroutines (0: one per CPU)")
 	fs.StringVar(&opt.output, "output", "hits", "output lines: hits (one per match) or alert (ECS-style alert documents)")
 	fs.BoolVar(&opt.count, "count", false, "print only, at the end, how many events each rule matched")
+	format := fs.String("format", "auto", "event format: auto (detected per event), ecs, flat (Windows/Sysmon fields) or winevent (Windows event records)")
 	loader := loaderFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err != nil {
 		return exitUsage
 	}
 	if len(rulePaths) == 0 {
@@ -108,6 +113,10 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if opt.output != "hits" && opt.output != "alert" {
 		fmt.Fprintf(stderr, "ruleforge match: -output %q: want hits or alert\n", opt.output)
+		return exitUsage
+	}
+	if opt.format, err = normalize.ParseFormat(*format); err != nil {
+		fmt.Fprintf(stderr, "ruleforge match: -format: %v\n", err)
 		return exitUsage
 	}
 	opt.progress = isTerminal(stderr)
@@ -161,6 +170,14 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// windowsFields reports whether raw may be a Windows or Sysmon event,
+// which normalization changes: whether it has a key Event, EventID or
+// Channel. A false "yes" only costs time (normalize leaves other events
+// alone).
+func windowsFields(raw []byte) bool {
+	return bytes.Contains(raw, []byte(`"Event`)) || bytes.Contains(raw, []byte(`"Channel"`))
+}
+
 // add sums two runs' counts.
 func add(a, b pipeline.Stats) pipeline.Stats {
 	return pipeline.Stats{Events: a.Events + b.Events, Matched: a.Matched + b.Matched, Unmatched: a.Unmatched + b.Unmatched,
@@ -172,6 +189,12 @@ func add(a, b pipeline.Stats) pipeline.Stats {
 // is the count of the inputs already done, for the progress line.
 func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats) (pipeline.Stats, error) {
 	cfg := pipeline.Config{Ruleset: rs, Workers: opt.workers, KeepRaw: opt.output == "alert" && !opt.count}
+	if opt.format != normalize.ECS {
+		// Windows and Sysmon events get the ECS view EQL rules read;
+		// events without their fields need no normalizing.
+		cfg.Prepare = func(m map[string]any) { normalize.Normalize(m, opt.format) }
+		cfg.NeedsPrepare = windowsFields
+	}
 	prog := newProgress(stderr, opt.progress, before)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	return pipeline.Run(cfg, r, func(res *pipeline.Result) error {

@@ -65,15 +65,36 @@ func TestMatchOrderAndAccounting(t *testing.T) {
 }
 
 // TestMatchCount checks -count: one line per rule with its number of
-// matched events, and no hit lines.
+// matched events, and no hit lines. The EQL rule reads ECS fields: it
+// matches the Sysmon events through their ECS view (-format auto), and
+// not with -format ecs, which leaves events as they are.
 func TestMatchCount(t *testing.T) {
-	_, stdout, _ := runCLI(manyEvents(100), "match", "-count", "-rules", sigmaRule, "-rules", eqlRule)
-	var c ruleCount
-	if err := json.Unmarshal([]byte(stdout), &c); err != nil || strings.Count(stdout, "\n") != 1 {
-		t.Fatalf("stdout %q: %v", stdout, err)
+	want := 100/7 - 100/77
+	for _, tt := range []struct {
+		format string
+		eql    int // lines for the EQL rule
+	}{{"auto", 1}, {"ecs", 0}} {
+		_, stdout, _ := runCLI(manyEvents(100), "match", "-count", "-format", tt.format, "-rules", sigmaRule, "-rules", eqlRule)
+		lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+		if len(lines) != 1+tt.eql {
+			t.Fatalf("-format %s: %q", tt.format, stdout)
+		}
+		for i, l := range lines {
+			var c ruleCount
+			if err := json.Unmarshal([]byte(l), &c); err != nil {
+				t.Fatalf("%q: %v", l, err)
+			}
+			lang, id := "sigma", "1dd05363-104e-4b4a-b963-196a534b03a1"
+			if i == 1 {
+				lang, id = "eql", "mofcomp_activity"
+			}
+			if c.Events != want || c.Language != lang || c.RuleID != id {
+				t.Errorf("-format %s: count line %+v", tt.format, c)
+			}
+		}
 	}
-	if c.Events != 100/7-100/77 || c.Language != "sigma" || c.RuleID != "1dd05363-104e-4b4a-b963-196a534b03a1" {
-		t.Errorf("count line %+v", c)
+	if code, _, stderr := runCLI("", "match", "-format", "xml", "-rules", sigmaRule); code != exitUsage || !strings.Contains(stderr, "-format") {
+		t.Errorf("-format xml: exit %d, %q", code, stderr)
 	}
 }
 

@@ -28,8 +28,13 @@ type Config struct {
 	// Workers is the number of matching goroutines; 0 means GOMAXPROCS.
 	Workers int
 	// Prepare, when set, is called on each decoded event before it is
-	// matched (normalization); it runs on the worker goroutines.
+	// matched (normalization); it runs on the worker goroutines. Events
+	// that NeedsPrepare rejects skip it and take the fast path: read
+	// straight from their bytes into a match.Record (Record.ResetJSON).
 	Prepare func(m map[string]any)
+	// NeedsPrepare reports, from an event's raw bytes, whether Prepare
+	// could change it; nil means always.
+	NeedsPrepare func(raw []byte) bool
 	// KeepRaw keeps each event's raw bytes in its Result (for output that
 	// quotes the event).
 	KeepRaw bool
@@ -91,8 +96,9 @@ func Run(cfg Config, r io.Reader, emit func(*Result) error) (Stats, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			rec := cfg.Ruleset.NewRecord()
 			for b := range todo {
-				work(cfg, b)
+				work(cfg, rec, b)
 				done <- b
 			}
 		}()
@@ -187,8 +193,8 @@ func frame(r io.Reader, free <-chan *batch, todo chan<- *batch, stop <-chan stru
 	}
 }
 
-// work decodes, prepares and matches the events of b.
-func work(cfg Config, b *batch) {
+// work decodes, prepares and matches the events of b, using rec.
+func work(cfg Config, rec *match.Record, b *batch) {
 	n := len(b.ends)
 	if cap(b.results) < n {
 		b.results = make([]Result, n)
@@ -208,15 +214,21 @@ func work(cfg Config, b *batch) {
 			res.Bad = ErrTooLarge
 			continue
 		}
+		if cfg.Prepare == nil || (cfg.NeedsPrepare != nil && !cfg.NeedsPrepare(raw)) {
+			if err := rec.ResetJSON(raw); err != nil {
+				res.Bad = err
+				continue
+			}
+			res.Hits = cfg.Ruleset.MatchRecord(rec, hits)
+			continue
+		}
 		ev, err := match.ParseJSON(raw)
 		if err != nil {
 			res.Bad = err
 			continue
 		}
-		if cfg.Prepare != nil {
-			cfg.Prepare(ev.Map())
-			ev = match.NewDoc(ev.Map()) // normalization may add dotted or nested keys
-		}
+		cfg.Prepare(ev.Map())
+		ev = match.NewDoc(ev.Map()) // normalization may add dotted or nested keys
 		res.Hits = cfg.Ruleset.Match(ev, hits)
 	}
 }
