@@ -1,0 +1,92 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// ruleset returns a ruleset of one rule: field n equals "hit".
+func ruleset(t *testing.T) *match.Ruleset {
+	t.Helper()
+	test := &match.Test{Name: "n", Paths: []*match.Path{match.NewPath("n")}, Strings: []match.Matcher{match.NewExact("hit", false)}}
+	rs, err := match.NewRuleset([]*ir.Rule{{ID: "r"}}, []*match.Node{{Op: match.OpTest, Test: test}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+// input returns n NDJSON events: every third a hit, every fifth not JSON.
+func input(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		switch {
+		case i%5 == 0:
+			fmt.Fprintf(&b, "{bad %d\n", i)
+		case i%3 == 0:
+			fmt.Fprintf(&b, `{"n":"hit","i":%d}`+"\n", i)
+		default:
+			fmt.Fprintf(&b, `{"n":"miss","i":%d}`+"\n", i)
+		}
+	}
+	return b.String()
+}
+
+// TestRunOrderAndCounts checks that results come in input order on any
+// number of workers, with and without the Prepare path, and that every
+// event is counted once.
+func TestRunOrderAndCounts(t *testing.T) {
+	const n = 3000 // several batches
+	for _, workers := range []int{1, 3, 8} {
+		for _, prepare := range []bool{false, true} {
+			cfg := Config{Ruleset: ruleset(t), Workers: workers}
+			if prepare {
+				cfg.Prepare = func(m map[string]any) { m["seen"] = true }
+			}
+			next := 1
+			st, err := Run(cfg, strings.NewReader(input(n)), func(r *Result) error {
+				if r.Ordinal != next || r.Line != next {
+					return fmt.Errorf("result %d (line %d), want %d", r.Ordinal, r.Line, next)
+				}
+				next++
+				bad, hit := r.Ordinal%5 == 0, r.Ordinal%3 == 0
+				if (r.Bad != nil) != bad || (!bad && (len(r.Hits) == 1) != hit) {
+					return fmt.Errorf("event %d: bad %v, hits %v", r.Ordinal, r.Bad, r.Hits)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("workers %d, prepare %v: %v", workers, prepare, err)
+			}
+			bad, hits := n/5, n/3-n/15
+			want := Stats{Events: n, Matched: hits, Hits: hits, Bad: bad, Unmatched: n - hits - bad, Bytes: st.Bytes}
+			if st != want || st.Bytes == 0 {
+				t.Errorf("workers %d, prepare %v: %+v, want %+v", workers, prepare, st, want)
+			}
+		}
+	}
+}
+
+// TestRunEmitError checks that an error from emit stops the run and is
+// returned, and that nothing is emitted after it.
+func TestRunEmitError(t *testing.T) {
+	stop := errors.New("stop")
+	seen := 0
+	_, err := Run(Config{Ruleset: ruleset(t), Workers: 4}, strings.NewReader(input(5000)), func(r *Result) error {
+		if seen++; seen == 700 {
+			return stop
+		}
+		if seen > 700 {
+			t.Fatal("emit called after it failed")
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) {
+		t.Errorf("err = %v, want %v", err, stop)
+	}
+}
