@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -125,5 +127,35 @@ func TestMatchAlert(t *testing.T) {
 	}
 	if code, _, stderr := runCLI("", "match", "-output", "xml", "-rules", sigmaRule); code != exitUsage || !strings.Contains(stderr, "want hits or alert") {
 		t.Errorf("-output xml: exit %d, %q", code, stderr)
+	}
+}
+
+// TestMatchRegressionCorpus runs match over each SigmaHQ regression
+// folder (Windows event records, pretty-printed and concatenated) with
+// its own rule, in every format that reads records: the rule must match at
+// least min_matches events, and no event may be bad.
+func TestMatchRegressionCorpus(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "corpus", "sigma-regression")
+	dirs, err := os.ReadDir(dir)
+	if err != nil {
+		t.Skipf("%s is absent", dir)
+	}
+	for _, d := range dirs {
+		folder := filepath.Join(dir, d.Name())
+		var expect struct {
+			MinMatches int `json:"min_matches"`
+		}
+		data, err := os.ReadFile(filepath.Join(folder, "expect.json"))
+		if err != nil || json.Unmarshal(data, &expect) != nil {
+			continue
+		}
+		for _, format := range []string{"auto", "winevent", "ecs"} {
+			_, stdout, stderr := runCLI("", "match", "-count", "-format", format, "-rules", filepath.Join(folder, "rule.yml"), filepath.Join(folder, "events.json"))
+			var c ruleCount
+			json.Unmarshal([]byte(stdout), &c)
+			if c.Events < expect.MinMatches || !strings.Contains(stderr, " 0 bad events") {
+				t.Errorf("%s, -format %s: %d events matched, want at least %d; stderr %q", d.Name(), format, c.Events, expect.MinMatches, stderr)
+			}
+		}
 	}
 }
