@@ -241,16 +241,9 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 		if i < 0 {
 			return fail
 		}
-		if i = skipSpace(data, i); i >= len(data) {
-			return fail
-		}
-		switch data[i] {
-		case ',':
-			i = skipSpace(data, i+1)
-		case '}':
-			return i + 1
-		default:
-			return fail
+		more := false
+		if i, more = next(data, i, '}'); !more {
+			return i
 		}
 	}
 }
@@ -351,16 +344,12 @@ func (s *scanner) objectValue(i, depth int) (any, int) {
 			return nil, fail
 		}
 		m[key] = v
-		if i = skipSpace(data, i); i >= len(data) {
-			return nil, fail
-		}
-		switch data[i] {
-		case ',':
-			i = skipSpace(data, i+1)
-		case '}':
-			return m, i + 1
-		default:
-			return nil, fail
+		more := false
+		if i, more = next(data, i, '}'); !more {
+			if i < 0 {
+				return nil, fail
+			}
+			return m, i
 		}
 	}
 }
@@ -381,16 +370,12 @@ func (s *scanner) arrayValue(i, depth int) (any, int) {
 			return nil, fail
 		}
 		s.stack = append(s.stack, v)
-		if i = skipSpace(data, i); i >= len(data) {
-			return nil, fail
-		}
-		switch data[i] {
-		case ',':
-			i = skipSpace(data, i+1)
-		case ']':
-			return s.list(base), i + 1
-		default:
-			return nil, fail
+		more := false
+		if i, more = next(data, i, ']'); !more {
+			if i < 0 {
+				return nil, fail
+			}
+			return s.list(base), i
 		}
 	}
 }
@@ -460,17 +445,13 @@ func (s *scanner) collect(i int) int {
 			if i = s.collect(skipSpace(data, i+1)); i < 0 {
 				return fail
 			}
-			if i = skipSpace(data, i); i >= len(data) {
-				return fail
-			}
-			switch data[i] {
-			case ',':
-				i = skipSpace(data, i+1)
-			case '}':
+			more := false
+			if i, more = next(data, i, '}'); !more {
+				if i < 0 {
+					return fail
+				}
 				s.keys = s.keys[:base]
-				return i + 1
-			default:
-				return fail
+				return i
 			}
 		}
 	case '[':
@@ -481,16 +462,9 @@ func (s *scanner) collect(i int) int {
 			if i = s.collect(i); i < 0 {
 				return fail
 			}
-			if i = skipSpace(data, i); i >= len(data) {
-				return fail
-			}
-			switch data[i] {
-			case ',':
-				i = skipSpace(data, i+1)
-			case ']':
-				return i + 1
-			default:
-				return fail
+			more := false
+			if i, more = next(data, i, ']'); !more {
+				return i
 			}
 		}
 	case 'n':
@@ -595,16 +569,9 @@ func (s *scanner) skipObject(i, depth int) int {
 		if i = s.skip(skipSpace(data, i+1), depth); i < 0 {
 			return fail
 		}
-		if i = skipSpace(data, i); i >= len(data) {
-			return fail
-		}
-		switch data[i] {
-		case ',':
-			i = skipSpace(data, i+1)
-		case '}':
-			return i + 1
-		default:
-			return fail
+		more := false
+		if i, more = next(data, i, '}'); !more {
+			return i
 		}
 	}
 }
@@ -622,16 +589,9 @@ func (s *scanner) skipArray(i, depth int) int {
 		if i = s.skip(i, depth); i < 0 {
 			return fail
 		}
-		if i = skipSpace(data, i); i >= len(data) {
-			return fail
-		}
-		switch data[i] {
-		case ',':
-			i = skipSpace(data, i+1)
-		case ']':
-			return i + 1
-		default:
-			return fail
+		more := false
+		if i, more = next(data, i, ']'); !more {
+			return i
 		}
 	}
 }
@@ -945,4 +905,20 @@ func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
 func boxAt(word, p unsafe.Pointer) (v any) {
 	*(*eface)(unsafe.Pointer(&v)) = eface{word, p}
 	return v
+}
+
+// next reads what follows a member or an element at data[i]: a comma
+// (it returns the position of the next one, and more) or close (the
+// position after it, and not more); anything else fails.
+func next(data []byte, i int, close byte) (j int, more bool) {
+	if i = skipSpace(data, i); i >= len(data) {
+		return fail, false
+	}
+	switch data[i] {
+	case ',':
+		return skipSpace(data, i+1), true
+	case close:
+		return i + 1, false
+	}
+	return fail, false
 }
