@@ -236,8 +236,11 @@
 // firewall-as, openssh, … 50 in all: winServices in route.go). A Windows
 // rule whose category and service are not in the tables applies to every
 // Windows event; a rule of another product (linux, macos, aws, …) or with
-// no product (webserver, proxy, …) applies to no Windows event. ECS
-// categorization by category:
+// no product (webserver, proxy, …) applies to no Windows event. Services,
+// and categories whose events are not Sysmon's (ps_*, antivirus), are
+// events of a Windows event log channel: they apply to no ECS event, which
+// carries no winlog.channel (pySigma's ecs_windows pipeline requires
+// winlog.channel for them too). ECS categorization by category:
 //
 //	category                   event.category     event.type
 //	process_creation           process            start

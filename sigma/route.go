@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"slices"
 	"strings"
 
 	sigmago "github.com/bradleyjkemp/sigma-go"
@@ -199,14 +200,16 @@ func routeFor(ls sigmago.Logsource) *ir.Expr {
 	// The Windows events of the log source; known says whether the
 	// tables describe it at all.
 	var events []winEvents
-	known := true
+	known, channelOnly := true, false
 	switch {
 	case product != "windows" && !(product == "" && category == "antivirus"):
 		known = true // not Windows: no Windows event
 	case winCategories[category] != nil:
 		events = winCategories[category]
+		channelOnly = !sysmonEvents(events)
 	case winServices[service] != nil:
 		events = []winEvents{{channels: winServices[service]}}
+		channelOnly = true
 	default:
 		known = false // Windows, but the tables do not say which events
 	}
@@ -214,6 +217,12 @@ func routeFor(ls sigmago.Logsource) *ir.Expr {
 	beat := winRoute(events, known, beatChannel, beatEventID, false)
 	flat := winRoute(events, known, flatChannel, flatEventID, true)
 	ecs := ecsRoute(product, category)
+	if channelOnly {
+		// Only a Windows event log channel has these events, and an ECS
+		// event without winlog.channel comes from none (pySigma's
+		// ecs_windows pipeline adds a winlog.channel condition).
+		ecs = ir.Const(false)
+	}
 
 	isRecord, isBeat, isFlat, isECS := exists(recordShape), exists(beatChannel), exists(flatShape), exists(ecsCategory)
 	return orC(
@@ -223,6 +232,16 @@ func routeFor(ls sigmago.Logsource) *ir.Expr {
 		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), isECS, ecs),
 		ir.And(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), ir.Not(isECS.Clone())),
 	)
+}
+
+// sysmonEvents reports whether any of events are Sysmon's.
+func sysmonEvents(events []winEvents) bool {
+	for _, e := range events {
+		if slices.Contains(e.channels, chanSysmon) {
+			return true
+		}
+	}
+	return false
 }
 
 // winRoute returns the expression for events of the Windows shapes: any

@@ -57,7 +57,11 @@ func TestRouting(t *testing.T) {
     EventID: [4688, 4689]
   condition: sel`,
 			match: []string{record4688, record4689, flat4688, `{"EventID":4689}`, `{"winlog":{"channel":"Security"},"event":{"code":"4689"}}`},
-			no:    []string{`{"Event":{"System":{"EventID":4688,"Channel":"System"}}}`, `{"EventID":4688,"Channel":"System"}`, `{"winlog":{"channel":"System"},"event":{"code":"4689"}}`}},
+			no: []string{`{"Event":{"System":{"EventID":4688,"Channel":"System"}}}`, `{"EventID":4688,"Channel":"System"}`, `{"winlog":{"channel":"System"},"event":{"code":"4689"}}`,
+				`{"event":{"category":["iam"],"code":"4689"}}`}},
+		{name: "service sysmon", routing: true, logsrc: "logsource:\n  product: windows\n  service: sysmon\n", det: image,
+			match: []string{recordSysmon1, recordSysmon11, flatSysmon3, beatSysmon3, unknownShape},
+			no:    []string{record4688, ecsStart, ecsFile}},
 		{name: "service powershell", routing: true, logsrc: "logsource:\n  category: ps_script\n  product: windows\n", det: `
   sel:
     ScriptBlockText|contains: 'IEX'
@@ -65,7 +69,8 @@ func TestRouting(t *testing.T) {
 			match: []string{`{"Event":{"System":{"EventID":4104,"Channel":"PowerShellCore/Operational"},"EventData":{"ScriptBlockText":"iex x"}}}`,
 				`{"Event":{"System":{"EventID":4104,"Channel":"Microsoft-Windows-PowerShell/Operational"},"EventData":{"ScriptBlockText":"iex x"}}}`},
 			no: []string{`{"Event":{"System":{"EventID":4103,"Channel":"Microsoft-Windows-PowerShell/Operational"},"EventData":{"ScriptBlockText":"iex x"}}}`,
-				`{"Event":{"System":{"EventID":4104,"Channel":"Windows PowerShell"},"EventData":{"ScriptBlockText":"iex x"}}}`}},
+				`{"Event":{"System":{"EventID":4104,"Channel":"Windows PowerShell"},"EventData":{"ScriptBlockText":"iex x"}}}`,
+				`{"event":{"category":["process"]},"powershell":{"file":{"script_block_text":"iex x"}}}`}},
 		{name: "unknown windows service", routing: true, logsrc: "logsource:\n  product: windows\n  service: something-new\n", det: image,
 			match: []string{recordSysmon1, recordSysmon11, flatSysmon3, beatSysmon3, ecsStart, unknownShape},
 			no:    []string{ecsLinux}},
@@ -88,7 +93,8 @@ func TestRouting(t *testing.T) {
     Signature|contains: mimikatz
   condition: sel`,
 			match: []string{`{"Event":{"System":{"EventID":1116,"Channel":"Microsoft-Windows-Windows Defender/Operational"},"EventData":{"Signature":"HackTool:Win32/Mimikatz"}}}`, `{"Signature":"Mimikatz"}`},
-			no:    []string{`{"Event":{"System":{"EventID":1117,"Channel":"Microsoft-Windows-Windows Defender/Operational"},"EventData":{"Signature":"HackTool:Win32/Mimikatz"}}}`}},
+			no: []string{`{"Event":{"System":{"EventID":1117,"Channel":"Microsoft-Windows-Windows Defender/Operational"},"EventData":{"Signature":"HackTool:Win32/Mimikatz"}}}`,
+				`{"event":{"category":["malware"]},"Signature":"Mimikatz"}`}},
 		{name: "no logsource", routing: true, logsrc: "logsource: {}\n", det: image,
 			match: []string{recordSysmon1, recordSysmon11, flatSysmon3, ecsEnd, unknownShape}},
 	})
