@@ -169,7 +169,7 @@ func newIndex(plans []*Node, st *slotTable) *index {
 			}
 		}
 	}
-	if keywords < minKeywordRules {
+	if keywords < minKeywordRules && !probesAnyValue(gates) {
 		for r, g := range gates {
 			gates[r] = slices.DeleteFunc(slices.Clone(g), keyword)
 		}
@@ -207,10 +207,25 @@ func newIndex(plans []*Node, st *slotTable) *index {
 }
 
 // minKeywordRules is the fewest rules with keyword clauses for which the
-// index probes every value of every event. With fewer, the rules lose
+// index probes every value of every event (unless it does anyway, for a
+// clause that mixes keyword and field keys). With fewer, the rules lose
 // those clauses (and, left with none, are evaluated for every event,
 // where their cheaper tests, such as a log source's, are tried first).
 const minKeywordRules = 16
+
+// probesAnyValue reports whether a clause that is not a keyword clause
+// has a keyword key (an or of a keyword search and a field's), so that the
+// index probes every value anyway.
+func probesAnyValue(gates [][]clause) bool {
+	for _, g := range gates {
+		for _, c := range g {
+			if !keyword(c) && slices.ContainsFunc(c.keys, func(k ixKey) bool { return k.field == anyKey }) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // keyword reports whether c is a clause of keyword (any-field) keys.
 func keyword(c clause) bool { return len(c.keys) > 0 && c.keys[0].field == anyKey }

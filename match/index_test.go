@@ -292,6 +292,26 @@ func TestGateKeywords(t *testing.T) {
 	if c, ok := few.Gate(0); ok {
 		t.Errorf("with %d keyword rules: Gate = %q, want none", minKeywordRules-1, c)
 	}
+	// A rule whose clause mixes a field's keys and keywords makes the
+	// index probe every value anyway: the keyword rules keep their gates.
+	mixed := mustRuleset(t, append([]*Node{ixOp(OpOr, strTest("Image", NewSuffix(`.exe`, true)), kw("other"))}, plans[:2]...))
+	for i := range 3 {
+		if c, ok := mixed.Gate(i); !ok || len(c) != 1 {
+			t.Errorf("with a mixed clause: rule %d: Gate = %q, %v; want one clause", i, c, ok)
+		}
+	}
+	for _, c := range []struct {
+		ev   Event
+		want []int
+	}{
+		{Map{"Image": `C:.exe`}, []int{0}},
+		{Map{"x": "OTHER evil01"}, []int{0, 2}},
+		{Map{"x": "evil00"}, []int{1}},
+	} {
+		if got := mixed.Match(c.ev, nil); !slices.Equal(got, c.want) {
+			t.Errorf("with a mixed clause: Match(%v) = %v, want %v", c.ev, got, c.want)
+		}
+	}
 	for _, c := range []struct {
 		ev   Event
 		want []int

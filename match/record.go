@@ -24,9 +24,12 @@ type Record struct {
 	scan *scanner // ResetJSON's state (scan.go), made on its first use
 }
 
-// item is a slot's value.
+// item is a slot's value. An object found by ResetJSON is decoded on its
+// first lookup: until then v is nil and lazy is its offset in the text,
+// plus one.
 type item struct {
 	slot int32
+	lazy int32
 	v    any
 }
 
@@ -118,7 +121,14 @@ func (r *Record) visit(n *trieNode, v any) {
 
 // add records value v of slot s.
 func (r *Record) add(s int32, v any) {
-	r.items = append(r.items, item{s, v})
+	r.items = append(r.items, item{slot: s, v: v})
+	r.pos[s] = int32(len(r.items))
+}
+
+// addLazy records that slot s holds the object at offset at of the text
+// ResetJSON reads, to be decoded when it is first looked up.
+func (r *Record) addLazy(s int32, at int) {
+	r.items = append(r.items, item{slot: s, lazy: int32(at + 1)})
 	r.pos[s] = int32(len(r.items))
 }
 
@@ -130,7 +140,13 @@ func (r *Record) Lookup(p *Path) (any, bool) {
 	}
 	switch i := r.pos[s]; {
 	case i > 0:
-		return r.items[i-1].v, true
+		it := &r.items[i-1]
+		if it.lazy > 0 {
+			// The pass checked the object, within MaxEventDepth.
+			it.v, _ = r.scan.value(int(it.lazy-1), 0)
+			it.lazy = 0
+		}
+		return it.v, true
 	case i == posAbsent, i == 0 && r.walked:
 		return nil, false
 	}

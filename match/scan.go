@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"math"
 	"math/bits"
 	"unicode"
 	"unicode/utf16"
@@ -260,8 +261,12 @@ func (s *scanner) member(c *trieNode, i, depth int) int {
 		case '{':
 			start := i
 			if i = s.object(c, i+1, depth+1); i >= 0 && c.slot >= 0 {
-				v, _ := s.value(start, depth)
-				s.rec.add(c.slot, v)
+				if start < math.MaxInt32 {
+					s.rec.addLazy(c.slot, start) // decoded if a rule reads it
+				} else {
+					v, _ := s.value(start, depth)
+					s.rec.add(c.slot, v)
+				}
 			}
 			return i
 		case '[':
