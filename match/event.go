@@ -256,5 +256,9 @@ func unmarshalNumber(data []byte, v any) error {
 	if d.More() {
 		return errors.New("more than one JSON value")
 	}
+	// More is false before a stray '}' or ']' too.
+	if rest := bytes.TrimLeft(data[d.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		return fmt.Errorf("invalid character %q after the event", rest[0])
+	}
 	return nil
 }

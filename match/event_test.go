@@ -78,6 +78,8 @@ func TestParseJSON(t *testing.T) {
 		`"x"`:        "event is a JSON string, not an object",
 		`null`:       "event is null, not a JSON object",
 		`{"a":1} {}`: "more than one JSON value",
+		`{"a":1}} `:  `invalid character '}' after the event`,
+		`{"a":1}]`:   `invalid character ']' after the event`,
 		`{"a":`:      "unexpected EOF",
 	}
 	for in, want := range bad {

@@ -282,6 +282,9 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 			shared[sig] = ix.newProbe(st.paths[s].text, ids)
 		}
 		ix.probes[ph][s] = shared[sig]
+		if ph == 0 {
+			st.decodeEagerly(int32(s))
+		}
 	}
 }
 
@@ -497,9 +500,12 @@ func (ix *index) probe(x *scratch) {
 func (ix *index) probePhase(x *scratch, ph int) {
 	r, probes := x.cur, ix.probes[ph]
 	if r.complete {
-		for _, it := range r.items {
-			if p := probes[it.slot]; p != nil && it.v != nil {
-				x.texts(p, it.v)
+		for i := range r.items {
+			it := &r.items[i]
+			if p := probes[it.slot]; p != nil {
+				if v := r.keyed(it); v != nil {
+					x.texts(p, v)
+				}
 			}
 		}
 	} else {

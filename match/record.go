@@ -24,9 +24,9 @@ type Record struct {
 	scan *scanner // ResetJSON's state (scan.go), made on its first use
 }
 
-// item is a slot's value. An object found by ResetJSON is decoded on its
-// first lookup: until then v is nil and lazy is its offset in the text,
-// plus one.
+// item is a slot's value. An object, an array or a string with escapes
+// or bytes past ASCII found by ResetJSON is decoded on its first lookup:
+// until then v is nil and lazy is its offset in the text, plus one.
 type item struct {
 	slot int32
 	lazy int32
@@ -125,11 +125,31 @@ func (r *Record) add(s int32, v any) {
 	r.pos[s] = int32(len(r.items))
 }
 
-// addLazy records that slot s holds the object at offset at of the text
+// addLazy records that slot s holds the value at offset at of the text
 // ResetJSON reads, to be decoded when it is first looked up.
 func (r *Record) addLazy(s int32, at int) {
 	r.items = append(r.items, item{slot: s, lazy: int32(at + 1)})
 	r.pos[s] = int32(len(r.items))
+}
+
+// value returns it's value, decoding it on its first use when ResetJSON
+// left it in the text.
+func (r *Record) value(it *item) any {
+	if it.lazy > 0 {
+		// The pass checked the value, within MaxEventDepth.
+		it.v, _ = r.scan.value(int(it.lazy-1), 0)
+		it.lazy = 0
+	}
+	return it.v
+}
+
+// keyed returns it's value for the rule index, which finds no keys in
+// objects: an object that ResetJSON left in the text stays there.
+func (r *Record) keyed(it *item) any {
+	if it.lazy > 0 && r.scan.data[it.lazy-1] == '{' {
+		return nil
+	}
+	return r.value(it)
 }
 
 // Lookup returns the value at p, from its slot when p has one.
@@ -140,13 +160,7 @@ func (r *Record) Lookup(p *Path) (any, bool) {
 	}
 	switch i := r.pos[s]; {
 	case i > 0:
-		it := &r.items[i-1]
-		if it.lazy > 0 {
-			// The pass checked the object, within MaxEventDepth.
-			it.v, _ = r.scan.value(int(it.lazy-1), 0)
-			it.lazy = 0
-		}
-		return it.v, true
+		return r.value(&r.items[i-1]), true
 	case i == posAbsent, i == 0 && r.walked:
 		return nil, false
 	}

@@ -276,6 +276,30 @@ func (s *scanner) member(c *trieNode, i, depth int) int {
 	if c.slot < 0 {
 		return s.skip(i, depth)
 	}
+	if !c.eager && i < len(s.data) && i < math.MaxInt32 {
+		// An array, or a string with escapes or bytes past ASCII, that
+		// not every event needs is checked now and decoded if a rule
+		// reads it.
+		switch s.data[i] {
+		case '[':
+			end := s.skip(i, depth)
+			if end >= 0 {
+				s.rec.addLazy(c.slot, i)
+			}
+			return end
+		case '"':
+			end, esc, high := stringEnd(s.data, i+1)
+			if end < 0 {
+				return fail
+			}
+			if esc || high {
+				s.rec.addLazy(c.slot, i)
+			} else {
+				s.rec.add(c.slot, s.box(stringWord, unsafe.String(&s.data[i+1], end-i-1)))
+			}
+			return end + 1
+		}
+	}
 	v, i := s.value(i, depth)
 	if i >= 0 {
 		s.rec.add(c.slot, v)

@@ -28,6 +28,27 @@ type trieNode struct {
 	slot  int32
 	below []int32
 	id    int32
+	eager bool // the slot is read for every event: ResetJSON decodes it at once
+}
+
+// decodeEagerly marks slot s as read for every event (the rule index
+// probes it), so that ResetJSON decodes its value at once rather than on
+// first use.
+func (st *slotTable) decodeEagerly(s int32) {
+	var walk func(n *trieNode) bool
+	walk = func(n *trieNode) bool {
+		if n.slot == s {
+			n.eager = true
+			return true
+		}
+		for _, c := range n.kids {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(st.root)
 }
 
 // newSlotTable numbers the paths read by plans' tests and terms.
