@@ -1,12 +1,18 @@
 // Package pipeline runs a ruleset over a stream of JSON events on several
 // goroutines and hands the results back in input order.
 //
-// One goroutine frames the input into raw values (internal/stream) and
-// groups them into batches; Workers goroutines decode, normalize and match
-// the events of a batch; the caller's goroutine receives every event's
-// result, in input order, through Emit. At most a fixed number of batches
-// are in flight, so memory stays bounded whatever the input's size: about
-// (2*Workers+2) × BatchEvents events' raw bytes.
+// One goroutine reads the input in segments of about SegmentBytes, each
+// cut just before a newline that a "{" follows at once (where
+// internal/stream ends any value), and hands them out; Workers goroutines
+// frame, decode, normalize and match the events of a segment; the
+// caller's goroutine receives every event's result, in input order,
+// through Emit. A worker takes each line that opens with "{" as one event
+// when it decodes as one, and frames the rest of a segment with
+// internal/stream from the first line that does not, so the events, their
+// lines and their errors are exactly what internal/stream gives for the
+// whole input. Input with no such cut in MaxSegment bytes is framed by the
+// reading goroutine from there on. At most 2*Workers+2 segments are in
+// flight, so memory stays bounded whatever the input's size.
 package pipeline
 
 import (
@@ -15,12 +21,8 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/match"
 )
-
-// BatchEvents is how many events a batch holds.
-const BatchEvents = 256
 
 // Config configures Run.
 type Config struct {
@@ -56,25 +58,46 @@ type Stats struct {
 	Bytes                                 int64
 }
 
-// batch is a run of consecutive events.
-type batch struct {
-	seq     int
-	data    []byte   // the raw events, back to back
-	ends    []int    // ends[i]: the end of event i in data
-	lines   []int    // lines[i]: the line event i starts at
-	trunc   []bool   // trunc[i]: event i was too large
-	results []Result // filled by a worker
-	first   int      // the ordinal of event 0
-}
-
 // ErrTooLarge is the Bad error of an event larger than stream.MaxValue.
 var ErrTooLarge = errors.New("larger than the largest event accepted; skipped")
+
+// batch is a run of consecutive events: a segment of the input, or
+// events the reading goroutine framed.
+type batch struct {
+	seq     int
+	data    []byte // the segment, or the framed events back to back
+	line    int    // the line data starts at (a segment)
+	framed  bool   // the events are framed: ends, lines and trunc are set
+	ends    []int  // ends[i]: the end of event i in data
+	lines   []int  // lines[i]: the line event i starts at
+	trunc   []bool // trunc[i]: event i was too large
+	results []Result
+}
+
+// add returns a cleared result at the end of b's results, reusing the
+// memory of an earlier one.
+func (b *batch) add() *Result {
+	n := len(b.results)
+	if n < cap(b.results) {
+		b.results = b.results[:n+1]
+	} else {
+		b.results = append(b.results, Result{})
+	}
+	res := &b.results[n]
+	*res = Result{Hits: res.Hits[:0]}
+	return res
+}
 
 // Run matches every event of r with cfg and calls emit with each result,
 // in input order, on the calling goroutine. It returns the counts and the
 // first read error of r (events read before it are all emitted) or the
 // first error emit returns (which stops the run).
 func Run(cfg Config, r io.Reader, emit func(*Result) error) (Stats, error) {
+	return run(cfg, r, emit, SegmentBytes, MaxSegment)
+}
+
+// run is Run with segments of size bytes, grown to at most most bytes.
+func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Stats, error) {
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -89,16 +112,16 @@ func Run(cfg Config, r io.Reader, emit func(*Result) error) (Stats, error) {
 	var readErr error
 	go func() { // the reader
 		defer close(todo)
-		readErr = frame(r, free, todo, stop)
+		readErr = read(r, size, most, free, todo, stop)
 	}()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rec := cfg.Ruleset.NewRecord()
+			w := newWorker(cfg)
 			for b := range todo {
-				work(cfg, rec, b)
+				w.work(b)
 				done <- b
 			}
 		}()
@@ -108,7 +131,7 @@ func Run(cfg Config, r io.Reader, emit func(*Result) error) (Stats, error) {
 	var st Stats
 	var emitErr error
 	pending := map[int]*batch{}
-	next := 0
+	next, ordinal := 0, 0
 	for b := range done {
 		pending[b.seq] = b
 		for {
@@ -120,6 +143,8 @@ func Run(cfg Config, r io.Reader, emit func(*Result) error) (Stats, error) {
 			next++
 			for i := range b.results {
 				res := &b.results[i]
+				ordinal++
+				res.Ordinal = ordinal
 				st.Events++
 				st.Bytes += int64(res.Bytes)
 				switch {
@@ -144,91 +169,4 @@ func Run(cfg Config, r io.Reader, emit func(*Result) error) (Stats, error) {
 		return st, emitErr
 	}
 	return st, readErr
-}
-
-// frame reads values from r into batches and sends them to todo, taking
-// empty batches from free; it stops early when stop is closed.
-func frame(r io.Reader, free <-chan *batch, todo chan<- *batch, stop <-chan struct{}) error {
-	sr := stream.NewReader(r)
-	ordinal, seq := 1, 0
-	var b *batch
-	send := func() bool {
-		select {
-		case todo <- b:
-			b = nil
-			return true
-		case <-stop:
-			return false
-		}
-	}
-	for {
-		v, err := sr.Next()
-		if err != nil {
-			if b != nil && len(b.ends) > 0 && !send() {
-				return nil
-			}
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			return err
-		}
-		if b == nil {
-			select {
-			case b = <-free:
-			case <-stop:
-				return nil
-			}
-			b.seq, b.first = seq, ordinal
-			seq++
-			b.data, b.ends, b.lines, b.trunc = b.data[:0], b.ends[:0], b.lines[:0], b.trunc[:0]
-		}
-		b.data = append(b.data, v.Data...)
-		b.ends = append(b.ends, len(b.data))
-		b.lines = append(b.lines, v.Line)
-		b.trunc = append(b.trunc, v.Truncated)
-		ordinal++
-		if len(b.ends) == BatchEvents && !send() {
-			return nil
-		}
-	}
-}
-
-// work decodes, prepares and matches the events of b, using rec.
-func work(cfg Config, rec *match.Record, b *batch) {
-	n := len(b.ends)
-	if cap(b.results) < n {
-		b.results = make([]Result, n)
-	}
-	b.results = b.results[:n]
-	start := 0
-	for i := range n {
-		raw := b.data[start:b.ends[i]]
-		start = b.ends[i]
-		res := &b.results[i]
-		hits := res.Hits[:0]
-		*res = Result{Ordinal: b.first + i, Line: b.lines[i], Bytes: len(raw)}
-		if cfg.KeepRaw {
-			res.Raw = raw
-		}
-		if b.trunc[i] {
-			res.Bad = ErrTooLarge
-			continue
-		}
-		if cfg.Prepare == nil || (cfg.NeedsPrepare != nil && !cfg.NeedsPrepare(raw)) {
-			if err := rec.ResetJSON(raw); err != nil {
-				res.Bad = err
-				continue
-			}
-			res.Hits = cfg.Ruleset.MatchRecord(rec, hits)
-			continue
-		}
-		ev, err := match.ParseJSON(raw)
-		if err != nil {
-			res.Bad = err
-			continue
-		}
-		cfg.Prepare(ev.Map())
-		ev = match.NewDoc(ev.Map()) // normalization may add dotted or nested keys
-		res.Hits = cfg.Ruleset.Match(ev, hits)
-	}
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // ruleset returns a ruleset of one rule: field n equals "hit".
-func ruleset(t *testing.T) *match.Ruleset {
+func ruleset(t testing.TB) *match.Ruleset {
 	t.Helper()
 	test := &match.Test{Name: "n", Paths: []*match.Path{match.NewPath("n")}, Strings: []match.Matcher{match.NewExact("hit", false)}}
 	rs, err := match.NewRuleset([]*ir.Rule{{ID: "r"}}, []*match.Node{{Op: match.OpTest, Test: test}})

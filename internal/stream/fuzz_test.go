@@ -8,7 +8,8 @@ import (
 )
 
 // FuzzReader checks that the reader never panics, always ends, and hands
-// out every non-blank byte of the input exactly once, in order.
+// out every non-blank byte of the input exactly once, in order, each value
+// being the input's bytes at its offset.
 func FuzzReader(f *testing.F) {
 	f.Add([]byte("{\"a\":1}\n{\"b\":[1,2]}\n"))
 	f.Add([]byte("{\n  \"a\": \"}\"\n}\n{\"b\":\n"))
@@ -29,6 +30,9 @@ func FuzzReader(f *testing.F) {
 			}
 			if len(v.Data) == 0 {
 				t.Fatal("empty value")
+			}
+			if !v.Truncated && (v.Offset < 0 || int(v.Offset)+len(v.Data) > len(in) || !bytes.Equal(in[v.Offset:int(v.Offset)+len(v.Data)], v.Data)) {
+				t.Fatalf("value %q is not the input's bytes at its offset %d", v.Data, v.Offset)
 			}
 			got = append(got, v.Data...)
 		}

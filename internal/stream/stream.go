@@ -24,6 +24,7 @@ const MaxValue = 64 << 20
 type Value struct {
 	Data      []byte // the value's bytes; valid until the next call to Next
 	Line      int    // 1-based line where it starts
+	Offset    int64  // where it starts: the bytes read before it since NewReader or Reset
 	Truncated bool   // the value was longer than MaxValue; Data holds its start
 }
 
@@ -32,6 +33,7 @@ type Reader struct {
 	r       *bufio.Reader
 	buf     []byte
 	line    int
+	off     int64 // the bytes read so far
 	max     int
 	started bool // a leading byte order mark has been looked for
 }
@@ -41,6 +43,16 @@ func NewReader(r io.Reader) *Reader {
 	return &Reader{r: bufio.NewReaderSize(r, 1<<16), line: 1, max: MaxValue}
 }
 
+// Reset makes s read r, a stream that continues an earlier one at line:
+// the lines of r's values count from line, and no byte order mark is
+// looked for at its start. Splitting a stream just before a newline that
+// a "{" follows at once and reading the parts in turn, each from the line
+// where it starts, gives the same values as reading it whole.
+func (s *Reader) Reset(r io.Reader, line int) {
+	s.r.Reset(r)
+	s.line, s.off, s.started = line, 0, true
+}
+
 // Next returns the next value, or io.EOF at the end of the input. Other
 // errors are read errors of the underlying reader.
 func (s *Reader) Next() (Value, error) {
@@ -48,6 +60,7 @@ func (s *Reader) Next() (Value, error) {
 		s.started = true
 		if bom, _ := s.r.Peek(3); string(bom) == "\xEF\xBB\xBF" {
 			s.r.Discard(3)
+			s.off = 3
 		}
 	}
 	// Skip white space.
@@ -57,6 +70,7 @@ func (s *Reader) Next() (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
+		s.off++
 		if b == '\n' {
 			s.line++
 		}
@@ -66,7 +80,7 @@ func (s *Reader) Next() (Value, error) {
 		}
 	}
 	s.buf = append(s.buf[:0], c)
-	v := Value{Line: s.line}
+	v := Value{Line: s.line, Offset: s.off - 1}
 	if c != '{' && c != '[' {
 		err := s.restOfLine(&v)
 		v.Data = s.buf
@@ -145,9 +159,11 @@ func (s *Reader) object(v *Value) error {
 		s.addAll(v, chunk[:i])
 		if end {
 			s.r.Discard(i + 1) // the newline, not the "{"
+			s.off += int64(i + 1)
 			return nil
 		}
 		s.r.Discard(i)
+		s.off += int64(i)
 	}
 	return nil
 }
@@ -171,6 +187,7 @@ func (s *Reader) restOfLine(v *Value) error {
 		if err != nil {
 			return err
 		}
+		s.off++
 		if b == '\n' {
 			s.line++
 			return nil

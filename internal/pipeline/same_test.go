@@ -1,0 +1,123 @@
+package pipeline
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/internal/stream"
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// outcome is a result as FuzzRunSame compares it.
+type outcome struct {
+	Line, Bytes int
+	Hits        []int
+	Bad         string
+	Raw         string
+}
+
+// reference frames the whole of in with one stream.Reader and decodes and
+// matches each value as Run's workers do, one event at a time.
+func reference(cfg Config, in []byte) []outcome {
+	sr := stream.NewReader(bytes.NewReader(in))
+	w := newWorker(cfg)
+	var out []outcome
+	for {
+		v, err := sr.Next()
+		if err != nil {
+			return out
+		}
+		var res Result
+		raw := bytes.Clone(v.Data)
+		w.value(&res, raw, v.Line, v.Truncated)
+		out = append(out, outcomeOf(&res))
+	}
+}
+
+// outcomeOf returns what FuzzRunSame compares of res.
+func outcomeOf(res *Result) outcome {
+	o := outcome{Line: res.Line, Bytes: res.Bytes, Hits: slices.Clone(res.Hits), Raw: string(res.Raw)}
+	if res.Bad != nil {
+		o.Bad = res.Bad.Error()
+	}
+	return o
+}
+
+// prepareConfig is a Config whose Prepare makes an event with key "p" a
+// hit, and only events that mention p need it.
+func prepareConfig(rs *match.Ruleset) Config {
+	return Config{
+		Ruleset:      rs,
+		Prepare:      func(m map[string]any) { m["n"] = "hit" },
+		NeedsPrepare: func(raw []byte) bool { return bytes.Contains(raw, []byte(`"p"`)) },
+	}
+}
+
+// FuzzRunSame checks that Run, with segments cut anywhere a newline that
+// "{" follows allows, on any number of workers, gives the events, lines,
+// sizes, hits and errors of one stream.Reader over the whole input, with
+// the Prepare path or without it; small segment sizes exercise every
+// kind of cut and the fallback to framing by the reading goroutine.
+func FuzzRunSame(f *testing.F) {
+	f.Add([]byte("{\"n\":\"hit\"}\n{\"n\":\"miss\"}\n"), uint8(4), uint8(1), false)
+	f.Add([]byte("\xEF\xBB\xBF{\"n\":\"hit\"}  \r\n{bad\n{\"p\":1}\n{\"n\":\n \"hit\"}\n"), uint8(9), uint8(2), true)
+	f.Add([]byte("{\"n\":\"hit\"} {\"n\":\"hit\"}\n[1]\ngarbage\n\n{\"a\":\"x\n{\"n\":\"hit\"}"), uint8(20), uint8(3), false)
+	f.Add([]byte("{\"a\":\"long long long long long long long long long\"}\n{\"n\":\"hit\"}\n"), uint8(2), uint8(1), true)
+	rs := ruleset(f)
+	f.Fuzz(func(t *testing.T, in []byte, size, workers uint8, prepare bool) {
+		cfg := Config{Ruleset: rs}
+		if prepare {
+			cfg = prepareConfig(rs)
+		}
+		cfg.Workers, cfg.KeepRaw = int(workers%3)+1, true
+		want := reference(cfg, in)
+		var got []outcome
+		seg := int(size%64) + 1
+		st, err := run(cfg, bytes.NewReader(in), func(r *Result) error {
+			if r.Ordinal != len(got)+1 {
+				return fmt.Errorf("ordinal %d, want %d", r.Ordinal, len(got)+1)
+			}
+			got = append(got, outcomeOf(r))
+			return nil
+		}, seg, 4*seg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Events != len(got) || st.Matched+st.Unmatched+st.Bad != st.Events {
+			t.Fatalf("stats %+v for %d results", st, len(got))
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("segments of %d:\n got  %v\n want %v", seg, got, want)
+		}
+	})
+}
+
+// errReader returns data, then err.
+type errReader struct {
+	data []byte
+	err  error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	if len(e.data) == 0 {
+		return 0, e.err
+	}
+	n := copy(p, e.data)
+	e.data = e.data[n:]
+	return n, nil
+}
+
+// TestRunReadError checks that a read error is returned after every event
+// read before it is emitted.
+func TestRunReadError(t *testing.T) {
+	boom := errors.New("boom")
+	in := input(2000)
+	n := 0
+	_, err := Run(Config{Ruleset: ruleset(t), Workers: 2}, &errReader{data: []byte(in), err: boom}, func(*Result) error { n++; return nil })
+	if !errors.Is(err, boom) || n != 2000 {
+		t.Errorf("err %v after %d events, want %v after 2000", err, n, boom)
+	}
+}

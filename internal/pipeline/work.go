@@ -1,0 +1,127 @@
+package pipeline
+
+import (
+	"bytes"
+
+	"github.com/ruleforge/ruleforge/internal/stream"
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// worker frames, decodes, prepares and matches the events of batches.
+type worker struct {
+	cfg Config
+	rec *match.Record
+	sr  *stream.Reader // frames what the fast path does not take
+	br  bytes.Reader
+}
+
+// newWorker returns a worker for cfg.
+func newWorker(cfg Config) *worker {
+	return &worker{cfg: cfg, rec: cfg.Ruleset.NewRecord(), sr: stream.NewReader(nil)}
+}
+
+// work fills b's results.
+func (w *worker) work(b *batch) {
+	b.results = b.results[:0]
+	if !b.framed {
+		w.segment(b)
+		return
+	}
+	start := 0
+	for i, end := range b.ends {
+		w.value(b.add(), b.data[start:end], b.lines[i], b.trunc[i])
+		start = end
+	}
+}
+
+// segment fills b's results from its segment. Each line that opens with
+// "{" and decodes as one event, white space at its end aside, is that
+// event; from the first line that does not, the rest of the segment is
+// framed by a stream.Reader.
+func (w *worker) segment(b *batch) {
+	data, line := b.data, b.line
+	for i := 0; i < len(data); {
+		switch data[i] {
+		case '\n':
+			line++
+			i++
+			continue
+		case ' ', '\t', '\r':
+			i++
+			continue
+		case '{':
+			end := len(data)
+			if k := bytes.IndexByte(data[i:], '\n'); k >= 0 {
+				end = i + k
+			}
+			j := end
+			for j > i && (data[j-1] == ' ' || data[j-1] == '\t' || data[j-1] == '\r') {
+				j--
+			}
+			if w.event(b.add(), data[i:j], line) == nil {
+				i = end
+				continue
+			}
+			b.results = b.results[:len(b.results)-1]
+		}
+		w.frame(b, data[i:], line)
+		return
+	}
+}
+
+// frame fills b's results from the values of data, which starts at line.
+func (w *worker) frame(b *batch, data []byte, line int) {
+	w.br.Reset(data)
+	w.sr.Reset(&w.br, line)
+	for {
+		v, err := w.sr.Next()
+		if err != nil { // io.EOF: a bytes.Reader has no other error
+			return
+		}
+		raw := v.Data
+		if !v.Truncated {
+			raw = data[v.Offset : int(v.Offset)+len(v.Data)] // lives as long as b
+		}
+		w.value(b.add(), raw, v.Line, v.Truncated)
+	}
+}
+
+// value fills res from a framed event, raw, at line; trunc means it was
+// too large and raw holds its start.
+func (w *worker) value(res *Result, raw []byte, line int, trunc bool) {
+	if trunc {
+		res.Line, res.Bytes, res.Bad = line, len(raw), ErrTooLarge
+		if w.cfg.KeepRaw {
+			res.Raw = raw
+		}
+		return
+	}
+	if err := w.event(res, raw, line); err != nil {
+		res.Bad = err
+	}
+}
+
+// event decodes, prepares and matches raw, an event at line, into res; it
+// returns the error of an event that does not decode.
+func (w *worker) event(res *Result, raw []byte, line int) error {
+	res.Line, res.Bytes = line, len(raw)
+	if w.cfg.KeepRaw {
+		res.Raw = raw
+	}
+	cfg := w.cfg
+	if cfg.Prepare == nil || (cfg.NeedsPrepare != nil && !cfg.NeedsPrepare(raw)) {
+		if err := w.rec.ResetJSON(raw); err != nil {
+			return err
+		}
+		res.Hits = cfg.Ruleset.MatchRecord(w.rec, res.Hits)
+		return nil
+	}
+	ev, err := match.ParseJSON(raw)
+	if err != nil {
+		return err
+	}
+	cfg.Prepare(ev.Map())
+	ev = match.NewDoc(ev.Map()) // normalization may add dotted or nested keys
+	res.Hits = cfg.Ruleset.Match(ev, res.Hits)
+	return nil
+}
