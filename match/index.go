@@ -27,8 +27,10 @@ import (
 //   - a test on a field whose comparisons are all string matchers needing
 //     a text (the whole value for exact, the longest literal otherwise)
 //     or numbers: one clause with a key per comparison (texts folded);
-//     tests with booleans, bounds, regular expressions, CIDR ranges,
-//     presence or computed operands have no gate;
+//   - a presence test on a field: one clause whose key holds when the
+//     field has a value other than null (at any of its paths);
+//     tests with booleans, bounds, regular expressions, CIDR ranges or
+//     computed operands have no gate;
 //   - and: the clauses of its operands that have gates, the cheapest
 //     maxClauses of them;
 //   - or: if every operand has a gate, clauses that are unions of one
@@ -39,7 +41,10 @@ import (
 //
 // A key's cost estimates how often it fires: short texts are found in
 // most values, and keys that many rules hold (a log source's channel)
-// are common in events too and costly to fire.
+// are common in events too and costly to fire. A keyword clause comes
+// after a rule's other clauses, whatever its cost: it is probed against
+// every value of the event, which costs more than any field, and only
+// when some rule with such a later clause had its first clause hold.
 
 // maxKeyLen bounds a substring key, and so the automaton's depth: a
 // prefix of a needed text is needed too.
@@ -77,6 +82,7 @@ const (
 	keyPrefix                  // the folded value starts with the text
 	keySuffix                  // the folded value ends with the text
 	keyNumber                  // the value is, or spells, the number
+	keyPresent                 // the field has a value other than null
 )
 
 // ixProbe holds the keys probed with the value at one path (a slot), or
@@ -90,6 +96,7 @@ type ixProbe struct {
 	exact   map[string][]int32 // folded value -> key ids
 	lens    uint64             // bit n: an exact key is n bytes long (bit 63: 63 or more)
 	numbers map[float64][]int32
+	present []int32    // presence keys
 	ac      *automaton // substring keys, or nil
 	pre     *anchored  // prefix keys, or nil
 	suf     *anchored  // suffix keys, or nil
@@ -112,9 +119,10 @@ type index struct {
 // clauseOf places a clause: its rule, whether it is the rule's first, and
 // how many clauses the rule has.
 type clauseOf struct {
-	rule  int32
-	first bool
-	need  uint8
+	rule     int32
+	first    bool
+	need     uint8
+	anyLater bool // first, and a later clause of the rule has keyword keys
 }
 
 // count is how many of a rule's clauses held in an event (epoch).
@@ -174,15 +182,19 @@ func newIndex(plans []*Node, st *slotTable) *index {
 			gates[r] = slices.DeleteFunc(slices.Clone(g), keyword)
 		}
 	}
+	for r, g := range gates { // keyword clauses last
+		gates[r] = append(slices.DeleteFunc(slices.Clone(g), anyValued), slices.DeleteFunc(slices.Clone(g), func(c clause) bool { return !anyValued(c) })...)
+	}
 	ids := map[ixKey]int32{}
 	for r, g := range gates {
 		if len(g) == 0 {
 			ix.always[r/64] |= 1 << (r % 64)
 			continue
 		}
+		anyLater := slices.ContainsFunc(g[1:], anyValued)
 		for i, c := range g {
 			cid := int32(len(ix.owner))
-			ix.owner = append(ix.owner, clauseOf{rule: int32(r), first: i == 0, need: uint8(len(g))})
+			ix.owner = append(ix.owner, clauseOf{rule: int32(r), first: i == 0, need: uint8(len(g)), anyLater: i == 0 && anyLater})
 			ix.need[r]++
 			var keys []int32
 			for _, k := range c.keys {
@@ -229,6 +241,12 @@ func probesAnyValue(gates [][]clause) bool {
 
 // keyword reports whether c is a clause of keyword (any-field) keys.
 func keyword(c clause) bool { return len(c.keys) > 0 && c.keys[0].field == anyKey }
+
+// anyValued reports whether c has a keyword key, probed against every
+// value of the event.
+func anyValued(c clause) bool {
+	return slices.ContainsFunc(c.keys, func(k ixKey) bool { return k.field == anyKey })
+}
 
 // heavy reports whether c has a key that many rules hold.
 func (ixr *indexer) heavy(c clause) bool {
@@ -282,10 +300,16 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 			shared[sig] = ix.newProbe(st.paths[s].text, ids)
 		}
 		ix.probes[ph][s] = shared[sig]
-		if ph == 0 {
+		if ph == 0 && shared[sig].readsText() {
 			st.decodeEagerly(int32(s))
 		}
 	}
+}
+
+// readsText reports whether p has keys other than presence keys, which
+// need the value itself.
+func (p *ixProbe) readsText() bool {
+	return p.exact != nil || p.numbers != nil || p.ac != nil || p.pre != nil || p.suf != nil
 }
 
 // newProbe builds the probe of keys ids.
@@ -310,6 +334,8 @@ func (ix *index) newProbe(name string, ids []int32) *ixProbe {
 			pres, preIDs = append(pres, k.text), append(preIDs, id)
 		case keySuffix:
 			sufs, sufIDs = append(sufs, k.text), append(sufIDs, id)
+		case keyPresent:
+			pr.present = append(pr.present, id)
 		default:
 			subs = append(subs, k.text)
 			subIDs = append(subIDs, id)
@@ -416,6 +442,8 @@ func (ixr *indexer) cost(k ixKey) float64 {
 		n += 2
 	case keyPrefix, keySuffix:
 		n++
+	case keyPresent:
+		n = 0 // as common as a value of the field
 	}
 	return math.Sqrt(float64(1+ixr.uses[k])) / float64(uint(1)<<n)
 }
@@ -423,21 +451,19 @@ func (ixr *indexer) cost(k ixKey) float64 {
 // test returns the gate of a test: one clause with a key per comparison,
 // if every comparison is a string matcher that needs a text or a number.
 func (ixr *indexer) test(t *Test) gate {
-	if t.Exists || t.Left != nil || t.Right != nil || (len(t.Paths) == 0 && !t.Any) ||
-		len(t.Strings)+len(t.Numbers) == 0 || len(t.Bools) > 0 || len(t.Bounds) > 0 {
+	if t.Left != nil || t.Right != nil || (len(t.Paths) == 0 && !t.Any) {
 		return gate{}
 	}
-	field := anyKey // keywords: every value of the event
-	if !t.Any {
-		field = pathsKey(t.Paths)
-	}
-	if _, ok := ixr.names[field]; !ok {
-		ixr.paths[field] = t.Paths
-		ixr.names[field] = t.Name
+	if t.Exists {
 		if t.Any {
-			ixr.names[field] = "(any value)"
+			return gate{}
 		}
+		return gate{clauses: []clause{{keys: []ixKey{{field: ixr.field(t), kind: keyPresent}}}}, ok: true}
 	}
+	if len(t.Strings)+len(t.Numbers) == 0 || len(t.Bools) > 0 || len(t.Bounds) > 0 {
+		return gate{}
+	}
+	field := ixr.field(t)
 	var c clause
 	for _, m := range t.Strings {
 		nd, ok := m.(needer)
@@ -473,6 +499,22 @@ func (ixr *indexer) test(t *Test) gate {
 	return gate{clauses: []clause{c}, ok: true}
 }
 
+// field returns the field key of t's keys, noting its paths and name.
+func (ixr *indexer) field(t *Test) string {
+	field := anyKey // keywords: every value of the event
+	if !t.Any {
+		field = pathsKey(t.Paths)
+	}
+	if _, ok := ixr.names[field]; !ok {
+		ixr.paths[field] = t.Paths
+		ixr.names[field] = t.Name
+		if t.Any {
+			ixr.names[field] = "(any value)"
+		}
+	}
+	return field
+}
+
 // anyKey is the field key of keyword tests, which read every value.
 const anyKey = "\x00any"
 
@@ -495,6 +537,20 @@ func (ix *index) probe(x *scratch) {
 	}
 }
 
+// probeSlot fires the presence keys of p, when v is present, and probes
+// v's texts, when it has been decoded.
+func (x *scratch) probeSlot(p *ixProbe, v any, present bool) {
+	if !present {
+		return
+	}
+	for _, id := range p.present {
+		x.fire(id)
+	}
+	if v != nil {
+		x.texts(p, v)
+	}
+}
+
 // probePhase probes the keys of one phase: at the slots the record found,
 // when it knows them all, otherwise at each slot with keys.
 func (ix *index) probePhase(x *scratch, ph int) {
@@ -503,9 +559,8 @@ func (ix *index) probePhase(x *scratch, ph int) {
 		for i := range r.items {
 			it := &r.items[i]
 			if p := probes[it.slot]; p != nil {
-				if v := r.keyed(it); v != nil {
-					x.texts(p, v)
-				}
+				v := r.keyed(it)
+				x.probeSlot(p, v, v != nil || it.lazy > 0)
 			}
 		}
 	} else {
@@ -513,12 +568,11 @@ func (ix *index) probePhase(x *scratch, ph int) {
 			if p == nil {
 				continue
 			}
-			if v, ok := r.Lookup(r.st.paths[s]); ok && v != nil {
-				x.texts(p, v)
-			}
+			v, ok := r.Lookup(r.st.paths[s])
+			x.probeSlot(p, v, ok && v != nil)
 		}
 	}
-	if ix.anyProbe[ph] != nil {
+	if ix.anyProbe[ph] != nil && (ph == 0 || x.pendingAny > 0) {
 		x.anyPhase = ph
 		r.Each(x.visitAny)
 	}
@@ -687,13 +741,16 @@ type scratch struct {
 	visitAny func(v any) bool
 	anyPhase int // the phase visitAny probes
 	pending  int // rules with more clauses whose first clause held
-	cand     []uint64
-	epoch    uint32   // this event's number; the arrays below hold older ones
-	fired    []uint32 // per key: the epoch it last fired in
-	held     []uint32 // per clause: the epoch it last held in
-	counts   []count  // per rule with more clauses: how many held
-	buf      []byte
-	num      []byte
+	// pendingAny counts the rules with a later keyword clause whose first
+	// clause held: only then are phase 1's keywords probed.
+	pendingAny int
+	cand       []uint64
+	epoch      uint32   // this event's number; the arrays below hold older ones
+	fired      []uint32 // per key: the epoch it last fired in
+	held       []uint32 // per clause: the epoch it last held in
+	counts     []count  // per rule with more clauses: how many held
+	buf        []byte
+	num        []byte
 }
 
 // newScratch returns working memory for a ruleset with slots memo slots
@@ -726,7 +783,7 @@ func (x *scratch) begin() {
 		clear(x.counts)
 		x.epoch = 1
 	}
-	x.pending = 0
+	x.pending, x.pendingAny = 0, 0
 	copy(x.cand, x.ix.always)
 }
 
@@ -747,6 +804,9 @@ func (x *scratch) fire(id int32) {
 		if o.need > 1 {
 			if o.first {
 				x.pending++
+				if o.anyLater {
+					x.pendingAny++
+				}
 			}
 			n := &x.counts[r]
 			if n.epoch != x.epoch {

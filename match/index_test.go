@@ -108,7 +108,9 @@ func TestGate(t *testing.T) {
 			[]string{`A contains~ "ab"`}, 3, false},
 		{"or_union", ixOp(OpOr, strTest("Image", suffix), strTest("OriginalFileName", exact)), true,
 			[]string{`Image ends~ "\mofcomp.exe"`, `OriginalFileName equals~ "mofcomp.exe"`}, nil, 1, true},
-		{"or_ungated_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpTest, Test: &Test{Name: "User", Paths: []*Path{ixPath("User")}, Exists: true}}), false, nil, nil, 0, false},
+		{"or_ungated_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpTest, Test: &Test{Name: "Flag", Paths: []*Path{ixPath("Flag")}, Bools: []bool{true}}}), false, nil, nil, 0, false},
+		{"or_exists_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpTest, Test: &Test{Name: "User", Paths: []*Path{ixPath("User")}, Exists: true}}), true,
+			[]string{`Image ends~ "\mofcomp.exe"`, `User exists`}, nil, 1, true},
 		{"or_true_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpTrue}), false, nil, nil, 0, false},
 		{"or_false_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpFalse}), true, []string{`Image ends~ "\mofcomp.exe"`}, nil, 1, false},
 		{"not", ixOp(OpNot, strTest("Image", suffix)), false, nil, nil, 0, false},
@@ -142,7 +144,8 @@ func TestGate(t *testing.T) {
 		{"contains_invalid_utf8", strTest("CommandLine", NewContains("\xe2\x84", true)), false, nil, nil, 0, false},
 		{"suffix_invalid_utf8", strTest("CommandLine", NewSuffix("x\xff", false)), false, nil, nil, 0, false},
 		{"cidr", strTest("SourceIp", mustCIDR(t, "10.0.0.0/8")), false, nil, nil, 0, false},
-		{"exists", &Node{Op: OpTest, Test: &Test{Name: "User", Paths: []*Path{ixPath("User")}, Exists: true}}, false, nil, nil, 0, false},
+		{"exists", &Node{Op: OpTest, Test: &Test{Name: "User", Paths: []*Path{ixPath("User")}, Exists: true}}, true, []string{`User exists`}, nil, 1, false},
+		{"keyword_exists", &Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Exists: true}}, false, nil, nil, 0, false},
 		{"bools", &Node{Op: OpTest, Test: &Test{Name: "Flag", Paths: []*Path{ixPath("Flag")}, Bools: []bool{true}, Strings: []Matcher{NewExact("yes", true)}}}, false, nil, nil, 0, false},
 		{"bounds", &Node{Op: OpTest, Test: &Test{Name: "N", Paths: []*Path{ixPath("N")}, Bounds: []Bound{{Cmp: ir.CmpGE, Num: 3}}, Numbers: []float64{1}}}, false, nil, nil, 0, false},
 		{"left_term", &Node{Op: OpTest, Test: &Test{Name: "len(a)", Left: &Term{Fn: ir.FnLength, Args: []*Term{{Fn: ir.FnField, Paths: []*Path{ixPath("a")}}}}, Numbers: []float64{3}}}, false, nil, nil, 0, false},
@@ -725,4 +728,49 @@ func TestIndexEpochWrap(t *testing.T) {
 	rs.pool.Put(x)
 	check("across the wrap", evs...)
 	check("after the wrap", evs...)
+}
+
+// countingWalker is an event that counts the calls of Each.
+type countingWalker struct {
+	Map
+	each *int
+}
+
+func (w countingWalker) Each(fn func(v any) bool) bool {
+	*w.each++
+	return w.Map.Each(fn)
+}
+
+// TestGateKeywordLast checks that a keyword clause comes after a rule's
+// field clauses, even a presence clause that is costlier, and that every
+// value of an event is probed only when a rule with such a clause had its
+// first clause hold.
+func TestGateKeywordLast(t *testing.T) {
+	var plans []*Node
+	for i := range minKeywordRules {
+		plans = append(plans, ixOp(OpAnd,
+			&Node{Op: OpTest, Test: &Test{Name: "Channel", Paths: []*Path{ixPath("Channel")}, Exists: true}},
+			&Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Strings: []Matcher{NewContains(fmt.Sprintf("evil%02d", i), true)}}}))
+	}
+	rs := mustRuleset(t, plans)
+	for i := range plans {
+		c, ok := rs.Gate(i)
+		if want := fmt.Sprintf(`[["Channel exists"] ["(any value) contains~ \"evil%02d\""]]`, i); !ok || fmt.Sprintf("%q", c) != want {
+			t.Errorf("rule %d: Gate = %q, %v; want %s", i, c, ok, want)
+		}
+	}
+	for _, c := range []struct {
+		ev    Map
+		want  []int
+		walks int
+	}{
+		{Map{"Channel": "Security", "x": "evil03"}, []int{3}, 2}, // the probe, then rule 3's test
+		{Map{"x": "evil03"}, nil, 0},
+		{Map{"Channel": nil, "x": "evil03"}, nil, 0},
+	} {
+		walks := 0
+		if got := rs.Match(countingWalker{c.ev, &walks}, nil); !slices.Equal(got, c.want) || walks != c.walks {
+			t.Errorf("Match(%v) = %v after %d walks, want %v after %d", c.ev, got, walks, c.want, c.walks)
+		}
+	}
 }

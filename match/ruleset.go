@@ -175,6 +175,8 @@ func (rs *Ruleset) Gate(i int) (clauses [][]string, ok bool) {
 				keys = append(keys, rs.index.names[id]+" starts~ "+quote(k.text))
 			case keySuffix:
 				keys = append(keys, rs.index.names[id]+" ends~ "+quote(k.text))
+			case keyPresent:
+				keys = append(keys, rs.index.names[id]+" exists")
 			default:
 				keys = append(keys, rs.index.names[id]+" contains~ "+quote(k.text))
 			}

@@ -11,8 +11,8 @@ import (
 // fuzzPaths are jsonPaths and short paths that fuzzed inputs reach often.
 var fuzzPaths = append(slices.Clone(jsonPaths), "b", "b.a", "c", "c.c.c", "0", "a.a", "a.b.c.a")
 
-// lazyRuleset returns a ruleset that only tests that paths exist, so
-// that the rule index probes none of them and ResetJSON leaves their
+// lazyRuleset returns a ruleset that only tests paths for true, so that
+// the rule index probes none of them and ResetJSON leaves their
 // arrays, objects and escaped strings in the text until they are read.
 func lazyRuleset(t testing.TB, paths []string) *Ruleset {
 	t.Helper()
@@ -20,8 +20,8 @@ func lazyRuleset(t testing.TB, paths []string) *Ruleset {
 	var rules []*ir.Rule
 	for _, s := range paths {
 		on := []*Path{NewPath(s)}
-		plans = append(plans, &Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Exists: true}})
-		rules = append(rules, &ir.Rule{ID: s + "?"})
+		plans = append(plans, &Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Bools: []bool{true}}})
+		rules = append(rules, &ir.Rule{ID: s + "=true"})
 	}
 	rs, err := NewRuleset(rules, plans)
 	if err != nil {
