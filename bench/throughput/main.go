@@ -101,8 +101,10 @@ type result struct {
 func (r result) mbps() float64 { return float64(r.bytes) / 1e6 / r.secs }
 func (r result) eps() float64  { return float64(r.events) / r.secs }
 
-// runOurs streams the file through the pipeline on workers goroutines.
+// runOurs streams the file through the pipeline on workers goroutines,
+// with as many CPUs: reading, matching and collecting share them.
 func runOurs(path string, rs *match.Ruleset, workers int) result {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(workers))
 	f, err := os.Open(path)
 	if err != nil {
 		fail(err)
