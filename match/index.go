@@ -182,8 +182,9 @@ func newIndex(plans []*Node, st *slotTable) *index {
 			gates[r] = slices.DeleteFunc(slices.Clone(g), keyword)
 		}
 	}
-	for r, g := range gates { // keyword clauses last
-		gates[r] = append(slices.DeleteFunc(slices.Clone(g), anyValued), slices.DeleteFunc(slices.Clone(g), func(c clause) bool { return !anyValued(c) })...)
+	for r, g := range gates { // keyword clauses last; g may be a memoized gate's
+		gates[r] = slices.Clone(g)
+		slices.SortStableFunc(gates[r], func(a, b clause) int { return cmpBool(anyValued(a), anyValued(b)) })
 	}
 	ids := map[ixKey]int32{}
 	for r, g := range gates {
@@ -242,6 +243,17 @@ func probesAnyValue(gates [][]clause) bool {
 // keyword reports whether c is a clause of keyword (any-field) keys.
 func keyword(c clause) bool { return len(c.keys) > 0 && c.keys[0].field == anyKey }
 
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
 // anyValued reports whether c has a keyword key, probed against every
 // value of the event.
 func anyValued(c clause) bool {
@@ -282,6 +294,7 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		}
 	}
 	ix.probes[0], ix.probes[1] = make([]*ixProbe, st.slots()), make([]*ixProbe, st.slots())
+	eager := make([]bool, st.slots())
 	shared := map[string]*ixProbe{}
 	for s, ids := range bySlot {
 		if len(ids) == 0 {
@@ -300,10 +313,9 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 			shared[sig] = ix.newProbe(st.paths[s].text, ids)
 		}
 		ix.probes[ph][s] = shared[sig]
-		if ph == 0 && shared[sig].readsText() {
-			st.decodeEagerly(int32(s))
-		}
+		eager[s] = ph == 0 && shared[sig].readsText()
 	}
+	st.decodeEagerly(eager)
 }
 
 // readsText reports whether p has keys other than presence keys, which

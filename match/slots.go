@@ -31,22 +31,16 @@ type trieNode struct {
 	eager bool // the slot is read for every event: ResetJSON decodes it at once
 }
 
-// decodeEagerly marks slot s as read for every event (the rule index
-// probes it), so that ResetJSON decodes its value at once rather than on
-// first use.
-func (st *slotTable) decodeEagerly(s int32) {
-	var walk func(n *trieNode) bool
-	walk = func(n *trieNode) bool {
-		if n.slot == s {
-			n.eager = true
-			return true
-		}
+// decodeEagerly marks the slots s with eager[s] as read for every event
+// (the rule index probes them), so that ResetJSON decodes their values at
+// once rather than on first use.
+func (st *slotTable) decodeEagerly(eager []bool) {
+	var walk func(n *trieNode)
+	walk = func(n *trieNode) {
+		n.eager = n.slot >= 0 && eager[n.slot]
 		for _, c := range n.kids {
-			if walk(c) {
-				return true
-			}
+			walk(c)
 		}
-		return false
 	}
 	walk(st.root)
 }
