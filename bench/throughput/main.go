@@ -45,6 +45,7 @@ func main() {
 	shared := flag.String("shared", "../shared", "the shared folder with rules/ and corpus/")
 	sigmaTime := flag.Duration("sigmago-time", 30*time.Second, "how long sigma-go reads the file")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	only := flag.String("rules", "all", "the rule sets to run: seeds, sigmahq or all")
 	flag.Parse()
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -65,7 +66,15 @@ func main() {
 	fmt.Printf("%-44s %8s %11s %8s %11s\n", "run", "MB/s", "events/s", "heap MB", "vs sigma-go")
 	// Each rule set is loaded just before it runs and dropped after, so
 	// that one set's heap does not slow the garbage collector in another's.
-	for _, load := range []func(string) (string, []*ir.Rule, []sigmago.Rule){loadSeeds, loadSigmaHQ} {
+	loads := map[string][]func(string) (string, []*ir.Rule, []sigmago.Rule){
+		"seeds":   {loadSeeds},
+		"sigmahq": {loadSigmaHQ},
+		"all":     {loadSeeds, loadSigmaHQ},
+	}[*only]
+	if loads == nil {
+		fail(fmt.Errorf("-rules %q: want seeds, sigmahq or all", *only))
+	}
+	for _, load := range loads {
 		name, rules, theirs := load(*shared)
 		rs, err := compile.Compile(rules)
 		if err != nil {
