@@ -169,6 +169,58 @@ func (a *automaton) scan(text string, x *scratch) {
 	}
 }
 
+// scanJSON reports to x every key of a occurring in the text of a
+// string, number or literal of data, a valid JSON text: it reads data as
+// it would the values' folded texts, decoding escapes and folding code
+// points past ASCII as it goes. It reads the keys and the syntax between
+// values too, so it may report a key no value holds (more candidates,
+// never fewer).
+func (a *automaton) scanJSON(data []byte, x *scratch) {
+	step, class := a.step, &a.class
+	o := uint32(0)
+	for i := 0; i < len(data); {
+		c := data[i]
+		if c >= utf8.RuneSelf || c == '\\' {
+			i, o = a.decoded(data, i, o, x)
+			continue
+		}
+		i++
+		if o = step[o+uint32(class[c])]; o&emitBit != 0 {
+			o &^= emitBit
+			a.report(int32(o/uint32(a.columns)), x)
+		}
+	}
+}
+
+// decoded steps from state offset o on the code point at data[i], an
+// escape or a byte past ASCII, folded, and returns the position after it
+// and the state's offset.
+func (a *automaton) decoded(data []byte, i int, o uint32, x *scratch) (int, uint32) {
+	var r rune
+	n := 0
+	if data[i] == '\\' {
+		r, n = unescape(data[i:])
+	} else {
+		r, n = utf8.DecodeRune(data[i:]) // U+FFFD for an invalid byte, as the values have
+	}
+	c, times := byte(utf8.RuneSelf), 1 // bytes past ASCII share a column
+	if r >= utf8.RuneSelf {
+		r = foldRune(r)
+	}
+	if r < utf8.RuneSelf {
+		c = byte(r)
+	} else {
+		times = utf8.RuneLen(r)
+	}
+	for range times {
+		if o = a.step[o+uint32(a.class[c])]; o&emitBit != 0 {
+			o &^= emitBit
+			a.report(int32(o/uint32(a.columns)), x)
+		}
+	}
+	return i + n, o
+}
+
 // report fires the keys that end at state s.
 func (a *automaton) report(s int32, x *scratch) {
 	for o := s; o >= 0; o = a.link[o] {

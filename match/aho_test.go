@@ -1,8 +1,10 @@
 package match
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -334,5 +336,52 @@ func FuzzAutomaton(f *testing.F) {
 		}
 		ids := seqIDs(len(keys))
 		checkAutomaton(t, newAutomaton(keys, ids), keys, ids, text)
+	})
+}
+
+// FuzzScanJSON checks that scanning a JSON text finds every key that
+// scanning its values' folded texts one by one finds (it may find more,
+// in the keys and across values).
+func FuzzScanJSON(f *testing.F) {
+	f.Add("mimikatz|sekurlsa::|\\temp\\", `{"a":"C:\\Temp\\MIMIKATZ.exe","b":["sekurlsa::logonpasswords",1]}`)
+	f.Add("\"q|a\nb|é", `{"x":"say \"q\"","y":"a\nb","z":"caf\u00c9","w":"\ud83d\ude00"}`)
+	f.Add("k|s|\ufffd", "{\"1\":\"\\u212a\",\"2\":\"\\u017f\",\"3\":\"\xff\",\"4\":\"\\udc00x\",\"5\":\"\u212a\"}")
+	f.Add("4688|true|1e5", `{"n":4688,"b":true,"e":1e5,"z":null}`)
+	f.Fuzz(func(t *testing.T, keyList, text string) {
+		var keys []string
+		for _, k := range strings.Split(keyList, "|") {
+			if k = Fold(k); k != "" && len(k) <= 16 && len(keys) < 64 {
+				keys = append(keys, k)
+			}
+		}
+		doc, err := ParseJSON([]byte(text))
+		if len(keys) == 0 || len(text) > 4096 || err != nil {
+			return
+		}
+		ids := seqIDs(len(keys))
+		a := newAutomaton(keys, ids)
+		want := newFireScratch(len(keys))
+		doc.Each(func(v any) bool {
+			var s string
+			switch v := v.(type) {
+			case string:
+				s = v
+			case json.Number:
+				s = string(v)
+			case bool:
+				s = strconv.FormatBool(v)
+			default:
+				t.Fatalf("Each visited %T", v)
+			}
+			a.scan(Fold(s), want)
+			return false
+		})
+		got := newFireScratch(len(keys))
+		a.scanJSON([]byte(text), got)
+		for _, id := range firedIDs(want) {
+			if got.fired[id] != got.epoch {
+				t.Errorf("scanJSON(%q) misses key %q, which a value holds", text, keys[id])
+			}
+		}
 	})
 }

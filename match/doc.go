@@ -78,7 +78,9 @@
 // clauses has its first one held. Only the rules whose every clause holds
 // (the candidates) are evaluated, in rule order, so Match returns the
 // same indices as without the index. Keyword tests (any value) are
-// indexed when at least 16 rules have them; with fewer, those rules are
-// evaluated, their keyword test last. [Ruleset.Gate] and
+// indexed when at least 16 rules have them (their keys are sought in one
+// pass over the JSON text of an event that Record.ResetJSON read, rather
+// than in each of its values); with fewer, those rules are evaluated,
+// their keyword test last. [Ruleset.Gate] and
 // [Ruleset.IndexStats] describe the index; ruleforge explain prints them.
 package match

@@ -44,7 +44,12 @@ import (
 // are common in events too and costly to fire. A keyword clause comes
 // after a rule's other clauses, whatever its cost: it is probed against
 // every value of the event, which costs more than any field, and only
-// when some rule with such a later clause had its first clause hold.
+// when some rule with such a later clause had its first clause hold. In
+// an event that ResetJSON read, the keyword keys are all sought as
+// substrings in one pass over its JSON text (escapes decoded, code points
+// folded), not value by value: a value that holds a key puts it in the
+// text, and a key found in the text's keys or across values only makes
+// its rules candidates.
 
 // maxKeyLen bounds a substring key, and so the automaton's depth: a
 // prefix of a needed text is needed too.
@@ -100,6 +105,10 @@ type ixProbe struct {
 	ac      *automaton // substring keys, or nil
 	pre     *anchored  // prefix keys, or nil
 	suf     *anchored  // suffix keys, or nil
+	// raw, for keywords: every text key as a substring, to scan an
+	// event's JSON text with rather than each of its values; nil when a
+	// key is a number or empty.
+	raw *automaton
 }
 
 // index is a ruleset's rule index.
@@ -306,6 +315,7 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		}
 		if s == st.slots() {
 			ix.anyProbe[ph] = ix.newProbe("(any value)", ids)
+			ix.anyProbe[ph].raw = ix.rawAutomaton(ids)
 			continue
 		}
 		sig := fmt.Sprint(ids)
@@ -316,6 +326,23 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		eager[s] = ph == 0 && shared[sig].readsText()
 	}
 	st.decodeEagerly(eager)
+}
+
+// rawAutomaton returns the automaton of keys ids as substrings: a value
+// that equals a text key, starts or ends with it holds it too. It returns
+// nil when a key is not a text (a number, a presence) or is empty.
+func (ix *index) rawAutomaton(ids []int32) *automaton {
+	texts := make([]string, len(ids))
+	for i, id := range ids {
+		k := ix.keys[id]
+		if k.kind == keyNumber || k.kind == keyPresent || k.text == "" {
+			return nil
+		}
+		texts[i] = k.text
+	}
+	a := newAutomaton(texts, ids)
+	ix.states += a.states()
+	return a
 }
 
 // readsText reports whether p has keys other than presence keys, which
@@ -584,9 +611,13 @@ func (ix *index) probePhase(x *scratch, ph int) {
 			x.probeSlot(p, v, ok && v != nil)
 		}
 	}
-	if ix.anyProbe[ph] != nil && (ph == 0 || x.pendingAny > 0) {
-		x.anyPhase = ph
-		r.Each(x.visitAny)
+	if ap := ix.anyProbe[ph]; ap != nil && (ph == 0 || x.pendingAny > 0) {
+		if s, ok := r.ev.(*scanner); ok && ap.raw != nil && s.data != nil {
+			ap.raw.scanJSON(s.data, x) // one pass over the text, not one per value
+		} else {
+			x.anyPhase = ph
+			r.Each(x.visitAny)
+		}
 	}
 }
 

@@ -782,36 +782,46 @@ func appendUnquoted(dst, b []byte) []byte {
 			r += size
 			continue
 		}
-		switch e := b[r+1]; e {
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			c := getu4(b[r:])
-			r += 6
-			if utf16.IsSurrogate(c) {
-				if pair := utf16.DecodeRune(c, getu4(b[r:])); pair != unicode.ReplacementChar {
-					dst = utf8.AppendRune(dst, pair)
-					r += 6
-					continue
-				}
-				c = unicode.ReplacementChar
-			}
-			dst = utf8.AppendRune(dst, c)
+		if b[r+1] == '\\' { // the escape of Windows paths
+			dst = append(dst, '\\')
+			r += 2
 			continue
-		default: // '"', '\\', '/'
-			dst = append(dst, e)
 		}
-		r += 2
+		c, size := unescape(b[r:])
+		dst = utf8.AppendRune(dst, c)
+		r += size
 	}
 	return dst
+}
+
+// unescape decodes the escape at the start of b, the rest of a valid JSON
+// string body, and returns its code point and length: U+FFFD for a \u
+// escape of a surrogate that is not the first of a pair (a pair is one
+// code point, twelve bytes long).
+func unescape(b []byte) (rune, int) {
+	switch e := b[1]; e {
+	case 'b':
+		return '\b', 2
+	case 'f':
+		return '\f', 2
+	case 'n':
+		return '\n', 2
+	case 'r':
+		return '\r', 2
+	case 't':
+		return '\t', 2
+	case 'u':
+		c := getu4(b)
+		if utf16.IsSurrogate(c) {
+			if pair := utf16.DecodeRune(c, getu4(b[6:])); pair != unicode.ReplacementChar {
+				return pair, 12
+			}
+			return unicode.ReplacementChar, 6
+		}
+		return c, 6
+	default: // '"', '\\', '/'
+		return rune(e), 2
+	}
 }
 
 // getu4 decodes the \uXXXX escape at the start of s, or returns -1.

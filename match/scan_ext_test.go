@@ -171,11 +171,13 @@ func TestResetJSONElastic(t *testing.T) {
 }
 
 // BenchmarkResetJSONCorpus fills a record of the SigmaHQ ruleset from a
-// Sysmon event and one of Elastic's rules from an ECS event, and matches
+// Sysmon event and from an ECS event, and one of Elastic's rules from the
+// ECS event, and matches
 // it, with ResetJSON and with the baseline ParseJSON and Reset.
 func BenchmarkResetJSONCorpus(b *testing.B) {
 	for _, c := range []struct{ name, rules, event string }{
 		{"sigmahq/sysmon", "sigmahq/rules", match.ScanSysmonEvent},
+		{"sigmahq/ecs", "sigmahq/rules", match.ScanECSEvent},
 		{"elastic/ecs", "elastic/rules", match.ScanECSEvent},
 	} {
 		rs := corpusRuleset(b, c.rules)
