@@ -203,22 +203,26 @@ func (a *automaton) decoded(data []byte, i int, o uint32, x *scratch) (int, uint
 	} else {
 		r, n = utf8.DecodeRune(data[i:]) // U+FFFD for an invalid byte, as the values have
 	}
-	c, times := byte(utf8.RuneSelf), 1 // bytes past ASCII share a column
 	if r >= utf8.RuneSelf {
 		r = foldRune(r)
 	}
 	if r < utf8.RuneSelf {
-		c = byte(r)
-	} else {
-		times = utf8.RuneLen(r)
+		return i + n, a.stepOn(o, byte(r), x)
 	}
-	for range times {
-		if o = a.step[o+uint32(a.class[c])]; o&emitBit != 0 {
-			o &^= emitBit
-			a.report(int32(o/uint32(a.columns)), x)
-		}
+	for range utf8.RuneLen(r) {
+		o = a.stepOn(o, utf8.RuneSelf, x) // bytes past ASCII share a column
 	}
 	return i + n, o
+}
+
+// stepOn steps from state offset o on byte c, reporting the keys that end
+// there, and returns the next state's offset.
+func (a *automaton) stepOn(o uint32, c byte, x *scratch) uint32 {
+	if o = a.step[o+uint32(a.class[c])]; o&emitBit != 0 {
+		o &^= emitBit
+		a.report(int32(o/uint32(a.columns)), x)
+	}
+	return o
 }
 
 // report fires the keys that end at state s.
