@@ -1,13 +1,19 @@
 // Command throughput measures how fast rules run over a large NDJSON file:
-// it writes a deterministic file of ECS process events (nine in ten benign
-// process starts, one in ten mofcomp abuse), then streams it through
-// ruleforge's pipeline (the one `ruleforge match` uses) with the two seed
+// it writes a deterministic file of process starts (nine in ten benign,
+// one in ten mofcomp abuse), as ECS events or, with -input winevent, as
+// Sysmon event 1 records in the shape of evtx dumped to JSON
+// (Event.System, Event.EventData), then streams it through ruleforge's
+// pipeline (the one `ruleforge match` uses, event formats detected and
+// Windows records normalized as with -format auto) with the two seed
 // rules and with all SigmaHQ Windows rules, on 1 and on all CPUs, and
 // through the equivalent sigma-go program (encoding/json into a map, then
-// evaluator.ForRules) in the same run. It prints MB/s, events/s and the
-// peak heap for each, and the ratio to sigma-go.
+// evaluator.ForRules; records have their System and EventData fields
+// copied to the top level first, where sigma-go looks them up) in the
+// same run. It prints MB/s, events/s and the peak heap for each, and the
+// ratio to sigma-go.
 //
 //	go run ./bench/throughput -size 1GB
+//	go run ./bench/throughput -size 1GB -input winevent
 //
 // sigma-go is far slower: it reads the file only for -sigmago-time (30 s
 // by default) and its rate is that of the events it read. The seed and
@@ -41,7 +47,8 @@ import (
 
 func main() {
 	size := flag.String("size", "1GB", "size of the generated file (e.g. 200MB, 1GB)")
-	file := flag.String("file", filepath.Join(os.TempDir(), "ruleforge-throughput.ndjson"), "where to write the file (kept for reruns of the same size)")
+	file := flag.String("file", "", "where to write the file (kept for reruns of the same size; default: ruleforge-throughput-INPUT.ndjson in the temporary folder)")
+	input := flag.String("input", "ecs", "the events: ecs (ECS process events) or winevent (Sysmon records as evtx JSON)")
 	shared := flag.String("shared", "../shared", "the shared folder with rules/ and corpus/")
 	sigmaTime := flag.Duration("sigmago-time", 30*time.Second, "how long sigma-go reads the file")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
@@ -59,11 +66,18 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	if err := ensureFile(*file, bytes); err != nil {
+	gen, ok := generators[*input]
+	if !ok {
+		fail(fmt.Errorf("-input %q: want ecs or winevent", *input))
+	}
+	if *file == "" {
+		*file = filepath.Join(os.TempDir(), "ruleforge-throughput-"+*input+".ndjson")
+	}
+	if err := ensureFile(*file, bytes, gen); err != nil {
 		fail(err)
 	}
 	fmt.Printf("file %s: %.0f MB; %d CPUs; %s\n", *file, float64(bytes)/1e6, runtime.NumCPU(), runtime.Version())
-	fmt.Printf("%-44s %8s %11s %8s %11s\n", "run", "MB/s", "events/s", "heap MB", "vs sigma-go")
+	fmt.Printf("%-44s %8s %11s %8s %8s %11s\n", "run", "MB/s", "events/s", "heap MB", "matched", "vs sigma-go")
 	// Each rule set is loaded just before it runs and dropped after, so
 	// that one set's heap does not slow the garbage collector in another's.
 	loads := map[string][]func(string) (string, []*ir.Rule, []sigmago.Rule){
@@ -83,7 +97,7 @@ func main() {
 		var lines []string
 		for _, workers := range []int{1, runtime.NumCPU()} {
 			r := runOurs(*file, rs, workers)
-			lines = append(lines, fmt.Sprintf("%-44s %8.0f %11.0f %8.1f", fmt.Sprintf("%s, ruleforge, %d CPU", name, workers), r.mbps(), r.eps(), r.heapMB))
+			lines = append(lines, fmt.Sprintf("%-44s %8.0f %11.0f %8.1f %7.1f%%", fmt.Sprintf("%s, ruleforge, %d CPU", name, workers), r.mbps(), r.eps(), r.heapMB, r.share()))
 			rates = append(rates, r.eps())
 		}
 		rs = nil
@@ -92,7 +106,7 @@ func main() {
 			fmt.Printf("%s %10.0fx\n", l, rates[i]/base.eps())
 		}
 		rates = rates[:0]
-		fmt.Printf("%-44s %8.1f %11.0f %8.1f %11s\n", name+", sigma-go, 1 CPU", base.mbps(), base.eps(), base.heapMB, "1x")
+		fmt.Printf("%-44s %8.1f %11.0f %8.1f %7.1f%% %11s\n", name+", sigma-go, 1 CPU", base.mbps(), base.eps(), base.heapMB, base.share(), "1x")
 	}
 }
 
@@ -101,14 +115,18 @@ var rates []float64
 
 // result is one run's measurements.
 type result struct {
-	events int
-	bytes  int64
-	secs   float64
-	heapMB float64
+	events  int
+	matched int // events that a rule matched
+	bytes   int64
+	secs    float64
+	heapMB  float64
 }
 
 func (r result) mbps() float64 { return float64(r.bytes) / 1e6 / r.secs }
 func (r result) eps() float64  { return float64(r.events) / r.secs }
+
+// share is the percentage of the events that a rule matched.
+func (r result) share() float64 { return 100 * float64(r.matched) / float64(max(r.events, 1)) }
 
 // runOurs streams the file through the pipeline on workers goroutines,
 // with as many CPUs: reading, matching and collecting share them.
@@ -127,7 +145,7 @@ func runOurs(path string, rs *match.Ruleset, workers int) result {
 		fail(err)
 	}
 	secs := time.Since(start).Seconds()
-	return result{events: st.Events, bytes: st.Bytes, secs: secs, heapMB: peak()}
+	return result{events: st.Events, matched: st.Matched, bytes: st.Bytes, secs: secs, heapMB: peak()}
 }
 
 // runSigmaGo is the sigma-go program: each line decoded with
@@ -150,7 +168,10 @@ func runSigmaGo(path string, rules []sigmago.Rule, limit time.Duration) result {
 	for sc.Scan() {
 		var ev map[string]any
 		if json.Unmarshal(sc.Bytes(), &ev) == nil {
-			bundle.Matches(ctx, evaluator.Event(ev))
+			flatten(ev)
+			if res, _ := bundle.Matches(ctx, evaluator.Event(ev)); anyMatch(res) {
+				r.matched++
+			}
 		}
 		r.events++
 		r.bytes += int64(len(sc.Bytes()) + 1)
@@ -161,6 +182,28 @@ func runSigmaGo(path string, rules []sigmago.Rule, limit time.Duration) result {
 	r.secs = time.Since(start).Seconds()
 	r.heapMB = peak()
 	return r
+}
+
+// flatten copies the System and EventData fields of a Windows event
+// record to the top level, where sigma-go looks fields up.
+func flatten(ev map[string]any) {
+	rec, _ := ev["Event"].(map[string]any)
+	for _, part := range []string{"System", "EventData"} {
+		fields, _ := rec[part].(map[string]any)
+		for k, v := range fields {
+			ev[k] = v
+		}
+	}
+}
+
+// anyMatch reports whether a rule of sigma-go's results matched.
+func anyMatch(res []evaluator.RuleResult) bool {
+	for _, r := range res {
+		if r.Match {
+			return true
+		}
+	}
+	return false
 }
 
 // watchHeap samples the heap in use every 10 ms until the returned
@@ -242,8 +285,9 @@ func parseSigmaGo(path string) sigmago.Rule {
 	return r
 }
 
-// ensureFile writes the event file unless one of that size is there.
-func ensureFile(path string, size int64) error {
+// ensureFile writes the event file with gen unless one of that size is
+// there.
+func ensureFile(path string, size int64, gen func(*rand.Rand, int) string) error {
 	if fi, err := os.Stat(path); err == nil && fi.Size() >= size && fi.Size() < size+4096 {
 		return nil
 	}
@@ -255,7 +299,7 @@ func ensureFile(path string, size int64) error {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var n int64
 	for i := 0; n < size; i++ {
-		line := event(rng, i)
+		line := gen(rng, i)
 		w.WriteString(line)
 		n += int64(len(line))
 	}
@@ -265,26 +309,60 @@ func ensureFile(path string, size int64) error {
 	return f.Close()
 }
 
-// event returns event i as an NDJSON line: an ECS process start, benign
-// nine times in ten, mofcomp compiling a .mof from a temporary folder
-// otherwise.
-func event(rng *rand.Rand, i int) string {
+// generators write event i of a file, by -input.
+var generators = map[string]func(*rand.Rand, int) string{"ecs": ecsEvent, "winevent": sysmonRecord}
+
+// start is a process start: benign nine times in ten, mofcomp compiling a
+// .mof from a public folder otherwise. Paths are JSON-escaped.
+type start struct {
+	name, dir, args, parent string // args is JSON text: a quoted string
+	host, user, pid, ppid   int
+	time                    time.Time
+}
+
+// newStart returns start i.
+func newStart(rng *rand.Rand, i int) start {
 	names := []string{"svchost.exe", "chrome.exe", "explorer.exe", "powershell.exe", "cmd.exe", "conhost.exe", "msedge.exe", "RuntimeBroker.exe", "git.exe", "node.exe"}
-	name := names[rng.IntN(len(names))]
-	dir := `C:\\Program Files\\App\\`
+	s := start{name: names[rng.IntN(len(names))], dir: `C:\\Program Files\\App\\`, args: `"-k netsvcs -p"`, parent: "explorer.exe"}
 	if rng.IntN(2) == 0 {
-		dir = `C:\\Windows\\System32\\`
+		s.dir = `C:\\Windows\\System32\\`
 	}
-	args := `"-k netsvcs -p"`
-	parent := "explorer.exe"
 	if i%10 == 9 {
-		name, dir, args, parent = "mofcomp.exe", `C:\\Windows\\System32\\wbem\\`, `"C:\\Users\\Public\\evil.mof"`, "cmd.exe"
+		s.name, s.dir, s.args, s.parent = "mofcomp.exe", `C:\\Windows\\System32\\wbem\\`, `"C:\\Users\\Public\\evil.mof"`, "cmd.exe"
 	}
-	ts := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond).Format(time.RFC3339Nano)
-	return `{"@timestamp":"` + ts + `","event":{"category":["process"],"type":["start"],"kind":"event"},"host":{"os":{"type":"windows","family":"windows"},"name":"ws-` + strconv.Itoa(rng.IntN(100)) + `"},` +
-		`"process":{"pid":` + strconv.Itoa(1000+rng.IntN(9000)) + `,"name":"` + name + `","executable":"` + dir + name + `","command_line":"` + dir + name + ` ` + strings.Trim(args, `"`) + `","args":["` + dir + name + `",` + args + `],` +
-		`"pe":{"original_file_name":"` + name + `"},"parent":{"name":"` + parent + `","executable":"C:\\Windows\\` + parent + `","pid":` + strconv.Itoa(500+rng.IntN(500)) + `}},` +
-		`"user":{"name":"user` + strconv.Itoa(rng.IntN(50)) + `","id":"S-1-5-21-1-2-3-1001"}}` + "\n"
+	s.time = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Millisecond)
+	s.host, s.pid, s.ppid, s.user = rng.IntN(100), 1000+rng.IntN(9000), 500+rng.IntN(500), rng.IntN(50)
+	return s
+}
+
+// ecsEvent returns event i as an ECS process event on one line.
+func ecsEvent(rng *rand.Rand, i int) string {
+	s := newStart(rng, i)
+	return `{"@timestamp":"` + s.time.Format(time.RFC3339Nano) + `","event":{"category":["process"],"type":["start"],"kind":"event"},"host":{"os":{"type":"windows","family":"windows"},"name":"ws-` + strconv.Itoa(s.host) + `"},` +
+		`"process":{"pid":` + strconv.Itoa(s.pid) + `,"name":"` + s.name + `","executable":"` + s.dir + s.name + `","command_line":"` + s.dir + s.name + ` ` + strings.Trim(s.args, `"`) + `","args":["` + s.dir + s.name + `",` + s.args + `],` +
+		`"pe":{"original_file_name":"` + s.name + `"},"parent":{"name":"` + s.parent + `","executable":"C:\\Windows\\` + s.parent + `","pid":` + strconv.Itoa(s.ppid) + `}},` +
+		`"user":{"name":"user` + strconv.Itoa(s.user) + `","id":"S-1-5-21-1-2-3-1001"}}` + "\n"
+}
+
+// sysmonRecord returns event i as a Sysmon event 1 record on one line, in
+// the shape of SigmaHQ's regression events (evtx dumped to JSON).
+func sysmonRecord(rng *rand.Rand, i int) string {
+	s := newStart(rng, i)
+	host := "ws-" + strconv.Itoa(s.host) + ".corp.example"
+	guid := fmt.Sprintf("5AA13A44-%04X-68FC-%04X-000000004002", i&0xffff, s.pid)
+	return `{"Event":{"#attributes":{"xmlns":"http://schemas.microsoft.com/win/2004/08/events/event"},"System":{` +
+		`"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon","Guid":"5770385F-C22A-43E0-BF4C-06F5698FFBD9"}},` +
+		`"EventID":1,"Version":5,"Level":4,"Task":1,"Opcode":0,"Keywords":"0x8000000000000000",` +
+		`"TimeCreated":{"#attributes":{"SystemTime":"` + s.time.Format(time.RFC3339Nano) + `"}},"EventRecordID":` + strconv.Itoa(8000000+i) + `,"Correlation":null,` +
+		`"Execution":{"#attributes":{"ProcessID":3308,"ThreadID":4008}},"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"` + host + `",` +
+		`"Security":{"#attributes":{"UserID":"S-1-5-18"}}},"EventData":{"RuleName":"-","UtcTime":"` + s.time.Format("2006-01-02 15:04:05.000") + `",` +
+		`"ProcessGuid":"` + guid + `","ProcessId":` + strconv.Itoa(s.pid) + `,"Image":"` + s.dir + s.name + `","FileVersion":"10.0.20348.1 (WinBuild.160101.0800)",` +
+		`"Description":"Windows program","Product":"Microsoft® Windows® Operating System","Company":"Microsoft Corporation","OriginalFileName":"` + s.name + `",` +
+		`"CommandLine":"` + s.dir + s.name + ` ` + strings.Trim(s.args, `"`) + `","CurrentDirectory":"C:\\Users\\user` + strconv.Itoa(s.user) + `\\",` +
+		`"User":"CORP\\user` + strconv.Itoa(s.user) + `","LogonGuid":"5AA13A44-568F-68FB-E39A-520000000000","LogonId":"0x529ae3","TerminalSessionId":2,"IntegrityLevel":"High",` +
+		`"Hashes":"SHA1=138CCC1346F17921DC1DF71C88F472ACCC24BC5F,MD5=8B20EBCF5A2C5410B43765B5CEA17E5B,SHA256=F71C08CB7630990EE46338937897C0A83C96DFB8F37DB70322CE7417C01157AA,IMPHASH=03AD7A1AF78BF7A500FB199CABE4C34A",` +
+		`"ParentProcessGuid":"5AA13A44-0FEC-68FC-281E-000000004002","ParentProcessId":` + strconv.Itoa(s.ppid) + `,"ParentImage":"C:\\Windows\\` + s.parent + `",` +
+		`"ParentCommandLine":"\"C:\\Windows\\` + s.parent + `\"","ParentUser":"CORP\\user` + strconv.Itoa(s.user) + `"}}}` + "\n"
 }
 
 // parseSize reads "1GB", "200MB", "64KB" or a byte count.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -170,14 +169,6 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// windowsFields reports whether raw may be a Windows or Sysmon event,
-// which normalization changes: whether it has a key Event, EventID or
-// Channel. A false "yes" only costs time (normalize leaves other events
-// alone).
-func windowsFields(raw []byte) bool {
-	return bytes.Contains(raw, []byte(`"Event`)) || bytes.Contains(raw, []byte(`"Channel"`))
-}
-
 // add sums two runs' counts.
 func add(a, b pipeline.Stats) pipeline.Stats {
 	return pipeline.Stats{Events: a.Events + b.Events, Matched: a.Matched + b.Matched, Unmatched: a.Unmatched + b.Unmatched,
@@ -188,13 +179,7 @@ func add(a, b pipeline.Stats) pipeline.Stats {
 // output lines in input order and reporting bad events on stderr; before
 // is the count of the inputs already done, for the progress line.
 func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats) (pipeline.Stats, error) {
-	cfg := pipeline.Config{Ruleset: rs, Workers: opt.workers, KeepRaw: opt.output == "alert" && !opt.count}
-	if opt.format != normalize.ECS {
-		// Windows and Sysmon events get the ECS view EQL rules read;
-		// events without their fields need no normalizing.
-		cfg.Prepare = func(m map[string]any) { normalize.Normalize(m, opt.format) }
-		cfg.NeedsPrepare = windowsFields
-	}
+	cfg := pipeline.Config{Ruleset: rs, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
 	prog := newProgress(stderr, opt.progress, before)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	return pipeline.Run(cfg, r, func(res *pipeline.Result) error {

@@ -22,6 +22,7 @@ import (
 	"sync"
 
 	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/normalize"
 )
 
 // Config configures Run.
@@ -29,14 +30,10 @@ type Config struct {
 	Ruleset *match.Ruleset
 	// Workers is the number of matching goroutines; 0 means GOMAXPROCS.
 	Workers int
-	// Prepare, when set, is called on each decoded event before it is
-	// matched (normalization); it runs on the worker goroutines. Events
-	// that NeedsPrepare rejects skip it and take the fast path: read
-	// straight from their bytes into a match.Record (Record.ResetJSON).
-	Prepare func(m map[string]any)
-	// NeedsPrepare reports, from an event's raw bytes, whether Prepare
-	// could change it; nil means always.
-	NeedsPrepare func(raw []byte) bool
+	// Format is the events' format (normalize.Format): Auto (the zero
+	// value) detects each event's and gives Windows and Sysmon events
+	// their ECS view; ECS leaves every event as it is.
+	Format normalize.Format
 	// KeepRaw keeps each event's raw bytes in its Result (for output that
 	// quotes the event).
 	KeepRaw bool

@@ -8,12 +8,14 @@ import (
 
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/normalize"
 )
 
-// ruleset returns a ruleset of one rule: field n equals "hit".
+// ruleset returns a ruleset of one rule: field n, or winlog.channel
+// (which normalization adds to Windows events), equals "hit".
 func ruleset(t testing.TB) *match.Ruleset {
 	t.Helper()
-	test := &match.Test{Name: "n", Paths: []*match.Path{match.NewPath("n")}, Strings: []match.Matcher{match.NewExact("hit", false)}}
+	test := &match.Test{Name: "n", Paths: []*match.Path{match.NewPath("n"), match.NewPath("winlog.channel")}, Strings: []match.Matcher{match.NewExact("hit", false)}}
 	rs, err := match.NewRuleset([]*ir.Rule{{ID: "r"}}, []*match.Node{{Op: match.OpTest, Test: test}})
 	if err != nil {
 		t.Fatal(err)
@@ -21,13 +23,17 @@ func ruleset(t testing.TB) *match.Ruleset {
 	return rs
 }
 
-// input returns n NDJSON events: every third a hit, every fifth not JSON.
+// input returns n NDJSON events: every third a hit, every fifth not JSON;
+// the even hits are Windows events whose Channel is "hit", which hit only
+// when normalized.
 func input(n int) string {
 	var b strings.Builder
 	for i := 1; i <= n; i++ {
 		switch {
 		case i%5 == 0:
 			fmt.Fprintf(&b, "{bad %d\n", i)
+		case i%6 == 0:
+			fmt.Fprintf(&b, `{"Channel":"hit","i":%d}`+"\n", i)
 		case i%3 == 0:
 			fmt.Fprintf(&b, `{"n":"hit","i":%d}`+"\n", i)
 		default:
@@ -38,35 +44,39 @@ func input(n int) string {
 }
 
 // TestRunOrderAndCounts checks that results come in input order on any
-// number of workers, with and without the Prepare path, and that every
+// number of workers, with and without normalization, and that every
 // event is counted once.
 func TestRunOrderAndCounts(t *testing.T) {
 	const n = 3000 // several batches
 	for _, workers := range []int{1, 3, 8} {
-		for _, prepare := range []bool{false, true} {
-			cfg := Config{Ruleset: ruleset(t), Workers: workers}
-			if prepare {
-				cfg.Prepare = func(m map[string]any) { m["seen"] = true }
-			}
+		for _, format := range []normalize.Format{normalize.ECS, normalize.Auto} {
+			cfg := Config{Ruleset: ruleset(t), Workers: workers, Format: format}
+			hit := func(i int) bool { return i%3 == 0 && i%5 != 0 && (format == normalize.Auto || i%6 != 0) }
 			next := 1
 			st, err := Run(cfg, strings.NewReader(input(n)), func(r *Result) error {
 				if r.Ordinal != next || r.Line != next {
 					return fmt.Errorf("result %d (line %d), want %d", r.Ordinal, r.Line, next)
 				}
 				next++
-				bad, hit := r.Ordinal%5 == 0, r.Ordinal%3 == 0
-				if (r.Bad != nil) != bad || (!bad && (len(r.Hits) == 1) != hit) {
+				bad := r.Ordinal%5 == 0
+				if (r.Bad != nil) != bad || (!bad && (len(r.Hits) == 1) != hit(r.Ordinal)) {
 					return fmt.Errorf("event %d: bad %v, hits %v", r.Ordinal, r.Bad, r.Hits)
 				}
 				return nil
 			})
 			if err != nil {
-				t.Fatalf("workers %d, prepare %v: %v", workers, prepare, err)
+				t.Fatalf("workers %d, format %v: %v", workers, format, err)
 			}
-			bad, hits := n/5, n/3-n/15
+			hits := 0
+			for i := 1; i <= n; i++ {
+				if hit(i) {
+					hits++
+				}
+			}
+			bad := n / 5
 			want := Stats{Events: n, Matched: hits, Hits: hits, Bad: bad, Unmatched: n - hits - bad, Bytes: st.Bytes}
 			if st != want || st.Bytes == 0 {
-				t.Errorf("workers %d, prepare %v: %+v, want %+v", workers, prepare, st, want)
+				t.Errorf("workers %d, format %v: %+v, want %+v", workers, format, st, want)
 			}
 		}
 	}

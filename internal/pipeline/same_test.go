@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/ruleforge/ruleforge/internal/stream"
-	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/normalize"
 )
 
 // outcome is a result as FuzzRunSame compares it.
@@ -46,31 +46,22 @@ func outcomeOf(res *Result) outcome {
 	return o
 }
 
-// prepareConfig is a Config whose Prepare makes an event with key "p" a
-// hit, and only events that mention p need it.
-func prepareConfig(rs *match.Ruleset) Config {
-	return Config{
-		Ruleset:      rs,
-		Prepare:      func(m map[string]any) { m["n"] = "hit" },
-		NeedsPrepare: func(raw []byte) bool { return bytes.Contains(raw, []byte(`"p"`)) },
-	}
-}
-
 // FuzzRunSame checks that Run, with segments cut anywhere a newline that
 // "{" follows allows, on any number of workers, gives the events, lines,
 // sizes, hits and errors of one stream.Reader over the whole input, with
-// the Prepare path or without it; small segment sizes exercise every
+// normalization (Windows events with Channel "hit" hit) or without it;
+// small segment sizes exercise every
 // kind of cut and the fallback to framing by the reading goroutine.
 func FuzzRunSame(f *testing.F) {
 	f.Add([]byte("{\"n\":\"hit\"}\n{\"n\":\"miss\"}\n"), uint8(4), uint8(1), false)
-	f.Add([]byte("\xEF\xBB\xBF{\"n\":\"hit\"}  \r\n{bad\n{\"p\":1}\n{\"n\":\n \"hit\"}\n"), uint8(9), uint8(2), true)
+	f.Add([]byte("\xEF\xBB\xBF{\"n\":\"hit\"}  \r\n{bad\n{\"Channel\":\"hit\"}\n{\"n\":\n \"hit\"}\n"), uint8(9), uint8(2), true)
 	f.Add([]byte("{\"n\":\"hit\"} {\"n\":\"hit\"}\n[1]\ngarbage\n\n{\"a\":\"x\n{\"n\":\"hit\"}"), uint8(20), uint8(3), false)
 	f.Add([]byte("{\"a\":\"long long long long long long long long long\"}\n{\"n\":\"hit\"}\n"), uint8(2), uint8(1), true)
 	rs := ruleset(f)
-	f.Fuzz(func(t *testing.T, in []byte, size, workers uint8, prepare bool) {
-		cfg := Config{Ruleset: rs}
-		if prepare {
-			cfg = prepareConfig(rs)
+	f.Fuzz(func(t *testing.T, in []byte, size, workers uint8, normalized bool) {
+		cfg := Config{Ruleset: rs, Format: normalize.ECS}
+		if normalized {
+			cfg.Format = normalize.Auto
 		}
 		cfg.Workers, cfg.KeepRaw = int(workers%3)+1, true
 		want := reference(cfg, in)

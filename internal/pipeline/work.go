@@ -5,6 +5,7 @@ import (
 
 	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/normalize"
 )
 
 // worker frames, decodes, prepares and matches the events of batches.
@@ -109,7 +110,7 @@ func (w *worker) event(res *Result, raw []byte, line int) error {
 		res.Raw = raw
 	}
 	cfg := w.cfg
-	if cfg.Prepare == nil || (cfg.NeedsPrepare != nil && !cfg.NeedsPrepare(raw)) {
+	if cfg.Format == normalize.ECS || !normalize.MayChange(raw) {
 		if err := w.rec.ResetJSON(raw); err != nil {
 			return err
 		}
@@ -120,7 +121,7 @@ func (w *worker) event(res *Result, raw []byte, line int) error {
 	if err != nil {
 		return err
 	}
-	cfg.Prepare(ev.Map())
+	normalize.Normalize(ev.Map(), cfg.Format)
 	ev = match.NewDoc(ev.Map()) // normalization may add dotted or nested keys
 	res.Hits = cfg.Ruleset.Match(ev, res.Hits)
 	return nil
