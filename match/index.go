@@ -597,6 +597,9 @@ func (ix *index) probePhase(x *scratch, ph int) {
 	if r.complete {
 		for i := range r.items {
 			it := &r.items[i]
+			if int(it.slot) >= len(probes) {
+				continue // a slot of the record's own (Ruleset.NewRecordWith)
+			}
 			if p := probes[it.slot]; p != nil {
 				v := r.keyed(it)
 				x.probeSlot(p, v, v != nil || it.lazy > 0)
@@ -614,6 +617,10 @@ func (ix *index) probePhase(x *scratch, ph int) {
 	if ap := ix.anyProbe[ph]; ap != nil && (ph == 0 || x.pendingAny > 0) {
 		if s, ok := r.ev.(*scanner); ok && ap.raw != nil && s.data != nil {
 			ap.raw.scanJSON(s.data, x) // one pass over the text, not one per value
+			x.anyPhase = ph
+			for _, v := range r.added {
+				each(v, x.visitAny)
+			}
 		} else {
 			x.anyPhase = ph
 			r.Each(x.visitAny)

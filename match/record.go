@@ -18,6 +18,7 @@ type Record struct {
 	pos      []int32 // per slot: 0 not known, i+1 items[i], or absent or lazy
 	items    []item  // the values found, each slot once
 	marked   []int32 // the slots marked absent or lazy, to clear
+	added    []any   // the values Add gave the event, for Each
 	walked   bool    // a walk found every slot present but the lazy ones
 	complete bool    // items holds every slot present
 
@@ -58,7 +59,8 @@ func (r *Record) reset(ev Event, eager bool) {
 		r.pos[s] = 0
 	}
 	clear(r.items) // drop the old event's values
-	r.items, r.marked = r.items[:0], r.marked[:0]
+	clear(r.added)
+	r.items, r.marked, r.added = r.items[:0], r.marked[:0], r.added[:0]
 	r.ev = ev
 	r.walked, r.complete = false, false
 	if d, ok := ev.(*Doc); ok && !d.dotted {
@@ -176,8 +178,70 @@ func (r *Record) Lookup(p *Path) (any, bool) {
 	return v, ok
 }
 
-// Each visits the event's values, when it is a Walker.
+// Each visits the event's values, when it is a Walker, and the values Add
+// gave it.
 func (r *Record) Each(fn func(v any) bool) bool {
-	w, ok := r.ev.(Walker)
-	return ok && w.Each(fn)
+	if w, ok := r.ev.(Walker); ok && w.Each(fn) {
+		return true
+	}
+	for _, v := range r.added {
+		if each(v, fn) {
+			return true
+		}
+	}
+	return false
+}
+
+// Event returns the event r holds: the one Reset was given, or, after
+// ResetJSON, an Event over the text, or the *Doc that ParseJSON decoded
+// where ResetJSON's pass left the event to it (a key with a dot or
+// repeated, a path through an array).
+func (r *Record) Event() Event { return r.ev }
+
+// Holds reports whether the event holds a value at p and whether that
+// value is an object, without decoding a value that ResetJSON left in the
+// text.
+func (r *Record) Holds(p *Path) (present, object bool) {
+	if s := r.st.slotOf(p); s >= 0 {
+		switch i := r.pos[s]; {
+		case i > 0:
+			it := &r.items[i-1]
+			if it.lazy > 0 {
+				return true, r.scan.data[it.lazy-1] == '{'
+			}
+			return true, isObject(it.v)
+		case i == posAbsent, i == 0 && r.walked:
+			return false, false
+		}
+	}
+	v, ok := r.Lookup(p)
+	return ok, isObject(v)
+}
+
+// isObject reports whether v is a decoded JSON object.
+func isObject(v any) bool {
+	switch v.(type) {
+	case map[string]any, Map:
+		return true
+	}
+	return false
+}
+
+// Add gives the event the value v at p where it holds none: Lookup(p)
+// returns v from then on, Each visits it, and the ruleset matches it as
+// if the event held it. p must be one of the record's paths: one that the
+// ruleset's rules read, or one given to Ruleset.NewRecordWith. Add
+// reports whether it added v; values added are the event's until the next
+// Reset or ResetJSON.
+func (r *Record) Add(p *Path, v any) bool {
+	s := r.st.slotOf(p)
+	if s < 0 {
+		return false
+	}
+	if present, _ := r.Holds(p); present {
+		return false
+	}
+	r.add(s, v)
+	r.added = append(r.added, v)
+	return true
 }

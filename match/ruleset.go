@@ -121,11 +121,25 @@ func (rs *Ruleset) NewRecord() *Record {
 	return newRecord(rs.slots)
 }
 
+// NewRecordWith returns an empty Record for events matched by rs that
+// also holds the events' values at paths, which the caller reads or adds
+// (Record.Lookup, Record.Add): one pass of ResetJSON finds them with the
+// values the rules read.
+func (rs *Ruleset) NewRecordWith(paths []*Path) *Record {
+	st := rs.slots
+	if st == nil {
+		st = newSlotTable(nil)
+	}
+	return newRecord(st.with(paths))
+}
+
 // MatchRecord is Match for an event already in a Record (filled by
-// Record.Reset), which must come from rs.NewRecord.
+// Record.Reset or ResetJSON, with the values Add gave it), which should
+// come from rs.NewRecord or rs.NewRecordWith; another is matched as an
+// Event.
 func (rs *Ruleset) MatchRecord(r *Record, dst []int) []int {
-	if rs.index == nil || r.st != rs.slots {
-		return rs.Match(r.ev, dst)
+	if rs.index == nil || r.st.ruleset() != rs.slots {
+		return rs.Match(r, dst)
 	}
 	x := rs.pool.Get().(*scratch)
 	dst = rs.matchRecord(x, r, dst)

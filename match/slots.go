@@ -1,6 +1,10 @@
 package match
 
-import "math"
+import (
+	"maps"
+	"math"
+	"slices"
+)
 
 // Field slots. A ruleset numbers the distinct paths its tests read (its
 // slots); a Record holds one event's values at them (record.go).
@@ -18,6 +22,10 @@ type slotTable struct {
 	paths []*Path         // per slot: a path to look it up with
 	root  *trieNode
 	nodes int32 // trie nodes, numbered 0 (the root) to nodes-1
+
+	// of is the ruleset's table that this one extends (with), or nil: a
+	// record of either is matched by that ruleset's index.
+	of *slotTable
 }
 
 // trieNode is a step of the slots' paths: the keys that continue them,
@@ -135,13 +143,62 @@ func (st *slotTable) add(p *Path, s int32) {
 	n.slot = s
 }
 
+// with returns a table that numbers st's slots as st does and gives each
+// of paths that st lacks (by text) a slot after them, for records that
+// hold more than the rules read.
+func (st *slotTable) with(paths []*Path) *slotTable {
+	d := &slotTable{base: st.base, slot: st.slot, far: map[*Path]int32{}, paths: slices.Clone(st.paths),
+		root: st.root.clone(), nodes: st.nodes, of: st.ruleset()}
+	maps.Copy(d.far, st.far)
+	byText := map[string]int32{}
+	for s, p := range d.paths {
+		byText[p.text] = int32(s)
+	}
+	for _, p := range paths {
+		s, ok := byText[p.text]
+		if !ok {
+			s = int32(len(d.paths))
+			byText[p.text] = s
+			d.paths = append(d.paths, p)
+			d.add(p, s)
+		}
+		if d.slotOf(p) != s {
+			d.far[p] = s
+		}
+	}
+	return d
+}
+
+// ruleset returns the ruleset's table: the one st extends, or st.
+func (st *slotTable) ruleset() *slotTable {
+	if st.of != nil {
+		return st.of
+	}
+	return st
+}
+
+// clone returns a deep copy of the trie at n.
+func (n *trieNode) clone() *trieNode {
+	c := *n
+	c.below = slices.Clone(n.below)
+	if n.kids != nil {
+		c.kids = make(map[string]*trieNode, len(n.kids))
+		for k, kid := range n.kids {
+			c.kids[k] = kid.clone()
+		}
+	}
+	return &c
+}
+
 // slots returns the number of slots.
 func (st *slotTable) slots() int { return len(st.paths) }
 
 // slotOf returns p's slot, or -1.
 func (st *slotTable) slotOf(p *Path) int32 {
 	if i := p.id - st.base; i < uint64(len(st.slot)) {
-		return st.slot[i]
+		if s := st.slot[i]; s >= 0 || st.far == nil {
+			return s
+		}
 	}
 	if s, ok := st.far[p]; ok {
 		return s

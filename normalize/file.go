@@ -1,5 +1,10 @@
 package normalize
 
+import (
+	"maps"
+	"slices"
+)
+
 // peFields are the PE header fields Sysmon reports, in the order of
 // filePaths.pe.
 var peFields = [...]string{"OriginalFileName", "Company", "Description", "FileVersion", "Product"}
@@ -7,25 +12,25 @@ var peFields = [...]string{"OriginalFileName", "Company", "Description", "FileVe
 // filePaths are the ECS paths of the fields that describe a file (an
 // executable, a loaded image) under one prefix: process, file or dll.
 type filePaths struct {
-	pe                                 [len(peFields)]string
-	hash                               map[string]string // by hash kind; imphash under pe
-	subjectName, status, signed, valid string            // code signature
+	pe                                 [len(peFields)]field
+	hash                               map[string]field // by hash kind; imphash under pe
+	subjectName, status, signed, valid field            // code signature
 }
 
 // newFilePaths returns the paths of the file fields under prefix.
 func newFilePaths(prefix string) filePaths {
 	f := filePaths{
-		pe: [...]string{prefix + ".pe.original_file_name", prefix + ".pe.company", prefix + ".pe.description",
-			prefix + ".pe.file_version", prefix + ".pe.product"},
-		hash:        map[string]string{"imphash": prefix + ".pe.imphash"},
-		subjectName: prefix + ".code_signature.subject_name",
-		status:      prefix + ".code_signature.status",
-		signed:      prefix + ".code_signature.signed",
-		valid:       prefix + ".code_signature.valid",
+		pe: [...]field{newField(prefix + ".pe.original_file_name"), newField(prefix + ".pe.company"), newField(prefix + ".pe.description"),
+			newField(prefix + ".pe.file_version"), newField(prefix + ".pe.product")},
+		hash:        map[string]field{"imphash": newField(prefix + ".pe.imphash")},
+		subjectName: newField(prefix + ".code_signature.subject_name"),
+		status:      newField(prefix + ".code_signature.status"),
+		signed:      newField(prefix + ".code_signature.signed"),
+		valid:       newField(prefix + ".code_signature.valid"),
 	}
-	for _, kind := range hashKinds {
+	for _, kind := range slices.Sorted(maps.Values(hashKinds)) {
 		if kind != "imphash" {
-			f.hash[kind] = prefix + ".hash." + kind
+			f.hash[kind] = newField(prefix + ".hash." + kind)
 		}
 	}
 	return f

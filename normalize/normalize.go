@@ -19,9 +19,9 @@ func Normalize(m map[string]any, f Format) Format {
 	}
 	switch f {
 	case Flat:
-		addWindows(flatRecord(m), newView(m))
+		addWindows(flatRecord(m), view{newMapView(m)})
 	case WinEvent:
-		addWindows(eventRecord(m), newView(m))
+		addWindows(eventRecord(m), view{newMapView(m)})
 	}
 	return f
 }

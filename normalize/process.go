@@ -2,13 +2,13 @@ package normalize
 
 // processPaths are the ECS paths of one process's fields.
 type processPaths struct {
-	executable, name, commandLine, args, argsCount string
+	executable, name, commandLine, args, argsCount field
 }
 
 // newProcessPaths returns the paths of the process fields under prefix.
 func newProcessPaths(prefix string) processPaths {
-	return processPaths{prefix + ".executable", prefix + ".name", prefix + ".command_line",
-		prefix + ".args", prefix + ".args_count"}
+	return processPaths{newField(prefix + ".executable"), newField(prefix + ".name"), newField(prefix + ".command_line"),
+		newField(prefix + ".args"), newField(prefix + ".args_count")}
 }
 
 // The process an event is about and its parent.
@@ -29,7 +29,7 @@ func process(v view, p processPaths, executable, commandLine string) {
 	if commandLine != "" {
 		v.str(p.commandLine, commandLine)
 		if args := SplitCommandLine(commandLine); len(args) > 0 {
-			v.set(p.args, strs(args...))
+			v.list(p.args, args)
 			v.set(p.argsCount, int64(len(args)))
 		}
 	}

@@ -1,40 +1,91 @@
 package normalize
 
 // record is the Windows event one Normalize call reads: the system fields
-// and the event data, wherever the event's format keeps them. Values are
-// read as they are; nothing is flattened into the event.
-type record struct {
-	system map[string]any   // Event.System, or the top level of a Flat event
-	data   []map[string]any // where event data fields are looked up, in order
-	winEv  bool             // a WinEvent record (system attributes as objects)
+// and the event data, wherever the event's format keeps them, read from a
+// source: the decoded event (mapSource) or a match.Record (slotSource).
+// Values are read as they are; nothing is flattened into the event.
+type record struct{ src source }
+
+// source is where a record's fields are found.
+type source interface {
+	// data returns event data field name as the event holds it.
+	data(name string) (any, bool)
+	// system returns system field name as the event holds it.
+	system(name string) (any, bool)
+	// attribute returns the text of an attribute of system element name
+	// (see attr); a Flat event has none.
+	attribute(name, attribute string) (string, bool)
+	// systemObject reports whether system field name is an object.
+	systemObject(name string) bool
+}
+
+// mapSource is a decoded event's fields.
+type mapSource struct {
+	sys   map[string]any   // Event.System, or the top level of a Flat event
+	maps  []map[string]any // where event data fields are looked up, in order
+	winEv bool             // a WinEvent record (system attributes as objects)
 }
 
 // flatRecord reads a Flat event: system fields and event data alike at
 // the top level.
 func flatRecord(m map[string]any) *record {
-	return &record{system: m, data: []map[string]any{m}}
+	return &record{&mapSource{sys: m, maps: []map[string]any{m}}}
 }
 
 // eventRecord reads a WinEvent record: Event.System, then the event data
 // in Event.EventData (its fields, then the named elements of its Data
 // array) and in the single child object of Event.UserData.
 func eventRecord(m map[string]any) *record {
-	r := &record{winEv: true}
+	src := &mapSource{winEv: true}
 	ev, _ := m["Event"].(map[string]any)
 	if ev == nil {
-		return r
+		return &record{src}
 	}
-	r.system, _ = ev["System"].(map[string]any)
+	src.sys, _ = ev["System"].(map[string]any)
 	if ed, ok := ev["EventData"].(map[string]any); ok {
-		r.data = append(r.data, ed)
+		src.maps = append(src.maps, ed)
 		if d := dataArray(ed["Data"]); d != nil {
-			r.data = append(r.data, d)
+			src.maps = append(src.maps, d)
 		}
 	}
 	if ud := userDataChild(ev["UserData"]); ud != nil {
-		r.data = append(r.data, ud)
+		src.maps = append(src.maps, ud)
 	}
-	return r
+	return &record{src}
+}
+
+// data returns the first of the data maps' values for name.
+func (s *mapSource) data(name string) (any, bool) {
+	for _, d := range s.maps {
+		if v, ok := d[name]; ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// system returns the system field name.
+func (s *mapSource) system(name string) (any, bool) {
+	v, ok := s.sys[name]
+	return v, ok
+}
+
+// attribute returns the text of an attribute of system element name.
+func (s *mapSource) attribute(name, attribute string) (string, bool) {
+	if !s.winEv {
+		return "", false
+	}
+	o, ok := s.sys[name].(map[string]any)
+	if !ok {
+		return "", false
+	}
+	return attr(o, attribute)
+}
+
+// systemObject reports whether system field name is an object.
+func (s *mapSource) systemObject(name string) bool {
+	_, ok := s.sys[name].(map[string]any)
+	return ok
 }
 
 // dataArray returns the named elements of an EventData.Data value as a
@@ -113,10 +164,8 @@ func attr(o map[string]any, name string) (string, bool) {
 // value returns the event data field name, unwrapped ({"#text": v, …} is
 // v), and whether it is present.
 func (r *record) value(name string) (any, bool) {
-	for _, d := range r.data {
-		if v, ok := d[name]; ok {
-			return unwrap(v)
-		}
+	if v, ok := r.src.data(name); ok {
+		return unwrap(v)
 	}
 	return nil, false
 }
@@ -146,7 +195,7 @@ func (r *record) num(name string) (int64, bool) {
 // #text when it is an element with attributes), or the top level of a
 // Flat event.
 func (r *record) sys(name string) string {
-	v, ok := r.system[name]
+	v, ok := r.src.system(name)
 	if !ok {
 		return ""
 	}
@@ -159,14 +208,7 @@ func (r *record) sys(name string) string {
 // as Event.System.Security's UserID; "" in a Flat event, which has no
 // elements.
 func (r *record) sysAttr(name, attribute string) string {
-	if !r.winEv {
-		return ""
-	}
-	o, ok := r.system[name].(map[string]any)
-	if !ok {
-		return ""
-	}
-	s, _ := attr(o, attribute)
+	s, _ := r.src.attribute(name, attribute)
 	return usable(s)
 }
 
@@ -180,7 +222,7 @@ func (r *record) provider() string {
 	if p := r.sys("Provider_Name"); p != "" {
 		return p
 	}
-	if _, ok := r.system["Provider"].(map[string]any); ok {
+	if r.src.systemObject("Provider") {
 		return ""
 	}
 	return r.sys("Provider")

@@ -34,15 +34,15 @@ func registry(v view, path, details string) {
 	if path == "" {
 		return
 	}
-	v.str("registry.path", path)
+	v.str(registryPath, path)
 	elems := strings.Split(path, `\`)
 	if hive, ok := registryHives[strings.ToUpper(elems[0])]; ok {
-		v.str("registry.hive", hive)
+		v.str(registryHive, hive)
 		if len(elems) > 1 {
-			v.str("registry.key", strings.Join(elems[1:], `\`))
+			v.str(registryKey, strings.Join(elems[1:], `\`))
 		}
 	}
-	v.str("registry.value", elems[len(elems)-1])
+	v.str(registryValue, elems[len(elems)-1])
 	if details == "" {
 		return
 	}
@@ -57,6 +57,6 @@ func registry(v view, path, details string) {
 	} else if details == "Binary Data" {
 		typ = "REG_BINARY"
 	}
-	v.set("registry.data.strings", strs(data))
-	v.str("registry.data.type", typ)
+	v.list(registryDataStrings, []string{data})
+	v.str(registryDataType, typ)
 }

@@ -11,26 +11,26 @@ var processCreated = category{[]string{"process"}, []string{"start"}, "created-p
 // and for event 4688 the new process, its parent and the user, as
 // Winlogbeat's Security module maps them.
 func addSecurity(r *record, v view, id string) {
-	v.str("event.module", "security")
+	v.str(eventModule, "security")
 	if id != "4688" {
 		return
 	}
 	categorize(v, processCreated)
 	pid, ok := r.num("NewProcessId")
-	v.num("process.pid", pid, ok)
+	v.num(processPID, pid, ok)
 	process(v, theProcess, r.str("NewProcessName"), r.str("CommandLine"))
 	ppid, ok := r.num("ProcessId")
-	v.num("process.parent.pid", ppid, ok)
+	v.num(parentPID, ppid, ok)
 	process(v, theParent, r.str("ParentProcessName"), "")
 
 	// The subject created the process; the target, when there is one, is
 	// the account the process runs as.
-	v.str("user.id", r.str("SubjectUserSid"))
-	v.str("user.name", r.str("SubjectUserName"))
-	v.str("user.domain", r.str("SubjectDomainName"))
-	v.str("winlog.logon.id", r.str("SubjectLogonId"))
-	v.str("user.effective.id", r.str("TargetUserSid"))
+	v.str(userID, r.str("SubjectUserSid"))
+	v.str(userName, r.str("SubjectUserName"))
+	v.str(userDomain, r.str("SubjectDomainName"))
+	v.str(winlogLogonID, r.str("SubjectLogonId"))
+	v.str(effectiveUserID, r.str("TargetUserSid"))
 	name, _, _ := strings.Cut(r.str("TargetUserName"), "@")
-	v.str("user.effective.name", name)
-	v.str("user.effective.domain", r.str("TargetDomainName"))
+	v.str(effectiveUserName, name)
+	v.str(effectiveUserDomain, r.str("TargetDomainName"))
 }

@@ -44,11 +44,11 @@ var sysmonEvents = map[string]category{
 // Sysmon module: each event data field goes to its ECS field whatever the
 // event ID, except where noted.
 func addSysmon(r *record, v view, id string) {
-	v.str("event.module", "sysmon")
+	v.str(eventModule, "sysmon")
 	if c, ok := sysmonEvents[id]; ok {
 		categorize(v, c)
 	}
-	v.str("rule.name", r.str("RuleName"))
+	v.str(ruleName, r.str("RuleName"))
 	sysmonProcess(r, v, id)
 	sysmonFile(r, v, id)
 	sysmonNetwork(r, v, id)
@@ -72,14 +72,14 @@ func sysmonHashes(r *record) []hash {
 // and its parent.
 func sysmonProcess(r *record, v view, id string) {
 	for _, f := range [...]string{"ProcessGuid", "SourceProcessGuid", "SourceProcessGUID"} {
-		v.str("process.entity_id", r.str(f))
+		v.str(processEntityID, r.str(f))
 	}
 	for _, f := range [...]string{"ProcessId", "SourceProcessId"} {
 		n, ok := r.num(f)
-		v.num("process.pid", n, ok)
+		v.num(processPID, n, ok)
 	}
 	tid, ok := r.num("SourceThreadId")
-	v.num("process.thread.id", tid, ok)
+	v.num(processThreadID, tid, ok)
 	for _, f := range [...]string{"Image", "SourceImage", "Destination"} {
 		if exe := r.str(f); exe != "" {
 			process(v, theProcess, exe, "")
@@ -87,7 +87,7 @@ func sysmonProcess(r *record, v view, id string) {
 		}
 	}
 	process(v, theProcess, "", r.str("CommandLine"))
-	v.str("process.working_directory", r.str("CurrentDirectory"))
+	v.str(processWorkingDirectory, r.str("CurrentDirectory"))
 	if id != "7" { // in event 7 these describe the loaded image
 		pe(r, v, processFile)
 	}
@@ -96,9 +96,9 @@ func sysmonProcess(r *record, v view, id string) {
 		hashes(v, processFile, sysmonHashes(r))
 	}
 
-	v.str("process.parent.entity_id", r.str("ParentProcessGuid"))
+	v.str(parentEntityID, r.str("ParentProcessGuid"))
 	ppid, ok := r.num("ParentProcessId")
-	v.num("process.parent.pid", ppid, ok)
+	v.num(parentPID, ppid, ok)
 	process(v, theParent, r.str("ParentImage"), r.str("ParentCommandLine"))
 }
 
@@ -121,17 +121,17 @@ func sysmonFile(r *record, v view, id string) {
 		}
 	}
 	if path != "" {
-		v.str("file.path", path)
+		v.str(filePath, path)
 		if i := strings.LastIndexByte(path, '\\'); i >= 0 {
 			name := path[i+1:]
-			v.str("file.name", name)
-			v.str("file.directory", path[:i])
+			v.str(fileName, name)
+			v.str(fileDirectory, path[:i])
 			if j := strings.LastIndexByte(name, '.'); j >= 0 {
-				v.str("file.extension", name[j+1:])
+				v.str(fileExtension, name[j+1:])
 			}
 		}
 	}
-	v.str("file.name", r.str("PipeName"))
+	v.str(fileName, r.str("PipeName"))
 	signature(r, v, fileFile)
 	switch id {
 	case "6", "7", "15", "29":
@@ -142,8 +142,8 @@ func sysmonFile(r *record, v view, id string) {
 	}
 	pe(r, v, fileFile)
 	if dll := r.str("ImageLoaded"); dll != "" {
-		v.str("dll.path", dll)
-		v.str("dll.name", baseName(dll))
+		v.str(dllPath, dll)
+		v.str(dllName, baseName(dll))
 		pe(r, v, dllFile)
 		hashes(v, dllFile, sysmonHashes(r))
 		signature(r, v, dllFile)
@@ -169,36 +169,36 @@ func signature(r *record, v view, f filePaths) {
 // sysmonNetwork adds the network fields of events 3 (connection) and 22
 // (DNS query).
 func sysmonNetwork(r *record, v view, id string) {
-	v.str("network.transport", strings.ToLower(r.str("Protocol")))
+	v.str(networkTransport, strings.ToLower(r.str("Protocol")))
 	if id == "22" {
-		v.str("network.protocol", "dns")
+		v.str(networkProtocol, "dns")
 	} else {
-		v.str("network.protocol", r.str("DestinationPortName"))
-		v.str("network.protocol", r.str("SourcePortName"))
+		v.str(networkProtocol, r.str("DestinationPortName"))
+		v.str(networkProtocol, r.str("SourcePortName"))
 	}
-	v.str("source.ip", ip(r.str("SourceIp")))
-	v.str("source.domain", r.str("SourceHostname"))
+	v.str(sourceIP, ip(r.str("SourceIp")))
+	v.str(sourceDomain, r.str("SourceHostname"))
 	port, ok := r.num("SourcePort")
-	v.num("source.port", port, ok)
-	v.str("destination.ip", ip(r.str("DestinationIp")))
-	v.str("destination.domain", r.str("DestinationHostname"))
+	v.num(sourcePort, port, ok)
+	v.str(destinationIP, ip(r.str("DestinationIp")))
+	v.str(destinationDomain, r.str("DestinationHostname"))
 	port, ok = r.num("DestinationPort")
-	v.num("destination.port", port, ok)
+	v.num(destinationPort, port, ok)
 	switch strings.ToLower(r.str("Initiated")) {
 	case "true":
-		v.str("network.direction", "egress")
+		v.str(networkDirection, "egress")
 	case "false":
-		v.str("network.direction", "ingress")
+		v.str(networkDirection, "ingress")
 	}
 	switch strings.ToLower(r.str("SourceIsIpv6")) {
 	case "true":
-		v.str("network.type", "ipv6")
+		v.str(networkType, "ipv6")
 	case "false":
-		v.str("network.type", "ipv4")
+		v.str(networkType, "ipv4")
 	}
-	v.str("dns.question.name", r.str("QueryName"))
+	v.str(dnsQuestionName, r.str("QueryName"))
 	if ips := resolvedIPs(r.str("QueryResults")); len(ips) > 0 {
-		v.set("dns.resolved_ip", strs(ips...))
+		v.list(dnsResolvedIP, ips)
 	}
 }
 

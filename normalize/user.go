@@ -19,7 +19,7 @@ func user(v view, account string) {
 	if !ok || strings.Contains(name, `\`) {
 		return
 	}
-	v.str("user.domain", domain)
-	v.str("user.name", name)
-	v.str("user.id", wellKnownUsers[strings.ToUpper(account)])
+	v.str(userDomain, domain)
+	v.str(userName, name)
+	v.str(userID, wellKnownUsers[strings.ToUpper(account)])
 }

@@ -2,20 +2,59 @@ package normalize
 
 import "strings"
 
-// view adds ECS fields to an event as nested objects, never replacing or
-// hiding what the event holds: a field is added only where the event has
-// no value at its path and no non-object value at any prefix of it, with
-// paths looked up as match.Map looks them up (nested objects first, then
-// keys holding dots). The first value added for a path stays.
-type view struct {
+// view writes the ECS fields of one event to where they go: a decoded
+// event (mapView) or a match.Record (recordView). Either adds a field
+// only where the event has no value at its path and no non-object value
+// at any prefix of it, with paths looked up as match.Map looks them up
+// (nested objects first, then keys holding dots); the first value added
+// for a path stays.
+type view struct{ out sink }
+
+// sink is where a view's fields go.
+type sink interface {
+	// put adds val, a string, int64 or bool, at f.
+	put(f field, val any)
+	// putList adds an array of texts at f; the sink may keep ss.
+	putList(f field, ss []string)
+}
+
+// set adds val at f.
+func (v view) set(f field, val any) { v.out.put(f, val) }
+
+// str adds a text value; empty text is no value.
+func (v view) str(f field, s string) {
+	if s != "" {
+		v.out.put(f, s)
+	}
+}
+
+// num adds a number when ok.
+func (v view) num(f field, n int64, ok bool) {
+	if ok {
+		v.out.put(f, n)
+	}
+}
+
+// list adds an array of texts, which the view may keep.
+func (v view) list(f field, ss []string) { v.out.putList(f, ss) }
+
+// mapView adds fields to a decoded event as nested objects, never
+// replacing or hiding what the event holds (see view).
+type mapView struct {
 	m      map[string]any
 	dotted bool // a key of m, or of an object in it, holds a dot
 }
 
-// newView returns the view of event m.
-func newView(m map[string]any) view {
-	return view{m: m, dotted: hasDottedKey(m)}
+// newMapView returns the view of event m.
+func newMapView(m map[string]any) mapView {
+	return mapView{m: m, dotted: hasDottedKey(m)}
 }
+
+// put adds val at f's path.
+func (v mapView) put(f field, val any) { v.set(fieldPaths[f], val) }
+
+// putList adds ss at f's path as decoded JSON holds an array.
+func (v mapView) putList(f field, ss []string) { v.set(fieldPaths[f], strs(ss...)) }
 
 // hasDottedKey reports whether a key of m, or of an object under m other
 // than a Windows event record's "Event" (no field is added there), holds a
@@ -34,7 +73,7 @@ func hasDottedKey(m map[string]any) bool {
 
 // set adds val at path (dot-separated) unless the event holds the path or
 // a non-object on the way to it.
-func (v view) set(path string, val any) {
+func (v mapView) set(path string, val any) {
 	if !v.dotted {
 		setNested(v.m, path, val)
 		return
@@ -113,20 +152,6 @@ func prefixObject(o map[string]any, path string) (map[string]any, string, bool) 
 		}
 	}
 	return nil, "", false
-}
-
-// str adds a text value; empty text is no value.
-func (v view) str(path, s string) {
-	if s != "" {
-		v.set(path, s)
-	}
-}
-
-// num adds a number when ok.
-func (v view) num(path string, n int64, ok bool) {
-	if ok {
-		v.set(path, n)
-	}
 }
 
 // lookup returns the value at a dot-separated path in m: at each level

@@ -35,7 +35,7 @@ func TestView(t *testing.T) {
 		if err := json.Unmarshal([]byte(tt.event), &m); err != nil {
 			t.Fatal(err)
 		}
-		newView(m).set(tt.path, 1)
+		newMapView(m).set(tt.path, 1)
 		if got, _ := json.Marshal(m); string(got) != tt.want {
 			t.Errorf("set(%s, %s) = %s, want %s", tt.event, tt.path, got, tt.want)
 		}
@@ -60,7 +60,7 @@ func FuzzView(f *testing.F) {
 		if path != "" && !strings.HasPrefix(path, ".") && !strings.HasSuffix(path, ".") && !strings.Contains(path, "..") {
 			paths = append(paths[:len(paths):len(paths)], path)
 		}
-		fast, general := view{m: m1}, view{m: m2, dotted: true}
+		fast, general := mapView{m: m1}, mapView{m: m2, dotted: true}
 		for i, p := range paths {
 			fast.set(p, i)
 			general.set(p, i)

@@ -21,24 +21,24 @@ func addWindows(r *record, v view) {
 	// Sysmon for Linux writes Sysmon's records, but of Linux processes.
 	linux := strings.HasPrefix(channel, "Linux-") || strings.HasPrefix(provider, "Linux-")
 	if !linux {
-		v.str("host.os.type", "windows")
-		v.str("host.os.family", "windows")
+		v.str(hostOSType, "windows")
+		v.str(hostOSFamily, "windows")
 	}
-	v.str("event.kind", "event")
-	v.str("event.code", id)
-	v.str("event.provider", provider)
-	v.str("host.name", computer)
-	v.str("winlog.channel", channel)
-	v.str("winlog.event_id", id)
-	v.str("winlog.computer_name", computer)
-	v.str("winlog.provider_name", provider)
-	v.str("winlog.record_id", r.sys("EventRecordID"))
-	v.str("winlog.user.identifier", r.sysAttr("Security", "UserID"))
+	v.str(eventKind, "event")
+	v.str(eventCode, id)
+	v.str(eventProvider, provider)
+	v.str(hostName, computer)
+	v.str(winlogChannel, channel)
+	v.str(winlogEventID, id)
+	v.str(winlogComputerName, computer)
+	v.str(winlogProviderName, provider)
+	v.str(winlogRecordID, r.sys("EventRecordID"))
+	v.str(winlogUserIdentifier, r.sysAttr("Security", "UserID"))
 	pid, ok := parseNumber(r.sysAttr("Execution", "ProcessID"))
-	v.num("winlog.process.pid", pid, ok)
+	v.num(winlogProcessPID, pid, ok)
 	tid, ok := parseNumber(r.sysAttr("Execution", "ThreadID"))
-	v.num("winlog.process.thread.id", tid, ok)
-	v.str("@timestamp", r.sysAttr("TimeCreated", "SystemTime"))
+	v.num(winlogThreadID, tid, ok)
+	v.str(timestamp, r.sysAttr("TimeCreated", "SystemTime"))
 
 	switch {
 	case linux:
@@ -58,10 +58,10 @@ type category struct {
 // categorize adds event.category, event.type and event.action.
 func categorize(v view, c category) {
 	if len(c.category) > 0 {
-		v.set("event.category", strs(c.category...))
+		v.list(eventCategory, c.category)
 	}
 	if len(c.types) > 0 {
-		v.set("event.type", strs(c.types...))
+		v.list(eventType, c.types)
 	}
-	v.str("event.action", c.action)
+	v.str(eventAction, c.action)
 }
