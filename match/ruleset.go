@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"slices"
 	"sync"
 
 	"github.com/ruleforge/ruleforge/ir"
@@ -119,6 +120,21 @@ func (rs *Ruleset) NewRecord() *Record {
 		return newRecord(newSlotTable(nil))
 	}
 	return newRecord(rs.slots)
+}
+
+// Paths returns the dotted paths of the fields the rules read, sorted:
+// what an event needs to hold for rs to match it.
+func (rs *Ruleset) Paths() []string {
+	st := rs.slots
+	if st == nil {
+		st = newSlotTable(rs.plans)
+	}
+	out := make([]string, len(st.paths))
+	for i, p := range st.paths {
+		out[i] = p.text
+	}
+	slices.Sort(out)
+	return out
 }
 
 // NewRecordWith returns an empty Record for events matched by rs that

@@ -64,7 +64,7 @@ func decodeStream(t testing.TB, path string) []map[string]any {
 
 // loadRules loads and compiles rule files, or skips the test when they are
 // absent.
-func loadRules(t *testing.T, paths ...string) *match.Ruleset {
+func loadRules(t testing.TB, paths ...string) *match.Ruleset {
 	t.Helper()
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {

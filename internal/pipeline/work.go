@@ -4,21 +4,20 @@ import (
 	"bytes"
 
 	"github.com/ruleforge/ruleforge/internal/stream"
-	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 )
 
 // worker frames, decodes, prepares and matches the events of batches.
 type worker struct {
 	cfg Config
-	rec *match.Record
+	rd  *normalize.Reader
 	sr  *stream.Reader // frames what the fast path does not take
 	br  bytes.Reader
 }
 
 // newWorker returns a worker for cfg.
 func newWorker(cfg Config) *worker {
-	return &worker{cfg: cfg, rec: cfg.Ruleset.NewRecord(), sr: stream.NewReader(nil)}
+	return &worker{cfg: cfg, rd: normalize.NewReader(cfg.Ruleset, cfg.Format), sr: stream.NewReader(nil)}
 }
 
 // work fills b's results.
@@ -109,20 +108,10 @@ func (w *worker) event(res *Result, raw []byte, line int) error {
 	if w.cfg.KeepRaw {
 		res.Raw = raw
 	}
-	cfg := w.cfg
-	if cfg.Format == normalize.ECS || !normalize.MayChange(raw) {
-		if err := w.rec.ResetJSON(raw); err != nil {
-			return err
-		}
-		res.Hits = cfg.Ruleset.MatchRecord(w.rec, res.Hits)
-		return nil
-	}
-	ev, err := match.ParseJSON(raw)
+	rec, err := w.rd.Read(raw)
 	if err != nil {
 		return err
 	}
-	normalize.Normalize(ev.Map(), cfg.Format)
-	ev = match.NewDoc(ev.Map()) // normalization may add dotted or nested keys
-	res.Hits = cfg.Ruleset.Match(ev, res.Hits)
+	res.Hits = w.cfg.Ruleset.MatchRecord(rec, res.Hits)
 	return nil
 }

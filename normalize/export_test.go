@@ -1,0 +1,18 @@
+package normalize
+
+import (
+	"slices"
+
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// ReaderPaths returns the paths every Reader's records hold besides the
+// rules' (where the view's fields go and where their sources are) but the
+// proper prefixes of the fields, which are objects in a decoded event.
+func ReaderPaths() []*match.Path {
+	p := pathsOnce()
+	return slices.DeleteFunc(slices.Clone(p.all), func(q *match.Path) bool { return slices.Contains(p.prefixes, q) })
+}
+
+// ReaderObjects returns the proper prefixes of the view's fields.
+func ReaderObjects() []*match.Path { return pathsOnce().prefixes }

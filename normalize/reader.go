@@ -1,0 +1,384 @@
+package normalize
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// Reader reads JSON events into the records of one ruleset and gives
+// Windows and Sysmon events their ECS view there: the record holds what
+// Normalize would add to the decoded event, without decoding it. One pass
+// over the text (match.Record.ResetJSON) finds the values the rules read
+// and the fields the view derives from, and the view's fields are added to
+// the record (match.Record.Add). An event that the pass leaves to
+// match.ParseJSON (a key with a dot or repeated, a path through an array),
+// or that holds a value other than an object where the view would go into
+// one (such as "process": "x"), is decoded and normalized with Normalize
+// instead, with the same result: the ruleset matches the same rules and
+// reads the same values either way. The one difference: where the view
+// creates an object to hold its fields, such as "process" for
+// process.name, and a rule reads it, the record holds an empty object
+// there, which rules test as they test the full one (an object matches no
+// value and is present).
+//
+// A Reader is not safe for concurrent use; make one per goroutine.
+type Reader struct {
+	f     Format
+	plain *match.Record // events that need no view
+	rec   *match.Record // Windows events: with the view's sources and fields
+	p     *readerPaths
+	src   slotSource
+	out   recordView
+}
+
+// NewReader returns a Reader of events in format f (Auto: detected per
+// event) for ruleset rs.
+func NewReader(rs *match.Ruleset, f Format) *Reader {
+	p := pathsOnce()
+	rd := &Reader{f: f, p: p, plain: rs.NewRecord(), rec: rs.NewRecordWith(p.all)}
+	rd.src = slotSource{rec: rd.rec, p: p}
+	rd.out = recordView{rec: rd.rec, fields: p.fields, objects: make([][]*match.Path, len(p.fields))}
+	read := rs.Paths()
+	for f, q := range p.fields {
+		parts := q.Parts()
+		for i := 1; i < len(parts); i++ {
+			prefix := strings.Join(parts[:i], ".")
+			if _, ok := slices.BinarySearch(read, prefix); ok {
+				rd.out.objects[f] = append(rd.out.objects[f], p.prefix[prefix])
+			}
+		}
+	}
+	return rd
+}
+
+// Read fills a record from raw, one JSON object, with the ECS view of a
+// Windows event, and returns it for rs.MatchRecord; it is valid until the
+// next Read. The error is that of match.ParseJSON for text that is not a
+// JSON object; the record then holds an empty event.
+func (rd *Reader) Read(raw []byte) (*match.Record, error) {
+	f := rd.f
+	if f != Flat && f != WinEvent && (f != Auto || !MayChange(raw)) {
+		return rd.plain, rd.plain.ResetJSON(raw)
+	}
+	rec := rd.rec
+	if err := rec.ResetJSON(raw); err != nil {
+		return rec, err
+	}
+	if d, ok := rec.Event().(*match.Doc); ok { // the pass left the event to ParseJSON
+		rd.normalized(d.Map(), f)
+		return rec, nil
+	}
+	if f == Auto {
+		f = rd.detect()
+	}
+	if f != Flat && f != WinEvent {
+		return rec, nil
+	}
+	for _, p := range rd.p.prefixes {
+		if present, object := rec.Holds(p); present && !object {
+			doc, err := match.ParseJSON(raw)
+			if err != nil {
+				return rec, err // cannot happen: the pass found raw valid
+			}
+			rd.normalized(doc.Map(), f)
+			return rec, nil
+		}
+	}
+	rd.src.begin(f)
+	addWindows(&record{&rd.src}, view{&rd.out})
+	return rec, nil
+}
+
+// normalized normalizes the decoded event m as format f and fills the
+// record from it.
+func (rd *Reader) normalized(m map[string]any, f Format) {
+	Normalize(m, f)
+	rd.rec.Reset(match.NewDoc(m))
+}
+
+// detect is Detect for the event in rd.rec.
+func (rd *Reader) detect() Format {
+	p, rec := rd.p, rd.rec
+	if _, object := rec.Holds(p.event); object {
+		for _, q := range [...]*match.Path{p.system, p.eventData, p.userData} {
+			if _, object := rec.Holds(q); object {
+				return WinEvent
+			}
+		}
+	}
+	if present, _ := rec.Holds(p.eventID); present {
+		return Flat
+	}
+	if present, _ := rec.Holds(p.channel); present {
+		return Flat
+	}
+	return ECS
+}
+
+// readerPaths are the paths a Reader's records hold besides the rules':
+// those Detect reads, the proper prefixes of the view's fields (which
+// must hold objects, if anything), the view's fields, and the event data
+// and system fields the view derives from, found at the top level (Flat)
+// and in Event.EventData and Event.System (WinEvent).
+type readerPaths struct {
+	event, system, eventData, userData, dataArray, eventID, channel *match.Path
+
+	prefixes []*match.Path
+	prefix   map[string]*match.Path // prefixes by text
+	fields   []*match.Path          // by field
+	flat     map[string]*match.Path
+	data     map[string]*match.Path
+	sys      map[string]*match.Path
+	attrs    map[[2]string][3]*match.Path // element, attribute: #attributes.a, @a and a under it
+	all      []*match.Path
+}
+
+// pathsOnce returns the paths of every Reader, made on first use.
+var pathsOnce = sync.OnceValue(newReaderPaths)
+
+// newReaderPaths makes the paths of the names the view reads.
+func newReaderPaths() *readerPaths {
+	p := &readerPaths{flat: map[string]*match.Path{}, data: map[string]*match.Path{}, sys: map[string]*match.Path{},
+		attrs: map[[2]string][3]*match.Path{}}
+	path := func(dotted string) *match.Path {
+		q := match.NewPath(dotted)
+		p.all = append(p.all, q)
+		return q
+	}
+	p.event, p.system, p.eventData = path("Event"), path("Event.System"), path("Event.EventData")
+	p.userData, p.dataArray = path("Event.UserData"), path("Event.EventData.Data")
+	p.eventID, p.channel = path("EventID"), path("Channel")
+	prefixes := map[string]bool{}
+	for _, f := range fieldPaths {
+		p.fields = append(p.fields, path(f))
+		for i := range len(f) {
+			if f[i] == '.' {
+				prefixes[f[:i]] = true
+			}
+		}
+	}
+	p.prefix = map[string]*match.Path{}
+	for _, f := range slices.Sorted(maps.Keys(prefixes)) {
+		p.prefix[f] = path(f)
+		p.prefixes = append(p.prefixes, p.prefix[f])
+	}
+	n := readNames()
+	for _, name := range slices.Sorted(maps.Keys(n.dataNames)) {
+		p.flat[name], p.data[name] = path(name), path("Event.EventData."+name)
+	}
+	for _, name := range slices.Sorted(maps.Keys(n.sysNames)) {
+		if p.flat[name] == nil {
+			p.flat[name] = path(name)
+		}
+		p.sys[name] = path("Event.System." + name)
+	}
+	for _, ea := range slices.SortedFunc(maps.Keys(n.attrNames), func(a, b [2]string) int { return strings.Compare(a[0]+"."+a[1], b[0]+"."+b[1]) }) {
+		e := "Event.System." + ea[0] + "."
+		p.attrs[ea] = [3]*match.Path{path(e + "#attributes." + ea[1]), path(e + "@" + ea[1]), path(e + ea[1])}
+	}
+	return p
+}
+
+// slotSource is the source of a Windows event in a Reader's record.
+type slotSource struct {
+	rec  *match.Record
+	p    *readerPaths
+	flat bool
+	maps []map[string]any // WinEvent: the Data array's named elements and UserData's child
+	more map[string]*match.Path
+}
+
+// begin starts reading the event in s.rec as format f.
+func (s *slotSource) begin(f Format) {
+	s.flat = f == Flat
+	clear(s.maps)
+	s.maps = s.maps[:0]
+	if s.flat {
+		return
+	}
+	rec, p := s.rec, s.p
+	if _, object := rec.Holds(p.eventData); object {
+		if present, _ := rec.Holds(p.dataArray); present {
+			v, _ := rec.Lookup(p.dataArray)
+			if d := dataArray(v); d != nil {
+				s.maps = append(s.maps, d)
+			}
+		}
+	}
+	if _, object := rec.Holds(p.userData); object {
+		v, _ := rec.Lookup(p.userData)
+		if ud := userDataChild(v); ud != nil {
+			s.maps = append(s.maps, ud)
+		}
+	}
+}
+
+// path returns the path of a name in one of the maps of s.p, or, for a
+// name the view was not seen to read when the paths were made, a path of
+// s's own: its value is found by decoding the event, slowly but right.
+func (s *slotSource) path(known map[string]*match.Path, prefix, name string) *match.Path {
+	if q := known[name]; q != nil {
+		return q
+	}
+	q := s.more[prefix+name]
+	if q == nil {
+		if s.more == nil {
+			s.more = map[string]*match.Path{}
+		}
+		q = match.NewPath(prefix + name)
+		s.more[prefix+name] = q
+	}
+	return q
+}
+
+// data returns event data field name: at the top level of a Flat event;
+// in Event.EventData, then the Data array's elements, then UserData's
+// child of a WinEvent record.
+func (s *slotSource) data(name string) (any, bool) {
+	if s.flat {
+		return s.rec.Lookup(s.path(s.p.flat, "", name))
+	}
+	if v, ok := s.rec.Lookup(s.path(s.p.data, "Event.EventData.", name)); ok {
+		return v, true
+	}
+	for _, m := range s.maps {
+		if v, ok := m[name]; ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// system returns system field name.
+func (s *slotSource) system(name string) (any, bool) {
+	if s.flat {
+		return s.rec.Lookup(s.path(s.p.flat, "", name))
+	}
+	return s.rec.Lookup(s.path(s.p.sys, "Event.System.", name))
+}
+
+// attribute returns the text of an attribute of system element name, as
+// attr reads it.
+func (s *slotSource) attribute(name, attribute string) (string, bool) {
+	if s.flat {
+		return "", false
+	}
+	paths, ok := s.p.attrs[[2]string{name, attribute}]
+	if !ok {
+		e := "Event.System." + name + "."
+		paths = [3]*match.Path{s.path(nil, e, "#attributes."+attribute), s.path(nil, e, "@"+attribute), s.path(nil, e, attribute)}
+	}
+	for _, q := range paths {
+		if v, ok := s.rec.Lookup(q); ok {
+			if t, ok := text(v); ok {
+				return t, true
+			}
+		}
+	}
+	return "", false
+}
+
+// systemObject reports whether system field name is an object.
+func (s *slotSource) systemObject(name string) bool {
+	q := s.path(s.p.sys, "Event.System.", name)
+	if s.flat {
+		q = s.path(s.p.flat, "", name)
+	}
+	_, object := s.rec.Holds(q)
+	return object
+}
+
+// recordView is the sink of a view into a Reader's record.
+type recordView struct {
+	rec     *match.Record
+	fields  []*match.Path   // by field
+	objects [][]*match.Path // by field: the objects holding it that rules read
+}
+
+// put adds val at f.
+func (v *recordView) put(f field, val any) {
+	if v.rec.Add(v.fields[f], val) {
+		v.hold(f)
+	}
+}
+
+// putList adds ss at f, as decoded JSON holds an array.
+func (v *recordView) putList(f field, ss []string) {
+	if v.rec.Add(v.fields[f], strs(ss...)) {
+		v.hold(f)
+	}
+}
+
+// hold gives the objects that hold f and that rules read an empty object
+// as their value, where the event has none.
+func (v *recordView) hold(f field) {
+	for _, p := range v.objects[f] {
+		if present, _ := v.rec.Holds(p); !present {
+			v.rec.Add(p, map[string]any{})
+		}
+	}
+}
+
+// names are the names of the event data fields, system fields and system
+// attributes that the view reads.
+type names struct {
+	id, channel string
+	dataNames   map[string]bool
+	sysNames    map[string]bool
+	attrNames   map[[2]string]bool
+}
+
+// readNames returns the names the view reads, found by running it over
+// events of every kind it maps (each format, log and event ID) whose event
+// data are all absent, so that it reads every name it may read.
+func readNames() *names {
+	n := &names{dataNames: map[string]bool{}, sysNames: map[string]bool{}, attrNames: map[[2]string]bool{}}
+	ids := append(slices.Collect(maps.Keys(sysmonEvents)), "4688", "0")
+	for _, channel := range []string{sysmonChannel, securityChannel, "Linux-Sysmon/Operational", ""} {
+		for _, id := range ids {
+			n.id, n.channel = id, channel
+			addWindows(&record{n}, view{discard{}})
+		}
+	}
+	return n
+}
+
+// data records that name is read.
+func (n *names) data(name string) (any, bool) {
+	n.dataNames[name] = true
+	return nil, false
+}
+
+// system records that name is read, and returns the event ID and channel.
+func (n *names) system(name string) (any, bool) {
+	n.sysNames[name] = true
+	switch name {
+	case "EventID":
+		return n.id, true
+	case "Channel":
+		return n.channel, true
+	}
+	return nil, false
+}
+
+// attribute records that the attribute is read.
+func (n *names) attribute(name, attribute string) (string, bool) {
+	n.attrNames[[2]string{name, attribute}] = true
+	return "", false
+}
+
+// systemObject records that name is read.
+func (n *names) systemObject(name string) bool {
+	n.sysNames[name] = true
+	return false
+}
+
+// discard is a sink that keeps nothing.
+type discard struct{}
+
+func (discard) put(field, any)          {}
+func (discard) putList(field, []string) {}

@@ -1,0 +1,166 @@
+package normalize_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/normalize"
+)
+
+// formats are the formats a Reader is tested in.
+var formats = []normalize.Format{normalize.Auto, normalize.ECS, normalize.Flat, normalize.WinEvent}
+
+// sameRead checks that rd, a Reader of format f for rs, reads raw as
+// match.ParseJSON, Normalize and match.NewDoc do: the same error, the same
+// value at every path of the view and its sources, the same values for
+// keyword searches (Each), and the same rules matching.
+func sameRead(t *testing.T, rs *match.Ruleset, rd *normalize.Reader, f normalize.Format, name string, raw []byte) {
+	t.Helper()
+	doc, wantErr := match.ParseJSON(raw)
+	rec, err := rd.Read(raw)
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+		t.Fatalf("%s (%v): Read error %v, want %v", name, f, err, wantErr)
+	}
+	if err != nil {
+		return
+	}
+	normalize.Normalize(doc.Map(), f)
+	ev := match.NewDoc(doc.Map())
+	for _, p := range normalize.ReaderPaths() {
+		want, wantOK := ev.Lookup(p)
+		got, ok := rec.Lookup(p)
+		if ok != wantOK || ok && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s (%v): %s = %#v (%v), want %#v (%v)", name, f, p, got, ok, want, wantOK)
+		}
+	}
+	for _, p := range normalize.ReaderObjects() {
+		if _, read := slices.BinarySearch(rs.Paths(), p.String()); !read {
+			continue // only the objects rules read are values of the record
+		}
+		v, wantOK := ev.Lookup(p)
+		_, wantObject := v.(map[string]any)
+		if ok, object := rec.Holds(p); ok != wantOK || object != wantObject {
+			t.Fatalf("%s (%v): %s held %v (object %v), want %v (object %v)", name, f, p, ok, object, wantOK, wantObject)
+		}
+	}
+	if got, want := values(rec), values(ev); !slices.Equal(got, want) {
+		t.Fatalf("%s (%v): Each visits\n%q\nwant\n%q", name, f, got, want)
+	}
+	if got, want := rs.MatchRecord(rec, nil), rs.Match(ev, nil); !slices.Equal(got, want) {
+		t.Fatalf("%s (%v): rules %v match, want %v", name, f, ruleIDs(rs, got), ruleIDs(rs, want))
+	}
+}
+
+// values returns what ev.Each visits, as sorted text with each type.
+func values(ev match.Walker) []string {
+	var out []string
+	ev.Each(func(v any) bool {
+		out = append(out, fmt.Sprintf("%T %v", v, v))
+		return false
+	})
+	slices.Sort(out)
+	return out
+}
+
+// ruleIDs returns the IDs of rules hits of rs.
+func ruleIDs(rs *match.Ruleset, hits []int) []string {
+	var ids []string
+	for _, i := range hits {
+		ids = append(ids, rs.Rule(i).ID)
+	}
+	return ids
+}
+
+// compact returns m as one line of JSON.
+func compact(t testing.TB, m map[string]any) []byte {
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestReaderSame reads the mapping tests' events, the seed rule cases and,
+// when the shared corpus is there, the Sigma regression events (also as
+// Flat events) through a Reader in every format and checks each against
+// Normalize with sameRead, for the seed rules (with one that reads objects
+// of the view) and for all SigmaHQ and Elastic rules.
+func TestReaderSame(t *testing.T) {
+	var names []string
+	var events [][]byte
+	for _, tt := range mappingTests {
+		names, events = append(names, tt.name), append(events, []byte(tt.event))
+	}
+	for _, tt := range mofcompEvents {
+		names, events = append(names, tt.name), append(events, []byte(tt.event))
+	}
+	rulesets := []*match.Ruleset{seedRules(t)}
+	if !testing.Short() {
+		if corpus, recs := regressionNames(t); corpus != nil {
+			names, events = append(names, corpus...), append(events, recs...)
+			rulesets = append(rulesets, loadCorpus(t, filepath.Join(shared, "corpus", "sigmahq", "rules")),
+				loadCorpus(t, filepath.Join(shared, "corpus", "elastic", "rules")))
+		}
+	}
+	for _, rs := range rulesets {
+		for _, f := range formats {
+			rd := normalize.NewReader(rs, f)
+			for i, raw := range events {
+				sameRead(t, rs, rd, f, names[i], raw)
+			}
+		}
+	}
+	t.Logf("%d events, %d rulesets, %d formats", len(events), len(rulesets), len(formats))
+}
+
+// regressionNames returns the Sigma regression events as compact JSON,
+// then again rewritten as Flat events, with their names; nil without the
+// shared corpus.
+func regressionNames(t *testing.T) ([]string, [][]byte) {
+	if _, err := filepath.Glob(filepath.Join(shared, "corpus", "sigma-regression")); err != nil {
+		return nil, nil
+	}
+	names, maps := regressionEvents(t)
+	var outNames []string
+	var out [][]byte
+	for i, m := range maps {
+		outNames, out = append(outNames, names[i]), append(out, compact(t, m))
+		if flat := flatten(clone(m)); flat != nil {
+			outNames, out = append(outNames, names[i]+" (flat)"), append(out, compact(t, flat))
+		}
+	}
+	return outNames, out
+}
+
+// seedRules loads the seed rules and testdata/objects.yml, a rule that
+// reads objects of the view.
+func seedRules(t testing.TB) *match.Ruleset {
+	return loadRules(t, filepath.Join("..", "testdata", "mofcomp_activity.eql"), filepath.Join("..", "testdata", "execution_mofcomp.toml"),
+		filepath.Join("..", "testdata", "proc_creation_win_mofcomp_execution.yml"), filepath.Join("testdata", "objects.yml"))
+}
+
+// FuzzReader checks sameRead on random JSON text in every format, with
+// the seed rules and one that reads objects of the view.
+func FuzzReader(f *testing.F) {
+	for _, tt := range mappingTests {
+		f.Add([]byte(tt.event))
+	}
+	for _, tt := range mofcompEvents {
+		f.Add([]byte(tt.event))
+	}
+	rs := seedRules(f)
+	readers := map[normalize.Format]*normalize.Reader{}
+	for _, format := range formats {
+		readers[format] = normalize.NewReader(rs, format)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, format := range formats {
+			sameRead(t, rs, readers[format], format, "fuzz", data)
+		}
+	})
+}
