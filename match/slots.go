@@ -18,7 +18,9 @@ const maxSlotSpan = 1 << 20
 type slotTable struct {
 	base  uint64          // the smallest path id
 	slot  []int32         // path id - base -> slot, or -1
-	far   map[*Path]int32 // instead of slot, when path ids span too far
+	base2 uint64          // the smallest id of the paths added by with
+	slot2 []int32         // path id - base2 -> slot, or -1: those paths
+	far   map[*Path]int32 // the others, or instead of slot when path ids span too far
 	paths []*Path         // per slot: a path to look it up with
 	root  *trieNode
 	nodes int32 // trie nodes, numbered 0 (the root) to nodes-1
@@ -154,6 +156,16 @@ func (st *slotTable) with(paths []*Path) *slotTable {
 	for s, p := range d.paths {
 		byText[p.text] = int32(s)
 	}
+	lo, hi := uint64(math.MaxUint64), uint64(0)
+	for _, p := range paths {
+		lo, hi = min(lo, p.id), max(hi, p.id)
+	}
+	if len(paths) > 0 && hi-lo < maxSlotSpan {
+		d.base2, d.slot2 = lo, make([]int32, hi-lo+1)
+		for i := range d.slot2 {
+			d.slot2[i] = -1
+		}
+	}
 	for _, p := range paths {
 		s, ok := byText[p.text]
 		if !ok {
@@ -162,7 +174,11 @@ func (st *slotTable) with(paths []*Path) *slotTable {
 			d.paths = append(d.paths, p)
 			d.add(p, s)
 		}
-		if d.slotOf(p) != s {
+		switch {
+		case d.slotOf(p) == s:
+		case p.id-d.base2 < uint64(len(d.slot2)):
+			d.slot2[p.id-d.base2] = s
+		default:
 			d.far[p] = s
 		}
 	}
@@ -197,6 +213,11 @@ func (st *slotTable) slots() int { return len(st.paths) }
 func (st *slotTable) slotOf(p *Path) int32 {
 	if i := p.id - st.base; i < uint64(len(st.slot)) {
 		if s := st.slot[i]; s >= 0 || st.far == nil {
+			return s
+		}
+	}
+	if i := p.id - st.base2; i < uint64(len(st.slot2)) {
+		if s := st.slot2[i]; s >= 0 {
 			return s
 		}
 	}
