@@ -277,11 +277,11 @@ func (s *scanner) member(c *trieNode, i, depth int) int {
 		return s.skip(i, depth)
 	}
 	if !c.eager && i < len(s.data) && i < math.MaxInt32 {
-		// An array, or a string with escapes or bytes past ASCII, that
-		// not every event needs is checked now and decoded if a rule
-		// reads it.
+		// An array or an object, or a string with escapes or bytes past
+		// ASCII, that not every event needs is checked now and decoded
+		// if a rule reads it.
 		switch s.data[i] {
-		case '[':
+		case '[', '{':
 			end := s.skip(i, depth)
 			if end >= 0 {
 				s.rec.addLazy(c.slot, i)

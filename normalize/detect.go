@@ -1,7 +1,5 @@
 package normalize
 
-import "bytes"
-
 // Detect returns the format of one decoded event, telling the shapes apart
 // in the order Sigma's log source routing does (go doc ./sigma):
 //
@@ -36,13 +34,4 @@ func eventOf(m map[string]any) map[string]any {
 		}
 	}
 	return nil
-}
-
-// MayChange reports, from an event's JSON text, whether Normalize could
-// add to it: whether the text holds "Event or "Channel", the start of the
-// keys Detect looks for (Event, EventID, Channel), or a \u escape, which
-// could spell one. A false yes costs only time, as Normalize leaves other
-// events alone.
-func MayChange(raw []byte) bool {
-	return bytes.Contains(raw, []byte(`"Event`)) || bytes.Contains(raw, []byte(`"Channel"`)) || bytes.Contains(raw, []byte(`\u`))
 }

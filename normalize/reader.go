@@ -25,21 +25,30 @@ import (
 // there, which rules test as they test the full one (an object matches no
 // value and is present).
 //
+// With Auto, each event's format is detected from the keys the pass
+// found. A Windows event is read with the view's sources, an ECS event
+// without them; after an event of one kind, the next is read as the same
+// kind first, so a file of one kind is read in one pass an event.
+//
 // A Reader is not safe for concurrent use; make one per goroutine.
 type Reader struct {
-	f     Format
-	plain *match.Record // events that need no view
-	rec   *match.Record // Windows events: with the view's sources and fields
-	p     *readerPaths
-	src   slotSource
-	out   recordView
+	f       Format
+	plain   *match.Record // events that need no view, and their format
+	rec     *match.Record // Windows events: with the view's sources and fields
+	windows bool          // with Auto: the last event was a Windows event
+	p       *readerPaths
+	src     slotSource
+	out     recordView
 }
 
 // NewReader returns a Reader of events in format f (Auto: detected per
 // event) for ruleset rs.
 func NewReader(rs *match.Ruleset, f Format) *Reader {
 	p := pathsOnce()
-	rd := &Reader{f: f, p: p, plain: rs.NewRecord(), rec: rs.NewRecordWith(p.all)}
+	if f != ECS && f != Flat && f != WinEvent {
+		f = Auto
+	}
+	rd := &Reader{f: f, p: p, plain: rs.NewRecordWith(p.detect), rec: rs.NewRecordWith(p.all)}
 	rd.src = slotSource{rec: rd.rec, p: p}
 	rd.out = recordView{rec: rd.rec, fields: p.fields, objects: make([][]*match.Path, len(p.fields))}
 	read := rs.Paths()
@@ -61,21 +70,28 @@ func NewReader(rs *match.Ruleset, f Format) *Reader {
 // JSON object; the record then holds an empty event.
 func (rd *Reader) Read(raw []byte) (*match.Record, error) {
 	f := rd.f
-	if f != Flat && f != WinEvent && (f != Auto || !MayChange(raw)) {
-		return rd.plain, rd.plain.ResetJSON(raw)
+	if f == ECS || f == Auto && !rd.windows {
+		rec := rd.plain
+		if err := rec.ResetJSON(raw); err != nil || f == ECS {
+			return rec, err
+		}
+		if rd.format(rec) == ECS {
+			return rec, nil
+		}
+		rd.windows = true
 	}
 	rec := rd.rec
 	if err := rec.ResetJSON(raw); err != nil {
 		return rec, err
 	}
+	if f == Auto {
+		if f = rd.format(rec); f == ECS {
+			rd.windows = false
+			return rec, nil
+		}
+	}
 	if d, ok := rec.Event().(*match.Doc); ok { // the pass left the event to ParseJSON
 		rd.normalized(d.Map(), f)
-		return rec, nil
-	}
-	if f == Auto {
-		f = rd.detect()
-	}
-	if f != Flat && f != WinEvent {
 		return rec, nil
 	}
 	for _, p := range rd.p.prefixes {
@@ -100,9 +116,12 @@ func (rd *Reader) normalized(m map[string]any, f Format) {
 	rd.rec.Reset(match.NewDoc(m))
 }
 
-// detect is Detect for the event in rd.rec.
-func (rd *Reader) detect() Format {
-	p, rec := rd.p, rd.rec
+// format is Detect for the event in rec.
+func (rd *Reader) format(rec *match.Record) Format {
+	if d, ok := rec.Event().(*match.Doc); ok {
+		return Detect(d.Map()) // as the map holds it: rec's lookups would join dotted keys
+	}
+	p := rd.p
 	if _, object := rec.Holds(p.event); object {
 		for _, q := range [...]*match.Path{p.system, p.eventData, p.userData} {
 			if _, object := rec.Holds(q); object {
@@ -127,6 +146,7 @@ func (rd *Reader) detect() Format {
 type readerPaths struct {
 	event, system, eventData, userData, dataArray, eventID, channel *match.Path
 
+	detect   []*match.Path // the paths format reads
 	prefixes []*match.Path
 	prefix   map[string]*match.Path // prefixes by text
 	fields   []*match.Path          // by field
@@ -152,6 +172,7 @@ func newReaderPaths() *readerPaths {
 	p.event, p.system, p.eventData = path("Event"), path("Event.System"), path("Event.EventData")
 	p.userData, p.dataArray = path("Event.UserData"), path("Event.EventData.Data")
 	p.eventID, p.channel = path("EventID"), path("Channel")
+	p.detect = []*match.Path{p.event, p.system, p.eventData, p.userData, p.eventID, p.channel}
 	prefixes := map[string]bool{}
 	for _, f := range fieldPaths {
 		p.fields = append(p.fields, path(f))
