@@ -34,6 +34,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	sigmago "github.com/bradleyjkemp/sigma-go"
@@ -54,6 +55,7 @@ func main() {
 	sigmaTime := flag.Duration("sigmago-time", 30*time.Second, "how long sigma-go reads the file")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	only := flag.String("rules", "all", "the rule sets to run: seeds, sigmahq or all")
+	cpus := flag.String("cpus", "1,"+strconv.Itoa(runtime.NumCPU()), "the CPU counts to run ruleforge on, comma-separated")
 	flag.Parse()
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -62,6 +64,14 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	var counts []int
+	for _, c := range strings.Split(*cpus, ",") {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 1 {
+			fail(fmt.Errorf("-cpus %q: want CPU counts such as 1,2", *cpus))
+		}
+		counts = append(counts, n)
 	}
 	bytes, err := parseSize(*size)
 	if err != nil {
@@ -81,7 +91,7 @@ func main() {
 		fail(err)
 	}
 	fmt.Printf("file %s: %.0f MB; %d CPUs; %s\n", *file, float64(bytes)/1e6, runtime.NumCPU(), runtime.Version())
-	fmt.Printf("%-44s %8s %11s %8s %8s %11s\n", "run", "MB/s", "events/s", "heap MB", "matched", "vs sigma-go")
+	fmt.Printf("%-44s %8s %11s %8s %8s %9s %11s\n", "run", "MB/s", "events/s", "heap MB", "matched", "CPU ns/ev", "vs sigma-go")
 	// Each rule set is loaded just before it runs and dropped after, so
 	// that one set's heap does not slow the garbage collector in another's.
 	loads := map[string][]func(string) (string, []*ir.Rule, []sigmago.Rule){
@@ -99,9 +109,9 @@ func main() {
 			fail(err)
 		}
 		var lines []string
-		for _, workers := range []int{1, runtime.NumCPU()} {
+		for _, workers := range counts {
 			r := runOurs(*file, rs, workers)
-			lines = append(lines, fmt.Sprintf("%-44s %8.0f %11.0f %8.1f %7.1f%%", fmt.Sprintf("%s, ruleforge, %d CPU", name, workers), r.mbps(), r.eps(), r.heapMB, r.share()))
+			lines = append(lines, fmt.Sprintf("%-44s %8.0f %11.0f %8.1f %7.1f%% %9.0f", fmt.Sprintf("%s, ruleforge, %d CPU", name, workers), r.mbps(), r.eps(), r.heapMB, r.share(), r.nsPerEvent()))
 			rates = append(rates, r.eps())
 		}
 		rs = nil
@@ -110,7 +120,7 @@ func main() {
 			fmt.Printf("%s %10.0fx\n", l, rates[i]/base.eps())
 		}
 		rates = rates[:0]
-		fmt.Printf("%-44s %8.1f %11.0f %8.1f %7.1f%% %11s\n", name+", sigma-go, 1 CPU", base.mbps(), base.eps(), base.heapMB, base.share(), "1x")
+		fmt.Printf("%-44s %8.1f %11.0f %8.1f %7.1f%% %9.0f %11s\n", name+", sigma-go, 1 CPU", base.mbps(), base.eps(), base.heapMB, base.share(), base.nsPerEvent(), "1x")
 	}
 }
 
@@ -123,8 +133,19 @@ type result struct {
 	matched int // events that a rule matched
 	bytes   int64
 	secs    float64
+	cpu     float64 // CPU seconds the process used (user and system)
 	heapMB  float64
 }
+
+// cpuTime returns the CPU seconds the process has used.
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// nsPerEvent is the CPU time per event.
+func (r result) nsPerEvent() float64 { return r.cpu * 1e9 / float64(max(r.events, 1)) }
 
 func (r result) mbps() float64 { return float64(r.bytes) / 1e6 / r.secs }
 func (r result) eps() float64  { return float64(r.events) / r.secs }
@@ -143,13 +164,14 @@ func runOurs(path string, rs *match.Ruleset, workers int) result {
 	defer f.Close()
 	runtime.GC()
 	peak := watchHeap()
+	cpu0 := cpuTime()
 	start := time.Now()
 	st, err := pipeline.Run(pipeline.Config{Ruleset: rs, Workers: workers}, f, func(*pipeline.Result) error { return nil })
 	if err != nil {
 		fail(err)
 	}
 	secs := time.Since(start).Seconds()
-	return result{events: st.Events, matched: st.Matched, bytes: st.Bytes, secs: secs, heapMB: peak()}
+	return result{events: st.Events, matched: st.Matched, bytes: st.Bytes, secs: secs, cpu: cpuTime() - cpu0, heapMB: peak()}
 }
 
 // runSigmaGo is the sigma-go program: each line decoded with
@@ -168,6 +190,7 @@ func runSigmaGo(path string, rules []sigmago.Rule, limit time.Duration) result {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	var r result
+	cpu0 := cpuTime()
 	start := time.Now()
 	for sc.Scan() {
 		var ev map[string]any
@@ -184,6 +207,7 @@ func runSigmaGo(path string, rules []sigmago.Rule, limit time.Duration) result {
 		}
 	}
 	r.secs = time.Since(start).Seconds()
+	r.cpu = cpuTime() - cpu0
 	r.heapMB = peak()
 	return r
 }

@@ -103,23 +103,29 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 	for range cap(free) {
 		free <- &batch{}
 	}
-	todo := make(chan *batch, workers)
 	done := make(chan *batch, cap(free))
 	stop := make(chan struct{})
-	var readErr error
-	go func() { // the reader
-		defer close(todo)
-		readErr = read(r, size, most, free, todo, stop)
-	}()
+	src := &source{r: r, size: size, most: most, line: 1}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			w := newWorker(cfg)
-			for b := range todo {
+			for {
+				var b *batch
+				select {
+				case b = <-free:
+				case <-stop:
+					return
+				}
+				if !src.next(b) {
+					free <- b
+					return
+				}
 				w.work(b)
 				done <- b
+				runtime.Gosched() // let the collector emit and recycle batches
 			}
 		}()
 	}
@@ -165,5 +171,5 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 	if emitErr != nil {
 		return st, emitErr
 	}
-	return st, readErr
+	return st, src.err
 }

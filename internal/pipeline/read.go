@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"sync"
 
 	"github.com/ruleforge/ruleforge/internal/stream"
 )
@@ -24,63 +25,73 @@ const (
 // bom is the UTF-8 byte order mark, which may open the input.
 var bom = []byte("\xEF\xBB\xBF")
 
-// read cuts r into segments of about size bytes (most at most, or it frames
-// the rest itself) and sends them to todo, taking empty batches
-// from free; it stops early when stop is closed. A segment ends just
-// before the last newline of what was read that a "{" follows at once;
-// what follows the cut opens the next segment. After a read error, what
-// was read is the last segment.
-func read(r io.Reader, size, most int, free chan *batch, todo chan<- *batch, stop <-chan struct{}) error {
-	var carry []byte
-	line, seq := 1, 0
+// source hands the input out to the workers a batch at a time, in turns:
+// segments cut just before the last newline of what was read that a "{"
+// follows at once (what follows the cut opens the next segment), or,
+// after MaxSegment bytes with no cut, events framed by one stream.Reader.
+// After a read error, what was read is the last batch.
+type source struct {
+	mu         sync.Mutex
+	r          io.Reader
+	size, most int
+	carry      []byte         // what follows the last cut
+	line, seq  int            // the next batch's first line and number
+	sr         *stream.Reader // frames the rest, once no cut was found
+	end        bool           // the input is all handed out
+	err        error          // the read error that ended it
+}
+
+// next fills b with the next batch of the input and reports whether there
+// was one.
+func (s *source) next(b *batch) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.end {
+		return false
+	}
+	if s.sr != nil {
+		return s.frame(b)
+	}
+	b.seq, b.line, b.framed = s.seq, s.line, false
+	b.data = append(b.data[:0], s.carry...)
+	s.carry = s.carry[:0]
+	var err error
 	for {
-		var b *batch
-		select {
-		case b = <-free:
-		case <-stop:
-			return nil
-		}
-		b.seq, b.line, b.framed = seq, line, false
-		b.data = append(b.data[:0], carry...)
-		var err error
-		for {
-			if opening := seq == 0 && len(b.data) == 0; opening {
-				b.data, err = fill(r, b.data, max(size, len(bom)))
-				if bytes.HasPrefix(b.data, bom) {
-					b.data = append(b.data[:0], b.data[len(bom):]...)
-				}
-			} else {
-				b.data, err = fill(r, b.data, size)
+		if opening := s.seq == 0 && len(b.data) == 0; opening {
+			b.data, err = fill(s.r, b.data, max(s.size, len(bom)))
+			if bytes.HasPrefix(b.data, bom) {
+				b.data = append(b.data[:0], b.data[len(bom):]...)
 			}
-			if err != nil {
-				break
-			}
-			if cut := lastCut(b.data); cut > 0 {
-				carry = append(carry[:0], b.data[cut:]...)
-				b.data = b.data[:cut]
-				break
-			}
-			if len(b.data) >= most {
-				rest := bytes.Clone(b.data)
-				free <- b // free has room for every batch
-				sr := stream.NewReader(nil)
-				sr.Reset(io.MultiReader(bytes.NewReader(rest), r), line)
-				return frame(sr, seq, free, todo, stop)
-			}
-		}
-		seq++
-		line += bytes.Count(b.data, []byte{'\n'})
-		select {
-		case todo <- b:
-		case <-stop:
-			return nil
+		} else {
+			b.data, err = fill(s.r, b.data, s.size)
 		}
 		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			return err
+			break
 		}
+		if cut := lastCut(b.data); cut > 0 {
+			s.carry = append(s.carry, b.data[cut:]...)
+			b.data = b.data[:cut]
+			break
+		}
+		if len(b.data) >= s.most {
+			s.sr = stream.NewReader(nil)
+			s.sr.Reset(io.MultiReader(bytes.NewReader(bytes.Clone(b.data)), s.r), s.line)
+			return s.frame(b)
+		}
+	}
+	s.seq++
+	s.line += bytes.Count(b.data, []byte{'\n'})
+	if err != nil {
+		s.stop(err)
+	}
+	return true
+}
+
+// stop ends the input with err, a read error unless it is io.EOF.
+func (s *source) stop(err error) {
+	s.end = true
+	if !errors.Is(err, io.EOF) {
+		s.err = err
 	}
 }
 
@@ -105,47 +116,25 @@ func lastCut(data []byte) int {
 	return bytes.LastIndex(data[1:], []byte("\n{")) + 1
 }
 
-// frame reads values from sr into batches of BatchEvents, numbering them
-// from seq, and sends them to todo, taking empty batches from free; it
-// stops early when stop is closed.
-func frame(sr *stream.Reader, seq int, free <-chan *batch, todo chan<- *batch, stop <-chan struct{}) error {
-	var b *batch
-	send := func() bool {
-		select {
-		case todo <- b:
-			b = nil
-			return true
-		case <-stop:
-			return false
-		}
-	}
-	for {
-		v, err := sr.Next()
+// frame fills b with up to BatchEvents values that s.sr frames and
+// reports whether it found one.
+func (s *source) frame(b *batch) bool {
+	b.seq, b.framed = s.seq, true
+	b.data, b.ends, b.lines, b.trunc = b.data[:0], b.ends[:0], b.lines[:0], b.trunc[:0]
+	for len(b.ends) < BatchEvents {
+		v, err := s.sr.Next()
 		if err != nil {
-			if b != nil && !send() {
-				return nil
-			}
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			return err
-		}
-		if b == nil {
-			select {
-			case b = <-free:
-			case <-stop:
-				return nil
-			}
-			b.seq, b.framed = seq, true
-			seq++
-			b.data, b.ends, b.lines, b.trunc = b.data[:0], b.ends[:0], b.lines[:0], b.trunc[:0]
+			s.stop(err)
+			break
 		}
 		b.data = append(b.data, v.Data...)
 		b.ends = append(b.ends, len(b.data))
 		b.lines = append(b.lines, v.Line)
 		b.trunc = append(b.trunc, v.Truncated)
-		if len(b.ends) == BatchEvents && !send() {
-			return nil
-		}
 	}
+	if len(b.ends) == 0 {
+		return false
+	}
+	s.seq++
+	return true
 }
