@@ -265,7 +265,7 @@ func TestRecordForeign(t *testing.T) {
 }
 
 // TestRecordFarPaths checks a ruleset whose paths are numbered too far
-// apart for a slot array, so that a map finds their slots.
+// apart for a slot array, so that their texts find their slots.
 func TestRecordFarPaths(t *testing.T) {
 	p1 := NewPath("process.name")
 	pathIDs.Add(2 * maxSlotSpan)
@@ -278,7 +278,7 @@ func TestRecordFarPaths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rs.slots.far == nil {
+	if rs.slots.slot != nil {
 		t.Fatal("paths far apart, but the slot table is an array")
 	}
 	paths := map[string]*Path{"process.name": p1, "a.b": p2}
@@ -303,5 +303,54 @@ func TestRecordFarPaths(t *testing.T) {
 		if got := rs.Match(c.ev, nil); !slices.Equal(got, c.want) {
 			t.Errorf("Match(%v) = %v, want %v", c.ev, got, c.want)
 		}
+	}
+}
+
+// TestRecordLookupByText checks that a Record finds a slot's value for a
+// path made apart from the rules' (same text, another Path), and that the
+// paths given to NewRecordWith are the record's: found by ResetJSON, held,
+// added to and visited by Each.
+func TestRecordLookupByText(t *testing.T) {
+	rule := NewPath("process.name")
+	plans := []*Node{{Op: OpTest, Test: &Test{Name: "process.name", Paths: []*Path{rule}, Strings: []Matcher{NewExact("x.exe", true)}}}}
+	rs, err := NewRuleset(testRules(1), plans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra, view := NewPath("Event.System"), NewPath("process.name")
+	r := rs.NewRecordWith([]*Path{extra, NewPath("host.os.type")})
+	if err := r.ResetJSON([]byte(`{"Event": {"System": {"EventID": 1}}, "process": {"pid": 4}}`)); err != nil {
+		t.Fatal(err)
+	}
+	if present, object := r.Holds(extra); !present || !object {
+		t.Errorf("Holds(Event.System) = %v, %v; want an object", present, object)
+	}
+	if present, _ := r.Holds(view); present {
+		t.Error("process.name held before Add")
+	}
+	if !r.Add(view, "X.EXE") || r.Add(view, "y.exe") {
+		t.Error("Add: want the first value added, the second refused")
+	}
+	if v, ok := r.Lookup(NewPath("process.name")); !ok || v != "X.EXE" {
+		t.Errorf("Lookup by another path of the same text = %v, %v", v, ok)
+	}
+	if !r.Add(NewPath("host.os.type"), "windows") {
+		t.Error("Add to a path given to NewRecordWith failed")
+	}
+	if r.Add(NewPath("not.a.slot"), "z") {
+		t.Error("Add to a path that is not the record's succeeded")
+	}
+	var seen []string
+	r.Each(func(v any) bool {
+		if s, ok := v.(string); ok {
+			seen = append(seen, s)
+		}
+		return false
+	})
+	if !slices.Contains(seen, "X.EXE") || !slices.Contains(seen, "windows") || slices.Contains(seen, "y.exe") {
+		t.Errorf("Each visits %q", seen)
+	}
+	if got := rs.MatchRecord(r, nil); !slices.Equal(got, []int{0}) {
+		t.Errorf("MatchRecord with the added value = %v, want [0]", got)
 	}
 }

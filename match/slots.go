@@ -18,9 +18,12 @@ const maxSlotSpan = 1 << 20
 type slotTable struct {
 	base  uint64          // the smallest path id
 	slot  []int32         // path id - base -> slot, or -1
-	base2 uint64          // the smallest id of the paths added by with
-	slot2 []int32         // path id - base2 -> slot, or -1: those paths
-	far   map[*Path]int32 // the others, or instead of slot when path ids span too far
+	base2 uint64  // the smallest id of the paths added by with
+	slot2 []int32 // path id - base2 -> slot, or -1: those paths
+	// byText finds the slot of any path by its text: of a path made
+	// apart from the rules' (Record.Lookup's caller's), or when path ids
+	// span too far for slot and slot2.
+	byText map[string]int32
 	paths []*Path         // per slot: a path to look it up with
 	root  *trieNode
 	nodes int32 // trie nodes, numbered 0 (the root) to nodes-1
@@ -86,27 +89,23 @@ func newSlotTable(plans []*Node) *slotTable {
 	for _, p := range all {
 		lo, hi = min(lo, p.id), max(hi, p.id)
 	}
-	if hi-lo >= maxSlotSpan {
-		st.far = map[*Path]int32{}
-	} else {
+	if hi-lo < maxSlotSpan {
 		st.base = lo
 		st.slot = make([]int32, hi-lo+1)
 		for i := range st.slot {
 			st.slot[i] = -1
 		}
 	}
-	byText := map[string]int32{}
+	st.byText = map[string]int32{}
 	for _, p := range all {
-		s, ok := byText[p.text]
+		s, ok := st.byText[p.text]
 		if !ok {
 			s = int32(len(st.paths))
-			byText[p.text] = s
+			st.byText[p.text] = s
 			st.paths = append(st.paths, p)
 			st.add(p, s)
 		}
-		if st.far != nil {
-			st.far[p] = s
-		} else {
+		if st.slot != nil {
 			st.slot[p.id-lo] = s
 		}
 	}
@@ -149,12 +148,10 @@ func (st *slotTable) add(p *Path, s int32) {
 // of paths that st lacks (by text) a slot after them, for records that
 // hold more than the rules read.
 func (st *slotTable) with(paths []*Path) *slotTable {
-	d := &slotTable{base: st.base, slot: st.slot, far: map[*Path]int32{}, paths: slices.Clone(st.paths),
+	d := &slotTable{base: st.base, slot: st.slot, byText: maps.Clone(st.byText), paths: slices.Clone(st.paths),
 		root: st.root.clone(), nodes: st.nodes, of: st.ruleset()}
-	maps.Copy(d.far, st.far)
-	byText := map[string]int32{}
-	for s, p := range d.paths {
-		byText[p.text] = int32(s)
+	if d.byText == nil {
+		d.byText = map[string]int32{}
 	}
 	lo, hi := uint64(math.MaxUint64), uint64(0)
 	for _, p := range paths {
@@ -167,19 +164,15 @@ func (st *slotTable) with(paths []*Path) *slotTable {
 		}
 	}
 	for _, p := range paths {
-		s, ok := byText[p.text]
+		s, ok := d.byText[p.text]
 		if !ok {
 			s = int32(len(d.paths))
-			byText[p.text] = s
+			d.byText[p.text] = s
 			d.paths = append(d.paths, p)
 			d.add(p, s)
 		}
-		switch {
-		case d.slotOf(p) == s:
-		case p.id-d.base2 < uint64(len(d.slot2)):
-			d.slot2[p.id-d.base2] = s
-		default:
-			d.far[p] = s
+		if i := p.id - d.base2; i < uint64(len(d.slot2)) {
+			d.slot2[i] = s
 		}
 	}
 	return d
@@ -209,10 +202,10 @@ func (n *trieNode) clone() *trieNode {
 // slots returns the number of slots.
 func (st *slotTable) slots() int { return len(st.paths) }
 
-// slotOf returns p's slot, or -1.
+// slotOf returns the slot of p's path, or -1.
 func (st *slotTable) slotOf(p *Path) int32 {
 	if i := p.id - st.base; i < uint64(len(st.slot)) {
-		if s := st.slot[i]; s >= 0 || st.far == nil {
+		if s := st.slot[i]; s >= 0 {
 			return s
 		}
 	}
@@ -221,7 +214,7 @@ func (st *slotTable) slotOf(p *Path) int32 {
 			return s
 		}
 	}
-	if s, ok := st.far[p]; ok {
+	if s, ok := st.byText[p.text]; ok {
 		return s
 	}
 	return -1
