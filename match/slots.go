@@ -16,17 +16,17 @@ const maxSlotSpan = 1 << 20
 
 // slotTable maps path ids to slots and holds the trie of the slots' paths.
 type slotTable struct {
-	base  uint64          // the smallest path id
-	slot  []int32         // path id - base -> slot, or -1
+	base  uint64  // the smallest path id
+	slot  []int32 // path id - base -> slot, or -1
 	base2 uint64  // the smallest id of the paths added by with
 	slot2 []int32 // path id - base2 -> slot, or -1: those paths
 	// byText finds the slot of any path by its text: of a path made
 	// apart from the rules' (Record.Lookup's caller's), or when path ids
 	// span too far for slot and slot2.
 	byText map[string]int32
-	paths []*Path         // per slot: a path to look it up with
-	root  *trieNode
-	nodes int32 // trie nodes, numbered 0 (the root) to nodes-1
+	paths  []*Path // per slot: a path to look it up with
+	root   *trieNode
+	nodes  int32 // trie nodes, numbered 0 (the root) to nodes-1
 
 	// of is the ruleset's table that this one extends (with), or nil: a
 	// record of either is matched by that ruleset's index.
