@@ -1,5 +1,7 @@
 package match
 
+import "unsafe"
+
 // Record is one event as a ruleset reads it: the event's values at the
 // paths the ruleset's rules use (its slots), each found once. Reset fills
 // it from an event: a Doc without dotted keys in one walk over the keys
@@ -23,6 +25,13 @@ type Record struct {
 	complete bool    // items holds every slot present
 
 	scan *scanner // ResetJSON's state (scan.go), made on its first use
+
+	// The memory of the values AddString, AddInt and AddStrings give the
+	// event, reused from event to event (see scanner).
+	strs  chunks[string]
+	ints  chunks[int64]
+	elems chunks[any]
+	lists chunks[[]any]
 }
 
 // item is a slot's value. An object, an array or a string with escapes
@@ -61,6 +70,10 @@ func (r *Record) reset(ev Event, eager bool) {
 	clear(r.items) // drop the old event's values
 	clear(r.added)
 	r.items, r.marked, r.added = r.items[:0], r.marked[:0], r.added[:0]
+	r.strs.reset()
+	r.ints.reset()
+	r.elems.reset()
+	r.lists.reset()
 	r.ev = ev
 	r.walked, r.complete = false, false
 	if d, ok := ev.(*Doc); ok && !d.dotted {
@@ -234,14 +247,68 @@ func isObject(v any) bool {
 // reports whether it added v; values added are the event's until the next
 // Reset or ResetJSON.
 func (r *Record) Add(p *Path, v any) bool {
+	s, ok := r.free(p)
+	if ok {
+		r.give(s, v)
+	}
+	return ok
+}
+
+// AddString is Add(p, s) without the allocation that converting s to an
+// interface value makes: the record keeps s in its own memory, reused by
+// the next Reset or ResetJSON.
+func (r *Record) AddString(p *Path, s string) bool {
+	slot, ok := r.free(p)
+	if ok {
+		x := &r.strs.take(1)[0]
+		*x = s
+		r.give(slot, boxAt(stringWord, unsafe.Pointer(x)))
+	}
+	return ok
+}
+
+// AddInt is Add(p, n) without an allocation, as AddString is.
+func (r *Record) AddInt(p *Path, n int64) bool {
+	slot, ok := r.free(p)
+	if ok {
+		x := &r.ints.take(1)[0]
+		*x = n
+		r.give(slot, boxAt(int64Word, unsafe.Pointer(x)))
+	}
+	return ok
+}
+
+// AddStrings adds the array ss at p as decoded JSON holds an array (an
+// []any of strings), without allocating, as AddString does.
+func (r *Record) AddStrings(p *Path, ss []string) bool {
+	slot, ok := r.free(p)
+	if ok {
+		elems := r.elems.take(len(ss))
+		strs := r.strs.take(len(ss))
+		for i, s := range ss {
+			strs[i] = s
+			elems[i] = boxAt(stringWord, unsafe.Pointer(&strs[i]))
+		}
+		list := &r.lists.take(1)[0]
+		*list = elems
+		r.give(slot, boxAt(listWord, unsafe.Pointer(list)))
+	}
+	return ok
+}
+
+// free returns the slot of p, a path of the record's, and whether the
+// event holds no value there for Add to give it.
+func (r *Record) free(p *Path) (int32, bool) {
 	s := r.st.slotOf(p)
 	if s < 0 {
-		return false
+		return s, false
 	}
-	if present, _ := r.Holds(p); present {
-		return false
-	}
+	present, _ := r.Holds(p)
+	return s, !present
+}
+
+// give adds v as the value of slot s, for Each too.
+func (r *Record) give(s int32, v any) {
 	r.add(s, v)
 	r.added = append(r.added, v)
-	return true
 }

@@ -13,12 +13,13 @@ import (
 // Ruleset is a compiled, immutable set of rules. It is safe for concurrent
 // use by many goroutines. Package compile builds Rulesets.
 type Ruleset struct {
-	rules  []*ir.Rule
-	plans  []*Node
-	shared int        // shared nodes: the memo's size
-	index  *index     // nil: every rule is evaluated for every event
-	slots  *slotTable // with the index: the fields the rules read
-	pool   sync.Pool  // of *scratch, one per concurrent Match
+	rules    []*ir.Rule
+	plans    []*Node
+	shared   int        // shared nodes: the memo's size
+	anyField bool       // a test reads every value (Test.Any)
+	index    *index     // nil: every rule is evaluated for every event
+	slots    *slotTable // with the index: the fields the rules read
+	pool     sync.Pool  // of *scratch, one per concurrent Match
 }
 
 // RulesetOption configures NewRuleset.
@@ -60,6 +61,7 @@ func NewRuleset(rules []*ir.Rule, plans []*Node, opts ...RulesetOption) (*Rulese
 			return fmt.Errorf("node with slot %d", n.Slot)
 		}
 		rs.shared = max(rs.shared, n.Slot)
+		rs.anyField = rs.anyField || n.Test != nil && n.Test.Any
 		for _, k := range n.Kids {
 			if err := walk(k); err != nil {
 				return err
@@ -121,6 +123,11 @@ func (rs *Ruleset) NewRecord() *Record {
 	}
 	return newRecord(rs.slots)
 }
+
+// ReadsAnyField reports whether a rule tests every value of an event (a
+// Sigma keyword search), so that a value at any path can decide a match,
+// not only those at Paths.
+func (rs *Ruleset) ReadsAnyField() bool { return rs.anyField }
 
 // Paths returns the dotted paths of the fields the rules read, sorted:
 // what an event needs to hold for rs to match it.

@@ -931,6 +931,7 @@ var (
 	stringWord = typeWord("")
 	numberWord = typeWord(json.Number(""))
 	listWord   = typeWord([]any(nil))
+	int64Word  = typeWord(int64(0))
 )
 
 // typeWord returns the type word of v.

@@ -28,16 +28,19 @@ import "strings"
 //
 // Arguments are bytes: only space, tab, double quote and backslash are
 // special, so UTF-8 passes through unchanged.
-func SplitCommandLine(s string) []string {
+func SplitCommandLine(s string) []string { return appendArgs(nil, s) }
+
+// appendArgs appends the arguments of command line s to args, as
+// SplitCommandLine splits them, and returns the extended slice.
+func appendArgs(args []string, s string) []string {
 	i := skipBlanks(s, 0)
 	if i == len(s) {
-		return nil
+		return args
 	}
-	var args []string
 	if s[i] == '"' {
 		end := strings.IndexByte(s[i+1:], '"')
 		if end < 0 {
-			return []string{s[i+1:]}
+			return append(args, s[i+1:])
 		}
 		args = append(args, s[i+1:i+1+end])
 		i += end + 2
@@ -74,6 +77,9 @@ func nextArg(s string, i int) (string, int) {
 
 // unquoteArg reads an argument that has double quotes.
 func unquoteArg(s string, i int) (string, int) {
+	if arg, end, ok := quotedArg(s, i); ok {
+		return arg, end
+	}
 	var b strings.Builder
 	quoted := false
 	for i < len(s) {
@@ -113,6 +119,25 @@ func unquoteArg(s string, i int) (string, int) {
 		}
 	}
 	return b.String(), i
+}
+
+// quotedArg reads the common argument that is one quoted part, "text",
+// with no backslash or quote inside and a blank or the end after it, as
+// the text itself (no copy), and reports whether the argument at s[i] is
+// one.
+func quotedArg(s string, i int) (string, int, bool) {
+	if s[i] != '"' {
+		return "", 0, false
+	}
+	end := strings.IndexAny(s[i+1:], `"\`)
+	if end < 0 || s[i+1+end] != '"' {
+		return "", 0, false
+	}
+	end += i + 1
+	if end+1 < len(s) && !isBlank(s[end+1]) {
+		return "", 0, false
+	}
+	return s[i+1 : end], end + 1, true
 }
 
 // isBlank reports whether c separates arguments: a space or a tab.

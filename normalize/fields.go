@@ -83,3 +83,6 @@ var (
 	registryDataStrings     = newField("registry.data.strings")
 	registryDataType        = newField("registry.data.type")
 )
+
+// registryFields are the fields of a registry event.
+var registryFields = []field{registryPath, registryHive, registryKey, registryValue, registryDataStrings, registryDataType}

@@ -14,6 +14,7 @@ var peFields = [...]string{"OriginalFileName", "Company", "Description", "FileVe
 type filePaths struct {
 	pe                                 [len(peFields)]field
 	hash                               map[string]field // by hash kind; imphash under pe
+	hashes                             []field          // hash's fields
 	subjectName, status, signed, valid field            // code signature
 }
 
@@ -33,6 +34,7 @@ func newFilePaths(prefix string) filePaths {
 			f.hash[kind] = newField(prefix + ".hash." + kind)
 		}
 	}
+	f.hashes = slices.Sorted(maps.Values(f.hash))
 	return f
 }
 

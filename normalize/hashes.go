@@ -31,10 +31,14 @@ func parseHashes(s string) []hash {
 	return out
 }
 
-// hashes adds the hashes of a file: <prefix>.hash.<kind>, and the import
-// hash at <prefix>.pe.imphash, where ECS and Winlogbeat put it.
-func hashes(v view, f filePaths, hs []hash) {
-	for _, h := range hs {
+// hashes adds the hashes of a Sysmon event's file f: <prefix>.hash.<kind>,
+// and the import hash at <prefix>.pe.imphash, where ECS and Winlogbeat put
+// it.
+func hashes(r *record, v view, f filePaths) {
+	if !v.wants(f.hashes...) {
+		return
+	}
+	for _, h := range parseHashes(sysmonHashes(r)) {
 		v.str(f.hash[h.kind], h.value)
 	}
 }

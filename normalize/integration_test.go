@@ -327,7 +327,7 @@ func flatten(rec map[string]any) map[string]any {
 
 // loadCorpus loads and compiles the rules of a corpus folder that compile
 // on their own, or skips the test when the folder is absent.
-func loadCorpus(t *testing.T, dir string) *match.Ruleset {
+func loadCorpus(t testing.TB, dir string) *match.Ruleset {
 	t.Helper()
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("%s is absent: the shared corpus is not beside the repository", dir)

@@ -19,9 +19,9 @@ func Normalize(m map[string]any, f Format) Format {
 	}
 	switch f {
 	case Flat:
-		addWindows(flatRecord(m), view{newMapView(m)})
+		addWindows(flatRecord(m), view{out: newMapView(m)})
 	case WinEvent:
-		addWindows(eventRecord(m), view{newMapView(m)})
+		addWindows(eventRecord(m), view{out: newMapView(m)})
 	}
 	return f
 }

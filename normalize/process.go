@@ -28,9 +28,9 @@ func process(v view, p processPaths, executable, commandLine string) {
 	}
 	if commandLine != "" {
 		v.str(p.commandLine, commandLine)
-		if args := SplitCommandLine(commandLine); len(args) > 0 {
+		if args := v.split(commandLine); len(args) > 0 {
 			v.list(p.args, args)
-			v.set(p.argsCount, int64(len(args)))
+			v.num(p.argsCount, int64(len(args)), true)
 		}
 	}
 }

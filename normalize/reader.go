@@ -25,6 +25,10 @@ import (
 // there, which rules test as they test the full one (an object matches no
 // value and is present).
 //
+// The view's fields that no rule reads are not computed, unless a rule
+// reads every value (Ruleset.ReadsAnyField): rules match the same either
+// way, and the record holds only what they may read.
+//
 // With Auto, each event's format is detected from the keys the pass
 // found. A Windows event is read with the view's sources, an ECS event
 // without them; after an event of one kind, the next is read as the same
@@ -39,6 +43,7 @@ type Reader struct {
 	p       *readerPaths
 	src     slotSource
 	out     recordView
+	args    []string // the view's split command lines
 }
 
 // NewReader returns a Reader of events in format f (Auto: detected per
@@ -50,14 +55,17 @@ func NewReader(rs *match.Ruleset, f Format) *Reader {
 	}
 	rd := &Reader{f: f, p: p, plain: rs.NewRecordWith(p.detect), rec: rs.NewRecordWith(p.all)}
 	rd.src = slotSource{rec: rd.rec, p: p}
-	rd.out = recordView{rec: rd.rec, fields: p.fields, objects: make([][]*match.Path, len(p.fields))}
+	rd.out = recordView{rec: rd.rec, fields: p.fields, objects: make([][]*match.Path, len(p.fields)), read: make([]bool, len(p.fields))}
 	read := rs.Paths()
 	for f, q := range p.fields {
+		_, rd.out.read[f] = slices.BinarySearch(read, q.String())
+		rd.out.read[f] = rd.out.read[f] || rs.ReadsAnyField()
 		parts := q.Parts()
 		for i := 1; i < len(parts); i++ {
 			prefix := strings.Join(parts[:i], ".")
 			if _, ok := slices.BinarySearch(read, prefix); ok {
 				rd.out.objects[f] = append(rd.out.objects[f], p.prefix[prefix])
+				rd.out.read[f] = true
 			}
 		}
 	}
@@ -105,7 +113,7 @@ func (rd *Reader) Read(raw []byte) (*match.Record, error) {
 		}
 	}
 	rd.src.begin(f)
-	addWindows(&record{&rd.src}, view{&rd.out})
+	addWindows(&record{&rd.src}, view{&rd.out, &rd.args})
 	return rec, nil
 }
 
@@ -318,7 +326,11 @@ type recordView struct {
 	rec     *match.Record
 	fields  []*match.Path   // by field
 	objects [][]*match.Path // by field: the objects holding it that rules read
+	read    []bool          // by field: rules may read it (see NewReader)
 }
+
+// wants reports whether rules may read f.
+func (v *recordView) wants(f field) bool { return v.read[f] }
 
 // put adds val at f.
 func (v *recordView) put(f field, val any) {
@@ -327,9 +339,23 @@ func (v *recordView) put(f field, val any) {
 	}
 }
 
+// putString adds s at f.
+func (v *recordView) putString(f field, s string) {
+	if v.rec.AddString(v.fields[f], s) {
+		v.hold(f)
+	}
+}
+
+// putInt adds n at f.
+func (v *recordView) putInt(f field, n int64) {
+	if v.rec.AddInt(v.fields[f], n) {
+		v.hold(f)
+	}
+}
+
 // putList adds ss at f, as decoded JSON holds an array.
 func (v *recordView) putList(f field, ss []string) {
-	if v.rec.Add(v.fields[f], strs(ss...)) {
+	if v.rec.AddStrings(v.fields[f], ss) {
 		v.hold(f)
 	}
 }
@@ -362,7 +388,7 @@ func readNames() *names {
 	for _, channel := range []string{sysmonChannel, securityChannel, "Linux-Sysmon/Operational", ""} {
 		for _, id := range ids {
 			n.id, n.channel = id, channel
-			addWindows(&record{n}, view{discard{}})
+			addWindows(&record{n}, view{out: discard{}})
 		}
 	}
 	return n
@@ -401,5 +427,8 @@ func (n *names) systemObject(name string) bool {
 // discard is a sink that keeps nothing.
 type discard struct{}
 
+func (discard) wants(field) bool        { return true }
 func (discard) put(field, any)          {}
+func (discard) putString(field, string) {}
+func (discard) putInt(field, int64)     {}
 func (discard) putList(field, []string) {}

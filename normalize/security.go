@@ -16,21 +16,25 @@ func addSecurity(r *record, v view, id string) {
 		return
 	}
 	categorize(v, processCreated)
-	pid, ok := r.num("NewProcessId")
-	v.num(processPID, pid, ok)
-	process(v, theProcess, r.str("NewProcessName"), r.str("CommandLine"))
-	ppid, ok := r.num("ProcessId")
-	v.num(parentPID, ppid, ok)
-	process(v, theParent, r.str("ParentProcessName"), "")
+	v.numOf(processPID, r, "NewProcessId")
+	if v.wants(theProcess.executable, theProcess.name, theProcess.commandLine, theProcess.args, theProcess.argsCount) {
+		process(v, theProcess, r.str("NewProcessName"), r.str("CommandLine"))
+	}
+	v.numOf(parentPID, r, "ProcessId")
+	if v.wants(theParent.executable, theParent.name) {
+		process(v, theParent, r.str("ParentProcessName"), "")
+	}
 
 	// The subject created the process; the target, when there is one, is
 	// the account the process runs as.
-	v.str(userID, r.str("SubjectUserSid"))
-	v.str(userName, r.str("SubjectUserName"))
-	v.str(userDomain, r.str("SubjectDomainName"))
-	v.str(winlogLogonID, r.str("SubjectLogonId"))
-	v.str(effectiveUserID, r.str("TargetUserSid"))
-	name, _, _ := strings.Cut(r.str("TargetUserName"), "@")
-	v.str(effectiveUserName, name)
-	v.str(effectiveUserDomain, r.str("TargetDomainName"))
+	v.strOf(userID, r, "SubjectUserSid")
+	v.strOf(userName, r, "SubjectUserName")
+	v.strOf(userDomain, r, "SubjectDomainName")
+	v.strOf(winlogLogonID, r, "SubjectLogonId")
+	v.strOf(effectiveUserID, r, "TargetUserSid")
+	if v.wants(effectiveUserName) {
+		name, _, _ := strings.Cut(r.str("TargetUserName"), "@")
+		v.str(effectiveUserName, name)
+	}
+	v.strOf(effectiveUserDomain, r, "TargetDomainName")
 }

@@ -48,64 +48,74 @@ func addSysmon(r *record, v view, id string) {
 	if c, ok := sysmonEvents[id]; ok {
 		categorize(v, c)
 	}
-	v.str(ruleName, r.str("RuleName"))
+	v.strOf(ruleName, r, "RuleName")
 	sysmonProcess(r, v, id)
 	sysmonFile(r, v, id)
 	sysmonNetwork(r, v, id)
-	user(v, r.str("User"))
-	if id == "12" || id == "13" || id == "14" {
+	if v.wants(userDomain, userName, userID) {
+		user(v, r.str("User"))
+	}
+	if (id == "12" || id == "13" || id == "14") && v.wants(registryFields...) {
 		registry(v, r.str("TargetObject"), r.str("Details"))
 	}
 }
 
-// sysmonHashes returns the hashes of a Sysmon event (Hashes, or Hash in
-// some event versions).
-func sysmonHashes(r *record) []hash {
+// sysmonHashes returns the text of the hashes of a Sysmon event (Hashes,
+// or Hash in some event versions).
+func sysmonHashes(r *record) string {
 	if s := r.str("Hashes"); s != "" {
-		return parseHashes(s)
+		return s
 	}
-	return parseHashes(r.str("Hash"))
+	return r.str("Hash")
 }
 
 // sysmonProcess adds the process fields: the process the event is about
 // (Image, or SourceImage in events 8 and 10, or Destination in event 20)
 // and its parent.
 func sysmonProcess(r *record, v view, id string) {
-	for _, f := range [...]string{"ProcessGuid", "SourceProcessGuid", "SourceProcessGUID"} {
-		v.str(processEntityID, r.str(f))
-	}
-	for _, f := range [...]string{"ProcessId", "SourceProcessId"} {
-		n, ok := r.num(f)
-		v.num(processPID, n, ok)
-	}
-	tid, ok := r.num("SourceThreadId")
-	v.num(processThreadID, tid, ok)
-	for _, f := range [...]string{"Image", "SourceImage", "Destination"} {
-		if exe := r.str(f); exe != "" {
-			process(v, theProcess, exe, "")
-			break
+	if v.wants(processEntityID) {
+		for _, f := range [...]string{"ProcessGuid", "SourceProcessGuid", "SourceProcessGUID"} {
+			v.str(processEntityID, r.str(f))
 		}
 	}
-	process(v, theProcess, "", r.str("CommandLine"))
-	v.str(processWorkingDirectory, r.str("CurrentDirectory"))
+	if v.wants(processPID) {
+		for _, f := range [...]string{"ProcessId", "SourceProcessId"} {
+			n, ok := r.num(f)
+			v.num(processPID, n, ok)
+		}
+	}
+	v.numOf(processThreadID, r, "SourceThreadId")
+	if v.wants(theProcess.executable, theProcess.name) {
+		for _, f := range [...]string{"Image", "SourceImage", "Destination"} {
+			if exe := r.str(f); exe != "" {
+				process(v, theProcess, exe, "")
+				break
+			}
+		}
+	}
+	if v.wants(theProcess.commandLine, theProcess.args, theProcess.argsCount) {
+		process(v, theProcess, "", r.str("CommandLine"))
+	}
+	v.strOf(processWorkingDirectory, r, "CurrentDirectory")
 	if id != "7" { // in event 7 these describe the loaded image
 		pe(r, v, processFile)
 	}
 	switch id {
 	case "1", "23", "24", "25", "26":
-		hashes(v, processFile, sysmonHashes(r))
+		hashes(r, v, processFile)
 	}
 
-	v.str(parentEntityID, r.str("ParentProcessGuid"))
-	ppid, ok := r.num("ParentProcessId")
-	v.num(parentPID, ppid, ok)
-	process(v, theParent, r.str("ParentImage"), r.str("ParentCommandLine"))
+	v.strOf(parentEntityID, r, "ParentProcessGuid")
+	v.numOf(parentPID, r, "ParentProcessId")
+	if v.wants(theParent.executable, theParent.name, theParent.commandLine, theParent.args, theParent.argsCount) {
+		process(v, theParent, r.str("ParentImage"), r.str("ParentCommandLine"))
+	}
 }
 
 // pe adds the fields of a file's PE header that Sysmon reports.
 func pe(r *record, v view, f filePaths) {
 	for i, name := range peFields {
-		v.str(f.pe[i], r.str(name))
+		v.strOf(f.pe[i], r, name)
 	}
 }
 
@@ -116,6 +126,9 @@ func pe(r *record, v view, f filePaths) {
 func sysmonFile(r *record, v view, id string) {
 	var path string
 	for _, f := range [...]string{"TargetFilename", "Device", "ImageLoaded"} {
+		if !v.wants(filePath, fileName, fileDirectory, fileExtension) {
+			break
+		}
 		if path = r.str(f); path != "" {
 			break
 		}
@@ -131,11 +144,11 @@ func sysmonFile(r *record, v view, id string) {
 			}
 		}
 	}
-	v.str(fileName, r.str("PipeName"))
+	v.strOf(fileName, r, "PipeName")
 	signature(r, v, fileFile)
 	switch id {
 	case "6", "7", "15", "29":
-		hashes(v, fileFile, sysmonHashes(r))
+		hashes(r, v, fileFile)
 	}
 	if id != "7" {
 		return
@@ -145,14 +158,17 @@ func sysmonFile(r *record, v view, id string) {
 		v.str(dllPath, dll)
 		v.str(dllName, baseName(dll))
 		pe(r, v, dllFile)
-		hashes(v, dllFile, sysmonHashes(r))
+		hashes(r, v, dllFile)
 		signature(r, v, dllFile)
 	}
 }
 
 // signature adds the code signature fields of a file.
 func signature(r *record, v view, f filePaths) {
-	v.str(f.subjectName, r.str("Signature"))
+	v.strOf(f.subjectName, r, "Signature")
+	if !v.wants(f.status, f.signed, f.valid) {
+		return
+	}
 	status := r.str("SignatureStatus")
 	v.str(f.status, status)
 	switch strings.ToLower(r.str("Signed")) {
@@ -169,36 +185,47 @@ func signature(r *record, v view, f filePaths) {
 // sysmonNetwork adds the network fields of events 3 (connection) and 22
 // (DNS query).
 func sysmonNetwork(r *record, v view, id string) {
-	v.str(networkTransport, strings.ToLower(r.str("Protocol")))
-	if id == "22" {
+	if v.wants(networkTransport) {
+		v.str(networkTransport, strings.ToLower(r.str("Protocol")))
+	}
+	switch {
+	case id == "22":
 		v.str(networkProtocol, "dns")
-	} else {
+	case v.wants(networkProtocol):
 		v.str(networkProtocol, r.str("DestinationPortName"))
 		v.str(networkProtocol, r.str("SourcePortName"))
 	}
-	v.str(sourceIP, ip(r.str("SourceIp")))
-	v.str(sourceDomain, r.str("SourceHostname"))
-	port, ok := r.num("SourcePort")
-	v.num(sourcePort, port, ok)
-	v.str(destinationIP, ip(r.str("DestinationIp")))
-	v.str(destinationDomain, r.str("DestinationHostname"))
-	port, ok = r.num("DestinationPort")
-	v.num(destinationPort, port, ok)
-	switch strings.ToLower(r.str("Initiated")) {
-	case "true":
-		v.str(networkDirection, "egress")
-	case "false":
-		v.str(networkDirection, "ingress")
+	if v.wants(sourceIP) {
+		v.str(sourceIP, ip(r.str("SourceIp")))
 	}
-	switch strings.ToLower(r.str("SourceIsIpv6")) {
-	case "true":
-		v.str(networkType, "ipv6")
-	case "false":
-		v.str(networkType, "ipv4")
+	v.strOf(sourceDomain, r, "SourceHostname")
+	v.numOf(sourcePort, r, "SourcePort")
+	if v.wants(destinationIP) {
+		v.str(destinationIP, ip(r.str("DestinationIp")))
 	}
-	v.str(dnsQuestionName, r.str("QueryName"))
-	if ips := resolvedIPs(r.str("QueryResults")); len(ips) > 0 {
-		v.list(dnsResolvedIP, ips)
+	v.strOf(destinationDomain, r, "DestinationHostname")
+	v.numOf(destinationPort, r, "DestinationPort")
+	if v.wants(networkDirection) {
+		switch strings.ToLower(r.str("Initiated")) {
+		case "true":
+			v.str(networkDirection, "egress")
+		case "false":
+			v.str(networkDirection, "ingress")
+		}
+	}
+	if v.wants(networkType) {
+		switch strings.ToLower(r.str("SourceIsIpv6")) {
+		case "true":
+			v.str(networkType, "ipv6")
+		case "false":
+			v.str(networkType, "ipv4")
+		}
+	}
+	v.strOf(dnsQuestionName, r, "QueryName")
+	if v.wants(dnsResolvedIP) {
+		if ips := resolvedIPs(r.str("QueryResults")); len(ips) > 0 {
+			v.list(dnsResolvedIP, ips)
+		}
 	}
 }
 

@@ -3,7 +3,7 @@ package normalize
 import "strings"
 
 // wellKnownUsers are the SIDs of the service accounts Windows names the
-// same on every machine (in English), by upper-case DOMAIN\name.
+// same on every machine (in English), by DOMAIN\name in any case.
 var wellKnownUsers = map[string]string{
 	`NT AUTHORITY\SYSTEM`:          "S-1-5-18",
 	`NT AUTHORITY\LOCAL SERVICE`:   "S-1-5-19",
@@ -21,5 +21,9 @@ func user(v view, account string) {
 	}
 	v.str(userDomain, domain)
 	v.str(userName, name)
-	v.str(userID, wellKnownUsers[strings.ToUpper(account)])
+	for known, sid := range wellKnownUsers {
+		if strings.EqualFold(account, known) {
+			v.str(userID, sid)
+		}
+	}
 }

@@ -8,35 +8,76 @@ import "strings"
 // at any prefix of it, with paths looked up as match.Map looks them up
 // (nested objects first, then keys holding dots); the first value added
 // for a path stays.
-type view struct{ out sink }
+type view struct {
+	out  sink
+	args *[]string // where SplitCommandLine's arguments go, reused; nil: new each time
+}
 
 // sink is where a view's fields go.
 type sink interface {
-	// put adds val, a string, int64 or bool, at f.
-	put(f field, val any)
-	// putList adds an array of texts at f; the sink may keep ss.
-	putList(f field, ss []string)
+	// wants reports whether f may be read (a rule reads it, or every
+	// value); the view need not compute a field that is not.
+	wants(f field) bool
+	put(f field, val any) // a boolean
+	putString(f field, s string)
+	putInt(f field, n int64)
+	putList(f field, ss []string) // the sink may keep ss
 }
 
-// set adds val at f.
-func (v view) set(f field, val any) { v.out.put(f, val) }
+// wants reports whether one of fields may be read.
+func (v view) wants(fields ...field) bool {
+	for _, f := range fields {
+		if v.out.wants(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// strOf adds event data field name as text at f, if f may be read.
+func (v view) strOf(f field, r *record, name string) {
+	if v.out.wants(f) {
+		v.str(f, r.str(name))
+	}
+}
+
+// numOf adds event data field name as a number at f, if f may be read.
+func (v view) numOf(f field, r *record, name string) {
+	if v.out.wants(f) {
+		n, ok := r.num(name)
+		v.num(f, n, ok)
+	}
+}
+
+// set adds a boolean at f.
+func (v view) set(f field, b bool) { v.out.put(f, b) }
 
 // str adds a text value; empty text is no value.
 func (v view) str(f field, s string) {
 	if s != "" {
-		v.out.put(f, s)
+		v.out.putString(f, s)
 	}
 }
 
 // num adds a number when ok.
 func (v view) num(f field, n int64, ok bool) {
 	if ok {
-		v.out.put(f, n)
+		v.out.putInt(f, n)
 	}
 }
 
 // list adds an array of texts, which the view may keep.
 func (v view) list(f field, ss []string) { v.out.putList(f, ss) }
+
+// split returns the arguments of a command line (SplitCommandLine), in
+// v.args's memory when v has it: valid until the next split.
+func (v view) split(commandLine string) []string {
+	if v.args == nil {
+		return SplitCommandLine(commandLine)
+	}
+	*v.args = appendArgs((*v.args)[:0], commandLine)
+	return *v.args
+}
 
 // mapView adds fields to a decoded event as nested objects, never
 // replacing or hiding what the event holds (see view).
@@ -50,8 +91,17 @@ func newMapView(m map[string]any) mapView {
 	return mapView{m: m, dotted: hasDottedKey(m)}
 }
 
+// wants reports that every field may be read.
+func (v mapView) wants(field) bool { return true }
+
 // put adds val at f's path.
 func (v mapView) put(f field, val any) { v.set(fieldPaths[f], val) }
+
+// putString adds s at f's path.
+func (v mapView) putString(f field, s string) { v.set(fieldPaths[f], s) }
+
+// putInt adds n at f's path.
+func (v mapView) putInt(f field, n int64) { v.set(fieldPaths[f], n) }
 
 // putList adds ss at f's path as decoded JSON holds an array.
 func (v mapView) putList(f field, ss []string) { v.set(fieldPaths[f], strs(ss...)) }

@@ -32,13 +32,23 @@ func addWindows(r *record, v view) {
 	v.str(winlogEventID, id)
 	v.str(winlogComputerName, computer)
 	v.str(winlogProviderName, provider)
-	v.str(winlogRecordID, r.sys("EventRecordID"))
-	v.str(winlogUserIdentifier, r.sysAttr("Security", "UserID"))
-	pid, ok := parseNumber(r.sysAttr("Execution", "ProcessID"))
-	v.num(winlogProcessPID, pid, ok)
-	tid, ok := parseNumber(r.sysAttr("Execution", "ThreadID"))
-	v.num(winlogThreadID, tid, ok)
-	v.str(timestamp, r.sysAttr("TimeCreated", "SystemTime"))
+	if v.wants(winlogRecordID) {
+		v.str(winlogRecordID, r.sys("EventRecordID"))
+	}
+	if v.wants(winlogUserIdentifier) {
+		v.str(winlogUserIdentifier, r.sysAttr("Security", "UserID"))
+	}
+	if v.wants(winlogProcessPID) {
+		pid, ok := parseNumber(r.sysAttr("Execution", "ProcessID"))
+		v.num(winlogProcessPID, pid, ok)
+	}
+	if v.wants(winlogThreadID) {
+		tid, ok := parseNumber(r.sysAttr("Execution", "ThreadID"))
+		v.num(winlogThreadID, tid, ok)
+	}
+	if v.wants(timestamp) {
+		v.str(timestamp, r.sysAttr("TimeCreated", "SystemTime"))
+	}
 
 	switch {
 	case linux:
