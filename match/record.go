@@ -257,23 +257,19 @@ func (r *Record) Add(p *Path, v any) bool {
 // AddString is Add(p, s) without the allocation that converting s to an
 // interface value makes: the record keeps s in its own memory, reused by
 // the next Reset or ResetJSON.
-func (r *Record) AddString(p *Path, s string) bool {
-	slot, ok := r.free(p)
-	if ok {
-		x := &r.strs.take(1)[0]
-		*x = s
-		r.give(slot, boxAt(stringWord, unsafe.Pointer(x)))
-	}
-	return ok
-}
+func (r *Record) AddString(p *Path, s string) bool { return addBoxed(r, &r.strs, stringWord, p, s) }
 
 // AddInt is Add(p, n) without an allocation, as AddString is.
-func (r *Record) AddInt(p *Path, n int64) bool {
+func (r *Record) AddInt(p *Path, n int64) bool { return addBoxed(r, &r.ints, int64Word, p, n) }
+
+// addBoxed adds v, of the type whose type word is word, at p, keeping it
+// in c.
+func addBoxed[T any](r *Record, c *chunks[T], word unsafe.Pointer, p *Path, v T) bool {
 	slot, ok := r.free(p)
 	if ok {
-		x := &r.ints.take(1)[0]
-		*x = n
-		r.give(slot, boxAt(int64Word, unsafe.Pointer(x)))
+		x := &c.take(1)[0]
+		*x = v
+		r.give(slot, boxAt(word, unsafe.Pointer(x)))
 	}
 	return ok
 }

@@ -205,27 +205,27 @@ func sysmonNetwork(r *record, v view, id string) {
 	}
 	v.strOf(destinationDomain, r, "DestinationHostname")
 	v.numOf(destinationPort, r, "DestinationPort")
-	if v.wants(networkDirection) {
-		switch strings.ToLower(r.str("Initiated")) {
-		case "true":
-			v.str(networkDirection, "egress")
-		case "false":
-			v.str(networkDirection, "ingress")
-		}
-	}
-	if v.wants(networkType) {
-		switch strings.ToLower(r.str("SourceIsIpv6")) {
-		case "true":
-			v.str(networkType, "ipv6")
-		case "false":
-			v.str(networkType, "ipv4")
-		}
-	}
+	either(r, v, networkDirection, "Initiated", "egress", "ingress")
+	either(r, v, networkType, "SourceIsIpv6", "ipv6", "ipv4")
 	v.strOf(dnsQuestionName, r, "QueryName")
 	if v.wants(dnsResolvedIP) {
 		if ips := resolvedIPs(r.str("QueryResults")); len(ips) > 0 {
 			v.list(dnsResolvedIP, ips)
 		}
+	}
+}
+
+// either adds yes or no at f as event data field name is "true" or "false"
+// (in any case), and nothing for another value.
+func either(r *record, v view, f field, name, yes, no string) {
+	if !v.wants(f) {
+		return
+	}
+	switch strings.ToLower(r.str(name)) {
+	case "true":
+		v.str(f, yes)
+	case "false":
+		v.str(f, no)
 	}
 }
 
