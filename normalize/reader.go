@@ -57,15 +57,15 @@ func NewReader(rs *match.Ruleset, f Format) *Reader {
 	rd.src = slotSource{rec: rd.rec, p: p}
 	rd.out = recordView{rec: rd.rec, fields: p.fields, objects: make([][]*match.Path, len(p.fields)), read: make([]bool, len(p.fields))}
 	read := rs.Paths()
-	for f, q := range p.fields {
-		_, rd.out.read[f] = slices.BinarySearch(read, q.String())
-		rd.out.read[f] = rd.out.read[f] || rs.ReadsAnyField()
+	for field, q := range p.fields {
+		_, rd.out.read[field] = slices.BinarySearch(read, q.String())
+		rd.out.read[field] = rd.out.read[field] || rs.ReadsAnyField()
 		parts := q.Parts()
 		for i := 1; i < len(parts); i++ {
 			prefix := strings.Join(parts[:i], ".")
 			if _, ok := slices.BinarySearch(read, prefix); ok {
-				rd.out.objects[f] = append(rd.out.objects[f], p.prefix[prefix])
-				rd.out.read[f] = true
+				rd.out.objects[field] = append(rd.out.objects[field], p.prefix[prefix])
+				rd.out.read[field] = true
 			}
 		}
 	}

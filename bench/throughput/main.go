@@ -22,6 +22,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -32,6 +33,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -55,6 +57,7 @@ func main() {
 	sigmaTime := flag.Duration("sigmago-time", 30*time.Second, "how long sigma-go reads the file")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	only := flag.String("rules", "all", "the rule sets to run: seeds, sigmahq or all")
+	runs := flag.Int("runs", 1, "run each ruleforge configuration this many times and report the median (by events/s), against the machine's noise")
 	cpus := flag.String("cpus", "1,"+strconv.Itoa(runtime.NumCPU()), "the CPU counts to run ruleforge on, comma-separated")
 	flag.Parse()
 	if *profile != "" {
@@ -110,7 +113,7 @@ func main() {
 		}
 		var lines []string
 		for _, workers := range counts {
-			r := runOurs(*file, rs, workers)
+			r := median(*runs, func() result { return runOurs(*file, rs, workers) })
 			lines = append(lines, fmt.Sprintf("%-44s %8.0f %11.0f %8.1f %7.1f%% %9.0f", fmt.Sprintf("%s, ruleforge, %d CPU", name, workers), r.mbps(), r.eps(), r.heapMB, r.share(), r.nsPerEvent()))
 			rates = append(rates, r.eps())
 		}
@@ -152,6 +155,17 @@ func (r result) eps() float64  { return float64(r.events) / r.secs }
 
 // share is the percentage of the events that a rule matched.
 func (r result) share() float64 { return 100 * float64(r.matched) / float64(max(r.events, 1)) }
+
+// median runs run n times (at least once) and returns the result with the
+// median events/s.
+func median(n int, run func() result) result {
+	var rs []result
+	for range max(n, 1) {
+		rs = append(rs, run())
+	}
+	slices.SortFunc(rs, func(a, b result) int { return cmp.Compare(a.eps(), b.eps()) })
+	return rs[len(rs)/2]
+}
 
 // runOurs streams the file through the pipeline on workers goroutines,
 // with as many CPUs: reading, matching and collecting share them.
