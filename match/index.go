@@ -97,6 +97,7 @@ const (
 // that of its first path present, is among them, so a key is found
 // whenever the test could pass (and sometimes when another path holds it).
 type ixProbe struct {
+	id      int32              // the probe's number, for scratch.last
 	name    string             // the path, for String
 	exact   map[string][]int32 // folded value -> key ids
 	lens    uint64             // bit n: an exact key is n bytes long (bit 63: 63 or more)
@@ -123,6 +124,7 @@ type index struct {
 	always   []uint64    // bitset of the rules without a gate
 	gates    [][][]int32 // per rule: its clauses' keys (nil: no gate)
 	states   int         // automaton states, all probes
+	nprobes  int32       // probes made (newProbe)
 }
 
 // clauseOf places a clause: its rule, whether it is the rule's first, and
@@ -353,7 +355,8 @@ func (p *ixProbe) readsText() bool {
 
 // newProbe builds the probe of keys ids.
 func (ix *index) newProbe(name string, ids []int32) *ixProbe {
-	pr := &ixProbe{name: name}
+	pr := &ixProbe{id: ix.nprobes, name: name}
+	ix.nprobes++
 	var subs, pres, sufs []string
 	var subIDs, preIDs, sufIDs []int32
 	for _, id := range ids {
@@ -582,12 +585,30 @@ func (x *scratch) probeSlot(p *ixProbe, v any, present bool) {
 	if !present {
 		return
 	}
+	if s, ok := v.(string); ok {
+		// A field's paths share a probe, and an event may hold one
+		// string at several of them (a value Record.Add copied to the
+		// ECS name of a field): the keys it fires have fired.
+		last := &x.last[p.id]
+		if last.epoch == x.epoch && last.s == unsafe.StringData(s) && last.n == len(s) {
+			return
+		}
+		*last = lastString{x.epoch, unsafe.StringData(s), len(s)}
+	}
 	for _, id := range p.present {
 		x.fire(id)
 	}
 	if v != nil {
 		x.texts(p, v)
 	}
+}
+
+// lastString is the string a probe was last probed with, in an event
+// (epoch).
+type lastString struct {
+	epoch uint32
+	s     *byte
+	n     int
 }
 
 // probePhase probes the keys of one phase: at the slots the record found,
@@ -619,7 +640,15 @@ func (ix *index) probePhase(x *scratch, ph int) {
 			ap.raw.scanJSON(s.data, x) // one pass over the text, not one per value
 			x.anyPhase = ph
 			for _, v := range r.added {
-				each(v, x.visitAny)
+				each(v, func(v any) bool {
+					// The raw scan found every key of a part of the
+					// event's text or of its decoded strings: keys
+					// are sought there as substrings.
+					if str, ok := v.(string); ok && s.holds(str) {
+						return false
+					}
+					return x.visitAny(v)
+				})
 			}
 		} else {
 			x.anyPhase = ph
@@ -801,6 +830,7 @@ type scratch struct {
 	counts     []count  // per rule with more clauses: how many held
 	buf        []byte
 	num        []byte
+	last       []lastString // per probe: the string last probed
 }
 
 // newScratch returns working memory for a ruleset with slots memo slots
@@ -815,6 +845,7 @@ func newScratch(slots int, ix *index, st *slotTable) *scratch {
 		x.counts = make([]count, len(ix.need))
 		x.buf = make([]byte, 0, 256)
 		x.num = make([]byte, 0, 32)
+		x.last = make([]lastString, ix.nprobes)
 		x.visitAny = func(v any) bool {
 			x.texts(ix.anyProbe[x.anyPhase], v)
 			return false
@@ -831,6 +862,7 @@ func (x *scratch) begin() {
 		clear(x.fired)
 		clear(x.held)
 		clear(x.counts)
+		clear(x.last)
 		x.epoch = 1
 	}
 	x.pending, x.pendingAny = 0, 0

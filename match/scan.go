@@ -437,6 +437,22 @@ func (s *scanner) str(b []byte, esc, high bool) string {
 	return unsafe.String(unsafe.SliceData(t), len(t))
 }
 
+// holds reports whether str lies in the event's text or in the decoded
+// strings of the current chunk: a part of one of its values, whose keys a
+// scan of the text finds (scanJSON).
+func (s *scanner) holds(str string) bool {
+	return within(str, s.data) || within(str, s.text.buf[:cap(s.text.buf)])
+}
+
+// within reports whether the bytes of str lie in b.
+func within(str string, b []byte) bool {
+	if len(str) == 0 || len(b) == 0 {
+		return false
+	}
+	p, lo := uintptr(unsafe.Pointer(unsafe.StringData(str))), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return p >= lo && p+uintptr(len(str)) <= lo+uintptr(len(b))
+}
+
 // box returns x as an interface value of the string type whose type
 // word is word (string or json.Number), holding x in s.strs.
 func (s *scanner) box(word unsafe.Pointer, x string) any {
