@@ -180,7 +180,9 @@ func (a *automaton) scanJSON(data []byte, x *scratch) {
 	o := uint32(0)
 	for i := 0; i < len(data); {
 		c := data[i]
-		if c >= utf8.RuneSelf || c == '\\' {
+		if c == '\\' && data[i+1] != 'u' { // \\, \" and the like: one byte
+			c, i = shortEscapes[data[i+1]], i+1
+		} else if c >= utf8.RuneSelf || c == '\\' {
 			i, o = a.decoded(data, i, o, x)
 			continue
 		}
@@ -191,6 +193,11 @@ func (a *automaton) scanJSON(data []byte, x *scratch) {
 		}
 	}
 }
+
+// shortEscapes are the bytes that the two-byte JSON escapes stand for, by
+// the byte after the backslash; scanJSON reads a valid text, where no
+// other byte follows one but u.
+var shortEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 // decoded steps from state offset o on the code point at data[i], an
 // escape or a byte past ASCII, folded, and returns the position after it
