@@ -1,18 +1,19 @@
 // Package pipeline runs a ruleset over a stream of JSON events on several
 // goroutines and hands the results back in input order.
 //
-// One goroutine reads the input in segments of about SegmentBytes, each
-// cut just before a newline that a "{" follows at once (where
-// internal/stream ends any value), and hands them out; Workers goroutines
-// frame, decode, normalize and match the events of a segment; the
-// caller's goroutine receives every event's result, in input order,
-// through Emit. A worker takes each line that opens with "{" as one event
-// when it decodes as one, and frames the rest of a segment with
-// internal/stream from the first line that does not, so the events, their
-// lines and their errors are exactly what internal/stream gives for the
-// whole input. Input with no such cut in MaxSegment bytes is framed by the
-// reading goroutine from there on. At most 2*Workers+2 segments are in
-// flight, so memory stays bounded whatever the input's size.
+// The Workers goroutines take turns reading the input in segments of
+// about SegmentBytes, each cut just before a newline that a "{" follows
+// at once (where internal/stream ends any value); each frames, decodes,
+// normalizes and matches the events of the segment it read, which is
+// still in its CPU's cache, and the caller's goroutine receives every
+// event's result, in input order, through Emit. A worker takes each line
+// that opens with "{" as one event when it decodes as one, and frames the
+// rest of a segment with internal/stream from the first line that does
+// not, so the events, their lines and their errors are exactly what
+// internal/stream gives for the whole input. Input with no such cut in
+// MaxSegment bytes is framed by one internal/stream reader from there on,
+// BatchEvents events a turn. At most 2*Workers+2 segments are in flight,
+// so memory stays bounded whatever the input's size.
 package pipeline
 
 import (
@@ -59,7 +60,7 @@ type Stats struct {
 var ErrTooLarge = errors.New("larger than the largest event accepted; skipped")
 
 // batch is a run of consecutive events: a segment of the input, or
-// events the reading goroutine framed.
+// events framed by the source's stream reader.
 type batch struct {
 	seq     int
 	data    []byte // the segment, or the framed events back to back

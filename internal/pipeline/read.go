@@ -11,14 +11,14 @@ import (
 )
 
 const (
-	// SegmentBytes is how much input the reading goroutine reads at a
-	// time; a segment is about this long.
+	// SegmentBytes is how much input a worker reads in its turn; a
+	// segment is about this long.
 	SegmentBytes = 256 << 10
 	// MaxSegment is how long a segment grows while no cut is found in it;
-	// past it, the reading goroutine frames the rest of the input itself.
+	// past it, one stream reader frames the rest of the input.
 	MaxSegment = 4 << 20
-	// BatchEvents is how many events a batch framed by the reading
-	// goroutine holds.
+	// BatchEvents is how many events a batch that the stream reader
+	// framed holds.
 	BatchEvents = 256
 )
 

@@ -51,7 +51,7 @@ func outcomeOf(res *Result) outcome {
 // sizes, hits and errors of one stream.Reader over the whole input, with
 // normalization (Windows events with Channel "hit" hit) or without it;
 // small segment sizes exercise every
-// kind of cut and the fallback to framing by the reading goroutine.
+// kind of cut and the fallback to framing by one stream reader.
 func FuzzRunSame(f *testing.F) {
 	f.Add([]byte("{\"n\":\"hit\"}\n{\"n\":\"miss\"}\n"), uint8(4), uint8(1), false)
 	f.Add([]byte("\xEF\xBB\xBF{\"n\":\"hit\"}  \r\n{bad\n{\"Channel\":\"hit\"}\n{\"n\":\n \"hit\"}\n"), uint8(9), uint8(2), true)
