@@ -21,6 +21,7 @@ type automaton struct {
 	outs    []int32   // key ids, each state's run ended by -1
 	link    []int32   // the nearest proper suffix state with an output, or -1
 	emit    []bool    // out or link set: the state reports something
+	longest int       // the longest key's length
 }
 
 // newAutomaton builds the automaton for keys, reporting keys[i] as ids[i]
@@ -53,6 +54,7 @@ func newAutomaton(keys []string, ids []int32) *automaton {
 	}
 	trie := []tnode{{}}
 	for i, k := range keys {
+		a.longest = max(a.longest, len(k))
 		s := 0
 		for j := 0; j < len(k); j++ {
 			c := a.class[k[j]]
@@ -176,14 +178,20 @@ func (a *automaton) scan(text string, x *scratch) {
 // values too, so it may report a key no value holds (more candidates,
 // never fewer).
 func (a *automaton) scanJSON(data []byte, x *scratch) {
+	if q, m, ok := a.split(data); ok {
+		a.scanTwo(data, q, m, x)
+		return
+	}
+	a.scanOne(data, 0, len(data), 0, x)
+}
+
+// scanOne scans data[i:end] from state offset o, as scanJSON does.
+func (a *automaton) scanOne(data []byte, i, end int, o uint32, x *scratch) {
 	step, class := a.step, &a.class
-	o := uint32(0)
-	for i := 0; i < len(data); {
+	for i < end {
 		c := data[i]
-		if c == '\\' && data[i+1] != 'u' { // \\, \" and the like: one byte
-			c, i = shortEscapes[data[i+1]], i+1
-		} else if c >= utf8.RuneSelf || c == '\\' {
-			i, o = a.decoded(data, i, o, x)
+		if !plain[c] {
+			i, o = a.unit(data, i, o, x)
 			continue
 		}
 		i++
@@ -193,6 +201,93 @@ func (a *automaton) scanJSON(data []byte, x *scratch) {
 		}
 	}
 }
+
+// unit steps from state offset o on what data[i] starts (a byte, an
+// escape or a code point past ASCII, decoded and folded), reporting the
+// keys that end there, and returns the position after it and the next
+// state's offset.
+func (a *automaton) unit(data []byte, i int, o uint32, x *scratch) (int, uint32) {
+	c := data[i]
+	if c == '\\' && data[i+1] != 'u' { // \\, \" and the like: one byte
+		c, i = shortEscapes[data[i+1]], i+1
+	} else if c >= utf8.RuneSelf || c == '\\' {
+		return a.decoded(data, i, o, x)
+	}
+	return i + 1, a.stepOn(o, c, x)
+}
+
+// split finds where scanTwo may cut data: a run of plain bytes (ASCII, no
+// backslash) data[q:m], after the middle and long enough that a scan
+// started at q is back in step, and has read enough to know every key
+// ending at m or later, by m, whatever q fell inside (an escape, a code
+// point). It reports whether data is long enough and has one.
+func (a *automaton) split(data []byte) (q, m int, ok bool) {
+	need := a.longest + 4 // \uXXXX read as plain bytes: four too many
+	if len(data) < max(minSplit, 8*need) {
+		return 0, 0, false
+	}
+	run := 0
+	for i := len(data) / 2; i < len(data)*3/4; i++ {
+		if c := data[i]; c >= utf8.RuneSelf || c == '\\' {
+			run = 0
+			continue
+		}
+		if run++; run == need {
+			return i + 1 - need, i + 1, true
+		}
+	}
+	return 0, 0, false
+}
+
+// minSplit is the shortest text scanTwo scans in two: below it, the
+// second scan's start and overlap cost more than they save.
+const minSplit = 256
+
+// scanTwo is scanJSON as two scans that run side by side, one from the
+// start to m and one from q, where split cut data, to the end: each byte
+// step waits for the one before it, so two independent scans keep the CPU
+// busier than one. Between q and m both find keys, which report twice,
+// harmlessly.
+func (a *automaton) scanTwo(data []byte, q, m int, x *scratch) {
+	step, class := a.step, &a.class
+	i, j, n := 0, q, len(data)
+	oi, oj := uint32(0), uint32(0)
+	for i < m && j < n {
+		c, d := data[i], data[j]
+		if plain[c] && plain[d] {
+			oi, oj = step[oi+uint32(class[c])], step[oj+uint32(class[d])]
+			i, j = i+1, j+1
+			if (oi|oj)&emitBit != 0 {
+				if oi&emitBit != 0 {
+					oi &^= emitBit
+					a.report(int32(oi/uint32(a.columns)), x)
+				}
+				if oj&emitBit != 0 {
+					oj &^= emitBit
+					a.report(int32(oj/uint32(a.columns)), x)
+				}
+			}
+			continue
+		}
+		if !plain[c] {
+			i, oi = a.unit(data, i, oi, x)
+		}
+		if !plain[d] {
+			j, oj = a.unit(data, j, oj, x)
+		}
+	}
+	a.scanOne(data, i, m, oi, x)
+	a.scanOne(data, j, n, oj, x)
+}
+
+// plain marks the bytes scanJSON steps on as they are: ASCII but the
+// backslash.
+var plain = func() (p [256]bool) {
+	for c := range utf8.RuneSelf {
+		p[c] = c != '\\'
+	}
+	return p
+}()
 
 // shortEscapes are the bytes that the two-byte JSON escapes stand for, by
 // the byte after the backslash; scanJSON reads a valid text, where no

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // newFireScratch returns working memory that only records which of n key
@@ -382,6 +383,85 @@ func FuzzScanJSON(f *testing.F) {
 			if got.fired[id] != got.epoch {
 				t.Errorf("scanJSON(%q) misses key %q, which a value holds", text, keys[id])
 			}
+		}
+	})
+}
+
+// TestScanJSONSplit checks that scanJSON, which scans a long text as two
+// scans side by side (split, scanTwo), finds a key wherever it lies: one
+// of several keys, spelled plainly, with escapes or with a code point
+// that folds to ASCII, at every offset of a value in texts long enough to
+// be split, with runs of escapes and of plain bytes around the middle.
+func TestScanJSONSplit(t *testing.T) {
+	keys := []string{"mimikatz", `c:\windows\temp\`, "sekurlsa::logonpasswords"[:16], "k"}
+	ids := seqIDs(len(keys))
+	a := newAutomaton(keys, ids)
+	spellings := map[string][]string{
+		"mimikatz":          {"mimikatz", "MimiKatz", `mimi\u006batz`, "mimi\u212aatz"},
+		`c:\windows\temp\`:  {`C:\\Windows\\Temp\\`, `c:\u005cwindows\\temp\\`},
+		"sekurlsa::logonpa": {"sekurlsa::logonpasswords", `SEKURLSA::LOGON\u0050asswords`},
+	}
+	fillers := []string{strings.Repeat("x", 40), strings.Repeat(`\\`, 40), strings.Repeat(`a\"b`, 12), strings.Repeat("é", 20)}
+	split := 0
+	for key, forms := range spellings {
+		want := slices.Index(keys, key)
+		if want < 0 {
+			want = 2
+		}
+		for _, form := range forms {
+			for _, fill := range fillers {
+				for at := 0; at < 700; at += 7 {
+					left := strings.Repeat(fill, at/len(fill)+1)[:at]
+					if strings.HasSuffix(left, `\`) || !utf8.ValidString(left) {
+						continue // the filler cut inside an escape or a code point
+					}
+					text := `{"before":"` + left + form + `","after":"` + strings.Repeat("y", 300) + `"}`
+					if _, _, ok := a.split([]byte(text)); ok {
+						split++
+					}
+					x := newFireScratch(len(keys))
+					a.scanJSON([]byte(text), x)
+					if x.fired[want] != x.epoch {
+						t.Fatalf("scanJSON misses %q spelled %q at %d in %s", keys[want], form, at, text)
+					}
+				}
+			}
+		}
+	}
+	if split == 0 {
+		t.Fatal("no text was split: the test checks one scan only")
+	}
+}
+
+// BenchmarkScanJSON scans an ECS event for 200 keyword keys with
+// scanJSON (two scans side by side, for a text this long) and, as the
+// baseline, with one scan from start to end (scanOne).
+func BenchmarkScanJSON(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var keys []string
+	for range 200 {
+		k := make([]byte, 6+rng.IntN(10))
+		for i := range k {
+			k[i] = "abcdefghijklmnopqrstuvwxyz.-_:/"[rng.IntN(31)]
+		}
+		keys = append(keys, string(k))
+	}
+	a := newAutomaton(keys, seqIDs(len(keys)))
+	data := []byte(ecsEvent)
+	if _, _, ok := a.split(data); !ok {
+		b.Fatal("the event is not split")
+	}
+	x := newFireScratch(len(keys))
+	b.Run("two", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			a.scanJSON(data, x)
+		}
+	})
+	b.Run("one", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			a.scanOne(data, 0, len(data), 0, x)
 		}
 	})
 }
