@@ -211,6 +211,14 @@ func (r *Record) Each(fn func(v any) bool) bool {
 // repeated, a path through an array).
 func (r *Record) Event() Event { return r.ev }
 
+// Dotted reports whether ResetJSON found a value at one of the record's
+// paths through a key that holds dots ({"process.name": …} for
+// process.name), as Map looks such keys up.
+func (r *Record) Dotted() bool {
+	s, ok := r.ev.(*scanner)
+	return ok && s.dotted
+}
+
 // Holds reports whether the event holds a value at p and whether that
 // value is an object, without decoding a value that ResetJSON left in the
 // text.

@@ -354,3 +354,28 @@ func TestRecordLookupByText(t *testing.T) {
 		t.Errorf("MatchRecord with the added value = %v, want [0]", got)
 	}
 }
+
+// TestRecordDotted checks that Dotted tells whether ResetJSON found a
+// value through a key with dots, and not for dotted keys no path uses.
+func TestRecordDotted(t *testing.T) {
+	rs, _ := jsonRuleset(t, jsonPaths, true)
+	r := rs.NewRecord()
+	for _, tt := range []struct {
+		json   string
+		dotted bool
+	}{
+		{`{"a.b":1}`, true},
+		{`{"a":{"b.c":"x"}}`, true},
+		{`{"process.parent":{"name":"x"}}`, true},
+		{`{"a":{"b":{"c":1}}}`, false},
+		{`{"zz.top":1,"other":{"x.y":2}}`, false},
+		{`{"a":{"b":1},"a.b":2}`, false}, // left to ParseJSON: a Doc
+	} {
+		if err := r.ResetJSON([]byte(tt.json)); err != nil {
+			t.Fatal(err)
+		}
+		if r.Dotted() != tt.dotted {
+			t.Errorf("ResetJSON(%s): Dotted = %v, want %v", tt.json, r.Dotted(), tt.dotted)
+		}
+	}
+}

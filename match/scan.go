@@ -81,8 +81,9 @@ type scanner struct {
 	lists chunks[[]any]  // the arrays that values point to
 	elems chunks[any]    // the arrays' elements
 
-	stack []any  // the elements of the arrays being decoded
-	key   []byte // an unescaped key
+	stack  []any  // the elements of the arrays being decoded
+	key    []byte // an unescaped key
+	dotted bool   // a key with dots led to a trie node
 
 	// Each's values.
 	collected bool              // vals or whole is set
@@ -157,7 +158,7 @@ func (s *scanner) begin(data []byte) {
 	s.stack = s.stack[:0]
 	clear(s.vals)
 	s.vals, s.keys = s.vals[:0], s.keys[:0]
-	s.collected, s.whole = false, false
+	s.collected, s.whole, s.dotted = false, false, false
 	if s.gen++; s.gen == 0 {
 		clear(s.seen)
 		s.gen = 1
@@ -192,11 +193,7 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 		return fail
 	}
 	data := s.data
-	kids := s.tables[n.id]
-	if kids == nil {
-		kids = newKeyTable(n)
-		s.tables[n.id] = kids
-	}
+	kids := s.table(n)
 	if i = skipSpace(data, i); i < len(data) && data[i] == '}' {
 		return i + 1
 	}
@@ -225,9 +222,11 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 				key = s.key
 			}
 			if bytes.IndexByte(key, '.') >= 0 {
-				return fail // a dotted key: Doc's lookups try the joined parts too
+				c = s.throughDots(n, key)
+				s.dotted = s.dotted || c != nil
+			} else {
+				c = kids.find(key)
 			}
-			c = kids.find(key)
 			j = end
 		}
 		if i = skipSpace(data, j+1); i >= len(data) || data[i] != ':' {
@@ -247,6 +246,33 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 			return i
 		}
 	}
+}
+
+// throughDots returns the trie node that key, which holds dots, leads to from
+// n as the path of its parts ("process.name" at the root: the node of
+// process.name), or nil. A Doc looks such a key up as those parts joined
+// (Map): a value found both this way and through nested objects reaches
+// one node twice, which member turns down (the event goes to ParseJSON,
+// whose lookups prefer the nested one).
+func (s *scanner) throughDots(n *trieNode, key []byte) *trieNode {
+	for n != nil {
+		i := bytes.IndexByte(key, '.')
+		if i < 0 {
+			return s.table(n).find(key)
+		}
+		n, key = s.table(n).find(key[:i]), key[i+1:]
+	}
+	return nil
+}
+
+// table returns n's kids by key, made on first use.
+func (s *scanner) table(n *trieNode) *keyTable {
+	t := s.tables[n.id]
+	if t == nil {
+		t = newKeyTable(n)
+		s.tables[n.id] = t
+	}
+	return t
 }
 
 // member scans the value at data[i] of a key that leads to trie node c,

@@ -438,6 +438,14 @@ var mappingTests = []struct {
 			"process": `{"executable":"C:\\x\\a.exe"}`},
 	},
 	{
+		name: "record: dotted keys are not its fields", read: normalize.WinEvent,
+		event: `{"Event": {"System": {"EventID": 1, "Channel": "Microsoft-Windows-Sysmon/Operational"},
+			"EventData": {"CommandLine": "a.exe x"}, "EventData.Image": "C:\\x\\a.exe", "System.Computer": "WKSTN-042"},
+			"Event.EventData.User": "CORP\\bob"}`,
+		want:   map[string]string{"process.command_line": `"a.exe x"`, "event.type": `["start"]`},
+		absent: []string{"process.executable", "process.name", "host.name", "user.name"},
+	},
+	{
 		name: "keep: not an object on the way", read: normalize.Flat,
 		event: flatSysmon(1, `"Image": "C:\\x\\a.exe", "User": "CORP\\bob", "Computer": "WKSTN-042",
 			"process": "kept", "host": {"os": null}, "user": [{"name": "kept"}]`),

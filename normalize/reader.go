@@ -15,10 +15,11 @@ import (
 // over the text (match.Record.ResetJSON) finds the values the rules read
 // and the fields the view derives from, and the view's fields are added to
 // the record (match.Record.Add). An event that the pass leaves to
-// match.ParseJSON (a key with a dot or repeated, a path through an array),
-// or that holds a value other than an object where the view would go into
-// one (such as "process": "x"), is decoded and normalized with Normalize
-// instead, with the same result: the ruleset matches the same rules and
+// match.ParseJSON (a key repeated, a path through an array), or that holds
+// a value other than an object where the view would go into one (such as
+// "process": "x"), or a Windows event with keys that hold dots on the way
+// to its fields, is decoded and normalized with Normalize instead, with
+// the same result: the ruleset matches the same rules and
 // reads the same values either way. The one difference: where the view
 // creates an object to hold its fields, such as "process" for
 // process.name, and a rule reads it, the record holds an empty object
@@ -100,6 +101,18 @@ func (rd *Reader) Read(raw []byte) (*match.Record, error) {
 	}
 	if d, ok := rec.Event().(*match.Doc); ok { // the pass left the event to ParseJSON
 		rd.normalized(d.Map(), f)
+		return rec, nil
+	}
+	if rec.Dotted() {
+		// Normalize reads a record's fields at their nested keys only
+		// (Event.EventData.Image, not a key "EventData.Image") and writes
+		// into an object under a dotted key ("host.os") rather than make
+		// the objects (host) that rules may read: the map tells.
+		doc, err := match.ParseJSON(raw)
+		if err != nil {
+			return rec, err // cannot happen: the pass found raw valid
+		}
+		rd.normalized(doc.Map(), f)
 		return rec, nil
 	}
 	for _, p := range rd.p.prefixes {

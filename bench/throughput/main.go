@@ -52,7 +52,7 @@ import (
 func main() {
 	size := flag.String("size", "1GB", "size of the generated file (e.g. 200MB, 1GB)")
 	file := flag.String("file", "", "where to write the file (kept for reruns of the same size; default: ruleforge-throughput-INPUT.ndjson in the temporary folder)")
-	input := flag.String("input", "ecs", "the events: ecs (ECS process events) or winevent (Sysmon records as evtx JSON)")
+	input := flag.String("input", "ecs", "the events: ecs (ECS process events), ecs-dotted (the same with dotted keys) or winevent (Sysmon records as evtx JSON)")
 	shared := flag.String("shared", "../shared", "the shared folder with rules/ and corpus/")
 	sigmaTime := flag.Duration("sigmago-time", 30*time.Second, "how long sigma-go reads the file")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
@@ -82,7 +82,7 @@ func main() {
 	}
 	gen, ok := generators[*input]
 	if !ok {
-		fail(fmt.Errorf("-input %q: want ecs or winevent", *input))
+		fail(fmt.Errorf("-input %q: want ecs, ecs-dotted or winevent", *input))
 	}
 	if *file == "" {
 		*file = filepath.Join(os.TempDir(), "ruleforge-throughput-"+*input+".ndjson")
@@ -364,7 +364,7 @@ func ensureFile(path string, size int64, gen func(*rand.Rand, int) string) error
 }
 
 // generators write event i of a file, by -input.
-var generators = map[string]func(*rand.Rand, int) string{"ecs": ecsEvent, "winevent": sysmonRecord}
+var generators = map[string]func(*rand.Rand, int) string{"ecs": ecsEvent, "ecs-dotted": dottedEvent, "winevent": sysmonRecord}
 
 // start is a process start: benign nine times in ten, mofcomp compiling a
 // .mof from a public folder otherwise. Paths are JSON-escaped.
@@ -396,6 +396,16 @@ func ecsEvent(rng *rand.Rand, i int) string {
 		`"process":{"pid":` + strconv.Itoa(s.pid) + `,"name":"` + s.name + `","executable":"` + s.dir + s.name + `","command_line":"` + s.dir + s.name + ` ` + strings.Trim(s.args, `"`) + `","args":["` + s.dir + s.name + `",` + s.args + `],` +
 		`"pe":{"original_file_name":"` + s.name + `"},"parent":{"name":"` + s.parent + `","executable":"C:\\Windows\\` + s.parent + `","pid":` + strconv.Itoa(s.ppid) + `}},` +
 		`"user":{"name":"user` + strconv.Itoa(s.user) + `","id":"S-1-5-21-1-2-3-1001"}}` + "\n"
+}
+
+// dottedEvent returns event i as an ECS process event on one line with
+// flattened, dotted keys ("process.name"), as some exporters write ECS.
+func dottedEvent(rng *rand.Rand, i int) string {
+	s := newStart(rng, i)
+	return `{"@timestamp":"` + s.time.Format(time.RFC3339Nano) + `","event.category":["process"],"event.type":["start"],"event.kind":"event","host.os.type":"windows","host.os.family":"windows","host.name":"ws-` + strconv.Itoa(s.host) + `",` +
+		`"process.pid":` + strconv.Itoa(s.pid) + `,"process.name":"` + s.name + `","process.executable":"` + s.dir + s.name + `","process.command_line":"` + s.dir + s.name + ` ` + strings.Trim(s.args, `"`) + `","process.args":["` + s.dir + s.name + `",` + s.args + `],` +
+		`"process.pe.original_file_name":"` + s.name + `","process.parent.name":"` + s.parent + `","process.parent.executable":"C:\\Windows\\` + s.parent + `","process.parent.pid":` + strconv.Itoa(s.ppid) + `,` +
+		`"user.name":"user` + strconv.Itoa(s.user) + `","user.id":"S-1-5-21-1-2-3-1001"}` + "\n"
 }
 
 // sysmonRecord returns event i as a Sysmon event 1 record on one line, in
