@@ -42,7 +42,7 @@ import (
 func (r *Record) ResetJSON(data []byte) error {
 	s := r.scan
 	if s == nil {
-		s = &scanner{rec: r, seen: make([]uint32, r.st.nodes), tables: make([]*keyTable, r.st.nodes)}
+		s = &scanner{rec: r, seen: make([]uint32, r.st.nodes), tables: make([]*keyTable, r.st.nodes), joined: make([]*keyTable, r.st.nodes)}
 		r.scan = s
 	}
 	r.reset(s, false)
@@ -72,6 +72,7 @@ type scanner struct {
 	gen    uint32      // the event's number, for seen
 	seen   []uint32    // per trie node: the gen of the last event that entered it
 	tables []*keyTable // per trie node: its kids by key, made on first use
+	joined []*keyTable // per trie node: its deeper descendants by joined keys, made on first use
 
 	// The memory of the values held, reused from event to event. Values
 	// point into it, so each grows by starting a bigger chunk, never by
@@ -205,13 +206,21 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 		for j < len(data) && plainKey[data[j]] {
 			j++
 		}
+		dot := j < len(data) && data[j] == '.' // a plain key with dots: through them at once
+		for dot && j < len(data) && (plainKey[data[j]] || data[j] == '.') {
+			j++
+		}
 		if j >= len(data) {
 			return fail
 		}
 		var c *trieNode
-		if data[j] == '"' {
+		switch {
+		case data[j] == '"' && !dot:
 			c = kids.find(data[i+1 : j])
-		} else {
+		case data[j] == '"':
+			c = s.throughDots(n, data[i+1:j])
+			s.dotted = s.dotted || c != nil
+		default:
 			end, esc, high := stringEnd(data, j)
 			if end < 0 {
 				return fail
@@ -248,21 +257,20 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 	}
 }
 
-// throughDots returns the trie node that key, which holds dots, leads to from
-// n as the path of its parts ("process.name" at the root: the node of
-// process.name), or nil. A Doc looks such a key up as those parts joined
+// throughDots returns the trie node that key, which holds dots, leads to
+// from n as the path of its parts ("process.name" at the root: the node
+// of process.name), or nil: one lookup in a table of n's descendants by
+// their joined keys. A Doc looks such a key up as those parts joined
 // (Map): a value found both this way and through nested objects reaches
 // one node twice, which member turns down (the event goes to ParseJSON,
 // whose lookups prefer the nested one).
 func (s *scanner) throughDots(n *trieNode, key []byte) *trieNode {
-	for n != nil {
-		i := bytes.IndexByte(key, '.')
-		if i < 0 {
-			return s.table(n).find(key)
-		}
-		n, key = s.table(n).find(key[:i]), key[i+1:]
+	t := s.joined[n.id]
+	if t == nil {
+		t = newJoinedTable(n)
+		s.joined[n.id] = t
 	}
-	return nil
+	return t.find(key)
 }
 
 // table returns n's kids by key, made on first use.
@@ -902,14 +910,34 @@ type keySlot struct {
 	node *trieNode // nil: an empty slot
 }
 
-// newKeyTable returns the table of n's kids, at most a quarter full.
-func newKeyTable(n *trieNode) *keyTable {
+// newKeyTable returns the table of n's kids.
+func newKeyTable(n *trieNode) *keyTable { return keysOf(n.kids) }
+
+// newJoinedTable returns the table of n's descendants two or more steps
+// down, by their parts joined with dots ("parent.name").
+func newJoinedTable(n *trieNode) *keyTable {
+	joined := map[string]*trieNode{}
+	var walk func(prefix string, n *trieNode)
+	walk = func(prefix string, n *trieNode) {
+		for k, c := range n.kids {
+			joined[prefix+"."+k] = c
+			walk(prefix+"."+k, c)
+		}
+	}
+	for k, c := range n.kids {
+		walk(k, c)
+	}
+	return keysOf(joined)
+}
+
+// keysOf returns the table of nodes by key, at most a quarter full.
+func keysOf(nodes map[string]*trieNode) *keyTable {
 	size := 8
-	for size < 4*len(n.kids) {
+	for size < 4*len(nodes) {
 		size *= 2
 	}
 	t := &keyTable{mask: uint32(size - 1), slots: make([]keySlot, size)}
-	for k, c := range n.kids {
+	for k, c := range nodes {
 		h := keyHash(k)
 		i := h & t.mask
 		for t.slots[i].node != nil {
