@@ -207,8 +207,8 @@ func (r *Record) Each(fn func(v any) bool) bool {
 
 // Event returns the event r holds: the one Reset was given, or, after
 // ResetJSON, an Event over the text, or the *Doc that ParseJSON decoded
-// where ResetJSON's pass left the event to it (a key with a dot or
-// repeated, a path through an array).
+// where ResetJSON's pass left the event to it (a key repeated, a path
+// through an array, a slot reached through a dotted key and a nested one).
 func (r *Record) Event() Event { return r.ev }
 
 // Dotted reports whether ResetJSON found a value at one of the record's

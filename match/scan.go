@@ -30,10 +30,11 @@ import (
 // of a path without a slot decodes it in full, on their first use.
 //
 // When ParseJSON(data) fails, ResetJSON returns the same error and r
-// holds an empty event. Objects the pass does not read itself, where a
-// slot's path runs through an array or a key holds a dot or is repeated,
-// or where the value is followed by more than white space, are decoded
-// with ParseJSON.
+// holds an empty event. A key that holds dots is followed as the path of
+// its parts, as Map looks it up. Events the pass does not read itself,
+// where a slot's path runs through an array, a key is repeated, a slot is
+// reached both through a dotted key and through nested objects, or the
+// value is followed by more than white space, are decoded with ParseJSON.
 //
 // The strings, numbers and arrays r holds may share memory with data and
 // with r's buffers: data must not change until r's next Reset or

@@ -446,6 +446,12 @@ var mappingTests = []struct {
 		absent: []string{"process.executable", "process.name", "host.name", "user.name"},
 	},
 	{
+		name: "ecs: a dotted key is no record's Event.System", read: normalize.ECS,
+		event: `{"Event": {}, "Event.System": {"EventID": 1, "Channel": "Microsoft-Windows-Sysmon/Operational"},
+			"Event.EventData": {"Image": "C:\\x\\a.exe"}}`,
+		absent: []string{"host.os.type", "event.kind", "process.executable"},
+	},
+	{
 		name: "keep: not an object on the way", read: normalize.Flat,
 		event: flatSysmon(1, `"Image": "C:\\x\\a.exe", "User": "CORP\\bob", "Computer": "WKSTN-042",
 			"process": "kept", "host": {"os": null}, "user": [{"name": "kept"}]`),

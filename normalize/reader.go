@@ -84,7 +84,7 @@ func (rd *Reader) Read(raw []byte) (*match.Record, error) {
 		if err := rec.ResetJSON(raw); err != nil || f == ECS {
 			return rec, err
 		}
-		if rd.format(rec) == ECS {
+		if rd.format(rec, raw) == ECS {
 			return rec, nil
 		}
 		rd.windows = true
@@ -94,7 +94,7 @@ func (rd *Reader) Read(raw []byte) (*match.Record, error) {
 		return rec, err
 	}
 	if f == Auto {
-		if f = rd.format(rec); f == ECS {
+		if f = rd.format(rec, raw); f == ECS {
 			rd.windows = false
 			return rec, nil
 		}
@@ -137,10 +137,17 @@ func (rd *Reader) normalized(m map[string]any, f Format) {
 	rd.rec.Reset(match.NewDoc(m))
 }
 
-// format is Detect for the event in rec.
-func (rd *Reader) format(rec *match.Record) Format {
+// format is Detect for raw, the event in rec.
+func (rd *Reader) format(rec *match.Record, raw []byte) Format {
 	if d, ok := rec.Event().(*match.Doc); ok {
 		return Detect(d.Map()) // as the map holds it: rec's lookups would join dotted keys
+	}
+	if rec.Dotted() {
+		// Detect reads Event.System at nested keys only; the record may
+		// have found it through a key "Event.System".
+		if d, err := match.ParseJSON(raw); err == nil {
+			return Detect(d.Map())
+		}
 	}
 	p := rd.p
 	if _, object := rec.Holds(p.event); object {

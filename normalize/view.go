@@ -21,7 +21,7 @@ type sink interface {
 	put(f field, val any) // a boolean
 	putString(f field, s string)
 	putInt(f field, n int64)
-	putList(f field, ss []string) // the sink may keep ss
+	putList(f field, ss []string) // ss is the view's: the sink copies what it keeps
 }
 
 // wants reports whether one of fields may be read.
@@ -66,7 +66,8 @@ func (v view) num(f field, n int64, ok bool) {
 	}
 }
 
-// list adds an array of texts, which the view may keep.
+// list adds an array of texts; ss may be the view's memory (split), which
+// the sink copies.
 func (v view) list(f field, ss []string) { v.out.putList(f, ss) }
 
 // split returns the arguments of a command line (SplitCommandLine), in

@@ -37,6 +37,7 @@ type source struct {
 	carry      []byte         // what follows the last cut
 	line, seq  int            // the next batch's first line and number
 	sr         *stream.Reader // frames the rest, once no cut was found
+	opened     bool           // the input's first bytes were read
 	end        bool           // the input is all handed out
 	err        error          // the read error that ended it
 }
@@ -57,7 +58,8 @@ func (s *source) next(b *batch) bool {
 	s.carry = s.carry[:0]
 	var err error
 	for {
-		if opening := s.seq == 0 && len(b.data) == 0; opening {
+		if !s.opened { // the input's first bytes: a byte order mark goes
+			s.opened = true
 			b.data, err = fill(s.r, b.data, max(s.size, len(bom)))
 			if bytes.HasPrefix(b.data, bom) {
 				b.data = append(b.data[:0], b.data[len(bom):]...)
