@@ -9,6 +9,18 @@
 //		normalize.Normalize(m, normalize.Auto)
 //		hits = rs.Match(match.NewDoc(m), hits[:0])
 //
+// or, without decoding events into maps at all, from their JSON text:
+//
+//	rd := normalize.NewReader(rs, normalize.Auto) // one per goroutine
+//	for each event's JSON text raw:
+//		rec, err := rd.Read(raw)
+//		hits = rs.MatchRecord(rec, hits[:0])
+//
+// A Reader gives the same matches as Normalize on the decoded event: it
+// reads the event into the ruleset's record in one pass, computes the
+// view from the fields that pass found, and adds to the record the view's
+// fields that some rule may read (see Reader).
+//
 // # Formats
 //
 // [Detect] tells an event's format by its shape, in the order Sigma's log
