@@ -52,7 +52,12 @@
 // slot's path up, the first time a test asks. [Ruleset.Match] fills a
 // pooled Record per event; [Ruleset.NewRecord], [Record.Reset] and
 // [Ruleset.MatchRecord] let a caller keep events in their pre-parsed form
-// for one ruleset.
+// for one ruleset. [Record.ResetJSON] fills a Record straight from JSON
+// text in one pass over it (nested and dotted keys alike, as [Map] looks
+// them up). [Ruleset.NewRecordWith] makes a Record that also holds paths
+// no rule reads, for a caller that reads them or adds values there
+// ([Record.Add] and its allocation-free kin): package normalize adds the
+// ECS view of Windows events this way.
 //
 // # The rule index
 //
