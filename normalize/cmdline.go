@@ -122,19 +122,19 @@ func unquoteArg(s string, i int) (string, int) {
 }
 
 // quotedArg reads the common argument that is one quoted part, "text",
-// with no backslash or quote inside and a blank or the end after it, as
-// the text itself (no copy), and reports whether the argument at s[i] is
-// one.
+// with no quote inside, no backslash right before its closing quote (the
+// others are literal), and a blank or the end after it, as the text itself
+// (no copy), and reports whether the argument at s[i] is one.
 func quotedArg(s string, i int) (string, int, bool) {
 	if s[i] != '"' {
 		return "", 0, false
 	}
-	end := strings.IndexAny(s[i+1:], `"\`)
-	if end < 0 || s[i+1+end] != '"' {
+	end := strings.IndexByte(s[i+1:], '"')
+	if end < 0 {
 		return "", 0, false
 	}
 	end += i + 1
-	if end+1 < len(s) && !isBlank(s[end+1]) {
+	if s[end-1] == '\\' || end+1 < len(s) && !isBlank(s[end+1]) {
 		return "", 0, false
 	}
 	return s[i+1 : end], end + 1, true
