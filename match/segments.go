@@ -34,7 +34,7 @@ func NewSegments(prefix string, mids []string, suffix string, fold bool) *Segmen
 
 // Match reports whether s matches the glob.
 func (m *Segments) Match(s string) bool {
-	start, end := 0, len(s)
+	var start, end int
 	if m.fold {
 		var ok bool
 		if start, ok = foldPrefix(s, m.prefix); !ok {
