@@ -11,14 +11,15 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	loader := loaderFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	paths, err := parseArgs(fs, args)
+	if err != nil {
+		return parseStatus(err)
 	}
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		fmt.Fprintf(stderr, "ruleforge check: no rule paths\n%s", usage)
 		return exitUsage
 	}
-	_, total, bad := loadRules(loader(), fs.Args(), stdout)
+	_, total, bad := loadRules(loader(), paths, stdout)
 	fmt.Fprintf(stdout, "checked %d rules: %d ok, %d failed\n", total, total-bad, bad)
 	if bad > 0 {
 		return exitBad

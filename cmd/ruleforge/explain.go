@@ -18,14 +18,15 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	loader := loaderFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	paths, err := parseArgs(fs, args)
+	if err != nil {
+		return parseStatus(err)
 	}
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		fmt.Fprintf(stderr, "ruleforge explain: no rule paths\n%s", usage)
 		return exitUsage
 	}
-	rules, errs := loader().Load(fs.Args()...)
+	rules, errs := loader().Load(paths...)
 	status := exitOK
 	for _, err := range errs {
 		fmt.Fprintln(stderr, err)

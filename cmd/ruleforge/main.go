@@ -32,8 +32,14 @@
 // -routing=false turns Sigma log source routing off: every Sigma rule is
 // then tested against every event, whatever its log source.
 //
+// Flags may follow file names. match flushes its output whenever the
+// input pauses, so a live stream sees its hits at once. On SIGINT or
+// SIGTERM it stops reading, writes what it found and its summary, and
+// exits 128 plus the signal's number (130, 143).
+//
 // Exit status: 0 when it ran cleanly, 1 when any rule or event was bad
-// (or, for check, any rule failed), 2 on usage errors.
+// (or, for check, any rule failed) or the output could not be written, 2
+// on usage errors (a run with no rule files is one).
 package main
 
 import (
@@ -50,6 +56,7 @@ const (
 )
 
 func main() {
+	signals = notifySignals()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

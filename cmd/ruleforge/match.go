@@ -88,6 +88,7 @@ type matchOptions struct {
 	count    bool
 	progress bool
 	format   normalize.Format
+	stop     *interrupt // nil: no signal handling
 }
 
 // runMatch is "ruleforge match -rules PATH… [FILE…]".
@@ -102,9 +103,9 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opt.count, "count", false, "print only, at the end, how many events each rule matched")
 	format := fs.String("format", "auto", "event format: auto (detected per event), ecs, flat (Windows/Sysmon fields) or winevent (Windows event records)")
 	loader := loaderFlags(fs)
-	err := fs.Parse(args)
+	inputs, err := parseArgs(fs, args)
 	if err != nil {
-		return exitUsage
+		return parseStatus(err)
 	}
 	if len(rulePaths) == 0 {
 		fmt.Fprintf(stderr, "ruleforge match: no -rules given\n%s", usage)
@@ -118,17 +119,24 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge match: -format: %v\n", err)
 		return exitUsage
 	}
+	if !checkWorkers(opt.workers, stderr) {
+		return exitUsage
+	}
 	opt.progress = isTerminal(stderr)
-	rs, _, badRules := loadRules(loader(), rulePaths, stderr)
+	opt.stop = signals
+	rs, loaded, badRules := loadRules(loader(), rulePaths, stderr)
+	if loaded == 0 {
+		fmt.Fprintf(stderr, "ruleforge match: no rule files in %s\n", quoteList(rulePaths))
+		return exitUsage
+	}
 	out := bufio.NewWriterSize(stdout, 1<<16)
-	defer out.Flush()
-	inputs := fs.Args()
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
 	}
 	var total pipeline.Stats
 	perRule := make([]int, rs.Len())
-	readErr := false
+	readErr, outErr := false, error(nil)
+inputs:
 	for _, name := range inputs {
 		r := stdin
 		if name != "-" {
@@ -143,12 +151,20 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		st, err := matchStream(rs, opt, name, r, out, stderr, perRule, total)
 		total = add(total, st)
-		if err != nil {
-			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", name, err)
+		var werr *writeError
+		switch {
+		case err == nil:
+		case errors.As(err, &werr):
+			outErr = werr
+			break inputs
+		case errors.Is(err, pipeline.ErrStopped):
+			break inputs
+		default:
+			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", quote(name), err)
 			readErr = true
 		}
 	}
-	if opt.count {
+	if opt.count && outErr == nil {
 		for i, n := range perRule {
 			if n > 0 {
 				rule := rs.Rule(i)
@@ -157,13 +173,21 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	out.Flush()
+	if err := out.Flush(); err != nil && outErr == nil {
+		outErr = &writeError{err}
+	}
+	if outErr != nil {
+		fmt.Fprintf(stderr, "ruleforge: %v\n", outErr)
+	}
 	if opt.progress {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	fmt.Fprintf(stderr, "ruleforge: %d events, %d matched, %d hits, %d bad events, %d rules (%d bad), %d unmatched\n",
 		total.Events, total.Matched, total.Hits, total.Bad, rs.Len(), badRules, total.Unmatched)
-	if badRules > 0 || total.Bad > 0 || readErr {
+	switch {
+	case opt.stop.signal() != nil:
+		return exitSignal(opt.stop.signal())
+	case badRules > 0 || total.Bad > 0 || readErr || outErr != nil:
 		return exitBad
 	}
 	return exitOK
@@ -179,7 +203,8 @@ func add(a, b pipeline.Stats) pipeline.Stats {
 // output lines in input order and reporting bad events on stderr; before
 // is the count of the inputs already done, for the progress line.
 func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats) (pipeline.Stats, error) {
-	cfg := pipeline.Config{Ruleset: rs, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
+	cfg := pipeline.Config{Ruleset: rs, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count,
+		Stop: opt.stop.done(), Flush: out.Flush}
 	prog := newProgress(stderr, opt.progress, before)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	return pipeline.Run(cfg, r, func(res *pipeline.Result) error {
@@ -187,9 +212,9 @@ func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, 
 		if res.Bad != nil {
 			prog.clear()
 			if errors.Is(res.Bad, pipeline.ErrTooLarge) {
-				fmt.Fprintf(stderr, "%s: event %d (line %d): larger than %d bytes; skipped\n", name, res.Ordinal, res.Line, stream.MaxValue)
+				fmt.Fprintf(stderr, "%s: event %d (line %d): larger than %d bytes; skipped\n", quote(name), res.Ordinal, res.Line, stream.MaxValue)
 			} else {
-				fmt.Fprintf(stderr, "%s: event %d (line %d): %v; skipped\n", name, res.Ordinal, res.Line, res.Bad)
+				fmt.Fprintf(stderr, "%s: event %d (line %d): %v; skipped\n", quote(name), res.Ordinal, res.Line, res.Bad)
 			}
 			return nil
 		}
@@ -216,7 +241,9 @@ func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, 
 				})
 			}
 			out.Write(line)
-			out.WriteByte('\n')
+			if err := out.WriteByte('\n'); err != nil {
+				return &writeError{err}
+			}
 		}
 		return nil
 	})

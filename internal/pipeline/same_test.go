@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/normalize"
@@ -51,12 +53,17 @@ func outcomeOf(res *Result) outcome {
 // sizes, hits and errors of one stream.Reader over the whole input, with
 // normalization (Windows events with Channel "hit" hit) or without it;
 // small segment sizes exercise every
-// kind of cut and the fallback to framing by one stream reader.
+// kind of cut and the fallback to framing by one stream reader. With
+// workers >= 128 the input arrives in eight pieces with pauses between
+// them, which cut segments where the input paused (stream.LineBoundary).
 func FuzzRunSame(f *testing.F) {
+	pause = time.Millisecond
+	f.Cleanup(func() { pause = Pause })
 	f.Add([]byte("{\"n\":\"hit\"}\n{\"n\":\"miss\"}\n"), uint8(4), uint8(1), false)
 	f.Add([]byte("\xEF\xBB\xBF{\"n\":\"hit\"}  \r\n{bad\n{\"Channel\":\"hit\"}\n{\"n\":\n \"hit\"}\n"), uint8(9), uint8(2), true)
 	f.Add([]byte("{\"n\":\"hit\"} {\"n\":\"hit\"}\n[1]\ngarbage\n\n{\"a\":\"x\n{\"n\":\"hit\"}"), uint8(20), uint8(3), false)
 	f.Add([]byte("{\"a\":\"long long long long long long long long long\"}\n{\"n\":\"hit\"}\n"), uint8(2), uint8(1), true)
+	f.Add([]byte(" {\"n\":\"hit\"}\n {\"n\":\n {\"n\":\"hit\"}\n\t{\"a\":[\n\t  {\"n\":\"hit\"}]}\n{\"n\":\"hit\"} x\n"), uint8(30), uint8(130), false)
 	rs := ruleset(f)
 	f.Fuzz(func(t *testing.T, in []byte, size, workers uint8, normalized bool) {
 		cfg := Config{Ruleset: rs, Format: normalize.ECS}
@@ -67,7 +74,11 @@ func FuzzRunSame(f *testing.F) {
 		want := reference(cfg, in)
 		var got []outcome
 		seg := int(size%64) + 1
-		st, err := run(cfg, bytes.NewReader(in), func(r *Result) error {
+		var r io.Reader = bytes.NewReader(in)
+		if workers >= 128 && len(in) < 512 {
+			r = &pausing{data: in, piece: max(len(in)/8, 1)}
+		}
+		st, err := run(cfg, r, func(r *Result) error {
 			if r.Ordinal != len(got)+1 {
 				return fmt.Errorf("ordinal %d, want %d", r.Ordinal, len(got)+1)
 			}
@@ -84,6 +95,27 @@ func FuzzRunSame(f *testing.F) {
 			t.Fatalf("segments of %d:\n got  %v\n want %v", seg, got, want)
 		}
 	})
+}
+
+// pausing returns data a piece at a time, pausing before each piece
+// longer than the pipeline waits for more input.
+type pausing struct {
+	data  []byte
+	piece int
+	read  bool
+}
+
+func (p *pausing) Read(b []byte) (int, error) {
+	if len(p.data) == 0 {
+		return 0, io.EOF
+	}
+	if p.read {
+		time.Sleep(3 * pause)
+	}
+	p.read = true
+	n := copy(b[:min(len(b), p.piece)], p.data)
+	p.data = p.data[n:]
+	return n, nil
 }
 
 // errReader returns data, then err.

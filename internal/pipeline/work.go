@@ -35,16 +35,17 @@ func (w *worker) work(b *batch) {
 }
 
 // segment fills b's results from its segment. Each line that opens with
-// "{" and decodes as one event, white space at its end aside, is that
-// event; from the first line that does not, the rest of the segment is
-// framed by a stream.Reader.
+// "{" (after spaces and tabs) and decodes as one event, white space at its
+// end aside, is that event; from the first line that does not, the rest
+// of the segment is framed by a stream.Reader.
 func (w *worker) segment(b *batch) {
-	data, line := b.data, b.line
+	data, line, start := b.data, b.line, 0 // start: where the line begins
 	for i := 0; i < len(data); {
 		switch data[i] {
 		case '\n':
 			line++
 			i++
+			start = i
 			continue
 		case ' ', '\t', '\r':
 			i++
@@ -64,7 +65,9 @@ func (w *worker) segment(b *batch) {
 			}
 			b.results = b.results[:len(b.results)-1]
 		}
-		w.frame(b, data[i:], line)
+		// From the line's start, where the stream reader measures the
+		// line's indentation.
+		w.frame(b, data[start:], line)
 		return
 	}
 }

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain runs the command itself, not the tests, when the environment
+// says so: the tests of signals, pipes and devices run the CLI as a real
+// subprocess (this test binary).
+func TestMain(m *testing.M) {
+	if os.Getenv("RULEFORGE_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// command returns the CLI as a subprocess with args.
+func command(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "RULEFORGE_TEST_MAIN=1")
+	return cmd
+}
+
+// mofcomp is an event the Sigma seed rule matches.
+const mofcomp = `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\wbem\\mofcomp.exe","ParentImage":"C:\\Windows\\System32\\cmd.exe","CommandLine":"mofcomp x.mof"}` + "\n"
+
+// exitCode returns a finished command's exit status.
+func exitCode(t *testing.T, err error) int {
+	t.Helper()
+	if err == nil {
+		return 0
+	}
+	ee, ok := err.(*exec.ExitError)
+	if !ok {
+		t.Fatal(err)
+	}
+	return ee.ExitCode()
+}
+
+// TestMatchWriteError writes the hits to /dev/full: the run must fail
+// with status 1 and say so, not claim its hits were written (issue 21).
+func TestMatchWriteError(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full:", err)
+	}
+	defer full.Close()
+	cmd := command("match", "-rules", sigmaRule)
+	cmd.Stdin = strings.NewReader(strings.Repeat(mofcomp, 2000))
+	cmd.Stdout = full
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if code := exitCode(t, cmd.Run()); code != exitBad {
+		t.Errorf("exit %d, want %d; stderr %q", code, exitBad, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "ruleforge: writing output: write /dev/stdout: no space left on device\n") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+// TestMatchLiveAndSignal feeds events through a pipe that stays open, as
+// "tail -f log | ruleforge match" does: each hit must come out while the
+// input pauses, not at the end; SIGINT then stops the run with the
+// summary of what was read and status 130, SIGTERM with 143 (issue 21).
+func TestMatchLiveAndSignal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		cmd := command("match", "-rules", sigmaRule)
+		in, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		outPipe, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := make(chan string)
+		go func() {
+			sc := bufio.NewScanner(outPipe)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+			close(lines)
+		}()
+		for i := 1; i <= 3; i++ {
+			io.WriteString(in, `{"benign":1}`+"\n"+mofcomp)
+			select {
+			case l := <-lines:
+				if want := fmt.Sprintf(`"event":%d,`, 2*i); !strings.Contains(l, want) {
+					t.Fatalf("hit %q, want %s", l, want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%v: no hit within 10 s of event %d while the input stays open", sig, 2*i)
+			}
+		}
+		io.WriteString(in, `{"half":`) // an event cut by the signal: not read
+		time.Sleep(200 * time.Millisecond)
+		cmd.Process.Signal(sig)
+		for range lines {
+		}
+		code := exitCode(t, cmd.Wait())
+		in.Close()
+		if code != 128+int(sig) {
+			t.Errorf("%v: exit %d, want %d", sig, code, 128+int(sig))
+		}
+		if want := "ruleforge: 6 events, 3 matched, 3 hits, 0 bad events, 1 rules (0 bad), 3 unmatched\n"; stderr.String() != want {
+			t.Errorf("%v: stderr %q, want %q", sig, stderr.String(), want)
+		}
+	}
+}
+
+// TestMatchCommandLine checks what issue 21 found wrong with the command
+// line: flags after file names, help, nonsense -workers, no rules.
+func TestMatchCommandLine(t *testing.T) {
+	empty := t.TempDir()
+	tests := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"match", "-rules", sigmaRule, sample, "-workers", "2", "-count"}, exitOK, "ruleforge: 7 events"},
+		{[]string{"match", "-rules", sigmaRule, "--", sample}, exitOK, "ruleforge: 7 events"},
+		{[]string{"match", "-h"}, exitOK, "-workers int"},
+		{[]string{"check", "-h"}, exitOK, "-routing"},
+		{[]string{"match", "-workers", "-1", "-rules", sigmaRule}, exitUsage, "ruleforge match: -workers -1: want 0 (one per CPU) to 256\n"},
+		{[]string{"match", "-workers", "1000000", "-rules", sigmaRule}, exitUsage, "ruleforge match: -workers 1000000: want 0 (one per CPU) to 256\n"},
+		{[]string{"match", "-rules", empty}, exitUsage, "ruleforge match: no rule files in " + empty + "\n"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI("", tt.args...)
+		if code != tt.code || !strings.Contains(stderr, tt.err) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tt.args, code, stderr, tt.code, tt.err)
+		}
+	}
+	code, stdout, _ := runCLI("", "match", "-rules", sigmaRule, sample, "-count")
+	if code != exitOK || !strings.Contains(stdout, `"events":`) {
+		t.Errorf("-count after the file: exit %d, stdout %q", code, stdout)
+	}
+}
+
+// TestMatchIndentedNDJSON reads NDJSON whose lines are indented: one
+// truncated event must not swallow the events after it (issue 21).
+func TestMatchIndentedNDJSON(t *testing.T) {
+	for _, indent := range []string{"", " ", "\t", "    "} {
+		var in strings.Builder
+		in.WriteString(indent + `{"truncated":` + "\n")
+		for range 1000 {
+			in.WriteString(indent + mofcomp)
+		}
+		code, stdout, stderr := runCLI(in.String(), "match", "-rules", sigmaRule)
+		want := "ruleforge: 1001 events, 1000 matched, 1000 hits, 1 bad events, 1 rules (0 bad), 0 unmatched\n"
+		if code != exitBad || !strings.HasSuffix(stderr, want) || strings.Count(stdout, "\n") != 1000 {
+			t.Errorf("indent %q: exit %d, %d hits, stderr ends %q; want %q", indent, code, strings.Count(stdout, "\n"), stderr[max(0, len(stderr)-200):], want)
+		}
+	}
+}
+
+// TestQuotedNames checks that a file name with a newline is printed
+// quoted: it cannot forge a line of the report (issue 21).
+func TestQuotedNames(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "x\nruleforge: 0 events.ndjson")
+	if err := os.WriteFile(name, []byte("not json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, stderr := runCLI("", "match", "-rules", sigmaRule, name)
+	if !strings.HasPrefix(stderr, quote(name)+": event 1 (line 1):") || strings.Count(stderr, "\n") != 2 {
+		t.Errorf("stderr %q", stderr)
+	}
+}
