@@ -2,8 +2,6 @@ package ruleforge
 
 import (
 	"bytes"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +20,9 @@ type Loader struct {
 	// EQL are options for every EQL query and Elastic rule file, e.g.
 	// eql.WithMaxQuerySize(…).
 	EQL []eql.Option
+	// MaxFileSize is the most bytes read of one rule file; 0 means
+	// MaxFileSize.
+	MaxFileSize int64
 }
 
 // Parse reads one rule from src with the zero Loader; see Loader.Parse.
@@ -51,7 +52,7 @@ func (l Loader) Parse(name string, src []byte) (*ir.Rule, error) {
 
 // ReadFile reads and parses one rule file.
 func (l Loader) ReadFile(path string) (*ir.Rule, error) {
-	src, err := os.ReadFile(path)
+	src, err := readRule(path, l.maxFileSize())
 	if err != nil {
 		return nil, err
 	}
@@ -73,9 +74,19 @@ func isSigmaFilter(src []byte) bool {
 	return bytes.HasPrefix(src, []byte("filter:")) || bytes.Contains(src, []byte("\nfilter:"))
 }
 
+// maxFileSize is l.MaxFileSize or its default.
+func (l Loader) maxFileSize() int64 {
+	if l.MaxFileSize > 0 {
+		return l.MaxFileSize
+	}
+	return MaxFileSize
+}
+
 // Load reads rules from files and directories. Directories are walked in
-// lexical order and only their rule files (see IsRuleFile) are read; a file
-// named directly is read whatever its name. Sigma filter rules among them
+// lexical order, symbolic links followed, and only their rule files (see
+// IsRuleFile) are read, hidden ones (".github/") left out; a file named
+// directly is read whatever its name. Only regular files are read, and
+// at most MaxFileSize bytes of each. Sigma filter rules among them
 // are applied to the rules they name (sigma.WithFilters) and are not rules
 // themselves. It returns the rules that parsed and one error per file that
 // did not, each naming the file.
@@ -87,7 +98,7 @@ func (l Loader) Load(paths ...string) ([]*ir.Rule, []error) {
 	var files []file
 	var errs []error
 	add := func(path string) {
-		src, err := os.ReadFile(path)
+		src, err := readRule(path, l.maxFileSize())
 		if err != nil {
 			errs = append(errs, err)
 			return
@@ -96,26 +107,13 @@ func (l Loader) Load(paths ...string) ([]*ir.Rule, []error) {
 	}
 	for _, root := range paths {
 		info, err := os.Stat(root)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !info.IsDir() {
+		switch {
+		case err != nil:
+			errs = append(errs, pathError(root, err))
+		case info.IsDir():
+			walk(root, add, func(err error) { errs = append(errs, err) })
+		default:
 			add(root)
-			continue
-		}
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, err)
-				return nil
-			}
-			if !d.IsDir() && IsRuleFile(path) {
-				add(path)
-			}
-			return nil
-		})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", root, err))
 		}
 	}
 	var filters []*sigma.Filter
