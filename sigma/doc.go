@@ -137,7 +137,10 @@
 //
 //  1. N, at the top level of the event;
 //  2. Event.EventData.N and Event.System.N, a Windows event record
-//     rendered as JSON (Provider_Name also at
+//     rendered as JSON (in windefend and antivirus rules, whose Windows
+//     Defender events name their data "Source Name", "Threat Name",
+//     "Process Name", also Event.EventData.<N with spaces between its
+//     CamelCase words>, right after Event.EventData.N; Provider_Name also at
 //     Event.System.Provider.#attributes.Name, EventID at
 //     Event.System.EventID.#text first; for the wmi, applocker,
 //     printservice-operational and terminalservices-localsessionmanager

@@ -196,6 +196,9 @@ func fieldFor(name string, ls sigmago.Logsource) ir.Field {
 		return ir.F(name)
 	}
 	paths := []string{name, "Event.EventData." + name, "Event.System." + name}
+	if sp := spaced(name); sp != name && spacedNames(ls) {
+		paths = []string{name, "Event.EventData." + name, "Event.EventData." + sp, "Event.System." + name}
+	}
 	if name == "EventID" {
 		// The #text form must come first: where it exists, the record's
 		// EventID is an object, which would win as "present".
@@ -218,6 +221,38 @@ func fieldFor(name string, ls sigmago.Logsource) ir.Field {
 		}
 	}
 	return ir.Field{Name: name, Paths: paths}
+}
+
+// spacedNames reports whether the events of a log source name their event
+// data with spaces between words: Windows Defender's (service windefend,
+// category antivirus) write "Source Name", "Threat Name", "Process Name".
+func spacedNames(ls sigmago.Logsource) bool {
+	return strings.EqualFold(ls.Service, "windefend") || strings.EqualFold(ls.Category, "antivirus")
+}
+
+// spaced returns a field name written in CamelCase with a space between
+// its words, as some providers name event data: Windows Defender writes
+// "Source Name", "Threat Name" and "Process Name" where SigmaHQ rules say
+// SourceName, ThreatName and ProcessName. A word starts at an upper-case
+// letter that follows a lower-case letter or digit, or that starts a
+// capitalised word after an acronym ("DetectionID" is "Detection ID",
+// "FWLink" is "FW Link"). A name without such a boundary, or with a byte
+// outside ASCII letters and digits, is returned as it is.
+func spaced(name string) string {
+	isUpper := func(c byte) bool { return 'A' <= c && c <= 'Z' }
+	isLower := func(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !isUpper(c) && !isLower(c) {
+			return name
+		}
+		if i > 0 && isUpper(c) && (isLower(name[i-1]) || isUpper(name[i-1]) && i+1 < len(name) && isLower(name[i+1]) && !('0' <= name[i+1] && name[i+1] <= '9')) {
+			b.WriteByte(' ')
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // ecsPath returns the ECS path of a field in a rule with log source ls, or

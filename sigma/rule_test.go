@@ -94,6 +94,14 @@ func TestFields(t *testing.T) {
 		{"{category: process_creation, product: linux}", "IntegrityLevel",
 			"IntegrityLevel | Event.EventData.IntegrityLevel | Event.System.IntegrityLevel"},
 		{"{category: process_creation, product: windows}", "process.name", "process.name"},
+		{"{product: windows, service: windefend}", "SourceName",
+			"SourceName | Event.EventData.SourceName | Event.EventData.Source Name | Event.System.SourceName | winlog.event_data.SourceName"},
+		{"{product: windows, service: windefend}", "ThreatID",
+			"ThreatID | Event.EventData.ThreatID | Event.EventData.Threat ID | Event.System.ThreatID | winlog.event_data.ThreatID"},
+		{"{category: antivirus}", "ProcessName",
+			"ProcessName | Event.EventData.ProcessName | Event.EventData.Process Name | Event.System.ProcessName | process.executable"},
+		{"{product: windows, service: windefend}", "Path",
+			"Path | Event.EventData.Path | Event.System.Path | winlog.event_data.Path"},
 	}
 	for _, tt := range tests {
 		src := "logsource: " + tt.logsource + "\ndetection:\n  sel:\n    " + tt.field + ": x\n  condition: sel\n"
@@ -108,6 +116,28 @@ func TestFields(t *testing.T) {
 		}
 		if got := strings.Join(f.Lookup(), " | "); got != tt.want {
 			t.Errorf("%s in %s:\ngot  %s\nwant %s", tt.field, tt.logsource, got, tt.want)
+		}
+	}
+}
+
+// TestSpaced checks how a CamelCase name is split into the words that
+// Windows Defender's event data names hold.
+func TestSpaced(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"SourceName", "Source Name"},
+		{"ThreatName", "Threat Name"},
+		{"DetectionID", "Detection ID"},
+		{"AdditionalActionsID", "Additional Actions ID"},
+		{"FWLink", "FW Link"},
+		{"Unused2", "Unused2"},
+		{"Path", "Path"},
+		{"Provider_Name", "Provider_Name"},
+		{"ID", "ID"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := spaced(tt.name); got != tt.want {
+			t.Errorf("spaced(%q) = %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }
