@@ -152,21 +152,29 @@ var ecsByLogsource = map[string][]ecsVariant{
 // record put the event ID's text under "#text" next to its attributes.
 var windowsPaths = map[string][]string{
 	"Provider_Name": {"Event.System.Provider.#attributes.Name"},
-	"EventID":       {"Event.System.EventID.#text"},
 }
 
 // userData names, by log source service, the elements under which Windows
-// event records of that service's channel keep their data
+// event records of that service's channels keep their data
 // (Event.UserData.<element>.<name>) instead of Event.EventData. The element
 // is named by the event's manifest; these are the ones of the events the
-// SigmaHQ rules of these services test. A path segment that matches any
-// key would make this table unnecessary (see the package documentation).
+// SigmaHQ rules of these services test and of the 558 recorded .evtx files
+// of the shared corpus (every UserData element they hold). System and
+// Security write LogFileCleared (events 104 and 1102): the cleared log's
+// name is its Channel.
 var userData = map[string][]string{
 	"wmi": {"Operation_ClientFailure", "Operation_StartedOperational", "Operation_EssStarted",
 		"Operation_TemporaryEssStarted", "Operation_ESStoConsumerBinding"},
-	"applocker":                            {"RuleAndFileData"},
-	"printservice-operational":             {"DocumentPrinted"},
-	"terminalservices-localsessionmanager": {"EventXML"},
+	"applocker": {"RuleAndFileData"},
+	"printservice-operational": {"DocumentPrinted", "PrinterCreated", "PrinterDeleted", "PrinterDeletionPending",
+		"PrinterSet", "PrinterSharing", "PrinterUnPaused", "DriverAdded", "DriverDeleted"},
+	"printservice-admin":                       {"ChangingDefaultPrinter", "InitFailed", "LoadPluginFailed"},
+	"terminalservices-localsessionmanager":     {"EventXML"},
+	"terminalservices-remoteconnectionmanager": {"EventXML"},
+	"system":                 {"LogFileCleared"},
+	"security":               {"LogFileCleared"},
+	"application-experience": {"CompatibilityFixEvent", "ResolverFiredEvent"},
+	"capi2":                  {"CryptAcquireCertificatePrivateKey"},
 }
 
 // auditFields maps the fields of process_creation rules to the names the
@@ -186,29 +194,37 @@ var auditFields = map[string]string{
 
 // fieldFor returns the field a rule's field name reads. A name with a dot
 // is a path already. Otherwise the paths are, in order: the name itself
-// (top level of the event), Event.EventData.<name> and Event.System.<name>
-// (a Windows event record rendered as JSON), any other place of the
-// record (windowsPaths, userData), the ECS path (ecsPath), and in Windows
-// process_creation rules the 4688 name (auditFields), flat and in the
-// record.
+// (top level of the event); the record's event data, Event.EventData.<name>
+// (its unnamed Data elements at Data.#text first; Defender's names with
+// spaces, spacedNames) and Event.UserData.<element>.<name> (userData); its
+// system data, Event.System.<name> (windowsPaths); the ECS path (ecsPath);
+// and in Windows process_creation rules the 4688 name (auditFields), flat
+// and in the record. Event data comes before system data: System 104's
+// UserData Channel is the cleared log, its System Channel always "System".
 func fieldFor(name string, ls sigmago.Logsource) ir.Field {
 	if strings.Contains(name, ".") {
 		return ir.F(name)
 	}
-	paths := []string{name, "Event.EventData." + name, "Event.System." + name}
-	if sp := spaced(name); sp != name && spacedNames(ls) {
-		paths = []string{name, "Event.EventData." + name, "Event.EventData." + sp, "Event.System." + name}
+	paths := []string{name}
+	if name == "Data" {
+		// Unnamed <Data> elements: {"#text": v} or {"#text": [v, …]}
+		// as evtx dumps write them, else a bare string or array.
+		paths = append(paths, "Event.EventData.Data.#text")
 	}
-	if name == "EventID" {
-		// The #text form must come first: where it exists, the record's
-		// EventID is an object, which would win as "present".
-		paths = []string{name, "Event.EventData." + name, "Event.System.EventID.#text", "Event.System." + name}
-	} else {
-		paths = append(paths, windowsPaths[name]...)
+	paths = append(paths, "Event.EventData."+name)
+	if sp := spaced(name); sp != name && spacedNames(ls) {
+		paths = append(paths, "Event.EventData."+sp)
 	}
 	for _, e := range userData[strings.ToLower(ls.Service)] {
 		paths = append(paths, "Event.UserData."+e+"."+name)
 	}
+	if name == "EventID" {
+		// The #text form must come first: where it exists, the record's
+		// EventID is an object, which would win as "present".
+		paths = append(paths, "Event.System.EventID.#text")
+	}
+	paths = append(paths, "Event.System."+name)
+	paths = append(paths, windowsPaths[name]...)
 	if p := ecsPath(name, ls); p != "" {
 		paths = append(paths, p)
 	}
