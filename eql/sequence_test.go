@@ -106,6 +106,10 @@ func TestSequenceSemantics(t *testing.T) {
 		// sample by: one event per stage and key, in any order.
 		{"sample", "sample by h [any where a == 1] [any where b == 1]",
 			lines(ts(0, `"h":"x","b":1`), ts(1, `"h":"y","a":1`), ts(2, `"h":"x","a":1`)), "3: [3 1] [x]"},
+		// An event that could fill either stage leaves the one a later
+		// event cannot: a sample is found whenever one exists.
+		{"sample assignment", "sample by h [any where a == 1] [any where b == 1]",
+			lines(ts(0, `"h":"x","a":1,"b":1`), ts(1, `"h":"x","a":1`)), "2: [2 1] [x]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := runSequence(t, c.query, c.events); got != c.want {

@@ -166,9 +166,12 @@ func refMissing(sp *Spec, l layout, evs []event, q *refSeq) int64 {
 }
 
 // run runs the machine over evs, advancing it as state.Engine does, and
-// returns one line per result, as reference does.
-func run(sp *Spec, evs []event) []string {
-	m := New(sp, state.Limits{MaxKeys: 1 << 20, MaxPending: 1 << 10, MaxBytes: 1 << 40}, &state.Budget{Max: 1 << 40})
+// returns one line per result, as reference does. Before event restart
+// (1-based; 0: never) the machine's state is encoded and decoded into a
+// new machine, which goes on.
+func run(sp *Spec, evs []event, restart int) []string {
+	lim := state.Limits{MaxKeys: 1 << 20, MaxPending: 1 << 10, MaxBytes: 1 << 40}
+	m := New(sp, lim, &state.Budget{Max: 1 << 40})
 	var out []string
 	emit := func(a *state.Alert) {
 		seq := a.Fields[0].Value.([]any)
@@ -181,6 +184,14 @@ func run(sp *Spec, evs []event) []string {
 		out = append(out, fmt.Sprintf("%d: %v", a.Event, ords))
 	}
 	for o, ev := range evs {
+		if o+1 == restart {
+			var enc state.Encoder
+			m.Encode(&enc, nil)
+			m = New(sp, lim, &state.Budget{Max: 1 << 40})
+			if err := m.Decode(state.NewDecoder(enc.Bytes())); err != nil {
+				panic(err)
+			}
+		}
 		e := state.Event{Ordinal: int64(o + 1), Time: ev.time}
 		for m.Deadline() < ev.time {
 			m.Advance(e, emit)
@@ -253,9 +264,13 @@ func TestDifferential(t *testing.T) {
 	for i := range 3000 {
 		sp := randomSpec(r)
 		evs := randomEvents(r, sp, 5+r.IntN(40))
-		got, want := run(sp, evs), reference(sp, evs)
+		got, want := run(sp, evs, 0), reference(sp, evs)
 		if !slices.Equal(got, want) {
 			t.Fatalf("case %d: spec %+v until %v\nevents %v\nmachine   %q\nreference %q", i, sp.Stages, sp.Until != nil, evs, got, want)
+		}
+		// A snapshot restored mid-stream changes nothing.
+		if restarted := run(sp, evs, 1+r.IntN(len(evs))); !slices.Equal(restarted, got) {
+			t.Fatalf("case %d: restored from a snapshot: %q, want %q", i, restarted, got)
 		}
 	}
 }
@@ -269,8 +284,52 @@ func FuzzDifferential(f *testing.F) {
 		r := rand.New(rand.NewPCG(a, b))
 		sp := randomSpec(r)
 		evs := randomEvents(r, sp, 5+r.IntN(60))
-		if got, want := run(sp, evs), reference(sp, evs); !slices.Equal(got, want) {
+		if got, want := run(sp, evs, 1+r.IntN(len(evs))), reference(sp, evs); !slices.Equal(got, want) {
 			t.Fatalf("spec %+v until %v\nevents %v\nmachine   %q\nreference %q", sp.Stages, sp.Until != nil, evs, got, want)
 		}
 	})
+}
+
+// sampleReference finds samples over all the events of each key since
+// its last sample, with no bound on the candidates kept.
+func sampleReference(sp *Spec, evs []event) []string {
+	n := len(sp.Stages)
+	cands := map[string][][]int64{}
+	var out []string
+	for o, ev := range evs {
+		if ev.key == "" || len(ev.stages) == 0 {
+			continue
+		}
+		c := cands[ev.key]
+		if c == nil {
+			c = make([][]int64, n)
+			cands[ev.key] = c
+		}
+		for _, s := range ev.stages {
+			c[s] = append(c[s], int64(o+1))
+		}
+		if ords := assign(c); ords != nil {
+			out = append(out, fmt.Sprintf("%d: %v", o+1, ords))
+			delete(cands, ev.key)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestSampleDifferential runs the machine's samples, which keep a few
+// candidates per stage, against sampleReference on random streams.
+func TestSampleDifferential(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 2000 {
+		sp := &Spec{Sample: true}
+		for range 2 + r.IntN(3) {
+			sp.Stages = append(sp.Stages, Stage{Optional: []bool{false}})
+		}
+		evs := randomEvents(r, sp, 5+r.IntN(40))
+		got, want := run(sp, evs, 1+r.IntN(len(evs))), sampleReference(sp, evs)
+		if !slices.Equal(got, want) {
+			t.Fatalf("case %d: %d stages\nevents %v\nmachine   %q\nreference %q", i, len(sp.Stages), evs, got, want)
+		}
+	}
 }
