@@ -5,8 +5,8 @@
 // lets github.com/bradleyjkemp/sigma-go decode the metadata (title, id,
 // level, tags, logsource) and each search's fields, modifiers and values.
 // Everything else is done here: conditions, modifiers, values, fields and
-// log source routing. [ParseFilter] loads filter rules; correlation rules
-// are an error ("unsupported: correlation").
+// log source routing. [ParseFilter] loads filter rules, [ParseFile] files
+// of several YAML documents and correlation rules.
 //
 // # Why conditions are parsed here
 //
@@ -266,7 +266,50 @@
 // file name (all rules for "rules: any"); as in pySigma, a filter that
 // suppresses matches writes "condition: not selection". The WithFilters
 // option applies filters while a rule loads and also checks that the
-// filter's log source covers the rule's. Correlation rules are an error.
+// filter's log source covers the rule's.
+//
+// # Correlation rules
+//
+// [ParseFile] loads every YAML document of a file: detection rules and
+// correlation rules (Sigma correlation rules specification v2.1; section
+// names below are the specification's). [Resolve] checks the references
+// once every file is loaded; ruleforge.Loader.LoadSet does both. What is
+// read, and where the specification is silent, what ruleforge does:
+//
+//	key             read as
+//	type            event_count, value_count, temporal, temporal_ordered,
+//	                value_sum, value_avg, value_percentile; anything else
+//	                is an error ("Correlation type", JSON schema)
+//	rules           one reference or a list, each a rule's or a
+//	                correlation's id or name ("Related rules"), in this
+//	                file or another; a name that no rule has, or that two
+//	                have, is an error at the reference; temporal types need
+//	                two or more; a correlation may refer to correlations
+//	                (chaining), never in a cycle
+//	group-by        one field or a list; optional (without it every event
+//	                is in one group, printed {})
+//	timespan        a whole number and a unit: s, m, h, d ("Time
+//	                Selection"), w, M, y (pySigma's SigmaCorrelationTimespan);
+//	                positive, at most MaxTimespan
+//	condition       gt, gte, lt, lte, eq, neq, ANDed ("Condition": a range
+//	                has two keys); at least one; numbers. temporal types
+//	                default to gte: number of rules (pySigma); field (one
+//	                name, or for value_count several, whose values are
+//	                counted as tuples) is required by the value_* types and
+//	                an error elsewhere; percentile (0–100, pySigma's
+//	                extension) only with value_percentile
+//	aliases         alias: {rule reference: field}; the references must be
+//	                among rules ("Field Name Aliases")
+//	generate        true or false, in correlation: (pySigma) or at the top
+//	                level (the specification's attribute list; both only
+//	                if they agree); default false
+//
+// Field names in group-by, aliases and the condition's field resolve as
+// the referenced rule's own detection fields do (see Fields), with its log
+// source: User in a windows/security rule reads User, the record's
+// Event.EventData.User and the ECS user.name. For a referenced correlation
+// a name is its group's value of that name first, then the field of the
+// event that made it fire.
 //
 // # Agreement with sigma-go
 //
@@ -290,8 +333,8 @@
 // # Errors and limits
 //
 // Errors are *ir.Error values printed "file:line:col: message"; lines and
-// columns are 1-based, columns count bytes. A rule must be one YAML
-// document; duplicate keys are errors (YAML does not allow them).
+// columns are 1-based, columns count bytes. ParseRule takes one YAML
+// document, ParseFile several; duplicate keys are errors (YAML does not allow them).
 //
 // Limits bound the work one rule can cause; a rule over one is an error.
 // Each is a constant, and an option given to ParseRule or ParseFilter
