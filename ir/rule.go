@@ -35,6 +35,11 @@ type Rule struct {
 	Source      Pos       // where the rule (or its query) starts
 	Logsource   Logsource // Sigma log source; zero for EQL
 	Expr        *Expr     // the condition; never nil in a valid rule
+	// State is set on a stateful rule (an EQL sequence or sample, a Sigma
+	// correlation): its single-event stages and what runs over their
+	// hits. Expr is then the constant false and package state runs the
+	// rule; compile.Compile alone never matches it.
+	State Stateful
 }
 
 // Logsource is a Sigma rule's log source. Correlation rules read the
