@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ruleforge/ruleforge/correlate"
 	"github.com/ruleforge/ruleforge/eql"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/sigma"
@@ -74,13 +75,16 @@ func isSigmaFilter(src []byte) bool {
 }
 
 // Load reads rules from files and directories as LoadSet does and returns
-// its rules; each correlation rule is an error (load them with LoadSet).
+// its rules followed by its correlations, each a stateful rule
+// (correlate.New) that package state runs over the hits of the rules it
+// refers to; compile.Compile alone never matches them.
 func (l Loader) Load(paths ...string) ([]*ir.Rule, []error) {
 	set, errs := l.LoadSet(paths...)
+	rules := set.Rules
 	for _, c := range set.Correlations {
-		errs = append(errs, ir.Errorf(c.Source, "correlation rule: load it with LoadSet"))
+		rules = append(rules, correlate.New(c, set.Correlations))
 	}
-	return set.Rules, errs
+	return rules, errs
 }
 
 // Set is what LoadSet reads: rules and the correlation rules over them.

@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"slices"
 	"sort"
 
 	sigmago "github.com/bradleyjkemp/sigma-go"
@@ -65,6 +66,11 @@ func Resolve(rules []*ir.Rule, corrs []*ir.Correlation) ([]*ir.Correlation, []er
 				break
 			}
 			ref.Target, ref.IsCorr = ts[0].i, ts[0].corr
+		}
+	}
+	for i, c := range corrs {
+		if errs[i] == nil {
+			errs[i] = checkChain(c, corrs)
 		}
 	}
 	// A cycle of correlations, or one over a correlation with errors,
@@ -169,4 +175,23 @@ func Ordered(corrs []*ir.Correlation) []int {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return depth[order[a]] < depth[order[b]] })
 	return order
+}
+
+// checkChain checks that each group-by name and field of c that reads a
+// referenced correlation's results (its alias for that correlation, if
+// any) is in that correlation's group-by: a correlation's result carries
+// its group's values only.
+func checkChain(c *ir.Correlation, all []*ir.Correlation) error {
+	for j, ref := range c.Rules {
+		if !ref.IsCorr {
+			continue
+		}
+		inner := all[ref.Target]
+		for _, f := range corrFields(c, j, append(slices.Clone(c.GroupBy), c.Field...), ir.Logsource{}) {
+			if !slices.Contains(inner.GroupBy, f.Name) {
+				return ir.Errorf(ref.Pos, "correlation %q reads %q from correlation %q, which does not group by it", c.Title, f.Name, ref.Ref)
+			}
+		}
+	}
+	return nil
 }

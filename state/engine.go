@@ -49,9 +49,10 @@ func (e *Engine) Step(ordinal int64, in *Input, emit func(*Alert)) {
 	}
 	ev := Event{Ordinal: ordinal, Time: t}
 	if now := e.clock.Now; now != NoTime {
+		ev.Now = now
 		for len(e.due.order) > 0 && e.due.deadline[e.due.order[0]] < now {
 			i := e.due.order[0]
-			e.machines[i].Advance(Event{Ordinal: ordinal, Time: now}, e.emitter(i, ev, emit))
+			e.machines[i].Advance(Event{Ordinal: ordinal, Time: now, Now: now}, e.emitter(i, ev, emit))
 			e.update(i)
 		}
 	}
