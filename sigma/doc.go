@@ -308,8 +308,88 @@
 // the referenced rule's own detection fields do (see Fields), with its log
 // source: User in a windows/security rule reads User, the record's
 // Event.EventData.User and the ECS user.name. For a referenced correlation
-// a name is its group's value of that name first, then the field of the
-// event that made it fire.
+// a name must be one of its group-by names (its results carry its group's
+// values only); anything else is an error at the reference.
+//
+// # Correlation semantics
+//
+// Package correlate runs correlations on package state's engine, the one
+// that runs EQL sequences, over the hits of the rules they refer to. The
+// specification describes conditions over a timespan, as a backend's
+// query computes them; on a stream ruleforge decides as each event comes:
+//
+//   - Event time is @timestamp (Windows records: their SystemTime, through
+//     the ECS view), as for EQL sequences. Events must come in time order;
+//     one older than the newest time seen is counted (out of order) and
+//     counts only if inside the window; one without a time takes the
+//     newest time seen (both counted in the engine's clock).
+//   - Groups: the values of the group-by fields, compared exactly (strings
+//     case-sensitively, numbers as numbers, an array as a whole). An event
+//     that lacks a group-by field, or has it null, is in no group and
+//     counts for nothing, as a terms aggregation or SQL GROUP BY leaves it
+//     out. Without group-by every event is in one group ({}).
+//   - The window: at each event, a group's window holds its events since
+//     it last fired whose time is within timespan of the newest event time
+//     seen, bound included (t >= newest - timespan): a window sliding over
+//     event time, not fixed buckets ("Compatibility" asks backends not to
+//     restrict it to boundaries).
+//   - The condition is checked when an event adds to a group, once per
+//     event and group, after the event is added; when it holds, the group
+//     fires: one alert whose event is the one that made it true, with the
+//     events counted (at most 100 listed). An event that hits several of
+//     the referenced rules counts once (event_count counts events, not
+//     hits). lt, lte and neq hold already for the first events of a group:
+//     a stream cannot wait for a window to close without delaying every
+//     alert, so they fire early; write a range (gte with lte) to mean
+//     "between".
+//   - Firing again: a group that fires starts over, its counted events
+//     consumed, so each alert stands for events no earlier alert of that
+//     group counted (100 failed logons with gte: 10 make 10 alerts, not
+//     91). value_percentile is the exception: its window is a baseline, so
+//     it is kept and every event for which the condition holds fires.
+//
+// What each type counts in the window:
+//
+//	type              the value the condition tests
+//	event_count       events
+//	value_count       distinct values of field (several fields: distinct
+//	                  tuples); an event without the field (or null) counts
+//	                  for nothing
+//	temporal          referenced rules with an event in the window (one
+//	                  event may count for two rules it hits); default
+//	                  condition: all of them
+//	temporal_ordered  the longest run of the rules, from the first, hit by
+//	                  distinct events in that order (input order, which is
+//	                  time order); default: all of them
+//	value_sum         sum of field, a number or a text spelling one
+//	                  (Windows records hold numbers as text); other values
+//	                  count for nothing
+//	value_avg         average of field, as value_sum
+//	value_percentile  the share, in percent, of the window's events whose
+//	                  field has the arriving event's value: the
+//	                  specification's example ("field: image, lte: 1": a
+//	                  process name in at most 1% of a computer's process
+//	                  starts) is a rarity test of that value; with
+//	                  pySigma's "percentile: P", the P-th percentile of the
+//	                  numeric field by linear interpolation between the
+//	                  closest ranks (RSigma's reading)
+//
+// Chaining: a correlation's alerts are hits of the correlations that refer
+// to it, at the same event, with its group's values (the outer alert's
+// events list the ordinal of the event at which the inner one fired); it
+// prints nothing
+// unless one of them has generate: true. generate: false (the default)
+// hides the referenced rules' own hits: a rule is printed when no
+// correlation refers to it or one that does sets generate: true (pySigma
+// hides it if any referring correlation does not: ruleforge keeps what
+// some rule asked for).
+//
+// Limits (package state): groups per correlation (state.MaxKeys) and
+// events per group (state.MaxPending, which bounds the distinct values of
+// value_count too); reaching one evicts the least recently updated group,
+// or the group's oldest event, counted in the engine's statistics. A
+// condition that needs more events than MaxPending per group needs
+// state.WithMaxPending.
 //
 // # Agreement with sigma-go
 //
