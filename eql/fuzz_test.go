@@ -28,7 +28,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(tt.query)
 	}
 	f.Fuzz(func(t *testing.T, query string) {
-		x, _, err := parse("f.eql", query, newConfig(nil))
+		x, _, _, err := parse("f.eql", query, newConfig(nil))
 		if err != nil {
 			if x != nil {
 				t.Errorf("Parse(%q) returned both %s and error %v", query, x, err)
