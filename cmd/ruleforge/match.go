@@ -13,8 +13,8 @@ import (
 
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/internal/stream"
-	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
+	"github.com/ruleforge/ruleforge/state"
 )
 
 // pathList is a repeatable string flag.
@@ -124,17 +124,19 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	opt.progress = isTerminal(stderr)
 	opt.stop = signals
-	rs, loaded, badRules := loadRules(loader(), rulePaths, stderr)
+	prog, loaded, badRules := loadRules(loader(), rulePaths, stderr)
 	if loaded == 0 {
 		fmt.Fprintf(stderr, "ruleforge match: no rule files in %s\n", quoteList(rulePaths))
 		return exitUsage
 	}
+	rs := prog.Ruleset()
 	out := bufio.NewWriterSize(stdout, 1<<16)
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
 	}
 	var total pipeline.Stats
-	perRule := make([]int, rs.Len())
+	perRule := make([]int, rs.Len()+prog.Len()) // the ruleset's, then the stateful rules'
+	var engines stateStats
 	readErr, outErr := false, error(nil)
 inputs:
 	for _, name := range inputs {
@@ -149,7 +151,7 @@ inputs:
 			r = f
 			defer f.Close()
 		}
-		st, err := matchStream(rs, opt, name, r, out, stderr, perRule, total)
+		st, err := matchStream(prog, opt, name, r, out, stderr, perRule, total, &engines)
 		total = add(total, st)
 		var werr *writeError
 		switch {
@@ -167,7 +169,7 @@ inputs:
 	if opt.count && outErr == nil {
 		for i, n := range perRule {
 			if n > 0 {
-				rule := rs.Rule(i)
+				rule := ruleAt(prog, i)
 				line, _ := json.Marshal(ruleCount{RuleID: rule.ID, Title: rule.Title, Language: rule.Lang.String(), Events: n, RuleFile: rule.Source.File})
 				out.Write(append(line, '\n'))
 			}
@@ -183,7 +185,8 @@ inputs:
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	fmt.Fprintf(stderr, "ruleforge: %d events, %d matched, %d hits, %d bad events, %d rules (%d bad), %d unmatched\n",
-		total.Events, total.Matched, total.Hits, total.Bad, rs.Len(), badRules, total.Unmatched)
+		total.Events, total.Matched, total.Hits, total.Bad, ruleCountOf(prog), badRules, total.Unmatched)
+	engines.report(stderr, prog)
 	switch {
 	case opt.stop.signal() != nil:
 		return exitSignal(opt.stop.signal())
@@ -202,12 +205,15 @@ func add(a, b pipeline.Stats) pipeline.Stats {
 // matchStream runs the ruleset over every event of one input, writing
 // output lines in input order and reporting bad events on stderr; before
 // is the count of the inputs already done, for the progress line.
-func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats) (pipeline.Stats, error) {
-	cfg := pipeline.Config{Ruleset: rs, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count,
+func matchStream(p *state.Program, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats) (pipeline.Stats, error) {
+	rs := p.Ruleset()
+	cfg := pipeline.Config{Ruleset: rs, Program: p, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count,
 		Stop: opt.stop.done(), Flush: out.Flush}
 	prog := newProgress(stderr, opt.progress, before)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
-	return pipeline.Run(cfg, r, func(res *pipeline.Result) error {
+	eng := newStateRun(p, opt, name, now, out, perRule)
+	defer engines.add(eng)
+	st, err := pipeline.Run(cfg, r, func(res *pipeline.Result) error {
 		prog.event(res)
 		if res.Bad != nil {
 			prog.clear()
@@ -241,10 +247,14 @@ func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, 
 				})
 			}
 			out.Write(line)
-			if err := out.WriteByte('\n'); err != nil {
-				return &writeError{err}
-			}
+			out.WriteByte('\n')
+		}
+		eng.step(res)
+		if _, err := out.Write(nil); err != nil { // a bufio.Writer keeps its first error
+			return &writeError{err}
 		}
 		return nil
 	})
+	st.Hits += eng.alerts
+	return st, err
 }
