@@ -181,3 +181,41 @@ func TestQuotedNames(t *testing.T) {
 		t.Errorf("stderr %q", stderr)
 	}
 }
+
+// maxRSS runs the CLI with stdin and returns its peak resident memory in
+// MiB (Linux reports ru_maxrss in KiB).
+func maxRSS(t *testing.T, stdin string, args ...string) int64 {
+	t.Helper()
+	cmd := command(args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil && exitCode(t, err) > exitBad {
+		t.Fatalf("%v: %v\n%s", args, err, stderr.String())
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		t.Skip("no rusage here")
+	}
+	return ru.Maxrss >> 10
+}
+
+// TestMatchHugeCommandLineMemory matches a Sysmon event whose CommandLine
+// is 20 MB of "a a a …" (issue 21: 680-900 MB, the ECS view split it into
+// ten million arguments). The bound is generous (the event itself is
+// 20 MB and is held as read, as decoded and as a record): 300 MiB.
+func TestMatchHugeCommandLineMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 20 MB event")
+	}
+	rule := filepath.Join(t.TempDir(), "args.eql")
+	if err := os.WriteFile(rule, []byte(`process where process.args : "zzz" and process.args_count > 3`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ev := `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\x\\a.exe","CommandLine":"` + strings.Repeat("a ", 10_000_000) + `"}` + "\n"
+	mib := maxRSS(t, ev, "match", "-workers", "1", "-rules", rule)
+	t.Logf("peak RSS %d MiB", mib)
+	if mib > 300 {
+		t.Errorf("peak RSS %d MiB, want at most 300", mib)
+	}
+}
