@@ -71,13 +71,23 @@ func TestErrors(t *testing.T) {
     CommandLine|re: 'a(?=b)'
   condition: sel
 `), "x.yml:7:21: search \"sel\": field \"CommandLine\": regular expression \"a(?=b)\": invalid or unsupported Perl syntax: `(?=` (RE2 syntax: no lookaround, no backreferences)"},
+		{"regex backreference", ruleWith(`
+  sel:
+    CommandLine|re: '(a)\1'
+  condition: sel
+`), "x.yml:7:21: search \"sel\": field \"CommandLine\": regular expression \"(a)\\\\1\": invalid escape sequence: `\\1` (RE2 syntax: no lookaround, no backreferences)"},
+		{"regex repeat count: no RE2 hint", ruleWith(`
+  sel:
+    CommandLine|re: 'a{2000}'
+  condition: sel
+`), "x.yml:7:21: search \"sel\": field \"CommandLine\": regular expression \"a{2000}\": invalid repeat count: `{2000}`"},
 		{"regex error in a list", ruleWith(`
   sel:
     CommandLine|re|i:
       - 'ok'
       - '(unclosed'
   condition: sel
-`), "x.yml:9:9: search \"sel\": field \"CommandLine\": regular expression \"(unclosed\": missing closing ): `(unclosed` (RE2 syntax: no lookaround, no backreferences)"},
+`), "x.yml:9:9: search \"sel\": field \"CommandLine\": regular expression \"(unclosed\": missing closing ): `(unclosed`"},
 		{"re after contains", ruleWith(`
   sel:
     F|contains|re: x
