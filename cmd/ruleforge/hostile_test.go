@@ -2,6 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +14,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 // TestMain runs the command itself, not the tests, when the environment
@@ -217,5 +221,45 @@ func TestMatchHugeCommandLineMemory(t *testing.T) {
 	t.Logf("peak RSS %d MiB", mib)
 	if mib > 300 {
 		t.Errorf("peak RSS %d MiB, want at most 300", mib)
+	}
+}
+
+// TestMatchEncodings reads the same events gzip-compressed, in UTF-16
+// with a byte order mark either way, and in UTF-16 without one, which is
+// reported as such (issue 21: gzip gave nonsense bad events and UTF-16
+// made every line one).
+func TestMatchEncodings(t *testing.T) {
+	plain := `{"x":"é😀"}` + "\n" + mofcomp + mofcomp
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(plain))
+	zw.Close()
+	wide := func(bom []byte, order binary.AppendByteOrder) string {
+		b := bom
+		for _, u := range utf16.Encode([]rune(plain)) {
+			b = order.AppendUint16(b, u)
+		}
+		return string(b)
+	}
+	want := "ruleforge: 3 events, 2 matched, 2 hits, 0 bad events, 1 rules (0 bad), 1 unmatched\n"
+	for _, tt := range []struct {
+		name, in string
+		code     int
+		stderr   string
+	}{
+		{"gzip", gz.String(), exitOK, want},
+		{"UTF-16LE", wide([]byte{0xFF, 0xFE}, binary.LittleEndian), exitOK, want},
+		{"UTF-16BE", wide([]byte{0xFE, 0xFF}, binary.BigEndian), exitOK, want},
+		{"UTF-16LE without BOM", wide(nil, binary.LittleEndian), exitBad,
+			"ruleforge: -: input is UTF-16 without a byte order mark (convert it to UTF-8, e.g. iconv -f UTF-16LE -t UTF-8)\n" +
+				"ruleforge: 0 events, 0 matched, 0 hits, 0 bad events, 1 rules (0 bad), 0 unmatched\n"},
+	} {
+		code, stdout, stderr := runCLI(tt.in, "match", "-rules", sigmaRule)
+		if code != tt.code || stderr != tt.stderr {
+			t.Errorf("%s: exit %d, stderr %q; want %d, %q", tt.name, code, stderr, tt.code, tt.stderr)
+		}
+		if tt.code == exitOK && strings.Count(stdout, "\n") != 2 {
+			t.Errorf("%s: stdout %q", tt.name, stdout)
+		}
 	}
 }

@@ -151,6 +151,12 @@ inputs:
 			r = f
 			defer f.Close()
 		}
+		r, err := decodeInput(r)
+		if err != nil {
+			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", quote(name), err)
+			readErr = true
+			continue
+		}
 		st, err := matchStream(prog, opt, name, r, out, stderr, perRule, total, &engines)
 		total = add(total, st)
 		var werr *writeError
