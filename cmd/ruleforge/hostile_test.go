@@ -263,3 +263,16 @@ func TestMatchEncodings(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchJSONArray reads events written as one JSON array, pretty-printed
+// as exporters write it: each element is an event, at its own line
+// (issue 21: the array was one bad event).
+func TestMatchJSONArray(t *testing.T) {
+	in := "[\n  " + strings.TrimSpace(mofcomp) + ",\n  {\"benign\": [1, \"]\"]},\n  7,\n  " + strings.TrimSpace(mofcomp) + "\n]\n[]\n"
+	code, stdout, stderr := runCLI(in, "match", "-rules", sigmaRule)
+	want := "-: event 3 (line 4): event is a JSON number, not an object; skipped\n" +
+		"ruleforge: 4 events, 2 matched, 2 hits, 1 bad events, 1 rules (0 bad), 1 unmatched\n"
+	if code != exitBad || stderr != want || !strings.Contains(stdout, `"event":1,`) || !strings.Contains(stdout, `"event":4,`) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
+	}
+}

@@ -5,7 +5,9 @@
 //	ruleforge explain [-routing=false] PATH…
 //
 // match reads events from the files, or standard input, as a stream of
-// JSON objects (NDJSON, or concatenated and pretty-printed objects) and
+// JSON objects (NDJSON, or concatenated and pretty-printed objects, or
+// JSON arrays of them; gzip and UTF-16 with a byte order mark read as
+// well) and
 // writes one JSON line per (event, rule) match to standard output:
 //
 //	{"input":"events.json","event":3,"rule_id":"…","title":"…","language":"sigma","severity":"high"}

@@ -32,10 +32,11 @@ func reference(cfg Config, in []byte) []outcome {
 		if err != nil {
 			return out
 		}
-		var res Result
-		raw := bytes.Clone(v.Data)
-		w.value(&res, raw, v.Line, v.Truncated)
-		out = append(out, outcomeOf(&res))
+		var b batch
+		w.value(&b, bytes.Clone(v.Data), v.Line, v.Truncated)
+		for i := range b.results {
+			out = append(out, outcomeOf(&b.results[i]))
+		}
 	}
 }
 
@@ -63,6 +64,7 @@ func FuzzRunSame(f *testing.F) {
 	f.Add([]byte("\xEF\xBB\xBF{\"n\":\"hit\"}  \r\n{bad\n{\"Channel\":\"hit\"}\n{\"n\":\n \"hit\"}\n"), uint8(9), uint8(2), true)
 	f.Add([]byte("{\"n\":\"hit\"} {\"n\":\"hit\"}\n[1]\ngarbage\n\n{\"a\":\"x\n{\"n\":\"hit\"}"), uint8(20), uint8(3), false)
 	f.Add([]byte("{\"a\":\"long long long long long long long long long\"}\n{\"n\":\"hit\"}\n"), uint8(2), uint8(1), true)
+	f.Add([]byte("[{\"n\":\"hit\"},\n {\"n\":\"miss\"}, 3,\n[{\"n\":\"hit\"}]]\n[]\n[1,]\n"), uint8(11), uint8(1), true)
 	f.Add([]byte(" {\"n\":\"hit\"}\n {\"n\":\n {\"n\":\"hit\"}\n\t{\"a\":[\n\t  {\"n\":\"hit\"}]}\n{\"n\":\"hit\"} x\n"), uint8(30), uint8(130), false)
 	rs := ruleset(f)
 	f.Fuzz(func(t *testing.T, in []byte, size, workers uint8, normalized bool) {

@@ -11,8 +11,9 @@ import (
 type worker struct {
 	cfg Config
 	rd  *normalize.Reader
-	sr  *stream.Reader // frames what the fast path does not take
-	br  bytes.Reader
+	sr    *stream.Reader // frames what the fast path does not take
+	br    bytes.Reader
+	elems []stream.Element // a JSON array's elements
 }
 
 // newWorker returns a worker for cfg.
@@ -29,7 +30,7 @@ func (w *worker) work(b *batch) {
 	}
 	start := 0
 	for i, end := range b.ends {
-		w.value(b.add(), b.data[start:end], b.lines[i], b.trunc[i])
+		w.value(b, b.data[start:end], b.lines[i], b.trunc[i])
 		start = end
 	}
 }
@@ -85,13 +86,29 @@ func (w *worker) frame(b *batch, data []byte, line int) {
 		if !v.Truncated {
 			raw = data[v.Offset : int(v.Offset)+len(v.Data)] // lives as long as b
 		}
-		w.value(b.add(), raw, v.Line, v.Truncated)
+		w.value(b, raw, v.Line, v.Truncated)
 	}
 }
 
-// value fills res from a framed event, raw, at line; trunc means it was
+// value adds to b's results a framed value, raw, at line: one event, or
+// each element of a JSON array as one (many exporters write arrays); trunc
+// means it was too large and raw holds its start.
+func (w *worker) value(b *batch, raw []byte, line int, trunc bool) {
+	if !trunc && len(raw) > 0 && raw[0] == '[' {
+		var ok bool
+		if w.elems, ok = stream.Elements(w.elems[:0], raw, line); ok {
+			for _, e := range w.elems {
+				w.single(b.add(), raw[e.Start:e.End], e.Line, false)
+			}
+			return
+		}
+	}
+	w.single(b.add(), raw, line, trunc)
+}
+
+// single fills res from one framed event, raw, at line; trunc means it was
 // too large and raw holds its start.
-func (w *worker) value(res *Result, raw []byte, line int, trunc bool) {
+func (w *worker) single(res *Result, raw []byte, line int, trunc bool) {
 	if trunc {
 		res.Line, res.Bytes, res.Bad = line, len(raw), ErrTooLarge
 		if w.cfg.KeepRaw {
