@@ -9,8 +9,8 @@ import (
 
 // worker frames, decodes, prepares and matches the events of batches.
 type worker struct {
-	cfg Config
-	rd  *normalize.Reader
+	cfg   Config
+	rd    *normalize.Reader
 	sr    *stream.Reader // frames what the fast path does not take
 	br    bytes.Reader
 	elems []stream.Element // a JSON array's elements

@@ -23,24 +23,17 @@ func Elements(dst []Element, data []byte, line int) ([]Element, bool) {
 	}
 	for {
 		start, startLine := i, line
-		depth, inStr, esc := 0, false, false
+		depth, q := 0, quotes{}
 	value:
 		for ; i < len(data); i++ {
 			b := data[i]
-			switch {
-			case b == '\n':
+			if b == '\n' {
 				line++
-				esc = false
-			case esc:
-				esc = false
-			case inStr:
-				if b == '\\' {
-					esc = true
-				} else if b == '"' {
-					inStr = false
-				}
-			case b == '"':
-				inStr = true
+			}
+			if q.in(b) {
+				continue
+			}
+			switch {
 			case b == '{' || b == '[':
 				depth++
 			case b == '}' || b == ']':
@@ -82,4 +75,23 @@ func skipSpace(data []byte, i int, line *int) int {
 		}
 	}
 	return i
+}
+
+// quotes follows JSON strings byte by byte.
+type quotes struct{ str, esc bool }
+
+// in reports whether b is part of a string (its quotes included).
+func (q *quotes) in(b byte) bool {
+	switch {
+	case q.esc:
+		q.esc = false
+	case q.str:
+		q.esc = b == '\\'
+		q.str = b != '"'
+	case b == '"':
+		q.str = true
+	default:
+		return false
+	}
+	return true
 }
