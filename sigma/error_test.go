@@ -433,6 +433,8 @@ func TestErrors(t *testing.T) {
 		{"syntax error", "title: [\ndetection:\n", `x.yml:2:1: did not find expected node content`},
 		{"tab", "title: t\n\tdetection: x\n", `x.yml:2:1: found a tab character that violates indentation`},
 		{"wrong type", "tags: foo\n" + ruleWith("  sel:\n    F: a\n  condition: sel\n"), "x.yml:1:1: cannot unmarshal !!str `foo` into []string"},
+		{"key over YAML's limit", "title: t\ndetection:\n  " + strings.Repeat("k", 2000) + ": x\n", `x.yml:3:3: a key of 2000 characters (YAML takes a key on one line only up to 1024)`},
+		{"invalid UTF-8 where it is", "title: t\ndescription: ab\xffc\n", `x.yml:2:16: invalid UTF-8 (byte 0xff)`},
 		{"too big", strings.Repeat("#", MaxRuleSize+1), fmt.Sprintf(`x.yml:1:1: rule is %d bytes, more than the limit of %d`, MaxRuleSize+1, MaxRuleSize)},
 	}
 	for _, tt := range tests {
