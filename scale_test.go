@@ -9,6 +9,8 @@ import (
 	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/sigma"
 )
 
 // orChain returns a rule of n alternatives of one field: an EQL or chain
@@ -74,5 +76,43 @@ func TestOrChainLinear(t *testing.T) {
 		if d := time.Since(start); d > 20*time.Second {
 			t.Errorf("%s: 16,000 alternatives took %v", lang, d)
 		}
+	}
+}
+
+// foldRules returns n Sigma rules that each pass the index gate of an
+// event holding "ä" and then scan its CommandLine for a text it lacks.
+func foldRules(tb testing.TB, n int) *match.Ruleset {
+	var rules []*ir.Rule
+	l := ruleforge.Loader{Sigma: []sigma.Option{sigma.Routing(false)}}
+	for i := range n {
+		src := fmt.Sprintf("title: r%d\nlogsource:\n  product: windows\ndetection:\n  a:\n    CommandLine|contains: 'ä'\n  b:\n    CommandLine: '*zz?%d*'\n  condition: a and not b\n", i, i)
+		r, err := l.Parse(fmt.Sprintf("r%d.yml", i), []byte(src))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rules = append(rules, r)
+	}
+	return compile.MustCompile(rules)
+}
+
+// BenchmarkFoldOnce matches one event with a 1 MB non-ASCII CommandLine
+// against n rules that all evaluate it: each value is folded once per
+// event, so the time grows with n only by a scan of the folded value per
+// rule (issue 21: it was folded again by every rule, 16 s for 1,000).
+func BenchmarkFoldOnce(b *testing.B) {
+	ev := []byte(`{"CommandLine":"ä` + strings.Repeat("É", 512<<10) + `"}`)
+	for _, n := range []int{10, 100, 1000} {
+		rs := foldRules(b, n)
+		rec := rs.NewRecord()
+		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if err := rec.ResetJSON(ev); err != nil {
+					b.Fatal(err)
+				}
+				if hits := rs.MatchRecord(rec, nil); len(hits) != n {
+					b.Fatalf("%d hits, want %d", len(hits), n)
+				}
+			}
+		})
 	}
 }
