@@ -197,9 +197,6 @@ func lowerRuns(t *stageTerm) (int, error) {
 	if p.Name != "runs" {
 		return 0, ir.Errorf(toPos(p.Pos), "unknown parameter %q (expected runs)", p.Name)
 	}
-	if t.Missing {
-		return 0, ir.Errorf(toPos(p.Pos), "a missing event cannot repeat (with runs)")
-	}
 	n, err := strconv.Atoi(p.Number)
 	if err != nil || n < 1 || n > MaxRuns {
 		return 0, ir.Errorf(toPos(p.Pos), "runs=%s: want an integer from 1 to %d", p.Number, MaxRuns)

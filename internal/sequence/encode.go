@@ -33,8 +33,11 @@ func (m *Machine) Encode(e *state.Encoder, keep func(state.Key) bool) {
 		e.Int(ks.lead.last)
 		e.Int(ks.lead.prev)
 		e.Uint(uint64(len(ks.sample)))
-		for _, o := range ks.sample {
-			e.Int(o)
+		for _, c := range ks.sample {
+			e.Uint(uint64(len(c)))
+			for _, o := range c {
+				e.Int(o)
+			}
 		}
 	})
 }
@@ -87,9 +90,11 @@ func (m *Machine) Decode(d *state.Decoder) error {
 				bad = true
 				return
 			}
-			ks.sample = make([]int64, k)
+			ks.sample = make([][]int64, k)
 			for i := range ks.sample {
-				ks.sample[i] = d.Int()
+				for range d.Len() {
+					ks.sample[i] = append(ks.sample[i], d.Int())
+				}
 			}
 		}
 	})

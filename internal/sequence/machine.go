@@ -1,6 +1,8 @@
 package sequence
 
 import (
+	"slices"
+
 	"github.com/ruleforge/ruleforge/state"
 )
 
@@ -20,7 +22,7 @@ type keyState struct {
 	pend   []*partial // per stage: the pending sequence whose last event is that stage's
 	trail  []*partial // complete but for a trailing missing event
 	lead   leadTimes  // leading missing events
-	sample []int64    // a sample's event per stage (0: none yet)
+	sample [][]int64  // a sample's candidate events per stage
 }
 
 // partial is a sequence in progress.
@@ -249,35 +251,64 @@ func (m *Machine) until(k state.Key) {
 	m.settle(k, ks)
 }
 
-// sample fills k's sample with the event: each event fills the first
-// stage it hits that the sample lacks; a full sample is reported and
-// the key starts anew.
+// sample adds the event to k's sample candidates: for each stage it
+// hits, the stage's first events, as many as there are stages (enough to
+// find a sample whenever one exists: a stage with that many can take its
+// event last). When every stage can have an event of its own, the sample
+// is reported, each stage with its earliest event that leaves one for the
+// stages after it, and the key starts anew.
 func (m *Machine) sample(ev state.Event, hits []state.Hit, emit func(*state.Alert)) {
-	done := map[state.Key]bool{}
+	n := len(m.sp.Stages)
+	m.keys = m.keys[:0]
 	for _, h := range hits {
 		m.forKeys(h, func(k state.Key) {
-			if done[k] {
-				return
-			}
 			ks := m.get(k, true)
 			if ks.sample == nil {
-				ks.sample = make([]int64, len(m.sp.Stages))
+				ks.sample = make([][]int64, n)
 			}
-			if ks.sample[h.Stage] != 0 {
-				return
+			if !slices.Contains(m.keys, k) {
+				m.keys = append(m.keys, k)
 			}
-			done[k] = true
-			ks.sample[h.Stage] = ev.Ordinal
-			for _, o := range ks.sample {
-				if o == 0 {
-					m.settle(k, ks)
-					return
-				}
+			if c := ks.sample[h.Stage]; len(c) < n && (len(c) == 0 || c[len(c)-1] != ev.Ordinal) {
+				ks.sample[h.Stage] = append(c, ev.Ordinal)
 			}
-			m.complete(ev, k, &partial{ords: ks.sample}, emit)
-			m.s.Delete(k)
 		})
 	}
+	for _, k := range m.keys {
+		ks := m.get(k, false)
+		if ords := assign(ks.sample); ords != nil {
+			m.complete(ev, k, &partial{ords: ords}, emit)
+			m.s.Delete(k)
+			continue
+		}
+		m.settle(k, ks)
+	}
+}
+
+// assign returns one distinct event per stage from cands, stage by stage
+// the earliest that leaves the later stages theirs, or nil when there is
+// none.
+func assign(cands [][]int64) []int64 {
+	ords := make([]int64, len(cands))
+	var try func(i int) bool
+	try = func(i int) bool {
+		if i == len(cands) {
+			return true
+		}
+		for _, o := range cands[i] {
+			if !slices.Contains(ords[:i], o) {
+				ords[i] = o
+				if try(i + 1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if !try(0) {
+		return nil
+	}
+	return ords
 }
 
 // settle sizes k's state and sets its deadline, or drops it when empty.
@@ -317,7 +348,10 @@ func (m *Machine) deadline(ks *keyState) (int64, bool) {
 
 // size estimates the bytes of k's state.
 func (m *Machine) size(ks *keyState) int {
-	n := 8 * (len(ks.pend) + len(ks.sample) + len(ks.trail) + 4)
+	n := 8 * (len(ks.pend) + len(ks.trail) + 4)
+	for _, c := range ks.sample {
+		n += 24 + 8*len(c)
+	}
 	per := 64 + 8*len(m.sp.Stages)
 	for _, p := range ks.pend {
 		if p != nil {
