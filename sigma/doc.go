@@ -237,9 +237,26 @@
 //	record      Event.System.EventID or Channel  Event.System.Channel, Event.System.EventID
 //	winlogbeat  winlog.channel                   winlog.channel, event.code
 //	flat        EventID or Channel at the top    EventID, and Channel when present
-//	ECS         event.category                   event.category, event.type, and host.os.type
-//	                                             when present (windows, linux, macos products)
-//	unknown     none of these                    every rule applies
+//	ECS         event.category                   event.category, event.type; host.os.type
+//	                                             when present (windows, linux, macos products),
+//	                                             event.module (other products)
+//	unknown     none of these                    the fields the rule reads
+//
+// A rule never applies to an event of another recognizable platform: a
+// Windows record, Winlogbeat or flat Windows event sees only Windows rules
+// (of its channel and event ID), an ECS event whose host.os.type names an
+// operating system only that system's rules and rules of no product, and
+// one whose event.module names a product (Filebeat's zeek, aws, okta, …
+// modules set it) only that product's rules. And a rule never holds on an
+// event merely because the event lacks every field it reads: where the
+// event's shape does not say its platform (unknown shape; an ECS event
+// with neither host.os.type nor event.module for a rule of a product that
+// is no operating system; an ECS event for a rule of no product; any event
+// for a rule with no logsource), a rule that would hold on an event without
+// any of its fields (condition: not selection, as SigmaHQ's Zeek rule
+// "Publicly Accessible RDP Service" writes) applies only when the event
+// holds at least one of them, at any of its paths. Rules that need a field
+// to match anyway, and keyword searches, are not changed.
 //
 // Windows categories route to channel and event ID:
 //
@@ -305,7 +322,7 @@
 //	registry_event             registry           (any)
 //	registry_add, _set, _delete, _rename  registry  creation, change, deletion, change
 //
-// A rule with no logsource has no route.
+// A rule with no logsource is routed by the fields it reads alone.
 //
 // # Filters and correlations
 //

@@ -82,7 +82,7 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 		}
 	}
 	if cfg.routing {
-		if route := routeFor(meta.Logsource); route != nil {
+		if route := routeFor(meta.Logsource, x); route.Op != ir.OpTrue {
 			x = ir.And(route, x)
 		}
 	}
