@@ -364,17 +364,23 @@
 // changes it (n < 1 restores the default):
 //
 //	limit              default  option                 bounds
-//	MaxRuleSize        1 MiB    WithMaxRuleSize        bytes of one rule file
+//	MaxRuleSize        16 MiB   WithMaxRuleSize        bytes of one rule file
 //	MaxConditionSize   4096     WithMaxConditionSize   bytes of one condition
 //	MaxConditionDepth  200      WithMaxConditionDepth  nesting of parentheses and not in a
 //	                                                   condition
-//	MaxValues          10000    WithMaxValues          values of one field of one search,
+//	MaxValues          200000   WithMaxValues          values of one field of one search,
 //	                                                   after windash and expand
-//	MaxRuleValues      100000   WithMaxRuleValues      values of all the fields of a rule,
+//	MaxRuleValues      1000000  WithMaxRuleValues      values of all the fields of a rule,
 //	                                                   YAML aliases expanded
-//	MaxExprSize        262144   WithMaxExprSize        nodes and values of the lowered
+//	MaxExprSize        2097152  WithMaxExprSize        nodes and values of the lowered
 //	                                                   expression, each search counted as
 //	                                                   often as the condition names it
+//
+// The defaults admit the IOC rules of threat-intel feeds: a field listing
+// 100,000 SHA-256 hashes is about 7 MB of YAML, and its values become one
+// hash set that costs one lookup per event (see TestIOCRule and
+// BenchmarkIOCRule); the limits leave twice that room and still bound one
+// rule to a few hundred MB of memory while it loads.
 //
 // The errors:
 //
