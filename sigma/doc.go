@@ -324,6 +324,66 @@
 //
 // A rule with no logsource is routed by the fields it reads alone.
 //
+// # Processing pipelines
+//
+// A processing pipeline says how rules meet a schema: pySigma's YAML format
+// (SigmaHQ/pySigma, sigma/processing/pipeline.py ProcessingPipeline.from_dict
+// and ProcessingItem.from_dict; the transformations in
+// sigma/processing/transformations, the conditions in
+// sigma/processing/conditions). ParsePipeline reads one; WithPipelines (the
+// CLI's -pipeline, repeatable) applies pipelines to each rule before it is
+// lowered, so matching an event costs nothing more. Pipelines apply lowest
+// priority first, equal priorities by file name (pySigma's
+// ProcessingPipelineResolver.resolve sorts by priority and path); each
+// applies its transformations in file order, each to the rule as the ones
+// before left it. A pipeline holds name, priority, vars and transformations;
+// a transformation holds id, type, its parameters, and conditions:
+//
+//	type                       parameters             effect
+//	field_name_mapping         mapping: name: name    the field's name; several names: any of them
+//	                           or [names]             matches (the mapping holding it becomes a list)
+//	field_name_prefix_mapping  mapping: prefix:       the first prefix that starts the name is
+//	                           prefix or [prefixes]   replaced
+//	add_condition              conditions: {field:    a search of these fields ANDed into every
+//	                           value(s)}, negated,    condition: "(condition) and _cond_N", "(…)
+//	                           template               and not _cond_N" when negated; template:
+//	                                                  $category, $product, $service in the values
+//	                                                  are the rule's
+//	change_logsource           category, product,     the rule's log source becomes these (those not
+//	                           service                given are gone); routing follows it
+//	drop_detection_item        (none)                 the fields that the field name conditions
+//	                                                  match are removed from the searches; a search
+//	                                                  left empty is an error
+//	replace_string             regex, replacement     each match of the regex (RE2) in a string or
+//	                                                  number value is replaced, \1 and \g<name>
+//	                                                  as in Python's re.sub; the result is a Sigma
+//	                                                  string (wildcards work); re, cidr, exists
+//	                                                  and fieldref values are left alone
+//	value_placeholders         (none)                 the expand modifier's placeholders take the
+//	                                                  pipelines' vars (the Placeholders option
+//	                                                  overrides a name)
+//
+//	condition                           parameters               holds when
+//	rule_conditions: logsource          category, product,       each one given equals the rule's
+//	                                    service                  (pySigma's LogsourceCondition)
+//	rule_conditions:                    field, value             a search has the field with that
+//	contains_detection_item                                      value
+//	field_name_conditions:              fields, mode (plain      the field is one of fields (re: a
+//	include_fields, exclude_fields      or re)                   regex matches its start); exclude:
+//	                                                             it is not; keywords: never included
+//
+// rule_cond_op and field_name_cond_op (and, the default, or or) combine
+// the conditions, rule_cond_not and field_name_cond_not negate them. A
+// transformation without rule conditions applies to every rule; one
+// without field name conditions to every field. vars of all pipelines are
+// merged, later ones winning, as ProcessingPipeline.__add__ merges them.
+// Anything else in a pipeline file (postprocessing, finalizers, other
+// transformations or conditions, detection_item_conditions, …) is an error
+// at its key or value naming it. Pipelines apply to Sigma rules, not to
+// filter rules nor to EQL rules, which Elastic writes for ECS field names.
+// examples/pipelines has two: a custom EDR schema and CrowdStrike Falcon
+// Data Replicator process events.
+//
 // # Filters and correlations
 //
 // [ParseFilter] loads a filter rule (Sigma filters specification v2): its

@@ -9,6 +9,7 @@ type config struct {
 	routing      bool                // AND the log source's route into the expression
 	filters      []*Filter           // filter rules to apply to the rule
 	warn         func(error)         // receives warnings; nil drops them
+	pipelines    []*Pipeline         // processing pipelines, applied before lowering
 
 	// The limits; see the constants of the same names.
 	maxRuleSize       int

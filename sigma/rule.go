@@ -48,6 +48,11 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 	if err != nil {
 		return nil, err
 	}
+	if len(cfg.pipelines) > 0 {
+		if cfg.placeholders, err = d.applyPipelines(&cfg); err != nil {
+			return nil, err
+		}
+	}
 	if k := d.keys["correlation"]; k != nil {
 		return nil, d.errorf(k.Line, k.Column, "unsupported: correlation")
 	}

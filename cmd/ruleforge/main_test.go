@@ -225,3 +225,20 @@ func TestPlaceholdersFlag(t *testing.T) {
 		t.Errorf("missing file: status %d, %q", code, stderr)
 	}
 }
+
+func TestPipelineFlag(t *testing.T) {
+	ev := `{"event_type":"process_start","proc_path":"C:\\Windows\\System32\\wbem\\mofcomp.exe","cmdline":"mofcomp C:\\Users\\Public\\x.mof","parent_path":"C:\\Windows\\System32\\cmd.exe"}`
+	code, stdout, _ := runCLI(ev, "match", "-pipeline", "../../examples/pipelines/custom_edr.yml", "-rules", sigmaRule)
+	if code != exitOK || !strings.Contains(stdout, `"title":"Potential Suspicious Mofcomp Execution"`) {
+		t.Errorf("with the pipeline: status %d, %q, want a hit", code, stdout)
+	}
+	if _, stdout, _ = runCLI(ev, "match", "-rules", sigmaRule); stdout != "" {
+		t.Errorf("without the pipeline: %q, want no hit", stdout)
+	}
+	bad := t.TempDir() + "/bad.yml"
+	os.WriteFile(bad, []byte("transformations:\n  - type: add_field\n"), 0o644)
+	code, _, stderr := runCLI(ev, "match", "-pipeline", bad, "-rules", sigmaRule)
+	if want := bad + ":2:11: unsupported transformation type \"add_field\"\n"; code != exitBad || stderr != want {
+		t.Errorf("bad pipeline: status %d, stderr %q, want %q", code, stderr, want)
+	}
+}
