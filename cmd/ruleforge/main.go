@@ -58,6 +58,7 @@ const usage = `usage:
   ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH...] [FILE...]
   ruleforge check [-routing=false] PATH...
   ruleforge explain [-routing=false] PATH...
+  ruleforge dump FILE.evtx...
 `
 
 // run is the whole program, with its streams passed in for tests.
@@ -71,6 +72,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runMatch(args[1:], stdin, stdout, stderr)
 	case "check":
 		return runCheck(args[1:], stdout, stderr)
+	case "dump":
+		return runDump(args[1:], stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
