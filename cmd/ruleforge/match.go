@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -36,6 +35,7 @@ type hit struct {
 	Severity  string `json:"severity"`
 	RiskScore *int   `json:"risk_score,omitempty"`
 	RuleFile  string `json:"rule_file,omitempty"`
+	RecordID  uint64 `json:"record_id,omitempty"` // an .evtx record's EventRecordID
 }
 
 // alert is an output line with -output alert: an ECS-style alert
@@ -69,6 +69,8 @@ type alertSource struct {
 	Name  string `json:"name"`
 	Event int    `json:"event"`
 	Line  int    `json:"line"`
+	// RecordID is an .evtx record's EventRecordID.
+	RecordID uint64 `json:"record_id,omitempty"`
 }
 
 // ruleCount is an output line with -count: a rule and how many events it
@@ -129,19 +131,8 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var total pipeline.Stats
 	perRule := make([]int, rs.Len())
 	readErr := false
-	for _, name := range inputs {
-		r := stdin
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				fmt.Fprintf(stderr, "ruleforge: %v\n", err)
-				readErr = true
-				continue
-			}
-			r = f
-			defer f.Close()
-		}
-		st, err := matchStream(rs, opt, name, r, out, stderr, perRule, total)
+	for _, name := range expandInputs(inputs, stderr, &readErr) {
+		st, err := matchInput(rs, opt, name, stdin, out, stderr, perRule, total)
 		total = add(total, st)
 		if err != nil {
 			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", name, err)
@@ -179,15 +170,27 @@ func add(a, b pipeline.Stats) pipeline.Stats {
 // output lines in input order and reporting bad events on stderr; before
 // is the count of the inputs already done, for the progress line.
 func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats) (pipeline.Stats, error) {
-	cfg := pipeline.Config{Ruleset: rs, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
+	return pipeline.Run(pipelineConfig(rs, opt), r, resultWriter(rs, opt, name, out, stderr, perRule, before))
+}
+
+// pipelineConfig is the pipeline's configuration for a run of match.
+func pipelineConfig(rs *match.Ruleset, opt matchOptions) pipeline.Config {
+	return pipeline.Config{Ruleset: rs, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
+}
+
+// resultWriter returns the function that writes the output lines of
+// each event's result and reports bad events on stderr.
+func resultWriter(rs *match.Ruleset, opt matchOptions, name string, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats) func(*pipeline.Result) error {
 	prog := newProgress(stderr, opt.progress, before)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
-	return pipeline.Run(cfg, r, func(res *pipeline.Result) error {
+	return func(res *pipeline.Result) error {
 		prog.event(res)
 		if res.Bad != nil {
 			prog.clear()
 			if errors.Is(res.Bad, pipeline.ErrTooLarge) {
 				fmt.Fprintf(stderr, "%s: event %d (line %d): larger than %d bytes; skipped\n", name, res.Ordinal, res.Line, stream.MaxValue)
+			} else if res.Line == 0 { // an .evtx record
+				fmt.Fprintf(stderr, "%s: event %d: %v; skipped\n", name, res.Ordinal, res.Bad)
 			} else {
 				fmt.Fprintf(stderr, "%s: event %d (line %d): %v; skipped\n", name, res.Ordinal, res.Line, res.Bad)
 			}
@@ -206,11 +209,11 @@ func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, 
 					Event:     alertEvent{Kind: "alert", Original: string(res.Raw)},
 					Rule: alertRule{ID: rule.ID, Name: rule.Title, Severity: rule.Severity, RiskScore: rule.RiskScore,
 						Language: rule.Lang.String(), File: rule.Source.File, Tags: rule.Tags},
-					Input: alertSource{Name: name, Event: res.Ordinal, Line: res.Line},
+					Input: alertSource{Name: name, Event: res.Ordinal, Line: res.Line, RecordID: res.RecordID},
 				})
 			} else {
 				line, _ = json.Marshal(hit{
-					Input: name, Event: res.Ordinal, RuleID: rule.ID, Title: rule.Title,
+					Input: name, Event: res.Ordinal, RecordID: res.RecordID, RuleID: rule.ID, Title: rule.Title,
 					Language: rule.Lang.String(), Severity: rule.Severity,
 					RiskScore: rule.RiskScore, RuleFile: rule.Source.File,
 				})
@@ -219,5 +222,5 @@ func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, 
 			out.WriteByte('\n')
 		}
 		return nil
-	})
+	}
 }

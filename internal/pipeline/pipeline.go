@@ -48,6 +48,8 @@ type Result struct {
 	Hits    []int  // the rules that matched, in rule order
 	Bad     error  // why the event was skipped, or nil
 	Raw     []byte // the event, with Config.KeepRaw; valid during Emit only
+	// RecordID is an .evtx record's identifier (RunEVTX), or 0.
+	RecordID uint64
 }
 
 // Stats counts a run's events: Events = Matched + Unmatched + Bad.
@@ -149,17 +151,7 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 				res := &b.results[i]
 				ordinal++
 				res.Ordinal = ordinal
-				st.Events++
-				st.Bytes += int64(res.Bytes)
-				switch {
-				case res.Bad != nil:
-					st.Bad++
-				case len(res.Hits) > 0:
-					st.Matched++
-					st.Hits += len(res.Hits)
-				default:
-					st.Unmatched++
-				}
+				st.count(res)
 				if emitErr == nil {
 					if emitErr = emit(res); emitErr != nil {
 						close(stop)
