@@ -36,6 +36,9 @@ const (
 	// MaxNodes is the most elements, attributes and values one record
 	// may expand to (templates instantiated inside values multiply).
 	MaxNodes = 1 << 17
+	// MaxValueBytes is the most bytes of values one record may expand to
+	// (a template may use a value many times).
+	MaxValueBytes = 16 << 20
 )
 
 // Node kinds of the tree a record is read into.
@@ -96,6 +99,9 @@ func (p *parser) add(parent int32, n node) (int32, error) {
 	nodes := *p.out
 	if len(nodes) >= MaxNodes {
 		return 0, p.errorf("more than %d nodes", MaxNodes)
+	}
+	if p.d.valueBytes += len(n.val.raw) + len(n.val.text); p.d.valueBytes > MaxValueBytes {
+		return 0, p.errorf("more than %d bytes of values", MaxValueBytes)
 	}
 	n.first, n.last, n.next = -1, -1, -1
 	i := int32(len(nodes))

@@ -49,18 +49,19 @@ type Record struct {
 // Decoder reads the records of chunks. Templates and names are cached per
 // chunk; a Decoder is not safe for concurrent use: make one per goroutine.
 type Decoder struct {
-	c         *Chunk
-	b         []byte // the chunk's data, capacity = length
-	pos, free int
-	trunc     bool
-	names     map[uint32]nameEntry
-	templates map[uint32]*template
-	valBuf    []value
-	nodes     []node
-	keys      []keySpan // scratch of the JSON writer
-	rec       Record
-	templated bool // the record used a template
-	done      bool
+	c          *Chunk
+	b          []byte // the chunk's data, capacity = length
+	pos, free  int
+	trunc      bool
+	names      map[uint32]nameEntry
+	templates  map[uint32]*template
+	valBuf     []value
+	nodes      []node
+	keys       []keySpan // scratch of the JSON writer
+	rec        Record
+	templated  bool // the record used a template
+	valueBytes int  // the bytes of values the record expanded to
+	done       bool
 }
 
 // nameEntry is a cached name and the size of its definition.
@@ -79,7 +80,7 @@ func NewDecoder() *Decoder {
 // returns an *Error for a chunk that cannot be read; a truncated chunk is
 // read up to its last complete record, with no records checksum.
 func (d *Decoder) Reset(c *Chunk) error {
-	d.c, d.done = c, true
+	d.c, d.done, d.pos = c, true, 0
 	clear(d.names)
 	clear(d.templates)
 	b := c.data[:len(c.data):len(c.data)]
@@ -151,7 +152,7 @@ func (d *Decoder) Next() (*Record, error) {
 	d.pos += size
 	d.nodes = append(d.nodes[:0], node{kind: nodeDoc, first: -1, last: -1, next: -1})
 	d.valBuf = d.valBuf[:0]
-	d.templated = false
+	d.templated, d.valueBytes = false, 0
 	p := parser{d: d, b: b, pos: start + recordHeader, end: start + size - 4, out: &d.nodes}
 	if err := p.stream(0); err != nil {
 		d.pos, start = start, d.pos // the error's offset is the record's

@@ -28,7 +28,7 @@ func (r *Record) AppendJSON(b []byte) []byte {
 func (d *Decoder) object(b []byte, n int32) []byte {
 	nodes := d.nodes
 	b = append(b, '{')
-	mark := len(d.keys)
+	ok := objectKeys{mark: len(d.keys)}
 	if d.hasAttrs(n) {
 		b = append(b, `"#attributes":{`...)
 		k := 0
@@ -66,20 +66,20 @@ func (d *Decoder) object(b []byte, n int32) []byte {
 		if nodes[c].name == "Data" {
 			if named >= 0 {
 				b = d.text(b, named)
-				b = d.endKey(b, start, mark)
+				b = d.endKey(b, start, &ok)
 				b = d.leaf(b, c, true)
 				continue
 			}
 			gathered = true
 			b = append(b, "Data"...)
-			b = d.endKey(b, start, mark)
+			b = d.endKey(b, start, &ok)
 			b = append(b, `{"#text":`...)
 			b = d.unnamedData(b, c)
 			b = append(b, '}')
 			continue
 		}
 		b = appendStringJSON(b, nodes[c].name)
-		b = d.endKey(b, start, mark)
+		b = d.endKey(b, start, &ok)
 		if d.hasAttrs(c) || d.hasElems(c) {
 			b = d.object(b, c)
 		} else {
@@ -93,16 +93,49 @@ func (d *Decoder) object(b []byte, n int32) []byte {
 		b = append(b, `"#text":`...)
 		b = d.leaf(b, n, false)
 	}
-	d.keys = d.keys[:mark]
+	d.keys = d.keys[:ok.mark]
 	return append(b, '}')
 }
 
+// manyKeys is the number of keys past which an object's keys are also
+// kept in a map, so that a record of many repeated elements costs linear
+// time, not cubic.
+const manyKeys = 32
+
+// objectKeys are the keys of an open JSON object: d.keys from mark, and
+// for an object of many keys a map from each key to the next suffix to
+// try for it.
+type objectKeys struct {
+	mark int
+	seen map[string]int
+}
+
 // endKey ends the key written from start, suffixing it _1, _2, … when the
-// object (its keys from mark) already holds it, and appends the colon.
-func (d *Decoder) endKey(b []byte, start, mark int) []byte {
+// object already holds it, and appends the colon.
+func (d *Decoder) endKey(b []byte, start int, ok *objectKeys) []byte {
 	end := len(b)
-	for i := 1; d.used(b, start, mark); i++ {
-		b = appendDigits(append(b[:end], '_'), i, 1)
+	if ok.seen == nil && len(d.keys)-ok.mark >= manyKeys {
+		ok.seen = make(map[string]int, 2*manyKeys)
+		for _, k := range d.keys[ok.mark:] {
+			ok.seen[string(b[k.start:k.end])] = 1
+		}
+	}
+	if ok.seen != nil {
+		if next, dup := ok.seen[string(b[start:end])]; dup {
+			base := string(b[start:end])
+			for i := next; ; i++ {
+				b = appendDigits(append(b[:end], '_'), i, 1)
+				if _, used := ok.seen[string(b[start:])]; !used {
+					ok.seen[base] = i + 1
+					break
+				}
+			}
+		}
+		ok.seen[string(b[start:])] = 1
+	} else {
+		for i := 1; d.used(b, start, ok.mark); i++ {
+			b = appendDigits(append(b[:end], '_'), i, 1)
+		}
 	}
 	d.keys = append(d.keys, keySpan{start, len(b)})
 	return append(b, '"', ':')
