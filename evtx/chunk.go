@@ -32,6 +32,16 @@ type Chunk struct {
 	Index  int   // 0-based position in the file
 	Offset int64 // where it starts in the file
 	data   []byte
+	buf    *[ChunkSize]byte // data's buffer, until Release
+}
+
+// Release gives the chunk's memory back for the chunks read after it; the
+// chunk, and the records decoded from it, must not be used after.
+func (c *Chunk) Release() {
+	if c.buf != nil {
+		chunkBufs.Put(c.buf)
+		c.buf, c.data = nil, nil
+	}
 }
 
 // Truncated reports whether the file ended inside the chunk.

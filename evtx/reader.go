@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"sync"
 )
 
 // Header is an .evtx file's header (libyal, "File header").
@@ -88,28 +89,34 @@ func (r *Reader) Header() Header { return r.h }
 // at the end of the file.
 func (r *Reader) NextChunk() (*Chunk, error) {
 	for r.err == nil {
-		buf := make([]byte, ChunkSize)
-		n, err := io.ReadFull(r.r, buf)
+		buf := chunkBufs.Get().(*[ChunkSize]byte)
+		n, err := io.ReadFull(r.r, buf[:])
 		switch {
 		case err == io.EOF:
 			r.err = io.EOF
+			chunkBufs.Put(buf)
 			return nil, io.EOF
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			r.err = io.EOF
 		case err != nil:
 			r.err = err
+			chunkBufs.Put(buf)
 			return nil, err
 		}
-		c := &Chunk{Index: r.index, Offset: r.offset, data: buf[:n]}
+		c := &Chunk{Index: r.index, Offset: r.offset, data: buf[:n], buf: buf}
 		r.index++
 		r.offset += int64(n)
 		if !bytes.HasPrefix(c.data, chunkMagic) && allZero(c.data) {
+			c.Release()
 			continue
 		}
 		return c, nil
 	}
 	return nil, r.err
 }
+
+// chunkBufs holds the buffers of released chunks.
+var chunkBufs = sync.Pool{New: func() any { return new([ChunkSize]byte) }}
 
 // allZero reports whether b holds only zeros.
 func allZero(b []byte) bool {
@@ -135,6 +142,7 @@ func (r *Reader) Next() (*Record, error) {
 				return rec, err
 			}
 			r.inChk = false
+			r.dec.c.Release()
 		}
 		c, err := r.NextChunk()
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -386,7 +387,26 @@ func ansi(r []byte) string {
 // utf16String decodes UTF-16LE text up to its first NUL; unpaired
 // surrogates become U+FFFD.
 func utf16String(r []byte) string {
-	return string(appendUTF16JSON(nil, r, false))
+	ascii := true
+	n := 0
+	for ; n+1 < len(r); n += 2 {
+		if r[n+1] != 0 || r[n] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+		if r[n] == 0 {
+			break
+		}
+	}
+	if ascii { // one allocation: the common case of names and template text
+		var b strings.Builder
+		b.Grow(n / 2)
+		for i := 0; i < n; i += 2 {
+			b.WriteByte(r[i])
+		}
+		return b.String()
+	}
+	return string(appendUTF16JSON(make([]byte, 0, len(r)/2*3), r, false))
 }
 
 // appendUTF16JSON appends UTF-16LE text up to its first NUL as UTF-8,

@@ -57,7 +57,8 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := evtxWorker{cfg: cfg, dec: evtx.NewDecoder(), rd: normalize.NewReader(cfg.Ruleset, cfg.Format)}
+			w := evtxWorker{cfg: cfg, dec: evtx.NewDecoder(), rd: getReader(cfg)}
+			defer putReader(cfg, w.rd)
 			for j := range jobs {
 				w.work(j)
 				done <- j
@@ -123,6 +124,7 @@ type evtxWorker struct {
 
 // work fills j's results.
 func (w *evtxWorker) work(j *chunkJob) {
+	defer j.c.Release()
 	var ends []int
 	if err := w.dec.Reset(j.c); err != nil {
 		j.results = append(j.results, Result{Bad: err, Bytes: evtx.ChunkSize})

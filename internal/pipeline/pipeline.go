@@ -115,6 +115,7 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 		go func() {
 			defer wg.Done()
 			w := newWorker(cfg)
+			defer putReader(cfg, w.rd)
 			for {
 				var b *batch
 				select {
