@@ -14,7 +14,7 @@ import (
 
 	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/internal/pipeline"
-	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/state"
 )
 
 // inputExts are the file names a directory argument's walk takes, each
@@ -91,20 +91,22 @@ func openInput(name string, stdin io.Reader) (r *bufio.Reader, isEVTX bool, clos
 	return r, evtx.IsEVTX(head), closeFn, nil
 }
 
-// matchInput runs the ruleset over one input, JSON events or an .evtx
+// matchInput runs the program over one input, JSON events or an .evtx
 // file, as matchStream does.
-func matchInput(rs *match.Ruleset, opt matchOptions, name string, stdin io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats) (pipeline.Stats, error) {
+func matchInput(p *state.Program, opt matchOptions, name string, stdin io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats) (pipeline.Stats, error) {
 	r, isEVTX, closeFn, err := openInput(name, stdin)
 	if err != nil {
 		return pipeline.Stats{}, err
 	}
 	defer closeFn()
 	if !isEVTX {
-		return matchStream(rs, opt, name, r, out, stderr, perRule, before)
+		return matchStream(p, opt, name, r, out, stderr, perRule, before, engines)
 	}
 	er, err := evtx.NewReader(r)
 	if err != nil {
 		return pipeline.Stats{}, err
 	}
-	return pipeline.RunEVTX(pipelineConfig(rs, opt), er, resultWriter(rs, opt, name, out, stderr, perRule, before))
+	return matchWith(p, opt, name, out, stderr, perRule, before, engines, func(cfg pipeline.Config, emit func(*pipeline.Result) error) (pipeline.Stats, error) {
+		return pipeline.RunEVTX(cfg, er, emit)
+	})
 }

@@ -12,8 +12,8 @@ import (
 
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/internal/stream"
-	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
+	"github.com/ruleforge/ruleforge/state"
 )
 
 // pathList is a repeatable string flag.
@@ -121,7 +121,8 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opt.progress = isTerminal(stderr)
-	rs, _, badRules := loadRules(loader(), rulePaths, stderr)
+	prog, _, badRules := loadRules(loader(), rulePaths, stderr)
+	rs := prog.Ruleset()
 	out := bufio.NewWriterSize(stdout, 1<<16)
 	defer out.Flush()
 	inputs := fs.Args()
@@ -129,10 +130,11 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		inputs = []string{"-"}
 	}
 	var total pipeline.Stats
-	perRule := make([]int, rs.Len())
+	perRule := make([]int, rs.Len()+prog.Len()) // the ruleset's, then the stateful rules'
+	var engines stateStats
 	readErr := false
 	for _, name := range expandInputs(inputs, stderr, &readErr) {
-		st, err := matchInput(rs, opt, name, stdin, out, stderr, perRule, total)
+		st, err := matchInput(prog, opt, name, stdin, out, stderr, perRule, total, &engines)
 		total = add(total, st)
 		if err != nil {
 			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", name, err)
@@ -142,7 +144,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if opt.count {
 		for i, n := range perRule {
 			if n > 0 {
-				rule := rs.Rule(i)
+				rule := ruleAt(prog, i)
 				line, _ := json.Marshal(ruleCount{RuleID: rule.ID, Title: rule.Title, Language: rule.Lang.String(), Events: n, RuleFile: rule.Source.File})
 				out.Write(append(line, '\n'))
 			}
@@ -153,7 +155,8 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	fmt.Fprintf(stderr, "ruleforge: %d events, %d matched, %d hits, %d bad events, %d rules (%d bad), %d unmatched\n",
-		total.Events, total.Matched, total.Hits, total.Bad, rs.Len(), badRules, total.Unmatched)
+		total.Events, total.Matched, total.Hits, total.Bad, ruleCountOf(prog), badRules, total.Unmatched)
+	engines.report(stderr, prog)
 	if badRules > 0 || total.Bad > 0 || readErr {
 		return exitBad
 	}
@@ -169,21 +172,24 @@ func add(a, b pipeline.Stats) pipeline.Stats {
 // matchStream runs the ruleset over every event of one input, writing
 // output lines in input order and reporting bad events on stderr; before
 // is the count of the inputs already done, for the progress line.
-func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats) (pipeline.Stats, error) {
-	return pipeline.Run(pipelineConfig(rs, opt), r, resultWriter(rs, opt, name, out, stderr, perRule, before))
+func matchStream(p *state.Program, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats) (pipeline.Stats, error) {
+	return matchWith(p, opt, name, out, stderr, perRule, before, engines, func(cfg pipeline.Config, emit func(*pipeline.Result) error) (pipeline.Stats, error) {
+		return pipeline.Run(cfg, r, emit)
+	})
 }
 
-// pipelineConfig is the pipeline's configuration for a run of match.
-func pipelineConfig(rs *match.Ruleset, opt matchOptions) pipeline.Config {
-	return pipeline.Config{Ruleset: rs, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
-}
-
-// resultWriter returns the function that writes the output lines of
-// each event's result and reports bad events on stderr.
-func resultWriter(rs *match.Ruleset, opt matchOptions, name string, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats) func(*pipeline.Result) error {
+// matchWith runs the program over one input with run (pipeline.Run or
+// pipeline.RunEVTX), writing output lines in input order and reporting
+// bad events on stderr, as matchStream describes.
+func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats,
+	run func(pipeline.Config, func(*pipeline.Result) error) (pipeline.Stats, error)) (pipeline.Stats, error) {
+	rs := p.Ruleset()
+	cfg := pipeline.Config{Ruleset: rs, Program: p, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
 	prog := newProgress(stderr, opt.progress, before)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
-	return func(res *pipeline.Result) error {
+	eng := newStateRun(p, opt, name, now, out, perRule)
+	defer engines.add(eng)
+	st, err := run(cfg, func(res *pipeline.Result) error {
 		prog.event(res)
 		if res.Bad != nil {
 			prog.clear()
@@ -221,6 +227,9 @@ func resultWriter(rs *match.Ruleset, opt matchOptions, name string, out *bufio.W
 			out.Write(line)
 			out.WriteByte('\n')
 		}
+		eng.step(res)
 		return nil
-	}
+	})
+	st.Hits += eng.alerts
+	return st, err
 }

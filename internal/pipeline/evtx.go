@@ -151,6 +151,9 @@ func (w *evtxWorker) work(j *chunkJob) {
 			res.Bad = err
 		} else {
 			res.Hits = w.cfg.Ruleset.MatchRecord(nr, nil)
+			if p := w.cfg.Program; p != nil {
+				res.Hits = p.Split(nr, res.Hits, &res.State)
+			}
 		}
 		if w.cfg.KeepRaw {
 			j.json = append(j.json, w.line...)

@@ -24,6 +24,7 @@ import (
 
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
+	"github.com/ruleforge/ruleforge/state"
 )
 
 // Config configures Run.
@@ -38,16 +39,22 @@ type Config struct {
 	// KeepRaw keeps each event's raw bytes in its Result (for output that
 	// quotes the event).
 	KeepRaw bool
+	// Program, when set, is the program of Ruleset's stateful rules:
+	// workers Split each event's hits (Result.Hits keeps the visible
+	// ones, Result.State gets the stage hits), for a state.Engine that
+	// Emit steps in input order.
+	Program *state.Program
 }
 
 // Result is what happened to one event.
 type Result struct {
-	Ordinal int    // 1-based position in the input
-	Line    int    // line where the event starts
-	Bytes   int    // the event's size in the input
-	Hits    []int  // the rules that matched, in rule order
-	Bad     error  // why the event was skipped, or nil
-	Raw     []byte // the event, with Config.KeepRaw; valid during Emit only
+	Ordinal int         // 1-based position in the input
+	Line    int         // line where the event starts
+	Bytes   int         // the event's size in the input
+	Hits    []int       // the rules that matched, in rule order
+	Bad     error       // why the event was skipped, or nil
+	Raw     []byte      // the event, with Config.KeepRaw; valid during Emit only
+	State   state.Input // with Config.Program: for state.Engine.Step; valid during Emit only
 	// RecordID is an .evtx record's identifier (RunEVTX), or 0.
 	RecordID uint64
 }
@@ -84,7 +91,8 @@ func (b *batch) add() *Result {
 		b.results = append(b.results, Result{})
 	}
 	res := &b.results[n]
-	*res = Result{Hits: res.Hits[:0]}
+	*res = Result{Hits: res.Hits[:0], State: res.State}
+	res.State.Reset()
 	return res
 }
 

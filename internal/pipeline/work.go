@@ -113,5 +113,8 @@ func (w *worker) event(res *Result, raw []byte, line int) error {
 		return err
 	}
 	res.Hits = w.cfg.Ruleset.MatchRecord(rec, res.Hits)
+	if p := w.cfg.Program; p != nil {
+		res.Hits = p.Split(rec, res.Hits, &res.State)
+	}
 	return nil
 }
