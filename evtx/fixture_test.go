@@ -5,9 +5,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -346,5 +348,28 @@ func TestRepeatedKeys(t *testing.T) {
 	want.WriteString("}}")
 	if got[0] != want.String() {
 		t.Errorf("got %.300s…, want %.300s…", got[0], want.String())
+	}
+}
+
+// update rewrites golden files.
+var update = flag.Bool("update", false, "rewrite testdata/fixture.evtx")
+
+// TestFixtureFile keeps testdata/fixture.evtx, the fixture chunk as a
+// file for other packages' tests (go test -update writes it), equal to
+// what the builder makes.
+func TestFixtureFile(t *testing.T) {
+	want := buildFile(0, fixtureChunk(1))
+	const path = "testdata/fixture.evtx"
+	if *update {
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the builder's file: go test -update", path)
 	}
 }
