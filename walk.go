@@ -13,11 +13,12 @@ import (
 
 // MaxFileSize is the most bytes the Loader reads of one rule file (and
 // the default of Loader.MaxFileSize): a larger file is reported and
-// skipped after reading MaxFileSize+1 bytes, so a huge or sparse file, or
-// a link to /dev/zero, costs no more. Each language's own limits
-// (sigma.MaxRuleSize, eql.MaxFileSize, eql.MaxQuerySize) are lower and
-// checked when the rule is parsed.
-const MaxFileSize = 16 << 20
+// skipped after reading MaxFileSize+1 bytes, so a huge or sparse file
+// costs no more (and a device, such as a link to /dev/zero, is not read at
+// all). Each language's own limits (sigma.MaxRuleSize, eql.MaxFileSize,
+// eql.MaxQuerySize) are lower by default and checked when the rule is
+// parsed.
+const MaxFileSize = 64 << 20
 
 // fileError is an error about a rule file as a whole, printed
 // "file: message" with the name quoted as ir.Pos quotes it.

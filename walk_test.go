@@ -65,7 +65,7 @@ func TestLoadWalk(t *testing.T) {
 	}
 	want := []string{
 		"fifo.yml: not a regular file (a named pipe); skipped",
-		"sparse.yml: larger than 16777216 bytes; skipped",
+		"sparse.yml: larger than 67108864 bytes; skipped",
 		"zero.yml: not a regular file (a device); skipped",
 		"fifo.yml: not a regular file (a named pipe); skipped",
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,6 +23,16 @@ import (
 // subprocess (this test binary).
 func TestMain(m *testing.M) {
 	if os.Getenv("RULEFORGE_TEST_MAIN") == "1" {
+		if path := os.Getenv("RULEFORGE_TEST_STATUS"); path != "" {
+			// Run as main does, then leave /proc/self/status (VmHWM: the
+			// peak RSS of this program, not of the test that started it).
+			signals = notifySignals()
+			code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+			if status, err := os.ReadFile("/proc/self/status"); err == nil {
+				os.WriteFile(path, status, 0o644)
+			}
+			os.Exit(code)
+		}
 		main()
 		return
 	}
@@ -187,21 +198,35 @@ func TestQuotedNames(t *testing.T) {
 }
 
 // maxRSS runs the CLI with stdin and returns its peak resident memory in
-// MiB (Linux reports ru_maxrss in KiB).
+// MiB: VmHWM of /proc/self/status, which the subprocess leaves in a file
+// (ru_maxrss would count the pages of the test process that started it,
+// shared until exec).
 func maxRSS(t *testing.T, stdin string, args ...string) int64 {
 	t.Helper()
+	path := filepath.Join(t.TempDir(), "status")
 	cmd := command(args...)
+	cmd.Env = append(cmd.Env, "RULEFORGE_TEST_STATUS="+path)
 	cmd.Stdin = strings.NewReader(stdin)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil && exitCode(t, err) > exitBad {
 		t.Fatalf("%v: %v\n%s", args, err, stderr.String())
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		t.Skip("no rusage here")
+	status, err := os.ReadFile(path)
+	if err != nil {
+		t.Skip("no /proc/self/status here")
 	}
-	return ru.Maxrss >> 10
+	for _, line := range strings.Split(string(status), "\n") {
+		if kb, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kb), "kB")), 10, 64)
+			if err != nil {
+				t.Fatal(line, err)
+			}
+			return n >> 10
+		}
+	}
+	t.Skip("no VmHWM in /proc/self/status")
+	return 0
 }
 
 // TestMatchHugeCommandLineMemory matches a Sysmon event whose CommandLine

@@ -3,9 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
-	"fmt"
 	"io"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -15,21 +13,15 @@ import (
 // order mark to say which byte order.
 var errUTF16 = errors.New("input is UTF-16 without a byte order mark (convert it to UTF-8, e.g. iconv -f UTF-16LE -t UTF-8)")
 
-// decodeInput returns r as the UTF-8 JSON text match reads: gzip input
-// (magic 1f 8b) is decompressed, as many log exporters write it; UTF-16
-// with a byte order mark (what PowerShell 5's ">" writes) is decoded; what
+// decodeInput returns r (decompressed already, see openInput) as the UTF-8
+// JSON text match reads: UTF-16 with a byte order mark (what PowerShell
+// 5's ">" writes) is decoded; what
 // looks like UTF-16 without one ("{" then a zero byte) is an error that
 // says so, where every event would otherwise be a bad event.
 func decodeInput(r io.Reader) (io.Reader, error) {
 	br := bufio.NewReader(r)
 	head, _ := br.Peek(4)
 	switch {
-	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
-		}
-		return decodeInput(zr) // its text may be UTF-16 too
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
 		br.Discard(2)
 		return &utf16Reader{r: br, little: true}, nil
