@@ -237,6 +237,9 @@ func TestMatchHugeCommandLineMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a 20 MB event")
 	}
+	if raceEnabled {
+		t.Skip("the race detector's shadow memory is no measure")
+	}
 	rule := filepath.Join(t.TempDir(), "args.eql")
 	if err := os.WriteFile(rule, []byte(`process where process.args : "zzz" and process.args_count > 3`), 0o644); err != nil {
 		t.Fatal(err)
