@@ -63,8 +63,8 @@ func ParseFilter(file string, src []byte, opts ...Option) (f *Filter, err error)
 		return nil, err
 	}
 	var meta sigmago.Rule
-	if err := d.without("filter", "detection").Decode(&meta); err != nil {
-		return nil, yamlError(d.posMap, err)
+	if err := decode(d.posMap, d.without("filter", "detection"), &meta); err != nil {
+		return nil, err
 	}
 	rules, err := d.filterRules(key, det.rules)
 	if err != nil {

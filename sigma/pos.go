@@ -128,6 +128,67 @@ func invalidUTF8(src []byte) int {
 	return -1
 }
 
+// decode decodes n into v; an error is placed as yamlError places it,
+// except that YAML's refusal of "excessive aliasing" (an alias bomb,
+// which the decoder reports without a line) is placed at the first alias
+// that expands to more than maxAliasNodes nodes.
+func decode(m *posMap, n *yaml.Node, v any) error {
+	err := n.Decode(v)
+	if err == nil {
+		return nil
+	}
+	if strings.Contains(err.Error(), "excessive aliasing") {
+		if a := bigAlias(n, maxAliasNodes); a != nil {
+			return m.errorf(a.Line, a.Column, "alias *%s expands to more than %d YAML nodes (an alias bomb)", a.Value, maxAliasNodes)
+		}
+	}
+	return yamlError(m, err)
+}
+
+// maxAliasNodes is how large an alias's expansion decode names as the
+// cause of an "excessive aliasing" error.
+const maxAliasNodes = 10000
+
+// bigAlias returns the first alias under n, in document order, whose
+// value expands to more than limit nodes, or nil.
+func bigAlias(n *yaml.Node, limit int) *yaml.Node {
+	size := map[*yaml.Node]int{}
+	var expand func(x *yaml.Node) int
+	expand = func(x *yaml.Node) int {
+		for x.Kind == yaml.AliasNode && x.Alias != nil {
+			x = x.Alias
+		}
+		if s, ok := size[x]; ok {
+			return s
+		}
+		size[x] = limit + 1 // an anchor inside itself
+		s := 1
+		for _, c := range x.Content {
+			if s += expand(c); s > limit {
+				break
+			}
+		}
+		size[x] = s
+		return s
+	}
+	var find func(x *yaml.Node) *yaml.Node
+	find = func(x *yaml.Node) *yaml.Node {
+		if x.Kind == yaml.AliasNode {
+			if expand(x) > limit {
+				return x
+			}
+			return nil
+		}
+		for _, c := range x.Content {
+			if a := find(c); a != nil {
+				return a
+			}
+		}
+		return nil
+	}
+	return find(n)
+}
+
 // offsetPos returns the position of byte offset off of the source.
 func (m *posMap) offsetPos(off int) ir.Pos {
 	line := sort.Search(len(m.lines), func(i int) bool { return m.lines[i] > off })
