@@ -11,8 +11,9 @@
 // rest of a segment with internal/stream from the first line that does
 // not, so the events, their lines and their errors are exactly what
 // internal/stream gives for the whole input. Input with no such cut in
-// MaxSegment bytes is framed by one internal/stream reader from there on,
-// BatchEvents events or BatchBytes bytes a turn. At most 2*Workers+2
+// MaxSegment bytes is framed by one internal/stream reader, BatchEvents
+// events or BatchBytes bytes a turn, until a newline that a "{" follows
+// comes right after an event, where segments resume. At most 2*Workers+2
 // segments are in flight, so memory stays bounded whatever the input's
 // size. The input is read on a goroutine of its own: when it pauses for
 // Pause, the events that have arrived are cut off after their last whole

@@ -43,6 +43,7 @@ type source struct {
 	carry      []byte         // what follows the last cut
 	line, seq  int            // the next batch's first line and number
 	sr         *stream.Reader // frames the rest, once no cut was found
+	head       *bytes.Reader  // what sr reads before the rest of the input
 	opened     bool           // the input's first bytes were read
 	end        bool           // the input is all handed out
 	err        error          // the read error that ended it
@@ -94,8 +95,8 @@ func (s *source) next(b *batch) bool {
 			break
 		}
 		if len(b.data) >= s.most {
-			s.sr = stream.NewReader(nil)
-			s.sr.Reset(io.MultiReader(bytes.NewReader(bytes.Clone(b.data)), s.in), s.line)
+			s.sr, s.head = stream.NewReader(nil), bytes.NewReader(bytes.Clone(b.data))
+			s.sr.Reset(io.MultiReader(s.head, s.in), s.line)
 			return s.frame(b)
 		}
 	}
@@ -143,10 +144,35 @@ func (s *source) frame(b *batch) bool {
 		b.ends = append(b.ends, len(b.data))
 		b.lines = append(b.lines, v.Line)
 		b.trunc = append(b.trunc, v.Truncated)
+		if s.resume() {
+			break
+		}
 	}
 	if len(b.ends) == 0 {
 		return false
 	}
 	s.seq++
+	return true
+}
+
+// resume goes back from framing with s.sr to cutting segments, which the
+// workers frame in parallel, when what s.sr has read ahead opens with a
+// newline that a "{" follows (white space before it aside): a cut there
+// gives the values of reading on with s.sr. It reports whether it did.
+func (s *source) resume() bool {
+	rest := s.sr.Peeked()
+	i := 0
+	for i < len(rest) && (rest[i] == ' ' || rest[i] == '\t' || rest[i] == '\r') {
+		i++
+	}
+	if i+1 >= len(rest) || rest[i] != '\n' || rest[i+1] != '{' {
+		return false
+	}
+	// What s.sr read ahead, then what it did not read of the head; the
+	// rest of the input is read from s.in again.
+	s.carry = append(s.carry[:0], rest...)
+	s.carry = append(s.carry, make([]byte, s.head.Len())...)
+	s.head.Read(s.carry[len(rest):])
+	s.line, s.sr, s.head = s.sr.Line(), nil, nil
 	return true
 }

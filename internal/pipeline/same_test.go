@@ -146,3 +146,42 @@ func TestRunReadError(t *testing.T) {
 		t.Errorf("err %v after %d events, want %v after 2000", err, n, boom)
 	}
 }
+
+// TestSourceResumesSegments checks that the source goes back to cutting
+// segments once input with no cut (indented NDJSON: no newline has a "{"
+// right after it) is followed by input with cuts, instead of framing the
+// rest of the input on one goroutine (issue 21), and that the events are
+// those of one reader over the whole input.
+func TestSourceResumesSegments(t *testing.T) {
+	var in bytes.Buffer
+	for in.Len() < 3*MaxSegment/2 {
+		in.WriteString(" {\"n\":\"miss\"}\n")
+	}
+	for in.Len() < 3*MaxSegment {
+		in.WriteString("{\"n\":\"hit\"}\n")
+	}
+	src := &source{in: newFeed(bytes.NewReader(in.Bytes()), nil, nil), size: SegmentBytes, most: MaxSegment, line: 1}
+	defer src.in.close()
+	var kinds []bool
+	for {
+		b := &batch{}
+		if !src.next(b) {
+			break
+		}
+		if len(kinds) == 0 || kinds[len(kinds)-1] != b.framed {
+			kinds = append(kinds, b.framed)
+		}
+	}
+	if fmt.Sprint(kinds) != "[true false]" {
+		t.Errorf("batch kinds %v, want framed, then segments", kinds)
+	}
+	cfg := Config{Ruleset: ruleset(t), Workers: 2, Format: normalize.ECS}
+	want := reference(cfg, in.Bytes())
+	var got []outcome
+	if _, err := Run(cfg, bytes.NewReader(in.Bytes()), func(r *Result) error { got = append(got, outcomeOf(r)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%d results differ from the reference's %d", len(got), len(want))
+	}
+}

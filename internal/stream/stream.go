@@ -292,3 +292,13 @@ func LineBoundary(data []byte) int {
 // Buffered returns how many bytes of the input s has read ahead and not
 // yet returned in a value.
 func (s *Reader) Buffered() int { return s.r.Buffered() }
+
+// Line returns the line of the next byte s reads.
+func (s *Reader) Line() int { return s.line }
+
+// Peeked returns the bytes s has read ahead and not yet returned in a
+// value, without consuming them; valid until the next call to Next.
+func (s *Reader) Peeked() []byte {
+	b, _ := s.r.Peek(s.r.Buffered())
+	return b
+}
