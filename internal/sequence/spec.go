@@ -32,6 +32,20 @@ type Stage struct {
 // is not optional is missing or null. dropped counts the combinations
 // beyond MaxJoinValues.
 func keys(st *Stage, vals []state.Value) (out []state.Key, dropped int) {
+	simple := true
+	for i, v := range vals {
+		simple = simple && !v.IsArray() && (v != state.Missing && v != state.Null || i < len(st.Optional) && st.Optional[i])
+	}
+	if simple { // one value each: one key, no combinations
+		one := make([]state.Value, len(vals))
+		for i, v := range vals {
+			one[i] = v
+			if v == state.Missing {
+				one[i] = state.Null
+			}
+		}
+		return []state.Key{state.MakeKey(one...)}, 0
+	}
 	combos := [][]state.Value{nil}
 	for i, v := range vals {
 		var elems []state.Value
