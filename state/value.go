@@ -204,11 +204,8 @@ type Key string
 // MakeKey returns the Key of vs; MakeKey(a, b) != MakeKey(ab) for any
 // split.
 func MakeKey(vs ...Value) Key {
-	n := 0
-	for _, v := range vs {
-		n += len(v) + binary.MaxVarintLen64
-	}
-	b := make([]byte, 0, n)
+	var buf [128]byte // most keys: no allocation but the string's
+	b := buf[:0]
 	for _, v := range vs {
 		b = appendElem(b, v)
 	}

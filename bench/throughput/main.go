@@ -18,6 +18,9 @@
 // sigma-go is far slower: it reads the file only for -sigmago-time (30 s
 // by default) and its rate is that of the events it read. The seed and
 // SigmaHQ rules come from ../shared (rules/ and corpus/sigmahq/rules).
+// -rules elastic runs Elastic's EQL rules instead (corpus/elastic/rules),
+// all of them against the single-event ones alone: what sequences and
+// samples add.
 package main
 
 import (
@@ -56,7 +59,7 @@ func main() {
 	shared := flag.String("shared", "../shared", "the shared folder with rules/ and corpus/")
 	sigmaTime := flag.Duration("sigmago-time", 30*time.Second, "how long sigma-go reads the file")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
-	only := flag.String("rules", "all", "the rule sets to run: seeds, sigmahq or all")
+	only := flag.String("rules", "all", "the rule sets to run: seeds, sigmahq, all, or elastic (Elastic's EQL rules, all against the single-event ones)")
 	runs := flag.Int("runs", 1, "run each ruleforge configuration this many times and report the median (by events/s), against the machine's noise")
 	cpus := flag.String("cpus", "1,"+strconv.Itoa(runtime.NumCPU()), "the CPU counts to run ruleforge on, comma-separated")
 	flag.Parse()
@@ -95,6 +98,10 @@ func main() {
 	}
 	fmt.Printf("file %s: %.0f MB; %d CPUs; %s\n", *file, float64(bytes)/1e6, runtime.NumCPU(), runtime.Version())
 	fmt.Printf("%-44s %8s %11s %8s %8s %9s %11s\n", "run", "MB/s", "events/s", "heap MB", "matched", "CPU ns/ev", "vs sigma-go")
+	if *only == "elastic" {
+		runElastic(*shared, *file, counts, *runs)
+		return
+	}
 	// Each rule set is loaded just before it runs and dropped after, so
 	// that one set's heap does not slow the garbage collector in another's.
 	loads := map[string][]func(string) (string, []*ir.Rule, []sigmago.Rule){

@@ -15,6 +15,7 @@ type Machine struct {
 	l    layout
 	s    *state.Store[keyState]
 	keys []state.Key // scratch: the keys of the hits of one event
+	kbuf []state.Key // scratch: the keys of one hit
 }
 
 // keyState is the state of one join key.
@@ -98,7 +99,8 @@ func (m *Machine) forKeys(h state.Hit, fn func(k state.Key)) {
 	if h.Stage < len(m.sp.Stages) {
 		st = &m.sp.Stages[h.Stage]
 	}
-	ks, dropped := keys(st, h.Keys)
+	ks, dropped := keys(st, h.Keys, m.kbuf[:0])
+	m.kbuf = ks
 	m.s.Count(int64(dropped), 0)
 	for _, k := range ks {
 		fn(k)

@@ -27,24 +27,17 @@ type Stage struct {
 	Optional []bool // per join key: written ?field, so missing or null joins as null
 }
 
-// keys returns the join keys of a hit on st: one per combination of the
-// values of its keys (an array gives each element), none when a key that
-// is not optional is missing or null. dropped counts the combinations
-// beyond MaxJoinValues.
-func keys(st *Stage, vals []state.Value) (out []state.Key, dropped int) {
+// keys appends to dst the join keys of a hit on st: one per combination
+// of the values of its keys (an array gives each element), none when a
+// key that is not optional is missing or null. dropped counts the
+// combinations beyond MaxJoinValues.
+func keys(st *Stage, vals []state.Value, dst []state.Key) (out []state.Key, dropped int) {
 	simple := true
 	for i, v := range vals {
-		simple = simple && !v.IsArray() && (v != state.Missing && v != state.Null || i < len(st.Optional) && st.Optional[i])
+		simple = simple && !v.IsArray() && v != state.Missing && (v != state.Null || i < len(st.Optional) && st.Optional[i])
 	}
 	if simple { // one value each: one key, no combinations
-		one := make([]state.Value, len(vals))
-		for i, v := range vals {
-			one[i] = v
-			if v == state.Missing {
-				one[i] = state.Null
-			}
-		}
-		return []state.Key{state.MakeKey(one...)}, 0
+		return append(dst, state.MakeKey(vals...)), 0
 	}
 	combos := [][]state.Value{nil}
 	for i, v := range vals {
@@ -76,11 +69,10 @@ func keys(st *Stage, vals []state.Value) (out []state.Key, dropped int) {
 		}
 		combos = next
 	}
-	out = make([]state.Key, len(combos))
-	for i, c := range combos {
-		out[i] = state.MakeKey(c...)
+	for _, c := range combos {
+		dst = append(dst, state.MakeKey(c...))
 	}
-	return out, dropped
+	return dst, dropped
 }
 
 // Layout is where a Spec's positive and missing stages lie.
