@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"time"
 
 	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/internal/pipeline"
@@ -56,28 +54,16 @@ func runElastic(shared, path string, counts []int, runs int) {
 // workers goroutines and steps an engine with every result in input
 // order.
 func runProgram(path string, p *state.Program, workers int) result {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(workers))
-	f, err := os.Open(path)
-	if err != nil {
-		fail(err)
-	}
-	defer f.Close()
-	runtime.GC()
-	peak := watchHeap()
-	cpu0 := cpuTime()
-	start := time.Now()
-	eng := p.NewEngine()
-	alerts := 0
-	emit := func(*state.Alert) { alerts++ }
-	st, err := pipeline.Run(pipeline.Config{Ruleset: p.Ruleset(), Program: p, Workers: workers}, f, func(res *pipeline.Result) error {
-		if res.Bad == nil {
-			eng.Step(int64(res.Ordinal), &res.State, emit)
-		}
-		return nil
+	return measure(path, workers, func(f *os.File) (pipeline.Stats, int, error) {
+		eng := p.NewEngine()
+		alerts := 0
+		emit := func(*state.Alert) { alerts++ }
+		st, err := pipeline.Run(pipeline.Config{Ruleset: p.Ruleset(), Program: p, Workers: workers}, f, func(res *pipeline.Result) error {
+			if res.Bad == nil {
+				eng.Step(int64(res.Ordinal), &res.State, emit)
+			}
+			return nil
+		})
+		return st, alerts, err
 	})
-	if err != nil {
-		fail(err)
-	}
-	secs := time.Since(start).Seconds()
-	return result{events: st.Events, matched: st.Matched + alerts, bytes: st.Bytes, secs: secs, cpu: cpuTime() - cpu0, heapMB: peak()}
 }

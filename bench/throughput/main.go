@@ -177,6 +177,15 @@ func median(n int, run func() result) result {
 // runOurs streams the file through the pipeline on workers goroutines,
 // with as many CPUs: reading, matching and collecting share them.
 func runOurs(path string, rs *match.Ruleset, workers int) result {
+	return measure(path, workers, func(f *os.File) (pipeline.Stats, int, error) {
+		st, err := pipeline.Run(pipeline.Config{Ruleset: rs, Workers: workers}, f, func(*pipeline.Result) error { return nil })
+		return st, 0, err
+	})
+}
+
+// measure runs run over the file on workers CPUs and measures it; run
+// returns the pipeline's counts and how many more results it found.
+func measure(path string, workers int, run func(*os.File) (pipeline.Stats, int, error)) result {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(workers))
 	f, err := os.Open(path)
 	if err != nil {
@@ -187,12 +196,12 @@ func runOurs(path string, rs *match.Ruleset, workers int) result {
 	peak := watchHeap()
 	cpu0 := cpuTime()
 	start := time.Now()
-	st, err := pipeline.Run(pipeline.Config{Ruleset: rs, Workers: workers}, f, func(*pipeline.Result) error { return nil })
+	st, more, err := run(f)
 	if err != nil {
 		fail(err)
 	}
 	secs := time.Since(start).Seconds()
-	return result{events: st.Events, matched: st.Matched, bytes: st.Bytes, secs: secs, cpu: cpuTime() - cpu0, heapMB: peak()}
+	return result{events: st.Events, matched: st.Matched + more, bytes: st.Bytes, secs: secs, cpu: cpuTime() - cpu0, heapMB: peak()}
 }
 
 // runSigmaGo is the sigma-go program: each line decoded with
