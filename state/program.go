@@ -145,6 +145,7 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 		}
 		return out
 	}
+	stageRule := map[*ir.Expr]int{} // a stage's expression → its rule in flat
 	for i, r := range p.stateful {
 		for j, st := range r.State.Stages() {
 			to := stage{rule: i, stage: j}
@@ -153,10 +154,17 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 				reads = append(reads, k)
 			}
 			if st.Expr != nil {
-				feeds = append(feeds, feed{from: len(flat), to: to})
-				flat = append(flat, &ir.Rule{ID: r.ID, Title: fmt.Sprintf("%s (stage %d)", r.Title, j+1), Lang: r.Lang,
-					Source: cmpPos(st.Pos, r.Source), Expr: st.Expr})
-				visible = append(visible, false)
+				// Stages of one expression (EQL's with runs=N) are one
+				// rule whose hits feed each.
+				at, ok := stageRule[st.Expr]
+				if !ok {
+					at = len(flat)
+					stageRule[st.Expr] = at
+					flat = append(flat, &ir.Rule{ID: r.ID, Title: fmt.Sprintf("%s (stage %d)", r.Title, j+1), Lang: r.Lang,
+						Source: cmpPos(st.Pos, r.Source), Expr: st.Expr})
+					visible = append(visible, false)
+				}
+				feeds = append(feeds, feed{from: at, to: to})
 				continue
 			}
 			ref := findRule(rules, st.Ref)
