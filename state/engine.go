@@ -173,7 +173,8 @@ func (e *Engine) Snapshot(keep func(Key) bool) []byte {
 // the machine of the rule with the same ID and kind (restoring the
 // snapshots of several partitions merges them). It returns the IDs of the
 // snapshot's rules that the program lacks, whose state is dropped; an
-// error for a snapshot that is corrupt or of another version.
+// error for a snapshot that is corrupt or of another version, after which
+// the engine's state is undefined (make a new engine).
 func (e *Engine) Restore(b []byte) (dropped []string, err error) {
 	if len(b) < len(snapshotMagic) || string(b[:len(snapshotMagic)]) != snapshotMagic {
 		return nil, fmt.Errorf("%w: not a ruleforge state snapshot", ErrCorrupt)

@@ -74,7 +74,7 @@ func pairRule(id string, span time.Duration) *ir.Rule {
 }
 
 // run steps an engine over events and returns the alerts, one line each.
-func run(t *testing.T, p *state.Program, e *state.Engine, from int, events []string) []string {
+func run(t testing.TB, p *state.Program, e *state.Engine, from int, events []string) []string {
 	t.Helper()
 	var out []string
 	rs := p.Ruleset()
