@@ -3,7 +3,9 @@ package eql_test
 import (
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ruleforge/ruleforge/eql"
 	"github.com/ruleforge/ruleforge/ir"
@@ -157,6 +159,7 @@ func benchProgram(b *testing.B, p *state.Program, events [][]byte) {
 	alerts := 0
 	emit := func(*state.Alert) { alerts++ }
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	i := 0
 	for b.Loop() {
 		ev := events[i%len(events)]
@@ -174,6 +177,11 @@ func benchProgram(b *testing.B, p *state.Program, events [][]byte) {
 // hitting a stage; BenchmarkSequenceHeavyStages runs its stages as
 // single-event rules over the same events, the baseline.
 func BenchmarkSequenceHeavy(b *testing.B) {
+	benchProgram(b, heavyProgram(b), heavyEvents(300000, 10000))
+}
+
+// heavyProgram compiles heavyQuery.
+func heavyProgram(b *testing.B) *state.Program {
 	r, err := eql.ParseRule("heavy.eql", []byte(heavyQuery))
 	if err != nil {
 		b.Fatal(err)
@@ -182,7 +190,7 @@ func BenchmarkSequenceHeavy(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchProgram(b, p, heavyEvents(300000, 10000))
+	return p
 }
 
 func BenchmarkSequenceHeavyStages(b *testing.B) {
@@ -199,4 +207,49 @@ func BenchmarkSequenceHeavyStages(b *testing.B) {
 		b.Fatal(err)
 	}
 	benchProgram(b, p, heavyEvents(300000, 10000))
+}
+
+// BenchmarkSequenceHeavyEngine is the ordered part of
+// BenchmarkSequenceHeavy alone: the engine's Step over inputs split
+// beforehand, what the pipeline's collector does per event while workers
+// match in parallel.
+func BenchmarkSequenceHeavyEngine(b *testing.B) {
+	p := heavyProgram(b)
+	events := heavyEvents(300000, 10000)
+	rs := p.Ruleset()
+	rec := rs.NewRecord()
+	ins := make([]state.Input, len(events))
+	for i, ev := range events {
+		if err := rec.ResetJSON(ev); err != nil {
+			b.Fatal(err)
+		}
+		p.Split(rec, rs.MatchRecord(rec, nil), &ins[i])
+	}
+	eng := p.NewEngine()
+	emit := func(*state.Alert) {}
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	i := 0
+	for b.Loop() {
+		if i%len(ins) == 0 && i > 0 {
+			eng = p.NewEngine() // the stream starts over: time would go back
+		}
+		eng.Step(int64(i+1), &ins[i%len(ins)], emit)
+		i++
+	}
+}
+
+// reportCPU returns a function that reports the process's CPU time per
+// op since the call (user and system, the garbage collector's included):
+// on a loaded machine a steadier measure than the wall time of ns/op.
+func reportCPU(b *testing.B) func() {
+	start := cpuTime()
+	return func() { b.ReportMetric((cpuTime()-start)*1e9/float64(b.N), "cpu-ns/op") }
+}
+
+// cpuTime returns the CPU seconds the process has used.
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }

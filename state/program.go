@@ -329,9 +329,17 @@ func (p *Program) Rule(i int) *ir.Rule { return p.stateful[i] }
 // Split fills it; Engine.Step consumes it in input order. Its memory is
 // reused from one event to the next.
 type Input struct {
-	Time int64 // TimeField's value (ParseTime), NoTime when none
-	hits []inputHit
-	vals []Value
+	Time  int64 // TimeField's value (ParseTime), NoTime when none
+	hits  []inputHit
+	vals  []Value
+	known []known // the key values read for this event so far
+}
+
+// known is a key field's value read for one event: stages that join on
+// the same field read it once.
+type known struct {
+	paths []*match.Path
+	v     Value
 }
 
 // inputHit is one stage hit: its rule, stage and key values (in vals).
@@ -341,7 +349,9 @@ type inputHit struct {
 }
 
 // Reset empties the input, keeping its memory.
-func (in *Input) Reset() { in.hits, in.vals, in.Time = in.hits[:0], in.vals[:0], NoTime }
+func (in *Input) Reset() {
+	in.hits, in.vals, in.known, in.Time = in.hits[:0], in.vals[:0], in.known[:0], NoTime
+}
 
 // Stateful reports whether the input holds any stage hit.
 func (in *Input) Stateful() bool { return len(in.hits) > 0 }
@@ -364,7 +374,7 @@ func (p *Program) Split(ev match.Event, hits []int, in *Input) []int {
 		for _, st := range p.listen[i] {
 			lo := len(in.vals)
 			for _, paths := range st.keys {
-				in.vals = append(in.vals, lookup(ev, paths))
+				in.vals = append(in.vals, in.lookup(ev, paths))
 			}
 			in.hits = append(in.hits, inputHit{rule: int32(st.rule), stage: int32(st.stage), lo: int32(lo), hi: int32(len(in.vals))})
 		}
@@ -375,12 +385,21 @@ func (p *Program) Split(ev match.Event, hits []int, in *Input) []int {
 	return out
 }
 
-// lookup returns the value at the first of paths that ev holds.
-func lookup(ev match.Event, paths []*match.Path) Value {
-	for _, p := range paths {
-		if v, ok := ev.Lookup(p); ok {
-			return Of(v, true)
+// lookup returns the value at the first of paths that ev holds, read
+// once per event.
+func (in *Input) lookup(ev match.Event, paths []*match.Path) Value {
+	for _, k := range in.known {
+		if slices.Equal(k.paths, paths) {
+			return k.v
 		}
 	}
-	return Missing
+	v := Missing
+	for _, p := range paths {
+		if x, ok := ev.Lookup(p); ok {
+			v = Of(x, true)
+			break
+		}
+	}
+	in.known = append(in.known, known{paths, v})
+	return v
 }

@@ -241,3 +241,22 @@ func TestParseTime(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupAllocs(t *testing.T) {
+	s := state.NewStore[int](state.Limits{MaxKeys: 10, MaxPending: 1, MaxBytes: 1 << 20}, &state.Budget{Max: 1 << 20})
+	*s.Put(state.MakeKey(state.String("a"))) = 1
+	b := state.AppendKey(nil, state.String("a"))
+	miss := state.AppendKey(nil, state.String("b"))
+	allocs := testing.AllocsPerRun(100, func() {
+		if k, v := s.Lookup(b); v == nil || *v != 1 || k != state.MakeKey(state.String("a")) {
+			t.Fatal("a not found")
+		}
+		s.Get(state.MakeKey(state.String("c"))) // another key, so the next Lookup reads the map
+		if _, v := s.Lookup(miss); v != nil {
+			t.Fatal("b found")
+		}
+	})
+	if allocs > 0 {
+		t.Errorf("%v allocations per Lookup", allocs)
+	}
+}

@@ -88,6 +88,19 @@ func (s *Store[T]) find(k Key) *entry[T] {
 	return e
 }
 
+// Lookup returns the key whose bytes are b (AppendKey) and its state, or
+// nil, without allocating: a hit that finds no state costs no Key.
+func (s *Store[T]) Lookup(b []byte) (Key, *T) {
+	e := s.last
+	if e == nil || string(e.key) != string(b) {
+		if e = s.m[Key(b)]; e == nil {
+			return "", nil
+		}
+		s.last = e
+	}
+	return e.key, &e.val
+}
+
 // Get returns the state of k, or nil; it does not count as an update.
 func (s *Store[T]) Get(k Key) *T {
 	if e := s.find(k); e != nil {

@@ -205,11 +205,16 @@ type Key string
 // split.
 func MakeKey(vs ...Value) Key {
 	var buf [128]byte // most keys: no allocation but the string's
-	b := buf[:0]
+	return Key(AppendKey(buf[:0], vs...))
+}
+
+// AppendKey appends the bytes of MakeKey(vs...) to dst: a machine finds a
+// key's state with them (Store.Lookup) without making the Key.
+func AppendKey(dst []byte, vs ...Value) []byte {
 	for _, v := range vs {
-		b = appendElem(b, v)
+		dst = appendElem(dst, v)
 	}
-	return Key(b)
+	return dst
 }
 
 // Values returns the values k was made of.
