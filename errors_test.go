@@ -23,7 +23,7 @@ func TestRuleErrors(t *testing.T) {
 		{"aggregation", "agg.yml", "title: x\nlogsource: {product: windows}\ndetection:\n  sel:\n    Image: a\n  condition: sel | count() > 5\n",
 			`agg.yml:6:18: unsupported: aggregation`},
 		{"correlation", "corr.yml", "title: x\ncorrelation:\n  type: event_count\n  rules: [a]\n",
-			`corr.yml:2:1: unsupported: correlation`},
+			`corr.yml:2:1: correlation rule: load it with ParseFile`},
 		{"eql syntax", "syn.eql", "process where process.name == \n",
 			`syn.eql:2:1: unexpected end of query (expected a value)`},
 		{"eql bad escape", "esc.eql", "process where process.name == \"a\\qb\"\n",

@@ -38,6 +38,9 @@ func (s *stateRun) step(res *pipeline.Result) {
 		return
 	}
 	s.eng.Step(int64(res.Ordinal), &res.State, func(a *state.Alert) {
+		if !s.p.AlertVisible(a.Rule) {
+			return // a correlation that only feeds others (generate: false)
+		}
 		s.alerts++
 		s.perRule[s.p.Ruleset().Len()+a.Rule]++
 		if s.opt.count {
