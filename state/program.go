@@ -87,13 +87,15 @@ type Field struct {
 // ordinary output shows and which stages their hits feed.
 type Program struct {
 	rs       *match.Ruleset
-	stateful []*ir.Rule  // the stateful rules, in input order
-	visible  []bool      // per ruleset rule: its hits are output lines
-	listen   [][]stage   // per ruleset rule: the stages its hits feed
-	chained  [][]stage   // per stateful rule: the stages its alerts feed
-	rank     []int       // per stateful rule: its place, after the rules it feeds on
-	hidden   []bool      // per stateful rule: its alerts feed others only (AlertVisible)
-	timePath *match.Path // TimeField
+	index    map[*ir.Rule]int // a single-event rule → its index in rs
+	stages   [][]int          // per stateful rule and stage: the stage's rule in rs, -1 for a Ref
+	stateful []*ir.Rule       // the stateful rules, in input order
+	visible  []bool           // per ruleset rule: its hits are output lines
+	listen   [][]stage        // per ruleset rule: the stages its hits feed
+	chained  [][]stage        // per stateful rule: the stages its alerts feed
+	rank     []int            // per stateful rule: its place, after the rules it feeds on
+	hidden   []bool           // per stateful rule: its alerts feed others only (AlertVisible)
+	timePath *match.Path      // TimeField
 	lim      Limits
 }
 
@@ -153,8 +155,11 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 		return out
 	}
 	stageRule := map[*ir.Expr]int{} // a stage's expression → its rule in flat
+	p.stages = make([][]int, len(p.stateful))
 	for i, r := range p.stateful {
+		p.stages[i] = make([]int, len(r.State.Stages()))
 		for j, st := range r.State.Stages() {
+			p.stages[i][j] = -1
 			to := stage{rule: i, stage: j}
 			for _, k := range st.Keys {
 				to.keys = append(to.keys, intern(k))
@@ -172,6 +177,7 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 					visible = append(visible, false)
 				}
 				feeds = append(feeds, feed{from: at, to: to})
+				p.stages[i][j] = at
 				continue
 			}
 			ref := findRule(rules, st.Ref)
@@ -206,6 +212,12 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 		return nil, err
 	}
 	p.rs, p.visible = rs, visible
+	p.index = map[*ir.Rule]int{}
+	for r, i := range index {
+		if i >= 0 {
+			p.index[r] = i
+		}
+	}
 	p.listen = make([][]stage, len(flat))
 	p.chained = make([][]stage, len(p.stateful))
 	for _, f := range feeds {
@@ -342,6 +354,19 @@ func (p *Program) Visible(i int) bool { return p.visible[i] }
 // asks to show (a Sigma correlation under another with generate: false).
 // Its alerts still feed the rules that refer to it.
 func (p *Program) AlertVisible(i int) bool { return !p.hidden[i] }
+
+// Index returns the index in Ruleset of single-event rule r, -1 when r
+// is not one of the program's.
+func (p *Program) Index(r *ir.Rule) int {
+	if i, ok := p.index[r]; ok {
+		return i
+	}
+	return -1
+}
+
+// Stage returns the index in Ruleset of the rule of stage j of stateful
+// rule i, -1 for a stage that refers to another rule (ir.Stage.Ref).
+func (p *Program) Stage(i, j int) int { return p.stages[i][j] }
 
 // Len returns the number of stateful rules.
 func (p *Program) Len() int { return len(p.stateful) }

@@ -68,3 +68,21 @@ func TestUnsupportedSummary(t *testing.T) {
 		t.Errorf("exit %d, stdout:\n%s", code, stdout)
 	}
 }
+
+// TestExplainSequence: explain shows each stage of a sequence with its
+// join keys, plan and gate.
+func TestExplainSequence(t *testing.T) {
+	code, stdout, stderr := runCLI("", "explain", seqRule)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"sequence stage 1 of 2 by host.name:\n  (and event.category equal \"process\" event.type equal \"start\" process.name glob~ \"cmd.exe\")\nplan:\n",
+		"sequence stage 2 of 2 by host.name:\n",
+		"    destination.port number 445\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("explain lacks %q:\n%s", want, stdout)
+		}
+	}
+}
