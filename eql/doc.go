@@ -139,7 +139,10 @@
 // then a tiebreaker field; an Elastic rule's timestamp_override (often
 // event.ingested) is not read: event time is @timestamp; Elasticsearch
 // returns at most max_samples_per_key samples per key in a query's window,
-// a stream reports every sample.
+// a stream reports every sample; Elastic's detection engine runs a rule
+// over its look-back (from, often now-9m), which bounds a sequence without
+// maxspan, where a stream keeps it pending until it completes, until drops
+// it or the key limit evicts it.
 //
 // # Functions
 //
