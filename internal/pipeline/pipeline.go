@@ -38,6 +38,15 @@ type Config struct {
 	// KeepRaw keeps each event's raw bytes in its Result (for output that
 	// quotes the event).
 	KeepRaw bool
+	// Paths are paths that the records hold besides those the rules read
+	// (normalize.NewReaderWith), for Inspect to read at no extra pass.
+	Paths []*match.Path
+	// Inspect, when set, is called on the worker's goroutine for each
+	// event that some rule matched, with its record, while the record
+	// holds the event: it may keep what it reads in res.Info (copied: the
+	// record's values live until the next event) and drop hits from
+	// res.Hits, which the counts then leave out.
+	Inspect func(rec *match.Record, res *Result)
 }
 
 // Result is what happened to one event.
@@ -48,6 +57,7 @@ type Result struct {
 	Hits    []int  // the rules that matched, in rule order
 	Bad     error  // why the event was skipped, or nil
 	Raw     []byte // the event, with Config.KeepRaw; valid during Emit only
+	Info    any    // what Config.Inspect kept, or nil
 }
 
 // Stats counts a run's events: Events = Matched + Unmatched + Bad.

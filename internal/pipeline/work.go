@@ -17,7 +17,7 @@ type worker struct {
 
 // newWorker returns a worker for cfg.
 func newWorker(cfg Config) *worker {
-	return &worker{cfg: cfg, rd: normalize.NewReader(cfg.Ruleset, cfg.Format), sr: stream.NewReader(nil)}
+	return &worker{cfg: cfg, rd: normalize.NewReaderWith(cfg.Ruleset, cfg.Format, cfg.Paths), sr: stream.NewReader(nil)}
 }
 
 // work fills b's results.
@@ -113,5 +113,8 @@ func (w *worker) event(res *Result, raw []byte, line int) error {
 		return err
 	}
 	res.Hits = w.cfg.Ruleset.MatchRecord(rec, res.Hits)
+	if len(res.Hits) > 0 && w.cfg.Inspect != nil {
+		w.cfg.Inspect(rec, res)
+	}
 	return nil
 }
