@@ -26,7 +26,8 @@ type Rule struct {
 	ID          string   // Sigma id, Elastic rule_id, or the file name of a bare query
 	Title       string   // Sigma title, Elastic name
 	Description string   // free text
-	Severity    string   // lower case: informational, low, medium, high, critical
+	Severity    string   // the level, lower case: informational, low, medium, high, critical (Elastic: low to critical)
+	Status      string   // lower case: stable, test, experimental, deprecated, unsupported (Elastic maturity mapped, see eql.ParseTOML); "" when none
 	RiskScore   *int     // Elastic risk_score; nil when the rule has none
 	Tags        []string // tags as the rule writes them
 	Attack      []string // MITRE ATT&CK ids (TA0002, T1047, T1546.003) in rule order, no duplicates

@@ -71,6 +71,7 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 		Title:       meta.Title,
 		Description: meta.Description,
 		Severity:    strings.ToLower(meta.Level),
+		Status:      strings.ToLower(meta.Status),
 		Tags:        meta.Tags,
 		Attack:      attackIDs(meta.Tags),
 		Lang:        ir.LangSigma,
