@@ -17,6 +17,12 @@ import (
 // them.
 func loadRules(loader ruleforge.Loader, paths []string, stderr io.Writer) (rs *match.Ruleset, total, bad int) {
 	rules, errs := loader.Load(paths...)
+	return compileRules(rules, errs, stderr)
+}
+
+// compileRules reports errs, the rules that failed to load, and compiles
+// rules, reporting and leaving out those that fail.
+func compileRules(rules []*ir.Rule, errs []error, stderr io.Writer) (rs *match.Ruleset, total, bad int) {
 	for _, err := range errs {
 		fmt.Fprintln(stderr, err)
 	}

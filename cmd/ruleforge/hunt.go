@@ -1,0 +1,290 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/ruleforge/ruleforge/internal/pipeline"
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// topRules is how many rules the summary lists by hits.
+const topRules = 10
+
+// levels are the Sigma levels, highest first; Elastic severities are the
+// same words without informational.
+var levels = []string{"critical", "high", "medium", "low", "informational"}
+
+// hunt is the part of a match run made for analysts: the fields of
+// matched events, the table and CSV output, the event time window, the
+// reasons of -explain and the summary by level and rule.
+type hunt struct {
+	output  string // hits, alert, table or csv
+	explain bool
+	fields  *fieldReader
+	rows    rowWriter // table and csv; nil for the JSON line formats
+	sel     *selection
+
+	outside atomic.Int64 // events whose hits were dropped: out of the -from/-to window
+	noTime  atomic.Int64 // events whose hits were dropped: no time, with a window
+}
+
+// huntFlags registers the flags of hunt on fs (besides -output, which
+// match owns) and returns it, ready once fs is parsed.
+func huntFlags(fs *flag.FlagSet) *hunt {
+	h := &hunt{fields: newFieldReader()}
+	fs.BoolVar(&h.explain, "explain", false, "add to each hit the fields, paths, values and tests that made the rule match")
+	h.sel = selectionFlags(fs)
+	return h
+}
+
+// outputs are the values -output takes.
+var outputs = []string{"hits", "alert", "table", "csv"}
+
+// check validates the flags once parsed, -output's value among them,
+// and prepares the output's writer.
+func (h *hunt) check(output string) error {
+	if !slices.Contains(outputs, output) {
+		return fmt.Errorf("-output %q: want hits or alert, table or csv", output)
+	}
+	if err := h.sel.check(); err != nil {
+		return err
+	}
+	h.output = output
+	switch output {
+	case "table":
+		h.rows = &tableWriter{explain: h.explain}
+	case "csv":
+		h.rows = &csvWriter{explain: h.explain}
+	}
+	return nil
+}
+
+// matched is what the worker keeps of an event that rules matched
+// (pipeline.Result.Info).
+type matched struct {
+	fields  eventFields
+	reasons [][]match.Reason // with -explain: by hit
+}
+
+// hitInfo is what a hit line carries besides the rule: the event's fields
+// and, with -explain, the reasons.
+type hitInfo struct {
+	eventFields
+	Explain []reason `json:"explain,omitempty"`
+}
+
+// reason is one test that made a rule true, as output lines write it.
+type reason struct {
+	Field string `json:"field"`
+	Path  string `json:"path,omitempty"`
+	Value any    `json:"value"`
+	Test  string `json:"test"`
+}
+
+// configure sets the pipeline's hooks: the paths the fields are read at
+// and the inspection of each matched event.
+func (h *hunt) configure(cfg *pipeline.Config) {
+	cfg.Paths = h.fields.all
+	rs := cfg.Ruleset
+	cfg.Inspect = func(rec *match.Record, res *pipeline.Result) {
+		m := &matched{fields: h.fields.read(rec)}
+		if !h.sel.inWindow(m.fields.time) {
+			if m.fields.time.IsZero() {
+				h.noTime.Add(1)
+			} else {
+				h.outside.Add(1)
+			}
+			res.Hits = res.Hits[:0]
+			return
+		}
+		if h.explain {
+			for _, i := range res.Hits {
+				rr := rs.Explain(rec, i)
+				for j := range rr {
+					rr[j].Value = detach(rr[j].Value)
+				}
+				m.reasons = append(m.reasons, rr)
+			}
+		}
+		res.Info = m
+	}
+}
+
+// detach returns a copy of a value read from a record that shares no
+// memory with it: the record's texts are reused by the next event.
+func detach(v any) any {
+	switch x := v.(type) {
+	case string:
+		return strings.Clone(x)
+	case json.Number:
+		return json.Number(strings.Clone(string(x)))
+	case []any:
+		c := make([]any, len(x))
+		for i, e := range x {
+			c[i] = detach(e)
+		}
+		return c
+	case map[string]any:
+		c := make(map[string]any, len(x))
+		for k, e := range x {
+			c[strings.Clone(k)] = detach(e)
+		}
+		return c
+	}
+	return v
+}
+
+// hit returns what hit k of an event's result carries.
+func (m *matched) hit(k int) hitInfo {
+	if m == nil {
+		return hitInfo{}
+	}
+	info := hitInfo{eventFields: m.fields}
+	if k < len(m.reasons) {
+		for _, r := range m.reasons[k] {
+			info.Explain = append(info.Explain, reason{Field: r.Field, Path: r.Path, Value: r.Value, Test: r.Test})
+		}
+	}
+	return info
+}
+
+// alertInfo is what an alert carries of its event besides
+// event.original, at ECS names: the event's own time where Elastic's
+// alerts keep it (kibana.alert.original_time; @timestamp is the alert's),
+// host.name, and winlog's channel, event_id and record_id.
+type alertInfo struct {
+	Kibana  *alertKibana `json:"kibana,omitempty"`
+	Host    *alertHost   `json:"host,omitempty"`
+	Winlog  *alertWinlog `json:"winlog,omitempty"`
+	Explain []reason     `json:"explain,omitempty"`
+}
+
+type alertKibana struct {
+	Alert struct {
+		OriginalTime string `json:"original_time"`
+	} `json:"alert"`
+}
+
+type alertHost struct {
+	Name string `json:"name"`
+}
+
+type alertWinlog struct {
+	Channel  string `json:"channel,omitempty"`
+	EventID  *int64 `json:"event_id,omitempty"`
+	RecordID *int64 `json:"record_id,omitempty"`
+}
+
+// alert returns what the alert of hit k carries.
+func (m *matched) alert(k int) alertInfo {
+	info := m.hit(k)
+	var a alertInfo
+	if f := info.eventFields; f.Timestamp != "" {
+		a.Kibana = &alertKibana{}
+		a.Kibana.Alert.OriginalTime = f.Timestamp
+	}
+	if f := info.eventFields; f.Computer != "" {
+		a.Host = &alertHost{Name: f.Computer}
+	}
+	if f := info.eventFields; f.Channel != "" || f.EventID != nil || f.RecordID != nil {
+		a.Winlog = &alertWinlog{Channel: f.Channel, EventID: f.EventID, RecordID: f.RecordID}
+	}
+	a.Explain = info.Explain
+	return a
+}
+
+// eventCode is the event's ID as ECS event.code writes it, or "".
+func (m *matched) eventCode() string {
+	if m == nil || m.fields.EventID == nil {
+		return ""
+	}
+	return fmt.Sprint(*m.fields.EventID)
+}
+
+// begin writes what comes before the first hit: the CSV header.
+func (h *hunt) begin(out *bufio.Writer) {
+	if h.rows != nil {
+		h.rows.begin(out)
+	}
+}
+
+// row writes hit k of res as a row of the table or CSV output and reports
+// whether it did (false for the JSON line formats).
+func (h *hunt) row(out *bufio.Writer, input string, res *pipeline.Result, k int, rs *match.Ruleset) bool {
+	if h.rows == nil {
+		return false
+	}
+	m, _ := res.Info.(*matched)
+	h.rows.row(out, hitRow{input: input, event: res.Ordinal, rule: rs.Rule(res.Hits[k]), info: m.hit(k)})
+	return true
+}
+
+// summary writes, after the hits, the hits per level and the top rules by
+// hits: into the table's output, to stderr (each line after "ruleforge: ")
+// for the line formats when anything matched; and what the selection
+// left out.
+func (h *hunt) summary(out *bufio.Writer, stderr io.Writer, rs *match.Ruleset, perRule []int) {
+	h.sel.report(stderr, h.outside.Load(), h.noTime.Load())
+	w, prefix := stderr, "ruleforge: "
+	if h.output == "table" {
+		w, prefix = out, ""
+		fmt.Fprintln(out)
+	}
+	total := 0
+	for _, n := range perRule {
+		total += n
+	}
+	if total == 0 {
+		if h.output == "table" {
+			fmt.Fprintln(w, "no hits")
+		}
+		return
+	}
+	byLevel := map[string]int{}
+	for i, n := range perRule {
+		byLevel[rs.Rule(i).Severity] += n
+	}
+	fmt.Fprintf(w, "%shits by level:", prefix)
+	for i, l := range levels {
+		if i > 0 {
+			fmt.Fprint(w, ",")
+		}
+		fmt.Fprintf(w, " %s %d", l, byLevel[l])
+		delete(byLevel, l)
+	}
+	other := 0
+	for _, n := range byLevel {
+		other += n
+	}
+	if other > 0 {
+		fmt.Fprintf(w, ", no level %d", other)
+	}
+	fmt.Fprintln(w)
+	var top []int
+	for i, n := range perRule {
+		if n > 0 {
+			top = append(top, i)
+		}
+	}
+	slices.SortStableFunc(top, func(a, b int) int { return cmp.Compare(perRule[b], perRule[a]) })
+	fmt.Fprintf(w, "%stop rules by hits:\n", prefix)
+	for _, i := range top[:min(len(top), topRules)] {
+		r := rs.Rule(i)
+		level := r.Severity
+		if level == "" {
+			level = "no level"
+		}
+		fmt.Fprintf(w, "%s%8d  %s (%s, %s)\n", prefix, perRule[i], r.Title, r.Lang, level)
+	}
+	if len(top) > topRules {
+		fmt.Fprintf(w, "%s%8s  and %d more rules\n", prefix, "", len(top)-topRules)
+	}
+}
