@@ -152,21 +152,29 @@ var ecsByLogsource = map[string][]ecsVariant{
 // record put the event ID's text under "#text" next to its attributes.
 var windowsPaths = map[string][]string{
 	"Provider_Name": {"Event.System.Provider.#attributes.Name"},
-	"EventID":       {"Event.System.EventID.#text"},
 }
 
 // userData names, by log source service, the elements under which Windows
-// event records of that service's channel keep their data
+// event records of that service's channels keep their data
 // (Event.UserData.<element>.<name>) instead of Event.EventData. The element
 // is named by the event's manifest; these are the ones of the events the
-// SigmaHQ rules of these services test. A path segment that matches any
-// key would make this table unnecessary (see the package documentation).
+// SigmaHQ rules of these services test and of the 558 recorded .evtx files
+// of the shared corpus (every UserData element they hold). System and
+// Security write LogFileCleared (events 104 and 1102): the cleared log's
+// name is its Channel.
 var userData = map[string][]string{
 	"wmi": {"Operation_ClientFailure", "Operation_StartedOperational", "Operation_EssStarted",
 		"Operation_TemporaryEssStarted", "Operation_ESStoConsumerBinding"},
-	"applocker":                            {"RuleAndFileData"},
-	"printservice-operational":             {"DocumentPrinted"},
-	"terminalservices-localsessionmanager": {"EventXML"},
+	"applocker": {"RuleAndFileData"},
+	"printservice-operational": {"DocumentPrinted", "PrinterCreated", "PrinterDeleted", "PrinterDeletionPending",
+		"PrinterSet", "PrinterSharing", "PrinterUnPaused", "DriverAdded", "DriverDeleted"},
+	"printservice-admin":                       {"ChangingDefaultPrinter", "InitFailed", "LoadPluginFailed"},
+	"terminalservices-localsessionmanager":     {"EventXML"},
+	"terminalservices-remoteconnectionmanager": {"EventXML"},
+	"system":                 {"LogFileCleared"},
+	"security":               {"LogFileCleared"},
+	"application-experience": {"CompatibilityFixEvent", "ResolverFiredEvent"},
+	"capi2":                  {"CryptAcquireCertificatePrivateKey"},
 }
 
 // auditFields maps the fields of process_creation rules to the names the
@@ -186,26 +194,37 @@ var auditFields = map[string]string{
 
 // fieldFor returns the field a rule's field name reads. A name with a dot
 // is a path already. Otherwise the paths are, in order: the name itself
-// (top level of the event), Event.EventData.<name> and Event.System.<name>
-// (a Windows event record rendered as JSON), any other place of the
-// record (windowsPaths, userData), the ECS path (ecsPath), and in Windows
-// process_creation rules the 4688 name (auditFields), flat and in the
-// record.
+// (top level of the event); the record's event data, Event.EventData.<name>
+// (its unnamed Data elements at Data.#text first; Defender's names with
+// spaces, spacedNames) and Event.UserData.<element>.<name> (userData); its
+// system data, Event.System.<name> (windowsPaths); the ECS path (ecsPath);
+// and in Windows process_creation rules the 4688 name (auditFields), flat
+// and in the record. Event data comes before system data: System 104's
+// UserData Channel is the cleared log, its System Channel always "System".
 func fieldFor(name string, ls sigmago.Logsource) ir.Field {
 	if strings.Contains(name, ".") {
 		return ir.F(name)
 	}
-	paths := []string{name, "Event.EventData." + name, "Event.System." + name}
-	if name == "EventID" {
-		// The #text form must come first: where it exists, the record's
-		// EventID is an object, which would win as "present".
-		paths = []string{name, "Event.EventData." + name, "Event.System.EventID.#text", "Event.System." + name}
-	} else {
-		paths = append(paths, windowsPaths[name]...)
+	paths := []string{name}
+	if name == "Data" {
+		// Unnamed <Data> elements: {"#text": v} or {"#text": [v, …]}
+		// as evtx dumps write them, else a bare string or array.
+		paths = append(paths, "Event.EventData.Data.#text")
+	}
+	paths = append(paths, "Event.EventData."+name)
+	if sp := spaced(name); sp != name && spacedNames(ls) {
+		paths = append(paths, "Event.EventData."+sp)
 	}
 	for _, e := range userData[strings.ToLower(ls.Service)] {
 		paths = append(paths, "Event.UserData."+e+"."+name)
 	}
+	if name == "EventID" {
+		// The #text form must come first: where it exists, the record's
+		// EventID is an object, which would win as "present".
+		paths = append(paths, "Event.System.EventID.#text")
+	}
+	paths = append(paths, "Event.System."+name)
+	paths = append(paths, windowsPaths[name]...)
 	if p := ecsPath(name, ls); p != "" {
 		paths = append(paths, p)
 	}
@@ -218,6 +237,38 @@ func fieldFor(name string, ls sigmago.Logsource) ir.Field {
 		}
 	}
 	return ir.Field{Name: name, Paths: paths}
+}
+
+// spacedNames reports whether the events of a log source name their event
+// data with spaces between words: Windows Defender's (service windefend,
+// category antivirus) write "Source Name", "Threat Name", "Process Name".
+func spacedNames(ls sigmago.Logsource) bool {
+	return strings.EqualFold(ls.Service, "windefend") || strings.EqualFold(ls.Category, "antivirus")
+}
+
+// spaced returns a field name written in CamelCase with a space between
+// its words, as some providers name event data: Windows Defender writes
+// "Source Name", "Threat Name" and "Process Name" where SigmaHQ rules say
+// SourceName, ThreatName and ProcessName. A word starts at an upper-case
+// letter that follows a lower-case letter or digit, or that starts a
+// capitalised word after an acronym ("DetectionID" is "Detection ID",
+// "FWLink" is "FW Link"). A name without such a boundary, or with a byte
+// outside ASCII letters and digits, is returned as it is.
+func spaced(name string) string {
+	isUpper := func(c byte) bool { return 'A' <= c && c <= 'Z' }
+	isLower := func(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !isUpper(c) && !isLower(c) {
+			return name
+		}
+		if i > 0 && isUpper(c) && (isLower(name[i-1]) || isUpper(name[i-1]) && i+1 < len(name) && isLower(name[i+1]) && !('0' <= name[i+1] && name[i+1] <= '9')) {
+			b.WriteByte(' ')
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // ecsPath returns the ECS path of a field in a rule with log source ls, or

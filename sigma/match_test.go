@@ -62,8 +62,13 @@ func runMatchCases(t *testing.T, cases []matchCase) {
 						t.Fatalf("%s: %v", e, err)
 					}
 					got, gotNaive, gotRef := len(rs.Match(ev, nil)) > 0, len(naive.Match(ev, nil)) > 0, refeval.Eval(r.Expr, ev)
-					if got != want || gotNaive != want || gotRef != want {
-						t.Errorf("%s: matched %t (unoptimized %t, reference %t), want %t\nrule: %s", e, got, gotNaive, gotRef, want, r.Expr)
+					rec := rs.NewRecord()
+					if err := rec.ResetJSON([]byte(e)); err != nil {
+						t.Fatalf("%s: %v", e, err)
+					}
+					gotRecord := len(rs.MatchRecord(rec, nil)) > 0
+					if got != want || gotNaive != want || gotRef != want || gotRecord != want {
+						t.Errorf("%s: matched %t (unoptimized %t, reference %t, from JSON text %t), want %t\nrule: %s", e, got, gotNaive, gotRef, gotRecord, want, r.Expr)
 					}
 				}
 			}

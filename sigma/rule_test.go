@@ -86,14 +86,30 @@ func TestFields(t *testing.T) {
 		{"{category: process_creation, product: windows}", "TargetFilename",
 			"TargetFilename | Event.EventData.TargetFilename | Event.System.TargetFilename | file.path"},
 		{"{product: windows, service: system}", "Provider_Name",
+			"Provider_Name | Event.EventData.Provider_Name | Event.UserData.LogFileCleared.Provider_Name | Event.System.Provider_Name | Event.System.Provider.#attributes.Name | winlog.provider_name"},
+		{"{product: windows, service: application}", "Provider_Name",
 			"Provider_Name | Event.EventData.Provider_Name | Event.System.Provider_Name | Event.System.Provider.#attributes.Name | winlog.provider_name"},
+		{"{product: windows, service: system}", "Channel",
+			"Channel | Event.EventData.Channel | Event.UserData.LogFileCleared.Channel | Event.System.Channel | winlog.channel"},
+		{"{product: windows, service: application}", "Data",
+			"Data | Event.EventData.Data.#text | Event.EventData.Data | Event.System.Data | winlog.event_data.Data"},
+		{"{product: windows, service: wmi}", "Operation",
+			"Operation | Event.EventData.Operation | Event.UserData.Operation_ClientFailure.Operation | Event.UserData.Operation_StartedOperational.Operation | Event.UserData.Operation_EssStarted.Operation | Event.UserData.Operation_TemporaryEssStarted.Operation | Event.UserData.Operation_ESStoConsumerBinding.Operation | Event.System.Operation | winlog.event_data.Operation"},
 		{"{product: windows, service: system}", "EventID",
-			"EventID | Event.EventData.EventID | Event.System.EventID.#text | Event.System.EventID | event.code"},
+			"EventID | Event.EventData.EventID | Event.UserData.LogFileCleared.EventID | Event.System.EventID.#text | Event.System.EventID | event.code"},
 		{"{category: process_creation, product: linux}", "Image",
 			"Image | Event.EventData.Image | Event.System.Image | process.executable"},
 		{"{category: process_creation, product: linux}", "IntegrityLevel",
 			"IntegrityLevel | Event.EventData.IntegrityLevel | Event.System.IntegrityLevel"},
 		{"{category: process_creation, product: windows}", "process.name", "process.name"},
+		{"{product: windows, service: windefend}", "SourceName",
+			"SourceName | Event.EventData.SourceName | Event.EventData.Source Name | Event.System.SourceName | winlog.event_data.SourceName"},
+		{"{product: windows, service: windefend}", "ThreatID",
+			"ThreatID | Event.EventData.ThreatID | Event.EventData.Threat ID | Event.System.ThreatID | winlog.event_data.ThreatID"},
+		{"{category: antivirus}", "ProcessName",
+			"ProcessName | Event.EventData.ProcessName | Event.EventData.Process Name | Event.System.ProcessName | process.executable"},
+		{"{product: windows, service: windefend}", "Path",
+			"Path | Event.EventData.Path | Event.System.Path | winlog.event_data.Path"},
 	}
 	for _, tt := range tests {
 		src := "logsource: " + tt.logsource + "\ndetection:\n  sel:\n    " + tt.field + ": x\n  condition: sel\n"
@@ -108,6 +124,28 @@ func TestFields(t *testing.T) {
 		}
 		if got := strings.Join(f.Lookup(), " | "); got != tt.want {
 			t.Errorf("%s in %s:\ngot  %s\nwant %s", tt.field, tt.logsource, got, tt.want)
+		}
+	}
+}
+
+// TestSpaced checks how a CamelCase name is split into the words that
+// Windows Defender's event data names hold.
+func TestSpaced(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"SourceName", "Source Name"},
+		{"ThreatName", "Threat Name"},
+		{"DetectionID", "Detection ID"},
+		{"AdditionalActionsID", "Additional Actions ID"},
+		{"FWLink", "FW Link"},
+		{"Unused2", "Unused2"},
+		{"Path", "Path"},
+		{"Provider_Name", "Provider_Name"},
+		{"ID", "ID"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := spaced(tt.name); got != tt.want {
+			t.Errorf("spaced(%q) = %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }
