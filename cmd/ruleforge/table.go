@@ -31,7 +31,7 @@ type rowWriter interface {
 var tableColumns = []struct {
 	name  string
 	width int
-}{{"TIME (UTC)", 23}, {"COMPUTER", 20}, {"CHANNEL", 12}, {"EID", 5}, {"LEVEL", 5}, {"RULE", 44}, {"DETAILS", 0}}
+}{{"TIME (UTC)", 23}, {"COMPUTER", 28}, {"CHANNEL", 12}, {"EID", 5}, {"LEVEL", 5}, {"RULE", 48}, {"DETAILS", 0}}
 
 // detailsWidth is the most a table row shows of the details.
 const detailsWidth = 160
