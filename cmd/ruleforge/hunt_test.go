@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ruleforge/ruleforge/compile"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/hunt")
@@ -274,4 +276,38 @@ func TestRegressionFields(t *testing.T) {
 		}
 	}
 	t.Logf("%d rows from %d folders", rows, len(dirs))
+}
+
+// TestFieldReader checks where the fields of a matched event are read in
+// each shape: Event.System of a record (attributes as "#attributes" or
+// "@", an EventID with its Qualifiers), flat fields, Winlogbeat's and
+// ECS names; the details in their order.
+func TestFieldReader(t *testing.T) {
+	rs, err := compile.Compile(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := newFieldReader()
+	rec := rs.NewRecordWith(fr.all)
+	for _, tt := range []struct{ event, want string }{
+		{`{"Event":{"System":{"EventID":{"#text":"4688","#attributes":{"Qualifiers":""}},"EventRecordID":"77","Channel":"Security","Computer":"dc1",` +
+			`"TimeCreated":{"@SystemTime":"2024-01-02T03:04:05.6Z"}},"EventData":{"NewProcessName":"C:\\x.exe","SubjectUserName":"bob"}}}`,
+			"2024-01-02T03:04:05.6Z|dc1|Security|4688|77|Proc: C:\\x.exe ¦ User: bob"},
+		{`{"EventID":3,"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"ws","EventRecordID":9,"UtcTime":"2024-01-02 03:04:05.000",` +
+			`"Image":"C:\\a.exe","DestinationIp":"10.0.0.1","DestinationPort":445}`,
+			"2024-01-02T03:04:05Z|ws|Microsoft-Windows-Sysmon/Operational|3|9|Proc: C:\\a.exe ¦ DstIP: 10.0.0.1 ¦ DstPort: 445"},
+		{`{"@timestamp":"2024-01-02T05:04:05+02:00","host":{"name":"h"},"winlog":{"channel":"System","event_id":"7045","record_id":"12"},"service":{"name":"evil"}}`,
+			"2024-01-02T03:04:05Z|h|System|7045|12|Service: evil"},
+		{`{"@timestamp":"soon","host.name":"h2","event.code":"x1"}`, "soon|h2||||"},
+		{`{"message":"nothing"}`, "|||||"},
+	} {
+		if err := rec.ResetJSON([]byte(tt.event)); err != nil {
+			t.Fatal(err)
+		}
+		f := fr.read(rec)
+		got := strings.Join([]string{f.Timestamp, f.Computer, f.Channel, optInt(f.EventID), optInt(f.RecordID), detailText(f.details)}, "|")
+		if got != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.event, got, tt.want)
+		}
+	}
 }
