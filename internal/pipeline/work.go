@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/ruleforge/ruleforge/internal/stream"
+	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 )
 
@@ -112,9 +113,16 @@ func (w *worker) event(res *Result, raw []byte, line int) error {
 	if err != nil {
 		return err
 	}
+	w.match(rec, res)
+	return nil
+}
+
+// match fills res's hits from rec, an event's record, and lets
+// Config.Inspect read a matched one: every way of reading events into
+// records ends here.
+func (w *worker) match(rec *match.Record, res *Result) {
 	res.Hits = w.cfg.Ruleset.MatchRecord(rec, res.Hits)
 	if len(res.Hits) > 0 && w.cfg.Inspect != nil {
 		w.cfg.Inspect(rec, res)
 	}
-	return nil
 }
