@@ -36,7 +36,15 @@ func Compile(rules []*ir.Rule, opts ...Option) (*match.Ruleset, error) {
 	if c.cfg.optimize {
 		plans = share(plans)
 	}
-	return match.NewRuleset(rules, plans, match.Indexed(c.cfg.index && c.cfg.optimize))
+	var reads []*match.Path
+	for _, f := range c.cfg.reads {
+		ps, err := c.fieldPaths(f)
+		if err != nil {
+			return nil, err
+		}
+		reads = append(reads, ps...)
+	}
+	return match.NewRuleset(rules, plans, match.Indexed(c.cfg.index && c.cfg.optimize), match.Reads(reads...))
 }
 
 // MustCompile is Compile for rules known to be good; it panics on error.

@@ -1,16 +1,19 @@
 package compile
 
+import "github.com/ruleforge/ruleforge/ir"
+
 // Option configures Compile.
 type Option func(*config)
 
 // config holds the compile-time options.
 type config struct {
-	optimize   bool // run the IR optimizer passes
-	specialize bool // pick the cheapest matcher per pattern
-	index      bool // build the rule index (with optimize)
-	maxDepth   int  // deepest expression tree accepted
-	maxValues  int  // most values in one predicate
-	maxPattern int  // longest pattern in bytes
+	optimize   bool       // run the IR optimizer passes
+	specialize bool       // pick the cheapest matcher per pattern
+	index      bool       // build the rule index (with optimize)
+	maxDepth   int        // deepest expression tree accepted
+	maxValues  int        // most values in one predicate
+	maxPattern int        // longest pattern in bytes
+	reads      []ir.Field // fields read besides the rules' (Reads)
 }
 
 // defaults returns the options Compile uses when given none.
@@ -43,3 +46,11 @@ func WithMaxValues(n int) Option { return func(c *config) { c.maxValues = n } }
 // WithMaxPatternLen sets the longest pattern, regular expression or CIDR
 // text accepted, in bytes (default MaxPatternLen).
 func WithMaxPatternLen(n int) Option { return func(c *config) { c.maxPattern = n } }
+
+// Reads makes the ruleset read fields no rule tests (see match.Reads):
+// its records hold their values and Ruleset.Paths lists them. Package
+// state compiles stateful rules with their join keys and the event time
+// this way, so that workers find them in the one pass over each event.
+func Reads(fields ...ir.Field) Option {
+	return func(c *config) { c.reads = append(c.reads, fields...) }
+}

@@ -34,4 +34,9 @@ type Rule struct {
 	Lang        Lang     // source language
 	Source      Pos      // where the rule (or its query) starts
 	Expr        *Expr    // the condition; never nil in a valid rule
+	// State is set on a stateful rule (an EQL sequence or sample, a Sigma
+	// correlation): its single-event stages and what runs over their
+	// hits. Expr is then the constant false and package state runs the
+	// rule; compile.Compile alone never matches it.
+	State Stateful
 }

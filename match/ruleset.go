@@ -20,19 +20,32 @@ type Ruleset struct {
 	index    *index     // nil: every rule is evaluated for every event
 	slots    *slotTable // with the index: the fields the rules read
 	pool     sync.Pool  // of *scratch, one per concurrent Match
+	reads    []*Path    // paths read besides the rules' (Reads)
 }
 
 // RulesetOption configures NewRuleset.
 type RulesetOption func(*rulesetConfig)
 
 // rulesetConfig holds NewRuleset's options.
-type rulesetConfig struct{ index bool }
+type rulesetConfig struct {
+	index bool
+	reads []*Path
+}
 
 // Indexed turns the rule index on (the default) or off. With it, Match
 // evaluates only the rules whose necessary texts the event holds (see
 // Ruleset.Gate); without it, every rule, which is the reference the index
 // is tested against.
 func Indexed(on bool) RulesetOption { return func(c *rulesetConfig) { c.index = on } }
+
+// Reads makes the ruleset read paths as if a rule tested them: records
+// hold their values (Record.Lookup finds them in the one pass of
+// ResetJSON) and Paths lists them, so that package normalize computes the
+// ECS view's fields there. Stateful rules read their join keys and event
+// time this way (package state).
+func Reads(paths ...*Path) RulesetOption {
+	return func(c *rulesetConfig) { c.reads = append(c.reads, paths...) }
+}
 
 // NewRuleset pairs rules with their compiled evaluation trees and builds
 // the rule index.
@@ -49,7 +62,7 @@ func NewRuleset(rules []*ir.Rule, plans []*Node, opts ...RulesetOption) (*Rulese
 			return nil, errors.New("rule " + rules[i].ID + " has no plan")
 		}
 	}
-	rs := &Ruleset{rules: rules, plans: plans}
+	rs := &Ruleset{rules: rules, plans: plans, reads: cfg.reads}
 	seen := map[*Node]bool{}
 	var walk func(*Node) error
 	walk = func(n *Node) error {
@@ -75,7 +88,7 @@ func NewRuleset(rules []*ir.Rule, plans []*Node, opts ...RulesetOption) (*Rulese
 		}
 	}
 	if cfg.index {
-		rs.slots = newSlotTable(plans)
+		rs.slots = newSlotTable(plans, rs.reads)
 		rs.index = newIndex(plans, rs.slots)
 	}
 	rs.pool.New = func() any { return newScratch(rs.shared, rs.index, rs.slots) }
@@ -119,7 +132,7 @@ func (rs *Ruleset) Match(ev Event, dst []int) []int {
 // NewRecord returns an empty Record for events matched by rs.
 func (rs *Ruleset) NewRecord() *Record {
 	if rs.slots == nil {
-		return newRecord(newSlotTable(nil))
+		return newRecord(newSlotTable(nil, nil))
 	}
 	return newRecord(rs.slots)
 }
@@ -134,7 +147,7 @@ func (rs *Ruleset) ReadsAnyField() bool { return rs.anyField }
 func (rs *Ruleset) Paths() []string {
 	st := rs.slots
 	if st == nil {
-		st = newSlotTable(rs.plans)
+		st = newSlotTable(rs.plans, rs.reads)
 	}
 	out := make([]string, len(st.paths))
 	for i, p := range st.paths {
@@ -151,7 +164,7 @@ func (rs *Ruleset) Paths() []string {
 func (rs *Ruleset) NewRecordWith(paths []*Path) *Record {
 	st := rs.slots
 	if st == nil {
-		st = newSlotTable(nil)
+		st = newSlotTable(nil, nil)
 	}
 	return newRecord(st.with(paths))
 }

@@ -58,8 +58,9 @@ func (st *slotTable) decodeEagerly(eager []bool) {
 	walk(st.root)
 }
 
-// newSlotTable numbers the paths read by plans' tests and terms.
-func newSlotTable(plans []*Node) *slotTable {
+// newSlotTable numbers the paths read by plans' tests and terms, then
+// extra (Reads).
+func newSlotTable(plans []*Node, extra []*Path) *slotTable {
 	var all []*Path
 	seen := map[*Node]bool{}
 	var walk func(n *Node)
@@ -81,6 +82,7 @@ func newSlotTable(plans []*Node) *slotTable {
 	for _, p := range plans {
 		walk(p)
 	}
+	all = append(all, extra...)
 	st := &slotTable{root: &trieNode{slot: -1}, nodes: 1}
 	if len(all) == 0 {
 		return st

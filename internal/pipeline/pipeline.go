@@ -24,6 +24,7 @@ import (
 
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
+	"github.com/ruleforge/ruleforge/state"
 )
 
 // Config configures Run.
@@ -47,17 +48,23 @@ type Config struct {
 	// record's values live until the next event) and drop hits from
 	// res.Hits, which the counts then leave out.
 	Inspect func(rec *match.Record, res *Result)
+	// Program, when set, is the program of Ruleset's stateful rules:
+	// workers Split each event's hits (Result.Hits keeps the visible
+	// ones, Result.State gets the stage hits), for a state.Engine that
+	// Emit steps in input order.
+	Program *state.Program
 }
 
 // Result is what happened to one event.
 type Result struct {
-	Ordinal int    // 1-based position in the input
-	Line    int    // line where the event starts
-	Bytes   int    // the event's size in the input
-	Hits    []int  // the rules that matched, in rule order
-	Bad     error  // why the event was skipped, or nil
-	Raw     []byte // the event, with Config.KeepRaw; valid during Emit only
-	Info    any    // what Config.Inspect kept, or nil
+	Ordinal int         // 1-based position in the input
+	Line    int         // line where the event starts
+	Bytes   int         // the event's size in the input
+	Hits    []int       // the rules that matched, in rule order
+	Bad     error       // why the event was skipped, or nil
+	Raw     []byte      // the event, with Config.KeepRaw; valid during Emit only
+	State   state.Input // with Config.Program: for state.Engine.Step; valid during Emit only
+	Info    any         // what Config.Inspect kept, or nil
 }
 
 // Stats counts a run's events: Events = Matched + Unmatched + Bad.
@@ -92,7 +99,8 @@ func (b *batch) add() *Result {
 		b.results = append(b.results, Result{})
 	}
 	res := &b.results[n]
-	*res = Result{Hits: res.Hits[:0]}
+	*res = Result{Hits: res.Hits[:0], State: res.State}
+	res.State.Reset()
 	return res
 }
 

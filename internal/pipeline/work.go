@@ -117,11 +117,15 @@ func (w *worker) event(res *Result, raw []byte, line int) error {
 	return nil
 }
 
-// match fills res's hits from rec, an event's record, and lets
+// match fills res's hits from rec, an event's record (the visible ones,
+// with Config.Program, which takes the stage hits), and lets
 // Config.Inspect read a matched one: every way of reading events into
 // records ends here.
 func (w *worker) match(rec *match.Record, res *Result) {
 	res.Hits = w.cfg.Ruleset.MatchRecord(rec, res.Hits)
+	if p := w.cfg.Program; p != nil {
+		res.Hits = p.Split(rec, res.Hits, &res.State)
+	}
 	if len(res.Hits) > 0 && w.cfg.Inspect != nil {
 		w.cfg.Inspect(rec, res)
 	}

@@ -1,0 +1,378 @@
+package state
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/ruleforge/ruleforge/compile"
+	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// Rule is what a stateful rule's ir.Rule.State must implement for
+// package state to run it: its stages, and a Machine over their hits.
+// Package eql's sequences and samples implement it; so do Sigma
+// correlations.
+type Rule interface {
+	ir.Stateful
+	// NewMachine returns an empty machine for the rule, keeping its
+	// state in Stores made with lim and budget.
+	NewMachine(lim Limits, budget *Budget) Machine
+}
+
+// Machine runs one stateful rule over the hits of its stages, in input
+// order, on one goroutine (an Engine's).
+type Machine interface {
+	// Step feeds one event's hits on the rule's stages, at most one per
+	// stage, in stage order; ev.Time is the event's time (Clock.Observe).
+	// It calls emit for each result the event completes.
+	Step(ev Event, hits []Hit, emit func(*Alert))
+	// Advance tells the machine that event time reached ev.Time (the
+	// watermark) at event ev, which hit none of its stages: it expires
+	// state and reports what only the passing of time completes (an EQL
+	// sequence's trailing missing event). The Engine calls it once the
+	// watermark passes Deadline.
+	Advance(ev Event, emit func(*Alert))
+	// Deadline returns the earliest event time after which Advance has
+	// work, Never when none.
+	Deadline() int64
+	// Stats returns the machine's counts.
+	Stats() Stats
+	// Encode writes the machine's state for the keys keep accepts (all
+	// with a nil keep); Decode adds what Encode wrote to the state.
+	Encode(e *Encoder, keep func(Key) bool)
+	Decode(d *Decoder) error
+}
+
+// Event is one event as machines see it.
+type Event struct {
+	Ordinal int64 // 1-based position in the input
+	Time    int64 // event time in Unix nanoseconds (see Clock.Observe)
+}
+
+// Hit is an event's hit on one stage of a stateful rule.
+type Hit struct {
+	Stage int     // the stage's index in ir.Stateful.Stages
+	Keys  []Value // the values of the stage's Keys, in order
+}
+
+// Alert is one result of a stateful rule: a completed sequence, a sample,
+// a correlation whose condition became true.
+type Alert struct {
+	Rule   int     // the stateful rule: Program.Rule(Rule)
+	Event  int64   // the ordinal of the event that completed it
+	Time   int64   // that event's time
+	Keys   []Value // the join or group key values, in the rule's order
+	Fields []Field // what outputs add to the rule's usual fields, in order
+}
+
+// Field is a named value that an alert adds to its output line: an EQL
+// sequence's "sequence" and "join", a correlation's "group",
+// "correlation" and "events". Value is JSON-encodable.
+type Field struct {
+	Name  string
+	Value any
+}
+
+// Program is a set of rules, single-event and stateful, compiled
+// together: one match.Ruleset holds the single-event rules and every
+// stage of the stateful ones, and the Program says which of its rules
+// ordinary output shows and which stages their hits feed.
+type Program struct {
+	rs       *match.Ruleset
+	stateful []*ir.Rule  // the stateful rules, in input order
+	visible  []bool      // per ruleset rule: its hits are output lines
+	listen   [][]stage   // per ruleset rule: the stages its hits feed
+	chained  [][]stage   // per stateful rule: the stages its alerts feed
+	rank     []int       // per stateful rule: its place, after the rules it feeds on
+	timePath *match.Path // TimeField
+	lim      Limits
+}
+
+// stage is one stage of a stateful rule that some rule's hits feed.
+type stage struct {
+	rule, stage int
+	keys        [][]*match.Path // per key: the paths tried in order
+}
+
+// Compile compiles rules: single-event rules as compile.Compile does,
+// and of each stateful rule (ir.Rule.State, which must implement Rule)
+// each stage, as a rule of its own whose hits ordinary output does not
+// show. A stage that refers to another rule (ir.Stage.Ref) is fed by its
+// hits, or alerts for a stateful one; the referenced rule's own hits are
+// no longer output unless a stage referring to it asks (Generate). The
+// ruleset also reads every stage's Keys and TimeField (compile.Reads).
+// Errors name the rule or stage's position.
+func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
+	cfg := defaults()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	p := &Program{lim: cfg.limits}
+	var flat []*ir.Rule
+	var visible []bool
+	index := map[*ir.Rule]int{} // single-event rule → ruleset index; stateful → -1-i
+	for _, r := range rules {
+		if r.State == nil {
+			index[r] = len(flat)
+			flat = append(flat, r)
+			visible = append(visible, true)
+			continue
+		}
+		if _, ok := r.State.(Rule); !ok {
+			return nil, &ir.Error{Pos: r.Source, Msg: fmt.Sprintf("rule %q: stateful rule of kind %q has no machine", r.ID, r.State.Kind())}
+		}
+		index[r] = -1 - len(p.stateful)
+		p.stateful = append(p.stateful, r)
+	}
+	type feed struct {
+		from int // ruleset index, or -1-i for stateful rule i
+		to   stage
+		ref  bool // through ir.Stage.Ref
+		gen  bool // ir.Stage.Generate
+	}
+	var feeds []feed
+	var reads []ir.Field
+	paths := map[string]*match.Path{}
+	intern := func(f ir.Field) []*match.Path {
+		var out []*match.Path
+		for _, s := range f.Lookup() {
+			if paths[s] == nil {
+				paths[s] = match.NewPath(s)
+			}
+			out = append(out, paths[s])
+		}
+		return out
+	}
+	for i, r := range p.stateful {
+		for j, st := range r.State.Stages() {
+			to := stage{rule: i, stage: j}
+			for _, k := range st.Keys {
+				to.keys = append(to.keys, intern(k))
+				reads = append(reads, k)
+			}
+			if st.Expr != nil {
+				feeds = append(feeds, feed{from: len(flat), to: to})
+				flat = append(flat, &ir.Rule{ID: r.ID, Title: fmt.Sprintf("%s (stage %d)", r.Title, j+1), Lang: r.Lang,
+					Source: cmpPos(st.Pos, r.Source), Expr: st.Expr})
+				visible = append(visible, false)
+				continue
+			}
+			ref := findRule(rules, st.Ref)
+			if ref == nil {
+				return nil, &ir.Error{Pos: cmpPos(st.Pos, r.Source), Msg: fmt.Sprintf("rule %q: stage %d refers to %q, which is no rule given", r.ID, j+1, st.Ref)}
+			}
+			feeds = append(feeds, feed{from: index[ref], to: to, ref: true, gen: st.Generate})
+		}
+	}
+	shown := map[int]bool{} // a referenced rule → whether a stage generates its output
+	for _, f := range feeds {
+		if f.ref && f.from >= 0 {
+			shown[f.from] = shown[f.from] || f.gen
+		}
+	}
+	for i, gen := range shown {
+		visible[i] = gen
+	}
+	reads = append(reads, ir.F(TimeField))
+	rs, err := compile.Compile(flat, append([]compile.Option{compile.Reads(reads...)}, cfg.compile...)...)
+	if err != nil {
+		return nil, err
+	}
+	p.rs, p.visible = rs, visible
+	p.listen = make([][]stage, len(flat))
+	p.chained = make([][]stage, len(p.stateful))
+	for _, f := range feeds {
+		if f.from >= 0 {
+			p.listen[f.from] = append(p.listen[f.from], f.to)
+		} else {
+			p.chained[-1-f.from] = append(p.chained[-1-f.from], f.to)
+		}
+	}
+	order, err := p.sortChains()
+	if err != nil {
+		return nil, err
+	}
+	p.rank = make([]int, len(order))
+	for k, i := range order {
+		p.rank[i] = k
+	}
+	p.timePath = intern(ir.F(TimeField))[0]
+	return p, nil
+}
+
+// cmpPos returns p, or def when p is the zero position.
+func cmpPos(p, def ir.Pos) ir.Pos {
+	if p == (ir.Pos{}) {
+		return def
+	}
+	return p
+}
+
+// findRule returns the rule whose ID, or else title, is ref.
+func findRule(rules []*ir.Rule, ref string) *ir.Rule {
+	for _, r := range rules {
+		if r.ID == ref {
+			return r
+		}
+	}
+	for _, r := range rules {
+		if r.Title == ref {
+			return r
+		}
+	}
+	return nil
+}
+
+// Requires returns the rules among all that r's stages refer to, and
+// theirs in turn, so that r can be compiled alone with them (the CLI
+// checks each rule so); the error names a reference that none of all
+// satisfies.
+func Requires(r *ir.Rule, all []*ir.Rule) ([]*ir.Rule, error) {
+	var out []*ir.Rule
+	seen := map[*ir.Rule]bool{r: true}
+	var walk func(r *ir.Rule) error
+	walk = func(r *ir.Rule) error {
+		if r.State == nil {
+			return nil
+		}
+		for j, st := range r.State.Stages() {
+			if st.Expr != nil {
+				continue
+			}
+			ref := findRule(all, st.Ref)
+			if ref == nil {
+				return &ir.Error{Pos: cmpPos(st.Pos, r.Source), Msg: fmt.Sprintf("rule %q: stage %d refers to %q, which is no rule given", r.ID, j+1, st.Ref)}
+			}
+			if seen[ref] {
+				continue
+			}
+			seen[ref] = true
+			out = append(out, ref)
+			if err := walk(ref); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, walk(r)
+}
+
+// errCycle is the error of stateful rules that feed on each other.
+var errCycle = errors.New("stateful rules refer to each other in a cycle")
+
+// sortChains orders the stateful rules so that each comes after the rules
+// whose alerts it feeds on, and rejects cycles.
+func (p *Program) sortChains() ([]int, error) {
+	const (
+		unseen = iota
+		busy
+		done
+	)
+	mark := make([]int, len(p.stateful))
+	var order []int
+	// feeds[i]: the stateful rules that rule i's alerts feed.
+	var visit func(i int) error
+	visit = func(i int) error {
+		switch mark[i] {
+		case busy:
+			r := p.stateful[i]
+			return &ir.Error{Pos: r.Source, Msg: fmt.Sprintf("rule %q: %v", r.ID, errCycle)}
+		case done:
+			return nil
+		}
+		mark[i] = busy
+		for _, to := range p.chained[i] {
+			if err := visit(to.rule); err != nil {
+				return err
+			}
+		}
+		mark[i] = done
+		order = append(order, i)
+		return nil
+	}
+	for i := range p.stateful {
+		if err := visit(i); err != nil {
+			return nil, err
+		}
+	}
+	slices.Reverse(order)
+	return order, nil
+}
+
+// Ruleset returns the compiled ruleset: the single-event rules and the
+// stages, for the workers' Ruleset.MatchRecord.
+func (p *Program) Ruleset() *match.Ruleset { return p.rs }
+
+// Visible reports whether the hits of ruleset rule i are output lines:
+// false for the stages of stateful rules and the rules only correlations
+// see.
+func (p *Program) Visible(i int) bool { return p.visible[i] }
+
+// Len returns the number of stateful rules.
+func (p *Program) Len() int { return len(p.stateful) }
+
+// Rule returns stateful rule i.
+func (p *Program) Rule(i int) *ir.Rule { return p.stateful[i] }
+
+// Input is what a worker takes from one event for the stateful rules:
+// its time and its hits on their stages with the stages' key values.
+// Split fills it; Engine.Step consumes it in input order. Its memory is
+// reused from one event to the next.
+type Input struct {
+	Time int64 // TimeField's value (ParseTime), NoTime when none
+	hits []inputHit
+	vals []Value
+}
+
+// inputHit is one stage hit: its rule, stage and key values (in vals).
+type inputHit struct {
+	rule, stage int32
+	lo, hi      int32
+}
+
+// Reset empties the input, keeping its memory.
+func (in *Input) Reset() { in.hits, in.vals, in.Time = in.hits[:0], in.vals[:0], NoTime }
+
+// Stateful reports whether the input holds any stage hit.
+func (in *Input) Stateful() bool { return len(in.hits) > 0 }
+
+// Split prepares ev's Input for the stateful rules, from hits (the
+// indices MatchRecord returned for ev on Ruleset) and ev, the event's
+// record: it reads the event time and, for each stage hit, the stage's
+// key values. It returns hits without the rules that ordinary output does
+// not show, in place. Workers call it in parallel: it only reads p.
+func (p *Program) Split(ev match.Event, hits []int, in *Input) []int {
+	in.Reset()
+	if len(p.stateful) == 0 {
+		return hits
+	}
+	if v, ok := ev.Lookup(p.timePath); ok {
+		in.Time = ParseTime(v)
+	}
+	out := hits[:0]
+	for _, i := range hits {
+		for _, st := range p.listen[i] {
+			lo := len(in.vals)
+			for _, paths := range st.keys {
+				in.vals = append(in.vals, lookup(ev, paths))
+			}
+			in.hits = append(in.hits, inputHit{rule: int32(st.rule), stage: int32(st.stage), lo: int32(lo), hi: int32(len(in.vals))})
+		}
+		if p.visible[i] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// lookup returns the value at the first of paths that ev holds.
+func lookup(ev match.Event, paths []*match.Path) Value {
+	for _, p := range paths {
+		if v, ok := ev.Lookup(p); ok {
+			return Of(v, true)
+		}
+	}
+	return Missing
+}
