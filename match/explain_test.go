@@ -1,14 +1,22 @@
 package match_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/eql"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/normalize"
 	"github.com/ruleforge/ruleforge/sigma"
 )
 
@@ -127,4 +135,76 @@ func ExampleRuleset_Explain() {
 	// event.type = start: exact "start"
 	// process.name = mofcomp.exe: exact~ "mofcomp.exe"
 	// process.args = C:\Temp\x.mof: suffix~ ".mof"
+}
+
+// TestExplainCorpus checks Explain against Match on real rules and events:
+// the SigmaHQ Windows rules and Elastic's EQL rules over the SigmaHQ
+// regression records (with their ECS view, so that EQL rules match too).
+// Explain gives reasons exactly for the rules MatchRecord reports, and
+// each reason's value is what the event holds at its path (or an element
+// of it).
+func TestExplainCorpus(t *testing.T) {
+	shared := filepath.Join("..", "..", "shared", "corpus")
+	files, _ := filepath.Glob(filepath.Join(shared, "sigma-regression", "*", "events.json"))
+	if len(files) == 0 {
+		t.Skipf("%s is absent", shared)
+	}
+	rules, _ := ruleforge.Load(filepath.Join(shared, "sigmahq", "rules", "windows"), filepath.Join(shared, "elastic", "rules", "windows"))
+	rs, err := compile.Compile(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd := normalize.NewReader(rs, normalize.Auto)
+	hits, reasons, langs := 0, 0, map[ir.Lang]int{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		for {
+			var raw json.RawMessage
+			if dec.Decode(&raw) != nil {
+				break
+			}
+			rec, err := rd.Read(raw)
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			matched := rs.MatchRecord(rec, nil)
+			for i := range rs.Len() {
+				rr := rs.Explain(rec, i)
+				if (rr != nil) != slices.Contains(matched, i) {
+					t.Errorf("%s: rule %s: matched %v, explained %v", f, rs.Rule(i).ID, slices.Contains(matched, i), rr)
+					continue
+				}
+				if rr != nil {
+					hits++
+					langs[rs.Rule(i).Lang]++
+				}
+				for _, r := range rr {
+					reasons++
+					if r.Path == "" {
+						continue
+					}
+					v, ok := rec.Lookup(match.NewPath(r.Path))
+					if !ok || !holds(v, r.Value) {
+						t.Errorf("%s: rule %s: %+v, but the event holds %v at %s", f, rs.Rule(i).ID, r, v, r.Path)
+					}
+				}
+			}
+		}
+	}
+	if langs[ir.LangSigma] == 0 || langs[ir.LangEQL] == 0 {
+		t.Errorf("hits by language: %v; want some of both", langs)
+	}
+	t.Logf("%d hits explained by %d reasons (%v)", hits, reasons, langs)
+}
+
+// holds reports whether v is want or an array (at any depth) holding it.
+func holds(v, want any) bool {
+	if a, ok := v.([]any); ok {
+		return slices.ContainsFunc(a, func(e any) bool { return holds(e, want) }) || reflect.DeepEqual(v, want)
+	}
+	return reflect.DeepEqual(v, want)
 }
