@@ -18,6 +18,11 @@ import (
 // topRules is how many rules the summary lists by hits.
 const topRules = 10
 
+// MaxSortedRows is how many rows -sort holds by default (-sort-limit):
+// beyond it, the rows held are written, sorted, and sorting starts again,
+// so memory stays bounded; the run says how many times.
+const MaxSortedRows = 500_000
+
 // levels are the Sigma levels, highest first; Elastic severities are the
 // same words without informational.
 var levels = []string{"critical", "high", "medium", "low", "informational"}
@@ -32,6 +37,11 @@ type hunt struct {
 	rows    rowWriter // table and csv; nil for the JSON line formats
 	sel     *selection
 
+	sort      bool     // -sort: rows by event time
+	sortLimit int      // the most rows held for -sort
+	held      []hitRow // with -sort: the rows not written yet
+	runs      int      // with -sort: the runs of sorted rows written before the last
+
 	outside atomic.Int64 // events whose hits were dropped: out of the -from/-to window
 	noTime  atomic.Int64 // events whose hits were dropped: no time, with a window
 }
@@ -41,6 +51,8 @@ type hunt struct {
 func huntFlags(fs *flag.FlagSet) *hunt {
 	h := &hunt{fields: newFieldReader()}
 	fs.BoolVar(&h.explain, "explain", false, "add to each hit the fields, paths, values and tests that made the rule match")
+	fs.BoolVar(&h.sort, "sort", false, "with -output table or csv: rows by event time (those without one last), held in memory up to -sort-limit")
+	fs.IntVar(&h.sortLimit, "sort-limit", MaxSortedRows, "the most rows -sort holds; beyond, the rows are written in sorted runs of this many")
 	h.sel = selectionFlags(fs)
 	return h
 }
@@ -56,6 +68,12 @@ func (h *hunt) check(output string) error {
 	}
 	if err := h.sel.check(); err != nil {
 		return err
+	}
+	if h.sortLimit < 1 {
+		return fmt.Errorf("-sort-limit %d: want at least 1", h.sortLimit)
+	}
+	if h.sort && output != "table" && output != "csv" {
+		return fmt.Errorf("-sort: only with -output table or csv")
 	}
 	h.output = output
 	switch output {
@@ -223,8 +241,43 @@ func (h *hunt) row(out *bufio.Writer, input string, res *pipeline.Result, k int,
 		return false
 	}
 	m, _ := res.Info.(*matched)
-	h.rows.row(out, hitRow{input: input, event: res.Ordinal, rule: rs.Rule(res.Hits[k]), info: m.hit(k)})
+	r := hitRow{input: input, event: res.Ordinal, rule: rs.Rule(res.Hits[k]), info: m.hit(k)}
+	if !h.sort {
+		h.rows.row(out, r)
+		return true
+	}
+	h.held = append(h.held, r)
+	if len(h.held) >= h.sortLimit {
+		h.flush(out)
+		h.runs++
+	}
 	return true
+}
+
+// flush writes the rows -sort holds, by event time (rows without one
+// last, each kept in input order among equals).
+func (h *hunt) flush(out *bufio.Writer) {
+	slices.SortStableFunc(h.held, func(a, b hitRow) int {
+		ta, tb := a.info.time, b.info.time
+		switch {
+		case ta.IsZero() || tb.IsZero():
+			return cmp.Compare(btoi(ta.IsZero()), btoi(tb.IsZero()))
+		}
+		return ta.Compare(tb)
+	})
+	for _, r := range h.held {
+		h.rows.row(out, r)
+	}
+	clear(h.held)
+	h.held = h.held[:0]
+}
+
+// btoi is 1 for true, 0 for false.
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // summary writes, after the hits, the hits per level and the top rules by
@@ -232,6 +285,12 @@ func (h *hunt) row(out *bufio.Writer, input string, res *pipeline.Result, k int,
 // for the line formats when anything matched; and what the selection
 // left out.
 func (h *hunt) summary(out *bufio.Writer, stderr io.Writer, rs *match.Ruleset, perRule []int) {
+	if h.rows != nil && h.sort {
+		h.flush(out)
+		if h.runs > 0 {
+			fmt.Fprintf(stderr, "ruleforge: -sort: more than %d rows; written in %d runs, each sorted (raise -sort-limit)\n", h.sortLimit, h.runs+1)
+		}
+	}
 	h.sel.report(stderr, h.outside.Load(), h.noTime.Load())
 	w, prefix := stderr, "ruleforge: "
 	if h.output == "table" {

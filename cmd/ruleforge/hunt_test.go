@@ -46,6 +46,7 @@ func TestOutputGolden(t *testing.T) {
 		{"table_explain", []string{"-output", "table", "-explain"}},
 		{"csv_explain", []string{"-output", "csv", "-explain"}},
 		{"hits_explain", []string{"-explain"}},
+		{"table_sorted", []string{"-output", "table", "-sort"}},
 	} {
 		args := append(append([]string{"match"}, tt.args...), seedRules...)
 		code, stdout, stderr := runCLI("", append(args, sample)...)
@@ -153,6 +154,27 @@ ruleforge: 7 events, 6 matched, 13 hits, 0 bad events, 3 rules (0 bad), 1 unmatc
 	}
 }
 
+// TestSortLimit checks that -sort writes rows in sorted runs of at most
+// -sort-limit, and says so.
+func TestSortLimit(t *testing.T) {
+	_, stdout, stderr := runCLI("", append(append([]string{"match", "-output", "csv", "-sort", "-sort-limit", "5"}, seedRules...), sample)...)
+	var times []string
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n")[1:] {
+		times = append(times, l[:strings.IndexByte(l, ',')])
+	}
+	for i, run := range [][]string{times[:5], times[5:10], times[10:]} {
+		if !slices.IsSorted(run) {
+			t.Errorf("run %d not sorted: %q", i, run)
+		}
+	}
+	if len(times) != 13 || slices.IsSorted(times) {
+		t.Errorf("%d rows, sorted as a whole: %q", len(times), times)
+	}
+	if !strings.Contains(stderr, "ruleforge: -sort: more than 5 rows; written in 3 runs, each sorted (raise -sort-limit)\n") {
+		t.Errorf("stderr: %s", stderr)
+	}
+}
+
 // TestParseTime checks the event time formats the output reads.
 func TestParseTime(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
@@ -238,6 +260,8 @@ func TestSelection(t *testing.T) {
 		{"-from noon", `-from "noon": want a time such as 2024-05-14T09:30:00Z, 2024-05-14 09:30:00 (UTC) or a date`},
 		{"-from 2024-05-15 -to 2024-05-14", `-from 2024-05-15 is after -to 2024-05-14`},
 		{"-output xml", `-output "xml": want hits or alert, table or csv`},
+		{"-sort", `-sort: only with -output table or csv`},
+		{"-output csv -sort -sort-limit 0", `-sort-limit 0: want at least 1`},
 		{"-exclude " + filepath.Join(dir, "none.txt"), "-exclude: open " + filepath.Join(dir, "none.txt") + ": no such file or directory"},
 	} {
 		args := append(append([]string{"match"}, strings.Fields(tt.args)...), "-rules", sigmaRule)

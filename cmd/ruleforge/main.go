@@ -1,6 +1,6 @@
 // Command ruleforge runs Sigma and EQL detection rules over JSON events.
 //
-//	ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert|table|csv] [-count] [-explain]
+//	ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
 //	                [-min-level L] [-status S,…] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH…] [FILE…]
 //	ruleforge check [-routing=false] PATH…
 //	ruleforge explain [-routing=false] PATH…
@@ -23,7 +23,7 @@
 // time, computer, channel, event ID and record ID when it has them;
 // -output table prints a timeline (time, computer, channel, event ID,
 // level, rule and the fields that say what happened) and -output csv the
-// same with a header; a summary by level and the rules with the most hits
+// same with a header (-sort: rows by event time); a summary by level and the rules with the most hits
 // ends the table, or goes to standard error for the other outputs.
 // -min-level, -status (default: all but deprecated and unsupported) and
 // -exclude (a file of rule ids) choose the rules; -from and -to the
@@ -65,7 +65,7 @@ func main() {
 
 // usage is printed for -h and for usage errors.
 const usage = `usage:
-  ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert|table|csv] [-count] [-explain]
+  ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
                   [-min-level L] [-status S,...] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH...] [FILE...]
   ruleforge check [-routing=false] PATH...
   ruleforge explain [-routing=false] PATH...
