@@ -18,10 +18,10 @@ import (
 // topRules is how many rules the summary lists by hits.
 const topRules = 10
 
-// MaxSortedRows is how many rows -sort holds by default (-sort-limit):
+// maxSortedRows is how many rows -sort holds by default (-sort-limit):
 // beyond it, the rows held are written, sorted, and sorting starts again,
 // so memory stays bounded; the run says how many times.
-const MaxSortedRows = 500_000
+const maxSortedRows = 500_000
 
 // levels are the Sigma levels, highest first; Elastic severities are the
 // same words without informational.
@@ -52,7 +52,7 @@ func huntFlags(fs *flag.FlagSet) *hunt {
 	h := &hunt{fields: newFieldReader()}
 	fs.BoolVar(&h.explain, "explain", false, "add to each hit the fields, paths, values and tests that made the rule match")
 	fs.BoolVar(&h.sort, "sort", false, "with -output table or csv: rows by event time (those without one last), held in memory up to -sort-limit")
-	fs.IntVar(&h.sortLimit, "sort-limit", MaxSortedRows, "the most rows -sort holds; beyond, the rows are written in sorted runs of this many")
+	fs.IntVar(&h.sortLimit, "sort-limit", maxSortedRows, "the most rows -sort holds; beyond, the rows are written in sorted runs of this many")
 	h.sel = selectionFlags(fs)
 	return h
 }
