@@ -80,22 +80,22 @@ func (t *Test) reason(ev Event) (Reason, bool) {
 			return false
 		})
 		return r, true
-	case t.Left != nil:
-		r.Field = t.Left.String()
-		r.Path, r.Value = firstPath(ev, t.Iter)
-		if v, ok := t.Left.Eval(ev, nil); ok {
-			r.Value = v
-			if t.Right == nil {
-				r.Test = t.which(v)
-			}
+	case t.Left != nil || t.Right != nil:
+		if t.Left != nil {
+			r.Field = t.Left.String()
+			r.Path, _ = firstPath(ev, t.Iter)
+		} else {
+			r.Path, _ = firstPath(ev, t.Paths)
+		}
+		r.Value, _ = t.passing(ev)
+		if t.Right == nil {
+			r.Test = t.which(r.Value)
 		}
 		return r, true
 	}
 	var v any
 	r.Path, v = firstPath(ev, t.Paths)
 	switch {
-	case t.Right != nil:
-		r.Value = v
 	case t.Exists:
 		r.Value, r.Test = v, "exists"
 	default:

@@ -49,7 +49,7 @@ func eqlRule(t *testing.T, query string) *ir.Rule {
 func TestExplain(t *testing.T) {
 	const sysmon = `{"Event":{"System":{"EventID":1},"EventData":{"Image":"C:\\Windows\\System32\\wbem\\mofcomp.exe",` +
 		`"CommandLine":"mofcomp C:\\Users\\bob\\AppData\\Local\\Temp\\x.mof","ParentImage":"C:\\Windows\\explorer.exe"}}}`
-	const ecs = `{"event":{"category":["process"],"type":["start"]},"process":{"name":"MOFCOMP.EXE","args":["mofcomp.exe","x.mof"],"pid":42}}`
+	const ecs = `{"event":{"category":["process"],"type":["start"]},"process":{"name":"MOFCOMP.EXE","executable":"MOFCOMP.EXE","args":["mofcomp.exe","x.mof"],"pid":42}}`
 	for _, tt := range []struct {
 		name  string
 		rule  func(t *testing.T) *ir.Rule
@@ -82,6 +82,12 @@ func TestExplain(t *testing.T) {
 		{"eql function", func(t *testing.T) *ir.Rule {
 			return eqlRule(t, `any where length(process.name) > 5`)
 		}, ecs, []string{`length(process.name) process.name 11 gt 5`}},
+		{"eql function over an array: the element that passed", func(t *testing.T) *ir.Rule {
+			return eqlRule(t, `any where length(process.args) == 5`)
+		}, ecs, []string{`length(process.args) process.args 5 number 5`}},
+		{"eql two fields", func(t *testing.T) *ir.Rule {
+			return eqlRule(t, `any where process.name == process.executable`)
+		}, ecs, []string{`process.name process.name "MOFCOMP.EXE" process.name equal process.executable`}},
 	} {
 		rs, err := compile.Compile([]*ir.Rule{tt.rule(t)})
 		if err != nil {
