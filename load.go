@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ruleforge/ruleforge/correlate"
 	"github.com/ruleforge/ruleforge/eql"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/sigma"
@@ -73,13 +74,36 @@ func isSigmaFilter(src []byte) bool {
 	return bytes.HasPrefix(src, []byte("filter:")) || bytes.Contains(src, []byte("\nfilter:"))
 }
 
-// Load reads rules from files and directories. Directories are walked in
-// lexical order and only their rule files (see IsRuleFile) are read; a file
-// named directly is read whatever its name. Sigma filter rules among them
-// are applied to the rules they name (sigma.WithFilters) and are not rules
-// themselves. It returns the rules that parsed and one error per file that
-// did not, each naming the file.
+// Load reads rules from files and directories as LoadSet does and returns
+// its rules followed by its correlations, each a stateful rule
+// (correlate.New) that package state runs over the hits of the rules it
+// refers to; compile.Compile alone never matches them.
 func (l Loader) Load(paths ...string) ([]*ir.Rule, []error) {
+	set, errs := l.LoadSet(paths...)
+	rules := set.Rules
+	for _, c := range set.Correlations {
+		rules = append(rules, correlate.New(c, set.Correlations))
+	}
+	return rules, errs
+}
+
+// Set is what LoadSet reads: rules and the correlation rules over them.
+type Set struct {
+	Rules        []*ir.Rule
+	Correlations []*ir.Correlation // resolved: their targets index Rules and Correlations
+}
+
+// LoadSet reads rules from files and directories. Directories are walked
+// in lexical order and only their rule files (see IsRuleFile) are read; a
+// file named directly is read whatever its name. Sigma filter rules among
+// them are applied to the rules they name (sigma.WithFilters) and are not
+// rules themselves. A Sigma file may hold several YAML documents: rules
+// and correlation rules (sigma.ParseFile), whose references are resolved
+// across all the files (sigma.Resolve). It returns the rules and
+// correlations that loaded and one error per file or correlation that did
+// not, each naming its file.
+func (l Loader) LoadSet(paths ...string) (*Set, []error) {
+	var cerrs []error
 	type file struct {
 		path string
 		src  []byte
@@ -136,14 +160,27 @@ func (l Loader) Load(paths ...string) ([]*ir.Rule, []error) {
 	if len(filters) > 0 {
 		l.Sigma = append(append([]sigma.Option(nil), l.Sigma...), sigma.WithFilters(filters...))
 	}
-	var rules []*ir.Rule
+	set := &Set{}
+	var corrs []*ir.Correlation
 	for _, f := range rest {
-		r, err := l.Parse(f.path, f.src)
+		ext := strings.ToLower(filepath.Ext(f.path))
+		if ext != ".yml" && ext != ".yaml" {
+			r, err := l.Parse(f.path, f.src)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			set.Rules = append(set.Rules, r)
+			continue
+		}
+		sf, err := sigma.ParseFile(f.path, f.src, l.Sigma...)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		rules = append(rules, r)
+		set.Rules = append(set.Rules, sf.Rules...)
+		corrs = append(corrs, sf.Correlations...)
 	}
-	return rules, errs
+	set.Correlations, cerrs = sigma.Resolve(set.Rules, corrs)
+	return set, append(errs, cerrs...)
 }

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/state"
 )
 
 // corpusDir holds Elastic's detection rules, when they are checked out
@@ -21,8 +21,8 @@ const corpusDir = "../../shared/corpus/elastic/rules"
 // logs how many compile and, for the rest, why not. It fails on a panic (it
 // calls parseTOML, which does not recover), on an error that is not an
 // *ir.Error at a position inside its file, on a rule that parses but does
-// not compile, and on any error but "unsupported: sequence" and
-// "unsupported: sample": every single-event query must compile.
+// not compile, and on any error: every query, sequences and samples
+// included, must compile.
 func TestCorpus(t *testing.T) {
 	if _, err := os.Stat(corpusDir); err != nil {
 		t.Skipf("no corpus at %s: %v", corpusDir, err)
@@ -47,7 +47,7 @@ func TestCorpus(t *testing.T) {
 		}
 		r, err := parseTOML(file, src, newConfig(nil))
 		if err == nil {
-			if _, err := compile.Compile([]*ir.Rule{r}); err != nil {
+			if _, err := state.Compile([]*ir.Rule{r}); err != nil {
 				t.Errorf("%s: compile: %v", file, err)
 				continue
 			}
@@ -62,9 +62,7 @@ func TestCorpus(t *testing.T) {
 		checkError(t, string(src), err)
 		if reason, found := strings.CutPrefix(e.Msg, "unsupported: "); found {
 			unsupported[reason]++
-			if reason != "sequence" && reason != "sample" {
-				t.Errorf("%v", err)
-			}
+			t.Errorf("%v", err)
 			continue
 		}
 		other++

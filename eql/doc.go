@@ -81,8 +81,56 @@
 //
 // Parsed but not lowered, each an "unsupported: …" error at its position:
 // array indexes (f[0]), pipes (| head 5), a condition used as a value
-// (concat(startsWith(f, "x")), (a == 1) < 2), and sequences, samples and
-// joins, rejected as a whole at their keyword.
+// (concat(startsWith(f, "x")), (a == 1) < 2), pipes other than head and
+// tail after a sequence, and joins, rejected as a whole at their keyword.
+//
+// # Sequences and samples
+//
+// A sequence or sample query makes a stateful rule (ir.Rule.State, run
+// by package state): each term is an event query compiled as a stage,
+// and a machine (internal/sequence) runs the stages' hits in input order
+// with Elasticsearch's semantics. The evidence is Elasticsearch's
+// x-pack/plugin/eql execution/sequence package and its QA tests:
+//
+//		sequence [by k…] [with maxspan=N(ms|s|m|h|d)] [A] [by x…] [with runs=N] ![M] … [until [U]]
+//		sample [by k…] [A] [B] …
+//
+//	  - Join keys: the sequence's first, then the term's own, compared by
+//	    position (so keys of different names join); every term has as
+//	    many. Values compare exactly (strings case-sensitively, numbers as
+//	    numbers); an array joins on each of its values; a missing or null
+//	    key drops the event from that stage, unless written ?field, when it
+//	    joins as null with null.
+//	  - One pending sequence per key and stage: a hit on stage n takes the
+//	    newest pending sequence at stage n-1 strictly before it and drops
+//	    the older ones (SequenceMatcher.match, OrdinalGroup.trimBefore),
+//	    so the most recent wins, one event never fills two consecutive
+//	    stages, and it can end one sequence and start the next.
+//	  - with maxspan: the last event at most maxspan after the first, the
+//	    bound inclusive (SequenceMatcher.exceedsMaxSpan); a sequence that
+//	    exceeds it is dropped. Pending state expires with event time.
+//	  - until [U]: a hit drops the pending sequences of its key, those its
+//	    own event advanced included (KeyToSequences.until).
+//	  - with runs=N: the term N times (1 to MaxRuns).
+//	  - ![M], missing events, need maxspan and one positive term
+//	    (TumblingWindow.doCheckMissingEvents): a middle one discards the
+//	    sequence when an event of its key lies strictly between the events
+//	    around it; a leading one when the newest before the first event is
+//	    within maxspan of the last; a trailing one when one comes after
+//	    the last event and within maxspan of the first (of the leading
+//	    event, with both). A trailing window is decided only when event
+//	    time passes it, and the result's event is the one that passed it
+//	    (reporting earlier is Elasticsearch issue 145323); at the end of
+//	    the input an open window reports nothing.
+//	  - head N and tail N pipes limit one batch run's results: a stream
+//	    reports every sequence.
+//	  - sample by: per key, the first event for each term, in any order,
+//	    one event for one term; a full sample is reported and the key
+//	    starts anew (a stream has no end at which to stop).
+//
+// Each result's output names the events in stage order ("sequence",
+// null for a missing event) and the key values ("join"). Events must come
+// in time order; package state says what happens with those that do not.
 //
 // # Functions
 //

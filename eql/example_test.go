@@ -28,7 +28,7 @@ func ExampleParse_error() {
 	// Output:
 	// rules/x.eql:1:47: unexpected end of query (expected a value)
 	// rules/y.eql:1:22: unexpected arithmetic expression (expected a string)
-	// rules/z.eql:1:1: unsupported: sequence
+	// rules/z.eql:1:1: unsupported: sequence outside a rule (it spans several events: use ParseRule or ParseTOML)
 }
 
 func ExampleParseRule() {

@@ -7,7 +7,17 @@ import (
 
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/state"
 )
+
+// sequenceSeeds are sequence and sample queries for FuzzParse.
+var sequenceSeeds = []string{
+	`sequence by host.id with maxspan=1m [process where a == 1] by x ![file where true] by x [network where b : "c*"] by ?y with runs=2 until [process where c == 1] by x`,
+	`sequence with maxspan=5s by user.id [any where true] [any where false] | tail 1`,
+	`sequence [process where true] with runs=3`,
+	`sample by host.id, process.pid [file where a == 1] [file where a == 2]`,
+	`sequence by a [x where true] [y where true] by b`,
+}
 
 // FuzzParse checks that no query makes the parser panic, that every error
 // is an *ir.Error at a position inside the query, and that every
@@ -27,8 +37,11 @@ func FuzzParse(f *testing.F) {
 	for _, tt := range lowerErrorTests {
 		f.Add(tt.query)
 	}
+	for _, q := range sequenceSeeds {
+		f.Add(q)
+	}
 	f.Fuzz(func(t *testing.T, query string) {
-		x, _, err := parse("f.eql", query, newConfig(nil))
+		x, st, _, err := parse("f.eql", query, newConfig(nil))
 		if err != nil {
 			if x != nil {
 				t.Errorf("Parse(%q) returned both %s and error %v", query, x, err)
@@ -37,6 +50,12 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		checkExpr(t, query, x)
+		if st != nil {
+			if _, err := state.Compile([]*ir.Rule{{ID: "f", Expr: x, State: st}}); err != nil {
+				t.Errorf("Parse(%q) = %s, which does not compile: %v", query, st.Kind(), err)
+			}
+			return
+		}
 		if _, err := compile.Compile([]*ir.Rule{{ID: "f", Expr: x}}); err != nil {
 			t.Errorf("Parse(%q) = %s, which does not compile: %v", query, x, err)
 		}

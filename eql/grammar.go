@@ -10,11 +10,16 @@ import (
 // The grammar, lowest precedence first. It follows Elasticsearch's
 // EqlBase.g4 so that the constructs this package does not lower yet
 // (array indexes, pipes) already parse and can be rejected with their
-// position, and can later be lowered without touching the grammar. Sequences, samples and joins are
-// rejected before parsing (see parse.go); they would be further
-// alternatives of query.
+// position, and can later be lowered without touching the grammar. Joins
+// are rejected before parsing (see parse.go).
 //
-//	query      = eventQuery pipe*
+//	query      = (sequence | sample | eventQuery) pipe*
+//	sequence   = "sequence" (joinKeys maxspan? | maxspan joinKeys?)?
+//	             stageTerm+ ("until" stageTerm)?
+//	sample     = "sample" joinKeys? stageTerm+
+//	joinKeys   = "by" field ("," field)*
+//	maxspan    = "with" "maxspan" "=" Number Ident?
+//	stageTerm  = ("[" | "![") eventQuery "]" joinKeys? ("with" Ident "=" Number)?
 //	eventQuery = ("any" | Ident | String) "where" or
 //	pipe       = "|" name (or ("," or)*)?
 //	or         = and ("or" and)*
@@ -37,8 +42,59 @@ import (
 
 // query is a whole statement.
 type query struct {
-	Event *eventQuery `parser:"@@"`
-	Pipes []*pipe     `parser:"@@*"`
+	Sequence *sequence   `parser:"( @@"`
+	Sample   *sample     `parser:"| @@"`
+	Event    *eventQuery `parser:"| @@ )"`
+	Pipes    []*pipe     `parser:"@@*"`
+}
+
+// sequence is "sequence [by …] [with maxspan=…] [A] [B] … [until [C]]".
+type sequence struct {
+	Pos   lexer.Position
+	By    *joinKeys    `parser:"'sequence' ( @@ "`
+	Span  *maxspan     `parser:"  @@? "`
+	Span2 *maxspan     `parser:"| @@ "`
+	By2   *joinKeys    `parser:"  @@? )?"`
+	Terms []*stageTerm `parser:"@@+"`
+	Until *stageTerm   `parser:"( 'until' @@ )?"`
+}
+
+// sample is "sample [by …] [A] [B] …".
+type sample struct {
+	Pos   lexer.Position
+	By    *joinKeys    `parser:"'sample' @@?"`
+	Terms []*stageTerm `parser:"@@+"`
+}
+
+// joinKeys is "by f1, f2, …".
+type joinKeys struct {
+	Pos    lexer.Position
+	Fields []*field `parser:"'by' @@ ( ',' @@ )*"`
+}
+
+// maxspan is "with maxspan=N unit".
+type maxspan struct {
+	Pos    lexer.Position
+	Number string `parser:"'with' 'maxspan' '=' @Number"`
+	Unit   string `parser:"@Ident?"`
+}
+
+// stageTerm is one stage of a sequence or sample: "[query] [by …] [with
+// runs=N]", or a missing event "![query]".
+type stageTerm struct {
+	Pos     lexer.Position
+	Missing bool        `parser:"( @'!['"`
+	Open    bool        `parser:"| '[' )"`
+	Event   *eventQuery `parser:"@@ ']'"`
+	By      *joinKeys   `parser:"@@?"`
+	Param   *termParam  `parser:"@@?"`
+}
+
+// termParam is a term's "with name=N" (runs).
+type termParam struct {
+	Pos    lexer.Position
+	Name   string `parser:"'with' @Ident '='"`
+	Number string `parser:"@Number"`
 }
 
 // eventQuery is "<category> where <condition>" or "any where <condition>".

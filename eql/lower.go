@@ -23,26 +23,48 @@ type lowerer struct {
 	defined map[*ir.Expr]*ir.Expr
 }
 
-// lower turns a parsed query into an IR expression.
-func lower(q *query) (*ir.Expr, error) {
+// lower turns a parsed query into an IR expression, or the constant
+// false and the rule's State for a sequence or a sample.
+func lower(q *query) (x *ir.Expr, st ir.Stateful, err error) {
+	switch {
+	case q.Sequence != nil:
+		x = ir.Const(false)
+		st, err = lowerSequence(q.Sequence)
+	case q.Sample != nil:
+		x = ir.Const(false)
+		st, err = lowerSample(q.Sample)
+	default:
+		x, err = lowerEvent(q.Event)
+	}
+	for _, p := range q.Pipes {
+		if err != nil || st != nil && limitPipe(p) {
+			continue
+		}
+		err = unsupported(p.Pos, "pipe %s", p.Name)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return x, st, nil
+}
+
+// lowerEvent turns an event query ("<category> where <cond>") into an IR
+// expression.
+func lowerEvent(e *eventQuery) (*ir.Expr, error) {
 	l := &lowerer{defined: map[*ir.Expr]*ir.Expr{}}
-	x, err := l.or(q.Event.Cond)
+	x, err := l.or(e.Cond)
 	if err != nil {
 		return nil, err
 	}
-	if len(q.Pipes) > 0 {
-		p := q.Pipes[0]
-		return nil, unsupported(p.Pos, "pipe %s", p.Name)
-	}
 	x = l.guard(x)
-	if q.Event.Any {
+	if e.Any {
 		return x, nil
 	}
-	cat := q.Event.Category
+	cat := e.Category
 	if strings.HasPrefix(cat, `"`) {
 		s, serr := unquote(cat)
 		if serr != nil {
-			return nil, ir.Errorf(toPos(q.Event.Pos), "%s", serr.msg)
+			return nil, ir.Errorf(toPos(e.Pos), "%s", serr.msg)
 		}
 		cat = s
 	}

@@ -16,7 +16,10 @@ import (
 // Limits in the package documentation). Errors are *ir.Error.
 func Parse(file, query string, opts ...Option) (x *ir.Expr, err error) {
 	defer recoverError(file, &err)
-	x, _, err = parse(file, query, newConfig(opts))
+	x, st, start, err := parse(file, query, newConfig(opts))
+	if err == nil && st != nil {
+		return nil, ir.Errorf(start, "unsupported: %s outside a rule (it spans several events: use ParseRule or ParseTOML)", st.Kind())
+	}
 	return x, err
 }
 
@@ -26,13 +29,13 @@ func Parse(file, query string, opts ...Option) (x *ir.Expr, err error) {
 // WithMaxQuerySize. Errors are *ir.Error.
 func ParseRule(file string, src []byte, opts ...Option) (r *ir.Rule, err error) {
 	defer recoverError(file, &err)
-	x, start, err := parse(file, string(src), newConfig(opts))
+	x, st, start, err := parse(file, string(src), newConfig(opts))
 	if err != nil {
 		return nil, err
 	}
 	name := filepath.Base(file)
 	name = strings.TrimSuffix(name, filepath.Ext(name))
-	return &ir.Rule{ID: name, Title: name, Lang: ir.LangEQL, Source: start, Expr: x}, nil
+	return &ir.Rule{ID: name, Title: name, Lang: ir.LangEQL, Source: start, Expr: x, State: st}, nil
 }
 
 // recoverError turns a panic, which would be a bug, into an error, so that
@@ -43,35 +46,36 @@ func recoverError(file string, err *error) {
 	}
 }
 
-// parse lexes, checks, parses and lowers query. It returns the expression
-// and the position of the query's first token.
-func parse(file, query string, cfg *config) (*ir.Expr, ir.Pos, error) {
+// parse lexes, checks, parses and lowers query. It returns the expression,
+// the State of a sequence or sample, and the position of the query's
+// first token.
+func parse(file, query string, cfg *config) (*ir.Expr, ir.Stateful, ir.Pos, error) {
 	if len(query) > cfg.maxQuerySize {
 		start := ir.Pos{File: file, Line: 1, Col: 1}
-		return nil, start, ir.Errorf(start, "query is %d bytes, more than the limit of %d", len(query), cfg.maxQuerySize)
+		return nil, nil, start, ir.Errorf(start, "query is %d bytes, more than the limit of %d", len(query), cfg.maxQuerySize)
 	}
 	toks, err := lex(file, query, cfg.maxStringLen)
 	if len(toks) > 0 && toks[0].Type == tokKeyword && unsupportedQueries[toks[0].Value] {
 		// Sequences, samples and joins are not parsed, whatever they hold.
-		return nil, toPos(toks[0].Pos), ir.Errorf(toPos(toks[0].Pos), "unsupported: %s", toks[0].Value)
+		return nil, nil, toPos(toks[0].Pos), ir.Errorf(toPos(toks[0].Pos), "unsupported: %s", toks[0].Value)
 	}
 	if err != nil {
-		return nil, ir.Pos{}, err
+		return nil, nil, ir.Pos{}, err
 	}
 	start := toPos(toks[0].Pos)
 	if err := checkLimits(toks, cfg); err != nil {
-		return nil, start, err
+		return nil, nil, start, err
 	}
 	peek, err := lexer.Upgrade(&tokens{toks: toks})
 	if err != nil {
-		return nil, start, ir.Errorf(start, "%s", err)
+		return nil, nil, start, ir.Errorf(start, "%s", err)
 	}
 	tree, err := parser.ParseFromLexer(peek)
 	if err != nil {
-		return nil, start, parseError(toks, err)
+		return nil, nil, start, parseError(toks, err)
 	}
-	x, err := lower(tree)
-	return x, start, err
+	x, st, err := lower(tree)
+	return x, st, start, err
 }
 
 // toPos converts a participle position.
@@ -81,7 +85,7 @@ func toPos(p lexer.Position) ir.Pos {
 
 // unsupportedQueries are the query kinds that are recognised but not
 // lowered.
-var unsupportedQueries = map[string]bool{"sequence": true, "sample": true, "join": true}
+var unsupportedQueries = map[string]bool{"join": true}
 
 // level is an open parenthesis, or the top level of a query.
 type level struct {

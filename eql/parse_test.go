@@ -215,9 +215,9 @@ var errorTests = []struct {
 	{`any where a[0] == 1`, `q.eql:1:12: unsupported: array index [0]`},
 	{`any where a == 1 | head 5`, `q.eql:1:18: unsupported: pipe head`},
 	{`any where a == 1 | unique a, b`, `q.eql:1:18: unsupported: pipe unique`},
-	{`sequence [process where true] [file where true]`, `q.eql:1:1: unsupported: sequence`},
-	{`sequence by host.id with maxspan=1m [process where true]`, `q.eql:1:1: unsupported: sequence`},
-	{`sample by host.id [process where true]`, `q.eql:1:1: unsupported: sample`},
+	{`sequence [process where true] [file where true]`, `q.eql:1:1: unsupported: sequence outside a rule (it spans several events: use ParseRule or ParseTOML)`},
+	{`sequence by host.id with maxspan=1m [process where true]`, `q.eql:1:1: a sequence needs at least 2 stages (or with runs=2 or more)`},
+	{`sample by host.id [process where true]`, `q.eql:1:1: a sample needs at least 2 stages`},
 	{`join [process where true] [file where true]`, `q.eql:1:1: unsupported: join`},
 	{"\n\n  any where\n    a == 1 and\n    b ==", `q.eql:5:9: unexpected end of query (expected a value)`},
 }

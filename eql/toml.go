@@ -137,7 +137,7 @@ func (d *tomlDoc) rule(rule map[string]any) (*ir.Rule, error) {
 		return nil, err
 	}
 	var start ir.Pos
-	r.Expr, start, err = parse("", query, d.cfg)
+	r.Expr, r.State, start, err = parse("", query, d.cfg)
 	m := d.queryMap(query)
 	if err != nil {
 		var e *ir.Error
@@ -147,6 +147,11 @@ func (d *tomlDoc) rule(rule map[string]any) (*ir.Rule, error) {
 		return nil, err
 	}
 	r.Source = m(start)
+	if sq, ok := r.State.(*seqRule); ok {
+		for i := range sq.stages {
+			sq.stages[i].Pos = m(sq.stages[i].Pos)
+		}
+	}
 	return r, nil
 }
 

@@ -116,7 +116,7 @@ func TestParseTOMLErrors(t *testing.T) {
 		{"basic multi-line query", tomlRule("\"\"\"\nany where \\\n   a == \"\\\\q\"\n\"\"\""),
 			`r.toml:6:10: bad escape "\q" (expected one of \\ \" \' \t \n \r \b \f \u{…})`},
 		{"sequence", tomlRule("'''\nsequence by host.id with maxspan=1m\n  [process where true]\n'''"),
-			`r.toml:5:1: unsupported: sequence`},
+			`r.toml:5:1: a sequence needs at least 2 stages (or with runs=2 or more)`},
 	}
 	for _, tt := range tests {
 		_, err := ParseTOML("r.toml", []byte(tt.src))

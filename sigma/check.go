@@ -26,31 +26,50 @@ type doc struct {
 // readDoc decodes src into a node tree: exactly one YAML document holding a
 // mapping whose keys are unique strings. cfg gives the limits.
 func readDoc(m *posMap, src []byte, cfg *config) (*doc, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	var n yaml.Node
-	if err := dec.Decode(&n); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, m.errorf(1, 1, "empty rule")
-		}
-		return nil, yamlError(m, err)
+	docs, err := readDocs(m, src, cfg)
+	if err != nil {
+		return nil, err
 	}
+	if len(docs) > 1 {
+		n := docs[1].root
+		return nil, m.errorf(n.Line, n.Column, "several YAML documents in one rule (load the file with ParseFile)")
+	}
+	return docs[0], nil
+}
+
+// readDocs decodes every YAML document of src (separated by "---"; empty
+// ones are skipped) into a node tree each: a mapping whose keys are unique
+// strings. There is at least one. cfg gives the limits.
+func readDocs(m *posMap, src []byte, cfg *config) ([]*doc, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var docs []*doc
 	for {
-		var next yaml.Node
-		err := dec.Decode(&next)
+		var n yaml.Node
+		err := dec.Decode(&n)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return nil, yamlError(m, err)
 		}
-		if len(next.Content) > 0 && !isNull(next.Content[0]) {
-			return nil, m.errorf(next.Content[0].Line, next.Content[0].Column, "unsupported: several YAML documents in one rule")
+		if len(n.Content) == 0 || isNull(n.Content[0]) {
+			continue
 		}
+		d, err := newDoc(m, cfg, n.Content[0])
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
 	}
-	if len(n.Content) == 0 || isNull(n.Content[0]) {
+	if len(docs) == 0 {
 		return nil, m.errorf(1, 1, "empty rule")
 	}
-	root := n.Content[0]
+	return docs, nil
+}
+
+// newDoc checks that root is a mapping with unique string keys and indexes
+// its keys.
+func newDoc(m *posMap, cfg *config, root *yaml.Node) (*doc, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, m.errorf(root.Line, root.Column, "rule is a YAML %s, not a mapping", kindName(root))
 	}

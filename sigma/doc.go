@@ -5,8 +5,8 @@
 // lets github.com/bradleyjkemp/sigma-go decode the metadata (title, id,
 // level, tags, logsource) and each search's fields, modifiers and values.
 // Everything else is done here: conditions, modifiers, values, fields and
-// log source routing. [ParseFilter] loads filter rules; correlation rules
-// are an error ("unsupported: correlation").
+// log source routing. [ParseFilter] loads filter rules, [ParseFile] files
+// of several YAML documents and correlation rules.
 //
 // # Why conditions are parsed here
 //
@@ -315,7 +315,130 @@
 // file name (all rules for "rules: any"); as in pySigma, a filter that
 // suppresses matches writes "condition: not selection". The WithFilters
 // option applies filters while a rule loads and also checks that the
-// filter's log source covers the rule's. Correlation rules are an error.
+// filter's log source covers the rule's.
+//
+// # Correlation rules
+//
+// [ParseFile] loads every YAML document of a file: detection rules and
+// correlation rules (Sigma correlation rules specification v2.1; section
+// names below are the specification's). [Resolve] checks the references
+// once every file is loaded; ruleforge.Loader.LoadSet does both. What is
+// read, and where the specification is silent, what ruleforge does:
+//
+//	key             read as
+//	type            event_count, value_count, temporal, temporal_ordered,
+//	                value_sum, value_avg, value_percentile; anything else
+//	                is an error ("Correlation type", JSON schema)
+//	rules           one reference or a list, each a rule's or a
+//	                correlation's id or name ("Related rules"), in this
+//	                file or another; a name that no rule has, or that two
+//	                have, is an error at the reference; temporal types need
+//	                two or more; a correlation may refer to correlations
+//	                (chaining), never in a cycle
+//	group-by        one field or a list; optional (without it every event
+//	                is in one group, printed {})
+//	timespan        a whole number and a unit: s, m, h, d ("Time
+//	                Selection"), w, M, y (pySigma's SigmaCorrelationTimespan);
+//	                positive, at most MaxTimespan
+//	condition       gt, gte, lt, lte, eq, neq, ANDed ("Condition": a range
+//	                has two keys); at least one; numbers. temporal types
+//	                default to gte: number of rules (pySigma); field (one
+//	                name, or for value_count several, whose values are
+//	                counted as tuples) is required by the value_* types and
+//	                an error elsewhere; percentile (0–100, pySigma's
+//	                extension) only with value_percentile
+//	aliases         alias: {rule reference: field}; the references must be
+//	                among rules ("Field Name Aliases")
+//	generate        true or false, in correlation: (pySigma) or at the top
+//	                level (the specification's attribute list; both only
+//	                if they agree); default false
+//
+// Field names in group-by, aliases and the condition's field resolve as
+// the referenced rule's own detection fields do (see Fields), with its log
+// source: User in a windows/security rule reads User, the record's
+// Event.EventData.User and the ECS user.name. For a referenced correlation
+// a name must be one of its group-by names (its results carry its group's
+// values only); anything else is an error at the reference.
+//
+// # Correlation semantics
+//
+// Package correlate runs correlations on package state's engine, the one
+// that runs EQL sequences, over the hits of the rules they refer to. The
+// specification describes conditions over a timespan, as a backend's
+// query computes them; on a stream ruleforge decides as each event comes:
+//
+//   - Event time is @timestamp (Windows records: their SystemTime, through
+//     the ECS view), as for EQL sequences. Events must come in time order;
+//     one older than the newest time seen is counted (out of order) and
+//     counts only if inside the window; one without a time takes the
+//     newest time seen (both counted in the engine's clock).
+//   - Groups: the values of the group-by fields, compared exactly (strings
+//     case-sensitively, numbers as numbers, an array as a whole). An event
+//     that lacks a group-by field, or has it null, is in no group and
+//     counts for nothing, as a terms aggregation or SQL GROUP BY leaves it
+//     out. Without group-by every event is in one group ({}).
+//   - The window: at each event, a group's window holds its events since
+//     it last fired whose time is within timespan of the newest event time
+//     seen, bound included (t >= newest - timespan): a window sliding over
+//     event time, not fixed buckets ("Compatibility" asks backends not to
+//     restrict it to boundaries).
+//   - The condition is checked when an event adds to a group, once per
+//     event and group, after the event is added; when it holds, the group
+//     fires: one alert whose event is the one that made it true, with the
+//     events counted (at most 100 listed). An event that hits several of
+//     the referenced rules counts once (event_count counts events, not
+//     hits). lt, lte and neq hold already for the first events of a group:
+//     a stream cannot wait for a window to close without delaying every
+//     alert, so they fire early; write a range (gte with lte) to mean
+//     "between".
+//   - Firing again: a group that fires starts over, its counted events
+//     consumed, so each alert stands for events no earlier alert of that
+//     group counted (100 failed logons with gte: 10 make 10 alerts, not
+//     91). value_percentile is the exception: its window is a baseline, so
+//     it is kept and every event for which the condition holds fires.
+//
+// What each type counts in the window:
+//
+//	type              the value the condition tests
+//	event_count       events
+//	value_count       distinct values of field (several fields: distinct
+//	                  tuples); an event without the field (or null) counts
+//	                  for nothing
+//	temporal          referenced rules with an event in the window (one
+//	                  event may count for two rules it hits); default
+//	                  condition: all of them
+//	temporal_ordered  the longest run of the rules, from the first, hit by
+//	                  distinct events in that order (input order, which is
+//	                  time order); default: all of them
+//	value_sum         sum of field, a number or a text spelling one
+//	                  (Windows records hold numbers as text); other values
+//	                  count for nothing
+//	value_avg         average of field, as value_sum
+//	value_percentile  the share, in percent, of the window's events whose
+//	                  field has the arriving event's value: the
+//	                  specification's example ("field: image, lte: 1": a
+//	                  process name in at most 1% of a computer's process
+//	                  starts) is a rarity test of that value; with
+//	                  pySigma's "percentile: P", the P-th percentile of the
+//	                  numeric field by linear interpolation between the
+//	                  closest ranks (RSigma's reading)
+//
+// Chaining: a correlation's alerts are hits of the correlations that refer
+// to it, at the same event, with its group's values (the outer alert's
+// events list the ordinal of the event at which the inner one fired); it
+// prints nothing
+// unless one of them has generate: true. generate: false (the default)
+// hides the referenced rules' own hits: a rule is printed when no
+// correlation refers to it or one that does sets generate: true (pySigma
+// hides it if any referring correlation does not: ruleforge keeps what
+// some rule asked for).
+//
+// Limits (package state): groups per correlation (state.MaxKeys) and
+// events per group (state.MaxPending, which bounds the distinct values of
+// value_count too); reaching one evicts the least recently updated group,
+// or the group's oldest event, counted in the engine's statistics. A
+// condition that needs more events than MaxPending per group needs
+// state.WithMaxPending.
 //
 // # Agreement with sigma-go
 //
@@ -339,8 +462,8 @@
 // # Errors and limits
 //
 // Errors are *ir.Error values printed "file:line:col: message"; lines and
-// columns are 1-based, columns count bytes. A rule must be one YAML
-// document; duplicate keys are errors (YAML does not allow them).
+// columns are 1-based, columns count bytes. ParseRule takes one YAML
+// document, ParseFile several; duplicate keys are errors (YAML does not allow them).
 //
 // Limits bound the work one rule can cause; a rule over one is an error.
 // Each is a constant, and an option given to ParseRule or ParseFilter

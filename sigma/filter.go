@@ -51,7 +51,7 @@ func ParseFilter(file string, src []byte, opts ...Option) (f *Filter, err error)
 	switch {
 	case d.keys["correlation"] != nil:
 		k := d.keys["correlation"]
-		return nil, d.errorf(k.Line, k.Column, "unsupported: correlation")
+		return nil, d.errorf(k.Line, k.Column, "correlation rule: load it with ParseFile")
 	case key == nil && d.keys["detection"] != nil:
 		k := d.keys["detection"]
 		return nil, d.errorf(k.Line, k.Column, "detection rule: load it with ParseRule")

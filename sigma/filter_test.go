@@ -156,9 +156,9 @@ func TestFilterErrors(t *testing.T) {
 		{"bad search", "title: f\nfilter:\n  rules: any\n  sel:\n    U|re: '('\n  condition: not sel\n", "f.yml:5:11: search \"sel\": field \"U\": regular expression \"(\": missing closing ): `(` (RE2 syntax: no lookaround, no backreferences)", false},
 		{"undefined search", "title: f\nfilter:\n  rules: any\n  sel:\n    U: x\n  condition: not other\n", `f.yml:6:18: condition references undefined search "other"`, false},
 		{"a detection rule", filterRule, `f.yml:6:1: detection rule: load it with ParseRule`, false},
-		{"a correlation", "title: c\ncorrelation:\n  type: event_count\n", `f.yml:2:1: unsupported: correlation`, false},
+		{"a correlation", "title: c\ncorrelation:\n  type: event_count\n", `f.yml:2:1: correlation rule: load it with ParseFile`, false},
 		{"filter with ParseRule", adminFilter, `f.yml:6:1: filter rule: load it with ParseFilter`, true},
-		{"correlation with ParseRule", "title: c\ncorrelation:\n  type: event_count\n  rules: [a]\n", `f.yml:2:1: unsupported: correlation`, true},
+		{"correlation with ParseRule", "title: c\ncorrelation:\n  type: event_count\n  rules: [a]\n", `f.yml:2:1: correlation rule: load it with ParseFile`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

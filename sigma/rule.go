@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	sigmago "github.com/bradleyjkemp/sigma-go"
+	"gopkg.in/yaml.v3"
 
 	"github.com/ruleforge/ruleforge/ir"
 )
@@ -28,9 +29,9 @@ const (
 // expression is and(route, detection); see the package documentation.
 //
 // Every error is an *ir.Error with a position in file. Anything ParseRule
-// does not support (aggregations,
-// correlation rules, several YAML documents) is an error, never a rule
-// that matches something else. Filter rules are loaded with ParseFilter.
+// does not support (aggregations) is an error, never a rule that matches
+// something else. Filter rules are loaded with ParseFilter; correlation
+// rules and files of several YAML documents with ParseFile.
 func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err error) {
 	defer func() {
 		// The YAML decoder and sigma-go may panic on odd input; no panic
@@ -44,8 +45,13 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 		return nil, err
 	}
 	if k := d.keys["correlation"]; k != nil {
-		return nil, d.errorf(k.Line, k.Column, "unsupported: correlation")
+		return nil, d.errorf(k.Line, k.Column, "correlation rule: load it with ParseFile")
 	}
+	return d.rule(cfg)
+}
+
+// rule lowers a detection rule's document.
+func (d *doc) rule(cfg config) (*ir.Rule, error) {
 	detKey := d.keys["detection"]
 	if detKey == nil {
 		if k := d.keys["filter"]; k != nil {
@@ -61,6 +67,10 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 	if err := d.without("detection").Decode(&meta); err != nil {
 		return nil, yamlError(d.posMap, err)
 	}
+	name, err := d.name()
+	if err != nil {
+		return nil, err
+	}
 	l := newLowerer(d, meta.Logsource, cfg)
 	x, err := l.lower(det)
 	if err != nil {
@@ -68,6 +78,7 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 	}
 	r := &ir.Rule{
 		ID:          meta.ID,
+		Name:        name,
 		Title:       meta.Title,
 		Description: meta.Description,
 		Severity:    strings.ToLower(meta.Level),
@@ -76,6 +87,7 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 		Attack:      attackIDs(meta.Tags),
 		Lang:        ir.LangSigma,
 		Source:      d.pos(detKey.Line, detKey.Column),
+		Logsource:   ir.Logsource{Category: meta.Logsource.Category, Product: meta.Logsource.Product, Service: meta.Logsource.Service},
 	}
 	for _, f := range cfg.filters {
 		if f.covers(meta.Logsource) && f.names(r) {
@@ -89,6 +101,19 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 	}
 	r.Expr = x
 	return r, nil
+}
+
+// name returns the rule's "name:" (Sigma correlation rules specification
+// v2.1, "Related rules"), or "" when it has none.
+func (d *doc) name() (string, error) {
+	n := d.value("name")
+	if n == nil || isNull(n) {
+		return "", nil
+	}
+	if n.Kind != yaml.ScalarNode || n.Value == "" {
+		return "", d.errorf(n.Line, n.Column, "name is a YAML %s, not a string", kindName(n))
+	}
+	return n.Value, nil
 }
 
 // attackTag matches the tags that name an ATT&CK technique, sub-technique,

@@ -44,9 +44,10 @@ detection:
 		Severity:    "high",
 		Tags: []string{"attack.execution", "attack.t1218", "attack.T1055.001", "attack.t1218",
 			"attack.g0010", "attack.s0002", "attack.ta0002", "attack.t12345", "attack.g0010.001", "cve.2021-44228"},
-		Attack: []string{"T1218", "T1055.001", "G0010", "S0002"},
-		Lang:   ir.LangSigma,
-		Source: ir.Pos{File: "m.yml", Line: 19, Col: 1, Offset: strings.Index(src, "detection:")},
+		Attack:    []string{"T1218", "T1055.001", "G0010", "S0002"},
+		Lang:      ir.LangSigma,
+		Source:    ir.Pos{File: "m.yml", Line: 19, Col: 1, Offset: strings.Index(src, "detection:")},
+		Logsource: ir.Logsource{Category: "process_creation", Product: "windows"},
 	}
 	got := *r
 	got.Expr = nil

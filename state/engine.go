@@ -4,6 +4,8 @@ import (
 	"container/heap"
 	"fmt"
 	"slices"
+
+	"github.com/ruleforge/ruleforge/ir"
 )
 
 // Engine runs a Program's stateful rules over a stream of Inputs in
@@ -49,9 +51,10 @@ func (e *Engine) Step(ordinal int64, in *Input, emit func(*Alert)) {
 	}
 	ev := Event{Ordinal: ordinal, Time: t}
 	if now := e.clock.Now; now != NoTime {
+		ev.Now = now
 		for len(e.due.order) > 0 && e.due.deadline[e.due.order[0]] < now {
 			i := e.due.order[0]
-			e.machines[i].Advance(Event{Ordinal: ordinal, Time: now}, e.emitter(i, ev, emit))
+			e.machines[i].Advance(Event{Ordinal: ordinal, Time: now, Now: now}, e.emitter(i, ev, emit))
 			e.update(i)
 		}
 	}
@@ -152,7 +155,7 @@ func (e *Engine) Snapshot(keep func(Key) bool) []byte {
 	enc.Uint(uint64(len(e.machines)))
 	for i, m := range e.machines {
 		r := e.p.stateful[i]
-		enc.String(r.ID)
+		enc.String(snapshotID(r))
 		enc.String(r.State.Kind())
 		var part Encoder
 		m.Encode(&part, keep)
@@ -192,7 +195,7 @@ func (e *Engine) Restore(b []byte) (dropped []string, err error) {
 		}
 		i := -1
 		for j, r := range e.p.stateful {
-			if r.ID == id && r.State.Kind() == kind {
+			if snapshotID(r) == id && r.State.Kind() == kind {
 				i = j
 				break
 			}
@@ -207,6 +210,16 @@ func (e *Engine) Restore(b []byte) (dropped []string, err error) {
 		e.update(i)
 	}
 	return dropped, d.Done()
+}
+
+// snapshotID names a rule in snapshots: its ID and its title, since a
+// Sigma correlation's id is optional (several without one would share
+// their state otherwise).
+func snapshotID(r *ir.Rule) string {
+	if r.Title == "" || r.Title == r.ID {
+		return r.ID
+	}
+	return r.ID + "\x00" + r.Title
 }
 
 // dueHeap orders machines by deadline (container/heap).

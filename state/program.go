@@ -49,6 +49,12 @@ type Machine interface {
 type Event struct {
 	Ordinal int64 // 1-based position in the input
 	Time    int64 // event time in Unix nanoseconds (see Clock.Observe)
+	// Now is the watermark: the newest event time seen, this event's
+	// included (Clock.Now; 0 before any event with a time). It differs
+	// from Time for an event out of order, whose window a machine may
+	// measure from the newest time rather than its own (Sigma
+	// correlations do).
+	Now int64
 }
 
 // Hit is an event's hit on one stage of a stateful rule.
@@ -86,6 +92,7 @@ type Program struct {
 	listen   [][]stage   // per ruleset rule: the stages its hits feed
 	chained  [][]stage   // per stateful rule: the stages its alerts feed
 	rank     []int       // per stateful rule: its place, after the rules it feeds on
+	hidden   []bool      // per stateful rule: its alerts feed others only (AlertVisible)
 	timePath *match.Path // TimeField
 	lim      Limits
 }
@@ -175,6 +182,16 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 	for i, gen := range shown {
 		visible[i] = gen
 	}
+	p.hidden = make([]bool, len(p.stateful))
+	shownState := map[int]bool{} // the same for a referenced stateful rule
+	for _, f := range feeds {
+		if f.ref && f.from < 0 {
+			shownState[-1-f.from] = shownState[-1-f.from] || f.gen
+		}
+	}
+	for i, gen := range shownState {
+		p.hidden[i] = !gen
+	}
 	reads = append(reads, ir.F(TimeField))
 	rs, err := compile.Compile(flat, append([]compile.Option{compile.Reads(reads...)}, cfg.compile...)...)
 	if err != nil {
@@ -210,16 +227,18 @@ func cmpPos(p, def ir.Pos) ir.Pos {
 	return p
 }
 
-// findRule returns the rule whose ID, or else title, is ref.
+// findRule returns the rule whose ID, or else name (a Sigma rule's name:,
+// how correlations refer to rules), or else title, is ref.
 func findRule(rules []*ir.Rule, ref string) *ir.Rule {
-	for _, r := range rules {
-		if r.ID == ref {
-			return r
-		}
-	}
-	for _, r := range rules {
-		if r.Title == ref {
-			return r
+	for _, pick := range []func(*ir.Rule) string{
+		func(r *ir.Rule) string { return r.ID },
+		func(r *ir.Rule) string { return r.Name },
+		func(r *ir.Rule) string { return r.Title },
+	} {
+		for _, r := range rules {
+			if pick(r) == ref {
+				return r
+			}
 		}
 	}
 	return nil
@@ -309,6 +328,12 @@ func (p *Program) Ruleset() *match.Ruleset { return p.rs }
 // false for the stages of stateful rules and the rules only correlations
 // see.
 func (p *Program) Visible(i int) bool { return p.visible[i] }
+
+// AlertVisible reports whether the alerts of stateful rule i are output
+// lines: false for a rule that other stateful rules refer to and none
+// asks to show (a Sigma correlation under another with generate: false).
+// Its alerts still feed the rules that refer to it.
+func (p *Program) AlertVisible(i int) bool { return !p.hidden[i] }
 
 // Len returns the number of stateful rules.
 func (p *Program) Len() int { return len(p.stateful) }

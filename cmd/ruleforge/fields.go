@@ -132,7 +132,7 @@ func first(rec *match.Record, paths []*match.Path) (string, bool) {
 		if !ok {
 			continue
 		}
-		if s, ok := valueText(v); ok && s != "" {
+		if s, ok := valueText(v); ok && s != "" && s != "-" { // "-": Windows' no value
 			return strings.Clone(s), true
 		}
 	}

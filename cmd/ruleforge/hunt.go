@@ -12,7 +12,9 @@ import (
 	"sync/atomic"
 
 	"github.com/ruleforge/ruleforge/internal/pipeline"
+	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/state"
 )
 
 // topRules is how many rules the summary lists by hits.
@@ -42,8 +44,8 @@ type hunt struct {
 	held      []hitRow // with -sort: the rows not written yet
 	runs      int      // with -sort: the runs of sorted rows written before the last
 
-	outside atomic.Int64 // events whose hits were dropped: out of the -from/-to window
-	noTime  atomic.Int64 // events whose hits were dropped: no time, with a window
+	outside atomic.Int64 // hits dropped: of events out of the -from/-to window
+	noTime  atomic.Int64 // hits dropped: of events without a time, with a window
 }
 
 // huntFlags registers the flags of hunt on fs (besides -output, which
@@ -88,6 +90,7 @@ func (h *hunt) check(output string) error {
 // matched is what the worker keeps of an event that rules matched
 // (pipeline.Result.Info).
 type matched struct {
+	outside bool // out of the -from/-to window: hits dropped
 	fields  eventFields
 	reasons [][]match.Reason // with -explain: by hit
 }
@@ -114,12 +117,10 @@ func (h *hunt) configure(cfg *pipeline.Config) {
 	rs := cfg.Ruleset
 	cfg.Inspect = func(rec *match.Record, res *pipeline.Result) {
 		m := &matched{fields: h.fields.read(rec)}
+		res.Info = m
 		if !h.sel.inWindow(m.fields.time) {
-			if m.fields.time.IsZero() {
-				h.noTime.Add(1)
-			} else {
-				h.outside.Add(1)
-			}
+			m.outside = true
+			h.drop(m, len(res.Hits))
 			res.Hits = res.Hits[:0]
 			return
 		}
@@ -132,8 +133,39 @@ func (h *hunt) configure(cfg *pipeline.Config) {
 				m.reasons = append(m.reasons, rr)
 			}
 		}
-		res.Info = m
 	}
+}
+
+// drop counts n hits of the event m left out by the window.
+func (h *hunt) drop(m *matched, n int) {
+	if m.fields.time.IsZero() {
+		h.noTime.Add(int64(n))
+	} else {
+		h.outside.Add(int64(n))
+	}
+}
+
+// stateful returns what was read of the event of res, which completed a
+// stateful rule's alert (nil if nothing was), and whether the alert is
+// kept: not when the event lies outside the window (counted then).
+func (h *hunt) stateful(res *pipeline.Result) (m *matched, keep bool) {
+	m, _ = res.Info.(*matched)
+	if m != nil && m.outside {
+		h.drop(m, 1)
+		return m, false
+	}
+	return m, true
+}
+
+// statefulRow writes a stateful rule's alert, completed by event m of
+// input, as a row of the table or CSV, and reports whether it did (false
+// for the JSON line formats).
+func (h *hunt) statefulRow(out *bufio.Writer, input string, event int, rule *ir.Rule, m *matched) bool {
+	if h.rows == nil {
+		return false
+	}
+	h.add(out, hitRow{input: input, event: event, rule: rule, info: m.hit(-1)})
+	return true
 }
 
 // detach returns a copy of a value read from a record that shares no
@@ -166,7 +198,7 @@ func (m *matched) hit(k int) hitInfo {
 		return hitInfo{}
 	}
 	info := hitInfo{eventFields: m.fields}
-	if k < len(m.reasons) {
+	if k >= 0 && k < len(m.reasons) {
 		for _, r := range m.reasons[k] {
 			info.Explain = append(info.Explain, reason{Field: r.Field, Path: r.Path, Value: r.Value, Test: r.Test})
 		}
@@ -241,17 +273,21 @@ func (h *hunt) row(out *bufio.Writer, input string, res *pipeline.Result, k int,
 		return false
 	}
 	m, _ := res.Info.(*matched)
-	r := hitRow{input: input, event: res.Ordinal, rule: rs.Rule(res.Hits[k]), info: m.hit(k)}
+	h.add(out, hitRow{input: input, event: res.Ordinal, rule: rs.Rule(res.Hits[k]), info: m.hit(k)})
+	return true
+}
+
+// add writes a row, or with -sort holds it.
+func (h *hunt) add(out *bufio.Writer, r hitRow) {
 	if !h.sort {
 		h.rows.row(out, r)
-		return true
+		return
 	}
 	h.held = append(h.held, r)
 	if len(h.held) >= h.sortLimit {
 		h.flush(out)
 		h.runs++
 	}
-	return true
 }
 
 // flush writes the rows -sort holds, by event time (rows without one
@@ -281,10 +317,10 @@ func btoi(b bool) int {
 }
 
 // summary writes, after the hits, the hits per level and the top rules by
-// hits: into the table's output, to stderr (each line after "ruleforge: ")
+// hits (perRule: the ruleset's rules, then p's stateful ones): into the table's output, to stderr (each line after "ruleforge: ")
 // for the line formats when anything matched; and what the selection
 // left out.
-func (h *hunt) summary(out *bufio.Writer, stderr io.Writer, rs *match.Ruleset, perRule []int) {
+func (h *hunt) summary(out *bufio.Writer, stderr io.Writer, p *state.Program, perRule []int) {
 	if h.rows != nil && h.sort {
 		h.flush(out)
 		if h.runs > 0 {
@@ -309,7 +345,7 @@ func (h *hunt) summary(out *bufio.Writer, stderr io.Writer, rs *match.Ruleset, p
 	}
 	byLevel := map[string]int{}
 	for i, n := range perRule {
-		byLevel[rs.Rule(i).Severity] += n
+		byLevel[ruleAt(p, i).Severity] += n
 	}
 	fmt.Fprintf(w, "%shits by level:", prefix)
 	for i, l := range levels {
@@ -336,7 +372,7 @@ func (h *hunt) summary(out *bufio.Writer, stderr io.Writer, rs *match.Ruleset, p
 	slices.SortStableFunc(top, func(a, b int) int { return cmp.Compare(perRule[b], perRule[a]) })
 	fmt.Fprintf(w, "%stop rules by hits:\n", prefix)
 	for _, i := range top[:min(len(top), topRules)] {
-		r := rs.Rule(i)
+		r := ruleAt(p, i)
 		level := r.Severity
 		if level == "" {
 			level = "no level"

@@ -16,8 +16,9 @@ import (
 // hunt hooks (plain), with them (fields), and with -explain.
 func BenchmarkHuntFields(b *testing.B) {
 	shared := filepath.Join("..", "..", "..", "shared", "corpus")
-	rs, _, _ := loadRules(ruleforge.Loader{}, []string{filepath.Join(shared, "sigmahq", "rules", "windows")}, os.Stderr)
+	prog, _, _ := loadRules(ruleforge.Loader{}, []string{filepath.Join(shared, "sigmahq", "rules", "windows")}, os.Stderr)
 	files, _ := filepath.Glob(filepath.Join(shared, "sigma-regression", "*", "events.json"))
+	rs := prog.Ruleset()
 	if len(files) == 0 || rs.Len() == 0 {
 		b.Skip("the shared corpus is absent")
 	}
@@ -32,7 +33,7 @@ func BenchmarkHuntFields(b *testing.B) {
 	}
 	for _, mode := range []string{"plain", "fields", "explain"} {
 		b.Run(mode, func(b *testing.B) {
-			cfg := pipeline.Config{Ruleset: rs, Workers: 1}
+			cfg := pipeline.Config{Ruleset: rs, Program: prog, Workers: 1}
 			if mode != "plain" {
 				h := &hunt{fields: newFieldReader(), sel: &selection{}, explain: mode == "explain"}
 				h.configure(&cfg)

@@ -13,8 +13,8 @@ import (
 
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/internal/stream"
-	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
+	"github.com/ruleforge/ruleforge/state"
 )
 
 // pathList is a repeatable string flag.
@@ -124,11 +124,12 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opt.progress = isTerminal(stderr)
-	rs, _, badRules, err := opt.hunt.sel.loadRules(loader(), rulePaths, stderr)
+	prog, _, badRules, err := opt.hunt.sel.loadRules(loader(), rulePaths, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "ruleforge match: -exclude: %v\n", err)
 		return exitUsage
 	}
+	rs := prog.Ruleset()
 	out := bufio.NewWriterSize(stdout, 1<<16)
 	defer out.Flush()
 	if !opt.count {
@@ -139,7 +140,8 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		inputs = []string{"-"}
 	}
 	var total pipeline.Stats
-	perRule := make([]int, rs.Len())
+	perRule := make([]int, rs.Len()+prog.Len()) // the ruleset's, then the stateful rules'
+	var engines stateStats
 	readErr := false
 	for _, name := range inputs {
 		r := stdin
@@ -153,7 +155,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			r = f
 			defer f.Close()
 		}
-		st, err := matchStream(rs, opt, name, r, out, stderr, perRule, total)
+		st, err := matchStream(prog, opt, name, r, out, stderr, perRule, total, &engines)
 		total = add(total, st)
 		if err != nil {
 			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", name, err)
@@ -163,7 +165,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if opt.count {
 		for i, n := range perRule {
 			if n > 0 {
-				rule := rs.Rule(i)
+				rule := ruleAt(prog, i)
 				line, _ := json.Marshal(ruleCount{RuleID: rule.ID, Title: rule.Title, Language: rule.Lang.String(), Events: n, RuleFile: rule.Source.File})
 				out.Write(append(line, '\n'))
 			}
@@ -173,10 +175,11 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if opt.progress {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
-	opt.hunt.summary(out, stderr, rs, perRule)
+	opt.hunt.summary(out, stderr, prog, perRule)
 	out.Flush()
 	fmt.Fprintf(stderr, "ruleforge: %d events, %d matched, %d hits, %d bad events, %d rules (%d bad), %d unmatched\n",
-		total.Events, total.Matched, total.Hits, total.Bad, rs.Len(), badRules, total.Unmatched)
+		total.Events, total.Matched, total.Hits, total.Bad, ruleCountOf(prog), badRules, total.Unmatched)
+	engines.report(stderr, prog)
 	if badRules > 0 || total.Bad > 0 || readErr {
 		return exitBad
 	}
@@ -192,12 +195,15 @@ func add(a, b pipeline.Stats) pipeline.Stats {
 // matchStream runs the ruleset over every event of one input, writing
 // output lines in input order and reporting bad events on stderr; before
 // is the count of the inputs already done, for the progress line.
-func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats) (pipeline.Stats, error) {
-	cfg := pipeline.Config{Ruleset: rs, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
+func matchStream(p *state.Program, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats) (pipeline.Stats, error) {
+	rs := p.Ruleset()
+	cfg := pipeline.Config{Ruleset: rs, Program: p, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
 	prog := newProgress(stderr, opt.progress, before)
 	opt.hunt.configure(&cfg)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
-	return pipeline.Run(cfg, r, func(res *pipeline.Result) error {
+	eng := newStateRun(p, opt, name, now, out, perRule)
+	defer engines.add(eng)
+	st, err := pipeline.Run(cfg, r, func(res *pipeline.Result) error {
 		prog.event(res)
 		if res.Bad != nil {
 			prog.clear()
@@ -236,6 +242,9 @@ func matchStream(rs *match.Ruleset, opt matchOptions, name string, r io.Reader, 
 			out.Write(line)
 			out.WriteByte('\n')
 		}
+		eng.step(res)
 		return nil
 	})
+	st.Hits += eng.alerts
+	return st, err
 }

@@ -4,43 +4,74 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"sort"
+	"strings"
 
 	"github.com/ruleforge/ruleforge"
-	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/ir"
-	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/sigma"
+	"github.com/ruleforge/ruleforge/state"
 )
 
-// loadRules reads and compiles the rules under paths. Every rule that
-// fails to parse or compile is reported on stderr and left out; bad counts
-// them.
-func loadRules(loader ruleforge.Loader, paths []string, stderr io.Writer) (rs *match.Ruleset, total, bad int) {
+// loadRules reads and compiles the rules under paths, single-event and
+// stateful (package state). Every rule that fails to parse or compile is
+// reported on stderr and left out; bad counts them. The rules that are
+// still unsupported are summed up by reason on one line at the end.
+func loadRules(loader ruleforge.Loader, paths []string, stderr io.Writer) (p *state.Program, total, bad int) {
 	rules, errs := loader.Load(paths...)
 	return compileRules(rules, errs, stderr)
 }
 
 // compileRules reports errs, the rules that failed to load, and compiles
-// rules, reporting and leaving out those that fail.
-func compileRules(rules []*ir.Rule, errs []error, stderr io.Writer) (rs *match.Ruleset, total, bad int) {
-	for _, err := range errs {
+// rules as loadRules does.
+func compileRules(rules []*ir.Rule, errs []error, stderr io.Writer) (p *state.Program, total, bad int) {
+	unsupported := map[string]int{}
+	report := func(err error) {
 		fmt.Fprintln(stderr, err)
+		if _, reason, ok := strings.Cut(err.Error(), ": unsupported: "); ok {
+			reason, _, _ = strings.Cut(reason, " (")
+			unsupported[reason]++
+		}
+	}
+	for _, err := range errs {
+		report(err)
 	}
 	good := rules[:0:0]
 	for _, r := range rules {
-		if _, err := compile.Compile([]*ir.Rule{r}); err != nil {
-			fmt.Fprintln(stderr, err)
+		deps, err := state.Requires(r, rules)
+		if err == nil {
+			_, err = state.Compile(append(deps, r))
+		}
+		if err != nil {
+			report(err)
 			bad++
 			continue
 		}
 		good = append(good, r)
 	}
-	rs, err := compile.Compile(good)
+	p, err := state.Compile(good)
 	if err != nil { // cannot happen: each rule compiled alone
 		fmt.Fprintln(stderr, err)
-		rs, _ = compile.Compile(nil)
+		p, _ = state.Compile(nil)
 	}
-	return rs, len(rules) + len(errs), bad + len(errs)
+	if len(unsupported) > 0 {
+		reasons := make([]string, 0, len(unsupported))
+		for r := range unsupported {
+			reasons = append(reasons, r)
+		}
+		sort.Slice(reasons, func(i, j int) bool {
+			if a, b := unsupported[reasons[i]], unsupported[reasons[j]]; a != b {
+				return a > b
+			}
+			return reasons[i] < reasons[j]
+		})
+		var parts []string
+		for _, r := range reasons {
+			parts = append(parts, fmt.Sprintf("%d %s", unsupported[r], r))
+		}
+		fmt.Fprintf(stderr, "ruleforge: unsupported: %s\n", strings.Join(parts, ", "))
+	}
+	return p, len(rules) + len(errs), bad + len(errs)
 }
 
 // loaderFlags registers the flags that configure rule loading on fs and
@@ -50,4 +81,16 @@ func loaderFlags(fs *flag.FlagSet) func() ruleforge.Loader {
 	return func() ruleforge.Loader {
 		return ruleforge.Loader{Sigma: []sigma.Option{sigma.Routing(*routing)}}
 	}
+}
+
+// ruleCountOf returns the rules of p as loaded: the visible single-event
+// rules and the stateful ones.
+func ruleCountOf(p *state.Program) int {
+	n := p.Len()
+	for i := range p.Ruleset().Len() {
+		if p.Visible(i) {
+			n++
+		}
+	}
+	return n
 }

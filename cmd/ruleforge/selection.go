@@ -12,7 +12,7 @@ import (
 
 	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/ir"
-	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/state"
 )
 
 // statuses are the rule statuses -status takes (Sigma's; Elastic
@@ -113,29 +113,54 @@ func (s *selection) inWindow(t time.Time) bool {
 }
 
 // loadRules is loadRules with the selection: the rules the flags leave
-// out are counted and not compiled; unknown ids of -exclude are reported.
-func (s *selection) loadRules(loader ruleforge.Loader, paths []string, stderr io.Writer) (rs *match.Ruleset, total, bad int, err error) {
+// out are counted and not compiled, except those that a rule kept refers
+// to (the rules of a Sigma correlation); unknown ids of -exclude are
+// reported.
+func (s *selection) loadRules(loader ruleforge.Loader, paths []string, stderr io.Writer) (p *state.Program, total, bad int, err error) {
 	rules, errs := loader.Load(paths...)
 	excluded, err := s.readExclude(rules, stderr)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	minRank := slices.Index(levels, s.minLevel)
+	keep := map[*ir.Rule]bool{}
+	for _, r := range rules {
+		if s.keeps(r, excluded) {
+			keep[r] = true
+			deps, _ := state.Requires(r, rules) // an error is reported when r is compiled
+			for _, d := range deps {
+				keep[d] = true
+			}
+		}
+	}
 	kept := rules[:0:0]
 	for _, r := range rules {
+		if keep[r] {
+			kept = append(kept, r)
+			continue
+		}
 		switch {
 		case excluded[r.ID]:
 			s.leftExcluded++
-		case slices.Contains(statuses, r.Status) && !slices.Contains(s.statuses, r.Status):
+		case s.statusOut(r):
 			s.leftStatus[r.Status]++
-		case minRank >= 0 && !slices.Contains(levels[:minRank+1], r.Severity):
-			s.leftLevel++
 		default:
-			kept = append(kept, r)
+			s.leftLevel++
 		}
 	}
-	rs, total, bad = compileRules(kept, errs, stderr)
-	return rs, total + len(rules) - len(kept), bad, nil
+	p, total, bad = compileRules(kept, errs, stderr)
+	return p, total + len(rules) - len(kept), bad, nil
+}
+
+// statusOut reports whether -status leaves r out: a status of Sigma's
+// that is not chosen.
+func (s *selection) statusOut(r *ir.Rule) bool {
+	return slices.Contains(statuses, r.Status) && !slices.Contains(s.statuses, r.Status)
+}
+
+// keeps reports whether the flags keep r.
+func (s *selection) keeps(r *ir.Rule, excluded map[string]bool) bool {
+	minRank := slices.Index(levels, s.minLevel)
+	return !excluded[r.ID] && !s.statusOut(r) && (minRank < 0 || slices.Contains(levels[:minRank+1], r.Severity))
 }
 
 // readExclude reads the -exclude file and reports, on stderr, the ids no
@@ -194,6 +219,6 @@ func (s *selection) report(stderr io.Writer, outside, noTime int64) {
 		fmt.Fprintf(stderr, "ruleforge: left out %d rules: %s\n", n, strings.Join(parts, ", "))
 	}
 	if s.windowed() && outside+noTime > 0 {
-		fmt.Fprintf(stderr, "ruleforge: left out the hits of %d events outside -from/-to and %d without a time\n", outside, noTime)
+		fmt.Fprintf(stderr, "ruleforge: left out %d hits of events outside -from/-to and %d of events without a time\n", outside, noTime)
 	}
 }

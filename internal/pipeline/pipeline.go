@@ -43,7 +43,8 @@ type Config struct {
 	// (normalize.NewReaderWith), for Inspect to read at no extra pass.
 	Paths []*match.Path
 	// Inspect, when set, is called on the worker's goroutine for each
-	// event that some rule matched, with its record, while the record
+	// event that some rule matched (a stage of a stateful rule included),
+	// with its record, while the record
 	// holds the event: it may keep what it reads in res.Info (copied: the
 	// record's values live until the next event) and drop hits from
 	// res.Hits, which the counts then leave out.

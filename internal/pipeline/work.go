@@ -126,7 +126,7 @@ func (w *worker) match(rec *match.Record, res *Result) {
 	if p := w.cfg.Program; p != nil {
 		res.Hits = p.Split(rec, res.Hits, &res.State)
 	}
-	if len(res.Hits) > 0 && w.cfg.Inspect != nil {
+	if w.cfg.Inspect != nil && (len(res.Hits) > 0 || res.State.Stateful()) {
 		w.cfg.Inspect(rec, res)
 	}
 }

@@ -1,0 +1,253 @@
+package correlate
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/state"
+)
+
+// entry is one event counted in a group's window.
+type entry struct {
+	time, ord int64
+	val       state.Value // value_count: the field values (one, or a tuple); value_percentile: the value
+	num       float64     // value_sum, value_avg, value_percentile with a rank: the number
+}
+
+// mark is a temporal correlation's hit on one stage.
+type mark struct {
+	time, ord int64 // ord 0: none
+}
+
+// chain is a temporal_ordered correlation's best chain of events over the
+// first k+1 stages: the one whose oldest event is newest (it stays in the
+// window longest).
+type chain struct {
+	min  int64   // the oldest event's time
+	ords []int64 // one ordinal per stage; nil: none
+}
+
+// group is one group's window: the events counted since the group last
+// fired, within the timespan of the newest event time (see the sigma
+// package documentation, "Correlation semantics").
+type group struct {
+	keys    []state.Value       // the group-by values
+	entries []entry             // sorted by time, then ordinal
+	counts  map[state.Value]int // entries per value (value_count, value_percentile)
+	sum     float64             // of entries' num (value_sum, value_avg)
+	bytes   int                 // of entries' values
+	marks   []mark              // temporal: per stage, its newest hit
+	chains  []chain             // temporal_ordered: per stage k, the best chain of stages 0..k
+	last    int64               // the ordinal of the event added last
+}
+
+// add inserts an event into the window, keeping entries in time order.
+func (g *group) add(e entry, counted bool) {
+	i := len(g.entries)
+	for i > 0 && g.entries[i-1].time > e.time {
+		i--
+	}
+	g.entries = slices.Insert(g.entries, i, e)
+	g.last = e.ord
+	g.sum += e.num
+	g.bytes += len(e.val)
+	if counted {
+		if g.counts == nil {
+			g.counts = map[state.Value]int{}
+		}
+		g.counts[e.val]++
+	}
+}
+
+// evict drops the oldest n entries.
+func (g *group) evict(n int) {
+	for _, e := range g.entries[:n] {
+		g.sum -= e.num
+		g.bytes -= len(e.val)
+		if g.counts != nil {
+			if g.counts[e.val]--; g.counts[e.val] == 0 {
+				delete(g.counts, e.val)
+			}
+		}
+	}
+	g.entries = slices.Delete(g.entries, 0, n)
+	if len(g.entries) == 0 {
+		g.sum = 0 // no drift carried into the next window
+	}
+}
+
+// expire drops the entries older than cutoff (event time).
+func (g *group) expire(cutoff int64) {
+	n := 0
+	for n < len(g.entries) && g.entries[n].time < cutoff {
+		n++
+	}
+	if n > 0 {
+		g.evict(n)
+	}
+}
+
+// aggregate returns the value the condition of c tests for the group's
+// window, the events it is made of, and whether it has one: the count of
+// events (event_count), of distinct values (value_count), of stages hit
+// (temporal; temporal_ordered: of stages hit in order), the sum, the
+// average, the share in percent of the arriving value v among the
+// window's values or, with c.Percentile, the value at that percentile
+// (value_percentile). cutoff is the window's start.
+func (g *group) aggregate(c *ir.Correlation, v state.Value, cutoff int64) (float64, []int64, bool) {
+	switch c.Type {
+	case ir.CorrEventCount, ir.CorrValueCount, ir.CorrValueSum, ir.CorrValueAvg:
+		if len(g.entries) == 0 {
+			return 0, nil, false
+		}
+		var x float64
+		switch c.Type {
+		case ir.CorrEventCount:
+			x = float64(len(g.entries))
+		case ir.CorrValueCount:
+			x = float64(len(g.counts))
+		case ir.CorrValueSum:
+			x = g.sum
+		case ir.CorrValueAvg:
+			x = g.sum / float64(len(g.entries))
+		}
+		return x, g.ordinals(nil), true
+	case ir.CorrValuePercentile:
+		if len(g.entries) == 0 {
+			return 0, nil, false
+		}
+		if c.Percentile >= 0 {
+			nums := make([]float64, len(g.entries))
+			for i, e := range g.entries {
+				nums[i] = e.num
+			}
+			return Percentile(nums, float64(c.Percentile)), g.ordinals(nil), true
+		}
+		share := 100 * float64(g.counts[v]) / float64(len(g.entries))
+		return share, g.ordinals(func(e entry) bool { return e.val == v }), true
+	case ir.CorrTemporal:
+		var ords []int64
+		for _, m := range g.marks {
+			if m.ord != 0 && m.time >= cutoff {
+				ords = append(ords, m.ord)
+			}
+		}
+		slices.Sort(ords)
+		ords = slices.Compact(ords)
+		n := 0
+		for _, m := range g.marks {
+			if m.ord != 0 && m.time >= cutoff {
+				n++
+			}
+		}
+		return float64(n), ords, n > 0
+	case ir.CorrTemporalOrdered:
+		n := 0
+		for n < len(g.chains) && g.chains[n].ords != nil && g.chains[n].min >= cutoff {
+			n++
+		}
+		if n == 0 {
+			return 0, nil, false
+		}
+		return float64(n), slices.Clone(g.chains[n-1].ords), true
+	}
+	return 0, nil, false
+}
+
+// ordinals returns the ordinals of the entries keep accepts (all with a
+// nil keep), ascending.
+func (g *group) ordinals(keep func(entry) bool) []int64 {
+	var out []int64
+	for _, e := range g.entries {
+		if keep == nil || keep(e) {
+			out = append(out, e.ord)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// extend records a temporal_ordered hit on stage k at event (t, ord):
+// the best chain over stages 0..k-1 before it, extended by it, replaces
+// stage k's when its oldest event is no older. Stage 0 starts a chain.
+func (g *group) extend(k int, t, ord int64) {
+	cand := chain{min: t, ords: []int64{ord}}
+	if k > 0 {
+		prev := g.chains[k-1]
+		if prev.ords == nil || prev.ords[len(prev.ords)-1] >= ord {
+			return
+		}
+		cand = chain{min: min(prev.min, t), ords: append(slices.Clone(prev.ords), ord)}
+	}
+	if cur := g.chains[k]; cur.ords == nil || cand.min >= cur.min {
+		g.chains[k] = cand
+	}
+}
+
+// deadline returns the last event time at which the group's window still
+// holds something: its oldest entry's time (temporal: newest mark, ordered:
+// the first stage's chain) plus span; the group is empty after it.
+func (g *group) deadline(span int64) int64 {
+	t := int64(math.MinInt64)
+	switch {
+	case len(g.entries) > 0:
+		t = g.entries[0].time
+	case len(g.marks) > 0:
+		for _, m := range g.marks {
+			if m.ord != 0 {
+				t = max(t, m.time)
+			}
+		}
+	case len(g.chains) > 0 && g.chains[0].ords != nil:
+		t = g.chains[0].min
+	}
+	if t == math.MinInt64 {
+		return math.MinInt64
+	}
+	return t + span
+}
+
+// size estimates the group's bytes besides its key.
+func (g *group) size() int {
+	n := 64 + 40*len(g.entries) + g.bytes + 24*len(g.counts) + 16*len(g.marks)
+	for _, c := range g.chains {
+		n += 32 + 8*len(c.ords)
+	}
+	for _, k := range g.keys {
+		n += 16 + len(k)
+	}
+	return n
+}
+
+// Percentile returns the value at percentile p (0–100) of nums by linear
+// interpolation between the closest ranks (the "C = 1" definition,
+// numpy's default and RSigma's: rank p/100·(n-1)); 0 for no numbers. It
+// sorts nums.
+func Percentile(nums []float64, p float64) float64 {
+	if len(nums) == 0 {
+		return 0
+	}
+	sort.Float64s(nums)
+	p = math.Max(0, math.Min(100, p))
+	rank := p / 100 * float64(len(nums)-1)
+	lo := int(math.Floor(rank))
+	hi := min(lo+1, len(nums)-1)
+	return nums[lo] + (rank-float64(lo))*(nums[hi]-nums[lo])
+}
+
+// Number returns the number v holds: a JSON number, or a string that
+// spells one (Windows event records hold numbers as text).
+func Number(v state.Value) (float64, bool) {
+	if len(v) == 0 || v[0] != 'n' && v[0] != 's' {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(string(v[1:])), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, false
+	}
+	return f, true
+}

@@ -1,0 +1,124 @@
+// Package sequence is the state machine of EQL sequences and samples
+// over the hits of their stages, with Elasticsearch's semantics (package
+// eql documents them, with the evidence). It runs as a state.Machine; ref
+// is a naive reference of the same semantics, for differential tests.
+package sequence
+
+import (
+	"github.com/ruleforge/ruleforge/state"
+)
+
+// MaxJoinValues is the most join keys one event gives one stage: a
+// multi-valued key joins on each of its values, several on each
+// combination; the combinations beyond it are dropped (counted).
+const MaxJoinValues = 64
+
+// Spec is a sequence or a sample as the machine runs it.
+type Spec struct {
+	Stages  []Stage // in order, "with runs=N" expanded
+	Until   *Stage  // the until stage, hit as stage len(Stages); nil when none
+	MaxSpan int64   // "with maxspan", in nanoseconds; 0 when none
+	Sample  bool    // a sample: stages in any order, no time
+}
+
+// Stage is one stage of a Spec.
+type Stage struct {
+	Missing  bool   // a missing event, ![…]
+	Optional []bool // per join key: written ?field, so missing or null joins as null
+}
+
+// keys returns the join keys of a hit on st: one per combination of the
+// values of its keys (an array gives each element), none when a key that
+// is not optional is missing or null. dropped counts the combinations
+// beyond MaxJoinValues.
+func keys(st *Stage, vals []state.Value) (out []state.Key, dropped int) {
+	combos := [][]state.Value{nil}
+	for i, v := range vals {
+		var elems []state.Value
+		for _, e := range v.Elems() {
+			if e == state.Missing || e == state.Null {
+				if i >= len(st.Optional) || !st.Optional[i] {
+					continue
+				}
+				e = state.Null
+			}
+			elems = append(elems, e)
+		}
+		if v.IsArray() && len(elems) == 0 && i < len(st.Optional) && st.Optional[i] {
+			elems = []state.Value{state.Null}
+		}
+		if len(elems) == 0 {
+			return nil, 0
+		}
+		next := make([][]state.Value, 0, len(combos)*len(elems))
+		for _, c := range combos {
+			for _, e := range elems {
+				if len(next) == MaxJoinValues {
+					dropped++
+					continue
+				}
+				next = append(next, append(c[:len(c):len(c)], e))
+			}
+		}
+		combos = next
+	}
+	out = make([]state.Key, len(combos))
+	for i, c := range combos {
+		out[i] = state.MakeKey(c...)
+	}
+	return out, dropped
+}
+
+// Layout is where a Spec's positive and missing stages lie.
+type layout struct {
+	firstPos, lastPos int
+	prevPos, nextPos  []int // per stage: the positive stage before, after (-1 none)
+	leading, trailing bool  // the first, the last stage is a missing event
+	middle            []bool
+}
+
+// newLayout computes the layout of sp.
+func newLayout(sp *Spec) layout {
+	n := len(sp.Stages)
+	l := layout{firstPos: -1, lastPos: -1, prevPos: make([]int, n), nextPos: make([]int, n), middle: make([]bool, n)}
+	last := -1
+	for i, st := range sp.Stages {
+		l.prevPos[i] = last
+		if !st.Missing {
+			if l.firstPos < 0 {
+				l.firstPos = i
+			}
+			l.lastPos, last = i, i
+		}
+	}
+	next := -1
+	for i := n - 1; i >= 0; i-- {
+		l.nextPos[i] = next
+		if !sp.Stages[i].Missing {
+			next = i
+		}
+	}
+	for i, st := range sp.Stages {
+		l.middle[i] = st.Missing && l.prevPos[i] >= 0 && l.nextPos[i] >= 0
+	}
+	l.leading = n > 0 && sp.Stages[0].Missing
+	l.trailing = n > 0 && sp.Stages[n-1].Missing
+	return l
+}
+
+// alertFields returns an alert's output fields: "sequence", the ordinals
+// in stage order (null for a missing event), and "join", the key values.
+func alertFields(ords []int64, k state.Key) []state.Field {
+	seq := make([]any, len(ords))
+	for i, o := range ords {
+		if o > 0 {
+			seq[i] = o
+		}
+	}
+	vals := k.Values()
+	join := make([]any, len(vals))
+	for i, v := range vals {
+		join[i] = v.Any()
+	}
+	return []state.Field{{Name: "sequence", Value: seq}, {Name: "join", Value: join}}
+}
