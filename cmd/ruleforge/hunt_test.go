@@ -338,15 +338,20 @@ func TestFieldReader(t *testing.T) {
 
 // TestStatefulRows checks the alerts of stateful rules (the README's
 // brute-force correlation) in the CSV output, with the fields of the
-// event that completed them, and left out by a window that ends before
-// that event.
+// event that completed them, kept with the rule they need by -min-level,
+// and left out by a window that ends before that event.
 func TestStatefulRows(t *testing.T) {
 	_, stdout, _ := runCLI("", "match", "-output", "csv", "-rules", bruteForce, logons)
 	want := "2024-05-14T10:01:26.123Z,DC01.corp.example,Security,4625,90296,high,Brute force of Windows logons from one address,7c1c1a4e-2b8d-4a59-9a53-0d6f1b1f0e11,sigma,../../testdata/events/logon_failures.ndjson,12,SrcIP: 10.0.0.66 ¦ LogonType: 3 ¦ TgtUser: administrator\n"
 	if lines := strings.SplitAfter(stdout, "\n"); len(lines) != 3 || lines[1] != want {
 		t.Errorf("csv:\n%s\nwant the header and\n%s", stdout, want)
 	}
-	_, stdout, stderr := runCLI("", "match", "-output", "csv", "-to", "2024-05-14T10:00:00Z", "-rules", bruteForce, logons)
+	// The base rule (low) stays with the correlation (high) it feeds.
+	_, stdout, stderr := runCLI("", "match", "-output", "csv", "-min-level", "high", "-rules", bruteForce, logons)
+	if lines := strings.SplitAfter(stdout, "\n"); len(lines) != 3 || lines[1] != want || strings.Contains(stderr, "left out") {
+		t.Errorf("-min-level high: csv:\n%s\nstderr %s", stdout, stderr)
+	}
+	_, stdout, stderr = runCLI("", "match", "-output", "csv", "-to", "2024-05-14T10:00:00Z", "-rules", bruteForce, logons)
 	if strings.Count(stdout, "\n") != 1 || !strings.Contains(stderr, "left out 1 hits of events outside -from/-to") || !strings.Contains(stderr, " 0 hits,") {
 		t.Errorf("-to before the alert: stdout %q, stderr %s", stdout, stderr)
 	}
