@@ -2,11 +2,9 @@ package main
 
 import (
 	"bufio"
-	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -14,20 +12,7 @@ import (
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
-	"github.com/ruleforge/ruleforge/state"
 )
-
-// topRules is how many rules the summary lists by hits.
-const topRules = 10
-
-// maxSortedRows is how many rows -sort holds by default (-sort-limit):
-// beyond it, the rows held are written, sorted, and sorting starts again,
-// so memory stays bounded; the run says how many times.
-const maxSortedRows = 500_000
-
-// levels are the Sigma levels, highest first; Elastic severities are the
-// same words without informational.
-var levels = []string{"critical", "high", "medium", "low", "informational"}
 
 // hunt is the part of a match run made for analysts: the fields of
 // matched events, the table and CSV output, the event time window, the
@@ -217,16 +202,19 @@ type alertInfo struct {
 	Explain []reason     `json:"explain,omitempty"`
 }
 
+// alertKibana holds kibana.alert.original_time.
 type alertKibana struct {
 	Alert struct {
 		OriginalTime string `json:"original_time"`
 	} `json:"alert"`
 }
 
+// alertHost holds host.name.
 type alertHost struct {
 	Name string `json:"name"`
 }
 
+// alertWinlog holds winlog's channel, event_id and record_id.
 type alertWinlog struct {
 	Channel  string `json:"channel,omitempty"`
 	EventID  *int64 `json:"event_id,omitempty"`
@@ -275,111 +263,4 @@ func (h *hunt) row(out *bufio.Writer, input string, res *pipeline.Result, k int,
 	m, _ := res.Info.(*matched)
 	h.add(out, hitRow{input: input, event: res.Ordinal, rule: rs.Rule(res.Hits[k]), info: m.hit(k)})
 	return true
-}
-
-// add writes a row, or with -sort holds it.
-func (h *hunt) add(out *bufio.Writer, r hitRow) {
-	if !h.sort {
-		h.rows.row(out, r)
-		return
-	}
-	h.held = append(h.held, r)
-	if len(h.held) >= h.sortLimit {
-		h.flush(out)
-		h.runs++
-	}
-}
-
-// flush writes the rows -sort holds, by event time (rows without one
-// last, each kept in input order among equals).
-func (h *hunt) flush(out *bufio.Writer) {
-	slices.SortStableFunc(h.held, func(a, b hitRow) int {
-		ta, tb := a.info.time, b.info.time
-		switch {
-		case ta.IsZero() || tb.IsZero():
-			return cmp.Compare(btoi(ta.IsZero()), btoi(tb.IsZero()))
-		}
-		return ta.Compare(tb)
-	})
-	for _, r := range h.held {
-		h.rows.row(out, r)
-	}
-	clear(h.held)
-	h.held = h.held[:0]
-}
-
-// btoi is 1 for true, 0 for false.
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// summary writes, after the hits, the hits per level and the top rules by
-// hits (perRule: the ruleset's rules, then p's stateful ones): into the table's output, to stderr (each line after "ruleforge: ")
-// for the line formats when anything matched; and what the selection
-// left out.
-func (h *hunt) summary(out *bufio.Writer, stderr io.Writer, p *state.Program, perRule []int) {
-	if h.rows != nil && h.sort {
-		h.flush(out)
-		if h.runs > 0 {
-			fmt.Fprintf(stderr, "ruleforge: -sort: more than %d rows; written in %d runs, each sorted (raise -sort-limit)\n", h.sortLimit, h.runs+1)
-		}
-	}
-	h.sel.report(stderr, h.outside.Load(), h.noTime.Load())
-	w, prefix := stderr, "ruleforge: "
-	if h.output == "table" {
-		w, prefix = out, ""
-		fmt.Fprintln(out)
-	}
-	total := 0
-	for _, n := range perRule {
-		total += n
-	}
-	if total == 0 {
-		if h.output == "table" {
-			fmt.Fprintln(w, "no hits")
-		}
-		return
-	}
-	byLevel := map[string]int{}
-	for i, n := range perRule {
-		byLevel[ruleAt(p, i).Severity] += n
-	}
-	fmt.Fprintf(w, "%shits by level:", prefix)
-	for i, l := range levels {
-		if i > 0 {
-			fmt.Fprint(w, ",")
-		}
-		fmt.Fprintf(w, " %s %d", l, byLevel[l])
-		delete(byLevel, l)
-	}
-	other := 0
-	for _, n := range byLevel {
-		other += n
-	}
-	if other > 0 {
-		fmt.Fprintf(w, ", no level %d", other)
-	}
-	fmt.Fprintln(w)
-	var top []int
-	for i, n := range perRule {
-		if n > 0 {
-			top = append(top, i)
-		}
-	}
-	slices.SortStableFunc(top, func(a, b int) int { return cmp.Compare(perRule[b], perRule[a]) })
-	fmt.Fprintf(w, "%stop rules by hits:\n", prefix)
-	for _, i := range top[:min(len(top), topRules)] {
-		r := ruleAt(p, i)
-		level := r.Severity
-		if level == "" {
-			level = "no level"
-		}
-		fmt.Fprintf(w, "%s%8d  %s (%s, %s)\n", prefix, perRule[i], r.Title, r.Lang, level)
-	}
-	if len(top) > topRules {
-		fmt.Fprintf(w, "%s%8s  and %d more rules\n", prefix, "", len(top)-topRules)
-	}
 }
