@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"os"
@@ -354,5 +355,26 @@ func TestStatefulRows(t *testing.T) {
 	_, stdout, stderr = runCLI("", "match", "-output", "csv", "-to", "2024-05-14T10:00:00Z", "-rules", bruteForce, logons)
 	if strings.Count(stdout, "\n") != 1 || !strings.Contains(stderr, "left out 1 hits of events outside -from/-to") || !strings.Contains(stderr, " 0 hits,") {
 		t.Errorf("-to before the alert: stdout %q, stderr %s", stdout, stderr)
+	}
+}
+
+// TestHostileValues checks that event values cannot drive the terminal
+// through the table (control characters, ESC and CSI, become spaces) nor
+// run as formulas in a spreadsheet that opens the CSV.
+func TestHostileValues(t *testing.T) {
+	ev := `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"=HYPERLINK(\"http://x\")",` +
+		`"Image":"C:\\Windows\\System32\\wbem\\mofcomp.exe","ParentImage":"C:\\Windows\\System32\\cmd.exe",` +
+		`"CommandLine":"mofcomp \u001b[2J\u009b31m %temp%\\x.mof\r\nfake line","User":"@evil"}`
+	_, stdout, _ := runCLI(ev, "match", "-output", "table", "-explain", "-rules", sigmaRule)
+	if strings.ContainsAny(stdout, "\x1b\u009b\r") || strings.Contains(stdout, "\nfake line") {
+		t.Errorf("table passes control characters through:\n%q", stdout)
+	}
+	_, stdout, _ = runCLI(ev, "match", "-output", "csv", "-rules", sigmaRule)
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("csv %q: %v", stdout, err)
+	}
+	if rows[1][1] != `'=HYPERLINK("http://x")` || !strings.HasPrefix(rows[1][11], "Cmdline: mofcomp \x1b[2J") {
+		t.Errorf("csv row %q", rows[1])
 	}
 }

@@ -78,7 +78,7 @@ func (h *hunt) summary(out *bufio.Writer, stderr io.Writer, p *state.Program, pe
 		if level == "" {
 			level = "no level"
 		}
-		fmt.Fprintf(w, "%s%8d  %s (%s, %s)\n", prefix, perRule[i], r.Title, r.Lang, level)
+		fmt.Fprintf(w, "%s%8d  %s (%s, %s)\n", prefix, perRule[i], oneLine(r.Title), r.Lang, level)
 	}
 	if len(top) > topRules {
 		fmt.Fprintf(w, "%s%8s  and %d more rules\n", prefix, "", len(top)-topRules)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ruleforge/ruleforge/ir"
@@ -83,11 +84,12 @@ func (t *tableWriter) cells(out *bufio.Writer, cells []string) {
 	out.WriteByte('\n')
 }
 
-// oneLine returns s with control characters (line breaks, tabs) as
-// spaces.
+// oneLine returns s with control characters (line breaks, tabs, and the
+// escape sequences' ESC and CSI that would drive a terminal: event values
+// come from attackers) as spaces.
 func oneLine(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
+		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
@@ -163,7 +165,10 @@ func reasonText(r reason) string {
 }
 
 // csvWriter writes the table's content as CSV (RFC 4180) with a header,
-// nothing cut, for spreadsheets and other tools.
+// nothing cut, for spreadsheets and other tools. A cell that a
+// spreadsheet would run as a formula (it starts with =, +, -, @, a tab or
+// a carriage return: an attacker's command line can) starts with a
+// quote, as OWASP's advice on CSV injection has it.
 type csvWriter struct {
 	explain bool
 	w       *csv.Writer
@@ -195,6 +200,17 @@ func (c *csvWriter) row(out *bufio.Writer, r hitRow) {
 		}
 		rec = append(rec, strings.Join(why, "\n"))
 	}
+	for i, cell := range rec {
+		rec[i] = inert(cell)
+	}
 	c.w.Write(rec)
 	c.w.Flush()
+}
+
+// inert returns a CSV cell that no spreadsheet takes for a formula.
+func inert(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
 }
