@@ -48,8 +48,9 @@ func huntFlags(fs *flag.FlagSet) *hunt {
 var outputs = []string{"hits", "alert", "table", "csv"}
 
 // check validates the flags once parsed, -output's value among them,
-// and prepares the output's writer.
-func (h *hunt) check(output string) error {
+// and prepares the output's writer: none with -count, whose lines replace
+// the rows (the summary then goes to stderr).
+func (h *hunt) check(output string, count bool) error {
 	if !slices.Contains(outputs, output) {
 		return fmt.Errorf("-output %q: want hits or alert, table or csv", output)
 	}
@@ -63,7 +64,10 @@ func (h *hunt) check(output string) error {
 		return fmt.Errorf("-sort: only with -output table or csv")
 	}
 	h.output = output
-	switch output {
+	if count {
+		h.output = "hits"
+	}
+	switch h.output {
 	case "table":
 		h.rows = &tableWriter{explain: h.explain}
 	case "csv":

@@ -128,7 +128,8 @@ func TestAlertFields(t *testing.T) {
 }
 
 // TestSummary checks the summary by level and rule: on stderr for the
-// line formats, only when something matched; in the table's output, with
+// line formats (and with -count), only when something matched; in the
+// table's output, with
 // "no hits" when nothing did.
 func TestSummary(t *testing.T) {
 	_, stdout, stderr := runCLI("", append(append([]string{"match", "-output", "csv"}, seedRules...), sample)...)
@@ -144,6 +145,10 @@ ruleforge: 7 events, 6 matched, 13 hits, 0 bad events, 3 rules (0 bad), 1 unmatc
 	}
 	if strings.Contains(stdout, "top rules") {
 		t.Errorf("csv: summary in the output:\n%s", stdout)
+	}
+	_, stdout, stderr = runCLI("", append(append([]string{"match", "-output", "table", "-count"}, seedRules...), sample)...)
+	if strings.Contains(stdout, "top rules") || strings.Contains(stdout, "TIME") || !strings.Contains(stderr, "ruleforge: top rules by hits:") {
+		t.Errorf("table -count: stdout %q, stderr %q", stdout, stderr)
 	}
 	_, stdout, stderr = runCLI(`{"a":1}`, "match", "-output", "table", "-rules", sigmaRule)
 	if !strings.HasSuffix(stdout, "\n\nno hits\n") || strings.Contains(stderr, "level") {

@@ -115,7 +115,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge match: no -rules given\n%s", usage)
 		return exitUsage
 	}
-	if err = opt.hunt.check(opt.output); err != nil {
+	if err = opt.hunt.check(opt.output, opt.count); err != nil {
 		fmt.Fprintf(stderr, "ruleforge match: %v\n", err)
 		return exitUsage
 	}
