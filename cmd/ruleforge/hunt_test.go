@@ -129,8 +129,7 @@ func TestAlertFields(t *testing.T) {
 
 // TestSummary checks the summary by level and rule: on stderr for the
 // line formats (and with -count), only when something matched; in the
-// table's output, with
-// "no hits" when nothing did.
+// table's output, with "no hits" when nothing did.
 func TestSummary(t *testing.T) {
 	_, stdout, stderr := runCLI("", append(append([]string{"match", "-output", "csv"}, seedRules...), sample)...)
 	want := `ruleforge: hits by level: critical 0, high 3, medium 0, low 5, informational 0, no level 5
