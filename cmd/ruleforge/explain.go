@@ -24,7 +24,11 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge explain: no rule paths\n%s", usage)
 		return exitUsage
 	}
-	rules, errs := loader().Load(fs.Args()...)
+	ld, ok := loader(stderr)
+	if !ok {
+		return exitBad
+	}
+	rules, errs := ld.Load(fs.Args()...)
 	status := exitOK
 	for _, err := range errs {
 		fmt.Fprintln(stderr, err)
@@ -37,6 +41,11 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	stateful := 0
 	for _, r := range rules {
 		fmt.Fprint(stdout, r.Dump())
+		if d, ok := r.State.(interface{ Dump() string }); ok {
+			// What the stateful rule runs over its stages (a correlation's
+			// type, window and condition); its stages follow.
+			fmt.Fprintf(stdout, "state:\n%s\n", indent(d.Dump()))
+		}
 		one := p
 		if err != nil { // some rule is bad: compile each alone to name it
 			deps, cerr := state.Requires(r, rules)
