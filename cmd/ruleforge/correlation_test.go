@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,5 +97,26 @@ func TestExplainCorrelation(t *testing.T) {
 		if code != exitOK || !strings.Contains(stdout, want) {
 			t.Errorf("exit %d, explain lacks %q:\n%s%s", code, want, stdout, stderr)
 		}
+	}
+}
+
+// TestMatchCorrelationECS runs the brute-force correlation over the same
+// failed logons as Winlogbeat ships them (ECS, winlog.*): the group-by
+// fields Computer and IpAddress resolve to winlog.computer_name and
+// source.ip, as the base rule's fields do, so the same group fires.
+func TestMatchCorrelationECS(t *testing.T) {
+	var in strings.Builder
+	for i := range 11 {
+		host, ip := "DC01.corp.example", "10.0.0.66"
+		if i == 5 {
+			host, ip = "WKSTN-042.corp.example", "10.0.0.42"
+		}
+		fmt.Fprintf(&in, `{"@timestamp":"2024-05-14T10:00:%02d.000Z","event":{"code":"4625","category":["authentication"],"outcome":"failure"},"winlog":{"channel":"Security","event_id":4625,"computer_name":%q,"event_data":{"TargetUserName":"admin","IpAddress":%q}},"source":{"ip":%q}}`+"\n", i*5, host, ip, ip)
+	}
+	code, stdout, stderr := runCLI(in.String(), "match", "-rules", bruteForce)
+	want := `"event":11,` // the tenth failure on DC01 from 10.0.0.66
+	if code != exitOK || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, want) ||
+		!strings.Contains(stdout, `"group":{"Computer":"DC01.corp.example","IpAddress":"10.0.0.66"}`) {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 }
