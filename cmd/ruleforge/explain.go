@@ -25,7 +25,11 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge explain: no rule paths\n%s", usage)
 		return exitUsage
 	}
-	rules, errs := loader().Load(fs.Args()...)
+	ld, ok := loader(stderr)
+	if !ok {
+		return exitBad
+	}
+	rules, errs := ld.Load(fs.Args()...)
 	status := exitOK
 	for _, err := range errs {
 		fmt.Fprintln(stderr, err)

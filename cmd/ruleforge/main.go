@@ -3,6 +3,7 @@
 //	ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH…] [FILE…]
 //	ruleforge check [-routing=false] PATH…
 //	ruleforge explain [-routing=false] PATH…
+//	ruleforge dump FILE.evtx…
 //
 // match reads events from the files, or standard input, as a stream of
 // JSON objects (NDJSON, or concatenated and pretty-printed objects) and
@@ -24,6 +25,16 @@
 // (bytes, events, events per second, hits) is kept on standard error; a
 // summary line goes there at the end, counting every event once as
 // matched, bad or unmatched.
+//
+// An input may also be a Windows event log (.evtx, told by its signature),
+// whose records are matched as the JSON that dump writes, with "event" the
+// record's ordinal in the file and "record_id" its EventRecordID; damaged
+// chunks and records are reported, counted as bad events and skipped. A
+// directory is walked for .evtx, .json, .ndjson and .jsonl files, gzipped
+// or not.
+//
+// dump writes the records of .evtx files as NDJSON in the shape of
+// evtx-to-JSON tools (package evtx).
 //
 // check compiles rules and reports each failure, then
 // "checked N rules: K ok, F failed". explain prints a rule's IR and the
@@ -58,6 +69,7 @@ const usage = `usage:
   ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH...] [FILE...]
   ruleforge check [-routing=false] PATH...
   ruleforge explain [-routing=false] PATH...
+  ruleforge dump FILE.evtx...
 `
 
 // run is the whole program, with its streams passed in for tests.
@@ -71,6 +83,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runMatch(args[1:], stdin, stdout, stderr)
 	case "check":
 		return runCheck(args[1:], stdout, stderr)
+	case "dump":
+		return runDump(args[1:], stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":

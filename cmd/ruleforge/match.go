@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -36,6 +35,7 @@ type hit struct {
 	Severity  string `json:"severity"`
 	RiskScore *int   `json:"risk_score,omitempty"`
 	RuleFile  string `json:"rule_file,omitempty"`
+	RecordID  uint64 `json:"record_id,omitempty"` // an .evtx record's EventRecordID
 }
 
 // alert is an output line with -output alert: an ECS-style alert
@@ -69,6 +69,8 @@ type alertSource struct {
 	Name  string `json:"name"`
 	Event int    `json:"event"`
 	Line  int    `json:"line"`
+	// RecordID is an .evtx record's EventRecordID.
+	RecordID uint64 `json:"record_id,omitempty"`
 }
 
 // ruleCount is an output line with -count: a rule and how many events it
@@ -119,7 +121,11 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opt.progress = isTerminal(stderr)
-	prog, _, badRules := loadRules(loader(), rulePaths, stderr)
+	ld, ok := loader(stderr)
+	if !ok {
+		return exitBad
+	}
+	prog, _, badRules := loadRules(ld, rulePaths, stderr)
 	rs := prog.Ruleset()
 	out := bufio.NewWriterSize(stdout, 1<<16)
 	defer out.Flush()
@@ -131,19 +137,8 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	perRule := make([]int, rs.Len()+prog.Len()) // the ruleset's, then the stateful rules'
 	var engines stateStats
 	readErr := false
-	for _, name := range inputs {
-		r := stdin
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				fmt.Fprintf(stderr, "ruleforge: %v\n", err)
-				readErr = true
-				continue
-			}
-			r = f
-			defer f.Close()
-		}
-		st, err := matchStream(prog, opt, name, r, out, stderr, perRule, total, &engines)
+	for _, name := range expandInputs(inputs, stderr, &readErr) {
+		st, err := matchInput(prog, opt, name, stdin, out, stderr, perRule, total, &engines)
 		total = add(total, st)
 		if err != nil {
 			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", name, err)
@@ -182,18 +177,30 @@ func add(a, b pipeline.Stats) pipeline.Stats {
 // output lines in input order and reporting bad events on stderr; before
 // is the count of the inputs already done, for the progress line.
 func matchStream(p *state.Program, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats) (pipeline.Stats, error) {
+	return matchWith(p, opt, name, out, stderr, perRule, before, engines, func(cfg pipeline.Config, emit func(*pipeline.Result) error) (pipeline.Stats, error) {
+		return pipeline.Run(cfg, r, emit)
+	})
+}
+
+// matchWith runs the program over one input with run (pipeline.Run or
+// pipeline.RunEVTX), writing output lines in input order and reporting
+// bad events on stderr, as matchStream describes.
+func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats,
+	run func(pipeline.Config, func(*pipeline.Result) error) (pipeline.Stats, error)) (pipeline.Stats, error) {
 	rs := p.Ruleset()
 	cfg := pipeline.Config{Ruleset: rs, Program: p, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
 	prog := newProgress(stderr, opt.progress, before)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	eng := newStateRun(p, opt, name, now, out, perRule)
 	defer engines.add(eng)
-	st, err := pipeline.Run(cfg, r, func(res *pipeline.Result) error {
+	st, err := run(cfg, func(res *pipeline.Result) error {
 		prog.event(res)
 		if res.Bad != nil {
 			prog.clear()
 			if errors.Is(res.Bad, pipeline.ErrTooLarge) {
 				fmt.Fprintf(stderr, "%s: event %d (line %d): larger than %d bytes; skipped\n", name, res.Ordinal, res.Line, stream.MaxValue)
+			} else if res.Line == 0 { // an .evtx record
+				fmt.Fprintf(stderr, "%s: event %d: %v; skipped\n", name, res.Ordinal, res.Bad)
 			} else {
 				fmt.Fprintf(stderr, "%s: event %d (line %d): %v; skipped\n", name, res.Ordinal, res.Line, res.Bad)
 			}
@@ -212,11 +219,11 @@ func matchStream(p *state.Program, opt matchOptions, name string, r io.Reader, o
 					Event:     alertEvent{Kind: "alert", Original: string(res.Raw)},
 					Rule: alertRule{ID: rule.ID, Name: rule.Title, Severity: rule.Severity, RiskScore: rule.RiskScore,
 						Language: rule.Lang.String(), File: rule.Source.File, Tags: rule.Tags},
-					Input: alertSource{Name: name, Event: res.Ordinal, Line: res.Line},
+					Input: alertSource{Name: name, Event: res.Ordinal, Line: res.Line, RecordID: res.RecordID},
 				})
 			} else {
 				line, _ = json.Marshal(hit{
-					Input: name, Event: res.Ordinal, RuleID: rule.ID, Title: rule.Title,
+					Input: name, Event: res.Ordinal, RecordID: res.RecordID, RuleID: rule.ID, Title: rule.Title,
 					Language: rule.Lang.String(), Severity: rule.Severity,
 					RiskScore: rule.RiskScore, RuleFile: rule.Source.File,
 				})

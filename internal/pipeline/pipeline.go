@@ -55,6 +55,8 @@ type Result struct {
 	Bad     error       // why the event was skipped, or nil
 	Raw     []byte      // the event, with Config.KeepRaw; valid during Emit only
 	State   state.Input // with Config.Program: for state.Engine.Step; valid during Emit only
+	// RecordID is an .evtx record's identifier (RunEVTX), or 0.
+	RecordID uint64
 }
 
 // Stats counts a run's events: Events = Matched + Unmatched + Bad.
@@ -121,6 +123,7 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 		go func() {
 			defer wg.Done()
 			w := newWorker(cfg)
+			defer putReader(cfg, w.rd)
 			for {
 				var b *batch
 				select {
@@ -157,17 +160,7 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 				res := &b.results[i]
 				ordinal++
 				res.Ordinal = ordinal
-				st.Events++
-				st.Bytes += int64(res.Bytes)
-				switch {
-				case res.Bad != nil:
-					st.Bad++
-				case len(res.Hits) > 0:
-					st.Matched++
-					st.Hits += len(res.Hits)
-				default:
-					st.Unmatched++
-				}
+				st.count(res)
 				if emitErr == nil {
 					if emitErr = emit(res); emitErr != nil {
 						close(stop)

@@ -17,7 +17,7 @@ type worker struct {
 
 // newWorker returns a worker for cfg.
 func newWorker(cfg Config) *worker {
-	return &worker{cfg: cfg, rd: normalize.NewReader(cfg.Ruleset, cfg.Format), sr: stream.NewReader(nil)}
+	return &worker{cfg: cfg, rd: getReader(cfg), sr: stream.NewReader(nil)}
 }
 
 // work fills b's results.
