@@ -120,3 +120,18 @@ func TestMatchCorrelationECS(t *testing.T) {
 		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 }
+
+// TestMatchCorrelationEVTX runs the brute-force correlation over a real
+// recording of a local brute force (../shared/corpus, EVTX-to-MITRE-Attack):
+// the tenth failed logon fires, with its record_id.
+func TestMatchCorrelationEVTX(t *testing.T) {
+	path := "../../../shared/corpus/evtx/EVTX-to-MITRE-Attack/TA0006-Credential Access/T1110.xxx-Brut force/ID 4776,4625-AccountRestore local bruteforce.evtx"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("corpus not found: %v", err)
+	}
+	code, stdout, stderr := runCLI("", "match", "-rules", bruteForce, path)
+	if code != exitOK || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, `"event":10,`) || !strings.Contains(stdout, `"record_id":10,`) ||
+		!strings.Contains(stdout, `"group":{"Computer":"WIN","IpAddress":"-"},"correlation":"event_count","events":[1,2,3,4,5,6,7,8,9,10]`) {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+}

@@ -47,6 +47,10 @@ func (s *stateRun) step(res *pipeline.Result) {
 			return
 		}
 		rule := s.p.Rule(a.Rule)
+		var recordID uint64 // the .evtx record of the event that completed it
+		if int(a.Event) == res.Ordinal {
+			recordID = res.RecordID
+		}
 		var line []byte
 		if s.opt.output == "alert" {
 			line, _ = json.Marshal(alert{
@@ -54,11 +58,11 @@ func (s *stateRun) step(res *pipeline.Result) {
 				Event:     alertEvent{Kind: "alert", Original: string(res.Raw)},
 				Rule: alertRule{ID: rule.ID, Name: rule.Title, Severity: rule.Severity, RiskScore: rule.RiskScore,
 					Language: rule.Lang.String(), File: rule.Source.File, Tags: rule.Tags},
-				Input: alertSource{Name: s.name, Event: int(a.Event), Line: res.Line},
+				Input: alertSource{Name: s.name, Event: int(a.Event), Line: res.Line, RecordID: recordID},
 			})
 		} else {
 			line, _ = json.Marshal(hit{
-				Input: s.name, Event: int(a.Event), RuleID: rule.ID, Title: rule.Title,
+				Input: s.name, Event: int(a.Event), RecordID: recordID, RuleID: rule.ID, Title: rule.Title,
 				Language: rule.Lang.String(), Severity: rule.Severity,
 				RiskScore: rule.RiskScore, RuleFile: rule.Source.File,
 			})
