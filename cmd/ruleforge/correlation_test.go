@@ -26,6 +26,10 @@ func TestMatchCorrelation(t *testing.T) {
 		if code != exitOK || stdout != want {
 			t.Errorf("-workers %s: exit %d\nstdout %s\nwant   %s\nstderr %s", workers, code, stdout, want, stderr)
 		}
+		// Every record's time was read (its SystemTime, through the ECS view).
+		if !strings.Contains(stderr, "; 0 events out of time order, 0 without a time\n") {
+			t.Errorf("-workers %s: stderr %s", workers, stderr)
+		}
 	}
 	// -output alert carries the same fields.
 	_, stdout, _ := runCLI("", "match", "-output", "alert", "-rules", bruteForce, logons)
