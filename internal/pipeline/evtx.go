@@ -150,10 +150,7 @@ func (w *evtxWorker) work(j *chunkJob) {
 		if nr, err := w.rd.Read(w.line); err != nil {
 			res.Bad = err
 		} else {
-			res.Hits = w.cfg.Ruleset.MatchRecord(nr, nil)
-			if p := w.cfg.Program; p != nil {
-				res.Hits = p.Split(nr, res.Hits, &res.State)
-			}
+			w.cfg.matchRecord(nr, &res)
 		}
 		if w.cfg.KeepRaw {
 			j.json = append(j.json, w.line...)
