@@ -1,8 +1,8 @@
 // Command ruleforge runs Sigma and EQL detection rules over JSON events.
 //
-//	ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH…] [FILE…]
-//	ruleforge check [-routing=false] PATH…
-//	ruleforge explain [-routing=false] PATH…
+//	ruleforge match [-routing=false] [-pipeline FILE…] [-placeholders FILE…] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH…] [FILE…]
+//	ruleforge check [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
+//	ruleforge explain [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
 //
 // match reads events from the files, or standard input, as a stream of
 // JSON objects (NDJSON, or concatenated and pretty-printed objects) and
@@ -30,7 +30,11 @@
 // compiled plan: the matcher chosen for every pattern.
 //
 // -routing=false turns Sigma log source routing off: every Sigma rule is
-// then tested against every event, whatever its log source.
+// then tested against every event, whatever its log source. -pipeline
+// applies a pySigma processing pipeline (YAML) to the Sigma rules, in the
+// order of the pipelines' priority; -placeholders gives the values of the
+// expand modifier's placeholders (name: [values]); a placeholder without
+// values matches nothing and is reported as a warning.
 //
 // Exit status: 0 when it ran cleanly, 1 when any rule or event was bad
 // (or, for check, any rule failed), 2 on usage errors.
@@ -55,9 +59,9 @@ func main() {
 
 // usage is printed for -h and for usage errors.
 const usage = `usage:
-  ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH...] [FILE...]
-  ruleforge check [-routing=false] PATH...
-  ruleforge explain [-routing=false] PATH...
+  ruleforge match [-routing=false] [-pipeline FILE...] [-placeholders FILE...] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH...] [FILE...]
+  ruleforge check [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...
+  ruleforge explain [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...
 `
 
 // run is the whole program, with its streams passed in for tests.
