@@ -380,9 +380,12 @@
 // Anything else in a pipeline file (postprocessing, finalizers, other
 // transformations or conditions, detection_item_conditions, …) is an error
 // at its key or value naming it. Pipelines apply to Sigma rules, not to
-// filter rules nor to EQL rules, which Elastic writes for ECS field names.
-// examples/pipelines has two: a custom EDR schema and CrowdStrike Falcon
-// Data Replicator process events.
+// filter rules. For EQL rules, which have no Sigma log source or searches,
+// MapFields applies what makes sense: the field name mappings without rule
+// conditions, to the names Elastic's rules read (process.name: proc_name);
+// ruleforge.Loader's Pipelines do both. examples/pipelines has two
+// pipelines: a custom EDR schema and CrowdStrike Falcon Data Replicator
+// process events.
 //
 // # Filters and correlations
 //
