@@ -341,7 +341,8 @@
 //
 //	type                       parameters             effect
 //	field_name_mapping         mapping: name: name    the field's name; several names: any of them
-//	                           or [names]             matches (the mapping holding it becomes a list)
+//	                           or [names]             matches (the mapping holding it becomes a list);
+//	                                                  also the names that fieldref values name
 //	field_name_prefix_mapping  mapping: prefix:       the first prefix that starts the name is
 //	                           prefix or [prefixes]   replaced
 //	add_condition              conditions: {field:    a search of these fields ANDed into every

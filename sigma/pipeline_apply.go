@@ -238,6 +238,9 @@ func (it *pipelineItem) mapMapping(m *yaml.Node) []*yaml.Node {
 		if mods != "" {
 			mods = "|" + mods
 		}
+		if strings.Contains(mods+"|", "|fieldref|") {
+			v = it.mapFieldrefs(v)
+		}
 		to := it.mapped(name)
 		if to == nil {
 			for _, a := range alts {
@@ -265,6 +268,35 @@ func (it *pipelineItem) mapMapping(m *yaml.Node) []*yaml.Node {
 		alts = next
 	}
 	return alts
+}
+
+// mapFieldrefs maps the field names that the values of a fieldref
+// modifier name, as pySigma maps SigmaFieldReference values: a name mapped
+// to several becomes several values, any of which may match.
+func (it *pipelineItem) mapFieldrefs(v *yaml.Node) *yaml.Node {
+	vals := scalars(v)
+	changed := false
+	var out []*yaml.Node
+	for _, s := range vals {
+		to := it.mapped(s.Value)
+		if to == nil {
+			out = append(out, s)
+			continue
+		}
+		changed = true
+		for _, t := range to {
+			n := *s
+			n.Value = t
+			out = append(out, &n)
+		}
+	}
+	if !changed {
+		return v
+	}
+	if len(out) == 1 {
+		return out[0]
+	}
+	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: out, Line: v.Line, Column: v.Column}
 }
 
 // drop removes the fields that match the field name conditions from a
