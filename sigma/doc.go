@@ -380,8 +380,9 @@
 // merged, later ones winning, as ProcessingPipeline.__add__ merges them.
 // Anything else in a pipeline file (postprocessing, finalizers, other
 // transformations or conditions, detection_item_conditions, …) is an error
-// at its key or value naming it. Pipelines apply to Sigma rules, not to
-// filter rules. For EQL rules, which have no Sigma log source or searches,
+// at its key or value naming it. Pipelines apply to Sigma rules and to
+// filter rules (WithPipelines given to ParseFilter; the loader does so),
+// whose fields must meet the rules' mapped ones. For EQL rules, which have no Sigma log source or searches,
 // MapFields applies what makes sense: the field name mappings without rule
 // conditions, to the names Elastic's rules read (process.name: proc_name);
 // ruleforge.Loader's Pipelines do both. examples/pipelines has two

@@ -153,6 +153,23 @@ transformations:
 	})
 }
 
+// TestPipelineFilter checks that a filter rule's fields are mapped as the
+// rules' are, so that it still excludes what it names.
+func TestPipelineFilter(t *testing.T) {
+	p := pipe(t, "p.yml", "transformations:\n  - type: field_name_mapping\n    mapping: {Image: proc_path, User: user}\n")
+	flt, err := sigma.ParseFilter("f.yml", []byte("title: f\nlogsource:\n  product: windows\nfilter:\n  rules: any\n  sel:\n    User: svc_backup\n  condition: not sel\n"), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runMatchCases(t, []matchCase{{name: "filter", routing: false, det: `
+  sel:
+    Image|endswith: '\\whoami.exe'
+  condition: sel`,
+		options: []sigma.Option{p, sigma.WithFilters(flt)},
+		match:   []string{`{"proc_path":"C:\\whoami.exe","user":"bob"}`},
+		no:      []string{`{"proc_path":"C:\\whoami.exe","user":"svc_backup"}`}}})
+}
+
 // TestPipelineRuleErrors checks the errors a pipeline causes in a rule.
 func TestPipelineRuleErrors(t *testing.T) {
 	drop := pipe(t, "drop.yml", "transformations:\n  - type: drop_detection_item\n    field_name_conditions:\n      - type: include_fields\n        fields: [Company]\n")
