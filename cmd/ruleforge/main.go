@@ -1,8 +1,10 @@
 // Command ruleforge runs Sigma and EQL detection rules over JSON events.
 //
-//	ruleforge match [-routing=false] [-pipeline FILE…] [-placeholders FILE…] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH…] [FILE…]
+//	ruleforge match [-routing=false] [-pipeline FILE…] [-placeholders FILE…] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+//	                [-min-level L] [-status S,…] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH…] [FILE…]
 //	ruleforge check [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
 //	ruleforge explain [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
+//	ruleforge dump FILE.evtx…
 //
 // match reads events from the files, or standard input, as a stream of
 // JSON objects (NDJSON, or concatenated and pretty-printed objects) and
@@ -18,12 +20,32 @@
 // keeps input order. -output alert writes an ECS-style alert document per
 // match instead (rule metadata under rule.*, the event as read under
 // event.original); -count writes only, at the end, one line per rule with
-// the number of events it matched. Bad events are reported on standard
+// the number of events it matched. Hit lines and alerts carry the event's
+// time, computer, channel, event ID and record ID when it has them;
+// -output table prints a timeline (time, computer, channel, event ID,
+// level, rule and the fields that say what happened) and -output csv the
+// same with a header (-sort: rows by event time); a summary by level and
+// the rules with the most hits ends the table, or goes to standard error
+// for the other outputs.
+// -min-level, -status (default: all but deprecated and unsupported) and
+// -exclude (a file of rule ids) choose the rules; -from and -to the
+// events' time window; -explain adds to each hit the tests that made
+// the rule match (field, path, value, comparison). Bad events are reported on standard
 // error with their ordinal and line, counted and skipped; bad rules are
 // reported as file:line:col: message. On a terminal, a progress line
 // (bytes, events, events per second, hits) is kept on standard error; a
 // summary line goes there at the end, counting every event once as
 // matched, bad or unmatched.
+//
+// An input may also be a Windows event log (.evtx, told by its signature),
+// whose records are matched as the JSON that dump writes, with "event" the
+// record's ordinal in the file and "record_id" its EventRecordID; damaged
+// chunks and records are reported, counted as bad events and skipped. A
+// directory is walked for .evtx, .json, .ndjson and .jsonl files, gzipped
+// or not.
+//
+// dump writes the records of .evtx files as NDJSON in the shape of
+// evtx-to-JSON tools (package evtx).
 //
 // check compiles rules and reports each failure, then
 // "checked N rules: K ok, F failed". explain prints a rule's IR and the
@@ -59,9 +81,11 @@ func main() {
 
 // usage is printed for -h and for usage errors.
 const usage = `usage:
-  ruleforge match [-routing=false] [-pipeline FILE...] [-placeholders FILE...] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH...] [FILE...]
+  ruleforge match [-routing=false] [-pipeline FILE...] [-placeholders FILE...] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+                  [-min-level L] [-status S,...] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH...] [FILE...]
   ruleforge check [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...
   ruleforge explain [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...
+  ruleforge dump FILE.evtx...
 `
 
 // run is the whole program, with its streams passed in for tests.
@@ -75,6 +99,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runMatch(args[1:], stdin, stdout, stderr)
 	case "check":
 		return runCheck(args[1:], stdout, stderr)
+	case "dump":
+		return runDump(args[1:], stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":

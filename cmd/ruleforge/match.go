@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -36,6 +35,7 @@ type hit struct {
 	Severity  string `json:"severity"`
 	RiskScore *int   `json:"risk_score,omitempty"`
 	RuleFile  string `json:"rule_file,omitempty"`
+	hitInfo          // the event's time, computer, IDs; -explain's reasons
 }
 
 // alert is an output line with -output alert: an ECS-style alert
@@ -45,12 +45,14 @@ type alert struct {
 	Event     alertEvent  `json:"event"`
 	Rule      alertRule   `json:"rule"`
 	Input     alertSource `json:"input"`
+	alertInfo             // the event's time, host, IDs; -explain's reasons
 }
 
 // alertEvent is an alert's event.* fields.
 type alertEvent struct {
 	Kind     string `json:"kind"`
 	Original string `json:"original"`
+	Code     string `json:"code,omitempty"`
 }
 
 // alertRule is an alert's rule.* fields.
@@ -69,6 +71,8 @@ type alertSource struct {
 	Name  string `json:"name"`
 	Event int    `json:"event"`
 	Line  int    `json:"line"`
+	// RecordID is an .evtx record's EventRecordID.
+	RecordID uint64 `json:"record_id,omitempty"`
 }
 
 // ruleCount is an output line with -count: a rule and how many events it
@@ -88,6 +92,7 @@ type matchOptions struct {
 	count    bool
 	progress bool
 	format   normalize.Format
+	hunt     *hunt
 }
 
 // runMatch is "ruleforge match -rules PATH… [FILE…]".
@@ -102,6 +107,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opt.count, "count", false, "print only, at the end, how many events each rule matched")
 	format := fs.String("format", "auto", "event format: auto (detected per event), ecs, flat (Windows/Sysmon fields) or winevent (Windows event records)")
 	loader := loaderFlags(fs)
+	opt.hunt = huntFlags(fs)
 	err := fs.Parse(args)
 	if err != nil {
 		return exitUsage
@@ -110,8 +116,8 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge match: no -rules given\n%s", usage)
 		return exitUsage
 	}
-	if opt.output != "hits" && opt.output != "alert" {
-		fmt.Fprintf(stderr, "ruleforge match: -output %q: want hits or alert\n", opt.output)
+	if err = opt.hunt.check(opt.output, opt.count); err != nil {
+		fmt.Fprintf(stderr, "ruleforge match: %v\n", err)
 		return exitUsage
 	}
 	if opt.format, err = normalize.ParseFormat(*format); err != nil {
@@ -123,10 +129,17 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitBad
 	}
-	prog, _, badRules := loadRules(ld, rulePaths, stderr)
+	prog, _, badRules, err := opt.hunt.sel.loadRules(ld, rulePaths, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ruleforge match: -exclude: %v\n", err)
+		return exitUsage
+	}
 	rs := prog.Ruleset()
 	out := bufio.NewWriterSize(stdout, 1<<16)
 	defer out.Flush()
+	if !opt.count {
+		opt.hunt.begin(out)
+	}
 	inputs := fs.Args()
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
@@ -135,19 +148,8 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	perRule := make([]int, rs.Len()+prog.Len()) // the ruleset's, then the stateful rules'
 	var engines stateStats
 	readErr := false
-	for _, name := range inputs {
-		r := stdin
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				fmt.Fprintf(stderr, "ruleforge: %v\n", err)
-				readErr = true
-				continue
-			}
-			r = f
-			defer f.Close()
-		}
-		st, err := matchStream(prog, opt, name, r, out, stderr, perRule, total, &engines)
+	for _, name := range expandInputs(inputs, stderr, &readErr) {
+		st, err := matchInput(prog, opt, name, stdin, out, stderr, perRule, total, &engines)
 		total = add(total, st)
 		if err != nil {
 			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", name, err)
@@ -167,6 +169,8 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if opt.progress {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
+	opt.hunt.summary(out, stderr, prog, perRule)
+	out.Flush()
 	fmt.Fprintf(stderr, "ruleforge: %d events, %d matched, %d hits, %d bad events, %d rules (%d bad), %d unmatched\n",
 		total.Events, total.Matched, total.Hits, total.Bad, ruleCountOf(prog), badRules, total.Unmatched)
 	engines.report(stderr, prog)
@@ -186,26 +190,40 @@ func add(a, b pipeline.Stats) pipeline.Stats {
 // output lines in input order and reporting bad events on stderr; before
 // is the count of the inputs already done, for the progress line.
 func matchStream(p *state.Program, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats) (pipeline.Stats, error) {
+	return matchWith(p, opt, name, out, stderr, perRule, before, engines, func(cfg pipeline.Config, emit func(*pipeline.Result) error) (pipeline.Stats, error) {
+		return pipeline.Run(cfg, r, emit)
+	})
+}
+
+// matchWith runs the program over one input with run (pipeline.Run or
+// pipeline.RunEVTX), writing output lines in input order and reporting
+// bad events on stderr, as matchStream describes.
+func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats,
+	run func(pipeline.Config, func(*pipeline.Result) error) (pipeline.Stats, error)) (pipeline.Stats, error) {
 	rs := p.Ruleset()
 	cfg := pipeline.Config{Ruleset: rs, Program: p, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
 	prog := newProgress(stderr, opt.progress, before)
+	opt.hunt.configure(&cfg)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	eng := newStateRun(p, opt, name, now, out, perRule)
 	defer engines.add(eng)
-	st, err := pipeline.Run(cfg, r, func(res *pipeline.Result) error {
+	st, err := run(cfg, func(res *pipeline.Result) error {
 		prog.event(res)
 		if res.Bad != nil {
 			prog.clear()
 			if errors.Is(res.Bad, pipeline.ErrTooLarge) {
 				fmt.Fprintf(stderr, "%s: event %d (line %d): larger than %d bytes; skipped\n", name, res.Ordinal, res.Line, stream.MaxValue)
+			} else if res.Line == 0 { // an .evtx record
+				fmt.Fprintf(stderr, "%s: event %d: %v; skipped\n", name, res.Ordinal, res.Bad)
 			} else {
 				fmt.Fprintf(stderr, "%s: event %d (line %d): %v; skipped\n", name, res.Ordinal, res.Line, res.Bad)
 			}
 			return nil
 		}
-		for _, i := range res.Hits {
+		info, _ := res.Info.(*matched)
+		for k, i := range res.Hits {
 			perRule[i]++
-			if opt.count {
+			if opt.count || opt.hunt.row(out, name, res, k, rs) {
 				continue
 			}
 			rule := rs.Rule(i)
@@ -213,16 +231,18 @@ func matchStream(p *state.Program, opt matchOptions, name string, r io.Reader, o
 			if opt.output == "alert" {
 				line, _ = json.Marshal(alert{
 					Timestamp: now,
-					Event:     alertEvent{Kind: "alert", Original: string(res.Raw)},
+					Event:     alertEvent{Kind: "alert", Original: string(res.Raw), Code: info.eventCode()},
 					Rule: alertRule{ID: rule.ID, Name: rule.Title, Severity: rule.Severity, RiskScore: rule.RiskScore,
 						Language: rule.Lang.String(), File: rule.Source.File, Tags: rule.Tags},
-					Input: alertSource{Name: name, Event: res.Ordinal, Line: res.Line},
+					Input:     alertSource{Name: name, Event: res.Ordinal, Line: res.Line, RecordID: res.RecordID},
+					alertInfo: info.alert(k),
 				})
 			} else {
 				line, _ = json.Marshal(hit{
 					Input: name, Event: res.Ordinal, RuleID: rule.ID, Title: rule.Title,
 					Language: rule.Lang.String(), Severity: rule.Severity,
 					RiskScore: rule.RiskScore, RuleFile: rule.Source.File,
+					hitInfo: info.hit(k),
 				})
 			}
 			out.Write(line)

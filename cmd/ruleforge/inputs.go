@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/pipeline"
+	"github.com/ruleforge/ruleforge/state"
+)
+
+// inputExts are the file names a directory argument's walk takes, each
+// also with .gz after it.
+var inputExts = []string{".evtx", ".json", ".ndjson", ".jsonl"}
+
+// expandInputs replaces each directory among names by the event files
+// under it (inputExts, gzipped or not), in lexical order; a directory it
+// cannot walk is reported and sets *bad.
+func expandInputs(names []string, stderr io.Writer, bad *bool) []string {
+	var out []string
+	for _, name := range names {
+		info, err := os.Stat(name)
+		if name == "-" || err != nil || !info.IsDir() {
+			out = append(out, name) // opening it reports what is wrong
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(name, func(path string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !e.IsDir() && isInputName(path) {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			fmt.Fprintf(stderr, "ruleforge: %v\n", err)
+			*bad = true
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out
+}
+
+// isInputName reports whether a walk takes the file named path.
+func isInputName(path string) bool {
+	lower := strings.ToLower(strings.TrimSuffix(strings.ToLower(path), ".gz"))
+	for _, ext := range inputExts {
+		if strings.HasSuffix(lower, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// gzipMagic opens every gzip stream.
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// openInput opens name ("-": stdin), decompressing gzip, and reports
+// whether it holds an .evtx file; both are told by their first bytes.
+func openInput(name string, stdin io.Reader) (r *bufio.Reader, isEVTX bool, closeFn func(), err error) {
+	closeFn = func() {}
+	var src io.Reader = stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		src, closeFn = f, func() { f.Close() }
+	}
+	r = bufio.NewReaderSize(src, 1<<16)
+	if head, _ := r.Peek(2); bytes.Equal(head, gzipMagic) {
+		z, err := gzip.NewReader(r)
+		if err != nil {
+			closeFn()
+			return nil, false, nil, err
+		}
+		r = bufio.NewReaderSize(z, 1<<16)
+	}
+	head, _ := r.Peek(8)
+	return r, evtx.IsEVTX(head), closeFn, nil
+}
+
+// matchInput runs the program over one input, JSON events or an .evtx
+// file, as matchStream does.
+func matchInput(p *state.Program, opt matchOptions, name string, stdin io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats) (pipeline.Stats, error) {
+	r, isEVTX, closeFn, err := openInput(name, stdin)
+	if err != nil {
+		return pipeline.Stats{}, err
+	}
+	defer closeFn()
+	if !isEVTX {
+		return matchStream(p, opt, name, r, out, stderr, perRule, before, engines)
+	}
+	er, err := evtx.NewReader(r)
+	if err != nil {
+		return pipeline.Stats{}, err
+	}
+	return matchWith(p, opt, name, out, stderr, perRule, before, engines, func(cfg pipeline.Config, emit func(*pipeline.Result) error) (pipeline.Stats, error) {
+		return pipeline.RunEVTX(cfg, er, emit)
+	})
+}

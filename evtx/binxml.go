@@ -1,0 +1,521 @@
+package evtx
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// Binary XML tokens (libyal, "Binary XML", token types). Tokens with the
+// 0x40 bit set carry more data: an element with attributes, or one more
+// attribute or value to follow.
+const (
+	tokEOF            = 0x00
+	tokOpenStart      = 0x01
+	tokCloseStart     = 0x02
+	tokCloseEmpty     = 0x03
+	tokEnd            = 0x04
+	tokValue          = 0x05
+	tokAttribute      = 0x06
+	tokCDATA          = 0x07
+	tokCharRef        = 0x08
+	tokEntityRef      = 0x09
+	tokPITarget       = 0x0a
+	tokPIData         = 0x0b
+	tokTemplate       = 0x0c
+	tokSubstitution   = 0x0d
+	tokOptionalSubst  = 0x0e
+	tokFragmentHeader = 0x0f
+	tokMore           = 0x40
+)
+
+// Limits on what one record may expand to.
+const (
+	// MaxDepth is the deepest nesting of elements and of binary XML
+	// values inside values that a record may have.
+	MaxDepth = 64
+	// MaxNodes is the most elements, attributes and values one record
+	// may expand to (templates instantiated inside values multiply).
+	MaxNodes = 1 << 17
+	// MaxValueBytes is the most bytes of values one record may expand to
+	// (a template may use a value many times).
+	MaxValueBytes = 16 << 20
+)
+
+// Node kinds of the tree a record is read into.
+const (
+	nodeDoc   = iota // the record: its children are the root element
+	nodeElem         // an element: attributes first, then content
+	nodeAttr         // an attribute: its children are value pieces
+	nodeValue        // a piece of text or a typed value
+	nodeSubst        // in a template: substitution sub (optional: opt)
+)
+
+// node is one node of a record's tree or of a template; children are
+// linked through first/next, last is where the next child goes.
+type node struct {
+	kind              uint8
+	opt               bool // a substitution: optional; an element: an optional value was null
+	sub               uint16
+	name              string
+	val               value
+	first, last, next int32
+}
+
+// template is a compiled template definition: its nodes, 0 the fragment.
+type template struct {
+	nodes []node
+}
+
+// parser reads one binary XML stream of a chunk into a tree of nodes.
+type parser struct {
+	d     *Decoder
+	b     []byte // the chunk: every offset in binary XML is from its start
+	pos   int
+	end   int
+	inTpl bool    // a template definition: dependency ids, substitutions
+	out   *[]node // where nodes go
+	depth int
+}
+
+// errorf returns an error at the parser's offset.
+func (p *parser) errorf(format string, args ...any) error {
+	return fmt.Errorf("binary XML at chunk offset 0x%x: %s", p.pos, fmt.Sprintf(format, args...))
+}
+
+// need checks that n more bytes are there.
+func (p *parser) need(n int) error {
+	if n < 0 || p.pos+n > p.end {
+		return p.errorf("%d bytes needed, %d left", n, p.end-p.pos)
+	}
+	return nil
+}
+
+func (p *parser) u8() byte    { c := p.b[p.pos]; p.pos++; return c }
+func (p *parser) u16() uint16 { v := binary.LittleEndian.Uint16(p.b[p.pos:]); p.pos += 2; return v }
+func (p *parser) u32() uint32 { v := binary.LittleEndian.Uint32(p.b[p.pos:]); p.pos += 4; return v }
+
+// add appends a node as the last child of parent and returns its index.
+func (p *parser) add(parent int32, n node) (int32, error) {
+	nodes := *p.out
+	if len(nodes) >= MaxNodes {
+		return 0, p.errorf("more than %d nodes", MaxNodes)
+	}
+	if p.d.valueBytes += len(n.val.raw) + len(n.val.text); p.d.valueBytes > MaxValueBytes {
+		return 0, p.errorf("more than %d bytes of values", MaxValueBytes)
+	}
+	n.first, n.last, n.next = -1, -1, -1
+	i := int32(len(nodes))
+	nodes = append(nodes, n)
+	if parent >= 0 {
+		if l := nodes[parent].last; l >= 0 {
+			nodes[l].next = i
+		} else {
+			nodes[parent].first = i
+		}
+		nodes[parent].last = i
+	}
+	*p.out = nodes
+	return i, nil
+}
+
+// name reads a name reference: the offset of a name in the chunk, which
+// follows at once when it is defined here (libyal, "Name").
+func (p *parser) name() (string, error) {
+	if err := p.need(4); err != nil {
+		return "", err
+	}
+	off := p.u32()
+	s, size, err := p.d.name(off)
+	if err != nil {
+		return "", p.errorf("%v", err)
+	}
+	if int(off) == p.pos {
+		if err := p.need(size); err != nil {
+			return "", err
+		}
+		p.pos += size
+	}
+	return s, nil
+}
+
+// stream reads a binary XML fragment or stream of them under parent, to
+// the end of the parser's data or an end-of-file token.
+func (p *parser) stream(parent int32) error {
+	for p.pos < p.end {
+		switch tok := p.b[p.pos]; tok {
+		case tokEOF:
+			p.pos++
+			return nil
+		case tokFragmentHeader:
+			if err := p.need(4); err != nil {
+				return err
+			}
+			p.pos += 4
+		case tokOpenStart, tokOpenStart | tokMore:
+			if err := p.element(parent); err != nil {
+				return err
+			}
+		case tokTemplate:
+			if err := p.instance(parent); err != nil {
+				return err
+			}
+		default:
+			return p.errorf("token 0x%02x where an element or a template was expected", tok)
+		}
+	}
+	return nil
+}
+
+// element reads an element (open start tag to end tag) under parent.
+func (p *parser) element(parent int32) error {
+	if p.depth >= MaxDepth {
+		return p.errorf("elements nested deeper than %d", MaxDepth)
+	}
+	p.depth++
+	defer func() { p.depth-- }()
+	hdr := 5
+	if p.inTpl {
+		hdr = 7 // and a dependency identifier
+	}
+	if err := p.need(hdr); err != nil {
+		return err
+	}
+	tok := p.u8()
+	p.pos += hdr - 1 // dependency identifier, data size
+	name, err := p.name()
+	if err != nil {
+		return err
+	}
+	el, err := p.add(parent, node{kind: nodeElem, name: name})
+	if err != nil {
+		return err
+	}
+	if tok&tokMore != 0 {
+		if err := p.need(4); err != nil {
+			return err
+		}
+		p.pos += 4 // attribute list size
+		for p.pos < p.end && p.b[p.pos]&^tokMore == tokAttribute {
+			p.pos++
+			aname, err := p.name()
+			if err != nil {
+				return err
+			}
+			at, err := p.add(el, node{kind: nodeAttr, name: aname})
+			if err != nil {
+				return err
+			}
+			if err := p.values(at); err != nil {
+				return err
+			}
+		}
+	}
+	if err := p.need(1); err != nil {
+		return err
+	}
+	switch tok := p.u8(); tok {
+	case tokCloseEmpty:
+		return nil
+	case tokCloseStart:
+	default:
+		p.pos--
+		return p.errorf("token 0x%02x where the end of a start tag was expected", tok)
+	}
+	for {
+		if err := p.need(1); err != nil {
+			return err
+		}
+		switch tok := p.b[p.pos]; tok &^ tokMore {
+		case tokEnd:
+			p.pos++
+			return nil
+		case tokOpenStart:
+			if err := p.element(el); err != nil {
+				return err
+			}
+		case tokTemplate:
+			if err := p.instance(el); err != nil {
+				return err
+			}
+		case tokPITarget:
+			p.pos++
+			if _, err := p.name(); err != nil {
+				return err
+			}
+		case tokPIData:
+			p.pos++
+			if _, err := p.utf16(); err != nil {
+				return err
+			}
+		default:
+			n := p.pos
+			if err := p.values(el); err != nil {
+				return err
+			}
+			if p.pos == n {
+				return p.errorf("token 0x%02x inside an element", tok)
+			}
+		}
+	}
+}
+
+// utf16 reads a character count and that many UTF-16 characters.
+func (p *parser) utf16() (string, error) {
+	if err := p.need(2); err != nil {
+		return "", err
+	}
+	n := int(p.u16()) * 2
+	if err := p.need(n); err != nil {
+		return "", err
+	}
+	s := utf16String(p.b[p.pos : p.pos+n])
+	p.pos += n
+	return s, nil
+}
+
+// values reads the value tokens that follow (text, CDATA, character and
+// entity references, substitutions) as children of parent.
+func (p *parser) values(parent int32) error {
+	for p.pos < p.end {
+		tok := p.b[p.pos] &^ tokMore
+		var v node
+		switch tok {
+		case tokValue:
+			if err := p.need(2); err != nil {
+				return err
+			}
+			p.pos++
+			if t := p.u8(); t != typeString {
+				p.pos--
+				return p.errorf("value token of type 0x%02x, want a string (0x01)", t)
+			}
+			s, err := p.utf16()
+			if err != nil {
+				return err
+			}
+			v = node{kind: nodeValue, val: value{typ: typeText, text: s}}
+		case tokCDATA:
+			p.pos++
+			s, err := p.utf16()
+			if err != nil {
+				return err
+			}
+			v = node{kind: nodeValue, val: value{typ: typeText, text: s}}
+		case tokCharRef:
+			if err := p.need(3); err != nil {
+				return err
+			}
+			p.pos++
+			v = node{kind: nodeValue, val: value{typ: typeText, text: string(rune(p.u16()))}}
+		case tokEntityRef:
+			p.pos++
+			name, err := p.name()
+			if err != nil {
+				return err
+			}
+			v = node{kind: nodeValue, val: value{typ: typeText, text: entity(name)}}
+		case tokSubstitution, tokOptionalSubst:
+			if !p.inTpl {
+				return p.errorf("a substitution outside a template")
+			}
+			if err := p.need(4); err != nil {
+				return err
+			}
+			p.pos++
+			v = node{kind: nodeSubst, opt: tok == tokOptionalSubst, sub: p.u16()}
+			v.val.typ = p.u8()
+		default:
+			return nil
+		}
+		if _, err := p.add(parent, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// entity is the text of an XML entity reference.
+func entity(name string) string {
+	switch name {
+	case "amp":
+		return "&"
+	case "lt":
+		return "<"
+	case "gt":
+		return ">"
+	case "quot":
+		return `"`
+	case "apos":
+		return "'"
+	}
+	return "&" + name + ";"
+}
+
+// instance reads a template instance under parent: the template (defined
+// here, or earlier in the chunk) and its substitution values (libyal,
+// "Template instance").
+func (p *parser) instance(parent int32) error {
+	if p.inTpl {
+		return p.errorf("a template instance inside a template definition")
+	}
+	if err := p.need(10); err != nil {
+		return err
+	}
+	p.pos += 6 // token, unknown byte, template identifier
+	def := p.u32()
+	if int(def) == p.pos {
+		if err := p.need(24); err != nil {
+			return err
+		}
+		size := int(binary.LittleEndian.Uint32(p.b[p.pos+20:]))
+		if err := p.need(24 + size); err != nil {
+			return p.errorf("template definition of %d bytes runs past its record", size)
+		}
+		p.pos += 24 + size
+	}
+	p.d.templated = true
+	t, err := p.d.template(def)
+	if err != nil {
+		return p.errorf("%v", err)
+	}
+	if err := p.need(4); err != nil {
+		return err
+	}
+	n := int(p.u32())
+	if err := p.need(4 * n); err != nil {
+		return p.errorf("%d substitution values: descriptors run past the record", n)
+	}
+	vals := p.d.newVals(n)
+	desc := p.pos
+	p.pos += 4 * n
+	for i := range vals {
+		size := int(binary.LittleEndian.Uint16(p.b[desc+4*i:]))
+		typ := p.b[desc+4*i+2]
+		if err := p.need(size); err != nil {
+			return p.errorf("substitution value %d of %d bytes runs past the record", i, size)
+		}
+		raw := p.b[p.pos : p.pos+size] // its capacity runs to the chunk's end: see embedded
+		if err := checkValue(typ, raw); err != nil {
+			return p.errorf("substitution value %d: %v", i, err)
+		}
+		vals[i] = value{typ: typ, raw: raw}
+		p.pos += size
+	}
+	return p.instantiate(t, 0, vals, parent)
+}
+
+// instantiate copies the children of template node tn under parent,
+// with the substitutions replaced by vals; a binary XML value is read
+// in place.
+func (p *parser) instantiate(t *template, tn int32, vals []value, parent int32) error {
+	for c := t.nodes[tn].first; c >= 0; c = t.nodes[c].next {
+		n := t.nodes[c]
+		if n.kind == nodeSubst {
+			if int(n.sub) >= len(vals) {
+				return p.errorf("substitution %d of %d values", n.sub, len(vals))
+			}
+			v := vals[n.sub]
+			switch v.typ {
+			case typeNull, typeEvtHandle, typeEvtXML:
+				if n.opt {
+					(*p.out)[parent].opt = true // an element emptied by its optional value
+				}
+				continue
+			case typeBinXML:
+				if err := p.embedded(v.raw, parent); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := p.add(parent, node{kind: nodeValue, val: v}); err != nil {
+				return err
+			}
+			continue
+		}
+		if n.kind == nodeElem {
+			if sub, ok := t.arrayIn(c, vals); ok {
+				if err := p.expand(t, c, vals, sub, parent); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		i, err := p.add(parent, node{kind: n.kind, name: n.name, val: n.val})
+		if err != nil {
+			return err
+		}
+		if n.first >= 0 {
+			if p.depth >= MaxDepth {
+				return p.errorf("elements nested deeper than %d", MaxDepth)
+			}
+			p.depth++
+			err := p.instantiate(t, c, vals, i)
+			p.depth--
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// arrayIn returns the substitution among element tn's content whose
+// value is an array.
+func (t *template) arrayIn(tn int32, vals []value) (uint16, bool) {
+	for c := t.nodes[tn].first; c >= 0; c = t.nodes[c].next {
+		n := &t.nodes[c]
+		if n.kind == nodeSubst && int(n.sub) < len(vals) && vals[n.sub].typ&typeArray != 0 {
+			return n.sub, true
+		}
+	}
+	return 0, false
+}
+
+// expand instantiates element tn once per item of the array value
+// vals[sub], with the item in the array's place (MS-EVEN6 3.1.4.7.5,
+// "Array Types"; libevtx and evtx_dump do the same): each string of a
+// string array is an element of its own.
+func (p *parser) expand(t *template, tn int32, vals []value, sub uint16, parent int32) error {
+	arr := vals[sub]
+	one := p.d.newVals(len(vals))
+	copy(one, vals)
+	var err error
+	arr.eachItem(func(item value) {
+		if err != nil {
+			return
+		}
+		if item.empty() {
+			item = value{typ: typeText} // an empty element, still there
+		}
+		one[sub] = item
+		err = p.instantiate1(t, tn, one, parent)
+	})
+	return err
+}
+
+// instantiate1 copies template node tn itself (an element) and its
+// children under parent.
+func (p *parser) instantiate1(t *template, tn int32, vals []value, parent int32) error {
+	n := &t.nodes[tn]
+	i, err := p.add(parent, node{kind: n.kind, name: n.name, val: n.val})
+	if err != nil {
+		return err
+	}
+	if p.depth >= MaxDepth {
+		return p.errorf("elements nested deeper than %d", MaxDepth)
+	}
+	p.depth++
+	defer func() { p.depth-- }()
+	return p.instantiate(t, tn, vals, i)
+}
+
+// embedded reads a binary XML value, raw (a slice of the chunk), under
+// parent.
+func (p *parser) embedded(raw []byte, parent int32) error {
+	if p.depth >= MaxDepth {
+		return p.errorf("binary XML values nested deeper than %d", MaxDepth)
+	}
+	start := cap(p.b) - cap(raw) // raw is p.b[start:start+len(raw)]
+	q := parser{d: p.d, b: p.b, pos: start, end: start + len(raw), out: p.out, depth: p.depth + 1}
+	return q.stream(parent)
+}

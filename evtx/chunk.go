@@ -1,0 +1,226 @@
+package evtx
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"slices"
+)
+
+// Sizes and signatures of the file format (libyal, "File header",
+// "Chunk", "Event record").
+const (
+	FileHeaderSize  = 4096  // the file header block
+	ChunkSize       = 65536 // every chunk
+	chunkHeaderSize = 512   // chunk header, common string and template tables
+	recordHeader    = 24    // signature, size, identifier, written time
+)
+
+var (
+	fileMagic   = []byte("ElfFile\x00")
+	chunkMagic  = []byte("ElfChnk\x00")
+	recordMagic = []byte("**\x00\x00")
+)
+
+// IsEVTX reports whether b starts with the signature of an .evtx file.
+func IsEVTX(b []byte) bool { return bytes.HasPrefix(b, fileMagic) }
+
+// Chunk is one chunk of an .evtx file as read, before it is decoded.
+type Chunk struct {
+	Index  int   // 0-based position in the file
+	Offset int64 // where it starts in the file
+	data   []byte
+	buf    *[ChunkSize]byte // data's buffer, until Release
+}
+
+// Release gives the chunk's memory back for the chunks read after it; the
+// chunk, and the records decoded from it, must not be used after.
+func (c *Chunk) Release() {
+	if c.buf != nil {
+		chunkBufs.Put(c.buf)
+		c.buf, c.data = nil, nil
+	}
+}
+
+// Truncated reports whether the file ended inside the chunk.
+func (c *Chunk) Truncated() bool { return len(c.data) < ChunkSize }
+
+// Record is one event record of a chunk, read by a Decoder.
+type Record struct {
+	ID      uint64 // the record's identifier (EventRecordID)
+	Written uint64 // when it was written, a FILETIME (100 ns since 1601)
+	Chunk   int    // the chunk's index in the file
+	Offset  int64  // where the record starts in the file
+	d       *Decoder
+}
+
+// Decoder reads the records of chunks. Templates and names are cached per
+// chunk; a Decoder is not safe for concurrent use: make one per goroutine.
+type Decoder struct {
+	c          *Chunk
+	b          []byte // the chunk's data, capacity = length
+	pos, free  int
+	trunc      bool
+	names      map[uint32]nameEntry
+	templates  map[uint32]*template
+	valBuf     []value
+	nodes      []node
+	keys       []keySpan // scratch of the JSON writer
+	rec        Record
+	templated  bool // the record used a template
+	valueBytes int  // the bytes of values the record expanded to
+	done       bool
+}
+
+// nameEntry is a cached name and the size of its definition.
+type nameEntry struct {
+	s    string
+	size int
+}
+
+// NewDecoder returns a Decoder.
+func NewDecoder() *Decoder {
+	return &Decoder{names: map[uint32]nameEntry{}, templates: map[uint32]*template{}}
+}
+
+// Reset starts decoding c: it checks the chunk's header and checksums
+// (CRC32 of header bytes 0-120 and 128-512, and of the records) and
+// returns an *Error for a chunk that cannot be read; a truncated chunk is
+// read up to its last complete record, with no records checksum.
+func (d *Decoder) Reset(c *Chunk) error {
+	d.c, d.done, d.pos = c, true, 0
+	clear(d.names)
+	clear(d.templates)
+	b := c.data[:len(c.data):len(c.data)]
+	d.b = b
+	if len(b) < chunkHeaderSize {
+		return d.errorf(0, "truncated: the file ends %d bytes into the chunk, before its %d-byte header ends", len(b), chunkHeaderSize)
+	}
+	if !bytes.HasPrefix(b, chunkMagic) {
+		return d.errorf(0, "signature %q, want %q", b[:8], chunkMagic)
+	}
+	le := binary.LittleEndian
+	sum := crc32.Update(crc32.ChecksumIEEE(b[:120]), crc32.IEEETable, b[128:chunkHeaderSize])
+	if want := le.Uint32(b[124:]); sum != want {
+		return d.errorf(0, "header checksum 0x%08x, the header holds 0x%08x", sum, want)
+	}
+	d.free = int(le.Uint32(b[48:]))
+	if d.free < chunkHeaderSize || d.free > ChunkSize {
+		return d.errorf(0, "free space offset %d outside the chunk's records (%d to %d)", d.free, chunkHeaderSize, ChunkSize)
+	}
+	d.trunc = len(b) < ChunkSize
+	if !d.trunc {
+		if sum, want := crc32.ChecksumIEEE(b[chunkHeaderSize:d.free]), le.Uint32(b[52:]); sum != want {
+			return d.errorf(0, "records checksum 0x%08x, the header holds 0x%08x", sum, want)
+		}
+	}
+	d.pos, d.done = chunkHeaderSize, false
+	return nil
+}
+
+// errorf returns an *Error about the current chunk and record id (0 for
+// none).
+func (d *Decoder) errorf(id uint64, format string, args ...any) *Error {
+	return &Error{Chunk: d.c.Index, Offset: d.c.Offset + int64(d.pos), RecordID: id, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Next decodes the chunk's next record. It returns io.EOF after the last;
+// an *Error for a record that cannot be read, after which Next goes on
+// with the next record when the record's size was sound, and returns
+// io.EOF otherwise.
+func (d *Decoder) Next() (*Record, error) {
+	if d.done || d.pos >= d.free {
+		d.done = true
+		return nil, io.EOF
+	}
+	b, le := d.b, binary.LittleEndian
+	if d.pos+recordHeader+4 > len(b) {
+		d.done = true
+		return nil, d.errorf(0, "truncated: the file ends inside a record header")
+	}
+	if !bytes.HasPrefix(b[d.pos:], recordMagic) {
+		d.done = true
+		return nil, d.errorf(0, "record signature % x, want % x", b[d.pos:d.pos+4], recordMagic)
+	}
+	size := int(le.Uint32(b[d.pos+4:]))
+	id := le.Uint64(b[d.pos+8:])
+	switch {
+	case d.pos+size > len(b) && d.trunc:
+		d.done = true
+		return nil, d.errorf(id, "truncated: the file ends inside the record (%d of %d bytes)", len(b)-d.pos, size)
+	case size < recordHeader+4 || d.pos+size > d.free:
+		d.done = true
+		return nil, d.errorf(id, "record size %d runs outside the chunk's records", size)
+	case int(le.Uint32(b[d.pos+size-4:])) != size:
+		d.done = true
+		return nil, d.errorf(id, "record size %d, its copy at the record's end %d", size, le.Uint32(b[d.pos+size-4:]))
+	}
+	d.rec = Record{ID: id, Written: le.Uint64(b[d.pos+16:]), Chunk: d.c.Index, Offset: d.c.Offset + int64(d.pos), d: d}
+	start := d.pos
+	d.pos += size
+	d.nodes = append(d.nodes[:0], node{kind: nodeDoc, first: -1, last: -1, next: -1})
+	d.valBuf = d.valBuf[:0]
+	d.templated, d.valueBytes = false, 0
+	p := parser{d: d, b: b, pos: start + recordHeader, end: start + size - 4, out: &d.nodes}
+	if err := p.stream(0); err != nil {
+		d.pos, start = start, d.pos // the error's offset is the record's
+		e := d.errorf(id, "%v", err)
+		d.pos = start
+		return nil, e
+	}
+	return &d.rec, nil
+}
+
+// name returns the name defined at off in the chunk and the size of its
+// definition: next-name offset, hash, character count, the characters
+// and a NUL (libyal, "Name").
+func (d *Decoder) name(off uint32) (string, int, error) {
+	if e, ok := d.names[off]; ok {
+		return e.s, e.size, nil
+	}
+	o := int(off)
+	if o < chunkHeaderSize || o+8 > len(d.b) {
+		return "", 0, fmt.Errorf("name at offset 0x%x outside the chunk", off)
+	}
+	n := int(binary.LittleEndian.Uint16(d.b[o+6:]))
+	size := 8 + 2*n + 2
+	if o+size > len(d.b) {
+		return "", 0, fmt.Errorf("name at offset 0x%x of %d characters runs past the chunk", off, n)
+	}
+	s := utf16String(d.b[o+8 : o+8+2*n])
+	d.names[off] = nameEntry{s, size}
+	return s, size, nil
+}
+
+// template returns the template defined at off in the chunk, compiled
+// once per chunk: next-template offset, GUID, data size, then the
+// definition's binary XML (libyal, "Template definition").
+func (d *Decoder) template(off uint32) (*template, error) {
+	if t, ok := d.templates[off]; ok {
+		return t, nil
+	}
+	o := int(off)
+	if o < chunkHeaderSize || o+24 > len(d.b) {
+		return nil, fmt.Errorf("template at offset 0x%x outside the chunk", off)
+	}
+	size := int(binary.LittleEndian.Uint32(d.b[o+20:]))
+	if size > len(d.b)-o-24 {
+		return nil, fmt.Errorf("template at offset 0x%x of %d bytes runs past the chunk", off, size)
+	}
+	t := &template{nodes: []node{{kind: nodeDoc, first: -1, last: -1, next: -1}}}
+	p := parser{d: d, b: d.b, pos: o + 24, end: o + 24 + size, inTpl: true, out: &t.nodes}
+	if err := p.stream(0); err != nil {
+		return nil, fmt.Errorf("template at offset 0x%x: %v", off, err)
+	}
+	d.templates[off] = t
+	return t, nil
+}
+
+// newVals returns room for n values that stays valid for the record.
+func (d *Decoder) newVals(n int) []value {
+	start := len(d.valBuf)
+	d.valBuf = slices.Grow(d.valBuf, n)[:start+n]
+	return d.valBuf[start : start+n : start+n]
+}

@@ -1,0 +1,156 @@
+package evtx
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"sync"
+)
+
+// Header is an .evtx file's header (libyal, "File header").
+type Header struct {
+	FirstChunk, LastChunk uint64 // chunk numbers
+	NextRecordID          uint64
+	MinorVersion          uint16 // 1 (EVTX 3.1) or 2 (3.2)
+	MajorVersion          uint16 // 3
+	Chunks                uint16 // chunks the header counts (stale when Dirty)
+	Flags                 uint32 // 0x1 dirty, 0x2 full
+	ChecksumOK            bool   // the CRC32 of its first 120 bytes matches
+}
+
+// Dirty reports whether the file was not closed cleanly: its header may
+// lag behind its chunks, which the Reader reads to the file's end anyway.
+func (h *Header) Dirty() bool { return h.Flags&1 != 0 }
+
+// Full reports whether the log was full when last written.
+func (h *Header) Full() bool { return h.Flags&2 != 0 }
+
+// Error is a damaged part of an .evtx file: a chunk that cannot be read
+// (a bad checksum or header, a truncation) or a record.
+type Error struct {
+	Chunk    int    // the chunk's 0-based index in the file
+	Offset   int64  // where the damaged chunk or record starts in the file
+	RecordID uint64 // the record's identifier, 0 when no record is known
+	Msg      string // what is wrong
+}
+
+// Error prints the chunk, the record id when known, and the message.
+func (e *Error) Error() string {
+	if e.RecordID != 0 {
+		return fmt.Sprintf("chunk %d, record %d (offset 0x%x): %s", e.Chunk, e.RecordID, e.Offset, e.Msg)
+	}
+	return fmt.Sprintf("chunk %d (offset 0x%x): %s", e.Chunk, e.Offset, e.Msg)
+}
+
+// ErrNotEVTX is returned by NewReader for input without the file signature.
+var ErrNotEVTX = errors.New("not an .evtx file: no ElfFile signature")
+
+// Reader reads the records of an .evtx file in file order. Next decodes
+// records one at a time; NextChunk hands out raw chunks for Decoders on
+// other goroutines.
+type Reader struct {
+	r      io.Reader
+	h      Header
+	index  int
+	offset int64
+	dec    *Decoder
+	inChk  bool
+	err    error // sticky read error
+}
+
+// NewReader reads the file header from r and returns a Reader of the
+// chunks after it.
+func NewReader(r io.Reader) (*Reader, error) {
+	buf := make([]byte, FileHeaderSize)
+	n, err := io.ReadFull(r, buf)
+	if n < len(fileMagic) || !IsEVTX(buf) {
+		return nil, ErrNotEVTX
+	}
+	if err != nil {
+		return nil, fmt.Errorf("file header: truncated at %d of %d bytes", n, FileHeaderSize)
+	}
+	le := binary.LittleEndian
+	h := Header{
+		FirstChunk: le.Uint64(buf[8:]), LastChunk: le.Uint64(buf[16:]), NextRecordID: le.Uint64(buf[24:]),
+		MinorVersion: le.Uint16(buf[36:]), MajorVersion: le.Uint16(buf[38:]), Chunks: le.Uint16(buf[42:]),
+		Flags: le.Uint32(buf[120:]), ChecksumOK: crc32.ChecksumIEEE(buf[:120]) == le.Uint32(buf[124:]),
+	}
+	return &Reader{r: r, h: h, offset: FileHeaderSize}, nil
+}
+
+// Header returns the file header.
+func (r *Reader) Header() Header { return r.h }
+
+// NextChunk reads the next chunk: a full one, or what is left of the
+// file (Truncated); it skips unused chunks (all zeros) and returns io.EOF
+// at the end of the file.
+func (r *Reader) NextChunk() (*Chunk, error) {
+	for r.err == nil {
+		buf := chunkBufs.Get().(*[ChunkSize]byte)
+		n, err := io.ReadFull(r.r, buf[:])
+		switch {
+		case err == io.EOF:
+			r.err = io.EOF
+			chunkBufs.Put(buf)
+			return nil, io.EOF
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			r.err = io.EOF
+		case err != nil:
+			r.err = err
+			chunkBufs.Put(buf)
+			return nil, err
+		}
+		c := &Chunk{Index: r.index, Offset: r.offset, data: buf[:n], buf: buf}
+		r.index++
+		r.offset += int64(n)
+		if !bytes.HasPrefix(c.data, chunkMagic) && allZero(c.data) {
+			c.Release()
+			continue
+		}
+		return c, nil
+	}
+	return nil, r.err
+}
+
+// chunkBufs holds the buffers of released chunks.
+var chunkBufs = sync.Pool{New: func() any { return new([ChunkSize]byte) }}
+
+// allZero reports whether b holds only zeros.
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Next returns the next record. An *Error reports a damaged chunk or
+// record, which is skipped: call Next again to go on. It returns io.EOF
+// after the last record, or the error that reading r gave.
+func (r *Reader) Next() (*Record, error) {
+	if r.dec == nil {
+		r.dec = NewDecoder()
+	}
+	for {
+		if r.inChk {
+			rec, err := r.dec.Next()
+			if err != io.EOF {
+				return rec, err
+			}
+			r.inChk = false
+			r.dec.c.Release()
+		}
+		c, err := r.NextChunk()
+		if err != nil {
+			return nil, err
+		}
+		r.inChk = true
+		if err := r.dec.Reset(c); err != nil {
+			return nil, err
+		}
+	}
+}

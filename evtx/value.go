@@ -1,0 +1,468 @@
+package evtx
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Value types of substitution values (libyal, "Value types"); an array of
+// a type has the 0x80 bit set.
+const (
+	typeNull      = 0x00
+	typeString    = 0x01
+	typeANSI      = 0x02
+	typeInt8      = 0x03
+	typeUint8     = 0x04
+	typeInt16     = 0x05
+	typeUint16    = 0x06
+	typeInt32     = 0x07
+	typeUint32    = 0x08
+	typeInt64     = 0x09
+	typeUint64    = 0x0a
+	typeReal32    = 0x0b
+	typeReal64    = 0x0c
+	typeBool      = 0x0d
+	typeBinary    = 0x0e
+	typeGUID      = 0x0f
+	typeSizeT     = 0x10
+	typeFiletime  = 0x11
+	typeSystime   = 0x12
+	typeSID       = 0x13
+	typeHexInt32  = 0x14
+	typeHexInt64  = 0x15
+	typeEvtHandle = 0x20
+	typeBinXML    = 0x21
+	typeEvtXML    = 0x23
+	typeArray     = 0x80
+
+	// typeText is no EVTX type: the text of a template or of a record
+	// written without one, already decoded to UTF-8 in value.text.
+	typeText = 0x7f
+)
+
+// value is one piece of an element's or attribute's content: a
+// substitution value (raw bytes in the chunk, decoded by typ when
+// rendered) or text.
+type value struct {
+	typ  byte
+	raw  []byte
+	text string
+}
+
+// fixedSize is the size of one value of a fixed-size type, or 0.
+func fixedSize(t byte) int {
+	switch t {
+	case typeInt8, typeUint8:
+		return 1
+	case typeInt16, typeUint16:
+		return 2
+	case typeInt32, typeUint32, typeReal32, typeBool, typeHexInt32:
+		return 4
+	case typeInt64, typeUint64, typeReal64, typeFiletime, typeHexInt64:
+		return 8
+	case typeGUID, typeSystime:
+		return 16
+	}
+	return 0
+}
+
+// checkValue says what is wrong with raw as a value of type t, or nil.
+func checkValue(t byte, raw []byte) error {
+	base := t &^ typeArray
+	n := fixedSize(base)
+	switch {
+	case t == typeSizeT:
+		if len(raw) != 4 && len(raw) != 8 {
+			return fmt.Errorf("size_t value of %d bytes, want 4 or 8", len(raw))
+		}
+	case t&typeArray != 0 && n > 0:
+		if len(raw)%n != 0 {
+			return fmt.Errorf("array of type 0x%02x of %d bytes, not a multiple of %d", base, len(raw), n)
+		}
+	case n > 0:
+		if len(raw) != n {
+			return fmt.Errorf("value of type 0x%02x of %d bytes, want %d", t, len(raw), n)
+		}
+	case t == typeSID:
+		if len(raw) < 8 || len(raw) < 8+4*int(raw[1]) {
+			return fmt.Errorf("SID of %d bytes, too short", len(raw))
+		}
+	case t&typeArray != 0 && base != typeString && base != typeANSI && base != typeSID:
+		return fmt.Errorf("array of unsupported type 0x%02x", base)
+	}
+	return nil
+}
+
+// empty reports whether v renders as no text.
+func (v *value) empty() bool {
+	switch v.typ {
+	case typeNull:
+		return true
+	case typeText:
+		return v.text == ""
+	case typeString:
+		return len(v.raw) < 2 || (v.raw[0] == 0 && v.raw[1] == 0)
+	case typeANSI, typeBinary:
+		return len(v.raw) == 0 || (v.typ == typeANSI && v.raw[0] == 0)
+	}
+	return v.typ&typeArray != 0 && len(v.raw) == 0
+}
+
+// numeric reports whether v renders as a bare JSON number or boolean.
+func (v *value) numeric() bool {
+	switch v.typ {
+	case typeInt8, typeUint8, typeInt16, typeUint16, typeInt32, typeUint32,
+		typeInt64, typeUint64, typeReal32, typeReal64, typeBool, typeSizeT:
+		return true
+	}
+	return false
+}
+
+// appendJSON appends v as a JSON value: numbers and booleans bare, every
+// other type as a string formatted as evtx_dump writes it, arrays as JSON
+// arrays.
+func (v *value) appendJSON(b []byte) []byte {
+	if v.typ&typeArray != 0 {
+		b = append(b, '[')
+		n := 0
+		v.eachItem(func(item value) {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			n++
+			b = item.appendJSON(b)
+		})
+		return append(b, ']')
+	}
+	if v.numeric() {
+		return v.appendText(b)
+	}
+	b = append(b, '"')
+	b = v.appendEscaped(b)
+	return append(b, '"')
+}
+
+// appendEscaped appends v's text escaped for the inside of a JSON string.
+func (v *value) appendEscaped(b []byte) []byte {
+	switch v.typ {
+	case typeString:
+		return appendUTF16JSON(b, v.raw, true)
+	case typeText:
+		return appendStringJSON(b, v.text)
+	case typeANSI:
+		return appendStringJSON(b, ansi(v.raw))
+	}
+	if v.typ&typeArray != 0 {
+		// an array inside text: its items joined by commas.
+		n := 0
+		v.eachItem(func(item value) {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			n++
+			b = item.appendEscaped(b)
+		})
+		return b
+	}
+	return v.appendText(b) // no other type renders a character to escape
+}
+
+// appendText appends v's text unescaped (types other than strings).
+func (v *value) appendText(b []byte) []byte {
+	r := v.raw
+	le := binary.LittleEndian
+	switch v.typ {
+	case typeInt8:
+		return strconv.AppendInt(b, int64(int8(r[0])), 10)
+	case typeUint8:
+		return strconv.AppendUint(b, uint64(r[0]), 10)
+	case typeInt16:
+		return strconv.AppendInt(b, int64(int16(le.Uint16(r))), 10)
+	case typeUint16:
+		return strconv.AppendUint(b, uint64(le.Uint16(r)), 10)
+	case typeInt32:
+		return strconv.AppendInt(b, int64(int32(le.Uint32(r))), 10)
+	case typeUint32:
+		return strconv.AppendUint(b, uint64(le.Uint32(r)), 10)
+	case typeInt64:
+		return strconv.AppendInt(b, int64(le.Uint64(r)), 10)
+	case typeUint64:
+		return strconv.AppendUint(b, le.Uint64(r), 10)
+	case typeSizeT:
+		if len(r) == 4 {
+			return strconv.AppendUint(b, uint64(le.Uint32(r)), 10)
+		}
+		return strconv.AppendUint(b, le.Uint64(r), 10)
+	case typeReal32:
+		return appendFloat(b, float64(math.Float32frombits(le.Uint32(r))), 32)
+	case typeReal64:
+		return appendFloat(b, math.Float64frombits(le.Uint64(r)), 64)
+	case typeBool:
+		return strconv.AppendBool(b, le.Uint32(r) != 0)
+	case typeHexInt32:
+		return strconv.AppendUint(append(b, '0', 'x'), uint64(le.Uint32(r)), 16)
+	case typeHexInt64:
+		return strconv.AppendUint(append(b, '0', 'x'), le.Uint64(r), 16)
+	case typeBinary:
+		const hex = "0123456789ABCDEF"
+		for _, c := range r {
+			b = append(b, hex[c>>4], hex[c&15])
+		}
+		return b
+	case typeGUID:
+		return appendGUID(b, r)
+	case typeFiletime:
+		return appendFiletime(b, le.Uint64(r))
+	case typeSystime:
+		return appendSystime(b, r)
+	case typeSID:
+		return appendSID(b, r)
+	case typeString, typeText, typeANSI:
+		return v.appendEscaped(b)
+	}
+	return b // null, and the types checkValue leaves undecoded
+}
+
+// eachItem calls fn with each item of an array value.
+func (v *value) eachItem(fn func(value)) {
+	base := v.typ &^ typeArray
+	r := v.raw
+	switch base {
+	case typeString:
+		for len(r) >= 2 {
+			end := len(r) &^ 1
+			for i := 0; i+1 < len(r); i += 2 {
+				if r[i] == 0 && r[i+1] == 0 {
+					end = i
+					break
+				}
+			}
+			fn(value{typ: typeString, raw: r[:end]})
+			r = r[min(end+2, len(r)):]
+		}
+	case typeANSI:
+		for len(r) > 0 {
+			end := len(r)
+			for i, c := range r {
+				if c == 0 {
+					end = i
+					break
+				}
+			}
+			fn(value{typ: typeANSI, raw: r[:end]})
+			r = r[min(end+1, len(r)):]
+		}
+	case typeSID:
+		for len(r) >= 8 && len(r) >= 8+4*int(r[1]) {
+			n := 8 + 4*int(r[1])
+			fn(value{typ: typeSID, raw: r[:n]})
+			r = r[n:]
+		}
+	default:
+		n := fixedSize(base)
+		if n == 0 {
+			return
+		}
+		for ; len(r) >= n; r = r[n:] {
+			fn(value{typ: base, raw: r[:n]})
+		}
+	}
+}
+
+// appendFloat appends f as the shortest decimal that reads back as f.
+func appendFloat(b []byte, f float64, bits int) []byte {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return append(b, "null"...) // JSON has no such numbers
+	}
+	return strconv.AppendFloat(b, f, 'g', -1, bits)
+}
+
+// appendGUID appends a GUID in its registry form, upper case, without
+// braces: its first three fields are little-endian.
+func appendGUID(b []byte, r []byte) []byte {
+	const hex = "0123456789ABCDEF"
+	order := [16]int{3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15}
+	for i, k := range order {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			b = append(b, '-')
+		}
+		b = append(b, hex[r[k]>>4], hex[r[k]&15])
+	}
+	return b
+}
+
+// filetimeEpoch is 1970-01-01 in FILETIME seconds (since 1601-01-01).
+const filetimeEpoch = 11644473600
+
+// appendFiletime appends a FILETIME (100 ns ticks since 1601) as
+// YYYY-MM-DDTHH:MM:SS.ffffffZ, to the microsecond.
+func appendFiletime(b []byte, ft uint64) []byte {
+	sec := int64(ft/10_000_000) - filetimeEpoch
+	micro := int((ft % 10_000_000) / 10)
+	t := time.Unix(sec, 0).UTC()
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	return appendTime(b, y, int(mo), d, h, mi, s, micro)
+}
+
+// appendSystime appends a SYSTEMTIME (eight little-endian uint16: year,
+// month, weekday, day, hour, minute, second, milliseconds) as
+// YYYY-MM-DDTHH:MM:SS.ffffffZ.
+func appendSystime(b []byte, r []byte) []byte {
+	u := func(i int) int { return int(binary.LittleEndian.Uint16(r[2*i:])) }
+	return appendTime(b, u(0), u(1), u(3), u(4), u(5), u(6), u(7)*1000)
+}
+
+// appendTime appends a time in the form both time types share.
+func appendTime(b []byte, y, mo, d, h, mi, s, micro int) []byte {
+	b = appendDigits(b, y, 4)
+	b = appendDigits(append(b, '-'), mo, 2)
+	b = appendDigits(append(b, '-'), d, 2)
+	b = appendDigits(append(b, 'T'), h, 2)
+	b = appendDigits(append(b, ':'), mi, 2)
+	b = appendDigits(append(b, ':'), s, 2)
+	b = appendDigits(append(b, '.'), micro, 6)
+	return append(b, 'Z')
+}
+
+// appendDigits appends n in decimal, zero-padded to width digits.
+func appendDigits(b []byte, n, width int) []byte {
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	var buf [20]byte
+	i := len(buf)
+	for n > 0 || i > len(buf)-width {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(b, buf[i:]...)
+}
+
+// appendSID appends a SID as S-revision-authority-sub-...: the
+// authority is a 48-bit big-endian number, the sub-authorities
+// little-endian uint32s.
+func appendSID(b []byte, r []byte) []byte {
+	var auth uint64
+	for _, c := range r[2:8] {
+		auth = auth<<8 | uint64(c)
+	}
+	b = strconv.AppendUint(append(b, 'S', '-'), uint64(r[0]), 10)
+	b = strconv.AppendUint(append(b, '-'), auth, 10)
+	for i := range int(r[1]) {
+		b = strconv.AppendUint(append(b, '-'), uint64(binary.LittleEndian.Uint32(r[8+4*i:])), 10)
+	}
+	return b
+}
+
+// ansi decodes an ANSI string up to its first NUL, each byte as the
+// Latin-1 character of that code.
+func ansi(r []byte) string {
+	for i, c := range r {
+		if c == 0 {
+			r = r[:i]
+			break
+		}
+	}
+	for _, c := range r {
+		if c >= utf8.RuneSelf {
+			rs := make([]rune, len(r))
+			for i, c := range r {
+				rs[i] = rune(c)
+			}
+			return string(rs)
+		}
+	}
+	return string(r)
+}
+
+// utf16String decodes UTF-16LE text up to its first NUL; unpaired
+// surrogates become U+FFFD.
+func utf16String(r []byte) string {
+	ascii := true
+	n := 0
+	for ; n+1 < len(r); n += 2 {
+		if r[n+1] != 0 || r[n] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+		if r[n] == 0 {
+			break
+		}
+	}
+	if ascii { // one allocation: the common case of names and template text
+		var b strings.Builder
+		b.Grow(n / 2)
+		for i := 0; i < n; i += 2 {
+			b.WriteByte(r[i])
+		}
+		return b.String()
+	}
+	return string(appendUTF16JSON(make([]byte, 0, len(r)/2*3), r, false))
+}
+
+// appendUTF16JSON appends UTF-16LE text up to its first NUL as UTF-8,
+// escaped for a JSON string when escape is set; unpaired surrogates
+// become U+FFFD.
+func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
+	for i := 0; i+1 < len(r); i += 2 {
+		c := rune(r[i]) | rune(r[i+1])<<8
+		switch {
+		case c == 0:
+			return b
+		case c < utf8.RuneSelf:
+			if escape {
+				b = appendASCIIJSON(b, byte(c))
+			} else {
+				b = append(b, byte(c))
+			}
+			continue
+		case utf16.IsSurrogate(c):
+			if c < 0xdc00 && i+3 < len(r) {
+				c2 := rune(r[i+2]) | rune(r[i+3])<<8
+				if c2 >= 0xdc00 && c2 < 0xe000 {
+					c = utf16.DecodeRune(c, c2)
+					i += 2
+					break
+				}
+			}
+			c = utf8.RuneError
+		}
+		b = utf8.AppendRune(b, c)
+	}
+	return b
+}
+
+// appendStringJSON appends s escaped for the inside of a JSON string.
+func appendStringJSON(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		b = appendASCIIJSON(b, s[i]) // bytes of multi-byte characters pass as they are
+	}
+	return b
+}
+
+// jsonShort are the characters JSON escapes with a letter, and the letters.
+var jsonShort = [...]struct{ c, letter byte }{{'"', '"'}, {'\\', '\\'}, {'\n', 'n'}, {'\r', 'r'}, {'\t', 't'}, {'\b', 'b'}, {'\f', 'f'}}
+
+// appendASCIIJSON appends one byte escaped as serde_json escapes it:
+// quote, backslash and control characters; every other byte as it is.
+func appendASCIIJSON(b []byte, c byte) []byte {
+	if c >= 0x20 && c != '"' && c != '\\' {
+		return append(b, c)
+	}
+	for _, e := range jsonShort {
+		if c == e.c {
+			return append(b, '\\', e.letter)
+		}
+	}
+	const hex = "0123456789abcdef"
+	return append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+}

@@ -1,0 +1,168 @@
+package pipeline
+
+import (
+	"errors"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/normalize"
+)
+
+// chunkJob is one chunk of an .evtx file and the results of its records.
+type chunkJob struct {
+	seq     int
+	c       *evtx.Chunk
+	results []Result
+	json    []byte // the records' JSON back to back, with KeepRaw
+}
+
+// RunEVTX matches every record of an .evtx file with cfg and calls emit
+// with each result, in file order, on the calling goroutine, as Run does
+// for JSON: the Workers goroutines decode a chunk each in turn (a chunk's
+// templates are its own), write each record as evtx-JSON and read it
+// into the ruleset's record with normalize.Reader. A damaged chunk or
+// record is a result whose Bad is the *evtx.Error; Line is 0 and
+// RecordID the record's identifier. It returns the counts and the error
+// reading r gave.
+func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error) {
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan *chunkJob, workers)
+	done := make(chan *chunkJob, 2*workers+2)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(jobs)
+		for seq := 0; ; seq++ {
+			c, err := r.NextChunk()
+			if err != nil {
+				if err != io.EOF {
+					readErr = err
+				}
+				return
+			}
+			select {
+			case jobs <- &chunkJob{seq: seq, c: c}:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := evtxWorker{cfg: cfg, dec: evtx.NewDecoder(), rd: getReader(cfg)}
+			defer putReader(cfg, w.rd)
+			for j := range jobs {
+				w.work(j)
+				done <- j
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	var st Stats
+	var emitErr error
+	pending := map[int]*chunkJob{}
+	next, ordinal := 0, 0
+	for j := range done {
+		pending[j.seq] = j
+		for {
+			j, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			for i := range j.results {
+				res := &j.results[i]
+				ordinal++
+				res.Ordinal = ordinal
+				st.count(res)
+				if emitErr == nil {
+					if emitErr = emit(res); emitErr != nil {
+						close(stop)
+					}
+				}
+			}
+		}
+	}
+	if emitErr != nil {
+		return st, emitErr
+	}
+	return st, readErr
+}
+
+// count adds one result to the counts.
+func (st *Stats) count(res *Result) {
+	st.Events++
+	st.Bytes += int64(res.Bytes)
+	switch {
+	case res.Bad != nil:
+		st.Bad++
+	case len(res.Hits) > 0:
+		st.Matched++
+		st.Hits += len(res.Hits)
+	default:
+		st.Unmatched++
+	}
+}
+
+// evtxWorker decodes and matches the records of chunks.
+type evtxWorker struct {
+	cfg  Config
+	dec  *evtx.Decoder
+	rd   *normalize.Reader
+	line []byte
+}
+
+// work fills j's results.
+func (w *evtxWorker) work(j *chunkJob) {
+	defer j.c.Release()
+	var ends []int
+	if err := w.dec.Reset(j.c); err != nil {
+		j.results = append(j.results, Result{Bad: err, Bytes: evtx.ChunkSize})
+		return
+	}
+	for {
+		rec, err := w.dec.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var e *evtx.Error
+			res := Result{Bad: err}
+			if errors.As(err, &e) {
+				res.RecordID = e.RecordID
+			}
+			j.results = append(j.results, res)
+			ends = append(ends, len(j.json))
+			continue
+		}
+		w.line = rec.AppendJSON(w.line[:0])
+		res := Result{RecordID: rec.ID, Bytes: len(w.line)}
+		if nr, err := w.rd.Read(w.line); err != nil {
+			res.Bad = err
+		} else {
+			w.cfg.matchRecord(nr, &res)
+		}
+		if w.cfg.KeepRaw {
+			j.json = append(j.json, w.line...)
+		}
+		j.results = append(j.results, res)
+		ends = append(ends, len(j.json))
+	}
+	if w.cfg.KeepRaw {
+		start := 0
+		for i, end := range ends {
+			j.results[i].Raw = j.json[start:end:end]
+			start = end
+		}
+	}
+}
