@@ -1,9 +1,9 @@
 // Command ruleforge runs Sigma and EQL detection rules over JSON events.
 //
-//	ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+//	ruleforge match [-routing=false] [-pipeline FILE…] [-placeholders FILE…] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
 //	                [-min-level L] [-status S,…] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH…] [FILE…]
-//	ruleforge check [-routing=false] PATH…
-//	ruleforge explain [-routing=false] PATH…
+//	ruleforge check [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
+//	ruleforge explain [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
 //	ruleforge dump FILE.evtx…
 //
 // match reads events from the files, or standard input, as a stream of
@@ -52,7 +52,11 @@
 // compiled plan: the matcher chosen for every pattern.
 //
 // -routing=false turns Sigma log source routing off: every Sigma rule is
-// then tested against every event, whatever its log source.
+// then tested against every event, whatever its log source. -pipeline
+// applies a pySigma processing pipeline (YAML) to the Sigma rules, in the
+// order of the pipelines' priority; -placeholders gives the values of the
+// expand modifier's placeholders (name: [values]); a placeholder without
+// values matches nothing and is reported as a warning.
 //
 // Exit status: 0 when it ran cleanly, 1 when any rule or event was bad
 // (or, for check, any rule failed), 2 on usage errors.
@@ -77,10 +81,10 @@ func main() {
 
 // usage is printed for -h and for usage errors.
 const usage = `usage:
-  ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+  ruleforge match [-routing=false] [-pipeline FILE...] [-placeholders FILE...] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
                   [-min-level L] [-status S,...] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH...] [FILE...]
-  ruleforge check [-routing=false] PATH...
-  ruleforge explain [-routing=false] PATH...
+  ruleforge check [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...
+  ruleforge explain [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...
   ruleforge dump FILE.evtx...
 `
 

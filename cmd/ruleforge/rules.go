@@ -81,8 +81,8 @@ func loaderFlags(fs *flag.FlagSet) func(w io.Writer) (ruleforge.Loader, bool) {
 	routing := fs.Bool("routing", true, "route Sigma rules by log source (false: test every rule against every event)")
 	schema := schemaFlags(fs)
 	return func(w io.Writer) (ruleforge.Loader, bool) {
-		opts, ok := schema(w)
-		return ruleforge.Loader{Sigma: append([]sigma.Option{sigma.Routing(*routing)}, opts...)}, ok
+		opts, pipelines, ok := schema(w)
+		return ruleforge.Loader{Sigma: append([]sigma.Option{sigma.Routing(*routing)}, opts...), Pipelines: pipelines}, ok
 	}
 }
 
