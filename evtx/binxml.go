@@ -36,6 +36,9 @@ const (
 	// MaxNodes is the most elements, attributes and values one record
 	// may expand to (templates instantiated inside values multiply).
 	MaxNodes = 1 << 17
+	// maxSteps is the most template nodes and substitution values one
+	// record may go through, null values that add no node included.
+	maxSteps = 8 * MaxNodes
 	// MaxValueBytes is the most bytes of values one record may expand to
 	// (a template may use a value many times).
 	MaxValueBytes = 16 << 20
@@ -385,6 +388,11 @@ func (p *parser) instance(parent int32) error {
 	if err := p.need(4 * n); err != nil {
 		return p.errorf("%d substitution values: descriptors run past the record", n)
 	}
+	if p.d.steps += n; p.d.steps > maxSteps {
+		return p.errorf("more than %d template nodes and values to go through", maxSteps)
+	}
+	mark := len(p.d.valBuf)
+	defer func() { p.d.valBuf = p.d.valBuf[:mark] }() // the nodes hold copies
 	vals := p.d.newVals(n)
 	desc := p.pos
 	p.pos += 4 * n
@@ -409,6 +417,9 @@ func (p *parser) instance(parent int32) error {
 // in place.
 func (p *parser) instantiate(t *template, tn int32, vals []value, parent int32) error {
 	for c := t.nodes[tn].first; c >= 0; c = t.nodes[c].next {
+		if p.d.steps++; p.d.steps > maxSteps {
+			return p.errorf("more than %d template nodes and values to go through", maxSteps)
+		}
 		n := t.nodes[c]
 		if n.kind == nodeSubst {
 			if int(n.sub) >= len(vals) {
@@ -477,6 +488,8 @@ func (t *template) arrayIn(tn int32, vals []value) (uint16, bool) {
 // string array is an element of its own.
 func (p *parser) expand(t *template, tn int32, vals []value, sub uint16, parent int32) error {
 	arr := vals[sub]
+	mark := len(p.d.valBuf)
+	defer func() { p.d.valBuf = p.d.valBuf[:mark] }()
 	one := p.d.newVals(len(vals))
 	copy(one, vals)
 	var err error
