@@ -34,11 +34,11 @@ const (
 	// values inside values that a record may have.
 	MaxDepth = 64
 	// MaxNodes is the most elements, attributes and values one record
-	// may expand to (templates instantiated inside values multiply).
-	MaxNodes = 1 << 17
-	// maxSteps is the most template nodes and substitution values one
-	// record may go through, null values that add no node included.
-	maxSteps = 8 * MaxNodes
+	// may expand to (templates instantiated inside values multiply); it
+	// may go through stepsPerNode times as many template nodes and
+	// substitution values, null values that add no node included.
+	MaxNodes     = 1 << 17
+	stepsPerNode = 8
 	// MaxValueBytes is the most bytes of values one record may expand to
 	// (a template may use a value many times).
 	MaxValueBytes = 16 << 20
@@ -100,11 +100,11 @@ func (p *parser) u32() uint32 { v := binary.LittleEndian.Uint32(p.b[p.pos:]); p.
 // add appends a node as the last child of parent and returns its index.
 func (p *parser) add(parent int32, n node) (int32, error) {
 	nodes := *p.out
-	if len(nodes) >= MaxNodes {
-		return 0, p.errorf("more than %d nodes", MaxNodes)
+	if len(nodes) >= p.d.lim.nodes {
+		return 0, p.errorf("more than %d nodes", p.d.lim.nodes)
 	}
-	if p.d.valueBytes += len(n.val.raw) + len(n.val.text); p.d.valueBytes > MaxValueBytes {
-		return 0, p.errorf("more than %d bytes of values", MaxValueBytes)
+	if p.d.valueBytes += len(n.val.raw) + len(n.val.text); p.d.valueBytes > p.d.lim.valueBytes {
+		return 0, p.errorf("more than %d bytes of values", p.d.lim.valueBytes)
 	}
 	n.first, n.last, n.next = -1, -1, -1
 	i := int32(len(nodes))
@@ -119,6 +119,25 @@ func (p *parser) add(parent int32, n node) (int32, error) {
 	}
 	*p.out = nodes
 	return i, nil
+}
+
+// deeper enters one level of nesting (the caller leaves it), or says
+// that it is one too many.
+func (p *parser) deeper() error {
+	if p.depth >= p.d.lim.depth {
+		return p.errorf("nested deeper than %d", p.d.lim.depth)
+	}
+	p.depth++
+	return nil
+}
+
+// step counts n template nodes or values gone through, and says when the
+// record has gone through too many.
+func (p *parser) step(n int) error {
+	if p.d.steps += n; p.d.steps > stepsPerNode*p.d.lim.nodes {
+		return p.errorf("more than %d template nodes and values to go through", stepsPerNode*p.d.lim.nodes)
+	}
+	return nil
 }
 
 // name reads a name reference: the offset of a name in the chunk, which
@@ -171,10 +190,9 @@ func (p *parser) stream(parent int32) error {
 
 // element reads an element (open start tag to end tag) under parent.
 func (p *parser) element(parent int32) error {
-	if p.depth >= MaxDepth {
-		return p.errorf("elements nested deeper than %d", MaxDepth)
+	if err := p.deeper(); err != nil {
+		return err
 	}
-	p.depth++
 	defer func() { p.depth-- }()
 	hdr := 5
 	if p.inTpl {
@@ -388,8 +406,8 @@ func (p *parser) instance(parent int32) error {
 	if err := p.need(4 * n); err != nil {
 		return p.errorf("%d substitution values: descriptors run past the record", n)
 	}
-	if p.d.steps += n; p.d.steps > maxSteps {
-		return p.errorf("more than %d template nodes and values to go through", maxSteps)
+	if err := p.step(n); err != nil {
+		return err
 	}
 	mark := len(p.d.valBuf)
 	defer func() { p.d.valBuf = p.d.valBuf[:mark] }() // the nodes hold copies
@@ -417,8 +435,8 @@ func (p *parser) instance(parent int32) error {
 // in place.
 func (p *parser) instantiate(t *template, tn int32, vals []value, parent int32) error {
 	for c := t.nodes[tn].first; c >= 0; c = t.nodes[c].next {
-		if p.d.steps++; p.d.steps > maxSteps {
-			return p.errorf("more than %d template nodes and values to go through", maxSteps)
+		if err := p.step(1); err != nil {
+			return err
 		}
 		n := t.nodes[c]
 		if n.kind == nodeSubst {
@@ -456,10 +474,9 @@ func (p *parser) instantiate(t *template, tn int32, vals []value, parent int32) 
 			return err
 		}
 		if n.first >= 0 {
-			if p.depth >= MaxDepth {
-				return p.errorf("elements nested deeper than %d", MaxDepth)
+			if err := p.deeper(); err != nil {
+				return err
 			}
-			p.depth++
 			err := p.instantiate(t, c, vals, i)
 			p.depth--
 			if err != nil {
@@ -514,10 +531,9 @@ func (p *parser) instantiate1(t *template, tn int32, vals []value, parent int32)
 	if err != nil {
 		return err
 	}
-	if p.depth >= MaxDepth {
-		return p.errorf("elements nested deeper than %d", MaxDepth)
+	if err := p.deeper(); err != nil {
+		return err
 	}
-	p.depth++
 	defer func() { p.depth-- }()
 	return p.instantiate(t, tn, vals, i)
 }
@@ -525,8 +541,8 @@ func (p *parser) instantiate1(t *template, tn int32, vals []value, parent int32)
 // embedded reads a binary XML value, raw (a slice of the chunk), under
 // parent.
 func (p *parser) embedded(raw []byte, parent int32) error {
-	if p.depth >= MaxDepth {
-		return p.errorf("binary XML values nested deeper than %d", MaxDepth)
+	if p.depth >= p.d.lim.depth {
+		return p.errorf("nested deeper than %d", p.d.lim.depth)
 	}
 	start := cap(p.b) - cap(raw) // raw is p.b[start:start+len(raw)]
 	q := parser{d: p.d, b: p.b, pos: start, end: start + len(raw), out: p.out, depth: p.depth + 1}

@@ -71,7 +71,8 @@ type Decoder struct {
 	rec        Record
 	templated  bool // the record used a template
 	valueBytes int  // the bytes of values the record expanded to
-	steps      int  // template nodes and values gone through (maxSteps)
+	steps      int  // template nodes and values gone through (stepsPerNode)
+	lim        limits
 	done       bool
 }
 
@@ -81,9 +82,9 @@ type nameEntry struct {
 	size int
 }
 
-// NewDecoder returns a Decoder.
-func NewDecoder() *Decoder {
-	return &Decoder{names: map[uint32]nameEntry{}, templates: map[uint32]*template{}}
+// NewDecoder returns a Decoder with the limits of opts.
+func NewDecoder(opts ...Option) *Decoder {
+	return &Decoder{names: map[uint32]nameEntry{}, templates: map[uint32]*template{}, lim: newLimits(opts)}
 }
 
 // Reset starts decoding c: it checks the chunk's header and checksums

@@ -186,3 +186,35 @@ func TestExpansionBounded(t *testing.T) {
 		t.Errorf("%d records, errors %v; want 1 record and a record too large to expand", len(got), bad)
 	}
 }
+
+// TestLimits: each limit, set lower than the fixture's records need,
+// fails them with an error that names it.
+func TestLimits(t *testing.T) {
+	tests := []struct {
+		opt  Option
+		want string
+	}{
+		{WithMaxDepth(2), "nested deeper than 2"},
+		{WithMaxNodes(10), "more than 10 nodes"},
+		{WithMaxValueBytes(100), "more than 100 bytes of values"},
+	}
+	for _, tt := range tests {
+		r, err := NewReader(bytes.NewReader(buildFile(0, fixtureChunk(1))), tt.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var errs []string
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				errs = append(errs, err.Error())
+			}
+		}
+		if len(errs) != 3 || !strings.HasSuffix(errs[0], tt.want) {
+			t.Errorf("%s: errors %q, want 3 ending %q", tt.want, errs, tt.want)
+		}
+	}
+}
