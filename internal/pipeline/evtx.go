@@ -24,8 +24,9 @@ type chunkJob struct {
 // templates are its own), write each record as evtx-JSON and read it
 // into the ruleset's record with normalize.Reader. A damaged chunk or
 // record is a result whose Bad is the *evtx.Error; Line is 0 and
-// RecordID the record's identifier. It returns the counts and the error
-// reading r gave.
+// RecordID the record's identifier. At most 2*Workers+2 chunks are in
+// flight, so memory stays bounded whatever the file's size. It returns
+// the counts and the error reading r gave.
 func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error) {
 	workers := cfg.Workers
 	if workers <= 0 {
@@ -33,11 +34,17 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 	}
 	jobs := make(chan *chunkJob, workers)
 	done := make(chan *chunkJob, 2*workers+2)
+	inFlight := make(chan struct{}, 2*workers+2) // chunks read and not yet emitted
 	stop := make(chan struct{})
 	var readErr error
 	go func() {
 		defer close(jobs)
 		for seq := 0; ; seq++ {
+			select {
+			case inFlight <- struct{}{}:
+			case <-stop:
+				return
+			}
 			c, err := r.NextChunk()
 			if err != nil {
 				if err != io.EOF {
@@ -91,6 +98,7 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 					}
 				}
 			}
+			<-inFlight
 		}
 	}
 	if emitErr != nil {
