@@ -103,7 +103,7 @@ func (p *parser) add(parent int32, n node) (int32, error) {
 	if len(nodes) >= p.d.lim.nodes {
 		return 0, p.errorf("more than %d nodes", p.d.lim.nodes)
 	}
-	if p.d.valueBytes += len(n.val.raw) + len(n.val.text); p.d.valueBytes > p.d.lim.valueBytes {
+	if p.d.valueBytes += len(n.val.raw); p.d.valueBytes > p.d.lim.valueBytes {
 		return 0, p.errorf("more than %d bytes of values", p.d.lim.valueBytes)
 	}
 	n.first, n.last, n.next = -1, -1, -1
@@ -280,16 +280,17 @@ func (p *parser) element(parent int32) error {
 	}
 }
 
-// utf16 reads a character count and that many UTF-16 characters.
-func (p *parser) utf16() (string, error) {
+// utf16 reads a character count and that many UTF-16 characters, as
+// UTF-8.
+func (p *parser) utf16() ([]byte, error) {
 	if err := p.need(2); err != nil {
-		return "", err
+		return nil, err
 	}
 	n := int(p.u16()) * 2
 	if err := p.need(n); err != nil {
-		return "", err
+		return nil, err
 	}
-	s := utf16String(p.b[p.pos : p.pos+n])
+	s := appendUTF16JSON(make([]byte, 0, n/2), p.b[p.pos:p.pos+n], false)
 	p.pos += n
 	return s, nil
 }
@@ -314,27 +315,27 @@ func (p *parser) values(parent int32) error {
 			if err != nil {
 				return err
 			}
-			v = node{kind: nodeValue, val: value{typ: typeText, text: s}}
+			v = node{kind: nodeValue, val: value{typ: typeText, raw: s}}
 		case tokCDATA:
 			p.pos++
 			s, err := p.utf16()
 			if err != nil {
 				return err
 			}
-			v = node{kind: nodeValue, val: value{typ: typeText, text: s}}
+			v = node{kind: nodeValue, val: value{typ: typeText, raw: s}}
 		case tokCharRef:
 			if err := p.need(3); err != nil {
 				return err
 			}
 			p.pos++
-			v = node{kind: nodeValue, val: value{typ: typeText, text: string(rune(p.u16()))}}
+			v = node{kind: nodeValue, val: textValue(string(rune(p.u16())))}
 		case tokEntityRef:
 			p.pos++
 			name, err := p.name()
 			if err != nil {
 				return err
 			}
-			v = node{kind: nodeValue, val: value{typ: typeText, text: entity(name)}}
+			v = node{kind: nodeValue, val: textValue(entity(name))}
 		case tokSubstitution, tokOptionalSubst:
 			if !p.inTpl {
 				return p.errorf("a substitution outside a template")
@@ -438,7 +439,7 @@ func (p *parser) instantiate(t *template, tn int32, vals []value, parent int32) 
 		if err := p.step(1); err != nil {
 			return err
 		}
-		n := t.nodes[c]
+		n := &t.nodes[c]
 		if n.kind == nodeSubst {
 			if int(n.sub) >= len(vals) {
 				return p.errorf("substitution %d of %d values", n.sub, len(vals))

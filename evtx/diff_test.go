@@ -192,7 +192,7 @@ func refValue(v *value) string {
 	case typeString:
 		return utf16String(v.raw)
 	case typeText:
-		return v.text
+		return string(v.raw)
 	case typeANSI:
 		return ansi(v.raw)
 	case typeHexInt32:
