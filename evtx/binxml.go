@@ -57,12 +57,22 @@ const (
 // linked through first/next, last is where the next child goes.
 type node struct {
 	kind              uint8
-	opt               bool // a substitution: optional; an element: an optional value was null
+	flags             uint8
 	sub               uint16
 	name              string
 	val               value
 	first, last, next int32
 }
+
+// Node flags, set as children are added, so that writing JSON need not
+// look through the children again.
+const (
+	flagOptional = 1 << iota // a substitution: an optional one
+	flagNulled               // an element: an optional value of its was null
+	flagText                 // a value with text among the children
+	flagElems                // an element among the children
+	flagAttrs                // an attribute with text among the children
+)
 
 // template is a compiled template definition: its nodes, 0 the fragment.
 type template struct {
@@ -110,6 +120,12 @@ func (p *parser) add(parent int32, n node) (int32, error) {
 	i := int32(len(nodes))
 	nodes = append(nodes, n)
 	if parent >= 0 {
+		switch {
+		case n.kind == nodeElem:
+			nodes[parent].flags |= flagElems
+		case n.kind == nodeValue && !n.val.empty():
+			nodes[parent].flags |= flagText
+		}
 		if l := nodes[parent].last; l >= 0 {
 			nodes[l].next = i
 		} else {
@@ -119,6 +135,14 @@ func (p *parser) add(parent int32, n node) (int32, error) {
 	}
 	*p.out = nodes
 	return i, nil
+}
+
+// attrDone marks element el as having an attribute with text once node
+// i, its child, is such an attribute.
+func (p *parser) attrDone(i, el int32) {
+	if nodes := *p.out; nodes[i].kind == nodeAttr && nodes[i].flags&flagText != 0 {
+		nodes[el].flags |= flagAttrs
+	}
 }
 
 // deeper enters one level of nesting (the caller leaves it), or says
@@ -229,6 +253,7 @@ func (p *parser) element(parent int32) error {
 			if err := p.values(at); err != nil {
 				return err
 			}
+			p.attrDone(at, el)
 		}
 	}
 	if err := p.need(1); err != nil {
@@ -344,7 +369,10 @@ func (p *parser) values(parent int32) error {
 				return err
 			}
 			p.pos++
-			v = node{kind: nodeSubst, opt: tok == tokOptionalSubst, sub: p.u16()}
+			v = node{kind: nodeSubst, sub: p.u16()}
+			if tok == tokOptionalSubst {
+				v.flags = flagOptional
+			}
 			v.val.typ = p.u8()
 		default:
 			return nil
@@ -447,8 +475,8 @@ func (p *parser) instantiate(t *template, tn int32, vals []value, parent int32) 
 			v := vals[n.sub]
 			switch v.typ {
 			case typeNull, typeEvtHandle, typeEvtXML:
-				if n.opt {
-					(*p.out)[parent].opt = true // an element emptied by its optional value
+				if n.flags&flagOptional != 0 {
+					(*p.out)[parent].flags |= flagNulled
 				}
 				continue
 			case typeBinXML:
@@ -479,6 +507,7 @@ func (p *parser) instantiate(t *template, tn int32, vals []value, parent int32) 
 				return err
 			}
 			err := p.instantiate(t, c, vals, i)
+			p.attrDone(i, parent)
 			p.depth--
 			if err != nil {
 				return err

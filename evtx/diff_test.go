@@ -148,7 +148,7 @@ func (d *Decoder) tree() *xnode {
 					x.attrs = append(x.attrs, d.nodes[c].name+"="+xmlIllegal(xmlEOL.Replace(d.refText(c))))
 				}
 			case nodeElem:
-				if n := &d.nodes[c]; n.opt && n.first < 0 {
+				if n := &d.nodes[c]; n.flags&flagNulled != 0 && n.first < 0 {
 					continue // evtxexport leaves out an element emptied by a null optional value
 				}
 				x.kids = append(x.kids, build(c))
