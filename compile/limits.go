@@ -7,8 +7,10 @@ const (
 	MaxDepth = 1000
 
 	// MaxValues is the most values one predicate may hold (see
-	// WithMaxValues); merging predicates counts the merged values.
-	MaxValues = 100_000
+	// WithMaxValues); merging predicates counts the merged values. It
+	// admits IOC rules of several hundred thousand hashes, which compile
+	// into one hash set (sigma.MaxRuleValues is as large).
+	MaxValues = 1_000_000
 
 	// MaxPatternLen is the longest pattern, regular expression or CIDR
 	// text accepted, in bytes (see WithMaxPatternLen). Matching is linear

@@ -92,43 +92,70 @@ func (g *group) expire(cutoff int64) {
 }
 
 // aggregate returns the value the condition of c tests for the group's
-// window, the events it is made of, and whether it has one: the count of
-// events (event_count), of distinct values (value_count), of stages hit
-// (temporal; temporal_ordered: of stages hit in order), the sum, the
-// average, the share in percent of the arriving value v among the
-// window's values or, with c.Percentile, the value at that percentile
-// (value_percentile). cutoff is the window's start.
-func (g *group) aggregate(c *ir.Correlation, v state.Value, cutoff int64) (float64, []int64, bool) {
+// window, and whether it has one: the count of events (event_count), of
+// distinct values (value_count), of stages hit (temporal;
+// temporal_ordered: of stages hit in order), the sum, the average, the
+// share in percent of the arriving value v among the window's values or,
+// with c.Percentile, the value at that percentile (value_percentile).
+// cutoff is the window's start.
+func (g *group) aggregate(c *ir.Correlation, v state.Value, cutoff int64) (float64, bool) {
+	n := float64(len(g.entries))
 	switch c.Type {
-	case ir.CorrEventCount, ir.CorrValueCount, ir.CorrValueSum, ir.CorrValueAvg:
-		if len(g.entries) == 0 {
-			return 0, nil, false
-		}
-		var x float64
-		switch c.Type {
-		case ir.CorrEventCount:
-			x = float64(len(g.entries))
-		case ir.CorrValueCount:
-			x = float64(len(g.counts))
-		case ir.CorrValueSum:
-			x = g.sum
-		case ir.CorrValueAvg:
-			x = g.sum / float64(len(g.entries))
-		}
-		return x, g.ordinals(nil), true
+	case ir.CorrEventCount:
+		return n, n > 0
+	case ir.CorrValueCount:
+		return float64(len(g.counts)), n > 0
+	case ir.CorrValueSum:
+		return g.sum, n > 0
+	case ir.CorrValueAvg:
+		return g.sum / n, n > 0
 	case ir.CorrValuePercentile:
-		if len(g.entries) == 0 {
-			return 0, nil, false
+		if n == 0 {
+			return 0, false
 		}
 		if c.Percentile >= 0 {
 			nums := make([]float64, len(g.entries))
 			for i, e := range g.entries {
 				nums[i] = e.num
 			}
-			return Percentile(nums, float64(c.Percentile)), g.ordinals(nil), true
+			return Percentile(nums, float64(c.Percentile)), true
 		}
-		share := 100 * float64(g.counts[v]) / float64(len(g.entries))
-		return share, g.ordinals(func(e entry) bool { return e.val == v }), true
+		return 100 * float64(g.counts[v]) / n, true
+	case ir.CorrTemporal:
+		k := 0
+		for _, m := range g.marks {
+			if m.ord != 0 && m.time >= cutoff {
+				k++
+			}
+		}
+		return float64(k), k > 0
+	case ir.CorrTemporalOrdered:
+		k := g.ordered(cutoff)
+		return float64(k), k > 0
+	}
+	return 0, false
+}
+
+// ordered returns how many stages, from the first, a chain in the window
+// fills.
+func (g *group) ordered(cutoff int64) int {
+	k := 0
+	for k < len(g.chains) && g.chains[k].ords != nil && g.chains[k].min >= cutoff {
+		k++
+	}
+	return k
+}
+
+// events returns the ordinals, ascending, of the events aggregate
+// counted: all the window's (value_percentile's share: those with the
+// arriving value v; temporal: each stage's newest; temporal_ordered: the
+// chain).
+func (g *group) events(c *ir.Correlation, v state.Value, cutoff int64) []int64 {
+	switch c.Type {
+	case ir.CorrValuePercentile:
+		if c.Percentile < 0 {
+			return g.ordinals(func(e entry) bool { return e.val == v })
+		}
 	case ir.CorrTemporal:
 		var ords []int64
 		for _, m := range g.marks {
@@ -137,25 +164,14 @@ func (g *group) aggregate(c *ir.Correlation, v state.Value, cutoff int64) (float
 			}
 		}
 		slices.Sort(ords)
-		ords = slices.Compact(ords)
-		n := 0
-		for _, m := range g.marks {
-			if m.ord != 0 && m.time >= cutoff {
-				n++
-			}
-		}
-		return float64(n), ords, n > 0
+		return slices.Compact(ords)
 	case ir.CorrTemporalOrdered:
-		n := 0
-		for n < len(g.chains) && g.chains[n].ords != nil && g.chains[n].min >= cutoff {
-			n++
+		if k := g.ordered(cutoff); k > 0 {
+			return slices.Clone(g.chains[k-1].ords)
 		}
-		if n == 0 {
-			return 0, nil, false
-		}
-		return float64(n), slices.Clone(g.chains[n-1].ords), true
+		return nil
 	}
-	return 0, nil, false
+	return g.ordinals(nil)
 }
 
 // ordinals returns the ordinals of the entries keep accepts (all with a

@@ -85,9 +85,9 @@ func (m *machine) Step(ev state.Event, hits []state.Hit, emit func(*state.Alert)
 		if g == nil {
 			continue // evicted by a limit meanwhile
 		}
-		x, ords, ok := g.aggregate(m.c, m.arrived[i], cutoff)
+		x, ok := g.aggregate(m.c, m.arrived[i], cutoff)
 		if ok && m.c.Holds(x) {
-			m.fire(ev, g, x, ords, emit)
+			m.fire(ev, g, x, g.events(m.c, m.arrived[i], cutoff), emit)
 			if m.c.Type != ir.CorrValuePercentile {
 				m.groups.Delete(k)
 				continue

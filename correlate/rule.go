@@ -56,6 +56,9 @@ func New(c *ir.Correlation, all []*ir.Correlation) *ir.Rule {
 	}
 }
 
+// Dump renders the correlation (ir.Correlation.Dump), for explain.
+func (r *Rule) Dump() string { return r.C.Dump() }
+
 // Kind returns the correlation type ("event_count", …).
 func (r *Rule) Kind() string { return r.C.Type.String() }
 

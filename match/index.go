@@ -156,6 +156,7 @@ type gate struct {
 
 // indexer computes gates, memoized per node (plans share nodes).
 type indexer struct {
+	rules int           // how many rules there are
 	uses  map[ixKey]int // how many rules hold each key
 	memo  map[*Node]gate
 	names map[string]string  // field key -> field name
@@ -164,7 +165,7 @@ type indexer struct {
 
 // newIndex builds the index of plans.
 func newIndex(plans []*Node, st *slotTable) *index {
-	ixr := &indexer{uses: map[ixKey]int{}, memo: map[*Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
+	ixr := &indexer{rules: len(plans), uses: map[ixKey]int{}, memo: map[*Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
 	for _, p := range plans {
 		held := map[ixKey]bool{}
 		ixr.collect(p, held, map[*Node]bool{})
@@ -275,6 +276,17 @@ func anyValued(c clause) bool {
 func (ixr *indexer) heavy(c clause) bool {
 	for _, k := range c.keys {
 		if ixr.uses[k] > heavyKey {
+			return true
+		}
+	}
+	return false
+}
+
+// ubiquitous reports whether c has a key held by more than heavyKey rules
+// and by more than a quarter of all the rules.
+func (ixr *indexer) ubiquitous(c clause) bool {
+	for _, k := range c.keys {
+		if n := ixr.uses[k]; n > heavyKey && n > ixr.rules/4 {
 			return true
 		}
 	}
@@ -439,7 +451,15 @@ func (ixr *indexer) gate(n *Node) gate {
 				g.clauses = append(g.clauses[:len(g.clauses):len(g.clauses)], kg.clauses...)
 			}
 		}
-		sort.SliceStable(g.clauses, func(i, j int) bool { return g.clauses[i].cost < g.clauses[j].cost })
+		// A clause of a key most rules hold goes after the others, whatever
+		// its cost: every event of its kind holds it (the event_type that
+		// a pipeline's add_condition gives every rule of a schema).
+		sort.SliceStable(g.clauses, func(i, j int) bool {
+			if ui, uj := ixr.ubiquitous(g.clauses[i]), ixr.ubiquitous(g.clauses[j]); ui != uj {
+				return uj
+			}
+			return g.clauses[i].cost < g.clauses[j].cost
+		})
 		if len(g.clauses) > maxClauses {
 			g.clauses = g.clauses[:maxClauses]
 		}

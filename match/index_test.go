@@ -364,6 +364,28 @@ func TestGateHeavyKey(t *testing.T) {
 	}
 }
 
+// TestGateUbiquitousKey checks that a key that most rules hold (the
+// event_type a pipeline's add_condition gives every rule of a schema)
+// comes after a rule's own clause, even when it looks cheaper, so that an
+// event holding it does not make every rule a candidate.
+func TestGateUbiquitousKey(t *testing.T) {
+	var plans []*Node
+	for i := range heavyKey + 10 {
+		plans = append(plans, ixOp(OpAnd, strTest("event_type", NewExact("process_start_event", true)),
+			strTest("Image", NewSuffix(fmt.Sprintf(`\%d.exe`, i), true))))
+	}
+	rs := mustRuleset(t, plans)
+	for i := range plans {
+		clauses, ok := rs.Gate(i)
+		if !ok || clauseOfKey(clauses, fmt.Sprintf(`Image ends~ "\%d.exe"`, i)) != 0 {
+			t.Fatalf("rule %d: Gate = %q, %v; want the Image clause first", i, clauses, ok)
+		}
+	}
+	if got := rs.Match(Map{"event_type": "process_start_event", "Image": `C:\42.exe`}, nil); !slices.Equal(got, []int{42}) {
+		t.Errorf("Match = %v, want [42]", got)
+	}
+}
+
 // TestGateNumbers checks number keys against every kind of number an
 // event may hold, and numbers spelled in strings.
 func TestGateNumbers(t *testing.T) {

@@ -237,9 +237,26 @@
 //	record      Event.System.EventID or Channel  Event.System.Channel, Event.System.EventID
 //	winlogbeat  winlog.channel                   winlog.channel, event.code
 //	flat        EventID or Channel at the top    EventID, and Channel when present
-//	ECS         event.category                   event.category, event.type, and host.os.type
-//	                                             when present (windows, linux, macos products)
-//	unknown     none of these                    every rule applies
+//	ECS         event.category                   event.category, event.type; host.os.type
+//	                                             when present (windows, linux, macos products),
+//	                                             event.module (other products)
+//	unknown     none of these                    the fields the rule reads
+//
+// A rule never applies to an event of another recognizable platform: a
+// Windows record, Winlogbeat or flat Windows event sees only Windows rules
+// (of its channel and event ID), an ECS event whose host.os.type names an
+// operating system only that system's rules and rules of no product, and
+// one whose event.module names a product (Filebeat's zeek, aws, okta, …
+// modules set it) only that product's rules. And a rule never holds on an
+// event merely because the event lacks every field it reads: where the
+// event's shape does not say its platform (unknown shape; an ECS event
+// with neither host.os.type nor event.module for a rule of a product that
+// is no operating system; an ECS event for a rule of no product; any event
+// for a rule with no logsource), a rule that would hold on an event without
+// any of its fields (condition: not selection, as SigmaHQ's Zeek rule
+// "Publicly Accessible RDP Service" writes) applies only when the event
+// holds at least one of them, at any of its paths. Rules that need a field
+// to match anyway, and keyword searches, are not changed.
 //
 // Windows categories route to channel and event ID:
 //
@@ -305,7 +322,67 @@
 //	registry_event             registry           (any)
 //	registry_add, _set, _delete, _rename  registry  creation, change, deletion, change
 //
-// A rule with no logsource has no route.
+// A rule with no logsource is routed by the fields it reads alone.
+//
+// # Processing pipelines
+//
+// A processing pipeline says how rules meet a schema: pySigma's YAML format
+// (SigmaHQ/pySigma, sigma/processing/pipeline.py ProcessingPipeline.from_dict
+// and ProcessingItem.from_dict; the transformations in
+// sigma/processing/transformations, the conditions in
+// sigma/processing/conditions). ParsePipeline reads one; WithPipelines (the
+// CLI's -pipeline, repeatable) applies pipelines to each rule before it is
+// lowered, so matching an event costs nothing more. Pipelines apply lowest
+// priority first, equal priorities by file name (pySigma's
+// ProcessingPipelineResolver.resolve sorts by priority and path); each
+// applies its transformations in file order, each to the rule as the ones
+// before left it. A pipeline holds name, priority, vars and transformations;
+// a transformation holds id, type, its parameters, and conditions:
+//
+//	type                       parameters             effect
+//	field_name_mapping         mapping: name: name    the field's name; several names: any of them
+//	                           or [names]             matches (the mapping holding it becomes a list)
+//	field_name_prefix_mapping  mapping: prefix:       the first prefix that starts the name is
+//	                           prefix or [prefixes]   replaced
+//	add_condition              conditions: {field:    a search of these fields ANDed into every
+//	                           value(s)}, negated,    condition: "(condition) and _cond_N", "(…)
+//	                           template               and not _cond_N" when negated; template:
+//	                                                  $category, $product, $service in the values
+//	                                                  are the rule's
+//	change_logsource           category, product,     the rule's log source becomes these (those not
+//	                           service                given are gone); routing follows it
+//	drop_detection_item        (none)                 the fields that the field name conditions
+//	                                                  match are removed from the searches; a search
+//	                                                  left empty is an error
+//	replace_string             regex, replacement     each match of the regex (RE2) in a string or
+//	                                                  number value is replaced, \1 and \g<name>
+//	                                                  as in Python's re.sub; the result is a Sigma
+//	                                                  string (wildcards work); re, cidr, exists
+//	                                                  and fieldref values are left alone
+//	value_placeholders         (none)                 the expand modifier's placeholders take the
+//	                                                  pipelines' vars (the Placeholders option
+//	                                                  overrides a name)
+//
+//	condition                           parameters               holds when
+//	rule_conditions: logsource          category, product,       each one given equals the rule's
+//	                                    service                  (pySigma's LogsourceCondition)
+//	rule_conditions:                    field, value             a search has the field with that
+//	contains_detection_item                                      value
+//	field_name_conditions:              fields, mode (plain      the field is one of fields (re: a
+//	include_fields, exclude_fields      or re)                   regex matches its start); exclude:
+//	                                                             it is not; keywords: never included
+//
+// rule_cond_op and field_name_cond_op (and, the default, or or) combine
+// the conditions, rule_cond_not and field_name_cond_not negate them. A
+// transformation without rule conditions applies to every rule; one
+// without field name conditions to every field. vars of all pipelines are
+// merged, later ones winning, as ProcessingPipeline.__add__ merges them.
+// Anything else in a pipeline file (postprocessing, finalizers, other
+// transformations or conditions, detection_item_conditions, …) is an error
+// at its key or value naming it. Pipelines apply to Sigma rules, not to
+// filter rules nor to EQL rules, which Elastic writes for ECS field names.
+// examples/pipelines has two: a custom EDR schema and CrowdStrike Falcon
+// Data Replicator process events.
 //
 // # Filters and correlations
 //
@@ -470,17 +547,23 @@
 // changes it (n < 1 restores the default):
 //
 //	limit              default  option                 bounds
-//	MaxRuleSize        1 MiB    WithMaxRuleSize        bytes of one rule file
+//	MaxRuleSize        16 MiB   WithMaxRuleSize        bytes of one rule file
 //	MaxConditionSize   4096     WithMaxConditionSize   bytes of one condition
 //	MaxConditionDepth  200      WithMaxConditionDepth  nesting of parentheses and not in a
 //	                                                   condition
-//	MaxValues          10000    WithMaxValues          values of one field of one search,
+//	MaxValues          200000   WithMaxValues          values of one field of one search,
 //	                                                   after windash and expand
-//	MaxRuleValues      100000   WithMaxRuleValues      values of all the fields of a rule,
+//	MaxRuleValues      1000000  WithMaxRuleValues      values of all the fields of a rule,
 //	                                                   YAML aliases expanded
-//	MaxExprSize        262144   WithMaxExprSize        nodes and values of the lowered
+//	MaxExprSize        2097152  WithMaxExprSize        nodes and values of the lowered
 //	                                                   expression, each search counted as
 //	                                                   often as the condition names it
+//
+// The defaults admit the IOC rules of threat-intel feeds: a field listing
+// 100,000 SHA-256 hashes is about 7 MB of YAML, and its values become one
+// hash set that costs one lookup per event (see TestIOCRule and
+// BenchmarkIOCRule); the limits leave twice that room and still bound one
+// rule to a few hundred MB of memory while it loads.
 //
 // The errors:
 //

@@ -138,11 +138,6 @@ func TestErrors(t *testing.T) {
     '|exists': true
   condition: sel
 `), `x.yml:7:16: search "sel": modifier "exists" needs a field`},
-		{"unknown placeholder", ruleWith(`
-  sel:
-    Image|expand: '%x%'
-  condition: sel
-`), `x.yml:7:19: search "sel": field "Image": unknown placeholder %x% (give its values with sigma.Placeholders)`},
 		{"expand of a number", ruleWith(`
   sel:
     F|expand: 5

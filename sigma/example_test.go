@@ -114,11 +114,13 @@ detection:
 		return
 	}
 	fmt.Println(r.Expr)
-	_, err = sigma.ParseRule("admins.yml", []byte(src))
-	fmt.Println(err)
+	// Without values the placeholder matches nothing, with a warning.
+	r, _ = sigma.ParseRule("admins.yml", []byte(src), sigma.Routing(false), sigma.Warnings(func(err error) { fmt.Println(err) }))
+	fmt.Println(r.Expr)
 	// Output:
 	// User glob~ ("adm_*", "root")
-	// admins.yml:4:18: search "selection": field "User": unknown placeholder %Admins% (give its values with sigma.Placeholders)
+	// admins.yml:4:18: no values for placeholder %Admins%: it matches nothing
+	// false
 }
 
 // A filter rule tunes the rules it names; its condition is ANDed into

@@ -74,3 +74,47 @@ func FuzzCondition(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseFile checks that ParseFile and Resolve never panic on a file
+// of any documents (rules and correlations), that every error is an
+// *ir.Error with a position in the file, and that each resolved
+// reference points at a rule or a correlation of the right list. The
+// seed corpus is testdata/corr and testdata/fuzz/FuzzParseFile.
+func FuzzParseFile(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "corr", "*.yml"))
+	for _, p := range files {
+		if src, err := os.ReadFile(p); err == nil {
+			f.Add(src)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		file, err := ParseFile("f.yml", src)
+		check := func(err error) {
+			var e *ir.Error
+			if !errors.As(err, &e) || !e.Pos.IsValid() || e.Pos.File != "f.yml" {
+				t.Fatalf("error without a position: %v", err)
+			}
+		}
+		if err != nil {
+			check(err)
+			return
+		}
+		corrs, errs := Resolve(file.Rules, file.Correlations)
+		for _, err := range errs {
+			check(err)
+		}
+		for _, c := range corrs {
+			if len(c.Cond) == 0 || c.Timespan <= 0 || c.Type == ir.CorrInvalid {
+				t.Fatalf("correlation without condition, timespan or type: %s", c.Dump())
+			}
+			for _, r := range c.Rules {
+				if r.IsCorr && (r.Target < 0 || r.Target >= len(corrs)) || !r.IsCorr && (r.Target < 0 || r.Target >= len(file.Rules)) {
+					t.Fatalf("reference %q to %d out of range", r.Ref, r.Target)
+				}
+				if len(r.GroupBy) != len(c.GroupBy) || len(r.Field) != len(c.Field) {
+					t.Fatalf("reference %q without its fields", r.Ref)
+				}
+			}
+		}
+	})
+}

@@ -23,7 +23,7 @@ func TestLimits(t *testing.T) {
 		raise Option
 	}{
 		{"MaxRuleSize", small + "#" + strings.Repeat("x", MaxRuleSize-len(small)),
-			`x.yml:1:1: rule is 1048577 bytes, more than the limit of 1048576`, WithMaxRuleSize(MaxRuleSize + 1)},
+			`x.yml:1:1: rule is 16777217 bytes, more than the limit of 16777216`, WithMaxRuleSize(MaxRuleSize + 1)},
 		{"MaxConditionSize", limitRule("a", "sel"+strings.Repeat(" ", MaxConditionSize+1-len("sel or sel"))+" or sel"),
 			`x.yml:8:14: condition is 4097 bytes, more than the limit of 4096`, WithMaxConditionSize(MaxConditionSize + 1)},
 		{"MaxConditionDepth", limitRule("a", strings.Repeat("(", MaxConditionDepth+1)+"sel"+strings.Repeat(")", MaxConditionDepth+1)),
@@ -31,12 +31,12 @@ func TestLimits(t *testing.T) {
 		{"MaxConditionDepth of not", limitRule("a", strings.Repeat("not ", MaxConditionDepth+1)+"sel"),
 			`x.yml:8:814: condition nested deeper than 200`, WithMaxConditionDepth(MaxConditionDepth + 1)},
 		{"MaxValues", limitRule("[1"+strings.Repeat(",1", MaxValues)+"]", "sel"),
-			`x.yml:7:5: search "sel": field "F" has 10001 values, more than the limit of 10000`, WithMaxValues(MaxValues + 1)},
-		{"MaxRuleValues", "x: &a [1" + strings.Repeat(",1", 999) + "]\n" +
-			ruleWith("  sel:\n"+manyFields("    F%d: *a\n", MaxRuleValues/1000+1)+"  condition: sel\n"),
-			`x.yml:108:5: rule has more than 100000 values`, WithMaxRuleValues(MaxRuleValues + 1000)},
+			`x.yml:7:5: search "sel": field "F" has 200001 values, more than the limit of 200000`, WithMaxValues(MaxValues + 1)},
+		{"MaxRuleValues", "x: &a [1" + strings.Repeat(",1", 9999) + "]\n" +
+			ruleWith("  sel:\n"+manyFields("    F%d: *a\n", MaxRuleValues/10000+1)+"  condition: sel\n"),
+			`x.yml:108:5: rule has more than 1000000 values`, WithMaxRuleValues(MaxRuleValues + 10000)},
 		{"MaxExprSize", limitRule("[1"+strings.Repeat(",1", MaxValues-1)+"]", "sel"+strings.Repeat(" or sel", MaxExprSize/MaxValues)),
-			`x.yml:8:14: condition expands to more than 262144 nodes and values`, WithMaxExprSize(MaxExprSize + MaxValues)},
+			`x.yml:8:14: condition expands to more than 2097152 nodes and values`, WithMaxExprSize(MaxExprSize + MaxValues)},
 	}
 	for _, tt := range tests {
 		_, err := ParseRule("x.yml", []byte(tt.src))

@@ -19,6 +19,8 @@ type lowerer struct {
 	search    map[string]*ir.Expr // lowered searches by name
 	size      map[string]int      // nodes and values of the lowered searches
 	nodes     int                 // nodes and values of the conditions so far
+	unknown   []string            // placeholders used with expand and not given, in order
+	unknownAt *yaml.Node          // the value where the first of them is
 }
 
 // newLowerer returns a lowerer for a rule with log source ls.
@@ -59,6 +61,13 @@ func (l *lowerer) lower(det *detection) (*ir.Expr, error) {
 			return nil, err
 		}
 		xs = append(xs, x)
+	}
+	if len(l.unknown) > 0 && l.cfg.warn != nil {
+		names := make([]string, len(l.unknown))
+		for i, n := range l.unknown {
+			names[i] = "%" + n + "%"
+		}
+		l.cfg.warn(l.errorf(l.unknownAt.Line, l.unknownAt.Column, "no values for placeholder %s: it matches nothing", strings.Join(names, ", ")))
 	}
 	return or(xs...), nil
 }

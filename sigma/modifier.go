@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -200,10 +201,13 @@ func (v *value) asString() {
 }
 
 // expandValue replaces the "%name%" placeholders of a string value with
-// the values Placeholders gives them: one alternative per combination.
-func (l *lowerer) expandValue(v *value) string {
+// the values Placeholders gives them: one alternative per combination. A
+// placeholder without values (not given, or given an empty list) matches
+// nothing: expandValue reports it with nothing true, and the names not
+// given are noted for the rule's warning (unknownPlaceholders).
+func (l *lowerer) expandValue(v *value) (nothing bool, msg string) {
 	if v.kind != vString {
-		return fmt.Sprintf("modifier %q does not apply to %s", "expand", v.describe())
+		return false, fmt.Sprintf("modifier %q does not apply to %s", "expand", v.describe())
 	}
 	segs := splitPlaceholders(v.raws[0])
 	raws, pats := []string{""}, []ir.Pattern{nil}
@@ -211,15 +215,16 @@ func (l *lowerer) expandValue(v *value) string {
 		alts := []string{s.text}
 		if s.placeholder {
 			var ok bool
-			if alts, ok = l.cfg.placeholders[s.text]; !ok {
-				return fmt.Sprintf("unknown placeholder %%%s%% (give its values with sigma.Placeholders)", s.text)
+			if alts, ok = l.cfg.placeholders[s.text]; !ok && !slices.Contains(l.unknown, s.text) {
+				l.unknown = append(l.unknown, s.text)
 			}
 			if len(alts) == 0 {
-				return fmt.Sprintf("placeholder %%%s%% has no values", s.text)
+				nothing = true
+				continue
 			}
 		}
 		if len(raws)*len(alts) > l.cfg.maxValues {
-			return fmt.Sprintf("placeholders expand to more than %d values", l.cfg.maxValues)
+			return false, fmt.Sprintf("placeholders expand to more than %d values", l.cfg.maxValues)
 		}
 		var nr []string
 		var np []ir.Pattern
@@ -232,7 +237,7 @@ func (l *lowerer) expandValue(v *value) string {
 		raws, pats = nr, np
 	}
 	v.raws, v.pats = raws, pats
-	return ""
+	return nothing, ""
 }
 
 // apply runs one modifier on v, or returns a message saying why it cannot.

@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"encoding/base64"
+	"slices"
 	"strings"
 	"testing"
 
@@ -270,9 +271,69 @@ func TestExpand(t *testing.T) {
 			}
 		})
 	}
-	_, err := ParseRule("x.yml", []byte(ruleWith("  sel:\n    F|expand: '%empty%'\n  condition: sel\n")), ph)
-	if want := `x.yml:7:15: search "sel": field "F": placeholder %empty% has no values`; err == nil || err.Error() != want {
-		t.Errorf("empty placeholder: %v, want %s", err, want)
+}
+
+// TestUnknownPlaceholder checks that a placeholder without values matches
+// nothing, with one warning per rule for those not given at all: the rule
+// loads, and a filter built on it excludes nothing.
+func TestUnknownPlaceholder(t *testing.T) {
+	tests := []struct {
+		name, det, want, warning string
+	}{
+		{"unknown", `
+  sel:
+    F|expand: '%x%'
+  condition: sel
+`, `false`, `x.yml:7:15: no values for placeholder %x%: it matches nothing`},
+		{"among values", `
+  sel:
+    F|expand:
+      - 'a'
+      - '%x%\b'
+  condition: sel
+`, `(or F glob~ "a" false)`, `x.yml:9:9: no values for placeholder %x%: it matches nothing`},
+		{"in a filter, twice, and another", `
+  sel:
+    F: a
+  filter_x:
+    G|expand: '%x%'
+  filter_y:
+    H|expand|contains:
+      - '%y%'
+      - '%x%'
+  condition: sel and not 1 of filter_*
+`, `(and F glob~ "a" (not (or false false)))`, `x.yml:9:15: no values for placeholder %x%, %y%: it matches nothing`},
+		{"given empty", `
+  sel:
+    F|expand: '%empty%'
+  condition: sel
+`, `false`, ``},
+		{"known", `
+  sel:
+    F|expand: '%Admins%'
+  condition: sel
+`, `F glob~ "root"`, ``},
+	}
+	ph := Placeholders(map[string][]string{"empty": {}, "Admins": {"root"}})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var warnings []string
+			warn := Warnings(func(err error) { warnings = append(warnings, err.Error()) })
+			r, err := ParseRule("x.yml", []byte(ruleWith(tt.det)), Routing(false), ph, warn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Expr.String(); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+			want := []string(nil)
+			if tt.warning != "" {
+				want = []string{tt.warning}
+			}
+			if !slices.Equal(warnings, want) {
+				t.Errorf("warnings %q, want %q", warnings, want)
+			}
+		})
 	}
 }
 

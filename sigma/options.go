@@ -8,6 +8,8 @@ type config struct {
 	placeholders map[string][]string // values of the expand modifier's placeholders
 	routing      bool                // AND the log source's route into the expression
 	filters      []*Filter           // filter rules to apply to the rule
+	warn         func(error)         // receives warnings; nil drops them
+	pipelines    []*Pipeline         // processing pipelines, applied before lowering
 
 	// The limits; see the constants of the same names.
 	maxRuleSize       int
@@ -35,10 +37,21 @@ func defaults() config {
 // Placeholders gives the values of the placeholders that the expand
 // modifier replaces: "%name%" in a value with the expand modifier stands
 // for any of m["name"]. Each value is a Sigma string, so "*" and "?" are
-// wildcards in it. A placeholder that m does not name is an error when the
-// rule is loaded. The map is read, never changed, and may be shared.
+// wildcards in it. A placeholder that m does not name, or names with no
+// values, matches nothing: the rule loads, a filter built on it excludes
+// nothing, and a placeholder that m does not name is reported once per
+// rule to the Warnings function. The map is read, never changed, and may
+// be shared.
 func Placeholders(m map[string][]string) Option {
 	return func(c *config) { c.placeholders = m }
+}
+
+// Warnings sets the function that receives what is odd in a rule that
+// still loads (an *ir.Error with the position, such as a placeholder
+// without values); without it warnings are dropped. It is called during
+// ParseRule and ParseFilter, from the calling goroutine.
+func Warnings(fn func(error)) Option {
+	return func(c *config) { c.warn = fn }
 }
 
 // Routing turns log source routing on (the default) or off. With routing,

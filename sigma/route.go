@@ -175,27 +175,33 @@ var (
 	ecsCategory   = ir.F("event.category")
 	ecsType       = ir.F("event.type")
 	ecsOS         = ir.F("host.os.type")
+	ecsModule     = ir.F("event.module")
 )
 
-// routeFor returns the route of a log source: the expression that holds
-// for the events it describes. Events come in five shapes, tried in order:
+// routeFor returns the route of a log source for a rule whose detection
+// is det: the expression that holds for the events it describes. Events
+// come in five shapes, tried in order:
 //
 //	record     a Windows event record as JSON (Event.System.EventID or
 //	           Event.System.Channel): channel and event ID
 //	winlogbeat winlog.channel present: winlog.channel and event.code
 //	flat       EventID or Channel at the top level: EventID, and Channel
 //	           when present
-//	ECS        event.category present: event.category, event.type and
-//	           host.os.type (when present)
-//	unknown    none of these fields: every rule applies
+//	ECS        event.category present: event.category, event.type,
+//	           host.os.type (when present) for operating systems,
+//	           event.module for other products (ecsRoute)
+//	unknown    none of these fields: the rule applies when the event holds
+//	           a field the detection reads (readsSome)
 //
-// A log source with no product, category or service has no route (nil).
-func routeFor(ls sigmago.Logsource) *ir.Expr {
+// A log source with no product, category or service routes by readsSome
+// alone.
+func routeFor(ls sigmago.Logsource, det *ir.Expr) *ir.Expr {
 	product := strings.ToLower(ls.Product)
 	category := strings.ToLower(ls.Category)
 	service := strings.ToLower(ls.Service)
+	reads := readsSome(det)
 	if product == "" && category == "" && service == "" {
-		return nil
+		return reads
 	}
 	// The Windows events of the log source; known says whether the
 	// tables describe it at all.
@@ -216,7 +222,7 @@ func routeFor(ls sigmago.Logsource) *ir.Expr {
 	record := winRoute(events, known, recordChannel, recordEventID, false)
 	beat := winRoute(events, known, beatChannel, beatEventID, false)
 	flat := winRoute(events, known, flatChannel, flatEventID, true)
-	ecs := ecsRoute(product, category)
+	ecs := ecsRoute(product, category, reads)
 	if channelOnly {
 		// Only a Windows event log channel has these events, and an ECS
 		// event without winlog.channel comes from none (pySigma's
@@ -230,8 +236,50 @@ func routeFor(ls sigmago.Logsource) *ir.Expr {
 		andC(ir.Not(isRecord.Clone()), isBeat, beat),
 		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), isFlat, flat),
 		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), isECS, ecs),
-		ir.And(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), ir.Not(isECS.Clone())),
+		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), ir.Not(isECS.Clone()), reads.Clone()),
 	)
+}
+
+// readsSome returns the expression that holds when an event holds at
+// least one of the fields that det reads (at any of its paths): a rule
+// routed to events of unknown shape must not hold on such an event merely
+// because it lacks them all, as "condition: not selection" does. A
+// keyword search reads every value and needs nothing; neither does a
+// detection that reads no field or that cannot hold without one.
+func readsSome(det *ir.Expr) *ir.Expr {
+	if !holdsOnNothing(det) {
+		return ir.Const(true)
+	}
+	var fields []ir.Field
+	seen := map[string]bool{}
+	any := false
+	add := func(f ir.Field) {
+		if f.Any {
+			any = true
+			return
+		}
+		if k := f.Key(); !seen[k] {
+			seen[k] = true
+			fields = append(fields, f)
+		}
+	}
+	ir.Walk(det, func(x *ir.Expr) bool {
+		if p := x.Pred; p != nil {
+			add(p.Field)
+			if p.Right != nil && p.Right.Fn == ir.FnField {
+				add(p.Right.Field)
+			}
+		}
+		return true
+	})
+	if any || len(fields) == 0 {
+		return ir.Const(true)
+	}
+	alts := make([]*ir.Expr, len(fields))
+	for i, f := range fields {
+		alts[i] = exists(f)
+	}
+	return or(alts...)
 }
 
 // sysmonEvents reports whether any of events are Sysmon's.
@@ -279,10 +327,40 @@ func winRoute(events []winEvents, known bool, channel, eventID ir.Field, optiona
 	return or(alts...)
 }
 
+// holdsOnNothing reports whether x holds on an event that has none of the
+// fields it reads: every comparison, presence test and keyword search is
+// false on a missing field, and not turns that into true.
+func holdsOnNothing(x *ir.Expr) bool {
+	switch x.Op {
+	case ir.OpTrue:
+		return true
+	case ir.OpNot:
+		return !holdsOnNothing(x.Args[0])
+	case ir.OpAnd:
+		for _, a := range x.Args {
+			if !holdsOnNothing(a) {
+				return false
+			}
+		}
+		return true
+	case ir.OpOr:
+		for _, a := range x.Args {
+			if holdsOnNothing(a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // ecsRoute returns the expression for ECS events: the category's ECS
-// categorization, and the operating system when the product names one and
-// the event says which.
-func ecsRoute(product, category string) *ir.Expr {
+// categorization, and the platform. For an operating system (windows,
+// linux, macos) host.os.type must name it when the event has one. For
+// another product (zeek, aws, okta, …) event.module must name it (Filebeat's
+// modules set it so); an event with neither host.os.type nor event.module
+// says nothing of its platform and is routed as an unknown one, by reads.
+// A rule without a product (webserver, proxy, …) is routed by reads too.
+func ecsRoute(product, category string, reads *ir.Expr) *ir.Expr {
 	var args []*ir.Expr
 	if e, ok := ecsCategories[category]; ok {
 		args = append(args, ir.P(pred(&ecsCategory, ir.CmpEqual, false, strValues(e.categories)...)))
@@ -290,13 +368,16 @@ func ecsRoute(product, category string) *ir.Expr {
 			args = append(args, ir.P(pred(&ecsType, ir.CmpEqual, false, strValues(e.types)...)))
 		}
 	}
-	if operatingSystems[product] {
+	switch {
+	case operatingSystems[product]:
 		args = append(args, ir.Or(ir.Not(exists(ecsOS)), ir.P(pred(&ecsOS, ir.CmpEqual, false, ir.Str(product)))))
+	case product != "":
+		args = append(args, ir.Or(ir.P(pred(&ecsModule, ir.CmpEqual, false, ir.Str(product))),
+			andC(ir.Not(exists(ecsOS)), ir.Not(exists(ecsModule)), reads.Clone())))
+	default:
+		args = append(args, reads.Clone())
 	}
-	if len(args) == 0 {
-		return ir.Const(true)
-	}
-	return and(args...)
+	return andC(args...)
 }
 
 // strValues returns literal string values.

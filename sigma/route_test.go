@@ -97,5 +97,49 @@ func TestRouting(t *testing.T) {
 				`{"event":{"category":["malware"]},"Signature":"Mimikatz"}`}},
 		{name: "no logsource", routing: true, logsrc: "logsource: {}\n", det: image,
 			match: []string{recordSysmon1, recordSysmon11, flatSysmon3, ecsEnd, unknownShape}},
+		// SigmaHQ's "Publicly Accessible RDP Service" (zeek_rdp_public_listener.yml):
+		// a rule made of a negation holds on an event without its field, so
+		// it must see only events that are Zeek's or may be.
+		{name: "zeek negation", routing: true, logsrc: "logsource:\n  product: zeek\n  service: rdp\n", det: zeekRDP,
+			match: []string{`{"id.orig_h":"203.0.113.7","id.resp_p":3389}`, `{"id":{"orig_h":"203.0.113.7"}}`,
+				`{"event":{"category":["network"],"module":"zeek"},"source":{"ip":"203.0.113.7"}}`,
+				`{"event":{"category":["network"]},"id.orig_h":"203.0.113.7"}`},
+			no: []string{`{"message":"hello"}`, `{}`, `{"id.orig_h":"10.1.2.3"}`, ecsStart, ecsNoOS, ecsLinux, recordSysmon1, flatSysmon1, beatSysmon3,
+				`{"event":{"category":["network"],"module":"zeek"},"id.orig_h":"10.1.2.3"}`,
+				`{"event":{"category":["network"],"module":"suricata"},"id.orig_h":"203.0.113.7"}`,
+				`{"event":{"category":["network"]},"host":{"os":{"type":"windows"}},"id.orig_h":"203.0.113.7"}`}},
+		{name: "windows negation", routing: true, logsrc: "logsource:\n  product: windows\n  service: something-new\n", det: `
+  sel:
+    Image|endswith: '\a.exe'
+  condition: not sel`,
+			match: []string{`{"Image":"C:\\b.exe"}`, `{"Event":{"System":{"EventID":1,"Channel":"x"}}}`, `{"EventID":5}`},
+			no:    []string{`{"message":"hello"}`, unknownShape, ecsLinux}},
+		{name: "no product, negation", routing: true, logsrc: "logsource:\n  category: proxy\n", det: `
+  sel:
+    c-uri|contains: '/admin'
+  condition: not sel`,
+			match: []string{`{"c-uri":"/index.html"}`, `{"event":{"category":["web"]},"c-uri":"/index.html"}`},
+			no:    []string{`{"message":"hello"}`, `{"c-uri":"/admin/x"}`, ecsStart, recordSysmon1, flatSysmon1, `{"event":{"category":["web"]},"url":{"path":"/"}}`}},
+		{name: "no logsource, negation", routing: true, logsrc: "logsource: {}\n", det: `
+  sel:
+    Image|endswith: '\a.exe'
+  condition: not sel`,
+			match: []string{`{"Image":"C:\\b.exe"}`, `{"Event":{"EventData":{"Image":"C:\\b.exe"}}}`},
+			no:    []string{`{"message":"hello"}`, recordSysmon11, unknownShape}},
 	})
 }
+
+// zeekRDP is the detection of SigmaHQ's "Publicly Accessible RDP Service".
+const zeekRDP = `
+  selection:
+    id.orig_h|cidr:
+      - '::1/128'
+      - '10.0.0.0/8'
+      - '127.0.0.0/8'
+      - '172.16.0.0/12'
+      - '192.168.0.0/16'
+      - '169.254.0.0/16'
+      - '2620:83:8000::/48'
+      - 'fc00::/7'
+      - 'fe80::/10'
+  condition: not selection`

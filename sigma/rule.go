@@ -11,14 +11,19 @@ import (
 )
 
 // Limits on the input. A rule over a limit is rejected with an error; an
-// option changes each limit (see options.go).
+// option changes each limit (see options.go). They admit the IOC rules of
+// threat-intel feeds, which list tens of thousands of hashes, addresses
+// or domains in one field: 100,000 SHA-256 hashes are about 7 MB of YAML
+// and load into one hash set (a few hundred bytes per value), so the
+// defaults leave twice that room and still bound one rule's memory to a
+// few hundred MB.
 const (
-	MaxRuleSize       = 1 << 20 // bytes of YAML in one rule (WithMaxRuleSize)
-	MaxConditionSize  = 4096    // bytes in one condition expression (WithMaxConditionSize)
-	MaxConditionDepth = 200     // nesting of parentheses and "not" in a condition (WithMaxConditionDepth)
-	MaxValues         = 10000   // values of one field in one search, after modifiers expand them (WithMaxValues)
-	MaxRuleValues     = 100000  // values of all the fields of a rule, YAML aliases expanded (WithMaxRuleValues)
-	MaxExprSize       = 1 << 18 // nodes and values in a rule's lowered expression (WithMaxExprSize)
+	MaxRuleSize       = 16 << 20  // bytes of YAML in one rule (WithMaxRuleSize)
+	MaxConditionSize  = 4096      // bytes in one condition expression (WithMaxConditionSize)
+	MaxConditionDepth = 200       // nesting of parentheses and "not" in a condition (WithMaxConditionDepth)
+	MaxValues         = 200_000   // values of one field in one search, after modifiers expand them (WithMaxValues)
+	MaxRuleValues     = 1_000_000 // values of all the fields of a rule, YAML aliases expanded (WithMaxRuleValues)
+	MaxExprSize       = 1 << 21   // nodes and values in a rule's lowered expression (WithMaxExprSize)
 )
 
 // ParseRule loads one Sigma rule (YAML) and lowers it to the IR. file names
@@ -50,8 +55,15 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 	return d.rule(cfg)
 }
 
-// rule lowers a detection rule's document.
+// rule lowers a detection rule's document, after the processing pipelines
+// of cfg rewrite it.
 func (d *doc) rule(cfg config) (*ir.Rule, error) {
+	if len(cfg.pipelines) > 0 {
+		var err error
+		if cfg.placeholders, err = d.applyPipelines(&cfg); err != nil {
+			return nil, err
+		}
+	}
 	detKey := d.keys["detection"]
 	if detKey == nil {
 		if k := d.keys["filter"]; k != nil {
@@ -94,7 +106,7 @@ func (d *doc) rule(cfg config) (*ir.Rule, error) {
 		}
 	}
 	if cfg.routing {
-		if route := routeFor(meta.Logsource); route != nil {
+		if route := routeFor(meta.Logsource, x); route.Op != ir.OpTrue {
 			x = ir.And(route, x)
 		}
 	}

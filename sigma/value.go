@@ -91,9 +91,13 @@ func (l *lowerer) lowerField(search, field string, mods []string, key *yaml.Node
 	total := 0
 	for i, n := range nodes {
 		n = resolve(n)
+		unknown := len(l.unknown)
 		op, msg := l.operand(c, xs[i], field == "")
 		if msg != "" {
 			return nil, l.errorf(n.Line, n.Column, "%s: %s", what, msg)
+		}
+		if unknown == 0 && len(l.unknown) > 0 {
+			l.unknownAt = n
 		}
 		for _, a := range op.alts {
 			total += len(a.vals)
@@ -127,8 +131,12 @@ func (l *lowerer) operand(c *chain, x any, keyword bool) (operand, string) {
 		return operand{}, msg
 	}
 	if c.expand {
-		if msg := l.expandValue(v); msg != "" {
+		nothing, msg := l.expandValue(v)
+		if msg != "" {
 			return operand{}, msg
+		}
+		if nothing {
+			return operand{expr: ir.Const(false)}, ""
 		}
 	}
 	for _, m := range c.mods {

@@ -18,7 +18,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge check: no rule paths\n%s", usage)
 		return exitUsage
 	}
-	_, total, bad := loadRules(loader(), fs.Args(), stdout)
+	ld, ok := loader(stdout)
+	if !ok {
+		return exitBad
+	}
+	_, total, bad := loadRules(ld, fs.Args(), stdout)
 	fmt.Fprintf(stdout, "checked %d rules: %d ok, %d failed\n", total, total-bad, bad)
 	if bad > 0 {
 		return exitBad

@@ -86,3 +86,15 @@ func TestMatchCorrelationErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainCorrelation checks that explain shows a correlation's IR:
+// its resolved reference, group-by fields with their paths, timespan
+// and condition.
+func TestExplainCorrelation(t *testing.T) {
+	code, stdout, stderr := runCLI("", "explain", bruteForce)
+	for _, want := range []string{"state:\n  correlation event_count", "rule failed_logon -> rule 0 group[0]=Computer|", "group-by Computer, IpAddress\n", "timespan 5m0s\n", "condition gte: 10\n"} {
+		if code != exitOK || !strings.Contains(stdout, want) {
+			t.Errorf("exit %d, explain lacks %q:\n%s%s", code, want, stdout, stderr)
+		}
+	}
+}

@@ -25,7 +25,11 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge explain: no rule paths\n%s", usage)
 		return exitUsage
 	}
-	rules, errs := loader().Load(fs.Args()...)
+	ld, ok := loader(stderr)
+	if !ok {
+		return exitBad
+	}
+	rules, errs := ld.Load(fs.Args()...)
 	status := exitOK
 	for _, err := range errs {
 		fmt.Fprintln(stderr, err)
@@ -36,6 +40,11 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	rs, err := compile.Compile(rules)
 	for i, r := range rules {
 		fmt.Fprint(stdout, r.Dump())
+		if d, ok := r.State.(interface{ Dump() string }); ok {
+			// A stateful rule's plan is its stages' (package state runs it).
+			fmt.Fprintf(stdout, "state:\n%s\n", indent(d.Dump()))
+			continue
+		}
 		one, plan := rs, i
 		if err != nil { // some rule is bad: compile each alone to name it
 			var cerr error

@@ -200,3 +200,45 @@ func TestMatchRoutingFlag(t *testing.T) {
 		t.Errorf("routing off: %q, want a hit", stdout)
 	}
 }
+
+func TestPlaceholdersFlag(t *testing.T) {
+	dir := t.TempDir()
+	rule := dir + "/admins.yml"
+	os.WriteFile(rule, []byte("title: Admin logon\nlogsource: {product: windows, service: security}\ndetection:\n  selection:\n    EventID: 4624\n  filter:\n    TargetUserName|expand: '%admins%'\n  condition: selection and not filter\n"), 0o644)
+	values := dir + "/values.yml"
+	os.WriteFile(values, []byte("admins: [adm_*, root]\n"), 0o644)
+	ev := `{"EventID":4624,"Channel":"Security","TargetUserName":"adm_bob"}`
+	// Without values the filter excludes nothing: a hit, and one warning.
+	code, stdout, stderr := runCLI(ev, "match", "-rules", rule)
+	if code != exitOK || !strings.Contains(stdout, `"title":"Admin logon"`) {
+		t.Errorf("no values: status %d, %q, want a hit", code, stdout)
+	}
+	if want := "warning: " + rule + ":7:28: no values for placeholder %admins%: it matches nothing\n"; !strings.HasPrefix(stderr, want) {
+		t.Errorf("no values: stderr %q, want it to start with %q", stderr, want)
+	}
+	code, stdout, stderr = runCLI(ev, "match", "-placeholders", values, "-rules", rule)
+	if code != exitOK || stdout != "" || strings.Contains(stderr, "warning") {
+		t.Errorf("with values: status %d, %q, %q, want no hit and no warning", code, stdout, stderr)
+	}
+	code, _, stderr = runCLI(ev, "match", "-placeholders", dir+"/missing.yml", "-rules", rule)
+	if code != exitBad || !strings.Contains(stderr, "missing.yml") {
+		t.Errorf("missing file: status %d, %q", code, stderr)
+	}
+}
+
+func TestPipelineFlag(t *testing.T) {
+	ev := `{"event_type":"process_start","proc_path":"C:\\Windows\\System32\\wbem\\mofcomp.exe","cmdline":"mofcomp C:\\Users\\Public\\x.mof","parent_path":"C:\\Windows\\System32\\cmd.exe"}`
+	code, stdout, _ := runCLI(ev, "match", "-pipeline", "../../examples/pipelines/custom_edr.yml", "-rules", sigmaRule)
+	if code != exitOK || !strings.Contains(stdout, `"title":"Potential Suspicious Mofcomp Execution"`) {
+		t.Errorf("with the pipeline: status %d, %q, want a hit", code, stdout)
+	}
+	if _, stdout, _ = runCLI(ev, "match", "-rules", sigmaRule); stdout != "" {
+		t.Errorf("without the pipeline: %q, want no hit", stdout)
+	}
+	bad := t.TempDir() + "/bad.yml"
+	os.WriteFile(bad, []byte("transformations:\n  - type: add_field\n"), 0o644)
+	code, _, stderr := runCLI(ev, "match", "-pipeline", bad, "-rules", sigmaRule)
+	if want := bad + ":2:11: unsupported transformation type \"add_field\"\n"; code != exitBad || stderr != want {
+		t.Errorf("bad pipeline: status %d, stderr %q, want %q", code, stderr, want)
+	}
+}

@@ -121,7 +121,11 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opt.progress = isTerminal(stderr)
-	prog, _, badRules := loadRules(loader(), rulePaths, stderr)
+	ld, ok := loader(stderr)
+	if !ok {
+		return exitBad
+	}
+	prog, _, badRules := loadRules(ld, rulePaths, stderr)
 	rs := prog.Ruleset()
 	out := bufio.NewWriterSize(stdout, 1<<16)
 	defer out.Flush()

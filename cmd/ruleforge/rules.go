@@ -68,11 +68,14 @@ func loadRules(loader ruleforge.Loader, paths []string, stderr io.Writer) (p *st
 }
 
 // loaderFlags registers the flags that configure rule loading on fs and
-// returns a function that builds the Loader once fs is parsed.
-func loaderFlags(fs *flag.FlagSet) func() ruleforge.Loader {
+// returns a function that builds the Loader once fs is parsed, reporting
+// on w a file that a flag names and that cannot be read (false).
+func loaderFlags(fs *flag.FlagSet) func(w io.Writer) (ruleforge.Loader, bool) {
 	routing := fs.Bool("routing", true, "route Sigma rules by log source (false: test every rule against every event)")
-	return func() ruleforge.Loader {
-		return ruleforge.Loader{Sigma: []sigma.Option{sigma.Routing(*routing)}}
+	schema := schemaFlags(fs)
+	return func(w io.Writer) (ruleforge.Loader, bool) {
+		opts, ok := schema(w)
+		return ruleforge.Loader{Sigma: append([]sigma.Option{sigma.Routing(*routing)}, opts...)}, ok
 	}
 }
 
