@@ -16,6 +16,7 @@ type chunkJob struct {
 	c       *evtx.Chunk
 	results []Result
 	json    []byte // the records' JSON back to back, with KeepRaw
+	hits    []int  // the results' hits back to back
 }
 
 // RunEVTX matches every record of an .evtx file with cfg and calls emit
@@ -133,6 +134,7 @@ type evtxWorker struct {
 // work fills j's results.
 func (w *evtxWorker) work(j *chunkJob) {
 	defer j.c.Release()
+	j.hits = make([]int, 0, 256) // most chunks' hits: one allocation
 	var ends []int
 	if err := w.dec.Reset(j.c); err != nil {
 		j.results = append(j.results, Result{Bad: err, Bytes: evtx.ChunkSize})
@@ -158,7 +160,11 @@ func (w *evtxWorker) work(j *chunkJob) {
 		if nr, err := w.rd.Read(w.line); err != nil {
 			res.Bad = err
 		} else {
-			res.Hits = w.cfg.Ruleset.MatchRecord(nr, nil)
+			free := j.hits[len(j.hits):cap(j.hits)]
+			res.Hits = w.cfg.Ruleset.MatchRecord(nr, free[:0])
+			if len(res.Hits) > 0 && len(free) > 0 && &res.Hits[0] == &free[0] { // they went into j.hits
+				j.hits = j.hits[:len(j.hits)+len(res.Hits)]
+			}
 			if p := w.cfg.Program; p != nil {
 				res.Hits = p.Split(nr, res.Hits, &res.State)
 			}
