@@ -23,10 +23,10 @@ type Header struct {
 
 // Dirty reports whether the file was not closed cleanly: its header may
 // lag behind its chunks, which the Reader reads to the file's end anyway.
-func (h *Header) Dirty() bool { return h.Flags&1 != 0 }
+func (h Header) Dirty() bool { return h.Flags&1 != 0 }
 
 // Full reports whether the log was full when last written.
-func (h *Header) Full() bool { return h.Flags&2 != 0 }
+func (h Header) Full() bool { return h.Flags&2 != 0 }
 
 // Error is a damaged part of an .evtx file: a chunk that cannot be read
 // (a bad checksum or header, a truncation) or a record.
