@@ -16,10 +16,11 @@ const (
 // TestMatchCorrelation runs the README's brute-force correlation over the
 // sample logon events: one line for the tenth failed logon from
 // 10.0.0.66 on DC01, with the issue's fields (group, correlation,
-// events); the base rule prints nothing (generate: false); the same with
+// events) and those of the event that completed it (timestamp, computer,
+// channel, event_id, record_id); the base rule prints nothing (generate: false); the same with
 // any number of workers.
 func TestMatchCorrelation(t *testing.T) {
-	want := `{"input":"../../testdata/events/logon_failures.ndjson","event":12,"rule_id":"7c1c1a4e-2b8d-4a59-9a53-0d6f1b1f0e11","title":"Brute force of Windows logons from one address","language":"sigma","severity":"high","rule_file":"../../testdata/brute_force_logons.yml","group":{"Computer":"DC01.corp.example","IpAddress":"10.0.0.66"},"correlation":"event_count","events":[1,2,3,5,6,8,9,10,11,12],"value":10}` + "\n"
+	want := `{"input":"../../testdata/events/logon_failures.ndjson","event":12,"rule_id":"7c1c1a4e-2b8d-4a59-9a53-0d6f1b1f0e11","title":"Brute force of Windows logons from one address","language":"sigma","severity":"high","rule_file":"../../testdata/brute_force_logons.yml","timestamp":"2024-05-14T10:01:26.123Z","computer":"DC01.corp.example","channel":"Security","event_id":4625,"record_id":90296,"group":{"Computer":"DC01.corp.example","IpAddress":"10.0.0.66"},"correlation":"event_count","events":[1,2,3,5,6,8,9,10,11,12],"value":10}` + "\n"
 	for _, workers := range []string{"1", "3"} {
 		code, stdout, stderr := runCLI("", "match", "-workers", workers, "-rules", bruteForce, logons)
 		if code != exitOK || stdout != want {

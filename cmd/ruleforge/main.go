@@ -1,6 +1,7 @@
 // Command ruleforge runs Sigma and EQL detection rules over JSON events.
 //
-//	ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH…] [FILE…]
+//	ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+//	                [-min-level L] [-status S,…] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH…] [FILE…]
 //	ruleforge check [-routing=false] PATH…
 //	ruleforge explain [-routing=false] PATH…
 //	ruleforge dump FILE.evtx…
@@ -19,7 +20,17 @@
 // keeps input order. -output alert writes an ECS-style alert document per
 // match instead (rule metadata under rule.*, the event as read under
 // event.original); -count writes only, at the end, one line per rule with
-// the number of events it matched. Bad events are reported on standard
+// the number of events it matched. Hit lines and alerts carry the event's
+// time, computer, channel, event ID and record ID when it has them;
+// -output table prints a timeline (time, computer, channel, event ID,
+// level, rule and the fields that say what happened) and -output csv the
+// same with a header (-sort: rows by event time); a summary by level and
+// the rules with the most hits ends the table, or goes to standard error
+// for the other outputs.
+// -min-level, -status (default: all but deprecated and unsupported) and
+// -exclude (a file of rule ids) choose the rules; -from and -to the
+// events' time window; -explain adds to each hit the tests that made
+// the rule match (field, path, value, comparison). Bad events are reported on standard
 // error with their ordinal and line, counted and skipped; bad rules are
 // reported as file:line:col: message. On a terminal, a progress line
 // (bytes, events, events per second, hits) is kept on standard error; a
@@ -66,7 +77,8 @@ func main() {
 
 // usage is printed for -h and for usage errors.
 const usage = `usage:
-  ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH...] [FILE...]
+  ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+                  [-min-level L] [-status S,...] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH...] [FILE...]
   ruleforge check [-routing=false] PATH...
   ruleforge explain [-routing=false] PATH...
   ruleforge dump FILE.evtx...

@@ -35,7 +35,7 @@ type hit struct {
 	Severity  string `json:"severity"`
 	RiskScore *int   `json:"risk_score,omitempty"`
 	RuleFile  string `json:"rule_file,omitempty"`
-	RecordID  uint64 `json:"record_id,omitempty"` // an .evtx record's EventRecordID
+	hitInfo          // the event's time, computer, IDs; -explain's reasons
 }
 
 // alert is an output line with -output alert: an ECS-style alert
@@ -45,12 +45,14 @@ type alert struct {
 	Event     alertEvent  `json:"event"`
 	Rule      alertRule   `json:"rule"`
 	Input     alertSource `json:"input"`
+	alertInfo             // the event's time, host, IDs; -explain's reasons
 }
 
 // alertEvent is an alert's event.* fields.
 type alertEvent struct {
 	Kind     string `json:"kind"`
 	Original string `json:"original"`
+	Code     string `json:"code,omitempty"`
 }
 
 // alertRule is an alert's rule.* fields.
@@ -90,6 +92,7 @@ type matchOptions struct {
 	count    bool
 	progress bool
 	format   normalize.Format
+	hunt     *hunt
 }
 
 // runMatch is "ruleforge match -rules PATH… [FILE…]".
@@ -104,6 +107,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opt.count, "count", false, "print only, at the end, how many events each rule matched")
 	format := fs.String("format", "auto", "event format: auto (detected per event), ecs, flat (Windows/Sysmon fields) or winevent (Windows event records)")
 	loader := loaderFlags(fs)
+	opt.hunt = huntFlags(fs)
 	err := fs.Parse(args)
 	if err != nil {
 		return exitUsage
@@ -112,8 +116,8 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge match: no -rules given\n%s", usage)
 		return exitUsage
 	}
-	if opt.output != "hits" && opt.output != "alert" {
-		fmt.Fprintf(stderr, "ruleforge match: -output %q: want hits or alert\n", opt.output)
+	if err = opt.hunt.check(opt.output, opt.count); err != nil {
+		fmt.Fprintf(stderr, "ruleforge match: %v\n", err)
 		return exitUsage
 	}
 	if opt.format, err = normalize.ParseFormat(*format); err != nil {
@@ -125,10 +129,17 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitBad
 	}
-	prog, _, badRules := loadRules(ld, rulePaths, stderr)
+	prog, _, badRules, err := opt.hunt.sel.loadRules(ld, rulePaths, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ruleforge match: -exclude: %v\n", err)
+		return exitUsage
+	}
 	rs := prog.Ruleset()
 	out := bufio.NewWriterSize(stdout, 1<<16)
 	defer out.Flush()
+	if !opt.count {
+		opt.hunt.begin(out)
+	}
 	inputs := fs.Args()
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
@@ -158,6 +169,8 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if opt.progress {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
+	opt.hunt.summary(out, stderr, prog, perRule)
+	out.Flush()
 	fmt.Fprintf(stderr, "ruleforge: %d events, %d matched, %d hits, %d bad events, %d rules (%d bad), %d unmatched\n",
 		total.Events, total.Matched, total.Hits, total.Bad, ruleCountOf(prog), badRules, total.Unmatched)
 	engines.report(stderr, prog)
@@ -190,6 +203,7 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 	rs := p.Ruleset()
 	cfg := pipeline.Config{Ruleset: rs, Program: p, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
 	prog := newProgress(stderr, opt.progress, before)
+	opt.hunt.configure(&cfg)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	eng := newStateRun(p, opt, name, now, out, perRule)
 	defer engines.add(eng)
@@ -206,9 +220,10 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 			}
 			return nil
 		}
-		for _, i := range res.Hits {
+		info, _ := res.Info.(*matched)
+		for k, i := range res.Hits {
 			perRule[i]++
-			if opt.count {
+			if opt.count || opt.hunt.row(out, name, res, k, rs) {
 				continue
 			}
 			rule := rs.Rule(i)
@@ -216,16 +231,18 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 			if opt.output == "alert" {
 				line, _ = json.Marshal(alert{
 					Timestamp: now,
-					Event:     alertEvent{Kind: "alert", Original: string(res.Raw)},
+					Event:     alertEvent{Kind: "alert", Original: string(res.Raw), Code: info.eventCode()},
 					Rule: alertRule{ID: rule.ID, Name: rule.Title, Severity: rule.Severity, RiskScore: rule.RiskScore,
 						Language: rule.Lang.String(), File: rule.Source.File, Tags: rule.Tags},
-					Input: alertSource{Name: name, Event: res.Ordinal, Line: res.Line, RecordID: res.RecordID},
+					Input:     alertSource{Name: name, Event: res.Ordinal, Line: res.Line, RecordID: res.RecordID},
+					alertInfo: info.alert(k),
 				})
 			} else {
 				line, _ = json.Marshal(hit{
-					Input: name, Event: res.Ordinal, RecordID: res.RecordID, RuleID: rule.ID, Title: rule.Title,
+					Input: name, Event: res.Ordinal, RuleID: rule.ID, Title: rule.Title,
 					Language: rule.Lang.String(), Severity: rule.Severity,
 					RiskScore: rule.RiskScore, RuleFile: rule.Source.File,
+					hitInfo: info.hit(k),
 				})
 			}
 			out.Write(line)

@@ -161,12 +161,10 @@ func (w *evtxWorker) work(j *chunkJob) {
 			res.Bad = err
 		} else {
 			free := j.hits[len(j.hits):cap(j.hits)]
-			res.Hits = w.cfg.Ruleset.MatchRecord(nr, free[:0])
+			res.Hits = free[:0]
+			w.cfg.matchRecord(nr, &res)
 			if len(res.Hits) > 0 && len(free) > 0 && &res.Hits[0] == &free[0] { // they went into j.hits
 				j.hits = j.hits[:len(j.hits)+len(res.Hits)]
-			}
-			if p := w.cfg.Program; p != nil {
-				res.Hits = p.Split(nr, res.Hits, &res.State)
 			}
 		}
 		if w.cfg.KeepRaw {
