@@ -24,6 +24,20 @@ type Loader struct {
 	// MaxFileSize is the most bytes read of one rule file; 0 means
 	// MaxFileSize.
 	MaxFileSize int64
+	// Pipelines are pySigma processing pipelines (sigma.ParsePipeline)
+	// for the user's schema: applied to every Sigma rule
+	// (sigma.WithPipelines), and their unconditional field name mappings
+	// to every single-event EQL rule (sigma.MapFields).
+	Pipelines []*sigma.Pipeline
+}
+
+// sigmaOptions returns the options for Sigma rules: l.Sigma, and the
+// pipelines.
+func (l Loader) sigmaOptions() []sigma.Option {
+	if len(l.Pipelines) == 0 {
+		return l.Sigma
+	}
+	return append(append([]sigma.Option(nil), l.Sigma...), sigma.WithPipelines(l.Pipelines...))
 }
 
 // Parse reads one rule from src with the zero Loader; see Loader.Parse.
@@ -42,11 +56,17 @@ func Load(paths ...string) ([]*ir.Rule, []error) { return Loader{}.Load(paths...
 func (l Loader) Parse(name string, src []byte) (*ir.Rule, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".yml", ".yaml":
-		return sigma.ParseRule(name, src, l.Sigma...)
-	case ".eql":
-		return eql.ParseRule(name, src, l.EQL...)
-	case ".toml":
-		return eql.ParseTOML(name, src, l.EQL...)
+		return sigma.ParseRule(name, src, l.sigmaOptions()...)
+	case ".eql", ".toml":
+		parse := eql.ParseRule
+		if strings.EqualFold(filepath.Ext(name), ".toml") {
+			parse = eql.ParseTOML
+		}
+		r, err := parse(name, src, l.EQL...)
+		if err == nil {
+			sigma.MapFields(r, l.Pipelines...)
+		}
+		return r, err
 	}
 	return nil, &ir.Error{Pos: ir.Pos{File: name}, Msg: "unknown rule file type (expected .yml, .yaml, .eql or .toml)"}
 }
@@ -114,6 +134,8 @@ type Set struct {
 // correlations that loaded and one error per file or correlation that did
 // not, each naming its file.
 func (l Loader) LoadSet(paths ...string) (*Set, []error) {
+	// Sigma files are parsed below with l.Sigma, EQL files with l.Parse.
+	l.Sigma = l.sigmaOptions()
 	var cerrs []error
 	type file struct {
 		path string

@@ -240,3 +240,58 @@ func BenchmarkPipeline(b *testing.B) {
 		})
 	}
 }
+
+// TestPipelineEQL checks what a pipeline does to EQL rules: its field name
+// mappings without rule conditions rename the fields the rule reads; a
+// mapping with rule conditions (a Sigma log source) does not apply.
+func TestPipelineEQL(t *testing.T) {
+	p, err := sigma.ParsePipeline("edr.yml", []byte(`
+transformations:
+  - type: field_name_mapping
+    mapping:
+      process.name: proc_name
+      process.args: [argv, args]
+  - type: field_name_prefix_mapping
+    mapping:
+      process.parent.: parent_
+  - type: field_name_mapping
+    mapping:
+      event.category: kind
+    rule_conditions:
+      - type: logsource
+        category: process_creation
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "q.eql")
+	if err := os.WriteFile(path, []byte(`process where process.name : "mofcomp.exe" and process.parent.name == "cmd.exe" and process.args : "*.mof"`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rules, errs := ruleforge.Loader{Pipelines: []*sigma.Pipeline{p}}.Load(path)
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	rs, err := compile.Compile(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		event string
+		want  bool
+	}{
+		{`{"event":{"category":"process"},"proc_name":"MOFCOMP.EXE","parent_name":"cmd.exe","argv":["mofcomp","x.mof"]}`, true},
+		{`{"event":{"category":"process"},"proc_name":"mofcomp.exe","parent_name":"cmd.exe","args":["x.mof"]}`, true},
+		{`{"kind":"process","proc_name":"mofcomp.exe","parent_name":"cmd.exe","argv":["x.mof"]}`, false},
+		{`{"event":{"category":"process"},"process":{"name":"mofcomp.exe","parent":{"name":"cmd.exe"},"args":["x.mof"]}}`, false},
+	} {
+		ev, err := match.ParseJSON([]byte(tt.event))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(rs.Match(ev, nil)) > 0; got != tt.want {
+			t.Errorf("%s: matched %t, want %t\n%s", tt.event, got, tt.want, rules[0].Expr)
+		}
+	}
+}

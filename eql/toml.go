@@ -16,7 +16,8 @@ import (
 //	rule_id      ID (required)
 //	name         Title
 //	description  Description, surrounding white space trimmed
-//	severity     Severity, lower-cased
+//	severity     Severity, lower-cased: Elastic's severities (low, medium,
+//	             high, critical) are Sigma's levels, which add informational
 //	risk_score   RiskScore
 //	tags         Tags
 //	threat       Attack: for each [[rule.threat]] in file order, its tactic
@@ -25,7 +26,11 @@ import (
 //	language     must be "eql"
 //	query        Expr (required); Source is its first token
 //
-// Other keys are ignored. Options change the limits (see Limits in the
+// The [metadata] table's maturity gives Status in Sigma's words, so that
+// one status filter serves both languages: production is stable,
+// development experimental, deprecated deprecated; any other maturity is
+// kept lower-cased, and a file without one has no status. Other keys are
+// ignored. Options change the limits (see Limits in the
 // package documentation). Errors are *ir.Error pointing into the file,
 // errors in the query included.
 func ParseTOML(file string, src []byte, opts ...Option) (r *ir.Rule, err error) {
@@ -55,7 +60,38 @@ func parseTOML(file string, src []byte, cfg *config) (*ir.Rule, error) {
 	if !ok {
 		return nil, d.typeError("rule", v, "a table")
 	}
-	return d.rule(table)
+	r, err := d.rule(table)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status, err = d.maturity(doc["metadata"]); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// maturities maps Elastic's rule maturity to Sigma's status.
+var maturities = map[string]string{"production": "stable", "development": "experimental", "deprecated": "deprecated"}
+
+// maturity returns the status of the [metadata] table's maturity.
+func (d *tomlDoc) maturity(meta any) (string, error) {
+	table, ok := meta.(map[string]any)
+	if !ok {
+		return "", nil
+	}
+	v, ok := table["maturity"]
+	if !ok {
+		return "", nil
+	}
+	m, ok := v.(string)
+	if !ok {
+		return "", d.typeError("metadata.maturity", v, "a string")
+	}
+	m = strings.ToLower(m)
+	if s, ok := maturities[m]; ok {
+		return s, nil
+	}
+	return m, nil
 }
 
 // rule reads the [rule] table.

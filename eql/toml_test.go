@@ -27,6 +27,7 @@ func TestParseTOMLMofcomp(t *testing.T) {
 			"Attackers may leverage MOF\nfiles to build their own namespaces and classes into the Windows " +
 			"Management Instrumentation (WMI) repository, or\nestablish persistence using WMI Event Subscription.",
 		Severity:  "low",
+		Status:    "stable", // maturity = "production"
 		RiskScore: &score,
 		Tags: []string{
 			"Domain: Endpoint",
@@ -131,5 +132,33 @@ func TestParseTOMLErrors(t *testing.T) {
 			t.Errorf("%s:\n got error %s\nwant error %s", tt.name, got, tt.want)
 		}
 		checkError(t, tt.src, err)
+	}
+}
+
+// TestParseTOMLMaturity checks that [metadata] maturity becomes Status in
+// Sigma's words (production stable, development experimental), that
+// other words are kept, and that a maturity that is no string is an
+// error at its key.
+func TestParseTOMLMaturity(t *testing.T) {
+	const rule = "[rule]\nrule_id = \"x\"\nlanguage = \"eql\"\nquery = 'process where true'\n"
+	for _, tt := range []struct{ meta, status, err string }{
+		{"", "", ""},
+		{"[metadata]\nintegration = [\"endpoint\"]\n", "", ""},
+		{"[metadata]\nmaturity = \"production\"\n", "stable", ""},
+		{"[metadata]\nmaturity = \"development\"\n", "experimental", ""},
+		{"[metadata]\nmaturity = \"Deprecated\"\n", "deprecated", ""},
+		{"[metadata]\nmaturity = \"beta\"\n", "beta", ""},
+		{"[metadata]\nmaturity = 1\n", "", "r.toml:2:1: unexpected integer for metadata.maturity (expected a string)"},
+	} {
+		r, err := ParseTOML("r.toml", []byte(tt.meta+rule))
+		if tt.err != "" {
+			if err == nil || err.Error() != tt.err {
+				t.Errorf("%q: error %v, want %q", tt.meta, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || r.Status != tt.status {
+			t.Errorf("%q: status %q, error %v; want %q", tt.meta, r.Status, err, tt.status)
+		}
 	}
 }

@@ -56,6 +56,9 @@ func (r *Rule) Dump() string {
 	if r.Severity != "" {
 		fmt.Fprintf(&b, "  severity: %s\n", r.Severity)
 	}
+	if r.Status != "" {
+		fmt.Fprintf(&b, "  status: %s\n", r.Status)
+	}
 	if r.RiskScore != nil {
 		fmt.Fprintf(&b, "  risk_score: %d\n", *r.RiskScore)
 	}

@@ -27,7 +27,8 @@ type Rule struct {
 	Name        string    // Sigma name: how correlation rules may refer to the rule; "" if none
 	Title       string    // Sigma title, Elastic name
 	Description string    // free text
-	Severity    string    // lower case: informational, low, medium, high, critical
+	Severity    string    // the level, lower case: informational, low, medium, high, critical (Elastic: low to critical)
+	Status      string    // lower case: stable, test, experimental, deprecated, unsupported (Elastic maturity mapped, see eql.ParseTOML); "" when none
 	RiskScore   *int      // Elastic risk_score; nil when the rule has none
 	Tags        []string  // tags as the rule writes them
 	Attack      []string  // MITRE ATT&CK ids (TA0002, T1047, T1546.003) in rule order, no duplicates

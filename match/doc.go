@@ -88,4 +88,13 @@
 // than in each of its values); with fewer, those rules are evaluated,
 // their keyword test last. [Ruleset.Gate] and
 // [Ruleset.IndexStats] describe the index; ruleforge explain prints them.
+//
+// # Why a rule matched
+//
+// [Ruleset.Explain] evaluates one rule's plan for an event again, without
+// the index, and returns the positive tests that decided the match, each a
+// [Reason]: the field, the path its value was read at, the value (the
+// element of an array that passed) and the comparison that passed (the
+// member of a Set); of an or, the first operand that holds; under a not,
+// nothing. ruleforge match -explain prints them with each hit.
 package match

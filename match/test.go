@@ -74,11 +74,20 @@ func (t *Test) Eval(ev Event) bool {
 // computed evaluates a test with computed operands. A null operand makes
 // it false.
 func (t *Test) computed(ev Event) bool {
+	_, ok := t.passing(ev)
+	return ok
+}
+
+// passing evaluates a test with computed operands and returns the value
+// that passed: the left operand's value (for an array iterated, the one
+// of the element that passed), or the field's value (or element) compared
+// with the right operand.
+func (t *Test) passing(ev Event) (any, bool) {
 	var right any
 	if t.Right != nil {
 		var ok bool
 		if right, ok = t.Right.Eval(ev, nil); !ok {
-			return false
+			return nil, false
 		}
 	}
 	check := func(v any) bool {
@@ -90,13 +99,16 @@ func (t *Test) computed(ev Event) bool {
 	if t.Left == nil { // a field compared with a computed operand
 		for _, p := range t.Paths {
 			if v, ok := ev.Lookup(p); ok && v != nil {
-				return anyElement(v, func(e any) bool {
+				var passed any
+				ok := anyElement(v, func(e any) bool {
 					s, ok := scalar(e)
+					passed = s
 					return ok && check(s)
 				})
+				return passed, ok
 			}
 		}
-		return false
+		return nil, false
 	}
 	if len(t.Iter) > 0 {
 		for _, p := range t.Iter {
@@ -107,16 +119,16 @@ func (t *Test) computed(ev Event) bool {
 			if a, isArray := v.([]any); isArray {
 				for _, e := range a {
 					if l, ok := t.Left.Eval(ev, &Binding{Paths: t.Iter, Value: e}); ok && check(l) {
-						return true
+						return l, true
 					}
 				}
-				return false
+				return nil, false
 			}
 			break
 		}
 	}
 	l, ok := t.Left.Eval(ev, nil)
-	return ok && check(l)
+	return l, ok && check(l)
 }
 
 // anyElement calls f on v, or on each element of an array (nested arrays

@@ -59,6 +59,16 @@
 //  3. the members of the one child object of Event.UserData (none when
 //     UserData has several).
 //
+// This is the order in which Sigma rules find a record's fields too (go
+// doc ./sigma, Fields): event data, EventData before UserData, before
+// system data. Unnamed Data elements ({"#text": v}, {"#text": [v, …]}, a
+// bare value or list, as evtx-to-JSON tools write them) have no name and
+// Windows Defender's data names have spaces ("Threat Name"); no ECS field
+// of the view comes from them, so the view skips them, and Sigma rules
+// read them where they are (Data, ThreatName). TestReaderSame reads real
+// records of these shapes (../sigma/testdata/records) with every SigmaHQ
+// and Elastic rule, through a Reader and through Normalize alike.
+//
 // A Flat event keeps system fields and event data at the top level, under
 // the same names (the provider as Provider_Name, or Provider when it is
 // text); it has no attributes, so no user identifier, execution or time.

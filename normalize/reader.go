@@ -49,12 +49,18 @@ type Reader struct {
 
 // NewReader returns a Reader of events in format f (Auto: detected per
 // event) for ruleset rs.
-func NewReader(rs *match.Ruleset, f Format) *Reader {
+func NewReader(rs *match.Ruleset, f Format) *Reader { return NewReaderWith(rs, f, nil) }
+
+// NewReaderWith is NewReader for records that also hold the events'
+// values at paths, as match.Ruleset.NewRecordWith makes them: the same
+// pass finds them, for a caller that reads them from the records Read
+// returns (such as the time and host of an event that matched).
+func NewReaderWith(rs *match.Ruleset, f Format, paths []*match.Path) *Reader {
 	p := pathsOnce()
 	if f != ECS && f != Flat && f != WinEvent {
 		f = Auto
 	}
-	rd := &Reader{f: f, p: p, plain: rs.NewRecordWith(p.detect), rec: rs.NewRecordWith(p.all)}
+	rd := &Reader{f: f, p: p, plain: rs.NewRecordWith(slices.Concat(p.detect, paths)), rec: rs.NewRecordWith(slices.Concat(p.all, paths))}
 	rd.src = slotSource{rec: rd.rec, p: p}
 	rd.out = recordView{rec: rd.rec, fields: p.fields, objects: make([][]*match.Path, len(p.fields)), read: make([]bool, len(p.fields))}
 	read := rs.Paths()

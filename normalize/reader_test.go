@@ -3,6 +3,7 @@ package normalize_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -105,6 +106,8 @@ func TestReaderSame(t *testing.T) {
 	for _, tt := range mofcompEvents {
 		names, events = append(names, tt.name), append(events, []byte(tt.event))
 	}
+	recNames, recs := recordShapes(t)
+	names, events = append(names, recNames...), append(events, recs...)
 	rulesets := []*match.Ruleset{seedRules(t, false), seedRules(t, true)}
 	if !testing.Short() {
 		if corpus, recs := regressionNames(t); corpus != nil {
@@ -122,6 +125,49 @@ func TestReaderSame(t *testing.T) {
 		}
 	}
 	t.Logf("%d events, %d rulesets, %d formats", len(events), len(rulesets), len(formats))
+}
+
+// recordShapes returns the real Windows records of ../sigma/testdata/records
+// (unnamed Data, UserData, Defender's names with spaces) as recorded and
+// with their unnamed Data in the other shapes evtx-to-JSON tools write:
+// the bare text or list, and a list of {"#text": v}.
+func recordShapes(t *testing.T) ([]string, [][]byte) {
+	files, err := filepath.Glob(filepath.Join("..", "sigma", "testdata", "records", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no records in ../sigma/testdata/records: %v", err)
+	}
+	var names []string
+	var out [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, out = append(names, f), append(out, data)
+		var ev map[string]any
+		if err := json.Unmarshal(data, &ev); err != nil {
+			t.Fatal(err)
+		}
+		ed, _ := ev["Event"].(map[string]any)["EventData"].(map[string]any)
+		d, ok := ed["Data"].(map[string]any)
+		if !ok {
+			continue
+		}
+		text := d["#text"]
+		ed["Data"] = text
+		names, out = append(names, f+" (bare Data)"), append(out, compact(t, ev))
+		var objs []any
+		if list, ok := text.([]any); ok {
+			for _, v := range list {
+				objs = append(objs, map[string]any{"#text": v})
+			}
+		} else {
+			objs = []any{map[string]any{"#text": text}}
+		}
+		ed["Data"] = objs
+		names, out = append(names, f+" (Data objects)"), append(out, compact(t, ev))
+	}
+	return names, out
 }
 
 // regressionNames returns the Sigma regression events as compact JSON,

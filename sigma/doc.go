@@ -341,7 +341,8 @@
 //
 //	type                       parameters             effect
 //	field_name_mapping         mapping: name: name    the field's name; several names: any of them
-//	                           or [names]             matches (the mapping holding it becomes a list)
+//	                           or [names]             matches (the mapping holding it becomes a list);
+//	                                                  also the names that fieldref values name
 //	field_name_prefix_mapping  mapping: prefix:       the first prefix that starts the name is
 //	                           prefix or [prefixes]   replaced
 //	add_condition              conditions: {field:    a search of these fields ANDed into every
@@ -379,10 +380,14 @@
 // merged, later ones winning, as ProcessingPipeline.__add__ merges them.
 // Anything else in a pipeline file (postprocessing, finalizers, other
 // transformations or conditions, detection_item_conditions, …) is an error
-// at its key or value naming it. Pipelines apply to Sigma rules, not to
-// filter rules nor to EQL rules, which Elastic writes for ECS field names.
-// examples/pipelines has two: a custom EDR schema and CrowdStrike Falcon
-// Data Replicator process events.
+// at its key or value naming it. Pipelines apply to Sigma rules and to
+// filter rules (WithPipelines given to ParseFilter; the loader does so),
+// whose fields must meet the rules' mapped ones. For EQL rules, which have no Sigma log source or searches,
+// MapFields applies what makes sense: the field name mappings without rule
+// conditions, to the names Elastic's rules read (process.name: proc_name);
+// ruleforge.Loader's Pipelines do both. examples/pipelines has two
+// pipelines: a custom EDR schema and CrowdStrike Falcon Data Replicator
+// process events.
 //
 // # Filters and correlations
 //
@@ -466,8 +471,12 @@
 //     the referenced rules counts once (event_count counts events, not
 //     hits). lt, lte and neq hold already for the first events of a group:
 //     a stream cannot wait for a window to close without delaying every
-//     alert, so they fire early; write a range (gte with lte) to mean
-//     "between".
+//     alert, so they fire early (with lt: 5 a group fires at each of its
+//     events, starting over each time); write a range (gte with lte) to
+//     mean "between". The events listed are those counted: all of the
+//     window's; for temporal each rule's newest; for temporal_ordered the
+//     chain whose oldest event is newest (it stays in the window
+//     longest).
 //   - Firing again: a group that fires starts over, its counted events
 //     consumed, so each alert stands for events no earlier alert of that
 //     group counted (100 failed logons with gte: 10 make 10 alerts, not

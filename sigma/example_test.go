@@ -162,3 +162,38 @@ detection:
 	// true
 	// (and (and CommandLine contains~ "vssadmin" CommandLine contains~ "delete" CommandLine contains~ "shadows") (not ParentImage glob~ "C:\Program Files\Veeam\VeeamAgent.exe"))
 }
+
+// A processing pipeline maps Sigma's field names to a custom schema's and
+// adds the schema's event type to every rule it applies to.
+func ExampleParsePipeline() {
+	p, err := sigma.ParsePipeline("edr.yml", []byte(`
+name: custom EDR
+transformations:
+  - type: field_name_mapping
+    mapping:
+      Image: proc_path
+  - type: add_condition
+    conditions:
+      event_type: process_start
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := sigma.ParseRule("whoami.yml", []byte(`title: whoami
+detection:
+  selection:
+    Image|endswith: '\whoami.exe'
+  condition: selection
+`), sigma.Routing(false), sigma.WithPipelines(p))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(r.Expr)
+	_, err = sigma.ParsePipeline("bad.yml", []byte("transformations:\n  - type: add_field\n    field: x\n"))
+	fmt.Println(err)
+	// Output:
+	// (and proc_path suffix~ "\whoami.exe" event_type glob~ "process_start")
+	// bad.yml:2:11: unsupported transformation type "add_field"
+}

@@ -58,6 +58,11 @@ func ParseFilter(file string, src []byte, opts ...Option) (f *Filter, err error)
 	case key == nil:
 		return nil, d.errorf(1, 1, "filter rule has no filter")
 	}
+	if len(cfg.pipelines) > 0 {
+		if cfg.placeholders, err = d.applyPipelines(&cfg, "filter"); err != nil {
+			return nil, err
+		}
+	}
 	det, err := d.checkDetection(key, true)
 	if err != nil {
 		return nil, err

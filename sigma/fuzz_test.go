@@ -75,6 +75,43 @@ func FuzzCondition(f *testing.F) {
 	})
 }
 
+// FuzzPipeline checks that ParsePipeline never panics and returns a
+// pipeline or an *ir.Error with a position, and that applying a pipeline
+// that parses to a rule gives a rule or an *ir.Error, never a panic. The
+// seed corpus is in testdata/fuzz/FuzzPipeline.
+func FuzzPipeline(f *testing.F) {
+	for _, name := range []string{"custom_edr.yml", "crowdstrike_fdr.yml"} {
+		if src, err := os.ReadFile(filepath.Join("..", "examples", "pipelines", name)); err == nil {
+			f.Add(src)
+		}
+	}
+	rule, err := os.ReadFile(filepath.Join("..", "testdata", "proc_creation_win_mofcomp_execution.yml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		p, err := ParsePipeline("p.yml", src)
+		if err != nil {
+			var e *ir.Error
+			if !errors.As(err, &e) || !e.Pos.IsValid() || e.Pos.File != "p.yml" {
+				t.Fatalf("error without a position: %v", err)
+			}
+			return
+		}
+		r, err := ParseRule("r.yml", rule, WithPipelines(p))
+		if err != nil {
+			var e *ir.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %T is not an *ir.Error: %v", err, err)
+			}
+			return
+		}
+		if r.Expr == nil {
+			t.Fatal("rule without an expression")
+		}
+	})
+}
+
 // FuzzParseFile checks that ParseFile and Resolve never panic on a file
 // of any documents (rules and correlations), that every error is an
 // *ir.Error with a position in the file, and that each resolved

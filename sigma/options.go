@@ -49,7 +49,7 @@ func Placeholders(m map[string][]string) Option {
 // Warnings sets the function that receives what is odd in a rule that
 // still loads (an *ir.Error with the position, such as a placeholder
 // without values); without it warnings are dropped. It is called during
-// ParseRule and ParseFilter, from the calling goroutine.
+// ParseRule, ParseFile and ParseFilter, from the calling goroutine.
 func Warnings(fn func(error)) Option {
 	return func(c *config) { c.warn = fn }
 }

@@ -105,13 +105,20 @@ var (
 // src; file names it in errors, which are *ir.Error values at the key or
 // value that is wrong (an unsupported key, transformation or condition is
 // named).
-func ParsePipeline(file string, src []byte) (*Pipeline, error) {
+func ParsePipeline(file string, src []byte) (p *Pipeline, err error) {
+	defer func() {
+		// The YAML decoder may panic on odd input; no panic crosses
+		// this API.
+		if r := recover(); r != nil {
+			p, err = nil, ir.Errorf(startPos(file), "internal error: %v", r)
+		}
+	}()
 	m := newPosMap(file, src)
 	root, err := yamlRoot(m, src)
 	if err != nil {
 		return nil, err
 	}
-	p := &Pipeline{File: file, vars: map[string][]string{}}
+	p = &Pipeline{File: file, vars: map[string][]string{}}
 	if root == nil {
 		return p, nil
 	}

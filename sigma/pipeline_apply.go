@@ -35,6 +35,7 @@ func orderPipelines(ps []*Pipeline) []*Pipeline {
 type pipelineRun struct {
 	d         *doc
 	det       *yaml.Node // the detection mapping
+	filter    bool       // det is a filter rule's: its rules key names rules
 	ls        logsource
 	conds     int  // add_condition searches added so far
 	expand    bool // a value_placeholders transformation applied
@@ -43,15 +44,16 @@ type pipelineRun struct {
 }
 
 // applyPipelines applies the pipelines of cfg to the rule's node tree in
-// place, and returns the placeholder values the rule's expand modifiers
-// use: the Placeholders option's, and the pipelines' vars when a
-// value_placeholders transformation applied to the rule.
-func (d *doc) applyPipelines(cfg *config) (map[string][]string, error) {
-	det := d.value("detection")
+// place (its searches under key: detection, or filter for a filter rule),
+// and returns the placeholder values the rule's expand modifiers use: the
+// Placeholders option's, and the pipelines' vars when a value_placeholders
+// transformation applied to the rule.
+func (d *doc) applyPipelines(cfg *config, key string) (map[string][]string, error) {
+	det := d.value(key)
 	if det == nil || det.Kind != yaml.MappingNode {
 		return cfg.placeholders, nil // checkDetection reports it
 	}
-	r := &pipelineRun{d: d, det: det, ls: d.logsource(), vars: map[string][]string{}}
+	r := &pipelineRun{d: d, det: det, filter: key == "filter", ls: d.logsource(), vars: map[string][]string{}}
 	for _, p := range orderPipelines(cfg.pipelines) {
 		maps.Copy(r.vars, p.vars)
 		for _, it := range p.items {
@@ -108,7 +110,7 @@ func (r *pipelineRun) apply(it *pipelineItem) error {
 // eachSearch replaces each search of the detection by what fn makes of it.
 func (r *pipelineRun) eachSearch(fn func(v *yaml.Node) *yaml.Node) {
 	for i := 0; i+1 < len(r.det.Content); i += 2 {
-		if k := r.det.Content[i].Value; k == "condition" || k == "timeframe" {
+		if k := r.det.Content[i].Value; k == "condition" || k == "timeframe" || k == "rules" && r.filter {
 			continue
 		}
 		r.det.Content[i+1] = fn(resolve(r.det.Content[i+1]))
@@ -238,6 +240,9 @@ func (it *pipelineItem) mapMapping(m *yaml.Node) []*yaml.Node {
 		if mods != "" {
 			mods = "|" + mods
 		}
+		if strings.Contains(mods+"|", "|fieldref|") {
+			v = it.mapFieldrefs(v)
+		}
 		to := it.mapped(name)
 		if to == nil {
 			for _, a := range alts {
@@ -265,6 +270,35 @@ func (it *pipelineItem) mapMapping(m *yaml.Node) []*yaml.Node {
 		alts = next
 	}
 	return alts
+}
+
+// mapFieldrefs maps the field names that the values of a fieldref
+// modifier name, as pySigma maps SigmaFieldReference values: a name mapped
+// to several becomes several values, any of which may match.
+func (it *pipelineItem) mapFieldrefs(v *yaml.Node) *yaml.Node {
+	vals := scalars(v)
+	changed := false
+	var out []*yaml.Node
+	for _, s := range vals {
+		to := it.mapped(s.Value)
+		if to == nil {
+			out = append(out, s)
+			continue
+		}
+		changed = true
+		for _, t := range to {
+			n := *s
+			n.Value = t
+			out = append(out, &n)
+		}
+	}
+	if !changed {
+		return v
+	}
+	if len(out) == 1 {
+		return out[0]
+	}
+	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: out, Line: v.Line, Column: v.Column}
 }
 
 // drop removes the fields that match the field name conditions from a

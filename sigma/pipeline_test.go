@@ -81,6 +81,13 @@ transformations:
 				pipe(t, "p2.yml", "transformations:\n  - type: field_name_prefix_mapping\n    mapping: {'': y_}\n    field_name_cond_not: true\n    field_name_cond_op: or\n    field_name_conditions:\n      - type: include_fields\n        fields: [x_Image]\n      - type: include_fields\n        fields: [User]\n")},
 			match: []string{`{"x_Image":"a","User":"b","y_Hash":"c"}`},
 			no:    []string{`{"Image":"a","User":"b","Hash":"c"}`, `{"x_Image":"a","x_User":"b","y_Hash":"c"}`}},
+		{name: "field_name_mapping of fieldref values", routing: false, det: `
+  sel:
+    Image|fieldref: ParentImage
+  condition: sel`,
+			options: []sigma.Option{pipe(t, "p.yml", "transformations:\n  - type: field_name_mapping\n    mapping: {Image: proc, ParentImage: [parent, pproc]}\n")},
+			match:   []string{`{"proc":"a.exe","parent":"A.EXE"}`, `{"proc":"a.exe","pproc":"a.exe"}`},
+			no:      []string{`{"Image":"a.exe","ParentImage":"a.exe"}`, `{"proc":"a.exe","parent":"b.exe"}`}},
 		{name: "drop_detection_item", routing: false, det: `
   sel:
     Image: a
@@ -144,6 +151,33 @@ transformations:
 			match: []string{`{"C":"x"}`},
 			no:    []string{`{"A":"x"}`, `{"B":"x"}`}},
 	})
+}
+
+// TestPipelineFilter checks that a filter rule's fields are mapped as the
+// rules' are, so that it still excludes what it names.
+func TestPipelineFilter(t *testing.T) {
+	p := pipe(t, "p.yml", "transformations:\n  - type: field_name_mapping\n    mapping: {Image: proc_path, User: user}\n")
+	flt, err := sigma.ParseFilter("f.yml", []byte("title: f\nlogsource:\n  product: windows\nfilter:\n  rules: any\n  sel:\n    User: svc_backup\n  condition: not sel\n"), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runMatchCases(t, []matchCase{{name: "filter", routing: false, det: `
+  sel:
+    Image|endswith: '\\whoami.exe'
+  condition: sel`,
+		options: []sigma.Option{p, sigma.WithFilters(flt)},
+		match:   []string{`{"proc_path":"C:\\whoami.exe","user":"bob"}`},
+		no:      []string{`{"proc_path":"C:\\whoami.exe","user":"svc_backup"}`}}})
+}
+
+// TestPipelineRuleErrors checks the errors a pipeline causes in a rule.
+func TestPipelineRuleErrors(t *testing.T) {
+	drop := pipe(t, "drop.yml", "transformations:\n  - type: drop_detection_item\n    field_name_conditions:\n      - type: include_fields\n        fields: [Company]\n")
+	src := "title: t\ndetection:\n  sel:\n    Company: x\n  condition: sel\n"
+	_, err := sigma.ParseRule("r.yml", []byte(src), drop)
+	if want := "drop.yml:2:5: transformation drop_detection_item: it drops every field of a search"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
 }
 
 // TestPipelineErrors checks that what a pipeline file may not hold is an

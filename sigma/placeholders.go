@@ -2,6 +2,8 @@ package sigma
 
 import (
 	"gopkg.in/yaml.v3"
+
+	"github.com/ruleforge/ruleforge/ir"
 )
 
 // ReadPlaceholders reads a placeholders file for the Placeholders option:
@@ -15,7 +17,14 @@ import (
 // Values are Sigma strings ("*" and "?" are wildcards); numbers and
 // booleans are taken as their text. Errors are *ir.Error values naming
 // file:line:col.
-func ReadPlaceholders(file string, src []byte) (map[string][]string, error) {
+func ReadPlaceholders(file string, src []byte) (ph map[string][]string, err error) {
+	defer func() {
+		// The YAML decoder may panic on odd input; no panic crosses
+		// this API.
+		if r := recover(); r != nil {
+			ph, err = nil, ir.Errorf(startPos(file), "internal error: %v", r)
+		}
+	}()
 	m := newPosMap(file, src)
 	root, err := yamlRoot(m, src)
 	if err != nil || root == nil {

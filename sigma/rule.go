@@ -60,7 +60,7 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 func (d *doc) rule(cfg config) (*ir.Rule, error) {
 	if len(cfg.pipelines) > 0 {
 		var err error
-		if cfg.placeholders, err = d.applyPipelines(&cfg); err != nil {
+		if cfg.placeholders, err = d.applyPipelines(&cfg, "detection"); err != nil {
 			return nil, err
 		}
 	}
@@ -94,6 +94,7 @@ func (d *doc) rule(cfg config) (*ir.Rule, error) {
 		Title:       meta.Title,
 		Description: meta.Description,
 		Severity:    strings.ToLower(meta.Level),
+		Status:      strings.ToLower(meta.Status),
 		Tags:        meta.Tags,
 		Attack:      attackIDs(meta.Tags),
 		Lang:        ir.LangSigma,

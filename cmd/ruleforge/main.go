@@ -1,8 +1,9 @@
 // Command ruleforge runs Sigma and EQL detection rules over JSON events.
 //
-//	ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH…] [FILE…]
-//	ruleforge check [-routing=false] PATH…
-//	ruleforge explain [-routing=false] PATH…
+//	ruleforge match [-routing=false] [-pipeline FILE…] [-placeholders FILE…] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+//	                [-min-level L] [-status S,…] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH…] [FILE…]
+//	ruleforge check [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
+//	ruleforge explain [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
 //	ruleforge dump FILE.evtx…
 //
 // match reads events from the files, or standard input, as a stream of
@@ -21,7 +22,17 @@
 // keeps input order. -output alert writes an ECS-style alert document per
 // match instead (rule metadata under rule.*, the event as read under
 // event.original); -count writes only, at the end, one line per rule with
-// the number of events it matched. Bad events are reported on standard
+// the number of events it matched. Hit lines and alerts carry the event's
+// time, computer, channel, event ID and record ID when it has them;
+// -output table prints a timeline (time, computer, channel, event ID,
+// level, rule and the fields that say what happened) and -output csv the
+// same with a header (-sort: rows by event time); a summary by level and
+// the rules with the most hits ends the table, or goes to standard error
+// for the other outputs.
+// -min-level, -status (default: all but deprecated and unsupported) and
+// -exclude (a file of rule ids) choose the rules; -from and -to the
+// events' time window; -explain adds to each hit the tests that made
+// the rule match (field, path, value, comparison). Bad events are reported on standard
 // error with their ordinal and line, counted and skipped; bad rules are
 // reported as file:line:col: message. On a terminal, a progress line
 // (bytes, events, events per second, hits) is kept on standard error; a
@@ -43,7 +54,11 @@
 // compiled plan: the matcher chosen for every pattern.
 //
 // -routing=false turns Sigma log source routing off: every Sigma rule is
-// then tested against every event, whatever its log source.
+// then tested against every event, whatever its log source. -pipeline
+// applies a pySigma processing pipeline (YAML) to the Sigma rules, in the
+// order of the pipelines' priority; -placeholders gives the values of the
+// expand modifier's placeholders (name: [values]); a placeholder without
+// values matches nothing and is reported as a warning.
 //
 // Flags may follow file names. match flushes its output whenever the
 // input pauses, so a live stream sees its hits at once. On SIGINT or
@@ -75,9 +90,10 @@ func main() {
 
 // usage is printed for -h and for usage errors.
 const usage = `usage:
-  ruleforge match [-routing=false] [-format F] [-workers N] [-output hits|alert] [-count] -rules PATH [-rules PATH...] [FILE...]
-  ruleforge check [-routing=false] PATH...
-  ruleforge explain [-routing=false] PATH...
+  ruleforge match [-routing=false] [-pipeline FILE...] [-placeholders FILE...] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+                  [-min-level L] [-status S,...] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH...] [FILE...]
+  ruleforge check [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...
+  ruleforge explain [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...
   ruleforge dump FILE.evtx...
 `
 

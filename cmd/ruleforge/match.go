@@ -35,7 +35,7 @@ type hit struct {
 	Severity  string `json:"severity"`
 	RiskScore *int   `json:"risk_score,omitempty"`
 	RuleFile  string `json:"rule_file,omitempty"`
-	RecordID  uint64 `json:"record_id,omitempty"` // an .evtx record's EventRecordID
+	hitInfo          // the event's time, computer, IDs; -explain's reasons
 }
 
 // alert is an output line with -output alert: an ECS-style alert
@@ -45,12 +45,14 @@ type alert struct {
 	Event     alertEvent  `json:"event"`
 	Rule      alertRule   `json:"rule"`
 	Input     alertSource `json:"input"`
+	alertInfo             // the event's time, host, IDs; -explain's reasons
 }
 
 // alertEvent is an alert's event.* fields.
 type alertEvent struct {
 	Kind     string `json:"kind"`
 	Original string `json:"original"`
+	Code     string `json:"code,omitempty"`
 }
 
 // alertRule is an alert's rule.* fields.
@@ -91,6 +93,7 @@ type matchOptions struct {
 	progress bool
 	format   normalize.Format
 	stop     *interrupt // nil: no signal handling
+	hunt     *hunt
 }
 
 // runMatch is "ruleforge match -rules PATH… [FILE…]".
@@ -105,6 +108,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opt.count, "count", false, "print only, at the end, how many events each rule matched")
 	format := fs.String("format", "auto", "event format: auto (detected per event), ecs, flat (Windows/Sysmon fields) or winevent (Windows event records)")
 	loader := loaderFlags(fs)
+	opt.hunt = huntFlags(fs)
 	inputs, err := parseArgs(fs, args)
 	if err != nil {
 		return parseStatus(err)
@@ -113,8 +117,8 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge match: no -rules given\n%s", usage)
 		return exitUsage
 	}
-	if opt.output != "hits" && opt.output != "alert" {
-		fmt.Fprintf(stderr, "ruleforge match: -output %q: want hits or alert\n", opt.output)
+	if err = opt.hunt.check(opt.output, opt.count); err != nil {
+		fmt.Fprintf(stderr, "ruleforge match: %v\n", err)
 		return exitUsage
 	}
 	if opt.format, err = normalize.ParseFormat(*format); err != nil {
@@ -130,13 +134,20 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitBad
 	}
-	prog, loaded, badRules := loadRules(ld, rulePaths, stderr)
+	prog, loaded, badRules, err := opt.hunt.sel.loadRules(ld, rulePaths, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ruleforge match: -exclude: %v\n", err)
+		return exitUsage
+	}
 	if loaded == 0 {
-		fmt.Fprintf(stderr, "ruleforge match: no rule files in %s\n", quoteList(rulePaths))
+		fmt.Fprintf(stderr, "ruleforge match: no rules to run in %s\n", quoteList(rulePaths))
 		return exitUsage
 	}
 	rs := prog.Ruleset()
 	out := bufio.NewWriterSize(stdout, 1<<16)
+	if !opt.count {
+		opt.hunt.begin(out)
+	}
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
 	}
@@ -170,14 +181,17 @@ inputs:
 			}
 		}
 	}
+	if opt.progress {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if outErr == nil {
+		opt.hunt.summary(out, stderr, prog, perRule)
+	}
 	if err := out.Flush(); err != nil && outErr == nil {
 		outErr = &writeError{err}
 	}
 	if outErr != nil {
 		fmt.Fprintf(stderr, "ruleforge: %v\n", outErr)
-	}
-	if opt.progress {
-		fmt.Fprint(stderr, "\r\033[K")
 	}
 	fmt.Fprintf(stderr, "ruleforge: %d events, %d matched, %d hits, %d bad events, %d rules (%d bad), %d unmatched\n",
 		total.Events, total.Matched, total.Hits, total.Bad, ruleCountOf(prog), badRules, total.Unmatched)
@@ -215,6 +229,7 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 	cfg := pipeline.Config{Ruleset: rs, Program: p, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count,
 		Stop: opt.stop.done(), Flush: out.Flush}
 	prog := newProgress(stderr, opt.progress, before)
+	opt.hunt.configure(&cfg)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	eng := newStateRun(p, opt, name, now, out, perRule)
 	defer engines.add(eng)
@@ -231,9 +246,10 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 			}
 			return nil
 		}
-		for _, i := range res.Hits {
+		info, _ := res.Info.(*matched)
+		for k, i := range res.Hits {
 			perRule[i]++
-			if opt.count {
+			if opt.count || opt.hunt.row(out, name, res, k, rs) {
 				continue
 			}
 			rule := rs.Rule(i)
@@ -241,16 +257,18 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 			if opt.output == "alert" {
 				line, _ = json.Marshal(alert{
 					Timestamp: now,
-					Event:     alertEvent{Kind: "alert", Original: string(res.Raw)},
+					Event:     alertEvent{Kind: "alert", Original: string(res.Raw), Code: info.eventCode()},
 					Rule: alertRule{ID: rule.ID, Name: rule.Title, Severity: rule.Severity, RiskScore: rule.RiskScore,
 						Language: rule.Lang.String(), File: rule.Source.File, Tags: rule.Tags},
-					Input: alertSource{Name: name, Event: res.Ordinal, Line: res.Line, RecordID: res.RecordID},
+					Input:     alertSource{Name: name, Event: res.Ordinal, Line: res.Line, RecordID: res.RecordID},
+					alertInfo: info.alert(k),
 				})
 			} else {
 				line, _ = json.Marshal(hit{
-					Input: name, Event: res.Ordinal, RecordID: res.RecordID, RuleID: rule.ID, Title: rule.Title,
+					Input: name, Event: res.Ordinal, RuleID: rule.ID, Title: rule.Title,
 					Language: rule.Lang.String(), Severity: rule.Severity,
 					RiskScore: rule.RiskScore, RuleFile: rule.Source.File,
+					hitInfo: info.hit(k),
 				})
 			}
 			out.Write(line)

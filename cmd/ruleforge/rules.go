@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ruleforge/ruleforge"
+	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/sigma"
 	"github.com/ruleforge/ruleforge/state"
 )
@@ -18,6 +19,12 @@ import (
 // still unsupported are summed up by reason on one line at the end.
 func loadRules(loader ruleforge.Loader, paths []string, stderr io.Writer) (p *state.Program, total, bad int) {
 	rules, errs := loader.Load(paths...)
+	return compileRules(rules, errs, stderr)
+}
+
+// compileRules reports errs, the rules that failed to load, and compiles
+// rules as loadRules does.
+func compileRules(rules []*ir.Rule, errs []error, stderr io.Writer) (p *state.Program, total, bad int) {
 	unsupported := map[string]int{}
 	report := func(err error) {
 		fmt.Fprintln(stderr, err)
@@ -77,8 +84,8 @@ func loaderFlags(fs *flag.FlagSet) func(w io.Writer) (ruleforge.Loader, bool) {
 	routing := fs.Bool("routing", true, "route Sigma rules by log source (false: test every rule against every event)")
 	schema := schemaFlags(fs)
 	return func(w io.Writer) (ruleforge.Loader, bool) {
-		opts, ok := schema(w)
-		return ruleforge.Loader{Sigma: append([]sigma.Option{sigma.Routing(*routing)}, opts...)}, ok
+		opts, pipelines, ok := schema(w)
+		return ruleforge.Loader{Sigma: append([]sigma.Option{sigma.Routing(*routing)}, opts...), Pipelines: pipelines}, ok
 	}
 }
 

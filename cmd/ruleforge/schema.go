@@ -11,13 +11,13 @@ import (
 
 // schemaFlags registers the flags that say how rules meet the user's data
 // (-placeholders, -pipeline) and returns a function that reads their files once fs
-// is parsed, into Sigma options. It reports a file that cannot be read on
+// is parsed, into Sigma options and pipelines. It reports a file that cannot be read on
 // w and returns false. The options also send the rules' warnings to w.
-func schemaFlags(fs *flag.FlagSet) func(w io.Writer) ([]sigma.Option, bool) {
+func schemaFlags(fs *flag.FlagSet) func(w io.Writer) ([]sigma.Option, []*sigma.Pipeline, bool) {
 	var placeholders, pipelines pathList
 	fs.Var(&placeholders, "placeholders", "a YAML file of placeholder values for the expand modifier: name: [values] (repeatable)")
 	fs.Var(&pipelines, "pipeline", "a pySigma processing pipeline (YAML) applied to the Sigma rules (repeatable; ordered by priority)")
-	return func(w io.Writer) ([]sigma.Option, bool) {
+	return func(w io.Writer) ([]sigma.Option, []*sigma.Pipeline, bool) {
 		opts := []sigma.Option{sigma.Warnings(func(err error) { fmt.Fprintf(w, "warning: %v\n", err) })}
 		var ps []*sigma.Pipeline
 		for _, path := range pipelines {
@@ -30,11 +30,8 @@ func schemaFlags(fs *flag.FlagSet) func(w io.Writer) ([]sigma.Option, bool) {
 			}
 			if err != nil {
 				fmt.Fprintln(w, err)
-				return nil, false
+				return nil, nil, false
 			}
-		}
-		if len(ps) > 0 {
-			opts = append(opts, sigma.WithPipelines(ps...))
 		}
 		if len(placeholders) > 0 {
 			all := map[string][]string{}
@@ -42,12 +39,12 @@ func schemaFlags(fs *flag.FlagSet) func(w io.Writer) ([]sigma.Option, bool) {
 				src, err := os.ReadFile(p)
 				if err != nil {
 					fmt.Fprintln(w, err)
-					return nil, false
+					return nil, nil, false
 				}
 				m, err := sigma.ReadPlaceholders(p, src)
 				if err != nil {
 					fmt.Fprintln(w, err)
-					return nil, false
+					return nil, nil, false
 				}
 				for k, v := range m {
 					all[k] = append(all[k], v...)
@@ -55,6 +52,6 @@ func schemaFlags(fs *flag.FlagSet) func(w io.Writer) ([]sigma.Option, bool) {
 			}
 			opts = append(opts, sigma.Placeholders(all))
 		}
-		return opts, true
+		return opts, ps, true
 	}
 }

@@ -41,26 +41,32 @@ func (s *stateRun) step(res *pipeline.Result) {
 		if !s.p.AlertVisible(a.Rule) {
 			return // a correlation that only feeds others (generate: false)
 		}
+		rule := s.p.Rule(a.Rule)
+		info, keep := s.opt.hunt.stateful(res)
+		if !keep {
+			return // outside -from/-to
+		}
 		s.alerts++
 		s.perRule[s.p.Ruleset().Len()+a.Rule]++
-		if s.opt.count {
+		if s.opt.count || s.opt.hunt.statefulRow(s.out, s.name, int(a.Event), rule, info) {
 			return
 		}
-		rule := s.p.Rule(a.Rule)
 		var line []byte
 		if s.opt.output == "alert" {
 			line, _ = json.Marshal(alert{
 				Timestamp: s.now,
-				Event:     alertEvent{Kind: "alert", Original: string(res.Raw)},
+				Event:     alertEvent{Kind: "alert", Original: string(res.Raw), Code: info.eventCode()},
 				Rule: alertRule{ID: rule.ID, Name: rule.Title, Severity: rule.Severity, RiskScore: rule.RiskScore,
 					Language: rule.Lang.String(), File: rule.Source.File, Tags: rule.Tags},
-				Input: alertSource{Name: s.name, Event: int(a.Event), Line: res.Line},
+				Input:     alertSource{Name: s.name, Event: int(a.Event), Line: res.Line},
+				alertInfo: info.alert(-1),
 			})
 		} else {
 			line, _ = json.Marshal(hit{
 				Input: s.name, Event: int(a.Event), RuleID: rule.ID, Title: rule.Title,
 				Language: rule.Lang.String(), Severity: rule.Severity,
 				RiskScore: rule.RiskScore, RuleFile: rule.Source.File,
+				hitInfo: info.hit(-1),
 			})
 		}
 		s.out.Write(withFields(line, a.Fields))

@@ -54,6 +54,16 @@ type Config struct {
 	// the workers are busy): where buffered output should be written out.
 	// An error it returns stops the run as one of emit's does.
 	Flush func() error
+	// Paths are paths that the records hold besides those the rules read
+	// (normalize.NewReaderWith), for Inspect to read at no extra pass.
+	Paths []*match.Path
+	// Inspect, when set, is called on the worker's goroutine for each
+	// event that some rule matched (a stage of a stateful rule included),
+	// with its record, while the record
+	// holds the event: it may keep what it reads in res.Info (copied: the
+	// record's values live until the next event) and drop hits from
+	// res.Hits, which the counts then leave out.
+	Inspect func(rec *match.Record, res *Result)
 	// Program, when set, is the program of Ruleset's stateful rules:
 	// workers Split each event's hits (Result.Hits keeps the visible
 	// ones, Result.State gets the stage hits), for a state.Engine that
@@ -70,6 +80,7 @@ type Result struct {
 	Bad     error       // why the event was skipped, or nil
 	Raw     []byte      // the event, with Config.KeepRaw; valid during Emit only
 	State   state.Input // with Config.Program: for state.Engine.Step; valid during Emit only
+	Info    any         // what Config.Inspect kept, or nil
 	// RecordID is an .evtx record's identifier (RunEVTX), or 0.
 	RecordID uint64
 }

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -98,5 +99,42 @@ func TestRunEmitError(t *testing.T) {
 	})
 	if !errors.Is(err, stop) {
 		t.Errorf("err = %v, want %v", err, stop)
+	}
+}
+
+// TestRunInspect checks Config.Paths and Config.Inspect: Inspect sees
+// each matched event's record holding the extra path, what it keeps
+// reaches Emit, and the hits it drops leave the counts.
+func TestRunInspect(t *testing.T) {
+	const n = 600
+	i := match.NewPath("i")
+	cfg := Config{Ruleset: ruleset(t), Workers: 3, Paths: []*match.Path{i}, Inspect: func(rec *match.Record, res *Result) {
+		v, _ := rec.Lookup(i)
+		res.Info = string(v.(json.Number))
+		if res.Info.(string)[len(res.Info.(string))-1]%2 == 1 { // odd i: dropped
+			res.Hits = res.Hits[:0]
+		}
+	}}
+	var kept []string
+	st, err := Run(cfg, strings.NewReader(input(n)), func(r *Result) error {
+		if len(r.Hits) > 0 {
+			if r.Info != fmt.Sprint(r.Ordinal) {
+				return fmt.Errorf("event %d: Info %v", r.Ordinal, r.Info)
+			}
+			kept = append(kept, r.Info.(string))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0 // even multiples of 3 that are not multiples of 5
+	for k := 1; k <= n; k++ {
+		if k%6 == 0 && k%5 != 0 {
+			want++
+		}
+	}
+	if len(kept) != want || st.Matched != want || st.Hits != want || st.Unmatched != n-n/5-want {
+		t.Errorf("kept %d, stats %+v; want %d matched", len(kept), st, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/ruleforge/ruleforge/internal/stream"
+	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 )
 
@@ -132,9 +133,20 @@ func (w *worker) event(res *Result, raw []byte, line int) error {
 	if err != nil {
 		return err
 	}
-	res.Hits = w.cfg.Ruleset.MatchRecord(rec, res.Hits)
-	if p := w.cfg.Program; p != nil {
+	w.cfg.matchRecord(rec, res)
+	return nil
+}
+
+// matchRecord fills res's hits from rec, an event's record (the visible
+// ones, with Program, which takes the stage hits), and lets Inspect read
+// a matched one: every way of reading events into records (JSON text,
+// other formats) ends here.
+func (cfg *Config) matchRecord(rec *match.Record, res *Result) {
+	res.Hits = cfg.Ruleset.MatchRecord(rec, res.Hits)
+	if p := cfg.Program; p != nil {
 		res.Hits = p.Split(rec, res.Hits, &res.State)
 	}
-	return nil
+	if cfg.Inspect != nil && (len(res.Hits) > 0 || res.State.Stateful()) {
+		cfg.Inspect(rec, res)
+	}
 }

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// The fields every hit carries when its event has them, and the paths
+// they are read at, the first the event holds winning: a Windows event
+// record (Event.System, as evtx dumps write it), flat Windows fields, then
+// ECS (Winlogbeat's names for Windows events; host.name and event.code
+// for any event). UtcTime, Sysmon's own time of the event, is the last
+// resort for records without a System time.
+var (
+	timestampPaths = []string{
+		"Event.System.TimeCreated.#attributes.SystemTime", "Event.System.TimeCreated.@SystemTime", "Event.System.TimeCreated.SystemTime",
+		"SystemTime", "TimeCreated", "@timestamp", "UtcTime", "Event.EventData.UtcTime",
+	}
+	computerPaths = []string{"Event.System.Computer", "Computer", "host.name", "winlog.computer_name", "host.hostname"}
+	channelPaths  = []string{"Event.System.Channel", "Channel", "winlog.channel"}
+	eventIDPaths  = []string{"Event.System.EventID", "EventID", "winlog.event_id", "event.code"}
+	recordIDPaths = []string{"Event.System.EventRecordID", "EventRecordID", "winlog.record_id"}
+)
+
+// detailFields are the fields that say what happened, as a timeline
+// shows them (Hayabusa's "Details", Chainsaw's columns): a short label,
+// the Windows event data names (read at the top level of flat events and
+// in Event.EventData of records) and the ECS path. An event shows those it
+// has, in this order.
+var detailFields = []struct {
+	label   string
+	windows []string
+	ecs     string
+}{
+	{"Cmdline", []string{"CommandLine"}, "process.command_line"},
+	{"Proc", []string{"Image", "NewProcessName"}, "process.executable"},
+	{"Parent", []string{"ParentImage", "ParentProcessName"}, "process.parent.executable"},
+	{"Target", []string{"TargetImage"}, ""},
+	{"Access", []string{"GrantedAccess"}, ""},
+	{"File", []string{"TargetFilename"}, "file.path"},
+	{"Loaded", []string{"ImageLoaded"}, "dll.path"},
+	{"Reg", []string{"TargetObject"}, "registry.path"},
+	{"Query", []string{"QueryName"}, "dns.question.name"},
+	{"DstIP", []string{"DestinationIp"}, "destination.ip"},
+	{"DstPort", []string{"DestinationPort"}, "destination.port"},
+	{"Pipe", []string{"PipeName"}, ""},
+	{"Service", []string{"ServiceName"}, "service.name"},
+	{"Script", []string{"ScriptBlockText"}, "powershell.file.script_block_text"},
+	{"SrcIP", []string{"IpAddress", "SourceIp"}, "source.ip"},
+	{"LogonType", []string{"LogonType"}, ""},
+	{"TgtUser", []string{"TargetUserName"}, ""},
+	{"User", []string{"User", "SubjectUserName"}, "user.name"},
+}
+
+// eventFields are the fields of a matched event that the output shows.
+type eventFields struct {
+	Timestamp string `json:"timestamp,omitempty"` // RFC 3339 in UTC when it parses, else as the event writes it
+	Computer  string `json:"computer,omitempty"`
+	Channel   string `json:"channel,omitempty"`
+	EventID   *int64 `json:"event_id,omitempty"`
+	RecordID  *int64 `json:"record_id,omitempty"`
+
+	time    time.Time // the parsed Timestamp, or zero
+	details []detail  // the detail fields the event has, in detailFields order
+}
+
+// detail is one field that says what happened.
+type detail struct{ label, value string }
+
+// fieldReader reads eventFields from records: the paths, made once, that
+// the records hold (pipeline.Config.Paths).
+type fieldReader struct {
+	timestamp, computer, channel, eventID, recordID []*match.Path
+	details                                         [][]*match.Path // by detailFields
+	all                                             []*match.Path
+}
+
+// newFieldReader makes the paths of every field.
+func newFieldReader() *fieldReader {
+	fr := &fieldReader{}
+	paths := func(dotted []string) []*match.Path {
+		var ps []*match.Path
+		for _, d := range dotted {
+			p := match.NewPath(d)
+			ps = append(ps, p)
+			fr.all = append(fr.all, p)
+		}
+		return ps
+	}
+	fr.timestamp, fr.computer, fr.channel = paths(timestampPaths), paths(computerPaths), paths(channelPaths)
+	fr.eventID, fr.recordID = paths(eventIDPaths), paths(recordIDPaths)
+	for _, d := range detailFields {
+		var dotted []string
+		for _, w := range d.windows {
+			dotted = append(dotted, "Event.EventData."+w, w)
+		}
+		if d.ecs != "" {
+			dotted = append(dotted, d.ecs)
+		}
+		fr.details = append(fr.details, paths(dotted))
+	}
+	return fr
+}
+
+// read returns the fields of the event in rec, copied out of it.
+func (fr *fieldReader) read(rec *match.Record) eventFields {
+	var f eventFields
+	if ts, ok := first(rec, fr.timestamp); ok {
+		f.time, f.Timestamp = parseTime(ts)
+	}
+	f.Computer, _ = first(rec, fr.computer)
+	f.Channel, _ = first(rec, fr.channel)
+	f.EventID = integer(first(rec, fr.eventID))
+	f.RecordID = integer(first(rec, fr.recordID))
+	for i, ps := range fr.details {
+		if v, ok := first(rec, ps); ok {
+			f.details = append(f.details, detail{detailFields[i].label, v})
+		}
+	}
+	return f
+}
+
+// first returns, as text and copied, the value at the first of paths that
+// rec holds as a string, number or element text.
+func first(rec *match.Record, paths []*match.Path) (string, bool) {
+	for _, p := range paths {
+		v, ok := rec.Lookup(p)
+		if !ok {
+			continue
+		}
+		if s, ok := valueText(v); ok && s != "" && s != "-" { // "-": Windows' no value
+			return strings.Clone(s), true
+		}
+	}
+	return "", false
+}
+
+// valueText renders a scalar value as text; an element written with its
+// attributes ({"#text": v, "#attributes": …}) is its text v.
+func valueText(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case json.Number:
+		return string(x), true
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	case int:
+		return strconv.Itoa(x), true
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	case bool:
+		return strconv.FormatBool(x), true
+	case map[string]any:
+		if t, ok := x["#text"]; ok {
+			return valueText(t)
+		}
+	}
+	return "", false
+}
+
+// integer returns the integer s spells, or nil.
+func integer(s string, ok bool) *int64 {
+	if !ok {
+		return nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return nil
+	}
+	return &n
+}
+
+// timeLayouts are the event time formats parseTime reads: RFC 3339 (evtx
+// dumps' SystemTime, ECS @timestamp) and Sysmon's UtcTime
+// ("2024-05-14 10:41:16.512"); a time without a zone is UTC.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02",
+}
+
+// parseTime reads an event time: the time and its text in RFC 3339, UTC,
+// or a zero time and s as it is when no layout reads it.
+func parseTime(s string) (time.Time, string) {
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			t = t.UTC()
+			return t, t.Format(time.RFC3339Nano)
+		}
+	}
+	return time.Time{}, s
+}
