@@ -342,7 +342,8 @@
 //	type                       parameters             effect
 //	field_name_mapping         mapping: name: name    the field's name; several names: any of them
 //	                           or [names]             matches (the mapping holding it becomes a list);
-//	                                                  also the names that fieldref values name
+//	                                                  also the names that fieldref values name; two
+//	                                                  fields of one mapping made one is an error
 //	field_name_prefix_mapping  mapping: prefix:       the first prefix that starts the name is
 //	                           prefix or [prefixes]   replaced
 //	add_condition              conditions: {field:    a search of these fields ANDed into every

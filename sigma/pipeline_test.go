@@ -178,6 +178,12 @@ func TestPipelineRuleErrors(t *testing.T) {
 	if want := "drop.yml:2:5: transformation drop_detection_item: it drops every field of a search"; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
+	same := pipe(t, "same.yml", "transformations:\n  - type: field_name_mapping\n    mapping: {Image: p, SourceImage: p}\n")
+	src = "title: t\ndetection:\n  sel:\n    Image|endswith: a\n    SourceImage|endswith: a\n  condition: sel\n"
+	_, err = sigma.ParseRule("r.yml", []byte(src), same)
+	if want := `same.yml:2:5: transformation field_name_mapping: it maps two fields of search "sel" to "p|endswith" (a search holds a field once)`; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
 }
 
 // TestPipelineErrors checks that what a pipeline file may not hold is an
