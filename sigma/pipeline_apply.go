@@ -78,8 +78,8 @@ func (d *doc) applyPipelines(cfg *config, key string) (map[string][]string, erro
 
 // apply applies one transformation.
 func (r *pipelineRun) apply(it *pipelineItem) error {
-	switch it.typ {
-	case "field_name_mapping", "field_name_prefix_mapping":
+	switch {
+	case it.mapsFields():
 		var err error
 		r.eachSearch(func(name string, v *yaml.Node) *yaml.Node {
 			out, dup := it.mapSearch(v)
@@ -89,11 +89,11 @@ func (r *pipelineRun) apply(it *pipelineItem) error {
 			return out
 		})
 		return err
-	case "add_condition":
+	case it.typ == "add_condition":
 		r.addCondition(it)
-	case "change_logsource":
+	case it.typ == "change_logsource":
 		r.ls, r.lsChanged = it.logsource, true
-	case "drop_detection_item":
+	case it.typ == "drop_detection_item":
 		var err error
 		r.eachSearch(func(_ string, v *yaml.Node) *yaml.Node {
 			out, empty := it.drop(v)
@@ -103,13 +103,13 @@ func (r *pipelineRun) apply(it *pipelineItem) error {
 			return out
 		})
 		return err
-	case "replace_string":
+	case it.typ == "replace_string":
 		seen := map[*yaml.Node]bool{}
 		r.eachSearch(func(_ string, v *yaml.Node) *yaml.Node {
 			it.replace(v, seen)
 			return v
 		})
-	case "value_placeholders":
+	case it.typ == "value_placeholders":
 		r.expand = true
 	}
 	return nil
@@ -206,8 +206,13 @@ func (it *pipelineItem) mapped(field string) []string {
 	if field == "" || !it.fieldMatches(field) {
 		return nil
 	}
-	if it.typ == "field_name_mapping" {
+	switch it.typ {
+	case "field_name_mapping":
 		return it.mapping[field]
+	case "field_name_prefix":
+		return []string{it.affix + field}
+	case "field_name_suffix":
+		return []string{field + it.affix}
 	}
 	for _, p := range it.prefixes {
 		if strings.HasPrefix(field, p.from) {

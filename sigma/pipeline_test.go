@@ -141,6 +141,14 @@ transformations:
 `)},
 			match: []string{`{"EventID":4624,"source":"other"}`, `{"EventID":4624}`},
 			no:    []string{`{"EventID":4624,"source":"windows-security"}`, `{"EventID":4625}`}},
+		{name: "field_name_prefix, field_name_suffix, priority (pySigma's tests/files/pipelines)", routing: false, det: `
+  sel:
+    field: x
+  condition: sel`,
+			options: []sigma.Option{pipe(t, "pipeline-2.yml", "name: Test 2\npriority: 20\ntransformations:\n  - id: test-2\n    type: field_name_prefix\n    prefix: test.\n"),
+				pipe(t, "pipeline-1.yml", "name: Test 1\npriority: 10\ntransformations:\n  - id: test-1\n    type: field_name_suffix\n    suffix: .test\n")},
+			match: []string{`{"test":{"field":{"test":"x"}}}`},
+			no:    []string{`{"field":"x"}`, `{"field":{"test":"x"}}`}},
 		{name: "priority orders pipelines", routing: false, det: `
   sel:
     A: x
