@@ -82,7 +82,9 @@
 //	lt, lte,      numeric comparison with a number (a string     CmpLT, CmpLE, CmpGT, CmpGE
 //	gt, gte       that spells one is taken)
 //	expand        "%name%" placeholders replaced by the values   one pattern per combination
-//	              of Placeholders(…); "\%" is a plain "%"
+//	              of Placeholders(…); "\%" is a plain "%"; a
+//	              placeholder without values matches nothing
+//	              (one warning per rule, see Warnings)
 //	fieldref      the field equals the value of the field the    Pred.Right = that field
 //	              value names (ignoring case; with contains,
 //	              startswith, endswith, cased as for values); a
