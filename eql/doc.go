@@ -126,11 +126,23 @@
 //	    reports every sequence.
 //	  - sample by: per key, the first event for each term, in any order,
 //	    one event for one term; a full sample is reported and the key
-//	    starts anew (a stream has no end at which to stop).
+//	    starts anew (a stream has no end at which to stop). A sample is
+//	    found whenever the events so far allow one: an event that could
+//	    fill several stages takes the one that leaves the others theirs.
 //
 // Each result's output names the events in stage order ("sequence",
 // null for a missing event) and the key values ("join"). Events must come
 // in time order; package state says what happens with those that do not.
+//
+// Known differences from Elasticsearch's sequences: events are ordered by
+// their place in the input, where Elasticsearch sorts by timestamp and
+// then a tiebreaker field; an Elastic rule's timestamp_override (often
+// event.ingested) is not read: event time is @timestamp; Elasticsearch
+// returns at most max_samples_per_key samples per key in a query's window,
+// a stream reports every sample; Elastic's detection engine runs a rule
+// over its look-back (from, often now-9m), which bounds a sequence without
+// maxspan, where a stream keeps it pending until it completes, until drops
+// it or the key limit evicts it.
 //
 // # Functions
 //

@@ -34,8 +34,11 @@ const (
 	// values inside values that a record may have.
 	MaxDepth = 64
 	// MaxNodes is the most elements, attributes and values one record
-	// may expand to (templates instantiated inside values multiply).
-	MaxNodes = 1 << 17
+	// may expand to (templates instantiated inside values multiply); it
+	// may go through stepsPerNode times as many template nodes and
+	// substitution values, null values that add no node included.
+	MaxNodes     = 1 << 17
+	stepsPerNode = 8
 	// MaxValueBytes is the most bytes of values one record may expand to
 	// (a template may use a value many times).
 	MaxValueBytes = 16 << 20
@@ -54,12 +57,22 @@ const (
 // linked through first/next, last is where the next child goes.
 type node struct {
 	kind              uint8
-	opt               bool // a substitution: optional; an element: an optional value was null
+	flags             uint8
 	sub               uint16
 	name              string
 	val               value
 	first, last, next int32
 }
+
+// Node flags, set as children are added, so that writing JSON need not
+// look through the children again.
+const (
+	flagOptional = 1 << iota // a substitution: an optional one
+	flagNulled               // an element: an optional value of its was null
+	flagText                 // a value with text among the children
+	flagElems                // an element among the children
+	flagAttrs                // an attribute with text among the children
+)
 
 // template is a compiled template definition: its nodes, 0 the fragment.
 type template struct {
@@ -97,16 +110,22 @@ func (p *parser) u32() uint32 { v := binary.LittleEndian.Uint32(p.b[p.pos:]); p.
 // add appends a node as the last child of parent and returns its index.
 func (p *parser) add(parent int32, n node) (int32, error) {
 	nodes := *p.out
-	if len(nodes) >= MaxNodes {
-		return 0, p.errorf("more than %d nodes", MaxNodes)
+	if len(nodes) >= p.d.lim.nodes {
+		return 0, p.errorf("more than %d nodes", p.d.lim.nodes)
 	}
-	if p.d.valueBytes += len(n.val.raw) + len(n.val.text); p.d.valueBytes > MaxValueBytes {
-		return 0, p.errorf("more than %d bytes of values", MaxValueBytes)
+	if p.d.valueBytes += len(n.val.raw); p.d.valueBytes > p.d.lim.valueBytes {
+		return 0, p.errorf("more than %d bytes of values", p.d.lim.valueBytes)
 	}
 	n.first, n.last, n.next = -1, -1, -1
 	i := int32(len(nodes))
 	nodes = append(nodes, n)
 	if parent >= 0 {
+		switch {
+		case n.kind == nodeElem:
+			nodes[parent].flags |= flagElems
+		case n.kind == nodeValue && !n.val.empty():
+			nodes[parent].flags |= flagText
+		}
 		if l := nodes[parent].last; l >= 0 {
 			nodes[l].next = i
 		} else {
@@ -116,6 +135,33 @@ func (p *parser) add(parent int32, n node) (int32, error) {
 	}
 	*p.out = nodes
 	return i, nil
+}
+
+// attrDone marks element el as having an attribute with text once node
+// i, its child, is such an attribute.
+func (p *parser) attrDone(i, el int32) {
+	if nodes := *p.out; nodes[i].kind == nodeAttr && nodes[i].flags&flagText != 0 {
+		nodes[el].flags |= flagAttrs
+	}
+}
+
+// deeper enters one level of nesting (the caller leaves it), or says
+// that it is one too many.
+func (p *parser) deeper() error {
+	if p.depth >= p.d.lim.depth {
+		return p.errorf("nested deeper than %d", p.d.lim.depth)
+	}
+	p.depth++
+	return nil
+}
+
+// step counts n template nodes or values gone through, and says when the
+// record has gone through too many.
+func (p *parser) step(n int) error {
+	if p.d.steps += n; p.d.steps > stepsPerNode*p.d.lim.nodes {
+		return p.errorf("more than %d template nodes and values to go through", stepsPerNode*p.d.lim.nodes)
+	}
+	return nil
 }
 
 // name reads a name reference: the offset of a name in the chunk, which
@@ -168,10 +214,9 @@ func (p *parser) stream(parent int32) error {
 
 // element reads an element (open start tag to end tag) under parent.
 func (p *parser) element(parent int32) error {
-	if p.depth >= MaxDepth {
-		return p.errorf("elements nested deeper than %d", MaxDepth)
+	if err := p.deeper(); err != nil {
+		return err
 	}
-	p.depth++
 	defer func() { p.depth-- }()
 	hdr := 5
 	if p.inTpl {
@@ -208,6 +253,7 @@ func (p *parser) element(parent int32) error {
 			if err := p.values(at); err != nil {
 				return err
 			}
+			p.attrDone(at, el)
 		}
 	}
 	if err := p.need(1); err != nil {
@@ -259,16 +305,17 @@ func (p *parser) element(parent int32) error {
 	}
 }
 
-// utf16 reads a character count and that many UTF-16 characters.
-func (p *parser) utf16() (string, error) {
+// utf16 reads a character count and that many UTF-16 characters, as
+// UTF-8.
+func (p *parser) utf16() ([]byte, error) {
 	if err := p.need(2); err != nil {
-		return "", err
+		return nil, err
 	}
 	n := int(p.u16()) * 2
 	if err := p.need(n); err != nil {
-		return "", err
+		return nil, err
 	}
-	s := utf16String(p.b[p.pos : p.pos+n])
+	s := appendUTF16JSON(make([]byte, 0, n/2), p.b[p.pos:p.pos+n], false)
 	p.pos += n
 	return s, nil
 }
@@ -293,27 +340,27 @@ func (p *parser) values(parent int32) error {
 			if err != nil {
 				return err
 			}
-			v = node{kind: nodeValue, val: value{typ: typeText, text: s}}
+			v = node{kind: nodeValue, val: value{typ: typeText, raw: s}}
 		case tokCDATA:
 			p.pos++
 			s, err := p.utf16()
 			if err != nil {
 				return err
 			}
-			v = node{kind: nodeValue, val: value{typ: typeText, text: s}}
+			v = node{kind: nodeValue, val: value{typ: typeText, raw: s}}
 		case tokCharRef:
 			if err := p.need(3); err != nil {
 				return err
 			}
 			p.pos++
-			v = node{kind: nodeValue, val: value{typ: typeText, text: string(rune(p.u16()))}}
+			v = node{kind: nodeValue, val: textValue(string(rune(p.u16())))}
 		case tokEntityRef:
 			p.pos++
 			name, err := p.name()
 			if err != nil {
 				return err
 			}
-			v = node{kind: nodeValue, val: value{typ: typeText, text: entity(name)}}
+			v = node{kind: nodeValue, val: textValue(entity(name))}
 		case tokSubstitution, tokOptionalSubst:
 			if !p.inTpl {
 				return p.errorf("a substitution outside a template")
@@ -322,7 +369,10 @@ func (p *parser) values(parent int32) error {
 				return err
 			}
 			p.pos++
-			v = node{kind: nodeSubst, opt: tok == tokOptionalSubst, sub: p.u16()}
+			v = node{kind: nodeSubst, sub: p.u16()}
+			if tok == tokOptionalSubst {
+				v.flags = flagOptional
+			}
 			v.val.typ = p.u8()
 		default:
 			return nil
@@ -385,6 +435,11 @@ func (p *parser) instance(parent int32) error {
 	if err := p.need(4 * n); err != nil {
 		return p.errorf("%d substitution values: descriptors run past the record", n)
 	}
+	if err := p.step(n); err != nil {
+		return err
+	}
+	mark := len(p.d.valBuf)
+	defer func() { p.d.valBuf = p.d.valBuf[:mark] }() // the nodes hold copies
 	vals := p.d.newVals(n)
 	desc := p.pos
 	p.pos += 4 * n
@@ -409,7 +464,10 @@ func (p *parser) instance(parent int32) error {
 // in place.
 func (p *parser) instantiate(t *template, tn int32, vals []value, parent int32) error {
 	for c := t.nodes[tn].first; c >= 0; c = t.nodes[c].next {
-		n := t.nodes[c]
+		if err := p.step(1); err != nil {
+			return err
+		}
+		n := &t.nodes[c]
 		if n.kind == nodeSubst {
 			if int(n.sub) >= len(vals) {
 				return p.errorf("substitution %d of %d values", n.sub, len(vals))
@@ -417,8 +475,8 @@ func (p *parser) instantiate(t *template, tn int32, vals []value, parent int32) 
 			v := vals[n.sub]
 			switch v.typ {
 			case typeNull, typeEvtHandle, typeEvtXML:
-				if n.opt {
-					(*p.out)[parent].opt = true // an element emptied by its optional value
+				if n.flags&flagOptional != 0 {
+					(*p.out)[parent].flags |= flagNulled
 				}
 				continue
 			case typeBinXML:
@@ -445,11 +503,11 @@ func (p *parser) instantiate(t *template, tn int32, vals []value, parent int32) 
 			return err
 		}
 		if n.first >= 0 {
-			if p.depth >= MaxDepth {
-				return p.errorf("elements nested deeper than %d", MaxDepth)
+			if err := p.deeper(); err != nil {
+				return err
 			}
-			p.depth++
 			err := p.instantiate(t, c, vals, i)
+			p.attrDone(i, parent)
 			p.depth--
 			if err != nil {
 				return err
@@ -477,6 +535,8 @@ func (t *template) arrayIn(tn int32, vals []value) (uint16, bool) {
 // string array is an element of its own.
 func (p *parser) expand(t *template, tn int32, vals []value, sub uint16, parent int32) error {
 	arr := vals[sub]
+	mark := len(p.d.valBuf)
+	defer func() { p.d.valBuf = p.d.valBuf[:mark] }()
 	one := p.d.newVals(len(vals))
 	copy(one, vals)
 	var err error
@@ -501,10 +561,9 @@ func (p *parser) instantiate1(t *template, tn int32, vals []value, parent int32)
 	if err != nil {
 		return err
 	}
-	if p.depth >= MaxDepth {
-		return p.errorf("elements nested deeper than %d", MaxDepth)
+	if err := p.deeper(); err != nil {
+		return err
 	}
-	p.depth++
 	defer func() { p.depth-- }()
 	return p.instantiate(t, tn, vals, i)
 }
@@ -512,8 +571,8 @@ func (p *parser) instantiate1(t *template, tn int32, vals []value, parent int32)
 // embedded reads a binary XML value, raw (a slice of the chunk), under
 // parent.
 func (p *parser) embedded(raw []byte, parent int32) error {
-	if p.depth >= MaxDepth {
-		return p.errorf("binary XML values nested deeper than %d", MaxDepth)
+	if p.depth >= p.d.lim.depth {
+		return p.errorf("nested deeper than %d", p.d.lim.depth)
 	}
 	start := cap(p.b) - cap(raw) // raw is p.b[start:start+len(raw)]
 	q := parser{d: p.d, b: p.b, pos: start, end: start + len(raw), out: p.out, depth: p.depth + 1}

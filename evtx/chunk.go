@@ -71,6 +71,8 @@ type Decoder struct {
 	rec        Record
 	templated  bool // the record used a template
 	valueBytes int  // the bytes of values the record expanded to
+	steps      int  // template nodes and values gone through (stepsPerNode)
+	lim        limits
 	done       bool
 }
 
@@ -80,9 +82,9 @@ type nameEntry struct {
 	size int
 }
 
-// NewDecoder returns a Decoder.
-func NewDecoder() *Decoder {
-	return &Decoder{names: map[uint32]nameEntry{}, templates: map[uint32]*template{}}
+// NewDecoder returns a Decoder with the limits of opts.
+func NewDecoder(opts ...Option) *Decoder {
+	return &Decoder{names: map[uint32]nameEntry{}, templates: map[uint32]*template{}, lim: newLimits(opts)}
 }
 
 // Reset starts decoding c: it checks the chunk's header and checksums
@@ -162,7 +164,7 @@ func (d *Decoder) Next() (*Record, error) {
 	d.pos += size
 	d.nodes = append(d.nodes[:0], node{kind: nodeDoc, first: -1, last: -1, next: -1})
 	d.valBuf = d.valBuf[:0]
-	d.templated, d.valueBytes = false, 0
+	d.templated, d.valueBytes, d.steps = false, 0, 0
 	p := parser{d: d, b: b, pos: start + recordHeader, end: start + size - 4, out: &d.nodes}
 	if err := p.stream(0); err != nil {
 		d.pos, start = start, d.pos // the error's offset is the record's

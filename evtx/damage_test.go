@@ -139,3 +139,82 @@ func TestNotEVTX(t *testing.T) {
 		t.Errorf("short header: %v", err)
 	}
 }
+
+// TestExpansionBounded reads a record whose template uses a binary XML
+// value 2,000 times, three levels deep (8e9 substitutions): it fails at
+// once, and the next record is read.
+func TestExpansionBounded(t *testing.T) {
+	const uses = 2000
+	c := &chunkBuilder{first: 1}
+	c.record(func(w *xw) {
+		w.fragment()
+		body := func(tw *xw) {
+			tw.fragment()
+			tw.open("E", true, false)
+			tw.closeStart()
+			for range uses {
+				tw.subst(0, typeBinXML, true)
+			}
+			tw.end()
+			tw.eof()
+		}
+		// The outermost instance defines the template; each value is an
+		// instance of it whose value is the next level, the last one null.
+		var level func(w *xw, depth int, def func(*xw), at int)
+		level = func(w *xw, depth int, def func(*xw), at int) {
+			var val []byte
+			if depth < 3 {
+				probe := &xw{base: 0}
+				level(probe, depth+1, nil, at)
+				val = probe.b
+			}
+			vals := []tval{{typeNull, nil}}
+			if val != nil {
+				// the nested value's offsets do not depend on where it
+				// lands: it refers to the template by offset only
+				vals = []tval{{typeBinXML, val}}
+			}
+			w.instance(at, def, vals)
+		}
+		at := w.pos() + 6 // where instance writes the definition offset
+		level(w, 1, body, at+4)
+		w.eof()
+	})
+	c.record(noTemplate)
+	got, bad := readAll(t, buildFile(0, c.bytes()))
+	if len(got) != 1 || len(bad) != 1 || !strings.Contains(bad[0].Msg, "to go through") {
+		t.Errorf("%d records, errors %v; want 1 record and a record too large to expand", len(got), bad)
+	}
+}
+
+// TestLimits: each limit, set lower than the fixture's records need,
+// fails them with an error that names it.
+func TestLimits(t *testing.T) {
+	tests := []struct {
+		opt  Option
+		want string
+	}{
+		{WithMaxDepth(2), "nested deeper than 2"},
+		{WithMaxNodes(10), "more than 10 nodes"},
+		{WithMaxValueBytes(100), "more than 100 bytes of values"},
+	}
+	for _, tt := range tests {
+		r, err := NewReader(bytes.NewReader(buildFile(0, fixtureChunk(1))), tt.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var errs []string
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				errs = append(errs, err.Error())
+			}
+		}
+		if len(errs) != 3 || !strings.HasSuffix(errs[0], tt.want) {
+			t.Errorf("%s: errors %q, want 3 ending %q", tt.want, errs, tt.want)
+		}
+	}
+}

@@ -148,7 +148,7 @@ func (d *Decoder) tree() *xnode {
 					x.attrs = append(x.attrs, d.nodes[c].name+"="+xmlIllegal(xmlEOL.Replace(d.refText(c))))
 				}
 			case nodeElem:
-				if n := &d.nodes[c]; n.opt && n.first < 0 {
+				if n := &d.nodes[c]; n.flags&flagNulled != 0 && n.first < 0 {
 					continue // evtxexport leaves out an element emptied by a null optional value
 				}
 				x.kids = append(x.kids, build(c))
@@ -192,7 +192,7 @@ func refValue(v *value) string {
 	case typeString:
 		return utf16String(v.raw)
 	case typeText:
-		return v.text
+		return string(v.raw)
 	case typeANSI:
 		return ansi(v.raw)
 	case typeHexInt32:

@@ -153,34 +153,13 @@ func (d *Decoder) used(b []byte, start, mark int) bool {
 }
 
 // hasAttrs reports whether element n has an attribute with a value.
-func (d *Decoder) hasAttrs(n int32) bool {
-	for c := d.nodes[n].first; c >= 0 && d.nodes[c].kind == nodeAttr; c = d.nodes[c].next {
-		if !d.empty(c) {
-			return true
-		}
-	}
-	return false
-}
+func (d *Decoder) hasAttrs(n int32) bool { return d.nodes[n].flags&flagAttrs != 0 }
 
 // hasElems reports whether element n has a child element.
-func (d *Decoder) hasElems(n int32) bool {
-	for c := d.nodes[n].first; c >= 0; c = d.nodes[c].next {
-		if d.nodes[c].kind == nodeElem {
-			return true
-		}
-	}
-	return false
-}
+func (d *Decoder) hasElems(n int32) bool { return d.nodes[n].flags&flagElems != 0 }
 
 // empty reports whether node n has no value with text among its children.
-func (d *Decoder) empty(n int32) bool {
-	for c := d.nodes[n].first; c >= 0; c = d.nodes[c].next {
-		if d.nodes[c].kind == nodeValue && !d.nodes[c].val.empty() {
-			return false
-		}
-	}
-	return true
-}
+func (d *Decoder) empty(n int32) bool { return d.nodes[n].flags&flagText == 0 }
 
 // attr returns element n's attribute named name when it has a value, or -1.
 func (d *Decoder) attr(n int32, name string) int32 {

@@ -23,10 +23,10 @@ type Header struct {
 
 // Dirty reports whether the file was not closed cleanly: its header may
 // lag behind its chunks, which the Reader reads to the file's end anyway.
-func (h *Header) Dirty() bool { return h.Flags&1 != 0 }
+func (h Header) Dirty() bool { return h.Flags&1 != 0 }
 
 // Full reports whether the log was full when last written.
-func (h *Header) Full() bool { return h.Flags&2 != 0 }
+func (h Header) Full() bool { return h.Flags&2 != 0 }
 
 // Error is a damaged part of an .evtx file: a chunk that cannot be read
 // (a bad checksum or header, a truncation) or a record.
@@ -59,11 +59,12 @@ type Reader struct {
 	dec    *Decoder
 	inChk  bool
 	err    error // sticky read error
+	opts   []Option
 }
 
 // NewReader reads the file header from r and returns a Reader of the
-// chunks after it.
-func NewReader(r io.Reader) (*Reader, error) {
+// chunks after it; opts set the limits of the records Next decodes.
+func NewReader(r io.Reader, opts ...Option) (*Reader, error) {
 	buf := make([]byte, FileHeaderSize)
 	n, err := io.ReadFull(r, buf)
 	if n < len(fileMagic) || !IsEVTX(buf) {
@@ -78,7 +79,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 		MinorVersion: le.Uint16(buf[36:]), MajorVersion: le.Uint16(buf[38:]), Chunks: le.Uint16(buf[42:]),
 		Flags: le.Uint32(buf[120:]), ChecksumOK: crc32.ChecksumIEEE(buf[:120]) == le.Uint32(buf[124:]),
 	}
-	return &Reader{r: r, h: h, offset: FileHeaderSize}, nil
+	return &Reader{r: r, h: h, offset: FileHeaderSize, opts: opts}, nil
 }
 
 // Header returns the file header.
@@ -133,7 +134,7 @@ func allZero(b []byte) bool {
 // after the last record, or the error that reading r gave.
 func (r *Reader) Next() (*Record, error) {
 	if r.dec == nil {
-		r.dec = NewDecoder()
+		r.dec = NewDecoder(r.opts...)
 	}
 	for {
 		if r.inChk {

@@ -48,12 +48,14 @@ const (
 
 // value is one piece of an element's or attribute's content: a
 // substitution value (raw bytes in the chunk, decoded by typ when
-// rendered) or text.
+// rendered) or, with typeText, text already in UTF-8.
 type value struct {
-	typ  byte
-	raw  []byte
-	text string
+	typ byte
+	raw []byte
 }
+
+// textValue is a value of text.
+func textValue(s string) value { return value{typ: typeText, raw: []byte(s)} }
 
 // fixedSize is the size of one value of a fixed-size type, or 0.
 func fixedSize(t byte) int {
@@ -105,7 +107,7 @@ func (v *value) empty() bool {
 	case typeNull:
 		return true
 	case typeText:
-		return v.text == ""
+		return len(v.raw) == 0
 	case typeString:
 		return len(v.raw) < 2 || (v.raw[0] == 0 && v.raw[1] == 0)
 	case typeANSI, typeBinary:
@@ -154,7 +156,7 @@ func (v *value) appendEscaped(b []byte) []byte {
 	case typeString:
 		return appendUTF16JSON(b, v.raw, true)
 	case typeText:
-		return appendStringJSON(b, v.text)
+		return appendStringJSON(b, v.raw)
 	case typeANSI:
 		return appendStringJSON(b, ansi(v.raw))
 	}
@@ -442,7 +444,7 @@ func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
 }
 
 // appendStringJSON appends s escaped for the inside of a JSON string.
-func appendStringJSON(b []byte, s string) []byte {
+func appendStringJSON[S string | []byte](b []byte, s S) []byte {
 	for i := 0; i < len(s); i++ {
 		b = appendASCIIJSON(b, s[i]) // bytes of multi-byte characters pass as they are
 	}

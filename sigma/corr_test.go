@@ -278,8 +278,8 @@ func TestCorrelationGolden(t *testing.T) {
 		for i, r := range f.Rules {
 			b.WriteString(strings.Join([]string{"rule", strconv.Itoa(i), r.ID, r.Name, r.Title}, " | ") + "\n")
 		}
-		for _, i := range Ordered(corrs) {
-			b.WriteString("#" + strconv.Itoa(i) + " " + corrs[i].Dump())
+		for i, c := range corrs {
+			b.WriteString("#" + strconv.Itoa(i) + " " + c.Dump())
 		}
 		for _, err := range errs {
 			b.WriteString("error: " + err.Error() + "\n")

@@ -476,8 +476,12 @@
 //     the referenced rules counts once (event_count counts events, not
 //     hits). lt, lte and neq hold already for the first events of a group:
 //     a stream cannot wait for a window to close without delaying every
-//     alert, so they fire early; write a range (gte with lte) to mean
-//     "between".
+//     alert, so they fire early (with lt: 5 a group fires at each of its
+//     events, starting over each time); write a range (gte with lte) to
+//     mean "between". The events listed are those counted: all of the
+//     window's; for temporal each rule's newest; for temporal_ordered the
+//     chain whose oldest event is newest (it stays in the window
+//     longest).
 //   - Firing again: a group that fires starts over, its counted events
 //     consumed, so each alert stands for events no earlier alert of that
 //     group counted (100 failed logons with gte: 10 make 10 alerts, not

@@ -28,6 +28,7 @@ var ecsFields = map[string]string{
 	"CommandName":         "powershell.command.name",
 	"CommandPath":         "powershell.command.path",
 	"CommandType":         "powershell.command.type",
+	"Computer":            "winlog.computer_name", // the record's System.Computer, as Winlogbeat keeps it (correlations group by it)
 	"ComputerName":        "winlog.computer_name",
 	"CurrentDirectory":    "process.working_directory",
 	"DestAddress":         "destination.ip",

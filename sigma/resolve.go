@@ -2,7 +2,6 @@ package sigma
 
 import (
 	"slices"
-	"sort"
 
 	sigmago "github.com/bradleyjkemp/sigma-go"
 
@@ -148,33 +147,6 @@ func corrFields(c *ir.Correlation, j int, names []string, ls ir.Logsource) []ir.
 		out[i] = fieldFor(n, sl)
 	}
 	return out
-}
-
-// Ordered returns the indexes of corrs (resolved) so that every
-// correlation comes after those it refers to: the order in which the hits
-// of one event flow up a chain of correlations.
-func Ordered(corrs []*ir.Correlation) []int {
-	depth := make([]int, len(corrs))
-	var d func(i int) int
-	d = func(i int) int {
-		if depth[i] > 0 {
-			return depth[i]
-		}
-		depth[i] = 1
-		for _, r := range corrs[i].Rules {
-			if r.IsCorr && r.Target >= 0 && r.Target < len(corrs) {
-				depth[i] = max(depth[i], d(r.Target)+1)
-			}
-		}
-		return depth[i]
-	}
-	order := make([]int, len(corrs))
-	for i := range order {
-		order[i] = i
-		d(i)
-	}
-	sort.SliceStable(order, func(a, b int) bool { return depth[order[a]] < depth[order[b]] })
-	return order
 }
 
 // checkChain checks that each group-by name and field of c that reads a

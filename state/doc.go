@@ -27,6 +27,15 @@
 // result callback): per event it costs nothing beyond a comparison with
 // the earliest deadline unless the event hit a stage.
 //
+// One ordered stage, not one per key: measured on 2 loaded cores
+// (go test ./eql -bench SequenceHeavy, CPU time per event), a stream whose
+// every event hits a sequence stage costs the workers about 0.6 µs per
+// event (decoding, matching, Split) and the engine about 0.6 µs, so one
+// collector keeps up with the workers of a small machine; with Elastic's
+// 1,011 rules an event costs the workers over 10 µs and the engine a few
+// percent of that. Past that, split the stream by key (Partition) and run
+// one Engine per partition.
+//
 // # Writing a machine
 //
 // A Machine keeps its state in Stores (NewStore): a value per Key (the

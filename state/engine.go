@@ -17,9 +17,11 @@ type Engine struct {
 	machines []Machine
 	clock    Clock
 	budget   Budget
-	due      dueHeap // the machines by Deadline
-	hits     [][]Hit // per rule: the hits of the event in Step
-	touched  []int   // the rules with hits in Step
+	due      dueHeap        // the machines by Deadline
+	hits     [][]Hit        // per rule: the hits of the event in Step
+	touched  []int          // the rules with hits in Step
+	emits    []func(*Alert) // per rule: its machine's emit (emitter)
+	emit     func(*Alert)   // Step's emit
 }
 
 // NewEngine returns an Engine with no state.
@@ -28,6 +30,10 @@ func (p *Program) NewEngine() *Engine {
 	e.machines = make([]Machine, len(p.stateful))
 	for i, r := range p.stateful {
 		e.machines[i] = r.State.(Rule).NewMachine(p.lim, &e.budget)
+	}
+	e.emits = make([]func(*Alert), len(e.machines))
+	for i := range e.emits {
+		e.emits[i] = e.emitter(i)
 	}
 	e.due = dueHeap{deadline: make([]int64, len(e.machines)), pos: make([]int, len(e.machines))}
 	for i := range e.machines {
@@ -45,6 +51,7 @@ func (p *Program) NewEngine() *Engine {
 // is counted and takes the newest time (Clock.Observe). Time passing
 // first lets the machines whose deadline it passed Advance.
 func (e *Engine) Step(ordinal int64, in *Input, emit func(*Alert)) {
+	e.emit = emit
 	t := e.clock.Observe(in.Time)
 	if t == NoTime {
 		t = 0
@@ -54,7 +61,7 @@ func (e *Engine) Step(ordinal int64, in *Input, emit func(*Alert)) {
 		ev.Now = now
 		for len(e.due.order) > 0 && e.due.deadline[e.due.order[0]] < now {
 			i := e.due.order[0]
-			e.machines[i].Advance(Event{Ordinal: ordinal, Time: now, Now: now}, e.emitter(i, ev, emit))
+			e.machines[i].Advance(Event{Ordinal: ordinal, Time: now, Now: now}, e.emits[i])
 			e.update(i)
 		}
 	}
@@ -66,13 +73,13 @@ func (e *Engine) Step(ordinal int64, in *Input, emit func(*Alert)) {
 		e.hits[r] = append(e.hits[r], Hit{Stage: int(h.stage), Keys: in.vals[h.lo:h.hi]})
 	}
 	if len(e.touched) > 0 {
-		e.run(ev, emit)
+		e.run(ev)
 	}
 }
 
 // run steps the machines with hits in e.hits, rules fed by others' alerts
 // after those.
-func (e *Engine) run(ev Event, emit func(*Alert)) {
+func (e *Engine) run(ev Event) {
 	for len(e.touched) > 0 {
 		// Take the touched rule that comes first in chain order.
 		best := 0
@@ -85,7 +92,7 @@ func (e *Engine) run(ev Event, emit func(*Alert)) {
 		e.touched = slices.Delete(e.touched, best, best+1)
 		hits := e.hits[r]
 		slices.SortStableFunc(hits, func(a, b Hit) int { return a.Stage - b.Stage })
-		e.machines[r].Step(ev, hits, e.emitter(r, ev, emit))
+		e.machines[r].Step(ev, hits, e.emits[r])
 		clear(hits)
 		e.hits[r] = hits[:0]
 		e.update(r)
@@ -96,11 +103,11 @@ func (e *Engine) run(ev Event, emit func(*Alert)) {
 func (e *Engine) rank(r int) int { return e.p.rank[r] }
 
 // emitter returns the emit function of machine r: it sets the alert's
-// rule, passes it on, and feeds the stages its alerts feed.
-func (e *Engine) emitter(r int, ev Event, emit func(*Alert)) func(*Alert) {
+// rule, passes it to Step's emit, and feeds the stages its alerts feed.
+func (e *Engine) emitter(r int) func(*Alert) {
 	return func(a *Alert) {
 		a.Rule = r
-		emit(a)
+		e.emit(a)
 		for _, st := range e.p.chained[r] {
 			if len(e.hits[st.rule]) == 0 {
 				e.touched = append(e.touched, st.rule)
@@ -169,7 +176,8 @@ func (e *Engine) Snapshot(keep func(Key) bool) []byte {
 // the machine of the rule with the same ID and kind (restoring the
 // snapshots of several partitions merges them). It returns the IDs of the
 // snapshot's rules that the program lacks, whose state is dropped; an
-// error for a snapshot that is corrupt or of another version.
+// error for a snapshot that is corrupt or of another version, after which
+// the engine's state is undefined (make a new engine).
 func (e *Engine) Restore(b []byte) (dropped []string, err error) {
 	if len(b) < len(snapshotMagic) || string(b[:len(snapshotMagic)]) != snapshotMagic {
 		return nil, fmt.Errorf("%w: not a ruleforge state snapshot", ErrCorrupt)

@@ -87,13 +87,15 @@ type Field struct {
 // ordinary output shows and which stages their hits feed.
 type Program struct {
 	rs       *match.Ruleset
-	stateful []*ir.Rule  // the stateful rules, in input order
-	visible  []bool      // per ruleset rule: its hits are output lines
-	listen   [][]stage   // per ruleset rule: the stages its hits feed
-	chained  [][]stage   // per stateful rule: the stages its alerts feed
-	rank     []int       // per stateful rule: its place, after the rules it feeds on
-	hidden   []bool      // per stateful rule: its alerts feed others only (AlertVisible)
-	timePath *match.Path // TimeField
+	index    map[*ir.Rule]int // a single-event rule → its index in rs
+	stages   [][]int          // per stateful rule and stage: the stage's rule in rs, -1 for a Ref
+	stateful []*ir.Rule       // the stateful rules, in input order
+	visible  []bool           // per ruleset rule: its hits are output lines
+	listen   [][]stage        // per ruleset rule: the stages its hits feed
+	chained  [][]stage        // per stateful rule: the stages its alerts feed
+	rank     []int            // per stateful rule: its place, after the rules it feeds on
+	hidden   []bool           // per stateful rule: its alerts feed others only (AlertVisible)
+	timePath *match.Path      // TimeField
 	lim      Limits
 }
 
@@ -152,18 +154,30 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 		}
 		return out
 	}
+	stageRule := map[*ir.Expr]int{} // a stage's expression → its rule in flat
+	p.stages = make([][]int, len(p.stateful))
 	for i, r := range p.stateful {
+		p.stages[i] = make([]int, len(r.State.Stages()))
 		for j, st := range r.State.Stages() {
+			p.stages[i][j] = -1
 			to := stage{rule: i, stage: j}
 			for _, k := range st.Keys {
 				to.keys = append(to.keys, intern(k))
 				reads = append(reads, k)
 			}
 			if st.Expr != nil {
-				feeds = append(feeds, feed{from: len(flat), to: to})
-				flat = append(flat, &ir.Rule{ID: r.ID, Title: fmt.Sprintf("%s (stage %d)", r.Title, j+1), Lang: r.Lang,
-					Source: cmpPos(st.Pos, r.Source), Expr: st.Expr})
-				visible = append(visible, false)
+				// Stages of one expression (EQL's with runs=N) are one
+				// rule whose hits feed each.
+				at, ok := stageRule[st.Expr]
+				if !ok {
+					at = len(flat)
+					stageRule[st.Expr] = at
+					flat = append(flat, &ir.Rule{ID: r.ID, Title: fmt.Sprintf("%s (stage %d)", r.Title, j+1), Lang: r.Lang,
+						Source: cmpPos(st.Pos, r.Source), Expr: st.Expr})
+					visible = append(visible, false)
+				}
+				feeds = append(feeds, feed{from: at, to: to})
+				p.stages[i][j] = at
 				continue
 			}
 			ref := findRule(rules, st.Ref)
@@ -198,6 +212,12 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 		return nil, err
 	}
 	p.rs, p.visible = rs, visible
+	p.index = map[*ir.Rule]int{}
+	for r, i := range index {
+		if i >= 0 {
+			p.index[r] = i
+		}
+	}
 	p.listen = make([][]stage, len(flat))
 	p.chained = make([][]stage, len(p.stateful))
 	for _, f := range feeds {
@@ -335,6 +355,19 @@ func (p *Program) Visible(i int) bool { return p.visible[i] }
 // Its alerts still feed the rules that refer to it.
 func (p *Program) AlertVisible(i int) bool { return !p.hidden[i] }
 
+// Index returns the index in Ruleset of single-event rule r, -1 when r
+// is not one of the program's.
+func (p *Program) Index(r *ir.Rule) int {
+	if i, ok := p.index[r]; ok {
+		return i
+	}
+	return -1
+}
+
+// Stage returns the index in Ruleset of the rule of stage j of stateful
+// rule i, -1 for a stage that refers to another rule (ir.Stage.Ref).
+func (p *Program) Stage(i, j int) int { return p.stages[i][j] }
+
 // Len returns the number of stateful rules.
 func (p *Program) Len() int { return len(p.stateful) }
 
@@ -346,9 +379,17 @@ func (p *Program) Rule(i int) *ir.Rule { return p.stateful[i] }
 // Split fills it; Engine.Step consumes it in input order. Its memory is
 // reused from one event to the next.
 type Input struct {
-	Time int64 // TimeField's value (ParseTime), NoTime when none
-	hits []inputHit
-	vals []Value
+	Time  int64 // TimeField's value (ParseTime), NoTime when none
+	hits  []inputHit
+	vals  []Value
+	known []known // the key values read for this event so far
+}
+
+// known is a key field's value read for one event: stages that join on
+// the same field read it once.
+type known struct {
+	paths []*match.Path
+	v     Value
 }
 
 // inputHit is one stage hit: its rule, stage and key values (in vals).
@@ -358,7 +399,9 @@ type inputHit struct {
 }
 
 // Reset empties the input, keeping its memory.
-func (in *Input) Reset() { in.hits, in.vals, in.Time = in.hits[:0], in.vals[:0], NoTime }
+func (in *Input) Reset() {
+	in.hits, in.vals, in.known, in.Time = in.hits[:0], in.vals[:0], in.known[:0], NoTime
+}
 
 // Stateful reports whether the input holds any stage hit.
 func (in *Input) Stateful() bool { return len(in.hits) > 0 }
@@ -381,7 +424,7 @@ func (p *Program) Split(ev match.Event, hits []int, in *Input) []int {
 		for _, st := range p.listen[i] {
 			lo := len(in.vals)
 			for _, paths := range st.keys {
-				in.vals = append(in.vals, lookup(ev, paths))
+				in.vals = append(in.vals, in.lookup(ev, paths))
 			}
 			in.hits = append(in.hits, inputHit{rule: int32(st.rule), stage: int32(st.stage), lo: int32(lo), hi: int32(len(in.vals))})
 		}
@@ -392,12 +435,21 @@ func (p *Program) Split(ev match.Event, hits []int, in *Input) []int {
 	return out
 }
 
-// lookup returns the value at the first of paths that ev holds.
-func lookup(ev match.Event, paths []*match.Path) Value {
-	for _, p := range paths {
-		if v, ok := ev.Lookup(p); ok {
-			return Of(v, true)
+// lookup returns the value at the first of paths that ev holds, read
+// once per event.
+func (in *Input) lookup(ev match.Event, paths []*match.Path) Value {
+	for _, k := range in.known {
+		if slices.Equal(k.paths, paths) {
+			return k.v
 		}
 	}
-	return Missing
+	v := Missing
+	for _, p := range paths {
+		if x, ok := ev.Lookup(p); ok {
+			v = Of(x, true)
+			break
+		}
+	}
+	in.known = append(in.known, known{paths, v})
+	return v
 }

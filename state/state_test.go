@@ -74,7 +74,7 @@ func pairRule(id string, span time.Duration) *ir.Rule {
 }
 
 // run steps an engine over events and returns the alerts, one line each.
-func run(t *testing.T, p *state.Program, e *state.Engine, from int, events []string) []string {
+func run(t testing.TB, p *state.Program, e *state.Engine, from int, events []string) []string {
 	t.Helper()
 	var out []string
 	rs := p.Ruleset()
@@ -239,5 +239,24 @@ func TestParseTime(t *testing.T) {
 		if got := state.ParseTime(c.v); got != c.want {
 			t.Errorf("ParseTime(%v) = %d, want %d", c.v, got, c.want)
 		}
+	}
+}
+
+func TestLookupAllocs(t *testing.T) {
+	s := state.NewStore[int](state.Limits{MaxKeys: 10, MaxPending: 1, MaxBytes: 1 << 20}, &state.Budget{Max: 1 << 20})
+	*s.Put(state.MakeKey(state.String("a"))) = 1
+	b := state.AppendKey(nil, state.String("a"))
+	miss := state.AppendKey(nil, state.String("b"))
+	allocs := testing.AllocsPerRun(100, func() {
+		if k, v := s.Lookup(b); v == nil || *v != 1 || k != state.MakeKey(state.String("a")) {
+			t.Fatal("a not found")
+		}
+		s.Get(state.MakeKey(state.String("c"))) // another key, so the next Lookup reads the map
+		if _, v := s.Lookup(miss); v != nil {
+			t.Fatal("b found")
+		}
+	})
+	if allocs > 0 {
+		t.Errorf("%v allocations per Lookup", allocs)
 	}
 }

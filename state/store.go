@@ -25,6 +25,7 @@ type Store[T any] struct {
 	lru    entry[T] // sentinel: lru.next is the least recently updated
 	dl     deadlines[T]
 	stats  Stats
+	last   *entry[T] // the entry found last: a machine reads and updates one key at a time
 }
 
 // entry is one key's state.
@@ -75,9 +76,34 @@ func (s *Store[T]) Limits() Limits { return s.lim }
 // Len returns the number of keys held.
 func (s *Store[T]) Len() int { return len(s.m) }
 
+// find returns k's entry, or nil.
+func (s *Store[T]) find(k Key) *entry[T] {
+	if e := s.last; e != nil && e.key == k {
+		return e
+	}
+	e := s.m[k]
+	if e != nil {
+		s.last = e
+	}
+	return e
+}
+
+// Lookup returns the key whose bytes are b (AppendKey) and its state, or
+// nil, without allocating: a hit that finds no state costs no Key.
+func (s *Store[T]) Lookup(b []byte) (Key, *T) {
+	e := s.last
+	if e == nil || string(e.key) != string(b) {
+		if e = s.m[Key(b)]; e == nil {
+			return "", nil
+		}
+		s.last = e
+	}
+	return e.key, &e.val
+}
+
 // Get returns the state of k, or nil; it does not count as an update.
 func (s *Store[T]) Get(k Key) *T {
-	if e := s.m[k]; e != nil {
+	if e := s.find(k); e != nil {
 		return &e.val
 	}
 	return nil
@@ -88,7 +114,7 @@ func (s *Store[T]) Get(k Key) *T {
 // memory budget has no room for evicts the least recently updated keys
 // (counted); the new one itself is never evicted by its own Put.
 func (s *Store[T]) Put(k Key) *T {
-	if e := s.m[k]; e != nil {
+	if e := s.find(k); e != nil {
 		s.unlink(e)
 		s.pushBack(e)
 		return &e.val
@@ -99,6 +125,7 @@ func (s *Store[T]) Put(k Key) *T {
 	}
 	e := &entry[T]{key: k, deadline: Never, hi: -1}
 	s.m[k] = e
+	s.last = e
 	s.pushBack(e)
 	s.Resize(k, 0)
 	return &e.val
@@ -108,7 +135,7 @@ func (s *Store[T]) Put(k Key) *T {
 // store's own overhead, and evicts the least recently updated other keys
 // while the budget is exceeded (counted in EvictedMemory).
 func (s *Store[T]) Resize(k Key, size int) {
-	e := s.m[k]
+	e := s.find(k)
 	if e == nil {
 		return
 	}
@@ -125,7 +152,7 @@ func (s *Store[T]) Resize(k Key, size int) {
 // SetDeadline sets the event time after which k's state expires (Expire);
 // Never keeps it until a limit evicts it or the machine deletes it.
 func (s *Store[T]) SetDeadline(k Key, t int64) {
-	e := s.m[k]
+	e := s.find(k)
 	if e == nil {
 		return
 	}
@@ -142,7 +169,7 @@ func (s *Store[T]) SetDeadline(k Key, t int64) {
 
 // Delete drops k's state.
 func (s *Store[T]) Delete(k Key) {
-	if e := s.m[k]; e != nil {
+	if e := s.find(k); e != nil {
 		s.remove(e)
 	}
 }
@@ -204,6 +231,9 @@ func (s *Store[T]) Count(dropped, alerts int64) {
 // remove drops e from the map, the order, the heap and the budget.
 func (s *Store[T]) remove(e *entry[T]) {
 	delete(s.m, e.key)
+	if s.last == e {
+		s.last = nil
+	}
 	s.unlink(e)
 	if e.hi >= 0 {
 		heap.Remove(&s.dl, e.hi)

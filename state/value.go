@@ -204,15 +204,17 @@ type Key string
 // MakeKey returns the Key of vs; MakeKey(a, b) != MakeKey(ab) for any
 // split.
 func MakeKey(vs ...Value) Key {
-	n := 0
+	var buf [128]byte // most keys: no allocation but the string's
+	return Key(AppendKey(buf[:0], vs...))
+}
+
+// AppendKey appends the bytes of MakeKey(vs...) to dst: a machine finds a
+// key's state with them (Store.Lookup) without making the Key.
+func AppendKey(dst []byte, vs ...Value) []byte {
 	for _, v := range vs {
-		n += len(v) + binary.MaxVarintLen64
+		dst = appendElem(dst, v)
 	}
-	b := make([]byte, 0, n)
-	for _, v := range vs {
-		b = appendElem(b, v)
-	}
-	return Key(b)
+	return dst
 }
 
 // Values returns the values k was made of.

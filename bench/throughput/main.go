@@ -18,6 +18,9 @@
 // sigma-go is far slower: it reads the file only for -sigmago-time (30 s
 // by default) and its rate is that of the events it read. The seed and
 // SigmaHQ rules come from ../shared (rules/ and corpus/sigmahq/rules).
+// -rules elastic runs Elastic's EQL rules instead (corpus/elastic/rules),
+// all of them against the single-event ones alone: what sequences and
+// samples add.
 package main
 
 import (
@@ -56,7 +59,7 @@ func main() {
 	shared := flag.String("shared", "../shared", "the shared folder with rules/ and corpus/")
 	sigmaTime := flag.Duration("sigmago-time", 30*time.Second, "how long sigma-go reads the file")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
-	only := flag.String("rules", "all", "the rule sets to run: seeds, sigmahq or all")
+	only := flag.String("rules", "all", "the rule sets to run: seeds, sigmahq, all, or elastic (Elastic's EQL rules, all against the single-event ones)")
 	runs := flag.Int("runs", 1, "run each ruleforge configuration this many times and report the median (by events/s), against the machine's noise")
 	cpus := flag.String("cpus", "1,"+strconv.Itoa(runtime.NumCPU()), "the CPU counts to run ruleforge on, comma-separated")
 	flag.Parse()
@@ -95,6 +98,10 @@ func main() {
 	}
 	fmt.Printf("file %s: %.0f MB; %d CPUs; %s\n", *file, float64(bytes)/1e6, runtime.NumCPU(), runtime.Version())
 	fmt.Printf("%-44s %8s %11s %8s %8s %9s %11s\n", "run", "MB/s", "events/s", "heap MB", "matched", "CPU ns/ev", "vs sigma-go")
+	if *only == "elastic" {
+		runElastic(*shared, *file, counts, *runs)
+		return
+	}
 	// Each rule set is loaded just before it runs and dropped after, so
 	// that one set's heap does not slow the garbage collector in another's.
 	loads := map[string][]func(string) (string, []*ir.Rule, []sigmago.Rule){
@@ -170,6 +177,15 @@ func median(n int, run func() result) result {
 // runOurs streams the file through the pipeline on workers goroutines,
 // with as many CPUs: reading, matching and collecting share them.
 func runOurs(path string, rs *match.Ruleset, workers int) result {
+	return measure(path, workers, func(f *os.File) (pipeline.Stats, int, error) {
+		st, err := pipeline.Run(pipeline.Config{Ruleset: rs, Workers: workers}, f, func(*pipeline.Result) error { return nil })
+		return st, 0, err
+	})
+}
+
+// measure runs run over the file on workers CPUs and measures it; run
+// returns the pipeline's counts and how many more results it found.
+func measure(path string, workers int, run func(*os.File) (pipeline.Stats, int, error)) result {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(workers))
 	f, err := os.Open(path)
 	if err != nil {
@@ -180,12 +196,12 @@ func runOurs(path string, rs *match.Ruleset, workers int) result {
 	peak := watchHeap()
 	cpu0 := cpuTime()
 	start := time.Now()
-	st, err := pipeline.Run(pipeline.Config{Ruleset: rs, Workers: workers}, f, func(*pipeline.Result) error { return nil })
+	st, more, err := run(f)
 	if err != nil {
 		fail(err)
 	}
 	secs := time.Since(start).Seconds()
-	return result{events: st.Events, matched: st.Matched, bytes: st.Bytes, secs: secs, cpu: cpuTime() - cpu0, heapMB: peak()}
+	return result{events: st.Events, matched: st.Matched + more, bytes: st.Bytes, secs: secs, cpu: cpuTime() - cpu0, heapMB: peak()}
 }
 
 // runSigmaGo is the sigma-go program: each line decoded with

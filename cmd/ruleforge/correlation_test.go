@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,6 +26,10 @@ func TestMatchCorrelation(t *testing.T) {
 		code, stdout, stderr := runCLI("", "match", "-workers", workers, "-rules", bruteForce, logons)
 		if code != exitOK || stdout != want {
 			t.Errorf("-workers %s: exit %d\nstdout %s\nwant   %s\nstderr %s", workers, code, stdout, want, stderr)
+		}
+		// Every record's time was read (its SystemTime, through the ECS view).
+		if !strings.Contains(stderr, "; 0 events out of time order, 0 without a time\n") {
+			t.Errorf("-workers %s: stderr %s", workers, stderr)
 		}
 	}
 	// -output alert carries the same fields.
@@ -97,5 +102,41 @@ func TestExplainCorrelation(t *testing.T) {
 		if code != exitOK || !strings.Contains(stdout, want) {
 			t.Errorf("exit %d, explain lacks %q:\n%s%s", code, want, stdout, stderr)
 		}
+	}
+}
+
+// TestMatchCorrelationECS runs the brute-force correlation over the same
+// failed logons as Winlogbeat ships them (ECS, winlog.*): the group-by
+// fields Computer and IpAddress resolve to winlog.computer_name and
+// source.ip, as the base rule's fields do, so the same group fires.
+func TestMatchCorrelationECS(t *testing.T) {
+	var in strings.Builder
+	for i := range 11 {
+		host, ip := "DC01.corp.example", "10.0.0.66"
+		if i == 5 {
+			host, ip = "WKSTN-042.corp.example", "10.0.0.42"
+		}
+		fmt.Fprintf(&in, `{"@timestamp":"2024-05-14T10:00:%02d.000Z","event":{"code":"4625","category":["authentication"],"outcome":"failure"},"winlog":{"channel":"Security","event_id":4625,"computer_name":%q,"event_data":{"TargetUserName":"admin","IpAddress":%q}},"source":{"ip":%q}}`+"\n", i*5, host, ip, ip)
+	}
+	code, stdout, stderr := runCLI(in.String(), "match", "-rules", bruteForce)
+	want := `"event":11,` // the tenth failure on DC01 from 10.0.0.66
+	if code != exitOK || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, want) ||
+		!strings.Contains(stdout, `"group":{"Computer":"DC01.corp.example","IpAddress":"10.0.0.66"}`) {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+}
+
+// TestMatchCorrelationEVTX runs the brute-force correlation over a real
+// recording of a local brute force (../shared/corpus, EVTX-to-MITRE-Attack):
+// the tenth failed logon fires, with its record_id.
+func TestMatchCorrelationEVTX(t *testing.T) {
+	path := "../../../shared/corpus/evtx/EVTX-to-MITRE-Attack/TA0006-Credential Access/T1110.xxx-Brut force/ID 4776,4625-AccountRestore local bruteforce.evtx"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("corpus not found: %v", err)
+	}
+	code, stdout, stderr := runCLI("", "match", "-rules", bruteForce, path)
+	if code != exitOK || strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, `"event":10,`) || !strings.Contains(stdout, `"record_id":11303,`) ||
+		!strings.Contains(stdout, `"group":{"Computer":"WIN","IpAddress":"-"},"correlation":"event_count","events":[1,2,3,4,5,6,7,8,9,10]`) {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 }

@@ -7,13 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/ruleforge/ruleforge/evtx"
 )
 
 // runDump is "ruleforge dump FILE.evtx…": every record as one line of
 // evtx-JSON; damaged chunks and records are reported on stderr and
-// skipped.
+// skipped. A directory is walked for .evtx files.
 func runDump(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("dump", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -28,7 +29,9 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 	defer out.Flush()
 	status := exitOK
 	records, bad := 0, 0
-	for _, name := range fs.Args() {
+	isEVTXName := func(path string) bool { return strings.HasSuffix(strings.ToLower(path), ".evtx") }
+	walkBad := false
+	for _, name := range expand(fs.Args(), isEVTXName, stderr, &walkBad) {
 		n, b, err := dumpFile(name, out, stderr)
 		records += n
 		bad += b
@@ -39,7 +42,7 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 	}
 	out.Flush()
 	fmt.Fprintf(stderr, "ruleforge: %d records, %d bad\n", records, bad)
-	if bad > 0 {
+	if bad > 0 || walkBad {
 		status = exitBad
 	}
 	return status

@@ -246,8 +246,9 @@ func TestMatchEVTXDamaged(t *testing.T) {
 	}
 }
 
-// TestDump writes each record as one line of evtx-JSON; no file is a
-// usage error, a file that is not .evtx an error.
+// TestDump writes each record as one line of evtx-JSON, of files and of
+// the .evtx files of directories; no file is a usage error, a file that
+// is not .evtx an error.
 func TestDump(t *testing.T) {
 	code, stdout, stderr := runCLI("", "dump", fixtureEVTX)
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
@@ -261,6 +262,20 @@ func TestDump(t *testing.T) {
 	}
 	if !strings.Contains(lines[1], `"GrantedAccess":"0x1fffff"`) || !strings.Contains(lines[2], `"EventID":"1149"`) {
 		t.Errorf("lines %q", lines)
+	}
+	dir := t.TempDir()
+	data, err := os.ReadFile(fixtureEVTX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a.evtx", "sub/b.EVTX", "c.json"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, stdout, stderr := runCLI("", "dump", dir); code != exitOK || strings.Count(stdout, "\n") != 6 {
+		t.Errorf("directory: exit %d, %d lines, stderr %q; want the 6 records of its two .evtx files", code, strings.Count(stdout, "\n"), stderr)
 	}
 	if code, _, _ := runCLI("", "dump"); code != exitUsage {
 		t.Errorf("no file: exit %d, want %d", code, exitUsage)

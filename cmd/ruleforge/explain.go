@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ruleforge/ruleforge/compile"
-	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/state"
 )
 
 // runExplain is "ruleforge explain PATH…": the IR of each rule and its
@@ -37,29 +36,60 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	}
 	// The rules are compiled together, as match runs them: the plans show
 	// what they share and the gates are the ones the ruleset's index chose.
-	rs, err := compile.Compile(rules)
-	for i, r := range rules {
+	// A stateful rule shows each stage's IR, plan and gate.
+	p, err := state.Compile(rules)
+	stateful := 0
+	for _, r := range rules {
 		fmt.Fprint(stdout, r.Dump())
 		if d, ok := r.State.(interface{ Dump() string }); ok {
-			// A stateful rule's plan is its stages' (package state runs it).
+			// What the stateful rule runs over its stages (a correlation's
+			// type, window and condition); its stages follow.
 			fmt.Fprintf(stdout, "state:\n%s\n", indent(d.Dump()))
-			continue
 		}
-		one, plan := rs, i
+		one := p
 		if err != nil { // some rule is bad: compile each alone to name it
-			var cerr error
-			if one, cerr = compile.Compile([]*ir.Rule{r}); cerr != nil {
+			deps, cerr := state.Requires(r, rules)
+			if cerr == nil {
+				one, cerr = state.Compile(append(deps, r))
+			}
+			if cerr != nil {
 				fmt.Fprintln(stderr, cerr)
 				status = exitBad
 				continue
 			}
-			plan = 0
 		}
-		fmt.Fprintf(stdout, "plan:\n%s", indent(one.Plan(plan).String()))
-		fmt.Fprint(stdout, gate(one, plan))
+		if r.State == nil {
+			i := one.Index(r)
+			fmt.Fprintf(stdout, "plan:\n%s", indent(one.Ruleset().Plan(i).String()))
+			fmt.Fprint(stdout, gate(one.Ruleset(), i))
+			continue
+		}
+		k := stateful
+		if err != nil {
+			k = one.Len() - 1
+		}
+		stateful++
+		for j, st := range r.State.Stages() {
+			fmt.Fprintf(stdout, "%s stage %d of %d", r.State.Kind(), j+1, len(r.State.Stages()))
+			for n, key := range st.Keys {
+				sep := ", "
+				if n == 0 {
+					sep = " by "
+				}
+				fmt.Fprint(stdout, sep+key.Name)
+			}
+			i := one.Stage(k, j)
+			if i < 0 {
+				fmt.Fprintf(stdout, ": the hits of %q\n\n", st.Ref)
+				continue
+			}
+			fmt.Fprintf(stdout, ":\n  %s\n", st.Expr)
+			fmt.Fprintf(stdout, "plan:\n%s", indent(one.Ruleset().Plan(i).String()))
+			fmt.Fprint(stdout, gate(one.Ruleset(), i))
+		}
 	}
 	if err == nil && len(rules) > 1 {
-		st := rs.IndexStats()
+		st := p.Ruleset().IndexStats()
 		fmt.Fprintf(stdout, "index: %d rules, %d with a gate, %d keys over %d paths, %d automaton states\n",
 			st.Rules, st.Gated, st.Keys, st.Paths, st.States)
 	}

@@ -25,6 +25,13 @@ var inputExts = []string{".evtx", ".json", ".ndjson", ".jsonl"}
 // under it (inputExts, gzipped or not), in lexical order; a directory it
 // cannot walk is reported and sets *bad.
 func expandInputs(names []string, stderr io.Writer, bad *bool) []string {
+	return expand(names, isInputName, stderr, bad)
+}
+
+// expand replaces each directory among names by the files under it that
+// take takes, in lexical order; a directory it cannot walk is reported
+// and sets *bad.
+func expand(names []string, take func(path string) bool, stderr io.Writer, bad *bool) []string {
 	var out []string
 	for _, name := range names {
 		info, err := os.Stat(name)
@@ -37,7 +44,7 @@ func expandInputs(names []string, stderr io.Writer, bad *bool) []string {
 			if err != nil {
 				return err
 			}
-			if !e.IsDir() && isInputName(path) {
+			if !e.IsDir() && take(path) {
 				found = append(found, path)
 			}
 			return nil

@@ -16,6 +16,7 @@ type chunkJob struct {
 	c       *evtx.Chunk
 	results []Result
 	json    []byte // the records' JSON back to back, with KeepRaw
+	hits    []int  // the results' hits back to back
 }
 
 // RunEVTX matches every record of an .evtx file with cfg and calls emit
@@ -24,8 +25,9 @@ type chunkJob struct {
 // templates are its own), write each record as evtx-JSON and read it
 // into the ruleset's record with normalize.Reader. A damaged chunk or
 // record is a result whose Bad is the *evtx.Error; Line is 0 and
-// RecordID the record's identifier. It returns the counts and the error
-// reading r gave.
+// RecordID the record's identifier. At most 2*Workers+2 chunks are in
+// flight, so memory stays bounded whatever the file's size. It returns
+// the counts and the error reading r gave.
 func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error) {
 	workers := cfg.Workers
 	if workers <= 0 {
@@ -33,11 +35,17 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 	}
 	jobs := make(chan *chunkJob, workers)
 	done := make(chan *chunkJob, 2*workers+2)
+	inFlight := make(chan struct{}, 2*workers+2) // chunks read and not yet emitted
 	stop := make(chan struct{})
 	var readErr error
 	go func() {
 		defer close(jobs)
 		for seq := 0; ; seq++ {
+			select {
+			case inFlight <- struct{}{}:
+			case <-stop:
+				return
+			}
 			c, err := r.NextChunk()
 			if err != nil {
 				if err != io.EOF {
@@ -91,6 +99,7 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 					}
 				}
 			}
+			<-inFlight
 		}
 	}
 	if emitErr != nil {
@@ -125,6 +134,7 @@ type evtxWorker struct {
 // work fills j's results.
 func (w *evtxWorker) work(j *chunkJob) {
 	defer j.c.Release()
+	j.hits = make([]int, 0, 256) // most chunks' hits: one allocation
 	var ends []int
 	if err := w.dec.Reset(j.c); err != nil {
 		j.results = append(j.results, Result{Bad: err, Bytes: evtx.ChunkSize})
@@ -150,7 +160,12 @@ func (w *evtxWorker) work(j *chunkJob) {
 		if nr, err := w.rd.Read(w.line); err != nil {
 			res.Bad = err
 		} else {
+			free := j.hits[len(j.hits):cap(j.hits)]
+			res.Hits = free[:0]
 			w.cfg.matchRecord(nr, &res)
+			if len(res.Hits) > 0 && len(free) > 0 && &res.Hits[0] == &free[0] { // they went into j.hits
+				j.hits = j.hits[:len(j.hits)+len(res.Hits)]
+			}
 		}
 		if w.cfg.KeepRaw {
 			j.json = append(j.json, w.line...)

@@ -68,9 +68,9 @@ func (m *Machine) Decode(d *state.Decoder) error {
 	err := state.DecodeStore(d, m.s, func(d *state.Decoder, ks *keyState) {
 		ks.pend = make([]*partial, n)
 		for range d.Len() {
-			i := int(d.Uint())
+			i := d.Uint()
 			p := decodePartial(d, n)
-			if i >= n || p == nil {
+			if i >= uint64(n) || p == nil {
 				bad = true
 				return
 			}

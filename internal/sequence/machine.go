@@ -15,6 +15,7 @@ type Machine struct {
 	l    layout
 	s    *state.Store[keyState]
 	keys []state.Key // scratch: the keys of the hits of one event
+	kb   keyBuf      // scratch: the keys of one hit
 }
 
 // keyState is the state of one join key.
@@ -77,55 +78,59 @@ func (m *Machine) Step(ev state.Event, hits []state.Hit, emit func(*state.Alert)
 	// so that one event never fills two consecutive stages, then until.
 	for _, h := range hits {
 		if h.Stage < n && m.sp.Stages[h.Stage].Missing {
-			m.forKeys(h, func(k state.Key) { m.missing(ev, h.Stage, k, emit) })
+			m.forKeys(h, func(kb []byte) { m.missing(ev, h.Stage, kb, emit) })
 		}
 	}
 	for i := len(hits) - 1; i >= 0; i-- {
 		if h := hits[i]; h.Stage < n && !m.sp.Stages[h.Stage].Missing {
-			m.forKeys(h, func(k state.Key) { m.positive(ev, h.Stage, k, emit) })
+			m.forKeys(h, func(kb []byte) { m.positive(ev, h.Stage, kb, emit) })
 		}
 	}
 	for _, h := range hits {
 		if h.Stage == n {
-			m.forKeys(h, func(k state.Key) { m.until(k) })
+			m.forKeys(h, func(kb []byte) { m.until(kb) })
 		}
 	}
 }
 
-// forKeys calls fn with each join key of h.
-func (m *Machine) forKeys(h state.Hit, fn func(k state.Key)) {
+// forKeys calls fn with the bytes of each join key of h (state.AppendKey),
+// valid during the call.
+func (m *Machine) forKeys(h state.Hit, fn func(kb []byte)) {
 	st := m.sp.Until
 	if h.Stage < len(m.sp.Stages) {
 		st = &m.sp.Stages[h.Stage]
 	}
-	ks, dropped := keys(st, h.Keys)
-	m.s.Count(int64(dropped), 0)
-	for _, k := range ks {
-		fn(k)
-	}
+	m.s.Count(int64(m.kb.keys(st, h.Keys)), 0)
+	m.kb.each(fn)
 }
 
-// get returns k's state, made when create is set and k has none.
-func (m *Machine) get(k state.Key, create bool) *keyState {
-	ks := m.s.Get(k)
-	if ks == nil && create {
-		ks = m.s.Put(k)
-		ks.pend = make([]*partial, len(m.sp.Stages))
-		ks.lead = leadTimes{last: state.NoTime, prev: state.NoTime}
-	} else if ks != nil && create {
-		m.s.Put(k) // most recently updated
+// find returns the key of bytes kb and its state, or nil when it has
+// none; no Key is made.
+func (m *Machine) find(kb []byte) (state.Key, *keyState) { return m.s.Lookup(kb) }
+
+// touch returns the key of bytes kb and its state, made when it has none,
+// marked most recently updated.
+func (m *Machine) touch(kb []byte) (state.Key, *keyState) {
+	k, ks := m.s.Lookup(kb)
+	if ks != nil {
+		m.s.Put(k)
+		return k, ks
 	}
-	return ks
+	k = state.Key(kb)
+	ks = m.s.Put(k)
+	ks.pend = make([]*partial, len(m.sp.Stages))
+	ks.lead = leadTimes{last: state.NoTime, prev: state.NoTime}
+	return k, ks
 }
 
 // missing handles a hit on missing-event stage i.
-func (m *Machine) missing(ev state.Event, i int, k state.Key, emit func(*state.Alert)) {
+func (m *Machine) missing(ev state.Event, i int, kb []byte, emit func(*state.Alert)) {
 	switch {
 	case m.l.middle[i]:
 		// Elasticsearch discards a sequence with a missing stage's event
 		// strictly between the events of the positive stages around it
 		// (TumblingWindow.prepareQueryForMissingEvents: gt, lt).
-		ks := m.get(k, false)
+		_, ks := m.find(kb)
 		if ks == nil {
 			return
 		}
@@ -133,7 +138,7 @@ func (m *Machine) missing(ev state.Event, i int, k state.Key, emit func(*state.A
 			p.middle = ev.Time
 		}
 	case m.l.nextPos[i] < 0: // trailing
-		ks := m.get(k, false)
+		k, ks := m.find(kb)
 		if ks == nil {
 			return
 		}
@@ -152,17 +157,17 @@ func (m *Machine) missing(ev state.Event, i int, k state.Key, emit func(*state.A
 		ks.trail = kept
 		m.settle(k, ks)
 	default: // leading
-		ks := m.get(k, true)
+		k, ks := m.touch(kb)
 		ks.lead.add(ev.Time)
 		m.settle(k, ks)
 	}
 }
 
 // positive handles a hit on positive stage i.
-func (m *Machine) positive(ev state.Event, i int, k state.Key, emit func(*state.Alert)) {
+func (m *Machine) positive(ev state.Event, i int, kb []byte, emit func(*state.Alert)) {
 	var p *partial
 	if i == m.l.firstPos {
-		ks := m.get(k, true)
+		k, ks := m.touch(kb)
 		p = &partial{start: ev.Time, last: ev.Time, ords: make([]int64, len(m.sp.Stages)), middle: state.NoTime, lead: ks.lead.before(ev.Time)}
 		p.ords[i] = ev.Ordinal
 		if i == m.l.lastPos {
@@ -173,7 +178,7 @@ func (m *Machine) positive(ev state.Event, i int, k state.Key, emit func(*state.
 		m.settle(k, ks)
 		return
 	}
-	ks := m.get(k, false)
+	k, ks := m.find(kb)
 	if ks == nil {
 		return
 	}
@@ -242,8 +247,8 @@ func (m *Machine) complete(ev state.Event, k state.Key, p *partial, emit func(*s
 }
 
 // until drops k's pending sequences (KeyToSequences.until).
-func (m *Machine) until(k state.Key) {
-	ks := m.get(k, false)
+func (m *Machine) until(kb []byte) {
+	k, ks := m.find(kb)
 	if ks == nil {
 		return
 	}
@@ -261,8 +266,8 @@ func (m *Machine) sample(ev state.Event, hits []state.Hit, emit func(*state.Aler
 	n := len(m.sp.Stages)
 	m.keys = m.keys[:0]
 	for _, h := range hits {
-		m.forKeys(h, func(k state.Key) {
-			ks := m.get(k, true)
+		m.forKeys(h, func(kb []byte) {
+			k, ks := m.touch(kb)
 			if ks.sample == nil {
 				ks.sample = make([][]int64, n)
 			}
@@ -275,7 +280,10 @@ func (m *Machine) sample(ev state.Event, hits []state.Hit, emit func(*state.Aler
 		})
 	}
 	for _, k := range m.keys {
-		ks := m.get(k, false)
+		ks := m.s.Get(k)
+		if ks == nil {
+			continue // evicted by a later key of this event
+		}
 		if ords := assign(ks.sample); ords != nil {
 			m.complete(ev, k, &partial{ords: ords}, emit)
 			m.s.Delete(k)

@@ -27,11 +27,42 @@ type Stage struct {
 	Optional []bool // per join key: written ?field, so missing or null joins as null
 }
 
-// keys returns the join keys of a hit on st: one per combination of the
-// values of its keys (an array gives each element), none when a key that
-// is not optional is missing or null. dropped counts the combinations
-// beyond MaxJoinValues.
-func keys(st *Stage, vals []state.Value) (out []state.Key, dropped int) {
+// keyBuf holds the join keys of one hit as bytes (state.AppendKey), back
+// to back, reused from hit to hit.
+type keyBuf struct {
+	b    []byte
+	ends []int
+}
+
+// add appends the key of vs.
+func (kb *keyBuf) add(vs ...state.Value) {
+	kb.b = state.AppendKey(kb.b, vs...)
+	kb.ends = append(kb.ends, len(kb.b))
+}
+
+// each calls fn with each key's bytes.
+func (kb *keyBuf) each(fn func([]byte)) {
+	start := 0
+	for _, end := range kb.ends {
+		fn(kb.b[start:end])
+		start = end
+	}
+}
+
+// keys fills kb with the join keys of a hit on st: one per combination of
+// the values of its keys (an array gives each element), none when a key
+// that is not optional is missing or null. It returns how many
+// combinations beyond MaxJoinValues it dropped.
+func (kb *keyBuf) keys(st *Stage, vals []state.Value) (dropped int) {
+	kb.b, kb.ends = kb.b[:0], kb.ends[:0]
+	simple := true
+	for i, v := range vals {
+		simple = simple && !v.IsArray() && v != state.Missing && (v != state.Null || i < len(st.Optional) && st.Optional[i])
+	}
+	if simple { // one value each: one key, no combinations
+		kb.add(vals...)
+		return 0
+	}
 	combos := [][]state.Value{nil}
 	for i, v := range vals {
 		var elems []state.Value
@@ -48,7 +79,7 @@ func keys(st *Stage, vals []state.Value) (out []state.Key, dropped int) {
 			elems = []state.Value{state.Null}
 		}
 		if len(elems) == 0 {
-			return nil, 0
+			return 0
 		}
 		next := make([][]state.Value, 0, len(combos)*len(elems))
 		for _, c := range combos {
@@ -62,11 +93,10 @@ func keys(st *Stage, vals []state.Value) (out []state.Key, dropped int) {
 		}
 		combos = next
 	}
-	out = make([]state.Key, len(combos))
-	for i, c := range combos {
-		out[i] = state.MakeKey(c...)
+	for _, c := range combos {
+		kb.add(c...)
 	}
-	return out, dropped
+	return dropped
 }
 
 // Layout is where a Spec's positive and missing stages lie.

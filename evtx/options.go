@@ -1,0 +1,33 @@
+package evtx
+
+// Option sets a limit of a Decoder (NewDecoder) or of a Reader's
+// (NewReader).
+type Option func(*limits)
+
+// limits bound what one record may expand to: a record is at most a
+// chunk, but templates and binary XML values inside values multiply.
+type limits struct {
+	depth, nodes, valueBytes int
+}
+
+// WithMaxDepth sets how deep elements and binary XML values may nest
+// (default MaxDepth).
+func WithMaxDepth(n int) Option { return func(l *limits) { l.depth = n } }
+
+// WithMaxNodes sets how many elements, attributes and values a record may
+// expand to (default MaxNodes); a record may go through eight times as
+// many template nodes and substitution values.
+func WithMaxNodes(n int) Option { return func(l *limits) { l.nodes = n } }
+
+// WithMaxValueBytes sets how many bytes of values a record may expand to
+// (default MaxValueBytes).
+func WithMaxValueBytes(n int) Option { return func(l *limits) { l.valueBytes = n } }
+
+// newLimits returns the defaults with opts applied.
+func newLimits(opts []Option) limits {
+	l := limits{depth: MaxDepth, nodes: MaxNodes, valueBytes: MaxValueBytes}
+	for _, o := range opts {
+		o(&l)
+	}
+	return l
+}

@@ -1,0 +1,7 @@
+//go:build race
+
+package sequence
+
+// raceEnabled reports whether the race detector is on: the 1 M key test
+// then runs with fewer keys, to keep CI quick.
+const raceEnabled = true
