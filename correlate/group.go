@@ -128,12 +128,16 @@ func (g *group) drop(i int) {
 	g.entries = slices.Delete(g.entries, i, i+1)
 }
 
-// evict drops the oldest n entries.
+// evict drops the oldest n entries. It reslices rather than moving the
+// rest down, so that a full window that drops one entry per event costs
+// O(1) amortized, not a copy of the window: append reallocates (copying
+// only the live entries) once the array's end is reached.
 func (g *group) evict(n int) {
 	for _, e := range g.entries[:n] {
 		g.forget(e)
 	}
-	g.entries = slices.Delete(g.entries, 0, n)
+	clear(g.entries[:n]) // release the values' strings
+	g.entries = g.entries[n:]
 	if len(g.entries) == 0 {
 		g.sum = 0 // no drift carried into the next window
 	}
