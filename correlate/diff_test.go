@@ -227,7 +227,7 @@ func TestDifferential(t *testing.T) {
 // event_count and value_count, and do not apply to temporal types.
 func TestDifferentialTinyLimits(t *testing.T) {
 	rounds := 150
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		rounds = 30
 	}
 	counted := func(src string) bool {
