@@ -529,7 +529,9 @@
 // a limit never keeps a condition from holding; a condition needing more than
 // MaxGroupEvents is a load-time error at the condition (WithMaxGroupEvents).
 // value_sum, value_avg and value_percentile have no such need: their windows
-// hold at most MaxPending events, the newest.
+// hold at most MaxPending events, the newest, and a busier window loses its
+// oldest (counted as dropped items in the engine's statistics and the CLI's
+// summary); raise it with state.WithMaxPending.
 //
 // # Agreement with sigma-go
 //
