@@ -49,7 +49,13 @@ func (c *Chunk) Truncated() bool { return len(c.data) < ChunkSize }
 
 // Record is one event record of a chunk, read by a Decoder.
 type Record struct {
-	ID      uint64 // the record's identifier (EventRecordID)
+	// ID is the identifier in the record's header, which evtx_dump prints
+	// as "Record N". Windows writes the same number as the event's
+	// System/EventRecordID, but a log re-exported from a filtered view or
+	// saved again renumbers the headers from 1 and keeps EventRecordID:
+	// in 17960 of the 18270 records of the shared corpus they differ. The
+	// EventRecordID is in the record's XML (AppendJSON).
+	ID      uint64
 	Written uint64 // when it was written, a FILETIME (100 ns since 1601)
 	Chunk   int    // the chunk's index in the file
 	Offset  int64  // where the record starts in the file
