@@ -290,9 +290,14 @@ func (p *parser) element(parent int32) error {
 			}
 		case tokPIData:
 			p.pos++
-			if _, err := p.utf16(); err != nil {
+			if err := p.need(2); err != nil {
 				return err
 			}
+			n := int(p.u16()) * 2 // the data, which no JSON holds
+			if err := p.need(n); err != nil {
+				return err
+			}
+			p.pos += n
 		default:
 			n := p.pos
 			if err := p.values(el); err != nil {
@@ -306,7 +311,8 @@ func (p *parser) element(parent int32) error {
 }
 
 // utf16 reads a character count and that many UTF-16 characters, as
-// UTF-8.
+// UTF-8 in the decoder's text of the chunk (a template's) or of the
+// record, which saves an allocation a value.
 func (p *parser) utf16() ([]byte, error) {
 	if err := p.need(2); err != nil {
 		return nil, err
@@ -315,9 +321,14 @@ func (p *parser) utf16() ([]byte, error) {
 	if err := p.need(n); err != nil {
 		return nil, err
 	}
-	s := appendUTF16JSON(make([]byte, 0, n/2), p.b[p.pos:p.pos+n], false)
+	text := &p.d.recText
+	if p.inTpl {
+		text = &p.d.tplText
+	}
+	start := len(*text)
+	*text = appendUTF16JSON(*text, p.b[p.pos:p.pos+n], false)
 	p.pos += n
-	return s, nil
+	return (*text)[start:len(*text):len(*text)], nil
 }
 
 // values reads the value tokens that follow (text, CDATA, character and

@@ -74,6 +74,8 @@ type Decoder struct {
 	valBuf     []value
 	nodes      []node
 	keys       []keySpan // scratch of the JSON writer
+	tplText    []byte    // the text of the chunk's templates, until Reset
+	recText    []byte    // the text of the record, until the next
 	rec        Record
 	templated  bool // the record used a template
 	valueBytes int  // the bytes of values the record expanded to
@@ -101,6 +103,7 @@ func (d *Decoder) Reset(c *Chunk) error {
 	d.c, d.done, d.pos = c, true, 0
 	clear(d.names)
 	clear(d.templates)
+	d.tplText = d.tplText[:0]
 	b := c.data[:len(c.data):len(c.data)]
 	d.b = b
 	if len(b) < chunkHeaderSize {
@@ -170,6 +173,7 @@ func (d *Decoder) Next() (*Record, error) {
 	d.pos += size
 	d.nodes = append(d.nodes[:0], node{kind: nodeDoc, first: -1, last: -1, next: -1})
 	d.valBuf = d.valBuf[:0]
+	d.recText = d.recText[:0]
 	d.templated, d.valueBytes, d.steps = false, 0, 0
 	p := parser{d: d, b: b, pos: start + recordHeader, end: start + size - 4, out: &d.nodes}
 	if err := p.stream(0); err != nil {
