@@ -74,9 +74,12 @@ const (
 	flagAttrs                // an attribute with text among the children
 )
 
-// template is a compiled template definition: its nodes, 0 the fragment.
+// template is a compiled template definition: its nodes are those of the
+// chunk's templates (Decoder.tplNodes as it was when it was compiled),
+// root its fragment.
 type template struct {
 	nodes []node
+	root  int32
 }
 
 // parser reads one binary XML stream of a chunk into a tree of nodes.
@@ -87,6 +90,7 @@ type parser struct {
 	end   int
 	inTpl bool    // a template definition: dependency ids, substitutions
 	out   *[]node // where nodes go
+	base  int     // the first of out's nodes that is this stream's
 	depth int
 }
 
@@ -110,7 +114,7 @@ func (p *parser) u32() uint32 { v := binary.LittleEndian.Uint32(p.b[p.pos:]); p.
 // add appends a node as the last child of parent and returns its index.
 func (p *parser) add(parent int32, n node) (int32, error) {
 	nodes := *p.out
-	if len(nodes) >= p.d.lim.nodes {
+	if len(nodes)-p.base >= p.d.lim.nodes {
 		return 0, p.errorf("more than %d nodes", p.d.lim.nodes)
 	}
 	if p.d.valueBytes += len(n.val.raw); p.d.valueBytes > p.d.lim.valueBytes {
@@ -467,7 +471,7 @@ func (p *parser) instance(parent int32) error {
 		vals[i] = value{typ: typ, raw: raw}
 		p.pos += size
 	}
-	return p.instantiate(t, 0, vals, parent)
+	return p.instantiate(t, t.root, vals, parent)
 }
 
 // instantiate copies the children of template node tn under parent,
