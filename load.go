@@ -2,8 +2,6 @@ package ruleforge
 
 import (
 	"bytes"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +21,9 @@ type Loader struct {
 	// EQL are options for every EQL query and Elastic rule file, e.g.
 	// eql.WithMaxQuerySize(…).
 	EQL []eql.Option
+	// MaxFileSize is the most bytes read of one rule file; 0 means
+	// MaxFileSize.
+	MaxFileSize int64
 	// Pipelines are pySigma processing pipelines (sigma.ParsePipeline)
 	// for the user's schema: applied to every Sigma rule
 	// (sigma.WithPipelines), and their unconditional field name mappings
@@ -72,7 +73,7 @@ func (l Loader) Parse(name string, src []byte) (*ir.Rule, error) {
 
 // ReadFile reads and parses one rule file.
 func (l Loader) ReadFile(path string) (*ir.Rule, error) {
-	src, err := os.ReadFile(path)
+	src, err := readRule(path, l.maxFileSize())
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +93,14 @@ func IsRuleFile(name string) bool {
 // has a top-level "filter:" key).
 func isSigmaFilter(src []byte) bool {
 	return bytes.HasPrefix(src, []byte("filter:")) || bytes.Contains(src, []byte("\nfilter:"))
+}
+
+// maxFileSize is l.MaxFileSize or its default.
+func (l Loader) maxFileSize() int64 {
+	if l.MaxFileSize > 0 {
+		return l.MaxFileSize
+	}
+	return MaxFileSize
 }
 
 // Load reads rules from files and directories as LoadSet does and returns
@@ -114,8 +123,10 @@ type Set struct {
 }
 
 // LoadSet reads rules from files and directories. Directories are walked
-// in lexical order and only their rule files (see IsRuleFile) are read; a
-// file named directly is read whatever its name. Sigma filter rules among
+// in lexical order, symbolic links followed, and only their rule files
+// (see IsRuleFile) are read, hidden ones (".github/") left out; a file
+// named directly is read whatever its name. Only regular files are read,
+// and at most MaxFileSize bytes of each. Sigma filter rules among
 // them are applied to the rules they name (sigma.WithFilters) and are not
 // rules themselves. A Sigma file may hold several YAML documents: rules
 // and correlation rules (sigma.ParseFile), whose references are resolved
@@ -133,7 +144,7 @@ func (l Loader) LoadSet(paths ...string) (*Set, []error) {
 	var files []file
 	var errs []error
 	add := func(path string) {
-		src, err := os.ReadFile(path)
+		src, err := readRule(path, l.maxFileSize())
 		if err != nil {
 			errs = append(errs, err)
 			return
@@ -142,26 +153,13 @@ func (l Loader) LoadSet(paths ...string) (*Set, []error) {
 	}
 	for _, root := range paths {
 		info, err := os.Stat(root)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !info.IsDir() {
+		switch {
+		case err != nil:
+			errs = append(errs, pathError(root, err))
+		case info.IsDir():
+			walk(root, add, func(err error) { errs = append(errs, err) })
+		default:
 			add(root)
-			continue
-		}
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, err)
-				return nil
-			}
-			if !d.IsDir() && IsRuleFile(path) {
-				add(path)
-			}
-			return nil
-		})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", root, err))
 		}
 	}
 	var filters []*sigma.Filter

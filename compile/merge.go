@@ -17,49 +17,54 @@ type mergeKey struct {
 	cs    bool
 }
 
-// mergeNode merges the predicate operands of one or node.
+// mergeNode merges the predicate operands of one or node. Each group of
+// predicates is merged once, with one set of the values seen, so an or of
+// n predicates costs O(n + values), not a copy of the values so far per
+// predicate (a quadratic compile of long or chains).
 func mergeNode(x *ir.Expr) (*ir.Expr, bool) {
 	if x.Op != ir.OpOr || len(x.Args) < 2 {
 		return x, false
 	}
-	first := map[mergeKey]int{} // key → index in args
+	groups := map[mergeKey][]*ir.Pred{} // key → its predicates, the first at its place
 	args := make([]*ir.Expr, 0, len(x.Args))
-	changed := false
+	type place struct {
+		key mergeKey
+		at  int // index in args
+	}
+	var places []place // where each group's first predicate is
 	for _, a := range x.Args {
 		if a.Op != ir.OpPred || a.Pred.Cmp == ir.CmpExists || a.Pred.Left != nil || a.Pred.Right != nil {
 			args = append(args, a)
 			continue
 		}
 		k := mergeKey{a.Pred.Field.Key(), a.Pred.Cmp, a.Pred.CaseSensitive}
-		i, ok := first[k]
+		g, ok := groups[k]
 		if !ok {
-			first[k] = len(args)
+			places = append(places, place{k, len(args)})
 			args = append(args, a)
-			continue
 		}
-		p := *args[i].Pred
-		p.Values = appendNew(append([]ir.Value(nil), p.Values...), a.Pred.Values)
-		args[i] = ir.P(&p)
-		changed = true
+		groups[k] = append(g, a.Pred)
 	}
-	if !changed {
+	if len(args) == len(x.Args) { // no two in one group
 		return x, false
 	}
-	return &ir.Expr{Op: ir.OpOr, Args: args}, true
-}
-
-// appendNew appends the values of add that dst does not hold yet.
-func appendNew(dst, add []ir.Value) []ir.Value {
-	seen := make(map[string]bool, len(dst)+len(add))
-	for _, v := range dst {
-		seen[v.Kind.String()+v.String()] = true
-	}
-	for _, v := range add {
-		k := v.Kind.String() + v.String()
-		if !seen[k] {
-			seen[k] = true
-			dst = append(dst, v)
+	for _, pl := range places {
+		g := groups[pl.key]
+		if len(g) == 1 {
+			continue
 		}
+		p := *g[0]
+		p.Values = nil
+		seen := map[string]bool{}
+		for _, q := range g {
+			for _, v := range q.Values {
+				if key := v.Kind.String() + v.String(); !seen[key] {
+					seen[key] = true
+					p.Values = append(p.Values, v)
+				}
+			}
+		}
+		args[pl.at] = ir.P(&p)
 	}
-	return dst
+	return &ir.Expr{Op: ir.OpOr, Args: args}, true
 }

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ruleforge/ruleforge/internal/refeval"
@@ -20,7 +21,7 @@ func TestTerms(t *testing.T) {
 	ev := match.Map{
 		"n": 4, "m": 2, "f": 2.5, "s": "hello", "path": `C:\Windows\System32\cmd.exe`,
 		"args": []any{"ab", "abcd"}, "a": "Cmd.exe", "b": "cmd", "num": "0x1F", "dec": "42",
-		"emoji": "a😀b", "nul": nil, "ts": "2026-11-25T01:24:13.123+01:00", "ts2": "2024-12-30 23:59:59",
+		"emoji": "a😀b", "nul": nil, "big": strings.Repeat("x", 200<<10), "ts": "2026-11-25T01:24:13.123+01:00", "ts2": "2024-12-30 23:59:59",
 	}
 	pred := func(left *ir.Term, cmp ir.Cmp, cs bool, vals ...ir.Value) *ir.Expr {
 		return ir.P(&ir.Pred{Field: ir.F(left.String()), Left: left, Cmp: cmp, CaseSensitive: cs, Values: vals})
@@ -28,11 +29,21 @@ func TestTerms(t *testing.T) {
 	vs := func(field string, cmp ir.Cmp, cs bool, right *ir.Term) *ir.Expr {
 		return ir.P(&ir.Pred{Field: ir.F(field), Cmp: cmp, CaseSensitive: cs, Right: right})
 	}
+	bigs := func(n int) []*ir.Term { // n copies of the 200 KB field
+		args := make([]*ir.Term, n)
+		for i := range args {
+			args[i] = fieldT("big")
+		}
+		return args
+	}
 	tests := []struct {
 		name string
 		x    *ir.Expr
 		want bool
 	}{
+		// concat() of more than match.MaxComputed (16 MiB) bytes is null (issue 21: 20,000 copies died out of memory).
+		{"concat_under_limit", pred(fnT(ir.FnLength, false, fnT(ir.FnConcat, false, bigs(80)...)), ir.CmpEqual, true, num(80*200<<10)), true},
+		{"concat_over_limit_null", pred(fnT(ir.FnLength, false, fnT(ir.FnConcat, false, bigs(20000)...)), ir.CmpGE, true, num(0)), false},
 		{"add_ints", pred(fnT(ir.FnAdd, false, fieldT("n"), constT(num(5))), ir.CmpEqual, true, num(9)), true},
 		{"add_float", pred(fnT(ir.FnAdd, false, fieldT("n"), constT(num(0.5))), ir.CmpEqual, true, num(4.5)), true},
 		{"divide_ints_truncates", pred(fnT(ir.FnDiv, false, constT(num(5)), fieldT("m")), ir.CmpEqual, true, num(2)), true},

@@ -123,6 +123,11 @@ func (d *tomlDoc) rule(rule map[string]any) (*ir.Rule, error) {
 		if !ok {
 			return nil, d.typeError("rule.risk_score", v, "an integer")
 		}
+		// detection-rules, detection_rules/schemas/definitions.py:
+		// RiskScore is an int validated by Range(min=1, max=100).
+		if n < 1 || n > 100 {
+			return nil, d.errorf("rule.risk_score", "rule.risk_score %d is out of range (expected 1 to 100)", n)
+		}
 		score := int(n)
 		r.RiskScore = &score
 	}

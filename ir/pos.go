@@ -1,6 +1,9 @@
 package ir
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Pos is a position in a rule's source text. Line and Col are 1-based;
 // Col counts bytes. The zero Pos means "unknown".
@@ -15,8 +18,13 @@ type Pos struct {
 func (p Pos) IsValid() bool { return p.Line > 0 }
 
 // String renders the position as file:line:col, leaving out unknown parts.
+// A file name with a newline or another character that could garble or
+// forge a line of a report is Go-quoted.
 func (p Pos) String() string {
 	s := p.File
+	if q := strconv.Quote(s); q[1:len(q)-1] != s {
+		s = q
+	}
 	if p.IsValid() {
 		if s != "" {
 			s += ":"

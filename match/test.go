@@ -61,6 +61,11 @@ func (t *Test) Eval(ev Event) bool {
 		if t.Exists {
 			return present(v)
 		}
+		if s, ok := v.(string); ok && len(s) >= foldOnceLen && len(t.Strings) > 0 {
+			if rec, ok := ev.(*Record); ok && needsFold(s) {
+				return t.strOnce(rec, s) || (len(t.Numbers) > 0 && t.numText(s)) || (len(t.Bounds) > 0 && t.strBounds(s))
+			}
+		}
 		return t.value(v)
 	}
 	return false

@@ -27,12 +27,21 @@ import "strings"
 //   - A quoted part left open runs to the end of the line.
 //
 // Arguments are bytes: only space, tab, double quote and backslash are
-// special, so UTF-8 passes through unchanged.
+// special, so UTF-8 passes through unchanged. Only the first MaxArgs
+// arguments are returned.
 func SplitCommandLine(s string) []string { return appendArgs(nil, s) }
+
+// MaxArgs is the most arguments SplitCommandLine returns (and the ECS
+// view's process.args holds; args_count counts them): a real Windows
+// command line, at most 32,767 characters, has fewer, and a hostile
+// 20 MB value of "a a a …" would otherwise become ten million strings
+// per event.
+const MaxArgs = 16 << 10
 
 // appendArgs appends the arguments of command line s to args, as
 // SplitCommandLine splits them, and returns the extended slice.
 func appendArgs(args []string, s string) []string {
+	most := len(args) + MaxArgs
 	i := skipBlanks(s, 0)
 	if i == len(s) {
 		return args
@@ -51,7 +60,7 @@ func appendArgs(args []string, s string) []string {
 		}
 		args = append(args, s[start:i])
 	}
-	for {
+	for len(args) < most {
 		if i = skipBlanks(s, i); i == len(s) {
 			return args
 		}
@@ -59,6 +68,7 @@ func appendArgs(args []string, s string) []string {
 		arg, i = nextArg(s, i)
 		args = append(args, arg)
 	}
+	return args
 }
 
 // nextArg reads the argument that starts at s[i] (not a blank) and returns

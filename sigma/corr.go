@@ -60,8 +60,8 @@ func (d *doc) correlation() (*ir.Correlation, error) {
 		return nil, d.errorf(body.Line, body.Column, "correlation is a YAML %s, not a mapping", kindName(body))
 	}
 	var meta sigmago.Rule
-	if err := d.without("correlation", "generate").Decode(&meta); err != nil {
-		return nil, yamlError(d.posMap, err)
+	if err := decode(d.posMap, d.without("correlation", "generate"), &meta); err != nil {
+		return nil, err
 	}
 	name, err := d.name()
 	if err != nil {

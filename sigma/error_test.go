@@ -71,13 +71,23 @@ func TestErrors(t *testing.T) {
     CommandLine|re: 'a(?=b)'
   condition: sel
 `), "x.yml:7:21: search \"sel\": field \"CommandLine\": regular expression \"a(?=b)\": invalid or unsupported Perl syntax: `(?=` (RE2 syntax: no lookaround, no backreferences)"},
+		{"regex backreference", ruleWith(`
+  sel:
+    CommandLine|re: '(a)\1'
+  condition: sel
+`), "x.yml:7:21: search \"sel\": field \"CommandLine\": regular expression \"(a)\\\\1\": invalid escape sequence: `\\1` (RE2 syntax: no lookaround, no backreferences)"},
+		{"regex repeat count: no RE2 hint", ruleWith(`
+  sel:
+    CommandLine|re: 'a{2000}'
+  condition: sel
+`), "x.yml:7:21: search \"sel\": field \"CommandLine\": regular expression \"a{2000}\": invalid repeat count: `{2000}`"},
 		{"regex error in a list", ruleWith(`
   sel:
     CommandLine|re|i:
       - 'ok'
       - '(unclosed'
   condition: sel
-`), "x.yml:9:9: search \"sel\": field \"CommandLine\": regular expression \"(unclosed\": missing closing ): `(unclosed` (RE2 syntax: no lookaround, no backreferences)"},
+`), "x.yml:9:9: search \"sel\": field \"CommandLine\": regular expression \"(unclosed\": missing closing ): `(unclosed`"},
 		{"re after contains", ruleWith(`
   sel:
     F|contains|re: x
@@ -418,6 +428,9 @@ func TestErrors(t *testing.T) {
 		{"syntax error", "title: [\ndetection:\n", `x.yml:2:1: did not find expected node content`},
 		{"tab", "title: t\n\tdetection: x\n", `x.yml:2:1: found a tab character that violates indentation`},
 		{"wrong type", "tags: foo\n" + ruleWith("  sel:\n    F: a\n  condition: sel\n"), "x.yml:1:1: cannot unmarshal !!str `foo` into []string"},
+		{"key over YAML's limit", "title: t\ndetection:\n  " + strings.Repeat("k", 2000) + ": x\n", `x.yml:3:3: a key of 2000 characters (YAML takes a key on one line only up to 1024)`},
+		{"alias bomb where it is", aliasBomb() + "tags: *i\n" + ruleWith("  sel:\n    F: a\n  condition: sel\n"), `x.yml:6:8: alias *e expands to more than 10000 YAML nodes (an alias bomb)`},
+		{"invalid UTF-8 where it is", "title: t\ndescription: ab\xffc\n", `x.yml:2:16: invalid UTF-8 (byte 0xff)`},
 		{"too big", strings.Repeat("#", MaxRuleSize+1), fmt.Sprintf(`x.yml:1:1: rule is %d bytes, more than the limit of %d`, MaxRuleSize+1, MaxRuleSize)},
 	}
 	for _, tt := range tests {
@@ -435,6 +448,16 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// aliasBomb returns "billion laughs" in YAML: anchors a to i, each nine
+// aliases of the one before (9^9 strings expanded), lines 1 to 9.
+func aliasBomb() string {
+	src := "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+	for prev, n := 'a', 'b'; n <= 'i'; prev, n = n, n+1 {
+		src += fmt.Sprintf("%c: &%c [%s]\n", n, n, strings.TrimSuffix(strings.Repeat("*"+string(prev)+", ", 9), ", "))
+	}
+	return src
 }
 
 // manyFields returns n lines made from format, each with its own number.

@@ -32,8 +32,8 @@ type Filter struct {
 }
 
 // ParseFilter loads one Sigma filter rule: its metadata, log source, the
-// rules it names ("rules:" a list of ids, titles or file names; "any",
-// "all" or an empty list for every rule of the log source), its searches
+// rules it names ("rules:" a list of ids, titles or file names; "any" or
+// "all" for every rule of the log source; an empty list is an error), its searches
 // and its condition. Fields are looked up as in the rules of its log
 // source. Options other than Placeholders have no effect. Every error is
 // an *ir.Error with a position in file.
@@ -68,8 +68,8 @@ func ParseFilter(file string, src []byte, opts ...Option) (f *Filter, err error)
 		return nil, err
 	}
 	var meta sigmago.Rule
-	if err := d.without("filter", "detection").Decode(&meta); err != nil {
-		return nil, yamlError(d.posMap, err)
+	if err := decode(d.posMap, d.without("filter", "detection"), &meta); err != nil {
+		return nil, err
 	}
 	rules, err := d.filterRules(key, det.rules)
 	if err != nil {
@@ -90,7 +90,10 @@ func ParseFilter(file string, src []byte, opts ...Option) (f *Filter, err error)
 }
 
 // filterRules reads a filter's "rules:": a string or a list of strings;
-// "any", "all" and the empty list mean every rule (nil).
+// "any" and "all" mean every rule (nil). An empty list is an error: the
+// Sigma filters specification (v2.0.0, "Relative rules", and its JSON
+// schema's "minItems": 1) asks for one or more rules, and taking it for
+// every rule would tune all rules silently.
 func (d *doc) filterRules(key, n *yaml.Node) ([]string, error) {
 	if n == nil {
 		return nil, d.errorf(key.Line, key.Column, `filter has no "rules" (name the rules, or write "rules: any")`)
@@ -103,6 +106,9 @@ func (d *doc) filterRules(key, n *yaml.Node) ([]string, error) {
 		}
 		return []string{n.Value}, nil
 	case yaml.SequenceNode:
+		if len(n.Content) == 0 { // the schema's "minItems": 1; not "every rule" by accident
+			return nil, d.errorf(n.Line, n.Column, `filter rules is an empty list (name at least one rule, or write "rules: any")`)
+		}
 		var out []string
 		for _, e := range n.Content {
 			e = resolve(e)

@@ -83,8 +83,8 @@ func (l *lowerer) lowerSearch(s search) (*ir.Expr, error) {
 		// booleans and null; decode them here.
 		xs := make([]any, len(s.value.Content))
 		for i, n := range s.value.Content {
-			if err := resolve(n).Decode(&xs[i]); err != nil {
-				return nil, yamlError(l.posMap, err)
+			if err := decode(l.posMap, resolve(n), &xs[i]); err != nil {
+				return nil, err
 			}
 		}
 		return l.lowerField(name, "", nil, s.key, s.value.Content, xs)

@@ -2,10 +2,12 @@ package sigma
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"math"
 	"net/netip"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -446,7 +448,14 @@ func (v *value) regexSource(raw string) (string, string) {
 		src = "(?" + v.flags + ")" + src
 	}
 	if _, err := regexp.Compile(src); err != nil {
-		return "", fmt.Sprintf("regular expression %q: %v (RE2 syntax: no lookaround, no backreferences)", raw, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		msg := fmt.Sprintf("regular expression %q: %v", raw, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		// The hint only where PCRE syntax is the likely cause: (?=, (?<=,
+		// (?!, (?<! are "invalid or unsupported Perl syntax", \1 an
+		// "invalid escape sequence".
+		if se := (*syntax.Error)(nil); errors.As(err, &se) && (se.Code == syntax.ErrInvalidPerlOp || se.Code == syntax.ErrInvalidEscape) {
+			msg += " (RE2 syntax: no lookaround, no backreferences)"
+		}
+		return "", msg
 	}
 	return src, ""
 }

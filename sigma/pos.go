@@ -79,7 +79,114 @@ func yamlError(m *posMap, err error) error {
 			msg = msg[len(s[0])+2:]
 		}
 	}
+	if strings.Contains(msg, "UTF-8") { // the decoder names no line: find the byte
+		if off := invalidUTF8(m.src); off >= 0 {
+			return ir.Errorf(m.offsetPos(off), "invalid UTF-8 (byte %#x)", m.src[off])
+		}
+	}
+	if msg == "mapping values are not allowed in this context" && line <= len(m.lines) {
+		if key, col := m.longKey(line); key > maxYAMLKey {
+			return m.errorf(line, col, "a key of %d characters (YAML takes a key on one line only up to %d)", key, maxYAMLKey)
+		}
+	}
 	return m.errorf(line, 1, "%s", msg)
+}
+
+// maxYAMLKey is the longest implicit key YAML reads (YAML 1.2, 7.4.2: an
+// implicit key is restricted to 1024 Unicode characters); yaml.v3 reports
+// a longer one as "mapping values are not allowed in this context".
+const maxYAMLKey = 1024
+
+// longKey returns the length in characters of the key on line (the text
+// before its first ": "), and the column where it starts.
+func (m *posMap) longKey(line int) (chars, col int) {
+	text := m.src[m.lines[line-1]:]
+	if k := bytes.IndexByte(text, '\n'); k >= 0 {
+		text = text[:k]
+	}
+	indent := len(text) - len(bytes.TrimLeft(text, " -"))
+	end := bytes.Index(text, []byte(": "))
+	if end < 0 {
+		end = len(text)
+	}
+	if end <= indent {
+		return 0, 1
+	}
+	return utf8.RuneCount(text[indent:end]), utf8.RuneCount(text[:indent]) + 1
+}
+
+// invalidUTF8 returns the offset of the first byte of src that is not
+// UTF-8, or -1.
+func invalidUTF8(src []byte) int {
+	for i := 0; i < len(src); {
+		r, w := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && w == 1 {
+			return i
+		}
+		i += w
+	}
+	return -1
+}
+
+// decode decodes n into v; an error is placed as yamlError places it,
+// except that YAML's refusal of "excessive aliasing" (an alias bomb,
+// which the decoder reports without a line) is placed at the first alias
+// that expands to more than maxAliasNodes nodes.
+func decode(m *posMap, n *yaml.Node, v any) error {
+	err := n.Decode(v)
+	if err == nil {
+		return nil
+	}
+	if strings.Contains(err.Error(), "excessive aliasing") {
+		if a := bigAlias(n, maxAliasNodes); a != nil {
+			return m.errorf(a.Line, a.Column, "alias *%s expands to more than %d YAML nodes (an alias bomb)", a.Value, maxAliasNodes)
+		}
+	}
+	return yamlError(m, err)
+}
+
+// maxAliasNodes is how large an alias's expansion decode names as the
+// cause of an "excessive aliasing" error.
+const maxAliasNodes = 10000
+
+// bigAlias returns the first alias under n, in document order, whose
+// value expands to more than limit nodes, or nil.
+func bigAlias(n *yaml.Node, limit int) *yaml.Node {
+	size := map[*yaml.Node]int{}
+	var expand func(x *yaml.Node) int
+	expand = func(x *yaml.Node) int {
+		for x.Kind == yaml.AliasNode && x.Alias != nil {
+			x = x.Alias
+		}
+		if s, ok := size[x]; ok {
+			return s
+		}
+		size[x] = limit + 1 // an anchor inside itself
+		s := 1
+		for _, c := range x.Content {
+			if s += expand(c); s > limit {
+				break
+			}
+		}
+		size[x] = s
+		return s
+	}
+	var find func(x *yaml.Node) *yaml.Node
+	find = func(x *yaml.Node) *yaml.Node {
+		if x.Kind == yaml.AliasNode {
+			if expand(x) > limit {
+				return x
+			}
+			return nil
+		}
+		for _, c := range x.Content {
+			if a := find(c); a != nil {
+				return a
+			}
+		}
+		return nil
+	}
+	return find(n)
 }
 
 // offsetPos returns the position of byte offset off of the source.

@@ -76,8 +76,8 @@ func (d *doc) rule(cfg config) (*ir.Rule, error) {
 		return nil, err
 	}
 	var meta sigmago.Rule
-	if err := d.without("detection").Decode(&meta); err != nil {
-		return nil, yamlError(d.posMap, err)
+	if err := decode(d.posMap, d.without("detection"), &meta); err != nil {
+		return nil, err
 	}
 	name, err := d.name()
 	if err != nil {

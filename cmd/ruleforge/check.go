@@ -11,10 +11,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	loader := loaderFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	paths, err := parseArgs(fs, args)
+	if err != nil {
+		return parseStatus(err)
 	}
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		fmt.Fprintf(stderr, "ruleforge check: no rule paths\n%s", usage)
 		return exitUsage
 	}
@@ -22,7 +23,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitBad
 	}
-	_, total, bad := loadRules(ld, fs.Args(), stdout)
+	_, total, bad := loadRules(ld, paths, stdout)
 	fmt.Fprintf(stdout, "checked %d rules: %d ok, %d failed\n", total, total-bad, bad)
 	if bad > 0 {
 		return exitBad

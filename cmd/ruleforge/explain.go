@@ -17,10 +17,11 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	loader := loaderFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	paths, err := parseArgs(fs, args)
+	if err != nil {
+		return parseStatus(err)
 	}
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		fmt.Fprintf(stderr, "ruleforge explain: no rule paths\n%s", usage)
 		return exitUsage
 	}
@@ -28,7 +29,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitBad
 	}
-	rules, errs := ld.Load(fs.Args()...)
+	rules, errs := ld.Load(paths...)
 	status := exitOK
 	for _, err := range errs {
 		fmt.Fprintln(stderr, err)

@@ -107,7 +107,11 @@ func matchInput(p *state.Program, opt matchOptions, name string, stdin io.Reader
 	}
 	defer closeFn()
 	if !isEVTX {
-		return matchStream(p, opt, name, r, out, stderr, perRule, before, engines)
+		text, err := decodeInput(r)
+		if err != nil {
+			return pipeline.Stats{}, err
+		}
+		return matchStream(p, opt, name, text, out, stderr, perRule, before, engines)
 	}
 	er, err := evtx.NewReader(r)
 	if err != nil {

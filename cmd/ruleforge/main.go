@@ -7,7 +7,9 @@
 //	ruleforge dump FILE.evtx…
 //
 // match reads events from the files, or standard input, as a stream of
-// JSON objects (NDJSON, or concatenated and pretty-printed objects) and
+// JSON objects (NDJSON, or concatenated and pretty-printed objects, or
+// JSON arrays of them; gzip and UTF-16 with a byte order mark read as
+// well) and
 // writes one JSON line per (event, rule) match to standard output:
 //
 //	{"input":"events.json","event":3,"rule_id":"…","title":"…","language":"sigma","severity":"high"}
@@ -59,8 +61,14 @@
 // expand modifier's placeholders (name: [values]); a placeholder without
 // values matches nothing and is reported as a warning.
 //
+// Flags may follow file names. match flushes its output whenever the
+// input pauses, so a live stream sees its hits at once. On SIGINT or
+// SIGTERM it stops reading, writes what it found and its summary, and
+// exits 128 plus the signal's number (130, 143).
+//
 // Exit status: 0 when it ran cleanly, 1 when any rule or event was bad
-// (or, for check, any rule failed), 2 on usage errors.
+// (or, for check, any rule failed) or the output could not be written, 2
+// on usage errors (a run with no rule files is one).
 package main
 
 import (
@@ -77,6 +85,7 @@ const (
 )
 
 func main() {
+	signals = notifySignals()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -79,7 +79,7 @@ func TestMatchSample(t *testing.T) {
 func TestMatchBadEvents(t *testing.T) {
 	in := `{"process":{"name":"x"}}
 not json at all
-[1,2]
+[[1,2]]
 {"event":{"category":"process","type":"start"},"host":{"os":{"type":"windows"}},"process":{"name":"MOFCOMP.EXE","args":["a.mof"]}}
 {"truncated":
 {

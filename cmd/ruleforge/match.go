@@ -95,6 +95,7 @@ type matchOptions struct {
 	count    bool
 	progress bool
 	format   normalize.Format
+	stop     *interrupt // nil: no signal handling
 	hunt     *hunt
 }
 
@@ -111,9 +112,9 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	format := fs.String("format", "auto", "event format: auto (detected per event), ecs, flat (Windows/Sysmon fields) or winevent (Windows event records)")
 	loader := loaderFlags(fs)
 	opt.hunt = huntFlags(fs)
-	err := fs.Parse(args)
+	inputs, err := parseArgs(fs, args)
 	if err != nil {
-		return exitUsage
+		return parseStatus(err)
 	}
 	if len(rulePaths) == 0 {
 		fmt.Fprintf(stderr, "ruleforge match: no -rules given\n%s", usage)
@@ -127,39 +128,54 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge match: -format: %v\n", err)
 		return exitUsage
 	}
+	if !checkWorkers(opt.workers, stderr) {
+		return exitUsage
+	}
 	opt.progress = isTerminal(stderr)
+	opt.stop = signals
 	ld, ok := loader(stderr)
 	if !ok {
 		return exitBad
 	}
-	prog, _, badRules, err := opt.hunt.sel.loadRules(ld, rulePaths, stderr)
+	prog, loaded, badRules, err := opt.hunt.sel.loadRules(ld, rulePaths, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "ruleforge match: -exclude: %v\n", err)
 		return exitUsage
 	}
+	if loaded == 0 {
+		fmt.Fprintf(stderr, "ruleforge match: no rules to run in %s\n", quoteList(rulePaths))
+		return exitUsage
+	}
 	rs := prog.Ruleset()
 	out := bufio.NewWriterSize(stdout, 1<<16)
-	defer out.Flush()
 	if !opt.count {
 		opt.hunt.begin(out)
 	}
-	inputs := fs.Args()
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
 	}
 	var total pipeline.Stats
 	perRule := make([]int, rs.Len()+prog.Len()) // the ruleset's, then the stateful rules'
 	var engines stateStats
-	readErr := false
+	readErr, outErr := false, error(nil)
+inputs:
 	for _, name := range expandInputs(inputs, stderr, &readErr) {
 		st, err := matchInput(prog, opt, name, stdin, out, stderr, perRule, total, &engines)
 		total = add(total, st)
-		if err != nil {
-			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", name, err)
+		var werr *writeError
+		switch {
+		case err == nil:
+		case errors.As(err, &werr):
+			outErr = werr
+			break inputs
+		case errors.Is(err, pipeline.ErrStopped):
+			break inputs
+		default:
+			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", quote(name), err)
 			readErr = true
 		}
 	}
-	if opt.count {
+	if opt.count && outErr == nil {
 		for i, n := range perRule {
 			if n > 0 {
 				rule := ruleAt(prog, i)
@@ -168,16 +184,25 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	out.Flush()
 	if opt.progress {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
-	opt.hunt.summary(out, stderr, prog, perRule)
-	out.Flush()
+	if outErr == nil {
+		opt.hunt.summary(out, stderr, prog, perRule)
+	}
+	if err := out.Flush(); err != nil && outErr == nil {
+		outErr = &writeError{err}
+	}
+	if outErr != nil {
+		fmt.Fprintf(stderr, "ruleforge: %v\n", outErr)
+	}
 	fmt.Fprintf(stderr, "ruleforge: %d events, %d matched, %d hits, %d bad events, %d rules (%d bad), %d unmatched\n",
 		total.Events, total.Matched, total.Hits, total.Bad, ruleCountOf(prog), badRules, total.Unmatched)
 	engines.report(stderr, prog)
-	if badRules > 0 || total.Bad > 0 || readErr {
+	switch {
+	case opt.stop.signal() != nil:
+		return exitSignal(opt.stop.signal())
+	case badRules > 0 || total.Bad > 0 || readErr || outErr != nil:
 		return exitBad
 	}
 	return exitOK
@@ -204,7 +229,8 @@ func matchStream(p *state.Program, opt matchOptions, name string, r io.Reader, o
 func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats,
 	run func(pipeline.Config, func(*pipeline.Result) error) (pipeline.Stats, error)) (pipeline.Stats, error) {
 	rs := p.Ruleset()
-	cfg := pipeline.Config{Ruleset: rs, Program: p, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count}
+	cfg := pipeline.Config{Ruleset: rs, Program: p, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count,
+		Stop: opt.stop.done(), Flush: out.Flush}
 	prog := newProgress(stderr, opt.progress, before)
 	opt.hunt.configure(&cfg)
 	now := time.Now().UTC().Format(time.RFC3339Nano)
@@ -215,11 +241,11 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 		if res.Bad != nil {
 			prog.clear()
 			if errors.Is(res.Bad, pipeline.ErrTooLarge) {
-				fmt.Fprintf(stderr, "%s: event %d (line %d): larger than %d bytes; skipped\n", name, res.Ordinal, res.Line, stream.MaxValue)
+				fmt.Fprintf(stderr, "%s: event %d (line %d): larger than %d bytes; skipped\n", quote(name), res.Ordinal, res.Line, stream.MaxValue)
 			} else if res.Line == 0 { // an .evtx record
-				fmt.Fprintf(stderr, "%s: event %d: %v; skipped\n", name, res.Ordinal, res.Bad)
+				fmt.Fprintf(stderr, "%s: event %d: %v; skipped\n", quote(name), res.Ordinal, res.Bad)
 			} else {
-				fmt.Fprintf(stderr, "%s: event %d (line %d): %v; skipped\n", name, res.Ordinal, res.Line, res.Bad)
+				fmt.Fprintf(stderr, "%s: event %d (line %d): %v; skipped\n", quote(name), res.Ordinal, res.Line, res.Bad)
 			}
 			return nil
 		}
@@ -252,6 +278,9 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 			out.WriteByte('\n')
 		}
 		eng.step(res)
+		if _, err := out.Write(nil); err != nil { // a bufio.Writer keeps its first error
+			return &writeError{err}
+		}
 		return nil
 	})
 	st.Hits += eng.alerts

@@ -36,6 +36,9 @@ func compileRules(rules []*ir.Rule, errs []error, stderr io.Writer) (p *state.Pr
 	for _, err := range errs {
 		report(err)
 	}
+	for _, w := range ruleforge.DuplicateIDs(rules) {
+		fmt.Fprintln(stderr, w)
+	}
 	good := rules[:0:0]
 	for _, r := range rules {
 		deps, err := state.Requires(r, rules)

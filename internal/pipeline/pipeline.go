@@ -11,9 +11,14 @@
 // rest of a segment with internal/stream from the first line that does
 // not, so the events, their lines and their errors are exactly what
 // internal/stream gives for the whole input. Input with no such cut in
-// MaxSegment bytes is framed by one internal/stream reader from there on,
-// BatchEvents events a turn. At most 2*Workers+2 segments are in flight,
-// so memory stays bounded whatever the input's size.
+// MaxSegment bytes is framed by one internal/stream reader, BatchEvents
+// events or BatchBytes bytes a turn, until a newline that a "{" follows
+// comes right after an event, where segments resume. At most 2*Workers+2
+// segments are in flight, so memory stays bounded whatever the input's
+// size. The input is read on a goroutine of its own: when it pauses for
+// Pause, the events that have arrived are cut off after their last whole
+// line (stream.LineBoundary) and matched, and Config.Flush is called, so
+// a live stream's results come out as it goes.
 package pipeline
 
 import (
@@ -30,7 +35,8 @@ import (
 // Config configures Run.
 type Config struct {
 	Ruleset *match.Ruleset
-	// Workers is the number of matching goroutines; 0 means GOMAXPROCS.
+	// Workers is the number of matching goroutines; 0 (or less) means
+	// GOMAXPROCS, more than MaxWorkers means MaxWorkers.
 	Workers int
 	// Format is the events' format (normalize.Format): Auto (the zero
 	// value) detects each event's and gives Windows and Sysmon events
@@ -39,6 +45,15 @@ type Config struct {
 	// KeepRaw keeps each event's raw bytes in its Result (for output that
 	// quotes the event).
 	KeepRaw bool
+	// Stop, when closed, stops reading: the events read up to the last
+	// whole line are matched and emitted, and Run returns ErrStopped
+	// without waiting for a read of the input that blocks.
+	Stop <-chan struct{}
+	// Flush, if set, is called on Run's goroutine whenever it has emitted
+	// every result ready and would wait for more (the input paused, or
+	// the workers are busy): where buffered output should be written out.
+	// An error it returns stops the run as one of emit's does.
+	Flush func() error
 	// Paths are paths that the records hold besides those the rules read
 	// (normalize.NewReaderWith), for Inspect to read at no extra pass.
 	Paths []*match.Path
@@ -77,6 +92,12 @@ type Stats struct {
 	Events, Matched, Unmatched, Bad, Hits int
 	Bytes                                 int64
 }
+
+// MaxWorkers is the most matching goroutines a run starts: each holds a
+// record of the ruleset and two batches in flight, so a million of them
+// would take minutes and gigabytes to start for no gain (matching is
+// bound by the CPUs).
+const MaxWorkers = 256
 
 // ErrTooLarge is the Bad error of an event larger than stream.MaxValue.
 var ErrTooLarge = errors.New("larger than the largest event accepted; skipped")
@@ -123,13 +144,15 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = min(workers, MaxWorkers)
 	free := make(chan *batch, 2*workers+2) // the batches in flight, recycled
 	for range cap(free) {
 		free <- &batch{}
 	}
 	done := make(chan *batch, cap(free))
-	stop := make(chan struct{})
-	src := &source{r: r, size: size, most: most, line: 1}
+	stop := make(chan struct{}) // closed when emit fails
+	src := &source{in: newFeed(r, cfg.Stop, stop), size: size, most: most, line: 1}
+	defer src.in.close()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -160,7 +183,21 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 	var emitErr error
 	pending := map[int]*batch{}
 	next, ordinal := 0, 0
-	for b := range done {
+	for {
+		var b *batch
+		select {
+		case b = <-done:
+		default:
+			if cfg.Flush != nil && emitErr == nil {
+				if emitErr = cfg.Flush(); emitErr != nil {
+					close(stop)
+				}
+			}
+			b = <-done
+		}
+		if b == nil {
+			break
+		}
 		pending[b.seq] = b
 		for {
 			b, ok := pending[next]

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"slices"
 	"sync"
 
 	"github.com/ruleforge/ruleforge/internal/stream"
@@ -18,8 +17,12 @@ const (
 	// past it, one stream reader frames the rest of the input.
 	MaxSegment = 4 << 20
 	// BatchEvents is how many events a batch that the stream reader
-	// framed holds.
+	// framed holds at most.
 	BatchEvents = 256
+	// BatchBytes bounds the bytes of a batch that the stream reader
+	// framed: it takes no more events once it holds this many (one event
+	// may still be as large as stream.MaxValue).
+	BatchBytes = MaxSegment
 )
 
 // bom is the UTF-8 byte order mark, which may open the input.
@@ -27,16 +30,20 @@ var bom = []byte("\xEF\xBB\xBF")
 
 // source hands the input out to the workers a batch at a time, in turns:
 // segments cut just before the last newline of what was read that a "{"
-// follows at once (what follows the cut opens the next segment), or,
-// after MaxSegment bytes with no cut, events framed by one stream.Reader.
-// After a read error, what was read is the last batch.
+// follows at once (what follows the cut opens the next segment), or, when
+// the input pauses, after the last line of whole values that arrived
+// (stream.LineBoundary), or, after MaxSegment bytes with no cut, events
+// framed by one stream.Reader. After a read error, what was read is the
+// last batch; after a stop, what was read up to the last line of whole
+// values.
 type source struct {
 	mu         sync.Mutex
-	r          io.Reader
+	in         *feed
 	size, most int
 	carry      []byte         // what follows the last cut
 	line, seq  int            // the next batch's first line and number
 	sr         *stream.Reader // frames the rest, once no cut was found
+	head       *bytes.Reader  // what sr reads before the rest of the input
 	opened     bool           // the input's first bytes were read
 	end        bool           // the input is all handed out
 	err        error          // the read error that ended it
@@ -57,27 +64,39 @@ func (s *source) next(b *batch) bool {
 	b.data = append(b.data[:0], s.carry...)
 	s.carry = s.carry[:0]
 	var err error
-	for {
+	for waited := false; ; {
+		var paused bool
 		if !s.opened { // the input's first bytes: a byte order mark goes
 			s.opened = true
-			b.data, err = fill(s.r, b.data, max(s.size, len(bom)))
+			for len(b.data) < len(bom) && err == nil {
+				b.data, paused, err = s.in.fill(b.data, max(s.size, len(bom))-len(b.data), false)
+			}
 			if bytes.HasPrefix(b.data, bom) {
 				b.data = append(b.data[:0], b.data[len(bom):]...)
 			}
 		} else {
-			b.data, err = fill(s.r, b.data, s.size)
+			// What has arrived is matched when the input pauses, once.
+			b.data, paused, err = s.in.fill(b.data, s.size, len(b.data) > 0 && !waited)
+		}
+		if errors.Is(err, ErrStopped) { // the event being read when stopped goes
+			b.data = b.data[:stream.LineBoundary(b.data)]
 		}
 		if err != nil {
 			break
 		}
-		if cut := lastCut(b.data); cut > 0 {
+		cut := lastCut(b.data)
+		if paused {
+			waited = true
+			cut = max(cut, stream.LineBoundary(b.data))
+		}
+		if cut > 0 {
 			s.carry = append(s.carry, b.data[cut:]...)
 			b.data = b.data[:cut]
 			break
 		}
 		if len(b.data) >= s.most {
-			s.sr = stream.NewReader(nil)
-			s.sr.Reset(io.MultiReader(bytes.NewReader(bytes.Clone(b.data)), s.r), s.line)
+			s.sr, s.head = stream.NewReader(nil), bytes.NewReader(bytes.Clone(b.data))
+			s.sr.Reset(io.MultiReader(s.head, s.in), s.line)
 			return s.frame(b)
 		}
 	}
@@ -97,18 +116,6 @@ func (s *source) stop(err error) {
 	}
 }
 
-// fill appends up to size bytes read from r to data. Its error is io.EOF
-// at the end of r.
-func fill(r io.Reader, data []byte, size int) ([]byte, error) {
-	n := len(data)
-	data = slices.Grow(data, size)
-	m, err := io.ReadFull(r, data[n:n+size])
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		err = io.EOF
-	}
-	return data[:n+m], err
-}
-
 // lastCut returns the position of the last newline in data, after its
 // first byte, that a "{" follows at once, or 0 if there is none.
 func lastCut(data []byte) int {
@@ -118,12 +125,16 @@ func lastCut(data []byte) int {
 	return bytes.LastIndex(data[1:], []byte("\n{")) + 1
 }
 
-// frame fills b with up to BatchEvents values that s.sr frames and
-// reports whether it found one.
+// frame fills b with up to BatchEvents values, or BatchBytes bytes of
+// them, that s.sr frames, fewer when the input pauses, and reports
+// whether it found one.
 func (s *source) frame(b *batch) bool {
 	b.seq, b.framed = s.seq, true
 	b.data, b.ends, b.lines, b.trunc = b.data[:0], b.ends[:0], b.lines[:0], b.trunc[:0]
-	for len(b.ends) < BatchEvents {
+	for len(b.ends) < BatchEvents && len(b.data) < BatchBytes {
+		if len(b.ends) > 0 && s.sr.Buffered() == 0 && s.in.paused() {
+			break
+		}
 		v, err := s.sr.Next()
 		if err != nil {
 			s.stop(err)
@@ -133,10 +144,35 @@ func (s *source) frame(b *batch) bool {
 		b.ends = append(b.ends, len(b.data))
 		b.lines = append(b.lines, v.Line)
 		b.trunc = append(b.trunc, v.Truncated)
+		if s.resume() {
+			break
+		}
 	}
 	if len(b.ends) == 0 {
 		return false
 	}
 	s.seq++
+	return true
+}
+
+// resume goes back from framing with s.sr to cutting segments, which the
+// workers frame in parallel, when what s.sr has read ahead opens with a
+// newline that a "{" follows (white space before it aside): a cut there
+// gives the values of reading on with s.sr. It reports whether it did.
+func (s *source) resume() bool {
+	rest := s.sr.Peeked()
+	i := 0
+	for i < len(rest) && (rest[i] == ' ' || rest[i] == '\t' || rest[i] == '\r') {
+		i++
+	}
+	if i+1 >= len(rest) || rest[i] != '\n' || rest[i+1] != '{' {
+		return false
+	}
+	// What s.sr read ahead, then what it did not read of the head; the
+	// rest of the input is read from s.in again.
+	s.carry = append(s.carry[:0], rest...)
+	s.carry = append(s.carry, make([]byte, s.head.Len())...)
+	s.head.Read(s.carry[len(rest):])
+	s.line, s.sr, s.head = s.sr.Line(), nil, nil
 	return true
 }

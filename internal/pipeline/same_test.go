@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/normalize"
@@ -30,10 +32,11 @@ func reference(cfg Config, in []byte) []outcome {
 		if err != nil {
 			return out
 		}
-		var res Result
-		raw := bytes.Clone(v.Data)
-		w.value(&res, raw, v.Line, v.Truncated)
-		out = append(out, outcomeOf(&res))
+		var b batch
+		w.value(&b, bytes.Clone(v.Data), v.Line, v.Truncated)
+		for i := range b.results {
+			out = append(out, outcomeOf(&b.results[i]))
+		}
 	}
 }
 
@@ -51,12 +54,18 @@ func outcomeOf(res *Result) outcome {
 // sizes, hits and errors of one stream.Reader over the whole input, with
 // normalization (Windows events with Channel "hit" hit) or without it;
 // small segment sizes exercise every
-// kind of cut and the fallback to framing by one stream reader.
+// kind of cut and the fallback to framing by one stream reader. With
+// workers >= 128 the input arrives in eight pieces with pauses between
+// them, which cut segments where the input paused (stream.LineBoundary).
 func FuzzRunSame(f *testing.F) {
+	pause = time.Millisecond
+	f.Cleanup(func() { pause = Pause })
 	f.Add([]byte("{\"n\":\"hit\"}\n{\"n\":\"miss\"}\n"), uint8(4), uint8(1), false)
 	f.Add([]byte("\xEF\xBB\xBF{\"n\":\"hit\"}  \r\n{bad\n{\"Channel\":\"hit\"}\n{\"n\":\n \"hit\"}\n"), uint8(9), uint8(2), true)
 	f.Add([]byte("{\"n\":\"hit\"} {\"n\":\"hit\"}\n[1]\ngarbage\n\n{\"a\":\"x\n{\"n\":\"hit\"}"), uint8(20), uint8(3), false)
 	f.Add([]byte("{\"a\":\"long long long long long long long long long\"}\n{\"n\":\"hit\"}\n"), uint8(2), uint8(1), true)
+	f.Add([]byte("[{\"n\":\"hit\"},\n {\"n\":\"miss\"}, 3,\n[{\"n\":\"hit\"}]]\n[]\n[1,]\n"), uint8(11), uint8(1), true)
+	f.Add([]byte(" {\"n\":\"hit\"}\n {\"n\":\n {\"n\":\"hit\"}\n\t{\"a\":[\n\t  {\"n\":\"hit\"}]}\n{\"n\":\"hit\"} x\n"), uint8(30), uint8(130), false)
 	rs := ruleset(f)
 	f.Fuzz(func(t *testing.T, in []byte, size, workers uint8, normalized bool) {
 		cfg := Config{Ruleset: rs, Format: normalize.ECS}
@@ -67,7 +76,11 @@ func FuzzRunSame(f *testing.F) {
 		want := reference(cfg, in)
 		var got []outcome
 		seg := int(size%64) + 1
-		st, err := run(cfg, bytes.NewReader(in), func(r *Result) error {
+		var r io.Reader = bytes.NewReader(in)
+		if workers >= 128 && len(in) < 512 {
+			r = &pausing{data: in, piece: max(len(in)/8, 1)}
+		}
+		st, err := run(cfg, r, func(r *Result) error {
 			if r.Ordinal != len(got)+1 {
 				return fmt.Errorf("ordinal %d, want %d", r.Ordinal, len(got)+1)
 			}
@@ -84,6 +97,27 @@ func FuzzRunSame(f *testing.F) {
 			t.Fatalf("segments of %d:\n got  %v\n want %v", seg, got, want)
 		}
 	})
+}
+
+// pausing returns data a piece at a time, pausing before each piece
+// longer than the pipeline waits for more input.
+type pausing struct {
+	data  []byte
+	piece int
+	read  bool
+}
+
+func (p *pausing) Read(b []byte) (int, error) {
+	if len(p.data) == 0 {
+		return 0, io.EOF
+	}
+	if p.read {
+		time.Sleep(3 * pause)
+	}
+	p.read = true
+	n := copy(b[:min(len(b), p.piece)], p.data)
+	p.data = p.data[n:]
+	return n, nil
 }
 
 // errReader returns data, then err.
@@ -110,5 +144,44 @@ func TestRunReadError(t *testing.T) {
 	_, err := Run(Config{Ruleset: ruleset(t), Workers: 2}, &errReader{data: []byte(in), err: boom}, func(*Result) error { n++; return nil })
 	if !errors.Is(err, boom) || n != 2000 {
 		t.Errorf("err %v after %d events, want %v after 2000", err, n, boom)
+	}
+}
+
+// TestSourceResumesSegments checks that the source goes back to cutting
+// segments once input with no cut (indented NDJSON: no newline has a "{"
+// right after it) is followed by input with cuts, instead of framing the
+// rest of the input on one goroutine (issue 21), and that the events are
+// those of one reader over the whole input.
+func TestSourceResumesSegments(t *testing.T) {
+	var in bytes.Buffer
+	for in.Len() < 3*MaxSegment/2 {
+		in.WriteString(" {\"n\":\"miss\"}\n")
+	}
+	for in.Len() < 3*MaxSegment {
+		in.WriteString("{\"n\":\"hit\"}\n")
+	}
+	src := &source{in: newFeed(bytes.NewReader(in.Bytes()), nil, nil), size: SegmentBytes, most: MaxSegment, line: 1}
+	defer src.in.close()
+	var kinds []bool
+	for {
+		b := &batch{}
+		if !src.next(b) {
+			break
+		}
+		if len(kinds) == 0 || kinds[len(kinds)-1] != b.framed {
+			kinds = append(kinds, b.framed)
+		}
+	}
+	if fmt.Sprint(kinds) != "[true false]" {
+		t.Errorf("batch kinds %v, want framed, then segments", kinds)
+	}
+	cfg := Config{Ruleset: ruleset(t), Workers: 2, Format: normalize.ECS}
+	want := reference(cfg, in.Bytes())
+	var got []outcome
+	if _, err := Run(cfg, bytes.NewReader(in.Bytes()), func(r *Result) error { got = append(got, outcomeOf(r)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%d results differ from the reference's %d", len(got), len(want))
 	}
 }

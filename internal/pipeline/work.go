@@ -10,10 +10,11 @@ import (
 
 // worker frames, decodes, prepares and matches the events of batches.
 type worker struct {
-	cfg Config
-	rd  *normalize.Reader
-	sr  *stream.Reader // frames what the fast path does not take
-	br  bytes.Reader
+	cfg   Config
+	rd    *normalize.Reader
+	sr    *stream.Reader // frames what the fast path does not take
+	br    bytes.Reader
+	elems []stream.Element // a JSON array's elements
 }
 
 // newWorker returns a worker for cfg.
@@ -30,22 +31,23 @@ func (w *worker) work(b *batch) {
 	}
 	start := 0
 	for i, end := range b.ends {
-		w.value(b.add(), b.data[start:end], b.lines[i], b.trunc[i])
+		w.value(b, b.data[start:end], b.lines[i], b.trunc[i])
 		start = end
 	}
 }
 
 // segment fills b's results from its segment. Each line that opens with
-// "{" and decodes as one event, white space at its end aside, is that
-// event; from the first line that does not, the rest of the segment is
-// framed by a stream.Reader.
+// "{" (after spaces and tabs) and decodes as one event, white space at its
+// end aside, is that event; from the first line that does not, the rest
+// of the segment is framed by a stream.Reader.
 func (w *worker) segment(b *batch) {
-	data, line := b.data, b.line
+	data, line, start := b.data, b.line, 0 // start: where the line begins
 	for i := 0; i < len(data); {
 		switch data[i] {
 		case '\n':
 			line++
 			i++
+			start = i
 			continue
 		case ' ', '\t', '\r':
 			i++
@@ -65,7 +67,9 @@ func (w *worker) segment(b *batch) {
 			}
 			b.results = b.results[:len(b.results)-1]
 		}
-		w.frame(b, data[i:], line)
+		// From the line's start, where the stream reader measures the
+		// line's indentation.
+		w.frame(b, data[start:], line)
 		return
 	}
 }
@@ -83,13 +87,29 @@ func (w *worker) frame(b *batch, data []byte, line int) {
 		if !v.Truncated {
 			raw = data[v.Offset : int(v.Offset)+len(v.Data)] // lives as long as b
 		}
-		w.value(b.add(), raw, v.Line, v.Truncated)
+		w.value(b, raw, v.Line, v.Truncated)
 	}
 }
 
-// value fills res from a framed event, raw, at line; trunc means it was
+// value adds to b's results a framed value, raw, at line: one event, or
+// each element of a JSON array as one (many exporters write arrays); trunc
+// means it was too large and raw holds its start.
+func (w *worker) value(b *batch, raw []byte, line int, trunc bool) {
+	if !trunc && len(raw) > 0 && raw[0] == '[' {
+		var ok bool
+		if w.elems, ok = stream.Elements(w.elems[:0], raw, line); ok {
+			for _, e := range w.elems {
+				w.single(b.add(), raw[e.Start:e.End], e.Line, false)
+			}
+			return
+		}
+	}
+	w.single(b.add(), raw, line, trunc)
+}
+
+// single fills res from one framed event, raw, at line; trunc means it was
 // too large and raw holds its start.
-func (w *worker) value(res *Result, raw []byte, line int, trunc bool) {
+func (w *worker) single(res *Result, raw []byte, line int, trunc bool) {
 	if trunc {
 		res.Line, res.Bytes, res.Bad = line, len(raw), ErrTooLarge
 		if w.cfg.KeepRaw {

@@ -187,7 +187,9 @@ func call(fn ir.Fn, fold bool, a []any) (any, bool) {
 	case ir.FnConcat:
 		out := ""
 		for _, v := range a {
-			out += show(v)
+			if out += show(v); len(out) > match.MaxComputed {
+				return nil, false
+			}
 		}
 		return out, true
 	case ir.FnString:

@@ -15,6 +15,10 @@ type refReader struct {
 	buf  []byte
 	line int
 	max  int
+	tab  int
+	// indent is the spaces and tabs since the last newline, -1 after
+	// anything else.
+	indent int
 }
 
 // next is the reference Next, for input without a byte order mark.
@@ -25,14 +29,24 @@ func (s *refReader) next() (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		if b == '\n' {
+		switch {
+		case b == '\n':
 			s.line++
+			s.indent = 0
+		case b == ' ' || b == '\t':
+			if s.indent >= 0 {
+				s.indent++
+			}
+		case b == '\r':
+			s.indent = -1
 		}
 		if b != ' ' && b != '\t' && b != '\r' && b != '\n' {
 			c = b
 			break
 		}
 	}
+	indent := min(max(s.indent, 0), s.tab)
+	s.indent = -1
 	s.buf = append(s.buf[:0], c)
 	v := Value{Line: s.line}
 	add := func(b byte) {
@@ -49,6 +63,7 @@ func (s *refReader) next() (Value, error) {
 				if b == '\n' {
 					s.line++
 				}
+				s.indent = 0
 				break
 			}
 			add(b)
@@ -64,7 +79,9 @@ func (s *refReader) next() (Value, error) {
 		}
 		if b == '\n' {
 			s.line++
-			if next, _ := s.r.Peek(1); len(next) == 1 && next[0] == '{' {
+			next, _ := s.r.Peek(indent + 1)
+			if k := bytes.IndexFunc(next, func(r rune) bool { return r != ' ' && r != '\t' }); k >= 0 && next[k] == '{' {
+				s.indent = 0
 				break
 			}
 		}
@@ -95,13 +112,14 @@ func FuzzReaderSame(f *testing.F) {
 	f.Add([]byte("{\"a\":1}\n{\"b\":[1,2]}\n"), uint8(7))
 	f.Add([]byte("{\n  \"a\": \"}\\\"\\\\\"\n}\n{\"b\":\n"), uint8(3))
 	f.Add([]byte("{\"a\":\"x\n{\"b\":2}\ngarbage\n[1,{\"x\":\"\\\"\"}]"), uint8(40))
+	f.Add([]byte(" {\"a\":\n {\"b\":2}\n\t{\"c\":[\n\t  {\"d\":1}\n\t]}\n  {\"e\":\n {\"f\":3}"), uint8(60))
 	f.Fuzz(func(t *testing.T, in []byte, limit uint8) {
 		if bytes.HasPrefix(in, []byte("\xEF\xBB\xBF")) {
 			return // the reference does not skip a byte order mark
 		}
 		max := int(limit) + 1
-		got := &Reader{r: bufio.NewReaderSize(bytes.NewReader(in), 16), line: 1, max: max, started: true}
-		want := &refReader{r: bufio.NewReaderSize(bytes.NewReader(in), 16), line: 1, max: max}
+		got := &Reader{r: bufio.NewReaderSize(bytes.NewReader(in), 16), line: 1, max: max, tab: 14, started: true}
+		want := &refReader{r: bufio.NewReaderSize(bytes.NewReader(in), 16), line: 1, max: max, tab: 14}
 		for n := 0; ; n++ {
 			g, gerr := got.Next()
 			w, werr := want.next()

@@ -1,0 +1,186 @@
+package pipeline
+
+import (
+	"errors"
+	"io"
+	"time"
+)
+
+const (
+	// Pause is how long the input may stay silent before the events that
+	// have arrived are matched and the output is flushed (Config.Flush):
+	// a live stream ("tail -f log | ruleforge match") sees its hits
+	// within about this long, not after the next segment or the end.
+	Pause = 50 * time.Millisecond
+	// chunkBytes is the size of one read of the input.
+	chunkBytes = 64 << 10
+	// chunks is how many reads the reading goroutine may be ahead.
+	chunks = 8
+)
+
+// pause is Pause, shortened by tests.
+var pause = Pause
+
+// ErrStopped is Run's error when Config.Stop was closed: reading stopped
+// there, and the events read before were all matched and emitted.
+var ErrStopped = errors.New("stopped")
+
+// chunk is one read of the input.
+type chunk struct {
+	data []byte
+	err  error
+}
+
+// feed reads the input on a goroutine of its own, chunks ahead, so that
+// the source can take what has arrived without waiting for more, see when
+// the input pauses, and stop at once when told to even while a read
+// blocks (a terminal, a pipe). After a stop the goroutine ends when its
+// read returns.
+type feed struct {
+	ready chan chunk      // reads done, in order
+	free  chan []byte     // buffers to read into
+	quit  chan struct{}   // closed when the run is over
+	stop  <-chan struct{} // Config.Stop
+	abort <-chan struct{} // closed when emit failed: the input no longer matters
+	cur   []byte          // the rest of the chunk being taken
+	buf   []byte          // cur's buffer, recycled once cur is taken
+	err   error           // what ended the input: a read error, io.EOF or ErrStopped
+	timer *time.Timer
+}
+
+// newFeed starts reading r; stop or abort, when closed, end the input
+// with ErrStopped.
+func newFeed(r io.Reader, stop, abort <-chan struct{}) *feed {
+	f := &feed{ready: make(chan chunk, chunks), free: make(chan []byte, chunks), quit: make(chan struct{}), stop: stop, abort: abort}
+	for range chunks {
+		f.free <- make([]byte, chunkBytes)
+	}
+	go f.read(r)
+	return f
+}
+
+// read is the reading goroutine.
+func (f *feed) read(r io.Reader) {
+	for {
+		var buf []byte
+		select {
+		case buf = <-f.free:
+		case <-f.quit:
+			return
+		}
+		n, err := r.Read(buf[:cap(buf)])
+		if n == 0 && err == nil {
+			f.free <- buf
+			continue
+		}
+		select {
+		case f.ready <- chunk{buf[:n], err}:
+		case <-f.quit:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// close ends the reading goroutine once its read returns.
+func (f *feed) close() { close(f.quit) }
+
+// await waits until input has arrived (cur holds some) or the input is
+// over (err is set); wait < 0 waits as long as it takes. It reports false
+// when wait passed first: the input paused.
+func (f *feed) await(wait time.Duration) bool {
+	select {
+	case <-f.stop:
+		return f.halt()
+	case <-f.abort:
+		return f.halt()
+	default:
+	}
+	if len(f.cur) > 0 || f.err != nil {
+		return true
+	}
+	var timeout <-chan time.Time
+	if wait >= 0 {
+		if f.timer == nil {
+			f.timer = time.NewTimer(wait)
+		} else {
+			f.timer.Reset(wait)
+		}
+		defer f.timer.Stop()
+		timeout = f.timer.C
+	}
+	var c chunk
+	select {
+	case c = <-f.ready:
+	case <-f.stop:
+		return f.halt()
+	case <-f.abort:
+		return f.halt()
+	case <-timeout:
+		return false
+	}
+	if f.buf != nil {
+		f.free <- f.buf
+	}
+	f.cur, f.buf, f.err = c.data, c.data, c.err
+	return true
+}
+
+// halt ends the input with ErrStopped and reports true (await's result).
+func (f *feed) halt() bool {
+	f.cur, f.err = nil, ErrStopped
+	return true
+}
+
+// take appends to data up to n bytes of what has arrived.
+func (f *feed) take(data []byte, n int) []byte {
+	k := min(n, len(f.cur))
+	data = append(data, f.cur[:k]...)
+	f.cur = f.cur[k:]
+	return data
+}
+
+// fill appends up to size bytes of input to data: it waits for the first
+// byte as long as it takes (at most Pause if brief) and then for more at
+// most Pause at a time. It reports whether the input paused before size
+// bytes came, and returns the error that ended the input (io.EOF at its
+// end) once what came before it is taken.
+func (f *feed) fill(data []byte, size int, brief bool) ([]byte, bool, error) {
+	for n := 0; n < size; {
+		wait := time.Duration(-1)
+		if n > 0 || brief {
+			wait = pause
+		}
+		if !f.await(wait) {
+			return data, true, nil
+		}
+		if len(f.cur) == 0 {
+			return data, false, f.err
+		}
+		m := len(data)
+		data = f.take(data, size-n)
+		n += len(data) - m
+	}
+	return data, false, nil
+}
+
+// Read reads what has arrived into p, waiting only when nothing has: the
+// feed as an io.Reader for the stream reader that frames what segments
+// cannot.
+func (f *feed) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	f.await(-1)
+	if len(f.cur) == 0 {
+		return 0, f.err
+	}
+	n := copy(p, f.cur)
+	f.cur = f.cur[n:]
+	return n, nil
+}
+
+// paused reports whether nothing more arrives within Pause.
+func (f *feed) paused() bool { return !f.await(pause) }
