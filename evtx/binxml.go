@@ -39,6 +39,10 @@ const (
 	// substitution values, null values that add no node included.
 	MaxNodes     = 1 << 17
 	stepsPerNode = 8
+	// embeddedBytesPerStep is how many bytes of a binary XML value
+	// parsed count as one step: the smallest token that makes no node,
+	// an empty processing instruction's data, is 3 bytes.
+	embeddedBytesPerStep = 2
 	// MaxValueBytes is the most bytes of values one record may expand to
 	// (a template may use a value many times).
 	MaxValueBytes = 16 << 20
@@ -584,10 +588,16 @@ func (p *parser) instantiate1(t *template, tn int32, vals []value, parent int32)
 }
 
 // embedded reads a binary XML value, raw (a slice of the chunk), under
-// parent.
+// parent. A template may use the value many times and each use parses it
+// again, tokens that make no node (fragment headers, processing
+// instructions) included: its bytes count towards the record's steps,
+// one per embeddedBytesPerStep.
 func (p *parser) embedded(raw []byte, parent int32) error {
 	if p.depth >= p.d.lim.depth {
 		return p.errorf("nested deeper than %d", p.d.lim.depth)
+	}
+	if err := p.step(len(raw) / embeddedBytesPerStep); err != nil {
+		return err
 	}
 	start := cap(p.b) - cap(raw) // raw is p.b[start:start+len(raw)]
 	q := parser{d: p.d, b: p.b, pos: start, end: start + len(raw), out: p.out, depth: p.depth + 1}
