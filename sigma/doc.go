@@ -335,8 +335,9 @@
 // sigma/processing/conditions). ParsePipeline reads one; WithPipelines (the
 // CLI's -pipeline, repeatable) applies pipelines to each rule before it is
 // lowered, so matching an event costs nothing more. Pipelines apply lowest
-// priority first, equal priorities by file name (pySigma's
-// ProcessingPipelineResolver.resolve sorts by priority and path); each
+// priority first, equal priorities in the order given (pySigma's
+// ProcessingPipelineResolver.resolve sorts by priority alone, and Python's
+// sort is stable; the CLI gives them in the order of its -pipeline flags); each
 // applies its transformations in file order, each to the rule as the ones
 // before left it. A pipeline holds name, priority, vars and transformations;
 // a transformation holds id, type, its parameters, and conditions:

@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
@@ -12,22 +13,19 @@ import (
 
 // WithPipelines applies processing pipelines (ParsePipeline) to each rule
 // before it is lowered: lowest Priority first, pipelines of equal priority
-// by file name, as pySigma's ProcessingPipelineResolver orders them, and
+// in the order given, as pySigma's ProcessingPipelineResolver orders them
+// (a stable sort by priority alone), and
 // within a pipeline its transformations in file order. The pipelines are
 // read, never changed, and may be shared.
 func WithPipelines(ps ...*Pipeline) Option {
 	return func(c *config) { c.pipelines = append(c.pipelines, ps...) }
 }
 
-// orderPipelines returns ps sorted by priority, then file name.
+// orderPipelines returns ps sorted by priority, equal priorities in the
+// order of ps.
 func orderPipelines(ps []*Pipeline) []*Pipeline {
 	out := slices.Clone(ps)
-	slices.SortStableFunc(out, func(a, b *Pipeline) int {
-		if a.Priority != b.Priority {
-			return a.Priority - b.Priority
-		}
-		return strings.Compare(a.File, b.File)
-	})
+	slices.SortStableFunc(out, func(a, b *Pipeline) int { return cmp.Compare(a.Priority, b.Priority) })
 	return out
 }
 

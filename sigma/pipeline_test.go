@@ -158,6 +158,18 @@ transformations:
 				pipe(t, "b.yml", "priority: 10\ntransformations:\n  - type: field_name_mapping\n    mapping: {A: B}\n")},
 			match: []string{`{"C":"x"}`},
 			no:    []string{`{"A":"x"}`, `{"B":"x"}`}},
+		{name: "equal priorities apply in the order given", routing: false, det: `
+  sel:
+    A: x
+  condition: sel`,
+			// pySigma's ProcessingPipelineResolver.resolve (sigma/processing/
+			// resolver.py) sorts with key=priority only; Python's sort is
+			// stable, so z.yml, given first, applies first: A -> B -> C. By
+			// file name a.yml would apply first and leave B.
+			options: []sigma.Option{pipe(t, "z.yml", "transformations:\n  - type: field_name_mapping\n    mapping: {A: B}\n"),
+				pipe(t, "a.yml", "transformations:\n  - type: field_name_mapping\n    mapping: {B: C}\n")},
+			match: []string{`{"C":"x"}`},
+			no:    []string{`{"A":"x"}`, `{"B":"x"}`}},
 	})
 }
 
