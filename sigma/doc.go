@@ -179,7 +179,7 @@
 // "Source Name", ThreatID "Threat ID", OldValue "Old Value". UserData holds
 // one element named by the event's manifest; the elements looked up are, by
 // the rule's service, those of the events SigmaHQ's rules test and of every
-// UserData record of the corpus's .evtx files:
+// UserData record of the corpus's .evtx files on a channel a service names:
 //
 //	service                                   UserData elements
 //	system, security                          LogFileCleared (events 104, 1102)
@@ -196,7 +196,11 @@
 //	application-experience                    CompatibilityFixEvent, ResolverFiredEvent
 //	capi2                                     CryptAcquireCertificatePrivateKey
 //
-// Rules of other services and categories read no UserData. Run over the
+// Rules of other services, and rules that name no service (a category, or
+// product windows alone), read no UserData: a field that only a UserData
+// element outside this table holds is not found. Of the corpus's .evtx
+// files, the one such record kind is Setup's CbsUpdateChangeState (32
+// records of channel Setup, which no Sigma service names). Run over the
 // 16,962 records of the corpus's .evtx files (read by evtxexport and written
 // in this shape), these rules changed SigmaHQ's results: MSSQL XPCmdshell
 // Option Change, Ntdsutil Abuse, MSI Installation From Web, MSSQL Disable
