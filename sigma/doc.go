@@ -369,7 +369,11 @@
 //	                                                  number value is replaced, \1 and \g<name>
 //	                                                  as in Python's re.sub; the result is a Sigma
 //	                                                  string (wildcards work); re, cidr, exists
-//	                                                  and fieldref values are left alone
+//	                                                  and fieldref values are left alone; values
+//	                                                  of contains, startswith and endswith are
+//	                                                  seen with their wildcards ("*v*"), as
+//	                                                  pySigma's modifiers leave them (other
+//	                                                  modifiers: the value as written)
 //	value_placeholders         (none)                 the expand modifier's placeholders take the
 //	                                                  pipelines' vars (the Placeholders option
 //	                                                  overrides a name)
