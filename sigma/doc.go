@@ -253,7 +253,13 @@
 // (of its channel and event ID), an ECS event whose host.os.type names an
 // operating system only that system's rules and rules of no product, and
 // one whose event.module names a product (Filebeat's zeek, aws, okta, …
-// modules set it) only that product's rules. And a rule never holds on an
+// modules set it) only that product's rules. A Zeek rule's service is the
+// Zeek log it reads (rdp, dns, smb_files…): an event that names its log,
+// by event.dataset (Filebeat: zeek.rdp; zeek.connection for conn) or by
+// _path (Zeek's JSON streaming logs, Corelight: rdp), sees only the rules
+// of that log, so "Publicly Accessible RDP Service" (condition: not
+// selection) does not fire on every conn log entry from a public address.
+// And a rule never holds on an
 // event merely because the event lacks every field it reads: where the
 // event's shape does not say its platform (unknown shape; an ECS event
 // with neither host.os.type nor event.module for a rule of a product that
