@@ -136,7 +136,10 @@
 //
 // Known differences from Elasticsearch's sequences: events are ordered by
 // their place in the input, where Elasticsearch sorts by timestamp and
-// then a tiebreaker field; an Elastic rule's timestamp_override (often
+// then a tiebreaker field; an event older than one before it (counted as
+// out of order) still never extends a sequence whose last event is later
+// than it, nor displaces a pending sequence that ends later, so a
+// sequence's events are always in time order; an Elastic rule's timestamp_override (often
 // event.ingested) is not read: event time is @timestamp; Elasticsearch
 // returns at most max_samples_per_key samples per key in a query's window,
 // a stream reports every sample; Elastic's detection engine runs a rule
