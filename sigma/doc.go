@@ -80,7 +80,7 @@
 //	              bar): every combination
 //	cidr          IPv4 or IPv6 range or single address           CmpCIDR
 //	lt, lte,      numeric comparison with a number (a string     CmpLT, CmpLE, CmpGT, CmpGE
-//	gt, gte       that spells one is taken)
+//	gt, gte       that spells one is taken), exact for integers
 //	expand        "%name%" placeholders replaced by the values   one pattern per combination
 //	              of Placeholders(…); "\%" is a plain "%"; a
 //	              placeholder without values matches nothing
@@ -122,6 +122,12 @@
 //	                   number and strings spelling it)
 //	true, false        CmpEqual boolean and its text   an error
 //	null (or nothing)  the field is absent             an error
+//
+// Numbers compare exactly ([ir.Compare]): a YAML integer stays an integer
+// (an int64, or a uint64 above it), so 9007199254740993 does not match an
+// event's 9007199254740992, and 5 matches 5.0. An event number that
+// overflows a double (1e400) is +Inf; see package match, Numbers, for the
+// rules out of range and how they follow Elasticsearch's long and double.
 //
 // Comparisons ignore case (Unicode simple folding) unless cased, re
 // without i, or base64. A list mixing kinds gives one predicate per
