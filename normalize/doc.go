@@ -59,6 +59,14 @@
 //  3. the members of the one child object of Event.UserData (none when
 //     UserData has several).
 //
+// That child object, named by the provider's manifest (LogFileCleared,
+// CbsUpdateChangeState, …), is also given the alias [UserDataChild],
+// Event.UserData.#child, where Sigma rules of product windows read UserData
+// whatever the provider: Normalize adds the key "#child" to UserData (the
+// same object, not a copy), and a Reader adds the values rules read under
+// it to the record. UserData with several child objects, or with a key
+// "#child" of its own, gets no alias.
+//
 // This is the order in which Sigma rules find a record's fields too (go
 // doc ./sigma, Fields): event data, EventData before UserData, before
 // system data. Unnamed Data elements ({"#text": v}, {"#text": [v, …]}, a

@@ -6,7 +6,8 @@ package normalize
 // adds: no key the event has is replaced, removed or hidden behind a new
 // object, so everything that read the event before reads the same values
 // after (Sigma rules, which look fields up at their Windows names first,
-// included), and normalizing again adds nothing.
+// included), and normalizing again adds nothing. A WinEvent record also
+// gets its UserData element at UserDataChild.
 //
 // ECS events are left as they are, and so is a nil map. Normalize does
 // not keep m; it must not be used by others during the call.
@@ -22,6 +23,7 @@ func Normalize(m map[string]any, f Format) Format {
 		addWindows(flatRecord(m), view{out: newMapView(m)})
 	case WinEvent:
 		addWindows(eventRecord(m), view{out: newMapView(m)})
+		aliasUserData(m)
 	}
 	return f
 }

@@ -44,8 +44,14 @@ type Reader struct {
 	p       *readerPaths
 	src     slotSource
 	out     recordView
-	args    []string // the view's split command lines
+	args    []string    // the view's split command lines
+	child   []childPath // the paths under UserDataChild that rules read
+	whole   bool        // rules read Event or Event.UserData whole, or every value
 }
+
+// childPath is a path under UserDataChild that a rule reads, and the rest
+// of it below UserDataChild (nil: the alias itself).
+type childPath struct{ path, rest *match.Path }
 
 // NewReader returns a Reader of events in format f (Auto: detected per
 // event) for ruleset rs.
@@ -64,6 +70,20 @@ func NewReaderWith(rs *match.Ruleset, f Format, paths []*match.Path) *Reader {
 	rd.src = slotSource{rec: rd.rec, p: p}
 	rd.out = recordView{rec: rd.rec, fields: p.fields, objects: make([][]*match.Path, len(p.fields)), read: make([]bool, len(p.fields))}
 	read := rs.Paths()
+	rd.whole = rs.ReadsAnyField()
+	for _, q := range []string{"Event", "Event.UserData"} {
+		_, ok := slices.BinarySearch(read, q)
+		rd.whole = rd.whole || ok
+	}
+	for _, r := range read {
+		if rest, ok := strings.CutPrefix(r, UserDataChild); ok && (rest == "" || rest[0] == '.') {
+			c := childPath{path: match.NewPath(r)}
+			if rest != "" {
+				c.rest = match.NewPath(rest[1:])
+			}
+			rd.child = append(rd.child, c)
+		}
+	}
 	for field, q := range p.fields {
 		_, rd.out.read[field] = slices.BinarySearch(read, q.String())
 		rd.out.read[field] = rd.out.read[field] || rs.ReadsAnyField()
@@ -114,26 +134,53 @@ func (rd *Reader) Read(raw []byte) (*match.Record, error) {
 		// (Event.EventData.Image, not a key "EventData.Image") and writes
 		// into an object under a dotted key ("host.os") rather than make
 		// the objects (host) that rules may read: the map tells.
-		doc, err := match.ParseJSON(raw)
-		if err != nil {
-			return rec, err // cannot happen: the pass found raw valid
-		}
-		rd.normalized(doc.Map(), f)
-		return rec, nil
+		return rec, rd.decoded(raw, f)
 	}
 	for _, p := range rd.p.prefixes {
 		if present, object := rec.Holds(p); present && !object {
-			doc, err := match.ParseJSON(raw)
-			if err != nil {
-				return rec, err // cannot happen: the pass found raw valid
-			}
-			rd.normalized(doc.Map(), f)
-			return rec, nil
+			return rec, rd.decoded(raw, f)
 		}
 	}
 	rd.src.begin(f)
+	if rd.src.ud != nil && rd.whole {
+		// The rules read UserData whole (or every value): it must hold
+		// the alias UserDataChild, as Normalize writes it in the map.
+		return rec, rd.decoded(raw, f)
+	}
+	rd.aliasUserData()
 	addWindows(&record{&rd.src}, view{&rd.out, &rd.args})
 	return rec, nil
+}
+
+// aliasUserData adds to the record the values the rules read under
+// UserDataChild, from the UserData element begin found, as aliasUserData
+// gives them to a decoded event: not where the event has a "#child" key
+// of its own.
+func (rd *Reader) aliasUserData() {
+	ud := rd.src.ud
+	if ud == nil || len(rd.child) == 0 {
+		return
+	}
+	if present, _ := rd.rec.Holds(rd.p.child); present {
+		return
+	}
+	for _, c := range rd.child {
+		if c.rest == nil {
+			rd.rec.Add(c.path, ud)
+		} else if v, ok := match.Map(ud).Lookup(c.rest); ok {
+			rd.rec.Add(c.path, v)
+		}
+	}
+}
+
+// decoded decodes raw and fills the record from it, normalized as format f.
+func (rd *Reader) decoded(raw []byte, f Format) error {
+	doc, err := match.ParseJSON(raw)
+	if err != nil {
+		return err // cannot happen: the pass found raw valid
+	}
+	rd.normalized(doc.Map(), f)
+	return nil
 }
 
 // normalized normalizes the decoded event m as format f and fills the
@@ -179,6 +226,7 @@ func (rd *Reader) format(rec *match.Record, raw []byte) Format {
 // and in Event.EventData and Event.System (WinEvent).
 type readerPaths struct {
 	event, system, eventData, userData, dataArray, eventID, channel *match.Path
+	child                                                           *match.Path // UserDataChild: the event's own key
 
 	detect   []*match.Path // the paths format reads
 	prefixes []*match.Path
@@ -206,6 +254,7 @@ func newReaderPaths() *readerPaths {
 	p.event, p.system, p.eventData = path("Event"), path("Event.System"), path("Event.EventData")
 	p.userData, p.dataArray = path("Event.UserData"), path("Event.EventData.Data")
 	p.eventID, p.channel = path("EventID"), path("Channel")
+	p.child = path(UserDataChild)
 	p.detect = []*match.Path{p.event, p.system, p.eventData, p.userData, p.eventID, p.channel}
 	prefixes := map[string]bool{}
 	for _, f := range fieldPaths {
@@ -244,6 +293,7 @@ type slotSource struct {
 	p    *readerPaths
 	flat bool
 	maps []map[string]any // WinEvent: the Data array's named elements and UserData's child
+	ud   map[string]any   // WinEvent: UserData's child
 	more map[string]*match.Path
 }
 
@@ -252,6 +302,7 @@ func (s *slotSource) begin(f Format) {
 	s.flat = f == Flat
 	clear(s.maps)
 	s.maps = s.maps[:0]
+	s.ud = nil
 	if s.flat {
 		return
 	}
@@ -268,6 +319,7 @@ func (s *slotSource) begin(f Format) {
 		v, _ := rec.Lookup(p.userData)
 		if ud := userDataChild(v); ud != nil {
 			s.maps = append(s.maps, ud)
+			s.ud = ud
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package normalize
 
+import "strings"
+
 // record is the Windows event one Normalize call reads: the system fields
 // and the event data, wherever the event's format keeps them, read from a
 // source: the decoded event (mapSource) or a match.Record (slotSource).
@@ -127,9 +129,40 @@ func dataArray(v any) map[string]any {
 	return out
 }
 
+// UserDataChild is the path at which Normalize and Reader give a Windows
+// event record the one element of its Event.UserData, whatever the
+// provider's manifest names it: Event.UserData.#child.N is
+// Event.UserData.LogFileCleared.N in a System 104 record and
+// Event.UserData.CbsUpdateChangeState.N in a Setup record. Sigma rules of
+// product windows read UserData there (go doc ./sigma, Fields). The alias
+// is given only when UserData has exactly one child object (keys starting
+// with "#", such as #attributes, are not children) and holds no key
+// "#child" of its own, which then stays as the event has it.
+const UserDataChild = "Event.UserData." + childKey
+
+// childKey is the key of the alias UserDataChild under Event.UserData.
+const childKey = "#child"
+
+// aliasUserData gives the decoded Windows event record m its UserData
+// element at UserDataChild, as a second reference to the same object.
+func aliasUserData(m map[string]any) {
+	ev, _ := m["Event"].(map[string]any)
+	ud, _ := ev["UserData"].(map[string]any)
+	if ud == nil {
+		return
+	}
+	if _, own := ud[childKey]; own {
+		return
+	}
+	if c := userDataChild(ud); c != nil {
+		ud[childKey] = c
+	}
+}
+
 // userDataChild returns the child object of Event.UserData that holds the
 // event's data (UserData has one element, named by the event's manifest),
-// or nil when there is not exactly one.
+// or nil when there is not exactly one. Keys starting with "#" (attributes,
+// the alias UserDataChild) name no element.
 func userDataChild(v any) map[string]any {
 	ud, ok := v.(map[string]any)
 	if !ok {
@@ -137,7 +170,7 @@ func userDataChild(v any) map[string]any {
 	}
 	var keys []string
 	for k, c := range ud {
-		if _, ok := c.(map[string]any); ok && k != "#attributes" {
+		if _, ok := c.(map[string]any); ok && !strings.HasPrefix(k, "#") {
 			keys = append(keys, k)
 		}
 	}

@@ -145,7 +145,10 @@
 //
 //  1. N, at the top level of the event;
 //  2. the event data of a Windows event record rendered as JSON (see the
-//     table below): Event.EventData.N, then Event.UserData.<element>.N;
+//     table below): Event.EventData.N, then Event.UserData.<element>.N for
+//     the elements of the rule's service (table below), then, in rules of
+//     product windows, Event.UserData.#child.N: the one element of UserData
+//     whatever its name, an alias package normalize gives the record;
 //  3. its system data: Event.System.N (EventID at Event.System.EventID.#text
 //     first, Provider_Name also at Event.System.Provider.#attributes.Name);
 //  4. its ECS path as pySigma's ecs_windows pipeline maps it, by the rule's
@@ -171,8 +174,9 @@
 //	<Data>v</Data> (unnamed, one)        "Data": {"#text": "v"}, or "v"       Data (Event.EventData.Data.#text,
 //	<Data>v1</Data><Data>v2</Data>       "Data": {"#text": ["v1", "v2"]},     then Event.EventData.Data): any of
 //	                                     ["v1", "v2"], [{"#text": "v1"}, …]   the values
-//	<UserData><E><N>v</N></E>            "UserData": {"E": {"N": v}}          N, for the elements E of the
-//	                                                                          rule's service (table below)
+//	<UserData><E><N>v</N></E>            "UserData": {"E": {"N": v}}          N: E of the rule's service
+//	                                                                          (table below), or any E in
+//	                                                                          windows rules (normalized)
 //	<Data Name="Source Name">            "EventData": {"Source Name": v}      SourceName, in windefend and
 //	(Windows Defender)                                                        antivirus rules (Defender's
 //	                                                                          are the only names with
@@ -202,12 +206,21 @@
 //	application-experience                    CompatibilityFixEvent, ResolverFiredEvent
 //	capi2                                     CryptAcquireCertificatePrivateKey
 //
-// Rules of other services, and rules that name no service (a category, or
-// product windows alone), read no UserData: a field that only a UserData
-// element outside this table holds is not found. Of the corpus's .evtx
-// files, the one such record kind is Setup's CbsUpdateChangeState (32
-// records of channel Setup, which no Sigma service names). Run over the
-// 16,962 records of the corpus's .evtx files (read by evtxexport and written
+// The order of precedence, when a name exists in several places of a
+// record, is: event data (Event.EventData, its Data array), then UserData,
+// then system data (Event.System). UserData holds at most one element; a
+// record whose UserData has two is read at the table's names only.
+//
+// Package normalize (Normalize, and Reader, which the CLI uses) gives the
+// record's one UserData element the alias Event.UserData.#child
+// (normalize.UserDataChild), so rules of product windows read UserData of
+// every provider: with or without a service, and of services not in the
+// table, such as Setup's CbsUpdateChangeState (Microsoft-Windows-Servicing,
+// 32 records of the corpus's .evtx files, on channel Setup, which no Sigma
+// service names). Records matched as they are, without normalize, have no
+// alias: there only the table's elements are read, for the rule's service.
+//
+// Run over the 16,962 records of the corpus's .evtx files (read by evtxexport and written
 // in this shape), these rules changed SigmaHQ's results: MSSQL XPCmdshell
 // Option Change, Ntdsutil Abuse, MSI Installation From Web, MSSQL Disable
 // Audit Settings and four more found 26 events they missed; "MSSQL Server

@@ -162,7 +162,9 @@ var windowsPaths = map[string][]string{
 // SigmaHQ rules of these services test and of the 558 recorded .evtx files
 // of the shared corpus (every UserData element they hold). System and
 // Security write LogFileCleared (events 104 and 1102): the cleared log's
-// name is its Channel.
+// name is its Channel. Events normalized by package normalize need no
+// table (userDataChild finds every provider's element); the table is for
+// callers that match records as they are, without normalize.
 var userData = map[string][]string{
 	"wmi": {"Operation_ClientFailure", "Operation_StartedOperational", "Operation_EssStarted",
 		"Operation_TemporaryEssStarted", "Operation_ESStoConsumerBinding"},
@@ -177,6 +179,13 @@ var userData = map[string][]string{
 	"application-experience": {"CompatibilityFixEvent", "ResolverFiredEvent"},
 	"capi2":                  {"CryptAcquireCertificatePrivateKey"},
 }
+
+// userDataChild is the prefix of the path at which Windows rules read a
+// record's UserData element whatever its name: package normalize gives the
+// one element of Event.UserData the alias Event.UserData.#child
+// (normalize.UserDataChild; sigma does not import normalize), in decoded
+// events (Normalize) and in records read from JSON text (Reader) alike.
+const userDataChild = "Event.UserData.#child."
 
 // auditFields maps the fields of process_creation rules to the names the
 // Security log's event 4688 gives the same data, as pySigma's
@@ -197,7 +206,8 @@ var auditFields = map[string]string{
 // is a path already. Otherwise the paths are, in order: the name itself
 // (top level of the event); the record's event data, Event.EventData.<name>
 // (its unnamed Data elements at Data.#text first; Defender's names with
-// spaces, spacedNames) and Event.UserData.<element>.<name> (userData); its
+// spaces, spacedNames), Event.UserData.<element>.<name> (userData) and, in
+// Windows rules, Event.UserData.#child.<name> (userDataChild); its
 // system data, Event.System.<name> (windowsPaths); the ECS path (ecsPath);
 // and in Windows process_creation rules the 4688 name (auditFields), flat
 // and in the record. Event data comes before system data: System 104's
@@ -218,6 +228,9 @@ func fieldFor(name string, ls sigmago.Logsource) ir.Field {
 	}
 	for _, e := range userData[strings.ToLower(ls.Service)] {
 		paths = append(paths, "Event.UserData."+e+"."+name)
+	}
+	if strings.EqualFold(ls.Product, "windows") {
+		paths = append(paths, userDataChild+name)
 	}
 	if name == "EventID" {
 		// The #text form must come first: where it exists, the record's

@@ -40,6 +40,7 @@ detection:
 	// (and (and Image suffix~ "\mofcomp.exe" ParentImage suffix~ ("\cmd.exe", "\powershell.exe")) (not CommandLine contains~ "%temp%"))
 	// Image
 	// Event.EventData.Image
+	// Event.UserData.#child.Image
 	// Event.System.Image
 	// process.executable
 	// NewProcessName
