@@ -41,11 +41,12 @@ type hit struct {
 // alert is an output line with -output alert: an ECS-style alert
 // document with the rule under rule.* and the event under event.original.
 type alert struct {
-	Timestamp string      `json:"@timestamp"`
-	Event     alertEvent  `json:"event"`
-	Rule      alertRule   `json:"rule"`
-	Input     alertSource `json:"input"`
-	alertInfo             // the event's time, host, IDs; -explain's reasons
+	Timestamp string       `json:"@timestamp"`
+	Event     alertEvent   `json:"event"`
+	Rule      alertRule    `json:"rule"`
+	Input     alertSource  `json:"input"`
+	Threat    *alertThreat `json:"threat,omitempty"` // the rule's ATT&CK mapping
+	alertInfo              // the event's time, host, IDs; -explain's reasons
 }
 
 // alertEvent is an alert's event.* fields.
@@ -64,6 +65,10 @@ type alertRule struct {
 	Language  string   `json:"language"`
 	File      string   `json:"file,omitempty"`
 	Tags      []string `json:"tags,omitempty"`
+	// The rule's metadata, named as in Elastic's alerts (see newAlertRule).
+	Author         []string `json:"author,omitempty"`
+	References     []string `json:"references,omitempty"`
+	FalsePositives []string `json:"false_positives,omitempty"`
 }
 
 // alertSource is where an alert's event came from.
@@ -261,9 +266,9 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 				line, _ = json.Marshal(alert{
 					Timestamp: now,
 					Event:     alertEvent{Kind: "alert", Original: string(res.Raw), Code: info.eventCode()},
-					Rule: alertRule{ID: rule.ID, Name: rule.Title, Severity: rule.Severity, RiskScore: rule.RiskScore,
-						Language: rule.Lang.String(), File: rule.Source.File, Tags: rule.Tags},
+					Rule:      newAlertRule(rule),
 					Input:     alertSource{Name: name, Event: res.Ordinal, Line: res.Line, RecordID: res.RecordID},
+					Threat:    newAlertThreat(rule),
 					alertInfo: info.alert(k),
 				})
 			} else {
