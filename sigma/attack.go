@@ -100,9 +100,11 @@ func collect(tags []string, id func(string) (string, bool)) []string {
 	return ids
 }
 
-// describe sets the metadata of r that meta gives beyond the basics: the
-// author, references, false positives and the ATT&CK mapping.
+// describe sets the metadata of r that a detection rule and a
+// correlation rule share beyond the basics: the status, author,
+// references, false positives and the ATT&CK mapping.
 func describe(r *ir.Rule, meta *sigmago.Rule) {
+	r.Status = strings.ToLower(meta.Status)
 	if meta.Author != "" {
 		r.Author = []string{meta.Author}
 	}

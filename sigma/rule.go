@@ -98,7 +98,6 @@ func (d *doc) rule(cfg config) (*ir.Rule, error) {
 		Title:       meta.Title,
 		Description: meta.Description,
 		Severity:    strings.ToLower(meta.Level),
-		Status:      strings.ToLower(meta.Status),
 		Tags:        meta.Tags,
 		Attack:      attackIDs(meta.Tags),
 		Lang:        ir.LangSigma,
