@@ -6,13 +6,11 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/files"
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/state"
 )
@@ -22,15 +20,18 @@ import (
 var inputExts = []string{".evtx", ".json", ".ndjson", ".jsonl"}
 
 // expandInputs replaces each directory among names by the event files
-// under it (inputExts, gzipped or not), in lexical order; a directory it
-// cannot walk is reported and sets *bad.
+// under it (inputExts, gzipped or not), walked as rule directories are
+// (files.Walk); what the walk cannot read is reported and sets *bad.
 func expandInputs(names []string, stderr io.Writer, bad *bool) []string {
 	return expand(names, isInputName, stderr, bad)
 }
 
 // expand replaces each directory among names by the files under it that
-// take takes, in lexical order; a directory it cannot walk is reported
-// and sets *bad.
+// take takes, walked as rule directories are (files.Walk: links
+// followed, hidden entries and files that are not regular skipped); what
+// the walk cannot read is reported and sets *bad. A name that is no
+// directory is kept whatever it is (a FIFO or /dev/stdin named on the
+// command line is read).
 func expand(names []string, take func(path string) bool, stderr io.Writer, bad *bool) []string {
 	var out []string
 	for _, name := range names {
@@ -39,22 +40,10 @@ func expand(names []string, take func(path string) bool, stderr io.Writer, bad *
 			out = append(out, name) // opening it reports what is wrong
 			continue
 		}
-		var found []string
-		err = filepath.WalkDir(name, func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !e.IsDir() && take(path) {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
+		files.Walk(name, take, func(path string) { out = append(out, path) }, func(err error) {
 			fmt.Fprintf(stderr, "ruleforge: %v\n", err)
 			*bad = true
-		}
-		sort.Strings(found)
-		out = append(out, found...)
+		})
 	}
 	return out
 }
