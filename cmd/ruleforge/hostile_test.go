@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
@@ -89,28 +88,7 @@ func TestMatchWriteError(t *testing.T) {
 // summary of what was read and status 130, SIGTERM with 143 (issue 21).
 func TestMatchLiveAndSignal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		cmd := command("match", "-rules", sigmaRule)
-		in, err := cmd.StdinPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		outPipe, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string)
-		go func() {
-			sc := bufio.NewScanner(outPipe)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
+		cmd, in, lines, stderr := startLive(t, "match", "-rules", sigmaRule)
 		for i := 1; i <= 3; i++ {
 			io.WriteString(in, `{"benign":1}`+"\n"+mofcomp)
 			select {

@@ -47,16 +47,7 @@ func TestMatchInputWalk(t *testing.T) {
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	must(cmd.Start())
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		<-done
-		t.Fatalf("no exit within 30 s (a FIFO in the input directory was opened?); stderr %q", stderr.String())
-	}
+	err := waitFor(t, cmd, 30*time.Second, "(a FIFO in the input directory was opened?)", &stderr)
 	if code := exitCode(t, err); code != exitBad {
 		t.Errorf("exit %d, want %d (the FIFO is an input that could not be read)", code, exitBad)
 	}
