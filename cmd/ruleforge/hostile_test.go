@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 		if path := os.Getenv("RULEFORGE_TEST_STATUS"); path != "" {
 			// Run as main does, then leave /proc/self/status (VmHWM: the
 			// peak RSS of this program, not of the test that started it).
-			signals = notifySignals()
+			catchSignals = true
 			code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 			if status, err := os.ReadFile("/proc/self/status"); err == nil {
 				os.WriteFile(path, status, 0o644)

@@ -105,3 +105,29 @@ func TestMatchShortFirstEvent(t *testing.T) {
 	for range lines {
 	}
 }
+
+// TestCheckSignal sends SIGINT to check while it compiles the SigmaHQ
+// rules: the signal must end it at once, as usual. Catching the signal
+// for every command (for match's summary) made check ignore it and
+// exit 0 after compiling everything.
+func TestCheckSignal(t *testing.T) {
+	if _, err := os.Stat(sigmaHQDir); err != nil {
+		t.Skip("no SigmaHQ corpus:", err)
+	}
+	cmd := command("check", sigmaHQDir, sigmaHQDir, sigmaHQDir)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := waitFor(t, cmd, 10*time.Second, "after SIGINT to check", &stderr)
+	ee, ok := err.(*exec.ExitError)
+	if !ok {
+		t.Fatalf("check ended with %v after SIGINT, want it killed by the signal", err)
+	}
+	if ws, ok := ee.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
+		t.Errorf("check ended with %v after SIGINT, want it killed by the signal", err)
+	}
+}

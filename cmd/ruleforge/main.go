@@ -84,7 +84,7 @@ const (
 )
 
 func main() {
-	signals = notifySignals()
+	catchSignals = true
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -129,7 +129,9 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opt.progress = isTerminal(stderr)
-	opt.stop = signals
+	if catchSignals {
+		opt.stop = notifySignals()
+	}
 	ld, ok := loader(stderr)
 	if !ok {
 		return exitBad
