@@ -167,6 +167,7 @@ func (s *seqRule) stage(t *stageTerm, keys0 []keyField) (ir.Stage, seqm.Stage, e
 	spec := seqm.Stage{Missing: t.Missing}
 	for _, k := range keys {
 		st.Keys = append(st.Keys, k.f)
+		st.Required = append(st.Required, !k.optional)
 		spec.Optional = append(spec.Optional, k.optional)
 	}
 	return st, spec, nil

@@ -26,6 +26,11 @@ type Stage struct {
 	// Keys are the fields whose values an event of this stage is keyed
 	// by (join keys, group-by fields), read from the event that hit.
 	Keys []Field
+	// Required marks the keys without which a hit is dropped before the
+	// state sees it: a hit whose key i is missing or null, Required[i]
+	// set, is no hit of this stage (an EQL join key not written ?field).
+	// Nil requires none.
+	Required []bool
 	// Generate keeps the output of the rule Ref names: by default a rule
 	// that a stage refers to is seen only by the stateful rule (Sigma's
 	// generate: false).

@@ -45,7 +45,9 @@
 // DecodeStore. Hit.Keys are the values of the stage's ir.Stage.Keys,
 // read from the event that hit, as Values: type-tagged, comparable
 // strings (Of; numbers compare as numbers, strings exactly; Missing,
-// Null; an array's elements with Value.Elems). An Alert names the event
+// Null; an array's elements with Value.Elems). A hit whose key marked
+// ir.Stage.Required is missing or null is dropped by Split, in the
+// workers, and never reaches the machine. An Alert names the event
 // that completed it and carries Fields for the output line, in order:
 // EQL sequences add "sequence" (the ordinals, in stage order) and
 // "join"; correlations add "group", "correlation" and "events". The

@@ -103,6 +103,7 @@ type Program struct {
 type stage struct {
 	rule, stage int
 	keys        [][]*match.Path // per key: the paths tried in order
+	required    []bool          // per key: ir.Stage.Required
 }
 
 // Compile compiles rules: single-event rules as compile.Compile does,
@@ -160,7 +161,7 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 		p.stages[i] = make([]int, len(r.State.Stages()))
 		for j, st := range r.State.Stages() {
 			p.stages[i][j] = -1
-			to := stage{rule: i, stage: j}
+			to := stage{rule: i, stage: j, required: st.Required}
 			for _, k := range st.Keys {
 				to.keys = append(to.keys, intern(k))
 				reads = append(reads, k)
@@ -421,10 +422,16 @@ func (p *Program) Split(ev match.Event, hits []int, in *Input) []int {
 	}
 	out := hits[:0]
 	for _, i := range hits {
+	stages:
 		for _, st := range p.listen[i] {
 			lo := len(in.vals)
-			for _, paths := range st.keys {
-				in.vals = append(in.vals, in.lookup(ev, paths))
+			for k, paths := range st.keys {
+				v := in.lookup(ev, paths)
+				if (v == Missing || v == Null) && k < len(st.required) && st.required[k] {
+					in.vals = in.vals[:lo] // no hit of this stage (ir.Stage.Required)
+					continue stages
+				}
+				in.vals = append(in.vals, v)
 			}
 			in.hits = append(in.hits, inputHit{rule: int32(st.rule), stage: int32(st.stage), lo: int32(lo), hi: int32(len(in.vals))})
 		}

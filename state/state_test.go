@@ -260,3 +260,37 @@ func TestLookupAllocs(t *testing.T) {
 		t.Errorf("%v allocations per Lookup", allocs)
 	}
 }
+
+// TestRequired: a stage hit whose required key is missing or null is
+// dropped by Split, in the worker; without Required it reaches the
+// machine with the key Missing or Null.
+func TestRequired(t *testing.T) {
+	for _, c := range []struct {
+		required []bool
+		event    string
+		want     bool
+	}{
+		{nil, `{"action":"a"}`, true},
+		{[]bool{true}, `{"action":"a"}`, false},
+		{[]bool{true}, `{"action":"a","host":null}`, false},
+		{[]bool{true}, `{"action":"a","host":"x"}`, true},
+		{[]bool{false}, `{"action":"a"}`, true},
+	} {
+		r := pairRule("pair", time.Minute)
+		r.State.(*pair).stages[0].Required = c.required
+		p, err := state.Compile([]*ir.Rule{r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := p.Ruleset()
+		rec := rs.NewRecord()
+		if err := rec.ResetJSON([]byte(c.event)); err != nil {
+			t.Fatal(err)
+		}
+		var in state.Input
+		p.Split(rec, rs.MatchRecord(rec, nil), &in)
+		if in.Stateful() != c.want {
+			t.Errorf("required %v, %s: a hit %v, want %v", c.required, c.event, in.Stateful(), c.want)
+		}
+	}
+}
