@@ -173,6 +173,13 @@ func TestQuotedNames(t *testing.T) {
 	if !strings.HasPrefix(stderr, quote(name)+": event 1 (line 1):") || strings.Count(stderr, "\n") != 2 {
 		t.Errorf("stderr %q", stderr)
 	}
+	// An input that cannot be opened: the os error's own copy of the name
+	// must not reach stderr unquoted either (it did, forging a line).
+	missing := filepath.Join(t.TempDir(), "y\nruleforge: forged")
+	_, _, stderr = runCLI("", "match", "-rules", sigmaRule, missing)
+	if want := "ruleforge: " + quote(missing) + ": open: no such file or directory\n"; !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 2 {
+		t.Errorf("stderr %q, want it to start with %q", stderr, want)
+	}
 }
 
 // maxRSS runs the CLI with stdin and returns its peak resident memory in

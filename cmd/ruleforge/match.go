@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ruleforge/ruleforge/internal/files"
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/normalize"
@@ -170,7 +171,7 @@ inputs:
 		case errors.Is(err, pipeline.ErrStopped):
 			break inputs
 		default:
-			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", quote(name), err)
+			fmt.Fprintf(stderr, "ruleforge: %v\n", files.PathError(name, err)) // the os error's own copy of the name unquoted
 			readErr = true
 		}
 	}
