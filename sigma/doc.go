@@ -82,7 +82,9 @@
 //	lt, lte,      numeric comparison with a number (a string     CmpLT, CmpLE, CmpGT, CmpGE
 //	gt, gte       that spells one is taken)
 //	expand        "%name%" placeholders replaced by the values   one pattern per combination
-//	              of Placeholders(…); "\%" is a plain "%"
+//	              of Placeholders(…); "\%" is a plain "%"; a
+//	              placeholder without values matches nothing
+//	              (one warning per rule, see Warnings)
 //	fieldref      the field equals the value of the field the    Pred.Right = that field
 //	              value names (ignoring case; with contains,
 //	              startswith, endswith, cased as for values); a
@@ -342,9 +344,12 @@
 //	type                       parameters             effect
 //	field_name_mapping         mapping: name: name    the field's name; several names: any of them
 //	                           or [names]             matches (the mapping holding it becomes a list);
-//	                                                  also the names that fieldref values name
+//	                                                  also the names that fieldref values name; two
+//	                                                  fields of one mapping made one is an error
 //	field_name_prefix_mapping  mapping: prefix:       the first prefix that starts the name is
 //	                           prefix or [prefixes]   replaced
+//	field_name_prefix,         prefix, suffix         added to the name
+//	field_name_suffix
 //	add_condition              conditions: {field:    a search of these fields ANDed into every
 //	                           value(s)}, negated,    condition: "(condition) and _cond_N", "(…)
 //	                           template               and not _cond_N" when negated; template:
@@ -383,8 +388,8 @@
 // at its key or value naming it. Pipelines apply to Sigma rules and to
 // filter rules (WithPipelines given to ParseFilter; the loader does so),
 // whose fields must meet the rules' mapped ones. For EQL rules, which have no Sigma log source or searches,
-// MapFields applies what makes sense: the field name mappings without rule
-// conditions, to the names Elastic's rules read (process.name: proc_name);
+// MapFields applies what makes sense: the field name transformations
+// without rule conditions, to the names Elastic's rules read (process.name: proc_name);
 // ruleforge.Loader's Pipelines do both. examples/pipelines has two
 // pipelines: a custom EDR schema and CrowdStrike Falcon Data Replicator
 // process events.

@@ -33,6 +33,7 @@ type pipelineItem struct {
 
 	mapping   map[string][]string // field_name_mapping: name -> names
 	prefixes  []prefixMap         // field_name_prefix_mapping, in file order
+	affix     string              // field_name_prefix, field_name_suffix
 	condition *yaml.Node          // add_condition: the mapping of fields to values
 	template  bool                // add_condition: $category, $product, $service in values
 	negated   bool                // add_condition: not (condition) and (…)
@@ -93,6 +94,8 @@ var (
 	transformParams = map[string][]string{
 		"field_name_mapping":        {"mapping"},
 		"field_name_prefix_mapping": {"mapping"},
+		"field_name_prefix":         {"prefix"},
+		"field_name_suffix":         {"suffix"},
 		"add_condition":             {"conditions", "template", "negated"},
 		"change_logsource":          {"category", "product", "service"},
 		"drop_detection_item":       nil,
@@ -248,6 +251,8 @@ func parseItem(m *posMap, n *yaml.Node) (*pipelineItem, error) {
 			it.fieldNot, err = boolean(m, v, k.Value)
 		case "mapping":
 			err = it.parseMapping(m, v)
+		case "prefix", "suffix":
+			it.affix, err = scalar(m, v, k.Value)
 		case "conditions":
 			if v.Kind != yaml.MappingNode || len(v.Content) == 0 {
 				return m.errorf(v.Line, v.Column, "conditions: expected a mapping of fields to values, found a %s", kindName(v))

@@ -78,16 +78,24 @@ func (d *doc) applyPipelines(cfg *config, key string) (map[string][]string, erro
 
 // apply applies one transformation.
 func (r *pipelineRun) apply(it *pipelineItem) error {
-	switch it.typ {
-	case "field_name_mapping", "field_name_prefix_mapping":
-		r.eachSearch(func(v *yaml.Node) *yaml.Node { return it.mapSearch(v) })
-	case "add_condition":
-		r.addCondition(it)
-	case "change_logsource":
-		r.ls, r.lsChanged = it.logsource, true
-	case "drop_detection_item":
+	switch {
+	case it.mapsFields():
 		var err error
-		r.eachSearch(func(v *yaml.Node) *yaml.Node {
+		r.eachSearch(func(name string, v *yaml.Node) *yaml.Node {
+			out, dup := it.mapSearch(v)
+			if dup != "" && err == nil {
+				err = it.errorf("it maps two fields of search %q to %q (a search holds a field once)", name, dup)
+			}
+			return out
+		})
+		return err
+	case it.typ == "add_condition":
+		r.addCondition(it)
+	case it.typ == "change_logsource":
+		r.ls, r.lsChanged = it.logsource, true
+	case it.typ == "drop_detection_item":
+		var err error
+		r.eachSearch(func(_ string, v *yaml.Node) *yaml.Node {
 			out, empty := it.drop(v)
 			if empty && err == nil {
 				err = it.errorf("it drops every field of a search")
@@ -95,25 +103,26 @@ func (r *pipelineRun) apply(it *pipelineItem) error {
 			return out
 		})
 		return err
-	case "replace_string":
+	case it.typ == "replace_string":
 		seen := map[*yaml.Node]bool{}
-		r.eachSearch(func(v *yaml.Node) *yaml.Node {
+		r.eachSearch(func(_ string, v *yaml.Node) *yaml.Node {
 			it.replace(v, seen)
 			return v
 		})
-	case "value_placeholders":
+	case it.typ == "value_placeholders":
 		r.expand = true
 	}
 	return nil
 }
 
-// eachSearch replaces each search of the detection by what fn makes of it.
-func (r *pipelineRun) eachSearch(fn func(v *yaml.Node) *yaml.Node) {
+// eachSearch replaces each search of the detection by what fn makes of it
+// and its name.
+func (r *pipelineRun) eachSearch(fn func(name string, v *yaml.Node) *yaml.Node) {
 	for i := 0; i+1 < len(r.det.Content); i += 2 {
 		if k := r.det.Content[i].Value; k == "condition" || k == "timeframe" || k == "rules" && r.filter {
 			continue
 		}
-		r.det.Content[i+1] = fn(resolve(r.det.Content[i+1]))
+		r.det.Content[i+1] = fn(r.det.Content[i].Value, resolve(r.det.Content[i+1]))
 	}
 }
 
@@ -147,7 +156,7 @@ func (it *pipelineItem) ruleMatches(r *pipelineRun) bool {
 // value among its values (pySigma's contains_detection_item).
 func (r *pipelineRun) containsItem(field, value string) bool {
 	found := false
-	r.eachSearch(func(v *yaml.Node) *yaml.Node {
+	r.eachSearch(func(_ string, v *yaml.Node) *yaml.Node {
 		for _, m := range searchMaps(v) {
 			for i := 0; i+1 < len(m.Content); i += 2 {
 				if fieldName(m.Content[i].Value) != field {
@@ -197,8 +206,13 @@ func (it *pipelineItem) mapped(field string) []string {
 	if field == "" || !it.fieldMatches(field) {
 		return nil
 	}
-	if it.typ == "field_name_mapping" {
+	switch it.typ {
+	case "field_name_mapping":
 		return it.mapping[field]
+	case "field_name_prefix":
+		return []string{it.affix + field}
+	case "field_name_suffix":
+		return []string{field + it.affix}
 	}
 	for _, p := range it.prefixes {
 		if strings.HasPrefix(field, p.from) {
@@ -214,26 +228,32 @@ func (it *pipelineItem) mapped(field string) []string {
 
 // mapSearch renames the fields of a search. A field mapped to several
 // names matches when any of them does, as in pySigma: a mapping holding
-// it becomes a list of mappings (ORed), one per name.
-func (it *pipelineItem) mapSearch(v *yaml.Node) *yaml.Node {
+// it becomes a list of mappings (ORed), one per name. dup is a key that
+// two fields of one mapping would both become.
+func (it *pipelineItem) mapSearch(v *yaml.Node) (out *yaml.Node, dup string) {
 	var alts []*yaml.Node
 	for _, m := range searchMaps(v) {
-		alts = append(alts, it.mapMapping(m)...)
+		ms, d := it.mapMapping(m)
+		alts = append(alts, ms...)
+		if dup == "" {
+			dup = d
+		}
 	}
 	if alts == nil {
-		return v // keywords
+		return v, dup // keywords
 	}
 	if len(alts) == 1 && v.Kind == yaml.MappingNode {
-		return alts[0]
+		return alts[0], dup
 	}
-	out := *v
-	out.Kind, out.Tag, out.Content, out.Style = yaml.SequenceNode, "!!seq", alts, 0
-	return &out
+	s := *v
+	s.Kind, s.Tag, s.Content, s.Style = yaml.SequenceNode, "!!seq", alts, 0
+	return &s, dup
 }
 
-// mapMapping returns the mappings that one mapping of fields becomes.
-func (it *pipelineItem) mapMapping(m *yaml.Node) []*yaml.Node {
-	alts := []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map", Line: m.Line, Column: m.Column}}
+// mapMapping returns the mappings that one mapping of fields becomes, and
+// a key that two of its fields would both become.
+func (it *pipelineItem) mapMapping(m *yaml.Node) (alts []*yaml.Node, dup string) {
+	alts = []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map", Line: m.Line, Column: m.Column}}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		name, mods, _ := strings.Cut(k.Value, "|")
@@ -269,7 +289,16 @@ func (it *pipelineItem) mapMapping(m *yaml.Node) []*yaml.Node {
 		}
 		alts = next
 	}
-	return alts
+	for _, a := range alts {
+		seen := map[string]bool{}
+		for e := 0; e < len(a.Content); e += 2 {
+			if k := a.Content[e].Value; seen[k] && dup == "" {
+				dup = k
+			}
+			seen[a.Content[e].Value] = true
+		}
+	}
+	return alts, dup
 }
 
 // mapFieldrefs maps the field names that the values of a fieldref

@@ -9,8 +9,9 @@ import (
 // MapFields applies the field name mappings of pipelines to a rule that
 // is not Sigma's (an EQL rule): where a pipeline maps the names the rule
 // reads, as Elastic writes them (process.executable, …), to a schema's.
-// Only what makes sense without a Sigma rule applies: field_name_mapping
-// and field_name_prefix_mapping transformations without rule conditions
+// Only what makes sense without a Sigma rule applies: field_name_mapping,
+// field_name_prefix_mapping, field_name_prefix and field_name_suffix
+// transformations without rule conditions
 // (a rule condition reads a Sigma log source or search, which the rule
 // has not), with their field name conditions, in the pipelines' order.
 // A field mapped to several names reads the first of them the event holds
@@ -20,7 +21,7 @@ func MapFields(r *ir.Rule, ps ...*Pipeline) {
 	var items []*pipelineItem
 	for _, p := range orderPipelines(ps) {
 		for _, it := range p.items {
-			if (it.typ == "field_name_mapping" || it.typ == "field_name_prefix_mapping") && len(it.ruleConds) == 0 {
+			if it.mapsFields() && len(it.ruleConds) == 0 {
 				items = append(items, it)
 			}
 		}
@@ -36,6 +37,15 @@ func MapFields(r *ir.Rule, ps ...*Pipeline) {
 		}
 		return true
 	})
+}
+
+// mapsFields reports whether the transformation renames fields.
+func (it *pipelineItem) mapsFields() bool {
+	switch it.typ {
+	case "field_name_mapping", "field_name_prefix_mapping", "field_name_prefix", "field_name_suffix":
+		return true
+	}
+	return false
 }
 
 // mapTerm maps the fields a term reads.

@@ -141,6 +141,14 @@ transformations:
 `)},
 			match: []string{`{"EventID":4624,"source":"other"}`, `{"EventID":4624}`},
 			no:    []string{`{"EventID":4624,"source":"windows-security"}`, `{"EventID":4625}`}},
+		{name: "field_name_prefix, field_name_suffix, priority (pySigma's tests/files/pipelines)", routing: false, det: `
+  sel:
+    field: x
+  condition: sel`,
+			options: []sigma.Option{pipe(t, "pipeline-2.yml", "name: Test 2\npriority: 20\ntransformations:\n  - id: test-2\n    type: field_name_prefix\n    prefix: test.\n"),
+				pipe(t, "pipeline-1.yml", "name: Test 1\npriority: 10\ntransformations:\n  - id: test-1\n    type: field_name_suffix\n    suffix: .test\n")},
+			match: []string{`{"test":{"field":{"test":"x"}}}`},
+			no:    []string{`{"field":"x"}`, `{"field":{"test":"x"}}`}},
 		{name: "priority orders pipelines", routing: false, det: `
   sel:
     A: x
@@ -176,6 +184,12 @@ func TestPipelineRuleErrors(t *testing.T) {
 	src := "title: t\ndetection:\n  sel:\n    Company: x\n  condition: sel\n"
 	_, err := sigma.ParseRule("r.yml", []byte(src), drop)
 	if want := "drop.yml:2:5: transformation drop_detection_item: it drops every field of a search"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	same := pipe(t, "same.yml", "transformations:\n  - type: field_name_mapping\n    mapping: {Image: p, SourceImage: p}\n")
+	src = "title: t\ndetection:\n  sel:\n    Image|endswith: a\n    SourceImage|endswith: a\n  condition: sel\n"
+	_, err = sigma.ParseRule("r.yml", []byte(src), same)
+	if want := `same.yml:2:5: transformation field_name_mapping: it maps two fields of search "sel" to "p|endswith" (a search holds a field once)`; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
 }

@@ -129,6 +129,36 @@ func TestRouting(t *testing.T) {
 	})
 }
 
+// TestRoutingRecords routes real records of testdata/records: each reaches
+// the rules of its own channel only, and no rule of another platform holds
+// on it by negation.
+func TestRoutingRecords(t *testing.T) {
+	mssql := record(t, "mssql_15457_xp_cmdshell.json", nil)
+	cleared := record(t, "system_104_log_cleared.json", nil)
+	defender := record(t, "defender_5007_new_value.json", nil)
+	classic := record(t, "powershell_classic_400.json", nil)
+	notImage := `
+  sel:
+    Image|endswith: '\a.exe'
+  condition: not sel`
+	runMatchCases(t, []matchCase{
+		{name: "application", routing: true, logsrc: "logsource:\n  product: windows\n  service: application\n", det: notImage,
+			match: []string{mssql}, no: []string{cleared, defender, classic}},
+		{name: "system", routing: true, logsrc: "logsource:\n  product: windows\n  service: system\n", det: notImage,
+			match: []string{cleared}, no: []string{mssql, defender, classic}},
+		{name: "windefend", routing: true, logsrc: "logsource:\n  product: windows\n  service: windefend\n", det: notImage,
+			match: []string{defender}, no: []string{mssql, cleared, classic}},
+		{name: "ps_classic_start", routing: true, logsrc: "logsource:\n  product: windows\n  category: ps_classic_start\n", det: notImage,
+			match: []string{classic}, no: []string{mssql, cleared, defender}},
+		{name: "process_creation", routing: true, logsrc: "logsource:\n  product: windows\n  category: process_creation\n", det: notImage,
+			no: []string{mssql, cleared, defender, classic}},
+		{name: "zeek", routing: true, logsrc: "logsource:\n  product: zeek\n  service: rdp\n", det: zeekRDP,
+			no: []string{mssql, cleared, defender, classic}},
+		{name: "linux", routing: true, logsrc: "logsource:\n  product: linux\n  category: process_creation\n", det: notImage,
+			no: []string{mssql, cleared, defender, classic}},
+	})
+}
+
 // zeekRDP is the detection of SigmaHQ's "Publicly Accessible RDP Service".
 const zeekRDP = `
   selection:
