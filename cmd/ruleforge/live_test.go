@@ -68,7 +68,7 @@ func waitFor(t *testing.T, cmd *exec.Cmd, d time.Duration, when string, stderr *
 func TestMatchSignalSilentInput(t *testing.T) {
 	cmd, in, _, stderr := startLive(t, "match", "-rules", sigmaRule)
 	defer in.Close()
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(time.Second) // the process must have started (under -race, on a loaded machine)
 	cmd.Process.Signal(syscall.SIGINT)
 	err := waitFor(t, cmd, 10*time.Second, "after SIGINT to a run waiting for its first input", stderr)
 	if code := exitCode(t, err); code != 130 {

@@ -104,6 +104,9 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var rulePaths pathList
 	fs.Var(&rulePaths, "rules", "a rule file or directory (repeatable)")
 	var opt matchOptions
+	if catchSignals { // first: a signal while the rules load is one too
+		opt.stop = notifySignals()
+	}
 	fs.IntVar(&opt.workers, "workers", 0, "matching goroutines (0: one per CPU)")
 	fs.StringVar(&opt.output, "output", "hits", "output lines: hits (one per match) or alert (ECS-style alert documents)")
 	fs.BoolVar(&opt.count, "count", false, "print only, at the end, how many events each rule matched")
@@ -130,9 +133,6 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opt.progress = isTerminal(stderr)
-	if catchSignals {
-		opt.stop = notifySignals()
-	}
 	ld, ok := loader(stderr)
 	if !ok {
 		return exitBad
