@@ -78,3 +78,15 @@ func BenchmarkCorrelation(b *testing.B) {
 		b.Run(typ, func(b *testing.B) { benchStream(b, load(b, corr(benchCorrelations[typ]), false), events) })
 	}
 }
+
+// BenchmarkFullWindow measures a window held at its limit: a value_sum
+// over one group (no group-by) whose condition never holds, so that past
+// the first state.MaxPending events each event evicts the oldest one;
+// "base" is the same stream with the base rules alone.
+func BenchmarkFullWindow(b *testing.B) {
+	events := benchEvents(b, 20_000)
+	b.Run("base", func(b *testing.B) { benchStream(b, load(b, baseRules, false), events) })
+	b.Run("value_sum", func(b *testing.B) {
+		benchStream(b, load(b, corr("  type: value_sum\n  rules: [a, b]\n  timespan: 1h\n  condition: {gt: 1e12, field: n}\n"), false), events)
+	})
+}

@@ -212,22 +212,50 @@ func randomEvents(rng *rand.Rand, n int) []string {
 // with the engine and with the naive reference (ref_test.go) and compares
 // every alert: rule, event, group, value and events.
 func TestDifferential(t *testing.T) {
-	rng := rand.New(rand.NewPCG(17, 1))
-	rounds, alerts := 300, 0
+	rounds := 300
 	if testing.Short() {
 		rounds = 50
 	}
+	differential(t, rand.New(rand.NewPCG(17, 1)), rounds, nil)
+}
+
+// TestDifferentialTinyLimits is TestDifferential with one pending event
+// and one distinct value per group (state.WithMaxPending(1),
+// WithMaxValues(1)) for the types whose state is a count of events or
+// values, or per-rule marks: since a group has room for what its
+// condition needs (ir.Correlation.Need), the limits change no alert of
+// event_count and value_count, and do not apply to temporal types.
+func TestDifferentialTinyLimits(t *testing.T) {
+	rounds := 150
+	if testing.Short() || raceEnabled {
+		rounds = 30
+	}
+	counted := func(src string) bool {
+		return !strings.Contains(src, "type: value_sum") && !strings.Contains(src, "type: value_avg") && !strings.Contains(src, "type: value_percentile")
+	}
+	differential(t, rand.New(rand.NewPCG(29, 3)), rounds, counted, state.WithMaxPending(1), state.WithMaxValues(1))
+}
+
+// differential runs rounds of random correlations (those keep accepts,
+// all with a nil keep) over random streams, the engine with opts, and
+// fails at the first alert that differs from the reference's.
+func differential(t *testing.T, rng *rand.Rand, rounds int, keep func(src string) bool, opts ...state.Option) {
+	alerts := 0
 	for round := range rounds {
 		src := baseRules
 		for i := range 1 + rng.IntN(3) {
-			src += "---\n" + randomCorrelation(rng, fmt.Sprintf("c%d", i), "")
+			c := randomCorrelation(rng, fmt.Sprintf("c%d", i), "")
+			for keep != nil && !keep(c) {
+				c = randomCorrelation(rng, fmt.Sprintf("c%d", i), "")
+			}
+			src += "---\n" + c
 		}
 		if rng.IntN(3) == 0 {
 			src += "---\ntitle: inner\nname: inner\ncorrelation:\n  type: event_count\n  rules: [a, b]\n  group-by: [host]\n  timespan: 10s\n  condition: {gte: 2}\n"
 			src += "---\n" + randomCorrelation(rng, "outer", "inner")
 		}
 		events := randomEvents(rng, 200)
-		got, _ := run(t, load(t, src, false), events)
+		got, _ := run(t, load(t, src, false), events, opts...)
 		want, _ := run(t, load(t, src, true), events)
 		got, want = withoutChains(got), withoutChains(want)
 		alerts += len(want)

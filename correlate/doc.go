@@ -3,8 +3,13 @@
 // EQL sequences too: New makes a correlation a stateful ir.Rule whose
 // stages are its referenced rules, keyed by its group-by and condition
 // fields, and whose machine keeps one window per group in a state.Store
-// (bounded by state.MaxKeys groups per rule and state.MaxPending events
-// per group, evictions counted in state.Stats).
+// (bounded by state.MaxKeys groups per rule, state.MaxPending events per
+// group and, for value_count, state.MaxValues distinct values per group,
+// each with its newest event; evictions counted in state.Stats). A group
+// always has room for the events or distinct values its condition needs
+// (ir.Correlation.Need), so no limit keeps a condition from holding;
+// package sigma rejects a correlation needing more than
+// sigma.MaxGroupEvents.
 //
 // The semantics (windows over event time, when a group fires and fires
 // again, what each type counts, events without a group-by field) are

@@ -35,46 +35,109 @@ type chain struct {
 // fired, within the timespan of the newest event time (see the sigma
 // package documentation, "Correlation semantics").
 type group struct {
-	keys    []state.Value       // the group-by values
-	entries []entry             // sorted by time, then ordinal
-	counts  map[state.Value]int // entries per value (value_count, value_percentile)
-	sum     float64             // of entries' num (value_sum, value_avg)
-	bytes   int                 // of entries' values
-	marks   []mark              // temporal: per stage, its newest hit
-	chains  []chain             // temporal_ordered: per stage k, the best chain of stages 0..k
-	last    int64               // the ordinal of the event added last
+	keys    []state.Value         // the group-by values
+	entries []entry               // sorted by time, then ordinal
+	counts  map[state.Value]int   // entries per value (value_percentile)
+	newest  map[state.Value]int64 // value_count: each value's time; its one entry is its newest event
+	sum     float64               // of entries' num (value_sum, value_avg)
+	bytes   int                   // of entries' values
+	marks   []mark                // temporal: per stage, its newest hit
+	chains  []chain               // temporal_ordered: per stage k, the best chain of stages 0..k
+	last    int64                 // the ordinal of the event added last
+}
+
+// tally is what a window keeps per value besides its entries.
+type tally uint8
+
+const (
+	tallyNone     tally = iota + 1 // nothing: event_count, value_sum, value_avg
+	tallyCount                     // entries per value: value_percentile
+	tallyDistinct                  // one entry per value, its newest event: value_count
+)
+
+// tallyOf returns what a window of correlation type t keeps per value.
+func tallyOf(t ir.CorrType) tally {
+	switch t {
+	case ir.CorrValueCount:
+		return tallyDistinct
+	case ir.CorrValuePercentile:
+		return tallyCount
+	}
+	return tallyNone
 }
 
 // add inserts an event into the window, keeping entries in time order.
-func (g *group) add(e entry, counted bool) {
-	i := len(g.entries)
-	for i > 0 && g.entries[i-1].time > e.time {
-		i--
-	}
-	g.entries = slices.Insert(g.entries, i, e)
+// With tallyDistinct an event whose value the window holds replaces that
+// value's entry when it is no older, and is left out otherwise: a value
+// is in the window as long as its newest event is, so one entry per value
+// gives the distinct count of every window.
+func (g *group) add(e entry, t tally) {
 	g.last = e.ord
-	g.sum += e.num
-	g.bytes += len(e.val)
-	if counted {
+	switch t {
+	case tallyDistinct:
+		if t0, ok := g.newest[e.val]; ok {
+			if e.time < t0 {
+				return
+			}
+			g.drop(g.find(t0, e.val))
+		}
+		if g.newest == nil {
+			g.newest = map[state.Value]int64{}
+		}
+		g.newest[e.val] = e.time
+	case tallyCount:
 		if g.counts == nil {
 			g.counts = map[state.Value]int{}
 		}
 		g.counts[e.val]++
 	}
+	i := len(g.entries)
+	for i > 0 && g.entries[i-1].time > e.time {
+		i--
+	}
+	g.entries = slices.Insert(g.entries, i, e)
+	g.sum += e.num
+	g.bytes += len(e.val)
 }
 
-// evict drops the oldest n entries.
-func (g *group) evict(n int) {
-	for _, e := range g.entries[:n] {
-		g.sum -= e.num
-		g.bytes -= len(e.val)
-		if g.counts != nil {
-			if g.counts[e.val]--; g.counts[e.val] == 0 {
-				delete(g.counts, e.val)
-			}
+// find returns the index of the entry of value v at time t, which the
+// window holds (tallyDistinct: one entry per value).
+func (g *group) find(t int64, v state.Value) int {
+	i := sort.Search(len(g.entries), func(i int) bool { return g.entries[i].time >= t })
+	for g.entries[i].val != v {
+		i++
+	}
+	return i
+}
+
+// forget takes entry e out of the window's sums and tallies.
+func (g *group) forget(e entry) {
+	g.sum -= e.num
+	g.bytes -= len(e.val)
+	if g.counts != nil {
+		if g.counts[e.val]--; g.counts[e.val] == 0 {
+			delete(g.counts, e.val)
 		}
 	}
-	g.entries = slices.Delete(g.entries, 0, n)
+	delete(g.newest, e.val)
+}
+
+// drop removes entry i.
+func (g *group) drop(i int) {
+	g.forget(g.entries[i])
+	g.entries = slices.Delete(g.entries, i, i+1)
+}
+
+// evict drops the oldest n entries. It reslices rather than moving the
+// rest down, so that a full window that drops one entry per event costs
+// O(1) amortized, not a copy of the window: append reallocates (copying
+// only the live entries) once the array's end is reached.
+func (g *group) evict(n int) {
+	for _, e := range g.entries[:n] {
+		g.forget(e)
+	}
+	clear(g.entries[:n]) // release the values' strings
+	g.entries = g.entries[n:]
 	if len(g.entries) == 0 {
 		g.sum = 0 // no drift carried into the next window
 	}
@@ -104,7 +167,7 @@ func (g *group) aggregate(c *ir.Correlation, v state.Value, cutoff int64) (float
 	case ir.CorrEventCount:
 		return n, n > 0
 	case ir.CorrValueCount:
-		return float64(len(g.counts)), n > 0
+		return float64(len(g.newest)), n > 0
 	case ir.CorrValueSum:
 		return g.sum, n > 0
 	case ir.CorrValueAvg:
@@ -147,7 +210,7 @@ func (g *group) ordered(cutoff int64) int {
 }
 
 // events returns the ordinals, ascending, of the events aggregate
-// counted: all the window's (value_percentile's share: those with the
+// counted: all the window's (value_count: each value's newest; value_percentile's share: those with the
 // arriving value v; temporal: each stage's newest; temporal_ordered: the
 // chain).
 func (g *group) events(c *ir.Correlation, v state.Value, cutoff int64) []int64 {
@@ -229,7 +292,7 @@ func (g *group) deadline(span int64) int64 {
 
 // size estimates the group's bytes besides its key.
 func (g *group) size() int {
-	n := 64 + 40*len(g.entries) + g.bytes + 24*len(g.counts) + 16*len(g.marks)
+	n := 64 + 40*len(g.entries) + g.bytes + 24*len(g.counts) + 24*len(g.newest) + 16*len(g.marks)
 	for _, c := range g.chains {
 		n += 32 + 8*len(c.ords)
 	}

@@ -64,15 +64,15 @@ func TestNumber(t *testing.T) {
 
 // TestWindow checks a group's window as a unit: events kept in time order
 // (one out of order among them), expiry at the bound, the counts of
-// values, the sum, and eviction of the oldest.
+// values (value_percentile), the sum, and eviction of the oldest.
 func TestWindow(t *testing.T) {
 	var g group
 	for _, e := range []entry{{time: 10, ord: 1, val: "sa", num: 1}, {time: 30, ord: 2, val: "sb", num: 2}, {time: 20, ord: 3, val: "sa", num: 4}} {
-		g.add(e, true)
+		g.add(e, tallyCount)
 	}
-	c := &ir.Correlation{Type: ir.CorrValueCount, Percentile: -1}
-	if x, ok := g.aggregate(c, "", 0); x != 2 || !ok || g.sum != 7 || !slices.Equal(g.events(c, "", 0), []int64{1, 2, 3}) {
-		t.Fatalf("distinct %v, sum %v, events %v", x, g.sum, g.events(c, "", 0))
+	c := &ir.Correlation{Type: ir.CorrValuePercentile, Percentile: -1}
+	if x, ok := g.aggregate(c, "sa", 0); x != 200.0/3 || !ok || g.sum != 7 || !slices.Equal(g.events(c, "sa", 0), []int64{1, 3}) {
+		t.Fatalf("share %v, sum %v, events %v", x, g.sum, g.events(c, "sa", 0))
 	}
 	if times := []int64{g.entries[0].time, g.entries[1].time, g.entries[2].time}; !slices.Equal(times, []int64{10, 20, 30}) {
 		t.Fatalf("entries out of time order: %v", times)
@@ -83,6 +83,36 @@ func TestWindow(t *testing.T) {
 	}
 	g.evict(2)
 	if len(g.entries) != 0 || len(g.counts) != 0 || g.sum != 0 || g.bytes != 0 {
+		t.Fatalf("after eviction: %+v", g)
+	}
+}
+
+// TestDistinct checks value_count's window as a unit: one entry per
+// value, its newest event (an older one arriving out of order is left
+// out, one at the same time replaces it), so the distinct count of a
+// window is its number of entries, at and past the expiry bound.
+func TestDistinct(t *testing.T) {
+	var g group
+	for _, e := range []entry{
+		{time: 10, ord: 1, val: "sa"}, {time: 30, ord: 2, val: "sb"}, {time: 20, ord: 3, val: "sa"},
+		{time: 15, ord: 4, val: "sa"}, {time: 30, ord: 5, val: "sb"},
+	} {
+		g.add(e, tallyDistinct)
+	}
+	c := &ir.Correlation{Type: ir.CorrValueCount, Percentile: -1}
+	if x, ok := g.aggregate(c, "", 0); x != 2 || !ok || len(g.entries) != 2 || !slices.Equal(g.events(c, "", 0), []int64{3, 5}) || g.last != 5 {
+		t.Fatalf("distinct %v, %d entries, events %v, last %d", x, len(g.entries), g.events(c, "", 0), g.last)
+	}
+	g.expire(20) // sa's newest is at 20: it stays
+	if x, _ := g.aggregate(c, "", 0); x != 2 {
+		t.Fatalf("after expiry at 20: distinct %v", x)
+	}
+	g.expire(21)
+	if x, _ := g.aggregate(c, "", 0); x != 1 || g.newest["sb"] != 30 || g.bytes != 2 {
+		t.Fatalf("after expiry at 21: distinct %v, newest %v, bytes %d", x, g.newest, g.bytes)
+	}
+	g.evict(1)
+	if len(g.entries) != 0 || len(g.newest) != 0 || g.bytes != 0 {
 		t.Fatalf("after eviction: %+v", g)
 	}
 }

@@ -14,6 +14,9 @@ type machine struct {
 	c       *ir.Correlation
 	span    int64
 	groups  *state.Store[group]
+	tally   tally
+	room    int         // the most entries a group holds: the limit, or what the condition needs
+	values  bool        // room counts distinct values (value_count): drops are counted as such
 	touched []state.Key // the groups the event in Step added to
 	arrived []state.Value
 }
@@ -69,10 +72,14 @@ func (m *machine) Step(ev state.Event, hits []state.Hit, emit func(*state.Alert)
 			if len(g.entries) > 0 && g.last == ev.Ordinal {
 				break // the event is counted once, whichever rules it hit
 			}
-			g.add(entry{time: ev.Time, ord: ev.Ordinal, val: v, num: num}, m.c.Type == ir.CorrValueCount || m.c.Type == ir.CorrValuePercentile)
-			if over := len(g.entries) - m.groups.Limits().MaxPending; over > 0 {
+			g.add(entry{time: ev.Time, ord: ev.Ordinal, val: v, num: num}, m.tally)
+			if over := len(g.entries) - m.room; over > 0 {
 				g.evict(over)
-				m.groups.Count(int64(over), 0)
+				if m.values {
+					m.groups.CountValues(int64(over))
+				} else {
+					m.groups.Count(int64(over), 0)
+				}
 			}
 		}
 		if !slices.Contains(m.touched, k) {
@@ -211,10 +218,9 @@ func (m *machine) Decode(d *state.Decoder) error {
 		for i := range g.keys {
 			g.keys[i] = state.Value(d.String())
 		}
-		counted := m.c.Type == ir.CorrValueCount || m.c.Type == ir.CorrValuePercentile
 		for n := d.Len(); n > 0 && d.Err() == nil; n-- {
 			t, o, v, f := d.Int(), d.Int(), state.Value(d.String()), math.Float64frombits(d.Uint())
-			g.add(entry{time: t, ord: o, val: v, num: f}, counted)
+			g.add(entry{time: t, ord: o, val: v, num: f}, m.tally)
 		}
 		if n := d.Len(); n > 0 {
 			g.marks = make([]mark, n)

@@ -145,7 +145,15 @@ func (m *refMachine) aggregate(win []refHit, arrived state.Value) (float64, []in
 				distinct = append(distinct, e.val)
 			}
 		}
-		return float64(len(distinct)), ordsOf(all), true
+		// Each value's newest event, the latest to arrive among those of
+		// the newest time.
+		newest := map[state.Value]refHit{}
+		for _, e := range evs {
+			if n, ok := newest[e.val]; !ok || e.time >= n.time {
+				newest[e.val] = e
+			}
+		}
+		return float64(len(distinct)), ordsOf(func(e refHit) bool { return newest[e.val].ord == e.ord }), true
 	case ir.CorrValueSum, ir.CorrValueAvg:
 		sum := 0.0
 		for _, e := range evs {

@@ -65,9 +65,20 @@ func (r *Rule) Kind() string { return r.C.Type.String() }
 // Stages returns one stage per referenced rule.
 func (r *Rule) Stages() []ir.Stage { return r.stages }
 
-// NewMachine returns an empty machine for the correlation.
+// NewMachine returns an empty machine for the correlation. A group holds
+// at most lim.MaxPending events (value_count: lim.MaxValues distinct
+// values), or as many as the condition needs (ir.Correlation.Need) when
+// that is more: a limit below the need would keep the condition from
+// ever holding. The loader bounds the need (sigma.MaxGroupEvents), and
+// lim.MaxBytes the whole.
 func (r *Rule) NewMachine(lim state.Limits, budget *state.Budget) state.Machine {
-	return &machine{r: r, c: r.C, span: int64(r.C.Timespan), groups: state.NewStore[group](lim, budget)}
+	m := &machine{r: r, c: r.C, span: int64(r.C.Timespan), groups: state.NewStore[group](lim, budget),
+		tally: tallyOf(r.C.Type), room: lim.MaxPending}
+	if m.values = r.C.Type == ir.CorrValueCount; m.values {
+		m.room = lim.MaxValues
+	}
+	m.room = max(m.room, r.C.Need(), 1)
+	return m
 }
 
 // split returns a hit's group values and field values: for a stage over a

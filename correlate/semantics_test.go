@@ -109,12 +109,14 @@ func TestSemantics(t *testing.T) {
 			[]string{ev(0, "b"), ev(1, "c")},
 			[]string{`x@2 group={} correlation="event_count" events=[1,2] value=2`}},
 		// "Value Count (value_count)".
+		// Each distinct value's newest event is listed (event 1's u1 is
+		// event 2's too).
 		{"value_count distinct users", corr("  type: value_count\n  rules: a\n  group-by: host\n  timespan: 1h\n  condition: {gte: 2, field: user}\n"),
 			[]string{ev(0, "a", "host=h1", "user=u1"), ev(1, "a", "host=h1", "user=u1"), ev(2, "a", "host=h1"), ev(3, "a", "host=h1", "user=U1")},
-			[]string{`x@4 ` + h1 + ` correlation="value_count" events=[1,2,4] value=2`}},
+			[]string{`x@4 ` + h1 + ` correlation="value_count" events=[2,4] value=2`}},
 		{"value_count of a tuple", corr("  type: value_count\n  rules: a\n  timespan: 1h\n  condition: {gte: 2, field: [host, user]}\n"),
 			[]string{ev(0, "a", "host=h1", "user=u1"), ev(1, "a", "host=h1", "user=u1"), ev(2, "a", "host=h2", "user=u1")},
-			[]string{`x@3 group={} correlation="value_count" events=[1,2,3] value=2`}},
+			[]string{`x@3 group={} correlation="value_count" events=[2,3] value=2`}},
 		// "Temporal Proximity (temporal)": all rules, any order; the
 		// newest hit of each is listed.
 		{"temporal", corr("  type: temporal\n  rules: [a, b]\n  group-by: host\n  timespan: 10s\n"),

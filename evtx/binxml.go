@@ -39,6 +39,10 @@ const (
 	// substitution values, null values that add no node included.
 	MaxNodes     = 1 << 17
 	stepsPerNode = 8
+	// embeddedBytesPerStep is how many bytes of a binary XML value
+	// parsed count as one step: the smallest token that makes no node,
+	// an empty processing instruction's data, is 3 bytes.
+	embeddedBytesPerStep = 2
 	// MaxValueBytes is the most bytes of values one record may expand to
 	// (a template may use a value many times).
 	MaxValueBytes = 16 << 20
@@ -74,9 +78,12 @@ const (
 	flagAttrs                // an attribute with text among the children
 )
 
-// template is a compiled template definition: its nodes, 0 the fragment.
+// template is a compiled template definition: its nodes are those of the
+// chunk's templates (Decoder.tplNodes as it was when it was compiled),
+// root its fragment.
 type template struct {
 	nodes []node
+	root  int32
 }
 
 // parser reads one binary XML stream of a chunk into a tree of nodes.
@@ -87,6 +94,7 @@ type parser struct {
 	end   int
 	inTpl bool    // a template definition: dependency ids, substitutions
 	out   *[]node // where nodes go
+	base  int     // the first of out's nodes that is this stream's
 	depth int
 }
 
@@ -110,7 +118,7 @@ func (p *parser) u32() uint32 { v := binary.LittleEndian.Uint32(p.b[p.pos:]); p.
 // add appends a node as the last child of parent and returns its index.
 func (p *parser) add(parent int32, n node) (int32, error) {
 	nodes := *p.out
-	if len(nodes) >= p.d.lim.nodes {
+	if len(nodes)-p.base >= p.d.lim.nodes {
 		return 0, p.errorf("more than %d nodes", p.d.lim.nodes)
 	}
 	if p.d.valueBytes += len(n.val.raw); p.d.valueBytes > p.d.lim.valueBytes {
@@ -290,9 +298,14 @@ func (p *parser) element(parent int32) error {
 			}
 		case tokPIData:
 			p.pos++
-			if _, err := p.utf16(); err != nil {
+			if err := p.need(2); err != nil {
 				return err
 			}
+			n := int(p.u16()) * 2 // the data, which no JSON holds
+			if err := p.need(n); err != nil {
+				return err
+			}
+			p.pos += n
 		default:
 			n := p.pos
 			if err := p.values(el); err != nil {
@@ -306,7 +319,8 @@ func (p *parser) element(parent int32) error {
 }
 
 // utf16 reads a character count and that many UTF-16 characters, as
-// UTF-8.
+// UTF-8 in the decoder's text of the chunk (a template's) or of the
+// record, which saves an allocation a value.
 func (p *parser) utf16() ([]byte, error) {
 	if err := p.need(2); err != nil {
 		return nil, err
@@ -315,9 +329,14 @@ func (p *parser) utf16() ([]byte, error) {
 	if err := p.need(n); err != nil {
 		return nil, err
 	}
-	s := appendUTF16JSON(make([]byte, 0, n/2), p.b[p.pos:p.pos+n], false)
+	text := &p.d.recText
+	if p.inTpl {
+		text = &p.d.tplText
+	}
+	start := len(*text)
+	*text = appendUTF16JSON(*text, p.b[p.pos:p.pos+n], false)
 	p.pos += n
-	return s, nil
+	return (*text)[start:len(*text):len(*text)], nil
 }
 
 // values reads the value tokens that follow (text, CDATA, character and
@@ -456,7 +475,7 @@ func (p *parser) instance(parent int32) error {
 		vals[i] = value{typ: typ, raw: raw}
 		p.pos += size
 	}
-	return p.instantiate(t, 0, vals, parent)
+	return p.instantiate(t, t.root, vals, parent)
 }
 
 // instantiate copies the children of template node tn under parent,
@@ -569,10 +588,16 @@ func (p *parser) instantiate1(t *template, tn int32, vals []value, parent int32)
 }
 
 // embedded reads a binary XML value, raw (a slice of the chunk), under
-// parent.
+// parent. A template may use the value many times and each use parses it
+// again, tokens that make no node (fragment headers, processing
+// instructions) included: its bytes count towards the record's steps,
+// one per embeddedBytesPerStep.
 func (p *parser) embedded(raw []byte, parent int32) error {
 	if p.depth >= p.d.lim.depth {
 		return p.errorf("nested deeper than %d", p.d.lim.depth)
+	}
+	if err := p.step(len(raw) / embeddedBytesPerStep); err != nil {
+		return err
 	}
 	start := cap(p.b) - cap(raw) // raw is p.b[start:start+len(raw)]
 	q := parser{d: p.d, b: p.b, pos: start, end: start + len(raw), out: p.out, depth: p.depth + 1}

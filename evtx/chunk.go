@@ -49,7 +49,13 @@ func (c *Chunk) Truncated() bool { return len(c.data) < ChunkSize }
 
 // Record is one event record of a chunk, read by a Decoder.
 type Record struct {
-	ID      uint64 // the record's identifier (EventRecordID)
+	// ID is the identifier in the record's header, which evtx_dump prints
+	// as "Record N". Windows writes the same number as the event's
+	// System/EventRecordID, but a log re-exported from a filtered view or
+	// saved again renumbers the headers from 1 and keeps EventRecordID:
+	// in 17960 of the 18270 records of the shared corpus they differ. The
+	// EventRecordID is in the record's XML (AppendJSON).
+	ID      uint64
 	Written uint64 // when it was written, a FILETIME (100 ns since 1601)
 	Chunk   int    // the chunk's index in the file
 	Offset  int64  // where the record starts in the file
@@ -64,10 +70,14 @@ type Decoder struct {
 	pos, free  int
 	trunc      bool
 	names      map[uint32]nameEntry
+	interned   map[string]string // names by their UTF-16, across chunks
 	templates  map[uint32]*template
 	valBuf     []value
 	nodes      []node
 	keys       []keySpan // scratch of the JSON writer
+	tplText    []byte    // the text of the chunk's templates, until Reset
+	tplNodes   []node    // the nodes of the chunk's templates, until Reset
+	recText    []byte    // the text of the record, until the next
 	rec        Record
 	templated  bool // the record used a template
 	valueBytes int  // the bytes of values the record expanded to
@@ -75,6 +85,10 @@ type Decoder struct {
 	lim        limits
 	done       bool
 }
+
+// maxInterned is the most names a Decoder keeps from one chunk to the
+// next: every chunk defines its names again, and logs use a few hundred.
+const maxInterned = 4096
 
 // nameEntry is a cached name and the size of its definition.
 type nameEntry struct {
@@ -84,7 +98,7 @@ type nameEntry struct {
 
 // NewDecoder returns a Decoder with the limits of opts.
 func NewDecoder(opts ...Option) *Decoder {
-	return &Decoder{names: map[uint32]nameEntry{}, templates: map[uint32]*template{}, lim: newLimits(opts)}
+	return &Decoder{names: map[uint32]nameEntry{}, interned: map[string]string{}, templates: map[uint32]*template{}, lim: newLimits(opts)}
 }
 
 // Reset starts decoding c: it checks the chunk's header and checksums
@@ -95,6 +109,8 @@ func (d *Decoder) Reset(c *Chunk) error {
 	d.c, d.done, d.pos = c, true, 0
 	clear(d.names)
 	clear(d.templates)
+	d.tplText = d.tplText[:0]
+	d.tplNodes = d.tplNodes[:0]
 	b := c.data[:len(c.data):len(c.data)]
 	d.b = b
 	if len(b) < chunkHeaderSize {
@@ -164,6 +180,7 @@ func (d *Decoder) Next() (*Record, error) {
 	d.pos += size
 	d.nodes = append(d.nodes[:0], node{kind: nodeDoc, first: -1, last: -1, next: -1})
 	d.valBuf = d.valBuf[:0]
+	d.recText = d.recText[:0]
 	d.templated, d.valueBytes, d.steps = false, 0, 0
 	p := parser{d: d, b: b, pos: start + recordHeader, end: start + size - 4, out: &d.nodes}
 	if err := p.stream(0); err != nil {
@@ -191,7 +208,14 @@ func (d *Decoder) name(off uint32) (string, int, error) {
 	if o+size > len(d.b) {
 		return "", 0, fmt.Errorf("name at offset 0x%x of %d characters runs past the chunk", off, n)
 	}
-	s := utf16String(d.b[o+8 : o+8+2*n])
+	raw := d.b[o+8 : o+8+2*n]
+	s, ok := d.interned[string(raw)]
+	if !ok {
+		s = utf16String(raw)
+		if len(d.interned) < maxInterned {
+			d.interned[string(raw)] = s
+		}
+	}
 	d.names[off] = nameEntry{s, size}
 	return s, size, nil
 }
@@ -211,11 +235,14 @@ func (d *Decoder) template(off uint32) (*template, error) {
 	if size > len(d.b)-o-24 {
 		return nil, fmt.Errorf("template at offset 0x%x of %d bytes runs past the chunk", off, size)
 	}
-	t := &template{nodes: []node{{kind: nodeDoc, first: -1, last: -1, next: -1}}}
-	p := parser{d: d, b: d.b, pos: o + 24, end: o + 24 + size, inTpl: true, out: &t.nodes}
-	if err := p.stream(0); err != nil {
+	root := len(d.tplNodes)
+	d.tplNodes = append(d.tplNodes, node{kind: nodeDoc, first: -1, last: -1, next: -1})
+	p := parser{d: d, b: d.b, pos: o + 24, end: o + 24 + size, inTpl: true, out: &d.tplNodes, base: root}
+	if err := p.stream(int32(root)); err != nil {
+		d.tplNodes = d.tplNodes[:root]
 		return nil, fmt.Errorf("template at offset 0x%x: %v", off, err)
 	}
+	t := &template{nodes: d.tplNodes[:len(d.tplNodes):len(d.tplNodes)], root: int32(root)}
 	d.templates[off] = t
 	return t, nil
 }

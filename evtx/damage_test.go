@@ -148,16 +148,7 @@ func TestExpansionBounded(t *testing.T) {
 	c := &chunkBuilder{first: 1}
 	c.record(func(w *xw) {
 		w.fragment()
-		body := func(tw *xw) {
-			tw.fragment()
-			tw.open("E", true, false)
-			tw.closeStart()
-			for range uses {
-				tw.subst(0, typeBinXML, true)
-			}
-			tw.end()
-			tw.eof()
-		}
+		body := usesValue(uses)
 		// The outermost instance defines the template; each value is an
 		// instance of it whose value is the next level, the last one null.
 		var level func(w *xw, depth int, def func(*xw), at int)
@@ -216,5 +207,41 @@ func TestLimits(t *testing.T) {
 		if len(errs) != 3 || !strings.HasSuffix(errs[0], tt.want) {
 			t.Errorf("%s: errors %q, want 3 ending %q", tt.want, errs, tt.want)
 		}
+	}
+}
+
+// usesValue writes the body of a template <E> whose content is value 0,
+// a binary XML value, uses times.
+func usesValue(uses int) func(*xw) {
+	return func(tw *xw) {
+		tw.fragment()
+		tw.open("E", true, false)
+		tw.closeStart()
+		for range uses {
+			tw.subst(0, typeBinXML, true)
+		}
+		tw.end()
+		tw.eof()
+	}
+}
+
+// TestEmptyValueWorkBounded reads a record whose template uses, 4,000
+// times, a binary XML value of 8,000 fragment headers: no node comes of
+// it, but each use parses the value again (32 million tokens). The bytes
+// of binary XML values parsed count towards the record's steps, so it
+// fails at once, and the next record is read.
+func TestEmptyValueWorkBounded(t *testing.T) {
+	const uses, headers = 4000, 8000
+	c := &chunkBuilder{first: 1}
+	c.record(func(w *xw) {
+		w.fragment()
+		val := bytes.Repeat([]byte{tokFragmentHeader, 1, 1, 0}, headers)
+		w.instance(0, usesValue(uses), []tval{{typeBinXML, val}})
+		w.eof()
+	})
+	c.record(noTemplate)
+	got, bad := readAll(t, buildFile(0, c.bytes()))
+	if len(got) != 1 || len(bad) != 1 || !strings.Contains(bad[0].Msg, "to go through") {
+		t.Errorf("%d records, errors %v; want 1 record and a record too large to expand", len(got), bad)
 	}
 }

@@ -33,7 +33,7 @@ func (h Header) Full() bool { return h.Flags&2 != 0 }
 type Error struct {
 	Chunk    int    // the chunk's 0-based index in the file
 	Offset   int64  // where the damaged chunk or record starts in the file
-	RecordID uint64 // the record's identifier, 0 when no record is known
+	RecordID uint64 // the record header's identifier (Record.ID), 0 when no record is known
 	Msg      string // what is wrong
 }
 

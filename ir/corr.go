@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -138,6 +139,39 @@ func (c *Correlation) Holds(v float64) bool {
 		}
 	}
 	return true
+}
+
+// Need returns the fewest items a group must hold for the condition to
+// hold, for the types whose aggregate is a count of items: events
+// (event_count) or distinct values (value_count). It is the least whole
+// n >= 1 that the condition holds for, from the lower bounds (gt, gte,
+// eq) up past any neq; when nothing does, the lower bound. It returns 0
+// for the other types, whose aggregate no count bounds, and caps the
+// result at math.MaxInt32. A store of a group's items must have room for
+// Need of them, or the condition can never hold.
+func (c *Correlation) Need() int {
+	if c.Type != CorrEventCount && c.Type != CorrValueCount {
+		return 0
+	}
+	lo := 1.0
+	for _, b := range c.Cond {
+		switch {
+		case b.Not:
+		case b.Op == CmpGT:
+			lo = max(lo, math.Floor(b.Value)+1)
+		case b.Op == CmpGE || b.Op == CmpEqual:
+			lo = max(lo, math.Ceil(b.Value))
+		}
+	}
+	if lo >= math.MaxInt32 {
+		return math.MaxInt32
+	}
+	for n := lo; n <= lo+float64(len(c.Cond)); n++ {
+		if c.Holds(n) {
+			return int(n)
+		}
+	}
+	return int(lo)
 }
 
 // Dump renders the correlation deterministically over several lines, for

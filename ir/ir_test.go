@@ -1,6 +1,9 @@
 package ir
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestPatternNorm(t *testing.T) {
 	star, one := Piece{Kind: PieceStar}, Piece{Kind: PieceOne}
@@ -97,6 +100,41 @@ func TestCmpHolds(t *testing.T) {
 			if got := tt.c.Holds(r); got != tt.want[i] {
 				t.Errorf("%s.Holds(%d) = %v", tt.c, r, got)
 			}
+		}
+	}
+}
+
+// TestNeed checks Correlation.Need, the fewest events or distinct values
+// a group must hold for the condition to hold, for each operator at and
+// around its bound.
+func TestNeed(t *testing.T) {
+	b := func(op Cmp, not bool, v float64) Bound { return Bound{Op: op, Not: not, Value: v} }
+	tests := []struct {
+		typ  CorrType
+		cond []Bound
+		want int
+	}{
+		{CorrEventCount, []Bound{b(CmpGE, false, 10)}, 10},
+		{CorrEventCount, []Bound{b(CmpGE, false, 9.5)}, 10},
+		{CorrEventCount, []Bound{b(CmpGT, false, 10)}, 11},
+		{CorrEventCount, []Bound{b(CmpGT, false, 9.5)}, 10},
+		{CorrEventCount, []Bound{b(CmpEqual, false, 7)}, 7},
+		{CorrEventCount, []Bound{b(CmpEqual, false, 7.5)}, 8}, // never holds: its lower bound
+		{CorrEventCount, []Bound{b(CmpLT, false, 5)}, 1},
+		{CorrEventCount, []Bound{b(CmpLE, false, 0)}, 1}, // never holds
+		{CorrEventCount, []Bound{b(CmpEqual, true, 1)}, 2},
+		{CorrEventCount, []Bound{b(CmpEqual, true, 1), b(CmpEqual, true, 2), b(CmpGE, false, 1)}, 3},
+		{CorrEventCount, []Bound{b(CmpGE, false, 3), b(CmpLE, false, 5)}, 3},
+		{CorrEventCount, []Bound{b(CmpGE, false, -4)}, 1},
+		{CorrEventCount, []Bound{b(CmpGE, false, 1e300)}, math.MaxInt32},
+		{CorrValueCount, []Bound{b(CmpGT, false, 99)}, 100},
+		{CorrValueSum, []Bound{b(CmpGT, false, 99)}, 0},
+		{CorrTemporal, []Bound{b(CmpGE, false, 2)}, 0},
+	}
+	for _, tt := range tests {
+		c := &Correlation{Type: tt.typ, Cond: tt.cond}
+		if got := c.Need(); got != tt.want {
+			t.Errorf("%s %v: Need() = %d, want %d", tt.typ, tt.cond, got, tt.want)
 		}
 	}
 }

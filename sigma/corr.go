@@ -287,6 +287,13 @@ func (d *doc) corrCondition(c *ir.Correlation, key, v *yaml.Node) error {
 	case c.Type.HasField() && c.Type != ir.CorrValueCount && len(c.Field) > 1:
 		return d.errorf(fieldNode.Line, fieldNode.Column, "a %s correlation reads one field, not %d", c.Type, len(c.Field))
 	}
+	if n := c.Need(); n > d.cfg.maxGroupEvents {
+		what := "events"
+		if c.Type == ir.CorrValueCount {
+			what = "distinct values"
+		}
+		return d.errorf(v.Line, v.Column, "correlation condition needs %d %s per group; the limit is %d (MaxGroupEvents)", n, what, d.cfg.maxGroupEvents)
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -246,6 +247,8 @@ func TestCorrelationErrors(t *testing.T) {
 		{"second document bad", "title: r\nname: r\ndetection:\n  sel: {A: 1}\n  condition: sel\n---\n" + head + "  type: event_count\n", `c.yml:8:1: correlation has no rules`},
 		{"a filter among the documents", "title: r\nfilter: {}\n", `c.yml:2:1: filter rule: load it with ParseFilter`},
 		{"name not a string", "title: r\nname: [a]\ndetection:\n  sel: {A: 1}\n  condition: sel\n", `c.yml:2:7: name is a YAML list, not a string`},
+		{"event_count needs too many events", head + "  type: event_count\n  rules: [a]\n  timespan: 1h\n  condition: {gt: 1000000}\n", `c.yml:6:14: correlation condition needs 1000001 events per group; the limit is 1000000 (MaxGroupEvents)`},
+		{"value_count needs too many values", head + "  type: value_count\n  rules: [a]\n  timespan: 1h\n  condition: {gte: 1e300, field: user}\n", `c.yml:6:14: correlation condition needs 2147483647 distinct values per group; the limit is 1000000 (MaxGroupEvents)`},
 	}
 	for _, tt := range tests {
 		_, err := ParseFile("c.yml", []byte(tt.src))
@@ -340,6 +343,41 @@ func TestResolveErrors(t *testing.T) {
 		}
 		if strings.Join(got, "\n") != strings.Join(tt.want, "\n") || len(kept) != tt.kept {
 			t.Errorf("%s: kept %d, errors:\n%s\nwant %d, errors:\n%s", tt.name, len(kept), strings.Join(got, "\n"), tt.kept, strings.Join(tt.want, "\n"))
+		}
+	}
+}
+
+// TestMaxGroupEvents checks the limit on what a correlation's condition
+// needs one group to hold (MaxGroupEvents, WithMaxGroupEvents) at and
+// around its bound: a group keeps that many events or distinct values
+// (package correlate), so a condition needing more is a load-time error.
+func TestMaxGroupEvents(t *testing.T) {
+	tests := []struct {
+		typ, cond string
+		limit     int // 0: the default
+		ok        bool
+	}{
+		{"event_count", "gte: 1000000", 0, true},
+		{"event_count", "gte: 1000001", 0, false},
+		{"event_count", "gt: 999999", 0, true},
+		{"event_count", "gt: 999999.5", 0, true},
+		{"event_count", "gt: 1000000.5", 0, false},
+		{"event_count", "gte: 1000000.5", 0, false},
+		{"event_count", "gte: 999999.5", 0, true},
+		{"event_count", "eq: 1000000, neq: 1000000", 0, true}, // never holds: needs its lower bound
+		{"event_count", "gte: 1000000, neq: 1000000", 0, false},
+		{"event_count", "lte: 1e300", 0, true},         // holds at the first event
+		{"value_sum", "gte: 1e300, field: n", 0, true}, // no count bounds a sum
+		{"value_count", "gte: 10, field: user", 10, true},
+		{"value_count", "gte: 11, field: user", 10, false},
+		{"event_count", "gt: 9", 10, true},
+		{"event_count", "gt: 10", 10, false},
+	}
+	for _, tt := range tests {
+		src := fmt.Sprintf("title: c\ncorrelation:\n  type: %s\n  rules: [a]\n  timespan: 1h\n  condition: {%s}\n", tt.typ, tt.cond)
+		_, err := ParseFile("c.yml", []byte(src), WithMaxGroupEvents(tt.limit))
+		if (err == nil) != tt.ok {
+			t.Errorf("%s {%s}, limit %d: error %v, want ok %v", tt.typ, tt.cond, tt.limit, err, tt.ok)
 		}
 	}
 }

@@ -479,7 +479,7 @@
 //     alert, so they fire early (with lt: 5 a group fires at each of its
 //     events, starting over each time); write a range (gte with lte) to
 //     mean "between". The events listed are those counted: all of the
-//     window's; for temporal each rule's newest; for temporal_ordered the
+//     window's; for value_count each value's newest; for temporal each rule's newest; for temporal_ordered the
 //     chain whose oldest event is newest (it stays in the window
 //     longest).
 //   - Firing again: a group that fires starts over, its counted events
@@ -524,12 +524,19 @@
 // hides it if any referring correlation does not: ruleforge keeps what
 // some rule asked for).
 //
-// Limits (package state): groups per correlation (state.MaxKeys) and
-// events per group (state.MaxPending, which bounds the distinct values of
-// value_count too); reaching one evicts the least recently updated group,
-// or the group's oldest event, counted in the engine's statistics. A
-// condition that needs more events than MaxPending per group needs
-// state.WithMaxPending.
+// Limits (package state): groups per correlation (state.MaxKeys), events per
+// group (state.MaxPending) and distinct values per group of value_count
+// (state.MaxValues: a group keeps one entry per value, its newest event, which
+// is what "events" lists for value_count); reaching one evicts the least
+// recently updated group, or the group's oldest event or value, counted in the
+// engine's statistics. A group always has room for the events (event_count)
+// or distinct values (value_count) its condition needs, gte: 5000 included, so
+// a limit never keeps a condition from holding; a condition needing more than
+// MaxGroupEvents is a load-time error at the condition (WithMaxGroupEvents).
+// value_sum, value_avg and value_percentile have no such need: their windows
+// hold at most MaxPending events, the newest, and a busier window loses its
+// oldest (counted as dropped items in the engine's statistics and the CLI's
+// summary); raise it with state.WithMaxPending.
 //
 // # Agreement with sigma-go
 //
@@ -572,6 +579,9 @@
 //	MaxExprSize        2097152  WithMaxExprSize        nodes and values of the lowered
 //	                                                   expression, each search counted as
 //	                                                   often as the condition names it
+//	MaxGroupEvents     1000000  WithMaxGroupEvents     events (event_count) or distinct values
+//	                                                   (value_count) a correlation's condition
+//	                                                   needs one group to hold
 //
 // The defaults admit the IOC rules of threat-intel feeds: a field listing
 // 100,000 SHA-256 hashes is about 7 MB of YAML, and its values become one

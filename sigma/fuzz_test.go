@@ -141,8 +141,8 @@ func FuzzParseFile(f *testing.F) {
 			check(err)
 		}
 		for _, c := range corrs {
-			if len(c.Cond) == 0 || c.Timespan <= 0 || c.Type == ir.CorrInvalid {
-				t.Fatalf("correlation without condition, timespan or type: %s", c.Dump())
+			if len(c.Cond) == 0 || c.Timespan <= 0 || c.Type == ir.CorrInvalid || c.Need() > MaxGroupEvents {
+				t.Fatalf("correlation without condition, timespan or type, or needing over MaxGroupEvents: %s", c.Dump())
 			}
 			for _, r := range c.Rules {
 				if r.IsCorr && (r.Target < 0 || r.Target >= len(corrs)) || !r.IsCorr && (r.Target < 0 || r.Target >= len(file.Rules)) {

@@ -18,6 +18,7 @@ type config struct {
 	maxValues         int
 	maxRuleValues     int
 	maxExprSize       int
+	maxGroupEvents    int
 }
 
 // defaults returns the configuration without options: routing on, no
@@ -31,6 +32,7 @@ func defaults() config {
 		maxValues:         MaxValues,
 		maxRuleValues:     MaxRuleValues,
 		maxExprSize:       MaxExprSize,
+		maxGroupEvents:    MaxGroupEvents,
 	}
 }
 
@@ -114,6 +116,13 @@ func WithMaxValues(n int) Option {
 // the default.
 func WithMaxRuleValues(n int) Option {
 	return func(c *config) { set(&c.maxRuleValues, n, MaxRuleValues) }
+}
+
+// WithMaxGroupEvents sets the most events or distinct values a
+// correlation's condition may need one group to hold (default
+// MaxGroupEvents); n < 1 restores the default.
+func WithMaxGroupEvents(n int) Option {
+	return func(c *config) { set(&c.maxGroupEvents, n, MaxGroupEvents) }
 }
 
 // WithMaxExprSize sets the most nodes and values a rule's lowered

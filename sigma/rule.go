@@ -24,6 +24,11 @@ const (
 	MaxValues         = 200_000   // values of one field in one search, after modifiers expand them (WithMaxValues)
 	MaxRuleValues     = 1_000_000 // values of all the fields of a rule, YAML aliases expanded (WithMaxRuleValues)
 	MaxExprSize       = 1 << 21   // nodes and values in a rule's lowered expression (WithMaxExprSize)
+	// MaxGroupEvents is the most events (event_count) or distinct values
+	// (value_count) a correlation's condition may need one group to hold
+	// (ir.Correlation.Need): each costs tens of bytes of state per group
+	// (WithMaxGroupEvents).
+	MaxGroupEvents = 1_000_000
 )
 
 // ParseRule loads one Sigma rule (YAML) and lowers it to the IR. file names

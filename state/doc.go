@@ -74,7 +74,11 @@
 //
 //	limit       default    option          evicts
 //	MaxKeys     1,048,576  WithMaxKeys     the rule's least recently updated key
-//	MaxPending  1,024      WithMaxPending  the key's oldest item (the machine's)
+//	MaxPending  1,024      WithMaxPending  the key's oldest item (the machine's);
+//	                                       a Sigma correlation's key holds at
+//	                                       least what its condition needs
+//	MaxValues   1,024      WithMaxValues   value_count: the key's distinct value
+//	                                       seen longest ago (idem)
 //	MaxBytes    1 GiB      WithMaxBytes    the growing rule's least recently
 //	                                       updated keys, until within
 //

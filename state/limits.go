@@ -13,6 +13,11 @@ const (
 	// (partial sequences, distinct values, counted events); a new item
 	// beyond it evicts the key's oldest.
 	MaxPending = 1024
+	// MaxValues is the most distinct values one key of a value_count
+	// correlation holds (each with its newest event); a new value beyond
+	// it evicts the value seen longest ago. A correlation whose condition
+	// needs more distinct values holds as many as it needs.
+	MaxValues = 1024
 	// MaxBytes is the most memory, estimated, that the pending state of
 	// all the rules of one Engine takes; a rule whose new state would go
 	// over it evicts its least recently updated keys first.
@@ -23,6 +28,7 @@ const (
 type Limits struct {
 	MaxKeys    int   // join keys per rule (MaxKeys)
 	MaxPending int   // pending items per key (MaxPending)
+	MaxValues  int   // distinct values per key of value_count (MaxValues)
 	MaxBytes   int64 // estimated bytes of all pending state (MaxBytes)
 }
 
@@ -37,7 +43,7 @@ type config struct {
 
 // defaults returns the options Compile uses when given none.
 func defaults() config {
-	return config{limits: Limits{MaxKeys: MaxKeys, MaxPending: MaxPending, MaxBytes: MaxBytes}}
+	return config{limits: Limits{MaxKeys: MaxKeys, MaxPending: MaxPending, MaxValues: MaxValues, MaxBytes: MaxBytes}}
 }
 
 // WithMaxKeys sets the most join keys one rule keeps (default MaxKeys).
@@ -49,6 +55,12 @@ func WithMaxKeys(n int) Option {
 // MaxPending).
 func WithMaxPending(n int) Option {
 	return func(c *config) { c.limits.MaxPending = orDefault(n, MaxPending) }
+}
+
+// WithMaxValues sets the most distinct values per key of a value_count
+// correlation (default MaxValues).
+func WithMaxValues(n int) Option {
+	return func(c *config) { c.limits.MaxValues = orDefault(n, MaxValues) }
 }
 
 // WithMaxBytes sets the most estimated bytes of pending state per Engine

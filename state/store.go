@@ -51,6 +51,7 @@ type Stats struct {
 	Evicted       int64 // keys evicted by the key limit (MaxKeys)
 	EvictedMemory int64 // keys evicted by the memory limit (MaxBytes)
 	Dropped       int64 // pending items dropped by the per-key limit (MaxPending)
+	DroppedValues int64 // distinct values dropped by the per-key limit of value_count (MaxValues)
 	Expired       int64 // keys whose state expired by event time
 	Alerts        int64 // results reported
 }
@@ -59,7 +60,8 @@ type Stats struct {
 func (s Stats) Add(t Stats) Stats {
 	return Stats{Keys: s.Keys + t.Keys, Bytes: s.Bytes + t.Bytes, Evicted: s.Evicted + t.Evicted,
 		EvictedMemory: s.EvictedMemory + t.EvictedMemory, Dropped: s.Dropped + t.Dropped,
-		Expired: s.Expired + t.Expired, Alerts: s.Alerts + t.Alerts}
+		DroppedValues: s.DroppedValues + t.DroppedValues,
+		Expired:       s.Expired + t.Expired, Alerts: s.Alerts + t.Alerts}
 }
 
 // NewStore returns an empty store bounded by lim and sharing budget.
@@ -227,6 +229,9 @@ func (s *Store[T]) Count(dropped, alerts int64) {
 	s.stats.Dropped += dropped
 	s.stats.Alerts += alerts
 }
+
+// CountValues adds to the distinct values a machine dropped by MaxValues.
+func (s *Store[T]) CountValues(dropped int64) { s.stats.DroppedValues += dropped }
 
 // remove drops e from the map, the order, the heap and the budget.
 func (s *Store[T]) remove(e *entry[T]) {

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"slices"
@@ -203,10 +205,27 @@ func TestMatchEVTXInputs(t *testing.T) {
 }
 
 // TestMatchEVTXAlert: an alert quotes the record as evtx-JSON and names
-// its EventRecordID.
+// both of its ids. The fixture's first record is renumbered 7 in its
+// header (checksums fixed), as logs saved from a filtered view are: its
+// EventRecordID, 1, stays the hit's record_id and the alert's
+// winlog.record_id; input.record_id is the header's 7.
 func TestMatchEVTXAlert(t *testing.T) {
 	rule, _ := evtxInputs(t)
-	code, stdout, stderr := runCLI("", "match", "-routing=false", "-output", "alert", "-rules", rule, fixtureEVTX)
+	data, err := os.ReadFile(fixtureEVTX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const chunk = 4096
+	le := binary.LittleEndian
+	le.PutUint64(data[chunk+512+8:], 7) // the first record's header id (libyal, "Event record")
+	free := le.Uint32(data[chunk+48:])
+	le.PutUint32(data[chunk+52:], crc32.ChecksumIEEE(data[chunk+512:chunk+free]))
+	le.PutUint32(data[chunk+124:], crc32.Update(crc32.ChecksumIEEE(data[chunk:chunk+120]), crc32.IEEETable, data[chunk+128:chunk+512]))
+	renumbered := filepath.Join(t.TempDir(), "renumbered.evtx")
+	if err := os.WriteFile(renumbered, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI("", "match", "-routing=false", "-output", "alert", "-rules", rule, renumbered)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -214,8 +233,13 @@ func TestMatchEVTXAlert(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.Input.RecordID != 1 || a.Input.Event != 1 || !strings.Contains(a.Event.Original, `"GrantedAccess":"0x1010"`) {
-		t.Errorf("alert %+v", a)
+	if a.Input.RecordID != 7 || a.Input.Event != 1 || a.Winlog == nil || a.Winlog.RecordID == nil || *a.Winlog.RecordID != 1 ||
+		!strings.Contains(a.Event.Original, `"GrantedAccess":"0x1010"`) {
+		t.Errorf("alert %s", stdout)
+	}
+	_, stdout, _ = runCLI("", "match", "-routing=false", "-rules", rule, renumbered)
+	if !strings.Contains(stdout, `"event":1,`) || !strings.HasSuffix(stdout, `"record_id":1}`+"\n") {
+		t.Errorf("hit %s", stdout)
 	}
 }
 

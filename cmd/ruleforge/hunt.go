@@ -106,10 +106,6 @@ func (h *hunt) configure(cfg *pipeline.Config) {
 	rs := cfg.Ruleset
 	cfg.Inspect = func(rec *match.Record, res *pipeline.Result) {
 		m := &matched{fields: h.fields.read(rec)}
-		if m.fields.RecordID == nil && res.RecordID != 0 { // an .evtx record's, in case its JSON lacks it
-			id := int64(res.RecordID)
-			m.fields.RecordID = &id
-		}
 		res.Info = m
 		if !h.sel.inWindow(m.fields.time) {
 			m.outside = true

@@ -41,10 +41,11 @@
 //
 // An input may also be a Windows event log (.evtx, told by its signature),
 // whose records are matched as the JSON that dump writes, with "event" the
-// record's ordinal in the file and "record_id" its EventRecordID; damaged
-// chunks and records are reported, counted as bad events and skipped. A
-// directory is walked for .evtx, .json, .ndjson and .jsonl files, gzipped
-// or not.
+// record's ordinal in the file and "record_id" its EventRecordID (an
+// alert's input.record_id is the record header's identifier, which
+// re-exported logs renumber); damaged chunks and records are reported,
+// counted as bad events and skipped. A directory is walked for .evtx,
+// .json, .ndjson and .jsonl files, gzipped or not.
 //
 // dump writes the records of .evtx files as NDJSON in the shape of
 // evtx-to-JSON tools (package evtx).

@@ -72,7 +72,10 @@ type alertSource struct {
 	Name  string `json:"name"`
 	Event int    `json:"event"`
 	Line  int    `json:"line"`
-	// RecordID is an .evtx record's EventRecordID.
+	// RecordID is the identifier in the header of an .evtx record
+	// (evtx.Record.ID, evtx_dump's "Record N"), where the record is in
+	// its file. The event's own EventRecordID is winlog.record_id: the
+	// two differ in logs re-exported from a filtered view.
 	RecordID uint64 `json:"record_id,omitempty"`
 }
 
@@ -89,7 +92,7 @@ type ruleCount struct {
 // matchOptions are the flags of match that shape a run.
 type matchOptions struct {
 	workers  int
-	output   string // "hits" or "alert"
+	output   string // "hits", "alert", "table" or "csv"
 	count    bool
 	progress bool
 	format   normalize.Format
@@ -108,7 +111,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		opt.stop = notifySignals()
 	}
 	fs.IntVar(&opt.workers, "workers", 0, "matching goroutines (0: one per CPU)")
-	fs.StringVar(&opt.output, "output", "hits", "output lines: hits (one per match) or alert (ECS-style alert documents)")
+	fs.StringVar(&opt.output, "output", "hits", "output: hits (a JSON line per match), alert (ECS-style alert documents), table (a timeline for reading) or csv (the table with a header)")
 	fs.BoolVar(&opt.count, "count", false, "print only, at the end, how many events each rule matched")
 	format := fs.String("format", "auto", "event format: auto (detected per event), ecs, flat (Windows/Sysmon fields) or winevent (Windows event records)")
 	loader := loaderFlags(fs)

@@ -122,6 +122,12 @@ func (t *stateStats) report(w io.Writer, p *state.Program) {
 		return
 	}
 	s := t.total
-	fmt.Fprintf(w, "ruleforge: %d stateful rules: %d results, %d keys pending, %d evicted (%d by the key limit, %d by memory), %d items dropped, %d expired; %d events out of time order, %d without a time\n",
-		p.Len(), s.Alerts, s.Keys, s.Evicted+s.EvictedMemory, s.Evicted, s.EvictedMemory, s.Dropped, s.Expired, t.outOfOrder, t.untimed)
+	fmt.Fprintf(w, "ruleforge: %d stateful rules: %d results, %d keys pending, %d evicted (%d by the key limit, %d by memory), %d items dropped, %d expired; %d events out of time order, %d without a time",
+		p.Len(), s.Alerts, s.Keys, s.Evicted+s.EvictedMemory, s.Evicted, s.EvictedMemory, s.Dropped+s.DroppedValues, s.Expired, t.outOfOrder, t.untimed)
+	if s.DroppedValues > 0 {
+		// Only then, so that the line stays as it was for every run
+		// without such drops.
+		fmt.Fprintf(w, "; %d of the items dropped were value_count's distinct values (state.MaxValues)", s.DroppedValues)
+	}
+	fmt.Fprintln(w)
 }

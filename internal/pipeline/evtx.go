@@ -72,8 +72,9 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := evtxWorker{cfg: cfg, dec: evtx.NewDecoder(), rd: getReader(cfg)}
+			w := evtxWorker{cfg: cfg, dec: decoders.Get().(*evtx.Decoder), rd: getReader(cfg)}
 			defer putReader(cfg, w.rd)
+			defer decoders.Put(w.dec)
 			for j := range jobs {
 				w.work(j)
 				done <- j
@@ -114,6 +115,10 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 	}
 	return st, readErr
 }
+
+// decoders holds the Decoders of finished runs: a Decoder's buffers grow
+// to what a chunk needs, and a directory of small files is a run per file.
+var decoders = sync.Pool{New: func() any { return evtx.NewDecoder() }}
 
 // count adds one result to the counts.
 func (st *Stats) count(res *Result) {
@@ -163,13 +168,14 @@ func (w *evtxWorker) work(j *chunkJob) {
 			continue
 		}
 		w.line = rec.AppendJSON(w.line[:0])
-		res := Result{RecordID: rec.ID, Bytes: len(w.line)}
+		j.results = append(j.results, Result{RecordID: rec.ID, Bytes: len(w.line)})
+		res := &j.results[len(j.results)-1] // filled in place, not copied
 		if nr, err := w.rd.Read(w.line); err != nil {
 			res.Bad = err
 		} else {
 			free := j.hits[len(j.hits):cap(j.hits)]
 			res.Hits = free[:0]
-			w.cfg.matchRecord(nr, &res)
+			w.cfg.matchRecord(nr, res)
 			if len(res.Hits) > 0 && len(free) > 0 && &res.Hits[0] == &free[0] { // they went into j.hits
 				j.hits = j.hits[:len(j.hits)+len(res.Hits)]
 			}
@@ -177,7 +183,6 @@ func (w *evtxWorker) work(j *chunkJob) {
 		if w.cfg.KeepRaw {
 			j.json = append(j.json, w.line...)
 		}
-		j.results = append(j.results, res)
 		ends = append(ends, len(j.json))
 	}
 	if w.cfg.KeepRaw {

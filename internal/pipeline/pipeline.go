@@ -81,7 +81,9 @@ type Result struct {
 	Raw     []byte      // the event, with Config.KeepRaw; valid during Emit only
 	State   state.Input // with Config.Program: for state.Engine.Step; valid during Emit only
 	Info    any         // what Config.Inspect kept, or nil
-	// RecordID is an .evtx record's identifier (RunEVTX), or 0.
+	// RecordID is the identifier in an .evtx record's header (RunEVTX;
+	// evtx.Record.ID), or 0. It is not always the event's EventRecordID:
+	// re-exported logs renumber their headers (see evtx.Record.ID).
 	RecordID uint64
 }
 
