@@ -80,9 +80,10 @@ func literalEvents(r *ir.Rule, rng *rand.Rand, n int) []match.Map {
 					add(path, strings.ToUpper(s))
 					add(path, "x"+s+"y")
 				case ir.KindNumber:
-					add(path, v.Num)
-					exact[path] = append(exact[path], v.Num)
-					add(path, v.Num+1)
+					f := v.Num.Float64()
+					add(path, f)
+					exact[path] = append(exact[path], f)
+					add(path, f+1)
 				case ir.KindBool:
 					add(path, v.Bool)
 				}

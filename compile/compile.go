@@ -3,7 +3,6 @@ package compile
 import (
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -214,7 +213,7 @@ func (c *compiler) test(p *ir.Pred) (*match.Test, error) {
 				t.Numbers = append(t.Numbers, v.Num)
 				continue
 			}
-			m, err := classify(anchor(p.Cmp, ir.Lit(strconv.FormatFloat(v.Num, 'f', -1, 64))), fold, c.cfg.specialize)
+			m, err := classify(anchor(p.Cmp, ir.Lit(v.Num.Text())), fold, c.cfg.specialize)
 			if err != nil {
 				return nil, err
 			}
@@ -366,10 +365,12 @@ func (c *compiler) term(x *ir.Term) (*match.Term, error) {
 			}
 			t.Const = text
 		case ir.KindNumber:
-			if v.Num == float64(int64(v.Num)) {
-				t.Const = int64(v.Num)
+			// Computed values are int64 or float64, as Elasticsearch EQL's
+			// long and double; an integer beyond int64 becomes a float.
+			if i, ok := v.Num.Int64(); ok {
+				t.Const = i
 			} else {
-				t.Const = v.Num
+				t.Const = v.Num.Float64()
 			}
 		case ir.KindBool:
 			t.Const = v.Bool

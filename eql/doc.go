@@ -136,7 +136,10 @@
 //
 // Known differences from Elasticsearch's sequences: events are ordered by
 // their place in the input, where Elasticsearch sorts by timestamp and
-// then a tiebreaker field; an Elastic rule's timestamp_override (often
+// then a tiebreaker field; an event older than one before it (counted as
+// out of order) still never extends a sequence whose last event is later
+// than it, nor displaces a pending sequence that ends later, so a
+// sequence's events are always in time order; an Elastic rule's timestamp_override (often
 // event.ingested) is not read: event time is @timestamp; Elasticsearch
 // returns at most max_samples_per_key samples per key in a query's window,
 // a stream reports every sample; Elastic's detection engine runs a rule
@@ -199,6 +202,15 @@
 // IPv4 and IPv6 addresses and CIDR ranges; a bad one is an error.
 //
 // <, <=, > and >= compare numbers numerically and strings by code point.
+// Numbers compare exactly ([ir.Compare]): an integer literal is a long
+// (above int64, up to 2^64-1, an unsigned long) and compares with event
+// integers without rounding through a double, so a == 9007199254740993 does
+// not match 9007199254740992 and a > 9223372036854775807 matches
+// 9223372036854775808; 5 == 5.0. A literal that overflows a double (1e400)
+// is an error. An event number that overflows a double, which Elasticsearch
+// would refuse to index ("[double] supports only finite values",
+// NumberFieldMapper.NumberType.DOUBLE), is +Inf or -Inf here: for 1e400
+// both a > 5 and a != 5 hold (see package match, Numbers).
 //
 // regex takes Lucene regular expressions, as Elasticsearch does, and
 // matches whole values. They are translated to RE2 (see [regexp/syntax]):

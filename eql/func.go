@@ -179,7 +179,7 @@ func lowerNumber(l *lowerer, c callSite, args []operand) (operand, error) {
 			args = args[:1]
 		case !b.isConst():
 			return operand{}, ir.Errorf(toPos(b.pos), "unexpected %s (expected a constant base)", b)
-		case !isInteger(b) || b.val.Num < 2 || b.val.Num > 36:
+		case !isInteger(b) || !inRange(b.val.Num, 2, 36):
 			return operand{}, ir.Errorf(toPos(b.pos), "unexpected %s (expected a base from 2 to 36)", b)
 		}
 	}

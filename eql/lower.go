@@ -3,7 +3,6 @@ package eql
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -139,8 +138,8 @@ func (o operand) String() string {
 
 // numberText renders a number; a float with an integral value keeps a
 // ".0" so that it reads as the float it is.
-func numberText(f float64, float bool) string {
-	s := strconv.FormatFloat(f, 'g', -1, 64)
+func numberText(n ir.Number, float bool) string {
+	s := n.String()
 	if float && !strings.ContainsAny(s, ".eEn") {
 		s += ".0"
 	}
@@ -633,11 +632,13 @@ func lowerValue(v *value) (ir.Value, error) {
 		}
 		return ir.Str(s), nil
 	case v.Number != nil:
-		f, err := strconv.ParseFloat(*v.Number, 64)
-		if err != nil || math.IsInf(f, 0) {
+		// An integer literal stays exact (a long, or an unsigned long above
+		// it); anything else is a double, and one that overflows is an error.
+		n, err := ir.ParseNumber(*v.Number)
+		if err != nil || math.IsInf(n.Float64(), 0) {
 			return ir.Value{}, ir.Errorf(toPos(v.Pos), "number %s out of range", *v.Number)
 		}
-		return ir.Num(f), nil
+		return ir.NumOf(n), nil
 	case v.Bool != nil:
 		return ir.Bool(*v.Bool == "true"), nil
 	}

@@ -105,6 +105,18 @@ func TestSequenceSemantics(t *testing.T) {
 		{"missing leading", "sequence by h with maxspan=5s ![any where m == 1] [any where a == 1] [any where b == 1]",
 			lines(ts(0, `"h":"x","m":1`), ts(3, `"h":"x","a":1`), ts(4, `"h":"x","b":1`), ts(10, `"h":"x","a":1`), ts(11, `"h":"x","b":1`)),
 			"5: [<nil> 4 5] [x]"},
+		// Elasticsearch sorts a sequence's events by time (Ordinal:
+		// timestamp, then tiebreaker) and a stage takes a sequence strictly
+		// before its event (OrdinalGroup.trimBefore): an event out of
+		// order (counted, OutOfOrder) extends no sequence that ends after
+		// it, and does not displace a pending sequence that ends later.
+		{"out of order later stage", ab, lines(ts(10, `"h":"x","a":1`), ts(3, `"h":"x","b":1`), ts(11, `"h":"x","b":1`)),
+			"3: [1 3] [x]"},
+		{"out of order first stage", "sequence by h with maxspan=5s [any where a == 1] [any where b == 1]",
+			lines(ts(10, `"h":"x","a":1`), ts(3, `"h":"x","a":1`), ts(11, `"h":"x","b":1`)), "3: [1 3] [x]"},
+		{"out of order middle stage", "sequence by h [any where a == 1] [any where b == 1] [any where c == 1]",
+			lines(ts(0, `"h":"x","a":1`), ts(5, `"h":"x","b":1`), ts(1, `"h":"x","a":1`), ts(2, `"h":"x","b":1`), ts(6, `"h":"x","c":1`)),
+			"5: [1 2 5] [x]"},
 		// sample by: one event per stage and key, in any order.
 		{"sample", "sample by h [any where a == 1] [any where b == 1]",
 			lines(ts(0, `"h":"x","b":1`), ts(1, `"h":"y","a":1`), ts(2, `"h":"x","a":1`)), "3: [3 1] [x]"},

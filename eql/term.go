@@ -70,7 +70,7 @@ func evalConst(fn ir.Fn, fold bool, pos lexer.Position, args []operand) (operand
 	case string:
 		val = ir.Str(v)
 	case int64:
-		val = ir.Num(float64(v))
+		val = ir.NumOf(ir.Int(v))
 	case float64:
 		val, o.float = ir.Num(v), true
 	case bool:
@@ -93,10 +93,10 @@ func runtimeValue(o operand) any {
 		s, _ := v.Pat.Literal()
 		return s
 	case ir.KindNumber:
-		if !o.float && v.Num == math.Trunc(v.Num) && math.Abs(v.Num) < 1<<63 {
-			return int64(v.Num)
+		if i, ok := v.Num.Int64(); ok && !o.float {
+			return i
 		}
-		return v.Num
+		return v.Num.Float64()
 	case ir.KindBool:
 		return v.Bool
 	}
@@ -113,8 +113,8 @@ func asTerm(o operand) *ir.Term {
 		return &ir.Term{Fn: ir.FnField, Field: *o.field}
 	case o.term != nil:
 		return o.term
-	case o.float && o.val.Num == math.Trunc(o.val.Num):
-		text := strconv.FormatFloat(o.val.Num, 'f', 1, 64)
+	case o.float && o.val.Num.Float64() == math.Trunc(o.val.Num.Float64()):
+		text := strconv.FormatFloat(o.val.Num.Float64(), 'f', 1, 64)
 		return &ir.Term{Fn: ir.FnNumber, Args: []*ir.Term{{Fn: ir.FnConst, Value: ir.Str(text)}}}
 	}
 	return &ir.Term{Fn: ir.FnConst, Value: *o.val}
@@ -241,7 +241,8 @@ func (l *lowerer) guard(x *ir.Expr) *ir.Expr {
 func compareConst(cmp ir.Cmp, fold bool, a, b ir.Value) bool {
 	switch {
 	case a.Kind == ir.KindNumber && b.Kind == ir.KindNumber:
-		return cmp.Holds(cmpNum(a.Num, b.Num))
+		c, ok := ir.Compare(a.Num, b.Num) // exactly, as the matcher does
+		return ok && cmp.Holds(c)
 	case a.Kind == ir.KindString && b.Kind == ir.KindString:
 		s, _ := a.Pat.Literal()
 		t, _ := b.Pat.Literal()
@@ -261,17 +262,6 @@ func compareConst(cmp ir.Cmp, fold bool, a, b ir.Value) bool {
 		return cmp == ir.CmpEqual && a.Bool == b.Bool
 	}
 	return false
-}
-
-// cmpNum returns -1, 0 or 1 as a is less than, equal to or greater than b.
-func cmpNum(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // matchConst reports whether the constant v passes cmp (equal, glob,
@@ -351,24 +341,24 @@ func inCIDR(s, r string) bool {
 // a == 7. When what remains is a field, the comparison is a query on the
 // field rather than a script.
 func simplifyArith(left operand, op string, right operand) (operand, string, operand) {
-	for left.term != nil && isInteger(right) {
-		t, k := left.term, right.val.Num
+	for left.term != nil && isInteger(right) && smallInt(right.val.Num) {
+		t, k := left.term, exactInt(right.val.Num)
 		var x *ir.Term
 		switch {
 		case t.Fn == ir.FnNeg:
 			x, k, op = t.Args[0], -k, flipped[op]
 		case t.Fn == ir.FnAdd && intConst(t.Args[1]):
-			x, k = t.Args[0], k-t.Args[1].Value.Num
+			x, k = t.Args[0], k-exactInt(t.Args[1].Value.Num)
 		case t.Fn == ir.FnAdd && intConst(t.Args[0]):
-			x, k = t.Args[1], k-t.Args[0].Value.Num
+			x, k = t.Args[1], k-exactInt(t.Args[0].Value.Num)
 		case t.Fn == ir.FnSub && intConst(t.Args[1]):
-			x, k = t.Args[0], k+t.Args[1].Value.Num
+			x, k = t.Args[0], k+exactInt(t.Args[1].Value.Num)
 		case t.Fn == ir.FnSub && intConst(t.Args[0]):
-			x, k, op = t.Args[1], t.Args[0].Value.Num-k, flipped[op]
+			x, k, op = t.Args[1], exactInt(t.Args[0].Value.Num)-k, flipped[op]
 		default:
 			return left, op, right
 		}
-		if math.Abs(k) > 1<<53 { // beyond exact integers: leave it
+		if k < -1<<53 || k > 1<<53 { // beyond the exact integers of a double: leave it
 			return left, op, right
 		}
 		if x.Fn == ir.FnField {
@@ -376,20 +366,43 @@ func simplifyArith(left operand, op string, right operand) (operand, string, ope
 		} else {
 			left = operand{pos: left.pos, term: x, kind: ir.KindNumber, name: left.name}
 		}
-		v := ir.Num(k)
+		v := ir.NumOf(ir.Int(k))
 		right = operand{pos: right.pos, val: &v}
 	}
 	return left, op, right
 }
 
-// isInteger reports whether o is an integer constant.
+// isInteger reports whether o is an integer constant (a long).
 func isInteger(o operand) bool {
-	return o.val != nil && o.val.Kind == ir.KindNumber && !o.float && o.val.Num == math.Trunc(o.val.Num)
+	if o.val == nil || o.val.Kind != ir.KindNumber || o.float {
+		return false
+	}
+	_, ok := o.val.Num.Int64()
+	return ok
 }
 
-// intConst reports whether t is an integer constant.
+// intConst reports whether t is an integer constant within 2^53, where
+// simplifyArith's sums stay exact and cannot overflow an int64.
 func intConst(t *ir.Term) bool {
-	return t.Fn == ir.FnConst && t.Value.Kind == ir.KindNumber && t.Value.Num == math.Trunc(t.Value.Num)
+	return t.Fn == ir.FnConst && t.Value.Kind == ir.KindNumber && smallInt(t.Value.Num)
+}
+
+// smallInt reports whether n is an integer from -2^53 to 2^53.
+func smallInt(n ir.Number) bool {
+	i, ok := n.Int64()
+	return ok && i >= -1<<53 && i <= 1<<53
+}
+
+// exactInt returns n, an integer that smallInt accepts, as an int64.
+func exactInt(n ir.Number) int64 {
+	i, _ := n.Int64()
+	return i
+}
+
+// inRange reports whether n is an integer from lo to hi.
+func inRange(n ir.Number, lo, hi int64) bool {
+	i, ok := n.Int64()
+	return ok && i >= lo && i <= hi
 }
 
 // kindNames name the value types in errors.

@@ -22,8 +22,8 @@
 //	CmpContains  patterns          contains text matching a pattern
 //	CmpExists    none              is present: not null, not an empty array
 //	CmpLT, CmpLE one number or     is less than (or equal to) the value:
-//	             string            numbers numerically (a string that spells
-//	                               a number counts as one), strings by
+//	             string            numbers exactly by Compare (a string that
+//	                               spells a number counts as one), strings by
 //	                               code point
 //	CmpGT, CmpGE as CmpLT          is greater than (or equal to) the value
 //	CmpRegex     RE2 sources       has a match of one expression anywhere;

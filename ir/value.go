@@ -33,7 +33,7 @@ func (k Kind) String() string {
 type Value struct {
 	Kind Kind
 	Pat  Pattern // KindString: the text; literal unless the predicate is a pattern comparison
-	Num  float64 // KindNumber
+	Num  Number  // KindNumber
 	Bool bool    // KindBool
 }
 
@@ -43,8 +43,13 @@ func Str(s string) Value { return Value{Kind: KindString, Pat: Lit(s)} }
 // Glob returns a string value holding a pattern.
 func Glob(p Pattern) Value { return Value{Kind: KindString, Pat: p} }
 
-// Num returns a number value.
-func Num(f float64) Value { return Value{Kind: KindNumber, Num: f} }
+// Num returns a number value holding the float f. A rule's integer text
+// should go through NumOf(ParseNumber(text)) or NumOf(Int(i)) instead, so
+// that it stays exact.
+func Num(f float64) Value { return Value{Kind: KindNumber, Num: Float(f)} }
+
+// NumOf returns a number value holding n.
+func NumOf(n Number) Value { return Value{Kind: KindNumber, Num: n} }
 
 // Bool returns a boolean value.
 func Bool(b bool) Value { return Value{Kind: KindBool, Bool: b} }
@@ -56,7 +61,7 @@ func (v Value) String() string {
 	case KindString:
 		return `"` + v.Pat.String() + `"`
 	case KindNumber:
-		return strconv.FormatFloat(v.Num, 'g', -1, 64)
+		return v.Num.String()
 	case KindBool:
 		return strconv.FormatBool(v.Bool)
 	case KindNull:

@@ -43,6 +43,27 @@
 // slice allocates nothing for rules that use no case-insensitive general
 // glob on a value that needs folding (those borrow a pooled buffer).
 //
+// # Numbers
+//
+// Numbers compare by their exact values through [ir.Compare], the one
+// comparison the compiler, the rule index and the reference evaluator
+// share: an event's JSON number text (json.Number, or the text a [Record]
+// keeps) and a string that spells a number in decimal are read by
+// [ir.ParseNumber], so 9007199254740993 (2^53+1) is not 9007199254740992
+// and 9223372036854775808 (2^63, a uint64) is greater than
+// 9223372036854775807; Go integers (int, int64, uint64, …) are exact too,
+// and an integer equals a float of the same value (5 == 5.0). Out of range,
+// where Elasticsearch would refuse the document at index time (a long
+// field rejects a value outside int64, a double field a value that is not
+// finite: NumberFieldMapper.NumberType.LONG and DOUBLE), an event cannot be
+// refused, so the value is defined instead: an integer beyond uint64 is
+// its nearest float64, and a number that overflows a float64 (1e400) is
+// +Inf or -Inf, above or below every finite number, so a > 5 and a != 5
+// agree for 1e400. NaN equals and orders with nothing. Computed values
+// (EQL functions and arithmetic) are int64 or float64, as EQL's long and
+// double. The index keys numbers by their float64, a gate that can only
+// admit more rules than match, never fewer; the Test decides exactly.
+//
 // # Slots and records
 //
 // A Ruleset numbers the distinct paths its tests read, its slots. For

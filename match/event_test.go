@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/ruleforge/ruleforge/ir"
 )
 
 func TestMapLookup(t *testing.T) {
@@ -104,11 +106,11 @@ func TestTestValues(t *testing.T) {
 		{"array_no_element", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("c", false)}}, Map{"f": []any{"a", "b"}}, false},
 		{"nested_array", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("c", false)}}, Map{"f": []any{"a", []any{"c"}}}, true},
 		{"string_slice", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("c", false)}}, Map{"f": []string{"a", "c"}}, true},
-		{"number_equal", Test{Paths: []*Path{p}, Numbers: []float64{1}}, Map{"f": 1.0}, true},
-		{"json_number_equal", Test{Paths: []*Path{p}, Numbers: []float64{4688}}, Map{"f": jsonNumber("4688")}, true},
-		{"numeric_string_equal", Test{Paths: []*Path{p}, Numbers: []float64{1}}, Map{"f": "1"}, true},
-		{"non_numeric_string", Test{Paths: []*Path{p}, Numbers: []float64{1}}, Map{"f": "1x"}, false},
-		{"int_equal", Test{Paths: []*Path{p}, Numbers: []float64{7}}, Map{"f": 7}, true},
+		{"number_equal", Test{Paths: []*Path{p}, Numbers: nums(1)}, Map{"f": 1.0}, true},
+		{"json_number_equal", Test{Paths: []*Path{p}, Numbers: nums(4688)}, Map{"f": jsonNumber("4688")}, true},
+		{"numeric_string_equal", Test{Paths: []*Path{p}, Numbers: nums(1)}, Map{"f": "1"}, true},
+		{"non_numeric_string", Test{Paths: []*Path{p}, Numbers: nums(1)}, Map{"f": "1x"}, false},
+		{"int_equal", Test{Paths: []*Path{p}, Numbers: nums(7)}, Map{"f": 7}, true},
 		{"number_text_vs_string_matcher", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("7", false)}}, Map{"f": jsonNumber("7")}, true},
 		{"bool_equal", Test{Paths: []*Path{p}, Bools: []bool{true}}, Map{"f": true}, true},
 		{"bool_not_equal", Test{Paths: []*Path{p}, Bools: []bool{true}}, Map{"f": false}, false},
@@ -121,7 +123,7 @@ func TestTestValues(t *testing.T) {
 		{"exists_missing", Test{Paths: []*Path{p}, Exists: true}, Map{}, false},
 		{"any_value_nested", Test{Any: true, Strings: []Matcher{NewContains("evil", true)}}, Map{"a": map[string]any{"b": []any{"x", "EVIL.exe"}}}, true},
 		{"any_value_not_keys", Test{Any: true, Strings: []Matcher{NewContains("evil", true)}}, Map{"evil": "x"}, false},
-		{"any_value_number", Test{Any: true, Numbers: []float64{4688}}, Map{"e": map[string]any{"id": 4688}}, true},
+		{"any_value_number", Test{Any: true, Numbers: nums(4688)}, Map{"e": map[string]any{"id": 4688}}, true},
 		{"any_value_doc", Test{Any: true, Strings: []Matcher{NewExact("x", false)}}, Map{"k": NewDoc(map[string]any{"y": "x"}).Map()}, true},
 		{"second_path_used", Test{Paths: []*Path{NewPath("g"), p}, Strings: []Matcher{NewExact("x", false)}}, Map{"f": "x"}, true},
 		{"first_present_path_wins", Test{Paths: []*Path{NewPath("g"), p}, Strings: []Matcher{NewExact("x", false)}}, Map{"g": "y", "f": "x"}, false},
@@ -141,4 +143,14 @@ func jsonNumber(s string) any {
 		panic(err)
 	}
 	return m.Map()["n"]
+}
+
+// nums returns fs as rule numbers (floats; they compare exactly with
+// integers, so 1 here equals an event's integer 1).
+func nums(fs ...float64) []ir.Number {
+	ns := make([]ir.Number, len(fs))
+	for i, f := range fs {
+		ns[i] = ir.Float(f)
+	}
+	return ns
 }

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"github.com/ruleforge/ruleforge/ir"
 	"strconv"
 	"strings"
 )
@@ -139,8 +140,8 @@ func (t *Test) which(v any) string {
 		return m.String()
 	}
 	for _, n := range t.Numbers {
-		if (&Test{Numbers: []float64{n}}).value(v) {
-			return "number " + strconv.FormatFloat(n, 'g', -1, 64)
+		if (&Test{Numbers: []ir.Number{n}}).value(v) {
+			return "number " + n.String()
 		}
 	}
 	for i := range t.Bounds {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/ruleforge/ruleforge/ir"
 )
 
 // The rule index. Before any rule is evaluated, Ruleset.Match reads each
@@ -74,7 +76,7 @@ type ixKey struct {
 	field string // the field's paths, joined by "\x00"
 	text  string
 	kind  keyKind
-	num   float64 // for keyNumber
+	num   float64 // for keyNumber: the number rounded to a float64 (a gate: the test decides exactly)
 }
 
 // keyKind is how an index key is compared with a field's value.
@@ -550,13 +552,14 @@ func (ixr *indexer) test(t *Test) gate {
 		}
 	}
 	for _, n := range t.Numbers {
-		if n != n {
+		if n.IsNaN() {
 			continue // NaN equals nothing
 		}
-		if n == 0 {
-			n = 0 // one key for 0 and -0
+		f := n.Float64() // exact numbers that are equal round to the same float
+		if f == 0 {
+			f, n = 0, ir.Int(0) // one key for 0 and -0
 		}
-		c.keys = append(c.keys, ixKey{field: field, text: strconv.FormatFloat(n, 'g', -1, 64), kind: keyNumber, num: n})
+		c.keys = append(c.keys, ixKey{field: field, text: n.String(), kind: keyNumber, num: f})
 	}
 	return gate{clauses: []clause{c}, ok: true}
 }
@@ -736,8 +739,8 @@ func (x *scratch) texts(f *ixProbe, v any) {
 
 // spelled probes f's number keys with the number s spells.
 func (x *scratch) spelled(f *ixProbe, s string) {
-	if n, err := strconv.ParseFloat(s, 64); err == nil {
-		for _, id := range f.numbers[n] {
+	if n, ok := spelled(s); ok {
+		for _, id := range f.numbers[n.Float64()] {
 			x.fire(id)
 		}
 	}

@@ -33,7 +33,7 @@ func strTest(name string, ms ...Matcher) *Node {
 
 // numTest returns a test node comparing field name with numbers.
 func numTest(name string, ns ...float64) *Node {
-	return &Node{Op: OpTest, Test: &Test{Name: name, Paths: []*Path{ixPath(name)}, Numbers: ns}}
+	return &Node{Op: OpTest, Test: &Test{Name: name, Paths: []*Path{ixPath(name)}, Numbers: nums(ns...)}}
 }
 
 // ixOp returns a node of operator op over kids.
@@ -91,7 +91,7 @@ func TestGate(t *testing.T) {
 		{"numbers", numTest("EventID", 1, 4688, math.Copysign(0, -1)), true,
 			[]string{`EventID number 1`, `EventID number 4688`, `EventID number 0`}, nil, 1, true},
 		{"nan_dropped", numTest("EventID", math.NaN(), 5), true, []string{`EventID number 5`}, []string{`EventID number NaN`}, 1, false},
-		{"numbers_and_strings", &Node{Op: OpTest, Test: &Test{Name: "EventID", Paths: []*Path{ixPath("EventID")}, Numbers: []float64{7}, Strings: []Matcher{NewExact("seven", true)}}}, true,
+		{"numbers_and_strings", &Node{Op: OpTest, Test: &Test{Name: "EventID", Paths: []*Path{ixPath("EventID")}, Numbers: nums(7), Strings: []Matcher{NewExact("seven", true)}}}, true,
 			[]string{`EventID number 7`, `EventID equals~ "seven"`}, nil, 1, true},
 		{"and_both_clauses", ixOp(OpAnd, strTest("Image", suffix), strTest("OriginalFileName", exact)), true,
 			[]string{`Image ends~ "\mofcomp.exe"`, `OriginalFileName equals~ "mofcomp.exe"`}, nil, 2, false},
@@ -147,8 +147,8 @@ func TestGate(t *testing.T) {
 		{"exists", &Node{Op: OpTest, Test: &Test{Name: "User", Paths: []*Path{ixPath("User")}, Exists: true}}, true, []string{`User exists`}, nil, 1, false},
 		{"keyword_exists", &Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Exists: true}}, false, nil, nil, 0, false},
 		{"bools", &Node{Op: OpTest, Test: &Test{Name: "Flag", Paths: []*Path{ixPath("Flag")}, Bools: []bool{true}, Strings: []Matcher{NewExact("yes", true)}}}, false, nil, nil, 0, false},
-		{"bounds", &Node{Op: OpTest, Test: &Test{Name: "N", Paths: []*Path{ixPath("N")}, Bounds: []Bound{{Cmp: ir.CmpGE, Num: 3}}, Numbers: []float64{1}}}, false, nil, nil, 0, false},
-		{"left_term", &Node{Op: OpTest, Test: &Test{Name: "len(a)", Left: &Term{Fn: ir.FnLength, Args: []*Term{{Fn: ir.FnField, Paths: []*Path{ixPath("a")}}}}, Numbers: []float64{3}}}, false, nil, nil, 0, false},
+		{"bounds", &Node{Op: OpTest, Test: &Test{Name: "N", Paths: []*Path{ixPath("N")}, Bounds: []Bound{{Cmp: ir.CmpGE, Num: ir.Int(3)}}, Numbers: nums(1)}}, false, nil, nil, 0, false},
+		{"left_term", &Node{Op: OpTest, Test: &Test{Name: "len(a)", Left: &Term{Fn: ir.FnLength, Args: []*Term{{Fn: ir.FnField, Paths: []*Path{ixPath("a")}}}}, Numbers: nums(3)}}, false, nil, nil, 0, false},
 		{"right_term", &Node{Op: OpTest, Test: &Test{Name: "a", Paths: []*Path{ixPath("a")}, Right: &Term{Fn: ir.FnField, Paths: []*Path{ixPath("b")}}, Cmp: ir.CmpEqual, Strings: []Matcher{NewExact("x", true)}}}, false, nil, nil, 0, false},
 		{"no_paths", &Node{Op: OpTest, Test: &Test{Name: "nothing", Strings: []Matcher{NewExact("x", true)}}}, false, nil, nil, 0, false},
 		{"keyword_alone_dropped", &Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Strings: []Matcher{NewContains("evil", true)}}}, false, nil, nil, 0, false},
@@ -417,6 +417,10 @@ var ixFields = [][]string{{"a"}, {"b"}, {"c.d"}, {"e.f.g"}, {"x", "a"}, {"c"}, {
 // ixNumbers are the numbers random tests compare with.
 var ixNumbers = []float64{0, 1, 12, -2, 1.5, 4688, 1e21, math.NaN()}
 
+// ixRuleNumbers are the numbers random rules compare with: ixNumbers and
+// integers a float64 cannot tell apart (2^53 and 2^53+1, 2^63-1 and 2^63).
+var ixRuleNumbers = append(nums(ixNumbers...), ir.Int(1<<53), ir.Int(1<<53+1), ir.Int(math.MaxInt64), ir.Uint(1<<63))
+
 // ixNumberTexts are the texts of numbers and booleans that random string
 // matchers compare with: event numbers and booleans are matched through
 // their text.
@@ -471,7 +475,7 @@ func (g *ixGen) test() *Node {
 	case k == 1:
 		t.Bools = []bool{r.IntN(2) == 0}
 	case k == 2:
-		t.Bounds = []Bound{{Cmp: ir.CmpGE, Num: 2}}
+		t.Bounds = []Bound{{Cmp: ir.CmpGE, Num: ir.Int(2)}}
 	case k == 3:
 		t.Right = &Term{Fn: ir.FnField, Paths: []*Path{g.path(ixFields[r.IntN(4)][0])}}
 		t.Cmp, t.Fold = ir.CmpEqual, r.IntN(2) == 0
@@ -480,7 +484,7 @@ func (g *ixGen) test() *Node {
 		t.Strings = []Matcher{mustCIDR(g.t, "10.0.0.0/8")}
 	case k < 10:
 		for range 1 + r.IntN(2) {
-			t.Numbers = append(t.Numbers, ixNumbers[r.IntN(len(ixNumbers))])
+			t.Numbers = append(t.Numbers, ixRuleNumbers[r.IntN(len(ixRuleNumbers))])
 		}
 	}
 	if !t.Exists && r.IntN(12) == 0 {
@@ -556,9 +560,10 @@ func (g *ixGen) scalar(depth int) any {
 	case 2:
 		return ixNumbers[r.IntN(len(ixNumbers))]
 	case 3:
-		return json.Number([]string{"1", "12", "1.5", "4688", "-2", "1e21", "0", "-0", "1.50", "12e0"}[r.IntN(10)])
+		return json.Number([]string{"1", "12", "1.5", "4688", "-2", "1e21", "0", "-0", "1.50", "12e0",
+			"9007199254740992", "9007199254740993", "9223372036854775807", "9223372036854775808", "1e400"}[r.IntN(15)])
 	case 4:
-		return []any{int(1), int64(12), int32(-2), uint32(4688), uint64(1), float32(1.5), int8(1)}[r.IntN(7)]
+		return []any{int(1), int64(12), int32(-2), uint32(4688), uint64(1), float32(1.5), int8(1), int64(1<<53 + 1), uint64(1 << 63)}[r.IntN(9)]
 	case 5:
 		return []string{"1", "12", "1.5", "-0", "+12", "1e21", "4688.0", "1.5.1", "-"}[r.IntN(9)]
 	case 6:

@@ -1,7 +1,6 @@
 package match
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/ruleforge/ruleforge/ir"
@@ -10,26 +9,19 @@ import (
 // Bound is one ordering comparison: a value is less than, at most, greater
 // than or at least a number or a string.
 type Bound struct {
-	Cmp    ir.Cmp  // ir.CmpLT, CmpLE, CmpGT or CmpGE
-	Num    float64 // the bound when IsText is false
-	Text   string  // the bound when IsText is true
-	IsText bool    // compare strings by code point instead of numbers
+	Cmp    ir.Cmp    // ir.CmpLT, CmpLE, CmpGT or CmpGE
+	Num    ir.Number // the bound when IsText is false
+	Text   string    // the bound when IsText is true
+	IsText bool      // compare strings by code point instead of numbers
 }
 
-// num tests a number against a numeric bound.
-func (b *Bound) num(f float64) bool {
+// num tests a number against a numeric bound, exactly (ir.Compare).
+func (b *Bound) num(n ir.Number) bool {
 	if b.IsText {
 		return false
 	}
-	switch {
-	case f < b.Num:
-		return b.Cmp.Holds(-1)
-	case f > b.Num:
-		return b.Cmp.Holds(1)
-	case f == b.Num:
-		return b.Cmp.Holds(0)
-	}
-	return false // NaN
+	c, ok := ir.Compare(n, b.Num)
+	return ok && b.Cmp.Holds(c) // NaN holds nothing
 }
 
 // str tests a string: against a text bound by code point order, against a
@@ -38,11 +30,8 @@ func (b *Bound) str(s string) bool {
 	if b.IsText {
 		return b.Cmp.Holds(strings.Compare(s, b.Text))
 	}
-	if !looksNumeric(s) {
-		return false
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	return err == nil && b.num(f)
+	n, ok := spelled(s)
+	return ok && b.num(n)
 }
 
 // String renders the bound, e.g. "ge 5" or `lt "m"`.
@@ -50,5 +39,5 @@ func (b *Bound) String() string {
 	if b.IsText {
 		return b.Cmp.String() + " " + quote(b.Text)
 	}
-	return b.Cmp.String() + " " + strconv.FormatFloat(b.Num, 'g', -1, 64)
+	return b.Cmp.String() + " " + b.Num.String()
 }

@@ -32,7 +32,7 @@ func recordRuleset(t *testing.T, paths []string) (*Ruleset, map[string]*Path) {
 		plans = append(plans,
 			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Exists: true}},
 			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Strings: []Matcher{NewContains("x", true)}}},
-			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Numbers: []float64{1}}},
+			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Numbers: nums(1)}},
 		)
 	}
 	if len(paths) > 1 {
@@ -272,7 +272,7 @@ func TestRecordFarPaths(t *testing.T) {
 	p2 := NewPath("a.b")
 	plans := []*Node{
 		{Op: OpTest, Test: &Test{Name: "process.name", Paths: []*Path{p1}, Strings: []Matcher{NewSuffix(".exe", true)}}},
-		{Op: OpTest, Test: &Test{Name: "a.b", Paths: []*Path{p2}, Numbers: []float64{2}}},
+		{Op: OpTest, Test: &Test{Name: "a.b", Paths: []*Path{p2}, Numbers: nums(2)}},
 	}
 	rs, err := NewRuleset(testRules(2), plans)
 	if err != nil {

@@ -38,7 +38,7 @@ func jsonRuleset(t testing.TB, paths []string, keyword bool) (*Ruleset, []*Path)
 		plans = append(plans,
 			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Exists: true}},
 			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Strings: []Matcher{NewContains("x", true)}}},
-			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Numbers: []float64{1}}},
+			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Numbers: nums(1)}},
 			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Bools: []bool{true}}},
 		)
 	}

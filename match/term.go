@@ -508,14 +508,11 @@ func dynamic(cmp ir.Cmp, fold bool, l, r any) bool {
 		}
 		return false
 	}
-	lf, lNum := toFloat(l)
-	rf, rNum := toFloat(r)
+	ln, lNum := ir.NumberOf(l) // computed values: int64 or float64
+	rn, rNum := ir.NumberOf(r)
 	if lNum && rNum && (cmp == ir.CmpEqual || cmp.IsOrder()) {
-		if cmp == ir.CmpEqual {
-			return lf == rf
-		}
-		b := Bound{Cmp: cmp, Num: rf}
-		return b.num(lf)
+		c, ok := ir.Compare(ln, rn)
+		return ok && cmp.Holds(c)
 	}
 	lb, lBool := l.(bool)
 	rb, rBool := r.(bool)

@@ -11,6 +11,9 @@ import (
 // Test is a compiled predicate: it reads one field, through the first of
 // its paths that is present, and compares the value.
 //
+// Numbers, of the event and of the Test, compare exactly (ir.Compare; see
+// the package documentation's Numbers section for values out of range).
+//
 // A Test on a missing field is false. A value that is an array is tested
 // element by element (nested arrays too) and the Test is true when any
 // element passes. A string passes when any string matcher matches it; a
@@ -23,14 +26,14 @@ import (
 // Exists, the Test passes for any present value that is not null and not
 // an empty array.
 type Test struct {
-	Name    string    // the field name, for String
-	Paths   []*Path   // tried in order; the first present wins
-	Strings []Matcher // string comparisons
-	Numbers []float64 // numeric equality
-	Bools   []bool    // boolean equality
-	Bounds  []Bound   // ordering comparisons
-	Exists  bool      // presence test; the other comparisons are ignored
-	Any     bool      // test every value of the event (needs a Walker); Paths unused
+	Name    string      // the field name, for String
+	Paths   []*Path     // tried in order; the first present wins
+	Strings []Matcher   // string comparisons
+	Numbers []ir.Number // numeric equality, exact (ir.Compare)
+	Bools   []bool      // boolean equality
+	Bounds  []Bound     // ordering comparisons
+	Exists  bool        // presence test; the other comparisons are ignored
+	Any     bool        // test every value of the event (needs a Walker); Paths unused
 
 	// Computed operands (EQL functions and arithmetic, comparisons of two
 	// fields). Left, when set, replaces the Paths as the value tested; when
@@ -182,16 +185,16 @@ func (t *Test) value(v any) bool {
 			}
 		}
 	case json.Number:
-		if t.str(string(x)) || t.numText(string(x)) {
+		if t.str(string(x)) {
 			return true
 		}
-		if len(t.Bounds) > 0 {
-			f, err := strconv.ParseFloat(string(x), 64)
-			return err == nil && t.numBounds(f)
+		if len(t.Numbers)+len(t.Bounds) > 0 {
+			n, ok := spelled(string(x))
+			return ok && t.number(n)
 		}
 		return false
 	case float64:
-		return t.num(x) || (len(t.Bounds) > 0 && t.numBounds(x)) || (len(t.Strings) > 0 && t.str(strconv.FormatFloat(x, 'f', -1, 64)))
+		return t.number(ir.Float(x)) || (len(t.Strings) > 0 && t.str(strconv.FormatFloat(x, 'f', -1, 64)))
 	case float32:
 		return t.value(float64(x))
 	case int:
@@ -203,7 +206,7 @@ func (t *Test) value(v any) bool {
 	case uint32:
 		return t.integer(int64(x))
 	case uint64:
-		return t.num(float64(x)) || (len(t.Bounds) > 0 && t.numBounds(float64(x))) || (len(t.Strings) > 0 && t.str(strconv.FormatUint(x, 10)))
+		return t.number(ir.Uint(x)) || (len(t.Strings) > 0 && t.str(strconv.FormatUint(x, 10)))
 	case bool:
 		for _, b := range t.Bools {
 			if b == x {
@@ -217,7 +220,7 @@ func (t *Test) value(v any) bool {
 
 // integer tests an integer value.
 func (t *Test) integer(i int64) bool {
-	return t.num(float64(i)) || (len(t.Bounds) > 0 && t.numBounds(float64(i))) || (len(t.Strings) > 0 && t.str(strconv.FormatInt(i, 10)))
+	return t.number(ir.Int(i)) || (len(t.Strings) > 0 && t.str(strconv.FormatInt(i, 10)))
 }
 
 // str reports whether any string matcher matches s.
@@ -230,20 +233,25 @@ func (t *Test) str(s string) bool {
 	return false
 }
 
-// num reports whether f is one of Numbers.
-func (t *Test) num(f float64) bool {
-	for _, n := range t.Numbers {
-		if n == f {
+// number reports whether n is one of Numbers or satisfies a bound.
+func (t *Test) number(n ir.Number) bool {
+	return t.num(n) || (len(t.Bounds) > 0 && t.numBounds(n))
+}
+
+// num reports whether n is one of Numbers.
+func (t *Test) num(n ir.Number) bool {
+	for _, m := range t.Numbers {
+		if c, ok := ir.Compare(n, m); ok && c == 0 {
 			return true
 		}
 	}
 	return false
 }
 
-// numBounds reports whether f satisfies a bound.
-func (t *Test) numBounds(f float64) bool {
+// numBounds reports whether n satisfies a bound.
+func (t *Test) numBounds(n ir.Number) bool {
 	for i := range t.Bounds {
-		if t.Bounds[i].num(f) {
+		if t.Bounds[i].num(n) {
 			return true
 		}
 	}
@@ -262,15 +270,26 @@ func (t *Test) strBounds(s string) bool {
 
 // numText reports whether s spells a number that is one of Numbers.
 func (t *Test) numText(s string) bool {
-	if len(t.Numbers) == 0 || !looksNumeric(s) {
+	if len(t.Numbers) == 0 {
 		return false
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	return err == nil && t.num(f)
+	n, ok := spelled(s)
+	return ok && t.num(n)
+}
+
+// spelled returns the number a string or JSON number text spells in
+// decimal, exactly where it is an integer (ir.ParseNumber, which also
+// defines texts out of range: 1e400 is +Inf).
+func spelled(s string) (ir.Number, bool) {
+	if !looksNumeric(s) {
+		return ir.Number{}, false
+	}
+	n, err := ir.ParseNumber(s)
+	return n, err == nil
 }
 
 // looksNumeric reports whether s has the shape of a decimal number, so that
-// strconv.ParseFloat is only called where it will not fail (and allocate
+// ir.ParseNumber is only called where it will not fail (and allocate
 // an error).
 func looksNumeric(s string) bool {
 	if s == "" {
@@ -323,7 +342,7 @@ func (t *Test) String() string {
 		sep = ", "
 	}
 	for _, n := range t.Numbers {
-		b.WriteString(sep + "number " + strconv.FormatFloat(n, 'g', -1, 64))
+		b.WriteString(sep + "number " + n.String())
 		sep = ", "
 	}
 	for _, v := range t.Bools {

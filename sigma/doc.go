@@ -96,7 +96,7 @@
 //	              bar): every combination
 //	cidr          IPv4 or IPv6 range or single address           CmpCIDR
 //	lt, lte,      numeric comparison with a number (a string     CmpLT, CmpLE, CmpGT, CmpGE
-//	gt, gte       that spells one is taken)
+//	gt, gte       that spells one is taken), exact for integers
 //	expand        "%name%" placeholders replaced by the values   one pattern per combination
 //	              of Placeholders(…); "\%" is a plain "%"; a
 //	              placeholder without values matches nothing
@@ -138,6 +138,12 @@
 //	                   number and strings spelling it)
 //	true, false        CmpEqual boolean and its text   an error
 //	null (or nothing)  the field is absent             an error
+//
+// Numbers compare exactly ([ir.Compare]): a YAML integer stays an integer
+// (an int64, or a uint64 above it), so 9007199254740993 does not match an
+// event's 9007199254740992, and 5 matches 5.0. An event number that
+// overflows a double (1e400) is +Inf; see package match, Numbers, for the
+// rules out of range and how they follow Elasticsearch's long and double.
 //
 // Comparisons ignore case (Unicode simple folding) unless cased, re
 // without i, or base64. A list mixing kinds gives one predicate per
@@ -195,7 +201,7 @@
 // "Source Name", ThreatID "Threat ID", OldValue "Old Value". UserData holds
 // one element named by the event's manifest; the elements looked up are, by
 // the rule's service, those of the events SigmaHQ's rules test and of every
-// UserData record of the corpus's .evtx files:
+// UserData record of the corpus's .evtx files on a channel a service names:
 //
 //	service                                   UserData elements
 //	system, security                          LogFileCleared (events 104, 1102)
@@ -212,7 +218,11 @@
 //	application-experience                    CompatibilityFixEvent, ResolverFiredEvent
 //	capi2                                     CryptAcquireCertificatePrivateKey
 //
-// Rules of other services and categories read no UserData. Run over the
+// Rules of other services, and rules that name no service (a category, or
+// product windows alone), read no UserData: a field that only a UserData
+// element outside this table holds is not found. Of the corpus's .evtx
+// files, the one such record kind is Setup's CbsUpdateChangeState (32
+// records of channel Setup, which no Sigma service names). Run over the
 // 16,962 records of the corpus's .evtx files (read by evtxexport and written
 // in this shape), these rules changed SigmaHQ's results: MSSQL XPCmdshell
 // Option Change, Ntdsutil Abuse, MSI Installation From Web, MSSQL Disable
@@ -265,7 +275,13 @@
 // (of its channel and event ID), an ECS event whose host.os.type names an
 // operating system only that system's rules and rules of no product, and
 // one whose event.module names a product (Filebeat's zeek, aws, okta, …
-// modules set it) only that product's rules. And a rule never holds on an
+// modules set it) only that product's rules. A Zeek rule's service is the
+// Zeek log it reads (rdp, dns, smb_files…): an event that names its log,
+// by event.dataset (Filebeat: zeek.rdp; zeek.connection for conn) or by
+// _path (Zeek's JSON streaming logs, Corelight: rdp), sees only the rules
+// of that log, so "Publicly Accessible RDP Service" (condition: not
+// selection) does not fire on every conn log entry from a public address.
+// And a rule never holds on an
 // event merely because the event lacks every field it reads: where the
 // event's shape does not say its platform (unknown shape; an ECS event
 // with neither host.os.type nor event.module for a rule of a product that
@@ -351,8 +367,9 @@
 // sigma/processing/conditions). ParsePipeline reads one; WithPipelines (the
 // CLI's -pipeline, repeatable) applies pipelines to each rule before it is
 // lowered, so matching an event costs nothing more. Pipelines apply lowest
-// priority first, equal priorities by file name (pySigma's
-// ProcessingPipelineResolver.resolve sorts by priority and path); each
+// priority first, equal priorities in the order given (pySigma's
+// ProcessingPipelineResolver.resolve sorts by priority alone, and Python's
+// sort is stable; the CLI gives them in the order of its -pipeline flags); each
 // applies its transformations in file order, each to the rule as the ones
 // before left it. A pipeline holds name, priority, vars and transformations;
 // a transformation holds id, type, its parameters, and conditions:
@@ -380,7 +397,11 @@
 //	                                                  number value is replaced, \1 and \g<name>
 //	                                                  as in Python's re.sub; the result is a Sigma
 //	                                                  string (wildcards work); re, cidr, exists
-//	                                                  and fieldref values are left alone
+//	                                                  and fieldref values are left alone; values
+//	                                                  of contains, startswith and endswith are
+//	                                                  seen with their wildcards ("*v*"), as
+//	                                                  pySigma's modifiers leave them (other
+//	                                                  modifiers: the value as written)
 //	value_placeholders         (none)                 the expand modifier's placeholders take the
 //	                                                  pipelines' vars (the Placeholders option
 //	                                                  overrides a name)

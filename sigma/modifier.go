@@ -120,7 +120,7 @@ type value struct {
 	kind   vkind
 	raws   []string     // vString, unchanged: the text as written (after expand); vRegex, vCIDR
 	pats   []ir.Pattern // vString: alternatives, any of which may match
-	num    float64      // vNumber, vOrder
+	num    ir.Number    // vNumber, vOrder, vTimePart: exact for integers
 	text   string       // vNumber: its decimal text
 	b      bool         // vBool, vExists
 	cmp    ir.Cmp       // vString: glob, prefix, suffix or contains; vOrder
@@ -164,7 +164,7 @@ func (v *value) describe() string {
 // newValue returns the value of a decoded YAML scalar, or a message.
 func newValue(x any) (*value, string) {
 	v := &value{cmp: ir.CmpGlob}
-	var f float64
+	var n ir.Number
 	switch x := x.(type) {
 	case nil:
 		v.kind = vNull
@@ -177,20 +177,20 @@ func newValue(x any) (*value, string) {
 		v.kind, v.b = vBool, x
 		return v, ""
 	case int:
-		f, v.text = float64(x), strconv.Itoa(x)
+		n, v.text = ir.Int(int64(x)), strconv.Itoa(x)
 	case int64:
-		f, v.text = float64(x), strconv.FormatInt(x, 10)
+		n, v.text = ir.Int(x), strconv.FormatInt(x, 10)
 	case uint64:
-		f, v.text = float64(x), strconv.FormatUint(x, 10)
+		n, v.text = ir.Uint(x), strconv.FormatUint(x, 10)
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return nil, fmt.Sprintf("unsupported: number %v", x)
 		}
-		f, v.text = x, strconv.FormatFloat(x, 'f', -1, 64)
+		n, v.text = ir.Float(x), strconv.FormatFloat(x, 'f', -1, 64)
 	default:
 		return nil, fmt.Sprintf("unsupported: value of type %T", x)
 	}
-	v.kind, v.num = vNumber, f
+	v.kind, v.num = vNumber, n
 	return v, ""
 }
 
@@ -359,8 +359,8 @@ func (v *value) apply(m string, maxValues int) string {
 		return ""
 	case "lt", "lte", "gt", "gte":
 		if v.kind == vString && len(v.raws) == 1 {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v.raws[0]), 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-				v.kind, v.num = vNumber, f
+			if n, err := ir.ParseNumber(strings.TrimSpace(v.raws[0])); err == nil && !n.IsNaN() && !math.IsInf(n.Float64(), 0) {
+				v.kind, v.num = vNumber, n
 			}
 		}
 		if v.kind != vNumber {
@@ -377,11 +377,11 @@ func (v *value) apply(m string, maxValues int) string {
 		return ""
 	case "minute", "hour", "day", "week", "month", "year":
 		if v.kind == vString && len(v.raws) == 1 {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v.raws[0]), 64); err == nil && f == math.Trunc(f) {
-				v.kind, v.num = vNumber, f
+			if n, err := ir.ParseNumber(strings.TrimSpace(v.raws[0])); err == nil {
+				v.kind, v.num = vNumber, n
 			}
 		}
-		if v.kind != vNumber || v.num != math.Trunc(v.num) {
+		if _, whole := v.num.Int64(); v.kind != vNumber || !whole {
 			return fmt.Sprintf("modifier %q needs a whole number, not %s", m, v.describe())
 		}
 		v.kind, v.part, v.cmp = vTimePart, timeParts[m], ir.CmpEqual

@@ -19,7 +19,7 @@ import (
 // supported; everything else in a pipeline file is an error.
 type Pipeline struct {
 	Name     string // the pipeline's name, "" when it has none
-	Priority int    // pipelines apply lowest priority first, then by file name
+	Priority int    // pipelines apply lowest priority first, then in the order given
 	File     string // the file it was read from
 
 	vars  map[string][]string

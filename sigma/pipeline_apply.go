@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
@@ -12,22 +13,19 @@ import (
 
 // WithPipelines applies processing pipelines (ParsePipeline) to each rule
 // before it is lowered: lowest Priority first, pipelines of equal priority
-// by file name, as pySigma's ProcessingPipelineResolver orders them, and
+// in the order given, as pySigma's ProcessingPipelineResolver orders them
+// (a stable sort by priority alone), and
 // within a pipeline its transformations in file order. The pipelines are
 // read, never changed, and may be shared.
 func WithPipelines(ps ...*Pipeline) Option {
 	return func(c *config) { c.pipelines = append(c.pipelines, ps...) }
 }
 
-// orderPipelines returns ps sorted by priority, then file name.
+// orderPipelines returns ps sorted by priority, equal priorities in the
+// order of ps.
 func orderPipelines(ps []*Pipeline) []*Pipeline {
 	out := slices.Clone(ps)
-	slices.SortStableFunc(out, func(a, b *Pipeline) int {
-		if a.Priority != b.Priority {
-			return a.Priority - b.Priority
-		}
-		return strings.Compare(a.File, b.File)
-	})
+	slices.SortStableFunc(out, func(a, b *Pipeline) int { return cmp.Compare(a.Priority, b.Priority) })
 	return out
 }
 
@@ -391,9 +389,75 @@ func (it *pipelineItem) replace(v *yaml.Node, seen map[*yaml.Node]bool) {
 				strings.Contains("|"+mods+"|", "|fieldref|") {
 				continue
 			}
-			edit(m.Content[i+1])
+			if !it.replaceWildcards(m.Content[i], m.Content[i+1], seen) {
+				edit(m.Content[i+1])
+			}
 		}
 	}
+}
+
+// replaceWildcards applies replace_string to the values of a search whose
+// modifiers are contains, startswith or endswith (with all or cased), as
+// pySigma does: its modifiers have already made each value a string with
+// wildcards ("*v*", "v*", "*v") when the transformation sees it
+// (sigma/processing/transformations/values.py ReplaceStringTransformation
+// reads str(value)), so "^C:" does not match a contains value. Where the
+// regex changes a value, the values are written with their wildcards and
+// the modifier dropped from the key (a Sigma value is a whole-value glob,
+// so the search means the same). It reports false, leaving the values to
+// the caller, for other modifiers and for a value that is null, a boolean
+// or shared through a YAML alias already replaced.
+func (it *pipelineItem) replaceWildcards(key, vals *yaml.Node, seen map[*yaml.Node]bool) bool {
+	parts := strings.Split(key.Value, "|")
+	var kept []string
+	prefix, suffix := "", ""
+	for _, m := range parts[1:] {
+		switch m {
+		case "contains":
+			prefix, suffix = "*", "*"
+		case "startswith":
+			suffix = "*"
+		case "endswith":
+			prefix = "*"
+		case "all", "cased":
+			kept = append(kept, m)
+		default:
+			return false
+		}
+	}
+	ss := scalars(vals)
+	if prefix == "" && suffix == "" || len(ss) == 0 {
+		return false
+	}
+	out := make([]string, len(ss))
+	changed := false
+	for i, s := range ss {
+		if seen[s] || isNull(s) || s.ShortTag() == "!!bool" {
+			return false
+		}
+		w := prefix + s.Value + suffix
+		if suffix != "" && trailingBackslashes(s.Value)%2 == 1 {
+			// A lone backslash at the end is literal; before the added
+			// wildcard it would escape it, so it is written escaped.
+			w = prefix + s.Value + `\` + suffix
+		}
+		out[i] = it.re.ReplaceAllString(w, it.repl)
+		changed = changed || out[i] != w
+	}
+	if !changed {
+		return true
+	}
+	for i, s := range ss {
+		seen[s] = true
+		s.Value, s.Tag, s.Style = out[i], "!!str", yaml.SingleQuotedStyle
+	}
+	key.Value = strings.Join(append(parts[:1], kept...), "|")
+	return true
+}
+
+// trailingBackslashes returns how many backslashes end s.
+func trailingBackslashes(s string) int {
+	return len(s) - len(strings.TrimRight(s, `\`))
 }
 
 // addCondition adds the transformation's conditions as a new search and

@@ -112,6 +112,36 @@ transformations:
 `)},
 			match: []string{`{"Image":"/mnt/c/Windows/System32/cmd.exe","User":"NT AUTHORITY\\SYSTEM"}`},
 			no:    []string{`{"Image":"C:\\Windows\\System32\\cmd.exe","User":"NT AUTHORITY\\SYSTEM"}`}},
+		{name: "replace_string sees the wildcards of contains, startswith and endswith", routing: false, det: `
+  a:
+    Image|contains: 'C:\Windows\'
+  b:
+    ParentImage|endswith: '\explorer.exe'
+  c:
+    CommandLine|startswith|cased: 'C:\Temp\'
+  condition: a and b and c`,
+			// pySigma applies the modifiers first: the values are "*C:\Windows\*",
+			// "*\explorer.exe" and "C:\Temp\*". "^C:" matches only the third;
+			// "\\Windows\\" (the regex) inside the first; "^\\explorer" not the second
+			// (it starts with "*"), so ParentImage keeps its value.
+			options: []sigma.Option{pipe(t, "p.yml", `
+transformations:
+  - type: replace_string
+    regex: '^C:'
+    replacement: 'D:'
+  - type: replace_string
+    regex: '\\Windows\\'
+    replacement: '\WinNT\'
+  - type: replace_string
+    regex: '^\\explorer'
+    replacement: 'x'
+`)},
+			match: []string{`{"Image":"C:\\WinNT\\a.exe","ParentImage":"C:\\explorer.exe","CommandLine":"D:\\Temp\\a"}`},
+			no: []string{`{"Image":"C:\\Windows\\a.exe","ParentImage":"C:\\explorer.exe","CommandLine":"D:\\Temp\\a"}`,
+				`{"Image":"D:\\WinNT\\a.exe","ParentImage":"C:\\explorer.exe","CommandLine":"D:\\Temp\\a"}`,
+				`{"Image":"C:\\WinNT\\a.exe","ParentImage":"C:\\x.exe","CommandLine":"D:\\Temp\\a"}`,
+				`{"Image":"C:\\WinNT\\a.exe","ParentImage":"C:\\explorer.exe","CommandLine":"C:\\Temp\\a"}`,
+				`{"Image":"C:\\WinNT\\a.exe","ParentImage":"C:\\explorer.exe","CommandLine":"d:\\temp\\a"}`}},
 		{name: "value_placeholders and vars", routing: false, det: `
   sel:
     User|expand: '%admins%'
@@ -156,6 +186,18 @@ transformations:
 			// b.yml has the lower priority and applies first: A -> B -> C.
 			options: []sigma.Option{pipe(t, "a.yml", "priority: 20\ntransformations:\n  - type: field_name_mapping\n    mapping: {B: C}\n"),
 				pipe(t, "b.yml", "priority: 10\ntransformations:\n  - type: field_name_mapping\n    mapping: {A: B}\n")},
+			match: []string{`{"C":"x"}`},
+			no:    []string{`{"A":"x"}`, `{"B":"x"}`}},
+		{name: "equal priorities apply in the order given", routing: false, det: `
+  sel:
+    A: x
+  condition: sel`,
+			// pySigma's ProcessingPipelineResolver.resolve (sigma/processing/
+			// resolver.py) sorts with key=priority only; Python's sort is
+			// stable, so z.yml, given first, applies first: A -> B -> C. By
+			// file name a.yml would apply first and leave B.
+			options: []sigma.Option{pipe(t, "z.yml", "transformations:\n  - type: field_name_mapping\n    mapping: {A: B}\n"),
+				pipe(t, "a.yml", "transformations:\n  - type: field_name_mapping\n    mapping: {B: C}\n")},
 			match: []string{`{"C":"x"}`},
 			no:    []string{`{"A":"x"}`, `{"B":"x"}`}},
 	})

@@ -176,7 +176,35 @@ var (
 	ecsType       = ir.F("event.type")
 	ecsOS         = ir.F("host.os.type")
 	ecsModule     = ir.F("event.module")
+	ecsDataset    = ir.F("event.dataset")
+	zeekPath      = ir.F("_path")
 )
+
+// zeekDatasets are the event.dataset names of Filebeat's zeek module where
+// they are not "zeek." and the log's name (Filebeat's
+// x-pack/filebeat/module/zeek: the conn log is zeek.connection).
+var zeekDatasets = map[string]string{"conn": "zeek.connection"}
+
+// logRoute returns the expression that holds for events of a product's
+// log that the service names, or true where the product names no such
+// log. Zeek's rules name their log as service (rdp, dns, smb_files…):
+// an event of another Zeek log must not see them, so where an event says
+// its log, by event.dataset (Filebeat's zeek module: "zeek.rdp") or by
+// _path (Zeek's JSON streaming logs and Corelight: "rdp"), it must be the
+// rule's. An event that says neither is routed as before.
+func logRoute(product, service string) *ir.Expr {
+	if product != "zeek" || service == "" {
+		return ir.Const(true)
+	}
+	dataset, ok := zeekDatasets[service]
+	if !ok {
+		dataset = "zeek." + service
+	}
+	return andC(
+		ir.Or(ir.Not(exists(ecsDataset)), ir.P(pred(&ecsDataset, ir.CmpEqual, false, ir.Str(dataset)))),
+		ir.Or(ir.Not(exists(zeekPath)), ir.P(pred(&zeekPath, ir.CmpEqual, false, ir.Str(service)))),
+	)
+}
 
 // routeFor returns the route of a log source for a rule whose detection
 // is det: the expression that holds for the events it describes. Events
@@ -193,6 +221,8 @@ var (
 //	unknown    none of these fields: the rule applies when the event holds
 //	           a field the detection reads (readsSome)
 //
+// In the last two, a Zeek rule's service must be the event's log where the
+// event names it (logRoute).
 // A log source with no product, category or service routes by readsSome
 // alone.
 func routeFor(ls sigmago.Logsource, det *ir.Expr) *ir.Expr {
@@ -231,12 +261,13 @@ func routeFor(ls sigmago.Logsource, det *ir.Expr) *ir.Expr {
 	}
 
 	isRecord, isBeat, isFlat, isECS := exists(recordShape), exists(beatChannel), exists(flatShape), exists(ecsCategory)
+	log := logRoute(product, service)
 	return orC(
 		andC(isRecord, record),
 		andC(ir.Not(isRecord.Clone()), isBeat, beat),
 		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), isFlat, flat),
-		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), isECS, ecs),
-		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), ir.Not(isECS.Clone()), reads.Clone()),
+		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), isECS, ecs, log),
+		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), ir.Not(isECS.Clone()), reads.Clone(), log.Clone()),
 	)
 }
 

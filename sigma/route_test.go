@@ -103,8 +103,16 @@ func TestRouting(t *testing.T) {
 		{name: "zeek negation", routing: true, logsrc: "logsource:\n  product: zeek\n  service: rdp\n", det: zeekRDP,
 			match: []string{`{"id.orig_h":"203.0.113.7","id.resp_p":3389}`, `{"id":{"orig_h":"203.0.113.7"}}`,
 				`{"event":{"category":["network"],"module":"zeek"},"source":{"ip":"203.0.113.7"}}`,
-				`{"event":{"category":["network"]},"id.orig_h":"203.0.113.7"}`},
+				`{"event":{"category":["network"]},"id.orig_h":"203.0.113.7"}`,
+				// The event names its log, and it is the rule's (rdp.log).
+				`{"_path":"rdp","id.orig_h":"203.0.113.7"}`,
+				`{"event":{"category":["network"],"module":"zeek","dataset":"zeek.rdp"},"source":{"ip":"203.0.113.7"}}`},
 			no: []string{`{"message":"hello"}`, `{}`, `{"id.orig_h":"10.1.2.3"}`, ecsStart, ecsNoOS, ecsLinux, recordSysmon1, flatSysmon1, beatSysmon3,
+				// Another Zeek log (conn.log): by _path (Zeek's JSON streaming
+				// logs, Corelight) and by event.dataset (Filebeat's zeek module).
+				`{"_path":"conn","id.orig_h":"203.0.113.7","id.resp_p":3389}`,
+				`{"event":{"category":["network"],"module":"zeek","dataset":"zeek.connection"},"source":{"ip":"203.0.113.7"}}`,
+				`{"event":{"category":["network"],"dataset":"zeek.dns"},"id.orig_h":"203.0.113.7"}`,
 				`{"event":{"category":["network"],"module":"zeek"},"id.orig_h":"10.1.2.3"}`,
 				`{"event":{"category":["network"],"module":"suricata"},"id.orig_h":"203.0.113.7"}`,
 				`{"event":{"category":["network"]},"host":{"os":{"type":"windows"}},"id.orig_h":"203.0.113.7"}`}},

@@ -176,15 +176,15 @@ func (l *lowerer) operand(c *chain, x any, keyword bool) (operand, string) {
 		p.Right = &ir.Term{Fn: ir.FnField, Field: fieldFor(v.raws[0], l.logsource)}
 		return operand{expr: ir.P(p)}, ""
 	case vTimePart:
-		p := pred(nil, v.cmp, false, ir.Num(v.num))
+		p := pred(nil, v.cmp, false, ir.NumOf(v.num))
 		p.Left = &ir.Term{Fn: v.part, Args: []*ir.Term{{Fn: ir.FnField}}}
 		return operand{expr: ir.P(p)}, ""
 	case vBool:
 		return operand{alts: []alt{{predKey{ir.CmpEqual, false}, []ir.Value{ir.Bool(v.b), ir.Str(fmt.Sprint(v.b))}}}}, ""
 	case vNumber:
-		return operand{alts: []alt{{predKey{ir.CmpEqual, false}, []ir.Value{ir.Num(v.num)}}}}, ""
+		return operand{alts: []alt{{predKey{ir.CmpEqual, false}, []ir.Value{ir.NumOf(v.num)}}}}, ""
 	case vOrder:
-		return operand{alts: []alt{{predKey{v.cmp, false}, []ir.Value{ir.Num(v.num)}}}}, ""
+		return operand{alts: []alt{{predKey{v.cmp, false}, []ir.Value{ir.NumOf(v.num)}}}}, ""
 	case vCIDR:
 		vals := make([]ir.Value, len(v.raws))
 		for i, r := range v.raws {

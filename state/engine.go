@@ -176,9 +176,20 @@ func (e *Engine) Snapshot(keep func(Key) bool) []byte {
 // the machine of the rule with the same ID and kind (restoring the
 // snapshots of several partitions merges them). It returns the IDs of the
 // snapshot's rules that the program lacks, whose state is dropped; an
-// error for a snapshot that is corrupt or of another version, after which
-// the engine's state is undefined (make a new engine).
+// error for a snapshot that is corrupt or of another version, which
+// leaves the engine as it was: a truncated partition snapshot must not
+// spoil the partitions already merged. For that the snapshot is first
+// decoded into an empty engine, so a Restore costs two decodings.
 func (e *Engine) Restore(b []byte) (dropped []string, err error) {
+	if _, err := e.p.NewEngine().restore(b); err != nil {
+		return nil, err
+	}
+	return e.restore(b)
+}
+
+// restore adds the state in b to the engine's, as Restore does, and
+// leaves it partly added when b is bad.
+func (e *Engine) restore(b []byte) (dropped []string, err error) {
 	if len(b) < len(snapshotMagic) || string(b[:len(snapshotMagic)]) != snapshotMagic {
 		return nil, fmt.Errorf("%w: not a ruleforge state snapshot", ErrCorrupt)
 	}

@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -177,6 +178,28 @@ func TestSnapshot(t *testing.T) {
 		if _, err := p.NewEngine().Restore(bad); err == nil {
 			t.Errorf("Restore(%q) = nil error", bad)
 		}
+	}
+}
+
+// TestRestoreBad restores a snapshot whose second rule's state is cut
+// short: Restore fails and leaves the engine as it was, though the first
+// rule's state decodes, so that one bad partition snapshot does not spoil
+// the partitions merged before it.
+func TestRestoreBad(t *testing.T) {
+	p, err := state.Compile([]*ir.Rule{pairRule("pair", time.Hour), pairRule("pair2", time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := p.NewEngine()
+	run(t, p, e, 1, starts(10))
+	full := e.Snapshot(nil)
+	one := p.NewEngine()
+	before := one.Stats()
+	if _, err := one.Restore(full[:len(full)-1]); err == nil || !reflect.DeepEqual(one.Stats(), before) {
+		t.Errorf("Restore = %v: stats %+v, were %+v", err, one.Stats(), before)
+	}
+	if _, err := one.Restore(full); err != nil || one.Stats().Total.Keys != e.Stats().Total.Keys {
+		t.Errorf("Restore = %v: %d keys, want %d", err, one.Stats().Total.Keys, e.Stats().Total.Keys)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ruleforge/ruleforge/internal/files"
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/normalize"
@@ -111,6 +112,9 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var rulePaths pathList
 	fs.Var(&rulePaths, "rules", "a rule file or directory (repeatable)")
 	var opt matchOptions
+	if catchSignals { // first: a signal while the rules load is one too
+		opt.stop = notifySignals()
+	}
 	fs.IntVar(&opt.workers, "workers", 0, "matching goroutines (0: one per CPU)")
 	fs.StringVar(&opt.output, "output", "hits", "output: hits (a JSON line per match), alert (ECS-style alert documents), table (a timeline for reading) or csv (the table with a header)")
 	fs.BoolVar(&opt.count, "count", false, "print only, at the end, how many events each rule matched")
@@ -137,7 +141,6 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opt.progress = isTerminal(stderr)
-	opt.stop = signals
 	ld, ok := loader(stderr)
 	if !ok {
 		return exitBad
@@ -176,7 +179,7 @@ inputs:
 		case errors.Is(err, pipeline.ErrStopped):
 			break inputs
 		default:
-			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", quote(name), err)
+			fmt.Fprintf(stderr, "ruleforge: %v\n", files.PathError(name, err)) // the os error's own copy of the name unquoted
 			readErr = true
 		}
 	}

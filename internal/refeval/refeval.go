@@ -110,8 +110,8 @@ func anyElem(v any, f func(any) bool) bool {
 func value(p *ir.Pred, e any) bool {
 	text, isNum, num, isBool, b := scalar(e)
 	if s, ok := e.(string); ok && !isNum && decimal(s) {
-		if f, err := strconv.ParseFloat(s, 64); err == nil && p.Cmp.IsOrder() {
-			isNum, num = true, f
+		if n, err := ir.ParseNumber(s); err == nil && p.Cmp.IsOrder() {
+			isNum, num = true, n
 		}
 	}
 	for _, v := range p.Values {
@@ -139,17 +139,17 @@ func value(p *ir.Pred, e any) bool {
 		switch v.Kind {
 		case ir.KindNumber:
 			if p.Cmp == ir.CmpEqual {
-				if isNum && num == v.Num {
+				if isNum && equal(num, v.Num) {
 					return true
 				}
-				if s, ok := e.(string); ok {
-					if f, err := strconv.ParseFloat(s, 64); err == nil && f == v.Num && decimal(s) {
+				if s, ok := e.(string); ok && decimal(s) {
+					if n, err := ir.ParseNumber(s); err == nil && equal(n, v.Num) {
 						return true
 					}
 				}
 				continue
 			}
-			if text != nil && Glob(p.Cmp, ir.Lit(strconv.FormatFloat(v.Num, 'f', -1, 64)), *text, !p.CaseSensitive) {
+			if text != nil && Glob(p.Cmp, ir.Lit(v.Num.Text()), *text, !p.CaseSensitive) {
 				return true
 			}
 		case ir.KindBool:
@@ -166,13 +166,13 @@ func value(p *ir.Pred, e any) bool {
 }
 
 // order evaluates an ordering comparison of an event value.
-func order(cmp ir.Cmp, v ir.Value, e any, isNum bool, num float64) bool {
+func order(cmp ir.Cmp, v ir.Value, e any, isNum bool, num ir.Number) bool {
 	var c int
 	switch {
 	case v.Kind == ir.KindNumber && isNum:
-		c = cmpFloat(num, v.Num)
-		if num != num {
-			return false
+		var ok bool
+		if c, ok = ir.Compare(num, v.Num); !ok {
+			return false // NaN
 		}
 	case v.Kind == ir.KindString:
 		s, ok := e.(string)
@@ -187,15 +187,11 @@ func order(cmp ir.Cmp, v ir.Value, e any, isNum bool, num float64) bool {
 	return cmp.Holds(c)
 }
 
-// cmpFloat compares two numbers.
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+// equal reports whether two numbers are equal (ir.Compare: exactly, NaN
+// equal to nothing).
+func equal(a, b ir.Number) bool {
+	c, ok := ir.Compare(a, b)
+	return ok && c == 0
 }
 
 // inCIDR reports whether s is an address in the range v.
@@ -237,24 +233,24 @@ func decimal(s string) bool {
 
 // scalar describes an event value: its text, if it has one, and its number
 // or boolean.
-func scalar(e any) (text *string, isNum bool, num float64, isBool bool, b bool) {
+func scalar(e any) (text *string, isNum bool, num ir.Number, isBool bool, b bool) {
 	str := func(s string) *string { return &s }
 	switch x := e.(type) {
 	case string:
-		return &x, false, 0, false, false
+		return &x, false, num, false, false
 	case json.Number:
-		f, err := x.Float64()
-		return str(string(x)), err == nil, f, false, false
+		n, err := ir.ParseNumber(string(x))
+		return str(string(x)), err == nil, n, false, false
 	case float64:
-		return str(strconv.FormatFloat(x, 'f', -1, 64)), true, x, false, false
+		return str(strconv.FormatFloat(x, 'f', -1, 64)), true, ir.Float(x), false, false
 	case int:
-		return str(strconv.Itoa(x)), true, float64(x), false, false
+		return str(strconv.Itoa(x)), true, ir.Int(int64(x)), false, false
 	case int64:
-		return str(strconv.FormatInt(x, 10)), true, float64(x), false, false
+		return str(strconv.FormatInt(x, 10)), true, ir.Int(x), false, false
 	case bool:
-		return str(strconv.FormatBool(x)), false, 0, true, x
+		return str(strconv.FormatBool(x)), false, num, true, x
 	}
-	return nil, false, 0, false, false
+	return nil, false, num, false, false
 }
 
 // Glob matches s against pattern p under the comparison cmp (glob,

@@ -86,10 +86,10 @@ func term(t *ir.Term, ev match.Event, boundKey string, bound any) (any, bool) {
 			s, _ := t.Value.Pat.Literal()
 			return s, true
 		case ir.KindNumber:
-			if t.Value.Num == math.Trunc(t.Value.Num) {
-				return int64(t.Value.Num), true
+			if i, ok := t.Value.Num.Int64(); ok {
+				return i, true
 			}
-			return t.Value.Num, true
+			return t.Value.Num.Float64(), true
 		case ir.KindBool:
 			return t.Value.Bool, true
 		}
@@ -374,15 +374,15 @@ func compare(cmp ir.Cmp, fold bool, l, r any) bool {
 		case ir.CmpContains:
 			return strings.Contains(ls, rs)
 		}
-		return cmp.IsOrder() && order(cmp, ir.Str(rs), ls, false, 0)
+		return cmp.IsOrder() && order(cmp, ir.Str(rs), ls, false, ir.Number{})
 	}
-	lf, ok1 := asFloat(l)
-	rf, ok2 := asFloat(r)
+	ln, ok1 := ir.NumberOf(l)
+	rn, ok2 := ir.NumberOf(r)
 	if ok1 && ok2 {
 		if cmp == ir.CmpEqual {
-			return lf == rf
+			return equal(ln, rn)
 		}
-		return cmp.IsOrder() && order(cmp, ir.Num(rf), nil, true, lf)
+		return cmp.IsOrder() && order(cmp, ir.NumOf(rn), nil, true, ln)
 	}
 	lb, ok1 := l.(bool)
 	rb, ok2 := r.(bool)

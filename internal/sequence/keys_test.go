@@ -92,3 +92,60 @@ func BenchmarkMillionKeys(b *testing.B) {
 		i++
 	}
 }
+
+// TestJoinKeys checks the join keys of one hit (keyBuf.keys): the issue's
+// rules for "by" (EQL syntax reference, "by keyword", "Optional fields"):
+// a missing or null key drops the hit unless written ?field, when it
+// joins as null; an array joins on each of its values, several arrays on
+// each combination, at most MaxJoinValues of them (the rest counted).
+func TestJoinKeys(t *testing.T) {
+	req := &Stage{Optional: []bool{false, false}}
+	opt := &Stage{Optional: []bool{true, false}}
+	x, y, z := state.String("x"), state.String("y"), state.Int(1)
+	many := make([]state.Value, 10)
+	for i := range many {
+		many[i] = state.Int(int64(i))
+	}
+	for _, c := range []struct {
+		name    string
+		st      *Stage
+		vals    []state.Value
+		want    []state.Key
+		dropped int
+	}{
+		{"simple", req, []state.Value{x, z}, []state.Key{state.MakeKey(x, z)}, 0},
+		{"missing", req, []state.Value{state.Missing, z}, nil, 0},
+		{"null", req, []state.Value{state.Null, z}, nil, 0},
+		{"optional missing", opt, []state.Value{state.Missing, z}, []state.Key{state.MakeKey(state.Null, z)}, 0},
+		{"optional null", opt, []state.Value{state.Null, z}, []state.Key{state.MakeKey(state.Null, z)}, 0},
+		{"array", req, []state.Value{state.Array(x, y), z}, []state.Key{state.MakeKey(x, z), state.MakeKey(y, z)}, 0},
+		{"array with null", req, []state.Value{state.Array(state.Null, y), z}, []state.Key{state.MakeKey(y, z)}, 0},
+		{"optional array with null", opt, []state.Value{state.Array(state.Null, y), z}, []state.Key{state.MakeKey(state.Null, z), state.MakeKey(y, z)}, 0},
+		{"empty array", req, []state.Value{state.Array(), z}, nil, 0},
+		{"optional empty array", opt, []state.Value{state.Array(), z}, []state.Key{state.MakeKey(state.Null, z)}, 0},
+		{"two arrays", req, []state.Value{state.Array(x, y), state.Array(z, x)},
+			[]state.Key{state.MakeKey(x, z), state.MakeKey(x, x), state.MakeKey(y, z), state.MakeKey(y, x)}, 0},
+		{"too many", req, []state.Value{state.Array(many...), state.Array(many...)}, nil, 10*10 - MaxJoinValues},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var kb keyBuf
+			dropped := kb.keys(c.st, c.vals)
+			var got []state.Key
+			kb.each(func(b []byte) { got = append(got, state.Key(b)) })
+			if c.name == "too many" {
+				if len(got) != MaxJoinValues || dropped != c.dropped {
+					t.Fatalf("%d keys, %d dropped; want %d, %d", len(got), dropped, MaxJoinValues, c.dropped)
+				}
+				return
+			}
+			if dropped != c.dropped || len(got) != len(c.want) {
+				t.Fatalf("got %q (dropped %d), want %q", got, dropped, c.want)
+			}
+			for i := range got {
+				if got[i] != c.want[i] {
+					t.Errorf("key %d: got %q, want %q", i, got[i], c.want[i])
+				}
+			}
+		})
+	}
+}

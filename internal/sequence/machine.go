@@ -173,7 +173,7 @@ func (m *Machine) positive(ev state.Event, i int, kb []byte, emit func(*state.Al
 		if i == m.l.lastPos {
 			m.tryComplete(ev, k, ks, p, emit)
 		} else {
-			ks.pend[i] = p // the most recent wins (OrdinalGroup.trimBefore)
+			park(ks, i, p)
 		}
 		m.settle(k, ks)
 		return
@@ -183,7 +183,10 @@ func (m *Machine) positive(ev state.Event, i int, kb []byte, emit func(*state.Al
 		return
 	}
 	prev := m.l.prevPos[i]
-	if p = ks.pend[prev]; p == nil {
+	if p = ks.pend[prev]; p == nil || ev.Time < p.last {
+		// None, or only one after ev in event time: an event out of order
+		// extends no sequence that ends after it, since the next stage
+		// takes a sequence strictly before it (OrdinalGroup.trimBefore).
 		return
 	}
 	ks.pend[prev] = nil // taken, matched or not (SequenceMatcher.match)
@@ -200,9 +203,20 @@ func (m *Machine) positive(ev state.Event, i int, kb []byte, emit func(*state.Al
 	if i == m.l.lastPos {
 		m.tryComplete(ev, k, ks, p, emit)
 	} else {
-		ks.pend[i] = p
+		park(ks, i, p)
 	}
 	m.settle(k, ks)
+}
+
+// park makes p the pending sequence of stage i, unless the one there ends
+// later in event time. The next stage takes the newest sequence before
+// its event (OrdinalGroup.trimBefore), which for an event after both is
+// the one that ends later: the most recent wins in event time, and the
+// two differ from input order only when an event came out of order.
+func park(ks *keyState, i int, p *partial) {
+	if q := ks.pend[i]; q == nil || q.last <= p.last {
+		ks.pend[i] = p
+	}
 }
 
 // tryComplete reports p, whose positive stages are all matched, now or
