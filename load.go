@@ -8,6 +8,7 @@ import (
 
 	"github.com/ruleforge/ruleforge/correlate"
 	"github.com/ruleforge/ruleforge/eql"
+	"github.com/ruleforge/ruleforge/internal/files"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/sigma"
 )
@@ -141,7 +142,7 @@ func (l Loader) LoadSet(paths ...string) (*Set, []error) {
 		path string
 		src  []byte
 	}
-	var files []file
+	var read []file
 	var errs []error
 	add := func(path string) {
 		src, err := readRule(path, l.maxFileSize())
@@ -149,22 +150,22 @@ func (l Loader) LoadSet(paths ...string) (*Set, []error) {
 			errs = append(errs, err)
 			return
 		}
-		files = append(files, file{path, src})
+		read = append(read, file{path, src})
 	}
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		switch {
 		case err != nil:
-			errs = append(errs, pathError(root, err))
+			errs = append(errs, files.PathError(root, err))
 		case info.IsDir():
-			walk(root, add, func(err error) { errs = append(errs, err) })
+			files.Walk(root, IsRuleFile, add, func(err error) { errs = append(errs, err) })
 		default:
 			add(root)
 		}
 	}
 	var filters []*sigma.Filter
-	rest := files[:0:0]
-	for _, f := range files {
+	rest := read[:0:0]
+	for _, f := range read {
 		ext := strings.ToLower(filepath.Ext(f.path))
 		if (ext == ".yml" || ext == ".yaml") && isSigmaFilter(f.src) {
 			flt, err := sigma.ParseFilter(f.path, f.src, l.Sigma...)

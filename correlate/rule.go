@@ -53,6 +53,13 @@ func New(c *ir.Correlation, all []*ir.Correlation) *ir.Rule {
 		Source:      c.Source,
 		Expr:        ir.Const(false),
 		State:       r,
+
+		Status:         c.Status,
+		Author:         c.Author,
+		References:     c.References,
+		FalsePositives: c.FalsePositives,
+		Tactics:        c.Tactics,
+		Techniques:     c.Techniques,
 	}
 }
 

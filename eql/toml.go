@@ -22,7 +22,14 @@ import (
 //	tags         Tags
 //	threat       Attack: for each [[rule.threat]] in file order, its tactic
 //	             id, then each technique id followed by the ids of its
-//	             subtechniques; duplicates are dropped
+//	             subtechniques; duplicates are dropped. Tactics gets the
+//	             tactics' ids and names as written, Techniques the
+//	             technique and subtechnique ids
+//	author       Author
+//	references   References
+//	false_positives  FalsePositives
+//	index        Index: the index patterns (Logsource stays zero: neither
+//	             they nor the query's host.os.type name a Sigma log source)
 //	language     must be "eql"
 //	query        Expr (required); Source is its first token
 //
@@ -134,7 +141,19 @@ func (d *tomlDoc) rule(rule map[string]any) (*ir.Rule, error) {
 	if r.Tags, err = d.strs(rule, "tags"); err != nil {
 		return nil, err
 	}
-	if r.Attack, err = d.attack(rule); err != nil {
+	if err := d.threat(rule, r); err != nil {
+		return nil, err
+	}
+	if r.Author, err = d.strs(rule, "author"); err != nil {
+		return nil, err
+	}
+	if r.References, err = d.strs(rule, "references"); err != nil {
+		return nil, err
+	}
+	if r.FalsePositives, err = d.strs(rule, "false_positives"); err != nil {
+		return nil, err
+	}
+	if r.Index, err = d.strs(rule, "index"); err != nil {
 		return nil, err
 	}
 	query, err := d.str(rule, "query", true)
@@ -244,64 +263,89 @@ func (d *tomlDoc) strs(t map[string]any, key string) ([]string, error) {
 	return out, nil
 }
 
-// attack collects the MITRE ATT&CK ids of [[rule.threat]]: per threat, the
-// tactic, then each technique and its subtechniques, without duplicates.
-func (d *tomlDoc) attack(rule map[string]any) ([]string, error) {
+// threat reads [[rule.threat]] into r's ATT&CK mapping. Per threat in
+// file order: the tactic ({id, name} into Tactics), then each technique
+// followed by its subtechniques (ids into Techniques); Attack gets every id
+// in that order. Each list drops duplicates. The framework key is not
+// checked: Elastic's rules all name "MITRE ATT&CK".
+func (d *tomlDoc) threat(rule map[string]any, r *ir.Rule) error {
 	v, ok := rule["threat"]
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	threats, ok := v.([]map[string]any)
 	if !ok {
-		return nil, d.typeError("rule.threat", v, "an array of tables")
+		return d.typeError("rule.threat", v, "an array of tables")
 	}
-	var ids []string
 	seen := map[string]bool{}
-	add := func(key string, t map[string]any) error {
-		v, ok := t["id"]
-		if !ok {
-			return nil
+	// add reads t's id and records it once in Attack and, when list is
+	// not nil, in *list; it returns the id.
+	add := func(key string, t map[string]any, list *[]string) (string, error) {
+		id, err := d.key(t, key, "id")
+		if err != nil || id == "" || seen[id] {
+			return id, err
 		}
-		id, ok := v.(string)
-		if !ok {
-			return d.typeError(key+".id", v, "a string")
+		seen[id] = true
+		r.Attack = append(r.Attack, id)
+		if list != nil {
+			*list = append(*list, id)
 		}
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-		return nil
+		return id, nil
 	}
+	seenTactic := map[ir.Tactic]bool{}
 	for _, th := range threats {
 		if v, ok := th["tactic"]; ok {
-			tactic, ok := v.(map[string]any)
+			t, ok := v.(map[string]any)
 			if !ok {
-				return nil, d.typeError("rule.threat.tactic", v, "a table")
+				return d.typeError("rule.threat.tactic", v, "a table")
 			}
-			if err := add("rule.threat.tactic", tactic); err != nil {
-				return nil, err
+			id, err := add("rule.threat.tactic", t, nil)
+			if err != nil {
+				return err
+			}
+			name, err := d.key(t, "rule.threat.tactic", "name")
+			if err != nil {
+				return err
+			}
+			if tc := (ir.Tactic{ID: id, Name: name}); tc != (ir.Tactic{}) && !seenTactic[tc] {
+				seenTactic[tc] = true
+				r.Tactics = append(r.Tactics, tc)
 			}
 		}
 		techniques, err := d.tables(th, "rule.threat", "technique")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, te := range techniques {
-			if err := add("rule.threat.technique", te); err != nil {
-				return nil, err
+			if _, err := add("rule.threat.technique", te, &r.Techniques); err != nil {
+				return err
 			}
 			subs, err := d.tables(te, "rule.threat.technique", "subtechnique")
 			if err != nil {
-				return nil, err
+				return err
 			}
 			for _, sub := range subs {
-				if err := add("rule.threat.technique.subtechnique", sub); err != nil {
-					return nil, err
+				if _, err := add("rule.threat.technique.subtechnique", sub, &r.Techniques); err != nil {
+					return err
 				}
 			}
 		}
 	}
-	return ids, nil
+	return nil
+}
+
+// key returns the string at key of the table t, which is at the dotted
+// path table; "" when it is missing.
+func (d *tomlDoc) key(t map[string]any, table, key string) (string, error) {
+	v, ok := t[key]
+	if !ok {
+		return "", nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", d.typeError(table+"."+key, v, "a string")
+	}
+	return s, nil
 }
 
 // tables returns an array of tables of t, nil when it is missing.

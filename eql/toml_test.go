@@ -41,7 +41,12 @@ func TestParseTOMLMofcomp(t *testing.T) {
 			"Data Source: Crowdstrike",
 			"Resources: Investigation Guide",
 		},
-		Attack: []string{"TA0002", "T1047", "TA0003", "T1546", "T1546.003"},
+		Attack:     []string{"TA0002", "T1047", "TA0003", "T1546", "T1546.003"},
+		Author:     []string{"Elastic"},
+		Tactics:    []ir.Tactic{{ID: "TA0002", Name: "Execution"}, {ID: "TA0003", Name: "Persistence"}},
+		Techniques: []string{"T1047", "T1546", "T1546.003"},
+		Index: []string{"endgame-*", "logs-crowdstrike.fdr*", "logs-endpoint.events.process-*",
+			"logs-m365_defender.event-*", "logs-system.security*"},
 		Lang:   ir.LangEQL,
 		Source: ir.Pos{File: file, Offset: strings.Index(string(src), "process where"), Line: 44, Col: 1},
 	}
@@ -52,6 +57,61 @@ func TestParseTOMLMofcomp(t *testing.T) {
 	}
 	if r.Expr == nil {
 		t.Fatal("no expression")
+	}
+}
+
+// TestTOMLThreat checks the metadata read from [rule]: author, references,
+// false_positives, index and the ATT&CK mapping of [[rule.threat]]
+// (detection-rules, detection_rules/schemas/definitions.py: ThreatMapping
+// with tactic {id, name, reference}, technique [{id, name, reference,
+// subtechnique}]).
+func TestTOMLThreat(t *testing.T) {
+	const head = "[rule]\nlanguage = \"eql\"\nrule_id = \"r1\"\nquery = 'any where true'\n"
+	tests := []struct {
+		name, src string
+		want      ir.Rule
+	}{
+		{"none", head, ir.Rule{}},
+		{"lists", head + "author = [\"A\", \"B\"]\nreferences = [\"https://x\"]\nfalse_positives = [\"Admins\"]\nindex = [\"logs-*\"]\n",
+			ir.Rule{Author: []string{"A", "B"}, References: []string{"https://x"}, FalsePositives: []string{"Admins"}, Index: []string{"logs-*"}}},
+		{"two threats, duplicates dropped", head + `[[rule.threat]]
+framework = "MITRE ATT&CK"
+[rule.threat.tactic]
+id = "TA0005"
+name = "Defense Evasion"
+[[rule.threat.technique]]
+id = "T1055"
+[[rule.threat.technique.subtechnique]]
+id = "T1055.001"
+[[rule.threat]]
+[rule.threat.tactic]
+id = "TA0005"
+name = "Defense Evasion"
+[[rule.threat.technique]]
+id = "T1055"
+[[rule.threat]]
+[rule.threat.tactic]
+id = "TA0004"
+name = "Privilege Escalation"
+`, ir.Rule{
+			Attack:     []string{"TA0005", "T1055", "T1055.001", "TA0004"},
+			Tactics:    []ir.Tactic{{ID: "TA0005", Name: "Defense Evasion"}, {ID: "TA0004", Name: "Privilege Escalation"}},
+			Techniques: []string{"T1055", "T1055.001"},
+		}},
+		{"tactic without id", head + "[[rule.threat]]\n[rule.threat.tactic]\nname = \"Execution\"\n",
+			ir.Rule{Tactics: []ir.Tactic{{Name: "Execution"}}}},
+	}
+	for _, tt := range tests {
+		r, err := ParseTOML("r.toml", []byte(tt.src))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		got := ir.Rule{Attack: r.Attack, Author: r.Author, References: r.References, FalsePositives: r.FalsePositives,
+			Tactics: r.Tactics, Techniques: r.Techniques, Index: r.Index}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", tt.name, got, tt.want)
+		}
 	}
 }
 
@@ -110,6 +170,10 @@ func TestParseTOMLErrors(t *testing.T) {
 			`r.toml:4:1: unexpected integer for rule.tags (expected an array of strings)`},
 		{"threat id type", "[rule]\nlanguage = \"eql\"\nrule_id = \"r1\"\n[[rule.threat]]\n[rule.threat.tactic]\nid = 2\n",
 			`r.toml:6:1: unexpected integer for rule.threat.tactic.id (expected a string)`},
+		{"threat name type", "[rule]\nlanguage = \"eql\"\nrule_id = \"r1\"\n[[rule.threat]]\n[rule.threat.tactic]\nname = 2\n",
+			`r.toml:6:1: unexpected integer for rule.threat.tactic.name (expected a string)`},
+		{"author type", "[rule]\nlanguage = \"eql\"\nrule_id = \"r1\"\nauthor = \"Elastic\"\n",
+			`r.toml:4:1: unexpected string for rule.author (expected an array of strings)`},
 		{"literal multi-line query", tomlRule("'''\nprocess where\n  a == 'x'\n'''"),
 			`r.toml:6:8: unexpected single quote (strings are written in double quotes)`},
 		{"literal query", tomlRule(`'any where a =='`), `r.toml:4:24: unexpected end of query (expected a value)`},

@@ -128,6 +128,13 @@ type Correlation struct {
 	// condition tests the arriving value's share of the window instead).
 	Percentile int
 	Generate   bool // the referenced rules' own hits are output too
+
+	// Status, Author, References, FalsePositives, Tactics and Techniques
+	// are the correlation rule's own metadata, as in Rule.
+	Status                             string
+	Author, References, FalsePositives []string
+	Tactics                            []Tactic
+	Techniques                         []string
 }
 
 // Holds reports whether the aggregate v satisfies every bound of the

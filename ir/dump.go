@@ -68,6 +68,24 @@ func (r *Rule) Dump() string {
 	if len(r.Attack) > 0 {
 		fmt.Fprintf(&b, "  attack: %s\n", strings.Join(r.Attack, ", "))
 	}
+	if ls := r.Logsource; ls != (Logsource{}) {
+		fmt.Fprintf(&b, "  logsource: category=%s product=%s service=%s\n", ls.Category, ls.Product, ls.Service)
+	}
+	list := func(key string, vs []string) {
+		if len(vs) > 0 {
+			fmt.Fprintf(&b, "  %s: %s\n", key, strings.Join(vs, " | "))
+		}
+	}
+	list("author", r.Author)
+	list("references", r.References)
+	list("false_positives", r.FalsePositives)
+	tactics := make([]string, len(r.Tactics))
+	for i, t := range r.Tactics {
+		tactics[i] = t.String()
+	}
+	list("tactics", tactics)
+	list("techniques", r.Techniques)
+	list("index", r.Index)
 	if r.Source.IsValid() {
 		fmt.Fprintf(&b, "  source: %s\n", r.Source)
 	}

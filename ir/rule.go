@@ -41,6 +41,43 @@ type Rule struct {
 	// hits. Expr is then the constant false and package state runs the
 	// rule; compile.Compile alone never matches it.
 	State Stateful
+
+	// Author lists who wrote the rule: Elastic's author array, or
+	// Sigma's author string as one element (Sigma separates names with
+	// commas only by habit, so it is not split).
+	Author []string
+	// References are URLs or citations, as the rule writes them.
+	References []string
+	// FalsePositives are Sigma's falsepositives or Elastic's
+	// false_positives, as written.
+	FalsePositives []string
+	// Tactics and Techniques are the rule's MITRE ATT&CK mapping in one
+	// form for both languages, so that one dashboard or filter serves
+	// both: Sigma's tactic tags (attack.execution) named through a table
+	// of Enterprise tactics (see package sigma), Elastic's
+	// [[rule.threat]] tactics as written; technique and sub-technique ids
+	// (T1047, T1055.001) from Sigma's attack.tNNNN tags or Elastic's
+	// technique and subtechnique ids. Both are in rule order without
+	// duplicates.
+	Tactics    []Tactic
+	Techniques []string
+	// Index lists the Elastic index patterns the rule reads (logs-*); nil
+	// for Sigma. It is no log source: Logsource stays zero for EQL.
+	Index []string
+}
+
+// Tactic is a MITRE ATT&CK tactic: its id (TA0002) and name (Execution).
+// ID is "" only when an Elastic rule names a tactic without an id.
+type Tactic struct {
+	ID, Name string
+}
+
+// String returns "TA0002 Execution", or the name alone without an id.
+func (t Tactic) String() string {
+	if t.ID == "" {
+		return t.Name
+	}
+	return t.ID + " " + t.Name
 }
 
 // Logsource is a Sigma rule's log source. Correlation rules read the

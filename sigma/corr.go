@@ -81,6 +81,9 @@ func (d *doc) correlation() (*ir.Correlation, error) {
 		Source:      d.pos(key.Line, key.Column),
 		Percentile:  -1,
 	}
+	var m ir.Rule
+	describe(&m, &meta)
+	c.Status, c.Author, c.References, c.FalsePositives, c.Tactics, c.Techniques = m.Status, m.Author, m.References, m.FalsePositives, m.Tactics, m.Techniques
 	vals := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(body.Content); i += 2 {
 		k, v := body.Content[i], resolve(body.Content[i+1])

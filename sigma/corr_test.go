@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -379,5 +380,42 @@ func TestMaxGroupEvents(t *testing.T) {
 		if (err == nil) != tt.ok {
 			t.Errorf("%s {%s}, limit %d: error %v, want ok %v", tt.typ, tt.cond, tt.limit, err, tt.ok)
 		}
+	}
+}
+
+// TestCorrelationMetadata checks that a correlation rule keeps its own
+// status, author, references, false positives and ATT&CK mapping.
+func TestCorrelationMetadata(t *testing.T) {
+	src := `title: Many failed logins
+id: 0e95725d-7320-415d-80f7-004da920fc11
+status: Experimental
+author: A. Author
+references:
+    - https://example.com/a
+falsepositives:
+    - Password spraying tests
+tags:
+    - attack.credential-access
+    - attack.t1110.003
+correlation:
+    type: event_count
+    rules:
+        - 5638f7c0-ac70-491d-8465-2a65075e0d86
+    timespan: 1h
+    condition:
+        gte: 100
+`
+	f, err := ParseFile("c.yml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.Correlations[0]
+	got := ir.Rule{Status: c.Status, Author: c.Author, References: c.References, FalsePositives: c.FalsePositives,
+		Tactics: c.Tactics, Techniques: c.Techniques, Attack: c.Attack}
+	want := ir.Rule{Status: "experimental", Author: []string{"A. Author"}, References: []string{"https://example.com/a"},
+		FalsePositives: []string{"Password spraying tests"}, Tactics: []ir.Tactic{{ID: "TA0006", Name: "Credential Access"}},
+		Techniques: []string{"T1110.003"}, Attack: []string{"T1110.003"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 }

@@ -8,6 +8,22 @@
 // log source routing. [ParseFilter] loads filter rules, [ParseFile] files
 // of several YAML documents and correlation rules.
 //
+// # Metadata
+//
+// A rule's title, id, description, level, status, author, references,
+// falsepositives, tags and logsource go to the same-named fields of
+// [ir.Rule] (level to Severity, author as one element of Author). The
+// ATT&CK tags (specification appendix "Tags", namespace attack) give
+// ir.Rule.Techniques (attack.t1047 → T1047, attack.t1055.001 →
+// T1055.001) and ir.Rule.Tactics through a table of the Enterprise
+// tactics: attack.execution → {TA0002, Execution}. The table knows the
+// ATT&CK v19 names SigmaHQ uses (attack.stealth is TA0005 Stealth,
+// attack.defense-impairment TA0112 Defense Impairment) and the older
+// attack.defense-evasion (TA0005 Defense Evasion); underscores read as
+// hyphens. A tactic tag the table does not know (attack.foo) gives no
+// tactic and no error: it stays in Tags only. Group and software tags
+// (attack.g0010, attack.s0002) go to Attack with the technique ids.
+//
 // # Why conditions are parsed here
 //
 // sigma-go's condition grammar rejects valid Sigma that SigmaHQ writes or

@@ -1,7 +1,6 @@
 package sigma
 
 import (
-	"regexp"
 	"strings"
 
 	sigmago "github.com/bradleyjkemp/sigma-go"
@@ -99,13 +98,13 @@ func (d *doc) rule(cfg config) (*ir.Rule, error) {
 		Title:       meta.Title,
 		Description: meta.Description,
 		Severity:    strings.ToLower(meta.Level),
-		Status:      strings.ToLower(meta.Status),
 		Tags:        meta.Tags,
 		Attack:      attackIDs(meta.Tags),
 		Lang:        ir.LangSigma,
 		Source:      d.pos(detKey.Line, detKey.Column),
 		Logsource:   ir.Logsource{Category: meta.Logsource.Category, Product: meta.Logsource.Product, Service: meta.Logsource.Service},
 	}
+	describe(r, &meta)
 	for _, f := range cfg.filters {
 		if f.covers(meta.Logsource) && f.names(r) {
 			x = and(x, f.Expr.Clone())
@@ -131,31 +130,6 @@ func (d *doc) name() (string, error) {
 		return "", d.errorf(n.Line, n.Column, "name is a YAML %s, not a string", kindName(n))
 	}
 	return n.Value, nil
-}
-
-// attackTag matches the tags that name an ATT&CK technique, sub-technique,
-// group or software: attack.t1218, attack.t1055.001, attack.g0010,
-// attack.s0002. Tactics are tagged by name (attack.execution) and are not
-// converted.
-var attackTag = regexp.MustCompile(`^(?i)attack\.(t\d{4}(?:\.\d{3})?|[gs]\d{4})$`)
-
-// attackIDs returns the ATT&CK ids named by tags, upper case, in tag order,
-// without duplicates.
-func attackIDs(tags []string) []string {
-	var ids []string
-	seen := map[string]bool{}
-	for _, t := range tags {
-		m := attackTag.FindStringSubmatch(strings.TrimSpace(t))
-		if m == nil {
-			continue
-		}
-		id := strings.ToUpper(m[1])
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	return ids
 }
 
 // startPos is the position of the first byte of file.

@@ -13,6 +13,12 @@ func TestMetadata(t *testing.T) {
 	src := `title: A title
 id: 0e9bb2d7-0000-4000-8000-000000000001
 description: What it finds.
+author: A. Author, B. Author
+references:
+  - https://example.com/a
+falsepositives:
+  - Admin scripts
+  - 42
 level: HIGH
 tags:
   - attack.execution
@@ -44,15 +50,53 @@ detection:
 		Severity:    "high",
 		Tags: []string{"attack.execution", "attack.t1218", "attack.T1055.001", "attack.t1218",
 			"attack.g0010", "attack.s0002", "attack.ta0002", "attack.t12345", "attack.g0010.001", "cve.2021-44228"},
-		Attack:    []string{"T1218", "T1055.001", "G0010", "S0002"},
-		Lang:      ir.LangSigma,
-		Source:    ir.Pos{File: "m.yml", Line: 19, Col: 1, Offset: strings.Index(src, "detection:")},
-		Logsource: ir.Logsource{Category: "process_creation", Product: "windows"},
+		Attack:         []string{"T1218", "T1055.001", "G0010", "S0002"},
+		Author:         []string{"A. Author, B. Author"},
+		References:     []string{"https://example.com/a"},
+		FalsePositives: []string{"Admin scripts", "42"},
+		Tactics:        []ir.Tactic{{ID: "TA0002", Name: "Execution"}},
+		Techniques:     []string{"T1218", "T1055.001"},
+		Lang:           ir.LangSigma,
+		Source:         ir.Pos{File: "m.yml", Line: 25, Col: 1, Offset: strings.Index(src, "detection:")},
+		Logsource:      ir.Logsource{Category: "process_creation", Product: "windows"},
 	}
 	got := *r
 	got.Expr = nil
 	if !reflect.DeepEqual(&got, want) {
 		t.Errorf("got  %+v\nwant %+v", &got, want)
+	}
+}
+
+// TestTactics checks the mapping of Sigma's ATT&CK tags to tactics and
+// techniques (Sigma specification, appendix "Tags", namespace attack;
+// tactic ids from attack.mitre.org/tactics/enterprise, ATT&CK v19).
+func TestTactics(t *testing.T) {
+	tests := []struct {
+		tags       []string
+		tactics    []ir.Tactic
+		techniques []string
+	}{
+		{[]string{"attack.execution", "attack.t1047"}, []ir.Tactic{{ID: "TA0002", Name: "Execution"}}, []string{"T1047"}},
+		{[]string{"attack.defense-evasion", "attack.t1055.001"}, []ir.Tactic{{ID: "TA0005", Name: "Defense Evasion"}}, []string{"T1055.001"}},
+		{[]string{"attack.stealth", "attack.defense-impairment", "attack.t1685"},
+			[]ir.Tactic{{ID: "TA0005", Name: "Stealth"}, {ID: "TA0112", Name: "Defense Impairment"}}, []string{"T1685"}},
+		{[]string{"attack.privilege-escalation", "attack.privilege_escalation", " Attack.Privilege-Escalation "},
+			[]ir.Tactic{{ID: "TA0004", Name: "Privilege Escalation"}}, nil},
+		{[]string{"attack.reconnaissance", "attack.resource-development", "attack.initial-access"},
+			[]ir.Tactic{{ID: "TA0043", Name: "Reconnaissance"}, {ID: "TA0042", Name: "Resource Development"}, {ID: "TA0001", Name: "Initial Access"}}, nil},
+		{[]string{"attack.command-and-control", "attack.exfiltration", "attack.impact"},
+			[]ir.Tactic{{ID: "TA0011", Name: "Command and Control"}, {ID: "TA0010", Name: "Exfiltration"}, {ID: "TA0040", Name: "Impact"}}, nil},
+		// Groups, software, unknown tactics and other namespaces give neither.
+		{[]string{"attack.g0010", "attack.s0002", "attack.foo", "attack.ta0002", "attack.t12345", "car.2016-04-002", "execution"}, nil, nil},
+		{[]string{"attack.T1218.011", "attack.t1218.011", "attack.t1218"}, nil, []string{"T1218.011", "T1218"}},
+	}
+	for _, tt := range tests {
+		if got := tacticsOf(tt.tags); !reflect.DeepEqual(got, tt.tactics) {
+			t.Errorf("tacticsOf(%q) = %v, want %v", tt.tags, got, tt.tactics)
+		}
+		if got := techniqueIDs(tt.tags); !reflect.DeepEqual(got, tt.techniques) {
+			t.Errorf("techniqueIDs(%q) = %q, want %q", tt.tags, got, tt.techniques)
+		}
 	}
 }
 

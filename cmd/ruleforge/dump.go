@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/files"
 )
 
 // runDump is "ruleforge dump FILE.evtx…": every record as one line of
@@ -36,7 +37,7 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 		records += n
 		bad += b
 		if err != nil {
-			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", name, err)
+			fmt.Fprintf(stderr, "ruleforge: %v\n", files.PathError(name, err))
 			status = exitBad
 		}
 	}
@@ -68,7 +69,7 @@ func dumpFile(name string, out *bufio.Writer, stderr io.Writer) (records, bad in
 		case err == io.EOF:
 			return records, bad, nil
 		case errors.As(err, &damaged):
-			fmt.Fprintf(stderr, "%s: %v; skipped\n", name, err)
+			fmt.Fprintf(stderr, "%s: %v; skipped\n", quote(name), err)
 			bad++
 			continue
 		case err != nil:

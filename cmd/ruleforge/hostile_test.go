@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
@@ -26,7 +25,7 @@ func TestMain(m *testing.M) {
 		if path := os.Getenv("RULEFORGE_TEST_STATUS"); path != "" {
 			// Run as main does, then leave /proc/self/status (VmHWM: the
 			// peak RSS of this program, not of the test that started it).
-			signals = notifySignals()
+			catchSignals = true
 			code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 			if status, err := os.ReadFile("/proc/self/status"); err == nil {
 				os.WriteFile(path, status, 0o644)
@@ -89,28 +88,7 @@ func TestMatchWriteError(t *testing.T) {
 // summary of what was read and status 130, SIGTERM with 143 (issue 21).
 func TestMatchLiveAndSignal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		cmd := command("match", "-rules", sigmaRule)
-		in, err := cmd.StdinPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		outPipe, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string)
-		go func() {
-			sc := bufio.NewScanner(outPipe)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
+		cmd, in, lines, stderr := startLive(t, "match", "-rules", sigmaRule)
 		for i := 1; i <= 3; i++ {
 			io.WriteString(in, `{"benign":1}`+"\n"+mofcomp)
 			select {
@@ -194,6 +172,13 @@ func TestQuotedNames(t *testing.T) {
 	_, _, stderr := runCLI("", "match", "-rules", sigmaRule, name)
 	if !strings.HasPrefix(stderr, quote(name)+": event 1 (line 1):") || strings.Count(stderr, "\n") != 2 {
 		t.Errorf("stderr %q", stderr)
+	}
+	// An input that cannot be opened: the os error's own copy of the name
+	// must not reach stderr unquoted either (it did, forging a line).
+	missing := filepath.Join(t.TempDir(), "y\nruleforge: forged")
+	_, _, stderr = runCLI("", "match", "-rules", sigmaRule, missing)
+	if want := "ruleforge: " + quote(missing) + ": open: no such file or directory\n"; !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 2 {
+		t.Errorf("stderr %q, want it to start with %q", stderr, want)
 	}
 }
 

@@ -6,13 +6,11 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/files"
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/state"
 )
@@ -22,15 +20,18 @@ import (
 var inputExts = []string{".evtx", ".json", ".ndjson", ".jsonl"}
 
 // expandInputs replaces each directory among names by the event files
-// under it (inputExts, gzipped or not), in lexical order; a directory it
-// cannot walk is reported and sets *bad.
+// under it (inputExts, gzipped or not), walked as rule directories are
+// (files.Walk); what the walk cannot read is reported and sets *bad.
 func expandInputs(names []string, stderr io.Writer, bad *bool) []string {
 	return expand(names, isInputName, stderr, bad)
 }
 
 // expand replaces each directory among names by the files under it that
-// take takes, in lexical order; a directory it cannot walk is reported
-// and sets *bad.
+// take takes, walked as rule directories are (files.Walk: links
+// followed, hidden entries and files that are not regular skipped); what
+// the walk cannot read is reported and sets *bad. A name that is no
+// directory is kept whatever it is (a FIFO or /dev/stdin named on the
+// command line is read).
 func expand(names []string, take func(path string) bool, stderr io.Writer, bad *bool) []string {
 	var out []string
 	for _, name := range names {
@@ -39,22 +40,10 @@ func expand(names []string, take func(path string) bool, stderr io.Writer, bad *
 			out = append(out, name) // opening it reports what is wrong
 			continue
 		}
-		var found []string
-		err = filepath.WalkDir(name, func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !e.IsDir() && take(path) {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
+		files.Walk(name, take, func(path string) { out = append(out, path) }, func(err error) {
 			fmt.Fprintf(stderr, "ruleforge: %v\n", err)
 			*bad = true
-		}
-		sort.Strings(found)
-		out = append(out, found...)
+		})
 	}
 	return out
 }
@@ -75,7 +64,9 @@ var gzipMagic = []byte{0x1f, 0x8b}
 
 // openInput opens name ("-": stdin), decompressing gzip, and reports
 // whether it holds an .evtx file; both are told by their first bytes.
-func openInput(name string, stdin io.Reader) (r *bufio.Reader, isEVTX bool, closeFn func(), err error) {
+// Reads give way to stop (stoppable), so a signal ends a run whose input
+// has not said a word yet.
+func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Reader, isEVTX bool, closeFn func(), err error) {
 	closeFn = func() {}
 	var src io.Reader = stdin
 	if name != "-" {
@@ -85,7 +76,7 @@ func openInput(name string, stdin io.Reader) (r *bufio.Reader, isEVTX bool, clos
 		}
 		src, closeFn = f, func() { f.Close() }
 	}
-	r = bufio.NewReaderSize(src, 1<<16)
+	r = bufio.NewReaderSize(newStoppable(src, stop), 1<<16)
 	if head, _ := r.Peek(2); bytes.Equal(head, gzipMagic) {
 		z, err := gzip.NewReader(r)
 		if err != nil {
@@ -94,14 +85,27 @@ func openInput(name string, stdin io.Reader) (r *bufio.Reader, isEVTX bool, clos
 		}
 		r = bufio.NewReaderSize(z, 1<<16)
 	}
-	head, _ := r.Peek(8)
-	return r, evtx.IsEVTX(head), closeFn, nil
+	return r, evtx.IsEVTX(peekHead(r, 8)), closeFn, nil
+}
+
+// peekHead returns the first n bytes of r, fewer at its end, or only its
+// first byte when that opens JSON text ("{", "[", white space or a UTF-8
+// byte order mark): the bytes after it tell nothing more, and waiting
+// for them would hold back a live stream's first event ("{}" and a
+// newline) until more input came.
+func peekHead(r *bufio.Reader, n int) []byte {
+	head, _ := r.Peek(1)
+	if len(head) == 1 && bytes.IndexByte([]byte("{[ \t\r\n\xEF"), head[0]) >= 0 {
+		return head
+	}
+	head, _ = r.Peek(n)
+	return head
 }
 
 // matchInput runs the program over one input, JSON events or an .evtx
 // file, as matchStream does.
 func matchInput(p *state.Program, opt matchOptions, name string, stdin io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats) (pipeline.Stats, error) {
-	r, isEVTX, closeFn, err := openInput(name, stdin)
+	r, isEVTX, closeFn, err := openInput(name, stdin, opt.stop.done())
 	if err != nil {
 		return pipeline.Stats{}, err
 	}

@@ -30,9 +30,12 @@ type interrupt struct {
 	sig  os.Signal // set before stop is closed
 }
 
-// signals is the interrupt main installs; nil when run is called directly
-// (the tests that run the CLI in-process).
-var signals *interrupt
+// catchSignals is set by main: match then turns SIGINT and SIGTERM into
+// an interrupt (notifySignals). It is false when run is called directly
+// (the tests that run the CLI in-process). The other commands leave the
+// signals alone, so that they end check, explain or dump at once as
+// usual: nothing would stop at an interrupt.
+var catchSignals bool
 
 // notifySignals starts turning SIGINT and SIGTERM into an interrupt.
 func notifySignals() *interrupt {

@@ -85,7 +85,7 @@ const (
 )
 
 func main() {
-	signals = notifySignals()
+	catchSignals = true
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

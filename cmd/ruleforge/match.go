@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ruleforge/ruleforge/internal/files"
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/normalize"
@@ -41,11 +42,12 @@ type hit struct {
 // alert is an output line with -output alert: an ECS-style alert
 // document with the rule under rule.* and the event under event.original.
 type alert struct {
-	Timestamp string      `json:"@timestamp"`
-	Event     alertEvent  `json:"event"`
-	Rule      alertRule   `json:"rule"`
-	Input     alertSource `json:"input"`
-	alertInfo             // the event's time, host, IDs; -explain's reasons
+	Timestamp string       `json:"@timestamp"`
+	Event     alertEvent   `json:"event"`
+	Rule      alertRule    `json:"rule"`
+	Input     alertSource  `json:"input"`
+	Threat    *alertThreat `json:"threat,omitempty"` // the rule's ATT&CK mapping
+	alertInfo              // the event's time, host, IDs; -explain's reasons
 }
 
 // alertEvent is an alert's event.* fields.
@@ -64,6 +66,10 @@ type alertRule struct {
 	Language  string   `json:"language"`
 	File      string   `json:"file,omitempty"`
 	Tags      []string `json:"tags,omitempty"`
+	// The rule's metadata, named as in Elastic's alerts (see newAlertRule).
+	Author         []string `json:"author,omitempty"`
+	References     []string `json:"references,omitempty"`
+	FalsePositives []string `json:"false_positives,omitempty"`
 }
 
 // alertSource is where an alert's event came from.
@@ -106,6 +112,9 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var rulePaths pathList
 	fs.Var(&rulePaths, "rules", "a rule file or directory (repeatable)")
 	var opt matchOptions
+	if catchSignals { // first: a signal while the rules load is one too
+		opt.stop = notifySignals()
+	}
 	fs.IntVar(&opt.workers, "workers", 0, "matching goroutines (0: one per CPU)")
 	fs.StringVar(&opt.output, "output", "hits", "output: hits (a JSON line per match), alert (ECS-style alert documents), table (a timeline for reading) or csv (the table with a header)")
 	fs.BoolVar(&opt.count, "count", false, "print only, at the end, how many events each rule matched")
@@ -132,7 +141,6 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opt.progress = isTerminal(stderr)
-	opt.stop = signals
 	ld, ok := loader(stderr)
 	if !ok {
 		return exitBad
@@ -171,7 +179,7 @@ inputs:
 		case errors.Is(err, pipeline.ErrStopped):
 			break inputs
 		default:
-			fmt.Fprintf(stderr, "ruleforge: %s: %v\n", quote(name), err)
+			fmt.Fprintf(stderr, "ruleforge: %v\n", files.PathError(name, err)) // the os error's own copy of the name unquoted
 			readErr = true
 		}
 	}
@@ -261,9 +269,9 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 				line, _ = json.Marshal(alert{
 					Timestamp: now,
 					Event:     alertEvent{Kind: "alert", Original: string(res.Raw), Code: info.eventCode()},
-					Rule: alertRule{ID: rule.ID, Name: rule.Title, Severity: rule.Severity, RiskScore: rule.RiskScore,
-						Language: rule.Lang.String(), File: rule.Source.File, Tags: rule.Tags},
+					Rule:      newAlertRule(rule),
 					Input:     alertSource{Name: name, Event: res.Ordinal, Line: res.Line, RecordID: res.RecordID},
+					Threat:    newAlertThreat(rule),
 					alertInfo: info.alert(k),
 				})
 			} else {

@@ -56,9 +56,9 @@ func (s *stateRun) step(res *pipeline.Result) {
 			line, _ = json.Marshal(alert{
 				Timestamp: s.now,
 				Event:     alertEvent{Kind: "alert", Original: string(res.Raw), Code: info.eventCode()},
-				Rule: alertRule{ID: rule.ID, Name: rule.Title, Severity: rule.Severity, RiskScore: rule.RiskScore,
-					Language: rule.Lang.String(), File: rule.Source.File, Tags: rule.Tags},
+				Rule:      newAlertRule(rule),
 				Input:     alertSource{Name: s.name, Event: int(a.Event), Line: res.Line},
+				Threat:    newAlertThreat(rule),
 				alertInfo: info.alert(-1),
 			})
 		} else {

@@ -20,7 +20,7 @@ var errUTF16 = errors.New("input is UTF-16 without a byte order mark (convert it
 // says so, where every event would otherwise be a bad event.
 func decodeInput(r io.Reader) (io.Reader, error) {
 	br := bufio.NewReader(r)
-	head, _ := br.Peek(4)
+	head, _ := br.Peek(2) // all it looks at: the shortest event, "{}", has as many
 	switch {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
 		br.Discard(2)

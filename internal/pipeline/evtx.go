@@ -3,7 +3,6 @@ package pipeline
 import (
 	"errors"
 	"io"
-	"runtime"
 	"sync"
 
 	"github.com/ruleforge/ruleforge/evtx"
@@ -27,12 +26,11 @@ type chunkJob struct {
 // record is a result whose Bad is the *evtx.Error; Line is 0 and
 // RecordID the record's identifier. At most 2*Workers+2 chunks are in
 // flight, so memory stays bounded whatever the file's size. It returns
-// the counts and the error reading r gave.
+// the counts and the error reading r gave, or ErrStopped when cfg.Stop
+// was closed: no chunk is read after it, and the records of the chunks
+// read before are all matched and emitted.
 func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error) {
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := cfg.workers()
 	jobs := make(chan *chunkJob, workers)
 	done := make(chan *chunkJob, 2*workers+2)
 	inFlight := make(chan struct{}, 2*workers+2) // chunks read and not yet emitted
@@ -41,9 +39,18 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 	go func() {
 		defer close(jobs)
 		for seq := 0; ; seq++ {
+			select { // a stop first, whatever else is ready
+			case <-cfg.Stop:
+				readErr = ErrStopped
+				return
+			default:
+			}
 			select {
 			case inFlight <- struct{}{}:
 			case <-stop:
+				return
+			case <-cfg.Stop:
+				readErr = ErrStopped
 				return
 			}
 			c, err := r.NextChunk()

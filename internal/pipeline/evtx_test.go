@@ -75,4 +75,19 @@ func TestRunEVTX(t *testing.T) {
 	if err != stopped || st.Events > 3*n {
 		t.Errorf("stopped run: %+v, %v", st, err)
 	}
+
+	// Config.Stop (match's SIGINT) stops reading chunks: it was ignored,
+	// and a signal let every .evtx file be read to its end.
+	r, _ = evtx.NewReader(bytes.NewReader(file))
+	stop := make(chan struct{})
+	st, err = RunEVTX(Config{Ruleset: rs, Workers: 2, Stop: stop}, r, func(res *Result) error {
+		if res.Ordinal == 3*10 {
+			close(stop)
+		}
+		return nil
+	})
+	// At most 2*Workers+2 chunks are in flight when the stop comes.
+	if !errors.Is(err, ErrStopped) || st.Events%3 != 0 || st.Events > 3*(10+2*2+2) {
+		t.Errorf("run stopped after 10 chunks: %+v, %v; want ErrStopped and at most %d events", st, err, 3*(10+2*2+2))
+	}
 }

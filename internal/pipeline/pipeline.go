@@ -99,6 +99,15 @@ type Stats struct {
 // bound by the CPUs).
 const MaxWorkers = 256
 
+// workers is the number of matching goroutines cfg asks for: Workers,
+// GOMAXPROCS if that is 0 or less, at most MaxWorkers.
+func (cfg *Config) workers() int {
+	if cfg.Workers <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return min(cfg.Workers, MaxWorkers)
+}
+
 // ErrTooLarge is the Bad error of an event larger than stream.MaxValue.
 var ErrTooLarge = errors.New("larger than the largest event accepted; skipped")
 
@@ -140,11 +149,7 @@ func Run(cfg Config, r io.Reader, emit func(*Result) error) (Stats, error) {
 
 // run is Run with segments of size bytes, grown to at most most bytes.
 func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Stats, error) {
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, MaxWorkers)
+	workers := cfg.workers()
 	free := make(chan *batch, 2*workers+2) // the batches in flight, recycled
 	for range cap(free) {
 		free <- &batch{}
