@@ -83,37 +83,11 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 	}
 	go func() { wg.Wait(); close(done) }()
 
-	var st Stats
-	var emitErr error
-	pending := map[int]*chunkJob{}
-	next, ordinal := 0, 0
+	c := newCollector[*chunkJob](emit, stop)
 	for j := range done {
-		pending[j.seq] = j
-		for {
-			j, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			for i := range j.results {
-				res := &j.results[i]
-				ordinal++
-				res.Ordinal = ordinal
-				st.count(res)
-				if emitErr == nil {
-					if emitErr = emit(res); emitErr != nil {
-						close(stop)
-					}
-				}
-			}
-			<-inFlight
-		}
+		c.add(j.seq, j, func(j *chunkJob) []Result { return j.results }, func(*chunkJob) { <-inFlight })
 	}
-	if emitErr != nil {
-		return st, emitErr
-	}
-	return st, readErr
+	return c.result(readErr)
 }
 
 // decoders holds the Decoders of finished runs: a Decoder's buffers grow

@@ -184,49 +184,21 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 	}
 	go func() { wg.Wait(); close(done) }()
 
-	var st Stats
-	var emitErr error
-	pending := map[int]*batch{}
-	next, ordinal := 0, 0
+	c := newCollector[*batch](emit, stop)
 	for {
 		var b *batch
 		select {
 		case b = <-done:
 		default:
-			if cfg.Flush != nil && emitErr == nil {
-				if emitErr = cfg.Flush(); emitErr != nil {
-					close(stop)
-				}
+			if cfg.Flush != nil && c.err == nil {
+				c.fail(cfg.Flush())
 			}
 			b = <-done
 		}
 		if b == nil {
 			break
 		}
-		pending[b.seq] = b
-		for {
-			b, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			for i := range b.results {
-				res := &b.results[i]
-				ordinal++
-				res.Ordinal = ordinal
-				st.count(res)
-				if emitErr == nil {
-					if emitErr = emit(res); emitErr != nil {
-						close(stop)
-					}
-				}
-			}
-			free <- b
-		}
+		c.add(b.seq, b, func(b *batch) []Result { return b.results }, func(b *batch) { free <- b })
 	}
-	if emitErr != nil {
-		return st, emitErr
-	}
-	return st, src.err
+	return c.result(src.err)
 }
