@@ -47,44 +47,45 @@ func newAutomaton(keys []string, ids []int32) *automaton {
 		a.class[c] = a.class[c+'a'-'A']
 	}
 	a.columns += a.columns % 2
-	// The trie, with edges in maps, then numbered breadth first.
-	type tnode struct {
-		kids map[uint16]int
-		ids  []int32
-	}
-	trie := []tnode{{}}
+	// The trie, each node's edges a linked list (first kid, next
+	// sibling), then numbered breadth first: no maps and no dense table
+	// besides the DFA's own, which cost most of compiling a large
+	// ruleset's index.
+	cols := a.columns
+	first := []int32{-1}   // per node: its first kid, or -1
+	sibling := []int32{-1} // per node: its parent's next kid, or -1
+	label := []uint16{0}   // per node: the class of the edge into it
+	nodeIDs := [][]int32{nil}
 	for i, k := range keys {
 		a.longest = max(a.longest, len(k))
-		s := 0
+		s := int32(0)
 		for j := 0; j < len(k); j++ {
 			c := a.class[k[j]]
-			t, ok := trie[s].kids[c]
-			if !ok {
-				if trie[s].kids == nil {
-					trie[s].kids = map[uint16]int{}
-				}
-				t = len(trie)
-				trie[s].kids[c] = t
-				trie = append(trie, tnode{})
+			t := first[s]
+			for t >= 0 && label[t] != c {
+				t = sibling[t]
+			}
+			if t < 0 {
+				t = int32(len(first))
+				first, sibling, label = append(first, -1), append(sibling, first[s]), append(label, c)
+				nodeIDs = append(nodeIDs, nil)
+				first[s] = t
 			}
 			s = t
 		}
-		trie[s].ids = append(trie[s].ids, ids[i])
+		nodeIDs[s] = append(nodeIDs[s], ids[i])
 	}
-	order := make([]int, 0, len(trie)) // breadth first
-	num := make([]int32, len(trie))    // trie node -> state
+	n := len(first)
+	order := make([]int32, 0, n) // breadth first
+	num := make([]int32, n)      // trie node -> state
 	order = append(order, 0)
 	for i := 0; i < len(order); i++ {
-		n := order[i]
-		for c := uint16(0); c < uint16(a.columns); c++ {
-			if t, ok := trie[n].kids[c]; ok {
-				num[t] = int32(len(order))
-				order = append(order, t)
-			}
+		for t := first[order[i]]; t >= 0; t = sibling[t] {
+			num[t] = int32(len(order))
+			order = append(order, t)
 		}
 	}
-	n := len(trie)
-	a.next = make([]int32, n*a.columns)
+	a.next = make([]int32, n*cols)
 	a.out = make([]int32, n)
 	a.link = make([]int32, n)
 	a.emit = make([]bool, n)
@@ -93,13 +94,13 @@ func newAutomaton(keys []string, ids []int32) *automaton {
 	}
 	for s, t := range order {
 		a.out[s] = -1
-		if len(trie[t].ids) > 0 {
+		if len(nodeIDs[t]) > 0 {
 			a.out[s] = int32(len(a.outs))
-			a.outs = append(append(a.outs, trie[t].ids...), -1)
+			a.outs = append(append(a.outs, nodeIDs[t]...), -1)
 		}
 		a.link[s] = -1
-		for c, k := range trie[t].kids {
-			a.next[s*a.columns+int(c)] = num[k]
+		for k := first[t]; k >= 0; k = sibling[k] {
+			a.next[s*cols+int(label[k])] = num[k]
 		}
 	}
 	// Breadth first again: fail links become DFA transitions.
