@@ -9,6 +9,7 @@ import (
 	"github.com/ruleforge/ruleforge/correlate"
 	"github.com/ruleforge/ruleforge/eql"
 	"github.com/ruleforge/ruleforge/internal/files"
+	"github.com/ruleforge/ruleforge/internal/par"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/sigma"
 )
@@ -181,26 +182,41 @@ func (l Loader) LoadSet(paths ...string) (*Set, []error) {
 	if len(filters) > 0 {
 		l.Sigma = append(append([]sigma.Option(nil), l.Sigma...), sigma.WithFilters(filters...))
 	}
-	set := &Set{}
-	var corrs []*ir.Correlation
-	for _, f := range rest {
+	// Each file parses on its own (par.For), into its own slot; the
+	// slots are then gathered in file order, so the result is the same as
+	// parsing one file after another.
+	type parsed struct {
+		rules []*ir.Rule
+		corrs []*ir.Correlation
+		err   error
+	}
+	out := make([]parsed, len(rest))
+	par.For(len(rest), func(i int) {
+		f, o := rest[i], &out[i]
 		ext := strings.ToLower(filepath.Ext(f.path))
 		if ext != ".yml" && ext != ".yaml" {
 			r, err := l.Parse(f.path, f.src)
-			if err != nil {
-				errs = append(errs, err)
-				continue
+			if err == nil {
+				o.rules = []*ir.Rule{r}
 			}
-			set.Rules = append(set.Rules, r)
-			continue
+			o.err = err
+			return
 		}
 		sf, err := sigma.ParseFile(f.path, f.src, l.Sigma...)
 		if err != nil {
-			errs = append(errs, err)
-			continue
+			o.err = err
+			return
 		}
-		set.Rules = append(set.Rules, sf.Rules...)
-		corrs = append(corrs, sf.Correlations...)
+		o.rules, o.corrs = sf.Rules, sf.Correlations
+	})
+	set := &Set{}
+	var corrs []*ir.Correlation
+	for _, o := range out {
+		if o.err != nil {
+			errs = append(errs, o.err)
+		}
+		set.Rules = append(set.Rules, o.rules...)
+		corrs = append(corrs, o.corrs...)
 	}
 	set.Correlations, cerrs = sigma.Resolve(set.Rules, corrs)
 	return set, append(errs, cerrs...)

@@ -60,3 +60,41 @@ func BenchmarkStart(b *testing.B) {
 		}
 	})
 }
+
+// TestLoadParallel checks that Load, which parses files in parallel,
+// gives the rules that parsing the files one by one gives, in the same
+// order (run it with -race: the parsers share their grammars).
+func TestLoadParallel(t *testing.T) {
+	paths := corpusPaths(t)
+	if raceEnabled || testing.Short() {
+		// Both languages, a few hundred files: the whole corpus takes a
+		// minute with the race detector.
+		paths = []string{filepath.Join(paths[0], "cloud"), paths[4]}
+	}
+	rules, errs := ruleforge.Load(paths...)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var want []string
+	for _, root := range paths {
+		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !ruleforge.IsRuleFile(path) {
+				return err
+			}
+			r, err := ruleforge.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, r.Dump())
+			return nil
+		})
+	}
+	if len(rules) != len(want) {
+		t.Fatalf("Load gave %d rules, one by one %d", len(rules), len(want))
+	}
+	for i, r := range rules {
+		if got := r.Dump(); got != want[i] {
+			t.Fatalf("rule %d (%s) differs:\nLoad:\n%s\none by one:\n%s", i, r.Source.File, got, want[i])
+		}
+	}
+}
