@@ -1,7 +1,6 @@
 package eql
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -673,5 +672,5 @@ func unquoteName(s string) string {
 // unsupported returns the error for a construct that parses but is not
 // lowered yet.
 func unsupported(p lexer.Position, format string, args ...any) error {
-	return ir.Errorf(toPos(p), "unsupported: %s", fmt.Sprintf(format, args...))
+	return ir.Unsupported(toPos(p), format, args...)
 }
