@@ -50,7 +50,7 @@ func ReadFile(path string) (*ir.Rule, error) { return Loader{}.ReadFile(path) }
 
 // Load reads rules from files and directories with the zero Loader; see
 // Loader.Load.
-func Load(paths ...string) ([]*ir.Rule, []error) { return Loader{}.Load(paths...) }
+func Load(paths ...string) ([]*ir.Rule, ir.ErrorList) { return Loader{}.Load(paths...) }
 
 // Parse reads one rule from src; name's extension selects the language:
 // .yml and .yaml are Sigma, .eql a bare EQL query (its ID and title are the
@@ -109,7 +109,7 @@ func (l Loader) maxFileSize() int64 {
 // its rules followed by its correlations, each a stateful rule
 // (correlate.New) that package state runs over the hits of the rules it
 // refers to; compile.Compile alone never matches them.
-func (l Loader) Load(paths ...string) ([]*ir.Rule, []error) {
+func (l Loader) Load(paths ...string) ([]*ir.Rule, ir.ErrorList) {
 	set, errs := l.LoadSet(paths...)
 	rules := set.Rules
 	for _, c := range set.Correlations {
@@ -135,20 +135,19 @@ type Set struct {
 // across all the files (sigma.Resolve). It returns the rules and
 // correlations that loaded and one error per file or correlation that did
 // not, each naming its file.
-func (l Loader) LoadSet(paths ...string) (*Set, []error) {
+func (l Loader) LoadSet(paths ...string) (*Set, ir.ErrorList) {
 	// Sigma files are parsed below with l.Sigma, EQL files with l.Parse.
 	l.Sigma = l.sigmaOptions()
-	var cerrs []error
 	type file struct {
 		path string
 		src  []byte
 	}
 	var read []file
-	var errs []error
+	var errs ir.ErrorList
 	add := func(path string) {
 		src, err := readRule(path, l.maxFileSize())
 		if err != nil {
-			errs = append(errs, err)
+			errs.Add(err)
 			return
 		}
 		read = append(read, file{path, src})
@@ -157,9 +156,9 @@ func (l Loader) LoadSet(paths ...string) (*Set, []error) {
 		info, err := os.Stat(root)
 		switch {
 		case err != nil:
-			errs = append(errs, files.PathError(root, err))
+			errs.Add(files.PathError(root, err))
 		case info.IsDir():
-			files.Walk(root, IsRuleFile, add, func(err error) { errs = append(errs, err) })
+			files.Walk(root, IsRuleFile, add, errs.Add)
 		default:
 			add(root)
 		}
@@ -171,7 +170,7 @@ func (l Loader) LoadSet(paths ...string) (*Set, []error) {
 		if (ext == ".yml" || ext == ".yaml") && isSigmaFilter(f.src) {
 			flt, err := sigma.ParseFilter(f.path, f.src, l.Sigma...)
 			if err != nil {
-				errs = append(errs, err)
+				errs.Add(err)
 				continue
 			}
 			filters = append(filters, flt)
@@ -213,11 +212,15 @@ func (l Loader) LoadSet(paths ...string) (*Set, []error) {
 	var corrs []*ir.Correlation
 	for _, o := range out {
 		if o.err != nil {
-			errs = append(errs, o.err)
+			errs.Add(o.err)
 		}
 		set.Rules = append(set.Rules, o.rules...)
 		corrs = append(corrs, o.corrs...)
 	}
-	set.Correlations, cerrs = sigma.Resolve(set.Rules, corrs)
-	return set, append(errs, cerrs...)
+	var resolveErrs []error
+	set.Correlations, resolveErrs = sigma.Resolve(set.Rules, corrs)
+	for _, err := range resolveErrs {
+		errs.Add(err)
+	}
+	return set, errs
 }

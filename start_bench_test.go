@@ -63,7 +63,8 @@ func BenchmarkStart(b *testing.B) {
 
 // TestLoadParallel checks that Load, which parses files in parallel,
 // gives the rules that parsing the files one by one gives, in the same
-// order (run it with -race: the parsers share their grammars).
+// order, and that they compile (run it with -race: the parsers share
+// their grammars, and Compile's goroutines its paths).
 func TestLoadParallel(t *testing.T) {
 	paths := corpusPaths(t)
 	if raceEnabled || testing.Short() {
@@ -88,6 +89,9 @@ func TestLoadParallel(t *testing.T) {
 			want = append(want, r.Dump())
 			return nil
 		})
+	}
+	if _, err := state.Compile(rules); err != nil {
+		t.Fatal(err)
 	}
 	if len(rules) != len(want) {
 		t.Fatalf("Load gave %d rules, one by one %d", len(rules), len(want))
