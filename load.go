@@ -111,11 +111,17 @@ func (l Loader) maxFileSize() int64 {
 // refers to; compile.Compile alone never matches them.
 func (l Loader) Load(paths ...string) ([]*ir.Rule, ir.ErrorList) {
 	set, errs := l.LoadSet(paths...)
+	return l.withCorrelations(set), errs
+}
+
+// withCorrelations returns the rules of set followed by its correlations,
+// each a stateful rule (correlate.New).
+func (Loader) withCorrelations(set *Set) []*ir.Rule {
 	rules := set.Rules
 	for _, c := range set.Correlations {
 		rules = append(rules, correlate.New(c, set.Correlations))
 	}
-	return rules, errs
+	return rules
 }
 
 // Set is what LoadSet reads: rules and the correlation rules over them.
@@ -136,12 +142,6 @@ type Set struct {
 // correlations that loaded and one error per file or correlation that did
 // not, each naming its file.
 func (l Loader) LoadSet(paths ...string) (*Set, ir.ErrorList) {
-	// Sigma files are parsed below with l.Sigma, EQL files with l.Parse.
-	l.Sigma = l.sigmaOptions()
-	type file struct {
-		path string
-		src  []byte
-	}
 	var read []file
 	var errs ir.ErrorList
 	add := func(path string) {
@@ -163,6 +163,20 @@ func (l Loader) LoadSet(paths ...string) (*Set, ir.ErrorList) {
 			add(root)
 		}
 	}
+	return l.parseFiles(read, errs)
+}
+
+// file is a rule file read: its name and its contents.
+type file struct {
+	path string
+	src  []byte
+}
+
+// parseFiles parses the rule files read, as LoadSet describes, adding
+// their errors to errs.
+func (l Loader) parseFiles(read []file, errs ir.ErrorList) (*Set, ir.ErrorList) {
+	// Sigma files are parsed below with l.Sigma, EQL files with l.Parse.
+	l.Sigma = l.sigmaOptions()
 	var filters []*sigma.Filter
 	rest := read[:0:0]
 	for _, f := range read {

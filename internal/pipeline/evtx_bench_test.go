@@ -9,7 +9,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/match"
@@ -59,7 +58,7 @@ var loadEVTXCorpus = sync.OnceValues(func() (*evtxCorpus, error) {
 
 // windowsRuleset compiles the SigmaHQ Windows rules.
 var windowsRuleset = sync.OnceValues(func() (*match.Ruleset, error) {
-	rules, _ := ruleforge.Load(filepath.Join(corpus, "sigmahq", "rules", "windows"))
+	rules, _ := loadRules(filepath.Join(corpus, "sigmahq", "rules", "windows"))
 	return compile.Compile(rules)
 })
 
