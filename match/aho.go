@@ -14,7 +14,6 @@ import "unicode/utf8"
 type automaton struct {
 	class   [256]uint16 // byte -> column
 	columns int
-	next    []int32   // next[state*columns+class]: the next state, while building
 	step    []uint32  // step[o+class]: the next state's offset o (state*columns), with emitBit
 	starts  [256]bool // the bytes that leave the root state
 	out     []int32   // per state: where its keys start in outs, or -1
@@ -85,12 +84,15 @@ func newAutomaton(keys []string, ids []int32) *automaton {
 			order = append(order, t)
 		}
 	}
-	a.next = make([]int32, n*cols)
+	// next[state*cols+class] is the next state, none until set; it
+	// becomes step in place.
+	const none = ^uint32(0)
+	next := make([]uint32, n*cols)
 	a.out = make([]int32, n)
 	a.link = make([]int32, n)
 	a.emit = make([]bool, n)
-	for i := range a.next {
-		a.next[i] = -1
+	for i := range next {
+		next[i] = none
 	}
 	for s, t := range order {
 		a.out[s] = -1
@@ -100,48 +102,48 @@ func newAutomaton(keys []string, ids []int32) *automaton {
 		}
 		a.link[s] = -1
 		for k := first[t]; k >= 0; k = sibling[k] {
-			a.next[s*cols+int(label[k])] = num[k]
+			next[s*cols+int(label[k])] = uint32(num[k])
 		}
 	}
 	// Breadth first again: fail links become DFA transitions.
-	fail := make([]int32, n)
+	fail := make([]uint32, n)
 	for c := 0; c < a.columns; c++ {
-		if a.next[c] < 0 {
-			a.next[c] = 0
+		if next[c] == none {
+			next[c] = 0
 		}
 	}
 	for s := 1; s < n; s++ { // states are in breadth-first order
 		f := fail[s]
 		if a.out[f] >= 0 {
-			a.link[s] = f
+			a.link[s] = int32(f)
 		} else {
 			a.link[s] = a.link[f]
 		}
 		a.emit[s] = a.out[s] >= 0 || a.link[s] >= 0
 		for c := 0; c < a.columns; c++ {
-			t := &a.next[s*a.columns+c]
-			via := a.next[int(f)*a.columns+c]
-			if *t < 0 {
+			t := &next[s*cols+c]
+			via := next[int(f)*cols+c]
+			if *t == none {
 				*t = via
 			} else {
 				fail[*t] = via
 			}
 		}
 	}
+	for c := range 256 {
+		a.starts[c] = next[a.class[c]] != 0
+	}
 	// Offsets instead of state numbers take a multiplication out of each
 	// byte's step; columns are even, so an offset's low bit is free for
 	// the emit flag.
-	a.step = make([]uint32, len(a.next))
-	for i, t := range a.next {
-		a.step[i] = uint32(t) * uint32(a.columns)
+	for i, t := range next {
+		o := t * uint32(cols)
 		if a.emit[t] {
-			a.step[i] |= emitBit
+			o |= emitBit
 		}
+		next[i] = o
 	}
-	for c := range 256 {
-		a.starts[c] = a.next[a.class[c]] != 0
-	}
-	a.next = nil
+	a.step = next
 	return a
 }
 
