@@ -1,8 +1,10 @@
 package ruleforge_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/ruleforge/ruleforge"
@@ -31,34 +33,41 @@ func corpusPaths(tb testing.TB) []string {
 	return paths
 }
 
-// BenchmarkStart loads and compiles every corpus rule (what every CLI
-// run does before reading an event), then each stage alone.
+// BenchmarkStart loads and compiles every corpus rule into an Engine
+// (what every CLI run does before reading an event), then each stage
+// alone, on one CPU and on all of them: the ratio is what parallel
+// loading and compiling gain (issue 15, point 7).
 func BenchmarkStart(b *testing.B) {
 	paths := corpusPaths(b)
 	rules, errs := ruleforge.Load(paths...)
 	if len(errs) > 0 {
 		b.Fatal(errs)
 	}
-	b.Run("load+compile", func(b *testing.B) {
-		for b.Loop() {
-			rules, _ := ruleforge.Load(paths...)
-			if _, err := state.Compile(rules); err != nil {
-				b.Fatal(err)
+	all := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(all)
+	for _, procs := range []int{1, all} {
+		runtime.GOMAXPROCS(procs)
+		b.Run(fmt.Sprintf("load+compile/procs=%d", procs), func(b *testing.B) {
+			for b.Loop() {
+				rules, _ := ruleforge.Load(paths...)
+				if _, err := ruleforge.Compile(rules); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
-	b.Run("load", func(b *testing.B) {
-		for b.Loop() {
-			ruleforge.Load(paths...)
-		}
-	})
-	b.Run("compile", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := state.Compile(rules); err != nil {
-				b.Fatal(err)
+		})
+		b.Run(fmt.Sprintf("load/procs=%d", procs), func(b *testing.B) {
+			for b.Loop() {
+				ruleforge.Load(paths...)
 			}
-		}
-	})
+		})
+		b.Run(fmt.Sprintf("compile/procs=%d", procs), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := ruleforge.Compile(rules); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // TestLoadParallel checks that Load, which parses files in parallel,
