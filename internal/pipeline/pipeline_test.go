@@ -17,7 +17,7 @@ import (
 func ruleset(t testing.TB) *match.Ruleset {
 	t.Helper()
 	test := &match.Test{Name: "n", Paths: []*match.Path{match.NewPath("n"), match.NewPath("winlog.channel")}, Strings: []match.Matcher{match.NewExact("hit", false)}}
-	rs, err := match.NewRuleset([]*ir.Rule{{ID: "r"}}, []*match.Node{{Op: match.OpTest, Test: test}})
+	rs, err := match.NewRuleset([]*ir.Rule{{Meta: ir.Meta{ID: "r"}}}, []*match.Node{{Op: match.OpTest, Test: test}})
 	if err != nil {
 		t.Fatal(err)
 	}
