@@ -155,7 +155,7 @@ func TestCompileErrors(t *testing.T) {
 		deep = ir.Not(deep)
 	}
 	rule := func(x *ir.Expr) *ir.Rule {
-		return &ir.Rule{ID: "r1", Source: ir.Pos{File: "r.yml", Line: 3, Col: 1}, Expr: x}
+		return &ir.Rule{Meta: ir.Meta{ID: "r1"}, Source: ir.Pos{File: "r.yml", Line: 3, Col: 1}, Expr: x}
 	}
 	tests := []struct {
 		name string
@@ -177,7 +177,7 @@ func TestCompileErrors(t *testing.T) {
 		{"regex_too_long", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpRegex, Values: []ir.Value{ir.Str("(a|b)+c")}}), []Option{WithMaxPatternLen(4)}, `r.yml:3:1: rule "r1": field "a": a value of 7 bytes, longer than the limit of 4`},
 		{"invalid_cmp", ir.P(&ir.Pred{Field: ir.F("a")}), nil, `r.yml:3:1: rule "r1": field "a": unsupported comparison invalid`},
 	}
-	good := &ir.Rule{ID: "good", Expr: pred("a", ir.CmpGlob, false, "x")}
+	good := &ir.Rule{Meta: ir.Meta{ID: "good"}, Expr: pred("a", ir.CmpGlob, false, "x")}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rs, err := Compile([]*ir.Rule{rule(tt.x), good}, tt.opts...)
@@ -280,7 +280,7 @@ func TestDifferential(t *testing.T) {
 	}
 	var rules []*ir.Rule
 	for i := range 300 {
-		rules = append(rules, &ir.Rule{ID: fmt.Sprint(i), Expr: gen(0)})
+		rules = append(rules, &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint(i)}, Expr: gen(0)})
 	}
 	opt := MustCompile(rules)
 	plain := MustCompile(rules, Optimize(false), Specialize(false))

@@ -41,7 +41,7 @@ func TestTerms(t *testing.T) {
 		x    *ir.Expr
 		want bool
 	}{
-		// concat() of more than match.MaxComputed (16 MiB) bytes is null (issue 21: 20,000 copies died out of memory).
+		// concat() of more than plan.MaxComputed (16 MiB) bytes is null (issue 21: 20,000 copies died out of memory).
 		{"concat_under_limit", pred(fnT(ir.FnLength, false, fnT(ir.FnConcat, false, bigs(80)...)), ir.CmpEqual, true, num(80*200<<10)), true},
 		{"concat_over_limit_null", pred(fnT(ir.FnLength, false, fnT(ir.FnConcat, false, bigs(20000)...)), ir.CmpGE, true, num(0)), false},
 		{"add_ints", pred(fnT(ir.FnAdd, false, fieldT("n"), constT(num(5))), ir.CmpEqual, true, num(9)), true},
@@ -92,7 +92,7 @@ func TestTerms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &ir.Rule{ID: tt.name, Expr: tt.x}
+			r := &ir.Rule{Meta: ir.Meta{ID: tt.name}, Expr: tt.x}
 			rs, err := Compile([]*ir.Rule{r})
 			if err != nil {
 				t.Fatal(err)
@@ -117,7 +117,7 @@ func TestTermErrors(t *testing.T) {
 		{ir.P(&ir.Pred{Field: ir.F("x"), Left: fnT(ir.FnInvalid, false, fieldT("y")), Cmp: ir.CmpEqual, Values: []ir.Value{ir.Num(1)}}), `rule "r": invalid takes 1 to 0 arguments, not 1`},
 	}
 	for _, tt := range bad {
-		_, err := Compile([]*ir.Rule{{ID: "r", Expr: tt.x}})
+		_, err := Compile([]*ir.Rule{{Meta: ir.Meta{ID: "r"}, Expr: tt.x}})
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%s: error %v, want %q", tt.x, err, tt.want)
 		}

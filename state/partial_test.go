@@ -17,8 +17,8 @@ import (
 func TestCompilePartial(t *testing.T) {
 	at := func(line int) ir.Pos { return ir.Pos{File: "r", Line: line, Col: 1} }
 	badExpr := ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpRegex, Values: []ir.Value{ir.Str("a(")}})
-	good := &ir.Rule{ID: "good", Source: at(1), Expr: pred("action", "b")}
-	bad := &ir.Rule{ID: "bad", Source: at(2), Expr: badExpr}
+	good := &ir.Rule{Meta: ir.Meta{ID: "good"}, Source: at(1), Expr: pred("action", "b")}
+	bad := &ir.Rule{Meta: ir.Meta{ID: "bad"}, Source: at(2), Expr: badExpr}
 	pairGood := pairRule("pair", time.Minute)
 	pairBad := pairRule("pairbad", time.Minute)
 	pairBad.Source = at(3)

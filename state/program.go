@@ -195,8 +195,15 @@ func build(rules []*ir.Rule, cfg config) (*Program, error) {
 				if !ok {
 					at = len(flat)
 					stageRule[st.Expr] = at
-					flat = append(flat, &ir.Rule{ID: r.ID, Title: fmt.Sprintf("%s (stage %d)", r.Title, j+1), Lang: r.Lang,
-						Source: cmpPos(st.Pos, r.Source), Expr: st.Expr})
+					flat = append(flat, &ir.Rule{
+						Meta: ir.Meta{
+							ID:    r.ID,
+							Title: fmt.Sprintf("%s (stage %d)", r.Title, j+1),
+						},
+						Lang:   r.Lang,
+						Source: cmpPos(st.Pos, r.Source),
+						Expr:   st.Expr,
+					})
 					owner = append(owner, r)
 					visible = append(visible, false)
 				}
