@@ -50,7 +50,7 @@ func ReadFile(path string) (*ir.Rule, error) { return Loader{}.ReadFile(path) }
 
 // Load reads rules from files and directories with the zero Loader; see
 // Loader.Load.
-func Load(paths ...string) ([]*ir.Rule, ir.ErrorList) { return Loader{}.Load(paths...) }
+func Load(paths ...string) ([]*ir.Rule, ErrorList) { return Loader{}.Load(paths...) }
 
 // Parse reads one rule from src; name's extension selects the language:
 // .yml and .yaml are Sigma, .eql a bare EQL query (its ID and title are the

@@ -9,7 +9,7 @@ import (
 )
 
 // LoadFS reads rules from fsys with the zero Loader; see Loader.LoadFS.
-func LoadFS(fsys fs.FS, roots ...string) ([]*ir.Rule, ir.ErrorList) {
+func LoadFS(fsys fs.FS, roots ...string) ([]*ir.Rule, ErrorList) {
 	return Loader{}.LoadFS(fsys, roots...)
 }
 
