@@ -75,6 +75,7 @@ func TestErrorList(t *testing.T) {
 		"rules/.github/bad.yml": {Data: []byte("not: [a rule\n")}, // hidden: never read
 		"rules/notes.txt":       {Data: []byte("not a rule file")},
 		"rules/big/values.yml":  {Data: []byte(sigmaRule("values", "sel"))},
+		"rules/nan.yml":         {Data: []byte("title: nan\nlogsource: {product: windows}\ndetection:\n  sel:\n    EventID: .nan\n  condition: sel\n")},
 	}
 	rules, errs := ruleforge.LoadFS(fsys, "rules")
 	eng, err := ruleforge.Compile(rules, ruleforge.WithCompile(compile.WithMaxValues(1)))
@@ -97,12 +98,16 @@ func TestErrorList(t *testing.T) {
 		{"rules/agg.yml:7:18: unsupported: aggregation", "", true},
 		{"rules/eql/pipe.eql:1:20: unsupported: pipe head", "", true},
 		{"rules/eql/syn.eql:2:1: unexpected end of query (expected a value)", "", false},
+		{`rules/nan.yml:5:14: search "sel": field "EventID": unsupported: number NaN`, "", true},
 		{`rules/big/values.yml:4:1: rule "values": field "Image": 2 values, more than the limit of 1`, "values", false},
 		{`rules/good.yml:4:1: rule "good": field "Image": 2 values, more than the limit of 1`, "good", false},
 	}
 	list := append(errs, compiled...)
 	if len(list) != len(want) {
-		t.Fatalf("%d errors, want %d:\n%v", len(list), len(want), list)
+		for _, e := range list {
+			t.Log(e)
+		}
+		t.Fatalf("%d errors, want %d", len(list), len(want))
 	}
 	for i, e := range list {
 		w := want[i]
