@@ -87,21 +87,18 @@ const (
 )
 
 // ixProbe holds the keys probed with the value at one path (a slot), or
-// with every value of the event (keywords): hash sets of exact texts and
-// of numbers, and an automaton of substring texts. A key of a field is
+// with every value of the event (keywords): the text keys (matcher.Texts:
+// exact texts, prefix and suffix tries, an automaton of substrings), a
+// hash set of numbers, and presence keys. A key of a field is
 // probed at each of the field's paths: the value the field's tests read,
 // that of its first path present, is among them, so a key is found
 // whenever the test could pass (and sometimes when another path holds it).
 type ixProbe struct {
-	id      int32              // the probe's number, for scratch.last
-	name    string             // the path, for String
-	exact   map[string][]int32 // folded value -> key ids
-	lens    uint64             // bit n: an exact key is n bytes long (bit 63: 63 or more)
+	id      int32          // the probe's number, for scratch.last
+	name    string         // the path, for String
+	texts   *matcher.Texts // text keys, or nil
 	numbers map[float64][]int32
-	present []int32            // presence keys
-	ac      *matcher.Automaton // substring keys, or nil
-	pre     *matcher.Anchored  // prefix keys, or nil
-	suf     *matcher.Anchored  // suffix keys, or nil
+	present []int32 // presence keys
 	// raw, for keywords: every text key as a substring, to scan an
 	// event's JSON text with rather than each of its values; nil when a
 	// key is a number or empty.
@@ -276,50 +273,31 @@ func (ix *index) rawAutomaton(ids []int32) *matcher.Automaton {
 // readsText reports whether p has keys other than presence keys, which
 // need the value itself.
 func (p *ixProbe) readsText() bool {
-	return p.exact != nil || p.numbers != nil || p.ac != nil || p.pre != nil || p.suf != nil
+	return p.texts != nil || p.numbers != nil
 }
 
 // newProbe builds the probe of keys ids.
 func (ix *index) newProbe(name string, ids []int32) *ixProbe {
 	pr := &ixProbe{id: ix.nprobes, name: name}
 	ix.nprobes++
-	var subs, pres, sufs []string
-	var subIDs, preIDs, sufIDs []int32
+	var needs []matcher.Need
+	var textIDs []int32
 	for _, id := range ids {
 		switch k := ix.keys[id]; k.kind {
-		case keyExact:
-			if pr.exact == nil {
-				pr.exact = map[string][]int32{}
-			}
-			pr.exact[k.text] = append(pr.exact[k.text], id)
-			pr.lens |= lenBit(len(k.text))
 		case keyNumber:
 			if pr.numbers == nil {
 				pr.numbers = map[float64][]int32{}
 			}
 			pr.numbers[k.num] = append(pr.numbers[k.num], id)
-		case keyPrefix:
-			pres, preIDs = append(pres, k.text), append(preIDs, id)
-		case keySuffix:
-			sufs, sufIDs = append(sufs, k.text), append(sufIDs, id)
 		case keyPresent:
 			pr.present = append(pr.present, id)
 		default:
-			subs = append(subs, k.text)
-			subIDs = append(subIDs, id)
+			needs = append(needs, matcher.Need{Text: k.text, Kind: matcher.NeedKind(k.kind)})
+			textIDs = append(textIDs, id)
 		}
 	}
-	if len(subs) > 0 {
-		pr.ac = matcher.NewAutomaton(subs, subIDs)
-		ix.states += pr.ac.States()
-	}
-	if len(pres) > 0 {
-		pr.pre = matcher.NewAnchored(pres, preIDs, false)
-		ix.states += pr.pre.States()
-	}
-	if len(sufs) > 0 {
-		pr.suf = matcher.NewAnchored(sufs, sufIDs, true)
-		ix.states += pr.suf.States()
+	if pr.texts = matcher.NewTexts(needs, textIDs); pr.texts != nil {
+		ix.states += pr.texts.States()
 	}
 	return pr
 }
