@@ -20,7 +20,7 @@ import (
 func ruleset(t testing.TB) *match.Ruleset {
 	t.Helper()
 	test := &plan.Test{Name: "n", Paths: []*match.Path{match.NewPath("n"), match.NewPath("winlog.channel")}, Strings: []matcher.Matcher{matcher.NewExact("hit", false)}}
-	rs, err := hooks.NewRuleset([]*ir.Rule{{ID: "r"}}, []*plan.Node{{Op: ir.OpPred, Test: test}}, hooks.RulesetConfig{})
+	rs, err := hooks.NewRuleset([]*ir.Rule{{Meta: ir.Meta{ID: "r"}}}, []*plan.Node{{Op: ir.OpPred, Test: test}}, hooks.RulesetConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
