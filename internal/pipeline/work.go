@@ -10,16 +10,15 @@ import (
 
 // worker frames, decodes, prepares and matches the events of batches.
 type worker struct {
-	cfg   Config
-	rd    *normalize.Reader
-	sr    *stream.Reader // frames what the fast path does not take
-	br    bytes.Reader
-	elems []stream.Element // a JSON array's elements
+	cfg Config
+	rd  *normalize.Reader
+	sr  *stream.Reader // frames what the fast path does not take
+	br  bytes.Reader
 }
 
 // newWorker returns a worker for cfg.
 func newWorker(cfg Config) *worker {
-	return &worker{cfg: cfg, rd: getReader(cfg), sr: stream.NewReader(nil)}
+	return &worker{cfg: cfg, rd: getReader(cfg), sr: stream.NewReader(nil, stream.MaxValueOf(cfg.maxEvent()))}
 }
 
 // work fills b's results.
@@ -31,7 +30,7 @@ func (w *worker) work(b *batch) {
 	}
 	start := 0
 	for i, end := range b.ends {
-		w.value(b, b.data[start:end], b.lines[i], b.trunc[i])
+		w.single(b.add(), b.data[start:end], b.lines[i], b.bad[i])
 		start = end
 	}
 }
@@ -87,31 +86,24 @@ func (w *worker) frame(b *batch, data []byte, line int) {
 		if !v.Truncated {
 			raw = data[v.Offset : int(v.Offset)+len(v.Data)] // lives as long as b
 		}
-		w.value(b, raw, v.Line, v.Truncated)
+		w.single(b.add(), raw, v.Line, badOf(v))
 	}
 }
 
-// value adds to b's results a framed value, raw, at line: one event, or
-// each element of a JSON array as one (many exporters write arrays); trunc
-// means it was too large and raw holds its start.
-func (w *worker) value(b *batch, raw []byte, line int, trunc bool) {
-	if !trunc && len(raw) > 0 && raw[0] == '[' {
-		var ok bool
-		if w.elems, ok = stream.Elements(w.elems[:0], raw, line); ok {
-			for _, e := range w.elems {
-				w.single(b.add(), raw[e.Start:e.End], e.Line, false)
-			}
-			return
-		}
+// badOf returns why v is bad before it is decoded (too large, a broken-off
+// array), or nil.
+func badOf(v stream.Value) error {
+	if v.Truncated {
+		return ErrTooLarge
 	}
-	w.single(b.add(), raw, line, trunc)
+	return v.Err
 }
 
-// single fills res from one framed event, raw, at line; trunc means it was
-// too large and raw holds its start.
-func (w *worker) single(res *Result, raw []byte, line int, trunc bool) {
-	if trunc {
-		res.Line, res.Bytes, res.Bad = line, len(raw), ErrTooLarge
+// single fills res from one framed event, raw, at line; bad, if not nil,
+// is why it is bad before decoding (ErrTooLarge: raw holds its start).
+func (w *worker) single(res *Result, raw []byte, line int, bad error) {
+	if bad != nil {
+		res.Line, res.Bytes, res.Bad = line, len(raw), bad
 		if w.cfg.KeepRaw {
 			res.Raw = raw
 		}
