@@ -18,7 +18,9 @@ type Record struct {
 	st       *slotTable
 	ev       Event
 	pos      []int32 // per slot: 0 not known, i+1 items[i], or absent or lazy
-	items    []item  // the values found, each slot once
+	items    []item  // the values found, each slot once (but dead ones)
+	dead     int     // the items whose slot is -1: a repeated key dropped them
+	live     []int32 // compactItems's memory
 	marked   []int32 // the slots marked absent or lazy, to clear
 	added    []any   // the values Add gave the event, for Each
 	walked   bool    // a walk found every slot present but the lazy ones
@@ -64,8 +66,11 @@ func (r *Record) Reset(ev Event) { r.reset(ev, true) }
 // is looked up the first time it is read.
 func (r *Record) reset(ev Event, eager bool) {
 	for _, it := range r.items {
-		r.pos[it.slot] = 0
+		if it.slot >= 0 {
+			r.pos[it.slot] = 0
+		}
 	}
+	r.dead = 0
 	for _, s := range r.marked {
 		r.pos[s] = 0
 	}
@@ -145,6 +150,48 @@ func (r *Record) add(s int32, v any) {
 	r.pos[s] = int32(len(r.items))
 }
 
+// minCompact is the fewest dead items that compactItems is worth
+// running for.
+const minCompact = 64
+
+// drop forgets the values of items f: ResetJSON found that a repeated key
+// replaced them. They stay in items, dead (slot -1), until compactItems,
+// unless they end it.
+func (r *Record) drop(f span) {
+	for k := f.start; k < f.end; k++ {
+		it := &r.items[k]
+		if it.slot >= 0 {
+			r.pos[it.slot] = 0
+			*it = item{slot: -1}
+			r.dead++
+		}
+	}
+	if f.end == len(r.items) {
+		clear(r.items[f.start:])
+		r.items, r.dead = r.items[:f.start], r.dead-(f.end-f.start)
+	}
+}
+
+// compactItems removes the dead items and returns, for each k up to
+// len(items) before, the position that items[k] (or the first live item
+// after it) moved to; valid until the next call.
+func (r *Record) compactItems() []int32 {
+	r.live = r.live[:0]
+	n := int32(0)
+	for k := range r.items {
+		r.live = append(r.live, n)
+		if it := r.items[k]; it.slot >= 0 {
+			r.items[n] = it
+			n++
+			r.pos[it.slot] = n
+		}
+	}
+	r.live = append(r.live, n)
+	clear(r.items[n:])
+	r.items, r.dead = r.items[:n], 0
+	return r.live
+}
+
 // addLazy records that slot s holds the value at offset at of the text
 // ResetJSON reads, to be decoded when it is first looked up.
 func (r *Record) addLazy(s int32, at int) {
@@ -212,8 +259,8 @@ func (r *Record) Each(fn func(v any) bool) bool {
 
 // Event returns the event r holds: the one Reset was given, or, after
 // ResetJSON, an Event over the text, or the *Doc that ParseJSON decoded
-// where ResetJSON's pass left the event to it (a key repeated, a path
-// through an array, a slot reached through a dotted key and a nested one).
+// where ResetJSON's pass left the event to it (a path through an array, a
+// slot reached through a dotted key and a nested one).
 func (r *Record) Event() Event { return r.ev }
 
 // Dotted reports whether ResetJSON found a value at one of the record's
