@@ -3,6 +3,8 @@ package match
 import (
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/ruleforge/ruleforge/internal/jsonlex"
 )
 
 // value decodes the value at data[i], in a container at depth depth, as
@@ -14,7 +16,7 @@ func (s *scanner) value(i, depth int) (any, int) {
 	}
 	switch data[i] {
 	case '"':
-		end, esc, high := stringEnd(data, i+1)
+		end, esc, high := jsonlex.StringEnd(data, i+1)
 		if end < 0 {
 			return nil, fail
 		}
@@ -24,13 +26,13 @@ func (s *scanner) value(i, depth int) (any, int) {
 	case '[':
 		return s.arrayValue(i+1, depth+1)
 	case 't':
-		return true, literal(data, i, "true")
+		return true, jsonlex.Literal(data, i, "true")
 	case 'f':
-		return false, literal(data, i, "false")
+		return false, jsonlex.Literal(data, i, "false")
 	case 'n':
-		return nil, literal(data, i, "null")
+		return nil, jsonlex.Literal(data, i, "null")
 	}
-	end := numberEnd(data, i)
+	end := jsonlex.NumberEnd(data, i)
 	if end < 0 {
 		return nil, fail
 	}
@@ -45,34 +47,34 @@ func (s *scanner) objectValue(i, depth int) (any, int) {
 	}
 	data := s.data
 	m := map[string]any{}
-	if i = skipSpace(data, i); i < len(data) && data[i] == '}' {
+	if i = jsonlex.SkipSpace(data, i); i < len(data) && data[i] == '}' {
 		return m, i + 1
 	}
 	for {
 		if i >= len(data) || data[i] != '"' {
 			return nil, fail
 		}
-		end, esc, high := stringEnd(data, i+1)
+		end, esc, high := jsonlex.StringEnd(data, i+1)
 		if end < 0 {
 			return nil, fail
 		}
 		var key string
 		if b := data[i+1 : end]; esc || high && !utf8.Valid(b) {
-			s.key = appendUnquoted(s.key[:0], b)
+			s.key = jsonlex.AppendUnquoted(s.key[:0], b)
 			key = string(s.key)
 		} else {
 			key = string(b)
 		}
-		if i = skipSpace(data, end+1); i >= len(data) || data[i] != ':' {
+		if i = jsonlex.SkipSpace(data, end+1); i >= len(data) || data[i] != ':' {
 			return nil, fail
 		}
 		var v any
-		if v, i = s.value(skipSpace(data, i+1), depth); i < 0 {
+		if v, i = s.value(jsonlex.SkipSpace(data, i+1), depth); i < 0 {
 			return nil, fail
 		}
 		m[key] = v
 		more := false
-		if i, more = next(data, i, '}'); !more {
+		if i, more = jsonlex.Next(data, i, '}'); !more {
 			if i < 0 {
 				return nil, fail
 			}
@@ -88,7 +90,7 @@ func (s *scanner) arrayValue(i, depth int) (any, int) {
 	}
 	data := s.data
 	base := len(s.stack)
-	if i = skipSpace(data, i); i < len(data) && data[i] == ']' {
+	if i = jsonlex.SkipSpace(data, i); i < len(data) && data[i] == ']' {
 		return s.list(base), i + 1
 	}
 	for {
@@ -98,7 +100,7 @@ func (s *scanner) arrayValue(i, depth int) (any, int) {
 		}
 		s.stack = append(s.stack, v)
 		more := false
-		if i, more = next(data, i, ']'); !more {
+		if i, more = jsonlex.Next(data, i, ']'); !more {
 			if i < 0 {
 				return nil, fail
 			}
@@ -130,7 +132,7 @@ func (s *scanner) str(b []byte, esc, high bool) string {
 	// Unescaped text is at most three times as long: \uXXXX is at most
 	// three bytes, an invalid byte becomes U+FFFD's three.
 	dst := s.text.take(3 * len(b))
-	t := appendUnquoted(dst[:0], b)
+	t := jsonlex.AppendUnquoted(dst[:0], b)
 	s.text.buf = s.text.buf[:len(s.text.buf)-len(dst)+len(t)]
 	return unsafe.String(unsafe.SliceData(t), len(t))
 }

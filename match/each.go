@@ -3,6 +3,8 @@ package match
 import (
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/ruleforge/ruleforge/internal/jsonlex"
 )
 
 // Each visits every scalar value of the event. The first call collects
@@ -15,7 +17,7 @@ func (s *scanner) Each(fn func(v any) bool) bool {
 	}
 	if !s.collected {
 		s.collected = true
-		if s.collect(skipSpace(s.data, 0)) < 0 {
+		if s.collect(jsonlex.SkipSpace(s.data, 0)) < 0 {
 			clear(s.vals)
 			s.vals, s.whole = s.vals[:0], true
 		}
@@ -47,25 +49,25 @@ func (s *scanner) collect(i int) int {
 	switch data[i] {
 	case '{':
 		base, seen := len(s.keys), uint64(0)
-		if i = skipSpace(data, i+1); i < len(data) && data[i] == '}' {
+		if i = jsonlex.SkipSpace(data, i+1); i < len(data) && data[i] == '}' {
 			return i + 1
 		}
 		for {
 			if i >= len(data) || data[i] != '"' {
 				return fail
 			}
-			end, esc, high := stringEnd(data, i+1)
+			end, esc, high := jsonlex.StringEnd(data, i+1)
 			if end < 0 || esc || high && !utf8.Valid(data[i+1:end]) || s.repeats(&seen, base, span{i + 1, end}) {
 				return fail
 			}
-			if i = skipSpace(data, end+1); i >= len(data) || data[i] != ':' {
+			if i = jsonlex.SkipSpace(data, end+1); i >= len(data) || data[i] != ':' {
 				return fail
 			}
-			if i = s.collect(skipSpace(data, i+1)); i < 0 {
+			if i = s.collect(jsonlex.SkipSpace(data, i+1)); i < 0 {
 				return fail
 			}
 			more := false
-			if i, more = next(data, i, '}'); !more {
+			if i, more = jsonlex.Next(data, i, '}'); !more {
 				if i < 0 {
 					return fail
 				}
@@ -74,7 +76,7 @@ func (s *scanner) collect(i int) int {
 			}
 		}
 	case '[':
-		if i = skipSpace(data, i+1); i < len(data) && data[i] == ']' {
+		if i = jsonlex.SkipSpace(data, i+1); i < len(data) && data[i] == ']' {
 			return i + 1
 		}
 		for {
@@ -82,12 +84,12 @@ func (s *scanner) collect(i int) int {
 				return fail
 			}
 			more := false
-			if i, more = next(data, i, ']'); !more {
+			if i, more = jsonlex.Next(data, i, ']'); !more {
 				return i
 			}
 		}
 	case 'n':
-		return literal(data, i, "null") // Each skips nulls
+		return jsonlex.Literal(data, i, "null") // Each skips nulls
 	}
 	v, end := s.value(i, 0)
 	if end >= 0 {

@@ -1,12 +1,15 @@
 package match
 
 import (
-	"github.com/ruleforge/ruleforge/ir"
 	"math"
 	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
+	"github.com/ruleforge/ruleforge/ir"
 )
 
 // clause is a set of keys, one of which must fire, with its cost.
@@ -25,7 +28,7 @@ type gate struct {
 type indexer struct {
 	rules int           // how many rules there are
 	uses  map[ixKey]int // how many rules hold each key
-	memo  map[*Node]gate
+	memo  map[*plan.Node]gate
 	names map[string]string  // field key -> field name
 	paths map[string][]*Path // field key -> paths
 }
@@ -86,12 +89,12 @@ func (ixr *indexer) ubiquitous(c clause) bool {
 }
 
 // collect adds to held the keys of every test under n.
-func (ixr *indexer) collect(n *Node, held map[ixKey]bool, done map[*Node]bool) {
+func (ixr *indexer) collect(n *plan.Node, held map[ixKey]bool, done map[*plan.Node]bool) {
 	if done[n] {
 		return
 	}
 	done[n] = true
-	if n.Op == OpTest {
+	if n.Op == ir.OpPred {
 		if g := ixr.test(n.Test); g.ok {
 			for _, k := range g.clauses[0].keys {
 				held[k] = true
@@ -104,22 +107,22 @@ func (ixr *indexer) collect(n *Node, held map[ixKey]bool, done map[*Node]bool) {
 }
 
 // gate returns n's gate.
-func (ixr *indexer) gate(n *Node) gate {
+func (ixr *indexer) gate(n *plan.Node) gate {
 	if g, ok := ixr.memo[n]; ok {
 		return g
 	}
 	var g gate
 	switch n.Op {
-	case OpFalse:
+	case ir.OpFalse:
 		g = gate{clauses: []clause{{}}, ok: true}
-	case OpTest:
+	case ir.OpPred:
 		g = ixr.test(n.Test)
 		if g.ok {
 			for _, k := range g.clauses[0].keys {
 				g.clauses[0].cost += ixr.cost(k)
 			}
 		}
-	case OpAnd:
+	case ir.OpAnd:
 		for _, k := range n.Kids {
 			if kg := ixr.gate(k); kg.ok {
 				g.ok = true
@@ -138,7 +141,7 @@ func (ixr *indexer) gate(n *Node) gate {
 		if len(g.clauses) > maxClauses {
 			g.clauses = g.clauses[:maxClauses]
 		}
-	case OpOr:
+	case ir.OpOr:
 		// (a1 ∧ a2) ∨ b = (a1 ∨ b) ∧ (a2 ∨ b): clause j is the union of
 		// each operand's j-th clause (or its last, when it has fewer).
 		kids := make([]gate, len(n.Kids))
@@ -187,7 +190,7 @@ func (ixr *indexer) cost(k ixKey) float64 {
 
 // test returns the gate of a test: one clause with a key per comparison,
 // if every comparison is a string matcher that needs a text or a number.
-func (ixr *indexer) test(t *Test) gate {
+func (ixr *indexer) test(t *plan.Test) gate {
 	if t.Left != nil || t.Right != nil || (len(t.Paths) == 0 && !t.Any) {
 		return gate{}
 	}
@@ -203,16 +206,16 @@ func (ixr *indexer) test(t *Test) gate {
 	field := ixr.field(t)
 	var c clause
 	for _, m := range t.Strings {
-		nd, ok := m.(needer)
+		nd, ok := m.(matcher.Needer)
 		if !ok {
 			return gate{}
 		}
-		needs := nd.needs()
+		needs := nd.Needs()
 		if len(needs) == 0 {
 			return gate{}
 		}
 		for _, nd := range needs {
-			k := ixKey{field: field, text: Fold(nd.text), kind: nd.kind}
+			k := ixKey{field: field, text: matcher.Fold(nd.Text), kind: keyKind(nd.Kind)}
 			switch {
 			case k.kind == keySuffix && len(k.text) > maxAnchoredLen:
 				k.text = tail(k.text, maxAnchoredLen)
@@ -238,7 +241,7 @@ func (ixr *indexer) test(t *Test) gate {
 }
 
 // field returns the field key of t's keys, noting its paths and name.
-func (ixr *indexer) field(t *Test) string {
+func (ixr *indexer) field(t *plan.Test) string {
 	field := anyKey // keywords: every value of the event
 	if !t.Any {
 		field = pathsKey(t.Paths)

@@ -3,6 +3,9 @@ package match
 import (
 	"fmt"
 	"slices"
+
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
 // The rule index. Before any rule is evaluated, Ruleset.Match reads each
@@ -72,14 +75,15 @@ type ixKey struct {
 // keyKind is how an index key is compared with a field's value.
 type keyKind uint8
 
-// The key kinds.
+// The key kinds: a text key is a matcher's need, in its place
+// (matcher.NeedKind); the index adds numbers and presence.
 const (
-	keyContains keyKind = iota // the folded value contains the text
-	keyExact                   // the folded value is the text
-	keyPrefix                  // the folded value starts with the text
-	keySuffix                  // the folded value ends with the text
-	keyNumber                  // the value is, or spells, the number
-	keyPresent                 // the field has a value other than null
+	keyContains = keyKind(matcher.NeedContains)
+	keyExact    = keyKind(matcher.NeedExact)
+	keyPrefix   = keyKind(matcher.NeedPrefix)
+	keySuffix   = keyKind(matcher.NeedSuffix)
+	keyNumber   = keySuffix + 1 // the value is, or spells, the number
+	keyPresent  = keySuffix + 2 // the field has a value other than null
 )
 
 // ixProbe holds the keys probed with the value at one path (a slot), or
@@ -94,14 +98,14 @@ type ixProbe struct {
 	exact   map[string][]int32 // folded value -> key ids
 	lens    uint64             // bit n: an exact key is n bytes long (bit 63: 63 or more)
 	numbers map[float64][]int32
-	present []int32    // presence keys
-	ac      *automaton // substring keys, or nil
-	pre     *anchored  // prefix keys, or nil
-	suf     *anchored  // suffix keys, or nil
+	present []int32            // presence keys
+	ac      *matcher.Automaton // substring keys, or nil
+	pre     *matcher.Anchored  // prefix keys, or nil
+	suf     *matcher.Anchored  // suffix keys, or nil
 	// raw, for keywords: every text key as a substring, to scan an
 	// event's JSON text with rather than each of its values; nil when a
 	// key is a number or empty.
-	raw *automaton
+	raw *matcher.Automaton
 }
 
 // index is a ruleset's rule index.
@@ -129,11 +133,11 @@ type clauseOf struct {
 }
 
 // newIndex builds the index of plans.
-func newIndex(plans []*Node, st *slotTable) *index {
-	ixr := &indexer{rules: len(plans), uses: map[ixKey]int{}, memo: map[*Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
+func newIndex(plans []*plan.Node, st *slotTable) *index {
+	ixr := &indexer{rules: len(plans), uses: map[ixKey]int{}, memo: map[*plan.Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
 	for _, p := range plans {
 		held := map[ixKey]bool{}
-		ixr.collect(p, held, map[*Node]bool{})
+		ixr.collect(p, held, map[*plan.Node]bool{})
 		for k := range held {
 			ixr.uses[k]++
 		}
@@ -244,7 +248,7 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		}
 		sig := fmt.Sprint(ids)
 		if shared[sig] == nil {
-			shared[sig] = ix.newProbe(st.paths[s].text, ids)
+			shared[sig] = ix.newProbe(st.paths[s].String(), ids)
 		}
 		ix.probes[ph][s] = shared[sig]
 		eager[s] = ph == 0 && shared[sig].readsText()
@@ -255,7 +259,7 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 // rawAutomaton returns the automaton of keys ids as substrings: a value
 // that equals a text key, starts or ends with it holds it too. It returns
 // nil when a key is not a text (a number, a presence) or is empty.
-func (ix *index) rawAutomaton(ids []int32) *automaton {
+func (ix *index) rawAutomaton(ids []int32) *matcher.Automaton {
 	texts := make([]string, len(ids))
 	for i, id := range ids {
 		k := ix.keys[id]
@@ -264,8 +268,8 @@ func (ix *index) rawAutomaton(ids []int32) *automaton {
 		}
 		texts[i] = k.text
 	}
-	a := newAutomaton(texts, ids)
-	ix.states += a.states()
+	a := matcher.NewAutomaton(texts, ids)
+	ix.states += a.States()
 	return a
 }
 
@@ -306,16 +310,16 @@ func (ix *index) newProbe(name string, ids []int32) *ixProbe {
 		}
 	}
 	if len(subs) > 0 {
-		pr.ac = newAutomaton(subs, subIDs)
-		ix.states += pr.ac.states()
+		pr.ac = matcher.NewAutomaton(subs, subIDs)
+		ix.states += pr.ac.States()
 	}
 	if len(pres) > 0 {
-		pr.pre = newAnchored(pres, preIDs, false)
-		ix.states += pr.pre.states()
+		pr.pre = matcher.NewAnchored(pres, preIDs, false)
+		ix.states += pr.pre.States()
 	}
 	if len(sufs) > 0 {
-		pr.suf = newAnchored(sufs, sufIDs, true)
-		ix.states += pr.suf.states()
+		pr.suf = matcher.NewAnchored(sufs, sufIDs, true)
+		ix.states += pr.suf.States()
 	}
 	return pr
 }

@@ -1,11 +1,12 @@
 package match
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"strconv"
-	"unicode/utf8"
 	"unsafe"
+
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
 // probe fires the keys that the values of x's record hold, in two
@@ -35,7 +36,7 @@ func (x *scratch) probeSlot(p *ixProbe, v any, present bool) {
 		*last = lastString{x.epoch, unsafe.StringData(s), len(s)}
 	}
 	for _, id := range p.present {
-		x.fire(id)
+		x.Fire(id)
 	}
 	if v != nil {
 		x.texts(p, v)
@@ -76,7 +77,7 @@ func (ix *index) probePhase(x *scratch, ph int) {
 	}
 	if ap := ix.anyProbe[ph]; ap != nil && (ph == 0 || x.pendingAny > 0) {
 		if s, ok := r.ev.(*scanner); ok && ap.raw != nil && s.data != nil {
-			ap.raw.scanJSON(s.data, x) // one pass over the text, not one per value
+			ap.raw.ScanJSON(s.data, x) // one pass over the text, not one per value
 			x.anyPhase = ph
 			for _, v := range r.added {
 				each(v, func(v any) bool {
@@ -104,7 +105,7 @@ func (x *scratch) texts(f *ixProbe, v any) {
 	switch t := v.(type) {
 	case string:
 		x.text(f, t)
-		if f.numbers != nil && looksNumeric(t) {
+		if f.numbers != nil && plan.LooksNumeric(t) {
 			x.spelled(f, t)
 		}
 	case []any:
@@ -117,7 +118,7 @@ func (x *scratch) texts(f *ixProbe, v any) {
 		}
 	case json.Number:
 		x.text(f, string(t))
-		if f.numbers != nil && looksNumeric(string(t)) {
+		if f.numbers != nil && plan.LooksNumeric(string(t)) {
 			x.spelled(f, string(t))
 		}
 	case float64:
@@ -155,9 +156,9 @@ func (x *scratch) texts(f *ixProbe, v any) {
 
 // spelled probes f's number keys with the number s spells.
 func (x *scratch) spelled(f *ixProbe, s string) {
-	if n, ok := spelled(s); ok {
+	if n, ok := plan.Spelled(s); ok {
 		for _, id := range f.numbers[n.Float64()] {
-			x.fire(id)
+			x.Fire(id)
 		}
 	}
 }
@@ -166,7 +167,7 @@ func (x *scratch) spelled(f *ixProbe, s string) {
 // keys to probe with n's text too (see numText).
 func (x *scratch) number(f *ixProbe, n float64) bool {
 	for _, id := range f.numbers[n] {
-		x.fire(id)
+		x.Fire(id)
 	}
 	return f.exact != nil || f.pre != nil || f.suf != nil || f.ac != nil
 }
@@ -182,46 +183,30 @@ func (x *scratch) numText(f *ixProbe, b []byte) {
 // folded for the exact keys, and only when one is as long: the tries and
 // the automaton fold ASCII letters themselves.
 func (x *scratch) text(f *ixProbe, s string) {
-	folded, ascii := s, isASCII(s)
+	folded, ascii := s, matcher.IsASCII(s)
 	if !ascii {
-		x.buf = appendFold(x.buf[:0], s)
+		x.buf = matcher.AppendFold(x.buf[:0], s)
 		folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
 	}
 	if f.exact != nil && f.lens&lenBit(len(folded)) != 0 {
-		if ascii && needsFold(s) {
-			x.buf = appendFold(x.buf[:0], s)
+		if ascii && matcher.NeedsFold(s) {
+			x.buf = matcher.AppendFold(x.buf[:0], s)
 			folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
 		}
 		for _, id := range f.exact[folded] {
-			x.fire(id)
+			x.Fire(id)
 		}
 	}
 	if f.pre != nil {
-		f.pre.walk(folded, x)
+		f.pre.Walk(folded, x)
 	}
 	if f.suf != nil {
-		f.suf.walk(folded, x)
+		f.suf.Walk(folded, x)
 	}
 	if f.ac != nil {
-		f.ac.scan(folded, x)
+		f.ac.Scan(folded, x)
 	}
 }
 
 // lenBit is the bit of ixProbe.lens for a text n bytes long.
 func lenBit(n int) uint64 { return 1 << min(n, 63) }
-
-// isASCII reports whether s is all ASCII, eight bytes at a time.
-func isASCII(s string) bool {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		if binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))&0x8080808080808080 != 0 {
-			return false
-		}
-	}
-	for ; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}

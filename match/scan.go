@@ -5,6 +5,8 @@ import (
 	"math"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/ruleforge/ruleforge/internal/jsonlex"
 )
 
 // Reading a Record straight from JSON text. ResetJSON makes one pass over
@@ -142,12 +144,12 @@ func (s *scanner) begin(data []byte) {
 
 // fail is the position the scanning functions return when the pass
 // stops: the text is not valid JSON, or the pass leaves it to ParseJSON.
-const fail = -1
+const fail = jsonlex.Fail
 
 // event scans s.data and fills s.rec, reporting whether it could.
 func (s *scanner) event() bool {
 	data := s.data
-	i := skipSpace(data, 0)
+	i := jsonlex.SkipSpace(data, 0)
 	if i == len(data) || data[i] != '{' {
 		return false // not an object: ParseJSON says what it is
 	}
@@ -156,7 +158,7 @@ func (s *scanner) event() bool {
 	} else {
 		i = s.object(root, i+1, 1)
 	}
-	return i >= 0 && skipSpace(data, i) == len(data)
+	return i >= 0 && jsonlex.SkipSpace(data, i) == len(data)
 }
 
 // object scans the members of an object at trie node n from data[i],
@@ -171,7 +173,7 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 	obj := s.objs
 	data := s.data
 	kids := s.table(n)
-	if i = skipSpace(data, i); i < len(data) && data[i] == '}' {
+	if i = jsonlex.SkipSpace(data, i); i < len(data) && data[i] == '}' {
 		return i + 1
 	}
 	for {
@@ -179,11 +181,11 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 			return fail
 		}
 		j := i + 1
-		for j < len(data) && plainKey[data[j]] {
+		for j < len(data) && jsonlex.PlainKey[data[j]] {
 			j++
 		}
 		dot := j < len(data) && data[j] == '.' // a plain key with dots: through them at once
-		for dot && j < len(data) && (plainKey[data[j]] || data[j] == '.') {
+		for dot && j < len(data) && (jsonlex.PlainKey[data[j]] || data[j] == '.') {
 			j++
 		}
 		if j >= len(data) {
@@ -199,13 +201,13 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 			s.dotted = s.dotted || c != nil
 			in = 0
 		default:
-			end, esc, high := stringEnd(data, j)
+			end, esc, high := jsonlex.StringEnd(data, j)
 			if end < 0 {
 				return fail
 			}
 			key := data[i+1 : end]
 			if esc || high && !utf8.Valid(key) {
-				s.key = appendUnquoted(s.key[:0], key)
+				s.key = jsonlex.AppendUnquoted(s.key[:0], key)
 				key = s.key
 			}
 			if bytes.IndexByte(key, '.') >= 0 {
@@ -217,10 +219,10 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 			}
 			j = end
 		}
-		if i = skipSpace(data, j+1); i >= len(data) || data[i] != ':' {
+		if i = jsonlex.SkipSpace(data, j+1); i >= len(data) || data[i] != ':' {
 			return fail
 		}
-		i = skipSpace(data, i+1)
+		i = jsonlex.SkipSpace(data, i+1)
 		if c == nil {
 			i = s.skip(i, depth)
 		} else {
@@ -230,7 +232,7 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 			return fail
 		}
 		more := false
-		if i, more = next(data, i, '}'); !more {
+		if i, more = jsonlex.Next(data, i, '}'); !more {
 			return i
 		}
 	}
@@ -342,7 +344,7 @@ func (s *scanner) memberValue(c *trieNode, i, depth int) int {
 			}
 			return end
 		case '"':
-			end, esc, high := stringEnd(s.data, i+1)
+			end, esc, high := jsonlex.StringEnd(s.data, i+1)
 			if end < 0 {
 				return fail
 			}

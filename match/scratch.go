@@ -1,5 +1,9 @@
 package match
 
+import (
+	"github.com/ruleforge/ruleforge/internal/plan"
+)
+
 // count is how many of a rule's clauses held in an event (epoch).
 type count struct {
 	epoch uint32
@@ -9,7 +13,7 @@ type count struct {
 // scratch is the per-Match working memory: the memo of shared nodes, the
 // candidate bitset, what fired for this event, and buffers.
 type scratch struct {
-	memo memo
+	memo *plan.Memo
 	ix   *index
 	rec  *Record // Match's record of each event
 	cur  *Record // the record being matched
@@ -33,7 +37,7 @@ type scratch struct {
 // newScratch returns working memory for a ruleset with slots memo slots
 // and index ix (nil: unindexed), with a record of slot table st for Match.
 func newScratch(slots int, ix *index, st *slotTable) *scratch {
-	x := &scratch{memo: make(memo, slots), ix: ix}
+	x := &scratch{memo: plan.NewMemo(slots), ix: ix}
 	if ix != nil {
 		x.rec = newRecord(st)
 		x.cand = make([]uint64, len(ix.always))
@@ -66,9 +70,9 @@ func (x *scratch) begin() {
 	copy(x.cand, x.ix.always)
 }
 
-// fire records that key id fired: its clauses hold, and a rule whose
+// Fire records that key id fired: its clauses hold, and a rule whose
 // clauses all hold becomes a candidate.
-func (x *scratch) fire(id int32) {
+func (x *scratch) Fire(id int32) {
 	if x.fired[id] == x.epoch {
 		return
 	}
