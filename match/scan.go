@@ -43,7 +43,7 @@ func (r *Record) ResetJSON(data []byte) error {
 	s := r.scan
 	if s == nil {
 		n := r.st.nodes
-		s = &scanner{rec: r, seen: make([]uint32, n), owner: make([]uint32, n), found: make([]span, n), tables: make([]*keyTable, n), joined: make([]*keyTable, n)}
+		s = &scanner{rec: r, seen: make([]uint32, n), owner: make([]uint32, n), found: make([]span, n), tables: make([]*keyTable, n)}
 		r.scan = s
 	}
 	r.reset(s, false)
@@ -77,7 +77,6 @@ type scanner struct {
 	objs   uint32      // the objects of the slot trie entered in this event, numbered from 1
 	starts []int       // the first item of each member being scanned, outermost first
 	tables []*keyTable // per trie node: its kids by key, made on first use
-	joined []*keyTable // per trie node: its deeper descendants by joined keys, made on first use
 
 	// The memory of the values held, reused from event to event. Values
 	// point into it, so each grows by starting a bigger chunk, never by
@@ -246,12 +245,7 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 // one node twice, which member turns down (the event goes to ParseJSON,
 // whose lookups prefer the nested one).
 func (s *scanner) throughDots(n *trieNode, key []byte) *trieNode {
-	t := s.joined[n.id]
-	if t == nil {
-		t = newJoinedTable(n)
-		s.joined[n.id] = t
-	}
-	return t.find(key)
+	return s.rec.joinedTable(n).find(key)
 }
 
 // table returns n's kids by key, made on first use.

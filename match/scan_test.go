@@ -79,7 +79,12 @@ func checkResetJSON(t testing.TB, rs *Ruleset, r *Record, paths []*Path, data []
 	}
 	fast = ScanReadItself(r)
 	want := rs.NewRecord()
-	want.Reset(doc)
+	want.Reset(opaque{doc}) // every path looked up
+	m := rs.NewRecord()
+	m.Reset(Map(doc.Map())) // walked, as doc is
+	if !m.walked && !strings.Contains(string(data), ".") && !strings.Contains(string(data), `\u002`) {
+		t.Fatalf("Reset(Map(%q)) did not walk it", data)
+	}
 	all := slices.Clone(paths)
 	for _, s := range jsonOther {
 		all = append(all, NewPath(s))
@@ -93,6 +98,12 @@ func checkResetJSON(t testing.TB, rs *Ruleset, r *Record, paths []*Path, data []
 		if ok != wok || !reflect.DeepEqual(g, w) {
 			t.Fatalf("ResetJSON(%q): %q holds %#v, %v; Reset(ParseJSON): %#v, %v", data, p, g, ok, w, wok)
 		}
+		if g, ok := m.Lookup(p); ok != wok || ok && !reflect.DeepEqual(g, w) {
+			t.Fatalf("Reset(Map(%q)): %q holds %#v, %v; looked up: %#v, %v", data, p, g, ok, w, wok)
+		}
+	}
+	if g, w := rs.Match(Map(doc.Map()), nil), rs.Match(opaque{doc}, nil); !slices.Equal(g, w) {
+		t.Fatalf("Match(Map(%q)): rules %v match; looked up: %v", data, g, w)
 	}
 	if g, w := eachValues(r), eachValues(want); !slices.Equal(g, w) {
 		t.Fatalf("ResetJSON(%q): Each visits %q; Reset(ParseJSON): %q", data, g, w)
@@ -102,6 +113,12 @@ func checkResetJSON(t testing.TB, rs *Ruleset, r *Record, paths []*Path, data []
 	}
 	return fast
 }
+
+// opaque is an event that Record.Reset cannot walk: it looks every path up.
+type opaque struct{ d *Doc }
+
+func (o opaque) Lookup(p *Path) (any, bool)    { return o.d.Lookup(p) }
+func (o opaque) Each(fn func(v any) bool) bool { return o.d.Each(fn) }
 
 // eachValues returns the values r.Each visits, as sorted Go syntax.
 func eachValues(r *Record) []string {
