@@ -71,6 +71,9 @@ func FuzzRunSame(f *testing.F) {
 			cfg.Format = normalize.Auto
 		}
 		cfg.Workers, cfg.KeepRaw = int(workers%3)+1, true
+		if size&64 != 0 {
+			cfg.MaxEvent = 16 + int(size%32) // events and array elements too large
+		}
 		want := reference(cfg, in)
 		var got []outcome
 		seg := int(size%64) + 1

@@ -14,11 +14,12 @@ type worker struct {
 	rd  *normalize.Reader
 	sr  *stream.Reader // frames what the fast path does not take
 	br  bytes.Reader
+	max int // the largest event (Config.MaxEvent)
 }
 
 // newWorker returns a worker for cfg.
 func newWorker(cfg Config) *worker {
-	return &worker{cfg: cfg, rd: getReader(cfg), sr: stream.NewReader(nil, stream.MaxValueOf(cfg.maxEvent()))}
+	return &worker{cfg: cfg, rd: getReader(cfg), sr: stream.NewReader(nil, stream.MaxValueOf(cfg.maxEvent())), max: cfg.maxEvent()}
 }
 
 // work fills b's results.
@@ -36,9 +37,10 @@ func (w *worker) work(b *batch) {
 }
 
 // segment fills b's results from its segment. Each line that opens with
-// "{" (after spaces and tabs) and decodes as one event, white space at its
-// end aside, is that event; from the first line that does not, the rest
-// of the segment is framed by a stream.Reader.
+// "{" (after spaces and tabs) and decodes as one event no larger than
+// Config.MaxEvent, white space at its end aside, is that event; from the
+// first line that does not, the rest of the segment is framed by a
+// stream.Reader.
 func (w *worker) segment(b *batch) {
 	data, line, start := b.data, b.line, 0 // start: where the line begins
 	for i := 0; i < len(data); {
@@ -60,11 +62,13 @@ func (w *worker) segment(b *batch) {
 			for j > i && (data[j-1] == ' ' || data[j-1] == '\t' || data[j-1] == '\r') {
 				j--
 			}
-			if w.event(b.add(), data[i:j], line) == nil {
-				i = end
-				continue
+			if j-i <= w.max {
+				if w.event(b.add(), data[i:j], line) == nil {
+					i = end
+					continue
+				}
+				b.results = b.results[:len(b.results)-1]
 			}
-			b.results = b.results[:len(b.results)-1]
 		}
 		// From the line's start, where the stream reader measures the
 		// line's indentation.
@@ -82,10 +86,7 @@ func (w *worker) frame(b *batch, data []byte, line int) {
 		if err != nil { // io.EOF: a bytes.Reader has no other error
 			return
 		}
-		raw := v.Data
-		if !v.Truncated {
-			raw = data[v.Offset : int(v.Offset)+len(v.Data)] // lives as long as b
-		}
+		raw := data[v.Offset : int(v.Offset)+len(v.Data)] // v.Data, or its start if too large, living as long as b
 		w.single(b.add(), raw, v.Line, badOf(v))
 	}
 }
