@@ -5,23 +5,22 @@
 // about SegmentBytes, each cut just before a newline that a "{" follows
 // at once and a "}" or "]" precedes, white space aside (where
 // internal/stream is at the top level, in a JSON array or not); each
-// frames, decodes,
-// normalizes and matches the events of the segment it read, which is
-// still in its CPU's cache, and the caller's goroutine receives every
-// event's result, in input order, through Emit. A worker takes each line
-// that opens with "{" as one event when it decodes as one, and frames the
-// rest of a segment with internal/stream from the first line that does
-// not, so the events, their lines and their errors are exactly what
-// internal/stream gives for the whole input. Input with no such cut in
-// MaxSegment bytes (a long JSON array) is framed by one internal/stream
-// reader, BatchEvents events or BatchBytes bytes a turn, until a newline
-// that a "{" follows comes right after an event outside any array, where
-// segments resume. At most 2*Workers+2
-// segments are in flight, so memory stays bounded whatever the input's
-// size. The input is read on a goroutine of its own: when it pauses for
-// Pause, the events that have arrived are cut off after their last whole
-// line (stream.LineBoundary) and matched, and Config.Flush is called, so
-// a live stream's results come out as it goes.
+// frames, decodes, normalizes and matches the events of the segment it
+// read, which is still in its CPU's cache, and the caller's goroutine
+// receives every event's result, in input order, through Emit. A worker
+// takes each line that opens with "{" as one event when it decodes as one
+// no larger than Config.MaxEvent, and frames the rest of a segment with
+// internal/stream from the first line that does not, so the events, their
+// lines and their errors are exactly what internal/stream gives for the
+// whole input. Input with no such cut in MaxSegment bytes (a long JSON
+// array) is framed by one internal/stream reader, BatchEvents events or
+// BatchBytes bytes a turn, until a newline that a "{" follows comes right
+// after an event outside any array, where segments resume. At most
+// 2*Workers+2 segments are in flight, so memory stays bounded whatever the
+// input's size. The input is read on a goroutine of its own: when it
+// pauses for Config.Pause, the events that have arrived are cut off after
+// their last whole line (stream.LineBoundary) and matched, and
+// Config.Flush is called, so a live stream's results come out as it goes.
 package pipeline
 
 import (
