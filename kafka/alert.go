@@ -53,6 +53,7 @@ func appendField(dst []byte, name string, v any) []byte {
 	dst = append(append(dst, n...), ':')
 	return append(dst, b...)
 }
+
 // alertKey returns the key of an alert, the same for the same hit in any
 // run and member: a hash of the rule's ID, the event's topic, partition
 // and offset, and for a stateful rule its join or group key values (one

@@ -166,7 +166,10 @@ func (c *Consumer) assigned(ctx context.Context, offsets map[string]map[int32]kg
 	if c.cfg.Program.Len() > 0 && len(parts) > 0 {
 		var err error
 		if cps, err = c.loadCheckpoints(ctx, parts); err != nil {
-			c.cfg.Logf("restoring the state of partitions %v: %v", parts, err)
+			// kgo fetches the partitions again in the next session.
+			if ctx.Err() == nil {
+				c.cfg.Logf("restoring the state of partitions %v: %v", parts, err)
+			}
 			return nil, err
 		}
 	}

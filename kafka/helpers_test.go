@@ -28,6 +28,12 @@ const (
 // with the events topic, stopped when the test ends, and returns its
 // addresses.
 func newCluster(t testing.TB) []string {
+	_, seeds := newKfake(t)
+	return seeds
+}
+
+// newKfake is newCluster, returning the cluster too.
+func newKfake(t testing.TB) (*kfake.Cluster, []string) {
 	t.Helper()
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, events),
 		kfake.GroupMinSessionTimeout(100*time.Millisecond))
@@ -35,7 +41,7 @@ func newCluster(t testing.TB) []string {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	return c.ListenAddrs()
+	return c, c.ListenAddrs()
 }
 
 // testProgram compiles the rules of testdata/rules: a single-event EQL
@@ -195,7 +201,9 @@ func start(t testing.TB, seeds []string, p *state.Program) *member {
 	c, err := New(context.Background(), Config{
 		Program: p, Topic: events, Group: group, Alerts: alerts,
 		CommitInterval: 100 * time.Millisecond, SessionTimeout: 2 * time.Second,
-		Opts: []kgo.Opt{kgo.SeedBrokers(seeds...)},
+		// A fetch waits for data up to FetchMaxWait (5 s) before it asks
+		// for partitions assigned meanwhile: shorter, for fast tests.
+		Opts: []kgo.Opt{kgo.SeedBrokers(seeds...), kgo.FetchMaxWait(200 * time.Millisecond)},
 		Bad: func(b *BadRecord) {
 			m.mu.Lock()
 			m.bad = append(m.bad, b.Error())

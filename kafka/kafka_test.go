@@ -1,6 +1,8 @@
 package kafka
 
 import (
+	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -20,5 +22,77 @@ func TestOneMember(t *testing.T) {
 	checkAlerts(t, seeds, hosts)
 	if st.Bad != 12 || len(m.bad) != 12 || st.Events != hosts*8+12 || st.Hits != 3*hosts || st.Lag != 0 {
 		t.Errorf("stats %+v, bad %q", st, m.bad)
+	}
+}
+
+// TestFailover runs phase 1 on one member, which commits and stops;
+// another member, started afterwards, gets phase 2 and must complete
+// every host's sequence and correlation from the state the first one
+// checkpointed (no event of phase 1 is read again: all are committed).
+func TestFailover(t *testing.T) {
+	seeds := newCluster(t)
+	p := testProgram(t)
+	const hosts = 20
+	produce(t, seeds, script(hosts, 1))
+	a := start(t, seeds, p)
+	waitCommitted(t, seeds, 20*time.Second)
+	a.stop(t)
+	if st := a.c.Stats(); st.Snapshots == 0 || st.Hits != hosts {
+		t.Errorf("first member: %+v", st)
+	}
+	b := start(t, seeds, p)
+	produce(t, seeds, script(hosts, 2))
+	waitCommitted(t, seeds, 20*time.Second)
+	st := b.c.Stats()
+	b.stop(t)
+	if st.Events != hosts*3 || st.Hits != 2*hosts || st.Restored == 0 {
+		t.Errorf("second member read %d events, produced %d alerts, restored %d partitions; want %d, %d, > 0", st.Events, st.Hits, st.Restored, hosts*3, 2*hosts)
+	}
+	checkAlerts(t, seeds, hosts)
+}
+
+// TestMembers runs two and three members in one group: the first reads
+// phase 1 alone, the others join (a rebalance: partitions move with their
+// state), the first half of phase 2 comes, the first member leaves
+// (another rebalance) and the rest comes. Every host's sequence and
+// correlation straddle both rebalances; every alert is there.
+func TestMembers(t *testing.T) {
+	for _, n := range []int{2, 3} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			kf, seeds := newKfake(t)
+			p := testProgram(t)
+			const hosts = 40
+			ms := []*member{start(t, seeds, p)}
+			produce(t, seeds, script(hosts, 1))
+			waitCommitted(t, seeds, 20*time.Second)
+			for range n - 1 {
+				ms = append(ms, start(t, seeds, p))
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if _, err := kf.WaitGroupStable(ctx, group, n); err != nil {
+				t.Fatal(err)
+			}
+			phase2 := script(hosts, 2)
+			produce(t, seeds, phase2[:len(phase2)/2])
+			ms[0].stop(t)
+			produce(t, seeds, phase2[len(phase2)/2:])
+			waitCommitted(t, seeds, 30*time.Second)
+			var total Stats
+			for _, m := range ms {
+				st := m.c.Stats()
+				m.stop(t)
+				total.Events += st.Events
+				total.Bad += st.Bad
+				total.Restored += st.Restored
+				if m != ms[0] && st.Events == 0 {
+					t.Errorf("a member read no event: %+v", st)
+				}
+			}
+			if total.Events < hosts*8+16 || total.Bad < 16 || total.Restored == 0 {
+				t.Errorf("members read %d events, %d bad, restored %d partitions; want at least %d, 16, 1", total.Events, total.Bad, total.Restored, hosts*8+16)
+			}
+			checkAlerts(t, seeds, hosts)
+		})
 	}
 }
