@@ -259,7 +259,9 @@ func checkAlerts(t *testing.T, seeds []string, n int) {
 	}
 	got := map[hit]int{}
 	keys := map[string]string{} // key → value
-	for _, r := range readAll(t, seeds, alerts) {
+	all := readAll(t, seeds, alerts)
+	t.Logf("%d alerts, %d of them duplicates", len(all), len(all)-3*n)
+	for _, r := range all {
 		var a struct {
 			RuleID    string `json:"rule_id"`
 			Event     int64
