@@ -20,8 +20,8 @@ type Consumer struct {
 	cl  *kgo.Client
 
 	mu      sync.Mutex
-	workers map[int32]*worker // the partitions held
-	fatal   chan error        // the first error that stops the run (buffered, 1)
+	workers map[int32]*worker       // the partitions held
+	fail    context.CancelCauseFunc // stops the run with the first error
 
 	events, hits, bad, commits, snapshots, restored atomic.Int64
 }
@@ -68,8 +68,7 @@ func New(ctx context.Context, cfg Config) (*Consumer, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Consumer{cfg: cfg, workers: make(map[int32]*worker), fatal: make(chan error, 1)}
-	return c, nil
+	return &Consumer{cfg: cfg, workers: make(map[int32]*worker)}, nil
 }
 
 // Run joins the group and runs until ctx is done or an error stops it:
@@ -78,7 +77,6 @@ func New(ctx context.Context, cfg Config) (*Consumer, error) {
 // and leaves the group. It returns nil when ctx ended the run.
 func (c *Consumer) Run(ctx context.Context) error {
 	opts := append(append([]kgo.Opt(nil), c.cfg.Opts...),
-		kgo.ConsumeTopics(c.cfg.Topic),
 		kgo.ConsumerGroup(c.cfg.Group),
 		kgo.DisableAutoCommit(),
 		kgo.BlockRebalanceOnPoll(),
@@ -100,55 +98,51 @@ func (c *Consumer) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("kafka: %w", err)
 	}
-	c.mu.Lock()
-	c.cl = cl
-	c.mu.Unlock()
-	err = c.poll(ctx)
+	run, fail := context.WithCancelCause(ctx)
+	defer fail(nil)
+	c.cl, c.fail = cl, fail
+	cl.AddConsumeTopics(c.cfg.Topic) // joins the group: the callbacks may run from now on
+	c.poll(run)
+	err = context.Cause(run)
+	if err == ctx.Err() {
+		err = nil // the caller's end of the run
+	}
 	c.stop(c.held(), err == nil) // on an error, no commit: another member redoes the work
 	cl.Close()
 	return err
 }
 
 // poll hands the fetched records to the partitions' workers until ctx is
-// done or a worker fails.
-func (c *Consumer) poll(ctx context.Context) error {
+// done (the caller's, or a failure's: see fail).
+func (c *Consumer) poll(ctx context.Context) {
 	for {
 		fs := c.cl.PollRecords(ctx, MaxPoll)
 		if ctx.Err() != nil || fs.IsClientClosed() {
 			c.cl.AllowRebalance()
-			return nil
+			return
 		}
 		fs.EachError(func(t string, p int32, err error) {
 			if !errors.Is(err, context.Canceled) {
 				c.cfg.Logf("fetching topic %s partition %d: %v", t, p, err)
 			}
 		})
-		var err error
 		fs.EachPartition(func(f kgo.FetchTopicPartition) {
-			if len(f.Records) == 0 || err != nil {
+			if len(f.Records) == 0 || ctx.Err() != nil {
 				return
 			}
 			c.mu.Lock()
 			w := c.workers[f.Partition]
 			c.mu.Unlock()
 			if w == nil {
-				err = fmt.Errorf("kafka: records of partition %d, which is not assigned", f.Partition)
+				c.fail(fmt.Errorf("kafka: records of partition %d, which is not assigned", f.Partition))
 				return
 			}
 			select {
 			case w.in <- f:
-			case <-w.done: // it failed: its error is in c.fatal
+			case <-w.done: // it failed, and so the run
 			}
 		})
 		c.cl.AllowRebalance()
-		if err != nil {
-			return err
-		}
-		select {
-		case err := <-c.fatal:
-			return err
-		default:
-		}
 	}
 }
 
@@ -225,14 +219,6 @@ func (c *Consumer) stop(parts []int32, commit bool) {
 		wg.Go(func() { w.stop(commit) })
 	}
 	wg.Wait()
-}
-
-// fail records the first error that stops the run.
-func (c *Consumer) fail(err error) {
-	select {
-	case c.fatal <- err:
-	default:
-	}
 }
 
 // Stats returns the consumer's counts; it is safe to call at any time,

@@ -78,7 +78,7 @@ func (w *worker) run() {
 			w.process(f)
 		case <-tick.C:
 			if err := w.checkpoint(); err != nil {
-				w.c.fail(err)
+				w.c.fail(err) // the run stops; this partition commits no more
 				return
 			}
 		case commit := <-w.quit:
