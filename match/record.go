@@ -1,6 +1,8 @@
 package match
 
-import "unsafe"
+import (
+	"unsafe"
+)
 
 // Record is one event as a ruleset reads it: the event's values at the
 // paths the ruleset's rules use (its slots), each found once. Reset fills
@@ -32,8 +34,6 @@ type Record struct {
 	ints  chunks[int64]
 	elems chunks[any]
 	lists chunks[[]any]
-
-	folds map[foldKey]string // long values folded for this event (foldonce.go)
 }
 
 // item is a slot's value. An object, an array or a string with escapes
@@ -72,9 +72,6 @@ func (r *Record) reset(ev Event, eager bool) {
 	clear(r.items) // drop the old event's values
 	clear(r.added)
 	r.items, r.marked, r.added = r.items[:0], r.marked[:0], r.added[:0]
-	if len(r.folds) > 0 {
-		clear(r.folds)
-	}
 	r.strs.reset()
 	r.ints.reset()
 	r.elems.reset()
