@@ -14,7 +14,7 @@ import (
 )
 
 // buildCLI builds cmd/ruleforge into a temporary directory.
-func buildCLI(t *testing.T) string {
+func buildCLI(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the CLI")
