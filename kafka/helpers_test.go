@@ -189,7 +189,8 @@ func waitCommitted(t testing.TB, seeds []string, within time.Duration) {
 type member struct {
 	c      *Consumer
 	cancel context.CancelFunc
-	done   chan error
+	done   chan struct{} // closed when Run returned, err set
+	err    error
 	mu     sync.Mutex
 	bad    []string
 }
@@ -197,7 +198,7 @@ type member struct {
 // start runs a member of the group with the test rules.
 func start(t testing.TB, seeds []string, p *state.Program) *member {
 	t.Helper()
-	m := &member{done: make(chan error, 1)}
+	m := &member{done: make(chan struct{})}
 	c, err := New(context.Background(), Config{
 		Program: p, Topic: events, Group: group, Alerts: alerts,
 		CommitInterval: 100 * time.Millisecond, SessionTimeout: 2 * time.Second,
@@ -216,7 +217,7 @@ func start(t testing.TB, seeds []string, p *state.Program) *member {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m.c, m.cancel = c, cancel
-	go func() { m.done <- c.Run(ctx) }()
+	go func() { m.err = c.Run(ctx); close(m.done) }()
 	t.Cleanup(func() { m.stop(t) })
 	return m
 }
@@ -228,8 +229,8 @@ func (m *member) stop(t testing.TB) {
 	}
 	m.cancel()
 	m.cancel = nil
-	if err := <-m.done; err != nil {
-		t.Errorf("Run: %v", err)
+	if <-m.done; m.err != nil {
+		t.Errorf("Run: %v", m.err)
 	}
 }
 

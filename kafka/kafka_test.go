@@ -1,10 +1,19 @@
 package kafka
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // TestOneMember runs one member over both phases of the script: every
@@ -95,4 +104,85 @@ func TestMembers(t *testing.T) {
 			checkAlerts(t, seeds, hosts)
 		})
 	}
+}
+
+// TestProduceFailure makes the broker reject every produce request to the
+// alerts topic (INVALID_RECORD, which kgo does not retry): the member
+// stops with the error and has committed no partition past its first
+// event with an alert. Once the broker accepts again, a new member
+// produces every alert from there.
+func TestProduceFailure(t *testing.T) {
+	kf, seeds := newKfake(t)
+	p := testProgram(t)
+	const hosts = 30
+	produce(t, seeds, script(hosts, 1))
+	produce(t, seeds, script(hosts, 2))
+	var failing atomic.Bool
+	failing.Store(true)
+	kf.ControlKey(int16(kmsg.Produce), func(kreq kmsg.Request) (kmsg.Response, error, bool) {
+		req := kreq.(*kmsg.ProduceRequest)
+		if !failing.Load() || !producesTo(kf, req, alerts) {
+			return nil, nil, false
+		}
+		kf.KeepControl()
+		resp := req.ResponseKind().(*kmsg.ProduceResponse)
+		for _, rt := range req.Topics {
+			st := kmsg.NewProduceResponseTopic()
+			st.Topic, st.TopicID = rt.Topic, rt.TopicID
+			for _, rp := range rt.Partitions {
+				sp := kmsg.NewProduceResponseTopicPartition()
+				sp.Partition, sp.ErrorCode = rp.Partition, kerr.InvalidRecord.Code
+				st.Partitions = append(st.Partitions, sp)
+			}
+			resp.Topics = append(resp.Topics, st)
+		}
+		return resp, nil, true
+	})
+	m := start(t, seeds, p)
+	select {
+	case <-m.done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the member did not stop")
+	}
+	m.cancel() // and no Run error check at cleanup: this one is expected
+	m.cancel = nil
+	if m.err == nil || !strings.Contains(m.err.Error(), "producing an alert of partition") {
+		t.Errorf("Run: %v", m.err)
+	}
+	// The first event with an alert in each partition: every host's
+	// step 5 comes before its steps 6 and 7.
+	first := map[int32]int64{}
+	for _, r := range readAll(t, seeds, events) {
+		if bytes.Contains(r.Value, []byte(`"step":5,`)) {
+			if o, ok := first[r.Partition]; !ok || r.Offset < o {
+				first[r.Partition] = r.Offset
+			}
+		}
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	com, _ := kadm.NewClient(cl).FetchOffsets(context.Background(), group)
+	com.Each(func(o kadm.OffsetResponse) {
+		if o.At > first[o.Partition] {
+			t.Errorf("partition %d committed to %d, past its first alert's event at %d", o.Partition, o.At, first[o.Partition])
+		}
+	})
+	failing.Store(false)
+	start(t, seeds, p)
+	waitCommitted(t, seeds, 20*time.Second)
+	checkAlerts(t, seeds, hosts)
+}
+
+// producesTo reports whether req produces to topic, by name or by ID.
+func producesTo(kf *kfake.Cluster, req *kmsg.ProduceRequest, topic string) bool {
+	info := kf.TopicInfo(topic)
+	for _, rt := range req.Topics {
+		if rt.Topic == topic || (info != nil && rt.TopicID == info.TopicID) {
+			return true
+		}
+	}
+	return false
 }
