@@ -61,7 +61,10 @@ func (w *worker) restore(cp *checkpoint) error {
 	if len(dropped) > 0 {
 		w.c.cfg.Logf("partition %d: the state of rules %v, which are not loaded, was dropped", w.part, dropped)
 	}
-	w.next, w.committed = cp.Next, cp.Next
+	// Committed stays unknown: the first checkpoint commits Next, which
+	// the group's offset may lag (a member died between writing the
+	// state and committing).
+	w.next, w.epoch = cp.Next, -1 // the leader epoch at Next is unknown
 	w.nextSeen.Store(cp.Next)
 	return nil
 }
