@@ -13,10 +13,10 @@ import (
 
 // alertValue returns the JSON object of one alert: the fields of a hit
 // line of "ruleforge match" (the topic as its input, the offset plus one,
-// the 1-based position in the partition, as its event), the stateful
-// rule's fields (its Fields, in order), then "topic", "partition" and
-// "offset" of the event.
-func alertValue(rule *ir.Rule, topic string, partition int32, offset int64, fields []state.Field) []byte {
+// the 1-based position in the partition, as its event; then the event's
+// fields in desc, Config.Describe's), the stateful rule's fields (its
+// Fields, in order), then "topic", "partition" and "offset" of the event.
+func alertValue(rule *ir.Rule, desc []byte, topic string, partition int32, offset int64, fields []state.Field) []byte {
 	line := []byte{'{'}
 	line = appendField(line, "input", topic)
 	line = appendField(line, "event", offset+1)
@@ -29,6 +29,9 @@ func alertValue(rule *ir.Rule, topic string, partition int32, offset int64, fiel
 	}
 	if rule.Source.File != "" {
 		line = appendField(line, "rule_file", rule.Source.File)
+	}
+	if len(desc) > 0 {
+		line = append(append(line, ','), desc...)
 	}
 	for _, f := range fields {
 		line = appendField(line, f.Name, f.Value)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 	"github.com/ruleforge/ruleforge/state"
 )
@@ -59,6 +60,16 @@ type Config struct {
 	// The Consumer adds the group, the topics, manual commits and its
 	// rebalance callbacks; options that set those are overridden.
 	Opts []kgo.Opt
+	// Paths are paths that the events' records hold besides those the
+	// rules read (normalize.NewReaderWith), for Describe to read.
+	Paths []*match.Path
+	// Describe, when set, returns JSON fields, "name":value pairs joined
+	// by commas, that the alerts of an event carry after the rule's
+	// fields: the CLI adds the event's time, computer, channel, event and
+	// record IDs, as its match hit lines have them. It is called on the
+	// partition's goroutine with the event's record, once per event with
+	// alerts.
+	Describe func(rec *match.Record) []byte
 	// Bad, when set, is called for each record that is not a readable
 	// event (on the partition's goroutine, so concurrently for several
 	// partitions). The record is counted and committed like any other.

@@ -3,6 +3,7 @@ package kafka
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -125,6 +126,15 @@ func TestKill(t *testing.T) {
 		t.Errorf("the survivors restored no partition's state:\n%s\n%s", b.text(), c.text())
 	}
 	checkAlerts(t, seeds, hosts)
+	// The CLI's alerts carry the event's fields as match's hit lines do.
+	for _, r := range readAll(t, seeds, alerts) {
+		var a struct{ Timestamp, Computer string }
+		json.Unmarshal(r.Value, &a)
+		if !strings.HasPrefix(a.Timestamp, "2026-01-01T10:") || !strings.HasPrefix(a.Computer, "h") {
+			t.Errorf("alert without the event's timestamp and computer: %s", r.Value)
+			break
+		}
+	}
 	if testing.Verbose() {
 		t.Logf("stderr of the member killed:\n%s", a.text())
 	}

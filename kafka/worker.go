@@ -48,7 +48,7 @@ func newWorker(c *Consumer, part int32) *worker {
 	rs := c.cfg.Program.Ruleset()
 	return &worker{c: c, part: part, in: make(chan kgo.FetchTopicPartition, queueFetches),
 		quit: make(chan bool, 1), done: make(chan struct{}),
-		rd: normalize.NewReader(rs, c.cfg.Format), eng: c.cfg.Program.NewEngine(), next: -1, committed: -1}
+		rd: normalize.NewReaderWith(rs, c.cfg.Format, c.cfg.Paths), eng: c.cfg.Program.NewEngine(), next: -1, committed: -1}
 }
 
 // restore gives the worker the state of checkpoint cp.
@@ -125,16 +125,24 @@ func (w *worker) process(f kgo.FetchTopicPartition) {
 			continue
 		}
 		w.hits = p.Split(rec, rs.MatchRecord(rec, w.hits[:0]), &w.inp)
+		var desc []byte
+		described := false
+		describe := func() []byte { // once per event, when it has alerts
+			if !described && w.c.cfg.Describe != nil {
+				desc, described = w.c.cfg.Describe(rec), true
+			}
+			return desc
+		}
 		for _, i := range w.hits {
 			rule := rs.Rule(i)
-			w.produce(alertKey(rule.ID, r.Topic, r.Partition, r.Offset, nil), alertValue(rule, r.Topic, r.Partition, r.Offset, nil))
+			w.produce(alertKey(rule.ID, r.Topic, r.Partition, r.Offset, nil), alertValue(rule, describe(), r.Topic, r.Partition, r.Offset, nil))
 		}
 		w.eng.Step(r.Offset+1, &w.inp, func(a *state.Alert) {
 			if !p.AlertVisible(a.Rule) {
 				return // a correlation that only feeds others
 			}
 			rule, off := p.Rule(a.Rule), a.Event-1 // ordinals are offsets + 1
-			w.produce(alertKey(rule.ID, r.Topic, r.Partition, off, a.Keys), alertValue(rule, r.Topic, r.Partition, off, a.Fields))
+			w.produce(alertKey(rule.ID, r.Topic, r.Partition, off, a.Keys), alertValue(rule, describe(), r.Topic, r.Partition, off, a.Fields))
 		})
 	}
 	w.nextSeen.Store(w.next)
