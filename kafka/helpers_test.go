@@ -195,13 +195,22 @@ type member struct {
 	bad    []string
 }
 
+// testCommitInterval is the members' CommitInterval in tests: short, for
+// fast tests (TestIdleCommit runs the default).
+const testCommitInterval = 100 * time.Millisecond
+
 // start runs a member of the group with the test rules.
 func start(t testing.TB, seeds []string, p *state.Program) *member {
+	return startEvery(t, seeds, p, testCommitInterval)
+}
+
+// startEvery is start with a commit interval.
+func startEvery(t testing.TB, seeds []string, p *state.Program, every time.Duration) *member {
 	t.Helper()
 	m := &member{done: make(chan struct{})}
 	c, err := New(context.Background(), Config{
 		Program: p, Topic: events, Group: group, Alerts: alerts,
-		CommitInterval: 100 * time.Millisecond, SessionTimeout: 2 * time.Second,
+		CommitInterval: every, SessionTimeout: 2 * time.Second,
 		// A fetch waits for data up to FetchMaxWait (5 s) before it asks
 		// for partitions assigned meanwhile: shorter, for fast tests.
 		Opts: []kgo.Opt{kgo.SeedBrokers(seeds...), kgo.FetchMaxWait(200 * time.Millisecond)},

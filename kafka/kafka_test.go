@@ -186,3 +186,16 @@ func producesTo(kf *kfake.Cluster, req *kmsg.ProduceRequest, topic string) bool 
 	}
 	return false
 }
+
+// TestIdleCommit checks the bound with the default CommitInterval:
+// a member whose input went idle has committed everything it processed
+// within 5 s.
+func TestIdleCommit(t *testing.T) {
+	seeds := newCluster(t)
+	m := startEvery(t, seeds, testProgram(t), 0)
+	produce(t, seeds, script(10, 1))
+	start := time.Now()
+	waitCommitted(t, seeds, 5*time.Second)
+	t.Logf("committed %v after the last event was produced", time.Since(start))
+	m.stop(t)
+}
