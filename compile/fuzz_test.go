@@ -84,7 +84,7 @@ func FuzzCompileMatch(f *testing.F) {
 		if len(words) > 3 {
 			ev["b"] = []any{ev["b"], words[3]}
 		}
-		r := &ir.Rule{ID: "fuzz", Expr: x}
+		r := &ir.Rule{Meta: ir.Meta{ID: "fuzz"}, Expr: x}
 		want := refeval.Eval(x, ev)
 		for _, opts := range [][]Option{nil, {Optimize(false), Specialize(false)}} {
 			rs, err := Compile([]*ir.Rule{r}, opts...)

@@ -181,13 +181,13 @@ func FuzzIndex(f *testing.F) {
 		d := &ixDecoder{decoder{prog: prog[1:], words: words}}
 		var rules []*ir.Rule
 		for i := range 1 + int(prog[0]%8) {
-			rules = append(rules, &ir.Rule{ID: fmt.Sprint(i), Expr: d.expr(0)})
+			rules = append(rules, &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint(i)}, Expr: d.expr(0)})
 		}
 		if prog[0]&0x80 != 0 { // enough copies that keyword clauses are kept
 			n := len(rules)
 			for c := range 16 {
 				for _, r := range rules[:n] {
-					rules = append(rules, &ir.Rule{ID: fmt.Sprint(r.ID, "/", c), Expr: r.Expr})
+					rules = append(rules, &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint(r.ID, "/", c)}, Expr: r.Expr})
 				}
 			}
 		}

@@ -13,7 +13,7 @@ import (
 // stateful rule's fields, then topic, partition and offset.
 func TestAlertValue(t *testing.T) {
 	risk := 47
-	rule := &ir.Rule{ID: "r1", Title: "T <1>", Lang: ir.LangSigma, Severity: "high", RiskScore: &risk}
+	rule := &ir.Rule{Meta: ir.Meta{ID: "r1", Title: "T <1>", Severity: "high"}, Lang: ir.LangSigma, RiskScore: &risk}
 	rule.Source.File = "rules/r1.yml"
 	for _, tc := range []struct {
 		rule   *ir.Rule
@@ -22,9 +22,9 @@ func TestAlertValue(t *testing.T) {
 		want   string
 	}{
 		{rule, "", nil, `{"input":"ev","event":8,"rule_id":"r1","title":"T \u003c1\u003e","language":"sigma","severity":"high","risk_score":47,"rule_file":"rules/r1.yml","topic":"ev","partition":3,"offset":7}`},
-		{&ir.Rule{ID: "s", Title: "S", Lang: ir.LangEQL}, `"computer":"h1"`, []state.Field{{Name: "sequence", Value: []int64{2, 8}}, {Name: "join", Value: []any{"h1"}}},
+		{&ir.Rule{Meta: ir.Meta{ID: "s", Title: "S"}, Lang: ir.LangEQL}, `"computer":"h1"`, []state.Field{{Name: "sequence", Value: []int64{2, 8}}, {Name: "join", Value: []any{"h1"}}},
 			`{"input":"ev","event":8,"rule_id":"s","title":"S","language":"eql","severity":"","computer":"h1","sequence":[2,8],"join":["h1"],"topic":"ev","partition":3,"offset":7}`},
-		{&ir.Rule{ID: "s", Title: "S", Lang: ir.LangEQL}, "", []state.Field{{Name: "bad", Value: func() {}}},
+		{&ir.Rule{Meta: ir.Meta{ID: "s", Title: "S"}, Lang: ir.LangEQL}, "", []state.Field{{Name: "bad", Value: func() {}}},
 			`{"input":"ev","event":8,"rule_id":"s","title":"S","language":"eql","severity":"","bad":null,"topic":"ev","partition":3,"offset":7}`},
 	} {
 		if got := string(alertValue(tc.rule, []byte(tc.desc), "ev", 3, 7, tc.fields)); got != tc.want {

@@ -54,7 +54,7 @@ func recordRuleset(t *testing.T, paths []string) (*Ruleset, map[string]*Path) {
 func testRules(n int) []*ir.Rule {
 	rules := make([]*ir.Rule, n)
 	for i := range rules {
-		rules[i] = &ir.Rule{ID: fmt.Sprint("r", i)}
+		rules[i] = &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint("r", i)}}
 	}
 	return rules
 }

@@ -19,7 +19,7 @@ import (
 func ruleset(t testing.TB) *match.Ruleset {
 	t.Helper()
 	test := &plan.Test{Name: "n", Paths: []*match.Path{match.NewPath("n"), match.NewPath("winlog.channel")}, Strings: []matcher.Matcher{matcher.NewExact("hit", false)}}
-	rs, err := match.NewRuleset([]*ir.Rule{{ID: "r"}}, []*plan.Node{{Op: ir.OpPred, Test: test}})
+	rs, err := match.NewRuleset([]*ir.Rule{{Meta: ir.Meta{ID: "r"}}}, []*plan.Node{{Op: ir.OpPred, Test: test}})
 	if err != nil {
 		t.Fatal(err)
 	}
