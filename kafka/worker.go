@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 	"github.com/ruleforge/ruleforge/state"
 )
@@ -32,6 +33,11 @@ type worker struct {
 	eng  *state.Engine
 	inp  state.Input
 	hits []int
+	emit func(*state.Alert) // w.emitAlert, made once
+
+	cur  *kgo.Record   // the event being processed
+	rec  *match.Record // its record, valid while it is processed
+	desc []byte        // its Describe fields; nil before they are asked for
 
 	next      int64 // the offset after the last record processed; -1 before any
 	epoch     int32 // the leader epoch of that record
@@ -46,9 +52,11 @@ type worker struct {
 // newWorker returns the worker of partition part, with no state.
 func newWorker(c *Consumer, part int32) *worker {
 	rs := c.cfg.Program.Ruleset()
-	return &worker{c: c, part: part, in: make(chan kgo.FetchTopicPartition, queueFetches),
+	w := &worker{c: c, part: part, in: make(chan kgo.FetchTopicPartition, queueFetches),
 		quit: make(chan bool, 1), done: make(chan struct{}),
 		rd: normalize.NewReaderWith(rs, c.cfg.Format, c.cfg.Paths), eng: c.cfg.Program.NewEngine(), next: -1, committed: -1}
+	w.emit = w.emitAlert
+	return w
 }
 
 // restore gives the worker the state of checkpoint cp.
@@ -113,8 +121,8 @@ func (w *worker) process(f kgo.FetchTopicPartition) {
 	w.hwm.Store(f.HighWatermark)
 	p := w.c.cfg.Program
 	rs := p.Ruleset()
+	w.c.events.Add(int64(len(f.Records))) // one shared counter: once a fetch
 	for _, r := range f.Records {
-		w.c.events.Add(1)
 		w.next, w.epoch = r.Offset+1, r.LeaderEpoch
 		rec, err := w.rd.Read(r.Value)
 		if err != nil {
@@ -125,27 +133,36 @@ func (w *worker) process(f kgo.FetchTopicPartition) {
 			continue
 		}
 		w.hits = p.Split(rec, rs.MatchRecord(rec, w.hits[:0]), &w.inp)
-		var desc []byte
-		described := false
-		describe := func() []byte { // once per event, when it has alerts
-			if !described && w.c.cfg.Describe != nil {
-				desc, described = w.c.cfg.Describe(rec), true
-			}
-			return desc
-		}
+		w.cur, w.rec, w.desc = r, rec, nil
 		for _, i := range w.hits {
 			rule := rs.Rule(i)
-			w.produce(alertKey(rule.ID, r.Topic, r.Partition, r.Offset, nil), alertValue(rule, describe(), r.Topic, r.Partition, r.Offset, nil))
+			w.produce(alertKey(rule.ID, r.Topic, r.Partition, r.Offset, nil), alertValue(rule, w.describe(), r.Topic, r.Partition, r.Offset, nil))
 		}
-		w.eng.Step(r.Offset+1, &w.inp, func(a *state.Alert) {
-			if !p.AlertVisible(a.Rule) {
-				return // a correlation that only feeds others
-			}
-			rule, off := p.Rule(a.Rule), a.Event-1 // ordinals are offsets + 1
-			w.produce(alertKey(rule.ID, r.Topic, r.Partition, off, a.Keys), alertValue(rule, describe(), r.Topic, r.Partition, off, a.Fields))
-		})
+		w.eng.Step(r.Offset+1, &w.inp, w.emit)
 	}
 	w.nextSeen.Store(w.next)
+}
+
+// emitAlert produces an alert of a stateful rule, completed by the event
+// being processed (w.cur).
+func (w *worker) emitAlert(a *state.Alert) {
+	p := w.c.cfg.Program
+	if !p.AlertVisible(a.Rule) {
+		return // a correlation that only feeds others
+	}
+	rule, off := p.Rule(a.Rule), a.Event-1 // ordinals are offsets + 1
+	w.produce(alertKey(rule.ID, w.cur.Topic, w.cur.Partition, off, a.Keys), alertValue(rule, w.describe(), w.cur.Topic, w.cur.Partition, off, a.Fields))
+}
+
+// describe returns Config.Describe's fields of the event being processed,
+// computed once per event, when it has alerts.
+func (w *worker) describe() []byte {
+	if w.desc == nil && w.c.cfg.Describe != nil {
+		if w.desc = w.c.cfg.Describe(w.rec); w.desc == nil {
+			w.desc = []byte{}
+		}
+	}
+	return w.desc
 }
 
 // produce sends one alert to the alerts topic, into the partition of the
