@@ -159,7 +159,11 @@ func ensureTopics(ctx context.Context, cl *kgo.Client, cfg *Config) (int, error)
 		configs map[string]*string
 	}{
 		{cfg.Alerts, nil},
-		{cfg.StateTopic, map[string]*string{"cleanup.policy": kadm.StringPtr("compact"), "max.message.bytes": &maxBytes}},
+		// Compaction leaves the active segment alone: roll it every
+		// StateSegment, or the state of every commit since the topic
+		// was made would be read at each assignment.
+		{cfg.StateTopic, map[string]*string{"cleanup.policy": kadm.StringPtr("compact"), "max.message.bytes": &maxBytes,
+			"segment.ms": kadm.StringPtr(strconv.FormatInt(StateSegment.Milliseconds(), 10))}},
 	} {
 		resp, err := adm.CreateTopic(ctx, n, -1, t.configs, t.name)
 		if err == nil {

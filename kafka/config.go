@@ -24,6 +24,11 @@ const (
 	// max.message.bytes when this package creates it. A snapshot over it
 	// fails the checkpoint, and the member stops without committing.
 	MaxStateBytes = 16 << 20
+	// StateSegment is the state topic's segment.ms when this package
+	// creates it: how long state records wait before compaction may drop
+	// the older ones of a partition. A member assigned a partition reads
+	// what is not compacted yet.
+	StateSegment = 10 * time.Minute
 	// MaxPoll is the most records one poll hands to the partitions.
 	MaxPoll = 10000
 	// queueFetches is how many polled batches wait for one partition's

@@ -71,7 +71,8 @@ func New(ctx context.Context, cfg Config) (*Consumer, error) {
 	return &Consumer{cfg: cfg, workers: make(map[int32]*worker)}, nil
 }
 
-// Run joins the group and runs until ctx is done or an error stops it:
+// Run joins the group and runs until ctx is done or an error stops it
+// (once: a Consumer is one member, for one run):
 // then it stops fetching, finishes the records it fetched, waits for
 // their alerts' acks, checkpoints and commits every partition it holds,
 // and leaves the group. It returns nil when ctx ended the run.

@@ -19,7 +19,7 @@ import (
 // TestOneMember runs one member over both phases of the script: every
 // alert, committed to the end, the bad records reported and counted.
 func TestOneMember(t *testing.T) {
-	seeds := newCluster(t)
+	kf, seeds := newKfake(t)
 	p := testProgram(t)
 	const hosts = 30
 	produce(t, seeds, script(hosts, 1))
@@ -31,6 +31,23 @@ func TestOneMember(t *testing.T) {
 	checkAlerts(t, seeds, hosts)
 	if st.Bad != 12 || len(m.bad) != 12 || st.Events != hosts*8+12 || st.Hits != 3*hosts || st.Lag != 0 {
 		t.Errorf("stats %+v, bad %q", st, m.bad)
+	}
+	// The topics it created: the events' partition count; the state
+	// topic compacted, taking snapshots up to MaxStateBytes.
+	for topic, want := range map[string]map[string]string{
+		alerts:            {},
+		alerts + "-state": {"cleanup.policy": "compact", "max.message.bytes": "16777216", "segment.ms": "600000"},
+	} {
+		info := kf.TopicInfo(topic)
+		if info == nil || len(kf.PartitionInfos(topic)) != partitions {
+			t.Errorf("topic %s: %+v", topic, info)
+			continue
+		}
+		for k, v := range want {
+			if got := info.Configs[k]; got == nil || *got != v {
+				t.Errorf("topic %s: %s = %v, want %s", topic, k, got, v)
+			}
+		}
 	}
 }
 
