@@ -78,10 +78,12 @@ func TestFailover(t *testing.T) {
 }
 
 // TestMembers runs two and three members in one group: the first reads
-// phase 1 alone, the others join (a rebalance: partitions move with their
-// state), the first half of phase 2 comes, the first member leaves
-// (another rebalance) and the rest comes. Every host's sequence and
-// correlation straddle both rebalances; every alert is there.
+// phase 1 alone; the first third of phase 2 comes and the others join at
+// once (a rebalance: the partitions they take are revoked from the first
+// while it works on them, and move with their state); the second third
+// comes, the first member leaves (another rebalance) and the rest comes.
+// Every host's sequence and correlation straddle the rebalances; every
+// alert is there.
 func TestMembers(t *testing.T) {
 	for _, n := range []int{2, 3} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
@@ -91,6 +93,9 @@ func TestMembers(t *testing.T) {
 			ms := []*member{start(t, seeds, p)}
 			produce(t, seeds, script(hosts, 1))
 			waitCommitted(t, seeds, 20*time.Second)
+			phase2 := script(hosts, 2)
+			third := len(phase2) / 3
+			produce(t, seeds, phase2[:third])
 			for range n - 1 {
 				ms = append(ms, start(t, seeds, p))
 			}
@@ -99,10 +104,9 @@ func TestMembers(t *testing.T) {
 			if _, err := kf.WaitGroupStable(ctx, group, n); err != nil {
 				t.Fatal(err)
 			}
-			phase2 := script(hosts, 2)
-			produce(t, seeds, phase2[:len(phase2)/2])
+			produce(t, seeds, phase2[third:2*third])
 			ms[0].stop(t)
-			produce(t, seeds, phase2[len(phase2)/2:])
+			produce(t, seeds, phase2[2*third:])
 			waitCommitted(t, seeds, 30*time.Second)
 			var total Stats
 			for _, m := range ms {
