@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 // TestKafkaUsage checks the kafka command's usage errors (exit 2, a
@@ -24,6 +26,25 @@ func TestKafkaUsage(t *testing.T) {
 		code, _, stderr := runCLI("", tc.args...)
 		if code != exitUsage || !strings.HasPrefix(stderr, tc.want) {
 			t.Errorf("%q: exit %d, stderr %q; want %d, %q", tc.args, code, stderr, exitUsage, tc.want)
+		}
+	}
+}
+
+// TestKafkaNoTopic checks that a missing events topic is an error that
+// names it (exit 1), and that an unreachable broker is one too.
+func TestKafkaNoTopic(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, tc := range []struct{ brokers, want string }{
+		{strings.Join(c.ListenAddrs(), ","), "ruleforge kafka: events topic events: UNKNOWN_TOPIC_OR_PARTITION"},
+		{"127.0.0.1:1", "ruleforge kafka: listing topic events: unable to dial"},
+	} {
+		code, _, stderr := runCLI("", "kafka", "-brokers", tc.brokers, "-topic", "events", "-group", "g", "-alerts", "alerts", "-rules", "../../testdata/mofcomp_activity.eql")
+		if code != exitBad || !strings.HasPrefix(stderr, tc.want) {
+			t.Errorf("-brokers %s: exit %d, stderr %q; want %d, %q", tc.brokers, code, stderr, exitBad, tc.want)
 		}
 	}
 }
