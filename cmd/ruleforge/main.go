@@ -1,6 +1,6 @@
 // Command ruleforge runs Sigma and EQL detection rules over JSON events.
 //
-//	ruleforge match [-routing=false] [-pipeline FILE…] [-placeholders FILE…] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+//	ruleforge match [-routing=false] [-pipeline FILE…] [-placeholders FILE…] [-format F] [-workers N] [-max-event BYTES] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
 //	                [-min-level L] [-status S,…] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH…] [FILE…]
 //	ruleforge check [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
 //	ruleforge explain [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
@@ -91,7 +91,7 @@ func main() {
 
 // usage is printed for -h and for usage errors.
 const usage = `usage:
-  ruleforge match [-routing=false] [-pipeline FILE...] [-placeholders FILE...] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+  ruleforge match [-routing=false] [-pipeline FILE...] [-placeholders FILE...] [-format F] [-workers N] [-max-event BYTES] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
                   [-min-level L] [-status S,...] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH...] [FILE...]
   ruleforge check [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...
   ruleforge explain [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...

@@ -15,7 +15,8 @@ import (
 // more gives null, as a function undefined for its inputs does (one
 // rule's concat() of 20,000 copies of a 200 KB field would otherwise
 // build 4 GB per event). An event is at most stream.MaxValue (64 MiB)
-// long, so this cuts only what repeats the event's own text.
+// long unless its reader is told otherwise, so this cuts only what
+// repeats the event's own text; it has no option.
 const MaxComputed = 16 << 20
 
 // Apply runs fn on evaluated, non-null arguments: strings, int64,
