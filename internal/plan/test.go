@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ruleforge/ruleforge/internal/eval"
 	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/ir"
 )
@@ -128,7 +129,7 @@ func (t *Test) passing(ev Event) (any, bool) {
 	}
 	check := func(v any) bool {
 		if t.Right != nil {
-			return dynamic(t.Cmp, t.Fold, v, right)
+			return eval.Compare(t.Cmp, t.Fold, v, right)
 		}
 		return t.value(v)
 	}
