@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/par"
 	"github.com/ruleforge/ruleforge/internal/plan"
@@ -14,7 +15,7 @@ import (
 )
 
 // Compile turns rules into an executable ruleset: for each rule it checks
-// the expression, simplifies it (unless Optimize(false)) and builds its
+// the expression, simplifies it and builds its
 // evaluation tree with a matcher chosen per pattern, each rule on its own
 // goroutine (one per CPU). Paths are shared across rules. A rule that
 // cannot be compiled is left out: the ruleset holds the others, in their
@@ -55,11 +56,11 @@ func Compile(rules []*ir.Rule, opts ...Option) (*match.Ruleset, error) {
 		}
 		reads = append(reads, ps...)
 	}
-	rs, err := match.NewRuleset(good, plans, match.Indexed(c.cfg.index && c.cfg.optimize), match.Reads(reads...))
+	rs, err := hooks.NewRuleset(good, plans, hooks.RulesetConfig{Unindexed: !c.cfg.index || !c.cfg.optimize, Reads: reads})
 	if err != nil {
 		return nil, err
 	}
-	return rs, list.Err()
+	return rs.(*match.Ruleset), list.Err()
 }
 
 // MustCompile is Compile for rules known to be good; it panics on error.
