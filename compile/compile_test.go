@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/refeval"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -265,7 +266,7 @@ func TestDifferential(t *testing.T) {
 		rules = append(rules, &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint(i)}, Expr: gen(0)})
 	}
 	opt := MustCompile(rules)
-	plain := MustCompile(rules, Optimize(false), Specialize(false))
+	plain := MustCompile(rules, switches(hooks.Switches{NoOptimize: true, NoSpecialize: true}))
 	if opt.Shared() == 0 {
 		t.Error("300 random rules share no subtree: sharing is broken")
 	}

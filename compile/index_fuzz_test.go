@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/refeval"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -195,7 +196,7 @@ func FuzzIndex(f *testing.F) {
 		if err != nil {
 			return // a word the compiler rejects, such as a too-long pattern
 		}
-		plain, err := Compile(rules, Index(false))
+		plain, err := Compile(rules, switches(hooks.Switches{NoIndex: true}))
 		if err != nil {
 			t.Fatalf("compiles indexed but not unindexed: %v", err)
 		}

@@ -24,7 +24,7 @@ func lazyRuleset(t testing.TB, paths []string) *Ruleset {
 		plans = append(plans, &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: s, Paths: on, Bools: []bool{true}}})
 		rules = append(rules, &ir.Rule{Meta: ir.Meta{ID: s + "=true"}})
 	}
-	rs, err := NewRuleset(rules, plans)
+	rs, err := newRuleset(rules, plans)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func jsonRuleset(t testing.TB, paths []string, keyword bool) (*Ruleset, []*Path)
 	for i := range rules {
 		rules[i] = &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint("r", i)}}
 	}
-	rs, err := NewRuleset(rules, plans)
+	rs, err := newRuleset(rules, plans)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,7 @@ func TestResetJSON(t *testing.T) {
 func TestResetJSONNoSlots(t *testing.T) {
 	p := NewPath("a.b")
 	plans := []*plan.Node{{Op: ir.OpPred, Test: &plan.Test{Name: "a.b", Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewContains("x", false)}}}}
-	rs, err := NewRuleset([]*ir.Rule{{Meta: ir.Meta{ID: "r"}}}, plans, Indexed(false))
+	rs, err := newRuleset([]*ir.Rule{{Meta: ir.Meta{ID: "r"}}}, plans, withIndex(false))
 	if err != nil {
 		t.Fatal(err)
 	}
