@@ -105,7 +105,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 	cl.AddConsumeTopics(c.cfg.Topic) // joins the group: the callbacks may run from now on
 	c.poll(run)
 	err = context.Cause(run)
-	if err == ctx.Err() {
+	if ctx.Err() != nil && err == context.Cause(ctx) {
 		err = nil // the caller's end of the run
 	}
 	c.stop(c.held(), err == nil) // on an error, no commit: another member redoes the work

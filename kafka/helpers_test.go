@@ -193,6 +193,7 @@ type member struct {
 	err    error
 	mu     sync.Mutex
 	bad    []string
+	logs   []string
 }
 
 // testCommitInterval is the members' CommitInterval in tests: short, for
@@ -219,7 +220,12 @@ func startEvery(t testing.TB, seeds []string, p *state.Program, every time.Durat
 			m.bad = append(m.bad, b.Error())
 			m.mu.Unlock()
 		},
-		Logf: func(f string, args ...any) { t.Logf(f, args...) },
+		Logf: func(f string, args ...any) {
+			m.mu.Lock()
+			m.logs = append(m.logs, fmt.Sprintf(f, args...))
+			m.mu.Unlock()
+			t.Logf(f, args...)
+		},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -220,3 +220,42 @@ func TestIdleCommit(t *testing.T) {
 	t.Logf("committed %v after the last event was produced", time.Since(start))
 	m.stop(t)
 }
+
+// TestBadStateRecord writes state records that do not decode, and one
+// that decodes but holds a corrupt snapshot, for every partition: the
+// member reports them, starts those partitions without state from their
+// committed offset (none: the start), and finds every alert.
+func TestBadStateRecord(t *testing.T) {
+	seeds := newCluster(t)
+	p := testProgram(t)
+	const hosts = 20
+	m := start(t, seeds, p) // creates the topics
+	m.stop(t)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for part := range int32(partitions) {
+		key := stateKey(group, events, part)
+		bad := checkpoint{Group: group, Topic: events, Partition: part, Next: 3, Snapshot: []byte("\x01garbage")}
+		recs := []*kgo.Record{
+			{Topic: alerts + "-state", Partition: part, Key: key, Value: []byte("not a checkpoint")},
+			{Topic: alerts + "-state", Partition: part, Key: key, Value: bad.encode()},
+		}
+		if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	produce(t, seeds, script(hosts, 1))
+	produce(t, seeds, script(hosts, 2))
+	m = start(t, seeds, p)
+	waitCommitted(t, seeds, 20*time.Second)
+	m.stop(t)
+	checkAlerts(t, seeds, hosts)
+	logs := strings.Join(m.logs, "\n")
+	if strings.Count(logs, ": state record of version 110, want 1; ignored") != partitions || // "n", of "not a checkpoint"
+		strings.Count(logs, ": state snapshot is corrupt: not a ruleforge state snapshot; starting with no state from the committed offset") != partitions {
+		t.Errorf("logs:\n%s", logs)
+	}
+}
