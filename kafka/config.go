@@ -20,9 +20,11 @@ const (
 	// and commits. An idle partition thus commits within an interval.
 	CommitInterval = 2 * time.Second
 	// MaxStateBytes is the largest state record (one partition's
-	// snapshot): the producer's batch limit and the state topic's
-	// max.message.bytes when this package creates it. A snapshot over it
-	// fails the checkpoint, and the member stops without committing.
+	// snapshot): the batch limit of the client that writes them (the
+	// alerts' keep kgo's default, which fits Kafka's default
+	// max.message.bytes) and the state topic's max.message.bytes when
+	// this package creates it. A snapshot over it fails the checkpoint,
+	// and the member stops without committing.
 	MaxStateBytes = 16 << 20
 	// StateSegment is the state topic's segment.ms when this package
 	// creates it: how long state records wait before compaction may drop

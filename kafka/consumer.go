@@ -17,7 +17,8 @@ import (
 // produced to the alerts topic, state checkpointed to the state topic.
 type Consumer struct {
 	cfg Config
-	cl  *kgo.Client
+	cl  *kgo.Client // the group member: events, alerts, commits
+	stc *kgo.Client // the state records' producer: batches up to MaxStateBytes
 
 	mu      sync.Mutex
 	workers map[int32]*worker       // the partitions held
@@ -84,11 +85,10 @@ func (c *Consumer) Run(ctx context.Context) error {
 		kgo.AdjustFetchOffsetsFn(c.assigned),
 		kgo.OnPartitionsRevoked(func(_ context.Context, _ *kgo.Client, m map[string][]int32) { c.stop(m[c.cfg.Topic], true) }),
 		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, m map[string][]int32) { c.stop(m[c.cfg.Topic], false) }),
-		kgo.RecordPartitioner(kgo.BasicConsistentPartitioner(func(string) func(*kgo.Record, int) int {
-			return func(r *kgo.Record, n int) int { return int(r.Partition) % n } // the event's partition
-		})),
-		kgo.ProducerBatchMaxBytes(MaxStateBytes),
-		kgo.FetchMaxPartitionBytes(MaxStateBytes),
+		eventPartition,
+		// The alerts' batches keep kgo's limit, which fits a topic of
+		// Kafka's default max.message.bytes (1 MiB); the state records,
+		// up to MaxStateBytes, go through their own client (see stc).
 	)
 	if c.cfg.SessionTimeout > 0 {
 		// Kafka's heartbeat default (3 s) is a third of its session
@@ -99,9 +99,15 @@ func (c *Consumer) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("kafka: %w", err)
 	}
+	stc, err := kgo.NewClient(append(append([]kgo.Opt(nil), c.cfg.Opts...), eventPartition, kgo.ProducerBatchMaxBytes(MaxStateBytes))...)
+	if err != nil {
+		cl.Close()
+		return fmt.Errorf("kafka: %w", err)
+	}
+	defer stc.Close()
 	run, fail := context.WithCancelCause(ctx)
 	defer fail(nil)
-	c.cl, c.fail = cl, fail
+	c.cl, c.stc, c.fail = cl, stc, fail
 	cl.AddConsumeTopics(c.cfg.Topic) // joins the group: the callbacks may run from now on
 	c.poll(run)
 	err = context.Cause(run)
@@ -112,6 +118,13 @@ func (c *Consumer) Run(ctx context.Context) error {
 	cl.Close()
 	return err
 }
+
+// eventPartition is the partitioner of the alerts and state records:
+// each goes to the partition of its event's number (modulo the topic's
+// partition count), which the record's Partition holds.
+var eventPartition = kgo.RecordPartitioner(kgo.BasicConsistentPartitioner(func(string) func(*kgo.Record, int) int {
+	return func(r *kgo.Record, n int) int { return int(r.Partition) % n }
+}))
 
 // poll hands the fetched records to the partitions' workers until ctx is
 // done (the caller's, or a failure's: see fail).

@@ -200,7 +200,7 @@ func (w *worker) checkpoint() error {
 	if cfg.Program.Len() > 0 {
 		cp := checkpoint{Group: cfg.Group, Topic: cfg.Topic, Partition: w.part, Next: w.next, Snapshot: w.eng.Snapshot(nil)}
 		rec := &kgo.Record{Topic: cfg.StateTopic, Partition: w.part, Key: stateKey(cfg.Group, cfg.Topic, w.part), Value: cp.encode()}
-		if err := w.c.cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+		if err := w.c.stc.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
 			return fmt.Errorf("kafka: writing the state of partition %d to %s: %w", w.part, cfg.StateTopic, err)
 		}
 		w.c.snapshots.Add(1)
