@@ -31,6 +31,11 @@ const (
 	// the older ones of a partition. A member assigned a partition reads
 	// what is not compacted yet.
 	StateSegment = 10 * time.Minute
+	// StopTimeout is how long, at most, a member that was asked to stop
+	// waits for its last alerts' acks, state records and commits (a
+	// broker that became unreachable would keep it forever): then it
+	// gives up, commits nothing more, and Run returns an error.
+	StopTimeout = 30 * time.Second
 	// MaxPoll is the most records one poll hands to the partitions.
 	MaxPoll = 10000
 	// queueFetches is how many polled batches wait for one partition's
@@ -58,6 +63,9 @@ type Config struct {
 	// CommitInterval is the longest a partition's progress stays
 	// uncommitted; 0 means CommitInterval.
 	CommitInterval time.Duration
+	// StopTimeout bounds the end of a run (see StopTimeout); 0 means
+	// StopTimeout.
+	StopTimeout time.Duration
 	// SessionTimeout is how long the group waits for a silent member
 	// before it gives its partitions to others; 0 leaves Kafka's default
 	// (45 s).
@@ -104,6 +112,9 @@ func (c *Config) check() error {
 	}
 	if c.CommitInterval <= 0 {
 		c.CommitInterval = CommitInterval
+	}
+	if c.StopTimeout <= 0 {
+		c.StopTimeout = StopTimeout
 	}
 	if c.Logf == nil {
 		c.Logf = func(string, ...any) {}

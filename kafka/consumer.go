@@ -23,6 +23,10 @@ type Consumer struct {
 	mu      sync.Mutex
 	workers map[int32]*worker       // the partitions held
 	fail    context.CancelCauseFunc // stops the run with the first error
+	// deliver is the context of the alerts, state records and commits:
+	// not the run's, so that a stopping member still delivers them, but
+	// canceled StopTimeout after the run ended.
+	deliver context.Context
 
 	events, hits, bad, commits, snapshots, restored atomic.Int64
 }
@@ -107,14 +111,24 @@ func (c *Consumer) Run(ctx context.Context) error {
 	defer stc.Close()
 	run, fail := context.WithCancelCause(ctx)
 	defer fail(nil)
-	c.cl, c.stc, c.fail = cl, stc, fail
+	deliver, giveUp := context.WithCancel(context.WithoutCancel(ctx))
+	defer giveUp()
+	c.cl, c.stc, c.fail, c.deliver = cl, stc, fail, deliver
 	cl.AddConsumeTopics(c.cfg.Topic) // joins the group: the callbacks may run from now on
 	c.poll(run)
 	err = context.Cause(run)
 	if ctx.Err() != nil && err == context.Cause(ctx) {
 		err = nil // the caller's end of the run
 	}
-	c.stop(c.held(), err == nil) // on an error, no commit: another member redoes the work
+	late := time.AfterFunc(c.cfg.StopTimeout, giveUp)
+	serr := c.stop(c.held(), err == nil) // on an error, no commit: another member redoes the work
+	switch {
+	case !late.Stop() && err == nil:
+		err = fmt.Errorf("kafka: stopping: alerts, state or commits not delivered within %v; the last work is not committed", c.cfg.StopTimeout)
+	case err == nil:
+		err = serr // the last checkpoint's: an alert or state record the broker refused
+	}
+	giveUp() // Close then gives up on the broker at once
 	cl.Close()
 	return err
 }
@@ -218,7 +232,8 @@ func (c *Consumer) held() []int32 {
 // stop stops the workers of parts: each finishes the records it was
 // handed and, when commit is set, waits for its alerts' acks, checkpoints
 // and commits; otherwise (the partitions were lost) it drops its work.
-func (c *Consumer) stop(parts []int32, commit bool) {
+// It returns the errors of the workers' last checkpoints.
+func (c *Consumer) stop(parts []int32, commit bool) error {
 	var ws []*worker
 	c.mu.Lock()
 	for _, p := range parts {
@@ -228,11 +243,13 @@ func (c *Consumer) stop(parts []int32, commit bool) {
 		}
 	}
 	c.mu.Unlock()
+	errs := make([]error, len(ws))
 	var wg sync.WaitGroup
-	for _, w := range ws {
-		wg.Go(func() { w.stop(commit) })
+	for i, w := range ws {
+		wg.Go(func() { errs[i] = w.stop(commit) })
 	}
 	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Stats returns the consumer's counts; it is safe to call at any time,

@@ -290,3 +290,34 @@ func TestAlertBatches(t *testing.T) {
 		t.Errorf("%d alerts, want %d", n, hosts)
 	}
 }
+
+// TestStopUnreachable stops a member whose broker went away with work
+// not committed (a long CommitInterval): Run gives up after StopTimeout
+// and returns an error saying the last work is not committed (the CLI
+// then exits 1, not 0), rather than waiting for the broker forever.
+func TestStopUnreachable(t *testing.T) {
+	kf, seeds := newKfake(t)
+	produce(t, seeds, script(10, 1))
+	m := startWith(t, seeds, testProgram(t), time.Hour, func(c *Config) { c.StopTimeout = time.Second })
+	for deadline := time.Now().Add(20 * time.Second); m.c.Stats().Hits < 10; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("stats %+v", m.c.Stats())
+		}
+	}
+	kf.Close()
+	start := time.Now()
+	m.cancel()
+	m.cancel = nil // stopped here
+	select {
+	case <-m.done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run still running 20 s after it was asked to stop, with StopTimeout 1 s")
+	}
+	t.Logf("Run returned %v after it was asked to stop: %v", time.Since(start), m.err)
+	if m.err == nil || !strings.Contains(m.err.Error(), "not delivered within 1s") {
+		t.Errorf("Run: %v, want the StopTimeout's error", m.err)
+	}
+	if st := m.c.Stats(); st.Commits != 0 {
+		t.Errorf("stats %+v: commits", st)
+	}
+}
