@@ -208,8 +208,15 @@ func start(t testing.TB, seeds []string, p *state.Program) *member {
 // startEvery is start with a commit interval.
 func startEvery(t testing.TB, seeds []string, p *state.Program, every time.Duration) *member {
 	t.Helper()
+	return startWith(t, seeds, p, every, nil)
+}
+
+// startWith is startEvery with edit, when set, changing the member's
+// Config before New.
+func startWith(t testing.TB, seeds []string, p *state.Program, every time.Duration, edit func(*Config)) *member {
+	t.Helper()
 	m := &member{done: make(chan struct{})}
-	c, err := New(context.Background(), Config{
+	cfg := Config{
 		Program: p, Topic: events, Group: group, Alerts: alerts,
 		CommitInterval: every, SessionTimeout: 2 * time.Second,
 		// A fetch waits for data up to FetchMaxWait (5 s) before it asks
@@ -226,7 +233,11 @@ func startEvery(t testing.TB, seeds []string, p *state.Program, every time.Durat
 			m.mu.Unlock()
 			t.Logf(f, args...)
 		},
-	})
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	c, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
