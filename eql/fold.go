@@ -60,22 +60,14 @@ func nullOperand(pos lexer.Position) operand {
 	return operand{pos: pos, val: &ir.Value{Kind: ir.KindNull}}
 }
 
-// runtimeValue returns a constant as the matcher represents it: integers
-// as int64 and other numbers as float64, strings, booleans, null as nil.
+// runtimeValue returns a constant as computed values hold it
+// (eval.Const), a float with an integral value (4.0) as a float64.
 func runtimeValue(o operand) any {
-	switch v := *o.val; v.Kind {
-	case ir.KindString:
-		s, _ := v.Pat.Literal()
-		return s
-	case ir.KindNumber:
-		if i, ok := v.Num.Int64(); ok && !o.float {
-			return i
-		}
-		return v.Num.Float64()
-	case ir.KindBool:
-		return v.Bool
+	if o.float {
+		return o.val.Num.Float64()
 	}
-	return nil
+	v, _ := eval.Const(*o.val)
+	return v
 }
 
 // compareConst compares two constants as the compiled rule compares two

@@ -20,15 +20,22 @@ const (
 	// and commits. An idle partition thus commits within an interval.
 	CommitInterval = 2 * time.Second
 	// MaxStateBytes is the largest state record (one partition's
-	// snapshot): the producer's batch limit and the state topic's
-	// max.message.bytes when this package creates it. A snapshot over it
-	// fails the checkpoint, and the member stops without committing.
+	// snapshot): the batch limit of the client that writes them (the
+	// alerts' keep kgo's default, which fits Kafka's default
+	// max.message.bytes) and the state topic's max.message.bytes when
+	// this package creates it. A snapshot over it fails the checkpoint,
+	// and the member stops without committing.
 	MaxStateBytes = 16 << 20
 	// StateSegment is the state topic's segment.ms when this package
 	// creates it: how long state records wait before compaction may drop
 	// the older ones of a partition. A member assigned a partition reads
 	// what is not compacted yet.
 	StateSegment = 10 * time.Minute
+	// StopTimeout is how long, at most, a member that was asked to stop
+	// waits for its last alerts' acks, state records and commits (a
+	// broker that became unreachable would keep it forever): then it
+	// gives up, commits nothing more, and Run returns an error.
+	StopTimeout = 30 * time.Second
 	// MaxPoll is the most records one poll hands to the partitions.
 	MaxPoll = 10000
 	// queueFetches is how many polled batches wait for one partition's
@@ -56,6 +63,9 @@ type Config struct {
 	// CommitInterval is the longest a partition's progress stays
 	// uncommitted; 0 means CommitInterval.
 	CommitInterval time.Duration
+	// StopTimeout bounds the end of a run (see StopTimeout); 0 means
+	// StopTimeout.
+	StopTimeout time.Duration
 	// SessionTimeout is how long the group waits for a silent member
 	// before it gives its partitions to others; 0 leaves Kafka's default
 	// (45 s).
@@ -102,6 +112,9 @@ func (c *Config) check() error {
 	}
 	if c.CommitInterval <= 0 {
 		c.CommitInterval = CommitInterval
+	}
+	if c.StopTimeout <= 0 {
+		c.StopTimeout = StopTimeout
 	}
 	if c.Logf == nil {
 		c.Logf = func(string, ...any) {}

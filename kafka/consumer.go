@@ -17,11 +17,16 @@ import (
 // produced to the alerts topic, state checkpointed to the state topic.
 type Consumer struct {
 	cfg Config
-	cl  *kgo.Client
+	cl  *kgo.Client // the group member: events, alerts, commits
+	stc *kgo.Client // the state records' producer: batches up to MaxStateBytes
 
 	mu      sync.Mutex
 	workers map[int32]*worker       // the partitions held
 	fail    context.CancelCauseFunc // stops the run with the first error
+	// deliver is the context of the alerts, state records and commits:
+	// not the run's, so that a stopping member still delivers them, but
+	// canceled StopTimeout after the run ended.
+	deliver context.Context
 
 	events, hits, bad, commits, snapshots, restored atomic.Int64
 }
@@ -84,11 +89,10 @@ func (c *Consumer) Run(ctx context.Context) error {
 		kgo.AdjustFetchOffsetsFn(c.assigned),
 		kgo.OnPartitionsRevoked(func(_ context.Context, _ *kgo.Client, m map[string][]int32) { c.stop(m[c.cfg.Topic], true) }),
 		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, m map[string][]int32) { c.stop(m[c.cfg.Topic], false) }),
-		kgo.RecordPartitioner(kgo.BasicConsistentPartitioner(func(string) func(*kgo.Record, int) int {
-			return func(r *kgo.Record, n int) int { return int(r.Partition) % n } // the event's partition
-		})),
-		kgo.ProducerBatchMaxBytes(MaxStateBytes),
-		kgo.FetchMaxPartitionBytes(MaxStateBytes),
+		eventPartition,
+		// The alerts' batches keep kgo's limit, which fits a topic of
+		// Kafka's default max.message.bytes (1 MiB); the state records,
+		// up to MaxStateBytes, go through their own client (see stc).
 	)
 	if c.cfg.SessionTimeout > 0 {
 		// Kafka's heartbeat default (3 s) is a third of its session
@@ -99,19 +103,42 @@ func (c *Consumer) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("kafka: %w", err)
 	}
+	stc, err := kgo.NewClient(append(append([]kgo.Opt(nil), c.cfg.Opts...), eventPartition, kgo.ProducerBatchMaxBytes(MaxStateBytes))...)
+	if err != nil {
+		cl.Close()
+		return fmt.Errorf("kafka: %w", err)
+	}
+	defer stc.Close()
 	run, fail := context.WithCancelCause(ctx)
 	defer fail(nil)
-	c.cl, c.fail = cl, fail
+	deliver, giveUp := context.WithCancel(context.WithoutCancel(ctx))
+	defer giveUp()
+	c.cl, c.stc, c.fail, c.deliver = cl, stc, fail, deliver
 	cl.AddConsumeTopics(c.cfg.Topic) // joins the group: the callbacks may run from now on
 	c.poll(run)
 	err = context.Cause(run)
-	if err == ctx.Err() {
+	if ctx.Err() != nil && err == context.Cause(ctx) {
 		err = nil // the caller's end of the run
 	}
-	c.stop(c.held(), err == nil) // on an error, no commit: another member redoes the work
+	late := time.AfterFunc(c.cfg.StopTimeout, giveUp)
+	serr := c.stop(c.held(), err == nil) // on an error, no commit: another member redoes the work
+	switch {
+	case !late.Stop() && err == nil:
+		err = fmt.Errorf("kafka: stopping: alerts, state or commits not delivered within %v; the last work is not committed", c.cfg.StopTimeout)
+	case err == nil:
+		err = serr // the last checkpoint's: an alert or state record the broker refused
+	}
+	giveUp() // Close then gives up on the broker at once
 	cl.Close()
 	return err
 }
+
+// eventPartition is the partitioner of the alerts and state records:
+// each goes to the partition of its event's number (modulo the topic's
+// partition count), which the record's Partition holds.
+var eventPartition = kgo.RecordPartitioner(kgo.BasicConsistentPartitioner(func(string) func(*kgo.Record, int) int {
+	return func(r *kgo.Record, n int) int { return int(r.Partition) % n }
+}))
 
 // poll hands the fetched records to the partitions' workers until ctx is
 // done (the caller's, or a failure's: see fail).
@@ -205,7 +232,8 @@ func (c *Consumer) held() []int32 {
 // stop stops the workers of parts: each finishes the records it was
 // handed and, when commit is set, waits for its alerts' acks, checkpoints
 // and commits; otherwise (the partitions were lost) it drops its work.
-func (c *Consumer) stop(parts []int32, commit bool) {
+// It returns the errors of the workers' last checkpoints.
+func (c *Consumer) stop(parts []int32, commit bool) error {
 	var ws []*worker
 	c.mu.Lock()
 	for _, p := range parts {
@@ -215,11 +243,13 @@ func (c *Consumer) stop(parts []int32, commit bool) {
 		}
 	}
 	c.mu.Unlock()
+	errs := make([]error, len(ws))
 	var wg sync.WaitGroup
-	for _, w := range ws {
-		wg.Go(func() { w.stop(commit) })
+	for i, w := range ws {
+		wg.Go(func() { errs[i] = w.stop(commit) })
 	}
 	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Stats returns the consumer's counts; it is safe to call at any time,

@@ -193,6 +193,7 @@ type member struct {
 	err    error
 	mu     sync.Mutex
 	bad    []string
+	logs   []string
 }
 
 // testCommitInterval is the members' CommitInterval in tests: short, for
@@ -207,8 +208,15 @@ func start(t testing.TB, seeds []string, p *state.Program) *member {
 // startEvery is start with a commit interval.
 func startEvery(t testing.TB, seeds []string, p *state.Program, every time.Duration) *member {
 	t.Helper()
+	return startWith(t, seeds, p, every, nil)
+}
+
+// startWith is startEvery with edit, when set, changing the member's
+// Config before New.
+func startWith(t testing.TB, seeds []string, p *state.Program, every time.Duration, edit func(*Config)) *member {
+	t.Helper()
 	m := &member{done: make(chan struct{})}
-	c, err := New(context.Background(), Config{
+	cfg := Config{
 		Program: p, Topic: events, Group: group, Alerts: alerts,
 		CommitInterval: every, SessionTimeout: 2 * time.Second,
 		// A fetch waits for data up to FetchMaxWait (5 s) before it asks
@@ -219,8 +227,17 @@ func startEvery(t testing.TB, seeds []string, p *state.Program, every time.Durat
 			m.bad = append(m.bad, b.Error())
 			m.mu.Unlock()
 		},
-		Logf: func(f string, args ...any) { t.Logf(f, args...) },
-	})
+		Logf: func(f string, args ...any) {
+			m.mu.Lock()
+			m.logs = append(m.logs, fmt.Sprintf(f, args...))
+			m.mu.Unlock()
+			t.Logf(f, args...)
+		},
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	c, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

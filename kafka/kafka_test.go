@@ -3,7 +3,9 @@ package kafka
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,6 +16,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/ruleforge/ruleforge/match"
 )
 
 // TestOneMember runs one member over both phases of the script: every
@@ -219,4 +223,101 @@ func TestIdleCommit(t *testing.T) {
 	waitCommitted(t, seeds, 5*time.Second)
 	t.Logf("committed %v after the last event was produced", time.Since(start))
 	m.stop(t)
+}
+
+// TestBadStateRecord writes state records that do not decode, and one
+// that decodes but holds a corrupt snapshot, for every partition: the
+// member reports them, starts those partitions without state from their
+// committed offset (none: the start), and finds every alert.
+func TestBadStateRecord(t *testing.T) {
+	seeds := newCluster(t)
+	p := testProgram(t)
+	const hosts = 20
+	m := start(t, seeds, p) // creates the topics
+	m.stop(t)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for part := range int32(partitions) {
+		key := stateKey(group, events, part)
+		bad := checkpoint{Group: group, Topic: events, Partition: part, Next: 3, Snapshot: []byte("\x01garbage")}
+		recs := []*kgo.Record{
+			{Topic: alerts + "-state", Partition: part, Key: key, Value: []byte("not a checkpoint")},
+			{Topic: alerts + "-state", Partition: part, Key: key, Value: bad.encode()},
+		}
+		if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	produce(t, seeds, script(hosts, 1))
+	produce(t, seeds, script(hosts, 2))
+	m = start(t, seeds, p)
+	waitCommitted(t, seeds, 20*time.Second)
+	m.stop(t)
+	checkAlerts(t, seeds, hosts)
+	logs := strings.Join(m.logs, "\n")
+	if strings.Count(logs, ": state record of version 110, want 1; ignored") != partitions || // "n", of "not a checkpoint"
+		strings.Count(logs, ": state snapshot is corrupt: not a ruleforge state snapshot; starting with no state from the committed offset") != partitions {
+		t.Errorf("logs:\n%s", logs)
+	}
+}
+
+// TestAlertBatches produces alerts of 600 KB (Describe's fields), batched
+// by the user's linger, to an alerts topic of the broker's default
+// max.message.bytes (1 MiB, which kfake enforces as Kafka does: a larger
+// batch is rejected with MESSAGE_TOO_LARGE): the alerts' batches must fit
+// the topic, not the state topic's MaxStateBytes, or the member stops at
+// the first burst of alerts.
+func TestAlertBatches(t *testing.T) {
+	seeds := newCluster(t)
+	const hosts = 24 // two evil.exe hits a partition
+	produce(t, seeds, script(hosts, 1))
+	pad := make([]byte, 450<<10) // random: kgo compresses batches
+	rand.NewChaCha8([32]byte{}).Read(pad)
+	big := []byte(`"pad":"` + base64.StdEncoding.EncodeToString(pad) + `"`)
+	m := startWith(t, seeds, testProgram(t), testCommitInterval, func(c *Config) {
+		c.Opts = append(c.Opts, kgo.ProducerLinger(500*time.Millisecond))
+		c.Describe = func(*match.Record) []byte { return big }
+	})
+	waitCommitted(t, seeds, 20*time.Second)
+	m.stop(t)
+	if st := m.c.Stats(); st.Hits < hosts {
+		t.Errorf("stats %+v", st)
+	}
+	if n := len(readAll(t, seeds, alerts)); n < hosts {
+		t.Errorf("%d alerts, want %d", n, hosts)
+	}
+}
+
+// TestStopUnreachable stops a member whose broker went away with work
+// not committed (a long CommitInterval): Run gives up after StopTimeout
+// and returns an error saying the last work is not committed (the CLI
+// then exits 1, not 0), rather than waiting for the broker forever.
+func TestStopUnreachable(t *testing.T) {
+	kf, seeds := newKfake(t)
+	produce(t, seeds, script(10, 1))
+	m := startWith(t, seeds, testProgram(t), time.Hour, func(c *Config) { c.StopTimeout = time.Second })
+	for deadline := time.Now().Add(20 * time.Second); m.c.Stats().Hits < 10; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("stats %+v", m.c.Stats())
+		}
+	}
+	kf.Close()
+	start := time.Now()
+	m.cancel()
+	m.cancel = nil // stopped here
+	select {
+	case <-m.done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run still running 20 s after it was asked to stop, with StopTimeout 1 s")
+	}
+	t.Logf("Run returned %v after it was asked to stop: %v", time.Since(start), m.err)
+	if m.err == nil || !strings.Contains(m.err.Error(), "not delivered within 1s") {
+		t.Errorf("Run: %v, want the StopTimeout's error", m.err)
+	}
+	if st := m.c.Stats(); st.Commits != 0 {
+		t.Errorf("stats %+v: commits", st)
+	}
 }

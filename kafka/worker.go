@@ -28,6 +28,7 @@ type worker struct {
 	in   chan kgo.FetchTopicPartition
 	quit chan bool     // the stop request: commit or not
 	done chan struct{} // closed when run returns
+	err  error         // the last checkpoint's, set before done is closed
 
 	rd   *normalize.Reader
 	eng  *state.Engine
@@ -99,21 +100,23 @@ func (w *worker) run() {
 			for len(w.in) > 0 { // nothing is sent any more: the poll loop waits for this stop
 				w.process(<-w.in)
 			}
-			if err := w.checkpoint(); err != nil {
-				w.c.fail(err)
+			if w.err = w.checkpoint(); w.err != nil {
+				w.c.fail(w.err)
 			}
 			return
 		}
 	}
 }
 
-// stop asks the worker to stop and waits for it.
-func (w *worker) stop(commit bool) {
+// stop asks the worker to stop, waits for it and returns the error of
+// its last checkpoint.
+func (w *worker) stop(commit bool) error {
 	select {
 	case w.quit <- commit:
 	default:
 	}
 	<-w.done
+	return w.err
 }
 
 // process runs the rules over one fetch of the partition's records.
@@ -170,8 +173,7 @@ func (w *worker) describe() []byte {
 func (w *worker) produce(key, value []byte) {
 	w.inflight.Add(1)
 	rec := &kgo.Record{Topic: w.c.cfg.Alerts, Partition: w.part, Key: key, Value: value}
-	// Not the run's context: a stopping member still delivers its alerts.
-	w.c.cl.Produce(context.Background(), rec, func(_ *kgo.Record, err error) {
+	w.c.cl.Produce(w.c.deliver, rec, func(_ *kgo.Record, err error) {
 		if err != nil {
 			err = fmt.Errorf("kafka: producing an alert of partition %d to %s: %w", w.part, w.c.cfg.Alerts, err)
 			w.perr.CompareAndSwap(nil, &err)
@@ -200,13 +202,13 @@ func (w *worker) checkpoint() error {
 	if cfg.Program.Len() > 0 {
 		cp := checkpoint{Group: cfg.Group, Topic: cfg.Topic, Partition: w.part, Next: w.next, Snapshot: w.eng.Snapshot(nil)}
 		rec := &kgo.Record{Topic: cfg.StateTopic, Partition: w.part, Key: stateKey(cfg.Group, cfg.Topic, w.part), Value: cp.encode()}
-		if err := w.c.cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+		if err := w.c.stc.ProduceSync(w.c.deliver, rec).FirstErr(); err != nil {
 			return fmt.Errorf("kafka: writing the state of partition %d to %s: %w", w.part, cfg.StateTopic, err)
 		}
 		w.c.snapshots.Add(1)
 	}
 	var cerr error
-	w.c.cl.CommitOffsetsSync(context.Background(), map[string]map[int32]kgo.EpochOffset{cfg.Topic: {w.part: {Epoch: w.epoch, Offset: w.next}}},
+	w.c.cl.CommitOffsetsSync(w.c.deliver, map[string]map[int32]kgo.EpochOffset{cfg.Topic: {w.part: {Epoch: w.epoch, Offset: w.next}}},
 		func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
 			if err != nil {
 				cerr = err

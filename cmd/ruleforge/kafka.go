@@ -21,15 +21,17 @@ import (
 )
 
 // kafkaUsage is the kafka command's line of the usage text.
-const kafkaUsage = `  ruleforge kafka -brokers HOST:PORT[,...] -topic EVENTS -group GROUP -alerts ALERTS [-state-topic T] [-session-timeout D] [-commit-interval D] [-stats-interval D]
-                  [-routing=false] [-pipeline FILE.yml...] [-placeholders FILE.yml...] [-format F] -rules PATH [-rules PATH...]
+const kafkaUsage = `  ruleforge kafka -brokers HOST:PORT[,...] -topic EVENTS -group GROUP -alerts ALERTS [-state-topic T] [-session-timeout D] [-commit-interval D] [-stop-timeout D] [-stats-interval D]
+                  [-routing=false] [-pipeline FILE.yml...] [-placeholders FILE.yml...] [-format F]
+                  [-min-level L] [-status S,...] [-exclude FILE] -rules PATH [-rules PATH...]
 `
 
 // runKafka is "ruleforge kafka": a member of a consumer group that runs
 // the rules over the events topic and produces alerts (package kafka).
 // It runs until SIGINT or SIGTERM, then finishes what it fetched,
-// commits, prints its summary and exits 0; SIGUSR1 prints the summary
-// at any time.
+// commits, prints its summary and exits 0 (1 when it could not commit
+// within -stop-timeout); SIGUSR1 prints the summary at any time. It
+// chooses its rules as match does (-min-level, -status, -exclude).
 func runKafka(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("kafka", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -50,9 +52,11 @@ func runKafka(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.StateTopic, "state-topic", "", "the compacted topic of the stateful rules' state (default ALERTS-state; created when missing)")
 	fs.DurationVar(&cfg.SessionTimeout, "session-timeout", 45*time.Second, "how long the group waits for a silent member before giving its partitions to others")
 	fs.DurationVar(&cfg.CommitInterval, "commit-interval", kafka.CommitInterval, "the longest a partition's progress stays uncommitted")
+	fs.DurationVar(&cfg.StopTimeout, "stop-timeout", kafka.StopTimeout, "the longest a stopping member waits for its last alerts' acks and commits (then it exits 1, its last work not committed)")
 	statsEvery := fs.Duration("stats-interval", 0, "print the summary line this often (0: on exit and SIGUSR1 only)")
 	format := fs.String("format", "auto", "event format: auto (detected per event), ecs, flat (Windows/Sysmon fields) or winevent (Windows event records)")
 	loader := loaderFlags(fs)
+	sel := ruleSelectionFlags(fs) // as match chooses its rules
 	operands, err := parseArgs(fs, args)
 	if err != nil {
 		return parseStatus(err)
@@ -78,12 +82,21 @@ func runKafka(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge kafka: -format: %v\n", err)
 		return exitUsage
 	}
+	if err := sel.check(); err != nil {
+		fmt.Fprintf(stderr, "ruleforge kafka: %v\n", err)
+		return exitUsage
+	}
 	ld, ok := loader(stderr)
 	if !ok {
 		return exitBad
 	}
-	prog, loaded, badRules := loadRules(ld, rulePaths, stderr)
-	if loaded == badRules {
+	prog, _, _, err := sel.loadRules(ld, rulePaths, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ruleforge kafka: -exclude: %v\n", err)
+		return exitUsage
+	}
+	sel.report(stderr, 0, 0)
+	if ruleCountOf(prog) == 0 {
 		fmt.Fprintf(stderr, "ruleforge kafka: no rules to run in %s\n", quoteList(rulePaths))
 		return exitUsage
 	}

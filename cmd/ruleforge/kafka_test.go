@@ -22,6 +22,16 @@ func TestKafkaUsage(t *testing.T) {
 			"ruleforge kafka: unexpected argument \"events.json\": events come from -topic\n"},
 		{[]string{"kafka", "-brokers", "127.0.0.1:1", "-topic", "e", "-group", "g", "-alerts", "a", "-rules", rules, "-format", "xml"},
 			"ruleforge kafka: -format: "},
+		// The rule selection of match: a bad value, and rules that it all
+		// leaves out (before any broker is asked).
+		{[]string{"kafka", "-brokers", "127.0.0.1:1", "-topic", "e", "-group", "g", "-alerts", "a", "-rules", rules, "-min-level", "severe"},
+			"ruleforge kafka: -min-level \"severe\": want informational, low, medium, high or critical\n"},
+		{[]string{"kafka", "-brokers", "127.0.0.1:1", "-topic", "e", "-group", "g", "-alerts", "a", "-rules", rules, "-status", "beta"},
+			"ruleforge kafka: -status \"beta\": want all or some of stable, test, experimental, deprecated, unsupported\n"},
+		{[]string{"kafka", "-brokers", "127.0.0.1:1", "-topic", "e", "-group", "g", "-alerts", "a", "-rules", rules, "-exclude", "testdata/none.txt"},
+			"ruleforge kafka: -exclude: open testdata/none.txt: no such file or directory\n"},
+		{[]string{"kafka", "-brokers", "127.0.0.1:1", "-topic", "e", "-group", "g", "-alerts", "a", "-rules", rules, "-min-level", "critical"},
+			"ruleforge: left out 1 rules: 1 below -min-level critical\nruleforge kafka: no rules to run in " + rules + "\n"},
 	} {
 		code, _, stderr := runCLI("", tc.args...)
 		if code != exitUsage || !strings.HasPrefix(stderr, tc.want) {

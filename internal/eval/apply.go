@@ -340,3 +340,23 @@ func between(a []any, fold bool) (any, bool) {
 	}
 	return s[from : from+j], true
 }
+
+// Const returns a constant as computed values hold it: a string, an
+// integer as int64, another number as float64 (computed values are
+// Elasticsearch EQL's long and double, so an integer beyond int64 becomes
+// the nearest double), a boolean. ok is false for null, for a string
+// with wildcards and for an invalid value.
+func Const(v ir.Value) (any, bool) {
+	switch v.Kind {
+	case ir.KindString:
+		return v.Pat.Literal()
+	case ir.KindNumber:
+		if i, ok := v.Num.Int64(); ok {
+			return i, true
+		}
+		return v.Num.Float64(), true
+	case ir.KindBool:
+		return v.Bool, true
+	}
+	return nil, false
+}

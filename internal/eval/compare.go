@@ -10,7 +10,8 @@ import (
 // Compare compares two computed values with cmp (equal, prefix, suffix,
 // contains or an ordering), as Elasticsearch compares script values:
 // strings by code point (fold ignores case, Unicode simple folding),
-// numbers exactly ([ir.Compare]), booleans for equality. Values of
+// numbers exactly ([ir.Compare]; a number may also be an ir.Number, as
+// the front end's constants are), booleans for equality. Values of
 // different types are unequal and unordered.
 func Compare(cmp ir.Cmp, fold bool, l, r any) bool {
 	ls, lStr := l.(string)

@@ -11,6 +11,7 @@
 // Java does (Elasticsearch's strings and Double.toString).
 //
 // internal/refeval, the reference evaluator of the differential tests,
-// does not use this package: it writes the same semantics out plainly so
-// that a mistake here shows up as a difference there.
+// takes only MaxComputed and JavaDouble from here: it writes the functions
+// and comparisons out plainly, so that a mistake here shows up as a
+// difference there.
 package eval

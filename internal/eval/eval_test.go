@@ -113,3 +113,29 @@ func TestCompare(t *testing.T) {
 		}
 	}
 }
+
+// TestConst checks how a constant becomes a computed value.
+func TestConst(t *testing.T) {
+	tests := []struct {
+		v    ir.Value
+		want string // %T:%v, or null
+	}{
+		{ir.Str("a*b"), "string:a*b"},
+		{ir.Glob(ir.Pattern{{Kind: ir.PieceLit, Text: "a"}, {Kind: ir.PieceStar}}), "null"},
+		{ir.NumOf(ir.Int(-5)), "int64:-5"},
+		{ir.NumOf(ir.Uint(1<<64 - 1)), "float64:1.8446744073709552e+19"},
+		{ir.Num(2.5), "float64:2.5"},
+		{ir.NumOf(ir.Float(4)), "int64:4"}, // integral: see eql.asTerm for 4.0
+		{ir.Bool(true), "bool:true"},
+		{ir.Value{Kind: ir.KindNull}, "null"},
+	}
+	for _, tt := range tests {
+		got := "null"
+		if v, ok := Const(tt.v); ok {
+			got = fmt.Sprintf("%T:%v", v, v)
+		}
+		if got != tt.want {
+			t.Errorf("Const(%s) = %s, want %s", tt.v, got, tt.want)
+		}
+	}
+}
