@@ -74,10 +74,12 @@ type Decoder struct {
 	templates  map[uint32]*template
 	valBuf     []value
 	nodes      []node
-	keys       []keySpan // scratch of the JSON writer
-	tplText    []byte    // the text of the chunk's templates, until Reset
-	tplNodes   []node    // the nodes of the chunk's templates, until Reset
-	recText    []byte    // the text of the record, until the next
+	keys       []string   // the keys of the objects Walk has open
+	out        []byte     // the text of the values and keys Walk made, until the next record
+	json       jsonWriter // AppendJSON's
+	tplText    []byte     // the text of the chunk's templates, until Reset
+	tplNodes   []node     // the nodes of the chunk's templates, until Reset
+	recText    []byte     // the text of the record, until the next
 	rec        Record
 	templated  bool // the record used a template
 	valueBytes int  // the bytes of values the record expanded to
