@@ -109,7 +109,7 @@ func (v Value) AppendJSON(b []byte) []byte {
 // values are valid until its Decoder's next Next or Reset.
 func (r *Record) Walk(vis Visitor) {
 	d := r.d
-	d.keys, d.out = d.keys[:0], d.out[:0]
+	d.keys = d.keys[:0]
 	if vis.Object("") {
 		d.walk(vis, 0)
 		vis.End()

@@ -646,7 +646,7 @@ func (ix *index) probePhase(x *scratch, ph int) {
 			}
 			if p := probes[it.slot]; p != nil {
 				v := r.keyed(it)
-				x.probeSlot(p, v, v != nil || it.lazy > 0)
+				x.probeSlot(p, v, v != nil || it.lazy != 0)
 			}
 		}
 	} else {

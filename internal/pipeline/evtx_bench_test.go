@@ -58,10 +58,13 @@ var loadEVTXCorpus = sync.OnceValues(func() (*evtxCorpus, error) {
 })
 
 // windowsRuleset compiles the SigmaHQ Windows rules.
-var windowsRuleset = sync.OnceValues(func() (*match.Ruleset, error) {
-	rules, _ := ruleforge.Load(filepath.Join(corpus, "sigmahq", "rules", "windows"))
+var windowsRuleset = sync.OnceValues(func() (*match.Ruleset, error) { return compileCorpus("sigmahq", "rules", "windows") })
+
+// compileCorpus compiles the rules of a folder of the shared corpus.
+func compileCorpus(dir ...string) (*match.Ruleset, error) {
+	rules, _ := ruleforge.Load(filepath.Join(append([]string{corpus}, dir...)...))
 	return compile.Compile(rules)
-})
+}
 
 // benchEVTX runs the SigmaHQ Windows rules over every record of the .evtx
 // corpus on one worker, from the .evtx files or from their JSON dumps; one

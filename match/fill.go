@@ -1,0 +1,108 @@
+package match
+
+import "unsafe"
+
+// Filling a Record from an event that the caller reads itself, such as a
+// Windows event log record read from its binary form (package evtx): the
+// caller walks the event's keys along the record's paths (Key.Child) and
+// gives it its values (Set), as ResetJSON does for JSON text, with no
+// text or maps in between.
+
+// Key is a place among a Record's paths while Fill's caller fills it:
+// the root, or a key on the way to one of the paths. The zero Key is no
+// place: no path runs through it.
+type Key struct{ n *trieNode }
+
+// lazyEvent is item.lazy of an object SetObject marked: looked up in
+// the event on first use.
+const lazyEvent = -1
+
+// Fill starts filling r with an event that the caller reads, and returns
+// the root Key: every slot is absent until Set or SetObject gives it a
+// value. ev is the event itself: Lookup asks it for the paths without a
+// slot and, on first use, for the objects SetObject marked, and Event
+// returns it. Each visits the values Set gave (arrays' items, nulls left
+// out), in order, then those Add gives. Ruleset.MatchRecord then matches
+// the event as it would match ev.
+func (r *Record) Fill(ev Event) Key {
+	r.reset(ev, false)
+	r.walked, r.complete, r.fill = true, true, true
+	return Key{r.st.root}
+}
+
+// Child returns the key name below k, or the zero Key when none of the
+// record's paths runs through it. A name holding dots is one key, not a
+// path of its parts: the caller of an event with such keys should read
+// it another way (ResetJSON, Reset) for the results of Map's lookups.
+func (k Key) Child(name string) Key {
+	if k.n == nil || k.n.kids == nil {
+		return Key{}
+	}
+	return Key{k.n.kids[name]}
+}
+
+// Inner reports whether paths run on below k: the event's object there
+// is worth entering. A path running through an array is not followed:
+// such an event is for ResetJSON or Reset.
+func (k Key) Inner() bool { return k.n != nil && k.n.kids != nil }
+
+// Set gives the event the value v at k: Lookup returns it when k ends a
+// path, and Each visits it (or its items). v is a value as ParseJSON
+// decodes them: a string, a json.Number, a bool, nil, or an []any of
+// them; String, Number and List box them without an allocation. Values
+// at the zero Key only go to Each. A Key is set once per event.
+func (r *Record) Set(k Key, v any) {
+	if k.n != nil && k.n.slot >= 0 {
+		r.add(k.n.slot, v)
+	}
+	r.addFilled(v)
+}
+
+// addFilled appends v, or its items, to the values Each visits.
+func (r *Record) addFilled(v any) {
+	switch x := v.(type) {
+	case nil:
+	case []any:
+		for _, e := range x {
+			r.addFilled(e)
+		}
+	default:
+		r.filled = append(r.filled, v)
+	}
+}
+
+// SetObject tells the record that the event holds an object at k, which
+// the caller enters: Holds reports it, and Lookup asks the event for it
+// on first use.
+func (r *Record) SetObject(k Key) {
+	if k.n != nil && k.n.slot >= 0 {
+		r.items = append(r.items, item{slot: k.n.slot, lazy: lazyEvent})
+		r.pos[k.n.slot] = int32(len(r.items))
+	}
+}
+
+// String returns s as an interface value held in the record's memory
+// (until the next Reset, ResetJSON or Fill), without an allocation.
+func (r *Record) String(s string) any {
+	x := &r.strs.take(1)[0]
+	*x = s
+	return boxAt(stringWord, unsafe.Pointer(x))
+}
+
+// Number returns the number of JSON text text as a json.Number, held as
+// String holds strings.
+func (r *Record) Number(text string) any {
+	x := &r.strs.take(1)[0]
+	*x = text
+	return boxAt(numberWord, unsafe.Pointer(x))
+}
+
+// List returns an array of a copy of items as an []any, held as String
+// holds strings.
+func (r *Record) List(items []any) any {
+	elems := r.elems.take(len(items))
+	copy(elems, items)
+	list := &r.lists.take(1)[0]
+	*list = elems
+	return boxAt(listWord, unsafe.Pointer(list))
+}
