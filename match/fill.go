@@ -21,13 +21,37 @@ const lazyEvent = -1
 // the root Key: every slot is absent until Set or SetObject gives it a
 // value. ev is the event itself: Lookup asks it for the paths without a
 // slot and, on first use, for the objects SetObject marked, and Event
-// returns it. Each visits the values Set gave (arrays' items, nulls left
-// out), in order, then those Add gives. Ruleset.MatchRecord then matches
-// the event as it would match ev.
+// returns it. Each visits the values FillValues gives, then those Add
+// gives. Ruleset.MatchRecord then matches the event as it would match ev.
 func (r *Record) Fill(ev Event) Key {
 	r.reset(ev, false)
 	r.walked, r.complete, r.fill = true, true, true
+	if r.scan != nil {
+		r.scan.begin(nil)
+	}
 	return Key{r.st.root}
+}
+
+// FillValues gives the event filled since Fill its values, for Each and
+// for the rule index's keywords: text is a JSON array of every scalar
+// value of the event, in order (an array's items among them), as JSON
+// writes them. Each decodes them on first use; the index reads the text
+// in one pass, as it reads ResetJSON's. text must not change until the
+// next Reset, ResetJSON or Fill.
+func (r *Record) FillValues(text []byte) {
+	if r.scan == nil {
+		r.scan = newScanner(r)
+	}
+	r.scan.begin(text)
+}
+
+// text returns the JSON text the record's event was read from (ResetJSON)
+// or whose values it was given (FillValues), or nil.
+func (r *Record) text() *scanner {
+	if s := r.scan; s != nil && s.data != nil && (r.fill || r.ev == Event(s)) {
+		return s
+	}
+	return nil
 }
 
 // Child returns the key name below k, or the zero Key when none of the
@@ -46,40 +70,29 @@ func (k Key) Child(name string) Key {
 // such an event is for ResetJSON or Reset.
 func (k Key) Inner() bool { return k.n != nil && k.n.kids != nil }
 
-// Set gives the event the value v at k: Lookup returns it when k ends a
-// path, and Each visits it (or its items). v is a value as ParseJSON
-// decodes them: a string, a json.Number, a bool, nil, or an []any of
-// them; String, Number and List box them without an allocation. Values
-// at the zero Key only go to Each. A Key is set once per event.
+// Set gives the event the value v at k, which Lookup returns when k
+// ends a path. v is a value as ParseJSON decodes them: a string, a
+// json.Number, a bool, nil, or an []any of them; String, Number and List
+// box them without an allocation. A Key is set once per event.
 func (r *Record) Set(k Key, v any) {
-	if k.n != nil && k.n.slot >= 0 {
+	if k.Ends() {
 		r.add(k.n.slot, v)
 	}
-	r.addFilled(v)
 }
 
-// addFilled appends v, or its items, to the values Each visits.
-func (r *Record) addFilled(v any) {
-	switch x := v.(type) {
-	case nil:
-	case []any:
-		for _, e := range x {
-			r.addFilled(e)
-		}
-	default:
-		r.filled = append(r.filled, v)
-	}
-}
-
-// SetObject tells the record that the event holds an object at k, which
-// the caller enters: Holds reports it, and Lookup asks the event for it
-// on first use.
+// SetObject tells the record that the event holds an object at k, whose
+// members the caller sets in turn: Holds reports it, and Lookup asks the
+// event for it on first use.
 func (r *Record) SetObject(k Key) {
-	if k.n != nil && k.n.slot >= 0 {
+	if k.Ends() {
 		r.items = append(r.items, item{slot: k.n.slot, lazy: lazyEvent})
 		r.pos[k.n.slot] = int32(len(r.items))
 	}
 }
+
+// Ends reports whether k ends one of the record's paths: a value set
+// there is a slot's.
+func (k Key) Ends() bool { return k.n != nil && k.n.slot >= 0 }
 
 // String returns s as an interface value held in the record's memory
 // (until the next Reset, ResetJSON or Fill), without an allocation.

@@ -659,7 +659,7 @@ func (ix *index) probePhase(x *scratch, ph int) {
 		}
 	}
 	if ap := ix.anyProbe[ph]; ap != nil && (ph == 0 || x.pendingAny > 0) {
-		if s, ok := r.ev.(*scanner); ok && ap.raw != nil && s.data != nil {
+		if s := r.text(); ap.raw != nil && s != nil {
 			ap.raw.scanJSON(s.data, x) // one pass over the text, not one per value
 			x.anyPhase = ph
 			for _, v := range r.added {

@@ -21,8 +21,7 @@ type Record struct {
 	items    []item  // the values found, each slot once
 	marked   []int32 // the slots marked absent or lazy, to clear
 	added    []any   // the values Add gave the event, for Each
-	filled   []any   // the values Set gave the event (Fill), for Each
-	fill     bool    // the event was filled by Fill's caller
+	fill     bool    // the event was filled by Fill's caller (fill.go)
 	walked   bool    // a walk found every slot present but the lazy ones
 	complete bool    // items holds every slot present
 
@@ -75,8 +74,7 @@ func (r *Record) reset(ev Event, eager bool) {
 	}
 	clear(r.items) // drop the old event's values
 	clear(r.added)
-	clear(r.filled)
-	r.items, r.marked, r.added, r.filled, r.fill = r.items[:0], r.marked[:0], r.added[:0], r.filled[:0], false
+	r.items, r.marked, r.added, r.fill = r.items[:0], r.marked[:0], r.added[:0], false
 	if len(r.folds) > 0 {
 		clear(r.folds)
 	}
@@ -205,14 +203,12 @@ func (r *Record) Lookup(p *Path) (any, bool) {
 	return v, ok
 }
 
-// Each visits the event's values (those Set gave it after Fill, or the
-// event's own when it is a Walker), and the values Add gave it.
+// Each visits the event's values (those FillValues gave it after Fill,
+// or the event's own when it is a Walker), and the values Add gave it.
 func (r *Record) Each(fn func(v any) bool) bool {
 	if r.fill {
-		for _, v := range r.filled {
-			if fn(v) {
-				return true
-			}
+		if r.scan != nil && r.scan.Each(fn) {
+			return true
 		}
 	} else if w, ok := r.ev.(Walker); ok && w.Each(fn) {
 		return true

@@ -43,7 +43,7 @@ import (
 func (r *Record) ResetJSON(data []byte) error {
 	s := r.scan
 	if s == nil {
-		s = &scanner{rec: r, seen: make([]uint32, r.st.nodes), tables: make([]*keyTable, r.st.nodes), joined: make([]*keyTable, r.st.nodes)}
+		s = newScanner(r)
 		r.scan = s
 	}
 	r.reset(s, false)
@@ -61,6 +61,11 @@ func (r *Record) ResetJSON(data []byte) error {
 	}
 	r.reset(doc, true)
 	return nil
+}
+
+// newScanner returns the scanner of record r.
+func newScanner(r *Record) *scanner {
+	return &scanner{rec: r, seen: make([]uint32, r.st.nodes), tables: make([]*keyTable, r.st.nodes), joined: make([]*keyTable, r.st.nodes)}
 }
 
 // scanner is a Record's state for ResetJSON. It is also the Record's

@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
@@ -66,10 +68,9 @@ func compileCorpus(dir ...string) (*match.Ruleset, error) {
 	return compile.Compile(rules)
 }
 
-// benchEVTX runs the SigmaHQ Windows rules over every record of the .evtx
-// corpus on one worker, from the .evtx files or from their JSON dumps; one
-// op is the whole corpus.
-func benchEVTX(b *testing.B, fromEVTX bool) {
+// benchSetup loads the .evtx corpus and returns it with a configuration
+// of the SigmaHQ Windows rules on one worker, or skips b.
+func benchSetup(b *testing.B) (*evtxCorpus, Config) {
 	c, err := loadEVTXCorpus()
 	if err != nil || len(c.files) == 0 {
 		b.Skipf("no .evtx corpus (%v)", err)
@@ -78,8 +79,14 @@ func benchEVTX(b *testing.B, fromEVTX bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := Config{Ruleset: rs, Workers: 1}
-	none := func(*Result) error { return nil }
+	return c, Config{Ruleset: rs, Workers: 1}
+}
+
+// benchEVTX runs the SigmaHQ Windows rules over every record of the .evtx
+// corpus on one worker, from the .evtx files or from their JSON dumps; one
+// op is the whole corpus.
+func benchEVTX(b *testing.B, fromEVTX bool) {
+	c, cfg := benchSetup(b)
 	var size int64
 	for i := range c.files {
 		if fromEVTX {
@@ -91,25 +98,66 @@ func benchEVTX(b *testing.B, fromEVTX bool) {
 	b.SetBytes(size)
 	b.ReportAllocs()
 	for b.Loop() {
-		n := 0
-		for i := range c.files {
-			var st Stats
-			if fromEVTX {
-				r, _ := evtx.NewReader(bytes.NewReader(c.files[i]))
-				st, err = RunEVTX(cfg, r, none)
-			} else {
-				st, err = Run(cfg, bytes.NewReader(c.dumps[i]), none)
-			}
-			if err != nil || st.Bad > 0 {
-				b.Fatal(st, err)
-			}
-			n += st.Events
-		}
-		if n != c.records {
-			b.Fatalf("%d events, want %d", n, c.records)
-		}
+		c.match(b, cfg, fromEVTX)
 	}
 	b.ReportMetric(float64(b.N*c.records)/b.Elapsed().Seconds(), "records/s")
+}
+
+// match matches the corpus once, from the .evtx files or from their
+// dumps.
+func (c *evtxCorpus) match(b *testing.B, cfg Config, fromEVTX bool) {
+	none := func(*Result) error { return nil }
+	n := 0
+	for i := range c.files {
+		var st Stats
+		var err error
+		if fromEVTX {
+			r, _ := evtx.NewReader(bytes.NewReader(c.files[i]))
+			st, err = RunEVTX(cfg, r, none)
+		} else {
+			st, err = Run(cfg, bytes.NewReader(c.dumps[i]), none)
+		}
+		if err != nil || st.Bad > 0 {
+			b.Fatal(st, err)
+		}
+		n += st.Events
+	}
+	if n != c.records {
+		b.Fatalf("%d events, want %d", n, c.records)
+	}
+}
+
+// BenchmarkMatchEVTXVsDump matches the corpus from its .evtx files and
+// from their dumps in turn, one worker each, and reports the time per
+// record of each and their ratio: on a loaded machine, the two share the
+// same load.
+func BenchmarkMatchEVTXVsDump(b *testing.B) {
+	c, cfg := benchSetup(b)
+	var spent, cpu [2]time.Duration
+	for b.Loop() {
+		for k, fromEVTX := range []bool{true, false} {
+			start, startCPU := time.Now(), cpuTime()
+			c.match(b, cfg, fromEVTX)
+			spent[k] += time.Since(start)
+			cpu[k] += cpuTime() - startCPU
+		}
+	}
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N*c.records) }
+	b.ReportMetric(per(spent[0]), "ns/evtx-record")
+	b.ReportMetric(per(spent[1]), "ns/dump-record")
+	b.ReportMetric(per(cpu[0]), "cpu-ns/evtx-record")
+	b.ReportMetric(per(cpu[1]), "cpu-ns/dump-record")
+	b.ReportMetric(per(cpu[0])/per(cpu[1]), "cpu-evtx/dump")
+}
+
+// cpuTime returns the CPU time the process has used (user and system),
+// every goroutine's and the garbage collector's.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkMatchEVTX matches the .evtx corpus read from its .evtx files.
