@@ -3,8 +3,8 @@ package compile
 import (
 	"unicode/utf8"
 
+	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/ir"
-	"github.com/ruleforge/ruleforge/match"
 )
 
 // anchor turns a prefix, suffix or contains pattern into the equivalent
@@ -27,42 +27,42 @@ func anchor(cmp ir.Cmp, p ir.Pattern) ir.Pattern {
 // prefix+suffix for "x*y", segments for any other glob without "?"
 // ("x*y*z"), and a general glob for anything else. With
 // specialize off it always returns a general glob.
-func classify(p ir.Pattern, fold, specialize bool) (match.Matcher, error) {
+func classify(p ir.Pattern, fold, specialize bool) (matcher.Matcher, error) {
 	p = p.Norm()
 	if !specialize || !validUTF8(p) {
 		// Text that is not valid UTF-8 goes to the general glob, which
 		// matches it code point by code point: byte-wise prefix and
 		// substring tests would let an invalid byte match inside a
 		// valid multi-byte code point.
-		return match.NewGlob(p, fold)
+		return matcher.NewGlob(p, fold)
 	}
 	lit := func(i int) bool { return p[i].Kind == ir.PieceLit }
 	star := func(i int) bool { return p[i].Kind == ir.PieceStar }
 	switch {
 	case len(p) == 0:
-		return match.NewExact("", fold), nil
+		return matcher.NewExact("", fold), nil
 	case len(p) == 1 && lit(0):
-		return match.NewExact(p[0].Text, fold), nil
+		return matcher.NewExact(p[0].Text, fold), nil
 	case len(p) == 1 && star(0):
-		return match.NewPrefix("", fold), nil
+		return matcher.NewPrefix("", fold), nil
 	case len(p) == 2 && lit(0) && star(1):
-		return match.NewPrefix(p[0].Text, fold), nil
+		return matcher.NewPrefix(p[0].Text, fold), nil
 	case len(p) == 2 && star(0) && lit(1):
-		return match.NewSuffix(p[1].Text, fold), nil
+		return matcher.NewSuffix(p[1].Text, fold), nil
 	case len(p) == 3 && star(0) && lit(1) && star(2):
-		return match.NewContains(p[1].Text, fold), nil
+		return matcher.NewContains(p[1].Text, fold), nil
 	case len(p) == 3 && lit(0) && star(1) && lit(2):
-		return match.NewBoth(p[0].Text, p[2].Text, fold), nil
+		return matcher.NewBoth(p[0].Text, p[2].Text, fold), nil
 	}
 	if m := segments(p, fold); m != nil {
 		return m, nil
 	}
-	return match.NewGlob(p, fold)
+	return matcher.NewGlob(p, fold)
 }
 
 // segments returns a Segments matcher for a pattern of literals and stars
 // with at least one star, or nil when p has a "?".
-func segments(p ir.Pattern, fold bool) match.Matcher {
+func segments(p ir.Pattern, fold bool) matcher.Matcher {
 	var prefix, suffix string
 	var mids []string
 	for i, pc := range p {
@@ -78,7 +78,7 @@ func segments(p ir.Pattern, fold bool) match.Matcher {
 			mids = append(mids, pc.Text)
 		}
 	}
-	return match.NewSegments(prefix, mids, suffix, fold)
+	return matcher.NewSegments(prefix, mids, suffix, fold)
 }
 
 // validUTF8 reports whether every literal of p is valid UTF-8.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
 )
@@ -19,7 +21,7 @@ func Compile(rules []*ir.Rule, opts ...Option) (*match.Ruleset, error) {
 	for _, o := range opts {
 		o(&c.cfg)
 	}
-	plans := make([]*match.Node, len(rules))
+	plans := make([]*plan.Node, len(rules))
 	var errs []error
 	for i, r := range rules {
 		n, err := c.rule(r)
@@ -62,7 +64,7 @@ type compiler struct {
 }
 
 // rule compiles one rule.
-func (c *compiler) rule(r *ir.Rule) (*match.Node, error) {
+func (c *compiler) rule(r *ir.Rule) (*plan.Node, error) {
 	if r == nil || r.Expr == nil {
 		return nil, errors.New("rule has no expression")
 	}
@@ -125,21 +127,20 @@ func check(x *ir.Expr, depth, max int) error {
 }
 
 // node builds the evaluation tree of x.
-func (c *compiler) node(x *ir.Expr) (*match.Node, error) {
+func (c *compiler) node(x *ir.Expr) (*plan.Node, error) {
 	switch x.Op {
 	case ir.OpTrue:
-		return &match.Node{Op: match.OpTrue}, nil
+		return &plan.Node{Op: ir.OpTrue}, nil
 	case ir.OpFalse:
-		return &match.Node{Op: match.OpFalse}, nil
+		return &plan.Node{Op: ir.OpFalse}, nil
 	case ir.OpPred:
 		t, err := c.test(x.Pred)
 		if err != nil {
 			return nil, err
 		}
-		return &match.Node{Op: match.OpTest, Test: t}, nil
+		return &plan.Node{Op: ir.OpPred, Test: t}, nil
 	}
-	op := map[ir.Op]match.Op{ir.OpAnd: match.OpAnd, ir.OpOr: match.OpOr, ir.OpNot: match.OpNot}[x.Op]
-	n := &match.Node{Op: op, Kids: make([]*match.Node, len(x.Args))}
+	n := &plan.Node{Op: x.Op, Kids: make([]*plan.Node, len(x.Args))}
 	for i, a := range x.Args {
 		k, err := c.node(a)
 		if err != nil {
@@ -151,8 +152,8 @@ func (c *compiler) node(x *ir.Expr) (*match.Node, error) {
 }
 
 // test compiles one predicate.
-func (c *compiler) test(p *ir.Pred) (*match.Test, error) {
-	t := &match.Test{Name: p.Field.Name, Any: p.Field.Any && p.Left == nil}
+func (c *compiler) test(p *ir.Pred) (*plan.Test, error) {
+	t := &plan.Test{Name: p.Field.Name, Any: p.Field.Any && p.Left == nil}
 	if p.Field.Any && p.Left == nil && p.Right != nil {
 		return nil, errors.New("a keyword field cannot be compared with a computed value")
 	}
@@ -225,7 +226,7 @@ func (c *compiler) test(p *ir.Pred) (*match.Test, error) {
 		}
 	}
 	if c.cfg.specialize {
-		t.Strings = match.Merge(t.Strings)
+		t.Strings = matcher.Merge(t.Strings)
 	}
 	return t, nil
 }
@@ -245,17 +246,17 @@ func literals(p *ir.Pred) ([]string, error) {
 }
 
 // bounds adds the ordering comparisons of p to t.
-func bounds(t *match.Test, p *ir.Pred) error {
+func bounds(t *plan.Test, p *ir.Pred) error {
 	for _, v := range p.Values {
 		switch v.Kind {
 		case ir.KindNumber:
-			t.Bounds = append(t.Bounds, match.Bound{Cmp: p.Cmp, Num: v.Num})
+			t.Bounds = append(t.Bounds, plan.Bound{Cmp: p.Cmp, Num: v.Num})
 		case ir.KindString:
 			text, ok := v.Pat.Literal()
 			if !ok {
 				return fmt.Errorf("field %q: wildcard pattern %s in a %s comparison", p.Field.Name, v, p.Cmp)
 			}
-			t.Bounds = append(t.Bounds, match.Bound{Cmp: p.Cmp, Text: text, IsText: true})
+			t.Bounds = append(t.Bounds, plan.Bound{Cmp: p.Cmp, Text: text, IsText: true})
 		default:
 			return fmt.Errorf("field %q: %s value in a %s comparison", p.Field.Name, v.Kind, p.Cmp)
 		}
@@ -264,13 +265,13 @@ func bounds(t *match.Test, p *ir.Pred) error {
 }
 
 // regexps compiles the regular expressions of p into t.
-func (c *compiler) regexps(t *match.Test, p *ir.Pred) error {
+func (c *compiler) regexps(t *plan.Test, p *ir.Pred) error {
 	srcs, err := literals(p)
 	if err != nil {
 		return err
 	}
 	for _, src := range srcs {
-		m, err := match.NewRegex(src, !p.CaseSensitive)
+		m, err := matcher.NewRegex(src, !p.CaseSensitive)
 		if err != nil {
 			return fmt.Errorf("field %q: bad regular expression %q: %v", p.Field.Name, src, err)
 		}
@@ -280,12 +281,12 @@ func (c *compiler) regexps(t *match.Test, p *ir.Pred) error {
 }
 
 // cidrs compiles the ranges of p into t.
-func cidrs(t *match.Test, p *ir.Pred) error {
+func cidrs(t *plan.Test, p *ir.Pred) error {
 	ranges, err := literals(p)
 	if err != nil {
 		return err
 	}
-	m, err := match.NewCIDR(ranges)
+	m, err := matcher.NewCIDR(ranges)
 	if err != nil {
 		return fmt.Errorf("field %q: bad CIDR range: %v", p.Field.Name, err)
 	}
@@ -312,7 +313,7 @@ func (c *compiler) fieldPaths(f ir.Field) ([]*match.Path, error) {
 
 // computed sets up a test whose operand (Left) or comparand (Right) is a
 // computed term.
-func (c *compiler) computed(t *match.Test, p *ir.Pred) error {
+func (c *compiler) computed(t *plan.Test, p *ir.Pred) error {
 	if p.Left != nil {
 		l, err := c.term(p.Left)
 		if err != nil {
@@ -346,8 +347,8 @@ func (c *compiler) computed(t *match.Test, p *ir.Pred) error {
 }
 
 // term compiles a computed operand.
-func (c *compiler) term(x *ir.Term) (*match.Term, error) {
-	t := &match.Term{Fn: x.Fn, Fold: x.Fold, Name: x.String()}
+func (c *compiler) term(x *ir.Term) (*plan.Term, error) {
+	t := &plan.Term{Fn: x.Fn, Fold: x.Fold, Name: x.String()}
 	switch x.Fn {
 	case ir.FnField:
 		paths, err := c.fieldPaths(x.Field)

@@ -1,6 +1,8 @@
 package compile
 
-import "github.com/ruleforge/ruleforge/ir"
+import (
+	"github.com/ruleforge/ruleforge/ir"
+)
 
 // foldConst evaluates constants: an and with a false operand is false and
 // drops true operands, an or with a true operand is true and drops false

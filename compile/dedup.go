@@ -1,6 +1,8 @@
 package compile
 
-import "github.com/ruleforge/ruleforge/ir"
+import (
+	"github.com/ruleforge/ruleforge/ir"
+)
 
 // dedup removes the operands of an and/or that repeat an earlier operand
 // (same printed form), keeping the first.

@@ -10,10 +10,10 @@
 //	            foldConst    and(false,…) → false, or(true,…) → true, …
 //	            dedup        and(a,a) → a
 //	            mergeValues  or(f:"a", f:"b") → f:("a","b")
-//	build     predicates become match.Tests; each string pattern gets the
+//	build     predicates become tests (internal/plan); each string pattern gets the
 //	          cheapest matcher (classify): exact, prefix, suffix, contains,
 //	          prefix+suffix, or a general glob, with case folded once here;
-//	          a test's many case-insensitive texts become one match.Set
+//	          a test's many case-insensitive texts become one matcher.Set
 //	order     the operands of every and/or sorted by estimated cost,
 //	          cheapest first, so short circuits skip the expensive ones
 //

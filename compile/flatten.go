@@ -1,6 +1,8 @@
 package compile
 
-import "github.com/ruleforge/ruleforge/ir"
+import (
+	"github.com/ruleforge/ruleforge/ir"
+)
 
 // flatten lifts the operands of an and inside an and (or inside an or) into
 // their parent, removes double negation and replaces a one-operand and/or

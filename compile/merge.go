@@ -1,6 +1,8 @@
 package compile
 
-import "github.com/ruleforge/ruleforge/ir"
+import (
+	"github.com/ruleforge/ruleforge/ir"
+)
 
 // mergeValues joins the predicates under one or that read the same field
 // with the same comparison and case mode into one predicate holding all

@@ -1,6 +1,8 @@
 package compile
 
-import "github.com/ruleforge/ruleforge/ir"
+import (
+	"github.com/ruleforge/ruleforge/ir"
+)
 
 // pass is one optimizer pass: it returns an equivalent expression and
 // whether it changed anything. Passes may rebuild nodes but never mutate

@@ -1,6 +1,8 @@
 package compile
 
-import "github.com/ruleforge/ruleforge/ir"
+import (
+	"github.com/ruleforge/ruleforge/ir"
+)
 
 // Option configures Compile.
 type Option func(*config)

@@ -3,7 +3,9 @@ package compile
 import (
 	"slices"
 
-	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
+	"github.com/ruleforge/ruleforge/ir"
 )
 
 // order sorts the operands of every and/or node by estimated cost, cheapest
@@ -12,40 +14,40 @@ import (
 // substring searches of the command line. Evaluation has no side effects,
 // so the order changes only the cost. The sort is stable: operands of
 // equal cost keep the rule's order. It returns n's cost.
-func order(n *match.Node) int {
+func order(n *plan.Node) int {
 	switch n.Op {
-	case match.OpTest:
+	case ir.OpPred:
 		return testCost(n.Test)
-	case match.OpAnd, match.OpOr, match.OpNot:
-		costs := make(map[*match.Node]int, len(n.Kids))
+	case ir.OpAnd, ir.OpOr, ir.OpNot:
+		costs := make(map[*plan.Node]int, len(n.Kids))
 		total := 0
 		for _, k := range n.Kids {
 			c := order(k)
 			costs[k] = c
 			total += c
 		}
-		slices.SortStableFunc(n.Kids, func(a, b *match.Node) int { return costs[a] - costs[b] })
+		slices.SortStableFunc(n.Kids, func(a, b *plan.Node) int { return costs[a] - costs[b] })
 		return total
 	}
 	return 0
 }
 
 // matcherCost is a rough relative cost of each matcher kind.
-var matcherCost = map[match.Kind]int{
-	match.KindExact:    1,
-	match.KindPrefix:   1,
-	match.KindSuffix:   1,
-	match.KindBoth:     2,
-	match.KindSegments: 6,
-	match.KindContains: 4,
-	match.KindGlob:     8,
-	match.KindRegex:    16,
-	match.KindCIDR:     4,
-	match.KindSet:      6,
+var matcherCost = map[matcher.Kind]int{
+	matcher.KindExact:    1,
+	matcher.KindPrefix:   1,
+	matcher.KindSuffix:   1,
+	matcher.KindBoth:     2,
+	matcher.KindSegments: 6,
+	matcher.KindContains: 4,
+	matcher.KindGlob:     8,
+	matcher.KindRegex:    16,
+	matcher.KindCIDR:     4,
+	matcher.KindSet:      6,
 }
 
 // testCost estimates the cost of one test: its lookups and comparisons.
-func testCost(t *match.Test) int {
+func testCost(t *plan.Test) int {
 	c := 2 * len(t.Paths)
 	if t.Left != nil || t.Right != nil {
 		c += 32

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/internal/plan"
+	"github.com/ruleforge/ruleforge/ir"
 )
 
 // share merges identical subtrees across the rules' plans, so that a test
@@ -12,11 +13,11 @@ import (
 // same "Image endswith \powershell.exe") is one node, and gives every node
 // reached more than once a memo slot: Ruleset.Match then evaluates it at
 // most once per event. Plans are changed in place and returned.
-func share(plans []*match.Node) []*match.Node {
-	canon := map[string]*match.Node{}
-	keys := map[*match.Node]string{}
-	var intern func(n *match.Node) *match.Node
-	intern = func(n *match.Node) *match.Node {
+func share(plans []*plan.Node) []*plan.Node {
+	canon := map[string]*plan.Node{}
+	keys := map[*plan.Node]string{}
+	var intern func(n *plan.Node) *plan.Node
+	intern = func(n *plan.Node) *plan.Node {
 		if _, done := keys[n]; done {
 			return n
 		}
@@ -34,9 +35,9 @@ func share(plans []*match.Node) []*match.Node {
 	for i, p := range plans {
 		plans[i] = intern(p)
 	}
-	uses := map[*match.Node]int{}
-	var count func(n *match.Node)
-	count = func(n *match.Node) {
+	uses := map[*plan.Node]int{}
+	var count func(n *plan.Node)
+	count = func(n *plan.Node) {
 		if uses[n]++; uses[n] > 1 {
 			return // its subtree is counted once
 		}
@@ -48,12 +49,12 @@ func share(plans []*match.Node) []*match.Node {
 		count(p)
 	}
 	slot := 0
-	var number func(n *match.Node)
-	number = func(n *match.Node) {
+	var number func(n *plan.Node)
+	number = func(n *plan.Node) {
 		if n.Slot != 0 {
 			return
 		}
-		if uses[n] > 1 && n.Op != match.OpTrue && n.Op != match.OpFalse {
+		if uses[n] > 1 && n.Op != ir.OpTrue && n.Op != ir.OpFalse {
 			slot++
 			n.Slot = slot
 		}
@@ -69,10 +70,10 @@ func share(plans []*match.Node) []*match.Node {
 
 // nodeKey identifies a node's meaning, its kids by their (already
 // interned) identity. Tests with computed operands are never merged.
-func nodeKey(n *match.Node) string {
+func nodeKey(n *plan.Node) string {
 	var b strings.Builder
 	b.WriteString(n.Op.String())
-	if n.Op == match.OpTest {
+	if n.Op == ir.OpPred {
 		t := n.Test
 		if t.Left != nil || t.Right != nil {
 			return fmt.Sprintf("test %p", t)

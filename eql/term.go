@@ -8,8 +8,9 @@ import (
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
-	"github.com/ruleforge/ruleforge/match"
 )
 
 // This file builds computed operands (ir.Term) and folds constant ones.
@@ -36,9 +37,9 @@ func (l *lowerer) apply(fn ir.Fn, fold bool, pos lexer.Position, name string, ki
 
 // evalConst evaluates fn over constant arguments.
 func evalConst(fn ir.Fn, fold bool, pos lexer.Position, args []operand) (operand, error) {
-	t := &match.Term{Fn: fn, Fold: fold}
+	t := &plan.Term{Fn: fn, Fold: fold}
 	for _, a := range args {
-		t.Args = append(t.Args, &match.Term{Fn: ir.FnConst, Const: runtimeValue(a)})
+		t.Args = append(t.Args, &plan.Term{Fn: ir.FnConst, Const: runtimeValue(a)})
 	}
 	v, ok := t.Eval(nil, nil)
 	if !ok {
@@ -247,7 +248,7 @@ func compareConst(cmp ir.Cmp, fold bool, a, b ir.Value) bool {
 		s, _ := a.Pat.Literal()
 		t, _ := b.Pat.Literal()
 		if fold {
-			s, t = match.Fold(s), match.Fold(t)
+			s, t = matcher.Fold(s), matcher.Fold(t)
 		}
 		switch cmp {
 		case ir.CmpPrefix:

@@ -1,5 +1,5 @@
-// Package match is ruleforge's runtime: string matchers, the event model
-// and the compiled Ruleset that reports which rules match an event.
+// Package match is ruleforge's runtime: the event model and the compiled
+// Ruleset that reports which rules match an event.
 //
 // # Events
 //
@@ -11,37 +11,18 @@
 // flattened keys. [ParseJSON] decodes raw JSON into a Doc, keeping numbers
 // as json.Number.
 //
-// # Matchers
+// # Rules
 //
-// Every string comparison is a [Matcher] chosen when the rule is compiled:
-//
-//	kind           glob     cost
-//	Exact          x        one comparison
-//	Prefix         x*       one comparison
-//	Suffix         *x       one comparison
-//	Contains       *x*      a substring search
-//	Both           x*y      two comparisons
-//	Segments       x*y*z    one pass, leftmost place for each middle text
-//	Glob           general  gobwas/glob
-//	Set            many     a hash set, two tries and one automaton
-//
-// [Merge] replaces a test's many case-insensitive exact, prefix, suffix and
-// substring texts (at least [MinSet]) with one [Set].
-//
-// A case-insensitive matcher holds its text folded (Unicode simple case
-// folding, see [Fold]) and folds the event value code point by code point
-// as it compares, with an ASCII fast path, so matching allocates nothing.
-// "?" in a glob is exactly one code point, never one byte. An invalid UTF-8
-// byte in a value matches only the same byte.
-//
-// # Tests and trees
-//
-// A compiled predicate is a [Test]; see its documentation for how it treats
-// missing fields, arrays, numbers and booleans. A rule compiles to a tree
-// of [Node]s evaluated left to right with short circuits. A [Ruleset] is
-// immutable and safe for concurrent use; Match with a reused destination
-// slice allocates nothing for rules that use no case-insensitive general
-// glob on a value that needs folding (those borrow a pooled buffer).
+// A [Ruleset] (built by package compile) holds each rule's compiled plan:
+// a tree of tests evaluated left to right with short circuits, each test
+// reading one field and comparing its value with string matchers
+// (exact, prefix, suffix, contains, globs, hash sets and automata: see
+// internal/matcher), numbers, booleans or bounds (internal/plan). A
+// Ruleset is immutable and safe for concurrent use; Match with a reused
+// destination slice allocates nothing for rules that use no
+// case-insensitive general glob on a value that needs folding (those
+// borrow a pooled buffer). A test on a missing field is false; a test on
+// an array passes when an element passes.
 //
 // # Numbers
 //

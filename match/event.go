@@ -78,11 +78,11 @@ type Map map[string]any
 // Lookup returns the value at p.
 func (m Map) Lookup(p *Path) (any, bool) { return lookup(m, p, 0) }
 
-// lookup resolves p.parts[i:] in m.
+// lookup resolves p.Parts()[i:] in m.
 func lookup(m map[string]any, p *Path, i int) (any, bool) {
-	n := len(p.parts)
+	n := len(p.Parts())
 	for j := i + 1; j <= n; j++ {
-		v, ok := m[p.joins[i][j-i-1]]
+		v, ok := m[p.Joined(i, j)]
 		if !ok {
 			continue
 		}
@@ -107,7 +107,7 @@ func lookup(m map[string]any, p *Path, i int) (any, bool) {
 	return nil, false
 }
 
-// lookupArray resolves p.parts[i:] in each object of an array and returns
+// lookupArray resolves p.Parts()[i:] in each object of an array and returns
 // the values found, arrays among them flattened.
 func lookupArray(a []any, p *Path, i int) (any, bool) {
 	var out []any
@@ -154,8 +154,8 @@ func (d *Doc) Lookup(p *Path) (any, bool) {
 		return lookup(d.m, p, 0)
 	}
 	m := d.m
-	last := len(p.parts) - 1
-	for i, part := range p.parts {
+	last := len(p.Parts()) - 1
+	for i, part := range p.Parts() {
 		v, ok := m[part]
 		if !ok {
 			return nil, false

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -96,37 +98,37 @@ func TestTestValues(t *testing.T) {
 	p := NewPath("f")
 	tests := []struct {
 		name string
-		test Test
+		test plan.Test
 		ev   Map
 		want bool
 	}{
-		{"missing_field_false", Test{Paths: []*Path{p}, Strings: []Matcher{NewPrefix("", true)}}, Map{}, false},
-		{"null_field_false", Test{Paths: []*Path{p}, Strings: []Matcher{NewPrefix("", true)}}, Map{"f": nil}, false},
-		{"array_any_element", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("b", false)}}, Map{"f": []any{"a", "b"}}, true},
-		{"array_no_element", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("c", false)}}, Map{"f": []any{"a", "b"}}, false},
-		{"nested_array", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("c", false)}}, Map{"f": []any{"a", []any{"c"}}}, true},
-		{"string_slice", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("c", false)}}, Map{"f": []string{"a", "c"}}, true},
-		{"number_equal", Test{Paths: []*Path{p}, Numbers: nums(1)}, Map{"f": 1.0}, true},
-		{"json_number_equal", Test{Paths: []*Path{p}, Numbers: nums(4688)}, Map{"f": jsonNumber("4688")}, true},
-		{"numeric_string_equal", Test{Paths: []*Path{p}, Numbers: nums(1)}, Map{"f": "1"}, true},
-		{"non_numeric_string", Test{Paths: []*Path{p}, Numbers: nums(1)}, Map{"f": "1x"}, false},
-		{"int_equal", Test{Paths: []*Path{p}, Numbers: nums(7)}, Map{"f": 7}, true},
-		{"number_text_vs_string_matcher", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("7", false)}}, Map{"f": jsonNumber("7")}, true},
-		{"bool_equal", Test{Paths: []*Path{p}, Bools: []bool{true}}, Map{"f": true}, true},
-		{"bool_not_equal", Test{Paths: []*Path{p}, Bools: []bool{true}}, Map{"f": false}, false},
-		{"bool_text", Test{Paths: []*Path{p}, Strings: []Matcher{NewExact("TRUE", true)}}, Map{"f": true}, true},
-		{"string_not_bool", Test{Paths: []*Path{p}, Bools: []bool{true}}, Map{"f": "true"}, false},
-		{"object_never_matches", Test{Paths: []*Path{p}, Strings: []Matcher{NewPrefix("", true)}}, Map{"f": map[string]any{}}, false},
-		{"exists_present", Test{Paths: []*Path{p}, Exists: true}, Map{"f": ""}, true},
-		{"exists_null", Test{Paths: []*Path{p}, Exists: true}, Map{"f": nil}, false},
-		{"exists_empty_array", Test{Paths: []*Path{p}, Exists: true}, Map{"f": []any{}}, false},
-		{"exists_missing", Test{Paths: []*Path{p}, Exists: true}, Map{}, false},
-		{"any_value_nested", Test{Any: true, Strings: []Matcher{NewContains("evil", true)}}, Map{"a": map[string]any{"b": []any{"x", "EVIL.exe"}}}, true},
-		{"any_value_not_keys", Test{Any: true, Strings: []Matcher{NewContains("evil", true)}}, Map{"evil": "x"}, false},
-		{"any_value_number", Test{Any: true, Numbers: nums(4688)}, Map{"e": map[string]any{"id": 4688}}, true},
-		{"any_value_doc", Test{Any: true, Strings: []Matcher{NewExact("x", false)}}, Map{"k": NewDoc(map[string]any{"y": "x"}).Map()}, true},
-		{"second_path_used", Test{Paths: []*Path{NewPath("g"), p}, Strings: []Matcher{NewExact("x", false)}}, Map{"f": "x"}, true},
-		{"first_present_path_wins", Test{Paths: []*Path{NewPath("g"), p}, Strings: []Matcher{NewExact("x", false)}}, Map{"g": "y", "f": "x"}, false},
+		{"missing_field_false", plan.Test{Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewPrefix("", true)}}, Map{}, false},
+		{"null_field_false", plan.Test{Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewPrefix("", true)}}, Map{"f": nil}, false},
+		{"array_any_element", plan.Test{Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewExact("b", false)}}, Map{"f": []any{"a", "b"}}, true},
+		{"array_no_element", plan.Test{Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewExact("c", false)}}, Map{"f": []any{"a", "b"}}, false},
+		{"nested_array", plan.Test{Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewExact("c", false)}}, Map{"f": []any{"a", []any{"c"}}}, true},
+		{"string_slice", plan.Test{Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewExact("c", false)}}, Map{"f": []string{"a", "c"}}, true},
+		{"number_equal", plan.Test{Paths: []*Path{p}, Numbers: nums(1)}, Map{"f": 1.0}, true},
+		{"json_number_equal", plan.Test{Paths: []*Path{p}, Numbers: nums(4688)}, Map{"f": jsonNumber("4688")}, true},
+		{"numeric_string_equal", plan.Test{Paths: []*Path{p}, Numbers: nums(1)}, Map{"f": "1"}, true},
+		{"non_numeric_string", plan.Test{Paths: []*Path{p}, Numbers: nums(1)}, Map{"f": "1x"}, false},
+		{"int_equal", plan.Test{Paths: []*Path{p}, Numbers: nums(7)}, Map{"f": 7}, true},
+		{"number_text_vs_string_matcher", plan.Test{Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewExact("7", false)}}, Map{"f": jsonNumber("7")}, true},
+		{"bool_equal", plan.Test{Paths: []*Path{p}, Bools: []bool{true}}, Map{"f": true}, true},
+		{"bool_not_equal", plan.Test{Paths: []*Path{p}, Bools: []bool{true}}, Map{"f": false}, false},
+		{"bool_text", plan.Test{Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewExact("TRUE", true)}}, Map{"f": true}, true},
+		{"string_not_bool", plan.Test{Paths: []*Path{p}, Bools: []bool{true}}, Map{"f": "true"}, false},
+		{"object_never_matches", plan.Test{Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewPrefix("", true)}}, Map{"f": map[string]any{}}, false},
+		{"exists_present", plan.Test{Paths: []*Path{p}, Exists: true}, Map{"f": ""}, true},
+		{"exists_null", plan.Test{Paths: []*Path{p}, Exists: true}, Map{"f": nil}, false},
+		{"exists_empty_array", plan.Test{Paths: []*Path{p}, Exists: true}, Map{"f": []any{}}, false},
+		{"exists_missing", plan.Test{Paths: []*Path{p}, Exists: true}, Map{}, false},
+		{"any_value_nested", plan.Test{Any: true, Strings: []matcher.Matcher{matcher.NewContains("evil", true)}}, Map{"a": map[string]any{"b": []any{"x", "EVIL.exe"}}}, true},
+		{"any_value_not_keys", plan.Test{Any: true, Strings: []matcher.Matcher{matcher.NewContains("evil", true)}}, Map{"evil": "x"}, false},
+		{"any_value_number", plan.Test{Any: true, Numbers: nums(4688)}, Map{"e": map[string]any{"id": 4688}}, true},
+		{"any_value_doc", plan.Test{Any: true, Strings: []matcher.Matcher{matcher.NewExact("x", false)}}, Map{"k": NewDoc(map[string]any{"y": "x"}).Map()}, true},
+		{"second_path_used", plan.Test{Paths: []*Path{NewPath("g"), p}, Strings: []matcher.Matcher{matcher.NewExact("x", false)}}, Map{"f": "x"}, true},
+		{"first_present_path_wins", plan.Test{Paths: []*Path{NewPath("g"), p}, Strings: []matcher.Matcher{matcher.NewExact("x", false)}}, Map{"g": "y", "f": "x"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/matcher/matchertest"
+	"github.com/ruleforge/ruleforge/internal/plan"
+	"github.com/ruleforge/ruleforge/internal/randtext"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -27,20 +31,20 @@ func ixPath(s string) *Path {
 }
 
 // strTest returns a test node comparing field name with string matchers.
-func strTest(name string, ms ...Matcher) *Node {
-	return &Node{Op: OpTest, Test: &Test{Name: name, Paths: []*Path{ixPath(name)}, Strings: ms}}
+func strTest(name string, ms ...matcher.Matcher) *plan.Node {
+	return &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: name, Paths: []*Path{ixPath(name)}, Strings: ms}}
 }
 
 // numTest returns a test node comparing field name with numbers.
-func numTest(name string, ns ...float64) *Node {
-	return &Node{Op: OpTest, Test: &Test{Name: name, Paths: []*Path{ixPath(name)}, Numbers: nums(ns...)}}
+func numTest(name string, ns ...float64) *plan.Node {
+	return &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: name, Paths: []*Path{ixPath(name)}, Numbers: nums(ns...)}}
 }
 
 // ixOp returns a node of operator op over kids.
-func ixOp(op Op, kids ...*Node) *Node { return &Node{Op: op, Kids: kids} }
+func ixOp(op ir.Op, kids ...*plan.Node) *plan.Node { return &plan.Node{Op: op, Kids: kids} }
 
 // mustRuleset builds a ruleset of plans with the given options for a test.
-func mustRuleset(t testing.TB, plans []*Node, opts ...RulesetOption) *Ruleset {
+func mustRuleset(t testing.TB, plans []*plan.Node, opts ...RulesetOption) *Ruleset {
 	t.Helper()
 	rs, err := NewRuleset(testRules(len(plans)), plans, opts...)
 	if err != nil {
@@ -63,8 +67,8 @@ func clauseOfKey(clauses [][]string, key string) int {
 // keys their clauses must or must not hold. The order of clauses and keys
 // follows cost estimates and is not checked, except where a case says.
 func TestGate(t *testing.T) {
-	suffix := NewSuffix(`\mofcomp.exe`, true)
-	exact := NewExact("MOFCOMP.EXE", true)
+	suffix := matcher.NewSuffix(`\mofcomp.exe`, true)
+	exact := matcher.NewExact("MOFCOMP.EXE", true)
 	var b strings.Builder
 	for i := range 40 {
 		fmt.Fprintf(&b, "%02d,", i) // no repeats: a cut from either end shows
@@ -72,7 +76,7 @@ func TestGate(t *testing.T) {
 	long, longer := b.String()[:24], b.String()
 	tests := []struct {
 		name    string
-		plan    *Node
+		plan    *plan.Node
 		ok      bool
 		keys    []string // each in some clause
 		absent  []string // in no clause
@@ -81,84 +85,84 @@ func TestGate(t *testing.T) {
 	}{
 		{"suffix", strTest("Image", suffix), true, []string{`Image ends~ "\mofcomp.exe"`}, nil, 1, false},
 		{"exact_folded", strTest("OriginalFileName", exact), true, []string{`OriginalFileName equals~ "mofcomp.exe"`}, nil, 1, false},
-		{"exact_case_sensitive_folded_key", strTest("OriginalFileName", NewExact("MofComp.exe", false)), true, []string{`OriginalFileName equals~ "mofcomp.exe"`}, nil, 1, false},
-		{"prefix", strTest("Image", NewPrefix(`C:\`, true)), true, []string{`Image starts~ "c:\"`}, nil, 1, false},
-		{"contains", strTest("CommandLine", NewContains("X", true)), true, []string{`CommandLine contains~ "x"`}, nil, 1, false},
-		{"kelvin_folds_to_k", strTest("CommandLine", NewContains("\u212aey", false)), true, []string{`CommandLine contains~ "key"`}, nil, 1, false},
-		{"long_s_folds_to_s", strTest("CommandLine", NewExact("\u017fys", true)), true, []string{`CommandLine equals~ "sys"`}, nil, 1, false},
-		{"several_matchers_one_clause", strTest("Image", suffix, NewExact("a.exe", true)), true,
+		{"exact_case_sensitive_folded_key", strTest("OriginalFileName", matcher.NewExact("MofComp.exe", false)), true, []string{`OriginalFileName equals~ "mofcomp.exe"`}, nil, 1, false},
+		{"prefix", strTest("Image", matcher.NewPrefix(`C:\`, true)), true, []string{`Image starts~ "c:\"`}, nil, 1, false},
+		{"contains", strTest("CommandLine", matcher.NewContains("X", true)), true, []string{`CommandLine contains~ "x"`}, nil, 1, false},
+		{"kelvin_folds_to_k", strTest("CommandLine", matcher.NewContains("\u212aey", false)), true, []string{`CommandLine contains~ "key"`}, nil, 1, false},
+		{"long_s_folds_to_s", strTest("CommandLine", matcher.NewExact("\u017fys", true)), true, []string{`CommandLine equals~ "sys"`}, nil, 1, false},
+		{"several_matchers_one_clause", strTest("Image", suffix, matcher.NewExact("a.exe", true)), true,
 			[]string{`Image ends~ "\mofcomp.exe"`, `Image equals~ "a.exe"`}, nil, 1, true},
 		{"numbers", numTest("EventID", 1, 4688, math.Copysign(0, -1)), true,
 			[]string{`EventID number 1`, `EventID number 4688`, `EventID number 0`}, nil, 1, true},
 		{"nan_dropped", numTest("EventID", math.NaN(), 5), true, []string{`EventID number 5`}, []string{`EventID number NaN`}, 1, false},
-		{"numbers_and_strings", &Node{Op: OpTest, Test: &Test{Name: "EventID", Paths: []*Path{ixPath("EventID")}, Numbers: nums(7), Strings: []Matcher{NewExact("seven", true)}}}, true,
+		{"numbers_and_strings", &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "EventID", Paths: []*Path{ixPath("EventID")}, Numbers: nums(7), Strings: []matcher.Matcher{matcher.NewExact("seven", true)}}}, true,
 			[]string{`EventID number 7`, `EventID equals~ "seven"`}, nil, 1, true},
-		{"and_both_clauses", ixOp(OpAnd, strTest("Image", suffix), strTest("OriginalFileName", exact)), true,
+		{"and_both_clauses", ixOp(ir.OpAnd, strTest("Image", suffix), strTest("OriginalFileName", exact)), true,
 			[]string{`Image ends~ "\mofcomp.exe"`, `OriginalFileName equals~ "mofcomp.exe"`}, nil, 2, false},
-		{"and_exact_contains", ixOp(OpAnd, strTest("OriginalFileName", exact), strTest("CommandLine", NewContains("/s", true))), true,
+		{"and_exact_contains", ixOp(ir.OpAnd, strTest("OriginalFileName", exact), strTest("CommandLine", matcher.NewContains("/s", true))), true,
 			[]string{`OriginalFileName equals~ "mofcomp.exe"`, `CommandLine contains~ "/s"`}, nil, 2, false},
-		{"and_ungated_operand_skipped", ixOp(OpAnd, strTest("Image", suffix), ixOp(OpNot, strTest("User", NewExact("system", true)))), true,
+		{"and_ungated_operand_skipped", ixOp(ir.OpAnd, strTest("Image", suffix), ixOp(ir.OpNot, strTest("User", matcher.NewExact("system", true)))), true,
 			[]string{`Image ends~ "\mofcomp.exe"`}, []string{`User equals~ "system"`}, 1, false},
-		{"and_keeps_the_cheapest_three", ixOp(OpAnd,
-			strTest("A", NewContains("ab", true)),
-			strTest("B", NewExact("a-long-exact-text", true)),
-			strTest("C", NewSuffix("a-long-suffix-text", true)),
-			strTest("D", NewContains("a-long-substring", true))), true,
+		{"and_keeps_the_cheapest_three", ixOp(ir.OpAnd,
+			strTest("A", matcher.NewContains("ab", true)),
+			strTest("B", matcher.NewExact("a-long-exact-text", true)),
+			strTest("C", matcher.NewSuffix("a-long-suffix-text", true)),
+			strTest("D", matcher.NewContains("a-long-substring", true))), true,
 			[]string{`B equals~ "a-long-exact-text"`, `C ends~ "a-long-suffix-text"`, `D contains~ "a-long-substring"`},
 			[]string{`A contains~ "ab"`}, 3, false},
-		{"or_union", ixOp(OpOr, strTest("Image", suffix), strTest("OriginalFileName", exact)), true,
+		{"or_union", ixOp(ir.OpOr, strTest("Image", suffix), strTest("OriginalFileName", exact)), true,
 			[]string{`Image ends~ "\mofcomp.exe"`, `OriginalFileName equals~ "mofcomp.exe"`}, nil, 1, true},
-		{"or_ungated_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpTest, Test: &Test{Name: "Flag", Paths: []*Path{ixPath("Flag")}, Bools: []bool{true}}}), false, nil, nil, 0, false},
-		{"or_exists_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpTest, Test: &Test{Name: "User", Paths: []*Path{ixPath("User")}, Exists: true}}), true,
+		{"or_ungated_operand", ixOp(ir.OpOr, strTest("Image", suffix), &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "Flag", Paths: []*Path{ixPath("Flag")}, Bools: []bool{true}}}), false, nil, nil, 0, false},
+		{"or_exists_operand", ixOp(ir.OpOr, strTest("Image", suffix), &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "User", Paths: []*Path{ixPath("User")}, Exists: true}}), true,
 			[]string{`Image ends~ "\mofcomp.exe"`, `User exists`}, nil, 1, true},
-		{"or_true_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpTrue}), false, nil, nil, 0, false},
-		{"or_false_operand", ixOp(OpOr, strTest("Image", suffix), &Node{Op: OpFalse}), true, []string{`Image ends~ "\mofcomp.exe"`}, nil, 1, false},
-		{"not", ixOp(OpNot, strTest("Image", suffix)), false, nil, nil, 0, false},
-		{"true", &Node{Op: OpTrue}, false, nil, nil, 0, false},
-		{"regex_literal", strTest("CommandLine", mustRegex(t, `^\d+ mimikatz`, true)), true, []string{`CommandLine contains~ " mimikatz"`}, nil, 1, false},
-		{"regex_alternation", strTest("CommandLine", mustRegex(t, `(?:alpha|BETA)\s`, false)), true,
+		{"or_true_operand", ixOp(ir.OpOr, strTest("Image", suffix), &plan.Node{Op: ir.OpTrue}), false, nil, nil, 0, false},
+		{"or_false_operand", ixOp(ir.OpOr, strTest("Image", suffix), &plan.Node{Op: ir.OpFalse}), true, []string{`Image ends~ "\mofcomp.exe"`}, nil, 1, false},
+		{"not", ixOp(ir.OpNot, strTest("Image", suffix)), false, nil, nil, 0, false},
+		{"true", &plan.Node{Op: ir.OpTrue}, false, nil, nil, 0, false},
+		{"regex_literal", strTest("CommandLine", matchertest.MustRegex(t, `^\d+ mimikatz`, true)), true, []string{`CommandLine contains~ " mimikatz"`}, nil, 1, false},
+		{"regex_alternation", strTest("CommandLine", matchertest.MustRegex(t, `(?:alpha|BETA)\s`, false)), true,
 			[]string{`CommandLine contains~ "alpha"`, `CommandLine contains~ "beta"`}, nil, 1, true},
-		{"regex_no_literal", strTest("CommandLine", mustRegex(t, `[0-9]+`, true)), false, nil, nil, 0, false},
-		{"regex_replacement_char", strTest("CommandLine", mustRegex(t, "\uFFFD", true)), false, nil, nil, 0, false},
-		{"glob_longest_literal", strTest("Image", mustGlob(t, true, "?", `:\Windows\`, "*", ".EXE")), true, []string{`Image contains~ ":\windows\"`}, nil, 1, false},
-		{"glob_invalid_utf8", strTest("Image", mustGlob(t, true, "?", "\xffabc", "*")), false, nil, nil, 0, false},
-		{"both_longer_end", strTest("Image", NewBoth("c:", `\evil.exe`, true)), true, []string{`Image ends~ "\evil.exe"`}, nil, 1, false},
-		{"segments_middle", strTest("Image", NewSegments("c", []string{`\windows\temp\`}, "x", true)), true, []string{`Image contains~ "\windows\temp\"`}, nil, 1, false},
-		{"set_members", strTest("Image", Merge([]Matcher{NewExact("a.exe", true), NewPrefix("pre", true), NewSuffix(".dll", true), NewContains("mid", true)})...), true,
+		{"regex_no_literal", strTest("CommandLine", matchertest.MustRegex(t, `[0-9]+`, true)), false, nil, nil, 0, false},
+		{"regex_replacement_char", strTest("CommandLine", matchertest.MustRegex(t, "\uFFFD", true)), false, nil, nil, 0, false},
+		{"glob_longest_literal", strTest("Image", matchertest.MustGlob(t, true, "?", `:\Windows\`, "*", ".EXE")), true, []string{`Image contains~ ":\windows\"`}, nil, 1, false},
+		{"glob_invalid_utf8", strTest("Image", matchertest.MustGlob(t, true, "?", "\xffabc", "*")), false, nil, nil, 0, false},
+		{"both_longer_end", strTest("Image", matcher.NewBoth("c:", `\evil.exe`, true)), true, []string{`Image ends~ "\evil.exe"`}, nil, 1, false},
+		{"segments_middle", strTest("Image", matcher.NewSegments("c", []string{`\windows\temp\`}, "x", true)), true, []string{`Image contains~ "\windows\temp\"`}, nil, 1, false},
+		{"set_members", strTest("Image", matcher.Merge([]matcher.Matcher{matcher.NewExact("a.exe", true), matcher.NewPrefix("pre", true), matcher.NewSuffix(".dll", true), matcher.NewContains("mid", true)})...), true,
 			[]string{`Image equals~ "a.exe"`, `Image starts~ "pre"`, `Image ends~ ".dll"`, `Image contains~ "mid"`}, nil, 1, true},
-		{"contains_long_truncated", strTest("CommandLine", NewContains(long, true)), true, []string{`CommandLine contains~ "` + long[:maxKeyLen] + `"`}, nil, 1, false},
-		{"suffix_long_kept", strTest("CommandLine", NewSuffix(long, true)), true, []string{`CommandLine ends~ "` + long + `"`}, nil, 1, false},
-		{"suffix_too_long_cut", strTest("CommandLine", NewSuffix(longer, true)), true,
+		{"contains_long_truncated", strTest("CommandLine", matcher.NewContains(long, true)), true, []string{`CommandLine contains~ "` + long[:maxKeyLen] + `"`}, nil, 1, false},
+		{"suffix_long_kept", strTest("CommandLine", matcher.NewSuffix(long, true)), true, []string{`CommandLine ends~ "` + long + `"`}, nil, 1, false},
+		{"suffix_too_long_cut", strTest("CommandLine", matcher.NewSuffix(longer, true)), true,
 			[]string{`CommandLine ends~ "` + longer[len(longer)-maxAnchoredLen:] + `"`}, nil, 1, false},
-		{"prefix_too_long_cut", strTest("CommandLine", NewPrefix(longer, true)), true,
+		{"prefix_too_long_cut", strTest("CommandLine", matcher.NewPrefix(longer, true)), true,
 			[]string{`CommandLine starts~ "` + longer[:maxAnchoredLen] + `"`}, nil, 1, false},
-		{"suffix_cut_at_code_point", strTest("CommandLine", NewSuffix("é"+longer[len(longer)-maxAnchoredLen+1:], true)), true,
+		{"suffix_cut_at_code_point", strTest("CommandLine", matcher.NewSuffix("é"+longer[len(longer)-maxAnchoredLen+1:], true)), true,
 			[]string{`CommandLine ends~ "` + longer[len(longer)-maxAnchoredLen+1:] + `"`}, nil, 1, false},
-		{"contains_cut_at_code_point", strTest("CommandLine", NewContains(long[:maxKeyLen-1]+"é", true)), true,
+		{"contains_cut_at_code_point", strTest("CommandLine", matcher.NewContains(long[:maxKeyLen-1]+"é", true)), true,
 			[]string{`CommandLine contains~ "` + long[:maxKeyLen-1] + `"`}, nil, 1, false},
-		{"contains_empty", strTest("CommandLine", NewContains("", true)), false, nil, nil, 0, false},
-		{"prefix_empty", strTest("CommandLine", NewPrefix("", false)), false, nil, nil, 0, false},
-		{"one_matcher_without_needs", strTest("CommandLine", NewContains("x", true), NewContains("", true)), false, nil, nil, 0, false},
-		{"exact_empty", strTest("CommandLine", NewExact("", true)), true, []string{`CommandLine equals~ ""`}, nil, 1, false},
-		{"exact_invalid_utf8", strTest("CommandLine", NewExact("a\xff", true)), false, nil, nil, 0, false},
-		{"contains_invalid_utf8", strTest("CommandLine", NewContains("\xe2\x84", true)), false, nil, nil, 0, false},
-		{"suffix_invalid_utf8", strTest("CommandLine", NewSuffix("x\xff", false)), false, nil, nil, 0, false},
+		{"contains_empty", strTest("CommandLine", matcher.NewContains("", true)), false, nil, nil, 0, false},
+		{"prefix_empty", strTest("CommandLine", matcher.NewPrefix("", false)), false, nil, nil, 0, false},
+		{"one_matcher_without_needs", strTest("CommandLine", matcher.NewContains("x", true), matcher.NewContains("", true)), false, nil, nil, 0, false},
+		{"exact_empty", strTest("CommandLine", matcher.NewExact("", true)), true, []string{`CommandLine equals~ ""`}, nil, 1, false},
+		{"exact_invalid_utf8", strTest("CommandLine", matcher.NewExact("a\xff", true)), false, nil, nil, 0, false},
+		{"contains_invalid_utf8", strTest("CommandLine", matcher.NewContains("\xe2\x84", true)), false, nil, nil, 0, false},
+		{"suffix_invalid_utf8", strTest("CommandLine", matcher.NewSuffix("x\xff", false)), false, nil, nil, 0, false},
 		{"cidr", strTest("SourceIp", mustCIDR(t, "10.0.0.0/8")), false, nil, nil, 0, false},
-		{"exists", &Node{Op: OpTest, Test: &Test{Name: "User", Paths: []*Path{ixPath("User")}, Exists: true}}, true, []string{`User exists`}, nil, 1, false},
-		{"keyword_exists", &Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Exists: true}}, false, nil, nil, 0, false},
-		{"bools", &Node{Op: OpTest, Test: &Test{Name: "Flag", Paths: []*Path{ixPath("Flag")}, Bools: []bool{true}, Strings: []Matcher{NewExact("yes", true)}}}, false, nil, nil, 0, false},
-		{"bounds", &Node{Op: OpTest, Test: &Test{Name: "N", Paths: []*Path{ixPath("N")}, Bounds: []Bound{{Cmp: ir.CmpGE, Num: ir.Int(3)}}, Numbers: nums(1)}}, false, nil, nil, 0, false},
-		{"left_term", &Node{Op: OpTest, Test: &Test{Name: "len(a)", Left: &Term{Fn: ir.FnLength, Args: []*Term{{Fn: ir.FnField, Paths: []*Path{ixPath("a")}}}}, Numbers: nums(3)}}, false, nil, nil, 0, false},
-		{"right_term", &Node{Op: OpTest, Test: &Test{Name: "a", Paths: []*Path{ixPath("a")}, Right: &Term{Fn: ir.FnField, Paths: []*Path{ixPath("b")}}, Cmp: ir.CmpEqual, Strings: []Matcher{NewExact("x", true)}}}, false, nil, nil, 0, false},
-		{"no_paths", &Node{Op: OpTest, Test: &Test{Name: "nothing", Strings: []Matcher{NewExact("x", true)}}}, false, nil, nil, 0, false},
-		{"keyword_alone_dropped", &Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Strings: []Matcher{NewContains("evil", true)}}}, false, nil, nil, 0, false},
-		{"and_keyword_dropped", ixOp(OpAnd, strTest("Image", suffix), &Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Strings: []Matcher{NewContains("evil", true)}}}), true,
+		{"exists", &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "User", Paths: []*Path{ixPath("User")}, Exists: true}}, true, []string{`User exists`}, nil, 1, false},
+		{"keyword_exists", &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "*", Any: true, Exists: true}}, false, nil, nil, 0, false},
+		{"bools", &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "Flag", Paths: []*Path{ixPath("Flag")}, Bools: []bool{true}, Strings: []matcher.Matcher{matcher.NewExact("yes", true)}}}, false, nil, nil, 0, false},
+		{"bounds", &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "N", Paths: []*Path{ixPath("N")}, Bounds: []plan.Bound{{Cmp: ir.CmpGE, Num: ir.Int(3)}}, Numbers: nums(1)}}, false, nil, nil, 0, false},
+		{"left_term", &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "len(a)", Left: &plan.Term{Fn: ir.FnLength, Args: []*plan.Term{{Fn: ir.FnField, Paths: []*Path{ixPath("a")}}}}, Numbers: nums(3)}}, false, nil, nil, 0, false},
+		{"right_term", &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "a", Paths: []*Path{ixPath("a")}, Right: &plan.Term{Fn: ir.FnField, Paths: []*Path{ixPath("b")}}, Cmp: ir.CmpEqual, Strings: []matcher.Matcher{matcher.NewExact("x", true)}}}, false, nil, nil, 0, false},
+		{"no_paths", &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "nothing", Strings: []matcher.Matcher{matcher.NewExact("x", true)}}}, false, nil, nil, 0, false},
+		{"keyword_alone_dropped", &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "*", Any: true, Strings: []matcher.Matcher{matcher.NewContains("evil", true)}}}, false, nil, nil, 0, false},
+		{"and_keyword_dropped", ixOp(ir.OpAnd, strTest("Image", suffix), &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "*", Any: true, Strings: []matcher.Matcher{matcher.NewContains("evil", true)}}}), true,
 			[]string{`Image ends~ "\mofcomp.exe"`}, []string{`(any value) contains~ "evil"`}, 1, false},
-		{"two_paths", &Node{Op: OpTest, Test: &Test{Name: "proc", Paths: []*Path{ixPath("process.name"), ixPath("Image")}, Strings: []Matcher{NewSuffix(".exe", true)}}}, true, []string{`proc ends~ ".exe"`}, nil, 1, false},
+		{"two_paths", &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "proc", Paths: []*Path{ixPath("process.name"), ixPath("Image")}, Strings: []matcher.Matcher{matcher.NewSuffix(".exe", true)}}}, true, []string{`proc ends~ ".exe"`}, nil, 1, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rs := mustRuleset(t, []*Node{tt.plan})
+			rs := mustRuleset(t, []*plan.Node{tt.plan})
 			clauses, ok := rs.Gate(0)
 			if ok != tt.ok {
 				t.Fatalf("Gate ok = %v, want %v; clauses %q\nplan:\n%s", ok, tt.ok, clauses, tt.plan)
@@ -187,7 +191,7 @@ func TestGate(t *testing.T) {
 			if want := map[bool]int{true: 1, false: 0}[ok]; st.Gated != want || st.Rules != 1 || !st.Indexed {
 				t.Errorf("IndexStats = %+v, want 1 rule, %d gated, indexed", st, want)
 			}
-			plain := mustRuleset(t, []*Node{tt.plan}, Indexed(false))
+			plain := mustRuleset(t, []*plan.Node{tt.plan}, Indexed(false))
 			if c, ok := plain.Gate(0); ok || c != nil {
 				t.Errorf("unindexed Gate = %q, %v; want none", c, ok)
 			}
@@ -199,9 +203,9 @@ func TestGate(t *testing.T) {
 }
 
 // mustCIDR builds a CIDR matcher for a test.
-func mustCIDR(t testing.TB, ranges ...string) *CIDR {
+func mustCIDR(t testing.TB, ranges ...string) *matcher.CIDR {
 	t.Helper()
-	m, err := NewCIDR(ranges)
+	m, err := matcher.NewCIDR(ranges)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,10 +216,10 @@ func mustCIDR(t testing.TB, ranges ...string) *CIDR {
 // conjunct, each a union with the other operand: (a1 ∧ a2) ∨ b gives
 // (a1 ∨ b) ∧ (a2 ∨ b).
 func TestGateOrClauses(t *testing.T) {
-	a1 := strTest("A", NewExact("first-text", true))
-	a2 := strTest("B", NewSuffix("second-text", true))
-	b := strTest("C", NewContains("third-text", true))
-	rs := mustRuleset(t, []*Node{ixOp(OpOr, ixOp(OpAnd, a1, a2), b)})
+	a1 := strTest("A", matcher.NewExact("first-text", true))
+	a2 := strTest("B", matcher.NewSuffix("second-text", true))
+	b := strTest("C", matcher.NewContains("third-text", true))
+	rs := mustRuleset(t, []*plan.Node{ixOp(ir.OpOr, ixOp(ir.OpAnd, a1, a2), b)})
 	clauses, ok := rs.Gate(0)
 	if !ok || len(clauses) != 2 {
 		t.Fatalf("Gate = %q, %v; want 2 clauses", clauses, ok)
@@ -248,7 +252,7 @@ func TestGateOrClauses(t *testing.T) {
 // TestGateFalse checks that a rule whose plan is false gets a gate of one
 // clause with no keys, and never matches, while true matches every event.
 func TestGateFalse(t *testing.T) {
-	rs := mustRuleset(t, []*Node{{Op: OpFalse}, {Op: OpTrue}, ixOp(OpAnd, strTest("a", NewExact("x", true)), &Node{Op: OpFalse})})
+	rs := mustRuleset(t, []*plan.Node{{Op: ir.OpFalse}, {Op: ir.OpTrue}, ixOp(ir.OpAnd, strTest("a", matcher.NewExact("x", true)), &plan.Node{Op: ir.OpFalse})})
 	for _, i := range []int{0, 2} {
 		clauses, ok := rs.Gate(i)
 		if !ok || clauseOfKey(clauses, "") >= 0 || !slices.ContainsFunc(clauses, func(c []string) bool { return len(c) == 0 }) {
@@ -277,10 +281,10 @@ func TestGateFalse(t *testing.T) {
 // rules have them, kept from minKeywordRules on, and matched through
 // every value of a Walker but no value of another Event.
 func TestGateKeywords(t *testing.T) {
-	kw := func(s string) *Node {
-		return &Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Strings: []Matcher{NewContains(s, true)}}}
+	kw := func(s string) *plan.Node {
+		return &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "*", Any: true, Strings: []matcher.Matcher{matcher.NewContains(s, true)}}}
 	}
-	var plans []*Node
+	var plans []*plan.Node
 	for i := range minKeywordRules {
 		plans = append(plans, kw(fmt.Sprintf("evil%02d", i)))
 	}
@@ -297,7 +301,7 @@ func TestGateKeywords(t *testing.T) {
 	}
 	// A rule whose clause mixes a field's keys and keywords makes the
 	// index probe every value anyway: the keyword rules keep their gates.
-	mixed := mustRuleset(t, append([]*Node{ixOp(OpOr, strTest("Image", NewSuffix(`\a.exe`, true)), kw("other"))}, plans[:2]...))
+	mixed := mustRuleset(t, append([]*plan.Node{ixOp(ir.OpOr, strTest("Image", matcher.NewSuffix(`\a.exe`, true)), kw("other"))}, plans[:2]...))
 	for i := range 3 {
 		if c, ok := mixed.Gate(i); !ok || len(c) != 1 {
 			t.Errorf("with a mixed clause: rule %d: Gate = %q, %v; want one clause", i, c, ok)
@@ -340,9 +344,9 @@ func TestGateKeywords(t *testing.T) {
 // channel) is kept only in a rule's first clause, and that the rules
 // still match.
 func TestGateHeavyKey(t *testing.T) {
-	var plans []*Node
+	var plans []*plan.Node
 	for i := range heavyKey + 10 {
-		plans = append(plans, ixOp(OpAnd, strTest("Channel", NewExact("Security", true)), strTest("TargetUserName", NewExact(fmt.Sprintf("user%04d", i), true))))
+		plans = append(plans, ixOp(ir.OpAnd, strTest("Channel", matcher.NewExact("Security", true)), strTest("TargetUserName", matcher.NewExact(fmt.Sprintf("user%04d", i), true))))
 	}
 	rs := mustRuleset(t, plans)
 	heavy := `Channel equals~ "security"`
@@ -369,10 +373,10 @@ func TestGateHeavyKey(t *testing.T) {
 // comes after a rule's own clause, even when it looks cheaper, so that an
 // event holding it does not make every rule a candidate.
 func TestGateUbiquitousKey(t *testing.T) {
-	var plans []*Node
+	var plans []*plan.Node
 	for i := range heavyKey + 10 {
-		plans = append(plans, ixOp(OpAnd, strTest("event_type", NewExact("process_start_event", true)),
-			strTest("Image", NewSuffix(fmt.Sprintf(`\%d.exe`, i), true))))
+		plans = append(plans, ixOp(ir.OpAnd, strTest("event_type", matcher.NewExact("process_start_event", true)),
+			strTest("Image", matcher.NewSuffix(fmt.Sprintf(`\%d.exe`, i), true))))
 	}
 	rs := mustRuleset(t, plans)
 	for i := range plans {
@@ -389,7 +393,7 @@ func TestGateUbiquitousKey(t *testing.T) {
 // TestGateNumbers checks number keys against every kind of number an
 // event may hold, and numbers spelled in strings.
 func TestGateNumbers(t *testing.T) {
-	rs := mustRuleset(t, []*Node{numTest("EventID", 4688), numTest("EventID", 0), ixOp(OpOr, numTest("EventID", 1.5), strTest("EventID", NewExact("1.50", true)))})
+	rs := mustRuleset(t, []*plan.Node{numTest("EventID", 4688), numTest("EventID", 0), ixOp(ir.OpOr, numTest("EventID", 1.5), strTest("EventID", matcher.NewExact("1.50", true)))})
 	tests := []struct {
 		v    any
 		want []int
@@ -428,17 +432,17 @@ var ixNumberTexts = []string{"1", "12", "1.5", "4688", "-2", "0", "1e+21", "e+21
 
 // ixAnchored returns a random exact, prefix, suffix or contains matcher
 // for s, folding case or not.
-func ixAnchored(r *rand.Rand, s string) Matcher {
+func ixAnchored(r *rand.Rand, s string) matcher.Matcher {
 	fold := r.IntN(2) == 0
 	switch r.IntN(4) {
 	case 0:
-		return NewExact(s, fold)
+		return matcher.NewExact(s, fold)
 	case 1:
-		return NewPrefix(s, fold)
+		return matcher.NewPrefix(s, fold)
 	case 2:
-		return NewSuffix(s, fold)
+		return matcher.NewSuffix(s, fold)
 	}
-	return NewContains(s, fold)
+	return matcher.NewContains(s, fold)
 }
 
 // ixGen generates random plans and events for the differential tests.
@@ -446,8 +450,8 @@ type ixGen struct {
 	t      *testing.T
 	r      *rand.Rand
 	paths  map[string]*Path
-	words  []string // texts of the matchers made so far, for values
-	shared []*Node  // nodes given a memo slot, to reuse in other plans
+	words  []string     // texts of the matchers made so far, for values
+	shared []*plan.Node // nodes given a memo slot, to reuse in other plans
 	slots  int
 }
 
@@ -462,10 +466,10 @@ func (g *ixGen) path(s string) *Path {
 }
 
 // test returns a random test node.
-func (g *ixGen) test() *Node {
+func (g *ixGen) test() *plan.Node {
 	r := g.r
 	f := ixFields[r.IntN(len(ixFields))]
-	t := &Test{Name: strings.Join(f, "|")}
+	t := &plan.Test{Name: strings.Join(f, "|")}
 	for _, s := range f {
 		t.Paths = append(t.Paths, g.path(s))
 	}
@@ -475,13 +479,13 @@ func (g *ixGen) test() *Node {
 	case k == 1:
 		t.Bools = []bool{r.IntN(2) == 0}
 	case k == 2:
-		t.Bounds = []Bound{{Cmp: ir.CmpGE, Num: ir.Int(2)}}
+		t.Bounds = []plan.Bound{{Cmp: ir.CmpGE, Num: ir.Int(2)}}
 	case k == 3:
-		t.Right = &Term{Fn: ir.FnField, Paths: []*Path{g.path(ixFields[r.IntN(4)][0])}}
+		t.Right = &plan.Term{Fn: ir.FnField, Paths: []*Path{g.path(ixFields[r.IntN(4)][0])}}
 		t.Cmp, t.Fold = ir.CmpEqual, r.IntN(2) == 0
-		return &Node{Op: OpTest, Test: t}
+		return &plan.Node{Op: ir.OpPred, Test: t}
 	case k == 4:
-		t.Strings = []Matcher{mustCIDR(g.t, "10.0.0.0/8")}
+		t.Strings = []matcher.Matcher{mustCIDR(g.t, "10.0.0.0/8")}
 	case k < 10:
 		for range 1 + r.IntN(2) {
 			t.Numbers = append(t.Numbers, ixRuleNumbers[r.IntN(len(ixRuleNumbers))])
@@ -492,52 +496,52 @@ func (g *ixGen) test() *Node {
 	}
 	if len(t.Bools)+len(t.Bounds)+len(t.Strings)+len(t.Numbers) == 0 || r.IntN(4) == 0 {
 		for range 1 + r.IntN(2) {
-			var m Matcher
+			var m matcher.Matcher
 			var words []string
 			switch r.IntN(8) {
 			case 0: // the text of a number or a boolean
 				s := ixNumberTexts[r.IntN(len(ixNumberTexts))]
 				m, words = ixAnchored(r, s), []string{s}
 			case 1: // past the keys' length limits
-				s := randString(r, needPieces, 40, true) + randString(r, valuePieces, 40, true)
+				s := randtext.String(r, matchertest.NeedPieces, 40, true) + randtext.String(r, matchertest.ValuePieces, 40, true)
 				m, words = ixAnchored(r, s), []string{s, s[:len(s)/2], s[len(s)/2:]}
 			default:
-				m, words = randNeedMatcher(g.t, r)
+				m, words = matchertest.RandNeedMatcher(g.t, r)
 			}
 			t.Strings = append(t.Strings, m)
 			g.words = append(g.words, words...)
 		}
 		if r.IntN(10) == 0 {
-			t.Strings = append(t.Strings, NewContains("", r.IntN(2) == 0))
+			t.Strings = append(t.Strings, matcher.NewContains("", r.IntN(2) == 0))
 		}
 	}
-	return &Node{Op: OpTest, Test: t}
+	return &plan.Node{Op: ir.OpPred, Test: t}
 }
 
 // plan returns a random plan at most depth levels deep.
-func (g *ixGen) plan(depth int) *Node {
+func (g *ixGen) plan(depth int) *plan.Node {
 	r := g.r
 	if len(g.shared) > 0 && r.IntN(10) == 0 {
 		return g.shared[r.IntN(len(g.shared))]
 	}
-	var n *Node
+	var n *plan.Node
 	switch k := r.IntN(12); {
 	case depth > 3 || k < 5:
 		n = g.test()
 	case k < 6:
-		n = ixOp(OpNot, g.plan(depth+1))
+		n = ixOp(ir.OpNot, g.plan(depth+1))
 	case k < 9:
-		n = ixOp(OpAnd, g.plan(depth+1), g.plan(depth+1))
+		n = ixOp(ir.OpAnd, g.plan(depth+1), g.plan(depth+1))
 		for r.IntN(3) == 0 {
 			n.Kids = append(n.Kids, g.plan(depth+1))
 		}
 	case k < 11:
-		n = ixOp(OpOr, g.plan(depth+1), g.plan(depth+1))
+		n = ixOp(ir.OpOr, g.plan(depth+1), g.plan(depth+1))
 		for r.IntN(3) == 0 {
 			n.Kids = append(n.Kids, g.plan(depth+1))
 		}
 	default:
-		n = &Node{Op: []Op{OpTrue, OpFalse}[r.IntN(2)]}
+		n = &plan.Node{Op: []ir.Op{ir.OpTrue, ir.OpFalse}[r.IntN(2)]}
 	}
 	if r.IntN(8) == 0 {
 		g.slots++
@@ -584,7 +588,7 @@ func (g *ixGen) scalar(depth int) any {
 
 // text returns a random text for an event value.
 func (g *ixGen) text() string {
-	s := randValue(g.r, g.words)
+	s := matchertest.RandValue(g.r, g.words)
 	if g.r.IntN(8) == 0 {
 		s = strings.Repeat(s, 1+g.r.IntN(30)) // past the keys' length limits
 	}
@@ -682,7 +686,7 @@ func (g *ixGen) event() Event {
 func TestIndexDifferential(t *testing.T) {
 	for round, size := range []int{10, 60, 300, 300} {
 		g := &ixGen{t: t, r: rand.New(rand.NewPCG(uint64(round), 77)), paths: map[string]*Path{}}
-		plans := make([]*Node, size)
+		plans := make([]*plan.Node, size)
 		for i := range plans {
 			plans[i] = g.plan(0)
 		}
@@ -733,10 +737,10 @@ func TestIndexDifferential(t *testing.T) {
 // reaches Match's scratch through the pool; should the pool drop it, the
 // test checks less but does not fail.)
 func TestIndexEpochWrap(t *testing.T) {
-	plans := []*Node{
-		strTest("a", NewExact("key", true)),
-		ixOp(OpAnd, strTest("a", NewContains("ke", true)), numTest("n", 7)),
-		ixOp(OpOr, strTest("b", NewSuffix("z", true)), numTest("n", 8)),
+	plans := []*plan.Node{
+		strTest("a", matcher.NewExact("key", true)),
+		ixOp(ir.OpAnd, strTest("a", matcher.NewContains("ke", true)), numTest("n", 7)),
+		ixOp(ir.OpOr, strTest("b", matcher.NewSuffix("z", true)), numTest("n", 8)),
 	}
 	rs := mustRuleset(t, plans)
 	plain := mustRuleset(t, plans, Indexed(false))
@@ -773,11 +777,11 @@ func (w countingWalker) Each(fn func(v any) bool) bool {
 // value of an event is probed only when a rule with such a clause had its
 // first clause hold.
 func TestGateKeywordLast(t *testing.T) {
-	var plans []*Node
+	var plans []*plan.Node
 	for i := range minKeywordRules {
-		plans = append(plans, ixOp(OpAnd,
-			&Node{Op: OpTest, Test: &Test{Name: "Channel", Paths: []*Path{ixPath("Channel")}, Exists: true}},
-			&Node{Op: OpTest, Test: &Test{Name: "*", Any: true, Strings: []Matcher{NewContains(fmt.Sprintf("evil%02d", i), true)}}}))
+		plans = append(plans, ixOp(ir.OpAnd,
+			&plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "Channel", Paths: []*Path{ixPath("Channel")}, Exists: true}},
+			&plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: "*", Any: true, Strings: []matcher.Matcher{matcher.NewContains(fmt.Sprintf("evil%02d", i), true)}}}))
 	}
 	rs := mustRuleset(t, plans)
 	for i := range plans {

@@ -1,36 +1,13 @@
 package match
 
 import (
-	"strings"
-	"sync/atomic"
+	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
-// Path is a dotted field path split once, when a ruleset is compiled, so
-// that looking it up allocates nothing.
-type Path struct {
-	id    uint64 // unique in the process, for a ruleset's slot table
-	text  string
-	parts []string
-	joins [][]string // joins[i][j-i-1] = strings.Join(parts[i:j], ".")
-}
+// Path is a dotted field path ("process.parent.name") split once, so that
+// looking it up allocates nothing. Its methods: String returns the dotted
+// path, Parts its components (not to be changed).
+type Path = plan.Path
 
 // NewPath splits a dotted path ("process.parent.name").
-func NewPath(dotted string) *Path {
-	parts := strings.Split(dotted, ".")
-	joins := make([][]string, len(parts))
-	for i := range parts {
-		for j := i + 1; j <= len(parts); j++ {
-			joins[i] = append(joins[i], strings.Join(parts[i:j], "."))
-		}
-	}
-	return &Path{id: pathIDs.Add(1), text: dotted, parts: parts, joins: joins}
-}
-
-// String returns the dotted path.
-func (p *Path) String() string { return p.text }
-
-// Parts returns the path's components; the caller must not change them.
-func (p *Path) Parts() []string { return p.parts }
-
-// pathIDs numbers the paths NewPath makes.
-var pathIDs atomic.Uint64
+func NewPath(dotted string) *Path { return plan.NewPath(dotted) }

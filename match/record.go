@@ -1,6 +1,8 @@
 package match
 
-import "unsafe"
+import (
+	"unsafe"
+)
 
 // Record is one event as a ruleset reads it: the event's values at the
 // paths the ruleset's rules use (its slots), each found once. Reset fills
@@ -33,8 +35,6 @@ type Record struct {
 	ints  chunks[int64]
 	elems chunks[any]
 	lists chunks[[]any]
-
-	folds map[foldKey]string // long values folded for this event (foldonce.go)
 }
 
 // item is a slot's value. An object, an array or a string with escapes
@@ -75,9 +75,6 @@ func (r *Record) reset(ev Event, eager bool) {
 	clear(r.items) // drop the old event's values
 	clear(r.added)
 	r.items, r.marked, r.added, r.fill = r.items[:0], r.marked[:0], r.added[:0], false
-	if len(r.folds) > 0 {
-		clear(r.folds)
-	}
 	r.strs.reset()
 	r.ints.reset()
 	r.elems.reset()

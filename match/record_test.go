@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -24,21 +26,21 @@ var recordPaths = []string{
 func recordRuleset(t *testing.T, paths []string) (*Ruleset, map[string]*Path) {
 	t.Helper()
 	byText := map[string]*Path{}
-	var plans []*Node
+	var plans []*plan.Node
 	for _, s := range paths {
 		p := NewPath(s)
 		byText[s] = p
 		on := []*Path{p}
 		plans = append(plans,
-			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Exists: true}},
-			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Strings: []Matcher{NewContains("x", true)}}},
-			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Numbers: nums(1)}},
+			&plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: s, Paths: on, Exists: true}},
+			&plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: s, Paths: on, Strings: []matcher.Matcher{matcher.NewContains("x", true)}}},
+			&plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: s, Paths: on, Numbers: nums(1)}},
 		)
 	}
 	if len(paths) > 1 {
-		plans = append(plans, &Node{Op: OpAnd, Kids: []*Node{
-			{Op: OpTest, Test: &Test{Name: paths[0], Paths: []*Path{byText[paths[0]]}, Strings: []Matcher{NewPrefix("v", true)}}},
-			{Op: OpTest, Test: &Test{Name: paths[1], Paths: []*Path{byText[paths[1]]}, Strings: []Matcher{NewSuffix("1", false)}}},
+		plans = append(plans, &plan.Node{Op: ir.OpAnd, Kids: []*plan.Node{
+			{Op: ir.OpPred, Test: &plan.Test{Name: paths[0], Paths: []*Path{byText[paths[0]]}, Strings: []matcher.Matcher{matcher.NewPrefix("v", true)}}},
+			{Op: ir.OpPred, Test: &plan.Test{Name: paths[1], Paths: []*Path{byText[paths[1]]}, Strings: []matcher.Matcher{matcher.NewSuffix("1", false)}}},
 		}})
 	}
 	rs, err := NewRuleset(testRules(len(plans)), plans)
@@ -236,7 +238,7 @@ func TestRecordForeign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	empty, err := NewRuleset(testRules(1), []*Node{{Op: OpTrue}})
+	empty, err := NewRuleset(testRules(1), []*plan.Node{{Op: ir.OpTrue}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,11 +270,11 @@ func TestRecordForeign(t *testing.T) {
 // apart for a slot array, so that their texts find their slots.
 func TestRecordFarPaths(t *testing.T) {
 	p1 := NewPath("process.name")
-	pathIDs.Add(2 * maxSlotSpan)
+	plan.SkipPathIDs(2 * maxSlotSpan)
 	p2 := NewPath("a.b")
-	plans := []*Node{
-		{Op: OpTest, Test: &Test{Name: "process.name", Paths: []*Path{p1}, Strings: []Matcher{NewSuffix(".exe", true)}}},
-		{Op: OpTest, Test: &Test{Name: "a.b", Paths: []*Path{p2}, Numbers: nums(2)}},
+	plans := []*plan.Node{
+		{Op: ir.OpPred, Test: &plan.Test{Name: "process.name", Paths: []*Path{p1}, Strings: []matcher.Matcher{matcher.NewSuffix(".exe", true)}}},
+		{Op: ir.OpPred, Test: &plan.Test{Name: "a.b", Paths: []*Path{p2}, Numbers: nums(2)}},
 	}
 	rs, err := NewRuleset(testRules(2), plans)
 	if err != nil {
@@ -312,7 +314,7 @@ func TestRecordFarPaths(t *testing.T) {
 // added to and visited by Each.
 func TestRecordLookupByText(t *testing.T) {
 	rule := NewPath("process.name")
-	plans := []*Node{{Op: OpTest, Test: &Test{Name: "process.name", Paths: []*Path{rule}, Strings: []Matcher{NewExact("x.exe", true)}}}}
+	plans := []*plan.Node{{Op: ir.OpPred, Test: &plan.Test{Name: "process.name", Paths: []*Path{rule}, Strings: []matcher.Matcher{matcher.NewExact("x.exe", true)}}}}
 	rs, err := NewRuleset(testRules(1), plans)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -14,7 +16,7 @@ import (
 // use by many goroutines. Package compile builds Rulesets.
 type Ruleset struct {
 	rules    []*ir.Rule
-	plans    []*Node
+	plans    []*plan.Node
 	shared   int        // shared nodes: the memo's size
 	anyField bool       // a test reads every value (Test.Any)
 	index    *index     // nil: every rule is evaluated for every event
@@ -49,7 +51,7 @@ func Reads(paths ...*Path) RulesetOption {
 
 // NewRuleset pairs rules with their compiled evaluation trees and builds
 // the rule index.
-func NewRuleset(rules []*ir.Rule, plans []*Node, opts ...RulesetOption) (*Ruleset, error) {
+func NewRuleset(rules []*ir.Rule, plans []*plan.Node, opts ...RulesetOption) (*Ruleset, error) {
 	cfg := rulesetConfig{index: true}
 	for _, o := range opts {
 		o(&cfg)
@@ -63,9 +65,9 @@ func NewRuleset(rules []*ir.Rule, plans []*Node, opts ...RulesetOption) (*Rulese
 		}
 	}
 	rs := &Ruleset{rules: rules, plans: plans, reads: cfg.reads}
-	seen := map[*Node]bool{}
-	var walk func(*Node) error
-	walk = func(n *Node) error {
+	seen := map[*plan.Node]bool{}
+	var walk func(*plan.Node) error
+	walk = func(n *plan.Node) error {
 		if seen[n] {
 			return nil
 		}
@@ -106,7 +108,7 @@ func (rs *Ruleset) Rule(i int) *ir.Rule { return rs.rules[i] }
 func (rs *Ruleset) Shared() int { return rs.shared }
 
 // Plan returns the compiled evaluation tree of rule i.
-func (rs *Ruleset) Plan(i int) *Node { return rs.plans[i] }
+func (rs *Ruleset) Plan(i int) *plan.Node { return rs.plans[i] }
 
 // Match appends to dst the indices, in rule order, of the rules that match
 // ev, and returns the extended slice. With a dst of enough capacity it
@@ -114,9 +116,9 @@ func (rs *Ruleset) Plan(i int) *Node { return rs.plans[i] }
 func (rs *Ruleset) Match(ev Event, dst []int) []int {
 	x := rs.pool.Get().(*scratch)
 	if rs.index == nil {
-		clear(x.memo)
+		x.memo.Reset()
 		for i, p := range rs.plans {
-			if p.eval(ev, x.memo) {
+			if p.EvalMemo(ev, x.memo) {
 				dst = append(dst, i)
 			}
 		}
@@ -151,7 +153,7 @@ func (rs *Ruleset) Paths() []string {
 	}
 	out := make([]string, len(st.paths))
 	for i, p := range st.paths {
-		out[i] = p.text
+		out[i] = p.String()
 	}
 	slices.Sort(out)
 	return out
@@ -185,14 +187,14 @@ func (rs *Ruleset) MatchRecord(r *Record, dst []int) []int {
 
 // matchRecord probes the index with r and evaluates the candidates.
 func (rs *Ruleset) matchRecord(x *scratch, r *Record, dst []int) []int {
-	clear(x.memo)
+	x.memo.Reset()
 	x.cur = r
 	x.begin()
 	rs.index.probe(x)
 	for w, b := range x.cand {
 		for ; b != 0; b &= b - 1 {
 			i := w<<6 | bits.TrailingZeros64(b)
-			if rs.plans[i].eval(r, x.memo) {
+			if rs.plans[i].EvalMemo(r, x.memo) {
 				dst = append(dst, i)
 			}
 		}
@@ -218,17 +220,17 @@ func (rs *Ruleset) Gate(i int) (clauses [][]string, ok bool) {
 			k := rs.index.keys[id]
 			switch k.kind {
 			case keyExact:
-				keys = append(keys, rs.index.names[id]+" equals~ "+quote(k.text))
+				keys = append(keys, rs.index.names[id]+" equals~ "+matcher.Quote(k.text))
 			case keyNumber:
 				keys = append(keys, rs.index.names[id]+" number "+k.text)
 			case keyPrefix:
-				keys = append(keys, rs.index.names[id]+" starts~ "+quote(k.text))
+				keys = append(keys, rs.index.names[id]+" starts~ "+matcher.Quote(k.text))
 			case keySuffix:
-				keys = append(keys, rs.index.names[id]+" ends~ "+quote(k.text))
+				keys = append(keys, rs.index.names[id]+" ends~ "+matcher.Quote(k.text))
 			case keyPresent:
 				keys = append(keys, rs.index.names[id]+" exists")
 			default:
-				keys = append(keys, rs.index.names[id]+" contains~ "+quote(k.text))
+				keys = append(keys, rs.index.names[id]+" contains~ "+matcher.Quote(k.text))
 			}
 		}
 		clauses = append(clauses, keys)

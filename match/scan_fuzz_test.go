@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -16,11 +17,11 @@ var fuzzPaths = append(slices.Clone(jsonPaths), "b", "b.a", "c", "c.c.c", "0", "
 // arrays, objects and escaped strings in the text until they are read.
 func lazyRuleset(t testing.TB, paths []string) *Ruleset {
 	t.Helper()
-	var plans []*Node
+	var plans []*plan.Node
 	var rules []*ir.Rule
 	for _, s := range paths {
 		on := []*Path{NewPath(s)}
-		plans = append(plans, &Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Bools: []bool{true}}})
+		plans = append(plans, &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: s, Paths: on, Bools: []bool{true}}})
 		rules = append(rules, &ir.Rule{ID: s + "=true"})
 	}
 	rs, err := NewRuleset(rules, plans)
@@ -64,7 +65,7 @@ func TestResetJSONLazy(t *testing.T) {
 	}
 	lazy := map[string]bool{}
 	for _, it := range r.items {
-		lazy[r.st.paths[it.slot].text] = it.lazy > 0
+		lazy[r.st.paths[it.slot].String()] = it.lazy > 0
 	}
 	if want := map[string]bool{"a": true, "b": true, "c": true, "c.c": false, "d": false}; fmt.Sprint(lazy) != fmt.Sprint(want) {
 		t.Errorf("lazy slots %v, want %v", lazy, want)

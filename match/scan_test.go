@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -30,20 +32,20 @@ var jsonOther = []string{"zz", "other", "other.x.y", "list", "a.b.c.d", "a.z", "
 func jsonRuleset(t testing.TB, paths []string, keyword bool) (*Ruleset, []*Path) {
 	t.Helper()
 	var ps []*Path
-	var plans []*Node
+	var plans []*plan.Node
 	for _, s := range paths {
 		p := NewPath(s)
 		ps = append(ps, p)
 		on := []*Path{p}
 		plans = append(plans,
-			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Exists: true}},
-			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Strings: []Matcher{NewContains("x", true)}}},
-			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Numbers: nums(1)}},
-			&Node{Op: OpTest, Test: &Test{Name: s, Paths: on, Bools: []bool{true}}},
+			&plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: s, Paths: on, Exists: true}},
+			&plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: s, Paths: on, Strings: []matcher.Matcher{matcher.NewContains("x", true)}}},
+			&plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: s, Paths: on, Numbers: nums(1)}},
+			&plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: s, Paths: on, Bools: []bool{true}}},
 		)
 	}
 	if keyword {
-		plans = append(plans, &Node{Op: OpTest, Test: &Test{Any: true, Strings: []Matcher{NewExact("needle", true)}}})
+		plans = append(plans, &plan.Node{Op: ir.OpPred, Test: &plan.Test{Any: true, Strings: []matcher.Matcher{matcher.NewExact("needle", true)}}})
 	}
 	rules := make([]*ir.Rule, len(plans))
 	for i := range rules {
@@ -297,7 +299,7 @@ func TestResetJSON(t *testing.T) {
 // indexed): it only validates, and lookups decode the event.
 func TestResetJSONNoSlots(t *testing.T) {
 	p := NewPath("a.b")
-	plans := []*Node{{Op: OpTest, Test: &Test{Name: "a.b", Paths: []*Path{p}, Strings: []Matcher{NewContains("x", false)}}}}
+	plans := []*plan.Node{{Op: ir.OpPred, Test: &plan.Test{Name: "a.b", Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewContains("x", false)}}}}
 	rs, err := NewRuleset([]*ir.Rule{{ID: "r"}}, plans, Indexed(false))
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"math"
 	"slices"
+
+	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
 // Field slots. A ruleset numbers the distinct paths its tests read (its
@@ -60,11 +62,11 @@ func (st *slotTable) decodeEagerly(eager []bool) {
 
 // newSlotTable numbers the paths read by plans' tests and terms, then
 // extra (Reads).
-func newSlotTable(plans []*Node, extra []*Path) *slotTable {
+func newSlotTable(plans []*plan.Node, extra []*Path) *slotTable {
 	var all []*Path
-	seen := map[*Node]bool{}
-	var walk func(n *Node)
-	walk = func(n *Node) {
+	seen := map[*plan.Node]bool{}
+	var walk func(n *plan.Node)
+	walk = func(n *plan.Node) {
 		if seen[n] {
 			return
 		}
@@ -89,7 +91,7 @@ func newSlotTable(plans []*Node, extra []*Path) *slotTable {
 	}
 	lo, hi := uint64(math.MaxUint64), uint64(0)
 	for _, p := range all {
-		lo, hi = min(lo, p.id), max(hi, p.id)
+		lo, hi = min(lo, p.ID()), max(hi, p.ID())
 	}
 	if hi-lo < maxSlotSpan {
 		st.base = lo
@@ -100,22 +102,22 @@ func newSlotTable(plans []*Node, extra []*Path) *slotTable {
 	}
 	st.byText = map[string]int32{}
 	for _, p := range all {
-		s, ok := st.byText[p.text]
+		s, ok := st.byText[p.String()]
 		if !ok {
 			s = int32(len(st.paths))
-			st.byText[p.text] = s
+			st.byText[p.String()] = s
 			st.paths = append(st.paths, p)
 			st.add(p, s)
 		}
 		if st.slot != nil {
-			st.slot[p.id-lo] = s
+			st.slot[p.ID()-lo] = s
 		}
 	}
 	return st
 }
 
 // termPaths appends the paths that t reads.
-func termPaths(dst []*Path, t *Term) []*Path {
+func termPaths(dst []*Path, t *plan.Term) []*Path {
 	if t == nil {
 		return dst
 	}
@@ -130,7 +132,7 @@ func termPaths(dst []*Path, t *Term) []*Path {
 func (st *slotTable) add(p *Path, s int32) {
 	n := st.root
 	n.below = append(n.below, s)
-	for _, part := range p.parts {
+	for _, part := range p.Parts() {
 		if n.kids == nil {
 			n.kids = map[string]*trieNode{}
 		}
@@ -157,7 +159,7 @@ func (st *slotTable) with(paths []*Path) *slotTable {
 	}
 	lo, hi := uint64(math.MaxUint64), uint64(0)
 	for _, p := range paths {
-		lo, hi = min(lo, p.id), max(hi, p.id)
+		lo, hi = min(lo, p.ID()), max(hi, p.ID())
 	}
 	if len(paths) > 0 && hi-lo < maxSlotSpan {
 		d.base2, d.slot2 = lo, make([]int32, hi-lo+1)
@@ -166,14 +168,14 @@ func (st *slotTable) with(paths []*Path) *slotTable {
 		}
 	}
 	for _, p := range paths {
-		s, ok := d.byText[p.text]
+		s, ok := d.byText[p.String()]
 		if !ok {
 			s = int32(len(d.paths))
-			d.byText[p.text] = s
+			d.byText[p.String()] = s
 			d.paths = append(d.paths, p)
 			d.add(p, s)
 		}
-		if i := p.id - d.base2; i < uint64(len(d.slot2)) {
+		if i := p.ID() - d.base2; i < uint64(len(d.slot2)) {
 			d.slot2[i] = s
 		}
 	}
@@ -206,17 +208,17 @@ func (st *slotTable) slots() int { return len(st.paths) }
 
 // slotOf returns the slot of p's path, or -1.
 func (st *slotTable) slotOf(p *Path) int32 {
-	if i := p.id - st.base; i < uint64(len(st.slot)) {
+	if i := p.ID() - st.base; i < uint64(len(st.slot)) {
 		if s := st.slot[i]; s >= 0 {
 			return s
 		}
 	}
-	if i := p.id - st.base2; i < uint64(len(st.slot2)) {
+	if i := p.ID() - st.base2; i < uint64(len(st.slot2)) {
 		if s := st.slot2[i]; s >= 0 {
 			return s
 		}
 	}
-	if s, ok := st.byText[p.text]; ok {
+	if s, ok := st.byText[p.String()]; ok {
 		return s
 	}
 	return -1

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
@@ -16,8 +18,8 @@ import (
 // (which normalization adds to Windows events), equals "hit".
 func ruleset(t testing.TB) *match.Ruleset {
 	t.Helper()
-	test := &match.Test{Name: "n", Paths: []*match.Path{match.NewPath("n"), match.NewPath("winlog.channel")}, Strings: []match.Matcher{match.NewExact("hit", false)}}
-	rs, err := match.NewRuleset([]*ir.Rule{{ID: "r"}}, []*match.Node{{Op: match.OpTest, Test: test}})
+	test := &plan.Test{Name: "n", Paths: []*match.Path{match.NewPath("n"), match.NewPath("winlog.channel")}, Strings: []matcher.Matcher{matcher.NewExact("hit", false)}}
+	rs, err := match.NewRuleset([]*ir.Rule{{ID: "r"}}, []*plan.Node{{Op: ir.OpPred, Test: test}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
 )
@@ -187,7 +189,7 @@ func call(fn ir.Fn, fold bool, a []any) (any, bool) {
 	case ir.FnConcat:
 		out := ""
 		for _, v := range a {
-			if out += show(v); len(out) > match.MaxComputed {
+			if out += show(v); len(out) > plan.MaxComputed {
 				return nil, false
 			}
 		}
@@ -296,7 +298,7 @@ func call(fn ir.Fn, fold bool, a []any) (any, bool) {
 		}
 		hay, ll, rr := s, l, r
 		if fold {
-			hay, ll, rr = match.Fold(s), match.Fold(l), match.Fold(r)
+			hay, ll, rr = matcher.Fold(s), matcher.Fold(l), matcher.Fold(r)
 			if len(hay) != len(s) { // folding changed lengths: give up on folding
 				hay, ll, rr = s, l, r
 			}
@@ -349,7 +351,7 @@ func show(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		return match.JavaDouble(x)
+		return plan.JavaDouble(x)
 	case bool:
 		return strconv.FormatBool(x)
 	}
@@ -362,7 +364,7 @@ func compare(cmp ir.Cmp, fold bool, l, r any) bool {
 	rs, ok2 := r.(string)
 	if ok1 && ok2 {
 		if fold {
-			ls, rs = match.Fold(ls), match.Fold(rs)
+			ls, rs = matcher.Fold(ls), matcher.Fold(rs)
 		}
 		switch cmp {
 		case ir.CmpEqual:

@@ -1,0 +1,246 @@
+package jsonlex
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// SkipSpace returns the position of the first byte at or after i that is
+// not JSON white space.
+func SkipSpace(data []byte, i int) int {
+	for ; i < len(data); i++ {
+		if c := data[i]; c > ' ' || c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+			break
+		}
+	}
+	return i
+}
+
+// Literal returns the position after lit at data[i], or Fail.
+func Literal(data []byte, i int, lit string) int {
+	if len(data)-i >= len(lit) && string(data[i:i+len(lit)]) == lit {
+		return i + len(lit)
+	}
+	return Fail
+}
+
+// NumberEnd returns the position after the JSON number at data[i], or
+// Fail: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func NumberEnd(data []byte, i int) int {
+	if i < len(data) && data[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(data):
+		return Fail
+	case data[i] == '0':
+		i++
+	case '1' <= data[i] && data[i] <= '9':
+		i = digits(data, i+1)
+	default:
+		return Fail
+	}
+	if i < len(data) && data[i] == '.' {
+		if i++; i >= len(data) || !isDigit(data[i]) {
+			return Fail
+		}
+		i = digits(data, i+1)
+	}
+	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+		if i++; i < len(data) && (data[i] == '+' || data[i] == '-') {
+			i++
+		}
+		if i >= len(data) || !isDigit(data[i]) {
+			return Fail
+		}
+		i = digits(data, i+1)
+	}
+	return i
+}
+
+// digits returns the position of the first byte at or after i that is
+// not a decimal digit.
+func digits(data []byte, i int) int {
+	for i < len(data) && isDigit(data[i]) {
+		i++
+	}
+	return i
+}
+
+// isDigit reports whether c is a decimal digit.
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// SWAR constants: a byte of 1s and the high bit of each byte, in a word.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// StringEnd scans a JSON string from data[i], where i follows its opening
+// quote or ASCII bytes of it that are not escapes. It returns the position
+// of the closing quote, whether the string has escapes and whether it has
+// bytes past ASCII; the position is Fail when the string is not valid
+// JSON (a control byte, a bad escape, no end).
+func StringEnd(data []byte, i int) (end int, esc, high bool) {
+	var seen uint64 // the bytes passed, or-ed: their high bits tell of non-ASCII
+	for {
+		// Find the next quote, backslash or control byte, eight bytes at
+		// a time: the lowest flagged byte of m is the first of them.
+		for i+8 <= len(data) {
+			w := binary.LittleEndian.Uint64(data[i:])
+			q, b := w^(ones*'"'), w^(ones*'\\')
+			m := ((q-ones)&^q | (b-ones)&^b | (w-ones*' ')&^w) & highs
+			if m != 0 {
+				seen |= w & (m&-m - 1)
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			seen |= w
+			i += 8
+		}
+		for ; i < len(data); i++ {
+			c := data[i]
+			if c == '"' || c == '\\' || c < ' ' {
+				break
+			}
+			seen |= uint64(c)
+		}
+		if i >= len(data) {
+			return Fail, false, false
+		}
+		switch data[i] {
+		case '"':
+			return i, esc, seen&highs != 0
+		case '\\':
+			esc = true
+			if i+1 >= len(data) {
+				return Fail, false, false
+			}
+			switch data[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if getu4(data[i:]) < 0 {
+					return Fail, false, false
+				}
+				i += 6
+			default:
+				return Fail, false, false
+			}
+		default:
+			return Fail, false, false // a control byte
+		}
+	}
+}
+
+// PlainKey marks the bytes a key can hold without a closer look: not a
+// quote, backslash, dot, control byte or byte past ASCII.
+var PlainKey = func() (t [256]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '.'
+	}
+	return t
+}()
+
+// AppendUnquoted appends the text of a valid JSON string body b decoded
+// as encoding/json decodes it: escapes replaced, and U+FFFD for each
+// invalid UTF-8 byte and for each \u escape of a surrogate that is not
+// the first of a pair.
+func AppendUnquoted(dst, b []byte) []byte {
+	for r := 0; r < len(b); {
+		k := r
+		for k < len(b) && b[k] != '\\' && b[k] < utf8.RuneSelf {
+			k++
+		}
+		dst = append(dst, b[r:k]...)
+		if r = k; r == len(b) {
+			break
+		}
+		if b[r] != '\\' {
+			c, size := utf8.DecodeRune(b[r:])
+			dst = utf8.AppendRune(dst, c) // U+FFFD for an invalid byte
+			r += size
+			continue
+		}
+		if b[r+1] == '\\' { // the escape of Windows paths
+			dst = append(dst, '\\')
+			r += 2
+			continue
+		}
+		c, size := Unescape(b[r:])
+		dst = utf8.AppendRune(dst, c)
+		r += size
+	}
+	return dst
+}
+
+// Unescape decodes the escape at the start of b, the rest of a valid JSON
+// string body, and returns its code point and length: U+FFFD for a \u
+// escape of a surrogate that is not the first of a pair (a pair is one
+// code point, twelve bytes long).
+func Unescape(b []byte) (rune, int) {
+	switch e := b[1]; e {
+	case 'b':
+		return '\b', 2
+	case 'f':
+		return '\f', 2
+	case 'n':
+		return '\n', 2
+	case 'r':
+		return '\r', 2
+	case 't':
+		return '\t', 2
+	case 'u':
+		c := getu4(b)
+		if utf16.IsSurrogate(c) {
+			if pair := utf16.DecodeRune(c, getu4(b[6:])); pair != unicode.ReplacementChar {
+				return pair, 12
+			}
+			return unicode.ReplacementChar, 6
+		}
+		return c, 6
+	default: // '"', '\\', '/'
+		return rune(e), 2
+	}
+}
+
+// getu4 decodes the \uXXXX escape at the start of s, or returns -1.
+func getu4(s []byte) rune {
+	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, c := range s[2:6] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+// Next reads what follows a member or an element at data[i]: a comma
+// (it returns the position of the next one, and more) or close (the
+// position after it, and not more); anything else fails.
+func Next(data []byte, i int, close byte) (j int, more bool) {
+	if i = SkipSpace(data, i); i >= len(data) {
+		return Fail, false
+	}
+	switch data[i] {
+	case ',':
+		return SkipSpace(data, i+1), true
+	case close:
+		return i + 1, false
+	}
+	return Fail, false
+}

@@ -1,0 +1,367 @@
+package matcher
+
+import (
+	"github.com/ruleforge/ruleforge/internal/jsonlex"
+	"unicode/utf8"
+)
+
+// Automaton is an Aho–Corasick automaton compiled to a DFA: it finds, in
+// one pass over a text, every occurrence of a set of byte strings (the
+// rule index's substring keys, already folded). The transition table has
+// one column per class of bytes: each ASCII byte that occurs in a key is
+// a class (upper-case letters share their lower-case letter's), all
+// bytes from 0x80 up are one class, and the remaining bytes another.
+// Merging the non-ASCII bytes makes the automaton report a key wherever a
+// text holds a byte string that differs from it only in those bytes: more
+// candidates, never fewer, in a table a fraction of the size.
+type Automaton struct {
+	class   [256]uint16 // byte -> column
+	columns int
+	next    []int32   // next[state*columns+class]: the next state, while building
+	step    []uint32  // step[o+class]: the next state's offset o (state*columns), with emitBit
+	starts  [256]bool // the bytes that leave the root state
+	out     []int32   // per state: where its keys start in outs, or -1
+	outs    []int32   // key ids, each state's run ended by -1
+	link    []int32   // the nearest proper suffix state with an output, or -1
+	emit    []bool    // out or link set: the state reports something
+	longest int       // the longest key's length
+}
+
+// NewAutomaton builds the automaton for keys, reporting keys[i] as ids[i]
+// (the same key may come with several ids). Keys must not be empty and
+// must be folded; ASCII upper-case letters share their lower-case
+// letter's column, so an ASCII text can be scanned without folding it.
+// States are numbered breadth first, so the shallow states that most
+// bytes of a text visit share cache lines.
+func NewAutomaton(keys []string, ids []int32) *Automaton {
+	a := &Automaton{columns: 2} // 0: bytes in no key; 1: non-ASCII bytes
+	for c := utf8.RuneSelf; c < 256; c++ {
+		a.class[c] = 1
+	}
+	for _, k := range keys {
+		for i := 0; i < len(k); i++ {
+			if c := k[i]; a.class[c] == 0 {
+				a.class[c] = uint16(a.columns)
+				a.columns++
+			}
+		}
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		a.class[c] = a.class[c+'a'-'A']
+	}
+	a.columns += a.columns % 2
+	// The trie, with edges in maps, then numbered breadth first.
+	type tnode struct {
+		kids map[uint16]int
+		ids  []int32
+	}
+	trie := []tnode{{}}
+	for i, k := range keys {
+		a.longest = max(a.longest, len(k))
+		s := 0
+		for j := 0; j < len(k); j++ {
+			c := a.class[k[j]]
+			t, ok := trie[s].kids[c]
+			if !ok {
+				if trie[s].kids == nil {
+					trie[s].kids = map[uint16]int{}
+				}
+				t = len(trie)
+				trie[s].kids[c] = t
+				trie = append(trie, tnode{})
+			}
+			s = t
+		}
+		trie[s].ids = append(trie[s].ids, ids[i])
+	}
+	order := make([]int, 0, len(trie)) // breadth first
+	num := make([]int32, len(trie))    // trie node -> state
+	order = append(order, 0)
+	for i := 0; i < len(order); i++ {
+		n := order[i]
+		for c := uint16(0); c < uint16(a.columns); c++ {
+			if t, ok := trie[n].kids[c]; ok {
+				num[t] = int32(len(order))
+				order = append(order, t)
+			}
+		}
+	}
+	n := len(trie)
+	a.next = make([]int32, n*a.columns)
+	a.out = make([]int32, n)
+	a.link = make([]int32, n)
+	a.emit = make([]bool, n)
+	for i := range a.next {
+		a.next[i] = -1
+	}
+	for s, t := range order {
+		a.out[s] = -1
+		if len(trie[t].ids) > 0 {
+			a.out[s] = int32(len(a.outs))
+			a.outs = append(append(a.outs, trie[t].ids...), -1)
+		}
+		a.link[s] = -1
+		for c, k := range trie[t].kids {
+			a.next[s*a.columns+int(c)] = num[k]
+		}
+	}
+	// Breadth first again: fail links become DFA transitions.
+	fail := make([]int32, n)
+	for c := 0; c < a.columns; c++ {
+		if a.next[c] < 0 {
+			a.next[c] = 0
+		}
+	}
+	for s := 1; s < n; s++ { // states are in breadth-first order
+		f := fail[s]
+		if a.out[f] >= 0 {
+			a.link[s] = f
+		} else {
+			a.link[s] = a.link[f]
+		}
+		a.emit[s] = a.out[s] >= 0 || a.link[s] >= 0
+		for c := 0; c < a.columns; c++ {
+			t := &a.next[s*a.columns+c]
+			via := a.next[int(f)*a.columns+c]
+			if *t < 0 {
+				*t = via
+			} else {
+				fail[*t] = via
+			}
+		}
+	}
+	// Offsets instead of state numbers take a multiplication out of each
+	// byte's step; columns are even, so an offset's low bit is free for
+	// the emit flag.
+	a.step = make([]uint32, len(a.next))
+	for i, t := range a.next {
+		a.step[i] = uint32(t) * uint32(a.columns)
+		if a.emit[t] {
+			a.step[i] |= emitBit
+		}
+	}
+	for c := range 256 {
+		a.starts[c] = a.next[a.class[c]] != 0
+	}
+	a.next = nil
+	return a
+}
+
+// States returns the number of states.
+func (a *Automaton) States() int { return len(a.out) }
+
+// emitBit flags, in a step, a state that reports keys.
+const emitBit = 1
+
+// Scan reports to x every key of a occurring in text, which must be
+// folded but for ASCII upper-case letters.
+func (a *Automaton) Scan(text string, x Sink) {
+	o := uint32(0)
+	for i := 0; i < len(text); i++ {
+		if o == 0 { // skip, a byte at a time, what leaves the root state at once
+			for i < len(text) && !a.starts[text[i]] {
+				i++
+			}
+			if i == len(text) {
+				return
+			}
+		}
+		o = a.step[o+uint32(a.class[text[i]])]
+		if o&emitBit != 0 {
+			o &^= emitBit
+			a.report(int32(o/uint32(a.columns)), x)
+		}
+	}
+}
+
+// ScanJSON reports to x every key of a occurring in the text of a
+// string, number or literal of data, a valid JSON text: it reads data as
+// it would the values' folded texts, decoding escapes and folding code
+// points past ASCII as it goes. It reads the keys and the syntax between
+// values too, so it may report a key no value holds (more candidates,
+// never fewer).
+func (a *Automaton) ScanJSON(data []byte, x Sink) {
+	if q, m, ok := a.split(data); ok {
+		a.scanTwo(data, q, m, x)
+		return
+	}
+	a.scanOne(data, 0, len(data), 0, x)
+}
+
+// scanOne scans data[i:end] from state offset o, as scanJSON does.
+func (a *Automaton) scanOne(data []byte, i, end int, o uint32, x Sink) {
+	step, class := a.step, &a.class
+	for i < end {
+		c := data[i]
+		if !plain[c] {
+			i, o = a.unit(data, i, o, x)
+			continue
+		}
+		i++
+		if o = step[o+uint32(class[c])]; o&emitBit != 0 {
+			o &^= emitBit
+			a.report(int32(o/uint32(a.columns)), x)
+		}
+	}
+}
+
+// unit steps from state offset o on what data[i] starts (a byte, an
+// escape or a code point past ASCII, decoded and folded), reporting the
+// keys that end there, and returns the position after it and the next
+// state's offset.
+func (a *Automaton) unit(data []byte, i int, o uint32, x Sink) (int, uint32) {
+	c := data[i]
+	if c == '\\' && data[i+1] != 'u' { // \\, \" and the like: one byte
+		c, i = shortEscapes[data[i+1]], i+1
+	} else if c >= utf8.RuneSelf || c == '\\' {
+		return a.decoded(data, i, o, x)
+	}
+	return i + 1, a.stepOn(o, c, x)
+}
+
+// split finds where scanTwo may cut data: a run of plain bytes (ASCII, no
+// backslash) data[q:m], after the middle and long enough that a scan
+// started at q is back in step, and has read enough to know every key
+// ending at m or later, by m, whatever q fell inside (an escape, a code
+// point). It reports whether data is long enough and has one.
+func (a *Automaton) split(data []byte) (q, m int, ok bool) {
+	need := a.longest + 4 // \uXXXX read as plain bytes: four too many
+	if len(data) < max(minSplit, 8*need) {
+		return 0, 0, false
+	}
+	run := 0
+	for i := len(data) / 2; i < len(data)*3/4; i++ {
+		if c := data[i]; c >= utf8.RuneSelf || c == '\\' {
+			run = 0
+			continue
+		}
+		if run++; run == need {
+			return i + 1 - need, i + 1, true
+		}
+	}
+	return 0, 0, false
+}
+
+// minSplit is the shortest text scanTwo scans in two: below it, the
+// second scan's start and overlap cost more than they save.
+const minSplit = 256
+
+// scanTwo is scanJSON as two scans that run side by side, one from the
+// start to m and one from q, where split cut data, to the end: each byte
+// step waits for the one before it, so two independent scans keep the CPU
+// busier than one. Between q and m both find keys, which report twice,
+// harmlessly.
+func (a *Automaton) scanTwo(data []byte, q, m int, x Sink) {
+	step, class := a.step, &a.class
+	i, j, n := 0, q, len(data)
+	oi, oj := uint32(0), uint32(0)
+	for i < m && j < n {
+		c, d := data[i], data[j]
+		if plain[c] && plain[d] {
+			oi, oj = step[oi+uint32(class[c])], step[oj+uint32(class[d])]
+			i, j = i+1, j+1
+			if (oi|oj)&emitBit != 0 {
+				if oi&emitBit != 0 {
+					oi &^= emitBit
+					a.report(int32(oi/uint32(a.columns)), x)
+				}
+				if oj&emitBit != 0 {
+					oj &^= emitBit
+					a.report(int32(oj/uint32(a.columns)), x)
+				}
+			}
+			continue
+		}
+		if !plain[c] {
+			i, oi = a.unit(data, i, oi, x)
+		}
+		if !plain[d] {
+			j, oj = a.unit(data, j, oj, x)
+		}
+	}
+	a.scanOne(data, i, m, oi, x)
+	a.scanOne(data, j, n, oj, x)
+}
+
+// plain marks the bytes scanJSON steps on as they are: ASCII but the
+// backslash.
+var plain = func() (p [256]bool) {
+	for c := range utf8.RuneSelf {
+		p[c] = c != '\\'
+	}
+	return p
+}()
+
+// shortEscapes are the bytes that the two-byte JSON escapes stand for, by
+// the byte after the backslash; scanJSON reads a valid text, where no
+// other byte follows one but u.
+var shortEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// decoded steps from state offset o on the code point at data[i], an
+// escape or a byte past ASCII, folded, and returns the position after it
+// and the state's offset.
+func (a *Automaton) decoded(data []byte, i int, o uint32, x Sink) (int, uint32) {
+	var r rune
+	n := 0
+	if data[i] == '\\' {
+		r, n = jsonlex.Unescape(data[i:])
+	} else {
+		r, n = utf8.DecodeRune(data[i:]) // U+FFFD for an invalid byte, as the values have
+	}
+	if r >= utf8.RuneSelf {
+		r = FoldRune(r)
+	}
+	if r < utf8.RuneSelf {
+		return i + n, a.stepOn(o, byte(r), x)
+	}
+	for range utf8.RuneLen(r) {
+		o = a.stepOn(o, utf8.RuneSelf, x) // bytes past ASCII share a column
+	}
+	return i + n, o
+}
+
+// stepOn steps from state offset o on byte c, reporting the keys that end
+// there, and returns the next state's offset.
+func (a *Automaton) stepOn(o uint32, c byte, x Sink) uint32 {
+	if o = a.step[o+uint32(a.class[c])]; o&emitBit != 0 {
+		o &^= emitBit
+		a.report(int32(o/uint32(a.columns)), x)
+	}
+	return o
+}
+
+// report fires the keys that end at state s.
+func (a *Automaton) report(s int32, x Sink) {
+	for o := s; o >= 0; o = a.link[o] {
+		if i := a.out[o]; i >= 0 {
+			for ; a.outs[i] >= 0; i++ {
+				x.Fire(a.outs[i])
+			}
+		}
+	}
+}
+
+// has reports whether a key occurs in text (folded but for ASCII
+// upper-case letters).
+func (a *Automaton) has(text string) bool {
+	o := uint32(0)
+	for i := 0; i < len(text); i++ {
+		if o == 0 {
+			for i < len(text) && !a.starts[text[i]] {
+				i++
+			}
+			if i == len(text) {
+				return false
+			}
+		}
+		if o = a.step[o+uint32(a.class[text[i]])]; o&emitBit != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Sink receives the keys an Automaton or an Anchored trie finds, by id.
+type Sink interface {
+	Fire(id int32)
+}

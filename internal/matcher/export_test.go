@@ -1,0 +1,4 @@
+package matcher
+
+// RegexLiterals exposes regexLiterals to the external tests.
+var RegexLiterals = regexLiterals

@@ -1,0 +1,148 @@
+package plan
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// Reason is one test that made a plan hold for an event (match.Reason).
+type Reason struct {
+	Field string // the field as the rule names it; "*" for a keyword search
+	Path  string // the dotted path the value was read at; "" for a keyword search
+	Value any    // the value, as the event holds it
+	Test  string // the comparison that passed
+}
+
+// Explain evaluates n for ev as Eval does and, when it holds, returns the
+// positive tests that decided it (see match.Ruleset.Explain).
+func (n *Node) Explain(ev Event) ([]Reason, bool) {
+	var out []Reason
+	ok := explain(n, ev, &out)
+	return out, ok
+}
+
+// explain evaluates n for ev as Node.Eval does and, when it holds,
+// appends its reasons to out.
+func explain(n *Node, ev Event, out *[]Reason) bool {
+	start := len(*out)
+	switch n.Op {
+	case ir.OpAnd:
+		for _, k := range n.Kids {
+			if !explain(k, ev, out) {
+				*out = (*out)[:start]
+				return false
+			}
+		}
+		return true
+	case ir.OpOr:
+		for _, k := range n.Kids {
+			if explain(k, ev, out) {
+				return true
+			}
+		}
+		return false
+	case ir.OpPred:
+		r, ok := n.Test.reason(ev)
+		if ok {
+			*out = append(*out, r)
+		}
+		return ok
+	}
+	return n.Eval(ev)
+}
+
+// reason returns the reason t passes for ev, and false when it does not.
+func (t *Test) reason(ev Event) (Reason, bool) {
+	if !t.Eval(ev) {
+		return Reason{}, false
+	}
+	r := Reason{Field: t.Name, Test: t.String()}
+	switch {
+	case t.Any:
+		r.Field = "*"
+		ev.(Walker).Each(func(v any) bool { // Eval passed: ev is a Walker
+			if t.value(v) {
+				r.Value, r.Test = v, t.which(v)
+				return true
+			}
+			return false
+		})
+		return r, true
+	case t.Left != nil || t.Right != nil:
+		if t.Left != nil {
+			r.Field = t.Left.String()
+			r.Path, _ = firstPath(ev, t.Iter)
+		} else {
+			r.Path, _ = firstPath(ev, t.Paths)
+		}
+		r.Value, _ = t.passing(ev)
+		if t.Right == nil {
+			r.Test = t.which(r.Value)
+		}
+		return r, true
+	}
+	var v any
+	r.Path, v = firstPath(ev, t.Paths)
+	switch {
+	case t.Exists:
+		r.Value, r.Test = v, "exists"
+	default:
+		anyElement(v, func(e any) bool {
+			if t.value(e) {
+				r.Value, r.Test = e, t.which(e)
+				return true
+			}
+			return false
+		})
+	}
+	return r, true
+}
+
+// firstPath returns the first of paths that ev holds a value other than
+// null at, and the value.
+func firstPath(ev Event, paths []*Path) (string, any) {
+	for _, p := range paths {
+		if v, ok := ev.Lookup(p); ok && v != nil {
+			return p.String(), v
+		}
+	}
+	return "", nil
+}
+
+// which names the comparison of t that the scalar v passes: the matcher
+// (the member of a Set), number, bound or boolean, each tried alone with
+// the semantics of Test.value; the whole test when none passes alone.
+func (t *Test) which(v any) string {
+	for _, m := range t.Strings {
+		if !(&Test{Strings: []matcher.Matcher{m}}).value(v) {
+			continue
+		}
+		if s, ok := m.(*matcher.Set); ok {
+			for _, member := range s.Members() {
+				if (&Test{Strings: []matcher.Matcher{member}}).value(v) {
+					return member.String()
+				}
+			}
+		}
+		return m.String()
+	}
+	for _, n := range t.Numbers {
+		if (&Test{Numbers: []ir.Number{n}}).value(v) {
+			return "number " + n.String()
+		}
+	}
+	for i := range t.Bounds {
+		if (&Test{Bounds: t.Bounds[i : i+1]}).value(v) {
+			return t.Bounds[i].String()
+		}
+	}
+	for _, b := range t.Bools {
+		if (&Test{Bools: []bool{b}}).value(v) {
+			return "bool " + strconv.FormatBool(b)
+		}
+	}
+	return strings.TrimSpace(t.String())
+}

@@ -1,0 +1,291 @@
+package match
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// clause is a set of keys, one of which must fire, with its cost.
+type clause struct {
+	keys []ixKey
+	cost float64
+}
+
+// gate is a conjunction of clauses.
+type gate struct {
+	clauses []clause // cheapest first
+	ok      bool     // false: no gate
+}
+
+// indexer computes gates, memoized per node (plans share nodes).
+type indexer struct {
+	rules int           // how many rules there are
+	uses  map[ixKey]int // how many rules hold each key
+	memo  map[*plan.Node]gate
+	names map[string]string  // field key -> field name
+	paths map[string][]*Path // field key -> paths
+}
+
+// probesAnyValue reports whether a clause that is not a keyword clause
+// has a keyword key (an or of a keyword search and a field's), so that the
+// index probes every value anyway.
+func probesAnyValue(gates [][]clause) bool {
+	for _, g := range gates {
+		for _, c := range g {
+			if !keyword(c) && slices.ContainsFunc(c.keys, func(k ixKey) bool { return k.field == anyKey }) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// keyword reports whether c is a clause of keyword (any-field) keys.
+func keyword(c clause) bool { return len(c.keys) > 0 && c.keys[0].field == anyKey }
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// anyValued reports whether c has a keyword key, probed against every
+// value of the event.
+func anyValued(c clause) bool {
+	return slices.ContainsFunc(c.keys, func(k ixKey) bool { return k.field == anyKey })
+}
+
+// heavy reports whether c has a key that many rules hold.
+func (ixr *indexer) heavy(c clause) bool {
+	for _, k := range c.keys {
+		if ixr.uses[k] > heavyKey {
+			return true
+		}
+	}
+	return false
+}
+
+// ubiquitous reports whether c has a key held by more than heavyKey rules
+// and by more than a quarter of all the rules.
+func (ixr *indexer) ubiquitous(c clause) bool {
+	for _, k := range c.keys {
+		if n := ixr.uses[k]; n > heavyKey && n > ixr.rules/4 {
+			return true
+		}
+	}
+	return false
+}
+
+// collect adds to held the keys of every test under n.
+func (ixr *indexer) collect(n *plan.Node, held map[ixKey]bool, done map[*plan.Node]bool) {
+	if done[n] {
+		return
+	}
+	done[n] = true
+	if n.Op == ir.OpPred {
+		if g := ixr.test(n.Test); g.ok {
+			for _, k := range g.clauses[0].keys {
+				held[k] = true
+			}
+		}
+	}
+	for _, k := range n.Kids {
+		ixr.collect(k, held, done)
+	}
+}
+
+// gate returns n's gate.
+func (ixr *indexer) gate(n *plan.Node) gate {
+	if g, ok := ixr.memo[n]; ok {
+		return g
+	}
+	var g gate
+	switch n.Op {
+	case ir.OpFalse:
+		g = gate{clauses: []clause{{}}, ok: true}
+	case ir.OpPred:
+		g = ixr.test(n.Test)
+		if g.ok {
+			for _, k := range g.clauses[0].keys {
+				g.clauses[0].cost += ixr.cost(k)
+			}
+		}
+	case ir.OpAnd:
+		for _, k := range n.Kids {
+			if kg := ixr.gate(k); kg.ok {
+				g.ok = true
+				g.clauses = append(g.clauses[:len(g.clauses):len(g.clauses)], kg.clauses...)
+			}
+		}
+		// A clause of a key most rules hold goes after the others, whatever
+		// its cost: every event of its kind holds it (the event_type that
+		// a pipeline's add_condition gives every rule of a schema).
+		sort.SliceStable(g.clauses, func(i, j int) bool {
+			if ui, uj := ixr.ubiquitous(g.clauses[i]), ixr.ubiquitous(g.clauses[j]); ui != uj {
+				return uj
+			}
+			return g.clauses[i].cost < g.clauses[j].cost
+		})
+		if len(g.clauses) > maxClauses {
+			g.clauses = g.clauses[:maxClauses]
+		}
+	case ir.OpOr:
+		// (a1 ∧ a2) ∨ b = (a1 ∨ b) ∧ (a2 ∨ b): clause j is the union of
+		// each operand's j-th clause (or its last, when it has fewer).
+		kids := make([]gate, len(n.Kids))
+		width := 0
+		for i, k := range n.Kids {
+			if kids[i] = ixr.gate(k); !kids[i].ok {
+				width = -1
+				break
+			}
+			width = max(width, len(kids[i].clauses))
+		}
+		if width < 0 {
+			break
+		}
+		g.ok = true
+		for j := range min(width, maxClauses) {
+			var c clause
+			for _, kg := range kids {
+				kc := kg.clauses[min(j, len(kg.clauses)-1)]
+				c.keys = append(c.keys[:len(c.keys):len(c.keys)], kc.keys...)
+				c.cost += kc.cost
+			}
+			g.clauses = append(g.clauses, c)
+		}
+		sort.SliceStable(g.clauses, func(i, j int) bool { return g.clauses[i].cost < g.clauses[j].cost })
+	}
+	ixr.memo[n] = g
+	return g
+}
+
+// cost estimates how often key k fires: a text of n bytes is about half
+// as common as one of n-1 (up to 12 bytes), and a key many rules hold is
+// common and costly to fire.
+func (ixr *indexer) cost(k ixKey) float64 {
+	n := min(len(k.text), 12)
+	switch k.kind {
+	case keyExact, keyNumber:
+		n += 2
+	case keyPrefix, keySuffix:
+		n++
+	case keyPresent:
+		n = 0 // as common as a value of the field
+	}
+	return math.Sqrt(float64(1+ixr.uses[k])) / float64(uint(1)<<n)
+}
+
+// test returns the gate of a test: one clause with a key per comparison,
+// if every comparison is a string matcher that needs a text or a number.
+func (ixr *indexer) test(t *plan.Test) gate {
+	if t.Left != nil || t.Right != nil || (len(t.Paths) == 0 && !t.Any) {
+		return gate{}
+	}
+	if t.Exists {
+		if t.Any {
+			return gate{}
+		}
+		return gate{clauses: []clause{{keys: []ixKey{{field: ixr.field(t), kind: keyPresent}}}}, ok: true}
+	}
+	if len(t.Strings)+len(t.Numbers) == 0 || len(t.Bools) > 0 || len(t.Bounds) > 0 {
+		return gate{}
+	}
+	field := ixr.field(t)
+	var c clause
+	for _, m := range t.Strings {
+		nd, ok := m.(matcher.Needer)
+		if !ok {
+			return gate{}
+		}
+		needs := nd.Needs()
+		if len(needs) == 0 {
+			return gate{}
+		}
+		for _, nd := range needs {
+			k := ixKey{field: field, text: matcher.Fold(nd.Text), kind: keyKind(nd.Kind)}
+			switch {
+			case k.kind == keySuffix && len(k.text) > maxAnchoredLen:
+				k.text = tail(k.text, maxAnchoredLen)
+			case k.kind == keyPrefix && len(k.text) > maxAnchoredLen:
+				k.text = truncate(k.text, maxAnchoredLen)
+			case k.kind == keyContains && len(k.text) > maxKeyLen:
+				k.text = truncate(k.text, maxKeyLen)
+			}
+			c.keys = append(c.keys, k)
+		}
+	}
+	for _, n := range t.Numbers {
+		if n.IsNaN() {
+			continue // NaN equals nothing
+		}
+		f := n.Float64() // exact numbers that are equal round to the same float
+		if f == 0 {
+			f, n = 0, ir.Int(0) // one key for 0 and -0
+		}
+		c.keys = append(c.keys, ixKey{field: field, text: n.String(), kind: keyNumber, num: f})
+	}
+	return gate{clauses: []clause{c}, ok: true}
+}
+
+// field returns the field key of t's keys, noting its paths and name.
+func (ixr *indexer) field(t *plan.Test) string {
+	field := anyKey // keywords: every value of the event
+	if !t.Any {
+		field = pathsKey(t.Paths)
+	}
+	if _, ok := ixr.names[field]; !ok {
+		ixr.paths[field] = t.Paths
+		ixr.names[field] = t.Name
+		if t.Any {
+			ixr.names[field] = "(any value)"
+		}
+	}
+	return field
+}
+
+// anyKey is the field key of keyword tests, which read every value.
+const anyKey = "\x00any"
+
+// pathsKey identifies a field by its paths.
+func pathsKey(ps []*Path) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, "\x00")
+}
+
+// truncate returns the longest prefix of s of at most n bytes that ends at
+// a code point boundary (or, where there is none, n bytes).
+func truncate(s string, n int) string {
+	for i := n; i > 0; i-- {
+		if utf8.RuneStart(s[i]) {
+			return s[:i]
+		}
+	}
+	return s[:n]
+}
+
+// tail returns the longest suffix of s of at most n bytes that starts at a
+// code point boundary (or, where there is none, n bytes).
+func tail(s string, n int) string {
+	for i := len(s) - n; i < len(s); i++ {
+		if utf8.RuneStart(s[i]) {
+			return s[i:]
+		}
+	}
+	return s[len(s)-n:]
+}

@@ -1,0 +1,73 @@
+package match
+
+// keyTable finds a trie node's kids by key, faster than its map: open
+// addressing over a hash of the key's length and three of its bytes.
+type keyTable struct {
+	mask  uint32
+	slots []keySlot
+}
+
+// keySlot is a kid of a keyTable's node, or none.
+type keySlot struct {
+	hash uint32
+	key  string
+	node *trieNode // nil: an empty slot
+}
+
+// newKeyTable returns the table of n's kids.
+func newKeyTable(n *trieNode) *keyTable { return keysOf(n.kids) }
+
+// newJoinedTable returns the table of n's descendants two or more steps
+// down, by their parts joined with dots ("parent.name").
+func newJoinedTable(n *trieNode) *keyTable {
+	joined := map[string]*trieNode{}
+	var walk func(prefix string, n *trieNode)
+	walk = func(prefix string, n *trieNode) {
+		for k, c := range n.kids {
+			joined[prefix+"."+k] = c
+			walk(prefix+"."+k, c)
+		}
+	}
+	for k, c := range n.kids {
+		walk(k, c)
+	}
+	return keysOf(joined)
+}
+
+// keysOf returns the table of nodes by key, at most a quarter full.
+func keysOf(nodes map[string]*trieNode) *keyTable {
+	size := 8
+	for size < 4*len(nodes) {
+		size *= 2
+	}
+	t := &keyTable{mask: uint32(size - 1), slots: make([]keySlot, size)}
+	for k, c := range nodes {
+		h := keyHash(k)
+		i := h & t.mask
+		for t.slots[i].node != nil {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = keySlot{h, k, c}
+	}
+	return t
+}
+
+// find returns the kid at key, or nil.
+func (t *keyTable) find(key []byte) *trieNode {
+	h := keyHash(key)
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		sl := &t.slots[i]
+		if sl.node == nil || sl.hash == h && sl.key == string(key) {
+			return sl.node
+		}
+	}
+}
+
+// keyHash hashes a key's length and its first, middle and last bytes.
+func keyHash[K string | []byte](key K) uint32 {
+	h := uint64(len(key))
+	if n := len(key); n > 0 {
+		h |= uint64(key[0])<<32 | uint64(key[n/2])<<40 | uint64(key[n-1])<<48
+	}
+	return uint32(h * 0x9e3779b97f4a7c15 >> 32)
+}

@@ -1,0 +1,104 @@
+package match
+
+import (
+	"github.com/ruleforge/ruleforge/internal/plan"
+)
+
+// count is how many of a rule's clauses held in an event (epoch).
+type count struct {
+	epoch uint32
+	held  uint8
+}
+
+// scratch is the per-Match working memory: the memo of shared nodes, the
+// candidate bitset, what fired for this event, and buffers.
+type scratch struct {
+	memo *plan.Memo
+	ix   *index
+	rec  *Record // Match's record of each event
+	cur  *Record // the record being matched
+
+	visitAny func(v any) bool
+	anyPhase int // the phase visitAny probes
+	pending  int // rules with more clauses whose first clause held
+	// pendingAny counts the rules with a later keyword clause whose first
+	// clause held: only then are phase 1's keywords probed.
+	pendingAny int
+	cand       []uint64
+	epoch      uint32   // this event's number; the arrays below hold older ones
+	fired      []uint32 // per key: the epoch it last fired in
+	held       []uint32 // per clause: the epoch it last held in
+	counts     []count  // per rule with more clauses: how many held
+	buf        []byte
+	num        []byte
+	last       []lastString // per probe: the string last probed
+}
+
+// newScratch returns working memory for a ruleset with slots memo slots
+// and index ix (nil: unindexed), with a record of slot table st for Match.
+func newScratch(slots int, ix *index, st *slotTable) *scratch {
+	x := &scratch{memo: plan.NewMemo(slots), ix: ix}
+	if ix != nil {
+		x.rec = newRecord(st)
+		x.cand = make([]uint64, len(ix.always))
+		x.fired = make([]uint32, len(ix.keys))
+		x.held = make([]uint32, len(ix.owner))
+		x.counts = make([]count, len(ix.need))
+		x.buf = make([]byte, 0, 256)
+		x.num = make([]byte, 0, 32)
+		x.last = make([]lastString, ix.nprobes)
+		x.visitAny = func(v any) bool {
+			x.texts(ix.anyProbe[x.anyPhase], v)
+			return false
+		}
+	}
+	return x
+}
+
+// begin resets x for an event: nothing fired, the rules without a gate
+// are candidates.
+func (x *scratch) begin() {
+	x.epoch++
+	if x.epoch == 0 { // wrapped: forget every old epoch
+		clear(x.fired)
+		clear(x.held)
+		clear(x.counts)
+		clear(x.last)
+		x.epoch = 1
+	}
+	x.pending, x.pendingAny = 0, 0
+	copy(x.cand, x.ix.always)
+}
+
+// Fire records that key id fired: its clauses hold, and a rule whose
+// clauses all hold becomes a candidate.
+func (x *scratch) Fire(id int32) {
+	if x.fired[id] == x.epoch {
+		return
+	}
+	x.fired[id] = x.epoch
+	for _, c := range x.ix.clauses[id] {
+		if x.held[c] == x.epoch {
+			continue
+		}
+		x.held[c] = x.epoch
+		o := x.ix.owner[c]
+		r := o.rule
+		if o.need > 1 {
+			if o.first {
+				x.pending++
+				if o.anyLater {
+					x.pendingAny++
+				}
+			}
+			n := &x.counts[r]
+			if n.epoch != x.epoch {
+				n.epoch, n.held = x.epoch, 0
+			}
+			if n.held++; n.held < o.need {
+				continue
+			}
+		}
+		x.cand[r>>6] |= 1 << (r & 63)
+	}
+}
