@@ -68,30 +68,45 @@ type filler struct {
 // the same memory record after record, so that most members cost no
 // lookup in the record's paths. An entry holds a copy of its name, which
 // a hit must equal: the text of a name in the record's own memory
-// changes from record to record.
-type keyCache [keyCacheSets][keyCacheWays]struct {
+// changes from record to record. The copies are kept in text, and the
+// cache is emptied when it is full.
+type keyCache struct {
+	sets [keyCacheSets][keyCacheWays]keyEntry
+	text []byte
+}
+
+// keyEntry is a name the cache holds: its object's Key, its Key.
+type keyEntry struct {
 	parent, child match.Key
 	name          string
 }
 
 // The size of a keyCache: sets of names that hash alike, each holding
-// the last few of them (the same name under several objects).
+// the last few of them (the same name under several objects), and the
+// bytes of their copies.
 const (
 	keyCacheSets = 1 << 9
 	keyCacheWays = 4
+	keyCacheText = 1 << 16
 )
 
 // child returns the Key below parent at name.
 func (c *keyCache) child(parent match.Key, name string) match.Key {
 	h := uintptr(unsafe.Pointer(unsafe.StringData(name)))
-	set := &c[(h>>3^h>>12^uintptr(len(name)))%keyCacheSets]
+	set := &c.sets[(h>>3^h>>12^uintptr(len(name)))%keyCacheSets]
 	for i := range set {
 		if e := &set[i]; e.parent == parent && e.name == name {
 			return e.child
 		}
 	}
+	if len(c.text)+len(name) > cap(c.text) {
+		c.sets = [keyCacheSets][keyCacheWays]keyEntry{}
+		c.text = make([]byte, 0, max(keyCacheText, len(name)))
+	}
+	start := len(c.text)
+	c.text = append(c.text, name...)
 	copy(set[1:], set[:keyCacheWays-1])
-	set[0].parent, set[0].name, set[0].child = parent, strings.Clone(name), parent.Child(name)
+	set[0] = keyEntry{parent, parent.Child(name), unsafe.String(unsafe.SliceData(c.text[start:]), len(name))}
 	return set[0].child
 }
 
