@@ -7,13 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/cputime"
 	"github.com/ruleforge/ruleforge/match"
 )
 
@@ -136,10 +136,10 @@ func BenchmarkMatchEVTXVsDump(b *testing.B) {
 	var spent, cpu [2]time.Duration
 	for b.Loop() {
 		for k, fromEVTX := range []bool{true, false} {
-			start, startCPU := time.Now(), cpuTime()
+			start, startCPU := time.Now(), cputime.Used()
 			c.match(b, cfg, fromEVTX)
 			spent[k] += time.Since(start)
-			cpu[k] += cpuTime() - startCPU
+			cpu[k] += cputime.Used() - startCPU
 		}
 	}
 	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N*c.records) }
@@ -149,20 +149,3 @@ func BenchmarkMatchEVTXVsDump(b *testing.B) {
 	b.ReportMetric(per(cpu[1]), "cpu-ns/dump-record")
 	b.ReportMetric(per(cpu[0])/per(cpu[1]), "cpu-evtx/dump")
 }
-
-// cpuTime returns the CPU time the process has used (user and system),
-// every goroutine's and the garbage collector's.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// BenchmarkMatchEVTX matches the .evtx corpus read from its .evtx files.
-func BenchmarkMatchEVTX(b *testing.B) { benchEVTX(b, true) }
-
-// BenchmarkMatchEVTXDump matches the same records read from their JSON
-// dumps.
-func BenchmarkMatchEVTXDump(b *testing.B) { benchEVTX(b, false) }
