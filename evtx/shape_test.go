@@ -3,6 +3,7 @@ package evtx
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"reflect"
@@ -101,19 +102,28 @@ func TestWalkAsJSON(t *testing.T) {
 			if err != nil {
 				continue // damage: TestDamage's
 			}
-			var want any
-			dec := json.NewDecoder(bytes.NewReader(rec.AppendJSON(nil)))
-			dec.UseNumber()
-			if err := dec.Decode(&want); err != nil {
-				t.Fatalf("%s: record %d: %v", name, rec.ID, err)
-			}
-			var m mapBuilder
-			rec.Walk(&m)
-			if !reflect.DeepEqual(m.root, want) {
-				t.Fatalf("%s: record %d: Walk gave\n%v\nAppendJSON\n%v", name, rec.ID, m.root, want)
+			if msg := walkDiffers(rec, rec.AppendJSON(nil)); msg != "" {
+				t.Fatalf("%s: record %d: %s", name, rec.ID, msg)
 			}
 			n++
 		}
 	}
 	t.Logf("%d records", n)
+}
+
+// walkDiffers says how what Walk hands over for rec differs from its
+// JSON, decoded, or returns "".
+func walkDiffers(rec *Record, jsonText []byte) string {
+	var want any
+	dec := json.NewDecoder(bytes.NewReader(jsonText))
+	dec.UseNumber()
+	if err := dec.Decode(&want); err != nil {
+		return err.Error()
+	}
+	var m mapBuilder
+	rec.Walk(&m)
+	if !reflect.DeepEqual(m.root, want) {
+		return fmt.Sprintf("Walk gave\n%v\nAppendJSON\n%v", m.root, want)
+	}
+	return ""
 }
