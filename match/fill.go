@@ -65,6 +65,15 @@ func (k Key) Child(name string) Key {
 	return Key{k.n.kids[name]}
 }
 
+// ID numbers k among the keys of the record's paths, for a caller's
+// caches: distinct keys have distinct IDs; the zero Key's is -1.
+func (k Key) ID() int32 {
+	if k.n == nil {
+		return -1
+	}
+	return k.n.id
+}
+
 // Inner reports whether paths run on below k: the event's object there
 // is worth entering. A path running through an array is not followed:
 // such an event is for ResetJSON or Reset.

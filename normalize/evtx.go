@@ -93,7 +93,7 @@ const (
 // child returns the Key below parent at name.
 func (c *keyCache) child(parent match.Key, name string) match.Key {
 	h := uintptr(unsafe.Pointer(unsafe.StringData(name)))
-	set := &c.sets[(h>>3^h>>12^uintptr(len(name)))%keyCacheSets]
+	set := &c.sets[(h>>3^h>>12^uintptr(len(name))^uintptr(parent.ID())*0x9e3779b1)%keyCacheSets]
 	for i := range set {
 		if e := &set[i]; e.parent == parent && e.name == name {
 			return e.child
