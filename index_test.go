@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ruleforge/ruleforge/compile"
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/match"
 )
 
@@ -90,7 +91,7 @@ func TestIndexAgrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := compile.Compile(rules, compile.Optimize(false), compile.Specialize(false))
+	plain, err := compile.Compile(rules, hooks.CompileOption(hooks.Switches{NoOptimize: true, NoSpecialize: true}).(compile.Option))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/eql"
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/refeval"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -94,8 +95,8 @@ func TestNumbers(t *testing.T) {
 					opts []compile.Option
 				}{
 					{"indexed", nil},
-					{"unindexed", []compile.Option{compile.Index(false)}},
-					{"unoptimized", []compile.Option{compile.Optimize(false), compile.Specialize(false)}},
+					{"unindexed", []compile.Option{hooks.CompileOption(hooks.Switches{NoIndex: true}).(compile.Option)}},
+					{"unoptimized", []compile.Option{hooks.CompileOption(hooks.Switches{NoOptimize: true, NoSpecialize: true}).(compile.Option)}},
 				} {
 					rs, err := compile.Compile([]*ir.Rule{r}, cfg.opts...)
 					if err != nil {

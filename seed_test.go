@@ -10,6 +10,7 @@ import (
 
 	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/refeval"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -73,7 +74,7 @@ func TestSeedRules(t *testing.T) {
 	perRule := map[string][2]int{}
 	for name, r := range rules {
 		opt := compile.MustCompile([]*ir.Rule{r})
-		plain := compile.MustCompile([]*ir.Rule{r}, compile.Optimize(false), compile.Specialize(false))
+		plain := compile.MustCompile([]*ir.Rule{r}, hooks.CompileOption(hooks.Switches{NoOptimize: true, NoSpecialize: true}).(compile.Option))
 		for i, c := range cases {
 			want, ok := c.Expect[name]
 			if !ok {
@@ -168,7 +169,7 @@ func benchRulesets(b *testing.B, events []match.Event, rules []*ir.Rule) {
 		}
 	}
 	opt := compile.MustCompile(rules)
-	plain := compile.MustCompile(rules, compile.Optimize(false), compile.Specialize(false))
+	plain := compile.MustCompile(rules, hooks.CompileOption(hooks.Switches{NoOptimize: true, NoSpecialize: true}).(compile.Option))
 	b.Run("ruleforge", func(b *testing.B) {
 		var dst []int
 		run(b, func(_ int, ev match.Event) int { dst = opt.Match(ev, dst[:0]); return len(dst) })

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
@@ -11,8 +12,8 @@ import (
 )
 
 // Compile turns rules into an executable ruleset: for each rule it checks
-// the expression, simplifies it (unless Optimize(false)) and builds its
-// evaluation tree with a matcher chosen per pattern. Paths are shared
+// the expression, simplifies it and builds its evaluation tree with a
+// matcher chosen per pattern. Paths are shared
 // across rules. It returns an error for every rule that cannot be
 // compiled, each naming the rule's source, joined with errors.Join; the
 // rules themselves are not changed.
@@ -45,7 +46,11 @@ func Compile(rules []*ir.Rule, opts ...Option) (*match.Ruleset, error) {
 		}
 		reads = append(reads, ps...)
 	}
-	return match.NewRuleset(rules, plans, match.Indexed(c.cfg.index && c.cfg.optimize), match.Reads(reads...))
+	rs, err := hooks.NewRuleset(rules, plans, hooks.RulesetConfig{Unindexed: !c.cfg.index || !c.cfg.optimize, Reads: reads})
+	if err != nil {
+		return nil, err
+	}
+	return rs.(*match.Ruleset), nil
 }
 
 // MustCompile is Compile for rules known to be good; it panics on error.

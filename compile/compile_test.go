@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/refeval"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -149,7 +150,7 @@ func TestCompileErrors(t *testing.T) {
 		deep = ir.Not(deep)
 	}
 	rule := func(x *ir.Expr) *ir.Rule {
-		return &ir.Rule{ID: "r1", Source: ir.Pos{File: "r.yml", Line: 3, Col: 1}, Expr: x}
+		return &ir.Rule{Meta: ir.Meta{ID: "r1"}, Source: ir.Pos{File: "r.yml", Line: 3, Col: 1}, Expr: x}
 	}
 	tests := []struct {
 		name string
@@ -262,10 +263,10 @@ func TestDifferential(t *testing.T) {
 	}
 	var rules []*ir.Rule
 	for i := range 300 {
-		rules = append(rules, &ir.Rule{ID: fmt.Sprint(i), Expr: gen(0)})
+		rules = append(rules, &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint(i)}, Expr: gen(0)})
 	}
 	opt := MustCompile(rules)
-	plain := MustCompile(rules, Optimize(false), Specialize(false))
+	plain := MustCompile(rules, switches(hooks.Switches{NoOptimize: true, NoSpecialize: true}))
 	if opt.Shared() == 0 {
 		t.Error("300 random rules share no subtree: sharing is broken")
 	}

@@ -22,14 +22,14 @@
 //	share     identical subtrees merged; every node used more than once
 //	          gets a memo slot, so Ruleset.Match evaluates it at most once
 //	          per event (Sigma's log source routes, common tests)
-//	index     match.NewRuleset builds the rule index: each rule's gate
+//	index     the match.Ruleset builds the rule index: each rule's gate
 //	          of necessary texts, probed once per event for all rules, so
 //	          that only the rules whose gate holds are evaluated
 //
 // Prefix, suffix and contains predicates are anchored into whole-value
 // globs first ("x" contains → "*x*"), so wildcards inside their values keep
-// working and the classifier sees one form. [Optimize] and [Specialize]
-// turn the passes (with order, share and the index) and the classifier
-// off, and [Index] the index alone; tests compile rules both ways and
-// check that every event gets the same answer.
+// working and the classifier sees one form. Tests turn the passes (with
+// order, share and the index), the classifier or the index alone off
+// (internal/hooks.Switches), compile rules both ways and check that every
+// event gets the same answer.
 package compile

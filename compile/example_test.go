@@ -15,11 +15,17 @@ func Example() {
 		return ir.P(&ir.Pred{Field: ir.F(field), Cmp: cmp, Values: []ir.Value{ir.Glob(pattern)}})
 	}
 	star := ir.Piece{Kind: ir.PieceStar}
-	rule := &ir.Rule{ID: "r1", Title: "MOF from a temp folder", Expr: ir.And(
-		p("process.name", ir.CmpGlob, ir.Lit("mofcomp.exe")),
-		p("process.args", ir.CmpGlob, append(ir.Pattern{star}, ir.Lit(`\Temp\`)[0], star, ir.Lit(".mof")[0])),
-		p("process.args", ir.CmpGlob, append(ir.Pattern{star}, ir.Lit(".mof")[0])),
-	)}
+	rule := &ir.Rule{
+		Meta: ir.Meta{
+			ID:    "r1",
+			Title: "MOF from a temp folder",
+		},
+		Expr: ir.And(
+			p("process.name", ir.CmpGlob, ir.Lit("mofcomp.exe")),
+			p("process.args", ir.CmpGlob, append(ir.Pattern{star}, ir.Lit(`\Temp\`)[0], star, ir.Lit(".mof")[0])),
+			p("process.args", ir.CmpGlob, append(ir.Pattern{star}, ir.Lit(".mof")[0])),
+		),
+	}
 	rs, err := compile.Compile([]*ir.Rule{rule})
 	if err != nil {
 		panic(err)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/refeval"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -84,9 +85,9 @@ func FuzzCompileMatch(f *testing.F) {
 		if len(words) > 3 {
 			ev["b"] = []any{ev["b"], words[3]}
 		}
-		r := &ir.Rule{ID: "fuzz", Expr: x}
+		r := &ir.Rule{Meta: ir.Meta{ID: "fuzz"}, Expr: x}
 		want := refeval.Eval(x, ev)
-		for _, opts := range [][]Option{nil, {Optimize(false), Specialize(false)}} {
+		for _, opts := range [][]Option{nil, {switches(hooks.Switches{NoOptimize: true, NoSpecialize: true})}} {
 			rs, err := Compile([]*ir.Rule{r}, opts...)
 			if err != nil {
 				t.Fatalf("compile %s: %v", x, err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/refeval"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -181,13 +182,13 @@ func FuzzIndex(f *testing.F) {
 		d := &ixDecoder{decoder{prog: prog[1:], words: words}}
 		var rules []*ir.Rule
 		for i := range 1 + int(prog[0]%8) {
-			rules = append(rules, &ir.Rule{ID: fmt.Sprint(i), Expr: d.expr(0)})
+			rules = append(rules, &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint(i)}, Expr: d.expr(0)})
 		}
 		if prog[0]&0x80 != 0 { // enough copies that keyword clauses are kept
 			n := len(rules)
 			for c := range 16 {
 				for _, r := range rules[:n] {
-					rules = append(rules, &ir.Rule{ID: fmt.Sprint(r.ID, "/", c), Expr: r.Expr})
+					rules = append(rules, &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint(r.ID, "/", c)}, Expr: r.Expr})
 				}
 			}
 		}
@@ -195,7 +196,7 @@ func FuzzIndex(f *testing.F) {
 		if err != nil {
 			return // a word the compiler rejects, such as a too-long pattern
 		}
-		plain, err := Compile(rules, Index(false))
+		plain, err := Compile(rules, switches(hooks.Switches{NoIndex: true}))
 		if err != nil {
 			t.Fatalf("compiles indexed but not unindexed: %v", err)
 		}

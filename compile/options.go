@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -23,19 +24,21 @@ func defaults() config {
 	return config{optimize: true, specialize: true, index: true, maxDepth: MaxDepth, maxValues: MaxValues, maxPattern: MaxPatternLen}
 }
 
-// Optimize turns the IR optimizer on (the default) or off. Differential
-// tests compile rules both ways and compare the results.
-func Optimize(on bool) Option { return func(c *config) { c.optimize = on } }
+// init registers the switches that turn the optimizer, the classifier and
+// the index off (internal/hooks), for the differential tests of other
+// packages: every event must get the same answer either way.
+func init() {
+	hooks.CompileOption = func(s hooks.Switches) any { return switches(s) }
+}
 
-// Index turns the ruleset's rule index on (the default) or off (see
-// match.Indexed). Optimize(false) turns it off too: the unoptimized
-// ruleset evaluates every rule for every event, the reference that the
-// index is tested against.
-func Index(on bool) Option { return func(c *config) { c.index = on } }
-
-// Specialize turns pattern classification on (the default) or off; off,
-// every string comparison uses the general glob matcher.
-func Specialize(on bool) Option { return func(c *config) { c.specialize = on } }
+// switches returns the option that applies s.
+func switches(s hooks.Switches) Option {
+	return func(c *config) {
+		c.optimize = c.optimize && !s.NoOptimize
+		c.specialize = c.specialize && !s.NoSpecialize
+		c.index = c.index && !s.NoIndex
+	}
+}
 
 // WithMaxDepth sets the deepest expression tree Compile accepts (default
 // MaxDepth).
@@ -49,7 +52,7 @@ func WithMaxValues(n int) Option { return func(c *config) { c.maxValues = n } }
 // text accepted, in bytes (default MaxPatternLen).
 func WithMaxPatternLen(n int) Option { return func(c *config) { c.maxPattern = n } }
 
-// Reads makes the ruleset read fields no rule tests (see match.Reads):
+// Reads makes the ruleset read fields no rule tests:
 // its records hold their values and Ruleset.Paths lists them. Package
 // state compiles stateful rules with their join keys and the event time
 // this way, so that workers find them in the one pass over each event.

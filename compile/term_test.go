@@ -92,7 +92,7 @@ func TestTerms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &ir.Rule{ID: tt.name, Expr: tt.x}
+			r := &ir.Rule{Meta: ir.Meta{ID: tt.name}, Expr: tt.x}
 			rs, err := Compile([]*ir.Rule{r})
 			if err != nil {
 				t.Fatal(err)
@@ -117,7 +117,7 @@ func TestTermErrors(t *testing.T) {
 		{ir.P(&ir.Pred{Field: ir.F("x"), Left: fnT(ir.FnInvalid, false, fieldT("y")), Cmp: ir.CmpEqual, Values: []ir.Value{ir.Num(1)}}), `rule "r": invalid takes 1 to 0 arguments, not 1`},
 	}
 	for _, tt := range bad {
-		_, err := Compile([]*ir.Rule{{ID: "r", Expr: tt.x}})
+		_, err := Compile([]*ir.Rule{{Meta: ir.Meta{ID: "r"}, Expr: tt.x}})
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%s: error %v, want %q", tt.x, err, tt.want)
 		}

@@ -42,24 +42,11 @@ func New(c *ir.Correlation, all []*ir.Correlation) *ir.Rule {
 		r.stages = append(r.stages, st)
 	}
 	return &ir.Rule{
-		ID:          c.ID,
-		Name:        c.Name,
-		Title:       c.Title,
-		Description: c.Description,
-		Severity:    c.Severity,
-		Tags:        c.Tags,
-		Attack:      c.Attack,
-		Lang:        ir.LangSigma,
-		Source:      c.Source,
-		Expr:        ir.Const(false),
-		State:       r,
-
-		Status:         c.Status,
-		Author:         c.Author,
-		References:     c.References,
-		FalsePositives: c.FalsePositives,
-		Tactics:        c.Tactics,
-		Techniques:     c.Techniques,
+		Meta:   c.Meta,
+		Lang:   ir.LangSigma,
+		Source: c.Source,
+		Expr:   ir.Const(false),
+		State:  r,
 	}
 }
 

@@ -161,7 +161,7 @@ func TestEval(t *testing.T) {
 			t.Errorf("Parse(%q): %v", tt.query, err)
 			continue
 		}
-		rs, err := compile.Compile([]*ir.Rule{{ID: "q", Expr: x}})
+		rs, err := compile.Compile([]*ir.Rule{{Meta: ir.Meta{ID: "q"}, Expr: x}})
 		if err != nil {
 			t.Errorf("%s: compile %s: %v", tt.query, x, err)
 			continue

@@ -51,12 +51,12 @@ func FuzzParse(f *testing.F) {
 		}
 		checkExpr(t, query, x)
 		if st != nil {
-			if _, err := state.Compile([]*ir.Rule{{ID: "f", Expr: x, State: st}}); err != nil {
+			if _, err := state.Compile([]*ir.Rule{{Meta: ir.Meta{ID: "f"}, Expr: x, State: st}}); err != nil {
 				t.Errorf("Parse(%q) = %s, which does not compile: %v", query, st.Kind(), err)
 			}
 			return
 		}
-		if _, err := compile.Compile([]*ir.Rule{{ID: "f", Expr: x}}); err != nil {
+		if _, err := compile.Compile([]*ir.Rule{{Meta: ir.Meta{ID: "f"}, Expr: x}}); err != nil {
 			t.Errorf("Parse(%q) = %s, which does not compile: %v", query, x, err)
 		}
 	})

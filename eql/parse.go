@@ -35,7 +35,7 @@ func ParseRule(file string, src []byte, opts ...Option) (r *ir.Rule, err error) 
 	}
 	name := filepath.Base(file)
 	name = strings.TrimSuffix(name, filepath.Ext(name))
-	return &ir.Rule{ID: name, Title: name, Lang: ir.LangEQL, Source: start, Expr: x, State: st}, nil
+	return &ir.Rule{Meta: ir.Meta{ID: name, Title: name}, Lang: ir.LangEQL, Source: start, Expr: x, State: st}, nil
 }
 
 // recoverError turns a panic, which would be a bug, into an error, so that

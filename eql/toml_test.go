@@ -21,30 +21,32 @@ func TestParseTOMLMofcomp(t *testing.T) {
 	}
 	score := 21
 	want := &ir.Rule{
-		ID:    "210d4430-b371-470e-b879-80b7182aa75e",
-		Title: "Mofcomp Activity",
-		Description: "Managed Object Format (MOF) files can be compiled locally or remotely through mofcomp.exe. " +
-			"Attackers may leverage MOF\nfiles to build their own namespaces and classes into the Windows " +
-			"Management Instrumentation (WMI) repository, or\nestablish persistence using WMI Event Subscription.",
-		Severity:  "low",
-		Status:    "stable", // maturity = "production"
-		RiskScore: &score,
-		Tags: []string{
-			"Domain: Endpoint",
-			"OS: Windows",
-			"Use Case: Threat Detection",
-			"Tactic: Execution",
-			"Data Source: Elastic Defend",
-			"Data Source: Microsoft Defender XDR",
-			"Data Source: Elastic Endgame",
-			"Data Source: Windows Security Event Logs",
-			"Data Source: Crowdstrike",
-			"Resources: Investigation Guide",
+		Meta: ir.Meta{
+			ID:    "210d4430-b371-470e-b879-80b7182aa75e",
+			Title: "Mofcomp Activity",
+			Description: "Managed Object Format (MOF) files can be compiled locally or remotely through mofcomp.exe. " +
+				"Attackers may leverage MOF\nfiles to build their own namespaces and classes into the Windows " +
+				"Management Instrumentation (WMI) repository, or\nestablish persistence using WMI Event Subscription.",
+			Severity: "low",
+			Status:   "stable", // maturity = "production"
+			Tags: []string{
+				"Domain: Endpoint",
+				"OS: Windows",
+				"Use Case: Threat Detection",
+				"Tactic: Execution",
+				"Data Source: Elastic Defend",
+				"Data Source: Microsoft Defender XDR",
+				"Data Source: Elastic Endgame",
+				"Data Source: Windows Security Event Logs",
+				"Data Source: Crowdstrike",
+				"Resources: Investigation Guide",
+			},
+			Attack:     []string{"TA0002", "T1047", "TA0003", "T1546", "T1546.003"},
+			Author:     []string{"Elastic"},
+			Tactics:    []ir.Tactic{{ID: "TA0002", Name: "Execution"}, {ID: "TA0003", Name: "Persistence"}},
+			Techniques: []string{"T1047", "T1546", "T1546.003"},
 		},
-		Attack:     []string{"TA0002", "T1047", "TA0003", "T1546", "T1546.003"},
-		Author:     []string{"Elastic"},
-		Tactics:    []ir.Tactic{{ID: "TA0002", Name: "Execution"}, {ID: "TA0003", Name: "Persistence"}},
-		Techniques: []string{"T1047", "T1546", "T1546.003"},
+		RiskScore: &score,
 		Index: []string{"endgame-*", "logs-crowdstrike.fdr*", "logs-endpoint.events.process-*",
 			"logs-m365_defender.event-*", "logs-system.security*"},
 		Lang:   ir.LangEQL,
@@ -73,7 +75,7 @@ func TestTOMLThreat(t *testing.T) {
 	}{
 		{"none", head, ir.Rule{}},
 		{"lists", head + "author = [\"A\", \"B\"]\nreferences = [\"https://x\"]\nfalse_positives = [\"Admins\"]\nindex = [\"logs-*\"]\n",
-			ir.Rule{Author: []string{"A", "B"}, References: []string{"https://x"}, FalsePositives: []string{"Admins"}, Index: []string{"logs-*"}}},
+			ir.Rule{Meta: ir.Meta{Author: []string{"A", "B"}, References: []string{"https://x"}, FalsePositives: []string{"Admins"}}, Index: []string{"logs-*"}}},
 		{"two threats, duplicates dropped", head + `[[rule.threat]]
 framework = "MITRE ATT&CK"
 [rule.threat.tactic]
@@ -94,12 +96,14 @@ id = "T1055"
 id = "TA0004"
 name = "Privilege Escalation"
 `, ir.Rule{
-			Attack:     []string{"TA0005", "T1055", "T1055.001", "TA0004"},
-			Tactics:    []ir.Tactic{{ID: "TA0005", Name: "Defense Evasion"}, {ID: "TA0004", Name: "Privilege Escalation"}},
-			Techniques: []string{"T1055", "T1055.001"},
+			Meta: ir.Meta{
+				Attack:     []string{"TA0005", "T1055", "T1055.001", "TA0004"},
+				Tactics:    []ir.Tactic{{ID: "TA0005", Name: "Defense Evasion"}, {ID: "TA0004", Name: "Privilege Escalation"}},
+				Techniques: []string{"T1055", "T1055.001"},
+			},
 		}},
 		{"tactic without id", head + "[[rule.threat]]\n[rule.threat.tactic]\nname = \"Execution\"\n",
-			ir.Rule{Tactics: []ir.Tactic{{Name: "Execution"}}}},
+			ir.Rule{Meta: ir.Meta{Tactics: []ir.Tactic{{Name: "Execution"}}}}},
 	}
 	for _, tt := range tests {
 		r, err := ParseTOML("r.toml", []byte(tt.src))
@@ -107,8 +111,17 @@ name = "Privilege Escalation"
 			t.Errorf("%s: %v", tt.name, err)
 			continue
 		}
-		got := ir.Rule{Attack: r.Attack, Author: r.Author, References: r.References, FalsePositives: r.FalsePositives,
-			Tactics: r.Tactics, Techniques: r.Techniques, Index: r.Index}
+		got := ir.Rule{
+			Meta: ir.Meta{
+				Attack:         r.Attack,
+				Author:         r.Author,
+				References:     r.References,
+				FalsePositives: r.FalsePositives,
+				Tactics:        r.Tactics,
+				Techniques:     r.Techniques,
+			},
+			Index: r.Index,
+		}
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s:\n got %+v\nwant %+v", tt.name, got, tt.want)
 		}

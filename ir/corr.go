@@ -107,14 +107,8 @@ type CorrRef struct {
 // Correlation is a Sigma correlation rule: an aggregate over the hits of
 // other rules, per group of events, within a sliding time window.
 type Correlation struct {
-	ID          string
-	Name        string // how other correlations may refer to it
-	Title       string
-	Description string
-	Severity    string   // lower case
-	Tags        []string // as written
-	Attack      []string // MITRE ATT&CK ids, as Rule.Attack
-	Source      Pos      // the position of the "correlation:" key
+	Meta       // the correlation rule's own metadata; Name is how other correlations refer to it
+	Source Pos // the position of the "correlation:" key
 
 	Type     CorrType
 	Rules    []CorrRef
@@ -128,13 +122,6 @@ type Correlation struct {
 	// condition tests the arriving value's share of the window instead).
 	Percentile int
 	Generate   bool // the referenced rules' own hits are output too
-
-	// Status, Author, References, FalsePositives, Tactics and Techniques
-	// are the correlation rule's own metadata, as in Rule.
-	Status                             string
-	Author, References, FalsePositives []string
-	Tactics                            []Tactic
-	Techniques                         []string
 }
 
 // Holds reports whether the aggregate v satisfies every bound of the

@@ -11,7 +11,7 @@ import (
 func Example() {
 	name := ir.P(&ir.Pred{Field: ir.F("process.name"), Cmp: ir.CmpGlob, Values: []ir.Value{ir.Str("mofcomp.exe")}})
 	user := ir.P(&ir.Pred{Field: ir.F("user.id"), Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("S-1-5-18")}, CaseSensitive: true})
-	r := &ir.Rule{ID: "demo", Title: "Demo", Lang: ir.LangEQL, Expr: ir.And(name, ir.Not(user))}
+	r := &ir.Rule{Meta: ir.Meta{ID: "demo", Title: "Demo"}, Lang: ir.LangEQL, Expr: ir.And(name, ir.Not(user))}
 	fmt.Println(r.Expr)
 	fmt.Print(r.Dump())
 	// Output:

@@ -21,26 +21,18 @@ func (l Lang) String() string {
 	return "invalid"
 }
 
-// Rule is one detection rule: its metadata and its condition.
-type Rule struct {
-	ID          string    // Sigma id, Elastic rule_id, or the file name of a bare query
-	Name        string    // Sigma name: how correlation rules may refer to the rule; "" if none
-	Title       string    // Sigma title, Elastic name
-	Description string    // free text
-	Severity    string    // the level, lower case: informational, low, medium, high, critical (Elastic: low to critical)
-	Status      string    // lower case: stable, test, experimental, deprecated, unsupported (Elastic maturity mapped, see eql.ParseTOML); "" when none
-	RiskScore   *int      // Elastic risk_score; nil when the rule has none
-	Tags        []string  // tags as the rule writes them
-	Attack      []string  // MITRE ATT&CK ids (TA0002, T1047, T1546.003) in rule order, no duplicates
-	Lang        Lang      // source language
-	Source      Pos       // where the rule (or its query) starts
-	Logsource   Logsource // Sigma log source; zero for EQL
-	Expr        *Expr     // the condition; never nil in a valid rule
-	// State is set on a stateful rule (an EQL sequence or sample, a Sigma
-	// correlation): its single-event stages and what runs over their
-	// hits. Expr is then the constant false and package state runs the
-	// rule; compile.Compile alone never matches it.
-	State Stateful
+// Meta is what a rule says about itself, in one form for both languages
+// and for Sigma correlation rules: the fields users filter and report on.
+// Rule and Correlation embed it, so their metadata is copied as one value.
+type Meta struct {
+	ID          string   // Sigma id, Elastic rule_id, or the file name of a bare query
+	Name        string   // Sigma name: how correlation rules may refer to the rule; "" if none
+	Title       string   // Sigma title, Elastic name
+	Description string   // free text
+	Severity    string   // the level, lower case: informational, low, medium, high, critical (Elastic: low to critical)
+	Status      string   // lower case: stable, test, experimental, deprecated, unsupported (Elastic maturity mapped, see eql.ParseTOML); "" when none
+	Tags        []string // tags as the rule writes them
+	Attack      []string // MITRE ATT&CK ids (TA0002, T1047, T1546.003) in rule order, no duplicates
 
 	// Author lists who wrote the rule: Elastic's author array, or
 	// Sigma's author string as one element (Sigma separates names with
@@ -61,6 +53,21 @@ type Rule struct {
 	// duplicates.
 	Tactics    []Tactic
 	Techniques []string
+}
+
+// Rule is one detection rule: its metadata and its condition.
+type Rule struct {
+	Meta
+	RiskScore *int      // Elastic risk_score; nil when the rule has none
+	Lang      Lang      // source language
+	Source    Pos       // where the rule (or its query) starts
+	Logsource Logsource // Sigma log source; zero for EQL
+	Expr      *Expr     // the condition; never nil in a valid rule
+	// State is set on a stateful rule (an EQL sequence or sample, a Sigma
+	// correlation): its single-event stages and what runs over their
+	// hits. Expr is then the constant false and package state runs the
+	// rule; compile.Compile alone never matches it.
+	State Stateful
 	// Index lists the Elastic index patterns the rule reads (logs-*); nil
 	// for Sigma. It is no log source: Logsource stays zero for EQL.
 	Index []string

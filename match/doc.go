@@ -63,8 +63,8 @@
 //
 // # The rule index
 //
-// [NewRuleset] builds an index over the rules (turn it off with
-// [Indexed](false), the reference the index is tested against). Each
+// A Ruleset has an index over its rules (package compile turns it off
+// for the reference the index is tested against). Each
 // rule gets a gate: up to three clauses, each a set of keys, one of which
 // an event must hold for the rule to match it. A key is a folded text that
 // a field's value must equal, start with, end with or contain, or a number

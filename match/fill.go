@@ -10,8 +10,12 @@ import "unsafe"
 
 // Key is a place among a Record's paths while Fill's caller fills it:
 // the root, or a key on the way to one of the paths. The zero Key is no
-// place: no path runs through it.
-type Key struct{ n *trieNode }
+// place: no path runs through it. A Key belongs to the paths of the
+// record whose Fill returned its root: other records ignore it.
+type Key struct {
+	n  *trieNode
+	st *slotTable
+}
 
 // lazyEvent is item.lazy of an object SetObject marked: looked up in
 // the event on first use.
@@ -29,7 +33,7 @@ func (r *Record) Fill(ev Event) Key {
 	if r.scan != nil {
 		r.scan.begin(nil)
 	}
-	return Key{r.st.root}
+	return Key{r.st.root, r.st}
 }
 
 // FillValues gives the event filled since Fill its values, for Each and
@@ -62,7 +66,10 @@ func (k Key) Child(name string) Key {
 	if k.n == nil || k.n.kids == nil {
 		return Key{}
 	}
-	return Key{k.n.kids[name]}
+	if c := k.n.kids[name]; c != nil {
+		return Key{c, k.st}
+	}
+	return Key{}
 }
 
 // ID numbers k among the keys of the record's paths, for a caller's
@@ -84,16 +91,17 @@ func (k Key) Inner() bool { return k.n != nil && k.n.kids != nil }
 // json.Number, a bool, nil, or an []any of them; String, Number and List
 // box them without an allocation. A Key is set once per event.
 func (r *Record) Set(k Key, v any) {
-	if k.Ends() {
+	if k.Ends() && k.st == r.st {
 		r.add(k.n.slot, v)
 	}
 }
 
 // SetObject tells the record that the event holds an object at k, whose
-// members the caller sets in turn: Holds reports it, and Lookup asks the
-// event for it on first use.
+// members the caller sets in turn: the record holds it (present, an
+// object, no value for the index), and Lookup asks the event for it on
+// first use.
 func (r *Record) SetObject(k Key) {
-	if k.Ends() {
+	if k.Ends() && k.st == r.st {
 		r.items = append(r.items, item{slot: k.n.slot, lazy: lazyEvent})
 		r.pos[k.n.slot] = int32(len(r.items))
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/match"
 )
 
@@ -128,8 +129,8 @@ func TestFill(t *testing.T) {
 			if gok != wok || !reflect.DeepEqual(gv, wv) {
 				t.Fatalf("event %d: %s = %#v (%v) filled, %#v (%v) scanned", n, p, gv, gok, wv, wok)
 			}
-			gp, gobj := filled.Holds(p)
-			wp, wobj := scanned.Holds(p)
+			gp, gobj := hooks.RecordHolds(filled, p)
+			wp, wobj := hooks.RecordHolds(scanned, p)
 			if gp != wp || gobj != wobj {
 				t.Fatalf("event %d: %s held %v (object %v) filled, %v (%v) scanned", n, p, gp, gobj, wp, wobj)
 			}

@@ -12,6 +12,35 @@ import (
 	"github.com/ruleforge/ruleforge/ir"
 )
 
+// A rule's gate is up to maxClauses clauses, each a set of keys of which
+// one must fire, computed over the rule's plan:
+//   - a test on a field whose comparisons are all string matchers needing
+//     a text (the whole value for exact, the longest literal otherwise)
+//     or numbers: one clause with a key per comparison (texts folded);
+//   - a presence test on a field: one clause whose key holds when the
+//     field has a value other than null (at any of its paths);
+//     tests with booleans, bounds, regular expressions, CIDR ranges or
+//     computed operands have no gate;
+//   - and: the clauses of its operands that have gates, the cheapest
+//     maxClauses of them;
+//   - or: if every operand has a gate, clauses that are unions of one
+//     clause of each operand (the cheapest of each, the second cheapest of
+//     each, …), since (a1 ∧ a2) ∨ b = (a1 ∨ b) ∧ (a2 ∨ b);
+//   - not, true and keyword (any-field) tests: no gate; false: a clause
+//     with no keys, which never holds.
+//
+// A key's cost estimates how often it fires: short texts are found in
+// most values, and keys that many rules hold (a log source's channel)
+// are common in events too and costly to fire. A keyword clause comes
+// after a rule's other clauses, whatever its cost: it is probed against
+// every value of the event, which costs more than any field, and only
+// when some rule with such a later clause had its first clause hold. In
+// an event that ResetJSON read, the keyword keys are all sought as
+// substrings in one pass over its JSON text (escapes decoded, code points
+// folded), not value by value: a value that holds a key puts it in the
+// text, and a key found in the text's keys or across values only makes
+// its rules candidates.
+
 // clause is a set of keys, one of which must fire, with its cost.
 type clause struct {
 	keys []ixKey

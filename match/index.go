@@ -8,43 +8,10 @@ import (
 	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
-// The rule index. Before any rule is evaluated, Ruleset.Match reads each
-// indexed field once, folds its value once, and probes the field's keys:
-// a hash set of exact texts, a hash set of numbers, and an Aho–Corasick
-// automaton of substring texts. A rule's gate is a conjunction of up to
-// maxClauses clauses, each a set of keys; a clause holds when one of its
-// keys fires, and the rule is a candidate when all its clauses hold. Only
-// candidates and the rules without a gate are evaluated. Gates are
-// necessary conditions: an event that does not pass a rule's gate cannot
-// match the rule.
-//
-// Gates are computed over a rule's plan:
-//   - a test on a field whose comparisons are all string matchers needing
-//     a text (the whole value for exact, the longest literal otherwise)
-//     or numbers: one clause with a key per comparison (texts folded);
-//   - a presence test on a field: one clause whose key holds when the
-//     field has a value other than null (at any of its paths);
-//     tests with booleans, bounds, regular expressions, CIDR ranges or
-//     computed operands have no gate;
-//   - and: the clauses of its operands that have gates, the cheapest
-//     maxClauses of them;
-//   - or: if every operand has a gate, clauses that are unions of one
-//     clause of each operand (the cheapest of each, the second cheapest of
-//     each, …), since (a1 ∧ a2) ∨ b = (a1 ∨ b) ∧ (a2 ∨ b);
-//   - not, true and keyword (any-field) tests: no gate; false: a clause
-//     with no keys, which never holds.
-//
-// A key's cost estimates how often it fires: short texts are found in
-// most values, and keys that many rules hold (a log source's channel)
-// are common in events too and costly to fire. A keyword clause comes
-// after a rule's other clauses, whatever its cost: it is probed against
-// every value of the event, which costs more than any field, and only
-// when some rule with such a later clause had its first clause hold. In
-// an event that ResetJSON read, the keyword keys are all sought as
-// substrings in one pass over its JSON text (escapes decoded, code points
-// folded), not value by value: a value that holds a key puts it in the
-// text, and a key found in the text's keys or across values only makes
-// its rules candidates.
+// The rule index (see the package documentation): gates are computed
+// in gate.go, probes built here, and each event probed in probe.go with
+// the per-Match memory of scratch.go. A gate is a necessary condition: an
+// event that does not pass a rule's gate cannot match the rule.
 
 // maxKeyLen bounds a substring key, and so the automaton's depth: a
 // prefix of a needed text is needed too.
@@ -87,21 +54,18 @@ const (
 )
 
 // ixProbe holds the keys probed with the value at one path (a slot), or
-// with every value of the event (keywords): hash sets of exact texts and
-// of numbers, and an automaton of substring texts. A key of a field is
+// with every value of the event (keywords): the text keys (matcher.Texts:
+// exact texts, prefix and suffix tries, an automaton of substrings), a
+// hash set of numbers, and presence keys. A key of a field is
 // probed at each of the field's paths: the value the field's tests read,
 // that of its first path present, is among them, so a key is found
 // whenever the test could pass (and sometimes when another path holds it).
 type ixProbe struct {
-	id      int32              // the probe's number, for scratch.last
-	name    string             // the path, for String
-	exact   map[string][]int32 // folded value -> key ids
-	lens    uint64             // bit n: an exact key is n bytes long (bit 63: 63 or more)
+	id      int32          // the probe's number, for scratch.last
+	name    string         // the path, for String
+	texts   *matcher.Texts // text keys, or nil
 	numbers map[float64][]int32
-	present []int32            // presence keys
-	ac      *matcher.Automaton // substring keys, or nil
-	pre     *matcher.Anchored  // prefix keys, or nil
-	suf     *matcher.Anchored  // suffix keys, or nil
+	present []int32 // presence keys
 	// raw, for keywords: every text key as a substring, to scan an
 	// event's JSON text with rather than each of its values; nil when a
 	// key is a number or empty.
@@ -276,50 +240,31 @@ func (ix *index) rawAutomaton(ids []int32) *matcher.Automaton {
 // readsText reports whether p has keys other than presence keys, which
 // need the value itself.
 func (p *ixProbe) readsText() bool {
-	return p.exact != nil || p.numbers != nil || p.ac != nil || p.pre != nil || p.suf != nil
+	return p.texts != nil || p.numbers != nil
 }
 
 // newProbe builds the probe of keys ids.
 func (ix *index) newProbe(name string, ids []int32) *ixProbe {
 	pr := &ixProbe{id: ix.nprobes, name: name}
 	ix.nprobes++
-	var subs, pres, sufs []string
-	var subIDs, preIDs, sufIDs []int32
+	var needs []matcher.Need
+	var textIDs []int32
 	for _, id := range ids {
 		switch k := ix.keys[id]; k.kind {
-		case keyExact:
-			if pr.exact == nil {
-				pr.exact = map[string][]int32{}
-			}
-			pr.exact[k.text] = append(pr.exact[k.text], id)
-			pr.lens |= lenBit(len(k.text))
 		case keyNumber:
 			if pr.numbers == nil {
 				pr.numbers = map[float64][]int32{}
 			}
 			pr.numbers[k.num] = append(pr.numbers[k.num], id)
-		case keyPrefix:
-			pres, preIDs = append(pres, k.text), append(preIDs, id)
-		case keySuffix:
-			sufs, sufIDs = append(sufs, k.text), append(sufIDs, id)
 		case keyPresent:
 			pr.present = append(pr.present, id)
 		default:
-			subs = append(subs, k.text)
-			subIDs = append(subIDs, id)
+			needs = append(needs, matcher.Need{Text: k.text, Kind: matcher.NeedKind(k.kind)})
+			textIDs = append(textIDs, id)
 		}
 	}
-	if len(subs) > 0 {
-		pr.ac = matcher.NewAutomaton(subs, subIDs)
-		ix.states += pr.ac.States()
-	}
-	if len(pres) > 0 {
-		pr.pre = matcher.NewAnchored(pres, preIDs, false)
-		ix.states += pr.pre.States()
-	}
-	if len(sufs) > 0 {
-		pr.suf = matcher.NewAnchored(sufs, sufIDs, true)
-		ix.states += pr.suf.States()
+	if pr.texts = matcher.NewTexts(needs, textIDs); pr.texts != nil {
+		ix.states += pr.texts.States()
 	}
 	return pr
 }

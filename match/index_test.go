@@ -44,9 +44,9 @@ func numTest(name string, ns ...float64) *plan.Node {
 func ixOp(op ir.Op, kids ...*plan.Node) *plan.Node { return &plan.Node{Op: op, Kids: kids} }
 
 // mustRuleset builds a ruleset of plans with the given options for a test.
-func mustRuleset(t testing.TB, plans []*plan.Node, opts ...RulesetOption) *Ruleset {
+func mustRuleset(t testing.TB, plans []*plan.Node, opts ...rulesetOption) *Ruleset {
 	t.Helper()
-	rs, err := NewRuleset(testRules(len(plans)), plans, opts...)
+	rs, err := newRuleset(testRules(len(plans)), plans, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestGate(t *testing.T) {
 			if want := map[bool]int{true: 1, false: 0}[ok]; st.Gated != want || st.Rules != 1 || !st.Indexed {
 				t.Errorf("IndexStats = %+v, want 1 rule, %d gated, indexed", st, want)
 			}
-			plain := mustRuleset(t, []*plan.Node{tt.plan}, Indexed(false))
+			plain := mustRuleset(t, []*plan.Node{tt.plan}, withIndex(false))
 			if c, ok := plain.Gate(0); ok || c != nil {
 				t.Errorf("unindexed Gate = %q, %v; want none", c, ok)
 			}
@@ -691,7 +691,7 @@ func TestIndexDifferential(t *testing.T) {
 			plans[i] = g.plan(0)
 		}
 		indexed := mustRuleset(t, plans)
-		plain := mustRuleset(t, plans, Indexed(false))
+		plain := mustRuleset(t, plans, withIndex(false))
 		st := indexed.IndexStats()
 		if size >= 60 && st.Gated < size/4 {
 			t.Errorf("round %d: %d of %d random rules gated: the test checks little", round, st.Gated, size)
@@ -743,7 +743,7 @@ func TestIndexEpochWrap(t *testing.T) {
 		ixOp(ir.OpOr, strTest("b", matcher.NewSuffix("z", true)), numTest("n", 8)),
 	}
 	rs := mustRuleset(t, plans)
-	plain := mustRuleset(t, plans, Indexed(false))
+	plain := mustRuleset(t, plans, withIndex(false))
 	evs := []Event{Map{"a": "KEY", "n": 7}, Map{"b": "xz", "n": 8}, NewDoc(map[string]any{"a": "key", "b": "z", "n": 7.0})}
 	check := func(when string, evs ...Event) {
 		t.Helper()

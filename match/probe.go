@@ -1,11 +1,8 @@
 package match
 
 import (
-	"encoding/json"
-	"strconv"
 	"unsafe"
 
-	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
@@ -97,60 +94,31 @@ func (ix *index) probePhase(x *scratch, ph int) {
 	}
 }
 
-// texts probes f's keys with v the way Test.value compares it: strings
-// and the text of numbers and booleans against the text keys, numbers and
-// strings that spell numbers against the number keys, arrays element by
-// element.
+// texts probes f's keys with v, classified as the tests classify it
+// (plan.Classify): strings and the text of numbers and booleans against
+// the text keys, numbers and strings that spell numbers against the
+// number keys, arrays element by element.
 func (x *scratch) texts(f *ixProbe, v any) {
-	switch t := v.(type) {
-	case string:
-		x.text(f, t)
-		if f.numbers != nil && plan.LooksNumeric(t) {
-			x.spelled(f, t)
+	c := plan.Classify(v)
+	switch c.Kind {
+	case plan.StringKind, plan.NumberText:
+		x.text(f, c.Text)
+		if f.numbers != nil && plan.LooksNumeric(c.Text) {
+			x.spelled(f, c.Text)
 		}
-	case []any:
-		for _, e := range t {
+	case plan.NumberKind:
+		if x.number(f, c.Num.Float64()) {
+			x.numText(f, c.AppendText(x.num[:0]))
+		}
+	case plan.BoolKind:
+		x.text(f, c.String())
+	case plan.ListKind:
+		for _, e := range c.List {
 			x.texts(f, e)
 		}
-	case []string:
-		for _, e := range t {
+		for _, e := range c.Strings {
 			x.texts(f, e)
 		}
-	case json.Number:
-		x.text(f, string(t))
-		if f.numbers != nil && plan.LooksNumeric(string(t)) {
-			x.spelled(f, string(t))
-		}
-	case float64:
-		if x.number(f, t) {
-			x.numText(f, strconv.AppendFloat(x.num[:0], t, 'f', -1, 64))
-		}
-	case float32:
-		if x.number(f, float64(t)) {
-			x.numText(f, strconv.AppendFloat(x.num[:0], float64(t), 'f', -1, 64))
-		}
-	case int:
-		if x.number(f, float64(t)) {
-			x.numText(f, strconv.AppendInt(x.num[:0], int64(t), 10))
-		}
-	case int64:
-		if x.number(f, float64(t)) {
-			x.numText(f, strconv.AppendInt(x.num[:0], t, 10))
-		}
-	case int32:
-		if x.number(f, float64(t)) {
-			x.numText(f, strconv.AppendInt(x.num[:0], int64(t), 10))
-		}
-	case uint32:
-		if x.number(f, float64(t)) {
-			x.numText(f, strconv.AppendInt(x.num[:0], int64(t), 10))
-		}
-	case uint64:
-		if x.number(f, float64(t)) {
-			x.numText(f, strconv.AppendUint(x.num[:0], t, 10))
-		}
-	case bool:
-		x.text(f, strconv.FormatBool(t))
 	}
 }
 
@@ -169,7 +137,7 @@ func (x *scratch) number(f *ixProbe, n float64) bool {
 	for _, id := range f.numbers[n] {
 		x.Fire(id)
 	}
-	return f.exact != nil || f.pre != nil || f.suf != nil || f.ac != nil
+	return f.texts != nil
 }
 
 // numText probes f's text keys with a number's text, held in b (x.num's
@@ -179,34 +147,9 @@ func (x *scratch) numText(f *ixProbe, b []byte) {
 	x.text(f, unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
-// text folds s and probes f's text keys with it. An ASCII value is only
-// folded for the exact keys, and only when one is as long: the tries and
-// the automaton fold ASCII letters themselves.
+// text probes f's text keys with s (folded into x.buf where needed).
 func (x *scratch) text(f *ixProbe, s string) {
-	folded, ascii := s, matcher.IsASCII(s)
-	if !ascii {
-		x.buf = matcher.AppendFold(x.buf[:0], s)
-		folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
-	}
-	if f.exact != nil && f.lens&lenBit(len(folded)) != 0 {
-		if ascii && matcher.NeedsFold(s) {
-			x.buf = matcher.AppendFold(x.buf[:0], s)
-			folded = unsafe.String(unsafe.SliceData(x.buf), len(x.buf))
-		}
-		for _, id := range f.exact[folded] {
-			x.Fire(id)
-		}
-	}
-	if f.pre != nil {
-		f.pre.Walk(folded, x)
-	}
-	if f.suf != nil {
-		f.suf.Walk(folded, x)
-	}
-	if f.ac != nil {
-		f.ac.Scan(folded, x)
+	if f.texts != nil {
+		f.texts.Find(s, &x.buf, x)
 	}
 }
-
-// lenBit is the bit of ixProbe.lens for a text n bytes long.
-func lenBit(n int) uint64 { return 1 << min(n, 63) }

@@ -2,6 +2,8 @@ package match
 
 import (
 	"unsafe"
+
+	"github.com/ruleforge/ruleforge/internal/hooks"
 )
 
 // Record is one event as a ruleset reads it: the event's values at the
@@ -218,24 +220,30 @@ func (r *Record) Each(fn func(v any) bool) bool {
 	return false
 }
 
+// init lets package normalize ask a Record what it holds (internal/hooks).
+func init() {
+	hooks.RecordDotted = func(r any) bool { return r.(*Record).dotted() }
+	hooks.RecordHolds = func(r any, p *Path) (bool, bool) { return r.(*Record).holds(p) }
+}
+
 // Event returns the event r holds: the one Reset was given, or, after
 // ResetJSON, an Event over the text, or the *Doc that ParseJSON decoded
 // where ResetJSON's pass left the event to it (a key repeated, a path
 // through an array, a slot reached through a dotted key and a nested one).
 func (r *Record) Event() Event { return r.ev }
 
-// Dotted reports whether ResetJSON found a value at one of the record's
+// dotted reports whether ResetJSON found a value at one of the record's
 // paths through a key that holds dots ({"process.name": …} for
 // process.name), as Map looks such keys up.
-func (r *Record) Dotted() bool {
+func (r *Record) dotted() bool {
 	s, ok := r.ev.(*scanner)
 	return ok && s.dotted
 }
 
-// Holds reports whether the event holds a value at p and whether that
+// holds reports whether the event holds a value at p and whether that
 // value is an object, without decoding a value that ResetJSON left in the
 // text.
-func (r *Record) Holds(p *Path) (present, object bool) {
+func (r *Record) holds(p *Path) (present, object bool) {
 	if s := r.st.slotOf(p); s >= 0 {
 		switch i := r.pos[s]; {
 		case i > 0:
@@ -323,7 +331,7 @@ func (r *Record) free(p *Path) (int32, bool) {
 	if s < 0 {
 		return s, false
 	}
-	present, _ := r.Holds(p)
+	present, _ := r.holds(p)
 	return s, !present
 }
 

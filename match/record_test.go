@@ -43,7 +43,7 @@ func recordRuleset(t *testing.T, paths []string) (*Ruleset, map[string]*Path) {
 			{Op: ir.OpPred, Test: &plan.Test{Name: paths[1], Paths: []*Path{byText[paths[1]]}, Strings: []matcher.Matcher{matcher.NewSuffix("1", false)}}},
 		}})
 	}
-	rs, err := NewRuleset(testRules(len(plans)), plans)
+	rs, err := newRuleset(testRules(len(plans)), plans)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func recordRuleset(t *testing.T, paths []string) (*Ruleset, map[string]*Path) {
 func testRules(n int) []*ir.Rule {
 	rules := make([]*ir.Rule, n)
 	for i := range rules {
-		rules[i] = &ir.Rule{ID: fmt.Sprint("r", i)}
+		rules[i] = &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint("r", i)}}
 	}
 	return rules
 }
@@ -161,7 +161,7 @@ func TestRecordLookup(t *testing.T) {
 			if got := rs.MatchRecord(r, nil); !slices.Equal(got, want) {
 				t.Errorf("MatchRecord = %v, Match = %v", got, want)
 			}
-			unindexed, err := NewRuleset(testRules(rs.Len()), rs.plans, Indexed(false))
+			unindexed, err := newRuleset(testRules(rs.Len()), rs.plans, withIndex(false))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -234,11 +234,11 @@ func TestRecordReuse(t *testing.T) {
 func TestRecordForeign(t *testing.T) {
 	rs, paths := recordRuleset(t, recordPaths)
 	other, _ := recordRuleset(t, []string{"x", "a.b", "zzz"})
-	plain, err := NewRuleset(testRules(rs.Len()), rs.plans, Indexed(false))
+	plain, err := newRuleset(testRules(rs.Len()), rs.plans, withIndex(false))
 	if err != nil {
 		t.Fatal(err)
 	}
-	empty, err := NewRuleset(testRules(1), []*plan.Node{{Op: ir.OpTrue}})
+	empty, err := newRuleset(testRules(1), []*plan.Node{{Op: ir.OpTrue}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestRecordFarPaths(t *testing.T) {
 		{Op: ir.OpPred, Test: &plan.Test{Name: "process.name", Paths: []*Path{p1}, Strings: []matcher.Matcher{matcher.NewSuffix(".exe", true)}}},
 		{Op: ir.OpPred, Test: &plan.Test{Name: "a.b", Paths: []*Path{p2}, Numbers: nums(2)}},
 	}
-	rs, err := NewRuleset(testRules(2), plans)
+	rs, err := newRuleset(testRules(2), plans)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func TestRecordFarPaths(t *testing.T) {
 func TestRecordLookupByText(t *testing.T) {
 	rule := NewPath("process.name")
 	plans := []*plan.Node{{Op: ir.OpPred, Test: &plan.Test{Name: "process.name", Paths: []*Path{rule}, Strings: []matcher.Matcher{matcher.NewExact("x.exe", true)}}}}
-	rs, err := NewRuleset(testRules(1), plans)
+	rs, err := newRuleset(testRules(1), plans)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,10 +324,10 @@ func TestRecordLookupByText(t *testing.T) {
 	if err := r.ResetJSON([]byte(`{"Event": {"System": {"EventID": 1}}, "process": {"pid": 4}}`)); err != nil {
 		t.Fatal(err)
 	}
-	if present, object := r.Holds(extra); !present || !object {
+	if present, object := r.holds(extra); !present || !object {
 		t.Errorf("Holds(Event.System) = %v, %v; want an object", present, object)
 	}
-	if present, _ := r.Holds(view); present {
+	if present, _ := r.holds(view); present {
 		t.Error("process.name held before Add")
 	}
 	if !r.Add(view, "X.EXE") || r.Add(view, "y.exe") {
@@ -376,8 +376,8 @@ func TestRecordDotted(t *testing.T) {
 		if err := r.ResetJSON([]byte(tt.json)); err != nil {
 			t.Fatal(err)
 		}
-		if r.Dotted() != tt.dotted {
-			t.Errorf("ResetJSON(%s): Dotted = %v, want %v", tt.json, r.Dotted(), tt.dotted)
+		if r.dotted() != tt.dotted {
+			t.Errorf("ResetJSON(%s): Dotted = %v, want %v", tt.json, r.dotted(), tt.dotted)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
@@ -22,36 +23,47 @@ type Ruleset struct {
 	index    *index     // nil: every rule is evaluated for every event
 	slots    *slotTable // with the index: the fields the rules read
 	pool     sync.Pool  // of *scratch, one per concurrent Match
-	reads    []*Path    // paths read besides the rules' (Reads)
+	reads    []*Path    // paths read besides the rules' (withReads)
 }
 
-// RulesetOption configures NewRuleset.
-type RulesetOption func(*rulesetConfig)
+// rulesetOption configures newRuleset.
+type rulesetOption func(*rulesetConfig)
 
-// rulesetConfig holds NewRuleset's options.
+// rulesetConfig holds newRuleset's options.
 type rulesetConfig struct {
 	index bool
 	reads []*Path
 }
 
-// Indexed turns the rule index on (the default) or off. With it, Match
+// withIndex turns the rule index on (the default) or off. With it, Match
 // evaluates only the rules whose necessary texts the event holds (see
 // Ruleset.Gate); without it, every rule, which is the reference the index
 // is tested against.
-func Indexed(on bool) RulesetOption { return func(c *rulesetConfig) { c.index = on } }
+func withIndex(on bool) rulesetOption { return func(c *rulesetConfig) { c.index = on } }
 
-// Reads makes the ruleset read paths as if a rule tested them: records
+// withReads makes the ruleset read paths as if a rule tested them: records
 // hold their values (Record.Lookup finds them in the one pass of
 // ResetJSON) and Paths lists them, so that package normalize computes the
 // ECS view's fields there. Stateful rules read their join keys and event
 // time this way (package state).
-func Reads(paths ...*Path) RulesetOption {
+func withReads(paths ...*Path) rulesetOption {
 	return func(c *rulesetConfig) { c.reads = append(c.reads, paths...) }
 }
 
-// NewRuleset pairs rules with their compiled evaluation trees and builds
+// init lets package compile build rulesets (internal/hooks).
+func init() {
+	hooks.NewRuleset = func(rules []*ir.Rule, plans []*plan.Node, cfg hooks.RulesetConfig) (any, error) {
+		rs, err := newRuleset(rules, plans, withIndex(!cfg.Unindexed), withReads(cfg.Reads...))
+		if err != nil {
+			return nil, err
+		}
+		return rs, nil
+	}
+}
+
+// newRuleset pairs rules with their compiled evaluation trees and builds
 // the rule index.
-func NewRuleset(rules []*ir.Rule, plans []*plan.Node, opts ...RulesetOption) (*Ruleset, error) {
+func newRuleset(rules []*ir.Rule, plans []*plan.Node, opts ...rulesetOption) (*Ruleset, error) {
 	cfg := rulesetConfig{index: true}
 	for _, o := range opts {
 		o(&cfg)

@@ -22,9 +22,9 @@ func lazyRuleset(t testing.TB, paths []string) *Ruleset {
 	for _, s := range paths {
 		on := []*Path{NewPath(s)}
 		plans = append(plans, &plan.Node{Op: ir.OpPred, Test: &plan.Test{Name: s, Paths: on, Bools: []bool{true}}})
-		rules = append(rules, &ir.Rule{ID: s + "=true"})
+		rules = append(rules, &ir.Rule{Meta: ir.Meta{ID: s + "=true"}})
 	}
-	rs, err := NewRuleset(rules, plans)
+	rs, err := newRuleset(rules, plans)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,9 +49,9 @@ func jsonRuleset(t testing.TB, paths []string, keyword bool) (*Ruleset, []*Path)
 	}
 	rules := make([]*ir.Rule, len(plans))
 	for i := range rules {
-		rules[i] = &ir.Rule{ID: fmt.Sprint("r", i)}
+		rules[i] = &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint("r", i)}}
 	}
-	rs, err := NewRuleset(rules, plans)
+	rs, err := newRuleset(rules, plans)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +300,7 @@ func TestResetJSON(t *testing.T) {
 func TestResetJSONNoSlots(t *testing.T) {
 	p := NewPath("a.b")
 	plans := []*plan.Node{{Op: ir.OpPred, Test: &plan.Test{Name: "a.b", Paths: []*Path{p}, Strings: []matcher.Matcher{matcher.NewContains("x", false)}}}}
-	rs, err := NewRuleset([]*ir.Rule{{ID: "r"}}, plans, Indexed(false))
+	rs, err := newRuleset([]*ir.Rule{{Meta: ir.Meta{ID: "r"}}}, plans, withIndex(false))
 	if err != nil {
 		t.Fatal(err)
 	}

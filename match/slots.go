@@ -61,7 +61,7 @@ func (st *slotTable) decodeEagerly(eager []bool) {
 }
 
 // newSlotTable numbers the paths read by plans' tests and terms, then
-// extra (Reads).
+// extra (withReads).
 func newSlotTable(plans []*plan.Node, extra []*Path) *slotTable {
 	var all []*Path
 	seen := map[*plan.Node]bool{}

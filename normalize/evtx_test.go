@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 )
@@ -82,8 +83,8 @@ func sameRecords(t *testing.T, rs *match.Ruleset, name string, got, want *match.
 		}
 	}
 	for _, p := range normalize.ReaderObjects() {
-		gp, gobj := got.Holds(p)
-		wp, wobj := want.Holds(p)
+		gp, gobj := hooks.RecordHolds(got, p)
+		wp, wobj := hooks.RecordHolds(want, p)
 		if gp != wp || gobj != wobj {
 			t.Fatalf("%s: %s held %v (object %v), through JSON %v (%v)", name, p, gp, gobj, wp, wobj)
 		}

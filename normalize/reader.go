@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/match"
 )
 
@@ -130,7 +131,7 @@ func (rd *Reader) Read(raw []byte) (*match.Record, error) {
 		rd.normalized(d.Map(), f)
 		return rec, nil
 	}
-	if rec.Dotted() {
+	if hooks.RecordDotted(rec) {
 		// Normalize reads a record's fields at their nested keys only
 		// (Event.EventData.Image, not a key "EventData.Image") and writes
 		// into an object under a dotted key ("host.os") rather than make
@@ -147,7 +148,7 @@ func (rd *Reader) Read(raw []byte) (*match.Record, error) {
 func (rd *Reader) view(f Format, evtxShape bool, raw func() []byte) error {
 	rec := rd.rec
 	for _, p := range rd.p.prefixes {
-		if present, object := rec.Holds(p); present && !object {
+		if present, object := hooks.RecordHolds(rec, p); present && !object {
 			return rd.decoded(raw(), f)
 		}
 	}
@@ -171,7 +172,7 @@ func (rd *Reader) aliasUserData() {
 	if ud == nil || len(rd.child) == 0 {
 		return
 	}
-	if present, _ := rd.rec.Holds(rd.p.child); present {
+	if present, _ := hooks.RecordHolds(rd.rec, rd.p.child); present {
 		return
 	}
 	for _, c := range rd.child {
@@ -205,7 +206,7 @@ func (rd *Reader) format(rec *match.Record, raw []byte) Format {
 	if d, ok := rec.Event().(*match.Doc); ok {
 		return Detect(d.Map()) // as the map holds it: rec's lookups would join dotted keys
 	}
-	if rec.Dotted() {
+	if hooks.RecordDotted(rec) {
 		// Detect reads Event.System at nested keys only; the record may
 		// have found it through a key "Event.System".
 		if d, err := match.ParseJSON(raw); err == nil {
@@ -213,17 +214,17 @@ func (rd *Reader) format(rec *match.Record, raw []byte) Format {
 		}
 	}
 	p := rd.p
-	if _, object := rec.Holds(p.event); object {
+	if _, object := hooks.RecordHolds(rec, p.event); object {
 		for _, q := range [...]*match.Path{p.system, p.eventData, p.userData} {
-			if _, object := rec.Holds(q); object {
+			if _, object := hooks.RecordHolds(rec, q); object {
 				return WinEvent
 			}
 		}
 	}
-	if present, _ := rec.Holds(p.eventID); present {
+	if present, _ := hooks.RecordHolds(rec, p.eventID); present {
 		return Flat
 	}
-	if present, _ := rec.Holds(p.channel); present {
+	if present, _ := hooks.RecordHolds(rec, p.channel); present {
 		return Flat
 	}
 	return ECS
@@ -320,15 +321,15 @@ func (s *slotSource) begin(f Format, evtxShape bool) {
 		return
 	}
 	rec, p := s.rec, s.p
-	if _, object := rec.Holds(p.eventData); object && !evtxShape {
-		if present, _ := rec.Holds(p.dataArray); present {
+	if _, object := hooks.RecordHolds(rec, p.eventData); object && !evtxShape {
+		if present, _ := hooks.RecordHolds(rec, p.dataArray); present {
 			v, _ := rec.Lookup(p.dataArray)
 			if d := dataArray(v); d != nil {
 				s.maps = append(s.maps, d)
 			}
 		}
 	}
-	if _, object := rec.Holds(p.userData); object {
+	if _, object := hooks.RecordHolds(rec, p.userData); object {
 		v, _ := rec.Lookup(p.userData)
 		if ud := userDataChild(v); ud != nil {
 			s.maps = append(s.maps, ud)
@@ -408,7 +409,7 @@ func (s *slotSource) systemObject(name string) bool {
 	if s.flat {
 		q = s.path(s.p.flat, "", name)
 	}
-	_, object := s.rec.Holds(q)
+	_, object := hooks.RecordHolds(s.rec, q)
 	return object
 }
 
@@ -455,7 +456,7 @@ func (v *recordView) putList(f field, ss []string) {
 // as their value, where the event has none.
 func (v *recordView) hold(f field) {
 	for _, p := range v.objects[f] {
-		if present, _ := v.rec.Holds(p); !present {
+		if present, _ := hooks.RecordHolds(v.rec, p); !present {
 			v.rec.Add(p, map[string]any{})
 		}
 	}

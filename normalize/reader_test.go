@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 )
@@ -50,7 +51,7 @@ func sameRead(t *testing.T, rs *match.Ruleset, rd *normalize.Reader, f normalize
 		}
 		v, wantOK := ev.Lookup(p)
 		_, wantObject := v.(map[string]any)
-		if ok, object := rec.Holds(p); ok != wantOK || object != wantObject {
+		if ok, object := hooks.RecordHolds(rec, p); ok != wantOK || object != wantObject {
 			t.Fatalf("%s (%v): %s held %v (object %v), want %v (object %v)", name, f, p, ok, object, wantOK, wantObject)
 		}
 	}

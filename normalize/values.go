@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
 // unwrap returns the value of an element rendered as an object with its
@@ -24,33 +26,19 @@ func unwrap(v any) (any, bool) {
 	return v, true
 }
 
-// text returns a scalar as text: strings as they are, numbers in decimal,
-// booleans as true and false. Objects, arrays and null are not text.
+// text returns a scalar as text, as the tests compare it (plan.Classify):
+// strings as they are, numbers in decimal, booleans as true and false. A
+// float that is not finite, objects, arrays and null are not text.
 func text(v any) (string, bool) {
-	switch x := v.(type) {
-	case string:
-		return x, true
-	case json.Number:
-		return string(x), true
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
+	c := plan.Classify(v)
+	switch c.Kind {
+	case plan.StringKind, plan.NumberText, plan.BoolKind:
+		return c.String(), true
+	case plan.NumberKind:
+		if f := c.Num.Float64(); c.Num.IsFloat() && (math.IsNaN(f) || math.IsInf(f, 0)) {
 			return "", false
 		}
-		return strconv.FormatFloat(x, 'f', -1, 64), true
-	case float32:
-		return text(float64(x))
-	case int:
-		return strconv.Itoa(x), true
-	case int64:
-		return strconv.FormatInt(x, 10), true
-	case int32:
-		return strconv.FormatInt(int64(x), 10), true
-	case uint64:
-		return strconv.FormatUint(x, 10), true
-	case uint32:
-		return strconv.FormatUint(uint64(x), 10), true
-	case bool:
-		return strconv.FormatBool(x), true
+		return c.String(), true
 	}
 	return "", false
 }

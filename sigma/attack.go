@@ -100,18 +100,27 @@ func collect(tags []string, id func(string) (string, bool)) []string {
 	return ids
 }
 
-// describe sets the metadata of r that a detection rule and a
-// correlation rule share beyond the basics: the status, author,
-// references, false positives and the ATT&CK mapping.
-func describe(r *ir.Rule, meta *sigmago.Rule) {
-	r.Status = strings.ToLower(meta.Status)
-	if meta.Author != "" {
-		r.Author = []string{meta.Author}
+// metaOf returns the metadata of a detection or correlation rule that
+// sigma-go decoded as meta; name is the rule's "name:".
+func metaOf(meta *sigmago.Rule, name string) ir.Meta {
+	m := ir.Meta{
+		ID:             meta.ID,
+		Name:           name,
+		Title:          meta.Title,
+		Description:    meta.Description,
+		Severity:       strings.ToLower(meta.Level),
+		Status:         strings.ToLower(meta.Status),
+		Tags:           meta.Tags,
+		Attack:         attackIDs(meta.Tags),
+		References:     meta.References,
+		FalsePositives: strs(meta.AdditionalFields["falsepositives"]),
+		Tactics:        tacticsOf(meta.Tags),
+		Techniques:     techniqueIDs(meta.Tags),
 	}
-	r.References = meta.References
-	r.FalsePositives = strs(meta.AdditionalFields["falsepositives"])
-	r.Tactics = tacticsOf(meta.Tags)
-	r.Techniques = techniqueIDs(meta.Tags)
+	if meta.Author != "" {
+		m.Author = []string{meta.Author}
+	}
+	return m
 }
 
 // strs returns a YAML value that is a string or a list as strings; other

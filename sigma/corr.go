@@ -71,19 +71,10 @@ func (d *doc) correlation() (*ir.Correlation, error) {
 		return nil, d.errorf(key.Line, key.Column, "correlation rule has no title")
 	}
 	c := &ir.Correlation{
-		ID:          meta.ID,
-		Name:        name,
-		Title:       meta.Title,
-		Description: meta.Description,
-		Severity:    strings.ToLower(meta.Level),
-		Tags:        meta.Tags,
-		Attack:      attackIDs(meta.Tags),
-		Source:      d.pos(key.Line, key.Column),
-		Percentile:  -1,
+		Meta:       metaOf(&meta, name),
+		Source:     d.pos(key.Line, key.Column),
+		Percentile: -1,
 	}
-	var m ir.Rule
-	describe(&m, &meta)
-	c.Status, c.Author, c.References, c.FalsePositives, c.Tactics, c.Techniques = m.Status, m.Author, m.References, m.FalsePositives, m.Tactics, m.Techniques
 	vals := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(body.Content); i += 2 {
 		k, v := body.Content[i], resolve(body.Content[i+1])

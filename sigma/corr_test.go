@@ -309,9 +309,9 @@ func TestCorrelationGolden(t *testing.T) {
 // does not exist, a name two rules share, a cycle, and a correlation over
 // one that failed.
 func TestResolveErrors(t *testing.T) {
-	rule := func(id, name string) *ir.Rule { return &ir.Rule{ID: id, Name: name, Title: name} }
+	rule := func(id, name string) *ir.Rule { return &ir.Rule{Meta: ir.Meta{ID: id, Name: name, Title: name}} }
 	corr := func(title, name string, refs ...string) *ir.Correlation {
-		c := &ir.Correlation{Title: title, Name: name, Type: ir.CorrTemporal, Percentile: -1}
+		c := &ir.Correlation{Meta: ir.Meta{Title: title, Name: name}, Type: ir.CorrTemporal, Percentile: -1}
 		for i, r := range refs {
 			c.Rules = append(c.Rules, ir.CorrRef{Ref: r, Target: -1, Pos: ir.Pos{File: "c.yml", Line: 10 + i, Col: 7}})
 		}
@@ -410,11 +410,24 @@ correlation:
 		t.Fatal(err)
 	}
 	c := f.Correlations[0]
-	got := ir.Rule{Status: c.Status, Author: c.Author, References: c.References, FalsePositives: c.FalsePositives,
-		Tactics: c.Tactics, Techniques: c.Techniques, Attack: c.Attack}
-	want := ir.Rule{Status: "experimental", Author: []string{"A. Author"}, References: []string{"https://example.com/a"},
-		FalsePositives: []string{"Password spraying tests"}, Tactics: []ir.Tactic{{ID: "TA0006", Name: "Credential Access"}},
-		Techniques: []string{"T1110.003"}, Attack: []string{"T1110.003"}}
+	got := ir.Meta{
+		Status:         c.Status,
+		Author:         c.Author,
+		References:     c.References,
+		FalsePositives: c.FalsePositives,
+		Tactics:        c.Tactics,
+		Techniques:     c.Techniques,
+		Attack:         c.Attack,
+	}
+	want := ir.Meta{
+		Status:         "experimental",
+		Author:         []string{"A. Author"},
+		References:     []string{"https://example.com/a"},
+		FalsePositives: []string{"Password spraying tests"},
+		Tactics:        []ir.Tactic{{ID: "TA0006", Name: "Credential Access"}},
+		Techniques:     []string{"T1110.003"},
+		Attack:         []string{"T1110.003"},
+	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}

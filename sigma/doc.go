@@ -11,11 +11,12 @@
 // # Metadata
 //
 // A rule's title, id, description, level, status, author, references,
-// falsepositives, tags and logsource go to the same-named fields of
-// [ir.Rule] (level to Severity, author as one element of Author). The
-// ATT&CK tags (specification appendix "Tags", namespace attack) give
-// ir.Rule.Techniques (attack.t1047 → T1047, attack.t1055.001 →
-// T1055.001) and ir.Rule.Tactics through a table of the Enterprise
+// falsepositives and tags go to the same-named fields of [ir.Meta], which
+// [ir.Rule] and [ir.Correlation] embed (level to Severity, author as one
+// element of Author); a detection rule's logsource to ir.Rule.Logsource.
+// The ATT&CK tags (specification appendix "Tags", namespace attack) give
+// Meta.Techniques (attack.t1047 → T1047, attack.t1055.001 →
+// T1055.001) and Meta.Tactics through a table of the Enterprise
 // tactics: attack.execution → {TA0002, Execution}. The table knows the
 // ATT&CK v19 names SigmaHQ uses (attack.stealth is TA0005 Stealth,
 // attack.defense-impairment TA0112 Defense Impairment) and the older

@@ -7,6 +7,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/ruleforge/ruleforge/compile"
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/refeval"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -51,7 +52,7 @@ func runMatchCases(t *testing.T, cases []matchCase) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			naive, err := compile.Compile([]*ir.Rule{r}, compile.Optimize(false), compile.Specialize(false))
+			naive, err := compile.Compile([]*ir.Rule{r}, hooks.CompileOption(hooks.Switches{NoOptimize: true, NoSpecialize: true}).(compile.Option))
 			if err != nil {
 				t.Fatal(err)
 			}

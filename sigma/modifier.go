@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -26,38 +25,67 @@ const (
 	modList               // all, neq: how the field's values combine
 	modCmp                // contains, startswith, endswith
 	modTransform          // base64, base64offset, utf16*, wide, windash, expand, cased
-	modType               // re, cidr, lt, lte, gt, gte, exists: the value's type; first
+	modType               // re, cidr, lt, lte, gt, gte, exists, fieldref, time parts: the value's type; first
 	modFlag               // i, m, s and their long names: after re
 )
 
-// modifiers maps each modifier of the Sigma specification v2 (and pySigma's
-// long names of the regular expression flags) to its class.
-var modifiers = map[string]modClass{
-	"all": modList, "neq": modList,
-	"contains": modCmp, "startswith": modCmp, "endswith": modCmp,
-	"base64": modTransform, "base64offset": modTransform, "utf16": modTransform, "utf16le": modTransform,
-	"utf16be": modTransform, "wide": modTransform, "windash": modTransform, "expand": modTransform, "cased": modTransform,
-	"re": modType, "cidr": modType, "lt": modType, "lte": modType, "gt": modType, "gte": modType, "exists": modType,
-	"i": modFlag, "ignorecase": modFlag, "m": modFlag, "multiline": modFlag, "s": modFlag, "dotall": modFlag,
-	"fieldref": modType, "minute": modType, "hour": modType, "day": modType,
-	"week": modType, "month": modType, "year": modType,
+// A modifier is one row of the modifier table.
+type modifier struct {
+	class modClass
+	// takes converts v to what the modifier works on (a number to its
+	// text for the string modifiers, a string spelling a number to the
+	// number for the comparisons) and reports whether v is that.
+	takes func(v *value) bool
+	// needs names what the modifier takes in its error ("a number"); ""
+	// when the error says the modifier does not apply to v.
+	needs string
+	// run applies the modifier to a value it takes. It is nil for the
+	// modifiers that act on the whole chain: all, neq and expand.
+	run func(v *value, name string, maxValues int) error
 }
 
-// timeParts maps the time-part modifiers to their term functions.
-var timeParts = map[string]ir.Fn{
-	"minute": ir.FnMinute, "hour": ir.FnHour, "day": ir.FnDay,
-	"week": ir.FnWeek, "month": ir.FnMonth, "year": ir.FnYear,
-}
+// modifiers is the table of the modifiers of the Sigma specification v2
+// and pySigma's long names of the regular expression flags.
+var modifiers = map[string]*modifier{
+	"all": {class: modList},
+	"neq": {class: modList},
 
-// cmpModifiers maps contains, startswith and endswith to their comparison.
-var cmpModifiers = map[string]ir.Cmp{
-	"contains":   ir.CmpContains,
-	"startswith": ir.CmpPrefix,
-	"endswith":   ir.CmpSuffix,
-}
+	"contains":   {class: modCmp, takes: text(vRegex, vFieldref), run: compare(ir.CmpContains)},
+	"startswith": {class: modCmp, takes: text(vRegex, vFieldref), run: compare(ir.CmpPrefix)},
+	"endswith":   {class: modCmp, takes: text(vRegex, vFieldref), run: compare(ir.CmpSuffix)},
 
-// orderModifiers maps lt, lte, gt and gte to their comparison.
-var orderModifiers = map[string]ir.Cmp{"lt": ir.CmpLT, "lte": ir.CmpLE, "gt": ir.CmpGT, "gte": ir.CmpGE}
+	"expand":       {class: modTransform, takes: kindIs(vString)}, // run by lowerer.expandValue
+	"base64":       {class: modTransform, takes: text(), run: encodeBase64},
+	"base64offset": {class: modTransform, takes: text(), run: encodeBase64},
+	"utf16":        {class: modTransform, takes: text(), run: toUTF16(utf16BOM)},
+	"utf16le":      {class: modTransform, takes: text(), run: toUTF16(utf16LE)},
+	"wide":         {class: modTransform, takes: text(), run: toUTF16(utf16LE)},
+	"utf16be":      {class: modTransform, takes: text(), run: toUTF16(utf16BE)},
+	"windash":      {class: modTransform, takes: text(), run: dashes},
+	"cased":        {class: modTransform, takes: text(vFieldref), run: cased},
+
+	"re":       {class: modType, takes: text(), run: toKind(vRegex)},
+	"cidr":     {class: modType, takes: kindIs(vString), run: cidr},
+	"exists":   {class: modType, takes: kindIs(vBool), needs: "true or false", run: toKind(vExists)},
+	"fieldref": {class: modType, takes: namesField, needs: "a field name", run: fieldref},
+	"lt":       {class: modType, takes: number, needs: "a number", run: order(ir.CmpLT)},
+	"lte":      {class: modType, takes: number, needs: "a number", run: order(ir.CmpLE)},
+	"gt":       {class: modType, takes: number, needs: "a number", run: order(ir.CmpGT)},
+	"gte":      {class: modType, takes: number, needs: "a number", run: order(ir.CmpGE)},
+	"minute":   {class: modType, takes: wholeNumber, needs: "a whole number", run: timePart(ir.FnMinute)},
+	"hour":     {class: modType, takes: wholeNumber, needs: "a whole number", run: timePart(ir.FnHour)},
+	"day":      {class: modType, takes: wholeNumber, needs: "a whole number", run: timePart(ir.FnDay)},
+	"week":     {class: modType, takes: wholeNumber, needs: "a whole number", run: timePart(ir.FnWeek)},
+	"month":    {class: modType, takes: wholeNumber, needs: "a whole number", run: timePart(ir.FnMonth)},
+	"year":     {class: modType, takes: wholeNumber, needs: "a whole number", run: timePart(ir.FnYear)},
+
+	"i":          {class: modFlag, takes: convertible, run: regexFlag("")},
+	"ignorecase": {class: modFlag, takes: convertible, run: regexFlag("")},
+	"m":          {class: modFlag, takes: convertible, run: regexFlag("m")},
+	"multiline":  {class: modFlag, takes: convertible, run: regexFlag("m")},
+	"s":          {class: modFlag, takes: convertible, run: regexFlag("s")},
+	"dotall":     {class: modFlag, takes: convertible, run: regexFlag("s")},
+}
 
 // chain is the checked modifier list of one field.
 type chain struct {
@@ -73,22 +101,22 @@ func (l *lowerer) modifiers(search, field string, mods []string, key *yaml.Node)
 	seen := map[string]bool{}
 	cmp := ""
 	for _, m := range mods {
-		switch modifiers[m] {
-		case modUnknown:
+		row := modifiers[m]
+		if row == nil {
 			return nil, l.errorf(key.Line, key.Column, "search %q: unknown modifier %q on field %q", search, m, field)
 		}
 		if seen[m] {
 			return nil, l.errorf(key.Line, key.Column, "search %q: duplicate modifier %q on field %q", search, m, field)
 		}
 		seen[m] = true
-		switch m {
-		case "all":
+		switch {
+		case m == "all":
 			c.all = true
-		case "neq":
+		case m == "neq":
 			c.neq = true
-		case "expand":
+		case m == "expand":
 			c.expand = true
-		case "contains", "startswith", "endswith":
+		case row.class == modCmp:
 			if cmp != "" {
 				return nil, l.errorf(key.Line, key.Column, "search %q: modifiers %q and %q on field %q conflict", search, cmp, m, field)
 			}
@@ -98,107 +126,244 @@ func (l *lowerer) modifiers(search, field string, mods []string, key *yaml.Node)
 	return c, nil
 }
 
-// vkind is the type of a value as the modifiers transform it.
-type vkind uint8
-
-// The value types.
-const (
-	vString   vkind = iota + 1 // text or a pattern
-	vNumber                    // a YAML number
-	vBool                      // a YAML boolean
-	vNull                      // a YAML null
-	vRegex                     // after re
-	vCIDR                      // after cidr
-	vOrder                     // after lt, lte, gt, gte
-	vExists                    // after exists
-	vFieldref                  // after fieldref: raws[0] names the other field
-	vTimePart                  // after minute, hour, day, week, month, year
-)
-
-// value is one value of a field on its way through the modifiers.
-type value struct {
-	kind   vkind
-	raws   []string     // vString, unchanged: the text as written (after expand); vRegex, vCIDR
-	pats   []ir.Pattern // vString: alternatives, any of which may match
-	num    ir.Number    // vNumber, vOrder, vTimePart: exact for integers
-	text   string       // vNumber: its decimal text
-	b      bool         // vBool, vExists
-	cmp    ir.Cmp       // vString: glob, prefix, suffix or contains; vOrder
-	cmpMod string       // the modifier that set cmp
-	cased  bool         // vString: compare case-sensitively
-	// vRegex: flags, case folding and anchors
-	flags      string
-	fold       bool
-	start, end bool
-	changed    string // the first modifier that changed the value
-	part       ir.Fn  // vTimePart: the part
+// apply runs the modifier name on v. A modifier of the value's type (re,
+// cidr, lt…) must come before those that change the value; a modifier may
+// expand v into at most maxValues values.
+func (v *value) apply(name string, maxValues int) error {
+	m := modifiers[name]
+	if m.run == nil {
+		return nil
+	}
+	if m.class == modType && v.changed != "" {
+		return fmt.Errorf("modifier %q must come before %q", name, v.changed)
+	}
+	if err := m.check(name, v); err != nil {
+		return err
+	}
+	if err := m.run(v, name, maxValues); err != nil {
+		return err
+	}
+	if v.kind == vString && (m.class == modCmp || m.class == modTransform) && v.changed == "" {
+		v.changed = name
+	}
+	return nil
 }
 
-// describe names the value's type in messages.
-func (v *value) describe() string {
+// check returns the error for a modifier applied to a value of a type it
+// does not take: the one place that says so.
+func (m *modifier) check(name string, v *value) error {
+	switch {
+	case m.takes(v):
+		return nil
+	case m.needs == "" || !convertible(v):
+		return notFor(name, v.describe())
+	}
+	return fmt.Errorf("modifier %q needs %s, not %s", name, m.needs, v.describe())
+}
+
+// notFor is the error for modifier name on what it does not apply to.
+func notFor(name, what string) error {
+	return fmt.Errorf("modifier %q does not apply to %s", name, what)
+}
+
+// convertible reports whether v is a string or a number, or what a
+// modifier made of one: not null, a boolean, a field reference or a time
+// part, which no modifier turns into another type.
+func convertible(v *value) bool {
 	switch v.kind {
-	case vString:
-		return "a string"
-	case vNumber:
-		return "a number"
-	case vBool:
-		return strconv.FormatBool(v.b)
-	case vNull:
-		return "null"
-	case vRegex:
-		return "a regular expression"
-	case vCIDR:
-		return "a CIDR range"
-	case vOrder:
-		return "a comparison"
-	case vExists:
-		return "an exists test"
-	case vFieldref:
-		return "a field reference"
-	case vTimePart:
-		return "a time part"
+	case vNull, vBool, vFieldref, vTimePart:
+		return false
 	}
-	return "a value"
+	return true
 }
 
-// newValue returns the value of a decoded YAML scalar, or a message.
-func newValue(x any) (*value, string) {
-	v := &value{cmp: ir.CmpGlob}
-	var n ir.Number
-	switch x := x.(type) {
-	case nil:
-		v.kind = vNull
-		return v, ""
-	case string:
-		v.kind, v.raws = vString, []string{x}
-		v.pats = []ir.Pattern{parsePattern(x)}
-		return v, ""
-	case bool:
-		v.kind, v.b = vBool, x
-		return v, ""
-	case int:
-		n, v.text = ir.Int(int64(x)), strconv.Itoa(x)
-	case int64:
-		n, v.text = ir.Int(x), strconv.FormatInt(x, 10)
-	case uint64:
-		n, v.text = ir.Uint(x), strconv.FormatUint(x, 10)
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Sprintf("unsupported: number %v", x)
+// kindIs returns a takes function for values of kind k.
+func kindIs(k vkind) func(*value) bool {
+	return func(v *value) bool { return v.kind == k }
+}
+
+// text returns a takes function for the string modifiers: a number is
+// taken as its decimal text; strings are taken, and values of the kinds
+// more.
+func text(more ...vkind) func(*value) bool {
+	return func(v *value) bool {
+		v.asString()
+		for _, k := range more {
+			if v.kind == k {
+				return true
+			}
 		}
-		n, v.text = ir.Float(x), strconv.FormatFloat(x, 'f', -1, 64)
-	default:
-		return nil, fmt.Sprintf("unsupported: value of type %T", x)
+		return v.kind == vString
 	}
-	v.kind, v.num = vNumber, n
-	return v, ""
 }
 
-// asString turns a number into its decimal text, for the string modifiers.
-func (v *value) asString() {
-	if v.kind == vNumber {
-		v.kind, v.raws = vString, []string{v.text}
-		v.pats = []ir.Pattern{ir.Lit(v.text)}
+// spelledNumber turns a single string value that spells a number into
+// that number; finite leaves NaN and infinities as strings.
+func (v *value) spelledNumber(finite bool) {
+	if v.kind != vString || len(v.raws) != 1 {
+		return
+	}
+	n, err := ir.ParseNumber(strings.TrimSpace(v.raws[0]))
+	if err == nil && (!finite || !n.IsNaN() && !math.IsInf(n.Float64(), 0)) {
+		v.kind, v.num = vNumber, n
+	}
+}
+
+// number takes what lt, lte, gt and gte compare: a finite number, or a
+// time part.
+func number(v *value) bool {
+	v.spelledNumber(true)
+	return v.kind == vNumber || v.kind == vTimePart
+}
+
+// wholeNumber takes what a time part equals: a whole number.
+func wholeNumber(v *value) bool {
+	v.spelledNumber(false)
+	_, whole := v.num.Int64()
+	return v.kind == vNumber && whole
+}
+
+// namesField takes what fieldref names: one non-empty string.
+func namesField(v *value) bool {
+	v.asString()
+	return v.kind == vString && len(v.raws) == 1 && v.raws[0] != ""
+}
+
+// compare sets the comparison of contains, startswith and endswith; on a
+// regular expression, startswith and endswith anchor it.
+func compare(cmp ir.Cmp) func(*value, string, int) error {
+	return func(v *value, name string, _ int) error {
+		if v.kind == vRegex {
+			v.start = v.start || cmp == ir.CmpPrefix
+			v.end = v.end || cmp == ir.CmpSuffix
+			return nil
+		}
+		v.cmp, v.cmpMod = cmp, name
+		return nil
+	}
+}
+
+// encodeBase64 runs base64 and base64offset: the value's encoding, or the
+// three encodings at byte offsets 0, 1, 2; they compare case-sensitively.
+func encodeBase64(v *value, name string, _ int) error {
+	if v.cmp != ir.CmpGlob {
+		return notFor(name, fmt.Sprintf("a value with wildcards (put it before %q)", v.cmpMod))
+	}
+	var pats []ir.Pattern
+	for _, p := range v.pats {
+		text, ok := p.Literal()
+		if !ok {
+			return notFor(name, "a value with wildcards")
+		}
+		if name == "base64" {
+			pats = append(pats, ir.Lit(base64.StdEncoding.EncodeToString([]byte(text))))
+			continue
+		}
+		for _, s := range b64offset(text) {
+			pats = append(pats, ir.Lit(s))
+		}
+	}
+	if len(pats) == 0 {
+		return fmt.Errorf("modifier %q leaves nothing of an empty or one-byte value", name)
+	}
+	v.pats, v.cased = pats, true
+	return nil
+}
+
+// toUTF16 returns the run function of utf16, utf16le, wide and utf16be.
+func toUTF16(mode utf16Mode) func(*value, string, int) error {
+	return func(v *value, _ string, _ int) error {
+		for i, p := range v.pats {
+			v.pats[i] = encodeUTF16(p, mode)
+		}
+		return nil
+	}
+}
+
+// dashes runs windash.
+func dashes(v *value, name string, maxValues int) error {
+	var pats []ir.Pattern
+	for _, p := range v.pats {
+		vs := windash(p, maxValues)
+		if vs == nil || len(pats)+len(vs) > maxValues {
+			return fmt.Errorf("modifier %q expands the values to more than %d", name, maxValues)
+		}
+		pats = append(pats, vs...)
+	}
+	v.pats = pats
+	return nil
+}
+
+// cased runs cased.
+func cased(v *value, _ string, _ int) error {
+	v.cased = true
+	return nil
+}
+
+// toKind returns the run function of a modifier that only gives the value
+// its type: re, exists.
+func toKind(k vkind) func(*value, string, int) error {
+	return func(v *value, _ string, _ int) error {
+		v.kind = k
+		return nil
+	}
+}
+
+// regexFlag returns the run function of a regular expression flag: flag
+// "m" or "s", or "" for case folding.
+func regexFlag(flag string) func(*value, string, int) error {
+	return func(v *value, name string, _ int) error {
+		if v.kind != vRegex {
+			return fmt.Errorf("modifier %q needs %q before it", name, "re")
+		}
+		if flag == "" {
+			v.fold = true
+		} else {
+			v.flags += flag
+		}
+		return nil
+	}
+}
+
+// cidr runs cidr: every value a CIDR range or a single address.
+func cidr(v *value, _ string, _ int) error {
+	for _, r := range v.raws {
+		var err error
+		if strings.Contains(r, "/") {
+			_, err = netip.ParsePrefix(r)
+		} else {
+			_, err = netip.ParseAddr(r)
+		}
+		if err != nil {
+			return fmt.Errorf("bad CIDR range %q: %v", r, err)
+		}
+	}
+	v.kind = vCIDR
+	return nil
+}
+
+// order returns the run function of lt, lte, gt and gte.
+func order(cmp ir.Cmp) func(*value, string, int) error {
+	return func(v *value, _ string, _ int) error {
+		if v.kind != vTimePart {
+			v.kind = vOrder
+		}
+		v.cmp = cmp
+		return nil
+	}
+}
+
+// fieldref runs fieldref: the value names the field to compare with.
+func fieldref(v *value, _ string, _ int) error {
+	v.kind, v.cmp = vFieldref, ir.CmpEqual
+	return nil
+}
+
+// timePart returns the run function of a time-part modifier.
+func timePart(fn ir.Fn) func(*value, string, int) error {
+	return func(v *value, _ string, _ int) error {
+		v.kind, v.part, v.cmp = vTimePart, fn, ir.CmpEqual
+		return nil
 	}
 }
 
@@ -207,9 +372,9 @@ func (v *value) asString() {
 // placeholder without values (not given, or given an empty list) matches
 // nothing: expandValue reports it with nothing true, and the names not
 // given are noted for the rule's warning (unknownPlaceholders).
-func (l *lowerer) expandValue(v *value) (nothing bool, msg string) {
-	if v.kind != vString {
-		return false, fmt.Sprintf("modifier %q does not apply to %s", "expand", v.describe())
+func (l *lowerer) expandValue(v *value) (nothing bool, err error) {
+	if err := modifiers["expand"].check("expand", v); err != nil {
+		return false, err
 	}
 	segs := splitPlaceholders(v.raws[0])
 	raws, pats := []string{""}, []ir.Pattern{nil}
@@ -226,7 +391,7 @@ func (l *lowerer) expandValue(v *value) (nothing bool, msg string) {
 			}
 		}
 		if len(raws)*len(alts) > l.cfg.maxValues {
-			return false, fmt.Sprintf("placeholders expand to more than %d values", l.cfg.maxValues)
+			return false, fmt.Errorf("placeholders expand to more than %d values", l.cfg.maxValues)
 		}
 		var nr []string
 		var np []ir.Pattern
@@ -239,201 +404,13 @@ func (l *lowerer) expandValue(v *value) (nothing bool, msg string) {
 		raws, pats = nr, np
 	}
 	v.raws, v.pats = raws, pats
-	return nothing, ""
-}
-
-// apply runs one modifier on v, or returns a message saying why it cannot.
-// A modifier may expand v into at most maxValues values.
-func (v *value) apply(m string, maxValues int) string {
-	if modifiers[m] == modList || m == "expand" {
-		return ""
-	}
-	if v.kind == vFieldref || v.kind == vTimePart {
-		return v.applyComputed(m)
-	}
-	if v.kind == vNull || v.kind == vBool && m != "exists" {
-		return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
-	}
-	class := modifiers[m]
-	if class == modType && v.changed != "" {
-		return fmt.Sprintf("modifier %q must come before %q", m, v.changed)
-	}
-	switch m {
-	case "contains", "startswith", "endswith":
-		v.asString()
-		switch v.kind {
-		case vString:
-			v.cmp, v.cmpMod = cmpModifiers[m], m
-		case vRegex:
-			v.start = v.start || m == "startswith"
-			v.end = v.end || m == "endswith"
-			return ""
-		default:
-			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
-		}
-	case "base64", "base64offset":
-		v.asString()
-		if v.kind != vString {
-			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
-		}
-		if v.cmp != ir.CmpGlob {
-			return fmt.Sprintf("modifier %q does not apply to a value with wildcards (put it before %q)", m, v.cmpMod)
-		}
-		var pats []ir.Pattern
-		for _, p := range v.pats {
-			text, ok := p.Literal()
-			if !ok {
-				return fmt.Sprintf("modifier %q does not apply to a value with wildcards", m)
-			}
-			if m == "base64" {
-				pats = append(pats, ir.Lit(base64.StdEncoding.EncodeToString([]byte(text))))
-				continue
-			}
-			for _, s := range b64offset(text) {
-				pats = append(pats, ir.Lit(s))
-			}
-		}
-		if len(pats) == 0 {
-			return fmt.Sprintf("modifier %q leaves nothing of an empty or one-byte value", m)
-		}
-		v.pats, v.cased = pats, true // encoded text compares exactly
-	case "utf16", "utf16le", "utf16be", "wide":
-		v.asString()
-		if v.kind != vString {
-			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
-		}
-		mode := map[string]utf16Mode{"utf16": utf16BOM, "utf16le": utf16LE, "wide": utf16LE, "utf16be": utf16BE}[m]
-		for i, p := range v.pats {
-			v.pats[i] = encodeUTF16(p, mode)
-		}
-	case "windash":
-		v.asString()
-		if v.kind != vString {
-			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
-		}
-		var pats []ir.Pattern
-		for _, p := range v.pats {
-			vs := windash(p, maxValues)
-			if vs == nil || len(pats)+len(vs) > maxValues {
-				return fmt.Sprintf("modifier %q expands the values to more than %d", m, maxValues)
-			}
-			pats = append(pats, vs...)
-		}
-		v.pats = pats
-	case "cased":
-		v.asString()
-		if v.kind != vString {
-			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
-		}
-		v.cased = true
-	case "re":
-		v.asString()
-		if v.kind != vString {
-			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
-		}
-		v.kind = vRegex
-		return ""
-	case "i", "ignorecase", "m", "multiline", "s", "dotall":
-		if v.kind != vRegex {
-			return fmt.Sprintf("modifier %q needs %q before it", m, "re")
-		}
-		switch m[0] {
-		case 'i':
-			v.fold = true
-		case 'm':
-			v.flags += "m"
-		case 's', 'd':
-			v.flags += "s"
-		}
-		return ""
-	case "cidr":
-		if v.kind != vString {
-			return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
-		}
-		for _, r := range v.raws {
-			if msg := checkCIDR(r); msg != "" {
-				return msg
-			}
-		}
-		v.kind = vCIDR
-		return ""
-	case "lt", "lte", "gt", "gte":
-		if v.kind == vString && len(v.raws) == 1 {
-			if n, err := ir.ParseNumber(strings.TrimSpace(v.raws[0])); err == nil && !n.IsNaN() && !math.IsInf(n.Float64(), 0) {
-				v.kind, v.num = vNumber, n
-			}
-		}
-		if v.kind != vNumber {
-			return fmt.Sprintf("modifier %q needs a number, not %s", m, v.describe())
-		}
-		v.kind, v.cmp = vOrder, orderModifiers[m]
-		return ""
-	case "fieldref":
-		v.asString()
-		if v.kind != vString || len(v.raws) != 1 || v.raws[0] == "" {
-			return fmt.Sprintf("modifier %q needs a field name, not %s", m, v.describe())
-		}
-		v.kind, v.cmp = vFieldref, ir.CmpEqual
-		return ""
-	case "minute", "hour", "day", "week", "month", "year":
-		if v.kind == vString && len(v.raws) == 1 {
-			if n, err := ir.ParseNumber(strings.TrimSpace(v.raws[0])); err == nil {
-				v.kind, v.num = vNumber, n
-			}
-		}
-		if _, whole := v.num.Int64(); v.kind != vNumber || !whole {
-			return fmt.Sprintf("modifier %q needs a whole number, not %s", m, v.describe())
-		}
-		v.kind, v.part, v.cmp = vTimePart, timeParts[m], ir.CmpEqual
-		return ""
-	case "exists":
-		if v.kind != vBool {
-			return fmt.Sprintf("modifier %q needs true or false, not %s", m, v.describe())
-		}
-		v.kind = vExists
-		return ""
-	}
-	if v.changed == "" {
-		v.changed = m
-	}
-	return ""
-}
-
-// applyComputed runs a modifier on a field reference or a time part: a
-// field reference takes contains, startswith, endswith and cased; a time
-// part takes lt, lte, gt and gte.
-func (v *value) applyComputed(m string) string {
-	switch {
-	case v.kind == vFieldref && cmpModifiers[m] != ir.CmpInvalid:
-		v.cmp, v.cmpMod = cmpModifiers[m], m
-	case v.kind == vFieldref && m == "cased":
-		v.cased = true
-	case v.kind == vTimePart && orderModifiers[m] != ir.CmpInvalid:
-		v.cmp = orderModifiers[m]
-	default:
-		return fmt.Sprintf("modifier %q does not apply to %s", m, v.describe())
-	}
-	return ""
-}
-
-// checkCIDR checks a CIDR range or a single address.
-func checkCIDR(s string) string {
-	var err error
-	if strings.Contains(s, "/") {
-		_, err = netip.ParsePrefix(s)
-	} else {
-		_, err = netip.ParseAddr(s)
-	}
-	if err != nil {
-		return fmt.Sprintf("bad CIDR range %q: %v", s, err)
-	}
-	return ""
+	return nothing, nil
 }
 
 // regexSource returns the RE2 source of a regex value: flags, then the
-// expression, anchored for startswith and endswith; or a message when RE2
+// expression, anchored for startswith and endswith; or an error when RE2
 // cannot take it.
-func (v *value) regexSource(raw string) (string, string) {
+func (v *value) regexSource(raw string) (string, error) {
 	src := raw
 	if v.start || v.end {
 		src = "(?:" + src + ")"
@@ -449,13 +426,12 @@ func (v *value) regexSource(raw string) (string, string) {
 	}
 	if _, err := regexp.Compile(src); err != nil {
 		msg := fmt.Sprintf("regular expression %q: %v", raw, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
-		// The hint only where PCRE syntax is the likely cause: (?=, (?<=,
-		// (?!, (?<! are "invalid or unsupported Perl syntax", \1 an
-		// "invalid escape sequence".
+		// The hint where PCRE syntax is the likely cause: lookaround is
+		// ErrInvalidPerlOp, a backreference ErrInvalidEscape.
 		if se := (*syntax.Error)(nil); errors.As(err, &se) && (se.Code == syntax.ErrInvalidPerlOp || se.Code == syntax.ErrInvalidEscape) {
 			msg += " (RE2 syntax: no lookaround, no backreferences)"
 		}
-		return "", msg
+		return "", errors.New(msg)
 	}
-	return src, ""
+	return src, nil
 }

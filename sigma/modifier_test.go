@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"encoding/base64"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -480,5 +481,168 @@ func TestKeywords(t *testing.T) {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// showValue renders what the modifiers made of a value, for
+// TestModifierTable.
+func showValue(v *value) string {
+	var b strings.Builder
+	b.WriteString(v.describe())
+	switch v.kind {
+	case vString:
+		fmt.Fprintf(&b, " %s", v.cmp)
+		for _, p := range v.pats {
+			fmt.Fprintf(&b, " %q", p.String())
+		}
+		if v.cased {
+			b.WriteString(" cased")
+		}
+	case vRegex:
+		fmt.Fprintf(&b, " flags=%q fold=%t start=%t end=%t", v.flags, v.fold, v.start, v.end)
+	case vFieldref:
+		fmt.Fprintf(&b, " %s %q cased=%t", v.cmp, v.raws[0], v.cased)
+	case vTimePart:
+		fmt.Fprintf(&b, " %s %s %s", v.part, v.cmp, v.num)
+	case vOrder:
+		fmt.Fprintf(&b, " %s %s", v.cmp, v.num)
+	case vCIDR:
+		fmt.Fprintf(&b, " %q", v.raws)
+	case vExists:
+		fmt.Fprintf(&b, " %t", v.b)
+	}
+	return b.String()
+}
+
+// TestModifierTable runs each modifier of the table on values it takes and
+// on values it does not, after the modifiers in before: what it makes of
+// the value, or the error's exact text. Every modifier that runs on a
+// value has cases of both.
+func TestModifierTable(t *testing.T) {
+	tests := []struct {
+		mod    string
+		before []string
+		in     any
+		want   string // showValue of the result, or the error
+		err    bool
+	}{
+		{"contains", nil, "a*", `a string contains "a*"`, false},
+		{"contains", nil, 5, `a string contains "5"`, false},
+		{"contains", []string{"re"}, "a|b", `a regular expression flags="" fold=false start=false end=false`, false},
+		{"contains", []string{"fieldref"}, "F", `a field reference contains "F" cased=false`, false},
+		{"contains", nil, true, `modifier "contains" does not apply to true`, true},
+		{"contains", []string{"cidr"}, "10.0.0.0/8", `modifier "contains" does not apply to a CIDR range`, true},
+		{"startswith", nil, "a", `a string prefix "a"`, false},
+		{"startswith", []string{"re"}, "a|b", `a regular expression flags="" fold=false start=true end=false`, false},
+		{"startswith", nil, nil, `modifier "startswith" does not apply to null`, true},
+		{"endswith", nil, "a", `a string suffix "a"`, false},
+		{"endswith", []string{"re"}, "a|b", `a regular expression flags="" fold=false start=false end=true`, false},
+		{"endswith", []string{"hour"}, 3, `modifier "endswith" does not apply to a time part`, true},
+		{"expand", nil, "a%", `a string glob "a%"`, false},
+		{"expand", nil, 1, `modifier "expand" does not apply to a number`, true},
+		{"base64", nil, "IEX", `a string glob "SUVY" cased`, false},
+		{"base64", nil, "a*", `modifier "base64" does not apply to a value with wildcards`, true},
+		{"base64", []string{"contains"}, "a", `modifier "base64" does not apply to a value with wildcards (put it before "contains")`, true},
+		{"base64offset", nil, "ab", `a string glob "YW" "Fi" "hY" cased`, false},
+		{"base64offset", nil, "", `modifier "base64offset" leaves nothing of an empty or one-byte value`, true},
+		{"utf16le", nil, "ab", "a string glob \"a\\x00b\\x00\"", false},
+		{"utf16le", []string{"lt"}, 1, `modifier "utf16le" does not apply to a comparison`, true},
+		{"wide", nil, "a", "a string glob \"a\\x00\"", false},
+		{"wide", nil, false, `modifier "wide" does not apply to false`, true},
+		{"utf16be", nil, "a", "a string glob \"\\x00a\"", false},
+		{"utf16be", []string{"exists"}, true, `modifier "utf16be" does not apply to an exists test`, true},
+		{"utf16", nil, "a", "a string glob \"\\xff\\xfea\\x00\"", false},
+		{"utf16", []string{"re"}, "a", `modifier "utf16" does not apply to a regular expression`, true},
+		{"windash", nil, "-a", `a string glob "-a" "/a" "–a" "—a" "―a"`, false},
+		{"windash", nil, true, `modifier "windash" does not apply to true`, true},
+		{"cased", nil, "A", `a string glob "A" cased`, false},
+		{"cased", []string{"fieldref"}, "F", `a field reference equal "F" cased=true`, false},
+		{"cased", []string{"re"}, "a", `modifier "cased" does not apply to a regular expression`, true},
+		{"re", nil, "a.*", `a regular expression flags="" fold=false start=false end=false`, false},
+		{"re", nil, 12, `a regular expression flags="" fold=false start=false end=false`, false},
+		{"re", []string{"contains"}, "a", `modifier "re" must come before "contains"`, true},
+		{"re", nil, nil, `modifier "re" does not apply to null`, true},
+		{"cidr", nil, "10.0.0.0/8", `a CIDR range ["10.0.0.0/8"]`, false},
+		{"cidr", nil, "10.0.0.300", `bad CIDR range "10.0.0.300": ParseAddr("10.0.0.300"): IPv4 field has value >255`, true},
+		{"cidr", nil, 10, `modifier "cidr" does not apply to a number`, true},
+		{"exists", nil, false, `an exists test false`, false},
+		{"exists", nil, "yes", `modifier "exists" needs true or false, not a string`, true},
+		{"exists", nil, nil, `modifier "exists" does not apply to null`, true},
+		{"fieldref", nil, "Other", `a field reference equal "Other" cased=false`, false},
+		{"fieldref", nil, "", `modifier "fieldref" needs a field name, not a string`, true},
+		{"fieldref", []string{"hour"}, 1, `modifier "fieldref" does not apply to a time part`, true},
+		{"lt", nil, 5, `a comparison lt 5`, false},
+		{"lt", nil, " 1.5 ", `a comparison lt 1.5`, false},
+		{"lt", []string{"hour"}, 3, `a time part hour lt 3`, false},
+		{"lt", nil, "NaN", `modifier "lt" needs a number, not a string`, true},
+		{"lt", nil, true, `modifier "lt" does not apply to true`, true},
+		{"lte", nil, -1, `a comparison le -1`, false},
+		{"lte", []string{"fieldref"}, "F", `modifier "lte" does not apply to a field reference`, true},
+		{"gt", nil, "1024", `a comparison gt 1024`, false},
+		{"gt", []string{"re"}, "1", `modifier "gt" needs a number, not a regular expression`, true},
+		{"gte", nil, 0, `a comparison ge 0`, false},
+		{"gte", nil, nil, `modifier "gte" does not apply to null`, true},
+		{"minute", nil, 30, `a time part minute equal 30`, false},
+		{"minute", nil, 1.5, `modifier "minute" needs a whole number, not a number`, true},
+		{"hour", nil, "7", `a time part hour equal 7`, false},
+		{"hour", nil, "seven", `modifier "hour" needs a whole number, not a string`, true},
+		{"day", nil, 1, `a time part day equal 1`, false},
+		{"day", []string{"lt"}, 1, `modifier "day" needs a whole number, not a comparison`, true},
+		{"week", nil, 52, `a time part week equal 52`, false},
+		{"week", nil, false, `modifier "week" does not apply to false`, true},
+		{"month", nil, 12, `a time part month equal 12`, false},
+		{"month", []string{"minute"}, 1, `modifier "month" does not apply to a time part`, true},
+		{"year", nil, 2024, `a time part year equal 2024`, false},
+		{"year", []string{"cased"}, 2024, `modifier "year" must come before "cased"`, true},
+		{"i", []string{"re"}, "a", `a regular expression flags="" fold=true start=false end=false`, false},
+		{"i", nil, "a", `modifier "i" needs "re" before it`, true},
+		{"ignorecase", []string{"re"}, "a", `a regular expression flags="" fold=true start=false end=false`, false},
+		{"ignorecase", nil, true, `modifier "ignorecase" does not apply to true`, true},
+		{"m", []string{"re"}, "a", `a regular expression flags="m" fold=false start=false end=false`, false},
+		{"m", nil, 1, `modifier "m" needs "re" before it`, true},
+		{"multiline", []string{"re"}, "a", `a regular expression flags="m" fold=false start=false end=false`, false},
+		{"multiline", []string{"fieldref"}, "F", `modifier "multiline" does not apply to a field reference`, true},
+		{"s", []string{"re"}, "a", `a regular expression flags="s" fold=false start=false end=false`, false},
+		{"s", []string{"cidr"}, "::1", `modifier "s" needs "re" before it`, true},
+		{"dotall", []string{"re"}, "a", `a regular expression flags="s" fold=false start=false end=false`, false},
+		{"dotall", nil, nil, `modifier "dotall" does not apply to null`, true},
+	}
+	ok, bad := map[string]bool{}, map[string]bool{}
+	for _, tt := range tests {
+		name := strings.Join(append(slices.Clone(tt.before), tt.mod), "|") + fmt.Sprintf(" %#v", tt.in)
+		v, err := newValue(tt.in)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, m := range tt.before {
+			if err := v.apply(m, 100); err != nil {
+				t.Fatalf("%s: %s: %v", name, m, err)
+			}
+		}
+		if tt.mod == "expand" {
+			l := &lowerer{cfg: config{maxValues: 100}}
+			_, err = l.expandValue(v)
+		} else {
+			err = v.apply(tt.mod, 100)
+		}
+		got := ""
+		if err != nil {
+			got = err.Error()
+		} else {
+			got = showValue(v)
+		}
+		if got != tt.want || (err != nil) != tt.err {
+			t.Errorf("%s:\n got %s (error %t)\nwant %s (error %t)", name, got, err != nil, tt.want, tt.err)
+		}
+		if tt.err {
+			bad[tt.mod] = true
+		} else {
+			ok[tt.mod] = true
+		}
+	}
+	for name, m := range modifiers {
+		if m.class != modList && (!ok[name] || !bad[name]) {
+			t.Errorf("modifier %q: no case that applies (%t) or no case that fails (%t)", name, ok[name], bad[name])
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	sigmago "github.com/bradleyjkemp/sigma-go"
 
+	"github.com/ruleforge/ruleforge/internal/constfold"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -423,40 +424,21 @@ func strValues(ss []string) []ir.Value {
 // exists returns "f exists".
 func exists(f ir.Field) *ir.Expr { return ir.P(pred(&f, ir.CmpExists, false)) }
 
-// andC is and() that folds constants: a false argument makes the result
-// false, true arguments are left out.
-func andC(args ...*ir.Expr) *ir.Expr {
-	var keep []*ir.Expr
-	for _, a := range args {
-		switch a.Op {
-		case ir.OpFalse:
-			return ir.Const(false)
-		case ir.OpTrue:
-			continue
-		}
-		keep = append(keep, a)
-	}
-	if len(keep) == 0 {
-		return ir.Const(true)
-	}
-	return and(keep...)
-}
+// andC is and() with its constants folded (constfold.Node, as compile
+// folds them): a false argument makes the result false, true arguments
+// are left out.
+func andC(args ...*ir.Expr) *ir.Expr { return folded(ir.And(args...)) }
 
-// orC is or() that folds constants: a true argument makes the result true,
-// false arguments are left out.
-func orC(args ...*ir.Expr) *ir.Expr {
-	var keep []*ir.Expr
-	for _, a := range args {
-		switch a.Op {
-		case ir.OpTrue:
-			return ir.Const(true)
-		case ir.OpFalse:
-			continue
-		}
-		keep = append(keep, a)
+// orC is or() with its constants folded: a true argument makes the result
+// true, false arguments are left out.
+func orC(args ...*ir.Expr) *ir.Expr { return folded(ir.Or(args...)) }
+
+// folded returns x, an and or an or, with its constants folded, and the
+// operand itself when one is left.
+func folded(x *ir.Expr) *ir.Expr {
+	y, _ := constfold.Node(x)
+	if len(y.Args) == 1 && y.Op != ir.OpNot {
+		return y.Args[0]
 	}
-	if len(keep) == 0 {
-		return ir.Const(false)
-	}
-	return or(keep...)
+	return y
 }

@@ -1,8 +1,6 @@
 package sigma
 
 import (
-	"strings"
-
 	sigmago "github.com/bradleyjkemp/sigma-go"
 	"gopkg.in/yaml.v3"
 
@@ -93,18 +91,11 @@ func (d *doc) rule(cfg config) (*ir.Rule, error) {
 		return nil, err
 	}
 	r := &ir.Rule{
-		ID:          meta.ID,
-		Name:        name,
-		Title:       meta.Title,
-		Description: meta.Description,
-		Severity:    strings.ToLower(meta.Level),
-		Tags:        meta.Tags,
-		Attack:      attackIDs(meta.Tags),
-		Lang:        ir.LangSigma,
-		Source:      d.pos(detKey.Line, detKey.Column),
-		Logsource:   ir.Logsource{Category: meta.Logsource.Category, Product: meta.Logsource.Product, Service: meta.Logsource.Service},
+		Meta:      metaOf(&meta, name),
+		Lang:      ir.LangSigma,
+		Source:    d.pos(detKey.Line, detKey.Column),
+		Logsource: ir.Logsource{Category: meta.Logsource.Category, Product: meta.Logsource.Product, Service: meta.Logsource.Service},
 	}
-	describe(r, &meta)
 	for _, f := range cfg.filters {
 		if f.covers(meta.Logsource) && f.names(r) {
 			x = and(x, f.Expr.Clone())

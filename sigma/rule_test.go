@@ -44,21 +44,23 @@ detection:
 		t.Fatal(err)
 	}
 	want := &ir.Rule{
-		ID:          "0e9bb2d7-0000-4000-8000-000000000001",
-		Title:       "A title",
-		Description: "What it finds.",
-		Severity:    "high",
-		Tags: []string{"attack.execution", "attack.t1218", "attack.T1055.001", "attack.t1218",
-			"attack.g0010", "attack.s0002", "attack.ta0002", "attack.t12345", "attack.g0010.001", "cve.2021-44228"},
-		Attack:         []string{"T1218", "T1055.001", "G0010", "S0002"},
-		Author:         []string{"A. Author, B. Author"},
-		References:     []string{"https://example.com/a"},
-		FalsePositives: []string{"Admin scripts", "42"},
-		Tactics:        []ir.Tactic{{ID: "TA0002", Name: "Execution"}},
-		Techniques:     []string{"T1218", "T1055.001"},
-		Lang:           ir.LangSigma,
-		Source:         ir.Pos{File: "m.yml", Line: 25, Col: 1, Offset: strings.Index(src, "detection:")},
-		Logsource:      ir.Logsource{Category: "process_creation", Product: "windows"},
+		Meta: ir.Meta{
+			ID:          "0e9bb2d7-0000-4000-8000-000000000001",
+			Title:       "A title",
+			Description: "What it finds.",
+			Severity:    "high",
+			Tags: []string{"attack.execution", "attack.t1218", "attack.T1055.001", "attack.t1218",
+				"attack.g0010", "attack.s0002", "attack.ta0002", "attack.t12345", "attack.g0010.001", "cve.2021-44228"},
+			Attack:         []string{"T1218", "T1055.001", "G0010", "S0002"},
+			Author:         []string{"A. Author, B. Author"},
+			References:     []string{"https://example.com/a"},
+			FalsePositives: []string{"Admin scripts", "42"},
+			Tactics:        []ir.Tactic{{ID: "TA0002", Name: "Execution"}},
+			Techniques:     []string{"T1218", "T1055.001"},
+		},
+		Lang:      ir.LangSigma,
+		Source:    ir.Pos{File: "m.yml", Line: 25, Col: 1, Offset: strings.Index(src, "detection:")},
+		Logsource: ir.Logsource{Category: "process_creation", Product: "windows"},
 	}
 	got := *r
 	got.Expr = nil

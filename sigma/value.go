@@ -1,7 +1,10 @@
 package sigma
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -48,6 +51,110 @@ func parsePattern(s string) ir.Pattern {
 	return p.Norm()
 }
 
+// vkind is the type of a value as the modifiers transform it.
+type vkind uint8
+
+// The value types.
+const (
+	vString   vkind = iota + 1 // text or a pattern
+	vNumber                    // a YAML number
+	vBool                      // a YAML boolean
+	vNull                      // a YAML null
+	vRegex                     // after re
+	vCIDR                      // after cidr
+	vOrder                     // after lt, lte, gt, gte
+	vExists                    // after exists
+	vFieldref                  // after fieldref: raws[0] names the other field
+	vTimePart                  // after minute, hour, day, week, month, year
+)
+
+// value is one value of a field on its way through the modifiers.
+type value struct {
+	kind   vkind
+	raws   []string     // vString, unchanged: the text as written (after expand); vRegex, vCIDR
+	pats   []ir.Pattern // vString: alternatives, any of which may match
+	num    ir.Number    // vNumber, vOrder, vTimePart: exact for integers
+	text   string       // vNumber: its decimal text
+	b      bool         // vBool, vExists
+	cmp    ir.Cmp       // vString: glob, prefix, suffix or contains; vOrder
+	cmpMod string       // the modifier that set cmp
+	cased  bool         // vString: compare case-sensitively
+	// vRegex: flags, case folding and anchors
+	flags      string
+	fold       bool
+	start, end bool
+	changed    string // the first modifier that changed the value
+	part       ir.Fn  // vTimePart: the part
+}
+
+// describe names the value's type in messages.
+func (v *value) describe() string {
+	switch v.kind {
+	case vString:
+		return "a string"
+	case vNumber:
+		return "a number"
+	case vBool:
+		return strconv.FormatBool(v.b)
+	case vNull:
+		return "null"
+	case vRegex:
+		return "a regular expression"
+	case vCIDR:
+		return "a CIDR range"
+	case vOrder:
+		return "a comparison"
+	case vExists:
+		return "an exists test"
+	case vFieldref:
+		return "a field reference"
+	case vTimePart:
+		return "a time part"
+	}
+	return "a value"
+}
+
+// newValue returns the value of a decoded YAML scalar.
+func newValue(x any) (*value, error) {
+	v := &value{cmp: ir.CmpGlob}
+	var n ir.Number
+	switch x := x.(type) {
+	case nil:
+		v.kind = vNull
+		return v, nil
+	case string:
+		v.kind, v.raws = vString, []string{x}
+		v.pats = []ir.Pattern{parsePattern(x)}
+		return v, nil
+	case bool:
+		v.kind, v.b = vBool, x
+		return v, nil
+	case int:
+		n, v.text = ir.Int(int64(x)), strconv.Itoa(x)
+	case int64:
+		n, v.text = ir.Int(x), strconv.FormatInt(x, 10)
+	case uint64:
+		n, v.text = ir.Uint(x), strconv.FormatUint(x, 10)
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("unsupported: number %v", x)
+		}
+		n, v.text = ir.Float(x), strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		return nil, fmt.Errorf("unsupported: value of type %T", x)
+	}
+	v.kind, v.num = vNumber, n
+	return v, nil
+}
+
+// asString turns a number into its decimal text, for the string modifiers.
+func (v *value) asString() {
+	if v.kind == vNumber {
+		v.kind, v.raws = vString, []string{v.text}
+		v.pats = []ir.Pattern{ir.Lit(v.text)}
+	}
+}
+
 // predKey is what the values of one predicate share.
 type predKey struct {
 	cmp   ir.Cmp
@@ -92,9 +199,9 @@ func (l *lowerer) lowerField(search, field string, mods []string, key *yaml.Node
 	for i, n := range nodes {
 		n = resolve(n)
 		unknown := len(l.unknown)
-		op, msg := l.operand(c, xs[i], field == "")
-		if msg != "" {
-			return nil, l.errorf(n.Line, n.Column, "%s: %s", what, msg)
+		op, err := l.operand(c, xs[i], field == "")
+		if err != nil {
+			return nil, l.errorf(n.Line, n.Column, "%s: %v", what, err)
 		}
 		if unknown == 0 && len(l.unknown) > 0 {
 			l.unknownAt = n
@@ -124,38 +231,38 @@ func (l *lowerer) lowerField(search, field string, mods []string, key *yaml.Node
 }
 
 // operand runs the modifiers on one decoded value and turns the result
-// into an operand, or returns a message. Keywords compare by substring.
-func (l *lowerer) operand(c *chain, x any, keyword bool) (operand, string) {
-	v, msg := newValue(x)
-	if msg != "" {
-		return operand{}, msg
+// into an operand. Keywords compare by substring.
+func (l *lowerer) operand(c *chain, x any, keyword bool) (operand, error) {
+	v, err := newValue(x)
+	if err != nil {
+		return operand{}, err
 	}
 	if c.expand {
-		nothing, msg := l.expandValue(v)
-		if msg != "" {
-			return operand{}, msg
+		nothing, err := l.expandValue(v)
+		if err != nil {
+			return operand{}, err
 		}
 		if nothing {
-			return operand{expr: ir.Const(false)}, ""
+			return operand{expr: ir.Const(false)}, nil
 		}
 	}
 	for _, m := range c.mods {
-		if msg := v.apply(m, l.cfg.maxValues); msg != "" {
-			return operand{}, msg
+		if err := v.apply(m, l.cfg.maxValues); err != nil {
+			return operand{}, err
 		}
 	}
 	if keyword {
 		switch v.kind {
 		case vNull:
-			return operand{}, "null is not a keyword"
+			return operand{}, errors.New("null is not a keyword")
 		case vExists:
-			return operand{}, fmt.Sprintf("modifier %q needs a field", "exists")
+			return operand{}, fmt.Errorf("modifier %q needs a field", "exists")
 		case vNumber, vBool:
 			text := v.text
 			if v.kind == vBool {
 				text = fmt.Sprint(v.b)
 			}
-			return operand{alts: []alt{{predKey{ir.CmpContains, false}, []ir.Value{ir.Str(text)}}}}, ""
+			return operand{alts: []alt{{predKey{ir.CmpContains, false}, []ir.Value{ir.Str(text)}}}}, nil
 		case vString:
 			if v.cmp == ir.CmpGlob {
 				v.cmp = ir.CmpContains
@@ -164,49 +271,49 @@ func (l *lowerer) operand(c *chain, x any, keyword bool) (operand, string) {
 	}
 	switch v.kind {
 	case vNull:
-		return operand{expr: ir.Not(ir.P(pred(nil, ir.CmpExists, false)))}, ""
+		return operand{expr: ir.Not(ir.P(pred(nil, ir.CmpExists, false)))}, nil
 	case vExists:
 		x := ir.P(pred(nil, ir.CmpExists, false))
 		if !v.b {
 			x = ir.Not(x)
 		}
-		return operand{expr: x}, ""
+		return operand{expr: x}, nil
 	case vFieldref:
 		p := pred(nil, v.cmp, v.cased)
 		p.Right = &ir.Term{Fn: ir.FnField, Field: fieldFor(v.raws[0], l.logsource)}
-		return operand{expr: ir.P(p)}, ""
+		return operand{expr: ir.P(p)}, nil
 	case vTimePart:
 		p := pred(nil, v.cmp, false, ir.NumOf(v.num))
 		p.Left = &ir.Term{Fn: v.part, Args: []*ir.Term{{Fn: ir.FnField}}}
-		return operand{expr: ir.P(p)}, ""
+		return operand{expr: ir.P(p)}, nil
 	case vBool:
-		return operand{alts: []alt{{predKey{ir.CmpEqual, false}, []ir.Value{ir.Bool(v.b), ir.Str(fmt.Sprint(v.b))}}}}, ""
+		return operand{alts: []alt{{predKey{ir.CmpEqual, false}, []ir.Value{ir.Bool(v.b), ir.Str(fmt.Sprint(v.b))}}}}, nil
 	case vNumber:
-		return operand{alts: []alt{{predKey{ir.CmpEqual, false}, []ir.Value{ir.NumOf(v.num)}}}}, ""
+		return operand{alts: []alt{{predKey{ir.CmpEqual, false}, []ir.Value{ir.NumOf(v.num)}}}}, nil
 	case vOrder:
-		return operand{alts: []alt{{predKey{v.cmp, false}, []ir.Value{ir.NumOf(v.num)}}}}, ""
+		return operand{alts: []alt{{predKey{v.cmp, false}, []ir.Value{ir.NumOf(v.num)}}}}, nil
 	case vCIDR:
 		vals := make([]ir.Value, len(v.raws))
 		for i, r := range v.raws {
 			vals[i] = ir.Str(r)
 		}
-		return operand{alts: []alt{{predKey{ir.CmpCIDR, false}, vals}}}, ""
+		return operand{alts: []alt{{predKey{ir.CmpCIDR, false}, vals}}}, nil
 	case vRegex:
 		vals := make([]ir.Value, len(v.raws))
 		for i, r := range v.raws {
-			src, msg := v.regexSource(r)
-			if msg != "" {
-				return operand{}, msg
+			src, err := v.regexSource(r)
+			if err != nil {
+				return operand{}, err
 			}
 			vals[i] = ir.Str(src)
 		}
-		return operand{alts: []alt{{predKey{ir.CmpRegex, !v.fold}, vals}}}, ""
+		return operand{alts: []alt{{predKey{ir.CmpRegex, !v.fold}, vals}}}, nil
 	}
 	vals := make([]ir.Value, len(v.pats))
 	for i, p := range v.pats {
 		vals[i] = ir.Glob(p)
 	}
-	return operand{alts: []alt{{predKey{v.cmp, v.cased}, vals}}}, ""
+	return operand{alts: []alt{{predKey{v.cmp, v.cased}, vals}}}, nil
 }
 
 // matchAny returns the expression that holds when f matches any of ops:

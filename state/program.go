@@ -173,8 +173,15 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 				if !ok {
 					at = len(flat)
 					stageRule[st.Expr] = at
-					flat = append(flat, &ir.Rule{ID: r.ID, Title: fmt.Sprintf("%s (stage %d)", r.Title, j+1), Lang: r.Lang,
-						Source: cmpPos(st.Pos, r.Source), Expr: st.Expr})
+					flat = append(flat, &ir.Rule{
+						Meta: ir.Meta{
+							ID:    r.ID,
+							Title: fmt.Sprintf("%s (stage %d)", r.Title, j+1),
+						},
+						Lang:   r.Lang,
+						Source: cmpPos(st.Pos, r.Source),
+						Expr:   st.Expr,
+					})
 					visible = append(visible, false)
 				}
 				feeds = append(feeds, feed{from: at, to: to})

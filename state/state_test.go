@@ -68,10 +68,18 @@ func pred(field, value string) *ir.Expr {
 }
 
 func pairRule(id string, span time.Duration) *ir.Rule {
-	return &ir.Rule{ID: id, Title: id, Lang: ir.LangEQL, Expr: ir.Const(false), State: &pair{span: int64(span), stages: []ir.Stage{
-		{Expr: pred("action", "a"), Keys: []ir.Field{ir.F("host")}},
-		{Expr: pred("action", "b"), Keys: []ir.Field{ir.F("host")}},
-	}}}
+	return &ir.Rule{
+		Meta: ir.Meta{
+			ID:    id,
+			Title: id,
+		},
+		Lang: ir.LangEQL,
+		Expr: ir.Const(false),
+		State: &pair{span: int64(span), stages: []ir.Stage{
+			{Expr: pred("action", "a"), Keys: []ir.Field{ir.F("host")}},
+			{Expr: pred("action", "b"), Keys: []ir.Field{ir.F("host")}},
+		}},
+	}
 }
 
 // run steps an engine over events and returns the alerts, one line each.
@@ -106,7 +114,7 @@ func starts(n int) []string {
 }
 
 func TestEngine(t *testing.T) {
-	single := &ir.Rule{ID: "single", Title: "single", Lang: ir.LangEQL, Expr: pred("action", "b")}
+	single := &ir.Rule{Meta: ir.Meta{ID: "single", Title: "single"}, Lang: ir.LangEQL, Expr: pred("action", "b")}
 	p, err := state.Compile([]*ir.Rule{single, pairRule("pair", time.Minute)})
 	if err != nil {
 		t.Fatal(err)

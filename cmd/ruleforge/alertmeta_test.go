@@ -76,7 +76,7 @@ func TestAlertThreat(t *testing.T) {
 			`{"framework":"MITRE ATT\u0026CK","tactic":{"id":["TA0005"],"name":["Execution","Stealth"]},"technique":{"id":["T1218"]}}`},
 	}
 	for _, tt := range tests {
-		b, err := json.Marshal(newAlertThreat(&ir.Rule{Tactics: tt.tactics, Techniques: tt.techniques}))
+		b, err := json.Marshal(newAlertThreat(&ir.Rule{Meta: ir.Meta{Tactics: tt.tactics, Techniques: tt.techniques}}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,10 +14,8 @@ import (
 // ASCII texts, so the automata fold ASCII letters themselves and other
 // values are folded before they are searched.
 type Set struct {
-	exact    map[string]struct{}
-	pre, suf *Anchored
-	ac       *Automaton
-	members  []Matcher // for String
+	texts   *Texts
+	members []Matcher // for String
 }
 
 // MinSet is the fewest mergeable matchers Merge puts in a Set.
@@ -59,39 +57,17 @@ func mergeable(m Matcher) bool {
 
 // NewSet builds the Set of mergeable matchers ms.
 func NewSet(ms []Matcher) *Set {
-	s := &Set{members: ms}
-	var pres, sufs, subs []string
+	needs := make([]Need, 0, len(ms))
 	for _, m := range ms {
-		switch x := m.(type) {
-		case *Exact:
-			if s.exact == nil {
-				s.exact = map[string]struct{}{}
-			}
-			s.exact[x.text] = struct{}{}
-		case *Prefix:
-			pres = append(pres, x.text)
-		case *Suffix:
-			sufs = append(sufs, x.text)
-		case *Contains:
-			subs = append(subs, x.text)
-		}
+		needs = append(needs, m.(Needer).Needs()...)
 	}
-	ids := func(n int) []int32 { return make([]int32, n) } // a Set only asks whether any text is there
-	if len(pres) > 0 {
-		s.pre = NewAnchored(pres, ids(len(pres)), false)
-	}
-	if len(sufs) > 0 {
-		s.suf = NewAnchored(sufs, ids(len(sufs)), true)
-	}
-	if len(subs) > 0 {
-		s.ac = NewAutomaton(subs, ids(len(subs)))
-	}
-	return s
+	// A Set only asks whether any text is there: every id is 0.
+	return &Set{texts: NewTexts(needs, make([]int32, len(needs))), members: ms}
 }
 
 // Match reports whether v matches any text of the set.
 func (s *Set) Match(v string) bool {
-	if !IsASCII(v) || (s.exact != nil && NeedsFold(v)) {
+	if !IsASCII(v) || (s.texts.exact != nil && NeedsFold(v)) {
 		fb := foldPool.Get().(*foldBuf)
 		fb.b = AppendFold(fb.b[:0], v)
 		ok := s.match(unsafe.String(unsafe.SliceData(fb.b), len(fb.b)))
@@ -102,14 +78,7 @@ func (s *Set) Match(v string) bool {
 }
 
 // match tests v, folded but for ASCII upper-case letters.
-func (s *Set) match(v string) bool {
-	if s.exact != nil {
-		if _, ok := s.exact[v]; ok {
-			return true
-		}
-	}
-	return (s.pre != nil && s.pre.has(v)) || (s.suf != nil && s.suf.has(v)) || (s.ac != nil && s.ac.has(v))
-}
+func (s *Set) match(v string) bool { return s.texts.has(v) }
 
 // Kind returns KindSet.
 func (s *Set) Kind() Kind { return KindSet }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
@@ -19,11 +20,11 @@ import (
 func ruleset(t testing.TB) *match.Ruleset {
 	t.Helper()
 	test := &plan.Test{Name: "n", Paths: []*match.Path{match.NewPath("n"), match.NewPath("winlog.channel")}, Strings: []matcher.Matcher{matcher.NewExact("hit", false)}}
-	rs, err := match.NewRuleset([]*ir.Rule{{ID: "r"}}, []*plan.Node{{Op: ir.OpPred, Test: test}})
+	rs, err := hooks.NewRuleset([]*ir.Rule{{Meta: ir.Meta{ID: "r"}}}, []*plan.Node{{Op: ir.OpPred, Test: test}}, hooks.RulesetConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rs
+	return rs.(*match.Ruleset)
 }
 
 // input returns n NDJSON events: every third a hit, every fifth not JSON;

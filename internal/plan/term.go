@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
@@ -89,27 +88,27 @@ func samePaths(a, b []*Path) bool {
 	return true
 }
 
-// scalar normalizes an event value for computation: json.Number and the Go
-// integer types become int64 or float64; strings, float64 and bool stay.
+// scalar normalizes an event value for computation (see Classify):
+// strings and booleans stay, a JSON number's text becomes an int64 when
+// it is one and a float64 otherwise, and a Go number an int64 when it is
+// an integer that fits one and a float64 otherwise.
 func scalar(v any) (any, bool) {
-	switch x := v.(type) {
-	case string, float64, bool, int64:
-		return x, true
-	case json.Number:
-		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+	c := Classify(v)
+	switch c.Kind {
+	case StringKind, BoolKind:
+		return v, true
+	case NumberText:
+		if i, err := strconv.ParseInt(c.Text, 10, 64); err == nil {
 			return i, true
 		}
-		if f, err := strconv.ParseFloat(string(x), 64); err == nil {
+		if f, err := strconv.ParseFloat(c.Text, 64); err == nil {
 			return f, true
 		}
-	case int:
-		return int64(x), true
-	case int32:
-		return int64(x), true
-	case uint32:
-		return int64(x), true
-	case float32:
-		return float64(x), true
+	case NumberKind:
+		if i, ok := c.Num.Int64(); ok && !c.Num.IsFloat() {
+			return i, true
+		}
+		return c.Num.Float64(), true
 	}
 	return nil, false
 }

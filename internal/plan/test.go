@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -171,60 +170,43 @@ func present(v any) bool {
 	return true
 }
 
-// value tests one value.
+// value tests one value, as Classify classifies it.
 func (t *Test) value(v any) bool {
-	switch x := v.(type) {
-	case string:
-		return t.str(x) || (len(t.Numbers) > 0 && t.numText(x)) || (len(t.Bounds) > 0 && t.strBounds(x))
-	case []any:
-		for _, e := range x {
-			if t.value(e) {
-				return true
-			}
-		}
-	case []string:
-		for _, e := range x {
-			if t.value(e) {
-				return true
-			}
-		}
-	case json.Number:
-		if t.str(string(x)) {
+	c := Classify(v)
+	switch c.Kind {
+	case StringKind:
+		return t.str(c.Text) || (len(t.Numbers) > 0 && t.numText(c.Text)) || (len(t.Bounds) > 0 && t.strBounds(c.Text))
+	case NumberText:
+		if t.str(c.Text) {
 			return true
 		}
 		if len(t.Numbers)+len(t.Bounds) > 0 {
-			n, ok := Spelled(string(x))
+			n, ok := Spelled(c.Text)
 			return ok && t.number(n)
 		}
 		return false
-	case float64:
-		return t.number(ir.Float(x)) || (len(t.Strings) > 0 && t.str(strconv.FormatFloat(x, 'f', -1, 64)))
-	case float32:
-		return t.value(float64(x))
-	case int:
-		return t.integer(int64(x))
-	case int64:
-		return t.integer(x)
-	case int32:
-		return t.integer(int64(x))
-	case uint32:
-		return t.integer(int64(x))
-	case uint64:
-		return t.number(ir.Uint(x)) || (len(t.Strings) > 0 && t.str(strconv.FormatUint(x, 10)))
-	case bool:
+	case NumberKind:
+		return t.number(c.Num) || (len(t.Strings) > 0 && t.str(c.String()))
+	case BoolKind:
 		for _, b := range t.Bools {
-			if b == x {
+			if b == c.Bool {
 				return true
 			}
 		}
-		return len(t.Strings) > 0 && t.str(strconv.FormatBool(x))
+		return len(t.Strings) > 0 && t.str(c.String())
+	case ListKind:
+		for _, e := range c.List {
+			if t.value(e) {
+				return true
+			}
+		}
+		for _, e := range c.Strings {
+			if t.value(e) {
+				return true
+			}
+		}
 	}
 	return false
-}
-
-// integer tests an integer value.
-func (t *Test) integer(i int64) bool {
-	return t.number(ir.Int(i)) || (len(t.Strings) > 0 && t.str(strconv.FormatInt(i, 10)))
 }
 
 // str reports whether any string matcher matches s.
