@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ruleforge/ruleforge/internal/eval"
 	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/plan"
@@ -363,27 +364,15 @@ func (c *compiler) term(x *ir.Term) (*plan.Term, error) {
 		t.Paths = paths
 		return t, nil
 	case ir.FnConst:
-		switch v := x.Value; v.Kind {
-		case ir.KindString:
-			text, ok := v.Pat.Literal()
-			if !ok {
-				return nil, fmt.Errorf("wildcard pattern %s in a computed value", v)
-			}
-			t.Const = text
-		case ir.KindNumber:
-			// Computed values are int64 or float64, as Elasticsearch EQL's
-			// long and double; an integer beyond int64 becomes a float.
-			if i, ok := v.Num.Int64(); ok {
-				t.Const = i
-			} else {
-				t.Const = v.Num.Float64()
-			}
-		case ir.KindBool:
-			t.Const = v.Bool
-		case ir.KindNull:
-		default:
+		v := x.Value
+		if _, lit := v.Pat.Literal(); v.Kind == ir.KindString && !lit {
+			return nil, fmt.Errorf("wildcard pattern %s in a computed value", v)
+		}
+		c, ok := eval.Const(v)
+		if !ok && v.Kind != ir.KindNull {
 			return nil, fmt.Errorf("invalid constant in a computed value")
 		}
+		t.Const = c
 		return t, nil
 	}
 	if lo, hi := arity(x.Fn); len(x.Args) < lo || len(x.Args) > hi {

@@ -41,7 +41,7 @@ func TestTerms(t *testing.T) {
 		x    *ir.Expr
 		want bool
 	}{
-		// concat() of more than plan.MaxComputed (16 MiB) bytes is null (issue 21: 20,000 copies died out of memory).
+		// concat() of more than eval.MaxComputed (16 MiB) bytes is null (issue 21: 20,000 copies died out of memory).
 		{"concat_under_limit", pred(fnT(ir.FnLength, false, fnT(ir.FnConcat, false, bigs(80)...)), ir.CmpEqual, true, num(80*200<<10)), true},
 		{"concat_over_limit_null", pred(fnT(ir.FnLength, false, fnT(ir.FnConcat, false, bigs(20000)...)), ir.CmpGE, true, num(0)), false},
 		{"add_ints", pred(fnT(ir.FnAdd, false, fieldT("n"), constT(num(5))), ir.CmpEqual, true, num(9)), true},

@@ -56,7 +56,10 @@
 //	                                move to the other side, as Elasticsearch's
 //	                                optimizer moves them
 //	constants                       folded: length("abc") == 3 is true,
-//	                                concat("a", 1) is "a1", 1 < 2 is true
+//	                                concat("a", 1) is "a1", 1 < 2 is true;
+//	                                by the runtime's own evaluator and
+//	                                matchers, so the result is what the
+//	                                compiled rule computes
 //	true, false (as a condition)    the constants true and false
 //
 // Values are strings, numbers (integers and decimals, with an optional

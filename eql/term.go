@@ -2,20 +2,14 @@ package eql
 
 import (
 	"math"
-	"net/netip"
-	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
-	"github.com/ruleforge/ruleforge/internal/matcher"
-	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
-// This file builds computed operands (ir.Term) and folds constant ones.
-// Constants are folded with the matcher's own term evaluator, so that a
-// folded value is exactly what the compiled rule would compute.
+// This file builds computed operands (ir.Term); fold.go folds constant
+// ones.
 
 // apply returns fn applied to args: a constant when every argument is
 // one, a computed operand of the given kind otherwise. pos is where the
@@ -33,75 +27,6 @@ func (l *lowerer) apply(fn ir.Fn, fold bool, pos lexer.Position, name string, ki
 		t.Args = append(t.Args, asTerm(a))
 	}
 	return operand{pos: pos, term: t, kind: kind, name: name}, nil
-}
-
-// evalConst evaluates fn over constant arguments.
-func evalConst(fn ir.Fn, fold bool, pos lexer.Position, args []operand) (operand, error) {
-	t := &plan.Term{Fn: fn, Fold: fold}
-	for _, a := range args {
-		t.Args = append(t.Args, &plan.Term{Fn: ir.FnConst, Const: runtimeValue(a)})
-	}
-	v, ok := t.Eval(nil, nil)
-	if !ok {
-		for _, a := range args {
-			if a.isNull() {
-				return nullOperand(pos), nil
-			}
-		}
-		switch fn {
-		case ir.FnDiv, ir.FnMod:
-			if d, _ := runtimeValue(args[1]).(int64); d == 0 {
-				return operand{}, ir.Errorf(toPos(pos), "division by zero")
-			}
-			if d, _ := runtimeValue(args[1]).(float64); d == 0 {
-				return operand{}, ir.Errorf(toPos(pos), "division by zero")
-			}
-		case ir.FnNumber:
-			base := "10"
-			if len(args) > 1 {
-				base = args[1].val.String()
-			}
-			return operand{}, ir.Errorf(toPos(pos), "cannot convert %s to a number in base %s", args[0].val, base)
-		}
-		return nullOperand(pos), nil
-	}
-	o := operand{pos: pos}
-	var val ir.Value
-	switch v := v.(type) {
-	case string:
-		val = ir.Str(v)
-	case int64:
-		val = ir.NumOf(ir.Int(v))
-	case float64:
-		val, o.float = ir.Num(v), true
-	case bool:
-		val = ir.Bool(v)
-	}
-	o.val = &val
-	return o, nil
-}
-
-// nullOperand is the constant null.
-func nullOperand(pos lexer.Position) operand {
-	return operand{pos: pos, val: &ir.Value{Kind: ir.KindNull}}
-}
-
-// runtimeValue returns a constant as the matcher represents it: integers
-// as int64 and other numbers as float64, strings, booleans, null as nil.
-func runtimeValue(o operand) any {
-	switch v := *o.val; v.Kind {
-	case ir.KindString:
-		s, _ := v.Pat.Literal()
-		return s
-	case ir.KindNumber:
-		if i, ok := v.Num.Int64(); ok && !o.float {
-			return i
-		}
-		return v.Num.Float64()
-	case ir.KindBool:
-		return v.Bool
-	}
-	return nil
 }
 
 // asTerm returns the operand as a term. A float constant with an integral
@@ -236,176 +161,6 @@ func (l *lowerer) guard(x *ir.Expr) *ir.Expr {
 	return x
 }
 
-// compareConst compares two constants as Elasticsearch does when it folds
-// them: numbers numerically, strings by code point (fold ignores case),
-// booleans for equality. Values of different types are not equal.
-func compareConst(cmp ir.Cmp, fold bool, a, b ir.Value) bool {
-	switch {
-	case a.Kind == ir.KindNumber && b.Kind == ir.KindNumber:
-		c, ok := ir.Compare(a.Num, b.Num) // exactly, as the matcher does
-		return ok && cmp.Holds(c)
-	case a.Kind == ir.KindString && b.Kind == ir.KindString:
-		s, _ := a.Pat.Literal()
-		t, _ := b.Pat.Literal()
-		if fold {
-			s, t = matcher.Fold(s), matcher.Fold(t)
-		}
-		switch cmp {
-		case ir.CmpPrefix:
-			return strings.HasPrefix(s, t)
-		case ir.CmpSuffix:
-			return strings.HasSuffix(s, t)
-		case ir.CmpContains:
-			return strings.Contains(s, t)
-		}
-		return cmp.Holds(strings.Compare(s, t))
-	case a.Kind == ir.KindBool && b.Kind == ir.KindBool:
-		return cmp == ir.CmpEqual && a.Bool == b.Bool
-	}
-	return false
-}
-
-// matchConst reports whether the constant v passes cmp (equal, glob,
-// regex or cidr) with any of values.
-func matchConst(cmp ir.Cmp, fold bool, v ir.Value, values []ir.Value) bool {
-	s, _ := v.Pat.Literal()
-	for _, w := range values {
-		switch cmp {
-		case ir.CmpEqual:
-			if compareConst(cmp, fold, v, w) {
-				return true
-			}
-		case ir.CmpGlob:
-			if v.Kind == ir.KindString && regexMatch(globRegex(w.Pat), fold, s) {
-				return true
-			}
-		case ir.CmpRegex:
-			re, _ := w.Pat.Literal()
-			if v.Kind == ir.KindString && regexMatch(re, fold, s) {
-				return true
-			}
-		case ir.CmpCIDR:
-			r, _ := w.Pat.Literal()
-			if v.Kind == ir.KindString && inCIDR(s, r) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// globRegex returns an RE2 expression for a whole-value pattern.
-func globRegex(p ir.Pattern) string {
-	var b strings.Builder
-	b.WriteString(`^(?s:`)
-	for _, pc := range p {
-		switch pc.Kind {
-		case ir.PieceLit:
-			b.WriteString(regexp.QuoteMeta(pc.Text))
-		case ir.PieceStar:
-			b.WriteString(`.*`)
-		case ir.PieceOne:
-			b.WriteString(`.`)
-		}
-	}
-	b.WriteString(`)$`)
-	return b.String()
-}
-
-// regexMatch reports whether the RE2 expression re matches s; fold ignores
-// case.
-func regexMatch(re string, fold bool, s string) bool {
-	if fold {
-		re = `(?i)` + re
-	}
-	ok, err := regexp.MatchString(re, s)
-	return err == nil && ok
-}
-
-// inCIDR reports whether the address s is r, an address, or inside r, a
-// CIDR range.
-func inCIDR(s, r string) bool {
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return false
-	}
-	if p, err := netip.ParsePrefix(r); err == nil {
-		return p.Contains(a.Unmap())
-	}
-	b, err := netip.ParseAddr(r)
-	return err == nil && a.Unmap() == b.Unmap()
-}
-
-// simplifyArith moves integer constants out of an addition, subtraction
-// or negation compared with an integer, as Elasticsearch's optimizer does
-// (SimplifyComparisonsArithmetics): a + 1 > 5 is a > 4 and 10 - a == 3 is
-// a == 7. When what remains is a field, the comparison is a query on the
-// field rather than a script.
-func simplifyArith(left operand, op string, right operand) (operand, string, operand) {
-	for left.term != nil && isInteger(right) && smallInt(right.val.Num) {
-		t, k := left.term, exactInt(right.val.Num)
-		var x *ir.Term
-		switch {
-		case t.Fn == ir.FnNeg:
-			x, k, op = t.Args[0], -k, flipped[op]
-		case t.Fn == ir.FnAdd && intConst(t.Args[1]):
-			x, k = t.Args[0], k-exactInt(t.Args[1].Value.Num)
-		case t.Fn == ir.FnAdd && intConst(t.Args[0]):
-			x, k = t.Args[1], k-exactInt(t.Args[0].Value.Num)
-		case t.Fn == ir.FnSub && intConst(t.Args[1]):
-			x, k = t.Args[0], k+exactInt(t.Args[1].Value.Num)
-		case t.Fn == ir.FnSub && intConst(t.Args[0]):
-			x, k, op = t.Args[1], exactInt(t.Args[0].Value.Num)-k, flipped[op]
-		default:
-			return left, op, right
-		}
-		if k < -1<<53 || k > 1<<53 { // beyond the exact integers of a double: leave it
-			return left, op, right
-		}
-		if x.Fn == ir.FnField {
-			left = operand{pos: left.pos, field: &x.Field}
-		} else {
-			left = operand{pos: left.pos, term: x, kind: ir.KindNumber, name: left.name}
-		}
-		v := ir.NumOf(ir.Int(k))
-		right = operand{pos: right.pos, val: &v}
-	}
-	return left, op, right
-}
-
-// isInteger reports whether o is an integer constant (a long).
-func isInteger(o operand) bool {
-	if o.val == nil || o.val.Kind != ir.KindNumber || o.float {
-		return false
-	}
-	_, ok := o.val.Num.Int64()
-	return ok
-}
-
-// intConst reports whether t is an integer constant within 2^53, where
-// simplifyArith's sums stay exact and cannot overflow an int64.
-func intConst(t *ir.Term) bool {
-	return t.Fn == ir.FnConst && t.Value.Kind == ir.KindNumber && smallInt(t.Value.Num)
-}
-
-// smallInt reports whether n is an integer from -2^53 to 2^53.
-func smallInt(n ir.Number) bool {
-	i, ok := n.Int64()
-	return ok && i >= -1<<53 && i <= 1<<53
-}
-
-// exactInt returns n, an integer that smallInt accepts, as an int64.
-func exactInt(n ir.Number) int64 {
-	i, _ := n.Int64()
-	return i
-}
-
-// inRange reports whether n is an integer from lo to hi.
-func inRange(n ir.Number, lo, hi int64) bool {
-	i, ok := n.Int64()
-	return ok && i >= lo && i <= hi
-}
-
 // kindNames name the value types in errors.
 var kindNames = map[ir.Kind]string{ir.KindString: "a string", ir.KindNumber: "a number", ir.KindBool: "a boolean"}
 
@@ -420,16 +175,4 @@ func wantKind(o operand, k ir.Kind, in string) error {
 		return ir.Errorf(toPos(o.pos), "unexpected %s (expected %s)", o, kindNames[k])
 	}
 	return nil
-}
-
-// arithmetic lowers left op right, op one of + - * / %: numbers only.
-func (l *lowerer) arithmetic(fn ir.Fn, op string, pos lexer.Position, left, right operand) (operand, error) {
-	for _, o := range []operand{left, right} {
-		if err := wantKind(o, ir.KindNumber, "an operand of "+op); err != nil {
-			return o, err
-		}
-	}
-	o, err := l.apply(fn, false, pos, "arithmetic expression", ir.KindNumber, left, right)
-	o.pos = left.pos
-	return o, err
 }

@@ -107,11 +107,13 @@ func integerText(s string) bool {
 }
 
 // NumberOf converts a number as Go holds it (the integer types, float32,
-// float64), such as an event value or a computed one, to a Number; ok is
-// false for any other value (json.Number and strings go through
-// ParseNumber).
+// float64), such as an event value or a computed one, to a Number; a
+// Number is returned as it is. ok is false for any other value
+// (json.Number and strings go through ParseNumber).
 func NumberOf(v any) (n Number, ok bool) {
 	switch x := v.(type) {
+	case Number:
+		return x, true
 	case int:
 		return Int(int64(x)), true
 	case int8:

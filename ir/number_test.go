@@ -141,7 +141,8 @@ func exact(n Number) *big.Float {
 	return x.SetFloat64(n.f)
 }
 
-// TestNumberOf checks the Go number types and that nothing else converts.
+// TestNumberOf checks the Go number types, a Number itself, and that
+// nothing else converts.
 func TestNumberOf(t *testing.T) {
 	for _, tt := range []struct {
 		in   any
@@ -159,6 +160,7 @@ func TestNumberOf(t *testing.T) {
 		{uint64(1<<63 + 1), "9223372036854775809", true},
 		{float32(1.5), "1.5", true},
 		{2.25, "2.25", true},
+		{Uint(1<<64 - 1), "18446744073709551615", true},
 		{"5", "", false},
 		{true, "", false},
 		{nil, "", false},

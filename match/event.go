@@ -73,6 +73,9 @@ func (d *Doc) Each(fn func(v any) bool) bool { return each(d.m, fn) }
 // so {"process":{"parent.name":"x"}} and {"process.parent.name":"x"} both
 // hold process.parent.name. Where the path runs through an array of
 // objects, the value is the array of what each element holds.
+// Ruleset.Match and Record.Reset walk a Map once against the paths the
+// rules read, nested and dotted keys alike, rather than looking each path
+// up.
 type Map map[string]any
 
 // Lookup returns the value at p.

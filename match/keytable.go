@@ -53,7 +53,10 @@ func keysOf(nodes map[string]*trieNode) *keyTable {
 }
 
 // find returns the kid at key, or nil.
-func (t *keyTable) find(key []byte) *trieNode {
+func (t *keyTable) find(key []byte) *trieNode { return findKey(t, key) }
+
+// findKey is find for a key of either type.
+func findKey[K string | []byte](t *keyTable, key K) *trieNode {
 	h := keyHash(key)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		sl := &t.slots[i]

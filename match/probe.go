@@ -55,8 +55,8 @@ func (ix *index) probePhase(x *scratch, ph int) {
 	if r.complete {
 		for i := range r.items {
 			it := &r.items[i]
-			if int(it.slot) >= len(probes) {
-				continue // a slot of the record's own (Ruleset.NewRecordWith)
+			if it.slot < 0 || int(it.slot) >= len(probes) {
+				continue // dropped (a repeated key), or a slot of the record's own (Ruleset.NewRecordWith)
 			}
 			if p := probes[it.slot]; p != nil {
 				v := r.keyed(it)

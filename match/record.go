@@ -1,6 +1,7 @@
 package match
 
 import (
+	"strings"
 	"unsafe"
 
 	"github.com/ruleforge/ruleforge/internal/hooks"
@@ -8,8 +9,8 @@ import (
 
 // Record is one event as a ruleset reads it: the event's values at the
 // paths the ruleset's rules use (its slots), each found once. Reset fills
-// it from an event: a Doc without dotted keys in one walk over the keys
-// some rule uses, any other event by looking each slot's path up.
+// it from an event: a Doc or a Map in one walk over the keys some rule
+// uses, any other event by looking each slot's path up.
 // Ruleset.MatchRecord matches a filled Record without reading the event
 // again, so a Record is the pre-parsed form of an event for one ruleset;
 // Ruleset.Match fills one of its own for each event.
@@ -22,14 +23,17 @@ type Record struct {
 	st       *slotTable
 	ev       Event
 	pos      []int32 // per slot: 0 not known, i+1 items[i], or absent or lazy
-	items    []item  // the values found, each slot once
+	items    []item  // the values found, each slot once (but dead ones)
+	dead     int     // the items whose slot is -1: a repeated key dropped them
+	live     []int32 // compactItems's memory
 	marked   []int32 // the slots marked absent or lazy, to clear
 	added    []any   // the values Add gave the event, for Each
 	fill     bool    // the event was filled by Fill's caller (fill.go)
 	walked   bool    // a walk found every slot present but the lazy ones
 	complete bool    // items holds every slot present
 
-	scan *scanner // ResetJSON's state (scan.go), made on its first use
+	scan   *scanner    // ResetJSON's state (scan.go), made on its first use
+	joined []*keyTable // per trie node: its deeper descendants by joined keys, made on first use
 
 	// The memory of the values AddString, AddInt and AddStrings give the
 	// event, reused from event to event (see scanner).
@@ -64,13 +68,46 @@ func newRecord(st *slotTable) *Record {
 // Reset fills r from ev, resolving every slot now.
 func (r *Record) Reset(ev Event) { r.reset(ev, true) }
 
-// reset fills r from ev. A Doc without dotted keys is walked now; with
-// eager, other events have every slot looked up now, otherwise each slot
-// is looked up the first time it is read.
+// reset fills r from ev. A Doc or a Map is walked now (walkDotted); with
+// eager, other events, and those a walk cannot read, have every slot
+// looked up now, otherwise each slot is looked up the first time it is
+// read.
 func (r *Record) reset(ev Event, eager bool) {
-	for _, it := range r.items {
-		r.pos[it.slot] = 0
+	r.clear()
+	r.ev = ev
+	r.walked, r.complete = false, false
+	switch d := ev.(type) {
+	case *Doc:
+		if !d.dotted {
+			r.walked, r.complete = true, true
+			if r.st.root.kids != nil {
+				r.walk(d.m, r.st.root)
+			}
+		} else {
+			r.walkDotted(d.m)
+		}
+	case Map:
+		r.walkDotted(d)
 	}
+	if r.walked && r.complete {
+		return
+	}
+	if eager {
+		for _, p := range r.st.paths {
+			r.Lookup(p)
+		}
+		r.complete = true
+	}
+}
+
+// clear drops the values r holds.
+func (r *Record) clear() {
+	for _, it := range r.items {
+		if it.slot >= 0 {
+			r.pos[it.slot] = 0
+		}
+	}
+	r.dead = 0
 	for _, s := range r.marked {
 		r.pos[s] = 0
 	}
@@ -81,23 +118,89 @@ func (r *Record) reset(ev Event, eager bool) {
 	r.ints.reset()
 	r.elems.reset()
 	r.lists.reset()
-	r.ev = ev
-	r.walked, r.complete = false, false
-	if d, ok := ev.(*Doc); ok && !d.dotted {
-		r.walked, r.complete = true, true
-		if r.st.root.kids != nil {
-			r.walk(d.m, r.st.root)
+}
+
+// walkDotted fills r from m, decoded JSON whose keys may hold dots, in one
+// walk over the keys some rule uses, nested ones and those with dots
+// alike ({"process.name": …} or {"process": {"parent.name": …}}), with
+// the values Map.Lookup finds. Where a slot is reached two ways (a dotted
+// key and a nested one, or through an array), Map prefers one by the order
+// of its probes, which the walk does not follow: r is left empty, not
+// walked, for lookups.
+func (r *Record) walkDotted(m map[string]any) {
+	r.walked, r.complete = true, true
+	if r.st.root.kids != nil && !r.walkKeys(m, r.st.root) {
+		r.clear()
+		r.walked, r.complete = false, false
+	}
+}
+
+// walkKeys visits the keys of m that continue the paths at n, by their
+// parts or, holding dots, joined; it reports false where a slot is
+// reached twice.
+func (r *Record) walkKeys(m map[string]any, n *trieNode) bool {
+	for k, v := range m {
+		c := n.kids[k]
+		if c == nil {
+			if strings.IndexByte(k, '.') < 0 {
+				continue
+			}
+			if c = findKey(r.joinedTable(n), k); c == nil {
+				continue
+			}
 		}
-		if r.complete {
-			return
+		if !r.visitOnce(c, v) {
+			return false
 		}
 	}
-	if eager {
-		for _, p := range r.st.paths {
-			r.Lookup(p)
+	return true
+}
+
+// visitOnce is visit for walkKeys: it reports false where a slot is
+// reached a second time.
+func (r *Record) visitOnce(n *trieNode, v any) bool {
+	if n.slot >= 0 {
+		if r.pos[n.slot] != 0 {
+			return false
 		}
-		r.complete = true
+		r.add(n.slot, v)
 	}
+	if n.kids == nil {
+		return true
+	}
+	switch c := v.(type) {
+	case map[string]any:
+		return r.walkKeys(c, n)
+	case Map:
+		return r.walkKeys(c, n)
+	case []any:
+		r.complete = false
+		for _, s := range n.below {
+			if s == n.slot {
+				continue
+			}
+			if r.pos[s] != 0 {
+				return false
+			}
+			r.pos[s] = posLazy
+			r.marked = append(r.marked, s)
+		}
+	}
+	return true
+}
+
+// joinedTable returns n's descendants by their joined keys (see
+// newJoinedTable), made on first use.
+func (r *Record) joinedTable(n *trieNode) *keyTable {
+	if r.joined == nil {
+		r.joined = make([]*keyTable, r.st.nodes)
+	}
+	t := r.joined[n.id]
+	if t == nil {
+		t = newJoinedTable(n)
+		r.joined[n.id] = t
+	}
+	return t
 }
 
 // walk visits the keys of m that continue the paths at n.
@@ -145,6 +248,48 @@ func (r *Record) visit(n *trieNode, v any) {
 func (r *Record) add(s int32, v any) {
 	r.items = append(r.items, item{slot: s, v: v})
 	r.pos[s] = int32(len(r.items))
+}
+
+// minCompact is the fewest dead items that compactItems is worth
+// running for.
+const minCompact = 64
+
+// drop forgets the values of items f: ResetJSON found that a repeated key
+// replaced them. They stay in items, dead (slot -1), until compactItems,
+// unless they end it.
+func (r *Record) drop(f span) {
+	for k := f.start; k < f.end; k++ {
+		it := &r.items[k]
+		if it.slot >= 0 {
+			r.pos[it.slot] = 0
+			*it = item{slot: -1}
+			r.dead++
+		}
+	}
+	if f.end == len(r.items) {
+		clear(r.items[f.start:])
+		r.items, r.dead = r.items[:f.start], r.dead-(f.end-f.start)
+	}
+}
+
+// compactItems removes the dead items and returns, for each k up to
+// len(items) before, the position that items[k] (or the first live item
+// after it) moved to; valid until the next call.
+func (r *Record) compactItems() []int32 {
+	r.live = r.live[:0]
+	n := int32(0)
+	for k := range r.items {
+		r.live = append(r.live, n)
+		if it := r.items[k]; it.slot >= 0 {
+			r.items[n] = it
+			n++
+			r.pos[it.slot] = n
+		}
+	}
+	r.live = append(r.live, n)
+	clear(r.items[n:])
+	r.items, r.dead = r.items[:n], 0
+	return r.live
 }
 
 // addLazy records that slot s holds the value at offset at of the text
@@ -228,8 +373,8 @@ func init() {
 
 // Event returns the event r holds: the one Reset was given, or, after
 // ResetJSON, an Event over the text, or the *Doc that ParseJSON decoded
-// where ResetJSON's pass left the event to it (a key repeated, a path
-// through an array, a slot reached through a dotted key and a nested one).
+// where ResetJSON's pass left the event to it (a path through an array, a
+// slot reached through a dotted key and a nested one).
 func (r *Record) Event() Event { return r.ev }
 
 // dotted reports whether ResetJSON found a value at one of the record's

@@ -28,10 +28,12 @@ import (
 //
 // When ParseJSON(data) fails, ResetJSON returns the same error and r
 // holds an empty event. A key that holds dots is followed as the path of
-// its parts, as Map looks it up. Events the pass does not read itself,
-// where a slot's path runs through an array, a key is repeated, a slot is
-// reached both through a dotted key and through nested objects, or the
-// value is followed by more than white space, are decoded with ParseJSON.
+// its parts, as Map looks it up. A key repeated in an object has the
+// value of its last occurrence, as in ParseJSON (and encoding/json): the
+// values the pass recorded from an earlier one are dropped. Events the
+// pass does not read itself, where a slot's path runs through an array, a
+// slot is reached both through a dotted key and otherwise, or the value is
+// followed by more than white space, are decoded with ParseJSON.
 //
 // The strings, numbers and arrays r holds may share memory with data and
 // with r's buffers: data must not change until r's next Reset or
@@ -62,7 +64,8 @@ func (r *Record) ResetJSON(data []byte) error {
 
 // newScanner returns the scanner of record r.
 func newScanner(r *Record) *scanner {
-	return &scanner{rec: r, seen: make([]uint32, r.st.nodes), tables: make([]*keyTable, r.st.nodes), joined: make([]*keyTable, r.st.nodes)}
+	n := r.st.nodes
+	return &scanner{rec: r, seen: make([]uint32, n), owner: make([]uint32, n), found: make([]span, n), tables: make([]*keyTable, n)}
 }
 
 // scanner is a Record's state for ResetJSON. It is also the Record's
@@ -74,8 +77,11 @@ type scanner struct {
 	doc    *Doc        // data decoded, once needed
 	gen    uint32      // the event's number, for seen
 	seen   []uint32    // per trie node: the gen of the last event that entered it
+	owner  []uint32    // per trie node entered in this event: the object (its number) whose key entered it last, 0 for a dotted key
+	found  []span      // per trie node entered in this event: the record's items its last value added
+	objs   uint32      // the objects of the slot trie entered in this event, numbered from 1
+	starts []int       // the first item of each member being scanned, outermost first
 	tables []*keyTable // per trie node: its kids by key, made on first use
-	joined []*keyTable // per trie node: its deeper descendants by joined keys, made on first use
 
 	// The memory of the values held, reused from event to event. Values
 	// point into it, so each grows by starting a bigger chunk, never by
@@ -92,8 +98,11 @@ type scanner struct {
 	// Each's values.
 	collected bool              // vals or whole is set
 	whole     bool              // Each visits the decoded event's values
-	vals      []any             // the scalar values, collected from the text
+	vals      []any             // the scalar values, collected from the text (dropped ones are tomb)
+	dropped   int               // the tombs in vals
 	keys      []span            // the keys of the objects being collected
+	kvals     []span            // per key: the vals its value added (end -1 while it is collected)
+	live      []int32           // compactVals's memory
 	many      map[string]uint64 // the keys of objects with many, by text: the object's serial
 	serial    uint64            // numbers the objects with many keys
 }
@@ -131,8 +140,9 @@ func (s *scanner) begin(data []byte) {
 	clear(s.stack)
 	s.stack = s.stack[:0]
 	clear(s.vals)
-	s.vals, s.keys = s.vals[:0], s.keys[:0]
+	s.vals, s.keys, s.kvals, s.dropped = s.vals[:0], s.keys[:0], s.kvals[:0], 0
 	s.collected, s.whole, s.dotted = false, false, false
+	s.objs, s.starts = 0, s.starts[:0]
 	if s.gen++; s.gen == 0 {
 		clear(s.seen)
 		s.gen = 1
@@ -163,9 +173,11 @@ func (s *scanner) event() bool {
 // of the keys that continue n's paths and skips the others. It returns
 // the position after the object.
 func (s *scanner) object(n *trieNode, i, depth int) int {
-	if depth > MaxEventDepth {
+	if depth > MaxEventDepth || s.objs == math.MaxUint32 {
 		return fail
 	}
+	s.objs++
+	obj := s.objs
 	data := s.data
 	kids := s.table(n)
 	if i = jsonlex.SkipSpace(data, i); i < len(data) && data[i] == '}' {
@@ -187,12 +199,14 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 			return fail
 		}
 		var c *trieNode
+		in := obj // the object that holds the key, 0 for a key with dots
 		switch {
 		case data[j] == '"' && !dot:
 			c = kids.find(data[i+1 : j])
 		case data[j] == '"':
 			c = s.throughDots(n, data[i+1:j])
 			s.dotted = s.dotted || c != nil
+			in = 0
 		default:
 			end, esc, high := jsonlex.StringEnd(data, j)
 			if end < 0 {
@@ -206,6 +220,7 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 			if bytes.IndexByte(key, '.') >= 0 {
 				c = s.throughDots(n, key)
 				s.dotted = s.dotted || c != nil
+				in = 0
 			} else {
 				c = kids.find(key)
 			}
@@ -218,7 +233,7 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 		if c == nil {
 			i = s.skip(i, depth)
 		} else {
-			i = s.member(c, i, depth)
+			i = s.member(c, i, depth, in)
 		}
 		if i < 0 {
 			return fail
@@ -238,12 +253,7 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 // one node twice, which member turns down (the event goes to ParseJSON,
 // whose lookups prefer the nested one).
 func (s *scanner) throughDots(n *trieNode, key []byte) *trieNode {
-	t := s.joined[n.id]
-	if t == nil {
-		t = newJoinedTable(n)
-		s.joined[n.id] = t
-	}
-	return t.find(key)
+	return s.rec.joinedTable(n).find(key)
 }
 
 // table returns n's kids by key, made on first use.
@@ -257,12 +267,53 @@ func (s *scanner) table(n *trieNode) *keyTable {
 }
 
 // member scans the value at data[i] of a key that leads to trie node c,
-// in an object at depth depth, and returns the position after it.
-func (s *scanner) member(c *trieNode, i, depth int) int {
+// in object in (its number; 0 for a key with dots) at depth depth, and
+// returns the position after it. A key repeated in its object drops what
+// its earlier value added: the last value wins. The keys under an earlier
+// value of a repeated key count as new under the last (their owner is an
+// object the repetition dropped). A node reached both through a dotted key
+// and otherwise is left to ParseJSON, whose lookups prefer nested objects.
+func (s *scanner) member(c *trieNode, i, depth int, in uint32) int {
 	if s.seen[c.id] == s.gen {
-		return fail // a repeated key: the last one wins, which the pass cannot undo
+		switch o := s.owner[c.id]; {
+		case o == 0 || in == 0:
+			return fail
+		case o == in:
+			s.rec.drop(s.found[c.id])
+		}
 	}
-	s.seen[c.id] = s.gen
+	s.seen[c.id], s.owner[c.id] = s.gen, in
+	s.starts = append(s.starts, len(s.rec.items))
+	i = s.memberValue(c, i, depth)
+	s.found[c.id] = span{s.starts[len(s.starts)-1], len(s.rec.items)}
+	s.starts = s.starts[:len(s.starts)-1]
+	if s.rec.dead > minCompact && s.rec.dead > len(s.rec.items)/2 {
+		s.compact()
+	}
+	return i
+}
+
+// compact drops the dead items of the record (compactItems) and moves the
+// nodes' spans of items and the members' starts with them. A span past
+// the items is one that drop cut off, of a node whose object a repeated
+// key dropped: it is never dropped again.
+func (s *scanner) compact() {
+	n := len(s.rec.items)
+	live := s.rec.compactItems()
+	for id, g := range s.seen {
+		if f := &s.found[id]; g == s.gen && f.end <= n {
+			f.start, f.end = int(live[f.start]), int(live[f.end])
+		} else {
+			*f = span{}
+		}
+	}
+	for k, start := range s.starts {
+		s.starts[k] = int(live[start])
+	}
+}
+
+// memberValue is member's scan of the value.
+func (s *scanner) memberValue(c *trieNode, i, depth int) int {
 	if c.kids != nil && i < len(s.data) {
 		switch s.data[i] {
 		case '{':

@@ -79,7 +79,12 @@ func checkResetJSON(t testing.TB, rs *Ruleset, r *Record, paths []*Path, data []
 	}
 	fast = ScanReadItself(r)
 	want := rs.NewRecord()
-	want.Reset(doc)
+	want.Reset(opaque{doc}) // every path looked up
+	m := rs.NewRecord()
+	m.Reset(Map(doc.Map())) // walked, as doc is
+	if !m.walked && !strings.Contains(string(data), ".") && !strings.Contains(string(data), `\u002`) {
+		t.Fatalf("Reset(Map(%q)) did not walk it", data)
+	}
 	all := slices.Clone(paths)
 	for _, s := range jsonOther {
 		all = append(all, NewPath(s))
@@ -93,6 +98,12 @@ func checkResetJSON(t testing.TB, rs *Ruleset, r *Record, paths []*Path, data []
 		if ok != wok || !reflect.DeepEqual(g, w) {
 			t.Fatalf("ResetJSON(%q): %q holds %#v, %v; Reset(ParseJSON): %#v, %v", data, p, g, ok, w, wok)
 		}
+		if g, ok := m.Lookup(p); ok != wok || ok && !reflect.DeepEqual(g, w) {
+			t.Fatalf("Reset(Map(%q)): %q holds %#v, %v; looked up: %#v, %v", data, p, g, ok, w, wok)
+		}
+	}
+	if g, w := rs.Match(Map(doc.Map()), nil), rs.Match(opaque{doc}, nil); !slices.Equal(g, w) {
+		t.Fatalf("Match(Map(%q)): rules %v match; looked up: %v", data, g, w)
 	}
 	if g, w := eachValues(r), eachValues(want); !slices.Equal(g, w) {
 		t.Fatalf("ResetJSON(%q): Each visits %q; Reset(ParseJSON): %q", data, g, w)
@@ -101,6 +112,24 @@ func checkResetJSON(t testing.TB, rs *Ruleset, r *Record, paths []*Path, data []
 		t.Fatalf("ResetJSON(%q): rules %v match; Match(ParseJSON): %v", data, g, w)
 	}
 	return fast
+}
+
+// opaque is an event that Record.Reset cannot walk: it looks every path up.
+type opaque struct{ d *Doc }
+
+func (o opaque) Lookup(p *Path) (any, bool)    { return o.d.Lookup(p) }
+func (o opaque) Each(fn func(v any) bool) bool { return o.d.Each(fn) }
+
+// members returns n members "k0":0, "k1":1, … of an object.
+func members(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"k%d":%d`, i, i)
+	}
+	return b.String()
 }
 
 // eachValues returns the values r.Each visits, as sorted Go syntax.
@@ -207,8 +236,20 @@ var resetJSONCases = []struct {
 	{"dotted_prefix_scalar", `{"a":5,"a.b":1}`, true},
 	{"dotted_empty_parts", `{".a":1,"a.":2,"..":3,"e..f":4}`, true},
 	{"dotted_unknown", `{"a.z.q":1,"zz.top":2,"process.nope":3}`, true},
-	{"duplicate_key", `{"x":1,"x":"two"}`, false},
-	{"duplicate_parent", `{"a":{"b":1},"a":{"d":2}}`, false},
+	{"duplicate_key", `{"x":1,"x":"two"}`, true},
+	{"duplicate_parent", `{"a":{"b":1},"a":{"d":2}}`, true},
+	{"duplicate_key_between", `{"x":1,"s":"s","x":"two","s":"t","x":3}`, true},
+	{"duplicate_parent_deep", `{"a":{"b":{"c":"v1","d":2},"x":1},"x":"x","a":{"b":{"d":3}},"a":{"b":{"c":"v2"},"b":{"d":4}}}`, true},
+	{"duplicate_parent_emptied", `{"a":{"b":{"c":1}},"x":"x","a":{},"x":"y"}`, true},
+	{"duplicate_parent_scalar", `{"a":{"b":{"c":1}},"a":5,"obj":{"k":1},"obj":"k"}`, true},
+	{"duplicate_lazy", `{"obj":{"k":1},"s":"\u00e9","obj":{"k":2},"s":"plain"}`, true},
+	{"duplicate_many", `{` + strings.Repeat(`"x":1,"s":"a","a":{"b":{"c":"q"}},`, 200) + `"x":2}`, true},
+	{"duplicate_dotted_then_nested", `{"a.b":1,"a":{"x":1},"a":{"b":2}}`, false},
+	{"duplicate_nested_then_dotted", `{"a":{"b":{"c":1}},"a":{"x":1},"a.b.c":2}`, false},
+	{"duplicate_dotted", `{"a.b":1,"a.b":2}`, false},
+	{"duplicate_values_for_each", `{"zz":[1,{"q":"a"}],"zz":2,"yy":{"k":"v","k":null,"k":[3,4]},"xx":null,"zz":{"w":5}}`, true},
+	{"duplicate_in_many_keys", `{` + members(40) + `,"k3":"again","k39":{"k3":1,"k3":2},"k0":null}`, true},
+	{"duplicate_many_values", `{` + strings.Repeat(`"zz":[1,2,3],"yy":"y",`, 100) + `"zz":0}`, true},
 	{"duplicate_skipped", `{"zz":1,"zz":2,"x":"x"}`, true},
 	{"duplicate_in_value", `{"obj":{"k":1,"z":2,"z":3}}`, true},
 	{"duplicate_in_array_at_slot", `{"arr":[{"z":1,"z":2}]}`, true},

@@ -35,7 +35,7 @@ func SplitCommandLine(s string) []string { return appendArgs(nil, s) }
 // view's process.args holds; args_count counts them): a real Windows
 // command line, at most 32,767 characters, has fewer, and a hostile
 // 20 MB value of "a a a …" would otherwise become ten million strings
-// per event.
+// per event. It has no option: no real command line needs more.
 const MaxArgs = 16 << 10
 
 // appendArgs appends the arguments of command line s to args, as

@@ -16,7 +16,7 @@ import (
 // over the text (match.Record.ResetJSON) finds the values the rules read
 // and the fields the view derives from, and the view's fields are added to
 // the record (match.Record.Add). An event that the pass leaves to
-// match.ParseJSON (a key repeated, a path through an array), or that holds
+// match.ParseJSON (a path through an array), or that holds
 // a value other than an object where the view would go into one (such as
 // "process": "x"), or a Windows event with keys that hold dots on the way
 // to its fields, is decoded and normalized with Normalize instead, with

@@ -1,10 +1,11 @@
 // Command ruleforge runs Sigma and EQL detection rules over JSON events.
 //
-//	ruleforge match [-routing=false] [-pipeline FILE…] [-placeholders FILE…] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+//	ruleforge match [-routing=false] [-pipeline FILE…] [-placeholders FILE…] [-format F] [-workers N] [-max-event BYTES] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
 //	                [-min-level L] [-status S,…] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH…] [FILE…]
 //	ruleforge check [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
 //	ruleforge explain [-routing=false] [-pipeline FILE…] [-placeholders FILE…] PATH…
 //	ruleforge dump FILE.evtx…
+//	ruleforge kafka -brokers HOST:PORT[,…] -topic EVENTS -group GROUP -alerts ALERTS -rules PATH… [flags]
 //
 // match reads events from the files, or standard input, as a stream of
 // JSON objects (NDJSON, or concatenated and pretty-printed objects, or
@@ -51,6 +52,12 @@
 // dump writes the records of .evtx files as NDJSON in the shape of
 // evtx-to-JSON tools (package evtx).
 //
+// kafka runs as a member of a Kafka consumer group: it reads JSON events
+// from a topic, produces one record per hit to an alerts topic, and keeps
+// the state of stateful rules per partition in a compacted topic, until
+// SIGINT or SIGTERM (exit 0 after committing); see package kafka and the
+// README's scale-out section.
+//
 // check compiles rules and reports each failure, then
 // "checked N rules: K ok, F failed". explain prints a rule's IR and the
 // compiled plan: the matcher chosen for every pattern.
@@ -92,12 +99,12 @@ func main() {
 
 // usage is printed for -h and for usage errors.
 const usage = `usage:
-  ruleforge match [-routing=false] [-pipeline FILE...] [-placeholders FILE...] [-format F] [-workers N] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
+  ruleforge match [-routing=false] [-pipeline FILE...] [-placeholders FILE...] [-format F] [-workers N] [-max-event BYTES] [-output hits|alert|table|csv] [-sort] [-count] [-explain]
                   [-min-level L] [-status S,...] [-exclude FILE] [-from T] [-to T] -rules PATH [-rules PATH...] [FILE...]
   ruleforge check [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...
   ruleforge explain [-routing=false] [-pipeline FILE...] [-placeholders FILE...] PATH...
   ruleforge dump FILE.evtx...
-`
+` + kafkaUsage
 
 // run is the whole program, with its streams passed in for tests.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -114,6 +121,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runDump(args[1:], stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
+	case "kafka":
+		return runKafka(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

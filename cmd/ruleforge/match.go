@@ -12,7 +12,6 @@ import (
 
 	"github.com/ruleforge/ruleforge/internal/files"
 	"github.com/ruleforge/ruleforge/internal/pipeline"
-	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/normalize"
 	"github.com/ruleforge/ruleforge/state"
 )
@@ -97,6 +96,7 @@ type ruleCount struct {
 // matchOptions are the flags of match that shape a run.
 type matchOptions struct {
 	workers  int
+	maxEvent int    // -max-event: the largest event in bytes
 	output   string // "hits", "alert", "table" or "csv"
 	count    bool
 	progress bool
@@ -116,6 +116,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		opt.stop = notifySignals()
 	}
 	fs.IntVar(&opt.workers, "workers", 0, "matching goroutines (0: one per CPU)")
+	maxEventFlag(fs, &opt.maxEvent)
 	fs.StringVar(&opt.output, "output", "hits", "output: hits (a JSON line per match), alert (ECS-style alert documents), table (a timeline for reading) or csv (the table with a header)")
 	fs.BoolVar(&opt.count, "count", false, "print only, at the end, how many events each rule matched")
 	format := fs.String("format", "auto", "event format: auto (detected per event), ecs, flat (Windows/Sysmon fields) or winevent (Windows event records)")
@@ -137,7 +138,7 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ruleforge match: -format: %v\n", err)
 		return exitUsage
 	}
-	if !checkWorkers(opt.workers, stderr) {
+	if !checkWorkers(opt.workers, stderr) || !checkMaxEvent(opt.maxEvent, stderr) {
 		return exitUsage
 	}
 	opt.progress = isTerminal(stderr)
@@ -232,7 +233,7 @@ func matchStream(p *state.Program, opt matchOptions, name string, r io.Reader, o
 func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats,
 	run func(pipeline.Config, func(*pipeline.Result) error) (pipeline.Stats, error)) (pipeline.Stats, error) {
 	rs := p.Ruleset()
-	cfg := pipeline.Config{Ruleset: rs, Program: p, Workers: opt.workers, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count,
+	cfg := pipeline.Config{Ruleset: rs, Program: p, Workers: opt.workers, MaxEvent: opt.maxEvent, Format: opt.format, KeepRaw: opt.output == "alert" && !opt.count,
 		Stop: opt.stop.done(), Flush: out.Flush}
 	prog := newProgress(stderr, opt.progress, before)
 	opt.hunt.configure(&cfg)
@@ -244,7 +245,7 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 		if res.Bad != nil {
 			prog.clear()
 			if errors.Is(res.Bad, pipeline.ErrTooLarge) {
-				fmt.Fprintf(stderr, "%s: event %d (line %d): larger than %d bytes; skipped\n", quote(name), res.Ordinal, res.Line, stream.MaxValue)
+				fmt.Fprintf(stderr, "%s: event %d (line %d): larger than %d bytes; skipped\n", quote(name), res.Ordinal, res.Line, opt.maxEvent)
 			} else if res.Line == 0 { // an .evtx record
 				fmt.Fprintf(stderr, "%s: event %d: %v; skipped\n", quote(name), res.Ordinal, res.Bad)
 			} else {

@@ -39,12 +39,20 @@ type selection struct {
 
 // selectionFlags registers the selection flags on fs.
 func selectionFlags(fs *flag.FlagSet) *selection {
+	s := ruleSelectionFlags(fs)
+	fs.StringVar(&s.from, "from", "", "report only events at or after this time (RFC 3339, or a date: 2024-05-14)")
+	fs.StringVar(&s.to, "to", "", "report only events at or before this time (a date: until the end of that day, UTC)")
+	return s
+}
+
+// ruleSelectionFlags registers the flags that choose the rules
+// (-min-level, -status, -exclude) on fs: those of selectionFlags that a
+// command without -from and -to (kafka) takes.
+func ruleSelectionFlags(fs *flag.FlagSet) *selection {
 	s := &selection{leftStatus: map[string]int{}}
 	fs.StringVar(&s.minLevel, "min-level", "", "load only rules of this level or higher: informational, low, medium, high or critical")
 	fs.StringVar(&s.status, "status", "", "load only rules of these statuses, comma-separated, or all (default: all but deprecated and unsupported; a rule without a status, or of another, is always loaded)")
 	fs.StringVar(&s.exclude, "exclude", "", "a file of rule ids to leave out, one a line (# starts a comment)")
-	fs.StringVar(&s.from, "from", "", "report only events at or after this time (RFC 3339, or a date: 2024-05-14)")
-	fs.StringVar(&s.to, "to", "", "report only events at or before this time (a date: until the end of that day, UTC)")
 	return s
 }
 

@@ -7,19 +7,17 @@ import (
 )
 
 const (
-	// Pause is how long the input may stay silent before the events that
-	// have arrived are matched and the output is flushed (Config.Flush):
-	// a live stream ("tail -f log | ruleforge match") sees its hits
-	// within about this long, not after the next segment or the end.
+	// Pause is how long the input may stay silent, unless Config.Pause
+	// says otherwise, before the events that have arrived are matched and
+	// the output is flushed (Config.Flush): a live stream ("tail -f log |
+	// ruleforge match") sees its hits within about this long, not after
+	// the next segment or the end.
 	Pause = 50 * time.Millisecond
 	// chunkBytes is the size of one read of the input.
 	chunkBytes = 64 << 10
 	// chunks is how many reads the reading goroutine may be ahead.
 	chunks = 8
 )
-
-// pause is Pause, shortened by tests.
-var pause = Pause
 
 // ErrStopped is Run's error when Config.Stop was closed: reading stopped
 // there, and the events read before were all matched and emitted.
@@ -45,13 +43,14 @@ type feed struct {
 	cur   []byte          // the rest of the chunk being taken
 	buf   []byte          // cur's buffer, recycled once cur is taken
 	err   error           // what ended the input: a read error, io.EOF or ErrStopped
+	pause time.Duration   // Config.Pause
 	timer *time.Timer
 }
 
 // newFeed starts reading r; stop or abort, when closed, end the input
-// with ErrStopped.
-func newFeed(r io.Reader, stop, abort <-chan struct{}) *feed {
-	f := &feed{ready: make(chan chunk, chunks), free: make(chan []byte, chunks), quit: make(chan struct{}), stop: stop, abort: abort}
+// with ErrStopped; the input pauses when silent for pause.
+func newFeed(r io.Reader, stop, abort <-chan struct{}, pause time.Duration) *feed {
+	f := &feed{ready: make(chan chunk, chunks), free: make(chan []byte, chunks), quit: make(chan struct{}), stop: stop, abort: abort, pause: pause}
 	for range chunks {
 		f.free <- make([]byte, chunkBytes)
 	}
@@ -143,15 +142,15 @@ func (f *feed) take(data []byte, n int) []byte {
 }
 
 // fill appends up to size bytes of input to data: it waits for the first
-// byte as long as it takes (at most Pause if brief) and then for more at
-// most Pause at a time. It reports whether the input paused before size
+// byte as long as it takes (at most f.pause if brief) and then for more at
+// most f.pause at a time. It reports whether the input paused before size
 // bytes came, and returns the error that ended the input (io.EOF at its
 // end) once what came before it is taken.
 func (f *feed) fill(data []byte, size int, brief bool) ([]byte, bool, error) {
 	for n := 0; n < size; {
 		wait := time.Duration(-1)
 		if n > 0 || brief {
-			wait = pause
+			wait = f.pause
 		}
 		if !f.await(wait) {
 			return data, true, nil
@@ -182,5 +181,5 @@ func (f *feed) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// paused reports whether nothing more arrives within Pause.
-func (f *feed) paused() bool { return !f.await(pause) }
+// paused reports whether nothing more arrives within f.pause.
+func (f *feed) paused() bool { return !f.await(f.pause) }

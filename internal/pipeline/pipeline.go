@@ -3,22 +3,24 @@
 //
 // The Workers goroutines take turns reading the input in segments of
 // about SegmentBytes, each cut just before a newline that a "{" follows
-// at once (where internal/stream ends any value); each frames, decodes,
-// normalizes and matches the events of the segment it read, which is
-// still in its CPU's cache, and the caller's goroutine receives every
-// event's result, in input order, through Emit. A worker takes each line
-// that opens with "{" as one event when it decodes as one, and frames the
-// rest of a segment with internal/stream from the first line that does
-// not, so the events, their lines and their errors are exactly what
-// internal/stream gives for the whole input. Input with no such cut in
-// MaxSegment bytes is framed by one internal/stream reader, BatchEvents
-// events or BatchBytes bytes a turn, until a newline that a "{" follows
-// comes right after an event, where segments resume. At most 2*Workers+2
-// segments are in flight, so memory stays bounded whatever the input's
-// size. The input is read on a goroutine of its own: when it pauses for
-// Pause, the events that have arrived are cut off after their last whole
-// line (stream.LineBoundary) and matched, and Config.Flush is called, so
-// a live stream's results come out as it goes.
+// at once and a "}" or "]" precedes, white space aside (where
+// internal/stream is at the top level, in a JSON array or not); each
+// frames, decodes, normalizes and matches the events of the segment it
+// read, which is still in its CPU's cache, and the caller's goroutine
+// receives every event's result, in input order, through Emit. A worker
+// takes each line that opens with "{" as one event when it decodes as one
+// no larger than Config.MaxEvent, and frames the rest of a segment with
+// internal/stream from the first line that does not, so the events, their
+// lines and their errors are exactly what internal/stream gives for the
+// whole input. Input with no such cut in MaxSegment bytes (a long JSON
+// array) is framed by one internal/stream reader, BatchEvents events or
+// BatchBytes bytes a turn, until a newline that a "{" follows comes right
+// after an event outside any array, where segments resume. At most
+// 2*Workers+2 segments are in flight, so memory stays bounded whatever the
+// input's size. The input is read on a goroutine of its own: when it
+// pauses for Config.Pause, the events that have arrived are cut off after
+// their last whole line (stream.LineBoundary) and matched, and
+// Config.Flush is called, so a live stream's results come out as it goes.
 package pipeline
 
 import (
@@ -26,7 +28,9 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"time"
 
+	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 	"github.com/ruleforge/ruleforge/state"
@@ -36,8 +40,18 @@ import (
 type Config struct {
 	Ruleset *match.Ruleset
 	// Workers is the number of matching goroutines; 0 (or less) means
-	// GOMAXPROCS, more than MaxWorkers means MaxWorkers.
+	// GOMAXPROCS, more than MaxWorkers (or GOMAXPROCS if that is more)
+	// means MaxWorkers.
 	Workers int
+	// MaxEvent is the largest event (or array element) in bytes; a larger
+	// one is a bad event (ErrTooLarge) skipped to its end. 0 (or less)
+	// means stream.MaxValue. A worker may hold about 10 times this much
+	// while it decodes one event.
+	MaxEvent int
+	// Pause is how long the input may stay silent before the events that
+	// have arrived are matched and Flush is called; 0 (or less) means
+	// Pause.
+	Pause time.Duration
 	// Format is the events' format (normalize.Format): Auto (the zero
 	// value) detects each event's and gives Windows and Sysmon events
 	// their ECS view; ECS leaves every event as it is.
@@ -93,34 +107,52 @@ type Stats struct {
 	Bytes                                 int64
 }
 
-// MaxWorkers is the most matching goroutines a run starts: each holds a
-// record of the ruleset and two batches in flight, so a million of them
-// would take minutes and gigabytes to start for no gain (matching is
-// bound by the CPUs).
+// MaxWorkers is the most matching goroutines a run starts when told a
+// number (Config.Workers): each holds a record of the ruleset and two
+// batches in flight, so a million of them would take minutes and
+// gigabytes to start for no gain (matching is bound by the CPUs). It has
+// no option: a machine with more CPUs runs one per CPU (Workers 0).
 const MaxWorkers = 256
 
 // workers is the number of matching goroutines cfg asks for: Workers,
-// GOMAXPROCS if that is 0 or less, at most MaxWorkers.
+// GOMAXPROCS if that is 0 or less, at most MaxWorkers or GOMAXPROCS.
 func (cfg *Config) workers() int {
+	procs := runtime.GOMAXPROCS(0)
 	if cfg.Workers <= 0 {
-		return runtime.GOMAXPROCS(0)
+		return procs
 	}
-	return min(cfg.Workers, MaxWorkers)
+	return min(cfg.Workers, max(MaxWorkers, procs))
 }
 
-// ErrTooLarge is the Bad error of an event larger than stream.MaxValue.
+// maxEvent is the largest event cfg accepts (MaxEvent).
+func (cfg *Config) maxEvent() int {
+	if cfg.MaxEvent <= 0 {
+		return stream.MaxValue
+	}
+	return cfg.MaxEvent
+}
+
+// pause is how long the input may stay silent (Pause).
+func (cfg *Config) pause() time.Duration {
+	if cfg.Pause <= 0 {
+		return Pause
+	}
+	return cfg.Pause
+}
+
+// ErrTooLarge is the Bad error of an event larger than Config.MaxEvent.
 var ErrTooLarge = errors.New("larger than the largest event accepted; skipped")
 
 // batch is a run of consecutive events: a segment of the input, or
 // events framed by the source's stream reader.
 type batch struct {
 	seq     int
-	data    []byte // the segment, or the framed events back to back
-	line    int    // the line data starts at (a segment)
-	framed  bool   // the events are framed: ends, lines and trunc are set
-	ends    []int  // ends[i]: the end of event i in data
-	lines   []int  // lines[i]: the line event i starts at
-	trunc   []bool // trunc[i]: event i was too large
+	data    []byte  // the segment, or the framed events back to back
+	line    int     // the line data starts at (a segment)
+	framed  bool    // the events are framed: ends, lines and bad are set
+	ends    []int   // ends[i]: the end of event i in data
+	lines   []int   // lines[i]: the line event i starts at
+	bad     []error // bad[i]: why event i is bad before decoding (too large, a broken-off array), or nil
 	results []Result
 }
 
@@ -156,7 +188,7 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 	}
 	done := make(chan *batch, cap(free))
 	stop := make(chan struct{}) // closed when emit fails
-	src := &source{in: newFeed(r, cfg.Stop, stop), size: size, most: most, line: 1}
+	src := &source{in: newFeed(r, cfg.Stop, stop, cfg.pause()), size: size, most: most, maxEvent: cfg.maxEvent(), line: 1}
 	defer src.in.close()
 	var wg sync.WaitGroup
 	for range workers {

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/matcher"
@@ -139,5 +141,144 @@ func TestRunInspect(t *testing.T) {
 	}
 	if len(kept) != want || st.Matched != want || st.Hits != want || st.Unmatched != n-n/5-want {
 		t.Errorf("kept %d, stats %+v; want %d matched", len(kept), st, want)
+	}
+}
+
+// TestRunArrays checks that a JSON array is read element by element
+// whatever its size and however its elements are laid out (issue 21: an
+// array over 64 MiB was one bad event, and elements opening lines at
+// column 0 gave each a bad "," event): every element is an event at its
+// own line with its own size limit (Config.MaxEvent), the array may be
+// far longer than that limit and than MaxSegment, and the NDJSON after it
+// is cut into segments again.
+func TestRunArrays(t *testing.T) {
+	const max = 4 << 10
+	var in strings.Builder
+	var want []string // line:hit or line:bad
+	line := 1
+	for _, layout := range []string{"column0", "indented", "oneline"} {
+		in.WriteString("[\n")
+		line++
+		end := in.Len() + MaxSegment*5/4
+		for i := 0; in.Len() < end; i++ {
+			ev := fmt.Sprintf(`{"n":"miss","i":%d}`, i)
+			if i%7 == 0 {
+				ev = fmt.Sprintf(`{"n":"hit","i":%d}`, i)
+			}
+			if i == 1000 {
+				ev = `{"n":"` + strings.Repeat("x", max) + `"}`
+			}
+			switch layout {
+			case "column0":
+				in.WriteString(ev + ",\n")
+			case "indented":
+				in.WriteString("  " + ev + ",\n")
+			case "oneline":
+				in.WriteString(ev + ", ")
+			}
+			switch {
+			case i == 1000:
+				want = append(want, fmt.Sprintf("%d:bad", line))
+			case i%7 == 0:
+				want = append(want, fmt.Sprintf("%d:hit", line))
+			default:
+				want = append(want, fmt.Sprintf("%d:miss", line))
+			}
+			if layout != "oneline" {
+				line++
+			}
+		}
+		in.WriteString(`{"n":"hit"}` + "\n]\n")
+		want = append(want, fmt.Sprintf("%d:hit", line))
+		line += 2
+		for range 3000 {
+			in.WriteString(`{"n":"miss"}` + "\n")
+			want = append(want, fmt.Sprintf("%d:miss", line))
+			line++
+		}
+	}
+	for _, workers := range []int{1, 3} {
+		var got []string
+		cfg := Config{Ruleset: ruleset(t), Workers: workers, Format: normalize.ECS, MaxEvent: max}
+		st, err := Run(cfg, strings.NewReader(in.String()), func(r *Result) error {
+			kind := "miss"
+			if r.Bad != nil {
+				kind = "bad"
+				if !errors.Is(r.Bad, ErrTooLarge) {
+					return fmt.Errorf("event %d (line %d): %v", r.Ordinal, r.Line, r.Bad)
+				}
+			} else if len(r.Hits) > 0 {
+				kind = "hit"
+			}
+			got = append(got, fmt.Sprintf("%d:%s", r.Line, kind))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Bad != 3 || strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("workers %d: %d events, %d bad; want %d, 3 bad", workers, len(got), st.Bad, len(want))
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Fatalf("event %d: %s, want %s", i+1, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestLastCut checks where segments are cut: before a newline that "{"
+// follows and "}" or "]" precedes, never between an array's elements.
+func TestLastCut(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"{}\n{}", 2},
+		{"{} \r\n\n{}\n", 5},
+		{"[\n{},\n{}", 0},
+		{"[1]\n{},\n{}", 3},
+		{"{\"a\":[\n{\"b\":\"}\n{}", 14},
+		{"\n{}", 0},
+		{"", 0},
+	}
+	for _, tt := range tests {
+		if got := lastCut([]byte(tt.in)); got != tt.want {
+			t.Errorf("lastCut(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRunLiveArray checks that the elements of a JSON array that a live
+// stream writes are matched as they come, when the input pauses, not when
+// the array ends (or fills a segment).
+func TestRunLiveArray(t *testing.T) {
+	r, w := io.Pipe()
+	first := make(chan *Result, 1)
+	done := make(chan error, 1)
+	var got []string
+	go func() {
+		_, err := Run(Config{Ruleset: ruleset(t), Workers: 2, Pause: 5 * time.Millisecond}, r, func(res *Result) error {
+			got = append(got, fmt.Sprintf("%d:%d:%v", res.Line, len(res.Hits), res.Bad))
+			if res.Ordinal == 1 {
+				first <- res
+			}
+			return nil
+		})
+		done <- err
+	}()
+	io.WriteString(w, "[\n{\"n\":\"hit\"},\n")
+	select {
+	case <-first:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first element was not matched while the array was open")
+	}
+	io.WriteString(w, "{\"n\":\"miss\"}\n]\n{\"n\":\"hit\"}\n")
+	w.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if want := "[2:1:<nil> 3:0:<nil> 5:1:<nil>]"; fmt.Sprint(got) != want {
+		t.Errorf("results %v, want %s", got, want)
 	}
 }

@@ -21,7 +21,7 @@ const (
 	BatchEvents = 256
 	// BatchBytes bounds the bytes of a batch that the stream reader
 	// framed: it takes no more events once it holds this many (one event
-	// may still be as large as stream.MaxValue).
+	// may still be as large as Config.MaxEvent).
 	BatchBytes = MaxSegment
 )
 
@@ -30,16 +30,20 @@ var bom = []byte("\xEF\xBB\xBF")
 
 // source hands the input out to the workers a batch at a time, in turns:
 // segments cut just before the last newline of what was read that a "{"
-// follows at once (what follows the cut opens the next segment), or, when
+// follows at once and a "}" or "]" precedes (white space aside; where
+// internal/stream is at the top level, in an array or not), what follows
+// the cut opening the next segment, or, when
 // the input pauses, after the last line of whole values that arrived
-// (stream.LineBoundary), or, after MaxSegment bytes with no cut, events
-// framed by one stream.Reader. After a read error, what was read is the
+// (stream.LineBoundary), or, after MaxSegment bytes with no cut or when
+// the input pauses with none (inside an array), events framed by one
+// stream.Reader. After a read error, what was read is the
 // last batch; after a stop, what was read up to the last line of whole
 // values.
 type source struct {
 	mu         sync.Mutex
 	in         *feed
 	size, most int
+	maxEvent   int            // Config.MaxEvent
 	carry      []byte         // what follows the last cut
 	line, seq  int            // the next batch's first line and number
 	sr         *stream.Reader // frames the rest, once no cut was found
@@ -94,8 +98,9 @@ func (s *source) next(b *batch) bool {
 			b.data = b.data[:cut]
 			break
 		}
-		if len(b.data) >= s.most {
-			s.sr, s.head = stream.NewReader(nil), bytes.NewReader(bytes.Clone(b.data))
+		if len(b.data) >= s.most || paused {
+			// No cut: a long array, or one that a live stream writes.
+			s.sr, s.head = stream.NewReader(nil, stream.MaxValueOf(s.maxEvent)), bytes.NewReader(bytes.Clone(b.data))
 			s.sr.Reset(io.MultiReader(s.head, s.in), s.line)
 			return s.frame(b)
 		}
@@ -117,22 +122,38 @@ func (s *source) stop(err error) {
 }
 
 // lastCut returns the position of the last newline in data, after its
-// first byte, that a "{" follows at once, or 0 if there is none.
+// first byte, that a "{" follows at once and a "}" or "]" precedes, white
+// space aside, or 0 if there is none: there internal/stream is at the top
+// level, whatever came before (see its package doc).
 func lastCut(data []byte) int {
-	if len(data) < 2 {
-		return 0
+	for end := len(data); end > 1; {
+		i := bytes.LastIndex(data[1:end], []byte("\n{")) + 1
+		if i <= 0 {
+			return 0
+		}
+		j := i
+		for j > 0 && isSpace(data[j-1]) {
+			j--
+		}
+		if j > 0 && (data[j-1] == '}' || data[j-1] == ']') {
+			return i
+		}
+		end = i
 	}
-	return bytes.LastIndex(data[1:], []byte("\n{")) + 1
+	return 0
 }
+
+// isSpace reports whether b is JSON white space.
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
 
 // frame fills b with up to BatchEvents values, or BatchBytes bytes of
 // them, that s.sr frames, fewer when the input pauses, and reports
 // whether it found one.
 func (s *source) frame(b *batch) bool {
 	b.seq, b.framed = s.seq, true
-	b.data, b.ends, b.lines, b.trunc = b.data[:0], b.ends[:0], b.lines[:0], b.trunc[:0]
+	b.data, b.ends, b.lines, b.bad = b.data[:0], b.ends[:0], b.lines[:0], b.bad[:0]
 	for len(b.ends) < BatchEvents && len(b.data) < BatchBytes {
-		if len(b.ends) > 0 && s.sr.Buffered() == 0 && s.in.paused() {
+		if len(b.ends) > 0 && separators(s.sr.Peeked()) && s.in.paused() {
 			break
 		}
 		v, err := s.sr.Next()
@@ -143,7 +164,7 @@ func (s *source) frame(b *batch) bool {
 		b.data = append(b.data, v.Data...)
 		b.ends = append(b.ends, len(b.data))
 		b.lines = append(b.lines, v.Line)
-		b.trunc = append(b.trunc, v.Truncated)
+		b.bad = append(b.bad, badOf(v))
 		if s.resume() {
 			break
 		}
@@ -155,11 +176,27 @@ func (s *source) frame(b *batch) bool {
 	return true
 }
 
+// separators reports whether data, what a stream reader has read ahead,
+// holds no more than white space and the "," and "]" between an array's
+// elements: no value it could return without reading more.
+func separators(data []byte) bool {
+	for _, c := range data {
+		if !isSpace(c) && c != ',' && c != ']' {
+			return false
+		}
+	}
+	return true
+}
+
 // resume goes back from framing with s.sr to cutting segments, which the
-// workers frame in parallel, when what s.sr has read ahead opens with a
-// newline that a "{" follows (white space before it aside): a cut there
-// gives the values of reading on with s.sr. It reports whether it did.
+// workers frame in parallel, when s.sr is at the top level (in no array)
+// and what it has read ahead opens with a newline that a "{" follows
+// (white space before it aside): a cut there gives the values of reading
+// on with s.sr. It reports whether it did.
 func (s *source) resume() bool {
+	if !s.sr.TopLevel() {
+		return false
+	}
 	rest := s.sr.Peeked()
 	i := 0
 	for i < len(rest) && (rest[i] == ' ' || rest[i] == '\t' || rest[i] == '\r') {

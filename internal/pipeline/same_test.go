@@ -24,7 +24,7 @@ type outcome struct {
 // reference frames the whole of in with one stream.Reader and decodes and
 // matches each value as Run's workers do, one event at a time.
 func reference(cfg Config, in []byte) []outcome {
-	sr := stream.NewReader(bytes.NewReader(in))
+	sr := stream.NewReader(bytes.NewReader(in), stream.MaxValueOf(cfg.maxEvent()))
 	w := newWorker(cfg)
 	var out []outcome
 	for {
@@ -32,11 +32,9 @@ func reference(cfg Config, in []byte) []outcome {
 		if err != nil {
 			return out
 		}
-		var b batch
-		w.value(&b, bytes.Clone(v.Data), v.Line, v.Truncated)
-		for i := range b.results {
-			out = append(out, outcomeOf(&b.results[i]))
-		}
+		var res Result
+		w.single(&res, bytes.Clone(v.Data), v.Line, badOf(v))
+		out = append(out, outcomeOf(&res))
 	}
 }
 
@@ -58,27 +56,30 @@ func outcomeOf(res *Result) outcome {
 // workers >= 128 the input arrives in eight pieces with pauses between
 // them, which cut segments where the input paused (stream.LineBoundary).
 func FuzzRunSame(f *testing.F) {
-	pause = time.Millisecond
-	f.Cleanup(func() { pause = Pause })
 	f.Add([]byte("{\"n\":\"hit\"}\n{\"n\":\"miss\"}\n"), uint8(4), uint8(1), false)
 	f.Add([]byte("\xEF\xBB\xBF{\"n\":\"hit\"}  \r\n{bad\n{\"Channel\":\"hit\"}\n{\"n\":\n \"hit\"}\n"), uint8(9), uint8(2), true)
 	f.Add([]byte("{\"n\":\"hit\"} {\"n\":\"hit\"}\n[1]\ngarbage\n\n{\"a\":\"x\n{\"n\":\"hit\"}"), uint8(20), uint8(3), false)
 	f.Add([]byte("{\"a\":\"long long long long long long long long long\"}\n{\"n\":\"hit\"}\n"), uint8(2), uint8(1), true)
 	f.Add([]byte("[{\"n\":\"hit\"},\n {\"n\":\"miss\"}, 3,\n[{\"n\":\"hit\"}]]\n[]\n[1,]\n"), uint8(11), uint8(1), true)
+	f.Add([]byte("[\n{\"n\":\"hit\"},\n{\"n\":\"x\n{\"n\":\"hit\"}\n{\"n\":{}\n{\"n\":\"hit\"}\n]\n[\n{\"n\":\"hit\"}\n{\"n\":\"hit\"}"), uint8(7), uint8(2), false)
+	f.Add([]byte("[{\"n\":\"hit\"},\n{\"n\":\"hit\"}]\n{\"n\":\"hit\"}\n[\n  {\"n\":\"hit\"}\n  ,{\"n\":1}\n]"), uint8(5), uint8(200), true)
 	f.Add([]byte(" {\"n\":\"hit\"}\n {\"n\":\n {\"n\":\"hit\"}\n\t{\"a\":[\n\t  {\"n\":\"hit\"}]}\n{\"n\":\"hit\"} x\n"), uint8(30), uint8(130), false)
 	rs := ruleset(f)
 	f.Fuzz(func(t *testing.T, in []byte, size, workers uint8, normalized bool) {
-		cfg := Config{Ruleset: rs, Format: normalize.ECS}
+		cfg := Config{Ruleset: rs, Format: normalize.ECS, Pause: time.Millisecond}
 		if normalized {
 			cfg.Format = normalize.Auto
 		}
 		cfg.Workers, cfg.KeepRaw = int(workers%3)+1, true
+		if size&64 != 0 {
+			cfg.MaxEvent = 16 + int(size%32) // events and array elements too large
+		}
 		want := reference(cfg, in)
 		var got []outcome
 		seg := int(size%64) + 1
 		var r io.Reader = bytes.NewReader(in)
 		if workers >= 128 && len(in) < 512 {
-			r = &pausing{data: in, piece: max(len(in)/8, 1)}
+			r = &pausing{data: in, piece: max(len(in)/8, 1), pause: cfg.Pause}
 		}
 		st, err := run(cfg, r, func(r *Result) error {
 			if r.Ordinal != len(got)+1 {
@@ -104,6 +105,7 @@ func FuzzRunSame(f *testing.F) {
 type pausing struct {
 	data  []byte
 	piece int
+	pause time.Duration // how long the pipeline waits
 	read  bool
 }
 
@@ -112,7 +114,7 @@ func (p *pausing) Read(b []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if p.read {
-		time.Sleep(3 * pause)
+		time.Sleep(3 * p.pause)
 	}
 	p.read = true
 	n := copy(b[:min(len(b), p.piece)], p.data)
@@ -160,7 +162,7 @@ func TestSourceResumesSegments(t *testing.T) {
 	for in.Len() < 3*MaxSegment {
 		in.WriteString("{\"n\":\"hit\"}\n")
 	}
-	src := &source{in: newFeed(bytes.NewReader(in.Bytes()), nil, nil), size: SegmentBytes, most: MaxSegment, line: 1}
+	src := &source{in: newFeed(bytes.NewReader(in.Bytes()), nil, nil, Pause), size: SegmentBytes, most: MaxSegment, line: 1}
 	defer src.in.close()
 	var kinds []bool
 	for {

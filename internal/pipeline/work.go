@@ -10,16 +10,16 @@ import (
 
 // worker frames, decodes, prepares and matches the events of batches.
 type worker struct {
-	cfg   Config
-	rd    *normalize.Reader
-	sr    *stream.Reader // frames what the fast path does not take
-	br    bytes.Reader
-	elems []stream.Element // a JSON array's elements
+	cfg Config
+	rd  *normalize.Reader
+	sr  *stream.Reader // frames what the fast path does not take
+	br  bytes.Reader
+	max int // the largest event (Config.MaxEvent)
 }
 
 // newWorker returns a worker for cfg.
 func newWorker(cfg Config) *worker {
-	return &worker{cfg: cfg, rd: getReader(cfg), sr: stream.NewReader(nil)}
+	return &worker{cfg: cfg, rd: getReader(cfg), sr: stream.NewReader(nil, stream.MaxValueOf(cfg.maxEvent())), max: cfg.maxEvent()}
 }
 
 // work fills b's results.
@@ -31,15 +31,16 @@ func (w *worker) work(b *batch) {
 	}
 	start := 0
 	for i, end := range b.ends {
-		w.value(b, b.data[start:end], b.lines[i], b.trunc[i])
+		w.single(b.add(), b.data[start:end], b.lines[i], b.bad[i])
 		start = end
 	}
 }
 
 // segment fills b's results from its segment. Each line that opens with
-// "{" (after spaces and tabs) and decodes as one event, white space at its
-// end aside, is that event; from the first line that does not, the rest
-// of the segment is framed by a stream.Reader.
+// "{" (after spaces and tabs) and decodes as one event no larger than
+// Config.MaxEvent, white space at its end aside, is that event; from the
+// first line that does not, the rest of the segment is framed by a
+// stream.Reader.
 func (w *worker) segment(b *batch) {
 	data, line, start := b.data, b.line, 0 // start: where the line begins
 	for i := 0; i < len(data); {
@@ -61,11 +62,13 @@ func (w *worker) segment(b *batch) {
 			for j > i && (data[j-1] == ' ' || data[j-1] == '\t' || data[j-1] == '\r') {
 				j--
 			}
-			if w.event(b.add(), data[i:j], line) == nil {
-				i = end
-				continue
+			if j-i <= w.max {
+				if w.event(b.add(), data[i:j], line) == nil {
+					i = end
+					continue
+				}
+				b.results = b.results[:len(b.results)-1]
 			}
-			b.results = b.results[:len(b.results)-1]
 		}
 		// From the line's start, where the stream reader measures the
 		// line's indentation.
@@ -83,35 +86,25 @@ func (w *worker) frame(b *batch, data []byte, line int) {
 		if err != nil { // io.EOF: a bytes.Reader has no other error
 			return
 		}
-		raw := v.Data
-		if !v.Truncated {
-			raw = data[v.Offset : int(v.Offset)+len(v.Data)] // lives as long as b
-		}
-		w.value(b, raw, v.Line, v.Truncated)
+		raw := data[v.Offset : int(v.Offset)+len(v.Data)] // v.Data, or its start if too large, living as long as b
+		w.single(b.add(), raw, v.Line, badOf(v))
 	}
 }
 
-// value adds to b's results a framed value, raw, at line: one event, or
-// each element of a JSON array as one (many exporters write arrays); trunc
-// means it was too large and raw holds its start.
-func (w *worker) value(b *batch, raw []byte, line int, trunc bool) {
-	if !trunc && len(raw) > 0 && raw[0] == '[' {
-		var ok bool
-		if w.elems, ok = stream.Elements(w.elems[:0], raw, line); ok {
-			for _, e := range w.elems {
-				w.single(b.add(), raw[e.Start:e.End], e.Line, false)
-			}
-			return
-		}
+// badOf returns why v is bad before it is decoded (too large, a broken-off
+// array), or nil.
+func badOf(v stream.Value) error {
+	if v.Truncated {
+		return ErrTooLarge
 	}
-	w.single(b.add(), raw, line, trunc)
+	return v.Err
 }
 
-// single fills res from one framed event, raw, at line; trunc means it was
-// too large and raw holds its start.
-func (w *worker) single(res *Result, raw []byte, line int, trunc bool) {
-	if trunc {
-		res.Line, res.Bytes, res.Bad = line, len(raw), ErrTooLarge
+// single fills res from one framed event, raw, at line; bad, if not nil,
+// is why it is bad before decoding (ErrTooLarge: raw holds its start).
+func (w *worker) single(res *Result, raw []byte, line int, bad error) {
+	if bad != nil {
+		res.Line, res.Bytes, res.Bad = line, len(raw), bad
 		if w.cfg.KeepRaw {
 			res.Raw = raw
 		}

@@ -24,10 +24,26 @@ type Walker interface {
 type Memo struct {
 	results []uint8 // index Slot-1: 0 not yet evaluated, 1 false, 2 true
 	folds   map[foldKey]string
+	test    *Test          // the keyword test visit runs
+	visit   func(any) bool // m.each, made once: a keyword test visits values with no allocation
 }
 
 // NewMemo returns a memo for plans with shared nodes.
-func NewMemo(shared int) *Memo { return &Memo{results: make([]uint8, shared)} }
+func NewMemo(shared int) *Memo {
+	m := &Memo{results: make([]uint8, shared)}
+	m.visit = m.each
+	return m
+}
+
+// visitor returns the function that tests each value a Walker visits for
+// keyword test t, folding long values once per event.
+func (m *Memo) visitor(t *Test) func(any) bool {
+	m.test = t
+	return m.visit
+}
+
+// each tests v for m.test.
+func (m *Memo) each(v any) bool { return m.test.valueIn(m, v) }
 
 // Reset forgets the last event.
 func (m *Memo) Reset() {
@@ -41,7 +57,9 @@ func (m *Memo) Reset() {
 // folded once per event (Memo.folded) for the matchers that scan or
 // fold all of it (contains, globs, sets), instead of once per matcher: a
 // 1 MB value that passes the index gates of a thousand rules was folded
-// a thousand times. Shorter values cost less to fold than to cache.
+// a thousand times. This holds for a field's value, each element of an
+// array value (process.args) and each value a keyword test visits.
+// Shorter values cost less to fold than to cache.
 const foldOnceLen = 256
 
 // foldKey identifies a string by its bytes' address and length.

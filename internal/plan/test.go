@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ruleforge/ruleforge/internal/eval"
 	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/ir"
 )
@@ -54,7 +55,13 @@ func (t *Test) Eval(ev Event) bool { return t.eval(ev, nil) }
 func (t *Test) eval(ev Event, m *Memo) bool {
 	if t.Any {
 		w, ok := ev.(Walker)
-		return ok && w.Each(t.value)
+		if !ok {
+			return false
+		}
+		if m == nil {
+			return w.Each(t.value)
+		}
+		return w.Each(m.visitor(t))
 	}
 	if t.Left != nil || t.Right != nil {
 		return t.computed(ev)
@@ -67,14 +74,38 @@ func (t *Test) eval(ev Event, m *Memo) bool {
 		if t.Exists {
 			return present(v)
 		}
-		if s, ok := v.(string); ok && len(s) >= foldOnceLen && len(t.Strings) > 0 {
-			if m != nil && matcher.NeedsFold(s) {
-				return t.strOnce(m, s) || (len(t.Numbers) > 0 && t.numText(s)) || (len(t.Bounds) > 0 && t.strBounds(s))
-			}
-		}
-		return t.value(v)
+		return t.valueIn(m, v)
 	}
 	return false
+}
+
+// valueIn is value folding each long string that needs folding, alone or
+// in an array, once per event in m (when not nil): see foldOnceLen.
+func (t *Test) valueIn(m *Memo, v any) bool {
+	if m == nil || len(t.Strings) == 0 {
+		return t.value(v)
+	}
+	switch x := v.(type) {
+	case string:
+		if len(x) >= foldOnceLen && matcher.NeedsFold(x) {
+			return t.strOnce(m, x) || (len(t.Numbers) > 0 && t.numText(x)) || (len(t.Bounds) > 0 && t.strBounds(x))
+		}
+	case []any:
+		for _, e := range x {
+			if t.valueIn(m, e) {
+				return true
+			}
+		}
+		return false
+	case []string:
+		for _, e := range x {
+			if t.valueIn(m, e) {
+				return true
+			}
+		}
+		return false
+	}
+	return t.value(v)
 }
 
 // computed evaluates a test with computed operands. A null operand makes
@@ -98,7 +129,7 @@ func (t *Test) passing(ev Event) (any, bool) {
 	}
 	check := func(v any) bool {
 		if t.Right != nil {
-			return dynamic(t.Cmp, t.Fold, v, right)
+			return eval.Compare(t.Cmp, t.Fold, v, right)
 		}
 		return t.value(v)
 	}

@@ -8,8 +8,8 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/ruleforge/ruleforge/internal/eval"
 	"github.com/ruleforge/ruleforge/internal/matcher"
-	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
 )
@@ -189,7 +189,7 @@ func call(fn ir.Fn, fold bool, a []any) (any, bool) {
 	case ir.FnConcat:
 		out := ""
 		for _, v := range a {
-			if out += show(v); len(out) > plan.MaxComputed {
+			if out += show(v); len(out) > eval.MaxComputed {
 				return nil, false
 			}
 		}
@@ -351,7 +351,7 @@ func show(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		return plan.JavaDouble(x)
+		return eval.JavaDouble(x)
 	case bool:
 		return strconv.FormatBool(x)
 	}

@@ -1,8 +1,9 @@
 // Package stream splits a byte stream into JSON values: NDJSON, or
-// concatenated (pretty-printed) objects, or any mix, without decoding them.
+// concatenated (pretty-printed) objects, or any mix, or JSON arrays of
+// them, without decoding them.
 //
-// A value that starts with "{" or "[" runs to its matching close, strings
-// and escapes respected. Anything else up to the end of its line is one bad
+// A value that starts with "{" runs to its matching close, strings and
+// escapes respected. Anything else up to the end of its line is one bad
 // value. Two rules keep one broken value from swallowing the next: a new
 // line that opens with "{", indented no more than the line where the
 // value opened (a new top-level object, where pretty-printed JSON puts
@@ -12,6 +13,21 @@
 // its line (else it is 0), up to MaxIndent: NDJSON whose every line is
 // indented frames as it would unindented. The caller decodes each value
 // and reports the ones that do not decode.
+//
+// A top-level JSON array is not one value: each of its elements is (many
+// exporters write their events as one array), with its own line, offset
+// and size limit, so an array may be of any length. Its elements are
+// framed as top-level values are, except that a scalar element ends at a
+// "," or "]" outside strings too. The array ends at its "]"; it is broken
+// off, reported as one value with Err set to ErrArray, when an element is
+// followed by anything but "," or "]", when the input ends inside it, or
+// when an unterminated element is ended by a new line's "{" (the rule
+// above) that is indented no more than the array's "[" and whose
+// preceding line (blank lines aside) ends with "}" or "]" rather than ","
+// or "[". So a newline followed by "{" after a line that ends with "}" or
+// "]" is always at the top level, in an array or not, and the input can
+// be cut there (see Reset); elements of an array may open lines at its
+// own indentation.
 package stream
 
 import (
@@ -21,21 +37,49 @@ import (
 	"io"
 )
 
-// MaxValue is the largest value Reader returns whole; a longer one is
-// returned as a bad value (Truncated) and skipped to its end.
+// MaxValue is the largest value a Reader returns whole unless told
+// otherwise (MaxValueOf); a longer one is returned as a bad value
+// (Truncated) and skipped to its end. In an array the limit is per
+// element: the array itself may be of any size.
 const MaxValue = 64 << 20
 
 // MaxIndent is the most indentation the rule that ends an unterminated
 // value at a new line's "{" counts: a line indented more does not end it.
 const MaxIndent = 64
 
+// ErrArray is the Err of the value that reports a broken-off array (see
+// the package doc); its Line and Offset are those of the array's "[".
+var ErrArray = errors.New("JSON array broken off: an element is followed by neither ',' nor ']', or the input ends in it; the elements before were read, what follows is read as values")
+
 // Value is one raw JSON value and where it starts.
 type Value struct {
 	Data      []byte // the value's bytes; valid until the next call to Next
 	Line      int    // 1-based line where it starts
 	Offset    int64  // where it starts: the bytes read before it since NewReader or Reset
-	Truncated bool   // the value was longer than MaxValue; Data holds its start
+	Truncated bool   // the value was longer than the size limit; Data holds its start
+	Err       error  // ErrArray for the report of a broken-off array (Data is empty), else nil
 }
+
+// Option configures a Reader.
+type Option func(*Reader)
+
+// MaxValueOf sets the size limit of a value (an array's element) to n
+// bytes instead of MaxValue; n <= 0 keeps MaxValue.
+func MaxValueOf(n int) Option {
+	return func(s *Reader) {
+		if n > 0 {
+			s.max = n
+		}
+	}
+}
+
+// The states of a Reader in a top-level array (Reader.arr).
+const (
+	top      = iota // not in an array
+	want            // after "[" or ",": an element or "]" comes
+	after           // after a whole element: "," or "]" comes
+	afterCut        // after an element that a new line's "{" ended
+)
 
 // Reader reads Values from an io.Reader.
 type Reader struct {
@@ -48,24 +92,41 @@ type Reader struct {
 	started bool // a leading byte order mark has been looked for
 	indent  int  // spaces and tabs read since the last newline; -1 after anything else
 	open    bool // the last value ran to the end of the input
+	last    byte // the last byte read that is not white space
+
+	arr       int   // top, or where in a top-level array the reader is
+	arrLine   int   // the array's "[": its line,
+	arrOff    int64 // its offset
+	arrIndent int   // and its line's indentation
+	closed    int64 // the offset just after the "]" that closed an array, until LineBoundary takes it; else 0
 }
 
 // NewReader returns a Reader over r.
-func NewReader(r io.Reader) *Reader {
-	return &Reader{r: bufio.NewReaderSize(r, 1<<16), line: 1, max: MaxValue, tab: MaxIndent}
+func NewReader(r io.Reader, opts ...Option) *Reader {
+	s := &Reader{r: bufio.NewReaderSize(r, 1<<16), line: 1, max: MaxValue, tab: MaxIndent}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Reset makes s read r, a stream that continues an earlier one at the
-// start of line: the lines of r's values count from line, and no byte
-// order mark is looked for at its start. Splitting a stream just before a
-// newline that a "{" follows at once, or just after a newline that ends
+// start of line, at the top level: the lines of r's values count from
+// line, and no byte order mark is looked for at its start. Splitting a
+// stream just before a newline that a "{" follows at once and that a "}"
+// or "]" precedes (white space aside), or just after a newline that ends
 // a line of whole values (see LineBoundary), and reading the parts in
 // turn, each from the line where it starts, gives the same values as
 // reading it whole.
 func (s *Reader) Reset(r io.Reader, line int) {
 	s.r.Reset(r)
 	s.line, s.off, s.started, s.indent = line, 0, true, 0
+	s.arr, s.last, s.closed = top, 0, 0
 }
+
+// TopLevel reports whether s is outside any array: whether the input
+// read so far ends at the top level, where Reset may continue it.
+func (s *Reader) TopLevel() bool { return s.arr == top }
 
 // Next returns the next value, or io.EOF at the end of the input. Other
 // errors are read errors of the underlying reader.
@@ -77,43 +138,102 @@ func (s *Reader) Next() (Value, error) {
 			s.off = 3
 		}
 	}
-	// Skip white space.
-	var c byte
+	for {
+		c, err := s.skip()
+		if err != nil {
+			if s.arr != top && errors.Is(err, io.EOF) {
+				s.open = true
+				return s.broken(), nil
+			}
+			return Value{}, err
+		}
+		s.open = false
+		switch {
+		case s.arr == top && c == '[':
+			s.arr, s.arrLine, s.arrOff, s.arrIndent = want, s.line, s.off-1, min(max(s.indent, 0), s.tab)
+		case s.arr == top:
+			return s.value(c, false)
+		case c == ']':
+			s.arr, s.closed = top, s.off
+		case c == ',':
+			s.arr = want
+		case s.arr == after, s.arr == afterCut && s.indent <= s.arrIndent && (s.last == '}' || s.last == ']'):
+			s.r.UnreadByte() // read again at the top level
+			s.off--
+			return s.broken(), nil
+		default:
+			return s.value(c, true)
+		}
+		s.last, s.indent = c, -1
+	}
+}
+
+// skip reads white space up to the next other byte and returns it.
+func (s *Reader) skip() (byte, error) {
 	for {
 		b, err := s.r.ReadByte()
 		if err != nil {
-			return Value{}, err
+			return 0, err
 		}
 		s.off++
 		switch b {
 		case '\n':
 			s.line++
 			s.indent = 0
-			continue
 		case ' ', '\t':
 			if s.indent >= 0 {
 				s.indent++
 			}
-			continue
 		case '\r':
 			s.indent = -1
-			continue
+		default:
+			return b, nil
 		}
-		c = b
-		break
 	}
+}
+
+// broken leaves the array and returns the value that reports it broken off.
+func (s *Reader) broken() Value {
+	s.arr = top
+	return Value{Line: s.arrLine, Offset: s.arrOff, Err: ErrArray}
+}
+
+// value reads the rest of a value that opened with c, an element of the
+// array if elem is set.
+func (s *Reader) value(c byte, elem bool) (Value, error) {
 	s.buf = append(s.buf[:0], c)
-	s.open = false
+	s.last = c
 	v := Value{Line: s.line, Offset: s.off - 1}
-	if c != '{' && c != '[' {
-		err := s.restOfLine(&v)
-		v.Data = s.buf
+	var err error
+	cut := false
+	switch {
+	case c == '{' || c == '[':
+		cut, err = s.object(&v, min(max(s.indent, 0), s.tab))
+	case elem:
+		err = s.scalar(&v)
+	default:
+		err = s.restOfLine(&v)
 		s.indent = 0
-		return v, err
 	}
-	err := s.object(&v, min(max(s.indent, 0), s.tab))
+	if elem {
+		s.arr = after
+		if cut {
+			s.arr = afterCut
+		}
+	}
 	v.Data = s.buf
 	return v, err
+}
+
+// lastByte returns the last byte of bs that is not white space, or prev
+// if there is none.
+func lastByte(bs []byte, prev byte) byte {
+	for i := len(bs) - 1; i >= 0; i-- {
+		if !isSpace(bs[i]) {
+			return bs[i]
+		}
+	}
+	return prev
 }
 
 // opens reports whether rest, what follows a newline inside an
@@ -138,19 +258,19 @@ func opens(rest []byte, indent int) (yes, more bool) {
 
 // object reads the rest of a value that opened with "{" or "[" on a line
 // indented by indent: up to its matching close, strings and escapes
-// respected, or up to a newline that opens a new value (see opens), or
-// the end of the input. It works on the buffered bytes a chunk at a time
-// rather than a byte at a time.
-func (s *Reader) object(v *Value, indent int) error {
+// respected, or up to a newline that opens a new value (see opens; cut
+// reports this end), or the end of the input. It works on the buffered
+// bytes a chunk at a time rather than a byte at a time.
+func (s *Reader) object(v *Value, indent int) (cut bool, err error) {
 	depth, inStr, esc := 1, false, false
 	s.indent = -1 // the value precedes what follows it on its line
 	for depth > 0 {
 		if _, err := s.r.Peek(indent + 2); err != nil && s.r.Buffered() == 0 {
 			if errors.Is(err, io.EOF) {
 				s.open = true
-				return nil // unterminated at the end of the input
+				return false, nil // unterminated at the end of the input
 			}
-			return err
+			return false, err
 		}
 		chunk, _ := s.r.Peek(s.r.Buffered())
 		i, end := 0, false
@@ -206,16 +326,17 @@ func (s *Reader) object(v *Value, indent int) error {
 			}
 		}
 		s.addAll(v, chunk[:i])
+		s.last = lastByte(chunk[:i], s.last)
 		if end {
 			s.r.Discard(i + 1) // the newline, not the "{"
 			s.off += int64(i + 1)
 			s.indent = 0
-			return nil
+			return true, nil
 		}
 		s.r.Discard(i)
 		s.off += int64(i)
 	}
-	return nil
+	return false, nil
 }
 
 // addAll appends bs to the value, up to the size limit.
@@ -243,8 +364,47 @@ func (s *Reader) restOfLine(v *Value) error {
 			s.line++
 			return nil
 		}
+		if !isSpace(b) {
+			s.last = b
+		}
 		s.add(v, b)
 	}
+}
+
+// scalar adds to the value, an array's element that is no object or
+// array, the bytes up to a "," or "]" outside strings (not read), the end
+// of the line or the end of the input; white space at its end is left out.
+func (s *Reader) scalar(v *Value) error {
+	var q quotes
+	q.in(s.buf[0])
+	for {
+		b, err := s.r.ReadByte()
+		if errors.Is(err, io.EOF) {
+			s.open = true
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if !q.in(b) && (b == ',' || b == ']') {
+			s.r.UnreadByte()
+			break
+		}
+		s.off++
+		if b == '\n' {
+			s.line++
+			s.indent = 0
+			break
+		}
+		if !isSpace(b) {
+			s.last = b
+		}
+		s.add(v, b)
+	}
+	for len(s.buf) > 1 && isSpace(s.buf[len(s.buf)-1]) {
+		s.buf = s.buf[:len(s.buf)-1]
+	}
+	return nil
 }
 
 // add appends b to the value unless it is over the size limit.
@@ -257,36 +417,54 @@ func (s *Reader) add(v *Value, b byte) {
 }
 
 // LineBoundary returns the end of the last line of data that ends
-// between values: just after a newline that only spaces, tabs and
-// carriage returns separate from the close of a whole value or that ends
-// a bad value's line, or just before a newline where a new value ends an
-// unterminated one, or 0 if there is none. Reading data up to there and the rest
+// between values at the top level: just after a newline that only
+// spaces, tabs and carriage returns separate from the close of a whole
+// value or array or that ends a bad value's line, or just before a
+// newline where a new value ends an unterminated one or a broken-off
+// array, or 0 if there is none. Reading data up to there and the rest
 // separately (Reset) gives the values of reading it whole, whatever
 // follows: this is where a live stream that pauses can be matched as far
-// as it came.
+// as it came. No line inside an array ends between values.
 func LineBoundary(data []byte) int {
 	s := Reader{r: bufio.NewReaderSize(bytes.NewReader(data), 1<<16), line: 1, max: MaxValue, tab: MaxIndent, started: true}
 	end := 0
 	for {
 		v, err := s.Next()
+		if s.closed > 0 { // an array closed before v
+			end = max(end, lineEnd(data, int(s.closed)))
+			s.closed = 0
+		}
 		if err != nil || s.open {
 			return end
 		}
+		if s.arr != top {
+			continue // an element
+		}
 		j := int(s.off)
 		if data[j-1] == '\n' {
-			if c := v.Data[0]; c == '{' || c == '[' {
+			if v.Err != nil || v.Data[0] == '{' {
 				j-- // a new value ended it: cut before the newline, as it ends unterminated values at the end of the input
 			}
 			end = j
 			continue
 		}
-		for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\r') {
-			j++
-		}
-		if j < len(data) && data[j] == '\n' {
-			end = j + 1
+		if v.Err == nil {
+			end = max(end, lineEnd(data, j))
 		}
 	}
+}
+
+// lineEnd returns the end of the line of data that j, the end of a whole
+// value, is on, if nothing but spaces, tabs and carriage returns follow
+// it on its line, or 0.
+func lineEnd(data []byte, j int) int {
+	for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\r') {
+		j++
+	}
+	if j < len(data) && data[j] == '\n' {
+		return j + 1
+	}
+	return 0
 }
 
 // Buffered returns how many bytes of the input s has read ahead and not
@@ -301,4 +479,26 @@ func (s *Reader) Line() int { return s.line }
 func (s *Reader) Peeked() []byte {
 	b, _ := s.r.Peek(s.r.Buffered())
 	return b
+}
+
+// isSpace reports whether b is JSON white space.
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+
+// quotes follows JSON strings byte by byte.
+type quotes struct{ str, esc bool }
+
+// in reports whether b is part of a string (its quotes included).
+func (q *quotes) in(b byte) bool {
+	switch {
+	case q.esc:
+		q.esc = false
+	case q.str:
+		q.esc = b == '\\'
+		q.str = b != '"'
+	case b == '"':
+		q.str = true
+	default:
+		return false
+	}
+	return true
 }

@@ -12,7 +12,7 @@ func TestReader(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		want []string // values, with their line: "3:{...}"
+		want []string // values, with their line: "3:{...}"; "3:!" is ErrArray at line 3
 	}{
 		{"ndjson", "{\"a\":1}\n{\"b\":2}\n", []string{`1:{"a":1}`, `2:{"b":2}`}},
 		{"pretty", "{\n  \"a\": {\n    \"b\": 1\n  }\n}\n{\n  \"c\": 2\n}", []string{"1:{\n  \"a\": {\n    \"b\": 1\n  }\n}", "6:{\n  \"c\": 2\n}"}},
@@ -21,7 +21,18 @@ func TestReader(t *testing.T) {
 		{"garbage_line", "not json\n{\"a\":1}\n", []string{"1:not json", `2:{"a":1}`}},
 		{"truncated_line_then_object", "{\"a\":\n{\"b\":2}\n", []string{`1:{"a":`, `2:{"b":2}`}},
 		{"unterminated_at_eof", `{"a":[1,2`, []string{`1:{"a":[1,2`}},
-		{"array_value", "[1,2]\n", []string{"1:[1,2]"}},
+		{"array", "[1,2]\n", []string{"1:1", "1:2"}},
+		{"array_elements", "[\n {\"a\": \"],\\\"\"},\n [1, [2]] ,\n\"x\" , \"a,]\"  \n]", []string{`2:{"a": "],\""}`, "3:[1, [2]]", `4:"x"`, `4:"a,]"`}},
+		{"array_empty_and_lenient_commas", "[]\n[ ]\n[1,]\n[,1,,2]", []string{"3:1", "4:1", "4:2"}},
+		{"array_elements_at_column_0", "[\n{\"a\":1},\n{\"b\":2}\n]\n{\"c\":3}", []string{`2:{"a":1}`, `3:{"b":2}`, `5:{"c":3}`}},
+		{"array_of_arrays", "[[{\"a\":1}],[]]", []string{`1:[{"a":1}]`, "1:[]"}},
+		{"array_then_values", "[1] {\"a\":1}]", []string{"1:1", `1:{"a":1}`, "1:]"}},
+		{"array_missing_comma", "[{\"a\":1} {\"b\":2}]\n", []string{`1:{"a":1}`, "1:!", `1:{"b":2}`, "1:]"}},
+		{"array_missing_close", "[\n{\"a\":1}\n{\"b\":2}\n", []string{`2:{"a":1}`, "1:!", `3:{"b":2}`}},
+		{"array_at_eof", "\n[{\"a\":1},", []string{`2:{"a":1}`, "2:!"}},
+		{"array_unterminated_element_then_element", "[\n{\"a\":\"x\n{\"b\":1},\n  {\"c\":\n  {\"d\":2}]", []string{`2:{"a":"x`, `3:{"b":1}`, `4:{"c":`, `5:{"d":2}`}},
+		{"array_unterminated_element_breaks_it", "[\n{\"a\":{}\n{\"b\":1}]", []string{`2:{"a":{}`, "1:!", `3:{"b":1}`, "3:]"}},
+		{"array_indented_element_after_close", "[\n  {\"a\":{}\n  {\"b\":1}]", []string{`2:{"a":{}`, `3:{"b":1}`}},
 		{"bom_and_blank_lines", "\xEF\xBB\xBF\n\n{\"a\":1}", []string{`3:{"a":1}`}},
 		{"empty", "", nil},
 	}
@@ -36,6 +47,9 @@ func TestReader(t *testing.T) {
 				}
 				if err != nil {
 					t.Fatal(err)
+				}
+				if v.Err != nil {
+					v.Data = []byte("!")
 				}
 				got = append(got, strconv.Itoa(v.Line)+":"+string(v.Data))
 			}

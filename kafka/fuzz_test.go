@@ -1,0 +1,49 @@
+package kafka
+
+import (
+	"testing"
+
+	"github.com/ruleforge/ruleforge/state"
+)
+
+// FuzzCheckpoint reads state records as they come from the state topic,
+// which anyone with write access can fill: decoding and restoring them
+// must give an error or a state, never a panic. The seeds include a
+// checkpoint of the test rules' engine with pending sequences and
+// correlations (testdata/fuzz/FuzzCheckpoint).
+func FuzzCheckpoint(f *testing.F) {
+	p := testProgram(f)
+	f.Add(seedCheckpoint(f, p))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cp, err := decodeCheckpoint(b)
+		if err != nil {
+			return
+		}
+		eng := p.NewEngine()
+		if _, err := eng.Restore(cp.Snapshot); err == nil {
+			eng.Snapshot(nil)
+		}
+	})
+}
+
+// seedCheckpoint returns the state record of the test rules' engine
+// after phase 1 of the script for three hosts.
+func seedCheckpoint(t testing.TB, p *state.Program) []byte {
+	rs := p.Ruleset()
+	eng := p.NewEngine()
+	var in state.Input
+	for i, e := range script(3, 1) {
+		rec, err := rs.NewRecord(), error(nil)
+		if err = rec.ResetJSON([]byte(e.value)); err != nil {
+			continue
+		}
+		p.Split(rec, rs.MatchRecord(rec, nil), &in)
+		eng.Step(int64(i+1), &in, func(*state.Alert) {})
+	}
+	if eng.Stats().Total.Keys == 0 {
+		t.Fatal("no pending state")
+	}
+	cp := checkpoint{Group: group, Topic: events, Partition: 1, Next: 17, Snapshot: eng.Snapshot(nil)}
+	return cp.encode()
+}
