@@ -46,8 +46,14 @@ func benchRuleset(b *testing.B) *match.Ruleset {
 // seed rules, one worker per CPU (go test -bench Run -cpu 1,2 compares
 // them); one op is one pass over the input, ns/event the time per event.
 func BenchmarkRun(b *testing.B) {
-	rs := benchRuleset(b)
 	in, n := benchInput()
+	benchRun(b, in, n)
+}
+
+// benchRun streams in, n events, through Run with the seed rules, one
+// worker per CPU, once per op.
+func benchRun(b *testing.B, in []byte, n int) {
+	rs := benchRuleset(b)
 	runtime.GC()
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
@@ -65,20 +71,10 @@ func BenchmarkRun(b *testing.B) {
 // frames it all (no line opens with "{"), checking before each element
 // that it has arrived whole (source.ready).
 func BenchmarkRunArray(b *testing.B) {
-	rs := benchRuleset(b)
 	lines, n := benchInput()
 	in := append([]byte("[\n  "), bytes.ReplaceAll(bytes.TrimSuffix(lines, []byte("\n")), []byte("\n"), []byte(",\n  "))...)
 	in = append(in, "\n]\n"...)
-	runtime.GC()
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	for b.Loop() {
-		st, err := Run(Config{Ruleset: rs, Workers: runtime.GOMAXPROCS(0)}, bytes.NewReader(in), func(*Result) error { return nil })
-		if err != nil || st.Events != n {
-			b.Fatal(st, err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
+	benchRun(b, in, n)
 }
 
 // BenchmarkWork is BenchmarkRun's work without the pipeline: each CPU reads
