@@ -321,3 +321,42 @@ func TestStopUnreachable(t *testing.T) {
 		t.Errorf("stats %+v: commits", st)
 	}
 }
+
+// TestExistingTopics creates the alerts and state topics beforehand
+// (3 partitions, not the events' 12) and refuses every CreateTopics
+// request as a broker does for a principal without the CREATE
+// permission, even for an existing topic (Kafka checks the permission
+// first: KafkaApis.handleCreateTopicsRequest): the member uses the
+// topics as they are, and every alert is produced.
+func TestExistingTopics(t *testing.T) {
+	kf, seeds := newKfake(t)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if _, err := kadm.NewClient(cl).CreateTopics(context.Background(), 3, -1, nil, alerts, alerts+"-state"); err != nil {
+		t.Fatal(err)
+	}
+	kf.ControlKey(int16(kmsg.CreateTopics), func(kreq kmsg.Request) (kmsg.Response, error, bool) {
+		kf.KeepControl()
+		req := kreq.(*kmsg.CreateTopicsRequest)
+		resp := req.ResponseKind().(*kmsg.CreateTopicsResponse)
+		for _, rt := range req.Topics {
+			st := kmsg.NewCreateTopicsResponseTopic()
+			st.Topic, st.ErrorCode = rt.Topic, kerr.TopicAuthorizationFailed.Code
+			resp.Topics = append(resp.Topics, st)
+		}
+		return resp, nil, true
+	})
+	p := testProgram(t)
+	const hosts = 20
+	produce(t, seeds, script(hosts, 1))
+	a := start(t, seeds, p)
+	waitCommitted(t, seeds, 20*time.Second)
+	a.stop(t)
+	produce(t, seeds, script(hosts, 2))
+	start(t, seeds, p) // restores the state from the 3-partition state topic
+	waitCommitted(t, seeds, 20*time.Second)
+	checkAlerts(t, seeds, hosts)
+}
