@@ -60,7 +60,12 @@ func TestOneMember(t *testing.T) {
 // every host's sequence and correlation from the state the first one
 // checkpointed (no event of phase 1 is read again: all are committed).
 func TestFailover(t *testing.T) {
-	seeds := newCluster(t)
+	failover(t, newCluster(t))
+}
+
+// failover is TestFailover on the cluster of seeds.
+func failover(t *testing.T, seeds []string) {
+	t.Helper()
 	p := testProgram(t)
 	const hosts = 20
 	produce(t, seeds, script(hosts, 1))
@@ -349,14 +354,5 @@ func TestExistingTopics(t *testing.T) {
 		}
 		return resp, nil, true
 	})
-	p := testProgram(t)
-	const hosts = 20
-	produce(t, seeds, script(hosts, 1))
-	a := start(t, seeds, p)
-	waitCommitted(t, seeds, 20*time.Second)
-	a.stop(t)
-	produce(t, seeds, script(hosts, 2))
-	start(t, seeds, p) // restores the state from the 3-partition state topic
-	waitCommitted(t, seeds, 20*time.Second)
-	checkAlerts(t, seeds, hosts)
+	failover(t, seeds) // the state restored through the 3-partition state topic
 }
