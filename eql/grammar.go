@@ -29,6 +29,7 @@ import (
 //	                   | "not"? ("in" | "in~") "(" arith ("," arith)* ")"
 //	                   | (":" | "like" | "like~" | "regex" | "regex~")
 //	                         ( "(" arith ("," arith)* ")" | arith ) )?
+//	                         (an arith here never starts with "(")
 //	arith      = term (("+" | "-") term)*
 //	term       = unary (("*" | "/" | "%") unary)*
 //	unary      = ("-" | "+")* primary
@@ -156,11 +157,15 @@ type inList struct {
 }
 
 // matchOp is ":", like, like~, regex or regex~ with one value or a list.
+// A "(" after the operator always opens the list, as in EqlBase.g4's
+// predicate rule (a constant, or "(" constants ")"): were a parenthesised
+// operand tried as well, each "a : ((" would parse what follows twice, and
+// time would double with every level (see TestParseLinear).
 type matchOp struct {
 	Pos  lexer.Position
 	Op   string   `parser:"@( ':' | 'like' | 'like~' | 'regex' | 'regex~' )"`
 	List []*arith `parser:"( '(' @@ ( ',' @@ )* ')'"`
-	One  *arith   `parser:"| @@ )"`
+	One  *arith   `parser:"| (?! '(' ) @@ )"`
 }
 
 // arith is a sum or difference of terms.

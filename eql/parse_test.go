@@ -141,6 +141,9 @@ var errorTests = []struct {
 	{`any where a == 1)`, `q.eql:1:17: unexpected ")" (expected an operator or end of query)`},
 	{`any where a in "x"`, `q.eql:1:16: unexpected string "x" (expected "(")`},
 	{`any where a in ("x" "y")`, `q.eql:1:21: unexpected string "y" (expected "," or ")")`},
+	// After ":", like and regex a "(" opens a list of operands, as in
+	// EqlBase.g4's predicate rule, never a parenthesised condition.
+	{`any where a : (b or c)`, `q.eql:1:18: unexpected "or" (expected "," or ")")`},
 	{`any where a in ()`, `q.eql:1:17: unexpected ")" (expected a value)`},
 	{`any where a not "x"`, `q.eql:1:17: unexpected string "x" (expected "in" or "in~")`},
 	{`any where a.`, `q.eql:1:13: unexpected end of query (expected a field name)`},

@@ -93,8 +93,11 @@ type scanner struct {
 	// Each's values.
 	collected bool              // vals or whole is set
 	whole     bool              // Each visits the decoded event's values
-	vals      []any             // the scalar values, collected from the text
+	vals      []any             // the scalar values, collected from the text (dropped ones are tomb)
+	dropped   int               // the tombs in vals
 	keys      []span            // the keys of the objects being collected
+	kvals     []span            // per key: the vals its value added (end -1 while it is collected)
+	live      []int32           // compactVals's memory
 	many      map[string]uint64 // the keys of objects with many, by text: the object's serial
 	serial    uint64            // numbers the objects with many keys
 }
@@ -132,7 +135,7 @@ func (s *scanner) begin(data []byte) {
 	clear(s.stack)
 	s.stack = s.stack[:0]
 	clear(s.vals)
-	s.vals, s.keys = s.vals[:0], s.keys[:0]
+	s.vals, s.keys, s.kvals, s.dropped = s.vals[:0], s.keys[:0], s.kvals[:0], 0
 	s.collected, s.whole, s.dotted = false, false, false
 	s.objs, s.starts = 0, s.starts[:0]
 	if s.gen++; s.gen == 0 {

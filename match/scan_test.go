@@ -120,6 +120,18 @@ type opaque struct{ d *Doc }
 func (o opaque) Lookup(p *Path) (any, bool)    { return o.d.Lookup(p) }
 func (o opaque) Each(fn func(v any) bool) bool { return o.d.Each(fn) }
 
+// members returns n members "k0":0, "k1":1, … of an object.
+func members(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"k%d":%d`, i, i)
+	}
+	return b.String()
+}
+
 // eachValues returns the values r.Each visits, as sorted Go syntax.
 func eachValues(r *Record) []string {
 	var out []string
@@ -235,6 +247,9 @@ var resetJSONCases = []struct {
 	{"duplicate_dotted_then_nested", `{"a.b":1,"a":{"x":1},"a":{"b":2}}`, false},
 	{"duplicate_nested_then_dotted", `{"a":{"b":{"c":1}},"a":{"x":1},"a.b.c":2}`, false},
 	{"duplicate_dotted", `{"a.b":1,"a.b":2}`, false},
+	{"duplicate_values_for_each", `{"zz":[1,{"q":"a"}],"zz":2,"yy":{"k":"v","k":null,"k":[3,4]},"xx":null,"zz":{"w":5}}`, true},
+	{"duplicate_in_many_keys", `{` + members(40) + `,"k3":"again","k39":{"k3":1,"k3":2},"k0":null}`, true},
+	{"duplicate_many_values", `{` + strings.Repeat(`"zz":[1,2,3],"yy":"y",`, 100) + `"zz":0}`, true},
 	{"duplicate_skipped", `{"zz":1,"zz":2,"x":"x"}`, true},
 	{"duplicate_in_value", `{"obj":{"k":1,"z":2,"z":3}}`, true},
 	{"duplicate_in_array_at_slot", `{"arr":[{"z":1,"z":2}]}`, true},

@@ -32,7 +32,6 @@ const (
 )
 
 // Needs returns the text when it is valid UTF-8.
-
 func (m *Exact) Needs() []Need {
 	if !utf8.ValidString(m.text) {
 		return nil

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/matcher"
@@ -244,5 +246,39 @@ func TestLastCut(t *testing.T) {
 		if got := lastCut([]byte(tt.in)); got != tt.want {
 			t.Errorf("lastCut(%q) = %d, want %d", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestRunLiveArray checks that the elements of a JSON array that a live
+// stream writes are matched as they come, when the input pauses, not when
+// the array ends (or fills a segment).
+func TestRunLiveArray(t *testing.T) {
+	r, w := io.Pipe()
+	first := make(chan *Result, 1)
+	done := make(chan error, 1)
+	var got []string
+	go func() {
+		_, err := Run(Config{Ruleset: ruleset(t), Workers: 2, Pause: 5 * time.Millisecond}, r, func(res *Result) error {
+			got = append(got, fmt.Sprintf("%d:%d:%v", res.Line, len(res.Hits), res.Bad))
+			if res.Ordinal == 1 {
+				first <- res
+			}
+			return nil
+		})
+		done <- err
+	}()
+	io.WriteString(w, "[\n{\"n\":\"hit\"},\n")
+	select {
+	case <-first:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first element was not matched while the array was open")
+	}
+	io.WriteString(w, "{\"n\":\"miss\"}\n]\n{\"n\":\"hit\"}\n")
+	w.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if want := "[2:1:<nil> 3:0:<nil> 5:1:<nil>]"; fmt.Sprint(got) != want {
+		t.Errorf("results %v, want %s", got, want)
 	}
 }

@@ -34,8 +34,9 @@ var bom = []byte("\xEF\xBB\xBF")
 // internal/stream is at the top level, in an array or not), what follows
 // the cut opening the next segment, or, when
 // the input pauses, after the last line of whole values that arrived
-// (stream.LineBoundary), or, after MaxSegment bytes with no cut, events
-// framed by one stream.Reader. After a read error, what was read is the
+// (stream.LineBoundary), or, after MaxSegment bytes with no cut or when
+// the input pauses with none (inside an array), events framed by one
+// stream.Reader. After a read error, what was read is the
 // last batch; after a stop, what was read up to the last line of whole
 // values.
 type source struct {
@@ -97,7 +98,8 @@ func (s *source) next(b *batch) bool {
 			b.data = b.data[:cut]
 			break
 		}
-		if len(b.data) >= s.most {
+		if len(b.data) >= s.most || paused {
+			// No cut: a long array, or one that a live stream writes.
 			s.sr, s.head = stream.NewReader(nil, stream.MaxValueOf(s.maxEvent)), bytes.NewReader(bytes.Clone(b.data))
 			s.sr.Reset(io.MultiReader(s.head, s.in), s.line)
 			return s.frame(b)
@@ -151,7 +153,7 @@ func (s *source) frame(b *batch) bool {
 	b.seq, b.framed = s.seq, true
 	b.data, b.ends, b.lines, b.bad = b.data[:0], b.ends[:0], b.lines[:0], b.bad[:0]
 	for len(b.ends) < BatchEvents && len(b.data) < BatchBytes {
-		if len(b.ends) > 0 && s.sr.Buffered() == 0 && s.in.paused() {
+		if len(b.ends) > 0 && separators(s.sr.Peeked()) && s.in.paused() {
 			break
 		}
 		v, err := s.sr.Next()
@@ -171,6 +173,18 @@ func (s *source) frame(b *batch) bool {
 		return false
 	}
 	s.seq++
+	return true
+}
+
+// separators reports whether data, what a stream reader has read ahead,
+// holds no more than white space and the "," and "]" between an array's
+// elements: no value it could return without reading more.
+func separators(data []byte) bool {
+	for _, c := range data {
+		if !isSpace(c) && c != ',' && c != ']' {
+			return false
+		}
+	}
 	return true
 }
 

@@ -134,7 +134,7 @@ func (s *refReader) value(c byte, elem bool) Value {
 			next, _ := s.r.Peek(indent + 1)
 			if k := bytes.IndexFunc(next, func(r rune) bool { return r != ' ' && r != '\t' }); k >= 0 && next[k] == '{' {
 				s.cut = elem
-				break
+				return Value{Line: v.Line, Data: s.buf, Truncated: v.Truncated}
 			}
 		}
 		add(b)
@@ -152,6 +152,7 @@ func (s *refReader) value(c byte, elem bool) Value {
 			depth--
 		}
 	}
+	s.indent = -1 // the value precedes what follows it on its line
 	v.Data = s.buf
 	return v
 }
