@@ -1,9 +1,12 @@
 package ruleforge_test
 
 import (
+	"errors"
 	"testing"
+	"testing/fstest"
 
 	"github.com/ruleforge/ruleforge"
+	"github.com/ruleforge/ruleforge/compile"
 )
 
 // TestRuleErrors has one broken rule per error path of both languages and
@@ -49,6 +52,68 @@ func TestRuleErrors(t *testing.T) {
 		_, err := ruleforge.Parse(tt.file, []byte(tt.src))
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%s:\n got  %v\n want %s", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestErrorList loads a rule tree with good, broken and unsupported rules
+// (LoadFS, so the paths are exact) and compiles it with a limit one rule
+// exceeds: the good rules load and compile, and each other one is an
+// error of the ErrorList with its exact text, rule ID (where the rule
+// parsed far enough to have one) and cause: errors.Is(ErrUnsupported)
+// tells the unsupported from the broken (issue 15, point 2).
+func TestErrorList(t *testing.T) {
+	sigmaRule := func(id, cond string) string {
+		return "title: " + id + "\nid: " + id + "\nlogsource: {product: windows}\ndetection:\n  sel:\n    Image: [a, b]\n  condition: " + cond + "\n"
+	}
+	fsys := fstest.MapFS{
+		"rules/good.yml":        {Data: []byte(sigmaRule("good", "sel"))},
+		"rules/agg.yml":         {Data: []byte(sigmaRule("agg", "sel | count() > 5"))},
+		"rules/eql/pipe.eql":    {Data: []byte("process where true | head 5\n")},
+		"rules/eql/syn.eql":     {Data: []byte("process where process.name == \n")},
+		"rules/eql/ok.eql":      {Data: []byte("process where process.name == \"x\"\n")},
+		"rules/.github/bad.yml": {Data: []byte("not: [a rule\n")}, // hidden: never read
+		"rules/notes.txt":       {Data: []byte("not a rule file")},
+		"rules/big/values.yml":  {Data: []byte(sigmaRule("values", "sel"))},
+		"rules/nan.yml":         {Data: []byte("title: nan\nlogsource: {product: windows}\ndetection:\n  sel:\n    EventID: .nan\n  condition: sel\n")},
+	}
+	rules, errs := ruleforge.LoadFS(fsys, "rules")
+	eng, err := ruleforge.Compile(rules, ruleforge.WithCompile(compile.WithMaxValues(1)))
+	if got := eng.Rules(); len(got) != 1 || got[0].ID != "ok" {
+		t.Fatalf("engine rules %v, want ok.eql's alone", got)
+	}
+	var compiled ruleforge.ErrorList
+	if !errors.As(err, &compiled) {
+		t.Fatalf("Compile error %v (%T), want an ErrorList", err, err)
+	}
+	if !errors.Is(errs, ruleforge.ErrUnsupported) || errors.Is(compiled, ruleforge.ErrUnsupported) {
+		t.Errorf("errors.Is(ErrUnsupported): Load's %v, Compile's %v; want true, false",
+			errors.Is(errs, ruleforge.ErrUnsupported), errors.Is(compiled, ruleforge.ErrUnsupported))
+	}
+	want := []struct {
+		text        string
+		rule        string // the rule's ID: "" where it did not parse
+		unsupported bool
+	}{
+		{"rules/agg.yml:7:18: unsupported: aggregation", "", true},
+		{"rules/eql/pipe.eql:1:20: unsupported: pipe head", "", true},
+		{"rules/eql/syn.eql:2:1: unexpected end of query (expected a value)", "", false},
+		{`rules/nan.yml:5:14: search "sel": field "EventID": unsupported: number NaN`, "", true},
+		{`rules/big/values.yml:4:1: rule "values": field "Image": 2 values, more than the limit of 1`, "values", false},
+		{`rules/good.yml:4:1: rule "good": field "Image": 2 values, more than the limit of 1`, "good", false},
+	}
+	list := append(errs, compiled...)
+	if len(list) != len(want) {
+		for _, e := range list {
+			t.Log(e)
+		}
+		t.Fatalf("%d errors, want %d", len(list), len(want))
+	}
+	for i, e := range list {
+		w := want[i]
+		if e.Error() != w.text || e.Rule != w.rule || errors.Is(e, ruleforge.ErrUnsupported) != w.unsupported {
+			t.Errorf("error %d: %q, rule %q, unsupported %v\nwant    %q, rule %q, unsupported %v",
+				i, e, e.Rule, errors.Is(e, ruleforge.ErrUnsupported), w.text, w.rule, w.unsupported)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/ruleforge/ruleforge/correlate"
 	"github.com/ruleforge/ruleforge/eql"
 	"github.com/ruleforge/ruleforge/internal/files"
+	"github.com/ruleforge/ruleforge/internal/par"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/sigma"
 )
@@ -49,7 +50,7 @@ func ReadFile(path string) (*ir.Rule, error) { return Loader{}.ReadFile(path) }
 
 // Load reads rules from files and directories with the zero Loader; see
 // Loader.Load.
-func Load(paths ...string) ([]*ir.Rule, []error) { return Loader{}.Load(paths...) }
+func Load(paths ...string) ([]*ir.Rule, ErrorList) { return Loader{}.Load(paths...) }
 
 // Parse reads one rule from src; name's extension selects the language:
 // .yml and .yaml are Sigma, .eql a bare EQL query (its ID and title are the
@@ -108,13 +109,19 @@ func (l Loader) maxFileSize() int64 {
 // its rules followed by its correlations, each a stateful rule
 // (correlate.New) that package state runs over the hits of the rules it
 // refers to; compile.Compile alone never matches them.
-func (l Loader) Load(paths ...string) ([]*ir.Rule, []error) {
+func (l Loader) Load(paths ...string) ([]*ir.Rule, ir.ErrorList) {
 	set, errs := l.LoadSet(paths...)
+	return l.withCorrelations(set), errs
+}
+
+// withCorrelations returns the rules of set followed by its correlations,
+// each a stateful rule (correlate.New).
+func (Loader) withCorrelations(set *Set) []*ir.Rule {
 	rules := set.Rules
 	for _, c := range set.Correlations {
 		rules = append(rules, correlate.New(c, set.Correlations))
 	}
-	return rules, errs
+	return rules
 }
 
 // Set is what LoadSet reads: rules and the correlation rules over them.
@@ -134,20 +141,13 @@ type Set struct {
 // across all the files (sigma.Resolve). It returns the rules and
 // correlations that loaded and one error per file or correlation that did
 // not, each naming its file.
-func (l Loader) LoadSet(paths ...string) (*Set, []error) {
-	// Sigma files are parsed below with l.Sigma, EQL files with l.Parse.
-	l.Sigma = l.sigmaOptions()
-	var cerrs []error
-	type file struct {
-		path string
-		src  []byte
-	}
+func (l Loader) LoadSet(paths ...string) (*Set, ir.ErrorList) {
 	var read []file
-	var errs []error
+	var errs ir.ErrorList
 	add := func(path string) {
 		src, err := readRule(path, l.maxFileSize())
 		if err != nil {
-			errs = append(errs, err)
+			errs.Add(err)
 			return
 		}
 		read = append(read, file{path, src})
@@ -156,13 +156,27 @@ func (l Loader) LoadSet(paths ...string) (*Set, []error) {
 		info, err := os.Stat(root)
 		switch {
 		case err != nil:
-			errs = append(errs, files.PathError(root, err))
+			errs.Add(files.PathError(root, err))
 		case info.IsDir():
-			files.Walk(root, IsRuleFile, add, func(err error) { errs = append(errs, err) })
+			files.Walk(root, IsRuleFile, add, errs.Add)
 		default:
 			add(root)
 		}
 	}
+	return l.parseFiles(read, errs)
+}
+
+// file is a rule file read: its name and its contents.
+type file struct {
+	path string
+	src  []byte
+}
+
+// parseFiles parses the rule files read, as LoadSet describes, adding
+// their errors to errs.
+func (l Loader) parseFiles(read []file, errs ir.ErrorList) (*Set, ir.ErrorList) {
+	// Sigma files are parsed below with l.Sigma, EQL files with l.Parse.
+	l.Sigma = l.sigmaOptions()
 	var filters []*sigma.Filter
 	rest := read[:0:0]
 	for _, f := range read {
@@ -170,7 +184,7 @@ func (l Loader) LoadSet(paths ...string) (*Set, []error) {
 		if (ext == ".yml" || ext == ".yaml") && isSigmaFilter(f.src) {
 			flt, err := sigma.ParseFilter(f.path, f.src, l.Sigma...)
 			if err != nil {
-				errs = append(errs, err)
+				errs.Add(err)
 				continue
 			}
 			filters = append(filters, flt)
@@ -181,27 +195,46 @@ func (l Loader) LoadSet(paths ...string) (*Set, []error) {
 	if len(filters) > 0 {
 		l.Sigma = append(append([]sigma.Option(nil), l.Sigma...), sigma.WithFilters(filters...))
 	}
-	set := &Set{}
-	var corrs []*ir.Correlation
-	for _, f := range rest {
+	// Each file parses on its own (par.For), into its own slot; the
+	// slots are then gathered in file order, so the result is the same as
+	// parsing one file after another.
+	type parsed struct {
+		rules []*ir.Rule
+		corrs []*ir.Correlation
+		err   error
+	}
+	out := make([]parsed, len(rest))
+	par.For(len(rest), func(i int) {
+		f, o := rest[i], &out[i]
 		ext := strings.ToLower(filepath.Ext(f.path))
 		if ext != ".yml" && ext != ".yaml" {
 			r, err := l.Parse(f.path, f.src)
-			if err != nil {
-				errs = append(errs, err)
-				continue
+			if err == nil {
+				o.rules = []*ir.Rule{r}
 			}
-			set.Rules = append(set.Rules, r)
-			continue
+			o.err = err
+			return
 		}
 		sf, err := sigma.ParseFile(f.path, f.src, l.Sigma...)
 		if err != nil {
-			errs = append(errs, err)
-			continue
+			o.err = err
+			return
 		}
-		set.Rules = append(set.Rules, sf.Rules...)
-		corrs = append(corrs, sf.Correlations...)
+		o.rules, o.corrs = sf.Rules, sf.Correlations
+	})
+	set := &Set{}
+	var corrs []*ir.Correlation
+	for _, o := range out {
+		if o.err != nil {
+			errs.Add(o.err)
+		}
+		set.Rules = append(set.Rules, o.rules...)
+		corrs = append(corrs, o.corrs...)
 	}
-	set.Correlations, cerrs = sigma.Resolve(set.Rules, corrs)
-	return set, append(errs, cerrs...)
+	var resolveErrs []error
+	set.Correlations, resolveErrs = sigma.Resolve(set.Rules, corrs)
+	for _, err := range resolveErrs {
+		errs.Add(err)
+	}
+	return set, errs
 }

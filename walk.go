@@ -2,6 +2,7 @@ package ruleforge
 
 import (
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/ruleforge/ruleforge/internal/files"
@@ -25,20 +26,35 @@ func readRule(path string, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, files.PathError(path, err)
 	}
-	if !info.Mode().IsRegular() {
-		return nil, files.NotRegular(path, info.Mode())
-	}
-	f, err := os.Open(path)
+	return readRegular(path, info, max, func() (io.ReadCloser, error) { return os.Open(path) })
+}
+
+// readFSRule reads the rule file name of fsys as readRule reads a file.
+func readFSRule(fsys fs.FS, name string, max int64) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
 	if err != nil {
-		return nil, files.PathError(path, err)
+		return nil, files.PathError(name, err)
+	}
+	return readRegular(name, info, max, func() (io.ReadCloser, error) { return fsys.Open(name) })
+}
+
+// readRegular reads at most max bytes of the file name, described by
+// info, which open opens: only a regular file.
+func readRegular(name string, info fs.FileInfo, max int64, open func() (io.ReadCloser, error)) ([]byte, error) {
+	if !info.Mode().IsRegular() {
+		return nil, files.NotRegular(name, info.Mode())
+	}
+	f, err := open()
+	if err != nil {
+		return nil, files.PathError(name, err)
 	}
 	defer f.Close()
 	src, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
-		return nil, files.PathError(path, err)
+		return nil, files.PathError(name, err)
 	}
 	if int64(len(src)) > max {
-		return nil, files.Error(path, "larger than %d bytes; skipped", max)
+		return nil, files.Error(name, "larger than %d bytes; skipped", max)
 	}
 	return src, nil
 }

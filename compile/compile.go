@@ -3,38 +3,48 @@ package compile
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/ruleforge/ruleforge/internal/eval"
 	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/par"
 	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
 )
 
 // Compile turns rules into an executable ruleset: for each rule it checks
-// the expression, simplifies it and builds its evaluation tree with a
-// matcher chosen per pattern. Paths are shared
-// across rules. It returns an error for every rule that cannot be
-// compiled, each naming the rule's source, joined with errors.Join; the
-// rules themselves are not changed.
+// the expression, simplifies it and builds its
+// evaluation tree with a matcher chosen per pattern, each rule on its own
+// goroutine (one per CPU). Paths are shared across rules. A rule that
+// cannot be compiled is left out: the ruleset holds the others, in their
+// order (Ruleset.Rule), and the error is an ir.ErrorList with one *ir.Error
+// per rule left out, naming its source and ID and wrapping the cause.
+// Only an error that concerns no single rule (a bad Reads field) returns
+// a nil ruleset. The rules themselves are not changed.
 func Compile(rules []*ir.Rule, opts ...Option) (*match.Ruleset, error) {
 	c := &compiler{cfg: defaults(), paths: map[string]*match.Path{}}
 	for _, o := range opts {
 		o(&c.cfg)
 	}
 	plans := make([]*plan.Node, len(rules))
-	var errs []error
-	for i, r := range rules {
-		n, err := c.rule(r)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+	errs := make([]error, len(rules))
+	par.For(len(rules), func(i int) { plans[i], errs[i] = c.rule(rules[i]) })
+	var list ir.ErrorList
+	good := rules
+	if slices.ContainsFunc(errs, func(err error) bool { return err != nil }) {
+		good = nil
+		kept := plans[:0]
+		for i, err := range errs {
+			if err != nil {
+				list.Add(err)
+				continue
+			}
+			good, kept = append(good, rules[i]), append(kept, plans[i])
 		}
-		plans[i] = n
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		plans = kept
 	}
 	if c.cfg.optimize {
 		plans = share(plans)
@@ -47,11 +57,11 @@ func Compile(rules []*ir.Rule, opts ...Option) (*match.Ruleset, error) {
 		}
 		reads = append(reads, ps...)
 	}
-	rs, err := hooks.NewRuleset(rules, plans, hooks.RulesetConfig{Unindexed: !c.cfg.index || !c.cfg.optimize, Reads: reads})
+	rs, err := hooks.NewRuleset(good, plans, hooks.RulesetConfig{Unindexed: !c.cfg.index || !c.cfg.optimize, Reads: reads})
 	if err != nil {
 		return nil, err
 	}
-	return rs.(*match.Ruleset), nil
+	return rs.(*match.Ruleset), list.Err()
 }
 
 // MustCompile is Compile for rules known to be good; it panics on error.
@@ -63,16 +73,21 @@ func MustCompile(rules []*ir.Rule, opts ...Option) *match.Ruleset {
 	return rs
 }
 
-// compiler holds the state of one Compile call.
+// compiler holds the state of one Compile call, shared by the goroutines
+// that compile its rules.
 type compiler struct {
 	cfg   config
+	mu    sync.Mutex             // guards paths
 	paths map[string]*match.Path // interned paths
 }
 
 // rule compiles one rule.
 func (c *compiler) rule(r *ir.Rule) (*plan.Node, error) {
-	if r == nil || r.Expr == nil {
-		return nil, errors.New("rule has no expression")
+	if r == nil {
+		return nil, &ir.Error{Msg: "nil rule"}
+	}
+	if r.Expr == nil {
+		return nil, ruleError(r, errors.New("rule has no expression"))
 	}
 	if err := check(r.Expr, 0, c.cfg.maxDepth); err != nil {
 		return nil, ruleError(r, err)
@@ -91,13 +106,14 @@ func (c *compiler) rule(r *ir.Rule) (*plan.Node, error) {
 	return n, nil
 }
 
-// ruleError places err at the rule's source.
+// ruleError places err, the cause, at the rule's source and names the
+// rule; an *ir.Error at a position of its own keeps it.
 func ruleError(r *ir.Rule, err error) error {
 	var ie *ir.Error
 	if errors.As(err, &ie) && ie.Pos != (ir.Pos{}) {
-		return err
+		return &ir.Error{Pos: ie.Pos, Msg: ie.Msg, Rule: r.ID, Err: ie}
 	}
-	return &ir.Error{Pos: r.Source, Msg: fmt.Sprintf("rule %q: %v", r.ID, err)}
+	return &ir.Error{Pos: r.Source, Msg: fmt.Sprintf("rule %q: %v", r.ID, err), Rule: r.ID, Err: err}
 }
 
 // check validates the shape of x and its depth.
@@ -212,7 +228,7 @@ func (c *compiler) test(p *ir.Pred) (*plan.Test, error) {
 			}
 			m, err := classify(pat, fold, c.cfg.specialize)
 			if err != nil {
-				return nil, fmt.Errorf("field %q: %v", p.Field.Name, err)
+				return nil, fmt.Errorf("field %q: %w", p.Field.Name, err)
 			}
 			t.Strings = append(t.Strings, m)
 		case ir.KindNumber:
@@ -279,7 +295,7 @@ func (c *compiler) regexps(t *plan.Test, p *ir.Pred) error {
 	for _, src := range srcs {
 		m, err := matcher.NewRegex(src, !p.CaseSensitive)
 		if err != nil {
-			return fmt.Errorf("field %q: bad regular expression %q: %v", p.Field.Name, src, err)
+			return fmt.Errorf("field %q: bad regular expression %q: %w", p.Field.Name, src, err)
 		}
 		t.Strings = append(t.Strings, m)
 	}
@@ -294,7 +310,7 @@ func cidrs(t *plan.Test, p *ir.Pred) error {
 	}
 	m, err := matcher.NewCIDR(ranges)
 	if err != nil {
-		return fmt.Errorf("field %q: bad CIDR range: %v", p.Field.Name, err)
+		return fmt.Errorf("field %q: bad CIDR range: %w", p.Field.Name, err)
 	}
 	t.Strings = append(t.Strings, m)
 	return nil
@@ -307,11 +323,13 @@ func (c *compiler) fieldPaths(f ir.Field) ([]*match.Path, error) {
 		if s == "" {
 			return nil, fmt.Errorf("field %q has an empty path", f.Name)
 		}
+		c.mu.Lock()
 		path, ok := c.paths[s]
 		if !ok {
 			path = match.NewPath(s)
 			c.paths[s] = path
 		}
+		c.mu.Unlock()
 		out = append(out, path)
 	}
 	return out, nil

@@ -2,8 +2,10 @@ package compile
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"testing"
@@ -144,6 +146,10 @@ func FuzzClassify(f *testing.F) {
 	})
 }
 
+// TestCompileErrors compiles each bad rule with a good one: the good one
+// must compile (Compile leaves out only the rules that fail), and the
+// error be an ir.ErrorList of one *ir.Error with the exact text, the
+// rule's ID, and its cause within errors.As's reach (issue 15, point 2).
 func TestCompileErrors(t *testing.T) {
 	deep := pred("a", ir.CmpGlob, false, "x")
 	for range 20 {
@@ -172,11 +178,23 @@ func TestCompileErrors(t *testing.T) {
 		{"regex_too_long", ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpRegex, Values: []ir.Value{ir.Str("(a|b)+c")}}), []Option{WithMaxPatternLen(4)}, `r.yml:3:1: rule "r1": field "a": a value of 7 bytes, longer than the limit of 4`},
 		{"invalid_cmp", ir.P(&ir.Pred{Field: ir.F("a")}), nil, `r.yml:3:1: rule "r1": field "a": unsupported comparison invalid`},
 	}
+	good := &ir.Rule{Meta: ir.Meta{ID: "good"}, Expr: pred("a", ir.CmpGlob, false, "x")}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Compile([]*ir.Rule{rule(tt.x)}, tt.opts...)
+			rs, err := Compile([]*ir.Rule{rule(tt.x), good}, tt.opts...)
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("error = %v\nwant    %s", err, tt.want)
+			}
+			if rs == nil || rs.Len() != 1 || rs.Rule(0) != good {
+				t.Errorf("ruleset %v, want the good rule alone", rs)
+			}
+			var list ir.ErrorList
+			if !errors.As(err, &list) || len(list) != 1 || list[0].Rule != "r1" {
+				t.Errorf("error %#v, want an ir.ErrorList of one error about rule r1", err)
+			}
+			var se *syntax.Error
+			if errors.As(err, &se) != (tt.name == "bad_regex") {
+				t.Errorf("errors.As(%v, *syntax.Error) = %v", err, se)
 			}
 		})
 	}

@@ -10,22 +10,36 @@ func dedup(x *ir.Expr) (*ir.Expr, bool) {
 	return rebuild(x, dedupNode)
 }
 
-// dedupNode deduplicates the operands of one node.
+// dedupNode deduplicates the operands of one node. Printing an operand
+// prints its whole subtree, so only operands of one shape (shapeOf) are
+// printed and compared: most nodes have none alike.
 func dedupNode(x *ir.Expr) (*ir.Expr, bool) {
 	if (x.Op != ir.OpAnd && x.Op != ir.OpOr) || len(x.Args) < 2 {
 		return x, false
 	}
-	seen := make(map[string]bool, len(x.Args))
+	shapes := make(map[shape]int, len(x.Args))
+	alike := false
+	for _, a := range x.Args {
+		s := shapeOf(a)
+		shapes[s]++
+		alike = alike || shapes[s] > 1
+	}
+	if !alike {
+		return x, false
+	}
+	seen := map[string]bool{}
 	var args []*ir.Expr
 	for i, a := range x.Args {
-		k := a.String()
-		if seen[k] {
-			if args == nil {
-				args = append([]*ir.Expr(nil), x.Args[:i]...)
+		if shapes[shapeOf(a)] > 1 {
+			k := a.String()
+			if seen[k] {
+				if args == nil {
+					args = append([]*ir.Expr(nil), x.Args[:i]...)
+				}
+				continue
 			}
-			continue
+			seen[k] = true
 		}
-		seen[k] = true
 		if args != nil {
 			args = append(args, a)
 		}
@@ -34,4 +48,22 @@ func dedupNode(x *ir.Expr) (*ir.Expr, bool) {
 		return x, false
 	}
 	return &ir.Expr{Op: x.Op, Args: args}, true
+}
+
+// shape is what two expressions that print alike share, found without
+// printing them: the op, and the field, comparison and number of values
+// of a predicate or the number of operands of a node.
+type shape struct {
+	op   ir.Op
+	name string
+	cmp  ir.Cmp
+	n    int
+}
+
+// shapeOf returns the shape of x.
+func shapeOf(x *ir.Expr) shape {
+	if p := x.Pred; p != nil {
+		return shape{op: x.Op, name: p.Field.Name, cmp: p.Cmp, n: len(p.Values)}
+	}
+	return shape{op: x.Op, n: len(x.Args)}
 }

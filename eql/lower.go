@@ -1,7 +1,6 @@
 package eql
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -243,5 +242,5 @@ func nullTest(o operand) *ir.Expr {
 // unsupported returns the error for a construct that parses but is not
 // lowered yet.
 func unsupported(p lexer.Position, format string, args ...any) error {
-	return ir.Errorf(toPos(p), "unsupported: %s", fmt.Sprintf(format, args...))
+	return ir.Unsupported(toPos(p), format, args...)
 }

@@ -18,7 +18,7 @@ func Parse(file, query string, opts ...Option) (x *ir.Expr, err error) {
 	defer recoverError(file, &err)
 	x, st, start, err := parse(file, query, newConfig(opts))
 	if err == nil && st != nil {
-		return nil, ir.Errorf(start, "unsupported: %s outside a rule (it spans several events: use ParseRule or ParseTOML)", st.Kind())
+		return nil, ir.Unsupported(start, "%s outside a rule (it spans several events: use ParseRule or ParseTOML)", st.Kind())
 	}
 	return x, err
 }
@@ -57,7 +57,7 @@ func parse(file, query string, cfg *config) (*ir.Expr, ir.Stateful, ir.Pos, erro
 	toks, err := lex(file, query, cfg.maxStringLen)
 	if len(toks) > 0 && toks[0].Type == tokKeyword && unsupportedQueries[toks[0].Value] {
 		// Sequences, samples and joins are not parsed, whatever they hold.
-		return nil, nil, toPos(toks[0].Pos), ir.Errorf(toPos(toks[0].Pos), "unsupported: %s", toks[0].Value)
+		return nil, nil, toPos(toks[0].Pos), ir.Unsupported(toPos(toks[0].Pos), "%s", toks[0].Value)
 	}
 	if err != nil {
 		return nil, nil, ir.Pos{}, err

@@ -109,7 +109,7 @@ func (d *tomlDoc) rule(rule map[string]any) (*ir.Rule, error) {
 		return nil, err
 	}
 	if lang != "eql" {
-		return nil, d.errorf("rule.language", "unsupported: language %q (expected \"eql\")", lang)
+		return nil, d.errorf("rule.language", "%w: language %q (expected \"eql\")", ir.ErrUnsupported, lang)
 	}
 	if r.ID, err = d.str(rule, "rule_id", true); err != nil {
 		return nil, err

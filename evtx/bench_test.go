@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"testing"
+
+	"github.com/ruleforge/ruleforge/internal/cputime"
 )
 
 // corpusData reads every file of the corpus into memory, and their size.
@@ -32,6 +34,7 @@ func benchRead(b *testing.B, json bool) {
 	b.ReportAllocs()
 	records := 0
 	var line []byte
+	cpu := cputime.Used()
 	for b.Loop() {
 		for _, f := range data {
 			r, err := NewReader(bytes.NewReader(f))
@@ -53,8 +56,14 @@ func benchRead(b *testing.B, json bool) {
 			}
 		}
 	}
+	cpu = cputime.Used() - cpu
 	b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(int64(b.N)*recordBytes(data))/1e6/b.Elapsed().Seconds(), "record-MB/s")
+	// Per second of CPU time (the machine may be shared): what one core
+	// reads.
+	b.ReportMetric(float64(records)/cpu.Seconds(), "records/cpu-s")
+	b.ReportMetric(float64(int64(b.N)*recordBytes(data))/1e6/cpu.Seconds(), "record-MB/cpu-s")
+	b.ReportMetric(float64(int64(b.N)*size)/1e6/cpu.Seconds(), "file-MB/cpu-s")
 }
 
 // recordBytes counts the bytes of the records in the files' chunks (the

@@ -59,6 +59,7 @@ type Record struct {
 	Written uint64 // when it was written, a FILETIME (100 ns since 1601)
 	Chunk   int    // the chunk's index in the file
 	Offset  int64  // where the record starts in the file
+	Size    int    // the record's size in the file, header included
 	d       *Decoder
 }
 
@@ -74,10 +75,12 @@ type Decoder struct {
 	templates  map[uint32]*template
 	valBuf     []value
 	nodes      []node
-	keys       []keySpan // scratch of the JSON writer
-	tplText    []byte    // the text of the chunk's templates, until Reset
-	tplNodes   []node    // the nodes of the chunk's templates, until Reset
-	recText    []byte    // the text of the record, until the next
+	keys       []string   // the keys of the objects Walk has open
+	out        []byte     // the text of the values and keys Walk made, until the next record (a record walked again adds to it)
+	json       jsonWriter // AppendJSON's
+	tplText    []byte     // the text of the chunk's templates, until Reset
+	tplNodes   []node     // the nodes of the chunk's templates, until Reset
+	recText    []byte     // the text of the record, until the next
 	rec        Record
 	templated  bool // the record used a template
 	valueBytes int  // the bytes of values the record expanded to
@@ -175,12 +178,12 @@ func (d *Decoder) Next() (*Record, error) {
 		d.done = true
 		return nil, d.errorf(id, "record size %d, its copy at the record's end %d", size, le.Uint32(b[d.pos+size-4:]))
 	}
-	d.rec = Record{ID: id, Written: le.Uint64(b[d.pos+16:]), Chunk: d.c.Index, Offset: d.c.Offset + int64(d.pos), d: d}
+	d.rec = Record{ID: id, Written: le.Uint64(b[d.pos+16:]), Chunk: d.c.Index, Offset: d.c.Offset + int64(d.pos), Size: size, d: d}
 	start := d.pos
 	d.pos += size
 	d.nodes = append(d.nodes[:0], node{kind: nodeDoc, first: -1, last: -1, next: -1})
 	d.valBuf = d.valBuf[:0]
-	d.recText = d.recText[:0]
+	d.recText, d.out = d.recText[:0], d.out[:0]
 	d.templated, d.valueBytes, d.steps = false, 0, 0
 	p := parser{d: d, b: b, pos: start + recordHeader, end: start + size - 4, out: &d.nodes}
 	if err := p.stream(0); err != nil {

@@ -28,7 +28,10 @@
 // upper case without braces, FILETIME and SYSTEMTIME as
 // YYYY-MM-DDTHH:MM:SS.ffffffZ, binary as upper-case hex, SIDs as
 // S-1-5-…; an array value repeats its element once per item (MS-EVEN6
-// 3.1.4.7.5). Record.AppendJSON documents the JSON shape.
+// 3.1.4.7.5). Record.AppendJSON documents the JSON shape; Record.Walk hands
+// the same members and values to a Visitor, for a program that takes the
+// values it needs without JSON text in between (normalize.Reader.ReadEVTX
+// fills a rule set's record so).
 //
 // TestDifferential compares every record of the shared corpus of 558
 // files with libevtx's evtxexport, element by element and value by value.

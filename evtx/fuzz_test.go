@@ -10,7 +10,8 @@ import (
 )
 
 // decodeChunk decodes every record of c, checking that each decodes to
-// valid JSON or fails with an *Error, and returns how many records it read.
+// valid JSON, which Walk hands over member for member, or fails with an
+// *Error, and returns how many records it read.
 func decodeChunk(t *testing.T, c *Chunk) int {
 	d := NewDecoder()
 	if err := d.Reset(c); err != nil {
@@ -33,15 +34,19 @@ func decodeChunk(t *testing.T, c *Chunk) int {
 			}
 			continue
 		}
-		if b := rec.AppendJSON(nil); !json.Valid(b) {
+		b := rec.AppendJSON(nil)
+		if !json.Valid(b) {
 			t.Fatalf("record %d: invalid JSON %q", rec.ID, b)
+		}
+		if msg := walkDiffers(rec, b); msg != "" {
+			t.Fatalf("record %d: %s", rec.ID, msg)
 		}
 		n++
 	}
 }
 
 // FuzzChunk decodes arbitrary chunks: no panic, every record valid JSON
-// or an *Error. An input whose first byte is even gets its checksums set,
+// that Walk agrees with, or an *Error. An input whose first byte is even gets its checksums set,
 // so that the fuzzer reaches the records.
 func FuzzChunk(f *testing.F) {
 	f.Add(fixtureChunk(1))

@@ -151,24 +151,37 @@ func (v *value) appendJSON(b []byte) []byte {
 }
 
 // appendEscaped appends v's text escaped for the inside of a JSON string.
-func (v *value) appendEscaped(b []byte) []byte {
+func (v *value) appendEscaped(b []byte) []byte { return v.appendString(b, true) }
+
+// appendPlain appends v's text unescaped, as a JSON decoder reads back
+// what appendEscaped writes.
+func (v *value) appendPlain(b []byte) []byte { return v.appendString(b, false) }
+
+// appendString appends v's text, escaped for the inside of a JSON string
+// when escape is set; an array's items are joined by commas.
+func (v *value) appendString(b []byte, escape bool) []byte {
 	switch v.typ {
 	case typeString:
-		return appendUTF16JSON(b, v.raw, true)
+		return appendUTF16JSON(b, v.raw, escape)
 	case typeText:
+		if !escape {
+			return append(b, v.raw...)
+		}
 		return appendStringJSON(b, v.raw)
 	case typeANSI:
+		if !escape {
+			return append(b, ansi(v.raw)...)
+		}
 		return appendStringJSON(b, ansi(v.raw))
 	}
 	if v.typ&typeArray != 0 {
-		// an array inside text: its items joined by commas.
 		n := 0
 		v.eachItem(func(item value) {
 			if n > 0 {
 				b = append(b, ',')
 			}
 			n++
-			b = item.appendEscaped(b)
+			b = item.appendString(b, escape)
 		})
 		return b
 	}
@@ -467,4 +480,16 @@ func appendASCIIJSON(b []byte, c byte) []byte {
 	}
 	const hex = "0123456789abcdef"
 	return append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+}
+
+// finite reports whether v, a real, is a finite number (AppendJSON writes
+// the others as null).
+func finite(v value) bool {
+	var f float64
+	if v.typ == typeReal32 {
+		f = float64(math.Float32frombits(binary.LittleEndian.Uint32(v.raw)))
+	} else {
+		f = math.Float64frombits(binary.LittleEndian.Uint64(v.raw))
+	}
+	return !math.IsInf(f, 0) && !math.IsNaN(f)
 }

@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -37,10 +38,18 @@ func (p Pos) String() string {
 	return s
 }
 
-// Error is an error at a position in a rule's source.
+// Error is an error at a position in a rule's source: a rule that did
+// not load or compile. Error() prints "file:line:col: message", as
+// go/scanner's errors do.
 type Error struct {
 	Pos Pos
-	Msg string
+	Msg string // the message, the cause's text included
+	// Rule is the ID of the rule the error is about, when known.
+	Rule string
+	// Err is the cause, for errors.Is and errors.As: a sentinel such as
+	// ErrUnsupported, or the error of the package that rejected the rule
+	// (a *regexp/syntax.Error); nil when Msg is all there is.
+	Err error
 }
 
 // Error renders the error as "file:line:col: message".
@@ -51,7 +60,26 @@ func (e *Error) Error() string {
 	return e.Pos.String() + ": " + e.Msg
 }
 
-// Errorf returns an *Error at pos with a formatted message.
+// Unwrap returns the cause, Err.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error at pos with a formatted message. As with
+// fmt.Errorf, a %w verb makes its operand the cause (Err).
 func Errorf(pos Pos, format string, args ...any) *Error {
-	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	err := fmt.Errorf(format, args...)
+	return &Error{Pos: pos, Msg: err.Error(), Err: errors.Unwrap(err)}
 }
+
+// Unsupported returns the error of a rule that is valid but uses
+// something ruleforge does not implement: its message is "unsupported: "
+// followed by the formatted text, and errors.Is(err, ErrUnsupported)
+// holds.
+func Unsupported(pos Pos, format string, args ...any) *Error {
+	return &Error{Pos: pos, Msg: "unsupported: " + fmt.Sprintf(format, args...), Err: ErrUnsupported}
+}
+
+// ErrUnsupported is the cause of every error about a rule that is valid
+// in its language but uses what ruleforge does not implement (an
+// aggregation, a modifier, an EQL pipe): errors.Is(err, ErrUnsupported)
+// tells these from broken rules.
+var ErrUnsupported = errors.New("unsupported")

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/par"
 	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
@@ -194,9 +195,19 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 			primary[s] = primary[s] || first
 		}
 	}
-	ix.probes[0], ix.probes[1] = make([]*ixProbe, st.slots()), make([]*ixProbe, st.slots())
-	eager := make([]bool, st.slots())
-	shared := map[string]*ixProbe{}
+	// The probes to build, in order (their ids), and which slot gets
+	// which; they are built in parallel (par.For), each from its keys.
+	type job struct {
+		name string
+		ids  []int32
+		any  bool // the keyword probe, with the raw automaton
+		pr   *ixProbe
+	}
+	var jobs []*job
+	var slotJob [2][]*job
+	slotJob[0], slotJob[1] = make([]*job, st.slots()), make([]*job, st.slots())
+	var anyJob [2]*job
+	shared := map[string]*job{}
 	for s, ids := range bySlot {
 		if len(ids) == 0 {
 			continue
@@ -206,16 +217,43 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 			ph = 0
 		}
 		if s == st.slots() {
-			ix.anyProbe[ph] = ix.newProbe("(any value)", ids)
-			ix.anyProbe[ph].raw = ix.rawAutomaton(ids)
+			anyJob[ph] = &job{name: "(any value)", ids: ids, any: true}
+			jobs = append(jobs, anyJob[ph])
 			continue
 		}
 		sig := fmt.Sprint(ids)
 		if shared[sig] == nil {
-			shared[sig] = ix.newProbe(st.paths[s].String(), ids)
+			shared[sig] = &job{name: st.paths[s].String(), ids: ids}
+			jobs = append(jobs, shared[sig])
 		}
-		ix.probes[ph][s] = shared[sig]
-		eager[s] = ph == 0 && shared[sig].readsText()
+		slotJob[ph][s] = shared[sig]
+	}
+	par.For(len(jobs), func(i int) {
+		j := jobs[i]
+		j.pr = ix.newProbe(j.name, j.ids)
+		if j.any {
+			j.pr.raw = ix.rawAutomaton(j.ids)
+		}
+	})
+	for _, j := range jobs {
+		j.pr.id = ix.nprobes
+		ix.nprobes++
+		ix.states += j.pr.states()
+	}
+	for ph, j := range anyJob {
+		if j != nil {
+			ix.anyProbe[ph] = j.pr
+		}
+	}
+	ix.probes[0], ix.probes[1] = make([]*ixProbe, st.slots()), make([]*ixProbe, st.slots())
+	eager := make([]bool, st.slots())
+	for ph := range slotJob {
+		for s, j := range slotJob[ph] {
+			if j != nil {
+				ix.probes[ph][s] = j.pr
+				eager[s] = eager[s] || ph == 0 && j.pr.readsText()
+			}
+		}
 	}
 	st.decodeEagerly(eager)
 }
@@ -232,9 +270,19 @@ func (ix *index) rawAutomaton(ids []int32) *matcher.Automaton {
 		}
 		texts[i] = k.text
 	}
-	a := matcher.NewAutomaton(texts, ids)
-	ix.states += a.States()
-	return a
+	return matcher.NewAutomaton(texts, ids)
+}
+
+// states returns the number of states of p's automata and tries.
+func (p *ixProbe) states() int {
+	n := 0
+	if p.texts != nil {
+		n += p.texts.States()
+	}
+	if p.raw != nil {
+		n += p.raw.States()
+	}
+	return n
 }
 
 // readsText reports whether p has keys other than presence keys, which
@@ -243,10 +291,10 @@ func (p *ixProbe) readsText() bool {
 	return p.texts != nil || p.numbers != nil
 }
 
-// newProbe builds the probe of keys ids.
+// newProbe builds the probe of keys ids; it reads ix only, and the
+// caller numbers the probe (id).
 func (ix *index) newProbe(name string, ids []int32) *ixProbe {
-	pr := &ixProbe{id: ix.nprobes, name: name}
-	ix.nprobes++
+	pr := &ixProbe{name: name}
 	var needs []matcher.Need
 	var textIDs []int32
 	for _, id := range ids {
@@ -263,8 +311,6 @@ func (ix *index) newProbe(name string, ids []int32) *ixProbe {
 			textIDs = append(textIDs, id)
 		}
 	}
-	if pr.texts = matcher.NewTexts(needs, textIDs); pr.texts != nil {
-		ix.states += pr.texts.States()
-	}
+	pr.texts = matcher.NewTexts(needs, textIDs)
 	return pr
 }

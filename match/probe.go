@@ -60,7 +60,7 @@ func (ix *index) probePhase(x *scratch, ph int) {
 			}
 			if p := probes[it.slot]; p != nil {
 				v := r.keyed(it)
-				x.probeSlot(p, v, v != nil || it.lazy > 0)
+				x.probeSlot(p, v, v != nil || it.lazy != 0)
 			}
 		}
 	} else {
@@ -73,7 +73,7 @@ func (ix *index) probePhase(x *scratch, ph int) {
 		}
 	}
 	if ap := ix.anyProbe[ph]; ap != nil && (ph == 0 || x.pendingAny > 0) {
-		if s, ok := r.ev.(*scanner); ok && ap.raw != nil && s.data != nil {
+		if s := r.text(); ap.raw != nil && s != nil {
 			ap.raw.ScanJSON(s.data, x) // one pass over the text, not one per value
 			x.anyPhase = ph
 			for _, v := range r.added {

@@ -28,6 +28,7 @@ type Record struct {
 	live     []int32 // compactItems's memory
 	marked   []int32 // the slots marked absent or lazy, to clear
 	added    []any   // the values Add gave the event, for Each
+	fill     bool    // the event was filled by Fill's caller (fill.go)
 	walked   bool    // a walk found every slot present but the lazy ones
 	complete bool    // items holds every slot present
 
@@ -44,7 +45,9 @@ type Record struct {
 
 // item is a slot's value. An object, an array or a string with escapes
 // or bytes past ASCII found by ResetJSON is decoded on its first lookup:
-// until then v is nil and lazy is its offset in the text, plus one.
+// until then v is nil and lazy is its offset in the text, plus one. An
+// object that Fill's caller found (SetObject) is looked up in the event
+// on its first use: lazy is lazyEvent until then.
 type item struct {
 	slot int32
 	lazy int32
@@ -110,7 +113,7 @@ func (r *Record) clear() {
 	}
 	clear(r.items) // drop the old event's values
 	clear(r.added)
-	r.items, r.marked, r.added = r.items[:0], r.marked[:0], r.added[:0]
+	r.items, r.marked, r.added, r.fill = r.items[:0], r.marked[:0], r.added[:0], false
 	r.strs.reset()
 	r.ints.reset()
 	r.elems.reset()
@@ -299,9 +302,13 @@ func (r *Record) addLazy(s int32, at int) {
 // value returns it's value, decoding it on its first use when ResetJSON
 // left it in the text.
 func (r *Record) value(it *item) any {
-	if it.lazy > 0 {
+	switch {
+	case it.lazy > 0:
 		// The pass checked the value, within MaxEventDepth.
 		it.v, _ = r.scan.value(int(it.lazy-1), 0)
+		it.lazy = 0
+	case it.lazy == lazyEvent:
+		it.v, _ = r.ev.Lookup(r.st.paths[it.slot])
 		it.lazy = 0
 	}
 	return it.v
@@ -310,7 +317,7 @@ func (r *Record) value(it *item) any {
 // keyed returns it's value for the rule index, which finds no keys in
 // objects: an object that ResetJSON left in the text stays there.
 func (r *Record) keyed(it *item) any {
-	if it.lazy > 0 && r.scan.data[it.lazy-1] == '{' {
+	if it.lazy == lazyEvent || it.lazy > 0 && r.scan.data[it.lazy-1] == '{' {
 		return nil
 	}
 	return r.value(it)
@@ -340,10 +347,14 @@ func (r *Record) Lookup(p *Path) (any, bool) {
 	return v, ok
 }
 
-// Each visits the event's values, when it is a Walker, and the values Add
-// gave it.
+// Each visits the event's values (those FillValues gave it after Fill,
+// or the event's own when it is a Walker), and the values Add gave it.
 func (r *Record) Each(fn func(v any) bool) bool {
-	if w, ok := r.ev.(Walker); ok && w.Each(fn) {
+	if r.fill {
+		if r.scan != nil && r.scan.Each(fn) {
+			return true
+		}
+	} else if w, ok := r.ev.(Walker); ok && w.Each(fn) {
 		return true
 	}
 	for _, v := range r.added {
@@ -382,8 +393,11 @@ func (r *Record) holds(p *Path) (present, object bool) {
 		switch i := r.pos[s]; {
 		case i > 0:
 			it := &r.items[i-1]
-			if it.lazy > 0 {
+			switch {
+			case it.lazy > 0:
 				return true, r.scan.data[it.lazy-1] == '{'
+			case it.lazy == lazyEvent:
+				return true, true
 			}
 			return true, isObject(it.v)
 		case i == posAbsent, i == 0 && r.walked:

@@ -42,8 +42,7 @@ import (
 func (r *Record) ResetJSON(data []byte) error {
 	s := r.scan
 	if s == nil {
-		n := r.st.nodes
-		s = &scanner{rec: r, seen: make([]uint32, n), owner: make([]uint32, n), found: make([]span, n), tables: make([]*keyTable, n)}
+		s = newScanner(r)
 		r.scan = s
 	}
 	r.reset(s, false)
@@ -61,6 +60,12 @@ func (r *Record) ResetJSON(data []byte) error {
 	}
 	r.reset(doc, true)
 	return nil
+}
+
+// newScanner returns the scanner of record r.
+func newScanner(r *Record) *scanner {
+	n := r.st.nodes
+	return &scanner{rec: r, seen: make([]uint32, n), owner: make([]uint32, n), found: make([]span, n), tables: make([]*keyTable, n)}
 }
 
 // scanner is a Record's state for ResetJSON. It is also the Record's

@@ -48,6 +48,7 @@ type Reader struct {
 	args    []string    // the view's split command lines
 	child   []childPath // the paths under UserDataChild that rules read
 	whole   bool        // rules read Event or Event.UserData whole, or every value
+	fill    filler      // ReadEVTX's
 }
 
 // childPath is a path under UserDataChild that a rule reads, and the rest
@@ -137,20 +138,29 @@ func (rd *Reader) Read(raw []byte) (*match.Record, error) {
 		// the objects (host) that rules may read: the map tells.
 		return rec, rd.decoded(raw, f)
 	}
+	return rec, rd.view(f, false, func() []byte { return raw })
+}
+
+// view adds the ECS view of the Windows event in rd.rec, read as format
+// f, to the record, or decodes the event's JSON text (from raw) and
+// normalizes that where the record cannot tell. evtxShape says that the
+// event has the shape of an .evtx record (ReadEVTX).
+func (rd *Reader) view(f Format, evtxShape bool, raw func() []byte) error {
+	rec := rd.rec
 	for _, p := range rd.p.prefixes {
 		if present, object := hooks.RecordHolds(rec, p); present && !object {
-			return rec, rd.decoded(raw, f)
+			return rd.decoded(raw(), f)
 		}
 	}
-	rd.src.begin(f)
+	rd.src.begin(f, evtxShape)
 	if rd.src.ud != nil && rd.whole {
 		// The rules read UserData whole (or every value): it must hold
 		// the alias UserDataChild, as Normalize writes it in the map.
-		return rec, rd.decoded(raw, f)
+		return rd.decoded(raw(), f)
 	}
 	rd.aliasUserData()
 	addWindows(&record{&rd.src}, view{&rd.out, &rd.args})
-	return rec, nil
+	return nil
 }
 
 // aliasUserData adds to the record the values the rules read under
@@ -298,8 +308,11 @@ type slotSource struct {
 	more map[string]*match.Path
 }
 
-// begin starts reading the event in s.rec as format f.
-func (s *slotSource) begin(f Format) {
+// begin starts reading the event in s.rec as format f. In the shape of
+// an .evtx record (evtxShape), Event.EventData.Data holds unnamed data
+// only (named Data elements are members of EventData), which dataArray
+// gives nil for: it is not looked up.
+func (s *slotSource) begin(f Format, evtxShape bool) {
 	s.flat = f == Flat
 	clear(s.maps)
 	s.maps = s.maps[:0]
@@ -308,7 +321,7 @@ func (s *slotSource) begin(f Format) {
 		return
 	}
 	rec, p := s.rec, s.p
-	if _, object := hooks.RecordHolds(rec, p.eventData); object {
+	if _, object := hooks.RecordHolds(rec, p.eventData); object && !evtxShape {
 		if present, _ := hooks.RecordHolds(rec, p.dataArray); present {
 			v, _ := rec.Lookup(p.dataArray)
 			if d := dataArray(v); d != nil {

@@ -175,7 +175,7 @@ func (d *doc) checkDetection(key *yaml.Node, filter bool) (*detection, error) {
 			condKey = k
 			out.conditions, err = d.checkConditions(v)
 		case k.Value == "timeframe":
-			err = d.errorf(k.Line, k.Column, "unsupported: timeframe")
+			err = d.errorf(k.Line, k.Column, "%w: timeframe", ir.ErrUnsupported)
 		case k.Value == "rules" && filter:
 			out.rules = v
 		default:
@@ -273,7 +273,7 @@ func (d *doc) checkValues(name, what string, k *yaml.Node, vals []*yaml.Node) er
 		case e.Kind != yaml.ScalarNode:
 			return d.errorf(e.Line, e.Column, "search %q: %s%s is a YAML %s inside a list", name, prefix, noun, kindName(e))
 		case e.ShortTag() == "!!timestamp":
-			return d.errorf(e.Line, e.Column, "search %q: %sunsupported: timestamp %s %s (quote it to match text)", name, prefix, noun, e.Value)
+			return d.errorf(e.Line, e.Column, "search %q: %s%w: timestamp %s %s (quote it to match text)", name, prefix, ir.ErrUnsupported, noun, e.Value)
 		}
 	}
 	return nil

@@ -73,6 +73,10 @@ func (n *condNode) String() string {
 	return "<invalid>"
 }
 
+// aggregation is the condError message of an aggregation ("| count()"),
+// which the lowering reports as unsupported (ir.ErrUnsupported).
+const aggregation = "unsupported: aggregation"
+
 // condError is a syntax error at a byte offset of a condition.
 type condError struct {
 	off int
@@ -171,7 +175,7 @@ func parseCondition(s string, maxDepth int) (*condNode, *condError) {
 	// An aggregation is reported before any syntax error in it.
 	for _, t := range toks {
 		if t.kind == tokPipe {
-			return nil, &condError{t.off, "unsupported: aggregation"}
+			return nil, &condError{t.off, aggregation}
 		}
 	}
 	p := &condParser{toks: toks, maxDepth: maxDepth}

@@ -53,6 +53,9 @@ func (l *lowerer) lower(det *detection) (*ir.Expr, error) {
 	xs := make([]*ir.Expr, 0, len(det.conditions))
 	for _, c := range det.conditions {
 		tree, cerr := parseCondition(c.Value, l.cfg.maxConditionDepth)
+		if cerr != nil && cerr.msg == aggregation {
+			return nil, l.condErrorf(c, cerr.off, "%w: aggregation", ir.ErrUnsupported)
+		}
 		if cerr != nil {
 			return nil, l.condErrorf(c, cerr.off, "%s", cerr.msg)
 		}

@@ -137,11 +137,11 @@ func newValue(x any) (*value, error) {
 		n, v.text = ir.Uint(x), strconv.FormatUint(x, 10)
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("unsupported: number %v", x)
+			return nil, fmt.Errorf("%w: number %v", ir.ErrUnsupported, x)
 		}
 		n, v.text = ir.Float(x), strconv.FormatFloat(x, 'f', -1, 64)
 	default:
-		return nil, fmt.Errorf("unsupported: value of type %T", x)
+		return nil, fmt.Errorf("%w: value of type %T", ir.ErrUnsupported, x)
 	}
 	v.kind, v.num = vNumber, n
 	return v, nil
@@ -201,7 +201,7 @@ func (l *lowerer) lowerField(search, field string, mods []string, key *yaml.Node
 		unknown := len(l.unknown)
 		op, err := l.operand(c, xs[i], field == "")
 		if err != nil {
-			return nil, l.errorf(n.Line, n.Column, "%s: %v", what, err)
+			return nil, l.errorf(n.Line, n.Column, "%s: %w", what, err)
 		}
 		if unknown == 0 && len(l.unknown) > 0 {
 			l.unknownAt = n

@@ -113,25 +113,47 @@ type stage struct {
 // hits, or alerts for a stateful one; the referenced rule's own hits are
 // no longer output unless a stage referring to it asks (Generate). The
 // ruleset also reads every stage's Keys and TimeField (compile.Reads).
-// Errors name the rule or stage's position.
+// A rule that cannot be compiled is left out, and so is a stateful rule
+// that refers to one left out; the program holds the others, and the
+// error is an ir.ErrorList with one error per rule left out, naming the
+// rule or stage's position.
 func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 	cfg := defaults()
 	for _, o := range opts {
 		o(&cfg)
 	}
+	var list ir.ErrorList
+	for {
+		p, err := build(rules, cfg)
+		var f *failed
+		if !errors.As(err, &f) {
+			if err != nil {
+				return nil, err
+			}
+			return p, list.Err()
+		}
+		list = append(list, f.errs...)
+		rules = without(rules, f.rules, &list)
+	}
+}
+
+// build compiles rules as Compile does, or returns a *failed error naming
+// the rules that Compile must leave out.
+func build(rules []*ir.Rule, cfg config) (*Program, error) {
 	p := &Program{lim: cfg.limits}
 	var flat []*ir.Rule
 	var visible []bool
+	var owner []*ir.Rule        // per rule of flat: the rule given that it comes from
 	index := map[*ir.Rule]int{} // single-event rule → ruleset index; stateful → -1-i
 	for _, r := range rules {
 		if r.State == nil {
 			index[r] = len(flat)
-			flat = append(flat, r)
+			flat, owner = append(flat, r), append(owner, r)
 			visible = append(visible, true)
 			continue
 		}
 		if _, ok := r.State.(Rule); !ok {
-			return nil, &ir.Error{Pos: r.Source, Msg: fmt.Sprintf("rule %q: stateful rule of kind %q has no machine", r.ID, r.State.Kind())}
+			return nil, fail(r, &ir.Error{Pos: r.Source, Msg: fmt.Sprintf("rule %q: stateful rule of kind %q has no machine", r.ID, r.State.Kind()), Rule: r.ID})
 		}
 		index[r] = -1 - len(p.stateful)
 		p.stateful = append(p.stateful, r)
@@ -182,6 +204,7 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 						Source: cmpPos(st.Pos, r.Source),
 						Expr:   st.Expr,
 					})
+					owner = append(owner, r)
 					visible = append(visible, false)
 				}
 				feeds = append(feeds, feed{from: at, to: to})
@@ -190,7 +213,7 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 			}
 			ref := findRule(rules, st.Ref)
 			if ref == nil {
-				return nil, &ir.Error{Pos: cmpPos(st.Pos, r.Source), Msg: fmt.Sprintf("rule %q: stage %d refers to %q, which is no rule given", r.ID, j+1, st.Ref)}
+				return nil, fail(r, &ir.Error{Pos: cmpPos(st.Pos, r.Source), Msg: fmt.Sprintf("rule %q: stage %d refers to %q, which is no rule given", r.ID, j+1, st.Ref), Rule: r.ID})
 			}
 			feeds = append(feeds, feed{from: index[ref], to: to, ref: true, gen: st.Generate})
 		}
@@ -217,7 +240,7 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 	reads = append(reads, ir.F(TimeField))
 	rs, err := compile.Compile(flat, append([]compile.Option{compile.Reads(reads...)}, cfg.compile...)...)
 	if err != nil {
-		return nil, err
+		return nil, compileFailed(rs, err, flat, owner)
 	}
 	p.rs, p.visible = rs, visible
 	p.index = map[*ir.Rule]int{}
@@ -235,9 +258,9 @@ func Compile(rules []*ir.Rule, opts ...Option) (*Program, error) {
 			p.chained[-1-f.from] = append(p.chained[-1-f.from], f.to)
 		}
 	}
-	order, err := p.sortChains()
+	order, bad, err := p.sortChains()
 	if err != nil {
-		return nil, err
+		return nil, fail(bad, err)
 	}
 	p.rank = make([]int, len(order))
 	for k, i := range order {
@@ -311,7 +334,7 @@ var errCycle = errors.New("stateful rules refer to each other in a cycle")
 
 // sortChains orders the stateful rules so that each comes after the rules
 // whose alerts it feeds on, and rejects cycles.
-func (p *Program) sortChains() ([]int, error) {
+func (p *Program) sortChains() ([]int, *ir.Rule, error) {
 	const (
 		unseen = iota
 		busy
@@ -325,7 +348,7 @@ func (p *Program) sortChains() ([]int, error) {
 		switch mark[i] {
 		case busy:
 			r := p.stateful[i]
-			return &ir.Error{Pos: r.Source, Msg: fmt.Sprintf("rule %q: %v", r.ID, errCycle)}
+			return &ir.Error{Pos: r.Source, Msg: fmt.Sprintf("rule %q: %v", r.ID, errCycle), Rule: r.ID, Err: errCycle}
 		case done:
 			return nil
 		}
@@ -341,11 +364,11 @@ func (p *Program) sortChains() ([]int, error) {
 	}
 	for i := range p.stateful {
 		if err := visit(i); err != nil {
-			return nil, err
+			return nil, p.stateful[i], err
 		}
 	}
 	slices.Reverse(order)
-	return order, nil
+	return order, nil, nil
 }
 
 // Ruleset returns the compiled ruleset: the single-event rules and the

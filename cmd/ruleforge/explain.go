@@ -1,12 +1,13 @@
 package main
 
 import (
-	"strings"
-
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/state"
 )
@@ -37,9 +38,22 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	}
 	// The rules are compiled together, as match runs them: the plans show
 	// what they share and the gates are the ones the ruleset's index chose.
-	// A stateful rule shows each stage's IR, plan and gate.
+	// A stateful rule shows each stage's IR, plan and gate. A rule that
+	// fails to compile is left out (state.Compile) and named on stderr.
 	p, err := state.Compile(rules)
-	stateful := 0
+	var list ir.ErrorList
+	if !errors.As(err, &list) && err != nil { // about no rule: nothing compiled
+		list.Add(err)
+		p, _ = state.Compile(nil)
+	}
+	for _, e := range list {
+		fmt.Fprintln(stderr, e)
+		status = exitBad
+	}
+	statefulAt := map[*ir.Rule]int{}
+	for k := range p.Len() {
+		statefulAt[p.Rule(k)] = k
+	}
 	for _, r := range rules {
 		fmt.Fprint(stdout, r.Dump())
 		if d, ok := r.State.(interface{ Dump() string }); ok {
@@ -47,29 +61,17 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 			// type, window and condition); its stages follow.
 			fmt.Fprintf(stdout, "state:\n%s\n", indent(d.Dump()))
 		}
-		one := p
-		if err != nil { // some rule is bad: compile each alone to name it
-			deps, cerr := state.Requires(r, rules)
-			if cerr == nil {
-				one, cerr = state.Compile(append(deps, r))
-			}
-			if cerr != nil {
-				fmt.Fprintln(stderr, cerr)
-				status = exitBad
-				continue
-			}
-		}
 		if r.State == nil {
-			i := one.Index(r)
-			fmt.Fprintf(stdout, "plan:\n%s", indent(one.Ruleset().Plan(i).String()))
-			fmt.Fprint(stdout, gate(one.Ruleset(), i))
+			if i := p.Index(r); i >= 0 {
+				fmt.Fprintf(stdout, "plan:\n%s", indent(p.Ruleset().Plan(i).String()))
+				fmt.Fprint(stdout, gate(p.Ruleset(), i))
+			}
 			continue
 		}
-		k := stateful
-		if err != nil {
-			k = one.Len() - 1
+		k, ok := statefulAt[r]
+		if !ok {
+			continue
 		}
-		stateful++
 		for j, st := range r.State.Stages() {
 			fmt.Fprintf(stdout, "%s stage %d of %d", r.State.Kind(), j+1, len(r.State.Stages()))
 			for n, key := range st.Keys {
@@ -79,14 +81,14 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 				}
 				fmt.Fprint(stdout, sep+key.Name)
 			}
-			i := one.Stage(k, j)
+			i := p.Stage(k, j)
 			if i < 0 {
 				fmt.Fprintf(stdout, ": the hits of %q\n\n", st.Ref)
 				continue
 			}
 			fmt.Fprintf(stdout, ":\n  %s\n", st.Expr)
-			fmt.Fprintf(stdout, "plan:\n%s", indent(one.Ruleset().Plan(i).String()))
-			fmt.Fprint(stdout, gate(one.Ruleset(), i))
+			fmt.Fprintf(stdout, "plan:\n%s", indent(p.Ruleset().Plan(i).String()))
+			fmt.Fprint(stdout, gate(p.Ruleset(), i))
 		}
 	}
 	if err == nil && len(rules) > 1 {

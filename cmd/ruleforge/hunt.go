@@ -251,8 +251,13 @@ func (m *matched) eventCode() string {
 	return fmt.Sprint(*m.fields.EventID)
 }
 
-// begin writes what comes before the first hit: the CSV header.
-func (h *hunt) begin(out *bufio.Writer) {
+// begin writes what comes before the first hit: the table's or CSV's
+// header. The table has a column of the input when the run reads
+// several (inputs).
+func (h *hunt) begin(out *bufio.Writer, inputs int) {
+	if t, ok := h.rows.(*tableWriter); ok {
+		t.inputs = inputs > 1
+	}
 	if h.rows != nil {
 		h.rows.begin(out)
 	}

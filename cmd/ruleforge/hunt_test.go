@@ -33,7 +33,8 @@ func withoutSummary(stderr string) string {
 var seedRules = []string{"-rules", eqlRule, "-rules", tomlRule, "-rules", sigmaRule}
 
 // TestOutputGolden checks -output table and csv, with and without
-// -explain, and the hit lines with -explain, on the sample events (ECS
+// -explain, with -count, with the column of the input when several are
+// read, and the hit lines with -explain, on the sample events (ECS
 // nested and dotted, flat Sysmon, a Windows event record) with the seed
 // rules of both languages, against golden files (go test -update rewrites
 // them).
@@ -48,6 +49,9 @@ func TestOutputGolden(t *testing.T) {
 		{"csv_explain", []string{"-output", "csv", "-explain"}},
 		{"hits_explain", []string{"-explain"}},
 		{"table_sorted", []string{"-output", "table", "-sort"}},
+		{"count_table", []string{"-output", "table", "-count"}},
+		{"count_csv", []string{"-output", "csv", "-count"}},
+		{"table_inputs", []string{"-output", "table", sample}}, // the sample twice: a column of the input
 	} {
 		args := append(append([]string{"match"}, tt.args...), seedRules...)
 		code, stdout, stderr := runCLI("", append(args, sample)...)

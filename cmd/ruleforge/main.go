@@ -33,7 +33,8 @@
 // -min-level, -status (default: all but deprecated and unsupported) and
 // -exclude (a file of rule ids) choose the rules; -from and -to the
 // events' time window; -explain adds to each hit the tests that made
-// the rule match (field, path, value, comparison). Bad events are reported on standard
+// the rule match (field, path, value, comparison); a stateful rule's
+// alert has none, since its stages' records are gone when it fires. Bad events are reported on standard
 // error with their ordinal and line, counted and skipped; bad rules are
 // reported as file:line:col: message. On a terminal, a progress line
 // (bytes, events, events per second, hits) is kept on standard error; a

@@ -157,18 +157,19 @@ func runMatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	rs := prog.Ruleset()
 	out := bufio.NewWriterSize(stdout, 1<<16)
-	if !opt.count {
-		opt.hunt.begin(out)
-	}
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
+	}
+	readErr, outErr := false, error(nil)
+	names := expandInputs(inputs, stderr, &readErr)
+	if !opt.count {
+		opt.hunt.begin(out, len(names))
 	}
 	var total pipeline.Stats
 	perRule := make([]int, rs.Len()+prog.Len()) // the ruleset's, then the stateful rules'
 	var engines stateStats
-	readErr, outErr := false, error(nil)
 inputs:
-	for _, name := range expandInputs(inputs, stderr, &readErr) {
+	for _, name := range names {
 		st, err := matchInput(prog, opt, name, stdin, out, stderr, perRule, total, &engines)
 		total = add(total, st)
 		var werr *writeError
@@ -185,13 +186,7 @@ inputs:
 		}
 	}
 	if opt.count && outErr == nil {
-		for i, n := range perRule {
-			if n > 0 {
-				rule := ruleAt(prog, i)
-				line, _ := json.Marshal(ruleCount{RuleID: rule.ID, Title: rule.Title, Language: rule.Lang.String(), Events: n, RuleFile: rule.Source.File})
-				out.Write(append(line, '\n'))
-			}
-		}
+		writeCounts(out, opt.output, prog, perRule)
 	}
 	if opt.progress {
 		fmt.Fprint(stderr, "\r\033[K")

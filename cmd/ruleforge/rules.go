@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,7 +25,7 @@ func loadRules(loader ruleforge.Loader, paths []string, stderr io.Writer) (p *st
 
 // compileRules reports errs, the rules that failed to load, and compiles
 // rules as loadRules does.
-func compileRules(rules []*ir.Rule, errs []error, stderr io.Writer) (p *state.Program, total, bad int) {
+func compileRules(rules []*ir.Rule, errs ir.ErrorList, stderr io.Writer) (p *state.Program, total, bad int) {
 	unsupported := map[string]int{}
 	report := func(err error) {
 		fmt.Fprintln(stderr, err)
@@ -39,24 +40,17 @@ func compileRules(rules []*ir.Rule, errs []error, stderr io.Writer) (p *state.Pr
 	for _, w := range ruleforge.DuplicateIDs(rules) {
 		fmt.Fprintln(stderr, w)
 	}
-	good := rules[:0:0]
-	for _, r := range rules {
-		deps, err := state.Requires(r, rules)
-		if err == nil {
-			_, err = state.Compile(append(deps, r))
-		}
-		if err != nil {
-			report(err)
-			bad++
-			continue
-		}
-		good = append(good, r)
-	}
-	p, err := state.Compile(good)
-	if err != nil { // cannot happen: each rule compiled alone
-		fmt.Fprintln(stderr, err)
+	p, err := state.Compile(rules) // leaves out the rules that fail, and says why
+	var list ir.ErrorList
+	if !errors.As(err, &list) && err != nil { // about no rule: nothing runs
+		list.Add(err)
+		bad = len(rules)
 		p, _ = state.Compile(nil)
 	}
+	for _, err := range list {
+		report(err)
+	}
+	bad = max(bad, len(list))
 	if len(unsupported) > 0 {
 		reasons := make([]string, 0, len(unsupported))
 		for r := range unsupported {

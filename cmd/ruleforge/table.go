@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -29,27 +30,49 @@ type rowWriter interface {
 // The table's columns, with their widths in code points (longer values
 // are cut, ending "…"); details take the rest of the line, up to
 // detailsWidth.
-var tableColumns = []struct {
-	name  string
-	width int
-}{{"TIME (UTC)", 23}, {"COMPUTER", 28}, {"CHANNEL", 12}, {"EID", 5}, {"LEVEL", 5}, {"RULE", 48}, {"DETAILS", 0}}
+var tableColumns = []column{{"TIME (UTC)", 23}, {"COMPUTER", 28}, {"CHANNEL", 12}, {"EID", 5}, {"LEVEL", 5}, {"RULE", 48}, {"DETAILS", 0}}
 
 // detailsWidth is the most a table row shows of the details.
 const detailsWidth = 160
 
+// inputColumn is the table's column of the input file, after the time,
+// when the run reads several inputs.
+var inputColumn = column{"INPUT", 28}
+
+// column is a column of the table: its header and width.
+type column struct {
+	name  string
+	width int
+}
+
 // tableWriter writes a timeline a person reads: one aligned row per hit,
-// the time, host, log, event ID, level, rule and what happened.
+// the time, (the input, when there are several) host, log, event ID,
+// level, rule and what happened.
 type tableWriter struct {
 	explain bool
+	inputs  bool // several inputs: a column for the input of each hit
+}
+
+// columns returns the table's columns.
+func (t *tableWriter) columns() []column {
+	cols := make([]column, 0, len(tableColumns)+1)
+	for i, c := range tableColumns {
+		cols = append(cols, c)
+		if i == 0 && t.inputs {
+			cols = append(cols, inputColumn)
+		}
+	}
+	return cols
 }
 
 // begin writes the header.
 func (t *tableWriter) begin(out *bufio.Writer) {
-	cells := make([]string, len(tableColumns))
-	for i, c := range tableColumns {
+	cols := t.columns()
+	cells := make([]string, len(cols))
+	for i, c := range cols {
 		cells[i] = c.name
 	}
-	t.cells(out, cells)
+	writeCells(out, cols, cells)
 }
 
 // row writes one hit, and with -explain its reasons on lines below.
@@ -59,7 +82,11 @@ func (t *tableWriter) row(out *bufio.Writer, r hitRow) {
 	if !f.time.IsZero() {
 		when = f.time.Format("2006-01-02 15:04:05.000")
 	}
-	t.cells(out, []string{when, f.Computer, shortChannel(f.Channel), optInt(f.EventID), shortLevel(r.rule.Severity), r.rule.Title, detailText(f.details)})
+	cells := []string{when, f.Computer, shortChannel(f.Channel), optInt(f.EventID), shortLevel(r.rule.Severity), r.rule.Title, detailText(f.details)}
+	if t.inputs {
+		cells = slices.Insert(cells, 1, cutLeft(r.input, inputColumn.width))
+	}
+	writeCells(out, t.columns(), cells)
 	if t.explain {
 		for _, x := range r.info.Explain {
 			fmt.Fprintf(out, "    why: %s\n", reasonText(x))
@@ -67,11 +94,12 @@ func (t *tableWriter) row(out *bufio.Writer, r hitRow) {
 	}
 }
 
-// cells writes one line of cells, each cut and padded to its column.
-func (t *tableWriter) cells(out *bufio.Writer, cells []string) {
+// writeCells writes one line of cells, each cut and padded to its column;
+// a column of width 0 takes the rest of the line, up to detailsWidth.
+func writeCells(out *bufio.Writer, cols []column, cells []string) {
 	var b strings.Builder
 	for i, c := range cells {
-		w := tableColumns[i].width
+		w := cols[i].width
 		if w == 0 {
 			b.WriteString(cut(c, detailsWidth))
 			break
@@ -82,6 +110,23 @@ func (t *tableWriter) cells(out *bufio.Writer, cells []string) {
 	}
 	out.WriteString(strings.TrimRight(b.String(), " "))
 	out.WriteByte('\n')
+}
+
+// cutLeft returns oneLine(s) cut to its last w code points, the first
+// one "…" when it was cut: the end of a path names the file.
+func cutLeft(s string, w int) string {
+	s = oneLine(s)
+	n := utf8.RuneCountInString(s)
+	if n <= w {
+		return s
+	}
+	for i := range s {
+		if n <= w-1 {
+			return "…" + s[i:]
+		}
+		n--
+	}
+	return s
 }
 
 // oneLine returns s with control characters (line breaks, tabs, and the

@@ -17,7 +17,6 @@ import (
 type Automaton struct {
 	class   [256]uint16 // byte -> column
 	columns int
-	next    []int32   // next[state*columns+class]: the next state, while building
 	step    []uint32  // step[o+class]: the next state's offset o (state*columns), with emitBit
 	starts  [256]bool // the bytes that leave the root state
 	out     []int32   // per state: where its keys start in outs, or -1
@@ -50,100 +49,104 @@ func NewAutomaton(keys []string, ids []int32) *Automaton {
 		a.class[c] = a.class[c+'a'-'A']
 	}
 	a.columns += a.columns % 2
-	// The trie, with edges in maps, then numbered breadth first.
-	type tnode struct {
-		kids map[uint16]int
-		ids  []int32
-	}
-	trie := []tnode{{}}
+	// The trie, each node's edges a linked list (first kid, next
+	// sibling), then numbered breadth first: no maps and no dense table
+	// besides the DFA's own, which cost most of compiling a large
+	// ruleset's index.
+	cols := a.columns
+	first := []int32{-1}   // per node: its first kid, or -1
+	sibling := []int32{-1} // per node: its parent's next kid, or -1
+	label := []uint16{0}   // per node: the class of the edge into it
+	nodeIDs := [][]int32{nil}
 	for i, k := range keys {
 		a.longest = max(a.longest, len(k))
-		s := 0
+		s := int32(0)
 		for j := 0; j < len(k); j++ {
 			c := a.class[k[j]]
-			t, ok := trie[s].kids[c]
-			if !ok {
-				if trie[s].kids == nil {
-					trie[s].kids = map[uint16]int{}
-				}
-				t = len(trie)
-				trie[s].kids[c] = t
-				trie = append(trie, tnode{})
+			t := first[s]
+			for t >= 0 && label[t] != c {
+				t = sibling[t]
+			}
+			if t < 0 {
+				t = int32(len(first))
+				first, sibling, label = append(first, -1), append(sibling, first[s]), append(label, c)
+				nodeIDs = append(nodeIDs, nil)
+				first[s] = t
 			}
 			s = t
 		}
-		trie[s].ids = append(trie[s].ids, ids[i])
+		nodeIDs[s] = append(nodeIDs[s], ids[i])
 	}
-	order := make([]int, 0, len(trie)) // breadth first
-	num := make([]int32, len(trie))    // trie node -> state
+	n := len(first)
+	order := make([]int32, 0, n) // breadth first
+	num := make([]int32, n)      // trie node -> state
 	order = append(order, 0)
 	for i := 0; i < len(order); i++ {
-		n := order[i]
-		for c := uint16(0); c < uint16(a.columns); c++ {
-			if t, ok := trie[n].kids[c]; ok {
-				num[t] = int32(len(order))
-				order = append(order, t)
-			}
+		for t := first[order[i]]; t >= 0; t = sibling[t] {
+			num[t] = int32(len(order))
+			order = append(order, t)
 		}
 	}
-	n := len(trie)
-	a.next = make([]int32, n*a.columns)
+	// next[state*cols+class] is the next state, none until set; it
+	// becomes step in place.
+	const none = ^uint32(0)
+	next := make([]uint32, n*cols)
 	a.out = make([]int32, n)
 	a.link = make([]int32, n)
 	a.emit = make([]bool, n)
-	for i := range a.next {
-		a.next[i] = -1
+	for i := range next {
+		next[i] = none
 	}
 	for s, t := range order {
 		a.out[s] = -1
-		if len(trie[t].ids) > 0 {
+		if len(nodeIDs[t]) > 0 {
 			a.out[s] = int32(len(a.outs))
-			a.outs = append(append(a.outs, trie[t].ids...), -1)
+			a.outs = append(append(a.outs, nodeIDs[t]...), -1)
 		}
 		a.link[s] = -1
-		for c, k := range trie[t].kids {
-			a.next[s*a.columns+int(c)] = num[k]
+		for k := first[t]; k >= 0; k = sibling[k] {
+			next[s*cols+int(label[k])] = uint32(num[k])
 		}
 	}
 	// Breadth first again: fail links become DFA transitions.
-	fail := make([]int32, n)
+	fail := make([]uint32, n)
 	for c := 0; c < a.columns; c++ {
-		if a.next[c] < 0 {
-			a.next[c] = 0
+		if next[c] == none {
+			next[c] = 0
 		}
 	}
 	for s := 1; s < n; s++ { // states are in breadth-first order
 		f := fail[s]
 		if a.out[f] >= 0 {
-			a.link[s] = f
+			a.link[s] = int32(f)
 		} else {
 			a.link[s] = a.link[f]
 		}
 		a.emit[s] = a.out[s] >= 0 || a.link[s] >= 0
 		for c := 0; c < a.columns; c++ {
-			t := &a.next[s*a.columns+c]
-			via := a.next[int(f)*a.columns+c]
-			if *t < 0 {
+			t := &next[s*cols+c]
+			via := next[int(f)*cols+c]
+			if *t == none {
 				*t = via
 			} else {
 				fail[*t] = via
 			}
 		}
 	}
+	for c := range 256 {
+		a.starts[c] = next[a.class[c]] != 0
+	}
 	// Offsets instead of state numbers take a multiplication out of each
 	// byte's step; columns are even, so an offset's low bit is free for
 	// the emit flag.
-	a.step = make([]uint32, len(a.next))
-	for i, t := range a.next {
-		a.step[i] = uint32(t) * uint32(a.columns)
+	for i, t := range next {
+		o := t * uint32(cols)
 		if a.emit[t] {
-			a.step[i] |= emitBit
+			o |= emitBit
 		}
+		next[i] = o
 	}
-	for c := range 256 {
-		a.starts[c] = a.next[a.class[c]] != 0
-	}
-	a.next = nil
+	a.step = next
 	return a
 }
 

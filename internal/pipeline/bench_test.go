@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
 )
 
@@ -41,10 +40,7 @@ func BenchmarkRun(b *testing.B) {
 	for _, name := range []string{"mofcomp_activity.eql", "proc_creation_win_mofcomp_execution.yml"} {
 		rules = append(rules, filepath.Join("..", "..", "testdata", name))
 	}
-	loaded, errs := ruleforge.Load(rules...)
-	if len(errs) > 0 {
-		b.Fatal(errs)
-	}
+	loaded := mustLoad(b, rules...)
 	rs := compile.MustCompile(loaded)
 	in, n := benchInput()
 	runtime.GC()
@@ -67,7 +63,7 @@ func BenchmarkWork(b *testing.B) {
 	for _, name := range []string{"mofcomp_activity.eql", "proc_creation_win_mofcomp_execution.yml"} {
 		rules = append(rules, filepath.Join("..", "..", "testdata", name))
 	}
-	loaded, _ := ruleforge.Load(rules...)
+	loaded := mustLoad(b, rules...)
 	rs := compile.MustCompile(loaded)
 	in, _ := benchInput()
 	events := bytes.Split(bytes.TrimSpace(in), []byte("\n"))

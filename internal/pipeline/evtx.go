@@ -21,8 +21,10 @@ type chunkJob struct {
 // RunEVTX matches every record of an .evtx file with cfg and calls emit
 // with each result, in file order, on the calling goroutine, as Run does
 // for JSON: the Workers goroutines decode a chunk each in turn (a chunk's
-// templates are its own), write each record as evtx-JSON and read it
-// into the ruleset's record with normalize.Reader. A damaged chunk or
+// templates are its own) and read each record straight into the
+// ruleset's record with normalize.Reader.ReadEVTX, with the values
+// evtx-JSON would give it (the JSON is written only with KeepRaw, for the
+// output to quote); Bytes is the record's size. A damaged chunk or
 // record is a result whose Bad is the *evtx.Error; Line is 0 and
 // RecordID the record's identifier. At most 2*Workers+2 chunks are in
 // flight, so memory stays bounded whatever the file's size. It returns
@@ -111,10 +113,9 @@ func (st *Stats) count(res *Result) {
 
 // evtxWorker decodes and matches the records of chunks.
 type evtxWorker struct {
-	cfg  Config
-	dec  *evtx.Decoder
-	rd   *normalize.Reader
-	line []byte
+	cfg Config
+	dec *evtx.Decoder
+	rd  *normalize.Reader
 }
 
 // work fills j's results.
@@ -141,10 +142,9 @@ func (w *evtxWorker) work(j *chunkJob) {
 			ends = append(ends, len(j.json))
 			continue
 		}
-		w.line = rec.AppendJSON(w.line[:0])
-		j.results = append(j.results, Result{RecordID: rec.ID, Bytes: len(w.line)})
+		j.results = append(j.results, Result{RecordID: rec.ID, Bytes: rec.Size})
 		res := &j.results[len(j.results)-1] // filled in place, not copied
-		if nr, err := w.rd.Read(w.line); err != nil {
+		if nr, err := w.rd.ReadEVTX(rec); err != nil {
 			res.Bad = err
 		} else {
 			free := j.hits[len(j.hits):cap(j.hits)]
@@ -155,7 +155,7 @@ func (w *evtxWorker) work(j *chunkJob) {
 			}
 		}
 		if w.cfg.KeepRaw {
-			j.json = append(j.json, w.line...)
+			j.json = rec.AppendJSON(j.json)
 		}
 		ends = append(ends, len(j.json))
 	}

@@ -8,10 +8,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
-	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/cputime"
 	"github.com/ruleforge/ruleforge/match"
 )
 
@@ -58,15 +59,17 @@ var loadEVTXCorpus = sync.OnceValues(func() (*evtxCorpus, error) {
 })
 
 // windowsRuleset compiles the SigmaHQ Windows rules.
-var windowsRuleset = sync.OnceValues(func() (*match.Ruleset, error) {
-	rules, _ := ruleforge.Load(filepath.Join(corpus, "sigmahq", "rules", "windows"))
-	return compile.Compile(rules)
-})
+var windowsRuleset = sync.OnceValues(func() (*match.Ruleset, error) { return compileCorpus("sigmahq", "rules", "windows") })
 
-// benchEVTX runs the SigmaHQ Windows rules over every record of the .evtx
-// corpus on one worker, from the .evtx files or from their JSON dumps; one
-// op is the whole corpus.
-func benchEVTX(b *testing.B, fromEVTX bool) {
+// compileCorpus compiles the rules of a folder of the shared corpus.
+func compileCorpus(dir ...string) (*match.Ruleset, error) {
+	rules, _ := loadRules(filepath.Join(append([]string{corpus}, dir...)...))
+	return compile.Compile(rules)
+}
+
+// benchSetup loads the .evtx corpus and returns it with a configuration
+// of the SigmaHQ Windows rules on one worker, or skips b.
+func benchSetup(b *testing.B) (*evtxCorpus, Config) {
 	c, err := loadEVTXCorpus()
 	if err != nil || len(c.files) == 0 {
 		b.Skipf("no .evtx corpus (%v)", err)
@@ -75,8 +78,14 @@ func benchEVTX(b *testing.B, fromEVTX bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := Config{Ruleset: rs, Workers: 1}
-	none := func(*Result) error { return nil }
+	return c, Config{Ruleset: rs, Workers: 1}
+}
+
+// benchEVTX runs the SigmaHQ Windows rules over every record of the .evtx
+// corpus on one worker, from the .evtx files or from their JSON dumps; one
+// op is the whole corpus.
+func benchEVTX(b *testing.B, fromEVTX bool) {
+	c, cfg := benchSetup(b)
 	var size int64
 	for i := range c.files {
 		if fromEVTX {
@@ -88,30 +97,54 @@ func benchEVTX(b *testing.B, fromEVTX bool) {
 	b.SetBytes(size)
 	b.ReportAllocs()
 	for b.Loop() {
-		n := 0
-		for i := range c.files {
-			var st Stats
-			if fromEVTX {
-				r, _ := evtx.NewReader(bytes.NewReader(c.files[i]))
-				st, err = RunEVTX(cfg, r, none)
-			} else {
-				st, err = Run(cfg, bytes.NewReader(c.dumps[i]), none)
-			}
-			if err != nil || st.Bad > 0 {
-				b.Fatal(st, err)
-			}
-			n += st.Events
-		}
-		if n != c.records {
-			b.Fatalf("%d events, want %d", n, c.records)
-		}
+		c.match(b, cfg, fromEVTX)
 	}
 	b.ReportMetric(float64(b.N*c.records)/b.Elapsed().Seconds(), "records/s")
 }
 
-// BenchmarkMatchEVTX matches the .evtx corpus read from its .evtx files.
-func BenchmarkMatchEVTX(b *testing.B) { benchEVTX(b, true) }
-
-// BenchmarkMatchEVTXDump matches the same records read from their JSON
+// match matches the corpus once, from the .evtx files or from their
 // dumps.
-func BenchmarkMatchEVTXDump(b *testing.B) { benchEVTX(b, false) }
+func (c *evtxCorpus) match(b *testing.B, cfg Config, fromEVTX bool) {
+	none := func(*Result) error { return nil }
+	n := 0
+	for i := range c.files {
+		var st Stats
+		var err error
+		if fromEVTX {
+			r, _ := evtx.NewReader(bytes.NewReader(c.files[i]))
+			st, err = RunEVTX(cfg, r, none)
+		} else {
+			st, err = Run(cfg, bytes.NewReader(c.dumps[i]), none)
+		}
+		if err != nil || st.Bad > 0 {
+			b.Fatal(st, err)
+		}
+		n += st.Events
+	}
+	if n != c.records {
+		b.Fatalf("%d events, want %d", n, c.records)
+	}
+}
+
+// BenchmarkMatchEVTXVsDump matches the corpus from its .evtx files and
+// from their dumps in turn, one worker each, and reports the time per
+// record of each and their ratio: on a loaded machine, the two share the
+// same load.
+func BenchmarkMatchEVTXVsDump(b *testing.B) {
+	c, cfg := benchSetup(b)
+	var spent, cpu [2]time.Duration
+	for b.Loop() {
+		for k, fromEVTX := range []bool{true, false} {
+			start, startCPU := time.Now(), cputime.Used()
+			c.match(b, cfg, fromEVTX)
+			spent[k] += time.Since(start)
+			cpu[k] += cputime.Used() - startCPU
+		}
+	}
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N*c.records) }
+	b.ReportMetric(per(spent[0]), "ns/evtx-record")
+	b.ReportMetric(per(spent[1]), "ns/dump-record")
+	b.ReportMetric(per(cpu[0]), "cpu-ns/evtx-record")
+	b.ReportMetric(per(cpu[1]), "cpu-ns/dump-record")
+	b.ReportMetric(per(cpu[0])/per(cpu[1]), "cpu-evtx/dump")
+}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/evtx"
 )
@@ -34,10 +33,7 @@ func manyChunks(t *testing.T, n, bad int) []byte {
 // TestRunEVTX: results come in file order whatever the workers, a damaged
 // chunk is one bad result in its place, and an emit error stops the run.
 func TestRunEVTX(t *testing.T) {
-	rules, errs := ruleforge.Load(filepath.Join("..", "..", "testdata", "proc_creation_win_mofcomp_execution.yml"))
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	rules := mustLoad(t, filepath.Join("..", "..", "testdata", "proc_creation_win_mofcomp_execution.yml"))
 	rs := compile.MustCompile(rules)
 	const n, bad = 40, 17
 	file := manyChunks(t, n, bad)

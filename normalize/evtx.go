@@ -1,0 +1,343 @@
+package normalize
+
+import (
+	"encoding/json"
+	"strings"
+	"unsafe"
+
+	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/match"
+)
+
+// ReadEVTX fills a record from er, a record of an .evtx file, with the ECS
+// view of a Windows event, and returns it for rs.MatchRecord; it is valid
+// until the next Read or ReadEVTX, and until er's Decoder reads on. The
+// record holds what Read(er.AppendJSON(nil)) gives, value for value, so
+// that rules match the same and read the same values; but the values go
+// from er's tree into the record (evtx.Record.Walk, match.Record.Fill)
+// with no JSON text in between, and only the ones the record's paths reach
+// are more than text. The event's JSON is written and read only where the
+// record cannot hold the event as Read would: a key holding dots on the
+// way to a path, a path through an array, and what Read itself decodes
+// (UserData when rules read every value, and lookups of objects and of
+// paths that no rule reads, made on first use).
+func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
+	rec := rd.rec
+	if rd.f == ECS {
+		rec = rd.plain
+	}
+	fl := &rd.fill
+	fl.begin(rec, er)
+	er.Walk(fl)
+	if fl.failed {
+		return rd.Read(fl.ev.json())
+	}
+	fl.vals = append(fl.vals, ']')
+	rec.FillValues(fl.vals)
+	f := rd.f
+	if f == ECS {
+		return rec, nil
+	}
+	if f == Auto {
+		if f = rd.format(rec, nil); f == ECS {
+			return rec, nil
+		}
+	}
+	return rec, rd.view(f, true, fl.ev.json)
+}
+
+// filler is the evtx.Visitor that fills a match.Record from an .evtx
+// record: it follows the record's paths with match.Key, sets the values
+// it finds on them, and writes every scalar value into a JSON array for
+// the record's Each and keywords (match.Record.FillValues), as
+// match.Record.ResetJSON reads JSON text. Objects are not decoded: the
+// record asks the event (evtxEvent) for one that a rule reads.
+type filler struct {
+	rec    *match.Record
+	ev     evtxEvent
+	open   []frame // the objects and arrays open
+	items  []any   // the items of the arrays open that end a path, back to back
+	vals   []byte  // the JSON array of the values
+	failed bool    // the record needs its JSON read: see ReadEVTX
+	keys   *keyCache
+}
+
+// keyCache remembers the Keys that member names led to from their
+// objects' Keys. It finds a name by where its text is: an .evtx record's
+// names are its chunk's (elements) and its templates' text (Data names),
+// the same memory record after record, so that most members cost no
+// lookup in the record's paths. An entry holds a copy of its name, which
+// a hit must equal: the text of a name in the record's own memory
+// changes from record to record. The copies are kept in text, and the
+// cache is emptied when it is full.
+type keyCache struct {
+	sets [keyCacheSets][keyCacheWays]keyEntry
+	text []byte
+}
+
+// keyEntry is a name the cache holds: its object's Key, its Key.
+type keyEntry struct {
+	parent, child match.Key
+	name          string
+}
+
+// The size of a keyCache: sets of names that hash alike, each holding
+// the last few of them (the same name under several objects), and the
+// bytes of their copies.
+const (
+	keyCacheSets = 1 << 9
+	keyCacheWays = 4
+	keyCacheText = 1 << 16
+)
+
+// child returns the Key below parent at name.
+func (c *keyCache) child(parent match.Key, name string) match.Key {
+	h := uintptr(unsafe.Pointer(unsafe.StringData(name)))
+	set := &c.sets[(h>>3^h>>12^uintptr(len(name))^uintptr(parent.ID())*0x9e3779b1)%keyCacheSets]
+	for i := range set {
+		if e := &set[i]; e.parent == parent && e.name == name {
+			return e.child
+		}
+	}
+	if len(c.text)+len(name) > cap(c.text) {
+		c.sets = [keyCacheSets][keyCacheWays]keyEntry{}
+		c.text = make([]byte, 0, max(keyCacheText, len(name)))
+	}
+	start := len(c.text)
+	c.text = append(c.text, name...)
+	copy(set[1:], set[:keyCacheWays-1])
+	set[0] = keyEntry{parent, parent.Child(name), unsafe.String(unsafe.SliceData(c.text[start:]), len(name))}
+	return set[0].child
+}
+
+// frame is an open object or array: its Key, and for an array whether
+// its items are kept and where they start in filler.items.
+type frame struct {
+	key   match.Key
+	array bool
+	keep  bool // an array whose items are kept: it ends a path, or is an item of one that is kept
+	start int
+}
+
+// begin starts filling rec from er.
+func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
+	fl.rec, fl.ev = rec, evtxEvent{rec: er, buf: fl.ev.buf}
+	fl.open, fl.items, fl.vals, fl.failed = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false
+}
+
+// member returns the Key of member key of the open object or array (an
+// item's: the zero Key), and notes a key with dots that may lead to a
+// path, which Map would follow.
+func (fl *filler) member(key string) match.Key {
+	top := fl.open[len(fl.open)-1]
+	if top.array {
+		return match.Key{}
+	}
+	if top.key.Inner() && strings.IndexByte(key, '.') >= 0 {
+		fl.failed = true
+	}
+	if fl.keys == nil {
+		fl.keys = new(keyCache)
+	}
+	return fl.keys.child(top.key, key)
+}
+
+// Object opens an object; the record itself is the first.
+func (fl *filler) Object(key string) bool {
+	if fl.failed {
+		return false
+	}
+	if len(fl.open) == 0 {
+		fl.open = append(fl.open, frame{key: fl.rec.Fill(&fl.ev)})
+		return true
+	}
+	k := fl.member(key)
+	fl.rec.SetObject(k)
+	fl.open = append(fl.open, frame{key: k})
+	return true
+}
+
+// Array opens an array.
+func (fl *filler) Array(key string) {
+	k := fl.member(key)
+	fl.failed = fl.failed || k.Inner() // a path through an array: Map collects the items' values
+	top := fl.open[len(fl.open)-1]
+	keep := k.Ends() || top.array && top.keep
+	fl.open = append(fl.open, frame{key: k, array: true, keep: keep, start: len(fl.items)})
+}
+
+// End closes an object or an array; an array that ends a path is then
+// set as a value.
+func (fl *filler) End() {
+	top := fl.open[len(fl.open)-1]
+	fl.open = fl.open[:len(fl.open)-1]
+	if !top.keep {
+		return
+	}
+	list := fl.rec.List(fl.items[top.start:])
+	clear(fl.items[top.start:])
+	fl.items = fl.items[:top.start]
+	if parent := fl.open[len(fl.open)-1]; parent.array {
+		fl.items = append(fl.items, list)
+	} else {
+		fl.rec.Set(top.key, list)
+	}
+}
+
+// Value writes a scalar among the values and sets it where it ends a
+// path (or is an item of an array that does).
+func (fl *filler) Value(key string, v evtx.Value) {
+	if len(fl.vals) > 1 {
+		fl.vals = append(fl.vals, ',')
+	}
+	fl.vals = v.AppendJSON(fl.vals)
+	top := &fl.open[len(fl.open)-1]
+	k := fl.member(key)
+	if !k.Ends() && !(top.array && top.keep) {
+		return
+	}
+	var x any
+	switch v.Kind() {
+	case evtx.KindString:
+		x = fl.rec.String(v.Text())
+	case evtx.KindNumber:
+		x = fl.rec.Number(v.Text())
+	case evtx.KindBool:
+		x = v.Text() == "true"
+	}
+	if top.array {
+		fl.items = append(fl.items, x)
+	} else {
+		fl.rec.Set(k, x)
+	}
+}
+
+// evtxEvent is an .evtx record as the match.Event of a filled record.
+type evtxEvent struct {
+	rec *evtx.Record
+	buf []byte // the JSON, once written; its memory is reused
+	ok  bool   // buf holds the JSON
+}
+
+// json returns the record's JSON, written on first use.
+func (e *evtxEvent) json() []byte {
+	if !e.ok {
+		e.buf, e.ok = e.rec.AppendJSON(e.buf[:0]), true
+	}
+	return e.buf
+}
+
+// Lookup returns the value at p as the record's decoded JSON holds it:
+// it decodes the members on the way to p, and the value there, into a
+// map that holds nothing else, and looks p up in that.
+func (e *evtxEvent) Lookup(p *match.Path) (any, bool) {
+	d := decoder{parts: p.Parts()}
+	e.rec.Walk(&d)
+	return match.NewDoc(d.root).Lookup(p)
+}
+
+// decoder is the evtx.Visitor that decodes the members of a record that
+// a lookup of a path (parts) may read, as JSON decodes them: at each
+// level, the key that is the next part, or that joins several next parts
+// with dots (match.Map looks such keys up too), and all of the value at
+// the path's end.
+type decoder struct {
+	parts []string
+	root  map[string]any
+	open  []decoding
+}
+
+// decoding is an open object or array: its key, its value, and the parts
+// of the path still to go below it (nil: decoded whole).
+type decoding struct {
+	key  string
+	obj  map[string]any
+	list []any
+	rest []string
+}
+
+// wanted returns the parts to go below member key of the open object,
+// and whether the lookup reads it.
+func (d *decoder) wanted(key string) ([]string, bool) {
+	top := &d.open[len(d.open)-1]
+	if top.rest == nil || top.obj == nil {
+		return nil, true // inside the value at the path's end
+	}
+	rest := top.rest
+	for i := 1; i <= len(rest); i++ {
+		if joined := strings.Join(rest[:i], "."); key == joined {
+			if i == len(rest) {
+				return nil, true
+			}
+			return rest[i:], true
+		} else if !strings.HasPrefix(key, joined) {
+			break
+		}
+	}
+	return nil, false
+}
+
+// put adds member key's value x to the open object or array.
+func (d *decoder) put(key string, x any) {
+	top := &d.open[len(d.open)-1]
+	if top.obj != nil {
+		top.obj[key] = x
+	} else {
+		top.list = append(top.list, x)
+	}
+}
+
+// Object decodes an object the lookup reads.
+func (d *decoder) Object(key string) bool {
+	if len(d.open) == 0 {
+		d.root = map[string]any{}
+		d.open = append(d.open, decoding{obj: d.root, rest: d.parts})
+		return true
+	}
+	rest, ok := d.wanted(key)
+	if ok {
+		d.open = append(d.open, decoding{key: key, obj: map[string]any{}, rest: rest})
+	}
+	return ok
+}
+
+// Array decodes an array, whole: arrays hold no objects.
+func (d *decoder) Array(key string) {
+	d.open = append(d.open, decoding{key: key, list: []any{}})
+}
+
+// End closes an object or array and adds it to its parent.
+func (d *decoder) End() {
+	top := d.open[len(d.open)-1]
+	d.open = d.open[:len(d.open)-1]
+	if len(d.open) == 0 {
+		return
+	}
+	if _, ok := d.wanted(top.key); top.obj == nil && !ok {
+		return // an array the lookup does not read
+	}
+	if top.obj != nil {
+		d.put(top.key, top.obj)
+	} else {
+		d.put(top.key, top.list)
+	}
+}
+
+// Value decodes a scalar the lookup reads.
+func (d *decoder) Value(key string, v evtx.Value) {
+	if d.open[len(d.open)-1].obj != nil {
+		if _, ok := d.wanted(key); !ok {
+			return
+		}
+	}
+	var x any
+	switch v.Kind() {
+	case evtx.KindString:
+		x = v.Text()
+	case evtx.KindNumber:
+		x = json.Number(v.Text())
+	case evtx.KindBool:
+		x = v.Text() == "true"
+	}
+	d.put(key, x)
+}
