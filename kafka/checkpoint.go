@@ -139,7 +139,11 @@ func (c *Consumer) loadCheckpoints(ctx context.Context, parts []int32) (map[int3
 // returns that count. The events topic must exist.
 func ensureTopics(ctx context.Context, cl *kgo.Client, cfg *Config) (int, error) {
 	adm := kadm.NewClient(cl)
-	tds, err := adm.ListTopics(ctx, cfg.Topic)
+	// Listed first: a principal without the CREATE permission gets
+	// TOPIC_AUTHORIZATION_FAILED for a topic that exists too (Kafka
+	// checks the permission before existence), so only missing topics
+	// are created.
+	tds, err := adm.ListTopics(ctx, cfg.Topic, cfg.Alerts, cfg.StateTopic)
 	if err != nil {
 		return 0, fmt.Errorf("kafka: listing topic %s: %w", cfg.Topic, err)
 	}
@@ -165,6 +169,9 @@ func ensureTopics(ctx context.Context, cl *kgo.Client, cfg *Config) (int, error)
 		{cfg.StateTopic, map[string]*string{"cleanup.policy": kadm.StringPtr("compact"), "max.message.bytes": &maxBytes,
 			"segment.ms": kadm.StringPtr(strconv.FormatInt(StateSegment.Milliseconds(), 10))}},
 	} {
+		if td, ok := tds[t.name]; ok && td.Err == nil {
+			continue // used as it is
+		}
 		resp, err := adm.CreateTopic(ctx, n, -1, t.configs, t.name)
 		if err == nil {
 			err = resp.Err

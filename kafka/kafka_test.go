@@ -60,7 +60,12 @@ func TestOneMember(t *testing.T) {
 // every host's sequence and correlation from the state the first one
 // checkpointed (no event of phase 1 is read again: all are committed).
 func TestFailover(t *testing.T) {
-	seeds := newCluster(t)
+	failover(t, newCluster(t))
+}
+
+// failover is TestFailover on the cluster of seeds.
+func failover(t *testing.T, seeds []string) {
+	t.Helper()
 	p := testProgram(t)
 	const hosts = 20
 	produce(t, seeds, script(hosts, 1))
@@ -320,4 +325,34 @@ func TestStopUnreachable(t *testing.T) {
 	if st := m.c.Stats(); st.Commits != 0 {
 		t.Errorf("stats %+v: commits", st)
 	}
+}
+
+// TestExistingTopics creates the alerts and state topics beforehand
+// (3 partitions, not the events' 12) and refuses every CreateTopics
+// request as a broker does for a principal without the CREATE
+// permission, even for an existing topic (Kafka checks the permission
+// first: KafkaApis.handleCreateTopicsRequest): the member uses the
+// topics as they are, and every alert is produced.
+func TestExistingTopics(t *testing.T) {
+	kf, seeds := newKfake(t)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if _, err := kadm.NewClient(cl).CreateTopics(context.Background(), 3, -1, nil, alerts, alerts+"-state"); err != nil {
+		t.Fatal(err)
+	}
+	kf.ControlKey(int16(kmsg.CreateTopics), func(kreq kmsg.Request) (kmsg.Response, error, bool) {
+		kf.KeepControl()
+		req := kreq.(*kmsg.CreateTopicsRequest)
+		resp := req.ResponseKind().(*kmsg.CreateTopicsResponse)
+		for _, rt := range req.Topics {
+			st := kmsg.NewCreateTopicsResponseTopic()
+			st.Topic, st.ErrorCode = rt.Topic, kerr.TopicAuthorizationFailed.Code
+			resp.Topics = append(resp.Topics, st)
+		}
+		return resp, nil, true
+	})
+	failover(t, seeds) // the state restored through the 3-partition state topic
 }
