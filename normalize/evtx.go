@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"encoding/json"
+	"hash/maphash"
 	"strings"
 	"unsafe"
 
@@ -63,16 +64,17 @@ type filler struct {
 	keys   *keyCache
 }
 
-// keyCache remembers, for one record, the Keys that member names led to from their
-// objects' Keys. It finds a name by where its text is: an .evtx record's
-// names are its chunk's (elements) and its templates' text (Data names),
-// the same memory record after record, so that most members cost no
-// lookup in the record's paths. An entry holds a copy of its name, which
-// a hit must equal: the text of a name in the record's own memory
-// changes from record to record. The copies are kept in text, and the
-// cache is emptied when it is full.
+// keyCache remembers, for one record, the Keys that member names led to
+// from their objects' Keys, so that most members cost no lookup in the
+// record's paths. It finds a name by its text (hash/maphash), not by
+// where the text is: element names are in the chunk's memory, but the
+// names of Data elements (their Name attributes) are decoded from UTF-16
+// into the Decoder's memory for each record, at a place that changes
+// from record to record. An entry holds a copy of its name, kept in
+// text; the cache is emptied when text is full.
 type keyCache struct {
 	rec  hooks.Filler // the record whose Keys these are
+	seed maphash.Seed
 	sets [keyCacheSets][keyCacheWays]keyEntry
 	text []byte
 }
@@ -94,8 +96,7 @@ const (
 
 // child returns the Key below parent at name.
 func (c *keyCache) child(parent hooks.Key, name string) hooks.Key {
-	h := uintptr(unsafe.Pointer(unsafe.StringData(name)))
-	set := &c.sets[(h>>3^h>>12^uintptr(len(name))^uintptr(parent)*0x9e3779b1)%keyCacheSets]
+	set := &c.sets[(maphash.String(c.seed, name)^uint64(parent)*0x9e3779b1)%keyCacheSets]
 	for i := range set {
 		if e := &set[i]; e.parent == parent && e.name == name {
 			return e.child
@@ -125,7 +126,7 @@ type frame struct {
 func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
 	fl.rec, fl.ev = hooks.RecordFiller(rec), evtxEvent{rec: er, buf: fl.ev.buf}
 	if fl.keys == nil || fl.keys.rec != fl.rec {
-		fl.keys = &keyCache{rec: fl.rec}
+		fl.keys = &keyCache{rec: fl.rec, seed: maphash.MakeSeed()}
 	}
 	fl.open, fl.items, fl.vals, fl.failed = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false
 }

@@ -39,19 +39,8 @@ func TestReadEVTXSame(t *testing.T) {
 		}
 		for _, f := range formats {
 			direct, viaJSON := normalize.NewReader(rs, f), normalize.NewReader(rs, f)
-			r, err := evtx.NewReader(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
 			n := 0
-			for {
-				er, err := r.Next()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
+			eachRecord(t, data, func(er *evtx.Record) {
 				n++
 				name := fmt.Sprintf("record %d (%v, keywords %v)", er.ID, f, keywords)
 				raw := er.AppendJSON(nil)
@@ -64,11 +53,31 @@ func TestReadEVTXSame(t *testing.T) {
 					t.Fatal(name, err)
 				}
 				sameRecords(t, rs, name, got, want, paths)
-			}
+			})
 			if n == 0 {
 				t.Fatal("no records in the fixture")
 			}
 		}
+	}
+}
+
+// eachRecord calls fn with each record of the .evtx file data, failing
+// t on a damaged one.
+func eachRecord(t *testing.T, data []byte, fn func(er *evtx.Record)) {
+	t.Helper()
+	r, err := evtx.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		er, err := r.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(er)
 	}
 }
 
