@@ -3,7 +3,9 @@
 // plans package compile makes, and package compile registers the switches
 // that turn its stages off, for the differential tests of other packages
 // (compiled with and without the optimizer, the matchers' classifier and
-// the rule index, every event must get the same answer). Each hook is set
+// the rule index, every event must get the same answer); and package
+// match lets package normalize ask a Record what it holds and fill one
+// from an .evtx record (Filler). Each hook is set
 // in its package's init, so it is set wherever that package is linked.
 package hooks
 
