@@ -354,22 +354,56 @@ func TestRepeatedKeys(t *testing.T) {
 // update rewrites golden files.
 var update = flag.Bool("update", false, "rewrite testdata/fixture.evtx")
 
-// TestFixtureFile keeps testdata/fixture.evtx, the fixture chunk as a
-// file for other packages' tests (go test -update writes it), equal to
-// what the builder makes.
+// dottedRecord writes a Sysmon process creation record without a
+// template whose event data names hold dots (Name="Process.Name"), as
+// a JSON reader takes for paths: package normalize reads such a record
+// through its JSON.
+func dottedRecord(w *xw) {
+	w.fragment()
+	w.open("Event", false, false)
+	w.closeStart()
+	w.open("System", false, false)
+	w.closeStart()
+	w.leaf("EventID", "1")
+	w.leaf("Channel", "Microsoft-Windows-Sysmon/Operational")
+	w.leaf("Computer", "ws1.example.org")
+	w.end()
+	w.open("EventData", false, false)
+	w.closeStart()
+	for _, d := range [][2]string{{"Image", `C:\Windows\System32\mofcomp.exe`}, {"Process.Name", "mofcomp.exe"}, {"CommandLine", "mofcomp.exe evil.mof"}} {
+		w.open("Data", false, true)
+		w.attr("Name")
+		w.text(d[0])
+		w.closeStart()
+		w.text(d[1])
+		w.end()
+	}
+	w.end()
+	w.end()
+	w.eof()
+}
+
+// TestFixtureFile keeps testdata/fixture.evtx (the fixture chunk) and
+// testdata/dotted.evtx (dottedRecord) as files for other packages' tests
+// (go test -update writes them), equal to what the builder makes.
 func TestFixtureFile(t *testing.T) {
-	want := buildFile(0, fixtureChunk(1))
-	const path = "testdata/fixture.evtx"
-	if *update {
-		if err := os.WriteFile(path, want, 0o644); err != nil {
+	dotted := &chunkBuilder{first: 1}
+	dotted.record(dottedRecord)
+	for path, want := range map[string][]byte{
+		"testdata/fixture.evtx": buildFile(0, fixtureChunk(1)),
+		"testdata/dotted.evtx":  buildFile(0, dotted.bytes()),
+	} {
+		if *update {
+			if err := os.WriteFile(path, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the builder's file: go test -update", path)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from the builder's file: go test -update", path)
+		}
 	}
 }

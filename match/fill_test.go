@@ -18,13 +18,13 @@ import (
 	"github.com/ruleforge/ruleforge/match"
 )
 
-// jsonFiller fills a Record from JSON text as Fill's callers fill it from
-// their own events: it walks the text's tokens along the record's paths
-// (Key.Child), sets the values that end paths, marks objects, and gives
+// jsonFiller fills a Record from JSON text through its hooks.Filler, as
+// package normalize fills one from an .evtx record: it walks the text's
+// tokens along the record's paths (Filler.Child), sets the values that end paths, marks objects, and gives
 // every scalar to FillValues. It reports false for an event that Fill's
 // callers leave to ResetJSON: a key with dots, a path through an array.
 type jsonFiller struct {
-	rec  *match.Record
+	rec  hooks.Filler
 	dec  *json.Decoder
 	vals []byte
 	ok   bool
@@ -32,19 +32,19 @@ type jsonFiller struct {
 
 // fill fills rec from data and reports whether it could.
 func fill(rec *match.Record, data []byte) bool {
-	f := &jsonFiller{rec: rec, dec: json.NewDecoder(bytes.NewReader(data)), vals: []byte{'['}, ok: true}
+	f := &jsonFiller{rec: hooks.RecordFiller(rec), dec: json.NewDecoder(bytes.NewReader(data)), vals: []byte{'['}, ok: true}
 	f.dec.UseNumber()
 	doc, err := match.ParseJSON(data) // the event itself, for lookups of objects
 	if err != nil {
 		return false
 	}
-	f.value(rec.Fill(doc))
-	rec.FillValues(append(f.vals, ']'))
+	f.value(f.rec.Fill(doc))
+	f.rec.FillValues(append(f.vals, ']'))
 	return f.ok
 }
 
 // value reads the value at k.
-func (f *jsonFiller) value(k match.Key) {
+func (f *jsonFiller) value(k hooks.Key) {
 	tok, _ := f.dec.Token()
 	switch t := tok.(type) {
 	case json.Delim:
@@ -53,13 +53,13 @@ func (f *jsonFiller) value(k match.Key) {
 			for f.dec.More() {
 				key, _ := f.dec.Token()
 				name := key.(string)
-				f.ok = f.ok && !(k.Inner() && strings.Contains(name, "."))
-				f.value(k.Child(name))
+				f.ok = f.ok && !(f.rec.Inner(k) && strings.Contains(name, "."))
+				f.value(f.rec.Child(k, name))
 			}
 			f.dec.Token()
 			return
 		}
-		f.ok = f.ok && !k.Inner()
+		f.ok = f.ok && !f.rec.Inner(k)
 		var items []any
 		for f.dec.More() {
 			tok, _ := f.dec.Token() // the tests' arrays hold scalars

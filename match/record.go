@@ -34,6 +34,7 @@ type Record struct {
 
 	scan   *scanner    // ResetJSON's state (scan.go), made on its first use
 	joined []*keyTable // per trie node: its deeper descendants by joined keys, made on first use
+	byID   []*trieNode // the trie's nodes by id, for Fill's caller (fill.go), made on first use
 
 	// The memory of the values AddString, AddInt and AddStrings give the
 	// event, reused from event to event (see scanner).
@@ -347,8 +348,9 @@ func (r *Record) Lookup(p *Path) (any, bool) {
 	return v, ok
 }
 
-// Each visits the event's values (those FillValues gave it after Fill,
-// or the event's own when it is a Walker), and the values Add gave it.
+// Each visits the event's values (the event's own when it is a Walker,
+// or those package normalize gave it when it filled the record from an
+// .evtx record), and the values Add gave it.
 func (r *Record) Each(fn func(v any) bool) bool {
 	if r.fill {
 		if r.scan != nil && r.scan.Each(fn) {

@@ -25,7 +25,7 @@
 // fields that some rule may read (see Reader). ReadEVTX gives a record
 // what Read gives for the record's JSON (evtx.Record.AppendJSON), value
 // for value: it walks the record's tree (evtx.Record.Walk) along the
-// ruleset's paths (match.Record.Fill). TestEVTXDirect
+// ruleset's paths (the record's hooks.Filler). TestEVTXDirect
 // (internal/pipeline) checks it on the 18,270 records of the shared
 // .evtx corpus with all SigmaHQ rules: the same hits, the same -explain
 // reasons, the same values at every path the rules read.

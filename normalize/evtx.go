@@ -2,10 +2,12 @@ package normalize
 
 import (
 	"encoding/json"
+	"hash/maphash"
 	"strings"
 	"unsafe"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/match"
 )
 
@@ -14,7 +16,7 @@ import (
 // until the next Read or ReadEVTX, and until er's Decoder reads on. The
 // record holds what Read(er.AppendJSON(nil)) gives, value for value, so
 // that rules match the same and read the same values; but the values go
-// from er's tree into the record (evtx.Record.Walk, match.Record.Fill)
+// from er's tree into the record (evtx.Record.Walk, hooks.Filler)
 // with no JSON text in between, and only the ones the record's paths reach
 // are more than text. The event's JSON is written and read only where the
 // record cannot hold the event as Read would: a key holding dots on the
@@ -33,7 +35,7 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 		return rd.Read(fl.ev.json())
 	}
 	fl.vals = append(fl.vals, ']')
-	rec.FillValues(fl.vals)
+	fl.rec.FillValues(fl.vals)
 	f := rd.f
 	if f == ECS {
 		return rec, nil
@@ -47,13 +49,13 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 }
 
 // filler is the evtx.Visitor that fills a match.Record from an .evtx
-// record: it follows the record's paths with match.Key, sets the values
-// it finds on them, and writes every scalar value into a JSON array for
-// the record's Each and keywords (match.Record.FillValues), as
-// match.Record.ResetJSON reads JSON text. Objects are not decoded: the
+// record through its hooks.Filler: it follows the record's paths with
+// hooks.Key, sets the values it finds on them, and writes every scalar
+// value into a JSON array for the record's Each and keywords
+// (hooks.Filler.FillValues), as match.Record.ResetJSON reads JSON text. Objects are not decoded: the
 // record asks the event (evtxEvent) for one that a rule reads.
 type filler struct {
-	rec    *match.Record
+	rec    hooks.Filler
 	ev     evtxEvent
 	open   []frame // the objects and arrays open
 	items  []any   // the items of the arrays open that end a path, back to back
@@ -62,22 +64,24 @@ type filler struct {
 	keys   *keyCache
 }
 
-// keyCache remembers the Keys that member names led to from their
-// objects' Keys. It finds a name by where its text is: an .evtx record's
-// names are its chunk's (elements) and its templates' text (Data names),
-// the same memory record after record, so that most members cost no
-// lookup in the record's paths. An entry holds a copy of its name, which
-// a hit must equal: the text of a name in the record's own memory
-// changes from record to record. The copies are kept in text, and the
-// cache is emptied when it is full.
+// keyCache remembers, for one record, the Keys that member names led to
+// from their objects' Keys, so that most members cost no lookup in the
+// record's paths. It finds a name by its text (hash/maphash), not by
+// where the text is: element names are in the chunk's memory, but the
+// names of Data elements (their Name attributes) are decoded from UTF-16
+// into the Decoder's memory for each record, at a place that changes
+// from record to record. An entry holds a copy of its name, kept in
+// text; the cache is emptied when text is full.
 type keyCache struct {
+	rec  hooks.Filler // the record whose Keys these are
+	seed maphash.Seed
 	sets [keyCacheSets][keyCacheWays]keyEntry
 	text []byte
 }
 
 // keyEntry is a name the cache holds: its object's Key, its Key.
 type keyEntry struct {
-	parent, child match.Key
+	parent, child hooks.Key
 	name          string
 }
 
@@ -91,9 +95,8 @@ const (
 )
 
 // child returns the Key below parent at name.
-func (c *keyCache) child(parent match.Key, name string) match.Key {
-	h := uintptr(unsafe.Pointer(unsafe.StringData(name)))
-	set := &c.sets[(h>>3^h>>12^uintptr(len(name))^uintptr(parent.ID())*0x9e3779b1)%keyCacheSets]
+func (c *keyCache) child(parent hooks.Key, name string) hooks.Key {
+	set := &c.sets[(maphash.String(c.seed, name)^uint64(parent)*0x9e3779b1)%keyCacheSets]
 	for i := range set {
 		if e := &set[i]; e.parent == parent && e.name == name {
 			return e.child
@@ -106,14 +109,14 @@ func (c *keyCache) child(parent match.Key, name string) match.Key {
 	start := len(c.text)
 	c.text = append(c.text, name...)
 	copy(set[1:], set[:keyCacheWays-1])
-	set[0] = keyEntry{parent, parent.Child(name), unsafe.String(unsafe.SliceData(c.text[start:]), len(name))}
+	set[0] = keyEntry{parent, c.rec.Child(parent, name), unsafe.String(unsafe.SliceData(c.text[start:]), len(name))}
 	return set[0].child
 }
 
 // frame is an open object or array: its Key, and for an array whether
 // its items are kept and where they start in filler.items.
 type frame struct {
-	key   match.Key
+	key   hooks.Key
 	array bool
 	keep  bool // an array whose items are kept: it ends a path, or is an item of one that is kept
 	start int
@@ -121,23 +124,23 @@ type frame struct {
 
 // begin starts filling rec from er.
 func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
-	fl.rec, fl.ev = rec, evtxEvent{rec: er, buf: fl.ev.buf}
+	fl.rec, fl.ev = hooks.RecordFiller(rec), evtxEvent{rec: er, buf: fl.ev.buf}
+	if fl.keys == nil || fl.keys.rec != fl.rec {
+		fl.keys = &keyCache{rec: fl.rec, seed: maphash.MakeSeed()}
+	}
 	fl.open, fl.items, fl.vals, fl.failed = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false
 }
 
 // member returns the Key of member key of the open object or array (an
 // item's: the zero Key), and notes a key with dots that may lead to a
 // path, which Map would follow.
-func (fl *filler) member(key string) match.Key {
+func (fl *filler) member(key string) hooks.Key {
 	top := fl.open[len(fl.open)-1]
 	if top.array {
-		return match.Key{}
+		return hooks.NoKey
 	}
-	if top.key.Inner() && strings.IndexByte(key, '.') >= 0 {
+	if fl.rec.Inner(top.key) && strings.IndexByte(key, '.') >= 0 {
 		fl.failed = true
-	}
-	if fl.keys == nil {
-		fl.keys = new(keyCache)
 	}
 	return fl.keys.child(top.key, key)
 }
@@ -160,9 +163,9 @@ func (fl *filler) Object(key string) bool {
 // Array opens an array.
 func (fl *filler) Array(key string) {
 	k := fl.member(key)
-	fl.failed = fl.failed || k.Inner() // a path through an array: Map collects the items' values
+	fl.failed = fl.failed || fl.rec.Inner(k) // a path through an array: Map collects the items' values
 	top := fl.open[len(fl.open)-1]
-	keep := k.Ends() || top.array && top.keep
+	keep := fl.rec.Ends(k) || top.array && top.keep
 	fl.open = append(fl.open, frame{key: k, array: true, keep: keep, start: len(fl.items)})
 }
 
@@ -193,7 +196,7 @@ func (fl *filler) Value(key string, v evtx.Value) {
 	fl.vals = v.AppendJSON(fl.vals)
 	top := &fl.open[len(fl.open)-1]
 	k := fl.member(key)
-	if !k.Ends() && !(top.array && top.keep) {
+	if !fl.rec.Ends(k) && !(top.array && top.keep) {
 		return
 	}
 	var x any

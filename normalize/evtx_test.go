@@ -16,9 +16,10 @@ import (
 	"github.com/ruleforge/ruleforge/normalize"
 )
 
-// TestReadEVTXSame reads the records of evtx's fixture file (templates,
-// records without templates, unnamed Data, repeated names) straight into
-// records (ReadEVTX) and through their JSON (Read of AppendJSON), in every
+// TestReadEVTXSame reads the records of evtx's fixture files (templates,
+// records without templates, unnamed Data, repeated names; data names
+// with dots, which ReadEVTX leaves to Read) straight into records
+// (ReadEVTX) and through their JSON (Read of AppendJSON), in every
 // format, with the seed rules, one reading objects of the view and a
 // keyword search, and checks that the two records hold the same values at
 // the paths of the view and of the rules, the same objects, the same
@@ -27,48 +28,68 @@ import (
 // same rules. ../internal/pipeline's TestEVTXDirect does the same for
 // the shared corpus with all SigmaHQ rules.
 func TestReadEVTXSame(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "evtx", "testdata", "fixture.evtx"))
-	if err != nil {
-		t.Fatal(err)
+	var files [][]byte
+	for _, name := range []string{"fixture.evtx", "dotted.evtx"} {
+		data, err := os.ReadFile(filepath.Join("..", "evtx", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, data)
 	}
+	hits := 0
 	for _, keywords := range []bool{false, true} {
 		rs := seedRules(t, keywords)
-		paths := normalize.ReaderPaths()
+		paths := append(normalize.ReaderPaths(), match.NewPath("Event.EventData.Process.Name"))
 		for _, p := range rs.Paths() {
 			paths = append(paths, match.NewPath(p))
 		}
 		for _, f := range formats {
 			direct, viaJSON := normalize.NewReader(rs, f), normalize.NewReader(rs, f)
-			r, err := evtx.NewReader(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for {
-				er, err := r.Next()
-				if err == io.EOF {
-					break
+			for _, data := range files {
+				n := 0
+				eachRecord(t, data, func(er *evtx.Record) {
+					n++
+					name := fmt.Sprintf("record %d (%v, keywords %v)", er.ID, f, keywords)
+					raw := er.AppendJSON(nil)
+					want, err := viaJSON.Read(raw)
+					if err != nil {
+						t.Fatal(name, err)
+					}
+					got, err := direct.ReadEVTX(er)
+					if err != nil {
+						t.Fatal(name, err)
+					}
+					sameRecords(t, rs, name, got, want, paths)
+					hits += len(rs.MatchRecord(got, nil))
+				})
+				if n == 0 {
+					t.Fatal("no records in the fixture")
 				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				n++
-				name := fmt.Sprintf("record %d (%v, keywords %v)", er.ID, f, keywords)
-				raw := er.AppendJSON(nil)
-				want, err := viaJSON.Read(raw)
-				if err != nil {
-					t.Fatal(name, err)
-				}
-				got, err := direct.ReadEVTX(er)
-				if err != nil {
-					t.Fatal(name, err)
-				}
-				sameRecords(t, rs, name, got, want, paths)
-			}
-			if n == 0 {
-				t.Fatal("no records in the fixture")
 			}
 		}
+	}
+	if hits == 0 {
+		t.Error("no rule matched a record")
+	}
+}
+
+// eachRecord calls fn with each record of the .evtx file data, failing
+// t on a damaged one.
+func eachRecord(t *testing.T, data []byte, fn func(er *evtx.Record)) {
+	t.Helper()
+	r, err := evtx.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		er, err := r.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(er)
 	}
 }
 

@@ -37,24 +37,32 @@ var seedRules = []string{"-rules", eqlRule, "-rules", tomlRule, "-rules", sigmaR
 // read, and the hit lines with -explain, on the sample events (ECS
 // nested and dotted, flat Sysmon, a Windows event record) with the seed
 // rules of both languages, against golden files (go test -update rewrites
-// them).
+// them); and the table and csv with -explain of evtx's fixture file read
+// straight from .evtx, with a Sigma and an EQL rule that it matches.
 func TestOutputGolden(t *testing.T) {
+	evtxRules := []string{"-routing=false", "-rules", filepath.Join("testdata", "hunt", "evtx_access.yml"), "-rules", filepath.Join("testdata", "hunt", "evtx_rdp.eql")}
 	for _, tt := range []struct {
-		name string
-		args []string
+		name  string
+		args  []string
+		input string // sample when empty
 	}{
-		{"table", []string{"-output", "table"}},
-		{"csv", []string{"-output", "csv"}},
-		{"table_explain", []string{"-output", "table", "-explain"}},
-		{"csv_explain", []string{"-output", "csv", "-explain"}},
-		{"hits_explain", []string{"-explain"}},
-		{"table_sorted", []string{"-output", "table", "-sort"}},
-		{"count_table", []string{"-output", "table", "-count"}},
-		{"count_csv", []string{"-output", "csv", "-count"}},
-		{"table_inputs", []string{"-output", "table", sample}}, // the sample twice: a column of the input
+		{"table", []string{"-output", "table"}, ""},
+		{"csv", []string{"-output", "csv"}, ""},
+		{"table_explain", []string{"-output", "table", "-explain"}, ""},
+		{"csv_explain", []string{"-output", "csv", "-explain"}, ""},
+		{"hits_explain", []string{"-explain"}, ""},
+		{"table_sorted", []string{"-output", "table", "-sort"}, ""},
+		{"count_table", []string{"-output", "table", "-count"}, ""},
+		{"count_csv", []string{"-output", "csv", "-count"}, ""},
+		{"table_inputs", []string{"-output", "table", sample}, ""}, // the sample twice: a column of the input
+		{"evtx_table_explain", append([]string{"-output", "table", "-explain"}, evtxRules...), fixtureEVTX},
+		{"evtx_csv_explain", append([]string{"-output", "csv", "-explain"}, evtxRules...), fixtureEVTX},
 	} {
 		args := append(append([]string{"match"}, tt.args...), seedRules...)
-		code, stdout, stderr := runCLI("", append(args, sample)...)
+		if tt.input == "" {
+			tt.input = sample
+		}
+		code, stdout, stderr := runCLI("", append(args, tt.input)...)
 		if code != exitOK {
 			t.Fatalf("%s: exit %d: %s", tt.name, code, stderr)
 		}

@@ -43,7 +43,8 @@
 //
 // An input may also be a Windows event log (.evtx, told by its signature),
 // whose records are matched as the JSON that dump writes, with "event" the
-// record's ordinal in the file and "record_id" its EventRecordID (an
+// record's ordinal in the file (a damaged chunk or record, skipped, counts
+// as one event) and "record_id" its EventRecordID (an
 // alert's input.record_id is the record header's identifier, which
 // re-exported logs renumber); damaged chunks and records are reported,
 // counted as bad events and skipped. A directory is walked for .evtx,

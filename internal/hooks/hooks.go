@@ -3,7 +3,9 @@
 // plans package compile makes, and package compile registers the switches
 // that turn its stages off, for the differential tests of other packages
 // (compiled with and without the optimizer, the matchers' classifier and
-// the rule index, every event must get the same answer). Each hook is set
+// the rule index, every event must get the same answer); and package
+// match lets package normalize ask a Record what it holds and fill one
+// from an .evtx record (Filler). Each hook is set
 // in its package's init, so it is set wherever that package is linked.
 package hooks
 
@@ -45,3 +47,64 @@ var RecordDotted func(r any) bool
 // whether that value is an object, without decoding a value that
 // ResetJSON left in the text. Set by package match, for package normalize.
 var RecordHolds func(r any, p *plan.Path) (present, object bool)
+
+// Key is a place among the paths of a *match.Record that a Filler fills:
+// the root, or a key on the way to one of the paths, numbered among the
+// record's keys (distinct keys, distinct numbers, for a caller's caches).
+// NoKey is no place: no path runs through it. A Key belongs to the record
+// whose Fill returned its root.
+type Key int32
+
+// NoKey is the Key of a name that none of a record's paths runs through.
+const NoKey Key = -1
+
+// Filler fills a *match.Record from an event that its caller reads
+// itself (package normalize, from an .evtx record), as ResetJSON fills it
+// from JSON text: the caller walks the event's keys along the record's
+// paths (Child) and sets the values that end them, with no text or maps in
+// between. Match's Ruleset.MatchRecord then matches the event as it would
+// match the event Fill was given. It is not match's API (issue 15): only
+// package normalize fills records this way.
+type Filler interface {
+	// Fill starts filling the record with ev, a match.Event that the
+	// caller reads, and returns the root Key: every slot is absent until
+	// Set or SetObject gives it a value. Lookup asks ev for the paths
+	// without a slot and, on first use, for the objects SetObject
+	// marked; the record's Event returns ev.
+	Fill(ev any) Key
+	// Child returns the Key below k at name, or NoKey. A name holding
+	// dots is one key, not a path of its parts: the caller of an event
+	// with such keys reads it another way (ResetJSON, Reset).
+	Child(k Key, name string) Key
+	// Inner reports whether paths run on below k: the event's object
+	// there is worth entering. A path running through an array is not
+	// followed: such an event is for ResetJSON or Reset.
+	Inner(k Key) bool
+	// Ends reports whether k ends one of the record's paths.
+	Ends(k Key) bool
+	// Set gives the event the value v at k, which Lookup returns when k
+	// ends a path: a string, a json.Number, a bool, nil, or an []any of
+	// them, as ParseJSON decodes them; String, Number and List box them
+	// without an allocation. A Key is set once per event.
+	Set(k Key, v any)
+	// SetObject tells the record that the event holds an object at k:
+	// present, an object, no value for the index; Lookup asks the event
+	// for it on first use.
+	SetObject(k Key)
+	// FillValues gives the event its values, for Each and the rule
+	// index's keywords: a JSON array of every scalar value of the event,
+	// in order, as JSON writes them. text must not change until the
+	// record's next Reset, ResetJSON or Fill.
+	FillValues(text []byte)
+	// String, Number and List return s, the json.Number of text and an
+	// []any copy of items as interface values held in the record's
+	// memory (until its next Reset, ResetJSON or Fill), without an
+	// allocation.
+	String(s string) any
+	Number(text string) any
+	List(items []any) any
+}
+
+// RecordFiller returns the *match.Record r as a Filler. Set by package
+// match, for package normalize.
+var RecordFiller func(r any) Filler

@@ -1,0 +1,47 @@
+package normalize_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/normalize"
+)
+
+// TestReadEVTXAllocs reads each record of evtx's fixture file straight
+// into the seed rules' record again and again, and matches it, counting
+// the allocations per record once the reader's memory has grown: none
+// for ECS events; for Flat the empty object that the view gives an
+// object rules read where the event has none (Read allocates it too);
+// for WinEvent and Auto those of the view's lookup of an object of the
+// event, which the record decodes from the event's JSON (ReadEVTX's doc;
+// Read of the JSON allocates 14). A regression here is a value boxed or
+// a buffer made per record on the direct path.
+func TestReadEVTXAllocs(t *testing.T) {
+	if testing.CoverMode() != "" || raceEnabled {
+		t.Skip("coverage counters and the race detector allocate")
+	}
+	data, err := os.ReadFile(filepath.Join("..", "evtx", "testdata", "fixture.evtx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	limits := map[normalize.Format]float64{normalize.ECS: 0, normalize.Flat: 1, normalize.WinEvent: 19, normalize.Auto: 19}
+	rs := seedRules(t, false)
+	for _, f := range formats {
+		rd := normalize.NewReader(rs, f)
+		var hits []int
+		eachRecord(t, data, func(er *evtx.Record) {
+			n := testing.AllocsPerRun(20, func() {
+				rec, err := rd.ReadEVTX(er)
+				if err != nil {
+					t.Fatal(err)
+				}
+				hits = rs.MatchRecord(rec, hits[:0])
+			})
+			if n > limits[f] {
+				t.Errorf("%v, record %d: %v allocations per record, want at most %v", f, er.ID, n, limits[f])
+			}
+		})
+	}
+}
