@@ -9,6 +9,7 @@ import (
 
 	"github.com/ruleforge/ruleforge"
 	"github.com/ruleforge/ruleforge/compile"
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/refeval"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -125,7 +126,7 @@ func differential(t *testing.T, rules []*ir.Rule) {
 		}
 		for _, ev := range literalEvents(r, rng, 40) {
 			want := refeval.Eval(r.Expr, ev)
-			if got := rs.Plan(0).Eval(ev); got != want {
+			if got := hooks.RulesetPlan(rs, 0).Eval(ev); got != want {
 				t.Fatalf("%s: compiled %v, reference %v on %v\nrule: %s\nplan:\n%s", r.Source, got, want, ev, r.Expr, rs.Plan(0))
 			}
 			checked++
@@ -161,7 +162,7 @@ func TestSigmaRulesetAgrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d rules share %d subtrees", rs.Len(), rs.Shared())
+	t.Logf("%d rules share %d subtrees", rs.Len(), hooks.RulesetShared(rs))
 	rng := rand.New(rand.NewPCG(9, 9))
 	hits := 0
 	for k := 0; k < 12; k++ {

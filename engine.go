@@ -96,8 +96,8 @@ func (e *Engine) Rules() []*ir.Rule {
 	return out
 }
 
-// matcher is what Match needs per goroutine: a reader into the ruleset's
-// records and the hits' memory.
+// matcher is what Match and MatchMap need per goroutine: a reader into
+// the ruleset's records and the hits' memory.
 type matcher struct {
 	rd   *normalize.Reader
 	hits []int
@@ -126,7 +126,10 @@ func (e *Engine) Match(event []byte, dst []Hit) ([]Hit, error) {
 // call.
 func (e *Engine) MatchMap(m map[string]any, dst []Hit) []Hit {
 	normalize.Normalize(m, e.cfg.format)
-	return e.appendHits(dst, e.rs.Match(match.Map(m), nil))
+	mt := e.readers.Get().(*matcher)
+	defer e.readers.Put(mt)
+	mt.hits = e.rs.Match(match.Map(m), mt.hits[:0])
+	return e.appendHits(dst, mt.hits)
 }
 
 // appendHits appends the hits of the visible rules among hits, indices in

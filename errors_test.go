@@ -2,6 +2,7 @@ package ruleforge_test
 
 import (
 	"errors"
+	"regexp/syntax"
 	"testing"
 	"testing/fstest"
 
@@ -59,9 +60,10 @@ func TestRuleErrors(t *testing.T) {
 // TestErrorList loads a rule tree with good, broken and unsupported rules
 // (LoadFS, so the paths are exact) and compiles it with a limit one rule
 // exceeds: the good rules load and compile, and each other one is an
-// error of the ErrorList with its exact text, rule ID (where the rule
-// parsed far enough to have one) and cause: errors.Is(ErrUnsupported)
-// tells the unsupported from the broken (issue 15, point 2).
+// error of the ErrorList with its exact text, rule ID (a rule that fails
+// to parse is named too) and cause: errors.Is(ErrUnsupported) tells the
+// unsupported from the broken, errors.As reaches the regexp package's
+// *syntax.Error (issue 15, point 2).
 func TestErrorList(t *testing.T) {
 	sigmaRule := func(id, cond string) string {
 		return "title: " + id + "\nid: " + id + "\nlogsource: {product: windows}\ndetection:\n  sel:\n    Image: [a, b]\n  condition: " + cond + "\n"
@@ -76,6 +78,7 @@ func TestErrorList(t *testing.T) {
 		"rules/notes.txt":       {Data: []byte("not a rule file")},
 		"rules/big/values.yml":  {Data: []byte(sigmaRule("values", "sel"))},
 		"rules/nan.yml":         {Data: []byte("title: nan\nlogsource: {product: windows}\ndetection:\n  sel:\n    EventID: .nan\n  condition: sel\n")},
+		"rules/re.yml":          {Data: []byte("title: re\nid: re\nlogsource: {product: windows}\ndetection:\n  sel:\n    Image|re: '(x'\n  condition: sel\n")},
 	}
 	rules, errs := ruleforge.LoadFS(fsys, "rules")
 	eng, err := ruleforge.Compile(rules, ruleforge.WithCompile(compile.WithMaxValues(1)))
@@ -92,15 +95,17 @@ func TestErrorList(t *testing.T) {
 	}
 	want := []struct {
 		text        string
-		rule        string // the rule's ID: "" where it did not parse
+		rule        string // the rule's ID, from its file even where it did not parse ("" where it has none)
 		unsupported bool
+		regexp      bool // errors.As finds a *regexp/syntax.Error
 	}{
-		{"rules/agg.yml:7:18: unsupported: aggregation", "", true},
-		{"rules/eql/pipe.eql:1:20: unsupported: pipe head", "", true},
-		{"rules/eql/syn.eql:2:1: unexpected end of query (expected a value)", "", false},
-		{`rules/nan.yml:5:14: search "sel": field "EventID": unsupported: number NaN`, "", true},
-		{`rules/big/values.yml:4:1: rule "values": field "Image": 2 values, more than the limit of 1`, "values", false},
-		{`rules/good.yml:4:1: rule "good": field "Image": 2 values, more than the limit of 1`, "good", false},
+		{"rules/agg.yml:7:18: unsupported: aggregation", "agg", true, false},
+		{"rules/eql/pipe.eql:1:20: unsupported: pipe head", "pipe", true, false},
+		{"rules/eql/syn.eql:2:1: unexpected end of query (expected a value)", "syn", false, false},
+		{`rules/nan.yml:5:14: search "sel": field "EventID": unsupported: number NaN`, "", true, false},
+		{"rules/re.yml:6:15: search \"sel\": field \"Image\": regular expression \"(x\": missing closing ): `(x`", "re", false, true},
+		{`rules/big/values.yml:4:1: rule "values": field "Image": 2 values, more than the limit of 1`, "values", false, false},
+		{`rules/good.yml:4:1: rule "good": field "Image": 2 values, more than the limit of 1`, "good", false, false},
 	}
 	list := append(errs, compiled...)
 	if len(list) != len(want) {
@@ -111,9 +116,10 @@ func TestErrorList(t *testing.T) {
 	}
 	for i, e := range list {
 		w := want[i]
-		if e.Error() != w.text || e.Rule != w.rule || errors.Is(e, ruleforge.ErrUnsupported) != w.unsupported {
-			t.Errorf("error %d: %q, rule %q, unsupported %v\nwant    %q, rule %q, unsupported %v",
-				i, e, e.Rule, errors.Is(e, ruleforge.ErrUnsupported), w.text, w.rule, w.unsupported)
+		var se *syntax.Error
+		if e.Error() != w.text || e.Rule != w.rule || errors.Is(e, ruleforge.ErrUnsupported) != w.unsupported || errors.As(e, &se) != w.regexp {
+			t.Errorf("error %d: %q, rule %q, unsupported %v, regexp %v\nwant    %q, rule %q, unsupported %v, regexp %v",
+				i, e, e.Rule, errors.Is(e, ruleforge.ErrUnsupported), errors.As(e, &se), w.text, w.rule, w.unsupported, w.regexp)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/internal/refeval"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -97,7 +98,7 @@ func TestTerms(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := rs.Plan(0).Eval(ev); got != tt.want {
+			if got := hooks.RulesetPlan(rs, 0).Eval(ev); got != tt.want {
 				t.Errorf("compiled %s = %v, want %v", tt.x, got, tt.want)
 			}
 			if got := refeval.Eval(tt.x, ev); got != tt.want {

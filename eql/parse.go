@@ -29,12 +29,12 @@ func Parse(file, query string, opts ...Option) (x *ir.Expr, err error) {
 // WithMaxQuerySize. Errors are *ir.Error.
 func ParseRule(file string, src []byte, opts ...Option) (r *ir.Rule, err error) {
 	defer recoverError(file, &err)
-	x, st, start, err := parse(file, string(src), newConfig(opts))
-	if err != nil {
-		return nil, err
-	}
 	name := filepath.Base(file)
 	name = strings.TrimSuffix(name, filepath.Ext(name))
+	x, st, start, err := parse(file, string(src), newConfig(opts))
+	if err != nil {
+		return nil, ir.ForRule(err, name)
+	}
 	return &ir.Rule{Meta: ir.Meta{ID: name, Title: name}, Lang: ir.LangEQL, Source: start, Expr: x, State: st}, nil
 }
 

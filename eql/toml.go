@@ -68,11 +68,12 @@ func parseTOML(file string, src []byte, cfg *config) (*ir.Rule, error) {
 		return nil, d.typeError("rule", v, "a table")
 	}
 	r, err := d.rule(table)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		r.Status, err = d.maturity(doc["metadata"])
 	}
-	if r.Status, err = d.maturity(doc["metadata"]); err != nil {
-		return nil, err
+	if err != nil {
+		id, _ := table["rule_id"].(string)
+		return nil, ir.ForRule(err, id)
 	}
 	return r, nil
 }

@@ -106,8 +106,9 @@ func integerText(s string) bool {
 	return true
 }
 
-// NumberOf converts a number as Go holds it (the integer types, float32,
-// float64), such as an event value or a computed one, to a Number; a
+// NumberOf converts a number as Go holds it (every integer type, uint
+// too, float32, float64), such as an event value or a computed one, to a
+// Number (a map[string]any a Go program built may hold a uint); a
 // Number is returned as it is. ok is false for any other value
 // (json.Number and strings go through ParseNumber).
 func NumberOf(v any) (n Number, ok bool) {
@@ -124,6 +125,8 @@ func NumberOf(v any) (n Number, ok bool) {
 		return Int(int64(x)), true
 	case int64:
 		return Int(x), true
+	case uint:
+		return Uint(uint64(x)), true
 	case uint8:
 		return Int(int64(x)), true
 	case uint16:

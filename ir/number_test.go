@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"testing"
@@ -154,6 +155,8 @@ func TestNumberOf(t *testing.T) {
 		{int16(16), "16", true},
 		{int32(-32), "-32", true},
 		{int64(1<<53 + 1), "9007199254740993", true},
+		{uint(7), "7", true},
+		{^uint(0), fmt.Sprint(^uint(0)), true},
 		{uint8(8), "8", true},
 		{uint16(16), "16", true},
 		{uint32(4688), "4688", true},

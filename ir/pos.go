@@ -70,6 +70,17 @@ func Errorf(pos Pos, format string, args ...any) *Error {
 	return &Error{Pos: pos, Msg: err.Error(), Err: errors.Unwrap(err)}
 }
 
+// ForRule names the rule err is about: when err is an *Error whose Rule
+// is empty, its Rule becomes id. The parsers call it once they know the
+// id of a rule they failed to read, so a rule that fails to parse is
+// named in its error as one that fails to compile is. It returns err.
+func ForRule(err error, id string) error {
+	if e, ok := err.(*Error); ok && e.Rule == "" {
+		e.Rule = id
+	}
+	return err
+}
+
 // Unsupported returns the error of a rule that is valid but uses
 // something ruleforge does not implement: its message is "unsupported: "
 // followed by the formatted text, and errors.Is(err, ErrUnsupported)

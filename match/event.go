@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -253,6 +254,9 @@ func unmarshalNumber(data []byte, v any) error {
 		var ute *json.UnmarshalTypeError
 		if errors.As(err, &ute) {
 			return errors.New("event is a JSON " + ute.Value + ", not an object")
+		}
+		if err == io.EOF { // the decoder's word for no value at all
+			return errors.New("event is empty, not a JSON object")
 		}
 		return err
 	}

@@ -81,6 +81,8 @@ func TestParseJSON(t *testing.T) {
 		`[1,2]`:      "event is a JSON array, not an object",
 		`"x"`:        "event is a JSON string, not an object",
 		`null`:       "event is null, not a JSON object",
+		``:           "event is empty, not a JSON object",
+		" \n\t":      "event is empty, not a JSON object",
 		`{"a":1} {}`: "more than one JSON value",
 		`{"a":1}} `:  `invalid character '}' after the event`,
 		`{"a":1}]`:   `invalid character ']' after the event`,

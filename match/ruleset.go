@@ -52,6 +52,8 @@ func withReads(paths ...*Path) rulesetOption {
 
 // init lets package compile build rulesets (internal/hooks).
 func init() {
+	hooks.RulesetPlan = func(rs any, i int) *plan.Node { return rs.(*Ruleset).plans[i] }
+	hooks.RulesetShared = func(rs any) int { return rs.(*Ruleset).shared }
 	hooks.NewRuleset = func(rules []*ir.Rule, plans []*plan.Node, cfg hooks.RulesetConfig) (any, error) {
 		rs, err := newRuleset(rules, plans, withIndex(!cfg.Unindexed), withReads(cfg.Reads...))
 		if err != nil {
@@ -115,12 +117,10 @@ func (rs *Ruleset) Len() int { return len(rs.rules) }
 // Rule returns rule i.
 func (rs *Ruleset) Rule(i int) *ir.Rule { return rs.rules[i] }
 
-// Shared returns the number of subtrees the rules share (each evaluated at
-// most once per event by Match).
-func (rs *Ruleset) Shared() int { return rs.shared }
-
-// Plan returns the compiled evaluation tree of rule i.
-func (rs *Ruleset) Plan(i int) *plan.Node { return rs.plans[i] }
+// Plan returns the compiled evaluation tree of rule i, printed one node a
+// line as "ruleforge explain" shows it: what the optimizer made of the
+// rule (merged values, shared subtrees, the matcher of each test).
+func (rs *Ruleset) Plan(i int) string { return rs.plans[i].String() }
 
 // Match appends to dst the indices, in rule order, of the rules that match
 // ev, and returns the extended slice. With a dst of enough capacity it

@@ -50,7 +50,8 @@ var condOps = map[string]ir.Bound{
 // correlation reads a correlation rule's document (Sigma correlation rules
 // specification v2.1). The references are checked against the other rules
 // by Resolve.
-func (d *doc) correlation() (*ir.Correlation, error) {
+func (d *doc) correlation() (_ *ir.Correlation, err error) {
+	defer func() { err = ir.ForRule(err, d.id()) }()
 	key := d.keys["correlation"]
 	if k := d.keys["detection"]; k != nil {
 		return nil, d.errorf(k.Line, k.Column, "a correlation rule has no detection")

@@ -68,8 +68,8 @@ func TestIOCRule(t *testing.T) {
 			t.Errorf("%s: matched %t, want %t", tt.hash, got, tt.want)
 		}
 	}
-	if !strings.Contains(rs.Plan(0).String(), "set") {
-		t.Errorf("plan has no hash set:\n%s", rs.Plan(0).String())
+	if !strings.Contains(rs.Plan(0), "set") {
+		t.Errorf("plan has no hash set:\n%s", rs.Plan(0))
 	}
 }
 

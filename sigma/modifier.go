@@ -431,7 +431,21 @@ func (v *value) regexSource(raw string) (string, error) {
 		if se := (*syntax.Error)(nil); errors.As(err, &se) && (se.Code == syntax.ErrInvalidPerlOp || se.Code == syntax.ErrInvalidEscape) {
 			msg += " (RE2 syntax: no lookaround, no backreferences)"
 		}
-		return "", errors.New(msg)
+		return "", &regexError{msg, err}
 	}
 	return src, nil
 }
+
+// regexError is a regular expression RE2 rejects: a message without the
+// regexp package's prefix, and that package's *syntax.Error as the cause,
+// for errors.As.
+type regexError struct {
+	msg string
+	err error
+}
+
+// Error returns the message.
+func (e *regexError) Error() string { return e.msg }
+
+// Unwrap returns the regexp package's error.
+func (e *regexError) Unwrap() error { return e.err }

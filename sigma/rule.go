@@ -58,8 +58,9 @@ func ParseRule(file string, src []byte, opts ...Option) (rule *ir.Rule, err erro
 }
 
 // rule lowers a detection rule's document, after the processing pipelines
-// of cfg rewrite it.
-func (d *doc) rule(cfg config) (*ir.Rule, error) {
+// of cfg rewrite it. An error names the rule's id when it has one.
+func (d *doc) rule(cfg config) (_ *ir.Rule, err error) {
+	defer func() { err = ir.ForRule(err, d.id()) }()
 	if len(cfg.pipelines) > 0 {
 		var err error
 		if cfg.placeholders, err = d.applyPipelines(&cfg, "detection"); err != nil {
@@ -108,6 +109,15 @@ func (d *doc) rule(cfg config) (*ir.Rule, error) {
 	}
 	r.Expr = x
 	return r, nil
+}
+
+// id returns the rule's "id:" when it is a string, else "": for errors,
+// which must not fail themselves.
+func (d *doc) id() string {
+	if n := d.value("id"); n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" {
+		return n.Value
+	}
+	return ""
 }
 
 // name returns the rule's "name:" (Sigma correlation rules specification

@@ -63,7 +63,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		}
 		if r.State == nil {
 			if i := p.Index(r); i >= 0 {
-				fmt.Fprintf(stdout, "plan:\n%s", indent(p.Ruleset().Plan(i).String()))
+				fmt.Fprintf(stdout, "plan:\n%s", indent(p.Ruleset().Plan(i)))
 				fmt.Fprint(stdout, gate(p.Ruleset(), i))
 			}
 			continue
@@ -87,7 +87,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 				continue
 			}
 			fmt.Fprintf(stdout, ":\n  %s\n", st.Expr)
-			fmt.Fprintf(stdout, "plan:\n%s", indent(p.Ruleset().Plan(i).String()))
+			fmt.Fprintf(stdout, "plan:\n%s", indent(p.Ruleset().Plan(i)))
 			fmt.Fprint(stdout, gate(p.Ruleset(), i))
 		}
 	}

@@ -81,27 +81,6 @@ func benchSetup(b *testing.B) (*evtxCorpus, Config) {
 	return c, Config{Ruleset: rs, Workers: 1}
 }
 
-// benchEVTX runs the SigmaHQ Windows rules over every record of the .evtx
-// corpus on one worker, from the .evtx files or from their JSON dumps; one
-// op is the whole corpus.
-func benchEVTX(b *testing.B, fromEVTX bool) {
-	c, cfg := benchSetup(b)
-	var size int64
-	for i := range c.files {
-		if fromEVTX {
-			size += int64(len(c.files[i]))
-		} else {
-			size += int64(len(c.dumps[i]))
-		}
-	}
-	b.SetBytes(size)
-	b.ReportAllocs()
-	for b.Loop() {
-		c.match(b, cfg, fromEVTX)
-	}
-	b.ReportMetric(float64(b.N*c.records)/b.Elapsed().Seconds(), "records/s")
-}
-
 // match matches the corpus once, from the .evtx files or from their
 // dumps.
 func (c *evtxCorpus) match(b *testing.B, cfg Config, fromEVTX bool) {
