@@ -184,7 +184,7 @@ func (c *Consumer) assigned(ctx context.Context, offsets map[string]map[int32]kg
 		parts = append(parts, p)
 	}
 	slices.Sort(parts)
-	var cps map[int32]*checkpoint
+	var cps map[int32]*restorable
 	if c.cfg.Program.Len() > 0 && len(parts) > 0 {
 		var err error
 		if cps, err = c.loadCheckpoints(ctx, parts); err != nil {

@@ -30,10 +30,18 @@ func FuzzCheckpoint(f *testing.F) {
 // seedCheckpoint returns the state record of the test rules' engine
 // after phase 1 of the script for three hosts.
 func seedCheckpoint(t testing.TB, p *state.Program) []byte {
+	eng := phase1(t, p, 3)
+	cp := checkpoint{Group: group, Topic: events, Partition: 1, Next: 17, Chunk: manifestChunk, Snapshot: eng.Snapshot(nil)}
+	return cp.encode()
+}
+
+// phase1 returns the test rules' engine after phase 1 of the script for
+// hosts hosts, with pending sequences and correlations.
+func phase1(t testing.TB, p *state.Program, hosts int) *state.Engine {
 	rs := p.Ruleset()
 	eng := p.NewEngine()
 	var in state.Input
-	for i, e := range script(3, 1) {
+	for i, e := range script(hosts, 1) {
 		rec, err := rs.NewRecord(), error(nil)
 		if err = rec.ResetJSON([]byte(e.value)); err != nil {
 			continue
@@ -44,6 +52,5 @@ func seedCheckpoint(t testing.TB, p *state.Program) []byte {
 	if eng.Stats().Total.Keys == 0 {
 		t.Fatal("no pending state")
 	}
-	cp := checkpoint{Group: group, Topic: events, Partition: 1, Next: 17, Snapshot: eng.Snapshot(nil)}
-	return cp.encode()
+	return eng
 }
