@@ -11,6 +11,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/ruleforge/ruleforge/state"
 )
 
 // chunkHosts and chunkBytes make each partition's state after phase 1
@@ -325,5 +327,91 @@ func TestSplitState(t *testing.T) {
 	}
 	if _, err := splitState(eng, all, 50); err == nil || !strings.Contains(err.Error(), "a key's state is too large") {
 		t.Errorf("a limit under a key's state: %v", err)
+	}
+}
+
+// longKeys returns the test rules' engine after n cmd.exe events of as
+// many hosts whose names are 1 KiB long, in one second: n sequences
+// pending, each some 1 KiB of state.
+func longKeys(t testing.TB, p *state.Program, n int) *state.Engine {
+	rs := p.Ruleset()
+	eng := p.NewEngine()
+	rec := rs.NewRecord()
+	var in state.Input
+	pad := strings.Repeat("x", 1<<10)
+	for i := range n {
+		ev := fmt.Sprintf(`{"@timestamp":"2026-01-01T10:00:00Z","host":{"name":"%s%d"},"event":{"category":"process"},"process":{"name":"cmd.exe"}}`, pad, i)
+		if err := rec.ResetJSON([]byte(ev)); err != nil {
+			t.Fatal(err)
+		}
+		p.Split(rec, rs.MatchRecord(rec, nil), &in)
+		eng.Step(int64(i+1), &in, func(*state.Alert) {})
+	}
+	return eng
+}
+
+// TestStateOverRecord checkpoints a partition whose state is over
+// MaxStateBytes, the most a state record may hold (20,000 pending
+// sequences of hosts with 1 KiB names, some 20 MiB), with the default
+// StateChunk, to a state topic that New created (so of max.message.bytes
+// MaxStateBytes, which kfake enforces), reads it back and restores it:
+// the same keys, the same snapshot size. A smaller checkpoint after it
+// deletes its chunks.
+func TestStateOverRecord(t *testing.T) {
+	seeds := newCluster(t)
+	p := testProgram(t)
+	eng := longKeys(t, p, 20000)
+	all := eng.Snapshot(nil)
+	if len(all) <= MaxStateBytes {
+		t.Fatalf("a state of %d bytes", len(all))
+	}
+	ctx := context.Background()
+	c, err := New(ctx, Config{Program: p, Topic: events, Group: group, Alerts: alerts, Opts: []kgo.Opt{kgo.SeedBrokers(seeds...)}, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The clients that Run makes.
+	cl, err := kgo.NewClient(kgo.SeedBrokers(seeds...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	stc, err := kgo.NewClient(kgo.SeedBrokers(seeds...), eventPartition, kgo.ProducerBatchMaxBytes(MaxStateBytes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stc.Close()
+	c.cl, c.stc, c.deliver = cl, stc, ctx
+
+	w := newWorker(c, 3)
+	w.eng, w.next = eng, 1234
+	if err := w.writeState(); err != nil {
+		t.Fatal(err)
+	}
+	cps, err := c.loadCheckpoints(ctx, []int32{3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := cps[3]
+	if cp == nil || cp.Next != 1234 || len(cp.Parts) < 3 {
+		t.Fatalf("checkpoint read back: %+v", cp)
+	}
+	back := newWorker(c, 3)
+	if err := back.restore(cp); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := back.eng.Stats().Total.Keys, eng.Stats().Total.Keys; got != want || len(back.eng.Snapshot(nil)) != len(all) {
+		t.Errorf("restored %d keys, %d snapshot bytes; want %d, %d", got, len(back.eng.Snapshot(nil)), want, len(all))
+	}
+	t.Logf("a state of %d bytes in %d chunks", len(all), len(cp.Parts))
+
+	w.eng, w.next = p.NewEngine(), 2000
+	if err := w.writeState(); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := readStateLog(t, seeds)
+	checkLive(t, l)
+	if m := l.recs[string(stateKey(group, events, 3))]; m == nil || m.Next != 2000 || m.Chunks != 0 || len(l.recs) != 1 {
+		t.Errorf("after a small checkpoint: %d live records, manifest %+v", len(l.recs), m)
 	}
 }
