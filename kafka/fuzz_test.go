@@ -8,18 +8,26 @@ import (
 
 // FuzzCheckpoint reads state records as they come from the state topic,
 // which anyone with write access can fill: decoding and restoring them
-// must give an error or a state, never a panic. The seeds include a
-// checkpoint of the test rules' engine with pending sequences and
-// correlations (testdata/fuzz/FuzzCheckpoint).
+// must give an error or a state, never a panic, and a record that
+// decodes is one the state log takes. The seeds include a checkpoint of
+// the test rules' engine with pending sequences and correlations, and a
+// chunk record (testdata/fuzz/FuzzCheckpoint).
 func FuzzCheckpoint(f *testing.F) {
 	p := testProgram(f)
 	f.Add(seedCheckpoint(f, p))
+	chunk := checkpoint{Group: group, Topic: events, Partition: 1, Next: 17, Slot: 1, Chunks: 2, Chunk: 1, Snapshot: p.NewEngine().Snapshot(nil)}
+	f.Add(chunk.encode())
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		cp, err := decodeCheckpoint(b)
 		if err != nil {
 			return
 		}
+		l := &stateLog{group: cp.Group, topic: cp.Topic, want: map[int32]bool{cp.Partition: true}, recs: map[string]*checkpoint{}}
+		if err := l.add(cp.key(), b); err != nil {
+			t.Fatal(err)
+		}
+		l.newest(func(string, ...any) {})
 		eng := p.NewEngine()
 		if _, err := eng.Restore(cp.Snapshot); err == nil {
 			eng.Snapshot(nil)
