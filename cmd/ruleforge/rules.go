@@ -19,6 +19,7 @@ import (
 // reported on stderr and left out; bad counts them. The rules that are
 // still unsupported are summed up by reason on one line at the end.
 func loadRules(loader ruleforge.Loader, paths []string, stderr io.Writer) (p *state.Program, total, bad int) {
+	defer loadGC()()
 	rules, errs := loader.Load(paths...)
 	return compileRules(rules, errs, stderr)
 }

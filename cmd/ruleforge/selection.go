@@ -125,6 +125,7 @@ func (s *selection) inWindow(t time.Time) bool {
 // to (the rules of a Sigma correlation); unknown ids of -exclude are
 // reported.
 func (s *selection) loadRules(loader ruleforge.Loader, paths []string, stderr io.Writer) (p *state.Program, total, bad int, err error) {
+	defer loadGC()()
 	rules, errs := loader.Load(paths...)
 	excluded, err := s.readExclude(rules, stderr)
 	if err != nil {

@@ -33,50 +33,16 @@ type Automaton struct {
 // States are numbered breadth first, so the shallow states that most
 // bytes of a text visit share cache lines.
 func NewAutomaton(keys []string, ids []int32) *Automaton {
-	a := &Automaton{columns: 2} // 0: bytes in no key; 1: non-ASCII bytes
-	for c := utf8.RuneSelf; c < 256; c++ {
-		a.class[c] = 1
-	}
-	for _, k := range keys {
-		for i := 0; i < len(k); i++ {
-			if c := k[i]; a.class[c] == 0 {
-				a.class[c] = uint16(a.columns)
-				a.columns++
-			}
-		}
-	}
-	for c := 'A'; c <= 'Z'; c++ {
-		a.class[c] = a.class[c+'a'-'A']
-	}
+	a := &Automaton{}
+	a.class, a.columns = byteClasses(keys)
 	a.columns += a.columns % 2
-	// The trie, each node's edges a linked list (first kid, next
-	// sibling), then numbered breadth first: no maps and no dense table
-	// besides the DFA's own, which cost most of compiling a large
-	// ruleset's index.
-	cols := a.columns
-	first := []int32{-1}   // per node: its first kid, or -1
-	sibling := []int32{-1} // per node: its parent's next kid, or -1
-	label := []uint16{0}   // per node: the class of the edge into it
-	nodeIDs := [][]int32{nil}
-	for i, k := range keys {
+	for _, k := range keys {
 		a.longest = max(a.longest, len(k))
-		s := int32(0)
-		for j := 0; j < len(k); j++ {
-			c := a.class[k[j]]
-			t := first[s]
-			for t >= 0 && label[t] != c {
-				t = sibling[t]
-			}
-			if t < 0 {
-				t = int32(len(first))
-				first, sibling, label = append(first, -1), append(sibling, first[s]), append(label, c)
-				nodeIDs = append(nodeIDs, nil)
-				first[s] = t
-			}
-			s = t
-		}
-		nodeIDs[s] = append(nodeIDs[s], ids[i])
 	}
+	cols := a.columns
+	tr := newKeyTrie(&a.class, keys, false)
+	first, sibling, label := tr.first, tr.sibling, tr.label
+	start, byNode := tr.outputs(ids)
 	n := len(first)
 	order := make([]int32, 0, n) // breadth first
 	num := make([]int32, n)      // trie node -> state
@@ -99,9 +65,9 @@ func NewAutomaton(keys []string, ids []int32) *Automaton {
 	}
 	for s, t := range order {
 		a.out[s] = -1
-		if len(nodeIDs[t]) > 0 {
+		if l := byNode[start[t]:start[t+1]]; len(l) > 0 {
 			a.out[s] = int32(len(a.outs))
-			a.outs = append(append(a.outs, nodeIDs[t]...), -1)
+			a.outs = append(append(a.outs, l...), -1)
 		}
 		a.link[s] = -1
 		for k := first[t]; k >= 0; k = sibling[k] {

@@ -1,9 +1,5 @@
 package matcher
 
-import (
-	"unicode/utf8"
-)
-
 // Anchored is a trie of folded texts that a value must start with (a
 // prefix trie) or end with (a suffix trie, built over reversed texts):
 // one walk from the anchored end of a value, a table lookup per byte,
@@ -22,43 +18,19 @@ type Anchored struct {
 // NewAnchored builds the trie of keys (reported as ids), walked from the
 // start of a value, or from its end when suffix is set.
 func NewAnchored(keys []string, ids []int32, suffix bool) *Anchored {
-	a := &Anchored{columns: 2, suffix: suffix}
-	for c := utf8.RuneSelf; c < 256; c++ {
-		a.class[c] = 1
-	}
-	for _, k := range keys {
-		for i := 0; i < len(k); i++ {
-			if c := k[i]; a.class[c] == 0 {
-				a.class[c] = uint16(a.columns)
-				a.columns++
-			}
+	a := &Anchored{suffix: suffix}
+	a.class, a.columns = byteClasses(keys)
+	t := newKeyTrie(&a.class, keys, suffix)
+	start, byNode := t.outputs(ids)
+	n := len(t.first)
+	a.next = make([]int32, n*a.columns)
+	a.out = make([]int32, n)
+	for s := range n {
+		for k := t.first[s]; k >= 0; k = t.sibling[k] {
+			a.next[s*a.columns+int(t.label[k])] = k
 		}
-	}
-	for c := 'A'; c <= 'Z'; c++ {
-		a.class[c] = a.class[c+'a'-'A']
-	}
-	a.next = make([]int32, a.columns)
-	a.out = []int32{-1}
-	lists := [][]int32{nil}
-	for i, k := range keys {
-		s := 0
-		for j := range len(k) {
-			if suffix {
-				j = len(k) - 1 - j
-			}
-			at := s*a.columns + int(a.class[k[j]])
-			if a.next[at] == 0 {
-				a.next[at] = int32(len(a.out))
-				a.next = append(a.next, make([]int32, a.columns)...)
-				a.out = append(a.out, -1)
-				lists = append(lists, nil)
-			}
-			s = int(a.next[at])
-		}
-		lists[s] = append(lists[s], ids[i])
-	}
-	for s, l := range lists {
-		if len(l) > 0 {
+		a.out[s] = -1
+		if l := byNode[start[s]:start[s+1]]; len(l) > 0 {
 			a.out[s] = int32(len(a.outs))
 			a.outs = append(append(a.outs, l...), -1)
 		}

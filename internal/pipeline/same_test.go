@@ -162,7 +162,10 @@ func TestSourceResumesSegments(t *testing.T) {
 	for in.Len() < 3*MaxSegment {
 		in.WriteString("{\"n\":\"hit\"}\n")
 	}
-	src := &source{in: newFeed(bytes.NewReader(in.Bytes()), nil, nil, Pause), size: SegmentBytes, most: MaxSegment, line: 1}
+	// No pause: on a loaded machine the reading goroutine can lag more
+	// than Pause, and a pause cuts the input where it stands, which changes
+	// the batch kinds this test checks (not the results).
+	src := &source{in: newFeed(bytes.NewReader(in.Bytes()), nil, nil, time.Hour), size: SegmentBytes, most: MaxSegment, line: 1}
 	defer src.in.close()
 	var kinds []bool
 	for {
