@@ -117,10 +117,10 @@ var chunkSeed = maphash.MakeSeed()
 // limit bytes each: all itself when it fits, else the snapshots of n
 // chunks of the keys (chunkOf). Each chunk repeats the snapshot's header
 // (the clock, the rules' IDs); n is twice what the keys need in chunks
-// of limit bytes with their header, and twice that, up to four times,
-// while a chunk is over limit (hashing spreads keys unevenly when a
-// chunk holds few). A key whose own state is over limit cannot be split:
-// that is an error, as is more than MaxStateChunks chunks.
+// of limit bytes with their header, and twice that, up to splitTries
+// times, while a chunk is over limit (hashing spreads keys unevenly when
+// a chunk holds few). A key whose own state is over limit cannot be
+// split: that is an error, as is more than MaxStateChunks chunks.
 func splitState(eng *state.Engine, all []byte, limit int) ([][]byte, error) {
 	if len(all) <= limit {
 		return [][]byte{all}, nil
@@ -128,7 +128,7 @@ func splitState(eng *state.Engine, all []byte, limit int) ([][]byte, error) {
 	head := len(eng.Snapshot(func(state.Key) bool { return false }))
 	if head < limit {
 		n := 2 * ((len(all)-head)/(limit-head) + 1)
-		for range 3 {
+		for range splitTries {
 			if n > MaxStateChunks {
 				break
 			}
@@ -140,6 +140,13 @@ func splitState(eng *state.Engine, all []byte, limit int) ([][]byte, error) {
 	}
 	return nil, fmt.Errorf("a state of %d bytes does not split into at most %d chunks of at most %d bytes (a key's state is too large)", len(all), MaxStateChunks, limit)
 }
+
+// splitTries is how many chunk counts splitState tries, each twice the
+// last: a chunk of a few keys, when a key's state is a good part of the
+// limit, may be over it at the first (a state of 6.5 KB in chunks of
+// 1 KiB was seen to be at the third), while a key over the limit costs
+// passes over the whole state for each.
+const splitTries = 6
 
 // splitIn returns the snapshots of eng's keys in n chunks (chunkOf), or
 // nil when one is over limit.

@@ -20,7 +20,7 @@ import (
 // chunkBytes: the test of a state larger than one record, in small.
 const (
 	chunkHosts = 600
-	chunkBytes = 1 << 10
+	chunkBytes = 2 << 10
 )
 
 // smallChunks sets a member's StateChunkBytes to chunkBytes.
