@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ruleforge/ruleforge/compile"
+	"github.com/ruleforge/ruleforge/match"
 )
 
 // benchInput is 64 MB of ECS process events, nine in ten benign, and how
@@ -32,17 +33,27 @@ var benchInput = sync.OnceValues(func() ([]byte, int) {
 	return in.Bytes(), n
 })
 
-// BenchmarkRun streams benchInput, held in memory, through Run with the
-// seed rules, one worker per CPU (go test -bench Run -cpu 1,2 compares
-// them); one op is one pass over the input, ns/event the time per event.
-func BenchmarkRun(b *testing.B) {
+// benchRuleset compiles the seed rules BenchmarkRun matches.
+func benchRuleset(b *testing.B) *match.Ruleset {
 	var rules []string
 	for _, name := range []string{"mofcomp_activity.eql", "proc_creation_win_mofcomp_execution.yml"} {
 		rules = append(rules, filepath.Join("..", "..", "testdata", name))
 	}
-	loaded := mustLoad(b, rules...)
-	rs := compile.MustCompile(loaded)
+	return compile.MustCompile(mustLoad(b, rules...))
+}
+
+// BenchmarkRun streams benchInput, held in memory, through Run with the
+// seed rules, one worker per CPU (go test -bench Run -cpu 1,2 compares
+// them); one op is one pass over the input, ns/event the time per event.
+func BenchmarkRun(b *testing.B) {
 	in, n := benchInput()
+	benchRun(b, in, n)
+}
+
+// benchRun streams in, n events, through Run with the seed rules, one
+// worker per CPU, once per op.
+func benchRun(b *testing.B, in []byte, n int) {
+	rs := benchRuleset(b)
 	runtime.GC()
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
@@ -55,16 +66,22 @@ func BenchmarkRun(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/event")
 }
 
+// BenchmarkRunArray is BenchmarkRun over benchInput written as one JSON
+// array, each element on a line of its own, indented: one stream reader
+// frames it all (no line opens with "{"), checking before each element
+// that it has arrived whole (source.ready).
+func BenchmarkRunArray(b *testing.B) {
+	lines, n := benchInput()
+	in := append([]byte("[\n  "), bytes.ReplaceAll(bytes.TrimSuffix(lines, []byte("\n")), []byte("\n"), []byte(",\n  "))...)
+	in = append(in, "\n]\n"...)
+	benchRun(b, in, n)
+}
+
 // BenchmarkWork is BenchmarkRun's work without the pipeline: each CPU reads
 // and matches the events of benchInput, already split, with a worker of
 // its own (go test -bench Work -cpu 1,2); one op is one event.
 func BenchmarkWork(b *testing.B) {
-	var rules []string
-	for _, name := range []string{"mofcomp_activity.eql", "proc_creation_win_mofcomp_execution.yml"} {
-		rules = append(rules, filepath.Join("..", "..", "testdata", name))
-	}
-	loaded := mustLoad(b, rules...)
-	rs := compile.MustCompile(loaded)
+	rs := benchRuleset(b)
 	in, _ := benchInput()
 	events := bytes.Split(bytes.TrimSpace(in), []byte("\n"))
 	var start atomic.Int64

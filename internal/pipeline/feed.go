@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"time"
@@ -43,6 +44,7 @@ type feed struct {
 	cur   []byte          // the rest of the chunk being taken
 	buf   []byte          // cur's buffer, recycled once cur is taken
 	err   error           // what ended the input: a read error, io.EOF or ErrStopped
+	held  []chunk         // reads that arrives took from ready, to be taken before it
 	pause time.Duration   // Config.Pause
 	timer *time.Timer
 }
@@ -100,6 +102,12 @@ func (f *feed) await(wait time.Duration) bool {
 	if len(f.cur) > 0 || f.err != nil {
 		return true
 	}
+	if len(f.held) > 0 {
+		c := f.held[0]
+		f.held = f.held[1:]
+		f.use(c)
+		return true
+	}
 	var timeout <-chan time.Time
 	if wait >= 0 {
 		if f.timer == nil {
@@ -120,11 +128,57 @@ func (f *feed) await(wait time.Duration) bool {
 	case <-timeout:
 		return false
 	}
+	f.use(c)
+	return true
+}
+
+// use makes c the chunk being taken, recycling the buffer of the last.
+func (f *feed) use(c chunk) {
 	if f.buf != nil {
 		f.free <- f.buf
 	}
 	f.cur, f.buf, f.err = c.data, c.data, c.err
-	return true
+}
+
+// arrives waits at most f.pause for a read beyond those f.cur and f.held
+// hold and keeps it in f.held (await takes it in turn). It reports whether
+// one came: not when the input paused or was stopped, nor when the
+// reading goroutine has no buffer left to read into.
+func (f *feed) arrives() bool {
+	if len(f.held) >= chunks-1 {
+		return false
+	}
+	if f.timer == nil {
+		f.timer = time.NewTimer(f.pause)
+	} else {
+		f.timer.Reset(f.pause)
+	}
+	defer f.timer.Stop()
+	select {
+	case c := <-f.ready:
+		f.held = append(f.held, c)
+		return true
+	case <-f.stop:
+	case <-f.abort:
+	case <-f.timer.C:
+	}
+	return false
+}
+
+// over reports whether the input's end, or a read error, has arrived.
+func (f *feed) over() bool {
+	return f.err != nil || len(f.held) > 0 && f.held[len(f.held)-1].err != nil
+}
+
+// pending returns a reader of what has arrived and is not taken yet: the
+// rest of f.cur, then f.held.
+func (f *feed) pending() io.Reader {
+	rs := make([]io.Reader, 0, 1+len(f.held))
+	rs = append(rs, bytes.NewReader(f.cur))
+	for _, c := range f.held {
+		rs = append(rs, bytes.NewReader(c.data))
+	}
+	return io.MultiReader(rs...)
 }
 
 // halt ends the input with ErrStopped and reports true (await's result).
@@ -180,6 +234,3 @@ func (f *feed) Read(p []byte) (int, error) {
 	f.cur = f.cur[n:]
 	return n, nil
 }
-
-// paused reports whether nothing more arrives within f.pause.
-func (f *feed) paused() bool { return !f.await(f.pause) }

@@ -153,7 +153,7 @@ func (s *source) frame(b *batch) bool {
 	b.seq, b.framed = s.seq, true
 	b.data, b.ends, b.lines, b.bad = b.data[:0], b.ends[:0], b.lines[:0], b.bad[:0]
 	for len(b.ends) < BatchEvents && len(b.data) < BatchBytes {
-		if len(b.ends) > 0 && separators(s.sr.Peeked()) && s.in.paused() {
+		if len(b.ends) > 0 && !s.ready() {
 			break
 		}
 		v, err := s.sr.Next()
@@ -176,12 +176,25 @@ func (s *source) frame(b *batch) bool {
 	return true
 }
 
-// separators reports whether data, what a stream reader has read ahead,
-// holds no more than white space and the "," and "]" between an array's
-// elements: no value it could return without reading more.
-func separators(data []byte) bool {
-	for _, c := range data {
-		if !isSpace(c) && c != ',' && c != ']' {
+// ready reports whether s.sr can return its next value without waiting
+// for input that has not arrived: what it read ahead, the rest of the
+// head and what arrived hold the value (stream.Reader.Complete), or the
+// input is over. Otherwise it waits for more as long as the input does not
+// pause, and reports false when it pauses (or is stopped): the events in
+// hand are matched now, not after the value a live stream is writing.
+func (s *source) ready() bool {
+	if len(s.in.ready) > 0 || s.sr.Complete(nil) {
+		// More input is there already (bulk input: it is not the end
+		// of a live stream's burst), or the value is in what s.sr read
+		// ahead.
+		return true
+	}
+	for !s.in.over() {
+		head := io.NewSectionReader(s.head, s.head.Size()-int64(s.head.Len()), int64(s.head.Len()))
+		if s.sr.Complete(io.MultiReader(head, s.in.pending())) {
+			return true
+		}
+		if !s.in.arrives() {
 			return false
 		}
 	}

@@ -99,6 +99,8 @@ type Reader struct {
 	arrOff    int64 // its offset
 	arrIndent int   // and its line's indentation
 	closed    int64 // the offset just after the "]" that closed an array, until LineBoundary takes it; else 0
+
+	probe *probe // Complete's memory, made on its first use
 }
 
 // NewReader returns a Reader over r.
@@ -465,6 +467,39 @@ func lineEnd(data []byte, j int) int {
 		return j + 1
 	}
 	return 0
+}
+
+// Complete reports whether the bytes s has read ahead, followed by what
+// rest holds (nil: nothing), hold what Next returns next without reading
+// further: a whole value or the report of a broken-off array. A caller
+// with values in hand uses it to tell whether Next would wait for input
+// that may be long in coming (a live stream that paused in the middle of
+// a value). It reads rest up to the end of that value and changes nothing
+// of s.
+func (s *Reader) Complete(rest io.Reader) bool {
+	pr := s.probe
+	if pr == nil {
+		pr = &probe{r: bufio.NewReaderSize(nil, 4096)}
+		s.probe = pr
+	}
+	pr.ahead.Reset(s.Peeked())
+	if rest == nil {
+		pr.r.Reset(&pr.ahead)
+	} else {
+		pr.r.Reset(io.MultiReader(&pr.ahead, rest))
+	}
+	p := *s
+	p.r, p.buf, p.max, p.probe = pr.r, pr.buf[:0], 1, nil // where the value ends matters, not its bytes
+	_, err := p.Next()
+	pr.buf = p.buf
+	return err == nil && !p.open
+}
+
+// probe is the memory of Complete's scans, kept from one to the next.
+type probe struct {
+	r     *bufio.Reader
+	ahead bytes.Reader // what the Reader read ahead
+	buf   []byte       // the start of the value
 }
 
 // Buffered returns how many bytes of the input s has read ahead and not
