@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -23,9 +24,21 @@ const (
 	// snapshot): the batch limit of the client that writes them (the
 	// alerts' keep kgo's default, which fits Kafka's default
 	// max.message.bytes) and the state topic's max.message.bytes when
-	// this package creates it. A snapshot over it fails the checkpoint,
-	// and the member stops without committing.
+	// this package creates it. A snapshot over StateChunk is written as
+	// several records (see StateChunk).
 	MaxStateBytes = 16 << 20
+	// StateChunk is the most snapshot bytes one state record holds: a
+	// partition's snapshot over it is split by key into chunks of at most
+	// that many bytes, each a record, and a manifest record written after
+	// them names them, so a partition's state may outgrow a record (up to
+	// the engine's own bound, state.MaxBytes). Half of MaxStateBytes, so
+	// that a chunk and its header fit a record with room to spare.
+	StateChunk = MaxStateBytes / 2
+	// MaxStateChunks is the most chunk records of one checkpoint: a state
+	// that does not split into as many chunks of StateChunk bytes (a key
+	// whose own state is larger) fails the checkpoint, and the member
+	// stops without committing.
+	MaxStateChunks = 4096
 	// StateSegment is the state topic's segment.ms when this package
 	// creates it: how long state records wait before compaction may drop
 	// the older ones of a partition. A member assigned a partition reads
@@ -63,6 +76,10 @@ type Config struct {
 	// CommitInterval is the longest a partition's progress stays
 	// uncommitted; 0 means CommitInterval.
 	CommitInterval time.Duration
+	// StateChunkBytes is the most snapshot bytes of one state record
+	// (see StateChunk); 0 means StateChunk. At most StateChunk: the state
+	// topic's records must fit its max.message.bytes.
+	StateChunkBytes int
 	// StopTimeout bounds the end of a run (see StopTimeout); 0 means
 	// StopTimeout.
 	StopTimeout time.Duration
@@ -112,6 +129,12 @@ func (c *Config) check() error {
 	}
 	if c.CommitInterval <= 0 {
 		c.CommitInterval = CommitInterval
+	}
+	if c.StateChunkBytes <= 0 {
+		c.StateChunkBytes = StateChunk
+	}
+	if c.StateChunkBytes > StateChunk {
+		return fmt.Errorf("kafka: a state chunk of %d bytes is over the limit of %d (Config.StateChunkBytes)", c.StateChunkBytes, StateChunk)
 	}
 	if c.StopTimeout <= 0 {
 		c.StopTimeout = StopTimeout

@@ -37,7 +37,7 @@ type Stats struct {
 	Hits       int64 // alerts produced and acknowledged
 	Bad        int64 // records that were not a readable event
 	Commits    int64 // offset commits of a partition
-	Snapshots  int64 // state records written
+	Snapshots  int64 // checkpoints written (a manifest record, and its chunk records when in chunks)
 	Restored   int64 // partitions whose state was restored on assignment
 	Partitions int   // partitions held now
 	Lag        int64 // records behind the high watermarks of the partitions held
@@ -184,7 +184,7 @@ func (c *Consumer) assigned(ctx context.Context, offsets map[string]map[int32]kg
 		parts = append(parts, p)
 	}
 	slices.Sort(parts)
-	var cps map[int32]*checkpoint
+	var cps map[int32]*restorable
 	if c.cfg.Program.Len() > 0 && len(parts) > 0 {
 		var err error
 		if cps, err = c.loadCheckpoints(ctx, parts); err != nil {

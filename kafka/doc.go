@@ -25,10 +25,19 @@
 // (a compacted alerts topic drops them itself).
 //
 // State that survives: before each commit, a partition with stateful
-// rules writes its engine's snapshot (state.Engine.Snapshot) with the
-// offset it was taken at to the state topic, keyed by group, topic and
-// partition. A member assigned a partition reads the newest checkpoint of
-// it, restores the state (state.Engine.Restore) and starts at that
+// rules writes a checkpoint of its engine (state.Engine.Snapshot) with
+// the offset it was taken at to the state topic: a manifest record keyed
+// by group, topic and partition, which holds the snapshot itself when it
+// fits in StateChunk bytes (Config.StateChunkBytes). A larger one is split
+// by key into chunk records of at most that size, keyed by partition,
+// slot and chunk index, written and acknowledged before the manifest that
+// names them (their count and offset); a checkpoint's chunks go to the
+// other slot (of two) than the last one's, so a checkpoint interrupted
+// before its manifest leaves the last whole, and once its manifest is
+// acknowledged the chunk records it does not use are deleted (tombstones,
+// which compaction honours). A member assigned a partition reads its
+// newest manifest, restores the state of every chunk it names
+// (state.Engine.Restore merges them) and starts at that
 // checkpoint's offset (which is the committed one, or past it when the
 // member died between writing the state and committing: the alerts before
 // it were acknowledged already). State is per partition, so the events a
@@ -45,8 +54,13 @@
 //
 // # Limits
 //
-// A snapshot is one record: at most MaxStateBytes, which the state topic
-// is created to accept. A state record of another version, or one that
+// A state record is at most MaxStateBytes, which the state topic is
+// created to accept; a partition's state is at most MaxStateChunks chunks
+// of StateChunk bytes (the engine's own bound, state.MaxBytes, is less),
+// and a single key's state must fit one chunk, or the checkpoint fails
+// and the member stops without committing. A manifest whose chunks are
+// not all there (written by a member that lost the partition and wrote
+// on, racing its new owner) is reported and ignored. A state record of another version, or one that
 // does not decode, is reported and ignored: the partition then starts
 // without state at its committed offset. Events must be in time order
 // within a partition for the stateful rules (see package state).

@@ -65,22 +65,27 @@ func TestFailover(t *testing.T) {
 
 // failover is TestFailover on the cluster of seeds.
 func failover(t *testing.T, seeds []string) {
+	failoverWith(t, seeds, 20, nil)
+}
+
+// failoverWith is failover with hosts hosts and edit, when set, changing
+// both members' Config.
+func failoverWith(t *testing.T, seeds []string, hosts int, edit func(*Config)) {
 	t.Helper()
 	p := testProgram(t)
-	const hosts = 20
 	produce(t, seeds, script(hosts, 1))
-	a := start(t, seeds, p)
+	a := startWith(t, seeds, p, testCommitInterval, edit)
 	waitCommitted(t, seeds, 20*time.Second)
 	a.stop(t)
-	if st := a.c.Stats(); st.Snapshots == 0 || st.Hits != hosts {
+	if st := a.c.Stats(); st.Snapshots == 0 || st.Hits != int64(hosts) {
 		t.Errorf("first member: %+v", st)
 	}
-	b := start(t, seeds, p)
+	b := startWith(t, seeds, p, testCommitInterval, edit)
 	produce(t, seeds, script(hosts, 2))
 	waitCommitted(t, seeds, 20*time.Second)
 	st := b.c.Stats()
 	b.stop(t)
-	if st.Events != hosts*3 || st.Hits != 2*hosts || st.Restored == 0 {
+	if st.Events != int64(hosts*3) || st.Hits != int64(2*hosts) || st.Restored == 0 {
 		t.Errorf("second member read %d events, produced %d alerts, restored %d partitions; want %d, %d, > 0", st.Events, st.Hits, st.Restored, hosts*3, 2*hosts)
 	}
 	checkAlerts(t, seeds, hosts)
@@ -155,29 +160,11 @@ func TestProduceFailure(t *testing.T) {
 			return nil, nil, false
 		}
 		kf.KeepControl()
-		resp := req.ResponseKind().(*kmsg.ProduceResponse)
-		for _, rt := range req.Topics {
-			st := kmsg.NewProduceResponseTopic()
-			st.Topic, st.TopicID = rt.Topic, rt.TopicID
-			for _, rp := range rt.Partitions {
-				sp := kmsg.NewProduceResponseTopicPartition()
-				sp.Partition, sp.ErrorCode = rp.Partition, kerr.InvalidRecord.Code
-				st.Partitions = append(st.Partitions, sp)
-			}
-			resp.Topics = append(resp.Topics, st)
-		}
-		return resp, nil, true
+		return rejectProduce(req), nil, true
 	})
 	m := start(t, seeds, p)
-	select {
-	case <-m.done:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the member did not stop")
-	}
-	m.cancel() // and no Run error check at cleanup: this one is expected
-	m.cancel = nil
-	if m.err == nil || !strings.Contains(m.err.Error(), "producing an alert of partition") {
-		t.Errorf("Run: %v", m.err)
+	if err := m.failed(t); err == nil || !strings.Contains(err.Error(), "producing an alert of partition") {
+		t.Errorf("Run: %v", err)
 	}
 	// The first event with an alert in each partition: every host's
 	// step 5 comes before its steps 6 and 7.
@@ -204,6 +191,37 @@ func TestProduceFailure(t *testing.T) {
 	start(t, seeds, p)
 	waitCommitted(t, seeds, 20*time.Second)
 	checkAlerts(t, seeds, hosts)
+}
+
+// failed waits for the member to stop on its own, with an error, and
+// returns that error (not reported at cleanup: it is expected).
+func (m *member) failed(t *testing.T) error {
+	t.Helper()
+	select {
+	case <-m.done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the member did not stop")
+	}
+	m.cancel()
+	m.cancel = nil
+	return m.err
+}
+
+// rejectProduce returns the response that rejects every batch of req
+// with INVALID_RECORD.
+func rejectProduce(req *kmsg.ProduceRequest) *kmsg.ProduceResponse {
+	resp := req.ResponseKind().(*kmsg.ProduceResponse)
+	for _, rt := range req.Topics {
+		st := kmsg.NewProduceResponseTopic()
+		st.Topic, st.TopicID = rt.Topic, rt.TopicID
+		for _, rp := range rt.Partitions {
+			sp := kmsg.NewProduceResponseTopicPartition()
+			sp.Partition, sp.ErrorCode = rp.Partition, kerr.InvalidRecord.Code
+			st.Partitions = append(st.Partitions, sp)
+		}
+		resp.Topics = append(resp.Topics, st)
+	}
+	return resp
 }
 
 // producesTo reports whether req produces to topic, by name or by ID.
@@ -247,7 +265,7 @@ func TestBadStateRecord(t *testing.T) {
 	defer cl.Close()
 	for part := range int32(partitions) {
 		key := stateKey(group, events, part)
-		bad := checkpoint{Group: group, Topic: events, Partition: part, Next: 3, Snapshot: []byte("\x01garbage")}
+		bad := checkpoint{Group: group, Topic: events, Partition: part, Next: 3, Chunk: manifestChunk, Snapshot: []byte("\x01garbage")}
 		recs := []*kgo.Record{
 			{Topic: alerts + "-state", Partition: part, Key: key, Value: []byte("not a checkpoint")},
 			{Topic: alerts + "-state", Partition: part, Key: key, Value: bad.encode()},
@@ -263,7 +281,7 @@ func TestBadStateRecord(t *testing.T) {
 	m.stop(t)
 	checkAlerts(t, seeds, hosts)
 	logs := strings.Join(m.logs, "\n")
-	if strings.Count(logs, ": state record of version 110, want 1; ignored") != partitions || // "n", of "not a checkpoint"
+	if strings.Count(logs, ": state record of version 110, want 2; ignored") != partitions || // "n", of "not a checkpoint"
 		strings.Count(logs, ": state snapshot is corrupt: not a ruleforge state snapshot; starting with no state from the committed offset") != partitions {
 		t.Errorf("logs:\n%s", logs)
 	}

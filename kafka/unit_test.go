@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/ruleforge/ruleforge/ir"
@@ -61,25 +62,55 @@ func TestAlertKey(t *testing.T) {
 	}
 }
 
-// TestCheckpoint checks that state records read back as written and that
-// damaged ones are errors, never panics.
+// TestCheckpoint checks that state records (manifests and chunks, and
+// version 1's one record) read back as written and that damaged ones are
+// errors, never panics.
 func TestCheckpoint(t *testing.T) {
-	cp := checkpoint{Group: "g", Topic: "ev", Partition: 5, Next: 1 << 40, Snapshot: []byte("\x01snap")}
-	b := cp.encode()
-	got, err := decodeCheckpoint(b)
-	if err != nil || got.Group != cp.Group || got.Topic != cp.Topic || got.Partition != cp.Partition || got.Next != cp.Next || !bytes.Equal(got.Snapshot, cp.Snapshot) {
-		t.Fatalf("decode(encode(%+v)) = %+v, %v", cp, got, err)
-	}
-	for i := range b {
-		if _, err := decodeCheckpoint(b[:i]); err == nil {
-			t.Errorf("a record cut at %d of %d bytes decodes", i, len(b))
+	for _, cp := range []checkpoint{
+		{Group: "g", Topic: "ev", Partition: 5, Next: 1 << 40, Chunk: manifestChunk, Snapshot: []byte("\x01snap")},
+		{Group: "g", Topic: "ev", Partition: 5, Next: 7, Slot: 1, Chunks: 3, Chunk: manifestChunk},
+		{Group: "g", Topic: "ev", Partition: 5, Next: 7, Slot: 1, Chunks: 3, Chunk: 2, Snapshot: []byte("\x01part")},
+	} {
+		b := cp.encode()
+		got, err := decodeCheckpoint(b)
+		if err != nil || got.Group != cp.Group || got.Topic != cp.Topic || got.Partition != cp.Partition || got.Next != cp.Next ||
+			got.Slot != cp.Slot || got.Chunks != cp.Chunks || got.Chunk != cp.Chunk || !bytes.Equal(got.Snapshot, cp.Snapshot) {
+			t.Fatalf("decode(encode(%+v)) = %+v, %v", cp, got, err)
+		}
+		for i := range b {
+			if _, err := decodeCheckpoint(b[:i]); err == nil {
+				t.Errorf("a record cut at %d of %d bytes decodes", i, len(b))
+			}
+		}
+		if _, err := decodeCheckpoint(append([]byte{3}, b[1:]...)); err == nil || err.Error() != "state record of version 3, want 2" {
+			t.Errorf("another version: %v", err)
+		}
+		if _, err := decodeCheckpoint(append(b, 0)); err == nil {
+			t.Error("a record with a byte left over decodes")
 		}
 	}
-	if _, err := decodeCheckpoint(append([]byte{2}, b[1:]...)); err == nil || err.Error() != "state record of version 2, want 1" {
-		t.Errorf("another version: %v", err)
+	for _, bad := range []checkpoint{
+		{Slot: 2, Chunks: 3, Chunk: 0},
+		{Chunks: 3, Chunk: 3},
+		{Chunks: 0, Chunk: 0},
+		{Chunks: 3, Chunk: manifestChunk, Snapshot: []byte("x")},
+		{Chunks: MaxStateChunks + 1, Chunk: 0},
+	} {
+		if _, err := decodeCheckpoint(bad.encode()); err == nil || !strings.Contains(err.Error(), "out of range") {
+			t.Errorf("%+v: %v", bad, err)
+		}
 	}
-	if _, err := decodeCheckpoint(append(b, 0)); err == nil {
-		t.Error("a record with a byte left over decodes")
+	// Version 1: group, topic, partition, next, snapshot.
+	var e state.Encoder
+	e.Uint(1)
+	e.String("g")
+	e.String("ev")
+	e.Int(5)
+	e.Int(9)
+	e.String("\x01old")
+	got, err := decodeCheckpoint(e.Bytes())
+	if err != nil || got.Next != 9 || got.Chunk != manifestChunk || got.Chunks != 0 || string(got.Snapshot) != "\x01old" {
+		t.Errorf("version 1: %+v, %v", got, err)
 	}
 }
 
@@ -99,13 +130,14 @@ func TestConfig(t *testing.T) {
 		{Config{Program: p, Topic: "e", Group: "g"}, "kafka: no alerts topic (Config.Alerts)"},
 		{Config{Program: p, Topic: "e", Group: "g", Alerts: "e"}, "kafka: the events, alerts and state topics must differ"},
 		{Config{Program: p, Topic: "e", Group: "g", Alerts: "a", StateTopic: "a"}, "kafka: the events, alerts and state topics must differ"},
+		{Config{Program: p, Topic: "e", Group: "g", Alerts: "a", StateChunkBytes: StateChunk + 1}, "kafka: a state chunk of 8388609 bytes is over the limit of 8388608 (Config.StateChunkBytes)"},
 	} {
 		if err := tc.cfg.check(); err == nil || err.Error() != tc.want {
 			t.Errorf("%+v: %v, want %s", tc.cfg, err, tc.want)
 		}
 	}
 	cfg := Config{Program: p, Topic: "e", Group: "g", Alerts: "a"}
-	if err := cfg.check(); err != nil || cfg.StateTopic != "a-state" || cfg.CommitInterval != CommitInterval {
+	if err := cfg.check(); err != nil || cfg.StateTopic != "a-state" || cfg.CommitInterval != CommitInterval || cfg.StateChunkBytes != StateChunk {
 		t.Errorf("defaults: %+v, %v", cfg, err)
 	}
 }

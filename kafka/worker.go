@@ -40,9 +40,11 @@ type worker struct {
 	rec  *match.Record // its record, valid while it is processed
 	desc []byte        // its Describe fields; nil before they are asked for
 
-	next      int64 // the offset after the last record processed; -1 before any
-	epoch     int32 // the leader epoch of that record
-	committed int64 // the offset last committed; -1 before any
+	next      int64  // the offset after the last record processed; -1 before any
+	epoch     int32  // the leader epoch of that record
+	committed int64  // the offset last committed; -1 before any
+	slot      int    // the slot of the last checkpoint's chunks; -1 when it had none
+	live      [2]int // per slot, how many chunk keys may have a live record
 	hwm       atomic.Int64
 	nextSeen  atomic.Int64 // next, for lag from other goroutines
 
@@ -55,21 +57,29 @@ func newWorker(c *Consumer, part int32) *worker {
 	rs := c.cfg.Program.Ruleset()
 	w := &worker{c: c, part: part, in: make(chan kgo.FetchTopicPartition, queueFetches),
 		quit: make(chan bool, 1), done: make(chan struct{}),
-		rd: normalize.NewReaderWith(rs, c.cfg.Format, c.cfg.Paths), eng: c.cfg.Program.NewEngine(), next: -1, committed: -1}
+		rd: normalize.NewReaderWith(rs, c.cfg.Format, c.cfg.Paths), eng: c.cfg.Program.NewEngine(), next: -1, committed: -1, slot: -1}
 	w.emit = w.emitAlert
 	return w
 }
 
-// restore gives the worker the state of checkpoint cp.
-func (w *worker) restore(cp *checkpoint) error {
-	dropped, err := w.eng.Restore(cp.Snapshot)
-	if err != nil {
-		w.eng = w.c.cfg.Program.NewEngine()
-		return err
+// restore gives the worker the state of checkpoint cp: the snapshots of
+// its chunks merge into one engine.
+func (w *worker) restore(cp *restorable) error {
+	var dropped []string
+	for _, b := range cp.Parts {
+		d, err := w.eng.Restore(b)
+		if err != nil {
+			w.eng = w.c.cfg.Program.NewEngine()
+			return err
+		}
+		if dropped == nil {
+			dropped = d // every chunk names the same rules
+		}
 	}
 	if len(dropped) > 0 {
 		w.c.cfg.Logf("partition %d: the state of rules %v, which are not loaded, was dropped", w.part, dropped)
 	}
+	w.slot, w.live = cp.Slot, cp.Live
 	// Committed stays unknown: the first checkpoint commits Next, which
 	// the group's offset may lag (a member died between writing the
 	// state and committing).
@@ -200,9 +210,7 @@ func (w *worker) checkpoint() error {
 	}
 	cfg := &w.c.cfg
 	if cfg.Program.Len() > 0 {
-		cp := checkpoint{Group: cfg.Group, Topic: cfg.Topic, Partition: w.part, Next: w.next, Snapshot: w.eng.Snapshot(nil)}
-		rec := &kgo.Record{Topic: cfg.StateTopic, Partition: w.part, Key: stateKey(cfg.Group, cfg.Topic, w.part), Value: cp.encode()}
-		if err := w.c.stc.ProduceSync(w.c.deliver, rec).FirstErr(); err != nil {
+		if err := w.writeState(); err != nil {
 			return fmt.Errorf("kafka: writing the state of partition %d to %s: %w", w.part, cfg.StateTopic, err)
 		}
 		w.c.snapshots.Add(1)
@@ -231,6 +239,77 @@ func (w *worker) checkpoint() error {
 	w.committed = w.next
 	w.c.commits.Add(1)
 	return nil
+}
+
+// writeState writes the partition's checkpoint at w.next to the state
+// topic: its chunk records when the snapshot is over StateChunkBytes, in
+// the slot that the last checkpoint does not use, then the manifest, then
+// tombstones for the chunk records no longer needed. Only the manifest
+// makes a checkpoint: one interrupted before it leaves the last whole.
+// A tombstone that fails is reported, and tried again at the next
+// checkpoint.
+func (w *worker) writeState() error {
+	cfg := &w.c.cfg
+	parts, err := splitState(w.eng, w.eng.Snapshot(nil), cfg.StateChunkBytes)
+	if err != nil {
+		return err
+	}
+	man := &checkpoint{Group: cfg.Group, Topic: cfg.Topic, Partition: w.part, Next: w.next, Chunk: manifestChunk}
+	var recs []*kgo.Record
+	slot := -1
+	if len(parts) == 1 {
+		man.Snapshot = parts[0]
+	} else {
+		slot = 1
+		if w.slot == 1 {
+			slot = 0
+		}
+		man.Slot, man.Chunks = slot, len(parts)
+		w.live[slot] = max(w.live[slot], len(parts))
+		for i, b := range parts {
+			ch := &checkpoint{Group: cfg.Group, Topic: cfg.Topic, Partition: w.part, Next: w.next, Slot: slot, Chunks: len(parts), Chunk: i, Snapshot: b}
+			recs = append(recs, w.stateRecord(ch.key(), ch.encode()))
+		}
+		// The chunks first, acknowledged: the manifest must not name a
+		// chunk that is not there.
+		if err := w.c.stc.ProduceSync(w.c.deliver, recs...).FirstErr(); err != nil {
+			return err
+		}
+	}
+	if err := w.c.stc.ProduceSync(w.c.deliver, w.stateRecord(man.key(), man.encode())).FirstErr(); err != nil {
+		return err
+	}
+	w.slot = slot
+	recs = recs[:0]
+	for s, n := range w.live {
+		keep := 0
+		if s == slot {
+			keep = len(parts)
+		}
+		for i := keep; i < n; i++ {
+			recs = append(recs, w.stateRecord(chunkKey(cfg.Group, cfg.Topic, w.part, s, i), nil))
+		}
+	}
+	if len(recs) > 0 {
+		if err := w.c.stc.ProduceSync(w.c.deliver, recs...).FirstErr(); err != nil {
+			cfg.Logf("partition %d: deleting %d state chunks no longer needed: %v; retried at the next checkpoint", w.part, len(recs), err)
+			return nil
+		}
+		for s := range w.live {
+			if s != slot {
+				w.live[s] = 0
+			} else {
+				w.live[s] = len(parts)
+			}
+		}
+	}
+	return nil
+}
+
+// stateRecord returns a record of the partition's state, a tombstone when
+// value is nil.
+func (w *worker) stateRecord(key, value []byte) *kgo.Record {
+	return &kgo.Record{Topic: w.c.cfg.StateTopic, Partition: w.part, Key: key, Value: value}
 }
 
 // lag returns how many records of the partition are past the last one
