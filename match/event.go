@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
 // Event is the runtime view of one event.
@@ -15,18 +17,15 @@ import (
 // string, json.Number, float64, the Go integer types, bool, nil, []any,
 // []string or map[string]any; a comparison on an array is true when it is
 // true for any element. Implementations must be safe for the concurrent
-// use the caller makes of them; Ruleset.Match only reads.
-type Event interface {
-	Lookup(p *Path) (any, bool)
-}
+// use the caller makes of them; Ruleset.Match only reads. It is the
+// interface the compiled plans read events through (one definition).
+type Event = plan.Event
 
 // Walker is an Event that can visit every value it holds: Each calls fn on
 // each scalar value (strings, numbers, booleans; arrays and objects are
 // entered, keys are not visited) until fn returns true, and reports whether
 // it did. Map and Doc are Walkers; keyword tests (Test.Any) need one.
-type Walker interface {
-	Each(fn func(v any) bool) bool
-}
+type Walker = plan.Walker
 
 // each visits the scalar values in v.
 func each(v any, fn func(any) bool) bool {

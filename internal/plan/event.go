@@ -6,14 +6,14 @@ import (
 	"github.com/ruleforge/ruleforge/internal/matcher"
 )
 
-// Event is what a plan reads an event through; match.Event has the same
-// method, so every match.Event is one.
+// Event is what a plan reads an event through; match.Event is this type
+// (an alias), documented there.
 type Event interface {
 	Lookup(p *Path) (any, bool)
 }
 
-// Walker is an Event that visits every scalar value it holds (match.Walker);
-// keyword tests (Test.Any) need one.
+// Walker visits every scalar value an event holds; match.Walker is this
+// type (an alias), documented there. Keyword tests (Test.Any) need one.
 type Walker interface {
 	Each(fn func(v any) bool) bool
 }
