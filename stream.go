@@ -47,10 +47,8 @@ func (e *Engine) Stream(r io.Reader, fn func(*Result) error) (Stats, error) {
 			out.Hits = e.appendHits(nil, res.Hits)
 			if eng != nil {
 				eng.Step(int64(res.Ordinal), &res.State, func(a *state.Alert) {
-					if e.prog.AlertVisible(a.Rule) {
-						alerts++
-						out.Hits = append(out.Hits, Hit{Rule: e.prog.Rule(a.Rule), Fields: append([]state.Field(nil), a.Fields...)})
-					}
+					alerts++
+					out.Hits = append(out.Hits, Hit{Rule: e.prog.Rule(a.Rule), Fields: append([]state.Field(nil), a.Fields...)})
 				})
 			}
 		}

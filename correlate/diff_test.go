@@ -93,9 +93,7 @@ func run(t testing.TB, rules []*ir.Rule, events []string, opts ...state.Option) 
 		hits = p.Split(ev, p.Ruleset().Match(ev, hits[:0]), &in)
 		var lines []string
 		e.Step(int64(i+1), &in, func(a *state.Alert) {
-			if p.AlertVisible(a.Rule) {
-				lines = append(lines, alertLine(p, a))
-			}
+			lines = append(lines, alertLine(p, a))
 		})
 		slices.Sort(lines)
 		out = append(out, lines...)

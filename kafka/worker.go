@@ -160,9 +160,6 @@ func (w *worker) process(f kgo.FetchTopicPartition) {
 // being processed (w.cur).
 func (w *worker) emitAlert(a *state.Alert) {
 	p := w.c.cfg.Program
-	if !p.AlertVisible(a.Rule) {
-		return // a correlation that only feeds others
-	}
 	rule, off := p.Rule(a.Rule), a.Event-1 // ordinals are offsets + 1
 	w.produce(alertKey(rule.ID, w.cur.Topic, w.cur.Partition, off, a.Keys), alertValue(rule, w.describe(), w.cur.Topic, w.cur.Partition, off, a.Fields))
 }

@@ -45,8 +45,9 @@ func (p *Program) NewEngine() *Engine {
 }
 
 // Step feeds the event at ordinal with its Input (Program.Split) to the
-// machines, in input order, and calls emit for each alert, which is
-// valid during the call only. An event whose time is older than the
+// machines, in input order, and calls emit for each alert of a rule whose
+// alerts are output (Program.AlertVisible; the others only feed the rules
+// chained to them), valid during the call only. An event whose time is older than the
 // newest seen is counted and used with its own time; one without a time
 // is counted and takes the newest time (Clock.Observe). Time passing
 // first lets the machines whose deadline it passed Advance.
@@ -103,11 +104,15 @@ func (e *Engine) run(ev Event) {
 func (e *Engine) rank(r int) int { return e.p.rank[r] }
 
 // emitter returns the emit function of machine r: it sets the alert's
-// rule, passes it to Step's emit, and feeds the stages its alerts feed.
+// rule, passes it to Step's emit when r's alerts are output, and feeds
+// the stages its alerts feed.
 func (e *Engine) emitter(r int) func(*Alert) {
+	visible := e.p.AlertVisible(r)
 	return func(a *Alert) {
 		a.Rule = r
-		e.emit(a)
+		if visible {
+			e.emit(a)
+		}
 		for _, st := range e.p.chained[r] {
 			if len(e.hits[st.rule]) == 0 {
 				e.touched = append(e.touched, st.rule)

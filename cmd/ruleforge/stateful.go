@@ -38,9 +38,6 @@ func (s *stateRun) step(res *pipeline.Result) {
 		return
 	}
 	s.eng.Step(int64(res.Ordinal), &res.State, func(a *state.Alert) {
-		if !s.p.AlertVisible(a.Rule) {
-			return // a correlation that only feeds others (generate: false)
-		}
 		rule := s.p.Rule(a.Rule)
 		info, keep := s.opt.hunt.stateful(res)
 		if !keep {
