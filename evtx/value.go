@@ -434,6 +434,14 @@ func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
 		// The common run first: ASCII that needs no escape, written in
 		// place; the loop below goes on from the first other character.
 		b = slices.Grow(b, len(r)/2)[:n+len(r)/2]
+		for ; i+8 <= len(r); i += 8 {
+			x := binary.LittleEndian.Uint64(r[i:])
+			if !plainASCII4(x, escape) {
+				break
+			}
+			b[n], b[n+1], b[n+2], b[n+3] = byte(x), byte(x>>16), byte(x>>32), byte(x>>48)
+			n += 4
+		}
 		for ; i+1 < len(r); i += 2 {
 			c := r[i]
 			if r[i+1] != 0 || c < 0x20 || c >= utf8.RuneSelf || escape && (c == '"' || c == '\\') {
@@ -470,6 +478,24 @@ func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
 		b = utf8.AppendRune(b, c)
 	}
 	return b
+}
+
+// plainASCII4 reports whether x, four UTF-16LE characters, are all ASCII
+// from the space up, and with escape neither quote nor backslash: text
+// that is copied as it is. Each test is one on four 16-bit lanes at once:
+// a lane below 0x20 sets its top bit when 0x20 is taken from it (a
+// borrow from the next lane only sets more bits), and a lane equal to c
+// is a zero lane of x^c, which the classic zero-lane test finds.
+func plainASCII4(x uint64, escape bool) bool {
+	const ones, tops = 0x0001000100010001, 0x8000800080008000
+	if x&(0xff80*ones) != 0 || (x-0x20*ones)&tops != 0 {
+		return false
+	}
+	if !escape {
+		return true
+	}
+	zero := func(v uint64) bool { return (v-ones)&^v&tops != 0 }
+	return !zero(x^('"'*ones)) && !zero(x^('\\'*ones))
 }
 
 // appendStringJSON appends s escaped for the inside of a JSON string.

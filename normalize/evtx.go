@@ -73,11 +73,18 @@ type filler struct {
 // into the Decoder's memory for each record, at a place that changes
 // from record to record. An entry holds a copy of its name, kept in
 // text; the cache is emptied when text is full.
+//
+// Before the cache, the members of the last record are tried in their
+// order (seq): records of one event type, which logs often hold in runs,
+// have the same members in the same order, and a member that is where it
+// was costs a comparison of its name, not a hash.
 type keyCache struct {
 	rec  hooks.Filler // the record whose Keys these are
 	seed maphash.Seed
 	sets [keyCacheSets][keyCacheWays]keyEntry
 	text []byte
+	seq  []keyEntry // the members of the record, and after them the last one's
+	at   int        // the next member's place in seq
 }
 
 // keyEntry is a name the cache holds: its object's Key, its Key.
@@ -93,14 +100,35 @@ const (
 	keyCacheSets = 1 << 9
 	keyCacheWays = 4
 	keyCacheText = 1 << 16
+	keyCacheSeq  = 1 << 12 // the most members of a record kept in seq
 )
 
-// child returns the Key below parent at name.
-func (c *keyCache) child(parent hooks.Key, name string) hooks.Key {
+// next returns the Key below parent at name, the record's next member.
+func (c *keyCache) next(parent hooks.Key, name string) hooks.Key {
+	if c.at < len(c.seq) {
+		if e := &c.seq[c.at]; e.parent == parent && e.name == name {
+			c.at++
+			return e.child
+		}
+	}
+	e := c.child(parent, name)
+	switch {
+	case c.at < len(c.seq):
+		c.seq[c.at] = e
+	case c.at < keyCacheSeq:
+		c.seq = append(c.seq, e)
+	}
+	c.at++
+	return e.child
+}
+
+// child returns the entry of the Key below parent at name, with a copy
+// of name that stays as it is.
+func (c *keyCache) child(parent hooks.Key, name string) keyEntry {
 	set := &c.sets[(maphash.String(c.seed, name)^uint64(parent)*0x9e3779b1)%keyCacheSets]
 	for i := range set {
 		if e := &set[i]; e.parent == parent && e.name == name {
-			return e.child
+			return *e
 		}
 	}
 	if len(c.text)+len(name) > cap(c.text) {
@@ -111,7 +139,7 @@ func (c *keyCache) child(parent hooks.Key, name string) hooks.Key {
 	c.text = append(c.text, name...)
 	copy(set[1:], set[:keyCacheWays-1])
 	set[0] = keyEntry{parent, c.rec.Child(parent, name), unsafe.String(unsafe.SliceData(c.text[start:]), len(name))}
-	return set[0].child
+	return set[0]
 }
 
 // frame is an open object or array: its Key, and for an array whether
@@ -129,6 +157,7 @@ func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
 	if fl.keys == nil || fl.keys.rec != fl.rec {
 		fl.keys = &keyCache{rec: fl.rec, seed: maphash.MakeSeed()}
 	}
+	fl.keys.at = 0
 	fl.open, fl.items, fl.vals, fl.failed = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false
 }
 
@@ -137,13 +166,13 @@ func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
 // path, which Map would follow.
 func (fl *filler) member(key string) hooks.Key {
 	top := fl.open[len(fl.open)-1]
-	if top.array {
-		return hooks.NoKey
+	if top.array || !fl.rec.Inner(top.key) {
+		return hooks.NoKey // no path runs below: Child would say so
 	}
-	if fl.rec.Inner(top.key) && strings.IndexByte(key, '.') >= 0 {
+	if strings.IndexByte(key, '.') >= 0 {
 		fl.failed = true
 	}
-	return fl.keys.child(top.key, key)
+	return fl.keys.next(top.key, key)
 }
 
 // Object opens an object; the record itself is the first.
