@@ -31,7 +31,14 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 	}
 	fl := &rd.fill
 	fl.begin(rec, er)
+	// With the rules reading every value, view decodes an event with
+	// UserData (Reader.view): the walk stops at it, and the event is
+	// decoded at once, read as a WinEvent record as Auto detects it.
+	fl.userData = rd.whole && (rd.f == Auto || rd.f == WinEvent)
 	er.Walk(fl)
+	if fl.decode {
+		return rec, rd.decoded(fl.ev.json(), WinEvent)
+	}
 	if fl.failed {
 		return rd.Read(fl.ev.json())
 	}
@@ -62,6 +69,9 @@ type filler struct {
 	items  []any   // the items of the arrays open that end a path, back to back
 	vals   []byte  // the JSON array of the values
 	failed bool    // the record needs its JSON read: see ReadEVTX
+	// userData asks the walk to stop at an object Event.UserData, and
+	// decode says that it did: the record is to be decoded (ReadEVTX).
+	userData, decode bool
 	keys   *keyCache
 }
 
@@ -146,6 +156,7 @@ func (c *keyCache) child(parent hooks.Key, name string) keyEntry {
 // its items are kept and where they start in filler.items.
 type frame struct {
 	key   hooks.Key
+	event bool // the record's Event
 	array bool
 	keep  bool // an array whose items are kept: it ends a path, or is an item of one that is kept
 	start int
@@ -158,7 +169,7 @@ func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
 		fl.keys = &keyCache{rec: fl.rec, seed: maphash.MakeSeed()}
 	}
 	fl.keys.at = 0
-	fl.open, fl.items, fl.vals, fl.failed = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false
+	fl.open, fl.items, fl.vals, fl.failed, fl.decode = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false, false
 }
 
 // member returns the Key of member key of the open object or array (an
@@ -184,9 +195,14 @@ func (fl *filler) Object(key string) bool {
 		fl.open = append(fl.open, frame{key: fl.rec.Fill(&fl.ev)})
 		return true
 	}
+	top := fl.open[len(fl.open)-1]
+	if fl.userData && top.event && key == "UserData" {
+		fl.decode, fl.failed = true, true
+		return false
+	}
 	k := fl.member(key)
 	fl.rec.SetObject(k)
-	fl.open = append(fl.open, frame{key: k})
+	fl.open = append(fl.open, frame{key: k, event: len(fl.open) == 1 && key == "Event"})
 	return true
 }
 
