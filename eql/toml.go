@@ -370,16 +370,11 @@ func (d *tomlDoc) queryMap(query string) func(ir.Pos) ir.Pos {
 	if !ok {
 		return func(ir.Pos) ir.Pos { return d.pos("rule.query") }
 	}
-	val, offs, ok := tomlString(d.src, loc.val)
-	if !ok || val != query {
-		offs = nil
-	}
+	spans, ok := tomlSpans(d.src, loc.val, query)
 	return func(p ir.Pos) ir.Pos {
-		off := p.Offset
-		if offs != nil {
-			off = offs[max(0, min(off, len(offs)-1))]
-		} else {
-			off += loc.val
+		off := p.Offset + loc.val
+		if ok {
+			off = spanOffset(spans, p.Offset)
 		}
 		return srcPos(d.file, d.src, off)
 	}
