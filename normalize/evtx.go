@@ -72,7 +72,7 @@ type filler struct {
 	// userData asks the walk to stop at an object Event.UserData, and
 	// decode says that it did: the record is to be decoded (ReadEVTX).
 	userData, decode bool
-	keys   *keyCache
+	keys             *keyCache
 }
 
 // keyCache remembers, for one record, the Keys that member names led to
