@@ -31,9 +31,9 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 	}
 	fl := &rd.fill
 	fl.begin(rec, er)
-	// With the rules reading every value, view decodes an event with
-	// UserData (Reader.view): the walk stops at it, and the event is
-	// decoded at once, read as a WinEvent record as Auto detects it.
+	// With the rules reading every value, view decodes a WinEvent record
+	// with an object UserData (Reader.view): the walk stops at it, and
+	// the event is decoded at once, as Auto detects every .evtx record.
 	fl.userData = rd.whole && (rd.f == Auto || rd.f == WinEvent)
 	er.Walk(fl)
 	if fl.decode {
