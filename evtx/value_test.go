@@ -46,6 +46,9 @@ func TestAppendUTF16JSON(t *testing.T) {
 			}
 		}
 	}
+	for _, s := range []string{`C:\Windows\System32\cmd.exe`, `"C:\Program Files\x.exe" /c "a b"`, "é\\\"\n€\U0001F600abcdefgh\\", "\\\\\\\\\\"} {
+		cases = append(cases, u16s(s), u16s(s+"\x00tail"))
+	}
 	lone := []byte{'a', 0, 'b', 0, 0x00, 0xd8, 'c', 0, 'd', 0, 'e', 0, 0x00, 0xdc, 'f', 0, 'g', 0} // unpaired high and low surrogates
 	cases = append(cases, lone, lone[:len(lone)-1], []byte{'x'})
 	for _, r := range cases {
@@ -57,6 +60,20 @@ func TestAppendUTF16JSON(t *testing.T) {
 			if got := string(appendUTF16JSON([]byte("pre"), r, escape)); got != "pre"+want {
 				t.Errorf("appendUTF16JSON(pre, % x, %v) = %q, want %q", r, escape, got, "pre"+want)
 			}
+		}
+	}
+}
+
+// TestAppendStringJSON compares appendStringJSON, which copies the runs
+// between characters to escape, with escaping byte by byte.
+func TestAppendStringJSON(t *testing.T) {
+	for _, s := range []string{"", "plain", `C:\Windows\x`, "\"q\"", "\x00\x01\x1f\x7f", "é€\U0001F600", "tab\there\n", `\\`} {
+		var want []byte
+		for i := 0; i < len(s); i++ {
+			want = appendASCIIJSON(want, s[i])
+		}
+		if got := appendStringJSON([]byte("pre"), s); string(got) != "pre"+string(want) {
+			t.Errorf("appendStringJSON(%q) = %q, want %q", s, got[3:], want)
 		}
 	}
 }
