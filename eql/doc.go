@@ -340,7 +340,9 @@
 //
 // Errors are *ir.Error, printed as file:line:col: message, and point at the
 // offending token; for TOML files they point into the file, inside the
-// query's string. Messages say what was found and what was expected:
+// query's string. A syntax error points at the first token no query can
+// have there: the tokens before it begin a valid query. Messages say what
+// was found and what was expected:
 //
 //	rules/x.eql:1:15: unexpected "==" (expected a value)
 package eql

@@ -149,9 +149,12 @@ func checkLimits(toks []lexer.Token, cfg *config) error {
 	return nil
 }
 
-// syntaxError returns the error "unexpected X (expected Y)" at toks[i].
-func syntaxError(toks []lexer.Token, i int) error {
-	want := expected(toks, i)
+// syntaxError returns the error "unexpected X (expected want)" at
+// toks[i]; an empty want is guessed by expected.
+func syntaxError(toks []lexer.Token, i int, want string) error {
+	if want == "" {
+		want = expected(toks, i)
+	}
 	if t := toks[i]; t.Type == tokIdent && keywords[strings.ToLower(t.Value)] {
 		want += "; reserved words are lower case"
 	}

@@ -1,6 +1,8 @@
 package eql
 
 import (
+	"strings"
+
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
@@ -22,9 +24,14 @@ type parser struct {
 }
 
 // bailout is the panic with which the parser abandons a parse at its first
-// syntax error, at token index at; parseQuery recovers it, as go/parser
+// syntax error, at token index at, expecting want (or, if want is "",
+// what expected guesses from the tokens before it, which the words of
+// many pinned errors come from); parseQuery recovers it, as go/parser
 // does. Recursion is bounded by checkLimits, which runs first.
-type bailout struct{ at int }
+type bailout struct {
+	at   int
+	want string
+}
 
 // parseQuery parses the tokens of a query. Errors are *ir.Error, at the
 // offending token, saying what was expected there.
@@ -36,7 +43,7 @@ func parseQuery(toks []lexer.Token) (q *query, err error) {
 			if !ok {
 				panic(r)
 			}
-			q, err = nil, syntaxError(toks, b.at)
+			q, err = nil, syntaxError(toks, b.at, b.want)
 		}
 	}()
 	return p.query(), nil
@@ -61,8 +68,9 @@ func (p *parser) atType(t lexer.TokenType) bool { return p.toks[p.i].Type == t }
 // pos returns the position of the next token.
 func (p *parser) pos() lexer.Position { return p.toks[p.i].Pos }
 
-// fail abandons the parse at the next token.
-func (p *parser) fail() { panic(bailout{p.i}) }
+// fail abandons the parse at the next token, where want was expected ("":
+// see bailout).
+func (p *parser) fail(want string) { panic(bailout{p.i, want}) }
 
 // next moves past the next token and returns its value.
 func (p *parser) next() string {
@@ -73,23 +81,24 @@ func (p *parser) next() string {
 	return v
 }
 
-// expect moves past the keyword or punctuation v, or fails.
-func (p *parser) expect(v string) {
+// expect moves past the keyword or punctuation v, or fails expecting
+// want.
+func (p *parser) expect(v, want string) {
 	if !p.at(v) {
-		p.fail()
+		p.fail(want)
 	}
 	p.next()
 }
 
 // expectType returns the value of the next token and moves past it if it
-// has one of the types, or fails.
-func (p *parser) expectType(types ...lexer.TokenType) string {
+// has one of the types, or fails expecting want.
+func (p *parser) expectType(want string, types ...lexer.TokenType) string {
 	for _, t := range types {
 		if p.atType(t) {
 			return p.next()
 		}
 	}
-	p.fail()
+	p.fail(want)
 	return ""
 }
 
@@ -108,9 +117,46 @@ func (p *parser) query() *query {
 		q.Pipes = append(q.Pipes, p.pipe())
 	}
 	if !p.atType(lexer.EOF) {
-		p.fail()
+		p.fail(q.after())
 	}
 	return q
+}
+
+// after returns what may follow q where the parse ended short of the
+// end of the query: after a sequence's or sample's last stage, a clause
+// that stage lacks, another stage, until, a pipe or the end. Otherwise
+// it returns "", for expected's words.
+func (q *query) after() string {
+	var terms []*stageTerm
+	until := q.Sequence != nil && q.Sequence.Until != nil
+	switch {
+	case len(q.Pipes) > 0:
+		return ""
+	case until:
+		terms = []*stageTerm{q.Sequence.Until}
+	case q.Sequence != nil:
+		terms = q.Sequence.Terms
+	case q.Sample != nil:
+		terms = q.Sample.Terms
+	default:
+		return ""
+	}
+	last := terms[len(terms)-1]
+	var want []string
+	if last.By == nil && last.Param == nil {
+		want = append(want, `"by"`)
+	}
+	if last.Param == nil {
+		want = append(want, `"with"`)
+	}
+	if !until {
+		want = append(want, `"["`)
+	}
+	if q.Sequence != nil && !until {
+		want = append(want, `"until"`)
+	}
+	want = append(want, `"|"`)
+	return strings.Join(want, ", ") + " or end of query"
 }
 
 // sequence = "sequence" (joinKeys maxspan? | maxspan joinKeys?)?
@@ -165,9 +211,9 @@ func (p *parser) joinKeys() *joinKeys {
 func (p *parser) maxspan() *maxspan {
 	m := &maxspan{Pos: p.pos()}
 	p.next()
-	p.expect("maxspan")
-	p.expect("=")
-	m.Number = p.expectType(tokNumber)
+	p.expect("maxspan", `"maxspan"`)
+	p.expect("=", `"="`)
+	m.Number = p.expectType("a number", tokNumber)
 	if p.atType(tokIdent) {
 		m.Unit = p.next()
 	}
@@ -188,20 +234,20 @@ func (p *parser) stageTerm() *stageTerm {
 	t := &stageTerm{Pos: p.pos()}
 	t.Missing = p.at("![")
 	if !t.Missing && !p.at("[") {
-		p.fail()
+		p.fail(`"[" or "!["`)
 	}
 	p.next()
 	t.Event = p.eventQuery()
-	p.expect("]")
+	p.expect("]", "")
 	if p.at("by") {
 		t.By = p.joinKeys()
 	}
 	if p.at("with") {
 		t.Param = &termParam{Pos: p.pos()}
 		p.next()
-		t.Param.Name = p.expectType(tokIdent)
-		p.expect("=")
-		t.Param.Number = p.expectType(tokNumber)
+		t.Param.Name = p.expectType(`a parameter such as "runs"`, tokIdent)
+		p.expect("=", `"="`)
+		t.Param.Number = p.expectType("a number", tokNumber)
 	}
 	return t
 }
@@ -213,9 +259,9 @@ func (p *parser) eventQuery() *eventQuery {
 		e.Any = true
 		p.next()
 	} else {
-		e.Category = p.expectType(tokIdent, tokString)
+		e.Category = p.expectType(`an event category or "any"`, tokIdent, tokString)
 	}
-	p.expect("where")
+	p.expect("where", `"where"`)
 	e.Cond = p.or()
 	return e
 }
@@ -224,7 +270,7 @@ func (p *parser) eventQuery() *eventQuery {
 func (p *parser) pipe() *pipe {
 	pp := &pipe{Pos: p.pos()}
 	p.next()
-	pp.Name = p.expectType(tokIdent, tokKeyword)
+	pp.Name = p.expectType("", tokIdent, tokKeyword)
 	if p.startsOperand() {
 		pp.Args = p.orList()
 	}
@@ -299,7 +345,7 @@ func (p *parser) comparison() *comparison {
 			p.next()
 		}
 		if !p.at("in") && !p.at("in~") {
-			p.fail()
+			p.fail("")
 		}
 		in.Op = p.next()
 		in.Values = p.arithList()
@@ -319,13 +365,13 @@ func (p *parser) comparison() *comparison {
 
 // arithList parses "(" arith ("," arith)* ")".
 func (p *parser) arithList() []*arith {
-	p.expect("(")
+	p.expect("(", "")
 	list := []*arith{p.arith()}
 	for p.at(",") {
 		p.next()
 		list = append(list, p.arith())
 	}
-	p.expect(")")
+	p.expect(")", "")
 	return list
 }
 
@@ -375,9 +421,9 @@ func (p *parser) primary() *primary {
 	case t.Value == "(":
 		p.next()
 		pr.Paren = p.or()
-		p.expect(")")
+		p.expect(")", "")
 	default:
-		p.fail()
+		p.fail("")
 	}
 	return pr
 }
@@ -405,11 +451,11 @@ func (p *parser) value() *value {
 // call = (Ident | TildeIdent) "(" (or ("," or)*)? ")"
 func (p *parser) call() *call {
 	c := &call{Pos: p.pos(), Name: p.next()}
-	p.expect("(")
+	p.expect("(", "")
 	if !p.at(")") {
 		c.Args = p.orList()
 	}
-	p.expect(")")
+	p.expect(")", "")
 	return c
 }
 
@@ -421,20 +467,24 @@ func (p *parser) field(key bool) *field {
 		f.Optional = true
 		p.next()
 	}
-	f.Head = p.expectType(tokIdent, tokQuotedIdent)
+	want := "" // after "?" or in a condition, expected's words
+	if key && !f.Optional {
+		want = "a field"
+	}
+	f.Head = p.expectType(want, tokIdent, tokQuotedIdent)
 	for {
 		part := &fieldPart{Pos: p.pos()}
 		switch {
 		case p.at("."):
 			p.next()
-			part.Name = p.expectType(tokIdent, tokQuotedIdent, tokKeyword)
+			part.Name = p.expectType("", tokIdent, tokQuotedIdent, tokKeyword)
 		case p.at("[") && (!key || p.ahead(1).Type == tokNumber):
 			// After a join key a "[" opens the next stage unless a
 			// number follows: a stage's category is never a number.
 			p.next()
-			n := p.expectType(tokNumber)
+			n := p.expectType("", tokNumber)
 			part.Index = &n
-			p.expect("]")
+			p.expect("]", "")
 		default:
 			return f
 		}

@@ -52,7 +52,7 @@ func refError(toks []lexer.Token, err error) error {
 	if i == len(toks) || toks[i].Pos.Offset != pos.Offset {
 		return ir.Errorf(toPos(pos), "%s", perr.Message())
 	}
-	return syntaxError(toks, i)
+	return syntaxError(toks, i, "")
 }
 
 // refDefinition is the participle lexer definition over lex.

@@ -155,6 +155,9 @@ func testQueries(tb testing.TB) []string {
 	}
 	queries = append(queries, sequenceSeeds...)
 	queries = append(queries, parserEdgeCases...)
+	for _, tt := range syntaxErrorTests {
+		queries = append(queries, tt.query)
+	}
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || filepath.Ext(path) != ".eql" {
 			return err
@@ -313,3 +316,41 @@ func BenchmarkParseCorpus(b *testing.B) {
 		})
 	}
 }
+
+// syntaxErrorTests pair a query with its exact error where parser.go
+// reports one better than participle did (it blamed the start of the
+// optional part it backed out of: 'a in ("x", )' was 'unexpected ","
+// (expected "," or ")")'), and in sequences and samples, where the parser
+// says what it expected instead of expected's guess.
+var syntaxErrorTests = []struct {
+	query, want string
+}{
+	{`any where a in ("x", )`, `q.eql:1:22: unexpected ")" (expected a value)`},
+	{`any where (a == "x" or b == ) and c == "z"`, `q.eql:1:29: unexpected ")" (expected a value)`},
+	{`any where startsWith(a.b., "x")`, `q.eql:1:26: unexpected "," (expected a field name)`},
+	{`any where a : : "x"`, `q.eql:1:15: unexpected ":" (expected a value)`},
+	{`any where f(a, )`, `q.eql:1:16: unexpected ")" (expected a value)`},
+	{`any where a[b] == 1`, `q.eql:1:13: unexpected "b" (expected an array index)`},
+	{`sequence [process where true] foo`, `q.eql:1:31: unexpected "foo" (expected "by", "with", "[", "until", "|" or end of query)`},
+	{`sequence [process where true] by a with runs=2 foo`, `q.eql:1:48: unexpected "foo" (expected "[", "until", "|" or end of query)`},
+	{`sequence [x where true] until [y where true] foo`, `q.eql:1:46: unexpected "foo" (expected "by", "with", "|" or end of query)`},
+	{`sample [x where true] by a foo`, `q.eql:1:28: unexpected "foo" (expected "with", "[", "|" or end of query)`},
+	{`sequence ![x where true] | head 1 foo`, `q.eql:1:35: unexpected "foo" (expected an operator or end of query)`},
+	{`sequence by [x where true]`, `q.eql:1:13: unexpected "[" (expected a field)`},
+	{`sequence by a, [x where true]`, `q.eql:1:16: unexpected "[" (expected a field)`},
+	{`sequence by a [1 where true]`, `q.eql:1:18: unexpected "where" (expected "]")`},
+	{`sequence with runs=2 [x where true]`, `q.eql:1:15: unexpected "runs" (expected "maxspan")`},
+	{`sequence with maxspan [x where true]`, `q.eql:1:23: unexpected "[" (expected "=")`},
+	{`sequence with maxspan= =1m [x where true]`, `q.eql:1:24: unexpected "=" (expected a number)`},
+	{`sequence with maxspan=1m [x where true] with runs [y where true]`, `q.eql:1:51: unexpected "[" (expected "=")`},
+	{`sequence with maxspan=1m [x where true] with runs=x`, `q.eql:1:51: unexpected "x" (expected a number)`},
+	{`sequence [x where true] with 2=2`, `q.eql:1:30: unexpected "2" (expected a parameter such as "runs")`},
+	{`sequence [x where true] until y`, `q.eql:1:31: unexpected "y" (expected "[" or "![")`},
+	{`sequence [x y]`, `q.eql:1:13: unexpected "y" (expected "where")`},
+	{`sequence [where true]`, `q.eql:1:11: unexpected "where" (expected an event category or "any")`},
+	{`sequence process where true`, `q.eql:1:10: unexpected "process" (expected "[" or "![")`},
+	{`sample`, `q.eql:1:7: unexpected end of query (expected "[" or "![")`},
+	{`sequence [x where true] [y WHERE true]`, `q.eql:1:28: unexpected "WHERE" (expected "where"; reserved words are lower case)`},
+}
+
+func TestParseSyntaxErrors(t *testing.T) { testErrors(t, syntaxErrorTests) }
