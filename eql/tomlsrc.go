@@ -19,12 +19,13 @@ type tomlLoc struct {
 	key, val int
 }
 
-// locateTOML maps each dotted key ("rule.query") and table header
-// ("rule.threat") of a TOML source to its first occurrence. It reads bare
-// and simply quoted keys; values are skipped, strings, arrays and inline
-// tables of any length included.
-func locateTOML(src string) map[string]tomlLoc {
-	locs := map[string]tomlLoc{}
+// locateTOML finds the first occurrence of a dotted key ("rule.query")
+// or table header ("rule.threat") in a TOML source. It reads bare and
+// simply quoted keys; values are skipped, strings, arrays and inline
+// tables of any length included. It is called for the query and for
+// errors only, so it keeps no table of every key: that table was a tenth
+// of the garbage of reading an Elastic rule.
+func locateTOML(src, want string) (tomlLoc, bool) {
 	table := ""
 	i := 0
 	for i < len(src) {
@@ -40,33 +41,39 @@ func locateTOML(src string) map[string]tomlLoc {
 		case '[':
 			end := strings.IndexByte(src[i:lineEnd(src, i)], ']')
 			if end < 0 {
-				return locs
+				return tomlLoc{}, false
 			}
 			table = tomlKey(strings.Trim(src[i:i+end], "[] \t"))
-			if _, ok := locs[table]; !ok {
-				locs[table] = tomlLoc{i, i}
+			if table == want {
+				return tomlLoc{i, i}, true
 			}
 			i = lineEnd(src, i)
 		default:
 			eq := strings.IndexByte(src[i:lineEnd(src, i)], '=')
 			if eq < 0 {
-				return locs
-			}
-			key := tomlKey(src[i : i+eq])
-			if table != "" {
-				key = table + "." + key
+				return tomlLoc{}, false
 			}
 			v := i + eq + 1
 			for v < len(src) && (src[v] == ' ' || src[v] == '\t') {
 				v++
 			}
-			if _, ok := locs[key]; !ok {
-				locs[key] = tomlLoc{i, v}
+			if isDotted(want, table, tomlKey(src[i:i+eq])) {
+				return tomlLoc{i, v}, true
 			}
 			i = skipTOMLValue(src, v)
 		}
 	}
-	return locs
+	return tomlLoc{}, false
+}
+
+// isDotted reports whether want is the key key of the table table ("" at
+// the top level), without building the dotted key.
+func isDotted(want, table, key string) bool {
+	if table == "" {
+		return want == key
+	}
+	return len(want) == len(table)+1+len(key) && strings.HasPrefix(want, table) &&
+		want[len(table)] == '.' && strings.HasSuffix(want, key)
 }
 
 // checkTOMLDepth rejects a key of more than limit parts and arrays and
@@ -127,6 +134,9 @@ func checkTOMLDepth(file, src string, limit int) error {
 // tomlKey normalises a dotted key: spaces around dots and quotes around
 // parts are removed.
 func tomlKey(s string) string {
+	if !strings.ContainsAny(s, ".\"'") {
+		return strings.TrimSpace(s)
+	}
 	parts := strings.Split(s, ".")
 	for i, p := range parts {
 		parts[i] = strings.Trim(strings.TrimSpace(p), `"'`)
