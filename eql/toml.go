@@ -206,11 +206,28 @@ func tomlError(file, src string, err error) error {
 	if errors.As(err, &pe) {
 		p := srcPos(file, src, pe.Position.Start)
 		if pe.Position.Line > 0 && pe.Position.Line != p.Line {
-			p = ir.Pos{File: file, Line: pe.Position.Line, Col: max(pe.Position.Col, 1)}
+			// The offset and the line disagree (at the end of the file):
+			// the line and column, kept inside the file, give the offset.
+			p = srcPos(file, src, lineColOffset(src, pe.Position.Line, pe.Position.Col))
 		}
 		return &ir.Error{Pos: p, Msg: "toml: " + pe.Message}
 	}
 	return ir.Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "toml: %s", err)
+}
+
+// lineColOffset returns the offset of a line and column (both 1-based) of
+// src: the end of its line when the column is past it, the end of src
+// when the line is.
+func lineColOffset(src string, line, col int) int {
+	off := 0
+	for range line - 1 {
+		i := strings.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return len(src)
+		}
+		off += i + 1
+	}
+	return min(off+max(col, 1)-1, lineEnd(src, off))
 }
 
 // tomlDoc is a decoded TOML file and its source, where the positions of
