@@ -140,4 +140,3 @@ func FuzzParseTOML(f *testing.F) {
 		}
 	})
 }
-
