@@ -159,20 +159,16 @@ func skipTOMLValue(src string, i int) int {
 	depth := 0
 	for i < len(src) {
 		switch c := src[i]; {
-		case strings.HasPrefix(src[i:], `"""`), strings.HasPrefix(src[i:], `'''`):
-			_, end, ok := tomlStringEnd(src, i)
-			if !ok {
-				return len(src)
-			}
-			i = end
-			continue
 		case c == '"' || c == '\'':
 			_, end, ok := tomlStringEnd(src, i)
-			if !ok {
-				return lineEnd(src, i)
+			switch {
+			case ok:
+				i = end
+				continue
+			case len(tomlDelim(src, i)) == 3:
+				return len(src)
 			}
-			i = end
-			continue
+			return lineEnd(src, i)
 		case c == '[' || c == '{':
 			depth++
 		case c == ']' || c == '}':
@@ -192,18 +188,15 @@ func skipTOMLValue(src string, i int) int {
 // src[i]: it returns the offset of the closing delimiter and the offset
 // just past it.
 func tomlStringEnd(src string, i int) (closing, end int, ok bool) {
-	delim := src[i : i+1]
-	if strings.HasPrefix(src[i:], strings.Repeat(delim, 3)) {
-		delim = strings.Repeat(delim, 3)
-	}
-	multi := len(delim) == 3
+	delim := tomlDelim(src, i)
+	q, multi := delim[0], len(delim) == 3
 	for j := i + len(delim); j < len(src); j++ {
-		switch {
-		case src[j] == '\\' && delim[0] == '"':
+		switch c := src[j]; {
+		case c == '\\' && q == '"':
 			j++
-		case src[j] == '\n' && !multi:
+		case c == '\n' && !multi:
 			return 0, 0, false
-		case strings.HasPrefix(src[j:], delim):
+		case c == q && strings.HasPrefix(src[j:], delim):
 			end := j + len(delim)
 			// A multi-line string may end with up to two quotes of its own.
 			for k := 0; multi && k < 2 && end < len(src) && src[end] == delim[0]; k++ {
@@ -213,6 +206,17 @@ func tomlStringEnd(src string, i int) (closing, end int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// tomlDelim returns the delimiter of the string that opens at src[i]:
+// three quotes for a multi-line string, else one.
+func tomlDelim(src string, i int) string {
+	for _, d := range [...]string{`"""`, `'''`} {
+		if strings.HasPrefix(src[i:], d) {
+			return d
+		}
+	}
+	return src[i : i+1]
 }
 
 // tomlSpan is a run of the bytes of a decoded TOML string: from the
@@ -235,7 +239,7 @@ func tomlSpans(src string, i int, want string) ([]tomlSpan, bool) {
 	}
 	delim := src[i]
 	j := i + 1
-	multi := strings.HasPrefix(src[i:], strings.Repeat(src[i:i+1], 3))
+	multi := len(tomlDelim(src, i)) == 3
 	if multi {
 		j = i + 3
 		// A newline right after the opening delimiter is not part of the value.
