@@ -97,9 +97,9 @@ type clauseOf struct {
 	anyLater bool // first, and a later clause of the rule has keyword keys
 }
 
-// newIndex builds the index of plans.
-func newIndex(plans []*plan.Node, st *slotTable) *index {
-	ixr := newIndexer(plans)
+// newIndex builds the index of plans, whose nodes (allNodes) are nodes.
+func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
+	ixr := newIndexer(plans, nodes)
 	ix := &index{always: make([]uint64, (len(plans)+63)/64), gates: make([][][]int32, len(plans)), need: make([]uint8, len(plans))}
 	gates := make([][]clause, len(plans))
 	par.For(len(plans), func(r int) {
