@@ -76,7 +76,7 @@ type indexer struct {
 // numbered, and each field named after its first test, in the order a
 // walk of the plans meets them.
 func newIndexer(plans, nodes []*plan.Node) *indexer {
-	ixr := &indexer{rules: len(plans), tests: map[*plan.Node]gate{}, memo: map[*plan.Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
+	ixr := &indexer{rules: len(plans), memo: map[*plan.Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
 	var preds []*plan.Node
 	for _, n := range nodes {
 		if n.Op == ir.OpPred {
@@ -85,7 +85,13 @@ func newIndexer(plans, nodes []*plan.Node) *indexer {
 	}
 	found := make([]testKeys, len(preds))
 	par.For(len(preds), func(i int) { found[i] = gateKeys(preds[i].Test) })
-	ids := map[ixKey]int32{}
+	total := 0
+	for _, f := range found {
+		total += len(f.keys)
+	}
+	ids := make(map[ixKey]int32, total)
+	ixr.keys = make([]ixKey, 0, total)
+	ixr.tests = make(map[*plan.Node]gate, len(preds))
 	for i, n := range preds {
 		f := found[i]
 		if f.field == "" {
