@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -223,8 +224,18 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		}
 		slotJob[ph][s] = shared[sig]
 	}
-	par.For(len(jobs), func(i int) {
-		j := jobs[i]
+	// The largest first (the keyword probe, last of jobs, builds two
+	// automata), so that no CPU is left alone with one at the end.
+	size := func(j *job) int {
+		if j.any {
+			return 2 * len(j.ids)
+		}
+		return len(j.ids)
+	}
+	bySize := slices.Clone(jobs)
+	slices.SortStableFunc(bySize, func(a, b *job) int { return cmp.Compare(size(b), size(a)) })
+	par.For(len(bySize), func(i int) {
+		j := bySize[i]
 		j.pr = ix.newProbe(j.name, j.ids)
 		if j.any {
 			j.pr.raw = ix.rawAutomaton(j.ids)
