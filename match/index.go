@@ -224,6 +224,33 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		}
 		slotJob[ph][s] = shared[sig]
 	}
+	for ph, slots := range slotJob { // a slot may take a superset's probe
+		var own []*job
+		at := map[*job]int{}
+		for _, j := range slots {
+			if _, ok := at[j]; j != nil && !ok {
+				at[j] = len(own)
+				own = append(own, j)
+			}
+		}
+		sets := make([][]int32, len(own))
+		for i, j := range own {
+			sets[i] = j.ids
+		}
+		to := supersets(sets)
+		for s, j := range slots {
+			if j != nil {
+				slotJob[ph][s] = own[to[at[j]]]
+			}
+		}
+	}
+	used := map[*job]bool{}
+	for _, slots := range slotJob {
+		for _, j := range slots {
+			used[j] = true
+		}
+	}
+	jobs = slices.DeleteFunc(jobs, func(j *job) bool { return !j.any && !used[j] })
 	// The largest first (the keyword probe, last of jobs, builds two
 	// automata), so that no CPU is left alone with one at the end.
 	size := func(j *job) int {
@@ -262,6 +289,46 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		}
 	}
 	st.decodeEagerly(eager)
+}
+
+// supersets returns, for each of sets (sorted key ids, all different),
+// the set whose probe its slots take: the one with the fewest keys among
+// those that hold all of its keys and at most twice as many, and are not
+// given another's; itself when there is none. A Windows field and its
+// ECS name (CommandLine and process.command_line, Image and
+// process.executable) have nearly the same keys and, in a record with an
+// ECS view, the same string, which is then probed once (probeSlot's memo
+// is per probe), not once per slot. The extra keys fire when the other
+// slot's value holds them: more candidates, never fewer.
+func supersets(sets [][]int32) []int {
+	order := make([]int, len(sets)) // by size, largest first
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return len(sets[b]) - len(sets[a]) })
+	to := make([]int, len(sets))
+	holding := map[int32][]int{} // key id -> the sets kept so far holding it
+	count := make([]int, len(sets))
+	for _, i := range order {
+		to[i] = i
+		clear(count)
+		for _, id := range sets[i] {
+			for _, a := range holding[id] {
+				count[a]++
+			}
+		}
+		for a, n := range count {
+			if n == len(sets[i]) && len(sets[a]) <= 2*len(sets[i]) && (to[i] == i || len(sets[a]) < len(sets[to[i]])) {
+				to[i] = a
+			}
+		}
+		if to[i] == i {
+			for _, id := range sets[i] {
+				holding[id] = append(holding[id], i)
+			}
+		}
+	}
+	return to
 }
 
 // rawAutomaton returns the automaton of keys ids as substrings: a value
