@@ -79,36 +79,42 @@ func newRuleset(rules []*ir.Rule, plans []*plan.Node, opts ...rulesetOption) (*R
 		}
 	}
 	rs := &Ruleset{rules: rules, plans: plans, reads: cfg.reads}
-	seen := map[*plan.Node]bool{}
-	var walk func(*plan.Node) error
-	walk = func(n *plan.Node) error {
-		if seen[n] {
-			return nil
-		}
-		seen[n] = true
+	nodes := allNodes(plans)
+	for _, n := range nodes {
 		if n.Slot < 0 {
-			return fmt.Errorf("node with slot %d", n.Slot)
+			return nil, fmt.Errorf("node with slot %d", n.Slot)
 		}
 		rs.shared = max(rs.shared, n.Slot)
 		rs.anyField = rs.anyField || n.Test != nil && n.Test.Any
-		for _, k := range n.Kids {
-			if err := walk(k); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	for _, p := range plans {
-		if err := walk(p); err != nil {
-			return nil, err
-		}
 	}
 	if cfg.index {
-		rs.slots = newSlotTable(plans, rs.reads)
-		rs.index = newIndex(plans, rs.slots)
+		rs.slots = newSlotTable(nodes, rs.reads)
+		rs.index = newIndex(plans, nodes, rs.slots)
 	}
 	rs.pool.New = func() any { return newScratch(rs.shared, rs.index, rs.slots) }
 	return rs, nil
+}
+
+// allNodes returns every node of plans once (they share nodes), in the
+// order a preorder walk of the plans first reaches them.
+func allNodes(plans []*plan.Node) []*plan.Node {
+	var out []*plan.Node
+	seen := map[*plan.Node]bool{}
+	var walk func(n *plan.Node)
+	walk = func(n *plan.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		out = append(out, n)
+		for _, k := range n.Kids {
+			walk(k)
+		}
+	}
+	for _, p := range plans {
+		walk(p)
+	}
+	return out
 }
 
 // Len returns the number of rules.
@@ -161,7 +167,7 @@ func (rs *Ruleset) ReadsAnyField() bool { return rs.anyField }
 func (rs *Ruleset) Paths() []string {
 	st := rs.slots
 	if st == nil {
-		st = newSlotTable(rs.plans, rs.reads)
+		st = newSlotTable(allNodes(rs.plans), rs.reads)
 	}
 	out := make([]string, len(st.paths))
 	for i, p := range st.paths {

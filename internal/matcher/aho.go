@@ -53,16 +53,15 @@ func NewAutomaton(keys []string, ids []int32) *Automaton {
 			order = append(order, t)
 		}
 	}
-	// next[state*cols+class] is the next state, none until set; it
-	// becomes step in place.
-	const none = ^uint32(0)
+	// next[state*cols+class] is the next state; it becomes step in
+	// place. Breadth first, a state's row is its fail state's (complete,
+	// as that state is shallower) with its own edges over it, and a
+	// kid's fail state is where the row led before the kid's edge.
 	next := make([]uint32, n*cols)
+	fail := make([]uint32, n)
 	a.out = make([]int32, n)
 	a.link = make([]int32, n)
 	a.emit = make([]bool, n)
-	for i := range next {
-		next[i] = none
-	}
 	for s, t := range order {
 		a.out[s] = -1
 		if l := byNode[start[t]:start[t+1]]; len(l) > 0 {
@@ -70,33 +69,23 @@ func NewAutomaton(keys []string, ids []int32) *Automaton {
 			a.outs = append(append(a.outs, l...), -1)
 		}
 		a.link[s] = -1
-		for k := first[t]; k >= 0; k = sibling[k] {
-			next[s*cols+int(label[k])] = uint32(num[k])
-		}
-	}
-	// Breadth first again: fail links become DFA transitions.
-	fail := make([]uint32, n)
-	for c := 0; c < a.columns; c++ {
-		if next[c] == none {
-			next[c] = 0
-		}
-	}
-	for s := 1; s < n; s++ { // states are in breadth-first order
-		f := fail[s]
-		if a.out[f] >= 0 {
-			a.link[s] = int32(f)
-		} else {
-			a.link[s] = a.link[f]
-		}
-		a.emit[s] = a.out[s] >= 0 || a.link[s] >= 0
-		for c := 0; c < a.columns; c++ {
-			t := &next[s*cols+c]
-			via := next[int(f)*cols+c]
-			if *t == none {
-				*t = via
+		row := next[s*cols : (s+1)*cols]
+		if s > 0 {
+			f := fail[s]
+			if a.out[f] >= 0 {
+				a.link[s] = int32(f)
 			} else {
-				fail[*t] = via
+				a.link[s] = a.link[f]
 			}
+			a.emit[s] = a.out[s] >= 0 || a.link[s] >= 0
+			copy(row, next[int(f)*cols:(int(f)+1)*cols])
+		}
+		for k := first[t]; k >= 0; k = sibling[k] {
+			c := label[k]
+			if s > 0 {
+				fail[num[k]] = row[c]
+			}
+			row[c] = uint32(num[k])
 		}
 	}
 	for c := range 256 {
