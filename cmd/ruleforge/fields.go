@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ruleforge/ruleforge/internal/hitline"
 	"github.com/ruleforge/ruleforge/match"
 )
 
@@ -56,14 +57,10 @@ var detailFields = []struct {
 	{"User", []string{"User", "SubjectUserName"}, "user.name"},
 }
 
-// eventFields are the fields of a matched event that the output shows.
+// eventFields are the fields of a matched event that the output shows:
+// those of a hit line, and what the table shows besides.
 type eventFields struct {
-	Timestamp string `json:"timestamp,omitempty"` // RFC 3339 in UTC when it parses, else as the event writes it
-	Computer  string `json:"computer,omitempty"`
-	Channel   string `json:"channel,omitempty"`
-	EventID   *int64 `json:"event_id,omitempty"`
-	RecordID  *int64 `json:"record_id,omitempty"`
-
+	hitline.Fields
 	time    time.Time // the parsed Timestamp, or zero
 	details []detail  // the detail fields the event has, in detailFields order
 }

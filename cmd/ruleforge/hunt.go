@@ -84,14 +84,14 @@ type matched struct {
 	reasons [][]match.Reason // with -explain: by hit
 }
 
-// hitInfo is what a hit line carries besides the rule: the event's fields
+// hitInfo is what a hit carries besides the rule: the event's fields
 // and, with -explain, the reasons.
 type hitInfo struct {
 	eventFields
-	Explain []reason `json:"explain,omitempty"`
+	Explain []match.Reason
 }
 
-// reason is one test that made a rule true, as output lines write it.
+// reason is one test that made a rule true, as alert documents write it.
 type reason struct {
 	Field string `json:"field"`
 	Path  string `json:"path,omitempty"`
@@ -188,9 +188,7 @@ func (m *matched) hit(k int) hitInfo {
 	}
 	info := hitInfo{eventFields: m.fields}
 	if k >= 0 && k < len(m.reasons) {
-		for _, r := range m.reasons[k] {
-			info.Explain = append(info.Explain, reason{Field: r.Field, Path: r.Path, Value: r.Value, Test: r.Test})
-		}
+		info.Explain = m.reasons[k]
 	}
 	return info
 }
@@ -239,7 +237,9 @@ func (m *matched) alert(k int) alertInfo {
 	if f := info.eventFields; f.Channel != "" || f.EventID != nil || f.RecordID != nil {
 		a.Winlog = &alertWinlog{Channel: f.Channel, EventID: f.EventID, RecordID: f.RecordID}
 	}
-	a.Explain = info.Explain
+	for _, r := range info.Explain {
+		a.Explain = append(a.Explain, reason{Field: r.Field, Path: r.Path, Value: r.Value, Test: r.Test})
+	}
 	return a
 }
 

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+
 	"flag"
 	"fmt"
 	"io"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ruleforge/ruleforge/internal/hitline"
 	"github.com/ruleforge/ruleforge/kafka"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
@@ -104,8 +105,8 @@ func runKafka(args []string, stdout, stderr io.Writer) int {
 	fields := newFieldReader() // the event's fields of a match hit line
 	cfg.Paths = fields.all
 	cfg.Describe = func(rec *match.Record) []byte {
-		b, _ := json.Marshal(fields.read(rec))
-		return b[1 : len(b)-1] // the object's fields
+		f := fields.read(rec)
+		return hitline.AppendFields(nil, &f.Fields)
 	}
 	cfg.Opts = []kgo.Opt{kgo.SeedBrokers(strings.Split(*brokers, ",")...)}
 	var mu sync.Mutex // stderr's lines, from the partitions' goroutines

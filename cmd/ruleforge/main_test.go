@@ -27,17 +27,9 @@ func TestMatchSample(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
-	type line struct {
-		Input    string `json:"input"`
-		Event    int    `json:"event"`
-		RuleID   string `json:"rule_id"`
-		Title    string `json:"title"`
-		Language string `json:"language"`
-		Severity string `json:"severity"`
-	}
 	var got []string
 	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
-		var h line
+		var h hit
 		if err := json.Unmarshal([]byte(l), &h); err != nil {
 			t.Fatalf("bad output line %q: %v", l, err)
 		}

@@ -25,19 +25,6 @@ func (p *pathList) String() string { return strings.Join(*p, ",") }
 // Set adds a path.
 func (p *pathList) Set(s string) error { *p = append(*p, s); return nil }
 
-// hit is one output line: an (event, rule) match.
-type hit struct {
-	Input     string `json:"input"`
-	Event     int    `json:"event"`
-	RuleID    string `json:"rule_id"`
-	Title     string `json:"title"`
-	Language  string `json:"language"`
-	Severity  string `json:"severity"`
-	RiskScore *int   `json:"risk_score,omitempty"`
-	RuleFile  string `json:"rule_file,omitempty"`
-	hitInfo          // the event's time, computer, IDs; -explain's reasons
-}
-
 // alert is an output line with -output alert: an ECS-style alert
 // document with the rule under rule.* and the event under event.original.
 type alert struct {
@@ -271,12 +258,7 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 					alertInfo: info.alert(k),
 				})
 			} else {
-				line, _ = json.Marshal(hit{
-					Input: name, Event: res.Ordinal, RuleID: rule.ID, Title: rule.Title,
-					Language: rule.Lang.String(), Severity: rule.Severity,
-					RiskScore: rule.RiskScore, RuleFile: rule.Source.File,
-					hitInfo: info.hit(k),
-				})
+				line = info.appendHit(out.AvailableBuffer(), name, res.Ordinal, rule, k, nil)
 			}
 			out.Write(line)
 			out.WriteByte('\n')

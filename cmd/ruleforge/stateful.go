@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ruleforge/ruleforge/internal/hitline"
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/state"
@@ -58,35 +59,22 @@ func (s *stateRun) step(res *pipeline.Result) {
 				Threat:    newAlertThreat(rule),
 				alertInfo: info.alert(-1),
 			})
+			line = withFields(line, a.Fields)
 		} else {
-			line, _ = json.Marshal(hit{
-				Input: s.name, Event: int(a.Event), RuleID: rule.ID, Title: rule.Title,
-				Language: rule.Lang.String(), Severity: rule.Severity,
-				RiskScore: rule.RiskScore, RuleFile: rule.Source.File,
-				hitInfo: info.hit(-1),
-			})
+			line = info.appendHit(s.out.AvailableBuffer(), s.name, int(a.Event), rule, -1, a.Fields)
 		}
-		s.out.Write(withFields(line, a.Fields))
+		s.out.Write(line)
 		s.out.WriteByte('\n')
 	})
 }
 
-// withFields returns the JSON object line with fields added at its end,
-// in order.
+// withFields returns the JSON object line, an alert document, with a
+// stateful rule's fields added at its end, as hit lines have them.
 func withFields(line []byte, fields []state.Field) []byte {
 	if len(fields) == 0 || len(line) < 2 {
 		return line
 	}
-	line = line[:len(line)-1]
-	for _, f := range fields {
-		name, _ := json.Marshal(f.Name)
-		val, err := json.Marshal(f.Value)
-		if err != nil {
-			val = []byte("null")
-		}
-		line = append(append(append(append(line, ','), name...), ':'), val...)
-	}
-	return append(line, '}')
+	return append(hitline.AppendState(line[:len(line)-1], fields), '}')
 }
 
 // ruleAt returns rule i of perRule's numbering: the ruleset's rules, then

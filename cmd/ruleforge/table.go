@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/match"
 )
 
 // hitRow is one (event, rule) match as the table and CSV show it.
@@ -197,7 +198,7 @@ func detailText(ds []detail) string {
 
 // reasonText renders a reason: `Image (Event.EventData.Image) =
 // "C:\…\mofcomp.exe": ends~ "\mofcomp.exe"`.
-func reasonText(r reason) string {
+func reasonText(r match.Reason) string {
 	where := r.Field
 	if r.Path != "" && r.Path != r.Field {
 		where += " (" + r.Path + ")"
