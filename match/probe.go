@@ -148,11 +148,10 @@ func (x *scratch) numText(f *ixProbe, b []byte) {
 }
 
 // text probes f's text keys with s (folded into x.buf where needed),
-// reporting each substring key's automaton state once per event.
+// reporting each substring key's automaton state once per event, through
+// the cache of strings probed before (probeCache).
 func (x *scratch) text(f *ixProbe, s string) {
 	if f.texts != nil {
-		m := &x.marks[f.id]
-		m.Epoch = x.epoch
-		f.texts.Find(s, &x.buf, x, m)
+		x.cache.find(x, f, s)
 	}
 }

@@ -34,6 +34,7 @@ type scratch struct {
 	num        []byte
 	last       []lastString    // per probe: the string last probed
 	marks      []matcher.Marks // per probe: its automaton's states reported in this event
+	cache      *probeCache
 }
 
 // newScratch returns working memory for a ruleset with slots memo slots
@@ -50,6 +51,7 @@ func newScratch(slots int, ix *index, st *slotTable) *scratch {
 		x.num = make([]byte, 0, 32)
 		x.last = make([]lastString, ix.nprobes)
 		x.marks = make([]matcher.Marks, ix.nprobes)
+		x.cache = newProbeCache(x)
 		x.visitAny = func(v any) bool {
 			x.texts(ix.anyProbe[x.anyPhase], v)
 			return false
