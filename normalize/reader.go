@@ -152,12 +152,16 @@ func (rd *Reader) view(f Format, evtxShape bool, raw func() []byte) error {
 			return rd.decoded(raw(), f)
 		}
 	}
-	rd.src.begin(f, evtxShape)
-	if rd.src.ud != nil && rd.whole {
+	if rd.whole && f == WinEvent {
 		// The rules read UserData whole (or every value): it must hold
 		// the alias UserDataChild, as Normalize writes it in the map.
-		return rd.decoded(raw(), f)
+		// Any object UserData is decoded, without looking it up first
+		// for its one child: decoded gives what the view would.
+		if _, object := hooks.RecordHolds(rec, rd.p.userData); object {
+			return rd.decoded(raw(), f)
+		}
 	}
+	rd.src.begin(f, evtxShape)
 	rd.aliasUserData()
 	addWindows(&record{&rd.src}, view{&rd.out, &rd.args})
 	return nil
