@@ -142,28 +142,45 @@ type Set struct {
 // correlations that loaded and one error per file or correlation that did
 // not, each naming its file.
 func (l Loader) LoadSet(paths ...string) (*Set, ir.ErrorList) {
-	var read []file
-	var errs ir.ErrorList
-	add := func(path string) {
-		src, err := readRule(path, l.maxFileSize())
-		if err != nil {
-			errs.Add(err)
-			return
-		}
-		read = append(read, file{path, src})
-	}
+	// The walk lists the files and its errors in order; the files are
+	// then read in parallel, each into its own slot.
+	var todo []pending
+	add := func(path string) { todo = append(todo, pending{path: path}) }
+	fail := func(err error) { todo = append(todo, pending{err: err}) }
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		switch {
 		case err != nil:
-			errs.Add(files.PathError(root, err))
+			fail(files.PathError(root, err))
 		case info.IsDir():
-			files.Walk(root, IsRuleFile, add, errs.Add)
+			files.Walk(root, IsRuleFile, add, fail)
 		default:
 			add(root)
 		}
 	}
+	limit := l.maxFileSize()
+	par.For(len(todo), func(i int) {
+		if t := &todo[i]; t.err == nil {
+			t.src, t.err = readRule(t.path, limit)
+		}
+	})
+	var read []file
+	var errs ir.ErrorList
+	for _, t := range todo {
+		if t.err != nil {
+			errs.Add(t.err)
+			continue
+		}
+		read = append(read, file{t.path, t.src})
+	}
 	return l.parseFiles(read, errs)
+}
+
+// pending is a rule file to read, or an error met while walking.
+type pending struct {
+	path string
+	src  []byte
+	err  error
 }
 
 // file is a rule file read: its name and its contents.

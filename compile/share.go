@@ -1,9 +1,10 @@
 package compile
 
 import (
-	"fmt"
+	"encoding/binary"
 	"strings"
 
+	"github.com/ruleforge/ruleforge/internal/par"
 	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 )
@@ -13,48 +14,32 @@ import (
 // same "Image endswith \powershell.exe") is one node, and gives every node
 // reached more than once a memo slot: Ruleset.Match then evaluates it at
 // most once per event. Plans are changed in place and returned.
+//
+// A test is known by its printed form (testKey), made for every plan on
+// every CPU; the merging itself runs in plan order, so that the first of
+// identical nodes is the one kept, and an and/or/not node is known by its
+// operator and its (already merged) operands' numbers.
 func share(plans []*plan.Node) []*plan.Node {
-	canon := map[string]*plan.Node{}
-	keys := map[*plan.Node]string{}
-	var intern func(n *plan.Node) *plan.Node
-	intern = func(n *plan.Node) *plan.Node {
-		if _, done := keys[n]; done {
-			return n
-		}
-		for i, k := range n.Kids {
-			n.Kids[i] = intern(k)
-		}
-		key := nodeKey(n)
-		if c, ok := canon[key]; ok {
-			return c
-		}
-		canon[key] = n
-		keys[n] = key
-		return n
-	}
+	leaves := make([][]leafKey, len(plans))
+	par.For(len(plans), func(i int) { leaves[i] = testKeys(plans[i], nil) })
+	s := &sharer{tests: map[string]*plan.Node{}, ops: map[string]*plan.Node{}}
 	for i, p := range plans {
-		plans[i] = intern(p)
+		s.leaves = leaves[i]
+		plans[i] = s.intern(p)
+		s.uses[-1-plans[i].Slot]++
 	}
-	uses := map[*plan.Node]int{}
-	var count func(n *plan.Node)
-	count = func(n *plan.Node) {
-		if uses[n]++; uses[n] > 1 {
-			return // its subtree is counted once
-		}
-		for _, k := range n.Kids {
-			count(k)
-		}
-	}
-	for _, p := range plans {
-		count(p)
-	}
+	// Slot holds -1 - each kept node's number until here; now it becomes
+	// the memo slot of the nodes reached more than once, numbered in the
+	// order a preorder walk of the plans first reaches them.
 	slot := 0
 	var number func(n *plan.Node)
 	number = func(n *plan.Node) {
-		if n.Slot != 0 {
-			return
+		if n.Slot >= 0 {
+			return // numbered already
 		}
-		if uses[n] > 1 && n.Op != ir.OpTrue && n.Op != ir.OpFalse {
+		id := -1 - n.Slot
+		n.Slot = 0
+		if s.uses[id] > 1 && n.Op != ir.OpTrue && n.Op != ir.OpFalse {
 			slot++
 			n.Slot = slot
 		}
@@ -68,25 +53,94 @@ func share(plans []*plan.Node) []*plan.Node {
 	return plans
 }
 
-// nodeKey identifies a node's meaning, its kids by their (already
-// interned) identity. Tests with computed operands are never merged.
-func nodeKey(n *plan.Node) string {
-	var b strings.Builder
-	b.WriteString(n.Op.String())
+// sharer is the state of share's merging.
+type sharer struct {
+	tests  map[string]*plan.Node // a test's key -> the node kept
+	ops    map[string]*plan.Node // an and/or/not/true/false node's key -> the node kept
+	uses   []int32               // per kept node: the references to it from kept nodes and plans
+	leaves []leafKey             // the keys of the tests intern meets next
+	buf    []byte
+}
+
+// leafKey is a test node's key, made before the merging.
+type leafKey struct {
+	n   *plan.Node
+	key string
+}
+
+// testKeys appends to dst the key of each test node under n that can be
+// merged, in the order intern meets them.
+func testKeys(n *plan.Node, dst []leafKey) []leafKey {
 	if n.Op == ir.OpPred {
-		t := n.Test
-		if t.Left != nil || t.Right != nil {
-			return fmt.Sprintf("test %p", t)
+		if k := testKey(n.Test); k != "" {
+			dst = append(dst, leafKey{n, k})
 		}
-		b.WriteString(" ")
-		b.WriteString(t.String())
-		for _, p := range t.Paths {
-			b.WriteString(" @" + p.String())
-		}
-		return b.String()
+		return dst
 	}
 	for _, k := range n.Kids {
-		fmt.Fprintf(&b, " %p", k)
+		dst = testKeys(k, dst)
+	}
+	return dst
+}
+
+// testKey identifies a test's meaning: what it compares and the paths it
+// reads; "" for tests with computed operands, which are never merged.
+func testKey(t *plan.Test) string {
+	if t.Left != nil || t.Right != nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(t.String())
+	for _, p := range t.Paths {
+		b.WriteString(" @")
+		b.WriteString(p.String())
 	}
 	return b.String()
+}
+
+// intern returns the node kept for n, merging n's subtree first. A kept
+// node's Slot is -1 - its number.
+func (s *sharer) intern(n *plan.Node) *plan.Node {
+	if n.Slot < 0 {
+		return n // kept already
+	}
+	for i, k := range n.Kids {
+		n.Kids[i] = s.intern(k)
+	}
+	if n.Op != ir.OpPred {
+		b := append(s.buf[:0], byte(n.Op))
+		for _, k := range n.Kids {
+			b = binary.AppendUvarint(b, uint64(-1-k.Slot))
+		}
+		s.buf = b
+		if c, ok := s.ops[string(b)]; ok {
+			return c
+		}
+		s.ops[string(b)] = n
+		return s.keep(n)
+	}
+	var key string
+	if len(s.leaves) > 0 && s.leaves[0].n == n {
+		key, s.leaves = s.leaves[0].key, s.leaves[1:]
+	} else {
+		key = testKey(n.Test)
+	}
+	if key == "" {
+		return s.keep(n)
+	}
+	if c, ok := s.tests[key]; ok {
+		return c
+	}
+	s.tests[key] = n
+	return s.keep(n)
+}
+
+// keep numbers n, a node kept, and counts the references of its operands.
+func (s *sharer) keep(n *plan.Node) *plan.Node {
+	n.Slot = -1 - len(s.uses)
+	s.uses = append(s.uses, 0)
+	for _, k := range n.Kids {
+		s.uses[-1-k.Slot]++
+	}
+	return n
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	gotoml "github.com/pelletier/go-toml/v2"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -54,8 +55,8 @@ func parseTOML(file string, src []byte, cfg *config) (*ir.Rule, error) {
 	if err := checkTOMLDepth(file, text, cfg.maxTOMLDepth); err != nil {
 		return nil, err
 	}
-	var doc map[string]any
-	if _, err := toml.Decode(text, &doc); err != nil {
+	doc, err := decodeTOML(src, text)
+	if err != nil {
 		return nil, tomlError(file, text, err)
 	}
 	d := &tomlDoc{file: file, src: text, locs: locateTOML(text), cfg: cfg}
@@ -76,6 +77,25 @@ func parseTOML(file string, src []byte, cfg *config) (*ir.Rule, error) {
 		return nil, ir.ForRule(err, id)
 	}
 	return r, nil
+}
+
+// decodeTOML decodes a TOML file, src and the same bytes as text, with
+// go-toml (pelletier/go-toml/v2) and, should that fail, with
+// BurntSushi/toml, whose result or error is then the answer. go-toml reads
+// the Elastic corpus 6 to 8 times faster than BurntSushi and allocates a
+// fifth as much (BenchmarkDecodeTOML), where BurntSushi took a tenth of
+// the time to load every rule; BurntSushi, the decoder ruleforge
+// used alone before, keeps the text and position of every syntax error,
+// and a file that it reads and go-toml does not still loads as before.
+// TestDecodeTOML checks that both give the same values on the corpus.
+func decodeTOML(src []byte, text string) (map[string]any, error) {
+	var doc map[string]any
+	if gotoml.Unmarshal(src, &doc) == nil {
+		return doc, nil
+	}
+	doc = nil
+	_, err := toml.Decode(text, &doc)
+	return doc, err
 }
 
 // maturities maps Elastic's rule maturity to Sigma's status.
@@ -274,7 +294,7 @@ func (d *tomlDoc) threat(rule map[string]any, r *ir.Rule) error {
 	if !ok {
 		return nil
 	}
-	threats, ok := v.([]map[string]any)
+	threats, ok := asTables(v)
 	if !ok {
 		return d.typeError("rule.threat", v, "an array of tables")
 	}
@@ -355,11 +375,31 @@ func (d *tomlDoc) tables(t map[string]any, table, key string) ([]map[string]any,
 	if !ok {
 		return nil, nil
 	}
-	arr, ok := v.([]map[string]any)
+	arr, ok := asTables(v)
 	if !ok {
 		return nil, d.typeError(table+"."+key, v, "an array of tables")
 	}
 	return arr, nil
+}
+
+// asTables returns v as an array of tables, which go-toml decodes into an
+// []any of tables and BurntSushi/toml into an []map[string]any.
+func asTables(v any) ([]map[string]any, bool) {
+	switch v := v.(type) {
+	case []map[string]any:
+		return v, true
+	case []any:
+		out := make([]map[string]any, len(v))
+		for i, e := range v {
+			t, ok := e.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			out[i] = t
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 // queryMap returns a function that moves a position in the query to the
@@ -370,16 +410,11 @@ func (d *tomlDoc) queryMap(query string) func(ir.Pos) ir.Pos {
 	if !ok {
 		return func(ir.Pos) ir.Pos { return d.pos("rule.query") }
 	}
-	val, offs, ok := tomlString(d.src, loc.val)
-	if !ok || val != query {
-		offs = nil
-	}
+	spans, ok := tomlSpans(d.src, loc.val, query)
 	return func(p ir.Pos) ir.Pos {
-		off := p.Offset
-		if offs != nil {
-			off = offs[max(0, min(off, len(offs)-1))]
-		} else {
-			off += loc.val
+		off := p.Offset + loc.val
+		if ok {
+			off = spanOffset(spans, p.Offset)
 		}
 		return srcPos(d.file, d.src, off)
 	}
@@ -400,7 +435,7 @@ func tomlType(v any) string {
 		return "array"
 	case map[string]any:
 		return "table"
-	case time.Time:
+	case time.Time, gotoml.LocalDateTime, gotoml.LocalDate, gotoml.LocalTime:
 		return "datetime"
 	}
 	return fmt.Sprintf("%T", v)

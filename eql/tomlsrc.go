@@ -1,6 +1,7 @@
 package eql
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -204,13 +205,23 @@ func tomlStringEnd(src string, i int) (closing, end int, ok bool) {
 	return 0, 0, false
 }
 
-// tomlString decodes the TOML string whose opening delimiter is at src[i].
-// It returns the value and, for each byte of the value and for its end, the
-// offset in src of the text it comes from.
-func tomlString(src string, i int) (string, []int, bool) {
+// tomlSpan is a run of the bytes of a decoded TOML string: from the
+// value's byte val on, they come from src's bytes from src on, one for
+// one when lit, else all from the escape sequence at src.
+type tomlSpan struct {
+	val, src int
+	lit      bool
+}
+
+// tomlSpans decodes the TOML string whose opening delimiter is at src[i]
+// and reports whether it is want. It returns the spans the value's bytes
+// come from, the last one the closing delimiter at offset len(want): a
+// few per string, where a table of one offset per byte would be eight
+// times the query's size of garbage on every load.
+func tomlSpans(src string, i int, want string) ([]tomlSpan, bool) {
 	closing, _, ok := tomlStringEnd(src, i)
 	if !ok {
-		return "", nil, false
+		return nil, false
 	}
 	delim := src[i]
 	j := i + 1
@@ -224,42 +235,50 @@ func tomlString(src string, i int) (string, []int, bool) {
 			j += 2
 		}
 	}
-	var b strings.Builder
-	var offs []int
-	add := func(s string, off int) {
-		b.WriteString(s)
-		for range len(s) {
-			offs = append(offs, off)
+	var spans []tomlSpan
+	n := 0 // the bytes of want decoded so far
+	add := func(s string, off int, lit bool) bool {
+		if !strings.HasPrefix(want[n:], s) {
+			return false
 		}
+		spans = append(spans, tomlSpan{n, off, lit})
+		n += len(s)
+		return true
 	}
 	for j < closing {
-		c := src[j]
-		if c != '\\' || delim == '\'' {
-			add(src[j:j+1], j)
-			j++
+		if src[j] != '\\' || delim == '\'' {
+			k := closing
+			if e := strings.IndexByte(src[j:closing], '\\'); e >= 0 && delim != '\'' {
+				k = j + e
+			}
+			if !add(src[j:k], j, true) {
+				return nil, false
+			}
+			j = k
 			continue
 		}
 		if j+1 >= closing {
-			return "", nil, false
+			return nil, false
 		}
 		switch e := src[j+1]; e {
 		case 'b', 't', 'n', 'f', 'r', '"', '\\', 'e':
-			add(string("\b\t\n\f\r\"\\\x1b"[strings.IndexByte(`btnfr"\e`, e)]), j)
+			if !add(string("\b\t\n\f\r\"\\\x1b"[strings.IndexByte(`btnfr"\e`, e)]), j, false) {
+				return nil, false
+			}
 			j += 2
 		case 'u', 'U':
-			n := 4
+			digits := 4
 			if e == 'U' {
-				n = 8
+				digits = 8
 			}
-			if j+2+n > closing {
-				return "", nil, false
+			if j+2+digits > closing {
+				return nil, false
 			}
-			v, err := strconv.ParseUint(src[j+2:j+2+n], 16, 32)
-			if err != nil || !utf8.ValidRune(rune(v)) {
-				return "", nil, false
+			v, err := strconv.ParseUint(src[j+2:j+2+digits], 16, 32)
+			if err != nil || !utf8.ValidRune(rune(v)) || !add(string(rune(v)), j, false) {
+				return nil, false
 			}
-			add(string(rune(v)), j)
-			j += 2 + n
+			j += 2 + digits
 		default:
 			// A backslash ending a line removes the white space and
 			// newlines that follow it.
@@ -268,7 +287,7 @@ func tomlString(src string, i int) (string, []int, bool) {
 				k++
 			}
 			if !multi || k >= closing || src[k] != '\n' {
-				return "", nil, false
+				return nil, false
 			}
 			for k < closing && strings.IndexByte(" \t\r\n", src[k]) >= 0 {
 				k++
@@ -276,8 +295,22 @@ func tomlString(src string, i int) (string, []int, bool) {
 			j = k
 		}
 	}
-	offs = append(offs, closing)
-	return b.String(), offs, true
+	if n != len(want) {
+		return nil, false
+	}
+	return append(spans, tomlSpan{n, closing, false}), true
+}
+
+// spanOffset returns the offset in the source of byte off of a value
+// decoded into spans (tomlSpans), the closing delimiter's past its end.
+func spanOffset(spans []tomlSpan, off int) int {
+	off = max(0, min(off, spans[len(spans)-1].val))
+	i := sort.Search(len(spans), func(i int) bool { return spans[i].val > off }) - 1
+	sp := spans[i]
+	if sp.lit {
+		return sp.src + off - sp.val
+	}
+	return sp.src
 }
 
 // srcPos returns the position of byte offset off in src.

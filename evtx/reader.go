@@ -119,15 +119,13 @@ func (r *Reader) NextChunk() (*Chunk, error) {
 // chunkBufs holds the buffers of released chunks.
 var chunkBufs = sync.Pool{New: func() any { return new([ChunkSize]byte) }}
 
-// allZero reports whether b holds only zeros.
-func allZero(b []byte) bool {
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
-	}
-	return true
-}
+// allZero reports whether b holds only zeros: compared with zeroChunk,
+// as bytes.Equal compares, many bytes at a time (logs preallocate their
+// chunks, and a file may hold more unused chunks than used ones).
+func allZero(b []byte) bool { return len(b) <= ChunkSize && bytes.Equal(b, zeroChunk[:len(b)]) }
+
+// zeroChunk is an unused chunk.
+var zeroChunk [ChunkSize]byte
 
 // Next returns the next record. An *Error reports a damaged chunk or
 // record, which is skipped: call Next again to go on. It returns io.EOF

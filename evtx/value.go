@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -428,7 +429,22 @@ func utf16String(r []byte) string {
 // escaped for a JSON string when escape is set; unpaired surrogates
 // become U+FFFD.
 func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
-	for i := 0; i+1 < len(r); i += 2 {
+	i := 0
+	if n := len(b); len(r) >= 2 {
+		// The common run first: ASCII that needs no escape, written in
+		// place; the loop below goes on from the first other character.
+		b = slices.Grow(b, len(r)/2)[:n+len(r)/2]
+		for ; i+1 < len(r); i += 2 {
+			c := r[i]
+			if r[i+1] != 0 || c < 0x20 || c >= utf8.RuneSelf || escape && (c == '"' || c == '\\') {
+				break
+			}
+			b[n] = c
+			n++
+		}
+		b = b[:n]
+	}
+	for ; i+1 < len(r); i += 2 {
 		c := rune(r[i]) | rune(r[i+1])<<8
 		switch {
 		case c == 0:

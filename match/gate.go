@@ -5,9 +5,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/par"
 	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 )
@@ -41,9 +44,10 @@ import (
 // text, and a key found in the text's keys or across values only makes
 // its rules candidates.
 
-// clause is a set of keys, one of which must fire, with its cost.
+// clause is a set of keys (numbers in indexer.keys), one of which must
+// fire, with its cost.
 type clause struct {
-	keys []ixKey
+	keys []int32
 	cost float64
 }
 
@@ -53,22 +57,113 @@ type gate struct {
 	ok      bool     // false: no gate
 }
 
-// indexer computes gates, memoized per node (plans share nodes).
+// indexer computes gates: each test's once (newIndexer), then each
+// rule's, memoized per node (plans share nodes).
 type indexer struct {
-	rules int           // how many rules there are
-	uses  map[ixKey]int // how many rules hold each key
+	rules int                 // how many rules there are
+	keys  []ixKey             // the tests' keys, numbered as first met
+	uses  []int32             // per key: how many rules hold it
+	costs []float64           // per key: its cost
+	tests map[*plan.Node]gate // per test node with a gate: it, costs unset
+	names map[string]string   // field key -> field name
+	paths map[string][]*Path  // field key -> paths
+	mu    sync.Mutex          // guards memo
 	memo  map[*plan.Node]gate
-	names map[string]string  // field key -> field name
-	paths map[string][]*Path // field key -> paths
 }
+
+// newIndexer finds the gate of every test of plans and how many rules
+// hold each key. The tests' gates are made on every CPU; their keys are
+// numbered, and each field named after its first test, in the order a
+// walk of the plans meets them.
+func newIndexer(plans []*plan.Node) *indexer {
+	ixr := &indexer{rules: len(plans), tests: map[*plan.Node]gate{}, memo: map[*plan.Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
+	var preds []*plan.Node
+	seen := map[*plan.Node]bool{}
+	var walk func(n *plan.Node)
+	walk = func(n *plan.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		if n.Op == ir.OpPred {
+			preds = append(preds, n)
+		}
+		for _, k := range n.Kids {
+			walk(k)
+		}
+	}
+	for _, p := range plans {
+		walk(p)
+	}
+	found := make([]testKeys, len(preds))
+	par.For(len(preds), func(i int) { found[i] = gateKeys(preds[i].Test) })
+	ids := map[ixKey]int32{}
+	for i, n := range preds {
+		f := found[i]
+		if f.field == "" {
+			continue
+		}
+		if _, ok := ixr.names[f.field]; !ok {
+			ixr.paths[f.field] = n.Test.Paths
+			ixr.names[f.field] = n.Test.Name
+			if n.Test.Any {
+				ixr.names[f.field] = "(any value)"
+			}
+		}
+		if !f.ok {
+			continue
+		}
+		c := clause{keys: make([]int32, len(f.keys))}
+		for j, k := range f.keys {
+			id, ok := ids[k]
+			if !ok {
+				id = int32(len(ixr.keys))
+				ids[k] = id
+				ixr.keys = append(ixr.keys, k)
+			}
+			c.keys[j] = id
+		}
+		ixr.tests[n] = gate{clauses: []clause{c}, ok: true}
+	}
+	ixr.uses = make([]int32, len(ixr.keys))
+	par.For(len(plans), func(i int) {
+		held := ixr.held(plans[i], nil)
+		slices.Sort(held)
+		for _, id := range slices.Compact(held) {
+			atomic.AddInt32(&ixr.uses[id], 1)
+		}
+	})
+	ixr.costs = make([]float64, len(ixr.keys))
+	for id := range ixr.keys {
+		ixr.costs[id] = ixr.cost(int32(id))
+	}
+	return ixr
+}
+
+// held appends to dst the keys of the first clause of every test under n
+// (with repeats: n's subtrees are walked wherever they are shared, no more
+// often than the plan's rule spelled them).
+func (ixr *indexer) held(n *plan.Node, dst []int32) []int32 {
+	if g, ok := ixr.tests[n]; ok {
+		dst = append(dst, g.clauses[0].keys...)
+	}
+	for _, k := range n.Kids {
+		dst = ixr.held(k, dst)
+	}
+	return dst
+}
+
+// isAny reports whether key id is a keyword key, probed against every
+// value of the event.
+func (ixr *indexer) isAny(id int32) bool { return ixr.keys[id].field == anyKey }
 
 // probesAnyValue reports whether a clause that is not a keyword clause
 // has a keyword key (an or of a keyword search and a field's), so that the
 // index probes every value anyway.
-func probesAnyValue(gates [][]clause) bool {
+func (ixr *indexer) probesAnyValue(gates [][]clause) bool {
 	for _, g := range gates {
 		for _, c := range g {
-			if !keyword(c) && slices.ContainsFunc(c.keys, func(k ixKey) bool { return k.field == anyKey }) {
+			if !ixr.keyword(c) && slices.ContainsFunc(c.keys, ixr.isAny) {
 				return true
 			}
 		}
@@ -77,7 +172,7 @@ func probesAnyValue(gates [][]clause) bool {
 }
 
 // keyword reports whether c is a clause of keyword (any-field) keys.
-func keyword(c clause) bool { return len(c.keys) > 0 && c.keys[0].field == anyKey }
+func (ixr *indexer) keyword(c clause) bool { return len(c.keys) > 0 && ixr.isAny(c.keys[0]) }
 
 // cmpBool orders false before true.
 func cmpBool(a, b bool) int {
@@ -92,9 +187,7 @@ func cmpBool(a, b bool) int {
 
 // anyValued reports whether c has a keyword key, probed against every
 // value of the event.
-func anyValued(c clause) bool {
-	return slices.ContainsFunc(c.keys, func(k ixKey) bool { return k.field == anyKey })
-}
+func (ixr *indexer) anyValued(c clause) bool { return slices.ContainsFunc(c.keys, ixr.isAny) }
 
 // heavy reports whether c has a key that many rules hold.
 func (ixr *indexer) heavy(c clause) bool {
@@ -110,46 +203,31 @@ func (ixr *indexer) heavy(c clause) bool {
 // and by more than a quarter of all the rules.
 func (ixr *indexer) ubiquitous(c clause) bool {
 	for _, k := range c.keys {
-		if n := ixr.uses[k]; n > heavyKey && n > ixr.rules/4 {
+		if n := ixr.uses[k]; n > heavyKey && int(n) > ixr.rules/4 {
 			return true
 		}
 	}
 	return false
 }
 
-// collect adds to held the keys of every test under n.
-func (ixr *indexer) collect(n *plan.Node, held map[ixKey]bool, done map[*plan.Node]bool) {
-	if done[n] {
-		return
-	}
-	done[n] = true
-	if n.Op == ir.OpPred {
-		if g := ixr.test(n.Test); g.ok {
-			for _, k := range g.clauses[0].keys {
-				held[k] = true
-			}
-		}
-	}
-	for _, k := range n.Kids {
-		ixr.collect(k, held, done)
-	}
-}
-
-// gate returns n's gate.
+// gate returns n's gate; goroutines may call it at once.
 func (ixr *indexer) gate(n *plan.Node) gate {
-	if g, ok := ixr.memo[n]; ok {
+	ixr.mu.Lock()
+	g, ok := ixr.memo[n]
+	ixr.mu.Unlock()
+	if ok {
 		return g
 	}
-	var g gate
 	switch n.Op {
 	case ir.OpFalse:
 		g = gate{clauses: []clause{{}}, ok: true}
 	case ir.OpPred:
-		g = ixr.test(n.Test)
-		if g.ok {
-			for _, k := range g.clauses[0].keys {
-				g.clauses[0].cost += ixr.cost(k)
+		if tg, ok := ixr.tests[n]; ok {
+			c := clause{keys: tg.clauses[0].keys}
+			for _, k := range c.keys {
+				c.cost += ixr.costs[k]
 			}
+			g = gate{clauses: []clause{c}, ok: true}
 		}
 	case ir.OpAnd:
 		for _, k := range n.Kids {
@@ -197,14 +275,17 @@ func (ixr *indexer) gate(n *plan.Node) gate {
 		}
 		sort.SliceStable(g.clauses, func(i, j int) bool { return g.clauses[i].cost < g.clauses[j].cost })
 	}
+	ixr.mu.Lock()
 	ixr.memo[n] = g
+	ixr.mu.Unlock()
 	return g
 }
 
 // cost estimates how often key k fires: a text of n bytes is about half
 // as common as one of n-1 (up to 12 bytes), and a key many rules hold is
 // common and costly to fire.
-func (ixr *indexer) cost(k ixKey) float64 {
+func (ixr *indexer) cost(id int32) float64 {
+	k := ixr.keys[id]
 	n := min(len(k.text), 12)
 	switch k.kind {
 	case keyExact, keyNumber:
@@ -214,37 +295,46 @@ func (ixr *indexer) cost(k ixKey) float64 {
 	case keyPresent:
 		n = 0 // as common as a value of the field
 	}
-	return math.Sqrt(float64(1+ixr.uses[k])) / float64(uint(1)<<n)
+	return math.Sqrt(float64(1+ixr.uses[id])) / float64(uint(1)<<n)
 }
 
-// test returns the gate of a test: one clause with a key per comparison,
-// if every comparison is a string matcher that needs a text or a number.
-func (ixr *indexer) test(t *plan.Test) gate {
+// testKeys is what a test gives the index: the field key of its keys
+// ("" when it has none), and whether it has a gate, of one clause with a
+// key per comparison.
+type testKeys struct {
+	field string
+	ok    bool
+	keys  []ixKey
+}
+
+// gateKeys returns the keys of a test: one per comparison, if every
+// comparison is a string matcher that needs a text or a number.
+func gateKeys(t *plan.Test) testKeys {
 	if t.Left != nil || t.Right != nil || (len(t.Paths) == 0 && !t.Any) {
-		return gate{}
+		return testKeys{}
 	}
 	if t.Exists {
 		if t.Any {
-			return gate{}
+			return testKeys{}
 		}
-		return gate{clauses: []clause{{keys: []ixKey{{field: ixr.field(t), kind: keyPresent}}}}, ok: true}
+		field := fieldKey(t)
+		return testKeys{field: field, ok: true, keys: []ixKey{{field: field, kind: keyPresent}}}
 	}
 	if len(t.Strings)+len(t.Numbers) == 0 || len(t.Bools) > 0 || len(t.Bounds) > 0 {
-		return gate{}
+		return testKeys{}
 	}
-	field := ixr.field(t)
-	var c clause
+	tk := testKeys{field: fieldKey(t)}
 	for _, m := range t.Strings {
 		nd, ok := m.(matcher.Needer)
 		if !ok {
-			return gate{}
+			return tk
 		}
 		needs := nd.Needs()
 		if len(needs) == 0 {
-			return gate{}
+			return tk
 		}
 		for _, nd := range needs {
-			k := ixKey{field: field, text: matcher.Fold(nd.Text), kind: keyKind(nd.Kind)}
+			k := ixKey{field: tk.field, text: matcher.Fold(nd.Text), kind: keyKind(nd.Kind)}
 			switch {
 			case k.kind == keySuffix && len(k.text) > maxAnchoredLen:
 				k.text = tail(k.text, maxAnchoredLen)
@@ -253,7 +343,7 @@ func (ixr *indexer) test(t *plan.Test) gate {
 			case k.kind == keyContains && len(k.text) > maxKeyLen:
 				k.text = truncate(k.text, maxKeyLen)
 			}
-			c.keys = append(c.keys, k)
+			tk.keys = append(tk.keys, k)
 		}
 	}
 	for _, n := range t.Numbers {
@@ -264,25 +354,18 @@ func (ixr *indexer) test(t *plan.Test) gate {
 		if f == 0 {
 			f, n = 0, ir.Int(0) // one key for 0 and -0
 		}
-		c.keys = append(c.keys, ixKey{field: field, text: n.String(), kind: keyNumber, num: f})
+		tk.keys = append(tk.keys, ixKey{field: tk.field, text: n.String(), kind: keyNumber, num: f})
 	}
-	return gate{clauses: []clause{c}, ok: true}
+	tk.ok = true
+	return tk
 }
 
-// field returns the field key of t's keys, noting its paths and name.
-func (ixr *indexer) field(t *plan.Test) string {
-	field := anyKey // keywords: every value of the event
-	if !t.Any {
-		field = pathsKey(t.Paths)
+// fieldKey returns the field key of t's keys: its paths, or anyKey.
+func fieldKey(t *plan.Test) string {
+	if t.Any {
+		return anyKey // keywords: every value of the event
 	}
-	if _, ok := ixr.names[field]; !ok {
-		ixr.paths[field] = t.Paths
-		ixr.names[field] = t.Name
-		if t.Any {
-			ixr.names[field] = "(any value)"
-		}
-	}
-	return field
+	return pathsKey(t.Paths)
 }
 
 // anyKey is the field key of keyword tests, which read every value.

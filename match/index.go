@@ -99,58 +99,53 @@ type clauseOf struct {
 
 // newIndex builds the index of plans.
 func newIndex(plans []*plan.Node, st *slotTable) *index {
-	ixr := &indexer{rules: len(plans), uses: map[ixKey]int{}, memo: map[*plan.Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
-	for _, p := range plans {
-		held := map[ixKey]bool{}
-		ixr.collect(p, held, map[*plan.Node]bool{})
-		for k := range held {
-			ixr.uses[k]++
-		}
-	}
+	ixr := newIndexer(plans)
 	ix := &index{always: make([]uint64, (len(plans)+63)/64), gates: make([][][]int32, len(plans)), need: make([]uint8, len(plans))}
 	gates := make([][]clause, len(plans))
-	keywords := 0 // rules with a keyword clause
-	for r, p := range plans {
-		if g := ixr.gate(p); g.ok {
+	par.For(len(plans), func(r int) {
+		if g := ixr.gate(plans[r]); g.ok {
 			gates[r] = g.clauses[:min(len(g.clauses), maxClauses)]
 			for i := 1; i < len(gates[r]); i++ {
 				if ixr.heavy(gates[r][i]) {
 					gates[r] = gates[r][:i]
 				}
 			}
-			if slices.ContainsFunc(gates[r], keyword) {
-				keywords++
-			}
+		}
+	})
+	keywords := 0 // rules with a keyword clause
+	for _, g := range gates {
+		if slices.ContainsFunc(g, ixr.keyword) {
+			keywords++
 		}
 	}
-	if keywords < minKeywordRules && !probesAnyValue(gates) {
+	if keywords < minKeywordRules && !ixr.probesAnyValue(gates) {
 		for r, g := range gates {
-			gates[r] = slices.DeleteFunc(slices.Clone(g), keyword)
+			gates[r] = slices.DeleteFunc(slices.Clone(g), ixr.keyword)
 		}
 	}
 	for r, g := range gates { // keyword clauses last; g may be a memoized gate's
 		gates[r] = slices.Clone(g)
-		slices.SortStableFunc(gates[r], func(a, b clause) int { return cmpBool(anyValued(a), anyValued(b)) })
+		slices.SortStableFunc(gates[r], func(a, b clause) int { return cmpBool(ixr.anyValued(a), ixr.anyValued(b)) })
 	}
-	ids := map[ixKey]int32{}
+	ids := make([]int32, len(ixr.keys)) // the indexer's key number -> ix's, plus 1
 	for r, g := range gates {
 		if len(g) == 0 {
 			ix.always[r/64] |= 1 << (r % 64)
 			continue
 		}
-		anyLater := slices.ContainsFunc(g[1:], anyValued)
+		anyLater := slices.ContainsFunc(g[1:], ixr.anyValued)
 		for i, c := range g {
 			cid := int32(len(ix.owner))
 			ix.owner = append(ix.owner, clauseOf{rule: int32(r), first: i == 0, need: uint8(len(g)), anyLater: i == 0 && anyLater})
 			ix.need[r]++
 			var keys []int32
 			for _, k := range c.keys {
-				id, ok := ids[k]
-				if !ok {
+				id := ids[k] - 1
+				if id < 0 {
 					id = int32(len(ix.keys))
-					ids[k] = id
-					ix.keys = append(ix.keys, k)
-					ix.names = append(ix.names, ixr.names[k.field])
+					ids[k] = id + 1
+					ix.keys = append(ix.keys, ixr.keys[k])
+					ix.names = append(ix.names, ixr.names[ixr.keys[k].field])
 					ix.clauses = append(ix.clauses, nil)
 				}
 				if cs := ix.clauses[id]; len(cs) == 0 || cs[len(cs)-1] != cid {
@@ -228,6 +223,33 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		}
 		slotJob[ph][s] = shared[sig]
 	}
+	for ph, slots := range slotJob { // a slot may take a superset's probe
+		var own []*job
+		at := map[*job]int{}
+		for _, j := range slots {
+			if _, ok := at[j]; j != nil && !ok {
+				at[j] = len(own)
+				own = append(own, j)
+			}
+		}
+		sets := make([][]int32, len(own))
+		for i, j := range own {
+			sets[i] = j.ids
+		}
+		to := supersets(sets)
+		for s, j := range slots {
+			if j != nil {
+				slotJob[ph][s] = own[to[at[j]]]
+			}
+		}
+	}
+	used := map[*job]bool{}
+	for _, slots := range slotJob {
+		for _, j := range slots {
+			used[j] = true
+		}
+	}
+	jobs = slices.DeleteFunc(jobs, func(j *job) bool { return !j.any && !used[j] })
 	par.For(len(jobs), func(i int) {
 		j := jobs[i]
 		j.pr = ix.newProbe(j.name, j.ids)
@@ -256,6 +278,46 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		}
 	}
 	st.decodeEagerly(eager)
+}
+
+// supersets returns, for each of sets (sorted key ids, all different),
+// the set whose probe its slots take: the one with the fewest keys among
+// those that hold all of its keys and at most twice as many, and are not
+// given another's; itself when there is none. A Windows field and its
+// ECS name (CommandLine and process.command_line, Image and
+// process.executable) have nearly the same keys and, in a record with an
+// ECS view, the same string, which is then probed once (probeSlot's memo
+// is per probe), not once per slot. The extra keys fire when the other
+// slot's value holds them: more candidates, never fewer.
+func supersets(sets [][]int32) []int {
+	order := make([]int, len(sets)) // by size, largest first
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return len(sets[b]) - len(sets[a]) })
+	to := make([]int, len(sets))
+	holding := map[int32][]int{} // key id -> the sets kept so far holding it
+	count := make([]int, len(sets))
+	for _, i := range order {
+		to[i] = i
+		clear(count)
+		for _, id := range sets[i] {
+			for _, a := range holding[id] {
+				count[a]++
+			}
+		}
+		for a, n := range count {
+			if n == len(sets[i]) && len(sets[a]) <= 2*len(sets[i]) && (to[i] == i || len(sets[a]) < len(sets[to[i]])) {
+				to[i] = a
+			}
+		}
+		if to[i] == i {
+			for _, id := range sets[i] {
+				holding[id] = append(holding[id], i)
+			}
+		}
+	}
+	return to
 }
 
 // rawAutomaton returns the automaton of keys ids as substrings: a value

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"bytes"
 	"encoding/json"
 	"hash/maphash"
 	"strings"
@@ -193,6 +194,7 @@ func (fl *filler) Value(key string, v evtx.Value) {
 	if len(fl.vals) > 1 {
 		fl.vals = append(fl.vals, ',')
 	}
+	start := len(fl.vals)
 	fl.vals = v.AppendJSON(fl.vals)
 	top := &fl.open[len(fl.open)-1]
 	k := fl.member(key)
@@ -202,17 +204,32 @@ func (fl *filler) Value(key string, v evtx.Value) {
 	var x any
 	switch v.Kind() {
 	case evtx.KindString:
-		x = fl.rec.String(v.Text())
+		x = fl.rec.String(fl.text(v, start))
 	case evtx.KindNumber:
-		x = fl.rec.Number(v.Text())
+		x = fl.rec.Number(fl.text(v, start))
 	case evtx.KindBool:
-		x = v.Text() == "true"
+		x = fl.text(v, start) == "true"
 	}
 	if top.array {
 		fl.items = append(fl.items, x)
 	} else {
 		fl.rec.Set(k, x)
 	}
+}
+
+// text returns v's text (Value.Text), which Value wrote as JSON into
+// fl.vals from start: that JSON itself, unquoted, when it holds no
+// escape, so that a value is not rendered twice (UTF-16 decoded, times
+// formatted). It lives as long as fl.vals's text: the record's.
+func (fl *filler) text(v evtx.Value, start int) string {
+	js := fl.vals[start:]
+	if v.Kind() == evtx.KindString {
+		if len(js) < 2 || js[0] != '"' || bytes.IndexByte(js, '\\') >= 0 {
+			return v.Text()
+		}
+		js = js[1 : len(js)-1]
+	}
+	return unsafe.String(unsafe.SliceData(js), len(js))
 }
 
 // evtxEvent is an .evtx record as the match.Event of a filled record.

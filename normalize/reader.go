@@ -247,6 +247,7 @@ type readerPaths struct {
 	flat     map[string]*match.Path
 	data     map[string]*match.Path
 	sys      map[string]*match.Path
+	sysText  map[string]*match.Path       // Event.System.<name>.#text: the text of an element with attributes
 	attrs    map[[2]string][3]*match.Path // element, attribute: #attributes.a, @a and a under it
 	all      []*match.Path
 }
@@ -257,7 +258,7 @@ var pathsOnce = sync.OnceValue(newReaderPaths)
 // newReaderPaths makes the paths of the names the view reads.
 func newReaderPaths() *readerPaths {
 	p := &readerPaths{flat: map[string]*match.Path{}, data: map[string]*match.Path{}, sys: map[string]*match.Path{},
-		attrs: map[[2]string][3]*match.Path{}}
+		sysText: map[string]*match.Path{}, attrs: map[[2]string][3]*match.Path{}}
 	path := func(dotted string) *match.Path {
 		q := match.NewPath(dotted)
 		p.all = append(p.all, q)
@@ -291,6 +292,7 @@ func newReaderPaths() *readerPaths {
 			p.flat[name] = path(name)
 		}
 		p.sys[name] = path("Event.System." + name)
+		p.sysText[name] = path("Event.System." + name + ".#text")
 	}
 	for _, ea := range slices.SortedFunc(maps.Keys(n.attrNames), func(a, b [2]string) int { return strings.Compare(a[0]+"."+a[1], b[0]+"."+b[1]) }) {
 		e := "Event.System." + ea[0] + "."
@@ -375,12 +377,27 @@ func (s *slotSource) data(name string) (any, bool) {
 	return nil, false
 }
 
-// system returns system field name.
+// system returns system field name; for an element with attributes
+// (EventID with Qualifiers, in the System and Application logs), its
+// #text when that is not an object, which is all record.sys reads of it
+// (unwrap): the record holds it at a path of its own, and the object,
+// which the record would decode from the event (a JSON text, or an .evtx
+// record walked again into maps), is not looked up.
 func (s *slotSource) system(name string) (any, bool) {
 	if s.flat {
 		return s.rec.Lookup(s.path(s.p.flat, "", name))
 	}
-	return s.rec.Lookup(s.path(s.p.sys, "Event.System.", name))
+	q := s.path(s.p.sys, "Event.System.", name)
+	present, object := hooks.RecordHolds(s.rec, q)
+	if !present {
+		return nil, false
+	}
+	if t := s.p.sysText[name]; object && t != nil {
+		if present, object := hooks.RecordHolds(s.rec, t); present && !object {
+			return s.rec.Lookup(t)
+		}
+	}
+	return s.rec.Lookup(q)
 }
 
 // attribute returns the text of an attribute of system element name, as

@@ -116,12 +116,15 @@ type evtxWorker struct {
 	cfg Config
 	dec *evtx.Decoder
 	rd  *normalize.Reader
+	per int // the results of the last chunk: room for the next one's, made at once
 }
 
 // work fills j's results.
 func (w *evtxWorker) work(j *chunkJob) {
 	defer j.c.Release()
 	j.hits = make([]int, 0, 256) // most chunks' hits: one allocation
+	j.results = make([]Result, 0, max(w.per, 1))
+	defer func() { w.per = len(j.results) }()
 	var ends []int
 	if err := w.dec.Reset(j.c); err != nil {
 		j.results = append(j.results, Result{Bad: err, Bytes: evtx.ChunkSize})

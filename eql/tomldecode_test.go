@@ -1,0 +1,125 @@
+package eql
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+	gotoml "github.com/pelletier/go-toml/v2"
+)
+
+// tomlCorpus returns the TOML files of both Elastic rule folders beside
+// the module, skipping tb when they are absent.
+func tomlCorpus(tb testing.TB) map[string][]byte {
+	files := map[string][]byte{}
+	for _, dir := range []string{corpusDir, corpusDir + "_building_block"} {
+		if _, err := os.Stat(dir); err != nil {
+			tb.Skipf("no corpus at %s: %v", dir, err)
+		}
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".toml") {
+				return err
+			}
+			files[path], err = os.ReadFile(path)
+			return err
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return files
+}
+
+// TestDecodeTOML is a differential test of the two decoders decodeTOML
+// uses: on every Elastic rule file and on the TOML of this package's
+// tests, go-toml and BurntSushi/toml both succeed or both fail, and give
+// the same values (arrays of tables, []any in go-toml and
+// []map[string]any in BurntSushi, compared as []any).
+func TestDecodeTOML(t *testing.T) {
+	srcs := []string{
+		"[rule]\nname = = 1\n", "rule = 1\n", "[metadata]\nmaturity = 1\n",
+		"a = 1\n[[b]]\nc = 'x'\n[[b]]\nc = \"y\\u0041\"\n[b.d]\ne = [1, 2.5, true]\n",
+		"[rule]\nthreat = [{framework = 'MITRE ATT&CK', tactic = {id = 'TA0002'}}]\n",
+		"a = \"\"\"\nx \\\n  y\"\"\"\n", "a = '''\nx\n'''\n", "x = [1,\n", "a = 1 b = 2\n",
+	}
+	files := map[string][]byte{}
+	for i, s := range srcs {
+		files[string(rune('a'+i))+".toml"] = []byte(s)
+	}
+	if !testing.Short() {
+		for name, src := range tomlCorpus(t) {
+			files[name] = src
+		}
+	}
+	for name, src := range files {
+		var fast, slow map[string]any
+		fastErr := gotoml.Unmarshal(src, &fast)
+		_, slowErr := toml.Decode(string(src), &slow)
+		if (fastErr == nil) != (slowErr == nil) {
+			t.Errorf("%s: go-toml error %v, BurntSushi error %v", name, fastErr, slowErr)
+			continue
+		}
+		if fastErr == nil && !reflect.DeepEqual(tomlArrays(fast), tomlArrays(slow)) {
+			t.Errorf("%s: go-toml gives\n%#v\nBurntSushi gives\n%#v", name, fast, slow)
+		}
+	}
+}
+
+// tomlArrays returns v with its arrays of tables as []any.
+func tomlArrays(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = tomlArrays(e)
+		}
+		return out
+	case []map[string]any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = tomlArrays(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = tomlArrays(e)
+		}
+		return out
+	}
+	return v
+}
+
+// BenchmarkDecodeTOML decodes every Elastic rule file with go-toml, which
+// decodeTOML uses first, and with BurntSushi/toml, which it falls back
+// to: the reason for having both (issue 15, point 7).
+func BenchmarkDecodeTOML(b *testing.B) {
+	files := tomlCorpus(b)
+	decoders := []struct {
+		name   string
+		decode func(src []byte, v *map[string]any) error
+	}{
+		{"go-toml", func(src []byte, v *map[string]any) error { return gotoml.Unmarshal(src, v) }},
+		{"BurntSushi", func(src []byte, v *map[string]any) error {
+			_, err := toml.Decode(string(src), v)
+			return err
+		}},
+	}
+	for _, dec := range decoders {
+		b.Run(dec.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, src := range files {
+					var doc map[string]any
+					if err := dec.decode(src, &doc); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
