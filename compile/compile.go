@@ -432,9 +432,23 @@ func arity(fn ir.Fn) (lo, hi int) {
 // renders it), or is "".
 func tooLong(p *ir.Pred, max int) string {
 	for _, v := range p.Values {
+		if printedBound(v.Pat) <= max {
+			continue // short: not worth printing
+		}
 		if n := len(v.Pat.String()); n > max {
 			return fmt.Sprintf("a value of %d bytes, longer than the limit of %d", n, max)
 		}
 	}
 	return ""
+}
+
+// printedBound bounds the length of p.String(): each byte of a literal is
+// printed with at most one escape, and a wildcard (or an invalid piece,
+// "<invalid>") takes at most 9 bytes.
+func printedBound(p ir.Pattern) int {
+	n := 0
+	for _, pc := range p {
+		n += 2*len(pc.Text) + 9
+	}
+	return n
 }

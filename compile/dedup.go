@@ -1,19 +1,54 @@
 package compile
 
 import (
+	"strings"
+
 	"github.com/ruleforge/ruleforge/ir"
 )
 
-// dedup removes the operands of an and/or that repeat an earlier operand
-// (same printed form), keeping the first.
-func dedup(x *ir.Expr) (*ir.Expr, bool) {
-	return rebuild(x, dedupNode)
+// dedup returns the pass that removes the operands of an and/or that
+// repeat an earlier operand (same printed form), keeping the first; it
+// prints with pr.
+func dedup(pr printer) pass {
+	return func(x *ir.Expr) (*ir.Expr, bool) {
+		return rebuild(x, pr.dedupNode)
+	}
+}
+
+// printer holds the one-line printed forms (ir.Expr.String) of the
+// expressions that one Simplify has compared, made once each: the rounds
+// keep the operands they do not change, and an operand's form is made of
+// its own operands'.
+type printer map[*ir.Expr]string
+
+// print returns x.String(), made from the forms of x's operands.
+func (pr printer) print(x *ir.Expr) string {
+	if s, ok := pr[x]; ok {
+		return s
+	}
+	var s string
+	switch {
+	case x == nil || x.Op == ir.OpPred || x.Op == ir.OpTrue || x.Op == ir.OpFalse:
+		s = x.String()
+	default:
+		var b strings.Builder
+		b.WriteByte('(')
+		b.WriteString(x.Op.String())
+		for _, a := range x.Args {
+			b.WriteByte(' ')
+			b.WriteString(pr.print(a))
+		}
+		b.WriteByte(')')
+		s = b.String()
+	}
+	pr[x] = s
+	return s
 }
 
 // dedupNode deduplicates the operands of one node. Printing an operand
 // prints its whole subtree, so only operands of one shape (shapeOf) are
 // printed and compared: most nodes have none alike.
-func dedupNode(x *ir.Expr) (*ir.Expr, bool) {
+func (pr printer) dedupNode(x *ir.Expr) (*ir.Expr, bool) {
 	if (x.Op != ir.OpAnd && x.Op != ir.OpOr) || len(x.Args) < 2 {
 		return x, false
 	}
@@ -31,7 +66,7 @@ func dedupNode(x *ir.Expr) (*ir.Expr, bool) {
 	var args []*ir.Expr
 	for i, a := range x.Args {
 		if shapes[shapeOf(a)] > 1 {
-			k := a.String()
+			k := pr.print(a)
 			if seen[k] {
 				if args == nil {
 					args = append([]*ir.Expr(nil), x.Args[:i]...)

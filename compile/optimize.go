@@ -9,15 +9,14 @@ import (
 // their input, so the caller's rule is left as it was.
 type pass func(*ir.Expr) (*ir.Expr, bool)
 
-// passes run in this order, repeatedly, until none changes anything or
-// maxPasses rounds have run.
-var passes = []pass{flatten, foldConst, dedup, mergeValues}
-
 // Simplify returns an expression equivalent to x after the optimizer
 // passes: flatten nested and/or and double negations, fold constants,
 // remove duplicate operands and merge the values of predicates on the same
 // field, comparison and case mode under one or. x is not changed.
 func Simplify(x *ir.Expr) *ir.Expr {
+	// The passes run in this order, repeatedly, until none changes
+	// anything or maxPasses rounds have run.
+	passes := []pass{flatten, foldConst, dedup(printer{}), mergeValues}
 	for range maxPasses {
 		changed := false
 		for _, p := range passes {

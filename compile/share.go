@@ -22,7 +22,11 @@ import (
 func share(plans []*plan.Node) []*plan.Node {
 	leaves := make([][]leafKey, len(plans))
 	par.For(len(plans), func(i int) { leaves[i] = testKeys(plans[i], nil) })
-	s := &sharer{tests: map[string]*plan.Node{}, ops: map[string]*plan.Node{}}
+	tests := 0
+	for _, l := range leaves {
+		tests += len(l)
+	}
+	s := &sharer{tests: make(map[string]*plan.Node, tests), ops: map[string]*plan.Node{}}
 	for i, p := range plans {
 		s.leaves = leaves[i]
 		plans[i] = s.intern(p)

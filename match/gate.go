@@ -71,33 +71,27 @@ type indexer struct {
 	memo  map[*plan.Node]gate
 }
 
-// newIndexer finds the gate of every test of plans and how many rules
-// hold each key. The tests' gates are made on every CPU; their keys are
+// newIndexer finds the gate of every test of plans (whose nodes, in
+// allNodes' order, are nodes) and how many rules hold each key. The tests' gates are made on every CPU; their keys are
 // numbered, and each field named after its first test, in the order a
 // walk of the plans meets them.
-func newIndexer(plans []*plan.Node) *indexer {
-	ixr := &indexer{rules: len(plans), tests: map[*plan.Node]gate{}, memo: map[*plan.Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
+func newIndexer(plans, nodes []*plan.Node) *indexer {
+	ixr := &indexer{rules: len(plans), memo: map[*plan.Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
 	var preds []*plan.Node
-	seen := map[*plan.Node]bool{}
-	var walk func(n *plan.Node)
-	walk = func(n *plan.Node) {
-		if seen[n] {
-			return
-		}
-		seen[n] = true
+	for _, n := range nodes {
 		if n.Op == ir.OpPred {
 			preds = append(preds, n)
 		}
-		for _, k := range n.Kids {
-			walk(k)
-		}
-	}
-	for _, p := range plans {
-		walk(p)
 	}
 	found := make([]testKeys, len(preds))
 	par.For(len(preds), func(i int) { found[i] = gateKeys(preds[i].Test) })
-	ids := map[ixKey]int32{}
+	total := 0
+	for _, f := range found {
+		total += len(f.keys)
+	}
+	ids := make(map[ixKey]int32, total)
+	ixr.keys = make([]ixKey, 0, total)
+	ixr.tests = make(map[*plan.Node]gate, len(preds))
 	for i, n := range preds {
 		f := found[i]
 		if f.field == "" {

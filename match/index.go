@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -97,9 +98,9 @@ type clauseOf struct {
 	anyLater bool // first, and a later clause of the rule has keyword keys
 }
 
-// newIndex builds the index of plans.
-func newIndex(plans []*plan.Node, st *slotTable) *index {
-	ixr := newIndexer(plans)
+// newIndex builds the index of plans, whose nodes (allNodes) are nodes.
+func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
+	ixr := newIndexer(plans, nodes)
 	ix := &index{always: make([]uint64, (len(plans)+63)/64), gates: make([][][]int32, len(plans)), need: make([]uint8, len(plans))}
 	gates := make([][]clause, len(plans))
 	par.For(len(plans), func(r int) {
@@ -250,8 +251,18 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		}
 	}
 	jobs = slices.DeleteFunc(jobs, func(j *job) bool { return !j.any && !used[j] })
-	par.For(len(jobs), func(i int) {
-		j := jobs[i]
+	// The largest first (the keyword probe, last of jobs, builds two
+	// automata), so that no CPU is left alone with one at the end.
+	size := func(j *job) int {
+		if j.any {
+			return 2 * len(j.ids)
+		}
+		return len(j.ids)
+	}
+	bySize := slices.Clone(jobs)
+	slices.SortStableFunc(bySize, func(a, b *job) int { return cmp.Compare(size(b), size(a)) })
+	par.For(len(bySize), func(i int) {
+		j := bySize[i]
 		j.pr = ix.newProbe(j.name, j.ids)
 		if j.any {
 			j.pr.raw = ix.rawAutomaton(j.ids)

@@ -54,6 +54,7 @@ func withReads(paths ...*Path) rulesetOption {
 func init() {
 	hooks.RulesetPlan = func(rs any, i int) *plan.Node { return rs.(*Ruleset).plans[i] }
 	hooks.RulesetShared = func(rs any) int { return rs.(*Ruleset).shared }
+	hooks.RulesetReadsAnyField = func(rs any) bool { return rs.(*Ruleset).anyField }
 	hooks.NewRuleset = func(rules []*ir.Rule, plans []*plan.Node, cfg hooks.RulesetConfig) (any, error) {
 		rs, err := newRuleset(rules, plans, withIndex(!cfg.Unindexed), withReads(cfg.Reads...))
 		if err != nil {
@@ -79,36 +80,42 @@ func newRuleset(rules []*ir.Rule, plans []*plan.Node, opts ...rulesetOption) (*R
 		}
 	}
 	rs := &Ruleset{rules: rules, plans: plans, reads: cfg.reads}
-	seen := map[*plan.Node]bool{}
-	var walk func(*plan.Node) error
-	walk = func(n *plan.Node) error {
-		if seen[n] {
-			return nil
-		}
-		seen[n] = true
+	nodes := allNodes(plans)
+	for _, n := range nodes {
 		if n.Slot < 0 {
-			return fmt.Errorf("node with slot %d", n.Slot)
+			return nil, fmt.Errorf("node with slot %d", n.Slot)
 		}
 		rs.shared = max(rs.shared, n.Slot)
 		rs.anyField = rs.anyField || n.Test != nil && n.Test.Any
-		for _, k := range n.Kids {
-			if err := walk(k); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	for _, p := range plans {
-		if err := walk(p); err != nil {
-			return nil, err
-		}
 	}
 	if cfg.index {
-		rs.slots = newSlotTable(plans, rs.reads)
-		rs.index = newIndex(plans, rs.slots)
+		rs.slots = newSlotTable(nodes, rs.reads)
+		rs.index = newIndex(plans, nodes, rs.slots)
 	}
 	rs.pool.New = func() any { return newScratch(rs.shared, rs.index, rs.slots) }
 	return rs, nil
+}
+
+// allNodes returns every node of plans once (they share nodes), in the
+// order a preorder walk of the plans first reaches them.
+func allNodes(plans []*plan.Node) []*plan.Node {
+	var out []*plan.Node
+	seen := map[*plan.Node]bool{}
+	var walk func(n *plan.Node)
+	walk = func(n *plan.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		out = append(out, n)
+		for _, k := range n.Kids {
+			walk(k)
+		}
+	}
+	for _, p := range plans {
+		walk(p)
+	}
+	return out
 }
 
 // Len returns the number of rules.
@@ -151,17 +158,12 @@ func (rs *Ruleset) NewRecord() *Record {
 	return newRecord(rs.slots)
 }
 
-// ReadsAnyField reports whether a rule tests every value of an event (a
-// Sigma keyword search), so that a value at any path can decide a match,
-// not only those at Paths.
-func (rs *Ruleset) ReadsAnyField() bool { return rs.anyField }
-
 // Paths returns the dotted paths of the fields the rules read, sorted:
 // what an event needs to hold for rs to match it.
 func (rs *Ruleset) Paths() []string {
 	st := rs.slots
 	if st == nil {
-		st = newSlotTable(rs.plans, rs.reads)
+		st = newSlotTable(allNodes(rs.plans), rs.reads)
 	}
 	out := make([]string, len(st.paths))
 	for i, p := range st.paths {
@@ -221,7 +223,9 @@ func (rs *Ruleset) matchRecord(x *scratch, r *Record, dst []int) []int {
 // rule only when every clause has a key that holds in it (texts are
 // folded; a gate is necessary, not sufficient). ok is false when the rule
 // has no gate and is evaluated for every event, or when the ruleset is not
-// indexed.
+// indexed. It is for whoever writes or tunes rules: a rule without a gate
+// costs every event its whole evaluation ("ruleforge explain" prints the
+// gates); the texts are for reading, not parsing.
 func (rs *Ruleset) Gate(i int) (clauses [][]string, ok bool) {
 	if rs.index == nil || rs.index.gates[i] == nil {
 		return nil, false

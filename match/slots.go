@@ -60,29 +60,18 @@ func (st *slotTable) decodeEagerly(eager []bool) {
 	walk(st.root)
 }
 
-// newSlotTable numbers the paths read by plans' tests and terms, then
-// extra (withReads).
-func newSlotTable(plans []*plan.Node, extra []*Path) *slotTable {
+// newSlotTable numbers the paths read by the tests and terms of nodes
+// (every node of the plans once, in preorder: allNodes), then extra
+// (withReads).
+func newSlotTable(nodes []*plan.Node, extra []*Path) *slotTable {
 	var all []*Path
-	seen := map[*plan.Node]bool{}
-	var walk func(n *plan.Node)
-	walk = func(n *plan.Node) {
-		if seen[n] {
-			return
-		}
-		seen[n] = true
+	for _, n := range nodes {
 		if t := n.Test; t != nil {
 			all = append(all, t.Paths...)
 			all = append(all, t.Iter...)
 			all = termPaths(all, t.Left)
 			all = termPaths(all, t.Right)
 		}
-		for _, k := range n.Kids {
-			walk(k)
-		}
-	}
-	for _, p := range plans {
-		walk(p)
 	}
 	all = append(all, extra...)
 	st := &slotTable{root: &trieNode{slot: -1}, nodes: 1}

@@ -41,7 +41,12 @@ type keyTrie struct {
 // newKeyTrie builds the trie of keys over the byte classes class, each
 // key read from its end when reverse is set.
 func newKeyTrie(class *[256]uint16, keys []string, reverse bool) *keyTrie {
-	t := &keyTrie{first: []int32{-1}, sibling: []int32{-1}, label: []uint16{0}, ends: make([]int32, len(keys))}
+	size := 1 // nodes at most: the root and one per byte of the keys
+	for _, k := range keys {
+		size += len(k)
+	}
+	t := &keyTrie{first: make([]int32, 1, size), sibling: make([]int32, 1, size), label: make([]uint16, 1, size), ends: make([]int32, len(keys))}
+	t.first[0], t.sibling[0] = -1, -1
 	for i, k := range keys {
 		s := int32(0)
 		for j := range len(k) {
