@@ -1,9 +1,12 @@
 package compile
 
 import (
+	"fmt"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/match"
 )
 
 // TestPrinter checks that dedup's printer gives ir.Expr.String's one-line
@@ -63,5 +66,45 @@ func TestPrintedBound(t *testing.T) {
 		if n, bound := len(p.String()), printedBound(p); n > bound {
 			t.Errorf("%s: printed %d bytes, bound %d", p, n, bound)
 		}
+	}
+}
+
+// TestSharedTest checks that rules whose predicates print alike but read
+// other paths, or every value (a keyword search) rather than a field
+// named "*", get tests of their own, while identical predicates of
+// different rules share one compiled test (sharedTest, predKey).
+func TestSharedTest(t *testing.T) {
+	eq := func(f ir.Field) *ir.Expr {
+		return ir.P(&ir.Pred{Field: f, Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
+	}
+	fields := []ir.Field{
+		{Name: "a", Paths: []string{"x"}},
+		{Name: "a", Paths: []string{"y"}},
+		{Name: "a", Paths: []string{"x"}}, // the first again
+		{Name: "a", Paths: []string{"y", "x"}},
+		{Name: "*"},
+		ir.AnyField(),
+	}
+	var rules []*ir.Rule
+	for i, f := range fields {
+		rules = append(rules, &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint(i)}, Expr: eq(f)})
+	}
+	rs := MustCompile(rules)
+	for _, tc := range []struct {
+		ev   match.Map
+		want []int
+	}{
+		{match.Map{"x": "v"}, []int{0, 2, 3, 5}},
+		{match.Map{"y": "v"}, []int{1, 3, 5}},
+		{match.Map{"*": "v"}, []int{4, 5}},
+		{match.Map{"z": "v"}, []int{5}},
+		{match.Map{"x": "w"}, nil},
+	} {
+		if got := rs.Match(tc.ev, nil); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%v: got rules %v, want %v", tc.ev, got, tc.want)
+		}
+	}
+	if hooks.RulesetPlan(rs, 0) != hooks.RulesetPlan(rs, 2) {
+		t.Error("rules 0 and 2 have the same predicate but not one plan")
 	}
 }

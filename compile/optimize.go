@@ -9,7 +9,6 @@ import (
 // their input, so the caller's rule is left as it was.
 type pass func(*ir.Expr) (*ir.Expr, bool)
 
-
 // Simplify returns an expression equivalent to x after the optimizer
 // passes: flatten nested and/or and double negations, fold constants,
 // remove duplicate operands and merge the values of predicates on the same
