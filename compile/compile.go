@@ -1,10 +1,11 @@
 package compile
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
+	"strconv"
 	"sync"
 
 	"github.com/ruleforge/ruleforge/internal/eval"
@@ -189,9 +190,11 @@ func (c *compiler) sharedTest(p *ir.Pred) (*plan.Test, error) {
 	if !c.cfg.optimize || p.Left != nil || p.Right != nil {
 		return c.test(p)
 	}
-	key := predKey(p)
+	kb := keyBufs.Get().(*[]byte)
+	defer keyBufs.Put(kb)
+	*kb = appendPredKey((*kb)[:0], p)
 	c.tmu.Lock()
-	t, ok := c.tests[key]
+	t, ok := c.tests[string(*kb)]
 	c.tmu.Unlock()
 	if ok {
 		return t, nil
@@ -203,27 +206,62 @@ func (c *compiler) sharedTest(p *ir.Pred) (*plan.Test, error) {
 	k := testKey(t) // here, on every CPU, once per distinct test
 	c.tmu.Lock()
 	defer c.tmu.Unlock()
-	if first, ok := c.tests[key]; ok {
+	if first, ok := c.tests[string(*kb)]; ok {
 		return first, nil // another rule's goroutine compiled it meanwhile
 	}
-	c.tests[key], c.keys[t] = t, k
+	c.tests[string(*kb)], c.keys[t] = t, k
 	return t, nil
 }
 
-// predKey identifies what test compiles p into: p as it prints (field
-// name, comparison, case mode, values with their kinds), and what it
-// prints not, the field's paths and whether it is a keyword field.
-func predKey(p *ir.Pred) string {
-	var b strings.Builder
-	b.WriteString(p.String())
-	if p.Field.Any {
-		b.WriteString("\x00any")
+// keyBufs holds the buffers sharedTest makes keys in.
+var keyBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendPredKey appends to b what identifies the test that p (without
+// computed operands) compiles into: its field's name, paths and keyword
+// flag, its comparison and case mode, and each value with its kind (a
+// number as a float or an integer, with its exact digits). Strings are
+// preceded by their lengths.
+func appendPredKey(b []byte, p *ir.Pred) []byte {
+	str := func(b []byte, s string) []byte {
+		return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 	}
-	for _, s := range p.Field.Lookup() {
-		b.WriteString("\x00")
-		b.WriteString(s)
+	b = str(b, p.Field.Name)
+	b = append(b, byte(p.Cmp), boolByte(p.CaseSensitive), boolByte(p.Field.Any))
+	paths := p.Field.Lookup()
+	b = binary.AppendUvarint(b, uint64(len(paths)))
+	for _, s := range paths {
+		b = str(b, s)
 	}
-	return b.String()
+	b = binary.AppendUvarint(b, uint64(len(p.Values)))
+	for _, v := range p.Values {
+		b = append(b, byte(v.Kind))
+		switch v.Kind {
+		case ir.KindString:
+			b = binary.AppendUvarint(b, uint64(len(v.Pat)))
+			for _, pc := range v.Pat {
+				b = str(append(b, byte(pc.Kind)), pc.Text)
+			}
+		case ir.KindNumber:
+			b = append(b, boolByte(v.Num.IsFloat()))
+			if i, ok := v.Num.Int64(); ok && !v.Num.IsFloat() {
+				b = strconv.AppendInt(b, i, 10)
+			} else {
+				b = append(b, v.Num.Text()...)
+			}
+			b = append(b, 0)
+		case ir.KindBool:
+			b = append(b, boolByte(v.Bool))
+		}
+	}
+	return b
+}
+
+// boolByte is 1 for true, 0 for false.
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 // test compiles one predicate.

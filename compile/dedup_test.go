@@ -107,4 +107,29 @@ func TestSharedTest(t *testing.T) {
 	if hooks.RulesetPlan(rs, 0) != hooks.RulesetPlan(rs, 2) {
 		t.Error("rules 0 and 2 have the same predicate but not one plan")
 	}
+	// Values that print alike or nearly: a number and a string, an
+	// integer and a float, a literal and a pattern.
+	is := func(v ir.Value, cmp ir.Cmp) *ir.Rule {
+		return &ir.Rule{Expr: ir.P(&ir.Pred{Field: ir.F("n"), Cmp: cmp, Values: []ir.Value{v}})}
+	}
+	// The optimized ruleset gives what the naive one (no sharing) gives.
+	rules = []*ir.Rule{
+		is(ir.NumOf(ir.Int(10)), ir.CmpEqual),
+		is(ir.Str("10"), ir.CmpEqual),
+		is(ir.Num(10.5), ir.CmpEqual),
+		is(ir.NumOf(ir.Int(10)), ir.CmpPrefix),
+		is(ir.Str("1*"), ir.CmpGlob),
+		is(ir.Glob(pat("1*")), ir.CmpGlob),
+		is(ir.Num(10), ir.CmpEqual),
+	}
+	rs = MustCompile(rules)
+	plain := MustCompile(rules, switches(hooks.Switches{NoOptimize: true}))
+	for _, ev := range []match.Map{{"n": 10}, {"n": "10"}, {"n": 10.5}, {"n": "10.5"}, {"n": "1*"}, {"n": "1x"}} {
+		if got, want := rs.Match(ev, nil), plain.Match(ev, nil); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%v: got rules %v, unoptimized %v", ev, got, want)
+		}
+	}
+	if got := rs.Match(match.Map{"n": "1x"}, nil); fmt.Sprint(got) != "[5]" {
+		t.Errorf(`"1x": got rules %v, want [5] (the glob 1*, not the literal "1*")`, got)
+	}
 }
