@@ -9,20 +9,29 @@ import (
 	"github.com/ruleforge/ruleforge/match"
 )
 
-// TestPrinter checks that dedup's printer gives ir.Expr.String's one-line
-// form, which it builds from the operands' cached forms, for every node of
-// nested expressions, asked inside out and outside in.
-func TestPrinter(t *testing.T) {
+// TestForms checks that dedup's numbering gives two expressions one
+// number exactly when they print alike (ir.Expr.String), for every node
+// of nested expressions numbered in either order, except predicates that
+// print alike but read other paths or every value.
+func TestForms(t *testing.T) {
 	a := pred("a", ir.CmpGlob, false, "x", `y\*z`)
 	b := pred("b", ir.CmpContains, true, "(or b)")
+	a2 := pred("a", ir.CmpGlob, false, "x", `y\*z`) // a again, another node
+	n := ir.P(&ir.Pred{Field: ir.F("n"), Cmp: ir.CmpEqual, Values: []ir.Value{ir.NumOf(ir.Int(1))}})
+	s := ir.P(&ir.Pred{Field: ir.F("n"), Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("1")}})
 	exprs := []*ir.Expr{
-		a,
+		a, a2, b, n, s,
 		ir.Const(true),
 		ir.Const(false),
 		ir.Not(a),
+		ir.Not(a2),
 		ir.And(a, b, ir.Or(ir.Not(b), a, ir.Const(false))),
+		ir.And(a2, b, ir.Or(ir.Not(b), a2, ir.Const(false))),
 		ir.Or(ir.And(a, b), ir.And(a, b), ir.Not(ir.And(b, ir.Const(true)))),
+		ir.Or(a, b),
+		ir.And(a, b),
 		{Op: ir.OpAnd},
+		{Op: ir.OpOr},
 	}
 	var all []*ir.Expr
 	var walk func(x *ir.Expr)
@@ -35,17 +44,31 @@ func TestPrinter(t *testing.T) {
 	for _, x := range exprs {
 		walk(x)
 	}
-	outer := printer{}
-	for _, x := range all {
-		if got, want := outer.print(x), x.String(); got != want {
-			t.Errorf("outside in: got %s, want %s", got, want)
+	for _, order := range []string{"outside in", "inside out"} {
+		fs := newForms()
+		if order == "inside out" {
+			for i := len(all) - 1; i >= 0; i-- {
+				fs.id(all[i])
+			}
+		}
+		for _, x := range all {
+			for _, y := range all {
+				if same, alike := fs.id(x) == fs.id(y), x.String() == y.String(); same != alike {
+					t.Errorf("%s: %s and %s: one number %v, print alike %v", order, x, y, same, alike)
+				}
+			}
 		}
 	}
-	inner := printer{}
-	for i := len(all) - 1; i >= 0; i-- {
-		if got, want := inner.print(all[i]), all[i].String(); got != want {
-			t.Errorf("inside out: got %s, want %s", got, want)
-		}
+	fs := newForms()
+	x := ir.P(&ir.Pred{Field: ir.Field{Name: "a", Paths: []string{"x"}}, Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
+	y := ir.P(&ir.Pred{Field: ir.Field{Name: "a", Paths: []string{"y"}}, Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
+	star := ir.P(&ir.Pred{Field: ir.F("*"), Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
+	keyword := ir.P(&ir.Pred{Field: ir.AnyField(), Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
+	if fs.id(x) == fs.id(y) || fs.id(star) == fs.id(keyword) {
+		t.Errorf("predicates on other paths, or keywords and a field named *, have one number")
+	}
+	if got := Simplify(ir.Or(x, y, x)).String(); got != `(or a equal~ "v" a equal~ "v")` {
+		t.Errorf("x or y or x simplified to %s, want x or y (printing alike, reading other paths)", got)
 	}
 }
 
