@@ -91,8 +91,10 @@
 //
 // A sequence or sample query makes a stateful rule (ir.Rule.State, run
 // by package state): each term is an event query compiled as a stage,
-// and a machine (internal/sequence) runs the stages' hits in input order
-// with Elasticsearch's semantics. The evidence is Elasticsearch's
+// and package state's sequence machine runs the stages' hits in input
+// order with Elasticsearch's semantics. The rule's State is a
+// state.Sequence: a description of the query (internal/sequence's Spec),
+// so that this package does not import the runtime. The evidence is Elasticsearch's
 // x-pack/plugin/eql execution/sequence package and its QA tests:
 //
 //		sequence [by k…] [with maxspan=N(ms|s|m|h|d)] [A] [by x…] [with runs=N] ![M] … [until [U]]
@@ -340,7 +342,9 @@
 //
 // Errors are *ir.Error, printed as file:line:col: message, and point at the
 // offending token; for TOML files they point into the file, inside the
-// query's string. Messages say what was found and what was expected:
+// query's string. A syntax error points at the first token no query can
+// have there: the tokens before it begin a valid query. Messages say what
+// was found and what was expected:
 //
 //	rules/x.eql:1:15: unexpected "==" (expected a value)
 package eql

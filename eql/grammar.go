@@ -1,13 +1,10 @@
 package eql
 
-import (
-	"io"
+import "github.com/alecthomas/participle/v2/lexer"
 
-	"github.com/alecthomas/participle/v2"
-	"github.com/alecthomas/participle/v2/lexer"
-)
-
-// The grammar, lowest precedence first. It follows Elasticsearch's
+// The grammar, lowest precedence first, as parser.go parses it into the
+// structs below. Their tags say the same to participle, which builds the
+// reference parser the tests compare parser.go with. It follows Elasticsearch's
 // EqlBase.g4 so that the constructs this package does not lower yet
 // (array indexes, pipes) already parse and can be rejected with their
 // position, and can later be lowered without touching the grammar. Joins
@@ -38,8 +35,8 @@ import (
 //	field      = "?"? name ("." name | "[" Number "]")*
 //	value      = String | Number | "true" | "false" | "null"
 //
-// Repetition (and, or, not, signs) is iterative in participle; only
-// parentheses recurse, and parse.go bounds their depth before parsing.
+// Repetition (and, or, not, signs) is iterative; only parentheses
+// recurse, and parse.go bounds their depth before parsing.
 
 // query is a whole statement.
 type query struct {
@@ -84,8 +81,7 @@ type maxspan struct {
 // runs=N]", or a missing event "![query]".
 type stageTerm struct {
 	Pos     lexer.Position
-	Missing bool        `parser:"( @'!['"`
-	Open    bool        `parser:"| '[' )"`
+	Missing bool        `parser:"( @'![' | '[' )"`
 	Event   *eventQuery `parser:"@@ ']'"`
 	By      *joinKeys   `parser:"@@?"`
 	Param   *termParam  `parser:"@@?"`
@@ -243,66 +239,4 @@ type fieldPart struct {
 	Pos   lexer.Position
 	Name  string  `parser:"'.' @( Ident | QuotedIdent | Keyword )"`
 	Index *string `parser:"| '[' @Number ']'"`
-}
-
-// lookahead is how many tokens the parser may read before committing to
-// an alternative: two tell "not in" from "not", and a call from a field.
-const lookahead = 2
-
-// parser parses a query from the tokens lex produces.
-var parser = participle.MustBuild[query](
-	participle.Lexer(definition{}),
-	participle.UseLookahead(lookahead),
-)
-
-// definition is the participle lexer definition over lex.
-type definition struct{}
-
-// Symbols returns the token types by name, for the grammar's @Type
-// references. (A function, not a package variable: the parser is built
-// during package initialisation.)
-func (definition) Symbols() map[string]lexer.TokenType {
-	return map[string]lexer.TokenType{
-		"EOF":         lexer.EOF,
-		"Ident":       tokIdent,
-		"QuotedIdent": tokQuotedIdent,
-		"TildeIdent":  tokTildeIdent,
-		"Keyword":     tokKeyword,
-		"String":      tokString,
-		"Number":      tokNumber,
-		"Punct":       tokPunct,
-	}
-}
-
-// Lex lexes r with lex and the default limits. (The parser is given
-// tokens lexed by parse; this is never called.)
-func (definition) Lex(file string, r io.Reader) (lexer.Lexer, error) {
-	src, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	toks, err := lex(file, string(src), MaxStringLen)
-	if err != nil {
-		return nil, err
-	}
-	return &tokens{toks: toks}, nil
-}
-
-// tokens replays lexed tokens; it returns EOF once they run out.
-type tokens struct {
-	toks []lexer.Token
-	i    int
-}
-
-// Next returns the next token.
-func (t *tokens) Next() (lexer.Token, error) {
-	if t.i >= len(t.toks) {
-		var end lexer.Position
-		if len(t.toks) > 0 {
-			end = t.toks[len(t.toks)-1].Pos
-		}
-		return lexer.EOFToken(end), nil
-	}
-	t.i++
-	return t.toks[t.i-1], nil
 }

@@ -270,16 +270,4 @@ var lowerErrorTests = []struct {
 	{`any where false > length(a)`, `q.eql:1:11: unexpected false (expected a number or a string)`},
 }
 
-func TestLowerErrors(t *testing.T) {
-	for _, tt := range lowerErrorTests {
-		x, err := Parse("q.eql", tt.query)
-		if err == nil {
-			t.Errorf("Parse(%q) = %s, want error %s", tt.query, x, tt.want)
-			continue
-		}
-		if got := err.Error(); got != tt.want {
-			t.Errorf("Parse(%q)\n got error %s\nwant error %s", tt.query, got, tt.want)
-		}
-		checkError(t, tt.query, err)
-	}
-}
+func TestLowerErrors(t *testing.T) { testErrors(t, lowerErrorTests) }

@@ -1,12 +1,9 @@
 package eql
 
 import (
-	"errors"
 	"path/filepath"
-	"sort"
 	"strings"
 
-	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/ruleforge/ruleforge/ir"
 )
@@ -66,13 +63,9 @@ func parse(file, query string, cfg *config) (*ir.Expr, ir.Stateful, ir.Pos, erro
 	if err := checkLimits(toks, cfg); err != nil {
 		return nil, nil, start, err
 	}
-	peek, err := lexer.Upgrade(&tokens{toks: toks})
+	tree, err := parseQuery(toks)
 	if err != nil {
-		return nil, nil, start, ir.Errorf(start, "%s", err)
-	}
-	tree, err := parser.ParseFromLexer(peek)
-	if err != nil {
-		return nil, nil, start, parseError(toks, err)
+		return nil, nil, start, err
 	}
 	x, st, err := lower(tree)
 	return x, st, start, err
@@ -156,19 +149,12 @@ func checkLimits(toks []lexer.Token, cfg *config) error {
 	return nil
 }
 
-// parseError rewords a participle error as "unexpected X (expected Y)" at
-// the offending token.
-func parseError(toks []lexer.Token, err error) error {
-	var perr participle.Error
-	if !errors.As(err, &perr) {
-		return ir.Errorf(toPos(toks[0].Pos), "%s", err)
+// syntaxError returns the error "unexpected X (expected want)" at
+// toks[i]; an empty want is guessed by expected.
+func syntaxError(toks []lexer.Token, i int, want string) error {
+	if want == "" {
+		want = expected(toks, i)
 	}
-	pos := perr.Position()
-	i := sort.Search(len(toks), func(i int) bool { return toks[i].Pos.Offset >= pos.Offset })
-	if i == len(toks) || toks[i].Pos.Offset != pos.Offset {
-		return ir.Errorf(toPos(pos), "%s", perr.Message())
-	}
-	want := expected(toks, i)
 	if t := toks[i]; t.Type == tokIdent && keywords[strings.ToLower(t.Value)] {
 		want += "; reserved words are lower case"
 	}

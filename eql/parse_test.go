@@ -225,8 +225,12 @@ var errorTests = []struct {
 	{"\n\n  any where\n    a == 1 and\n    b ==", `q.eql:5:9: unexpected end of query (expected a value)`},
 }
 
-func TestParseErrors(t *testing.T) {
-	for _, tt := range errorTests {
+func TestParseErrors(t *testing.T) { testErrors(t, errorTests) }
+
+// testErrors checks that each query fails to parse with its exact error.
+func testErrors(t *testing.T, tests []struct{ query, want string }) {
+	t.Helper()
+	for _, tt := range tests {
 		x, err := Parse("q.eql", tt.query)
 		if err == nil {
 			t.Errorf("Parse(%q) = %s, want error %s", tt.query, x, tt.want)

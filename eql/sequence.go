@@ -6,15 +6,14 @@ import (
 
 	seqm "github.com/ruleforge/ruleforge/internal/sequence"
 	"github.com/ruleforge/ruleforge/ir"
-	"github.com/ruleforge/ruleforge/state"
 )
 
 // MaxRuns is the largest "with runs=N" accepted.
 const MaxRuns = 100
 
-// seqRule is the State of a rule whose query is a sequence or a sample:
-// its stages, compiled with every other rule, and the Spec its machine
-// runs (package internal/sequence).
+// seqRule is the State of a rule whose query is a sequence or a sample
+// (a state.Sequence): its stages, compiled with every other rule, and the
+// Spec that package state's sequence machine runs.
 type seqRule struct {
 	kind   string
 	stages []ir.Stage // the stages in order, runs expanded, then until
@@ -28,10 +27,8 @@ func (s *seqRule) Kind() string { return s.kind }
 // times), then the until term.
 func (s *seqRule) Stages() []ir.Stage { return s.stages }
 
-// NewMachine returns the sequence machine (state.Rule).
-func (s *seqRule) NewMachine(lim state.Limits, budget *state.Budget) state.Machine {
-	return seqm.New(&s.spec, lim, budget)
-}
+// Spec returns the query as the machine runs it (state.Sequence).
+func (s *seqRule) Spec() *seqm.Spec { return &s.spec }
 
 // lowerSequence lowers "sequence [by …] [with maxspan=…] [A] [B] … [until
 // [C]]".

@@ -59,7 +59,7 @@ func parseTOML(file string, src []byte, cfg *config) (*ir.Rule, error) {
 	if err != nil {
 		return nil, tomlError(file, text, err)
 	}
-	d := &tomlDoc{file: file, src: text, locs: locateTOML(text), cfg: cfg}
+	d := &tomlDoc{file: file, src: text, cfg: cfg}
 	v, ok := doc["rule"]
 	if !ok {
 		return nil, d.errorf("rule", "missing [rule] table")
@@ -206,18 +206,35 @@ func tomlError(file, src string, err error) error {
 	if errors.As(err, &pe) {
 		p := srcPos(file, src, pe.Position.Start)
 		if pe.Position.Line > 0 && pe.Position.Line != p.Line {
-			p = ir.Pos{File: file, Line: pe.Position.Line, Col: max(pe.Position.Col, 1)}
+			// The offset and the line disagree (at the end of the file):
+			// the line and column, kept inside the file, give the offset.
+			p = srcPos(file, src, lineColOffset(src, pe.Position.Line, pe.Position.Col))
 		}
 		return &ir.Error{Pos: p, Msg: "toml: " + pe.Message}
 	}
 	return ir.Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "toml: %s", err)
 }
 
-// tomlDoc is a decoded TOML file with the positions of its keys.
+// lineColOffset returns the offset of a line and column (both 1-based) of
+// src: the end of its line when the column is past it, the end of src
+// when the line is.
+func lineColOffset(src string, line, col int) int {
+	off := 0
+	for range line - 1 {
+		i := strings.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return len(src)
+		}
+		off += i + 1
+	}
+	return min(off+max(col, 1)-1, lineEnd(src, off))
+}
+
+// tomlDoc is a decoded TOML file and its source, where the positions of
+// keys are found when needed (locateTOML).
 type tomlDoc struct {
 	file string
 	src  string
-	locs map[string]tomlLoc
 	cfg  *config
 }
 
@@ -225,7 +242,7 @@ type tomlDoc struct {
 // table found, or of the file's start.
 func (d *tomlDoc) pos(key string) ir.Pos {
 	for k := key; k != ""; {
-		if l, ok := d.locs[k]; ok {
+		if l, ok := locateTOML(d.src, k); ok {
 			return srcPos(d.file, d.src, l.key)
 		}
 		i := strings.LastIndexByte(k, '.')
@@ -406,7 +423,7 @@ func asTables(v any) ([]map[string]any, bool) {
 // file. The query's bytes are traced back to the file through the string's
 // escapes; should that fail, positions count from the start of the value.
 func (d *tomlDoc) queryMap(query string) func(ir.Pos) ir.Pos {
-	loc, ok := d.locs["rule.query"]
+	loc, ok := locateTOML(d.src, "rule.query")
 	if !ok {
 		return func(ir.Pos) ir.Pos { return d.pos("rule.query") }
 	}

@@ -165,6 +165,8 @@ func TestParseTOMLErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"toml syntax", "[rule]\nname = = 1\n", `r.toml:2:8: toml: expected value but found '=' instead`},
+		{"toml at the end", "[\n", `r.toml:2:1: toml: expected '.' or ']' to end table name, but got '\n' instead`},
+		{"toml past a line", "[rule]\nx = [1,\n", `r.toml:2:8: toml: unexpected EOF; expected value`},
 		{"no rule", "[metadata]\nx = 1\n", `r.toml:1:1: missing [rule] table`},
 		{"rule not a table", "rule = 1\n", `r.toml:1:1: unexpected integer for rule (expected a table)`},
 		{"no language", "[rule]\nquery = 'any where true'\n", `r.toml:1:1: missing rule.language`},

@@ -123,3 +123,20 @@ func BenchmarkDecodeTOML(b *testing.B) {
 		})
 	}
 }
+
+// FuzzParseTOML checks that no Elastic rule file makes parseTOML panic
+// (it does not recover, as ParseTOML does) whichever of its two decoders
+// reads the file, and that every error is an *ir.Error at a position
+// inside the file. Seeds are in testdata/fuzz/FuzzParseTOML.
+func FuzzParseTOML(f *testing.F) {
+	f.Add(tomlRule(`'any where a == "x"'`))
+	f.Add(tomlRule("\"\"\"\n  any where \\\n    a == \"\\u00e9\"\n\"\"\""))
+	f.Add("[rule]\nname = = 1\n")
+	f.Add("[rule]\nlanguage = \"eql\"\nrule_id = \"r1\"\nquery = 'any where true'\n[[rule.threat]]\n[rule.threat.tactic]\nid = \"TA0002\"\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		_, err := parseTOML("r.toml", []byte(src), newConfig(nil))
+		if err != nil {
+			checkError(t, src, err)
+		}
+	})
+}

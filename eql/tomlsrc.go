@@ -19,12 +19,13 @@ type tomlLoc struct {
 	key, val int
 }
 
-// locateTOML maps each dotted key ("rule.query") and table header
-// ("rule.threat") of a TOML source to its first occurrence. It reads bare
-// and simply quoted keys; values are skipped, strings, arrays and inline
-// tables of any length included.
-func locateTOML(src string) map[string]tomlLoc {
-	locs := map[string]tomlLoc{}
+// locateTOML finds the first occurrence of a dotted key ("rule.query")
+// or table header ("rule.threat") in a TOML source. It reads bare and
+// simply quoted keys; values are skipped, strings, arrays and inline
+// tables of any length included. It is called for the query and for
+// errors only, so it keeps no table of every key: that table was a tenth
+// of the garbage of reading an Elastic rule.
+func locateTOML(src, want string) (tomlLoc, bool) {
 	table := ""
 	i := 0
 	for i < len(src) {
@@ -40,33 +41,39 @@ func locateTOML(src string) map[string]tomlLoc {
 		case '[':
 			end := strings.IndexByte(src[i:lineEnd(src, i)], ']')
 			if end < 0 {
-				return locs
+				return tomlLoc{}, false
 			}
 			table = tomlKey(strings.Trim(src[i:i+end], "[] \t"))
-			if _, ok := locs[table]; !ok {
-				locs[table] = tomlLoc{i, i}
+			if table == want {
+				return tomlLoc{i, i}, true
 			}
 			i = lineEnd(src, i)
 		default:
 			eq := strings.IndexByte(src[i:lineEnd(src, i)], '=')
 			if eq < 0 {
-				return locs
-			}
-			key := tomlKey(src[i : i+eq])
-			if table != "" {
-				key = table + "." + key
+				return tomlLoc{}, false
 			}
 			v := i + eq + 1
 			for v < len(src) && (src[v] == ' ' || src[v] == '\t') {
 				v++
 			}
-			if _, ok := locs[key]; !ok {
-				locs[key] = tomlLoc{i, v}
+			if isDotted(want, table, tomlKey(src[i:i+eq])) {
+				return tomlLoc{i, v}, true
 			}
 			i = skipTOMLValue(src, v)
 		}
 	}
-	return locs
+	return tomlLoc{}, false
+}
+
+// isDotted reports whether want is the key key of the table table ("" at
+// the top level), without building the dotted key.
+func isDotted(want, table, key string) bool {
+	if table == "" {
+		return want == key
+	}
+	return len(want) == len(table)+1+len(key) && strings.HasPrefix(want, table) &&
+		want[len(table)] == '.' && strings.HasSuffix(want, key)
 }
 
 // checkTOMLDepth rejects a key of more than limit parts and arrays and
@@ -127,6 +134,9 @@ func checkTOMLDepth(file, src string, limit int) error {
 // tomlKey normalises a dotted key: spaces around dots and quotes around
 // parts are removed.
 func tomlKey(s string) string {
+	if !strings.ContainsAny(s, ".\"'") {
+		return strings.TrimSpace(s)
+	}
 	parts := strings.Split(s, ".")
 	for i, p := range parts {
 		parts[i] = strings.Trim(strings.TrimSpace(p), `"'`)
@@ -149,20 +159,16 @@ func skipTOMLValue(src string, i int) int {
 	depth := 0
 	for i < len(src) {
 		switch c := src[i]; {
-		case strings.HasPrefix(src[i:], `"""`), strings.HasPrefix(src[i:], `'''`):
-			_, end, ok := tomlStringEnd(src, i)
-			if !ok {
-				return len(src)
-			}
-			i = end
-			continue
 		case c == '"' || c == '\'':
 			_, end, ok := tomlStringEnd(src, i)
-			if !ok {
-				return lineEnd(src, i)
+			switch {
+			case ok:
+				i = end
+				continue
+			case len(tomlDelim(src, i)) == 3:
+				return len(src)
 			}
-			i = end
-			continue
+			return lineEnd(src, i)
 		case c == '[' || c == '{':
 			depth++
 		case c == ']' || c == '}':
@@ -182,18 +188,15 @@ func skipTOMLValue(src string, i int) int {
 // src[i]: it returns the offset of the closing delimiter and the offset
 // just past it.
 func tomlStringEnd(src string, i int) (closing, end int, ok bool) {
-	delim := src[i : i+1]
-	if strings.HasPrefix(src[i:], strings.Repeat(delim, 3)) {
-		delim = strings.Repeat(delim, 3)
-	}
-	multi := len(delim) == 3
+	delim := tomlDelim(src, i)
+	q, multi := delim[0], len(delim) == 3
 	for j := i + len(delim); j < len(src); j++ {
-		switch {
-		case src[j] == '\\' && delim[0] == '"':
+		switch c := src[j]; {
+		case c == '\\' && q == '"':
 			j++
-		case src[j] == '\n' && !multi:
+		case c == '\n' && !multi:
 			return 0, 0, false
-		case strings.HasPrefix(src[j:], delim):
+		case c == q && strings.HasPrefix(src[j:], delim):
 			end := j + len(delim)
 			// A multi-line string may end with up to two quotes of its own.
 			for k := 0; multi && k < 2 && end < len(src) && src[end] == delim[0]; k++ {
@@ -203,6 +206,17 @@ func tomlStringEnd(src string, i int) (closing, end int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// tomlDelim returns the delimiter of the string that opens at src[i]:
+// three quotes for a multi-line string, else one.
+func tomlDelim(src string, i int) string {
+	for _, d := range [...]string{`"""`, `'''`} {
+		if strings.HasPrefix(src[i:], d) {
+			return d
+		}
+	}
+	return src[i : i+1]
 }
 
 // tomlSpan is a run of the bytes of a decoded TOML string: from the
@@ -225,7 +239,7 @@ func tomlSpans(src string, i int, want string) ([]tomlSpan, bool) {
 	}
 	delim := src[i]
 	j := i + 1
-	multi := strings.HasPrefix(src[i:], strings.Repeat(src[i:i+1], 3))
+	multi := len(tomlDelim(src, i)) == 3
 	if multi {
 		j = i + 3
 		// A newline right after the opening delimiter is not part of the value.

@@ -3,8 +3,8 @@ package ir
 // Stateful is the part of a rule that spans several events: an EQL
 // sequence or sample, a Sigma correlation. Its stages are single-event
 // conditions, compiled with every other rule into one indexed ruleset;
-// package state binds their hits to the machine that the front end
-// supplies with the value (see state.Rule) and runs it in input order.
+// package state binds their hits to the rule's machine (see state.Rule
+// and state.Sequence) and runs it in input order.
 type Stateful interface {
 	// Kind names the rule's kind as outputs show it: "sequence",
 	// "sample", "event_count", …

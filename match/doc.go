@@ -58,8 +58,8 @@
 // text in one pass over it (nested and dotted keys alike, as [Map] looks
 // them up). [Ruleset.NewRecordWith] makes a Record that also holds paths
 // no rule reads, for a caller that reads them or adds values there
-// ([Record.Add] and its allocation-free kin): package normalize adds the
-// ECS view of Windows events this way.
+// ([Record.Add]): package normalize adds the ECS view of Windows events
+// this way (through an allocation-free form of Add, internal/hooks).
 //
 // # The rule index
 //

@@ -55,11 +55,27 @@ func ExampleRuleset_NewRecordWith() {
 	fmt.Println(rs.MatchRecord(rec, nil))
 	v, _ := rec.Lookup(image)
 	fmt.Println(v)
-	fmt.Println(rec.AddString(os, "windows"), rec.AddString(os, "linux"))
+	fmt.Println(rec.Add(os, "windows"), rec.Add(os, "linux"))
 	fmt.Println(rs.MatchRecord(rec, nil))
 	// Output:
 	// []
 	// C:\Windows\System32\wbem\mofcomp.exe
 	// true false
 	// [0]
+}
+
+// The index gate of a rule: the events the rule is evaluated for must
+// hold a key of every clause; the other events cost it nothing.
+func ExampleRuleset_Gate() {
+	rs := mofcompRuleset()
+	clauses, ok := rs.Gate(0)
+	fmt.Println(ok)
+	for _, keys := range clauses {
+		fmt.Println(keys)
+	}
+	// Output:
+	// true
+	// [process.name equals~ "mofcomp.exe"]
+	// [event.category equals~ "process"]
+	// [host.os.type equals~ "windows"]
 }

@@ -147,9 +147,11 @@ func (x *scratch) numText(f *ixProbe, b []byte) {
 	x.text(f, unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
-// text probes f's text keys with s (folded into x.buf where needed).
+// text probes f's text keys with s (folded into x.buf where needed),
+// reporting each substring key's automaton state once per event, through
+// the cache of strings probed before (probeCache).
 func (x *scratch) text(f *ixProbe, s string) {
 	if f.texts != nil {
-		f.texts.Find(s, &x.buf, x)
+		x.cache.find(x, f, s)
 	}
 }

@@ -371,6 +371,7 @@ func (r *Record) Each(fn func(v any) bool) bool {
 func init() {
 	hooks.RecordDotted = func(r any) bool { return r.(*Record).dotted() }
 	hooks.RecordHolds = func(r any, p *Path) (bool, bool) { return r.(*Record).holds(p) }
+	hooks.RecordAdder = func(r any) hooks.Adder { return (*adder)(r.(*Record)) }
 }
 
 // Event returns the event r holds: the one Reset was given, or, after
@@ -421,7 +422,9 @@ func isObject(v any) bool {
 
 // Add gives the event the value v at p where it holds none: Lookup(p)
 // returns v from then on, Each visits it, and the ruleset matches it as
-// if the event held it. p must be one of the record's paths: one that the
+// if the event held it. It is how a caller enriches an event (an asset's
+// owner, a lookup table's verdict) for rules to test, without writing the
+// event again. p must be one of the record's paths: one that the
 // ruleset's rules read, or one given to Ruleset.NewRecordWith. Add
 // reports whether it added v; values added are the event's until the next
 // Reset or ResetJSON.
@@ -433,13 +436,23 @@ func (r *Record) Add(p *Path, v any) bool {
 	return ok
 }
 
-// AddString is Add(p, s) without the allocation that converting s to an
-// interface value makes: the record keeps s in its own memory, reused by
-// the next Reset or ResetJSON.
-func (r *Record) AddString(p *Path, s string) bool { return addBoxed(r, &r.strs, stringWord, p, s) }
+// adder is a Record as the hooks.Adder package normalize adds an event's
+// ECS view through: Add without allocations, for the CLI's hot path, and
+// not match's API (issue 15).
+type adder Record
 
-// AddInt is Add(p, n) without an allocation, as AddString is.
-func (r *Record) AddInt(p *Path, n int64) bool { return addBoxed(r, &r.ints, int64Word, p, n) }
+// AddString implements hooks.Adder: Add(p, s) without the allocation
+// that converting s to an interface value makes.
+func (a *adder) AddString(p *Path, s string) bool {
+	r := (*Record)(a)
+	return addBoxed(r, &r.strs, stringWord, p, s)
+}
+
+// AddInt implements hooks.Adder: Add(p, n) without an allocation.
+func (a *adder) AddInt(p *Path, n int64) bool {
+	r := (*Record)(a)
+	return addBoxed(r, &r.ints, int64Word, p, n)
+}
 
 // addBoxed adds v, of the type whose type word is word, at p, keeping it
 // in c.
@@ -453,9 +466,10 @@ func addBoxed[T any](r *Record, c *chunks[T], word unsafe.Pointer, p *Path, v T)
 	return ok
 }
 
-// AddStrings adds the array ss at p as decoded JSON holds an array (an
-// []any of strings), without allocating, as AddString does.
-func (r *Record) AddStrings(p *Path, ss []string) bool {
+// AddStrings implements hooks.Adder: the array ss at p as decoded JSON
+// holds an array (an []any of strings), without allocating.
+func (a *adder) AddStrings(p *Path, ss []string) bool {
+	r := (*Record)(a)
 	slot, ok := r.free(p)
 	if ok {
 		elems := r.elems.take(len(ss))

@@ -54,6 +54,7 @@ func withReads(paths ...*Path) rulesetOption {
 func init() {
 	hooks.RulesetPlan = func(rs any, i int) *plan.Node { return rs.(*Ruleset).plans[i] }
 	hooks.RulesetShared = func(rs any) int { return rs.(*Ruleset).shared }
+	hooks.RulesetReadsAnyField = func(rs any) bool { return rs.(*Ruleset).anyField }
 	hooks.NewRuleset = func(rules []*ir.Rule, plans []*plan.Node, cfg hooks.RulesetConfig) (any, error) {
 		rs, err := newRuleset(rules, plans, withIndex(!cfg.Unindexed), withReads(cfg.Reads...))
 		if err != nil {
@@ -157,11 +158,6 @@ func (rs *Ruleset) NewRecord() *Record {
 	return newRecord(rs.slots)
 }
 
-// ReadsAnyField reports whether a rule tests every value of an event (a
-// Sigma keyword search), so that a value at any path can decide a match,
-// not only those at Paths.
-func (rs *Ruleset) ReadsAnyField() bool { return rs.anyField }
-
 // Paths returns the dotted paths of the fields the rules read, sorted:
 // what an event needs to hold for rs to match it.
 func (rs *Ruleset) Paths() []string {
@@ -227,7 +223,9 @@ func (rs *Ruleset) matchRecord(x *scratch, r *Record, dst []int) []int {
 // rule only when every clause has a key that holds in it (texts are
 // folded; a gate is necessary, not sufficient). ok is false when the rule
 // has no gate and is evaluated for every event, or when the ruleset is not
-// indexed.
+// indexed. It is for whoever writes or tunes rules: a rule without a gate
+// costs every event its whole evaluation ("ruleforge explain" prints the
+// gates); the texts are for reading, not parsing.
 func (rs *Ruleset) Gate(i int) (clauses [][]string, ok bool) {
 	if rs.index == nil || rs.index.gates[i] == nil {
 		return nil, false

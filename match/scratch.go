@@ -1,6 +1,7 @@
 package match
 
 import (
+	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
@@ -31,7 +32,9 @@ type scratch struct {
 	counts     []count  // per rule with more clauses: how many held
 	buf        []byte
 	num        []byte
-	last       []lastString // per probe: the string last probed
+	last       []lastString    // per probe: the string last probed
+	marks      []matcher.Marks // per probe: its automaton's states reported in this event
+	cache      *probeCache
 }
 
 // newScratch returns working memory for a ruleset with slots memo slots
@@ -47,6 +50,8 @@ func newScratch(slots int, ix *index, st *slotTable) *scratch {
 		x.buf = make([]byte, 0, 256)
 		x.num = make([]byte, 0, 32)
 		x.last = make([]lastString, ix.nprobes)
+		x.marks = make([]matcher.Marks, ix.nprobes)
+		x.cache = newProbeCache(x)
 		x.visitAny = func(v any) bool {
 			x.texts(ix.anyProbe[x.anyPhase], v)
 			return false
@@ -64,6 +69,9 @@ func (x *scratch) begin() {
 		clear(x.held)
 		clear(x.counts)
 		clear(x.last)
+		for i := range x.marks {
+			x.marks[i].Reset()
+		}
 		x.epoch = 1
 	}
 	x.pending, x.pendingAny = 0, 0

@@ -31,7 +31,14 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 	}
 	fl := &rd.fill
 	fl.begin(rec, er)
+	// With the rules reading every value, view decodes a WinEvent record
+	// with an object UserData (Reader.view): the walk stops at it, and
+	// the event is decoded at once, as Auto detects every .evtx record.
+	fl.userData = rd.whole && (rd.f == Auto || rd.f == WinEvent)
 	er.Walk(fl)
+	if fl.decode {
+		return rec, rd.decoded(fl.ev.json(), WinEvent)
+	}
 	if fl.failed {
 		return rd.Read(fl.ev.json())
 	}
@@ -62,7 +69,10 @@ type filler struct {
 	items  []any   // the items of the arrays open that end a path, back to back
 	vals   []byte  // the JSON array of the values
 	failed bool    // the record needs its JSON read: see ReadEVTX
-	keys   *keyCache
+	// userData asks the walk to stop at an object Event.UserData, and
+	// decode says that it did: the record is to be decoded (ReadEVTX).
+	userData, decode bool
+	keys             *keyCache
 }
 
 // keyCache remembers, for one record, the Keys that member names led to
@@ -73,11 +83,18 @@ type filler struct {
 // into the Decoder's memory for each record, at a place that changes
 // from record to record. An entry holds a copy of its name, kept in
 // text; the cache is emptied when text is full.
+//
+// Before the cache, the members of the last record are tried in their
+// order (seq): records of one event type, which logs often hold in runs,
+// have the same members in the same order, and a member that is where it
+// was costs a comparison of its name, not a hash.
 type keyCache struct {
 	rec  hooks.Filler // the record whose Keys these are
 	seed maphash.Seed
 	sets [keyCacheSets][keyCacheWays]keyEntry
 	text []byte
+	seq  []keyEntry // the members of the record, and after them the last one's
+	at   int        // the next member's place in seq
 }
 
 // keyEntry is a name the cache holds: its object's Key, its Key.
@@ -93,14 +110,35 @@ const (
 	keyCacheSets = 1 << 9
 	keyCacheWays = 4
 	keyCacheText = 1 << 16
+	keyCacheSeq  = 1 << 12 // the most members of a record kept in seq
 )
 
-// child returns the Key below parent at name.
-func (c *keyCache) child(parent hooks.Key, name string) hooks.Key {
+// next returns the Key below parent at name, the record's next member.
+func (c *keyCache) next(parent hooks.Key, name string) hooks.Key {
+	if c.at < len(c.seq) {
+		if e := &c.seq[c.at]; e.parent == parent && e.name == name {
+			c.at++
+			return e.child
+		}
+	}
+	e := c.child(parent, name)
+	switch {
+	case c.at < len(c.seq):
+		c.seq[c.at] = e
+	case c.at < keyCacheSeq:
+		c.seq = append(c.seq, e)
+	}
+	c.at++
+	return e.child
+}
+
+// child returns the entry of the Key below parent at name, with a copy
+// of name that stays as it is.
+func (c *keyCache) child(parent hooks.Key, name string) keyEntry {
 	set := &c.sets[(maphash.String(c.seed, name)^uint64(parent)*0x9e3779b1)%keyCacheSets]
 	for i := range set {
 		if e := &set[i]; e.parent == parent && e.name == name {
-			return e.child
+			return *e
 		}
 	}
 	if len(c.text)+len(name) > cap(c.text) {
@@ -111,13 +149,14 @@ func (c *keyCache) child(parent hooks.Key, name string) hooks.Key {
 	c.text = append(c.text, name...)
 	copy(set[1:], set[:keyCacheWays-1])
 	set[0] = keyEntry{parent, c.rec.Child(parent, name), unsafe.String(unsafe.SliceData(c.text[start:]), len(name))}
-	return set[0].child
+	return set[0]
 }
 
 // frame is an open object or array: its Key, and for an array whether
 // its items are kept and where they start in filler.items.
 type frame struct {
 	key   hooks.Key
+	event bool // the record's Event
 	array bool
 	keep  bool // an array whose items are kept: it ends a path, or is an item of one that is kept
 	start int
@@ -129,7 +168,8 @@ func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
 	if fl.keys == nil || fl.keys.rec != fl.rec {
 		fl.keys = &keyCache{rec: fl.rec, seed: maphash.MakeSeed()}
 	}
-	fl.open, fl.items, fl.vals, fl.failed = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false
+	fl.keys.at = 0
+	fl.open, fl.items, fl.vals, fl.failed, fl.decode = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false, false
 }
 
 // member returns the Key of member key of the open object or array (an
@@ -137,13 +177,13 @@ func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
 // path, which Map would follow.
 func (fl *filler) member(key string) hooks.Key {
 	top := fl.open[len(fl.open)-1]
-	if top.array {
-		return hooks.NoKey
+	if top.array || !fl.rec.Inner(top.key) {
+		return hooks.NoKey // no path runs below: Child would say so
 	}
-	if fl.rec.Inner(top.key) && strings.IndexByte(key, '.') >= 0 {
+	if strings.IndexByte(key, '.') >= 0 {
 		fl.failed = true
 	}
-	return fl.keys.child(top.key, key)
+	return fl.keys.next(top.key, key)
 }
 
 // Object opens an object; the record itself is the first.
@@ -155,9 +195,14 @@ func (fl *filler) Object(key string) bool {
 		fl.open = append(fl.open, frame{key: fl.rec.Fill(&fl.ev)})
 		return true
 	}
+	top := fl.open[len(fl.open)-1]
+	if fl.userData && top.event && key == "UserData" {
+		fl.decode, fl.failed = true, true
+		return false
+	}
 	k := fl.member(key)
 	fl.rec.SetObject(k)
-	fl.open = append(fl.open, frame{key: k})
+	fl.open = append(fl.open, frame{key: k, event: len(fl.open) == 1 && key == "Event"})
 	return true
 }
 

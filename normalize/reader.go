@@ -28,7 +28,7 @@ import (
 // value and is present).
 //
 // The view's fields that no rule reads are not computed, unless a rule
-// reads every value (Ruleset.ReadsAnyField): rules match the same either
+// reads every value (a Sigma keyword search): rules match the same either
 // way, and the record holds only what they may read.
 //
 // With Auto, each event's format is detected from the keys the pass
@@ -70,9 +70,10 @@ func NewReaderWith(rs *match.Ruleset, f Format, paths []*match.Path) *Reader {
 	}
 	rd := &Reader{f: f, p: p, plain: rs.NewRecordWith(slices.Concat(p.detect, paths)), rec: rs.NewRecordWith(slices.Concat(p.all, paths))}
 	rd.src = slotSource{rec: rd.rec, p: p}
-	rd.out = recordView{rec: rd.rec, fields: p.fields, objects: make([][]*match.Path, len(p.fields)), read: make([]bool, len(p.fields))}
+	rd.out = recordView{rec: rd.rec, add: hooks.RecordAdder(rd.rec), fields: p.fields, objects: make([][]*match.Path, len(p.fields)), read: make([]bool, len(p.fields))}
 	read := rs.Paths()
-	rd.whole = rs.ReadsAnyField()
+	anyField := hooks.RulesetReadsAnyField(rs)
+	rd.whole = anyField
 	for _, q := range []string{"Event", "Event.UserData"} {
 		_, ok := slices.BinarySearch(read, q)
 		rd.whole = rd.whole || ok
@@ -88,7 +89,7 @@ func NewReaderWith(rs *match.Ruleset, f Format, paths []*match.Path) *Reader {
 	}
 	for field, q := range p.fields {
 		_, rd.out.read[field] = slices.BinarySearch(read, q.String())
-		rd.out.read[field] = rd.out.read[field] || rs.ReadsAnyField()
+		rd.out.read[field] = rd.out.read[field] || anyField
 		parts := q.Parts()
 		for i := 1; i < len(parts); i++ {
 			prefix := strings.Join(parts[:i], ".")
@@ -152,12 +153,16 @@ func (rd *Reader) view(f Format, evtxShape bool, raw func() []byte) error {
 			return rd.decoded(raw(), f)
 		}
 	}
-	rd.src.begin(f, evtxShape)
-	if rd.src.ud != nil && rd.whole {
+	if rd.whole && f == WinEvent {
 		// The rules read UserData whole (or every value): it must hold
 		// the alias UserDataChild, as Normalize writes it in the map.
-		return rd.decoded(raw(), f)
+		// Any object UserData is decoded, without looking it up first
+		// for its one child: decoded gives what the view would.
+		if _, object := hooks.RecordHolds(rec, rd.p.userData); object {
+			return rd.decoded(raw(), f)
+		}
 	}
+	rd.src.begin(f, evtxShape)
 	rd.aliasUserData()
 	addWindows(&record{&rd.src}, view{&rd.out, &rd.args})
 	return nil
@@ -433,6 +438,7 @@ func (s *slotSource) systemObject(name string) bool {
 // recordView is the sink of a view into a Reader's record.
 type recordView struct {
 	rec     *match.Record
+	add     hooks.Adder     // rec's, adding without allocations
 	fields  []*match.Path   // by field
 	objects [][]*match.Path // by field: the objects holding it that rules read
 	read    []bool          // by field: rules may read it (see NewReader)
@@ -450,21 +456,21 @@ func (v *recordView) put(f field, val any) {
 
 // putString adds s at f.
 func (v *recordView) putString(f field, s string) {
-	if v.rec.AddString(v.fields[f], s) {
+	if v.add.AddString(v.fields[f], s) {
 		v.hold(f)
 	}
 }
 
 // putInt adds n at f.
 func (v *recordView) putInt(f field, n int64) {
-	if v.rec.AddInt(v.fields[f], n) {
+	if v.add.AddInt(v.fields[f], n) {
 		v.hold(f)
 	}
 }
 
 // putList adds ss at f, as decoded JSON holds an array.
 func (v *recordView) putList(f field, ss []string) {
-	if v.rec.AddStrings(v.fields[f], ss) {
+	if v.add.AddStrings(v.fields[f], ss) {
 		v.hold(f)
 	}
 }

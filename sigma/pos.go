@@ -24,13 +24,15 @@ type posMap struct {
 
 // newPosMap indexes the lines of src.
 func newPosMap(file string, src []byte) *posMap {
-	m := &posMap{file: file, src: src, lines: []int{0}}
-	for i, c := range src {
-		if c == '\n' {
-			m.lines = append(m.lines, i+1)
+	m := &posMap{file: file, src: src, lines: make([]int, 1, 1+bytes.Count(src, []byte{'\n'}))}
+	for i := 0; ; {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			return m
 		}
+		i += j + 1
+		m.lines = append(m.lines, i)
 	}
-	return m
 }
 
 // pos returns the position of the col-th character (1-based) of line

@@ -5,9 +5,12 @@
 //
 // # How stateful rules run
 //
-// A stateful rule is an ir.Rule whose State implements Rule: its stages
-// (ir.Stage) are single-event conditions, or references to other rules,
-// and NewMachine makes the Machine that consumes their hits. Compile
+// A stateful rule is an ir.Rule whose State implements Rule or Sequence:
+// its stages (ir.Stage) are single-event conditions, or references to
+// other rules, and the Machine that consumes their hits is made by the
+// Rule's NewMachine (Sigma correlations, package correlate) or, for a
+// Sequence (EQL sequences and samples, described by package eql), by this
+// package's sequence machine. Compile
 // compiles every single-event rule and every stage into one indexed
 // match.Ruleset, so a stage costs what any rule costs; stage rules are
 // hidden from ordinary output (Program.Visible), and so are the rules

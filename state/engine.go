@@ -29,7 +29,7 @@ func (p *Program) NewEngine() *Engine {
 	e := &Engine{p: p, clock: NewClock(), budget: Budget{Max: p.lim.MaxBytes}, hits: make([][]Hit, len(p.stateful))}
 	e.machines = make([]Machine, len(p.stateful))
 	for i, r := range p.stateful {
-		e.machines[i] = r.State.(Rule).NewMachine(p.lim, &e.budget)
+		e.machines[i] = newMachine(r.State, p.lim, &e.budget)
 	}
 	e.emits = make([]func(*Alert), len(e.machines))
 	for i := range e.emits {

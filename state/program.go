@@ -10,10 +10,10 @@ import (
 	"github.com/ruleforge/ruleforge/match"
 )
 
-// Rule is what a stateful rule's ir.Rule.State must implement for
-// package state to run it: its stages, and a Machine over their hits.
-// Package eql's sequences and samples implement it; so do Sigma
-// correlations.
+// Rule is what a stateful rule's ir.Rule.State implements for package
+// state to run it with a machine of its own: its stages, and a Machine
+// over their hits. Sigma correlations implement it (package correlate);
+// EQL sequences and samples are Sequences instead, run by this package.
 type Rule interface {
 	ir.Stateful
 	// NewMachine returns an empty machine for the rule, keeping its
@@ -152,7 +152,7 @@ func build(rules []*ir.Rule, cfg config) (*Program, error) {
 			visible = append(visible, true)
 			continue
 		}
-		if _, ok := r.State.(Rule); !ok {
+		if !runnable(r.State) {
 			return nil, fail(r, &ir.Error{Pos: r.Source, Msg: fmt.Sprintf("rule %q: stateful rule of kind %q has no machine", r.ID, r.State.Kind()), Rule: r.ID})
 		}
 		index[r] = -1 - len(p.stateful)

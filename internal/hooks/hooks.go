@@ -108,3 +108,19 @@ type Filler interface {
 // RecordFiller returns the *match.Record r as a Filler. Set by package
 // match, for package normalize.
 var RecordFiller func(r any) Filler
+
+// Adder adds a value to a *match.Record as match.Record.Add does, without
+// the allocation that converting a string, an int64 or a []string (an
+// array, as decoded JSON holds it: []any of strings) to an interface
+// value makes: the record keeps it in its own memory until its next
+// Reset, ResetJSON or Fill. Package normalize adds an event's ECS view
+// through it, for every event. Each reports whether it added the value.
+type Adder interface {
+	AddString(p *plan.Path, s string) bool
+	AddInt(p *plan.Path, n int64) bool
+	AddStrings(p *plan.Path, ss []string) bool
+}
+
+// RecordAdder returns the *match.Record r as an Adder. Set by package
+// match, for package normalize.
+var RecordAdder func(r any) Adder

@@ -11,3 +11,9 @@ var RulesetPlan func(rs any, i int) *plan.Node
 // *match.Ruleset rs share, for the tests of the optimizer. Set by package
 // match.
 var RulesetShared func(rs any) int
+
+// RulesetReadsAnyField reports whether a rule of the *match.Ruleset rs
+// tests every value of an event (a Sigma keyword search), so that a value
+// at any path can decide a match, not only those at its paths. Set by
+// package match, for package normalize.
+var RulesetReadsAnyField func(rs any) bool

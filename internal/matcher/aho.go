@@ -111,9 +111,26 @@ func (a *Automaton) States() int { return len(a.out) }
 // emitBit flags, in a step, a state that reports keys.
 const emitBit = 1
 
+// Marks remembers the states of one Automaton whose keys a scan has
+// reported in an epoch (the rule index's: an event): reached again, such
+// a state reports nothing new, so neither its keys nor its suffix links'
+// are walked again. A command line reaches the states of keys such as
+// " " or "\\" at every occurrence: most of its reports were repeats.
+type Marks struct {
+	Epoch uint32   // the current epoch, not 0; states marked in another are unmarked
+	at    []uint32 // per state: the epoch it last reported in, made on first use
+}
+
+// Reset unmarks every state, for when the caller's epochs wrap around.
+func (m *Marks) Reset() { clear(m.at) }
+
 // Scan reports to x every key of a occurring in text, which must be
 // folded but for ASCII upper-case letters.
-func (a *Automaton) Scan(text string, x Sink) {
+func (a *Automaton) Scan(text string, x Sink) { a.ScanMarked(text, x, nil) }
+
+// ScanMarked is Scan reporting the keys of each state once per epoch of
+// m (nil: at every occurrence); m must only ever be used with a.
+func (a *Automaton) ScanMarked(text string, x Sink, m *Marks) {
 	o := uint32(0)
 	for i := 0; i < len(text); i++ {
 		if o == 0 { // skip, a byte at a time, what leaves the root state at once
@@ -127,7 +144,7 @@ func (a *Automaton) Scan(text string, x Sink) {
 		o = a.step[o+uint32(a.class[text[i]])]
 		if o&emitBit != 0 {
 			o &^= emitBit
-			a.report(int32(o/uint32(a.columns)), x)
+			a.report(int32(o/uint32(a.columns)), x, m)
 		}
 	}
 }
@@ -158,7 +175,7 @@ func (a *Automaton) scanOne(data []byte, i, end int, o uint32, x Sink) {
 		i++
 		if o = step[o+uint32(class[c])]; o&emitBit != 0 {
 			o &^= emitBit
-			a.report(int32(o/uint32(a.columns)), x)
+			a.report(int32(o/uint32(a.columns)), x, nil)
 		}
 	}
 }
@@ -221,11 +238,11 @@ func (a *Automaton) scanTwo(data []byte, q, m int, x Sink) {
 			if (oi|oj)&emitBit != 0 {
 				if oi&emitBit != 0 {
 					oi &^= emitBit
-					a.report(int32(oi/uint32(a.columns)), x)
+					a.report(int32(oi/uint32(a.columns)), x, nil)
 				}
 				if oj&emitBit != 0 {
 					oj &^= emitBit
-					a.report(int32(oj/uint32(a.columns)), x)
+					a.report(int32(oj/uint32(a.columns)), x, nil)
 				}
 			}
 			continue
@@ -283,13 +300,22 @@ func (a *Automaton) decoded(data []byte, i int, o uint32, x Sink) (int, uint32) 
 func (a *Automaton) stepOn(o uint32, c byte, x Sink) uint32 {
 	if o = a.step[o+uint32(a.class[c])]; o&emitBit != 0 {
 		o &^= emitBit
-		a.report(int32(o/uint32(a.columns)), x)
+		a.report(int32(o/uint32(a.columns)), x, nil)
 	}
 	return o
 }
 
-// report fires the keys that end at state s.
-func (a *Automaton) report(s int32, x Sink) {
+// report fires the keys that end at state s, unless m marks s.
+func (a *Automaton) report(s int32, x Sink, m *Marks) {
+	if m != nil {
+		if len(m.at) != len(a.out) {
+			m.at = make([]uint32, len(a.out))
+		}
+		if m.at[s] == m.Epoch {
+			return
+		}
+		m.at[s] = m.Epoch
+	}
 	for o := s; o >= 0; o = a.link[o] {
 		if i := a.out[o]; i >= 0 {
 			for ; a.outs[i] >= 0; i++ {

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"encoding/json"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -124,7 +125,44 @@ func checkAutomaton(t *testing.T, a *Automaton, keys []string, ids []int32, text
 	if h := a.has(text); h != (len(want) > 0) {
 		t.Errorf("keys %q: has(%q) = %v, want %v", keys, text, h, len(want) > 0)
 	}
+	checkMarked(t, a, ids, text, got)
 }
+
+// checkMarked checks ScanMarked against Scan's ids (want) for text: the
+// same ids in a fresh epoch, each reported no more often than Scan does
+// (once per state that reports it, not once per occurrence); none when
+// text is scanned again in the same epoch; all again in the next.
+func checkMarked(t *testing.T, a *Automaton, ids []int32, text string, want []int32) {
+	t.Helper()
+	all := &countSink{n: map[int32]int{}}
+	a.Scan(text, all)
+	x := &countSink{n: map[int32]int{}}
+	m := &Marks{Epoch: 1}
+	a.ScanMarked(text, x, m)
+	got := slices.Sorted(maps.Keys(x.n))
+	if !slices.Equal(got, want) {
+		t.Errorf("ids %v: ScanMarked(%q) = %v, want %v", ids, text, got, want)
+	}
+	for id, n := range x.n {
+		if n > all.n[id] {
+			t.Errorf("ids %v: ScanMarked(%q) reports %d %d times, Scan %d", ids, text, id, n, all.n[id])
+		}
+	}
+	clear(x.n)
+	if a.ScanMarked(text, x, m); len(x.n) != 0 {
+		t.Errorf("ids %v: ScanMarked(%q) again in its epoch reports %v, want none", ids, text, x.n)
+	}
+	m.Epoch++
+	if a.ScanMarked(text, x, m); !slices.Equal(slices.Sorted(maps.Keys(x.n)), want) {
+		t.Errorf("ids %v: ScanMarked(%q) in the next epoch = %v, want %v", ids, text, slices.Sorted(maps.Keys(x.n)), want)
+	}
+}
+
+// countSink counts how often each id is reported.
+type countSink struct{ n map[int32]int }
+
+// Fire counts id.
+func (x *countSink) Fire(id int32) { x.n[id]++ }
 
 // TestAutomaton checks scan and has on hand-picked keys and texts: fail
 // links, nested keys, duplicate keys, upper-case texts and high bytes.
@@ -484,3 +522,20 @@ func BenchmarkScanJSON(b *testing.B) {
 
 // ecsEvent is an ECS process event, as match's tests use.
 const ecsEvent = `{"@timestamp":"2026-11-25T00:00:00.009Z","event":{"category":["process"],"type":["start"],"kind":"event"},"host":{"os":{"type":"windows","family":"windows"},"name":"ws-17"},"process":{"pid":4242,"name":"mofcomp.exe","executable":"C:\\Windows\\System32\\wbem\\mofcomp.exe","command_line":"C:\\Windows\\System32\\wbem\\mofcomp.exe C:\\Users\\Public\\evil.mof","args":["C:\\Windows\\System32\\wbem\\mofcomp.exe","C:\\Users\\Public\\evil.mof"],"pe":{"original_file_name":"mofcomp.exe"},"parent":{"name":"cmd.exe","executable":"C:\\Windows\\cmd.exe","pid":777}},"user":{"name":"user17","id":"S-1-5-21-1-2-3-1001"}}`
+
+// TestScanMarkedOnce checks that a key found at one state many times is
+// reported once per epoch: the spaces and backslashes of a command line.
+func TestScanMarkedOnce(t *testing.T) {
+	a := NewAutomaton([]string{" ", `\`, `\windows\`}, []int32{0, 1, 2})
+	text := `C:\Windows\System32\cmd.exe /c echo a b c`
+	all, once := &countSink{n: map[int32]int{}}, &countSink{n: map[int32]int{}}
+	a.Scan(text, all)
+	a.ScanMarked(text, once, &Marks{Epoch: 7})
+	if want := map[int32]int{0: 5, 1: 3, 2: 1}; !maps.Equal(all.n, want) {
+		t.Errorf("Scan reports %v, want %v", all.n, want)
+	}
+	// `\` is reported at its own state and through `\windows\`'s link.
+	if want := map[int32]int{0: 1, 1: 2, 2: 1}; !maps.Equal(once.n, want) {
+		t.Errorf("ScanMarked reports %v, want %v", once.n, want)
+	}
+}

@@ -70,11 +70,12 @@ func (t *Texts) States() int {
 	return n
 }
 
-// Find reports to x the ids of the texts s holds. It folds s, into *buf,
-// only where the look-ups need it: the tries and the automaton fold ASCII
-// letters themselves, so an ASCII value is folded only for the exact
-// texts, and only when one is as long.
-func (t *Texts) Find(s string, buf *[]byte, x Sink) {
+// Find reports to x the ids of the texts s holds, those of substrings
+// once per epoch of m (Automaton.ScanMarked; m may be nil). It folds s,
+// into *buf, only where the look-ups need it: the tries and the automaton
+// fold ASCII letters themselves, so an ASCII value is folded only for the
+// exact texts, and only when one is as long.
+func (t *Texts) Find(s string, buf *[]byte, x Sink, m *Marks) {
 	folded, ascii := s, IsASCII(s)
 	if !ascii {
 		*buf = AppendFold((*buf)[:0], s)
@@ -96,7 +97,7 @@ func (t *Texts) Find(s string, buf *[]byte, x Sink) {
 		t.suf.Walk(folded, x)
 	}
 	if t.sub != nil {
-		t.sub.Scan(folded, x)
+		t.sub.ScanMarked(folded, x, m)
 	}
 }
 

@@ -122,8 +122,8 @@ type evtxWorker struct {
 // work fills j's results.
 func (w *evtxWorker) work(j *chunkJob) {
 	defer j.c.Release()
-	j.hits = make([]int, 0, 256) // most chunks' hits: one allocation
-	j.results = make([]Result, 0, max(w.per, 1))
+	j.hits = make([]int, 0, 256)                   // most chunks' hits: one allocation
+	j.results = make([]Result, 0, w.per+w.per/4+8) // chunks of one log hold about as many records
 	defer func() { w.per = len(j.results) }()
 	var ends []int
 	if err := w.dec.Reset(j.c); err != nil {

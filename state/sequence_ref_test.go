@@ -1,4 +1,4 @@
-package sequence
+package state
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ruleforge/ruleforge/state"
+	seq "github.com/ruleforge/ruleforge/internal/sequence"
 )
 
 // event is one test event: its time, join key ("" when missing) and the
@@ -34,7 +34,7 @@ type refSeq struct {
 // trailing window is still open when the stream ends is not reported; one
 // is reported at the first event past its window. It returns one line per
 // result: "event: ordinals".
-func reference(sp *Spec, evs []event) []string {
+func reference(sp *seq.Spec, evs []event) []string {
 	l := newLayout(sp)
 	n := len(sp.Stages)
 	groups := map[string][][]*refSeq{}
@@ -108,7 +108,7 @@ func reference(sp *Spec, evs []event) []string {
 
 // refMissing checks q's missing events against the whole stream and
 // returns the ordinal of the event at which it is reported, 0 for none.
-func refMissing(sp *Spec, l layout, evs []event, q *refSeq) int64 {
+func refMissing(sp *seq.Spec, l layout, evs []event, q *refSeq) int64 {
 	key := evs[q.ords[l.firstPos]-1].key
 	start, last := q.times[l.firstPos], q.times[l.lastPos]
 	const none = -1 << 62
@@ -165,15 +165,15 @@ func refMissing(sp *Spec, l layout, evs []event, q *refSeq) int64 {
 	return 0
 }
 
-// run runs the machine over evs, advancing it as state.Engine does, and
+// run runs the machine over evs, advancing it as Engine does, and
 // returns one line per result, as reference does. Before event restart
 // (1-based; 0: never) the machine's state is encoded and decoded into a
 // new machine, which goes on.
-func run(sp *Spec, evs []event, restart int) []string {
-	lim := state.Limits{MaxKeys: 1 << 20, MaxPending: 1 << 10, MaxBytes: 1 << 40}
-	m := New(sp, lim, &state.Budget{Max: 1 << 40})
+func run(sp *seq.Spec, evs []event, restart int) []string {
+	lim := Limits{MaxKeys: 1 << 20, MaxPending: 1 << 10, MaxBytes: 1 << 40}
+	m := newSequenceMachine(sp, lim, &Budget{Max: 1 << 40})
 	var out []string
-	emit := func(a *state.Alert) {
+	emit := func(a *Alert) {
 		seq := a.Fields[0].Value.([]any)
 		ords := make([]int64, len(seq))
 		for i, o := range seq {
@@ -185,24 +185,24 @@ func run(sp *Spec, evs []event, restart int) []string {
 	}
 	for o, ev := range evs {
 		if o+1 == restart {
-			var enc state.Encoder
+			var enc Encoder
 			m.Encode(&enc, nil)
-			m = New(sp, lim, &state.Budget{Max: 1 << 40})
-			if err := m.Decode(state.NewDecoder(enc.Bytes())); err != nil {
+			m = newSequenceMachine(sp, lim, &Budget{Max: 1 << 40})
+			if err := m.Decode(NewDecoder(enc.Bytes())); err != nil {
 				panic(err)
 			}
 		}
-		e := state.Event{Ordinal: int64(o + 1), Time: ev.time}
+		e := Event{Ordinal: int64(o + 1), Time: ev.time}
 		for m.Deadline() < ev.time {
 			m.Advance(e, emit)
 		}
-		key := state.Missing
+		key := Missing
 		if ev.key != "" {
-			key = state.String(ev.key)
+			key = String(ev.key)
 		}
-		var hits []state.Hit
+		var hits []Hit
 		for _, s := range ev.stages {
-			hits = append(hits, state.Hit{Stage: s, Keys: []state.Value{key}})
+			hits = append(hits, Hit{Stage: s, Keys: []Value{key}})
 		}
 		m.Step(e, hits, emit)
 	}
@@ -211,14 +211,14 @@ func run(sp *Spec, evs []event, restart int) []string {
 }
 
 // randomSpec returns a random sequence of 2 to 4 stages.
-func randomSpec(r *rand.Rand) *Spec {
-	sp := &Spec{}
+func randomSpec(r *rand.Rand) *seq.Spec {
+	sp := &seq.Spec{}
 	n := 2 + r.IntN(3)
 	positive := false
 	for i := range n {
 		missing := r.IntN(3) == 0 && (positive || i < n-1)
 		positive = positive || !missing
-		sp.Stages = append(sp.Stages, Stage{Missing: missing, Optional: []bool{false}})
+		sp.Stages = append(sp.Stages, seq.Stage{Missing: missing, Optional: []bool{false}})
 	}
 	if !positive {
 		sp.Stages[n-1].Missing = false
@@ -229,13 +229,13 @@ func randomSpec(r *rand.Rand) *Spec {
 		}
 	}
 	if r.IntN(3) == 0 {
-		sp.Until = &Stage{Optional: []bool{false}}
+		sp.Until = &seq.Stage{Optional: []bool{false}}
 	}
 	return sp
 }
 
 // randomEvents returns n events in time order over keys a to c.
-func randomEvents(r *rand.Rand, sp *Spec, n int) []event {
+func randomEvents(r *rand.Rand, sp *seq.Spec, n int) []event {
 	var evs []event
 	t := int64(0)
 	for range n {
@@ -292,7 +292,7 @@ func FuzzDifferential(f *testing.F) {
 
 // sampleReference finds samples over all the events of each key since
 // its last sample, with no bound on the candidates kept.
-func sampleReference(sp *Spec, evs []event) []string {
+func sampleReference(sp *seq.Spec, evs []event) []string {
 	n := len(sp.Stages)
 	cands := map[string][][]int64{}
 	var out []string
@@ -322,9 +322,9 @@ func sampleReference(sp *Spec, evs []event) []string {
 func TestSampleDifferential(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := range 2000 {
-		sp := &Spec{Sample: true}
+		sp := &seq.Spec{Sample: true}
 		for range 2 + r.IntN(3) {
-			sp.Stages = append(sp.Stages, Stage{Optional: []bool{false}})
+			sp.Stages = append(sp.Stages, seq.Stage{Optional: []bool{false}})
 		}
 		evs := randomEvents(r, sp, 5+r.IntN(40))
 		got, want := run(sp, evs, 1+r.IntN(len(evs))), sampleReference(sp, evs)

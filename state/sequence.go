@@ -1,21 +1,23 @@
-package sequence
+package state
 
 import (
 	"slices"
 
-	"github.com/ruleforge/ruleforge/state"
+	seq "github.com/ruleforge/ruleforge/internal/sequence"
+	"github.com/ruleforge/ruleforge/ir"
 )
 
-// Machine runs one Spec as a state.Machine: per join key, at most one
-// pending sequence per stage (the most recent wins), the sequences that
-// wait for a trailing missing event's window to pass, the times of
-// leading missing events, and a sample's events.
-type Machine struct {
-	sp   *Spec
+// sequenceMachine runs an EQL sequence or sample, its seq.Spec, as a
+// Machine: per join key, at most one pending sequence per stage (the most
+// recent wins), the sequences that wait for a trailing missing event's
+// window to pass, the times of leading missing events, and a sample's
+// events.
+type sequenceMachine struct {
+	sp   *seq.Spec
 	l    layout
-	s    *state.Store[keyState]
-	keys []state.Key // scratch: the keys of the hits of one event
-	kb   keyBuf      // scratch: the keys of one hit
+	s    *Store[keyState]
+	keys []Key  // scratch: the keys of the hits of one event
+	kb   keyBuf // scratch: the keys of one hit
 }
 
 // keyState is the state of one join key.
@@ -30,8 +32,8 @@ type keyState struct {
 type partial struct {
 	start, last int64   // the times of its first and last events
 	ords        []int64 // per stage, the event's ordinal (0: none)
-	middle      int64   // the first middle missing event after last, state.NoTime when none
-	lead        int64   // the newest leading missing event before start, state.NoTime when none
+	middle      int64   // the first middle missing event after last, NoTime when none
+	lead        int64   // the newest leading missing event before start, NoTime when none
 	discarded   bool    // a middle missing event came between two of its events
 	deadline    int64   // waiting for the trailing window: when it closes
 }
@@ -40,34 +42,67 @@ type partial struct {
 // the newest before it, so that the newest strictly before any time at
 // or after them is known.
 type leadTimes struct {
-	last, prev int64 // state.NoTime when none
+	last, prev int64 // NoTime when none
 }
 
 // before returns the newest leading missing event time strictly before t.
 func (lt leadTimes) before(t int64) int64 {
 	switch {
-	case lt.last != state.NoTime && lt.last < t:
+	case lt.last != NoTime && lt.last < t:
 		return lt.last
-	case lt.prev != state.NoTime && lt.prev < t:
+	case lt.prev != NoTime && lt.prev < t:
 		return lt.prev
 	}
-	return state.NoTime
+	return NoTime
 }
 
 // add records a leading missing event at t.
 func (lt *leadTimes) add(t int64) {
-	if lt.last == state.NoTime || t > lt.last {
+	if lt.last == NoTime || t > lt.last {
 		lt.prev, lt.last = lt.last, t
 	}
 }
 
-// New returns an empty machine for sp.
-func New(sp *Spec, lim state.Limits, budget *state.Budget) *Machine {
-	return &Machine{sp: sp, l: newLayout(sp), s: state.NewStore[keyState](lim, budget)}
+// Sequence is what an EQL sequence's or sample's ir.Rule.State
+// implements (package eql): the query as the sequence machine of this
+// package runs it. The front end describes the query; the runtime runs
+// it, so package eql does not import this package, nor the compiled
+// rules and the matchers that it imports.
+type Sequence interface {
+	ir.Stateful
+	// Spec returns the stages, missing events, optional keys and maxspan.
+	// It and what it holds must not change.
+	Spec() *seq.Spec
+}
+
+// newMachine returns an empty machine for the stateful rule st, which is
+// a Rule or a Sequence, or nil when it is neither.
+func newMachine(st ir.Stateful, lim Limits, budget *Budget) Machine {
+	switch r := st.(type) {
+	case Rule:
+		return r.NewMachine(lim, budget)
+	case Sequence:
+		return newSequenceMachine(r.Spec(), lim, budget)
+	}
+	return nil
+}
+
+// runnable reports whether newMachine makes a machine for st.
+func runnable(st ir.Stateful) bool {
+	switch st.(type) {
+	case Rule, Sequence:
+		return true
+	}
+	return false
+}
+
+// newSequenceMachine returns an empty machine for sp.
+func newSequenceMachine(sp *seq.Spec, lim Limits, budget *Budget) *sequenceMachine {
+	return &sequenceMachine{sp: sp, l: newLayout(sp), s: NewStore[keyState](lim, budget)}
 }
 
 // Step feeds one event's stage hits.
-func (m *Machine) Step(ev state.Event, hits []state.Hit, emit func(*state.Alert)) {
+func (m *sequenceMachine) Step(ev Event, hits []Hit, emit func(*Alert)) {
 	if m.sp.Sample {
 		m.sample(ev, hits, emit)
 		return
@@ -93,9 +128,9 @@ func (m *Machine) Step(ev state.Event, hits []state.Hit, emit func(*state.Alert)
 	}
 }
 
-// forKeys calls fn with the bytes of each join key of h (state.AppendKey),
+// forKeys calls fn with the bytes of each join key of h (AppendKey),
 // valid during the call.
-func (m *Machine) forKeys(h state.Hit, fn func(kb []byte)) {
+func (m *sequenceMachine) forKeys(h Hit, fn func(kb []byte)) {
 	st := m.sp.Until
 	if h.Stage < len(m.sp.Stages) {
 		st = &m.sp.Stages[h.Stage]
@@ -106,25 +141,25 @@ func (m *Machine) forKeys(h state.Hit, fn func(kb []byte)) {
 
 // find returns the key of bytes kb and its state, or nil when it has
 // none; no Key is made.
-func (m *Machine) find(kb []byte) (state.Key, *keyState) { return m.s.Lookup(kb) }
+func (m *sequenceMachine) find(kb []byte) (Key, *keyState) { return m.s.Lookup(kb) }
 
 // touch returns the key of bytes kb and its state, made when it has none,
 // marked most recently updated.
-func (m *Machine) touch(kb []byte) (state.Key, *keyState) {
+func (m *sequenceMachine) touch(kb []byte) (Key, *keyState) {
 	k, ks := m.s.Lookup(kb)
 	if ks != nil {
 		m.s.Put(k)
 		return k, ks
 	}
-	k = state.Key(kb)
+	k = Key(kb)
 	ks = m.s.Put(k)
 	ks.pend = make([]*partial, len(m.sp.Stages))
-	ks.lead = leadTimes{last: state.NoTime, prev: state.NoTime}
+	ks.lead = leadTimes{last: NoTime, prev: NoTime}
 	return k, ks
 }
 
 // missing handles a hit on missing-event stage i.
-func (m *Machine) missing(ev state.Event, i int, kb []byte, emit func(*state.Alert)) {
+func (m *sequenceMachine) missing(ev Event, i int, kb []byte, emit func(*Alert)) {
 	switch {
 	case m.l.middle[i]:
 		// Elasticsearch discards a sequence with a missing stage's event
@@ -134,7 +169,7 @@ func (m *Machine) missing(ev state.Event, i int, kb []byte, emit func(*state.Ale
 		if ks == nil {
 			return
 		}
-		if p := ks.pend[m.l.prevPos[i]]; p != nil && ev.Time > p.last && p.middle == state.NoTime {
+		if p := ks.pend[m.l.prevPos[i]]; p != nil && ev.Time > p.last && p.middle == NoTime {
 			p.middle = ev.Time
 		}
 	case m.l.nextPos[i] < 0: // trailing
@@ -164,11 +199,11 @@ func (m *Machine) missing(ev state.Event, i int, kb []byte, emit func(*state.Ale
 }
 
 // positive handles a hit on positive stage i.
-func (m *Machine) positive(ev state.Event, i int, kb []byte, emit func(*state.Alert)) {
+func (m *sequenceMachine) positive(ev Event, i int, kb []byte, emit func(*Alert)) {
 	var p *partial
 	if i == m.l.firstPos {
 		k, ks := m.touch(kb)
-		p = &partial{start: ev.Time, last: ev.Time, ords: make([]int64, len(m.sp.Stages)), middle: state.NoTime, lead: ks.lead.before(ev.Time)}
+		p = &partial{start: ev.Time, last: ev.Time, ords: make([]int64, len(m.sp.Stages)), middle: NoTime, lead: ks.lead.before(ev.Time)}
 		p.ords[i] = ev.Ordinal
 		if i == m.l.lastPos {
 			m.tryComplete(ev, k, ks, p, emit)
@@ -195,10 +230,10 @@ func (m *Machine) positive(ev state.Event, i int, kb []byte, emit func(*state.Al
 		m.settle(k, ks)
 		return
 	}
-	if p.middle != state.NoTime && p.middle < ev.Time {
+	if p.middle != NoTime && p.middle < ev.Time {
 		p.discarded = true
 	}
-	p.middle = state.NoTime
+	p.middle = NoTime
 	p.ords[i], p.last = ev.Ordinal, ev.Time
 	if i == m.l.lastPos {
 		m.tryComplete(ev, k, ks, p, emit)
@@ -222,13 +257,13 @@ func park(ks *keyState, i int, p *partial) {
 // tryComplete reports p, whose positive stages are all matched, now or
 // once its trailing window has passed, unless missing events rule it out
 // (TumblingWindow.doCheckMissingEvents).
-func (m *Machine) tryComplete(ev state.Event, k state.Key, ks *keyState, p *partial, emit func(*state.Alert)) {
+func (m *sequenceMachine) tryComplete(ev Event, k Key, ks *keyState, p *partial, emit func(*Alert)) {
 	if p.discarded {
 		return
 	}
 	span := m.sp.MaxSpan
 	if !m.l.trailing {
-		if m.l.leading && p.lead != state.NoTime && p.last-p.lead <= span {
+		if m.l.leading && p.lead != NoTime && p.last-p.lead <= span {
 			return
 		}
 		m.complete(ev, k, p, emit)
@@ -236,7 +271,7 @@ func (m *Machine) tryComplete(ev state.Event, k state.Key, ks *keyState, p *part
 	}
 	from := p.start
 	if m.l.leading {
-		if p.lead == state.NoTime {
+		if p.lead == NoTime {
 			m.complete(ev, k, p, emit)
 			return
 		}
@@ -255,13 +290,13 @@ func (m *Machine) tryComplete(ev state.Event, k state.Key, ks *keyState, p *part
 }
 
 // complete reports p, completed by ev.
-func (m *Machine) complete(ev state.Event, k state.Key, p *partial, emit func(*state.Alert)) {
+func (m *sequenceMachine) complete(ev Event, k Key, p *partial, emit func(*Alert)) {
 	m.s.Count(0, 1)
-	emit(&state.Alert{Event: ev.Ordinal, Time: ev.Time, Keys: k.Values(), Fields: alertFields(p.ords, k)})
+	emit(&Alert{Event: ev.Ordinal, Time: ev.Time, Keys: k.Values(), Fields: alertFields(p.ords, k)})
 }
 
 // until drops k's pending sequences (KeyToSequences.until).
-func (m *Machine) until(kb []byte) {
+func (m *sequenceMachine) until(kb []byte) {
 	k, ks := m.find(kb)
 	if ks == nil {
 		return
@@ -276,7 +311,7 @@ func (m *Machine) until(kb []byte) {
 // event last). When every stage can have an event of its own, the sample
 // is reported, each stage with its earliest event that leaves one for the
 // stages after it, and the key starts anew.
-func (m *Machine) sample(ev state.Event, hits []state.Hit, emit func(*state.Alert)) {
+func (m *sequenceMachine) sample(ev Event, hits []Hit, emit func(*Alert)) {
 	n := len(m.sp.Stages)
 	m.keys = m.keys[:0]
 	for _, h := range hits {
@@ -334,7 +369,7 @@ func assign(cands [][]int64) []int64 {
 }
 
 // settle sizes k's state and sets its deadline, or drops it when empty.
-func (m *Machine) settle(k state.Key, ks *keyState) {
+func (m *sequenceMachine) settle(k Key, ks *keyState) {
 	d, live := m.deadline(ks)
 	if !live {
 		m.s.Delete(k)
@@ -346,8 +381,8 @@ func (m *Machine) settle(k state.Key, ks *keyState) {
 
 // deadline returns when k's state next changes by time alone, and
 // whether it holds anything.
-func (m *Machine) deadline(ks *keyState) (int64, bool) {
-	d, live := int64(state.Never), ks.sample != nil
+func (m *sequenceMachine) deadline(ks *keyState) (int64, bool) {
+	d, live := int64(Never), ks.sample != nil
 	span := m.sp.MaxSpan
 	for _, p := range ks.pend {
 		if p != nil {
@@ -361,15 +396,15 @@ func (m *Machine) deadline(ks *keyState) (int64, bool) {
 		live = true
 		d = min(d, p.deadline)
 	}
-	if ks.lead.last != state.NoTime {
+	if ks.lead.last != NoTime {
 		live = true
 		d = min(d, ks.lead.last+span)
 	}
 	return d, live
 }
 
-// size estimates the bytes of k's state.
-func (m *Machine) size(ks *keyState) int {
+// size estimates the bytes of k's
+func (m *sequenceMachine) size(ks *keyState) int {
 	n := 8 * (len(ks.pend) + len(ks.trail) + 4)
 	for _, c := range ks.sample {
 		n += 24 + 8*len(c)
@@ -385,9 +420,9 @@ func (m *Machine) size(ks *keyState) int {
 
 // Advance expires state and reports the sequences whose trailing window
 // passed at ev.
-func (m *Machine) Advance(ev state.Event, emit func(*state.Alert)) {
+func (m *sequenceMachine) Advance(ev Event, emit func(*Alert)) {
 	span := m.sp.MaxSpan
-	m.s.Expire(ev.Time, func(k state.Key, ks *keyState) (int64, bool) {
+	m.s.Expire(ev.Time, func(k Key, ks *keyState) (int64, bool) {
 		for i, p := range ks.pend {
 			if p != nil && span > 0 && p.start+span < ev.Time {
 				ks.pend[i] = nil
@@ -402,8 +437,8 @@ func (m *Machine) Advance(ev state.Event, emit func(*state.Alert)) {
 			}
 		}
 		ks.trail = kept
-		if ks.lead.last != state.NoTime && ks.lead.last+span < ev.Time {
-			ks.lead = leadTimes{last: state.NoTime, prev: state.NoTime}
+		if ks.lead.last != NoTime && ks.lead.last+span < ev.Time {
+			ks.lead = leadTimes{last: NoTime, prev: NoTime}
 		}
 		d, live := m.deadline(ks)
 		if live {
@@ -414,7 +449,7 @@ func (m *Machine) Advance(ev state.Event, emit func(*state.Alert)) {
 }
 
 // Deadline returns the earliest time at which state changes by time.
-func (m *Machine) Deadline() int64 { return m.s.Deadline() }
+func (m *sequenceMachine) Deadline() int64 { return m.s.Deadline() }
 
 // Stats returns the machine's counts.
-func (m *Machine) Stats() state.Stats { return m.s.Stats() }
+func (m *sequenceMachine) Stats() Stats { return m.s.Stats() }

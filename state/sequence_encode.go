@@ -1,18 +1,16 @@
-package sequence
+package state
 
 import (
 	"fmt"
-
-	"github.com/ruleforge/ruleforge/state"
 )
 
 // encodingVersion is the version of the state Encode writes.
 const encodingVersion = 1
 
 // Encode writes the machine's state for the keys keep accepts.
-func (m *Machine) Encode(e *state.Encoder, keep func(state.Key) bool) {
+func (m *sequenceMachine) Encode(e *Encoder, keep func(Key) bool) {
 	e.Uint(encodingVersion)
-	state.EncodeStore(e, m.s, keep, func(e *state.Encoder, ks *keyState) {
+	EncodeStore(e, m.s, keep, func(e *Encoder, ks *keyState) {
 		n := 0
 		for _, p := range ks.pend {
 			if p != nil {
@@ -43,7 +41,7 @@ func (m *Machine) Encode(e *state.Encoder, keep func(state.Key) bool) {
 }
 
 // encodePartial writes one partial sequence.
-func encodePartial(e *state.Encoder, p *partial) {
+func encodePartial(e *Encoder, p *partial) {
 	for _, t := range []int64{p.start, p.last, p.middle, p.lead, p.deadline} {
 		e.Int(t)
 	}
@@ -59,13 +57,13 @@ func encodePartial(e *state.Encoder, p *partial) {
 }
 
 // Decode adds the state Encode wrote.
-func (m *Machine) Decode(d *state.Decoder) error {
+func (m *sequenceMachine) Decode(d *Decoder) error {
 	if v := d.Uint(); d.Err() == nil && v != encodingVersion {
 		return fmt.Errorf("sequence state version %d, want %d", v, encodingVersion)
 	}
 	n := len(m.sp.Stages)
 	bad := false
-	err := state.DecodeStore(d, m.s, func(d *state.Decoder, ks *keyState) {
+	err := DecodeStore(d, m.s, func(d *Decoder, ks *keyState) {
 		ks.pend = make([]*partial, n)
 		for range d.Len() {
 			i := d.Uint()
@@ -99,7 +97,7 @@ func (m *Machine) Decode(d *state.Decoder) error {
 		}
 	})
 	if err == nil && bad {
-		err = fmt.Errorf("%w: sequence state of another shape", state.ErrCorrupt)
+		err = fmt.Errorf("%w: sequence state of another shape", ErrCorrupt)
 	}
 	if err != nil {
 		return err
@@ -109,7 +107,7 @@ func (m *Machine) Decode(d *state.Decoder) error {
 
 // decodePartial reads one partial sequence of n stages; nil when its
 // shape is not n stages.
-func decodePartial(d *state.Decoder, n int) *partial {
+func decodePartial(d *Decoder, n int) *partial {
 	p := &partial{start: d.Int(), last: d.Int(), middle: d.Int(), lead: d.Int(), deadline: d.Int()}
 	p.discarded = d.Uint() == 1
 	if d.Len() != n || d.Err() != nil {

@@ -1,6 +1,6 @@
 //go:build race
 
-package sequence
+package state
 
 // raceEnabled reports whether the race detector is on: the 1 M key test
 // then runs with fewer keys, to keep CI quick.

@@ -1,0 +1,72 @@
+package matcher
+
+import (
+	"regexp"
+	"testing"
+)
+
+// regexCases are expressions of SigmaHQ rules and others with literals
+// Regex searches for before running them, and values with and without
+// those literals, in other cases, and spelled with runes whose simple
+// case folding holds ASCII letters (ſ is s, K the Kelvin sign is k).
+var regexCases = []struct {
+	src    string
+	fold   bool
+	values []string
+}{
+	{`(?i)\s['"]?C:\\Windows\\(?:System32|SysWOW64|WinSxS)`, false, []string{`copy "C:\windows\system32\cmd.exe" x`, `copy C:\Windows\Temp\x`, ` c:\windowſ\syſtem32`, ""}},
+	{`cmd.{0,5}(?:/c|/r).+powershell.+(?:\$\{?input\}?|noexit).+\"`, true, []string{`CMD /C POWERSHELL -NOEXIT "x"`, `cmd /c powerſhell -noexit "`, `cmd /c pwsh`, `cmd.exe /r powershell ${input} "`}},
+	{`https?://(?:0[0-9]{1,11}\.){3}0[0-9]{1,11}`, false, []string{"http://0127.00.00.01", "HTTP://0127.00.00.01", "ftp://x"}},
+	{`^[Cc]:\\.{1,9}\.exe`, false, []string{`C:\abc.exe`, `c:\x.EXE`, `d:\a.exe`}},
+	{`(?i)kelvin`, false, []string{"KELVIN", "\u212aelvin", "kelvim"}},
+	{`s+t`, true, []string{"SST", "ſt", "xt"}},
+	{`a|b|c|d|e|f|g|h|i`, false, []string{"zzz", "zzi"}}, // more literals than maxPrefilter
+	{`\d+`, false, []string{"12", "ab"}},                 // no literal
+	{`(?i)é`, false, []string{"É", "e"}},
+	{`x\x{fffd}y`, false, []string{"x\xffy", "x\ufffdy", "xy"}}, // an invalid byte reads as U+FFFD
+}
+
+// TestRegexPrefilter checks Regex.Match against the expression alone: the
+// literal search before it never refuses a value the expression matches.
+func TestRegexPrefilter(t *testing.T) {
+	filtered := 0
+	for _, tc := range regexCases {
+		m, err := NewRegex(tc.src, tc.fold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.pre != nil {
+			filtered++
+		}
+		for _, v := range tc.values {
+			if got, want := m.Match(v), m.re.MatchString(v); got != want {
+				t.Errorf("%s.Match(%q) = %v, want %v", m, v, got, want)
+			}
+		}
+	}
+	if filtered < 6 {
+		t.Errorf("%d expressions have a prefilter, want at least 6", filtered)
+	}
+}
+
+// FuzzRegex checks Regex.Match against Go's regexp on the same
+// expression, for any expression and value.
+func FuzzRegex(f *testing.F) {
+	for _, tc := range regexCases {
+		for _, v := range tc.values {
+			f.Add(tc.src, tc.fold, v)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src string, fold bool, v string) {
+		m, err := NewRegex(src, fold)
+		if err != nil {
+			return
+		}
+		if fold {
+			src = "(?i)" + src
+		}
+		if got, want := m.Match(v), regexp.MustCompile(src).MatchString(v); got != want {
+			t.Errorf("NewRegex(%q, %v).Match(%q) = %v, want %v", src, fold, v, got, want)
+		}
+	})
+}

@@ -1,0 +1,73 @@
+package match
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/internal/plan"
+	"github.com/ruleforge/ruleforge/ir"
+)
+
+// TestProbeCache checks the probe cache against the unindexed ruleset on
+// a stream of short values that recur (cache hits), collide in the table
+// (3,000 values at two probes for 1,024 entries), hold more keys than an
+// entry keeps, need folding, or are too long to cache, in events matched
+// by one scratch.
+func TestProbeCache(t *testing.T) {
+	var plans []*plan.Node
+	pieces := []string{"ab", "cd", "ef", "gh", "ij", "kl", "mn", "op", "qr", "st", "uv", "é"}
+	for i, p := range pieces {
+		plans = append(plans,
+			strTest("a", matcher.NewContains(p, true)),
+			strTest("a", matcher.NewContains(string([]rune(p)[:1]), true)),
+			strTest("a", matcher.NewPrefix(p+pieces[(i+1)%len(pieces)], true)),
+			strTest("b", matcher.NewSuffix(p, true)),
+			ixOp(ir.OpAnd, strTest("a", matcher.NewExact(p+p, true)), strTest("b", matcher.NewContains(p, true))))
+	}
+	rs := mustRuleset(t, plans)
+	plain := mustRuleset(t, plans, withIndex(false))
+	if st := rs.IndexStats(); st.Gated != len(plans) {
+		t.Fatalf("%d of %d rules gated", st.Gated, len(plans))
+	}
+	r := rand.New(rand.NewPCG(3, 5))
+	value := func() string {
+		var b strings.Builder
+		n := r.IntN(6)
+		if r.IntN(50) == 0 {
+			n = 50 // longer than maxCachedLen
+		}
+		for range n {
+			p := pieces[r.IntN(len(pieces))]
+			if r.IntN(3) == 0 {
+				p = strings.ToUpper(p)
+			}
+			b.WriteString(p)
+		}
+		return b.String()
+	}
+	pool := make([]string, 3000) // values recur, and more than the table holds
+	for i := range pool {
+		pool[i] = value()
+	}
+	rec := rs.NewRecord()
+	hits, long := 0, 0
+	for e := range 20000 {
+		ev := Map{"a": pool[r.IntN(len(pool))], "b": pool[r.IntN(len(pool))]}
+		if r.IntN(4) == 0 {
+			ev["b"] = ev["a"] // the same string at both fields
+		}
+		long += len(ev["a"].(string)) / (maxCachedLen + 1)
+		want := plain.Match(ev, nil)
+		rec.Reset(ev)
+		if got := rs.MatchRecord(rec, nil); !slices.Equal(got, want) {
+			t.Fatalf("event %d %v: indexed %v, unindexed %v", e, ev, got, want)
+		}
+		hits += len(want)
+	}
+	if hits < 20000 || long == 0 {
+		t.Errorf("%d matches, %d long values: the test checks little", hits, long)
+	}
+}
