@@ -3,6 +3,7 @@ package compile
 import (
 	"encoding/binary"
 	"slices"
+	"sync"
 
 	"github.com/ruleforge/ruleforge/ir"
 )
@@ -29,9 +30,28 @@ type forms struct {
 	buf []byte
 }
 
-// newForms returns an empty numbering.
-func newForms() *forms {
+// formsPool holds numberings for Simplify to reuse: their maps keep
+// their room from one rule to the next.
+var formsPool = sync.Pool{New: func() any {
 	return &forms{of: map[*ir.Expr]int32{}, ids: map[string]int32{}}
+}}
+
+// maxPooledForms is the most nodes a numbering that formsPool keeps
+// has numbered.
+const maxPooledForms = 4096
+
+// newForms returns an empty numbering; release returns it to formsPool.
+func newForms() *forms { return formsPool.Get().(*forms) }
+
+// release empties fs and returns it to formsPool, unless a large rule
+// made its maps too large to clear for each small one.
+func (fs *forms) release() {
+	if len(fs.of) > maxPooledForms {
+		return
+	}
+	clear(fs.of)
+	clear(fs.ids)
+	formsPool.Put(fs)
 }
 
 // id returns x's number.
@@ -39,7 +59,8 @@ func (fs *forms) id(x *ir.Expr) int32 {
 	if id, ok := fs.of[x]; ok {
 		return id
 	}
-	var kids []int32
+	var room [8]int32
+	kids := room[:0]
 	for _, a := range x.Args {
 		kids = append(kids, fs.id(a))
 	}
