@@ -1,79 +1,117 @@
 package compile
 
 import (
-	"strings"
+	"encoding/binary"
+	"slices"
+	"sync"
 
 	"github.com/ruleforge/ruleforge/ir"
 )
 
 // dedup returns the pass that removes the operands of an and/or that
-// repeat an earlier operand (same printed form), keeping the first; it
-// prints with pr.
-func dedup(pr printer) pass {
+// repeat an earlier operand (the same form), keeping the first; fs
+// numbers the forms.
+func dedup(fs *forms) pass {
 	return func(x *ir.Expr) (*ir.Expr, bool) {
-		return rebuild(x, pr.dedupNode)
+		return rebuild(x, fs.dedupNode)
 	}
 }
 
-// printer holds the one-line printed forms (ir.Expr.String) of the
-// expressions that one Simplify has compared, made once each: the rounds
-// keep the operands they do not change, and an operand's form is made of
-// its own operands'.
-type printer map[*ir.Expr]string
+// forms numbers the expressions that one Simplify compares by what they
+// say: two get one number when they are the same predicate (its field,
+// paths, comparison, case mode and values: appendPredKey; a computed
+// operand as it prints) or the same operator over operands of the same
+// numbers. A node's number is made once: the rounds keep the operands
+// they do not change. Unlike printing whole subtrees at every level, this
+// costs one short key per node.
+type forms struct {
+	of  map[*ir.Expr]int32 // a node's number
+	ids map[string]int32   // a key's number
+	buf []byte
+}
 
-// print returns x.String(), made from the forms of x's operands.
-func (pr printer) print(x *ir.Expr) string {
-	if s, ok := pr[x]; ok {
-		return s
+// formsPool holds numberings for Simplify to reuse: their maps keep
+// their room from one rule to the next.
+var formsPool = sync.Pool{New: func() any {
+	return &forms{of: map[*ir.Expr]int32{}, ids: map[string]int32{}}
+}}
+
+// maxPooledForms is the most nodes a numbering that formsPool keeps
+// has numbered.
+const maxPooledForms = 4096
+
+// newForms returns an empty numbering; release returns it to formsPool.
+func newForms() *forms { return formsPool.Get().(*forms) }
+
+// release empties fs and returns it to formsPool, unless a large rule
+// made its maps too large to clear for each small one.
+func (fs *forms) release() {
+	if len(fs.of) > maxPooledForms {
+		return
 	}
-	var s string
-	switch {
-	case x == nil || x.Op == ir.OpPred || x.Op == ir.OpTrue || x.Op == ir.OpFalse:
-		s = x.String()
-	default:
-		var b strings.Builder
-		b.WriteByte('(')
-		b.WriteString(x.Op.String())
-		for _, a := range x.Args {
-			b.WriteByte(' ')
-			b.WriteString(pr.print(a))
+	clear(fs.of)
+	clear(fs.ids)
+	formsPool.Put(fs)
+}
+
+// id returns x's number.
+func (fs *forms) id(x *ir.Expr) int32 {
+	if id, ok := fs.of[x]; ok {
+		return id
+	}
+	var room [8]int32
+	kids := room[:0]
+	for _, a := range x.Args {
+		kids = append(kids, fs.id(a))
+	}
+	b := append(fs.buf[:0], byte(x.Op))
+	switch p := x.Pred; {
+	case x.Op != ir.OpPred:
+		b = binary.AppendUvarint(b, uint64(len(kids)))
+		for _, k := range kids {
+			b = binary.AppendUvarint(b, uint64(k))
 		}
-		b.WriteByte(')')
-		s = b.String()
+	case p == nil:
+		b = append(b, 0)
+	case p.Left != nil || p.Right != nil:
+		s := p.String()
+		b = appendPredKey(append(binary.AppendUvarint(append(b, 2), uint64(len(s))), s...), p)
+	default:
+		b = appendPredKey(append(b, 1), p)
 	}
-	pr[x] = s
-	return s
+	fs.buf = b
+	id, ok := fs.ids[string(b)]
+	if !ok {
+		id = int32(len(fs.ids))
+		fs.ids[string(b)] = id
+	}
+	fs.of[x] = id
+	return id
 }
 
-// dedupNode deduplicates the operands of one node. Printing an operand
-// prints its whole subtree, so only operands of one shape (shapeOf) are
-// printed and compared: most nodes have none alike.
-func (pr printer) dedupNode(x *ir.Expr) (*ir.Expr, bool) {
+// dedupNode deduplicates the operands of one node.
+func (fs *forms) dedupNode(x *ir.Expr) (*ir.Expr, bool) {
 	if (x.Op != ir.OpAnd && x.Op != ir.OpOr) || len(x.Args) < 2 {
 		return x, false
 	}
-	shapes := make(map[shape]int, len(x.Args))
-	alike := false
-	for _, a := range x.Args {
-		s := shapeOf(a)
-		shapes[s]++
-		alike = alike || shapes[s] > 1
+	var seen []int32
+	var seenMap map[int32]bool // for long operand lists
+	if len(x.Args) > 16 {
+		seenMap = make(map[int32]bool, len(x.Args))
 	}
-	if !alike {
-		return x, false
-	}
-	seen := map[string]bool{}
 	var args []*ir.Expr
 	for i, a := range x.Args {
-		if shapes[shapeOf(a)] > 1 {
-			k := pr.print(a)
-			if seen[k] {
-				if args == nil {
-					args = append([]*ir.Expr(nil), x.Args[:i]...)
-				}
-				continue
+		id := fs.id(a)
+		if slices.Contains(seen, id) || seenMap[id] {
+			if args == nil {
+				args = append([]*ir.Expr(nil), x.Args[:i]...)
 			}
-			seen[k] = true
+			continue
+		}
+		if seenMap != nil {
+			seenMap[id] = true
+		} else {
+			seen = append(seen, id)
 		}
 		if args != nil {
 			args = append(args, a)
@@ -83,22 +121,4 @@ func (pr printer) dedupNode(x *ir.Expr) (*ir.Expr, bool) {
 		return x, false
 	}
 	return &ir.Expr{Op: x.Op, Args: args}, true
-}
-
-// shape is what two expressions that print alike share, found without
-// printing them: the op, and the field, comparison and number of values
-// of a predicate or the number of operands of a node.
-type shape struct {
-	op   ir.Op
-	name string
-	cmp  ir.Cmp
-	n    int
-}
-
-// shapeOf returns the shape of x.
-func shapeOf(x *ir.Expr) shape {
-	if p := x.Pred; p != nil {
-		return shape{op: x.Op, name: p.Field.Name, cmp: p.Cmp, n: len(p.Values)}
-	}
-	return shape{op: x.Op, n: len(x.Args)}
 }

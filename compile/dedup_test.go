@@ -1,25 +1,37 @@
 package compile
 
 import (
+	"fmt"
 	"testing"
 
+	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/ir"
+	"github.com/ruleforge/ruleforge/match"
 )
 
-// TestPrinter checks that dedup's printer gives ir.Expr.String's one-line
-// form, which it builds from the operands' cached forms, for every node of
-// nested expressions, asked inside out and outside in.
-func TestPrinter(t *testing.T) {
+// TestForms checks that dedup's numbering gives two expressions one
+// number exactly when they print alike (ir.Expr.String), for every node
+// of nested expressions numbered in either order, except predicates that
+// print alike but read other paths or every value.
+func TestForms(t *testing.T) {
 	a := pred("a", ir.CmpGlob, false, "x", `y\*z`)
 	b := pred("b", ir.CmpContains, true, "(or b)")
+	a2 := pred("a", ir.CmpGlob, false, "x", `y\*z`) // a again, another node
+	n := ir.P(&ir.Pred{Field: ir.F("n"), Cmp: ir.CmpEqual, Values: []ir.Value{ir.NumOf(ir.Int(1))}})
+	s := ir.P(&ir.Pred{Field: ir.F("n"), Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("1")}})
 	exprs := []*ir.Expr{
-		a,
+		a, a2, b, n, s,
 		ir.Const(true),
 		ir.Const(false),
 		ir.Not(a),
+		ir.Not(a2),
 		ir.And(a, b, ir.Or(ir.Not(b), a, ir.Const(false))),
+		ir.And(a2, b, ir.Or(ir.Not(b), a2, ir.Const(false))),
 		ir.Or(ir.And(a, b), ir.And(a, b), ir.Not(ir.And(b, ir.Const(true)))),
+		ir.Or(a, b),
+		ir.And(a, b),
 		{Op: ir.OpAnd},
+		{Op: ir.OpOr},
 	}
 	var all []*ir.Expr
 	var walk func(x *ir.Expr)
@@ -32,17 +44,31 @@ func TestPrinter(t *testing.T) {
 	for _, x := range exprs {
 		walk(x)
 	}
-	outer := printer{}
-	for _, x := range all {
-		if got, want := outer.print(x), x.String(); got != want {
-			t.Errorf("outside in: got %s, want %s", got, want)
+	for _, order := range []string{"outside in", "inside out"} {
+		fs := newForms()
+		if order == "inside out" {
+			for i := len(all) - 1; i >= 0; i-- {
+				fs.id(all[i])
+			}
+		}
+		for _, x := range all {
+			for _, y := range all {
+				if same, alike := fs.id(x) == fs.id(y), x.String() == y.String(); same != alike {
+					t.Errorf("%s: %s and %s: one number %v, print alike %v", order, x, y, same, alike)
+				}
+			}
 		}
 	}
-	inner := printer{}
-	for i := len(all) - 1; i >= 0; i-- {
-		if got, want := inner.print(all[i]), all[i].String(); got != want {
-			t.Errorf("inside out: got %s, want %s", got, want)
-		}
+	fs := newForms()
+	x := ir.P(&ir.Pred{Field: ir.Field{Name: "a", Paths: []string{"x"}}, Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
+	y := ir.P(&ir.Pred{Field: ir.Field{Name: "a", Paths: []string{"y"}}, Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
+	star := ir.P(&ir.Pred{Field: ir.F("*"), Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
+	keyword := ir.P(&ir.Pred{Field: ir.AnyField(), Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
+	if fs.id(x) == fs.id(y) || fs.id(star) == fs.id(keyword) {
+		t.Errorf("predicates on other paths, or keywords and a field named *, have one number")
+	}
+	if got := Simplify(ir.Or(x, y, x)).String(); got != `(or a equal~ "v" a equal~ "v")` {
+		t.Errorf("x or y or x simplified to %s, want x or y (printing alike, reading other paths)", got)
 	}
 }
 
@@ -63,5 +89,70 @@ func TestPrintedBound(t *testing.T) {
 		if n, bound := len(p.String()), printedBound(p); n > bound {
 			t.Errorf("%s: printed %d bytes, bound %d", p, n, bound)
 		}
+	}
+}
+
+// TestSharedTest checks that rules whose predicates print alike but read
+// other paths, or every value (a keyword search) rather than a field
+// named "*", get tests of their own, while identical predicates of
+// different rules share one compiled test (sharedTest, predKey).
+func TestSharedTest(t *testing.T) {
+	eq := func(f ir.Field) *ir.Expr {
+		return ir.P(&ir.Pred{Field: f, Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
+	}
+	fields := []ir.Field{
+		{Name: "a", Paths: []string{"x"}},
+		{Name: "a", Paths: []string{"y"}},
+		{Name: "a", Paths: []string{"x"}}, // the first again
+		{Name: "a", Paths: []string{"y", "x"}},
+		{Name: "*"},
+		ir.AnyField(),
+	}
+	var rules []*ir.Rule
+	for i, f := range fields {
+		rules = append(rules, &ir.Rule{Meta: ir.Meta{ID: fmt.Sprint(i)}, Expr: eq(f)})
+	}
+	rs := MustCompile(rules)
+	for _, tc := range []struct {
+		ev   match.Map
+		want []int
+	}{
+		{match.Map{"x": "v"}, []int{0, 2, 3, 5}},
+		{match.Map{"y": "v"}, []int{1, 3, 5}},
+		{match.Map{"*": "v"}, []int{4, 5}},
+		{match.Map{"z": "v"}, []int{5}},
+		{match.Map{"x": "w"}, nil},
+	} {
+		if got := rs.Match(tc.ev, nil); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%v: got rules %v, want %v", tc.ev, got, tc.want)
+		}
+	}
+	if hooks.RulesetPlan(rs, 0) != hooks.RulesetPlan(rs, 2) {
+		t.Error("rules 0 and 2 have the same predicate but not one plan")
+	}
+	// Values that print alike or nearly: a number and a string, an
+	// integer and a float, a literal and a pattern.
+	is := func(v ir.Value, cmp ir.Cmp) *ir.Rule {
+		return &ir.Rule{Expr: ir.P(&ir.Pred{Field: ir.F("n"), Cmp: cmp, Values: []ir.Value{v}})}
+	}
+	// The optimized ruleset gives what the naive one (no sharing) gives.
+	rules = []*ir.Rule{
+		is(ir.NumOf(ir.Int(10)), ir.CmpEqual),
+		is(ir.Str("10"), ir.CmpEqual),
+		is(ir.Num(10.5), ir.CmpEqual),
+		is(ir.NumOf(ir.Int(10)), ir.CmpPrefix),
+		is(ir.Str("1*"), ir.CmpGlob),
+		is(ir.Glob(pat("1*")), ir.CmpGlob),
+		is(ir.Num(10), ir.CmpEqual),
+	}
+	rs = MustCompile(rules)
+	plain := MustCompile(rules, switches(hooks.Switches{NoOptimize: true}))
+	for _, ev := range []match.Map{{"n": 10}, {"n": "10"}, {"n": 10.5}, {"n": "10.5"}, {"n": "1*"}, {"n": "1x"}} {
+		if got, want := rs.Match(ev, nil), plain.Match(ev, nil); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%v: got rules %v, unoptimized %v", ev, got, want)
+		}
+	}
+	if got := rs.Match(match.Map{"n": "1x"}, nil); fmt.Sprint(got) != "[5]" {
+		t.Errorf(`"1x": got rules %v, want [5] (the glob 1*, not the literal "1*")`, got)
 	}
 }

@@ -16,7 +16,9 @@ type pass func(*ir.Expr) (*ir.Expr, bool)
 func Simplify(x *ir.Expr) *ir.Expr {
 	// The passes run in this order, repeatedly, until none changes
 	// anything or maxPasses rounds have run.
-	passes := []pass{flatten, foldConst, dedup(printer{}), mergeValues}
+	fs := newForms()
+	defer fs.release()
+	passes := []pass{flatten, foldConst, dedup(fs), mergeValues}
 	for range maxPasses {
 		changed := false
 		for _, p := range passes {

@@ -19,9 +19,9 @@ import (
 // every CPU; the merging itself runs in plan order, so that the first of
 // identical nodes is the one kept, and an and/or/not node is known by its
 // operator and its (already merged) operands' numbers.
-func share(plans []*plan.Node) []*plan.Node {
+func share(plans []*plan.Node, keys map[*plan.Test]string) []*plan.Node {
 	leaves := make([][]leafKey, len(plans))
-	par.For(len(plans), func(i int) { leaves[i] = testKeys(plans[i], nil) })
+	par.For(len(plans), func(i int) { leaves[i] = testKeys(plans[i], keys, nil) })
 	tests := 0
 	for _, l := range leaves {
 		tests += len(l)
@@ -73,16 +73,21 @@ type leafKey struct {
 }
 
 // testKeys appends to dst the key of each test node under n that can be
-// merged, in the order intern meets them.
-func testKeys(n *plan.Node, dst []leafKey) []leafKey {
+// merged, in the order intern meets them: from keys, those the compiler
+// made already, or testKey.
+func testKeys(n *plan.Node, keys map[*plan.Test]string, dst []leafKey) []leafKey {
 	if n.Op == ir.OpPred {
-		if k := testKey(n.Test); k != "" {
+		k, ok := keys[n.Test]
+		if !ok {
+			k = testKey(n.Test)
+		}
+		if k != "" {
 			dst = append(dst, leafKey{n, k})
 		}
 		return dst
 	}
 	for _, k := range n.Kids {
-		dst = testKeys(k, dst)
+		dst = testKeys(k, keys, dst)
 	}
 	return dst
 }

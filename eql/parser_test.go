@@ -236,7 +236,7 @@ func TestParserSame(t *testing.T) {
 // so that a failure repeats), so that both accept and reject alike.
 func TestParserSameMutated(t *testing.T) {
 	queries := append(testQueries(t), corpusQueries(t)...)
-	perQuery := 6
+	perQuery := 3
 	if testing.Short() {
 		perQuery = 1
 	}

@@ -82,7 +82,14 @@
 // ends, an Aho–Corasick automaton (a DFA over byte classes) for the
 // substrings, and a hash set of numbers. Paths with keys of some rule's
 // first clause are probed first; the others only when a rule with more
-// clauses has its first one held. Only the rules whose every clause holds
+// clauses has its first one held. What a probe costs per event is kept
+// down three ways: a slot whose keys are all among another slot's (a
+// Windows field and its ECS name) shares that slot's probe, so the string
+// the ECS view copies there is probed once; the keys a probe found in a
+// short string are kept in a fixed per-goroutine table and fired again
+// when the string recurs (most of a Windows event's strings do); and an
+// automaton state reached again in the event reports nothing new. Only
+// the rules whose every clause holds
 // (the candidates) are evaluated, in rule order, so Match returns the
 // same indices as without the index. Keyword tests (any value) are
 // indexed when at least 16 rules have them (their keys are sought in one
