@@ -32,11 +32,13 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 	fl.begin(rec, er)
 	// With the rules reading every value, view decodes a WinEvent record
 	// with an object UserData (Reader.view): the walk stops at it, and
-	// the event is decoded at once, as Auto detects every .evtx record.
+	// the event is decoded at once, from the record rather than its
+	// JSON, as Auto detects every .evtx record.
 	fl.userData = rd.whole && (rd.f == Auto || rd.f == WinEvent)
 	er.Walk(fl)
 	if fl.decode {
-		return rec, rd.decoded(fl.ev.json(), WinEvent)
+		rd.normalized(fl.ev.decodeAll(), WinEvent)
+		return rec, nil
 	}
 	if fl.failed {
 		return rd.Read(fl.ev.json())

@@ -1,6 +1,8 @@
 package normalize
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/ruleforge/ruleforge/evtx"
@@ -45,12 +47,25 @@ func (e *evtxEvent) json() []byte {
 // it decodes the members on the way to p, and the value there, into a
 // map that holds nothing else, and looks p up in that.
 func (e *evtxEvent) Lookup(p *match.Path) (any, bool) {
+	return match.Map(e.decode(p.Parts(), false)).Lookup(p)
+}
+
+// decodeAll returns the record decoded, as ParseJSON decodes its JSON,
+// for Normalize to add to: its values are boxed on the heap, not in the
+// record's memory, which the record's Reset empties.
+func (e *evtxEvent) decodeAll() map[string]any { return e.decode(nil, true) }
+
+// decode decodes the members of the record on the way to parts, and the
+// value there (parts nil: the whole record), into objects that hold
+// nothing else, and returns the record's. With own, values are boxed on
+// the heap.
+func (e *evtxEvent) decode(parts []string, own bool) map[string]any {
 	d := &e.dec
-	d.ev, d.parts, d.root = e, p.Parts(), nil
+	d.ev, d.parts, d.root, d.own = e, parts, nil, own
 	d.open, d.items = d.open[:0], d.items[:0]
 	e.rec.Walk(d)
 	clear(d.items)
-	return match.Map(d.root).Lookup(p)
+	return d.root
 }
 
 // newMap returns an empty map for a decoded object: a spare one of
@@ -83,6 +98,7 @@ type decoder struct {
 	open  []decoding
 	items []any // the items of the arrays open, back to back
 	used  int   // the maps of ev.maps that the record's lookups hold
+	own   bool  // box values on the heap (decodeAll)
 }
 
 // decoding is an open object or array: its key, its value (an object's
@@ -170,7 +186,10 @@ func (d *decoder) End() {
 	}
 	_, ok := d.wanted(top.key)
 	var list any
-	if ok {
+	switch {
+	case ok && d.own:
+		list = slices.Clone(d.items[top.start:])
+	case ok:
 		list = d.ev.fill.List(d.items[top.start:]) // a copy
 	}
 	clear(d.items[top.start:])
@@ -188,12 +207,16 @@ func (d *decoder) Value(key string, v evtx.Value) {
 		}
 	}
 	var x any
-	switch v.Kind() {
-	case evtx.KindString:
+	switch k := v.Kind(); {
+	case k == evtx.KindString && d.own:
+		x = v.Text()
+	case k == evtx.KindNumber && d.own:
+		x = json.Number(v.Text())
+	case k == evtx.KindString:
 		x = d.ev.fill.String(v.Text())
-	case evtx.KindNumber:
+	case k == evtx.KindNumber:
 		x = d.ev.fill.Number(v.Text())
-	case evtx.KindBool:
+	case k == evtx.KindBool:
 		x = v.Text() == "true"
 	}
 	d.put(key, x)
