@@ -217,10 +217,33 @@ var parserEdgeCases = []string{
 	`[any where true]`,
 }
 
+// raceStride is how sparsely the parser comparison tests sample the
+// Elastic corpus under the race detector: participle's reflection makes
+// them ~120 s there against a few seconds without it, and CI runs
+// "go test -race ./...". The normal run keeps every query.
+const raceStride = 10
+
+// comparisonQueries returns the queries the parser comparison tests use:
+// the test tables, the module's .eql files and the Elastic corpus; under
+// the race detector, only every raceStride-th corpus query (a fixed
+// subset, so that a failure repeats). The race detector finds nothing in
+// a single-goroutine parser that the normal run would miss; the full
+// comparison runs without it.
+func comparisonQueries(tb testing.TB) []string {
+	queries := testQueries(tb)
+	for i, q := range corpusQueries(tb) {
+		if !raceEnabled || i%raceStride == 0 {
+			queries = append(queries, q)
+		}
+	}
+	return queries
+}
+
 // TestParserSame compares the two parsers on the test tables, the
-// module's .eql files and every query of the Elastic corpus.
+// module's .eql files and every query of the Elastic corpus (every
+// raceStride-th under the race detector, see comparisonQueries).
 func TestParserSame(t *testing.T) {
-	queries := append(testQueries(t), corpusQueries(t)...)
+	queries := comparisonQueries(t)
 	ok := 0
 	for _, q := range queries {
 		if compareParsers(t, q) {
@@ -234,10 +257,12 @@ func TestParserSame(t *testing.T) {
 // query of TestParserSame: a token dropped, doubled, swapped with the
 // next or ending the query, at a few positions picked at random (seeded,
 // so that a failure repeats), so that both accept and reject alike.
+// Under the race detector or -short it takes one position a query, and
+// under the race detector the corpus subset of comparisonQueries.
 func TestParserSameMutated(t *testing.T) {
-	queries := append(testQueries(t), corpusQueries(t)...)
+	queries := comparisonQueries(t)
 	perQuery := 3
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		perQuery = 1
 	}
 	rng := rand.New(rand.NewPCG(15, 7))
