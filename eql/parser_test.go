@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -33,7 +32,7 @@ func dumpTree(q *query) string {
 	return b.String()
 }
 
-var positionType = reflect.TypeFor[lexer.Position]()
+var positionType = reflect.TypeFor[position]()
 
 func dumpValue(b *strings.Builder, v reflect.Value) {
 	switch v.Kind() {
@@ -45,7 +44,7 @@ func dumpValue(b *strings.Builder, v reflect.Value) {
 		dumpValue(b, v.Elem())
 	case reflect.Struct:
 		if v.Type() == positionType {
-			p := v.Interface().(lexer.Position)
+			p := v.Interface().(position)
 			fmt.Fprintf(b, "@%d:%d:%d", p.Offset, p.Line, p.Column)
 			return
 		}
@@ -286,7 +285,7 @@ func TestParserSameMutated(t *testing.T) {
 
 // mutate returns src with token i (not EOF) dropped, doubled, swapped
 // with the next and, last, with the query ending before it.
-func mutate(src string, toks []lexer.Token, i int) []string {
+func mutate(src string, toks []token, i int) []string {
 	start := toks[i].Pos.Offset
 	end := start + len(toks[i].Value)
 	tok := src[start:end]
@@ -296,7 +295,7 @@ func mutate(src string, toks []lexer.Token, i int) []string {
 		src[:start] + tok + " " + src[start:],
 		src[:start],
 	}
-	if !next.EOF() {
+	if !next.eof() {
 		nend := next.Pos.Offset + len(next.Value)
 		out = append(out, src[:start]+next.Value+" "+tok+src[nend:])
 	}
@@ -323,7 +322,7 @@ func BenchmarkParseCorpus(b *testing.B) {
 	}
 	for _, bb := range []struct {
 		name  string
-		parse func([]lexer.Token) (*query, error)
+		parse func([]token) (*query, error)
 	}{{"participle", refParse}, {"hand", parseQuery}} {
 		b.Run(bb.name, func(b *testing.B) {
 			b.ReportAllocs()
