@@ -72,6 +72,41 @@ func TestForms(t *testing.T) {
 	}
 }
 
+// TestFormsComputed checks that computed predicates get one number only
+// when they compute the same thing: printing alike is not enough when a
+// term's field reads other paths, or a constant is 2 rather than 2.0
+// (divide is an integer division only between integers).
+func TestFormsComputed(t *testing.T) {
+	field := func(paths ...string) *ir.Term {
+		return &ir.Term{Fn: ir.FnField, Field: ir.Field{Name: "a", Paths: paths}}
+	}
+	num := func(n ir.Number) *ir.Term { return &ir.Term{Fn: ir.FnConst, Value: ir.NumOf(n)} }
+	div := func(l, r *ir.Term) *ir.Term { return &ir.Term{Fn: ir.FnDiv, Args: []*ir.Term{l, r}} }
+	cmp := func(l, r *ir.Term) *ir.Expr {
+		return ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpEqual, Left: l, Right: r})
+	}
+	base := cmp(div(field("x"), num(ir.Int(2))), num(ir.Int(1)))
+	same := cmp(div(field("x"), num(ir.Int(2))), num(ir.Int(1)))
+	for _, other := range []*ir.Expr{
+		cmp(div(field("y"), num(ir.Int(2))), num(ir.Int(1))),
+		cmp(div(field("x"), num(ir.Float(2))), num(ir.Int(1))),
+		cmp(div(field("x"), num(ir.Int(2))), num(ir.Float(1))),
+		cmp(div(num(ir.Int(2)), field("x")), num(ir.Int(1))),
+		cmp(num(ir.Int(1)), div(field("x"), num(ir.Int(2)))),
+	} {
+		fs := newForms()
+		if fs.id(base) != fs.id(same) {
+			t.Errorf("%s: two equal computed predicates have other numbers", base)
+		}
+		if fs.id(base) == fs.id(other) {
+			t.Errorf("%s and %s (%s): one number", base, other, other.Pred.Left)
+		}
+		if got := Simplify(ir.Or(base, other, same)); len(got.Args) != 2 {
+			t.Errorf("%s or %s or again: simplified to %s, want two operands", base, other, got)
+		}
+	}
+}
+
 // TestPrintedBound checks that printedBound is at least the printed
 // length of patterns with escapes, wildcards and invalid pieces.
 func TestPrintedBound(t *testing.T) {
