@@ -179,15 +179,30 @@ func TestSharedTest(t *testing.T) {
 		is(ir.Str("1*"), ir.CmpGlob),
 		is(ir.Glob(pat("1*")), ir.CmpGlob),
 		is(ir.Num(10), ir.CmpEqual),
+		is(ir.Glob(pat("1?")), ir.CmpGlob), // 1* but for a piece's kind
+		is(ir.Bool(true), ir.CmpEqual),
+		is(ir.Bool(false), ir.CmpEqual),
+		is(ir.Str(""), ir.CmpEqual), // no pieces, as false has no text
 	}
 	rs = MustCompile(rules)
 	plain := MustCompile(rules, switches(hooks.Switches{NoOptimize: true}))
-	for _, ev := range []match.Map{{"n": 10}, {"n": "10"}, {"n": 10.5}, {"n": "10.5"}, {"n": "1*"}, {"n": "1x"}} {
+	for _, ev := range []match.Map{{"n": 10}, {"n": "10"}, {"n": 10.5}, {"n": "10.5"}, {"n": "1*"}, {"n": "1x"}, {"n": "1xy"}, {"n": true}, {"n": false}, {"n": ""}} {
 		if got, want := rs.Match(ev, nil), plain.Match(ev, nil); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%v: got rules %v, unoptimized %v", ev, got, want)
 		}
 	}
-	if got := rs.Match(match.Map{"n": "1x"}, nil); fmt.Sprint(got) != "[5]" {
-		t.Errorf(`"1x": got rules %v, want [5] (the glob 1*, not the literal "1*")`, got)
+	for _, tc := range []struct {
+		ev   match.Map
+		want string
+	}{
+		{match.Map{"n": "1x"}, "[5 7]"}, // the globs 1* and 1?, not the literal "1*"
+		{match.Map{"n": "1xy"}, "[5]"},
+		{match.Map{"n": true}, "[8]"},
+		{match.Map{"n": false}, "[9]"},
+		{match.Map{"n": ""}, "[10]"},
+	} {
+		if got := rs.Match(tc.ev, nil); fmt.Sprint(got) != tc.want {
+			t.Errorf("%v: got rules %v, want %s", tc.ev, got, tc.want)
+		}
 	}
 }
