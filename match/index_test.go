@@ -754,9 +754,10 @@ func TestIndexDifferential(t *testing.T) {
 
 // TestIndexEpochWrap checks that the per-event epoch wrapping around
 // forgets what fired in the events of the first epochs: a key that fired
-// at epoch 1 must fire again at the epoch 1 after the wrap. (The test
-// reaches Match's scratch through the pool; should the pool drop it, the
-// test checks less but does not fail.)
+// at epoch 1 must fire again at the epoch 1 after the wrap, a value
+// longer than maxCachedLen included (scanned with the probe's Marks, not
+// through the probe cache). (The test reaches Match's scratch through the
+// pool; should the pool drop it, the test checks less but does not fail.)
 func TestIndexEpochWrap(t *testing.T) {
 	plans := []*plan.Node{
 		strTest("a", matcher.NewExact("key", true)),
@@ -765,7 +766,8 @@ func TestIndexEpochWrap(t *testing.T) {
 	}
 	rs := mustRuleset(t, plans)
 	plain := mustRuleset(t, plans, withIndex(false))
-	evs := []Event{Map{"a": "KEY", "n": 7}, Map{"b": "xz", "n": 8}, NewDoc(map[string]any{"a": "key", "b": "z", "n": 7.0})}
+	long := strings.Repeat("x", maxCachedLen) + "KE"
+	evs := []Event{Map{"a": long, "n": 7}, Map{"a": "KEY", "n": 7}, Map{"b": "xz", "n": 8}, NewDoc(map[string]any{"a": "key", "b": "z", "n": 7.0})}
 	check := func(when string, evs ...Event) {
 		t.Helper()
 		for _, ev := range evs {
