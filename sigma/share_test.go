@@ -99,3 +99,37 @@ func TestSharedRoutesUnchanged(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchReferences checks that a search referenced several times by
+// the conditions (by name or by a quantifier) is one tree per reference:
+// the first takes the lowered search, later ones a copy, never a node
+// shared between the references.
+func TestSearchReferences(t *testing.T) {
+	tests := []struct {
+		cond string
+		want string
+	}{
+		{"sel or sel", `(or Image glob~ "a" Image glob~ "a")`},
+		{"sel and not sel", `(and Image glob~ "a" (not Image glob~ "a"))`},
+		{"1 of sel* or sel", `(or Image glob~ "a" Image glob~ "a")`},
+		{"all of them and sel", `(and Image glob~ "a" Image glob~ "a")`},
+	}
+	for _, tt := range tests {
+		src := "logsource: {product: windows}\ndetection:\n  sel: {Image: a}\n  condition: " + tt.cond
+		r, err := sigma.ParseRule("r.yml", []byte(src), sigma.Routing(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Expr.String(); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.cond, got, tt.want)
+		}
+		seen := map[*ir.Expr]bool{}
+		ir.Walk(r.Expr, func(x *ir.Expr) bool {
+			if seen[x] {
+				t.Errorf("%s: node %s is in the tree twice", tt.cond, x)
+			}
+			seen[x] = true
+			return true
+		})
+	}
+}
