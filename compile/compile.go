@@ -217,41 +217,56 @@ func (c *compiler) sharedTest(p *ir.Pred) (*plan.Test, error) {
 var keyBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // appendPredKey appends to b what identifies the test that p (without
-// computed operands) compiles into: its field's name, paths and keyword
-// flag, its comparison and case mode, and each value with its kind (a
-// number as a float or an integer, with its exact digits). Strings are
-// preceded by their lengths.
+// computed operands) compiles into: its field (appendFieldKey), its
+// comparison and case mode, and each value (appendValueKey).
 func appendPredKey(b []byte, p *ir.Pred) []byte {
-	str := func(b []byte, s string) []byte {
-		return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-	}
-	b = str(b, p.Field.Name)
-	b = append(b, byte(p.Cmp), boolByte(p.CaseSensitive), boolByte(p.Field.Any))
-	paths := p.Field.Lookup()
-	b = binary.AppendUvarint(b, uint64(len(paths)))
-	for _, s := range paths {
-		b = str(b, s)
-	}
+	b = appendFieldKey(b, p.Field)
+	b = append(b, byte(p.Cmp), boolByte(p.CaseSensitive))
 	b = binary.AppendUvarint(b, uint64(len(p.Values)))
 	for _, v := range p.Values {
-		b = append(b, byte(v.Kind))
-		switch v.Kind {
-		case ir.KindString:
-			b = binary.AppendUvarint(b, uint64(len(v.Pat)))
-			for _, pc := range v.Pat {
-				b = str(append(b, byte(pc.Kind)), pc.Text)
-			}
-		case ir.KindNumber:
-			b = append(b, boolByte(v.Num.IsFloat()))
-			if i, ok := v.Num.Int64(); ok && !v.Num.IsFloat() {
-				b = strconv.AppendInt(b, i, 10)
-			} else {
-				b = append(b, v.Num.Text()...)
-			}
-			b = append(b, 0)
-		case ir.KindBool:
-			b = append(b, boolByte(v.Bool))
+		b = appendValueKey(b, v)
+	}
+	return b
+}
+
+// appendFieldKey appends f's name, keyword flag and the paths it reads.
+func appendFieldKey(b []byte, f ir.Field) []byte {
+	b = append(appendStrKey(b, f.Name), boolByte(f.Any))
+	paths := f.Lookup()
+	b = binary.AppendUvarint(b, uint64(len(paths)))
+	for _, s := range paths {
+		b = appendStrKey(b, s)
+	}
+	return b
+}
+
+// appendStrKey appends s preceded by its length, so that keys made of
+// several strings cannot run together.
+func appendStrKey(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// appendValueKey appends v's kind and what identifies its value: a
+// string's pieces with their lengths, a number as a float or an integer
+// with its exact digits, a boolean.
+func appendValueKey(b []byte, v ir.Value) []byte {
+	b = append(b, byte(v.Kind))
+	switch v.Kind {
+	case ir.KindString:
+		b = binary.AppendUvarint(b, uint64(len(v.Pat)))
+		for _, pc := range v.Pat {
+			b = appendStrKey(append(b, byte(pc.Kind)), pc.Text)
 		}
+	case ir.KindNumber:
+		b = append(b, boolByte(v.Num.IsFloat()))
+		if i, ok := v.Num.Int64(); ok && !v.Num.IsFloat() {
+			b = strconv.AppendInt(b, i, 10)
+		} else {
+			b = append(b, v.Num.Text()...)
+		}
+		b = append(b, 0)
+	case ir.KindBool:
+		b = append(b, boolByte(v.Bool))
 	}
 	return b
 }

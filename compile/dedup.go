@@ -20,8 +20,8 @@ func dedup(fs *forms) pass {
 // forms numbers the expressions that one Simplify compares by what they
 // say: two get one number when they are the same predicate (its field,
 // paths, comparison, case mode and values: appendPredKey; a computed
-// operand as it prints) or the same operator over operands of the same
-// numbers. A node's number is made once: the rounds keep the operands
+// operand's function, fields and constants: appendTermKey) or the same
+// operator over operands of the same numbers. A node's number is made once: the rounds keep the operands
 // they do not change. Unlike printing whole subtrees at every level, this
 // costs one short key per node.
 type forms struct {
@@ -74,8 +74,7 @@ func (fs *forms) id(x *ir.Expr) int32 {
 	case p == nil:
 		b = append(b, 0)
 	case p.Left != nil || p.Right != nil:
-		s := p.String()
-		b = appendPredKey(append(binary.AppendUvarint(append(b, 2), uint64(len(s))), s...), p)
+		b = appendTermKey(appendTermKey(appendPredKey(append(b, 2), p), p.Left), p.Right)
 	default:
 		b = appendPredKey(append(b, 1), p)
 	}
@@ -121,4 +120,21 @@ func (fs *forms) dedupNode(x *ir.Expr) (*ir.Expr, bool) {
 		return x, false
 	}
 	return &ir.Expr{Op: x.Op, Args: args}, true
+}
+
+// appendTermKey appends what identifies the computed operand t (nil
+// when the predicate has none): its function and case variant, the field
+// it reads with its paths, its constant with its kind (2 and 2.0 print
+// alike but divide apart), and its arguments.
+func appendTermKey(b []byte, t *ir.Term) []byte {
+	if t == nil {
+		return append(b, 0)
+	}
+	b = append(b, 1, byte(t.Fn), boolByte(t.Fold))
+	b = appendValueKey(appendFieldKey(b, t.Field), t.Value)
+	b = binary.AppendUvarint(b, uint64(len(t.Args)))
+	for _, a := range t.Args {
+		b = appendTermKey(b, a)
+	}
+	return b
 }

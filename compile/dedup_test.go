@@ -72,6 +72,41 @@ func TestForms(t *testing.T) {
 	}
 }
 
+// TestFormsComputed checks that computed predicates get one number only
+// when they compute the same thing: printing alike is not enough when a
+// term's field reads other paths, or a constant is 2 rather than 2.0
+// (divide is an integer division only between integers).
+func TestFormsComputed(t *testing.T) {
+	field := func(paths ...string) *ir.Term {
+		return &ir.Term{Fn: ir.FnField, Field: ir.Field{Name: "a", Paths: paths}}
+	}
+	num := func(n ir.Number) *ir.Term { return &ir.Term{Fn: ir.FnConst, Value: ir.NumOf(n)} }
+	div := func(l, r *ir.Term) *ir.Term { return &ir.Term{Fn: ir.FnDiv, Args: []*ir.Term{l, r}} }
+	cmp := func(l, r *ir.Term) *ir.Expr {
+		return ir.P(&ir.Pred{Field: ir.F("a"), Cmp: ir.CmpEqual, Left: l, Right: r})
+	}
+	base := cmp(div(field("x"), num(ir.Int(2))), num(ir.Int(1)))
+	same := cmp(div(field("x"), num(ir.Int(2))), num(ir.Int(1)))
+	for _, other := range []*ir.Expr{
+		cmp(div(field("y"), num(ir.Int(2))), num(ir.Int(1))),
+		cmp(div(field("x"), num(ir.Float(2))), num(ir.Int(1))),
+		cmp(div(field("x"), num(ir.Int(2))), num(ir.Float(1))),
+		cmp(div(num(ir.Int(2)), field("x")), num(ir.Int(1))),
+		cmp(num(ir.Int(1)), div(field("x"), num(ir.Int(2)))),
+	} {
+		fs := newForms()
+		if fs.id(base) != fs.id(same) {
+			t.Errorf("%s: two equal computed predicates have other numbers", base)
+		}
+		if fs.id(base) == fs.id(other) {
+			t.Errorf("%s and %s (%s): one number", base, other, other.Pred.Left)
+		}
+		if got := Simplify(ir.Or(base, other, same)); len(got.Args) != 2 {
+			t.Errorf("%s or %s or again: simplified to %s, want two operands", base, other, got)
+		}
+	}
+}
+
 // TestPrintedBound checks that printedBound is at least the printed
 // length of patterns with escapes, wildcards and invalid pieces.
 func TestPrintedBound(t *testing.T) {
@@ -144,15 +179,30 @@ func TestSharedTest(t *testing.T) {
 		is(ir.Str("1*"), ir.CmpGlob),
 		is(ir.Glob(pat("1*")), ir.CmpGlob),
 		is(ir.Num(10), ir.CmpEqual),
+		is(ir.Glob(pat("1?")), ir.CmpGlob), // 1* but for a piece's kind
+		is(ir.Bool(true), ir.CmpEqual),
+		is(ir.Bool(false), ir.CmpEqual),
+		is(ir.Str(""), ir.CmpEqual), // no pieces, as false has no text
 	}
 	rs = MustCompile(rules)
 	plain := MustCompile(rules, switches(hooks.Switches{NoOptimize: true}))
-	for _, ev := range []match.Map{{"n": 10}, {"n": "10"}, {"n": 10.5}, {"n": "10.5"}, {"n": "1*"}, {"n": "1x"}} {
+	for _, ev := range []match.Map{{"n": 10}, {"n": "10"}, {"n": 10.5}, {"n": "10.5"}, {"n": "1*"}, {"n": "1x"}, {"n": "1xy"}, {"n": true}, {"n": false}, {"n": ""}} {
 		if got, want := rs.Match(ev, nil), plain.Match(ev, nil); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%v: got rules %v, unoptimized %v", ev, got, want)
 		}
 	}
-	if got := rs.Match(match.Map{"n": "1x"}, nil); fmt.Sprint(got) != "[5]" {
-		t.Errorf(`"1x": got rules %v, want [5] (the glob 1*, not the literal "1*")`, got)
+	for _, tc := range []struct {
+		ev   match.Map
+		want string
+	}{
+		{match.Map{"n": "1x"}, "[5 7]"}, // the globs 1* and 1?, not the literal "1*"
+		{match.Map{"n": "1xy"}, "[5]"},
+		{match.Map{"n": true}, "[8]"},
+		{match.Map{"n": false}, "[9]"},
+		{match.Map{"n": ""}, "[10]"},
+	} {
+		if got := rs.Match(tc.ev, nil); fmt.Sprint(got) != tc.want {
+			t.Errorf("%v: got rules %v, want %s", tc.ev, got, tc.want)
+		}
 	}
 }

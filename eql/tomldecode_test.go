@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/BurntSushi/toml"
 	gotoml "github.com/pelletier/go-toml/v2"
@@ -69,9 +70,14 @@ func TestDecodeTOML(t *testing.T) {
 	}
 }
 
-// tomlArrays returns v with its arrays of tables as []any.
+// tomlArrays returns v with its arrays of tables as []any and its
+// datetimes as the string "datetime": go-toml's LocalTime and
+// BurntSushi's time.Time differ, and decodeTOML's callers only ever
+// name a datetime's type (tomlType), in an error.
 func tomlArrays(v any) any {
 	switch v := v.(type) {
+	case time.Time, gotoml.LocalDateTime, gotoml.LocalDate, gotoml.LocalTime:
+		return "datetime"
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {
@@ -137,6 +143,30 @@ func FuzzParseTOML(f *testing.F) {
 		_, err := parseTOML("r.toml", []byte(src), newConfig(nil))
 		if err != nil {
 			checkError(t, src, err)
+		}
+	})
+}
+
+// FuzzDecodeTOMLSame is TestDecodeTOML on any input: whenever go-toml
+// decodes a file, which decodeTOML then takes without asking BurntSushi,
+// BurntSushi/toml (the decoder before it, whose errors ruleforge reports)
+// decodes it too, to the same values. A file go-toml accepts and
+// BurntSushi rejects would load now where it failed before.
+func FuzzDecodeTOMLSame(f *testing.F) {
+	f.Add(tomlRule(`'any where a == "x"'`))
+	f.Add("a = 1\n[[b]]\nc = 'x'\n[[b]]\nc = \"y\\u0041\"\n[b.d]\ne = [1, 2.5, true]\n")
+	f.Add("[rule]\nthreat = [{framework = 'MITRE ATT&CK', tactic = {id = 'TA0002'}}]\n")
+	f.Add("a = \"\"\"\nx \\\n  y\"\"\"\nb = '''\nx\n'''\nc = 1979-05-27T07:32:00Z\nd = 0x1F\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		var fast, slow map[string]any
+		if gotoml.Unmarshal([]byte(src), &fast) != nil {
+			return
+		}
+		if _, err := toml.Decode(src, &slow); err != nil {
+			t.Fatalf("go-toml decodes %q, BurntSushi fails: %v", src, err)
+		}
+		if !reflect.DeepEqual(tomlArrays(fast), tomlArrays(slow)) {
+			t.Fatalf("%q: go-toml gives\n%#v\nBurntSushi gives\n%#v", src, fast, slow)
 		}
 	})
 }
