@@ -165,7 +165,7 @@ func TestExplain(t *testing.T) {
 	// A rule without a gate says so.
 	dir := t.TempDir()
 	rule := dir + "/neg.eql"
-	if err := os.WriteFile(rule, []byte(`any where process.pid > 5`), 0o644); err != nil {
+	if err := os.WriteFile(rule, []byte(`any where not process.pid > 5`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, stdout, _ = runCLI("", "explain", rule)
