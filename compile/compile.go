@@ -229,9 +229,16 @@ func appendPredKey(b []byte, p *ir.Pred) []byte {
 	return b
 }
 
-// appendFieldKey appends f's name, keyword flag and the paths it reads.
+// appendFieldKey appends f's name and what it reads (appendReadsKey).
 func appendFieldKey(b []byte, f ir.Field) []byte {
-	b = append(appendStrKey(b, f.Name), boolByte(f.Any))
+	return appendReadsKey(appendStrKey(b, f.Name), f)
+}
+
+// appendReadsKey appends what f reads: its keyword flag and its paths.
+// Unlike Field.Key, it tells a keyword search from a field named "*",
+// and the path "a|b" from the paths a and b.
+func appendReadsKey(b []byte, f ir.Field) []byte {
+	b = append(b, boolByte(f.Any))
 	paths := f.Lookup()
 	b = binary.AppendUvarint(b, uint64(len(paths)))
 	for _, s := range paths {
