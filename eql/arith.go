@@ -1,7 +1,6 @@
 package eql
 
 import (
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -76,7 +75,7 @@ func inRange(n ir.Number, lo, hi int64) bool {
 }
 
 // arithmetic lowers left op right, op one of + - * / %: numbers only.
-func (l *lowerer) arithmetic(fn ir.Fn, op string, pos lexer.Position, left, right operand) (operand, error) {
+func (l *lowerer) arithmetic(fn ir.Fn, op string, pos position, left, right operand) (operand, error) {
 	for _, o := range []operand{left, right} {
 		if err := wantKind(o, ir.KindNumber, "an operand of "+op); err != nil {
 			return o, err

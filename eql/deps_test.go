@@ -12,7 +12,9 @@ import (
 // runtime (issue 15): neither package eql nor what it imports, however
 // indirectly, imports the compiled rules and their runtime (match,
 // internal/plan), the compiler or package state. A sequence's State is a
-// description (internal/sequence's Spec) that package state runs.
+// description (internal/sequence's Spec) that package state runs. Nor
+// do they import participle: it builds the reference parser of the tests
+// only (parser_ref_test.go).
 func TestFrontEndImports(t *testing.T) {
 	const module = "github.com/ruleforge/ruleforge"
 	root, err := filepath.Abs("..")
@@ -31,6 +33,9 @@ func TestFrontEndImports(t *testing.T) {
 			t.Fatalf("%s: %v", path, err)
 		}
 		for _, imp := range pkg.Imports {
+			if strings.HasPrefix(imp, "github.com/alecthomas/participle") {
+				t.Errorf("%s imports %s outside its tests", path, imp)
+			}
 			if strings.HasPrefix(imp, module+"/") {
 				visit(imp)
 			}

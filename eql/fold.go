@@ -1,7 +1,6 @@
 package eql
 
 import (
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/ruleforge/ruleforge/internal/eval"
 	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/ir"
@@ -12,7 +11,7 @@ import (
 // what the compiled rule would compute. A null argument gives null; so
 // does fn where it is undefined, except for what is an error in a rule:
 // a division by zero, a number that does not parse.
-func evalConst(fn ir.Fn, fold bool, pos lexer.Position, args []operand) (operand, error) {
+func evalConst(fn ir.Fn, fold bool, pos position, args []operand) (operand, error) {
 	vals := make([]any, len(args))
 	for i, a := range args {
 		if a.isNull() {
@@ -56,7 +55,7 @@ func evalConst(fn ir.Fn, fold bool, pos lexer.Position, args []operand) (operand
 }
 
 // nullOperand is the constant null.
-func nullOperand(pos lexer.Position) operand {
+func nullOperand(pos position) operand {
 	return operand{pos: pos, val: &ir.Value{Kind: ir.KindNull}}
 }
 

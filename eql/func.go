@@ -5,7 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -21,7 +20,7 @@ type function struct {
 
 // callSite is what a function's lowering needs to know about its call.
 type callSite struct {
-	pos  lexer.Position
+	pos  position
 	name string // as written, "~" included
 	fold bool   // the case-insensitive form
 }

@@ -1,7 +1,5 @@
 package eql
 
-import "github.com/alecthomas/participle/v2/lexer"
-
 // The grammar, lowest precedence first, as parser.go parses it into the
 // structs below. Their tags say the same to participle, which builds the
 // reference parser the tests compare parser.go with. It follows Elasticsearch's
@@ -48,7 +46,7 @@ type query struct {
 
 // sequence is "sequence [by …] [with maxspan=…] [A] [B] … [until [C]]".
 type sequence struct {
-	Pos   lexer.Position
+	Pos   position
 	By    *joinKeys    `parser:"'sequence' ( @@ "`
 	Span  *maxspan     `parser:"  @@? "`
 	Span2 *maxspan     `parser:"| @@ "`
@@ -59,20 +57,20 @@ type sequence struct {
 
 // sample is "sample [by …] [A] [B] …".
 type sample struct {
-	Pos   lexer.Position
+	Pos   position
 	By    *joinKeys    `parser:"'sample' @@?"`
 	Terms []*stageTerm `parser:"@@+"`
 }
 
 // joinKeys is "by f1, f2, …".
 type joinKeys struct {
-	Pos    lexer.Position
+	Pos    position
 	Fields []*field `parser:"'by' @@ ( ',' @@ )*"`
 }
 
 // maxspan is "with maxspan=N unit".
 type maxspan struct {
-	Pos    lexer.Position
+	Pos    position
 	Number string `parser:"'with' 'maxspan' '=' @Number"`
 	Unit   string `parser:"@Ident?"`
 }
@@ -80,7 +78,7 @@ type maxspan struct {
 // stageTerm is one stage of a sequence or sample: "[query] [by …] [with
 // runs=N]", or a missing event "![query]".
 type stageTerm struct {
-	Pos     lexer.Position
+	Pos     position
 	Missing bool        `parser:"( @'![' | '[' )"`
 	Event   *eventQuery `parser:"@@ ']'"`
 	By      *joinKeys   `parser:"@@?"`
@@ -89,14 +87,14 @@ type stageTerm struct {
 
 // termParam is a term's "with name=N" (runs).
 type termParam struct {
-	Pos    lexer.Position
+	Pos    position
 	Name   string `parser:"'with' @Ident '='"`
 	Number string `parser:"@Number"`
 }
 
 // eventQuery is "<category> where <condition>" or "any where <condition>".
 type eventQuery struct {
-	Pos      lexer.Position
+	Pos      position
 	Any      bool    `parser:"( @'any'"`
 	Category string  `parser:"| @(Ident | String) )"`
 	Cond     *orExpr `parser:"'where' @@"`
@@ -104,33 +102,33 @@ type eventQuery struct {
 
 // pipe is "| name args…"; no pipe is lowered yet.
 type pipe struct {
-	Pos  lexer.Position
+	Pos  position
 	Name string    `parser:"'|' @(Ident | Keyword)"`
 	Args []*orExpr `parser:"( @@ ( ',' @@ )* )?"`
 }
 
 // orExpr is a disjunction; one term is just that term.
 type orExpr struct {
-	Pos   lexer.Position
+	Pos   position
 	Terms []*andExpr `parser:"@@ ( 'or' @@ )*"`
 }
 
 // andExpr is a conjunction; one term is just that term.
 type andExpr struct {
-	Pos   lexer.Position
+	Pos   position
 	Terms []*notExpr `parser:"@@ ( 'and' @@ )*"`
 }
 
 // notExpr is a comparison under any number of "not".
 type notExpr struct {
-	Pos  lexer.Position
+	Pos  position
 	Nots []string    `parser:"@'not'*"`
 	Cmp  *comparison `parser:"@@"`
 }
 
 // comparison is an operand, alone or compared.
 type comparison struct {
-	Pos   lexer.Position
+	Pos   position
 	Left  *arith   `parser:"@@"`
 	Infix *infix   `parser:"( @@"`
 	In    *inList  `parser:"| @@"`
@@ -139,14 +137,14 @@ type comparison struct {
 
 // infix is the operator and right operand of ==, !=, <, <=, > or >=.
 type infix struct {
-	Pos   lexer.Position
+	Pos   position
 	Op    string `parser:"@( '==' | '!=' | '<' | '<=' | '>' | '>=' )"`
 	Right *arith `parser:"@@"`
 }
 
 // inList is [not] in (…) or in~ (…).
 type inList struct {
-	Pos    lexer.Position
+	Pos    position
 	Not    bool     `parser:"@'not'?"`
 	Op     string   `parser:"@( 'in' | 'in~' )"`
 	Values []*arith `parser:"'(' @@ ( ',' @@ )* ')'"`
@@ -158,7 +156,7 @@ type inList struct {
 // operand tried as well, each "a : ((" would parse what follows twice, and
 // time would double with every level (see TestParseLinear).
 type matchOp struct {
-	Pos  lexer.Position
+	Pos  position
 	Op   string   `parser:"@( ':' | 'like' | 'like~' | 'regex' | 'regex~' )"`
 	List []*arith `parser:"( '(' @@ ( ',' @@ )* ')'"`
 	One  *arith   `parser:"| (?! '(' ) @@ )"`
@@ -166,35 +164,35 @@ type matchOp struct {
 
 // arith is a sum or difference of terms.
 type arith struct {
-	Pos  lexer.Position
+	Pos  position
 	Left *term      `parser:"@@"`
 	Ops  []*arithOp `parser:"@@*"`
 }
 
 // arithOp is "+ term" or "- term".
 type arithOp struct {
-	Pos   lexer.Position
+	Pos   position
 	Op    string `parser:"@( '+' | '-' )"`
 	Right *term  `parser:"@@"`
 }
 
 // term is a product, quotient or remainder of unary operands.
 type term struct {
-	Pos  lexer.Position
+	Pos  position
 	Left *unary    `parser:"@@"`
 	Ops  []*termOp `parser:"@@*"`
 }
 
 // termOp is "* unary", "/ unary" or "% unary".
 type termOp struct {
-	Pos   lexer.Position
+	Pos   position
 	Op    string `parser:"@( '*' | '/' | '%' )"`
 	Right *unary `parser:"@@"`
 }
 
 // unary is a primary under any number of signs.
 type unary struct {
-	Pos     lexer.Position
+	Pos     position
 	Signs   []string `parser:"@( '-' | '+' )*"`
 	Primary *primary `parser:"@@"`
 }
@@ -202,7 +200,7 @@ type unary struct {
 // primary is a constant, a function call, a field or a parenthesised
 // condition.
 type primary struct {
-	Pos   lexer.Position
+	Pos   position
 	Value *value  `parser:"@@"`
 	Call  *call   `parser:"| @@"`
 	Field *field  `parser:"| @@"`
@@ -211,7 +209,7 @@ type primary struct {
 
 // value is a constant; each field holds the token's source text.
 type value struct {
-	Pos    lexer.Position
+	Pos    position
 	Str    *string `parser:"@String"`
 	Number *string `parser:"| @Number"`
 	Bool   *string `parser:"| @( 'true' | 'false' )"`
@@ -220,7 +218,7 @@ type value struct {
 
 // call is a function call; func.go lists the functions that lower.
 type call struct {
-	Pos  lexer.Position
+	Pos  position
 	Name string    `parser:"@( Ident | TildeIdent ) '('"`
 	Args []*orExpr `parser:"( @@ ( ',' @@ )* )? ')'"`
 }
@@ -228,7 +226,7 @@ type call struct {
 // field is a field reference: a name and its dotted parts, each name a
 // plain or backtick-quoted name. After a dot a keyword is a name too.
 type field struct {
-	Pos      lexer.Position
+	Pos      position
 	Optional bool         `parser:"@'?'?"`
 	Head     string       `parser:"@( Ident | QuotedIdent )"`
 	Tail     []*fieldPart `parser:"@@*"`
@@ -236,7 +234,7 @@ type field struct {
 
 // fieldPart is ".name" or an array index "[n]".
 type fieldPart struct {
-	Pos   lexer.Position
+	Pos   position
 	Name  string  `parser:"'.' @( Ident | QuotedIdent | Keyword )"`
 	Index *string `parser:"| '[' @Number ']'"`
 }

@@ -6,21 +6,52 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/ruleforge/ruleforge/ir"
 )
+
+// position is where a token starts in a query. It has the fields, names
+// and order of participle's lexer.Position, so that the reference parser
+// in the tests (participle, which fills a grammar struct's Pos field of
+// any type lexer.Position converts to) builds the same trees, while the
+// package itself does not import participle.
+type position struct {
+	Filename string
+	Offset   int // bytes from the start of the query
+	Line     int // 1-based
+	Column   int // 1-based, in bytes
+}
+
+// tokenType is a token's kind: tokEOF or one of the tok… constants below.
+type tokenType int
+
+// tokEOF is the type of the token that ends every lex result. It is -1,
+// as participle's lexer.EOF, for the reference parser.
+const tokEOF tokenType = -1
+
+// token is one lexed token.
+type token struct {
+	Type  tokenType
+	Value string   // the source text
+	Pos   position // where it starts
+}
+
+// eof reports whether t ends the query.
+func (t token) eof() bool { return t.Type == tokEOF }
+
+// eofToken returns the token that ends a query at pos.
+func eofToken(pos position) token { return token{Type: tokEOF, Pos: pos} }
 
 // The token types. Tokens keep their source text as their value, quotes and
 // backticks included, so that a keyword, a quoted name and a string never
 // compare equal in the grammar.
 const (
-	tokIdent       lexer.TokenType = -2 - iota // name: category, field part, function or pipe
-	tokQuotedIdent                             // `backtick quoted` name
-	tokTildeIdent                              // function name ending in "~", e.g. startsWith~
-	tokKeyword                                 // a reserved word, e.g. and, in~, where
-	tokString                                  // "…" or """…"""
-	tokNumber                                  // 12, 1.5, .5, 1e3
-	tokPunct                                   // an operator or punctuation, e.g. ==, (, .
+	tokIdent       tokenType = -2 - iota // name: category, field part, function or pipe
+	tokQuotedIdent                       // `backtick quoted` name
+	tokTildeIdent                        // function name ending in "~", e.g. startsWith~
+	tokKeyword                           // a reserved word, e.g. and, in~, where
+	tokString                            // "…" or """…"""
+	tokNumber                            // 12, 1.5, .5, 1e3
+	tokPunct                             // an operator or punctuation, e.g. ==, (, .
 )
 
 // keywords are EQL's reserved words. Like Elasticsearch, they are lower
@@ -49,17 +80,17 @@ type scanner struct {
 	off    int // byte offset of the next byte
 	line   int // line of the next byte, 1-based
 	col    int // column of the next byte, 1-based, in bytes
-	toks   []lexer.Token
+	toks   []token
 }
 
 // lex returns the tokens of src, comments and white space left out, ending
 // with an EOF token. A string whose value has more than maxStr bytes is an
 // error. Errors are *ir.Error; the tokens before the error are returned
 // with it.
-func lex(file, src string, maxStr int) ([]lexer.Token, error) {
+func lex(file, src string, maxStr int) ([]token, error) {
 	// A token takes 7.5 bytes of the corpus's queries on average, and
 	// rarely fewer than 4: one allocation, most of the time.
-	s := &scanner{file: file, src: src, maxStr: maxStr, line: 1, col: 1, toks: make([]lexer.Token, 0, len(src)/4+1)}
+	s := &scanner{file: file, src: src, maxStr: maxStr, line: 1, col: 1, toks: make([]token, 0, len(src)/4+1)}
 	if !utf8.ValidString(src) {
 		// Report the first bad byte.
 		for s.off < len(src) {
@@ -79,7 +110,7 @@ func lex(file, src string, maxStr int) ([]lexer.Token, error) {
 			continue
 		}
 		if s.off >= len(s.src) {
-			s.toks = append(s.toks, lexer.EOFToken(s.pos()))
+			s.toks = append(s.toks, eofToken(s.pos()))
 			return s.toks, nil
 		}
 		if err := s.next(); err != nil {
@@ -89,8 +120,8 @@ func lex(file, src string, maxStr int) ([]lexer.Token, error) {
 }
 
 // pos returns the position of the next byte.
-func (s *scanner) pos() lexer.Position {
-	return lexer.Position{Filename: s.file, Offset: s.off, Line: s.line, Column: s.col}
+func (s *scanner) pos() position {
+	return position{Filename: s.file, Offset: s.off, Line: s.line, Column: s.col}
 }
 
 // advance moves n bytes on.
@@ -164,8 +195,8 @@ func (s *scanner) skipComment() error {
 
 // emit appends the token of n bytes at start, the current position, and
 // moves past it.
-func (s *scanner) emit(typ lexer.TokenType, start lexer.Position, n int) {
-	s.toks = append(s.toks, lexer.Token{Type: typ, Value: s.src[start.Offset : start.Offset+n], Pos: start})
+func (s *scanner) emit(typ tokenType, start position, n int) {
+	s.toks = append(s.toks, token{Type: typ, Value: s.src[start.Offset : start.Offset+n], Pos: start})
 	s.advance(n)
 }
 
@@ -226,7 +257,7 @@ func (s *scanner) next() error {
 
 // scanString scans a "…" or """…""" string and checks its escapes and
 // length.
-func (s *scanner) scanString(start lexer.Position) error {
+func (s *scanner) scanString(start position) error {
 	rest := s.src[s.off:]
 	n := 0
 	if strings.HasPrefix(rest, `"""`) {
@@ -272,7 +303,7 @@ func (s *scanner) scanString(start lexer.Position) error {
 
 // scanQuotedName scans a `backtick quoted` name; a backtick inside is
 // written twice.
-func (s *scanner) scanQuotedName(start lexer.Position) error {
+func (s *scanner) scanQuotedName(start position) error {
 	rest := s.src[s.off:]
 	for i := 1; i < len(rest); i++ {
 		if rest[i] != '`' {
@@ -336,8 +367,8 @@ func numberLen(s string) int {
 }
 
 // describe renders a token for an error message.
-func describe(t lexer.Token) string {
-	if t.EOF() {
+func describe(t token) string {
+	if t.eof() {
 		return "end of query"
 	}
 	const maxLen = 40 // longer tokens are cut short in messages

@@ -3,7 +3,6 @@ package eql
 import (
 	"strings"
 
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -241,6 +240,6 @@ func nullTest(o operand) *ir.Expr {
 
 // unsupported returns the error for a construct that parses but is not
 // lowered yet.
-func unsupported(p lexer.Position, format string, args ...any) error {
+func unsupported(p position, format string, args ...any) error {
 	return ir.Unsupported(toPos(p), format, args...)
 }

@@ -4,7 +4,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -12,7 +11,7 @@ import (
 // function of fields) or a condition. Calls and arithmetic over constants
 // only are folded to constants.
 type operand struct {
-	pos   lexer.Position
+	pos   position
 	field *ir.Field
 	val   *ir.Value // a constant; KindNull for null
 	float bool      // val is a number of floating-point type (1.0, 2.5e3)

@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -71,8 +70,8 @@ func parse(file, query string, cfg *config) (*ir.Expr, ir.Stateful, ir.Pos, erro
 	return x, st, start, err
 }
 
-// toPos converts a participle position.
-func toPos(p lexer.Position) ir.Pos {
+// toPos converts a token position to an ir.Pos.
+func toPos(p position) ir.Pos {
 	return ir.Pos{File: p.Filename, Offset: p.Offset, Line: p.Line, Col: p.Column}
 }
 
@@ -82,17 +81,17 @@ var unsupportedQueries = map[string]bool{"join": true}
 
 // level is an open parenthesis, or the top level of a query.
 type level struct {
-	open  lexer.Token // the "(", or the first token at the top level
-	call  string      // the function's name, if it opens a call
-	list  bool        // whether it opens a list of values
-	nots  int         // the "not"s in effect at this level
-	items int         // the values of a list or the arguments of a call so far
+	open  token  // the "(", or the first token at the top level
+	call  string // the function's name, if it opens a call
+	list  bool   // whether it opens a list of values
+	nots  int    // the "not"s in effect at this level
+	items int    // the values of a list or the arguments of a call so far
 }
 
 // checkLimits rejects nesting deeper than cfg.maxDepth and lists and calls
 // longer than cfg.maxListValues. It runs before parsing, so that neither
 // can exhaust the stack or make the parser allocate much.
-func checkLimits(toks []lexer.Token, cfg *config) error {
+func checkLimits(toks []token, cfg *config) error {
 	// A "not" nests until the next and, or, comma or closing parenthesis
 	// of its level.
 	levels := []level{{open: toks[0]}}
@@ -151,7 +150,7 @@ func checkLimits(toks []lexer.Token, cfg *config) error {
 
 // syntaxError returns the error "unexpected X (expected want)" at
 // toks[i]; an empty want is guessed by expected.
-func syntaxError(toks []lexer.Token, i int, want string) error {
+func syntaxError(toks []token, i int, want string) error {
 	if want == "" {
 		want = expected(toks, i)
 	}
@@ -176,7 +175,7 @@ var listBefore = map[string]bool{
 
 // expected describes what the grammar expects at toks[i], judging by the
 // tokens before it.
-func expected(toks []lexer.Token, i int) string {
+func expected(toks []token, i int) string {
 	if toks[i].Value == "=" && toks[i].Type == tokPunct {
 		return `"=="`
 	}
@@ -207,7 +206,7 @@ func expected(toks []lexer.Token, i int) string {
 }
 
 // endsOperand reports whether t may end an operand.
-func endsOperand(t lexer.Token) bool {
+func endsOperand(t token) bool {
 	switch t.Type {
 	case tokString, tokNumber, tokIdent, tokQuotedIdent:
 		return true
@@ -221,7 +220,7 @@ func endsOperand(t lexer.Token) bool {
 
 // afterOperand describes what may follow a complete operand at toks[i]:
 // it depends on the innermost open parenthesis or bracket.
-func afterOperand(toks []lexer.Token, i int) string {
+func afterOperand(toks []token, i int) string {
 	open := 0
 	for j := i - 1; j >= 0; j-- {
 		switch toks[j].Value {

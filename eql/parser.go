@@ -2,8 +2,6 @@ package eql
 
 import (
 	"strings"
-
-	"github.com/alecthomas/participle/v2/lexer"
 )
 
 // parser is a recursive-descent parser of the grammar in grammar.go over
@@ -19,8 +17,8 @@ import (
 // token no query can have there: the tokens before it begin a valid
 // query.
 type parser struct {
-	toks []lexer.Token // ending with EOF
-	i    int           // index of the next token
+	toks []token // ending with EOF
+	i    int     // index of the next token
 }
 
 // bailout is the panic with which the parser abandons a parse at its first
@@ -35,7 +33,7 @@ type bailout struct {
 
 // parseQuery parses the tokens of a query. Errors are *ir.Error, at the
 // offending token, saying what was expected there.
-func parseQuery(toks []lexer.Token) (q *query, err error) {
+func parseQuery(toks []token) (q *query, err error) {
 	p := &parser{toks: toks}
 	defer func() {
 		if r := recover(); r != nil {
@@ -50,10 +48,10 @@ func parseQuery(toks []lexer.Token) (q *query, err error) {
 }
 
 // tok returns the next token.
-func (p *parser) tok() *lexer.Token { return &p.toks[p.i] }
+func (p *parser) tok() *token { return &p.toks[p.i] }
 
 // ahead returns the token n after the next one, or EOF.
-func (p *parser) ahead(n int) *lexer.Token {
+func (p *parser) ahead(n int) *token {
 	return &p.toks[min(p.i+n, len(p.toks)-1)]
 }
 
@@ -63,10 +61,10 @@ func (p *parser) ahead(n int) *lexer.Token {
 func (p *parser) at(v string) bool { return p.toks[p.i].Value == v }
 
 // atType reports whether the next token has type t.
-func (p *parser) atType(t lexer.TokenType) bool { return p.toks[p.i].Type == t }
+func (p *parser) atType(t tokenType) bool { return p.toks[p.i].Type == t }
 
 // pos returns the position of the next token.
-func (p *parser) pos() lexer.Position { return p.toks[p.i].Pos }
+func (p *parser) pos() position { return p.toks[p.i].Pos }
 
 // fail abandons the parse at the next token, where want was expected ("":
 // see bailout).
@@ -92,7 +90,7 @@ func (p *parser) expect(v, want string) {
 
 // expectType returns the value of the next token and moves past it if it
 // has one of the types, or fails expecting want.
-func (p *parser) expectType(want string, types ...lexer.TokenType) string {
+func (p *parser) expectType(want string, types ...tokenType) string {
 	for _, t := range types {
 		if p.atType(t) {
 			return p.next()
@@ -116,7 +114,7 @@ func (p *parser) query() *query {
 	for p.at("|") {
 		q.Pipes = append(q.Pipes, p.pipe())
 	}
-	if !p.atType(lexer.EOF) {
+	if !p.atType(tokEOF) {
 		p.fail(q.after())
 	}
 	return q

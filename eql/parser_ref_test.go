@@ -28,7 +28,7 @@ var refParser = participle.MustBuild[query](
 
 // refParse parses toks with the reference parser. Errors are worded by
 // syntaxError at the token participle reports, as parseQuery words them.
-func refParse(toks []lexer.Token) (*query, error) {
+func refParse(toks []token) (*query, error) {
 	peek, err := lexer.Upgrade(&refTokens{toks: toks})
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func refParse(toks []lexer.Token) (*query, error) {
 
 // refError rewords a participle error as syntaxError does, at the
 // offending token.
-func refError(toks []lexer.Token, err error) error {
+func refError(toks []token, err error) error {
 	var perr participle.Error
 	if !errors.As(err, &perr) {
 		return ir.Errorf(toPos(toks[0].Pos), "%s", err)
@@ -50,7 +50,7 @@ func refError(toks []lexer.Token, err error) error {
 	pos := perr.Position()
 	i := sort.Search(len(toks), func(i int) bool { return toks[i].Pos.Offset >= pos.Offset })
 	if i == len(toks) || toks[i].Pos.Offset != pos.Offset {
-		return ir.Errorf(toPos(pos), "%s", perr.Message())
+		return ir.Errorf(toPos(position(pos)), "%s", perr.Message())
 	}
 	return syntaxError(toks, i, "")
 }
@@ -63,13 +63,13 @@ type refDefinition struct{}
 func (refDefinition) Symbols() map[string]lexer.TokenType {
 	return map[string]lexer.TokenType{
 		"EOF":         lexer.EOF,
-		"Ident":       tokIdent,
-		"QuotedIdent": tokQuotedIdent,
-		"TildeIdent":  tokTildeIdent,
-		"Keyword":     tokKeyword,
-		"String":      tokString,
-		"Number":      tokNumber,
-		"Punct":       tokPunct,
+		"Ident":       lexer.TokenType(tokIdent),
+		"QuotedIdent": lexer.TokenType(tokQuotedIdent),
+		"TildeIdent":  lexer.TokenType(tokTildeIdent),
+		"Keyword":     lexer.TokenType(tokKeyword),
+		"String":      lexer.TokenType(tokString),
+		"Number":      lexer.TokenType(tokNumber),
+		"Punct":       lexer.TokenType(tokPunct),
 	}
 }
 
@@ -87,9 +87,10 @@ func (refDefinition) Lex(file string, r io.Reader) (lexer.Lexer, error) {
 	return &refTokens{toks: toks}, nil
 }
 
-// refTokens replays lexed tokens; it returns EOF once they run out.
+// refTokens replays lexed tokens as participle's; it returns EOF once
+// they run out.
 type refTokens struct {
-	toks []lexer.Token
+	toks []token
 	i    int
 }
 
@@ -98,10 +99,11 @@ func (t *refTokens) Next() (lexer.Token, error) {
 	if t.i >= len(t.toks) {
 		var end lexer.Position
 		if len(t.toks) > 0 {
-			end = t.toks[len(t.toks)-1].Pos
+			end = lexer.Position(t.toks[len(t.toks)-1].Pos)
 		}
 		return lexer.EOFToken(end), nil
 	}
 	t.i++
-	return t.toks[t.i-1], nil
+	tok := t.toks[t.i-1]
+	return lexer.Token{Type: lexer.TokenType(tok.Type), Value: tok.Value, Pos: lexer.Position(tok.Pos)}, nil
 }

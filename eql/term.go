@@ -4,7 +4,6 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/ruleforge/ruleforge/ir"
 )
 
@@ -14,7 +13,7 @@ import (
 // apply returns fn applied to args: a constant when every argument is
 // one, a computed operand of the given kind otherwise. pos is where the
 // call or the operator is, for errors and for the result.
-func (l *lowerer) apply(fn ir.Fn, fold bool, pos lexer.Position, name string, kind ir.Kind, args ...operand) (operand, error) {
+func (l *lowerer) apply(fn ir.Fn, fold bool, pos position, name string, kind ir.Kind, args ...operand) (operand, error) {
 	constant := true
 	for _, a := range args {
 		constant = constant && a.isConst()

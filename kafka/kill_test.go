@@ -63,6 +63,17 @@ func spawn(t *testing.T, bin string, seeds []string) *process {
 	}
 	go func() { p.err = p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
+		if t.Failed() {
+			// A member still running when the test failed may be the one
+			// that hung: SIGQUIT makes the Go runtime write every
+			// goroutine's stack on its stderr, which shows where (a
+			// commit waiting on a rebalance, a worker's full queue…).
+			p.cmd.Process.Signal(syscall.SIGQUIT)
+			select {
+			case <-p.done:
+			case <-time.After(5 * time.Second):
+			}
+		}
 		p.cmd.Process.Kill()
 		<-p.done
 		if t.Failed() {
@@ -105,7 +116,14 @@ func TestKill(t *testing.T) {
 		p.cmd.Process.Signal(syscall.SIGUSR1)
 		waitFor(t, p, "lag 0,")
 		p.cmd.Process.Signal(syscall.SIGTERM)
-		if <-p.done; p.err != nil {
+		select {
+		case <-p.done:
+		case <-time.After(StopTimeout - 5*time.Second):
+			// Before the member gives up on its own (exit 1, no stacks):
+			// the Cleanup's SIGQUIT shows where its stop hangs.
+			t.Fatalf("member %d did not stop within %v of SIGTERM", p.cmd.Process.Pid, StopTimeout-5*time.Second)
+		}
+		if p.err != nil {
 			t.Errorf("after SIGTERM: %v\n%s", p.err, p.text())
 		}
 		if n := strings.Count(p.text(), " hits, "); n != 2 {

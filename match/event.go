@@ -11,20 +11,30 @@ import (
 	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
-// Event is the runtime view of one event.
+// Event is the runtime view of one event: an interface with one method,
 //
-// Lookup returns the value at a path and whether it is present. Values are
-// string, json.Number, float64, the Go integer types, bool, nil, []any,
-// []string or map[string]any; a comparison on an array is true when it is
-// true for any element. Implementations must be safe for the concurrent
-// use the caller makes of them; Ruleset.Match only reads. It is the
-// interface the compiled plans read events through (one definition).
+//	Lookup(p *Path) (v any, ok bool)
+//
+// (go doc shows the alias, not the method: Event is an alias of the
+// compiled plans' interface, so that they read events through one
+// definition). Lookup returns the value at a path and whether it is
+// present. Values are string, json.Number, float64, the Go integer types,
+// bool, nil, []any, []string or map[string]any; a comparison on an array
+// is true when it is true for any element. Implementations must be safe
+// for the concurrent use the caller makes of them; Ruleset.Match only
+// reads.
 type Event = plan.Event
 
-// Walker is an Event that can visit every value it holds: Each calls fn on
-// each scalar value (strings, numbers, booleans; arrays and objects are
-// entered, keys are not visited) until fn returns true, and reports whether
-// it did. Map and Doc are Walkers; keyword tests (Test.Any) need one.
+// Walker is what an Event implements besides when it can visit every
+// value it holds, an interface with one method,
+//
+//	Each(fn func(v any) bool) bool
+//
+// which calls fn on each scalar value (strings, numbers, booleans; arrays
+// and objects are entered, keys are not visited) until fn returns true,
+// and reports whether it did. Map, Doc and Record are Walkers. A keyword
+// search (a Sigma keyword, which tests every value of an event) is false
+// on an Event that is not one.
 type Walker = plan.Walker
 
 // each visits the scalar values in v.

@@ -20,16 +20,20 @@ import (
 //   - a test on a field whose comparisons are all string matchers needing
 //     a text (the whole value for exact, the longest literal otherwise)
 //     or numbers: one clause with a key per comparison (texts folded);
-//   - a presence test on a field: one clause whose key holds when the
-//     field has a value other than null (at any of its paths);
-//     tests with booleans, bounds, regular expressions, CIDR ranges or
-//     computed operands have no gate;
+//   - any other test on a field (a presence test, a field compared with
+//     a computed operand as Sigma's fieldref, booleans, bounds, regular
+//     expressions, CIDR ranges): one clause whose key holds when the
+//     field has a value other than null (at any of its paths), since the
+//     test is false where the field has none; a computed left operand
+//     has no gate;
 //   - and: the clauses of its operands that have gates, the cheapest
 //     maxClauses of them;
 //   - or: if every operand has a gate, clauses that are unions of one
 //     clause of each operand (the cheapest of each, the second cheapest of
 //     each, …), since (a1 ∧ a2) ∨ b = (a1 ∨ b) ∧ (a2 ∨ b);
-//   - not, true and keyword (any-field) tests: no gate; false: a clause
+//   - not: the gate of its operand's negation, pushed down by De Morgan's
+//     laws (notGate); a negated test has none;
+//   - true and keyword (any-field) tests: no gate; false: a clause
 //     with no keys, which never holds.
 //
 // A key's cost estimates how often it fires: short texts are found in
@@ -268,11 +272,39 @@ func (ixr *indexer) gate(n *plan.Node) gate {
 			g.clauses = append(g.clauses, c)
 		}
 		sort.SliceStable(g.clauses, func(i, j int) bool { return g.clauses[i].cost < g.clauses[j].cost })
+	case ir.OpNot:
+		g = ixr.notGate(n.Kids[0])
 	}
 	ixr.mu.Lock()
 	ixr.memo[n] = g
 	ixr.mu.Unlock()
 	return g
+}
+
+// notGate returns the gate of the negation of n, by De Morgan's laws
+// (plans evaluate in two-valued logic, internal/plan's Node.Eval):
+// ¬¬x is x, ¬(x ∨ y) is ¬x ∧ ¬y, ¬(x ∧ y) is ¬x ∨ ¬y and ¬true is
+// false; a negated test has no gate. Sigma's filters spell a field's
+// presence so ("not 1 of filter_*" with a filter "Image: null"), and a
+// rule whose only positive test is there has no other gate.
+func (ixr *indexer) notGate(n *plan.Node) gate {
+	switch n.Op {
+	case ir.OpNot:
+		return ixr.gate(n.Kids[0])
+	case ir.OpTrue:
+		return ixr.gate(&plan.Node{Op: ir.OpFalse})
+	case ir.OpAnd, ir.OpOr:
+		op := ir.OpAnd
+		if n.Op == ir.OpAnd {
+			op = ir.OpOr
+		}
+		neg := &plan.Node{Op: op, Kids: make([]*plan.Node, len(n.Kids))}
+		for i, k := range n.Kids {
+			neg.Kids[i] = &plan.Node{Op: ir.OpNot, Kids: []*plan.Node{k}}
+		}
+		return ixr.gate(neg)
+	}
+	return gate{}
 }
 
 // cost estimates how often key k fires: a text of n bytes is about half
@@ -302,30 +334,36 @@ type testKeys struct {
 }
 
 // gateKeys returns the keys of a test: one per comparison, if every
-// comparison is a string matcher that needs a text or a number.
+// comparison is a string matcher that needs a text or a number, else the
+// field's presence.
 func gateKeys(t *plan.Test) testKeys {
-	if t.Left != nil || t.Right != nil || (len(t.Paths) == 0 && !t.Any) {
+	if t.Left != nil || (len(t.Paths) == 0 && !t.Any) {
 		return testKeys{}
 	}
-	if t.Exists {
-		if t.Any {
-			return testKeys{}
-		}
+	// Every test on a field is false where the field has no value (plan's
+	// Test.eval and Test.passing: a presence test, a field compared with
+	// a computed operand as Sigma's fieldref, a regular expression, a
+	// bound): its presence is the key of a test that has no better one.
+	// A keyword test reads every value and has none.
+	presence := func() testKeys {
 		field := fieldKey(t)
+		if t.Any {
+			return testKeys{field: field}
+		}
 		return testKeys{field: field, ok: true, keys: []ixKey{{field: field, kind: keyPresent}}}
 	}
-	if len(t.Strings)+len(t.Numbers) == 0 || len(t.Bools) > 0 || len(t.Bounds) > 0 {
-		return testKeys{}
+	if t.Exists || t.Right != nil || len(t.Strings)+len(t.Numbers) == 0 || len(t.Bools) > 0 || len(t.Bounds) > 0 {
+		return presence()
 	}
 	tk := testKeys{field: fieldKey(t)}
 	for _, m := range t.Strings {
 		nd, ok := m.(matcher.Needer)
 		if !ok {
-			return tk
+			return presence()
 		}
 		needs := nd.Needs()
 		if len(needs) == 0 {
-			return tk
+			return presence()
 		}
 		for _, nd := range needs {
 			k := ixKey{field: tk.field, text: matcher.Fold(nd.Text), kind: keyKind(nd.Kind)}

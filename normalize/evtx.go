@@ -2,7 +2,6 @@ package normalize
 
 import (
 	"bytes"
-	"encoding/json"
 	"hash/maphash"
 	"strings"
 	"unsafe"
@@ -33,11 +32,13 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 	fl.begin(rec, er)
 	// With the rules reading every value, view decodes a WinEvent record
 	// with an object UserData (Reader.view): the walk stops at it, and
-	// the event is decoded at once, as Auto detects every .evtx record.
+	// the event is decoded at once, from the record rather than its
+	// JSON, as Auto detects every .evtx record.
 	fl.userData = rd.whole && (rd.f == Auto || rd.f == WinEvent)
 	er.Walk(fl)
 	if fl.decode {
-		return rec, rd.decoded(fl.ev.json(), WinEvent)
+		rd.normalized(fl.ev.decodeAll(), WinEvent)
+		return rec, nil
 	}
 	if fl.failed {
 		return rd.Read(fl.ev.json())
@@ -164,7 +165,8 @@ type frame struct {
 
 // begin starts filling rec from er.
 func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
-	fl.rec, fl.ev = hooks.RecordFiller(rec), evtxEvent{rec: er, buf: fl.ev.buf}
+	fl.rec = hooks.RecordFiller(rec)
+	fl.ev.begin(er, fl.rec)
 	if fl.keys == nil || fl.keys.rec != fl.rec {
 		fl.keys = &keyCache{rec: fl.rec, seed: maphash.MakeSeed()}
 	}
@@ -275,134 +277,4 @@ func (fl *filler) text(v evtx.Value, start int) string {
 		js = js[1 : len(js)-1]
 	}
 	return unsafe.String(unsafe.SliceData(js), len(js))
-}
-
-// evtxEvent is an .evtx record as the match.Event of a filled record.
-type evtxEvent struct {
-	rec *evtx.Record
-	buf []byte // the JSON, once written; its memory is reused
-	ok  bool   // buf holds the JSON
-}
-
-// json returns the record's JSON, written on first use.
-func (e *evtxEvent) json() []byte {
-	if !e.ok {
-		e.buf, e.ok = e.rec.AppendJSON(e.buf[:0]), true
-	}
-	return e.buf
-}
-
-// Lookup returns the value at p as the record's decoded JSON holds it:
-// it decodes the members on the way to p, and the value there, into a
-// map that holds nothing else, and looks p up in that.
-func (e *evtxEvent) Lookup(p *match.Path) (any, bool) {
-	d := decoder{parts: p.Parts()}
-	e.rec.Walk(&d)
-	return match.NewDoc(d.root).Lookup(p)
-}
-
-// decoder is the evtx.Visitor that decodes the members of a record that
-// a lookup of a path (parts) may read, as JSON decodes them: at each
-// level, the key that is the next part, or that joins several next parts
-// with dots (match.Map looks such keys up too), and all of the value at
-// the path's end.
-type decoder struct {
-	parts []string
-	root  map[string]any
-	open  []decoding
-}
-
-// decoding is an open object or array: its key, its value, and the parts
-// of the path still to go below it (nil: decoded whole).
-type decoding struct {
-	key  string
-	obj  map[string]any
-	list []any
-	rest []string
-}
-
-// wanted returns the parts to go below member key of the open object,
-// and whether the lookup reads it.
-func (d *decoder) wanted(key string) ([]string, bool) {
-	top := &d.open[len(d.open)-1]
-	if top.rest == nil || top.obj == nil {
-		return nil, true // inside the value at the path's end
-	}
-	rest := top.rest
-	for i := 1; i <= len(rest); i++ {
-		if joined := strings.Join(rest[:i], "."); key == joined {
-			if i == len(rest) {
-				return nil, true
-			}
-			return rest[i:], true
-		} else if !strings.HasPrefix(key, joined) {
-			break
-		}
-	}
-	return nil, false
-}
-
-// put adds member key's value x to the open object or array.
-func (d *decoder) put(key string, x any) {
-	top := &d.open[len(d.open)-1]
-	if top.obj != nil {
-		top.obj[key] = x
-	} else {
-		top.list = append(top.list, x)
-	}
-}
-
-// Object decodes an object the lookup reads.
-func (d *decoder) Object(key string) bool {
-	if len(d.open) == 0 {
-		d.root = map[string]any{}
-		d.open = append(d.open, decoding{obj: d.root, rest: d.parts})
-		return true
-	}
-	rest, ok := d.wanted(key)
-	if ok {
-		d.open = append(d.open, decoding{key: key, obj: map[string]any{}, rest: rest})
-	}
-	return ok
-}
-
-// Array decodes an array, whole: arrays hold no objects.
-func (d *decoder) Array(key string) {
-	d.open = append(d.open, decoding{key: key, list: []any{}})
-}
-
-// End closes an object or array and adds it to its parent.
-func (d *decoder) End() {
-	top := d.open[len(d.open)-1]
-	d.open = d.open[:len(d.open)-1]
-	if len(d.open) == 0 {
-		return
-	}
-	if _, ok := d.wanted(top.key); top.obj == nil && !ok {
-		return // an array the lookup does not read
-	}
-	if top.obj != nil {
-		d.put(top.key, top.obj)
-	} else {
-		d.put(top.key, top.list)
-	}
-}
-
-// Value decodes a scalar the lookup reads.
-func (d *decoder) Value(key string, v evtx.Value) {
-	if d.open[len(d.open)-1].obj != nil {
-		if _, ok := d.wanted(key); !ok {
-			return
-		}
-	}
-	var x any
-	switch v.Kind() {
-	case evtx.KindString:
-		x = v.Text()
-	case evtx.KindNumber:
-		x = json.Number(v.Text())
-	case evtx.KindBool:
-		x = v.Text() == "true"
-	}
-	d.put(key, x)
 }

@@ -16,3 +16,7 @@ func ReaderPaths() []*match.Path {
 
 // ReaderObjects returns the proper prefixes of the view's fields.
 func ReaderObjects() []*match.Path { return pathsOnce().prefixes }
+
+// EVTXLookup looks p up in the .evtx record rd's last ReadEVTX read, as
+// its record does for what it was not filled with.
+func EVTXLookup(rd *Reader, p *match.Path) (any, bool) { return rd.fill.ev.Lookup(p) }

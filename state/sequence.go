@@ -67,7 +67,9 @@ func (lt *leadTimes) add(t int64) {
 // implements (package eql): the query as the sequence machine of this
 // package runs it. The front end describes the query; the runtime runs
 // it, so package eql does not import this package, nor the compiled
-// rules and the matchers that it imports.
+// rules and the matchers that it imports. Spec's type is internal, so
+// only this module implements Sequence; a stateful rule of one's own
+// implements Rule, with a Machine of its own.
 type Sequence interface {
 	ir.Stateful
 	// Spec returns the stages, missing events, optional keys and maxspan.

@@ -142,7 +142,8 @@ func TestAppendFields(t *testing.T) {
 }
 
 // TestSameAsMarshal compares Append with the reference on random hits
-// whose texts mix ASCII, escapes, multi-byte and invalid UTF-8.
+// whose texts mix ASCII, escapes, multi-byte and invalid UTF-8, and
+// whose explain and stateful values are of every kind they hold.
 func TestSameAsMarshal(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(1, 2))
 	pieces := []string{"a", "Z9", " ", `"`, `\`, "<", ">", "&", "\n", "\t", "\x00", "\x1f", "\x7f", "é", "日本", "\u2028", "\u2029", "\xff", "\xe2\x80", "😀", "\ufffd"}
@@ -152,6 +153,31 @@ func TestSameAsMarshal(t *testing.T) {
 			b.WriteString(pieces[rnd.IntN(len(pieces))])
 		}
 		return b.String()
+	}
+	// value is an explain or stateful field's value of any kind they hold:
+	// texts, numbers as JSON text or Go numbers, bools, null, arrays and
+	// objects (correlate's group), never a value Marshal cannot write.
+	var value func(depth int) any
+	value = func(depth int) any {
+		switch k := rnd.IntN(10); {
+		case k == 0:
+			return rnd.Int64() - math.MaxInt64/2
+		case k == 1:
+			return []float64{0, -0.5, 1e20, 1e21, 1e-6, 1e-7, 3.14159, -123456789.125}[rnd.IntN(8)]
+		case k == 2:
+			return rnd.IntN(2) == 0
+		case k == 3:
+			return nil
+		case k == 4:
+			return json.Number([]string{"12", "-0.5", "1e300"}[rnd.IntN(3)])
+		case k == 5:
+			return []int64{rnd.Int64N(100), -rnd.Int64N(100)}
+		case k == 6 && depth < 2:
+			return []any{value(depth + 1), value(depth + 1)}
+		case k == 7 && depth < 2:
+			return map[string]any{text(): value(depth + 1), text(): value(depth + 1)}
+		}
+		return text()
 	}
 	for range 5000 {
 		rule := &ir.Rule{Meta: ir.Meta{ID: text(), Title: text(), Severity: text()}, Lang: ir.Lang(rnd.IntN(3))}
@@ -166,8 +192,8 @@ func TestSameAsMarshal(t *testing.T) {
 			h.EventID, h.RecordID = &n, &n
 		}
 		for range rnd.IntN(3) {
-			h.Explain = append(h.Explain, match.Reason{Field: text(), Path: text(), Value: text(), Test: text()})
-			h.State = append(h.State, state.Field{Name: text(), Value: []any{text(), int64(rnd.IntN(9))}})
+			h.Explain = append(h.Explain, match.Reason{Field: text(), Path: text(), Value: value(0), Test: text()})
+			h.State = append(h.State, state.Field{Name: text(), Value: value(0)})
 		}
 		if rnd.IntN(2) == 0 {
 			h.Record = &Record{text(), rnd.Int32(), rnd.Int64()}

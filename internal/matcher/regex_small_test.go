@@ -1,0 +1,84 @@
+package matcher
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"testing"
+)
+
+// TestRegexPrefilterSmall checks Regex.Match against Go's regexp on every
+// value of up to three characters over a small alphabet, for expressions
+// built at random from literals (ASCII letters, ſ and the Kelvin sign, which
+// fold to ASCII ones, é, U+FFFD), classes, '.', alternation, concatenation,
+// ?, *, +, {n,m}, captures, (?i:…) and anchors: the small-scope version of
+// FuzzRegex. The literal search may only refuse a value no match holds.
+func TestRegexPrefilterSmall(t *testing.T) {
+	atoms := []string{"a", "b", "A", "s", "S", "ſ", "k", "\u212a", "é", `\x{fffd}`, ".", "[ab]", `\d`, "^", "$", "ab", "sk", ""}
+	alphabet := []string{"a", "b", "A", "s", "S", "ſ", "k", "K", "\u212a", "é", "É", "\xff", "\ufffd", "1"}
+	r := rand.New(rand.NewPCG(19, 7))
+	var gen func(depth int) string
+	gen = func(depth int) string {
+		if depth == 0 || r.IntN(4) == 0 {
+			return atoms[r.IntN(len(atoms))]
+		}
+		x, y := gen(depth-1), gen(depth-1)
+		switch r.IntN(9) {
+		case 0:
+			return x + y
+		case 1:
+			return x + "|" + y
+		case 2:
+			return "(?:" + x + ")?"
+		case 3:
+			return "(?:" + x + ")*"
+		case 4:
+			return "(?:" + x + ")+"
+		case 5:
+			return "(?:" + x + "){1,2}"
+		case 6:
+			return "(" + x + "|" + y + ")"
+		case 7:
+			return "(?i:" + x + ")" + y
+		default:
+			return "(?:" + x + ")(?:" + y + ")"
+		}
+	}
+	var values []string
+	var grow func(prefix string, n int)
+	grow = func(prefix string, n int) {
+		values = append(values, prefix)
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			grow(prefix+c, n-1)
+		}
+	}
+	grow("", 3)
+	filtered := 0
+	for range 1500 {
+		src := gen(3)
+		fold := r.IntN(3) == 0
+		m, err := NewRegex(src, fold)
+		if err != nil {
+			continue
+		}
+		if m.pre == nil {
+			continue
+		}
+		filtered++
+		full := src
+		if fold {
+			full = "(?i)" + src
+		}
+		re := regexp.MustCompile(full)
+		for _, v := range values {
+			if got, want := m.Match(v), re.MatchString(v); got != want {
+				t.Fatalf("NewRegex(%q, %v).Match(%q) = %v, want %v (literals %q)", src, fold, v, got, want, m.lits)
+			}
+		}
+	}
+	if filtered < 300 {
+		t.Errorf("%d expressions with a prefilter: the test checks little", filtered)
+	}
+}
