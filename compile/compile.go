@@ -82,8 +82,8 @@ type compiler struct {
 
 	// Optimized, a predicate that another rule has too (a log source's,
 	// most of the corpus's: 110k tests, 15k distinct) is compiled once:
-	// tests holds the test of each predicate's predKey, and keys each
-	// such test's share key (testKey).
+	// tests holds the test of each predicate key (appendPredKey), and
+	// keys each such test's share key (testKey).
 	tmu   sync.Mutex // guards tests and keys
 	tests map[string]*plan.Test
 	keys  map[*plan.Test]string
@@ -182,7 +182,7 @@ func (c *compiler) node(x *ir.Expr) (*plan.Node, error) {
 }
 
 // sharedTest compiles p as test does, or returns the test compiled for
-// an identical predicate (predKey) when optimizing: tests are not
+// an identical predicate (appendPredKey) when optimizing: tests are not
 // changed once compiled, and share merges identical ones anyway.
 func (c *compiler) sharedTest(p *ir.Pred) (*plan.Test, error) {
 	if !c.cfg.optimize || p.Left != nil || p.Right != nil {

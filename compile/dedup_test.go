@@ -130,7 +130,7 @@ func TestPrintedBound(t *testing.T) {
 // TestSharedTest checks that rules whose predicates print alike but read
 // other paths, or every value (a keyword search) rather than a field
 // named "*", get tests of their own, while identical predicates of
-// different rules share one compiled test (sharedTest, predKey).
+// different rules share one compiled test (sharedTest, appendPredKey).
 func TestSharedTest(t *testing.T) {
 	eq := func(f ir.Field) *ir.Expr {
 		return ir.P(&ir.Pred{Field: f, Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
