@@ -80,7 +80,12 @@ func New(ctx context.Context, cfg Config) (*Consumer, error) {
 // (once: a Consumer is one member, for one run):
 // then it stops fetching, finishes the records it fetched, waits for
 // their alerts' acks, checkpoints and commits every partition it holds,
-// and leaves the group. It returns nil when ctx ended the run.
+// and leaves the group, all within StopTimeout (Config.StopTimeout):
+// past it, it gives up what is not delivered (an error) or, its work
+// committed, returns without waiting longer to leave the group (logged:
+// a member dropped from the group that is rejoining when stopped would
+// wait for the coordinator up to the rebalance timeout, a minute by
+// default). It returns nil when ctx ended the run.
 func (c *Consumer) Run(ctx context.Context) error {
 	opts := append(append([]kgo.Opt(nil), c.cfg.Opts...),
 		kgo.ConsumerGroup(c.cfg.Group),
@@ -120,6 +125,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 	if ctx.Err() != nil && err == context.Cause(ctx) {
 		err = nil // the caller's end of the run
 	}
+	stopBy := time.Now().Add(c.cfg.StopTimeout)
 	late := time.AfterFunc(c.cfg.StopTimeout, giveUp)
 	serr := c.stop(c.held(), err == nil) // on an error, no commit: another member redoes the work
 	switch {
@@ -129,8 +135,28 @@ func (c *Consumer) Run(ctx context.Context) error {
 		err = serr // the last checkpoint's: an alert or state record the broker refused
 	}
 	giveUp() // Close then gives up on the broker at once
-	cl.Close()
+	c.close(cl, time.Until(stopBy))
 	return err
+}
+
+// close closes cl, leaving the group, waiting at most d (at least a
+// second). kgo's Close waits for a JoinGroup in flight, which the
+// coordinator answers only when every member has rejoined or the
+// rebalance timeout (a minute by default) has passed: a member that was
+// dropped from the group (a missed session timeout) and is rejoining
+// when it is stopped would wait that long. Its work is committed or given
+// up by then, so it does not wait: the group gives its partitions away
+// after the session timeout, and kgo's goroutines end when the join does.
+func (c *Consumer) close(cl *kgo.Client, d time.Duration) {
+	closed := make(chan struct{})
+	go func() { cl.Close(); close(closed) }()
+	t := time.NewTimer(max(d, time.Second))
+	defer t.Stop()
+	select {
+	case <-closed:
+	case <-t.C:
+		c.cfg.Logf("leaving group %s: no answer within the stop timeout; stopping without (the group reassigns the partitions after the session timeout)", c.cfg.Group)
+	}
 }
 
 // eventPartition is the partitioner of the alerts and state records:
