@@ -52,11 +52,16 @@ func (p *process) text() string {
 }
 
 // spawn starts "ruleforge kafka" on the test topics with the test rules.
+// The session timeout is 3 s: short enough that the group drops the
+// SIGKILLed member quickly, long enough that a live member on a loaded
+// 2-core CI machine is not dropped for a missed heartbeat (with 1 s, 1 of
+// ~45 runs at load 20-25 lost a live member and then waited on a
+// rebalance past the test's deadlines).
 func spawn(t *testing.T, bin string, seeds []string) *process {
 	t.Helper()
 	p := &process{done: make(chan struct{})}
 	p.cmd = exec.Command(bin, "kafka", "-brokers", strings.Join(seeds, ","), "-topic", events, "-group", group,
-		"-alerts", alerts, "-rules", "testdata/rules", "-commit-interval", "100ms", "-session-timeout", "1s")
+		"-alerts", alerts, "-rules", "testdata/rules", "-commit-interval", "100ms", "-session-timeout", "3s")
 	p.cmd.Stderr = p
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -68,12 +68,16 @@
 // rule gets a gate: up to three clauses, each a set of keys, one of which
 // an event must hold for the rule to match it. A key is a folded text that
 // a field's value must equal, start with, end with or contain, or a number
-// it must equal; the text is what a matcher needs (an exact value, the
-// longest literal of a glob, the literals one of which a regular
-// expression requires). Gates follow the plan: a test gives one clause
-// (a key per comparison); and keeps the cheapest clauses of its operands;
-// or unites one clause of each operand; not, presence, bounds, booleans,
-// CIDR ranges and computed operands give none, and a rule without a gate
+// it must equal, or the field's presence; the text is what a matcher
+// needs (an exact value, the longest literal of a glob, the literals one
+// of which a regular expression requires). Gates follow the plan: a test
+// gives one clause (a key per comparison, or, for presence, bounds,
+// booleans, CIDR ranges, a computed right operand and patterns with no
+// literal, the field's presence, since a test on a field is false where
+// it has no value); and keeps the cheapest clauses of its operands; or
+// unites one clause of each operand; not takes the gate of its operand's
+// negation (De Morgan's laws: ¬¬x is x, a negated test has none); keyword
+// tests and computed left operands give none, and a rule without a gate
 // is evaluated for every event. Keys that many rules hold or that are
 // short are costly (they fire often) and chosen last.
 //
