@@ -133,7 +133,7 @@ func testIndexAgrees(t *testing.T, rules []*ir.Rule) {
 		hits += len(got)
 	}
 	t.Logf("%d rules (%d gated, %d keys), %d events: %d (rule, event) pairs agree, %d matches", len(rules), st.Gated, st.Keys, len(events), pairs, hits)
-	if hits == 0 {
+	if hits == 0 && !raceEnabled { // with -race, 20 sampled EQL rules may match none
 		t.Error("no event matched any rule")
 	}
 }
