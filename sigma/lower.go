@@ -18,6 +18,7 @@ type lowerer struct {
 	names     []string            // search names, sorted
 	search    map[string]*ir.Expr // lowered searches by name
 	size      map[string]int      // nodes and values of the lowered searches
+	used      map[string]bool     // searches the conditions have referenced so far
 	nodes     int                 // nodes and values of the conditions so far
 	unknown   []string            // placeholders used with expand and not given, in order
 	unknownAt *yaml.Node          // the value where the first of them is
@@ -34,6 +35,7 @@ func newLowerer(d *doc, ls sigmago.Logsource, cfg config) *lowerer {
 func (l *lowerer) lower(det *detection) (*ir.Expr, error) {
 	l.search = make(map[string]*ir.Expr, len(det.searches))
 	l.size = make(map[string]int, len(det.searches))
+	l.used = make(map[string]bool, len(det.searches))
 	for _, s := range det.searches {
 		x, err := l.lowerSearch(s)
 		if err != nil {
@@ -156,13 +158,20 @@ func (l *lowerer) cond(c *yaml.Node, n *condNode) (*ir.Expr, error) {
 	return nil, l.condErrorf(c, n.off, "internal error: condition node %d", n.kind)
 }
 
-// clone returns a copy of the named search's expression, counting its
-// nodes and values against the limit (MaxExprSize): a condition naming big
-// searches many times must not make ParseRule build a huge tree.
+// clone returns the named search's expression for a reference of the
+// conditions, counting its nodes and values against the limit
+// (MaxExprSize): a condition naming big searches many times must not make
+// ParseRule build a huge tree. The first reference takes the lowered
+// search itself, every later one a copy: most searches are referenced
+// once, and copying those was a large part of lowering's garbage.
 func (l *lowerer) clone(c *yaml.Node, name string) (*ir.Expr, error) {
 	l.nodes += l.size[name]
 	if l.nodes > l.cfg.maxExprSize {
 		return nil, l.errorf(c.Line, c.Column, "condition expands to more than %d nodes and values", l.cfg.maxExprSize)
+	}
+	if !l.used[name] {
+		l.used[name] = true
+		return l.search[name], nil
 	}
 	return l.search[name].Clone(), nil
 }

@@ -16,7 +16,9 @@ import (
 // has not), with their field name conditions, in the pipelines' order.
 // A field mapped to several names reads the first of them the event holds
 // (ir.Field.Paths), as the rule's other paths are read. Stateful rules
-// (sequences, samples) are left as they are. The rule is changed in place.
+// (sequences, samples) are left as they are. r.Expr is replaced by a
+// mapped copy, never changed in place: a lowered expression may share
+// nodes with other rules' (ParseRule).
 func MapFields(r *ir.Rule, ps ...*Pipeline) {
 	var items []*pipelineItem
 	for _, p := range orderPipelines(ps) {
@@ -29,6 +31,7 @@ func MapFields(r *ir.Rule, ps ...*Pipeline) {
 	if len(items) == 0 || r.Expr == nil {
 		return
 	}
+	r.Expr = r.Expr.Clone()
 	ir.Walk(r.Expr, func(x *ir.Expr) bool {
 		if p := x.Pred; p != nil {
 			mapField(&p.Field, items)

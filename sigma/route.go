@@ -3,6 +3,7 @@ package sigma
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	sigmago "github.com/bradleyjkemp/sigma-go"
 
@@ -234,42 +235,92 @@ func routeFor(ls sigmago.Logsource, det *ir.Expr) *ir.Expr {
 	if product == "" && category == "" && service == "" {
 		return reads
 	}
-	// The Windows events of the log source; known says whether the
-	// tables describe it at all.
-	var events []winEvents
-	known, channelOnly := true, false
-	switch {
-	case product != "windows" && !(product == "" && category == "antivirus"):
-		known = true // not Windows: no Windows event
-	case winCategories[category] != nil:
-		events = winCategories[category]
-		channelOnly = !sysmonEvents(events)
-	case winServices[service] != nil:
-		events = []winEvents{{channels: winServices[service]}}
-		channelOnly = true
-	default:
-		known = false // Windows, but the tables do not say which events
-	}
-	record := winRoute(events, known, recordChannel, recordEventID, false)
-	beat := winRoute(events, known, beatChannel, beatEventID, false)
-	flat := winRoute(events, known, flatChannel, flatEventID, true)
+	w := winRoutesOf(product, category, service)
 	ecs := ecsRoute(product, category, reads)
-	if channelOnly {
+	if w.channelOnly {
 		// Only a Windows event log channel has these events, and an ECS
 		// event without winlog.channel comes from none (pySigma's
 		// ecs_windows pipeline adds a winlog.channel condition).
 		ecs = ir.Const(false)
 	}
-
-	isRecord, isBeat, isFlat, isECS := exists(recordShape), exists(beatChannel), exists(flatShape), exists(ecsCategory)
 	log := logRoute(product, service)
 	return orC(
-		andC(isRecord, record),
-		andC(ir.Not(isRecord.Clone()), isBeat, beat),
-		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), isFlat, flat),
-		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), isECS, ecs, log),
-		andC(ir.Not(isRecord.Clone()), ir.Not(isBeat.Clone()), ir.Not(isFlat.Clone()), ir.Not(isECS.Clone()), reads.Clone(), log.Clone()),
+		andC(shapes.isRecord, w.record),
+		andC(shapes.notRecord, shapes.isBeat, w.beat),
+		andC(shapes.notRecord, shapes.notBeat, shapes.isFlat, w.flat),
+		andC(shapes.notRecord, shapes.notBeat, shapes.notFlat, shapes.isECS, ecs, log),
+		andC(shapes.notRecord, shapes.notBeat, shapes.notFlat, shapes.notECS, reads, log),
 	)
+}
+
+// The expressions of a route that do not depend on the rule's detection
+// are built once and shared by every rule's route, not copied per rule:
+// on the SigmaHQ corpus the copies were ~8 MB kept live and ~25 MB of
+// garbage per load. Sharing is sound because a lowered rule's expression
+// is never changed in place (ParseRule's contract: compile's optimizer
+// rebuilds the nodes it changes, MapFields copies before renaming),
+// which TestSharedRoutesUnchanged checks.
+
+// shapes are the tests of an event's shape that routeFor tries in order.
+var shapes = struct {
+	isRecord, isBeat, isFlat, isECS     *ir.Expr
+	notRecord, notBeat, notFlat, notECS *ir.Expr
+}{
+	isRecord: exists(recordShape), notRecord: ir.Not(exists(recordShape)),
+	isBeat: exists(beatChannel), notBeat: ir.Not(exists(beatChannel)),
+	isFlat: exists(flatShape), notFlat: ir.Not(exists(flatShape)),
+	isECS: exists(ecsCategory), notECS: ir.Not(exists(ecsCategory)),
+}
+
+// winRoutes are the routes of a log source for the Windows shapes of
+// events (record, winlogbeat, flat), and whether only a Windows channel
+// has its events.
+type winRoutes struct {
+	record, beat, flat *ir.Expr
+	channelOnly        bool
+}
+
+// Routes for a log source that is not Windows (no Windows event), and for
+// a Windows one the tables do not describe (any event of the shape).
+var (
+	notWindows     = &winRoutes{record: ir.Const(false), beat: ir.Const(false), flat: ir.Const(false)}
+	unknownWindows = &winRoutes{record: ir.Const(true), beat: ir.Const(true), flat: ir.Const(true)}
+)
+
+// winRouteCache holds the winRoutes of the log sources that the tables
+// describe, keyed by "c:" and the category or "s:" and the service: at
+// most one entry per table entry, so it is bounded. Rules are lowered on
+// several goroutines at once, hence sync.Map.
+var winRouteCache sync.Map
+
+// winRoutesOf returns the Windows routes of a log source (lower case
+// product, category and service), built on first use and shared.
+func winRoutesOf(product, category, service string) *winRoutes {
+	var key string
+	var events []winEvents
+	channelOnly := true
+	switch {
+	case product != "windows" && !(product == "" && category == "antivirus"):
+		return notWindows
+	case winCategories[category] != nil:
+		key, events = "c:"+category, winCategories[category]
+		channelOnly = !sysmonEvents(events)
+	case winServices[service] != nil:
+		key, events = "s:"+service, []winEvents{{channels: winServices[service]}}
+	default:
+		return unknownWindows
+	}
+	if w, ok := winRouteCache.Load(key); ok {
+		return w.(*winRoutes)
+	}
+	w := &winRoutes{
+		record:      winRoute(events, recordChannel, recordEventID, false),
+		beat:        winRoute(events, beatChannel, beatEventID, false),
+		flat:        winRoute(events, flatChannel, flatEventID, true),
+		channelOnly: channelOnly,
+	}
+	v, _ := winRouteCache.LoadOrStore(key, w)
+	return v.(*winRoutes)
 }
 
 // readsSome returns the expression that holds when an event holds at
@@ -325,17 +376,9 @@ func sysmonEvents(events []winEvents) bool {
 }
 
 // winRoute returns the expression for events of the Windows shapes: any
-// of events, read through the channel and event ID fields; with
-// optionalChannel, an event without a channel passes the channel test.
-// Unknown events (known false) are any event of the shape; none (known
-// true, no events) is false.
-func winRoute(events []winEvents, known bool, channel, eventID ir.Field, optionalChannel bool) *ir.Expr {
-	if !known {
-		return ir.Const(true)
-	}
-	if len(events) == 0 {
-		return ir.Const(false)
-	}
+// of events (at least one), read through the channel and event ID fields;
+// with optionalChannel, an event without a channel passes the channel test.
+func winRoute(events []winEvents, channel, eventID ir.Field, optionalChannel bool) *ir.Expr {
 	var alts []*ir.Expr
 	for _, e := range events {
 		vals := make([]ir.Value, len(e.channels))
@@ -405,9 +448,9 @@ func ecsRoute(product, category string, reads *ir.Expr) *ir.Expr {
 		args = append(args, ir.Or(ir.Not(exists(ecsOS)), ir.P(pred(&ecsOS, ir.CmpEqual, false, ir.Str(product)))))
 	case product != "":
 		args = append(args, ir.Or(ir.P(pred(&ecsModule, ir.CmpEqual, false, ir.Str(product))),
-			andC(ir.Not(exists(ecsOS)), ir.Not(exists(ecsModule)), reads.Clone())))
+			andC(ir.Not(exists(ecsOS)), ir.Not(exists(ecsModule)), reads)))
 	default:
-		args = append(args, reads.Clone())
+		args = append(args, reads)
 	}
 	return andC(args...)
 }

@@ -321,8 +321,28 @@ func (l *lowerer) operand(c *chain, x any, keyword bool) (operand, error) {
 // first appears, holding all the values for it, and the operands' own
 // expressions, ORed.
 func matchAny(f ir.Field, ops []operand) *ir.Expr {
+	// Count each key's values first, so that each predicate's values are
+	// allocated once, not grown value by value (most fields have one key
+	// and many values): a small list, as there are few keys.
+	type count struct {
+		key predKey
+		n   int
+	}
+	var counts []count
+	for _, o := range ops {
+	alts:
+		for _, a := range o.alts {
+			for i := range counts {
+				if counts[i].key == a.key {
+					counts[i].n += len(a.vals)
+					continue alts
+				}
+			}
+			counts = append(counts, count{a.key, len(a.vals)})
+		}
+	}
 	var args []*ir.Expr
-	byKey := map[predKey]*ir.Pred{}
+	byKey := make(map[predKey]*ir.Pred, len(counts))
 	seen := map[string]bool{}
 	for _, o := range ops {
 		if o.expr != nil {
@@ -338,7 +358,12 @@ func matchAny(f ir.Field, ops []operand) *ir.Expr {
 				p.Values = append(p.Values, a.vals...)
 				continue
 			}
-			p := pred(&f, a.key.cmp, a.key.cased, a.vals...)
+			p := pred(&f, a.key.cmp, a.key.cased)
+			for _, c := range counts {
+				if c.key == a.key && c.n > 0 {
+					p.Values = append(make([]ir.Value, 0, c.n), a.vals...)
+				}
+			}
 			byKey[a.key] = p
 			args = append(args, ir.P(p))
 		}
