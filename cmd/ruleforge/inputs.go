@@ -65,7 +65,8 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // openInput opens name ("-": stdin), decompressing gzip, and reports
 // whether it holds an .evtx file; both are told by their first bytes.
 // Reads give way to stop (stoppable), so a signal ends a run whose input
-// has not said a word yet.
+// has not said a word yet; a regular file's reads do not wait for
+// anyone, and the pipeline heeds stop between them.
 func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Reader, isEVTX bool, closeFn func(), err error) {
 	closeFn = func() {}
 	var src io.Reader = stdin
@@ -75,6 +76,9 @@ func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Rea
 			return nil, false, nil, err
 		}
 		src, closeFn = f, func() { f.Close() }
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+			stop = nil // its reads return at once: a goroutine and a copy per read would be all stoppable adds
+		}
 	}
 	r = bufio.NewReaderSize(newStoppable(src, stop), 1<<16)
 	if head, _ := r.Peek(2); bytes.Equal(head, gzipMagic) {
