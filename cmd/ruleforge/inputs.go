@@ -59,6 +59,17 @@ func isInputName(path string) bool {
 	return false
 }
 
+// inputBuffer is the buffer of an input's reads (and of what gzip
+// reads), and regularBuffer that of a regular file, uncompressed: the
+// pipeline and the .evtx Reader read it 64 KB at a time, which
+// bufio.Reader.Read reads straight into their buffers, so its own serves
+// only the first bytes (the peeks, an .evtx file's header), and a
+// folder of small files made 64 KB per file for nothing.
+const (
+	inputBuffer   = 1 << 16
+	regularBuffer = evtx.FileHeaderSize
+)
+
 // gzipMagic opens every gzip stream.
 var gzipMagic = []byte{0x1f, 0x8b}
 
@@ -69,6 +80,7 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // anyone, and the pipeline heeds stop between them.
 func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Reader, isEVTX bool, closeFn func(), err error) {
 	closeFn = func() {}
+	size := inputBuffer
 	var src io.Reader = stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -78,11 +90,12 @@ func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Rea
 		src, closeFn = f, func() { f.Close() }
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
 			stop = nil // its reads return at once: a goroutine and a copy per read would be all stoppable adds
+			size = regularBuffer
 		}
 	}
-	r = bufio.NewReaderSize(newStoppable(src, stop), 1<<16)
+	r = bufio.NewReaderSize(newStoppable(src, stop), size)
 	if head, _ := r.Peek(2); bytes.Equal(head, gzipMagic) {
-		z, err := gzip.NewReader(r)
+		z, err := gzip.NewReader(bufio.NewReaderSize(r, inputBuffer)) // r itself when that large
 		if err != nil {
 			closeFn()
 			return nil, false, nil, err
