@@ -71,3 +71,36 @@ func TestLoadCorrelations(t *testing.T) {
 		t.Errorf("alerts %q, want the outer correlation's once (the inner one feeds it, hidden)", alerts)
 	}
 }
+
+// TestLoadSetErrorOrder checks that LoadSet, which reads and parses the
+// files in parallel, reports its errors in the same order on every run:
+// those of the walk and the reads (a file over MaxFileSize, a path that
+// is not there) in the order of the walk, then the parse errors in file
+// order, as when it read one file after another.
+func TestLoadSetErrorOrder(t *testing.T) {
+	dir := t.TempDir()
+	big := "title: x\n" + strings.Repeat("# padding\n", 40)
+	sigmaRule := "title: ok\nlogsource: {product: windows}\ndetection:\n  sel: {Image: a}\n  condition: sel\n"
+	for name, src := range map[string]string{
+		"a.yml": big, "b.eql": "any where (", "c.yml": sigmaRule, "d.eql": big, "e.yml": "title: [\n",
+		"f.yml": sigmaRule, "g.eql": "any where a ==",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	missing := filepath.Join(dir, "missing.yml")
+	want := []string{"a.yml", "d.eql", "missing.yml", "b.eql", "e.yml", "g.eql"}
+	l := ruleforge.Loader{MaxFileSize: 200}
+	for run := range 20 {
+		set, errs := l.LoadSet(dir, missing)
+		if len(set.Rules) != 2 || len(errs) != len(want) {
+			t.Fatalf("run %d: %d rules, errors %v; want 2 rules and errors of %v", run, len(set.Rules), errs, want)
+		}
+		for i, err := range errs {
+			if !strings.Contains(err.Error(), want[i]) {
+				t.Fatalf("run %d: error %d is %v, want one naming %s (errors %v)", run, i, err, want[i], errs)
+			}
+		}
+	}
+}

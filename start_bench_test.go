@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -69,7 +70,7 @@ func BenchmarkStart(b *testing.B) {
 			}
 		}},
 	}
-	for _, procs := range []int{1, runtime.GOMAXPROCS(0)} {
+	for _, procs := range slices.Compact([]int{1, runtime.GOMAXPROCS(0)}) { // once on one CPU
 		for _, st := range stages {
 			b.Run(fmt.Sprintf("%s/procs=%d", st.name, procs), func(b *testing.B) {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))

@@ -1,11 +1,9 @@
 package compile
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/ruleforge/ruleforge/internal/eval"
@@ -84,8 +82,8 @@ type compiler struct {
 
 	// Optimized, a predicate that another rule has too (a log source's,
 	// most of the corpus's: 110k tests, 15k distinct) is compiled once:
-	// tests holds the test of each predicate's predKey, and keys each
-	// such test's share key (testKey).
+	// tests holds the test of each predicate key (appendPredKey), and
+	// keys each such test's share key (testKey).
 	tmu   sync.Mutex // guards tests and keys
 	tests map[string]*plan.Test
 	keys  map[*plan.Test]string
@@ -184,7 +182,7 @@ func (c *compiler) node(x *ir.Expr) (*plan.Node, error) {
 }
 
 // sharedTest compiles p as test does, or returns the test compiled for
-// an identical predicate (predKey) when optimizing: tests are not
+// an identical predicate (appendPredKey) when optimizing: tests are not
 // changed once compiled, and share merges identical ones anyway.
 func (c *compiler) sharedTest(p *ir.Pred) (*plan.Test, error) {
 	if !c.cfg.optimize || p.Left != nil || p.Right != nil {
@@ -215,69 +213,6 @@ func (c *compiler) sharedTest(p *ir.Pred) (*plan.Test, error) {
 
 // keyBufs holds the buffers sharedTest makes keys in.
 var keyBufs = sync.Pool{New: func() any { return new([]byte) }}
-
-// appendPredKey appends to b what identifies the test that p (without
-// computed operands) compiles into: its field (appendFieldKey), its
-// comparison and case mode, and each value (appendValueKey).
-func appendPredKey(b []byte, p *ir.Pred) []byte {
-	b = appendFieldKey(b, p.Field)
-	b = append(b, byte(p.Cmp), boolByte(p.CaseSensitive))
-	b = binary.AppendUvarint(b, uint64(len(p.Values)))
-	for _, v := range p.Values {
-		b = appendValueKey(b, v)
-	}
-	return b
-}
-
-// appendFieldKey appends f's name, keyword flag and the paths it reads.
-func appendFieldKey(b []byte, f ir.Field) []byte {
-	b = append(appendStrKey(b, f.Name), boolByte(f.Any))
-	paths := f.Lookup()
-	b = binary.AppendUvarint(b, uint64(len(paths)))
-	for _, s := range paths {
-		b = appendStrKey(b, s)
-	}
-	return b
-}
-
-// appendStrKey appends s preceded by its length, so that keys made of
-// several strings cannot run together.
-func appendStrKey(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-}
-
-// appendValueKey appends v's kind and what identifies its value: a
-// string's pieces with their lengths, a number as a float or an integer
-// with its exact digits, a boolean.
-func appendValueKey(b []byte, v ir.Value) []byte {
-	b = append(b, byte(v.Kind))
-	switch v.Kind {
-	case ir.KindString:
-		b = binary.AppendUvarint(b, uint64(len(v.Pat)))
-		for _, pc := range v.Pat {
-			b = appendStrKey(append(b, byte(pc.Kind)), pc.Text)
-		}
-	case ir.KindNumber:
-		b = append(b, boolByte(v.Num.IsFloat()))
-		if i, ok := v.Num.Int64(); ok && !v.Num.IsFloat() {
-			b = strconv.AppendInt(b, i, 10)
-		} else {
-			b = append(b, v.Num.Text()...)
-		}
-		b = append(b, 0)
-	case ir.KindBool:
-		b = append(b, boolByte(v.Bool))
-	}
-	return b
-}
-
-// boolByte is 1 for true, 0 for false.
-func boolByte(v bool) byte {
-	if v {
-		return 1
-	}
-	return 0
-}
 
 // test compiles one predicate.
 func (c *compiler) test(p *ir.Pred) (*plan.Test, error) {

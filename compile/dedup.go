@@ -121,20 +121,3 @@ func (fs *forms) dedupNode(x *ir.Expr) (*ir.Expr, bool) {
 	}
 	return &ir.Expr{Op: x.Op, Args: args}, true
 }
-
-// appendTermKey appends what identifies the computed operand t (nil
-// when the predicate has none): its function and case variant, the field
-// it reads with its paths, its constant with its kind (2 and 2.0 print
-// alike but divide apart), and its arguments.
-func appendTermKey(b []byte, t *ir.Term) []byte {
-	if t == nil {
-		return append(b, 0)
-	}
-	b = append(b, 1, byte(t.Fn), boolByte(t.Fold))
-	b = appendValueKey(appendFieldKey(b, t.Field), t.Value)
-	b = binary.AppendUvarint(b, uint64(len(t.Args)))
-	for _, a := range t.Args {
-		b = appendTermKey(b, a)
-	}
-	return b
-}

@@ -130,7 +130,7 @@ func TestPrintedBound(t *testing.T) {
 // TestSharedTest checks that rules whose predicates print alike but read
 // other paths, or every value (a keyword search) rather than a field
 // named "*", get tests of their own, while identical predicates of
-// different rules share one compiled test (sharedTest, predKey).
+// different rules share one compiled test (sharedTest, appendPredKey).
 func TestSharedTest(t *testing.T) {
 	eq := func(f ir.Field) *ir.Expr {
 		return ir.P(&ir.Pred{Field: f, Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str("v")}})
@@ -204,5 +204,27 @@ func TestSharedTest(t *testing.T) {
 		if got := rs.Match(tc.ev, nil); fmt.Sprint(got) != tc.want {
 			t.Errorf("%v: got rules %v, want %s", tc.ev, got, tc.want)
 		}
+	}
+}
+
+// TestMergeReads checks that mergeValues joins the values of predicates
+// only when they read the same data: not a keyword search and a field
+// named "*", nor the path "a|b" and the paths a and b, which Field.Key
+// gives one key.
+func TestMergeReads(t *testing.T) {
+	eq := func(f ir.Field, v string) *ir.Expr {
+		return ir.P(&ir.Pred{Field: f, Cmp: ir.CmpEqual, Values: []ir.Value{ir.Str(v)}})
+	}
+	for _, pair := range [][2]ir.Field{
+		{ir.AnyField(), ir.F("*")},
+		{{Name: "a", Paths: []string{"a|b"}}, {Name: "a", Paths: []string{"a", "b"}}},
+	} {
+		if got := Simplify(ir.Or(eq(pair[0], "v"), eq(pair[1], "w"))); len(got.Args) != 2 {
+			t.Errorf("%+v or %+v: simplified to %s, want both", pair[0], pair[1], got)
+		}
+	}
+	a, b := ir.Field{Name: "a", Paths: []string{"x"}}, ir.Field{Name: "b", Paths: []string{"x"}}
+	if got := Simplify(ir.Or(eq(a, "v"), eq(b, "w"))); got.Op != ir.OpPred || len(got.Pred.Values) != 2 {
+		t.Errorf("two names of one path: simplified to %s, want one predicate", got)
 	}
 }

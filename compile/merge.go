@@ -39,7 +39,7 @@ func mergeNode(x *ir.Expr) (*ir.Expr, bool) {
 			args = append(args, a)
 			continue
 		}
-		k := mergeKey{a.Pred.Field.Key(), a.Pred.Cmp, a.Pred.CaseSensitive}
+		k := mergeKey{string(appendReadsKey(nil, a.Pred.Field)), a.Pred.Cmp, a.Pred.CaseSensitive}
 		g, ok := groups[k]
 		if !ok {
 			places = append(places, place{k, len(args)})

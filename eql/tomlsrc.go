@@ -280,9 +280,12 @@ func tomlSpans(src string, i int, want string) ([]tomlSpan, bool) {
 				return nil, false
 			}
 			j += 2
-		case 'u', 'U':
+		case 'x', 'u', 'U': // \xHH is TOML 1.1's, which both decoders read
 			digits := 4
-			if e == 'U' {
+			switch e {
+			case 'x':
+				digits = 2
+			case 'U':
 				digits = 8
 			}
 			if j+2+digits > closing {

@@ -15,6 +15,7 @@ func TestTOMLSpans(t *testing.T) {
 		{"literal", `'a\b'`, `a\b`, map[int]int{0: 1, 1: 2, 2: 3, 3: 4, -1: 1, 9: 4}},
 		{"escape", `"a\tb"`, "a\tb", map[int]int{0: 1, 1: 2, 2: 4, 3: 5}},
 		{"unicode", `"\u00e9x"`, "éx", map[int]int{0: 1, 1: 1, 2: 7, 3: 8}},
+		{"hex (TOML 1.1, both decoders)", `"a\x41\xe9b"`, "aAéb", map[int]int{0: 1, 1: 2, 2: 6, 3: 6, 4: 10}},
 		{"long unicode", `"\U0001F600"`, "😀", map[int]int{0: 1, 3: 1, 4: 11}},
 		{"multi-line", "\"\"\"\nab \\\n  cd\"\"\"", "ab cd", map[int]int{0: 4, 2: 6, 3: 11, 4: 12, 5: 13}},
 		{"multi-line literal", "'''\r\nx\\y'''", `x\y`, map[int]int{0: 5, 1: 6, 2: 7, 3: 8}},
@@ -35,7 +36,7 @@ func TestTOMLSpans(t *testing.T) {
 			t.Errorf("%s: tomlSpans(%q) matches %q", tt.name, tt.src, tt.val+"x")
 		}
 	}
-	for _, src := range []string{`"a\q"`, `"a`, `"\u00"`, `"\uD800"`, "\"a\\\nb\""} {
+	for _, src := range []string{`"a\q"`, `"a`, `"\u00"`, `"\x4"`, `"\uD800"`, "\"a\\\nb\""} {
 		if _, ok := tomlSpans(src, 0, "a"); ok {
 			t.Errorf("tomlSpans(%q) decodes a bad string", src)
 		}

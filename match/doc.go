@@ -90,9 +90,10 @@
 // down three ways: a slot whose keys are all among another slot's (a
 // Windows field and its ECS name) shares that slot's probe, so the string
 // the ECS view copies there is probed once; the keys a probe found in a
-// short string are kept in a fixed per-goroutine table and fired again
-// when the string recurs (most of a Windows event's strings do); and an
-// automaton state reached again in the event reports nothing new. Only
+// short string are kept in a fixed table of the matching goroutine's
+// working memory and fired again when the string recurs (most of a
+// Windows event's strings do); and in a longer string, an automaton state
+// reached again in the event reports nothing new. Only
 // the rules whose every clause holds
 // (the candidates) are evaluated, in rule order, so Match returns the
 // same indices as without the index. Keyword tests (any value) are

@@ -35,10 +35,11 @@ const (
 // With log source routing (on unless Routing(false)), the rule's
 // expression is and(route, detection); see the package documentation.
 // The route's parts that depend only on the log source are shared by
-// every rule of that log source, and a search named twice by the
-// condition may be one node in both places: the expression is a DAG that
-// must not be changed in place (ir.Expr.Clone it first, as compile's
-// optimizer and MapFields do).
+// every rule of that log source, and the route may hold one node twice
+// (its test of the fields the detection reads): the expression is a DAG
+// that must not be changed in place (ir.Expr.Clone it first, as
+// compile's optimizer and MapFields do). A search named twice by the
+// condition is two trees (TestSearchReferences).
 //
 // Every error is an *ir.Error with a position in file. Anything ParseRule
 // does not support (aggregations) is an error, never a rule that matches
