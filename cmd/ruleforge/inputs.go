@@ -59,15 +59,28 @@ func isInputName(path string) bool {
 	return false
 }
 
+// inputBuffer is the buffer of an input's reads (and of what gzip
+// reads), and regularBuffer that of a regular file, uncompressed: the
+// pipeline and the .evtx Reader read it 64 KB at a time, which
+// bufio.Reader.Read reads straight into their buffers, so its own serves
+// only the first bytes (the peeks, an .evtx file's header), and a
+// folder of small files made 64 KB per file for nothing.
+const (
+	inputBuffer   = 1 << 16
+	regularBuffer = evtx.FileHeaderSize
+)
+
 // gzipMagic opens every gzip stream.
 var gzipMagic = []byte{0x1f, 0x8b}
 
 // openInput opens name ("-": stdin), decompressing gzip, and reports
 // whether it holds an .evtx file; both are told by their first bytes.
 // Reads give way to stop (stoppable), so a signal ends a run whose input
-// has not said a word yet.
+// has not said a word yet; a regular file's reads do not wait for
+// anyone, and the pipeline heeds stop between them.
 func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Reader, isEVTX bool, closeFn func(), err error) {
 	closeFn = func() {}
+	size := inputBuffer
 	var src io.Reader = stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -75,10 +88,14 @@ func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Rea
 			return nil, false, nil, err
 		}
 		src, closeFn = f, func() { f.Close() }
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+			stop = nil // its reads return at once: a goroutine and a copy per read would be all stoppable adds
+			size = regularBuffer
+		}
 	}
-	r = bufio.NewReaderSize(newStoppable(src, stop), 1<<16)
+	r = bufio.NewReaderSize(newStoppable(src, stop), size)
 	if head, _ := r.Peek(2); bytes.Equal(head, gzipMagic) {
-		z, err := gzip.NewReader(r)
+		z, err := gzip.NewReader(bufio.NewReaderSize(r, inputBuffer)) // r itself when that large
 		if err != nil {
 			closeFn()
 			return nil, false, nil, err

@@ -60,30 +60,34 @@ func TestRunEVTX(t *testing.T) {
 			t.Errorf("workers %d: %+v, %v; want %+v", workers, st, err, want)
 		}
 	}
-	r, _ := evtx.NewReader(bytes.NewReader(file))
-	stopped := errors.New("stop")
-	st, err := RunEVTX(Config{Ruleset: rs, Workers: 2}, r, func(res *Result) error {
-		if res.Ordinal == 10 {
-			return stopped
+	// One worker runs on the caller's goroutine (runEVTXInline): the
+	// same stops as with several.
+	for _, workers := range []int{1, 2} {
+		r, _ := evtx.NewReader(bytes.NewReader(file))
+		stopped := errors.New("stop")
+		st, err := RunEVTX(Config{Ruleset: rs, Workers: workers}, r, func(res *Result) error {
+			if res.Ordinal == 10 {
+				return stopped
+			}
+			return nil
+		})
+		if err != stopped || st.Events > 3*n {
+			t.Errorf("workers %d: stopped run: %+v, %v", workers, st, err)
 		}
-		return nil
-	})
-	if err != stopped || st.Events > 3*n {
-		t.Errorf("stopped run: %+v, %v", st, err)
-	}
 
-	// Config.Stop (match's SIGINT) stops reading chunks: it was ignored,
-	// and a signal let every .evtx file be read to its end.
-	r, _ = evtx.NewReader(bytes.NewReader(file))
-	stop := make(chan struct{})
-	st, err = RunEVTX(Config{Ruleset: rs, Workers: 2, Stop: stop}, r, func(res *Result) error {
-		if res.Ordinal == 3*10 {
-			close(stop)
+		// Config.Stop (match's SIGINT) stops reading chunks: it was ignored,
+		// and a signal let every .evtx file be read to its end.
+		r, _ = evtx.NewReader(bytes.NewReader(file))
+		stop := make(chan struct{})
+		st, err = RunEVTX(Config{Ruleset: rs, Workers: workers, Stop: stop}, r, func(res *Result) error {
+			if res.Ordinal == 3*10 {
+				close(stop)
+			}
+			return nil
+		})
+		// At most 2*Workers+2 chunks are in flight when the stop comes.
+		if most := 3 * (10 + 2*workers + 2); !errors.Is(err, ErrStopped) || st.Events%3 != 0 || st.Events > most {
+			t.Errorf("workers %d: run stopped after 10 chunks: %+v, %v; want ErrStopped and at most %d events", workers, st, err, most)
 		}
-		return nil
-	})
-	// At most 2*Workers+2 chunks are in flight when the stop comes.
-	if !errors.Is(err, ErrStopped) || st.Events%3 != 0 || st.Events > 3*(10+2*2+2) {
-		t.Errorf("run stopped after 10 chunks: %+v, %v; want ErrStopped and at most %d events", st, err, 3*(10+2*2+2))
 	}
 }

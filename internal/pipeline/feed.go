@@ -53,21 +53,32 @@ type feed struct {
 // with ErrStopped; the input pauses when silent for pause.
 func newFeed(r io.Reader, stop, abort <-chan struct{}, pause time.Duration) *feed {
 	f := &feed{ready: make(chan chunk, chunks), free: make(chan []byte, chunks), quit: make(chan struct{}), stop: stop, abort: abort, pause: pause}
-	for range chunks {
-		f.free <- make([]byte, chunkBytes)
-	}
 	go f.read(r)
 	return f
 }
 
-// read is the reading goroutine.
+// read is the reading goroutine. It makes a buffer only when none has
+// come back and fewer than chunks are made: a small file, a run per file
+// of a folder, is read with one or two, not chunks of them.
 func (f *feed) read(r io.Reader) {
+	made := 0
 	for {
 		var buf []byte
 		select {
 		case buf = <-f.free:
 		case <-f.quit:
 			return
+		default:
+			if made < chunks {
+				made++
+				buf = make([]byte, chunkBytes)
+				break
+			}
+			select {
+			case buf = <-f.free:
+			case <-f.quit:
+				return
+			}
 		}
 		n, err := r.Read(buf[:cap(buf)])
 		if n == 0 && err == nil {

@@ -158,14 +158,19 @@ type batch struct {
 
 // add returns a cleared result at the end of b's results, reusing the
 // memory of an earlier one.
-func (b *batch) add() *Result {
-	n := len(b.results)
-	if n < cap(b.results) {
-		b.results = b.results[:n+1]
+func (b *batch) add() *Result { return addResult(&b.results) }
+
+// addResult returns a cleared result at the end of *results, reusing the
+// memory (hits, stateful input) of the one that held its place before
+// the slice was recycled.
+func addResult(results *[]Result) *Result {
+	n := len(*results)
+	if n < cap(*results) {
+		*results = (*results)[:n+1]
 	} else {
-		b.results = append(b.results, Result{})
+		*results = append(*results, Result{})
 	}
-	res := &b.results[n]
+	res := &(*results)[n]
 	*res = Result{Hits: res.Hits[:0], State: res.State}
 	res.State.Reset()
 	return res

@@ -12,14 +12,14 @@ import (
 type worker struct {
 	cfg Config
 	rd  *normalize.Reader
-	sr  *stream.Reader // frames what the fast path does not take
+	sr  *stream.Reader // frames what the fast path does not take; made when first needed
 	br  bytes.Reader
 	max int // the largest event (Config.MaxEvent)
 }
 
 // newWorker returns a worker for cfg.
 func newWorker(cfg Config) *worker {
-	return &worker{cfg: cfg, rd: getReader(cfg), sr: stream.NewReader(nil, stream.MaxValueOf(cfg.maxEvent())), max: cfg.maxEvent()}
+	return &worker{cfg: cfg, rd: getReader(cfg), max: cfg.maxEvent()}
 }
 
 // work fills b's results.
@@ -79,6 +79,9 @@ func (w *worker) segment(b *batch) {
 
 // frame fills b's results from the values of data, which starts at line.
 func (w *worker) frame(b *batch, data []byte, line int) {
+	if w.sr == nil { // NDJSON never gets here: a run per small file would make its 64 KB buffer for nothing
+		w.sr = stream.NewReader(nil, stream.MaxValueOf(w.max))
+	}
 	w.br.Reset(data)
 	w.sr.Reset(&w.br, line)
 	for {
