@@ -3,7 +3,6 @@ package evtx
 import (
 	"bytes"
 	"encoding/binary"
-	"io"
 	"os"
 	"testing"
 
@@ -41,11 +40,7 @@ func benchRead(b *testing.B, json bool) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			for {
-				rec, err := r.Next()
-				if err == io.EOF {
-					break
-				}
+			for rec, err := range r.All() {
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -59,42 +59,52 @@ func TestDamage(t *testing.T) {
 		}, []uint64{1, 4, 5, 6}, []string{"chunk 0, record 2 (offset 0x18f6): record size 60000 runs outside the chunk's records"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			file := tt.damage(bytes.Clone(whole))
-			r, err := NewReader(bytes.NewReader(file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ids []uint64
-			var errs []string
-			for {
-				rec, err := r.Next()
-				if err == io.EOF {
-					break
-				}
-				var e *Error
-				if errors.As(err, &e) {
-					errs = append(errs, err.Error())
-					continue
-				}
+		// Each damaged file is read by a loop over Next and by All, which
+		// must give the same records and errors.
+		for _, way := range []string{"Next", "All"} {
+			t.Run(tt.name+"/"+way, func(t *testing.T) {
+				r, err := NewReader(bytes.NewReader(tt.damage(bytes.Clone(whole))))
 				if err != nil {
 					t.Fatal(err)
 				}
-				rec.AppendJSON(nil)
-				ids = append(ids, rec.ID)
-			}
-			if !slices.Equal(ids, tt.ids) {
-				t.Errorf("records %v, want %v", ids, tt.ids)
-			}
-			if len(errs) != len(tt.errs) {
-				t.Fatalf("errors %q, want %q", errs, tt.errs)
-			}
-			for i := range errs {
-				if !strings.HasPrefix(errs[i], tt.errs[i]) {
-					t.Errorf("error %q, want it to start %q", errs[i], tt.errs[i])
+				records := r.All()
+				if way == "Next" {
+					records = func(yield func(*Record, error) bool) {
+						for {
+							rec, err := r.Next()
+							if err == io.EOF || !yield(rec, err) {
+								return
+							}
+						}
+					}
 				}
-			}
-		})
+				var ids []uint64
+				var errs []string
+				for rec, err := range records {
+					var e *Error
+					if errors.As(err, &e) {
+						errs = append(errs, err.Error())
+						continue
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					rec.AppendJSON(nil)
+					ids = append(ids, rec.ID)
+				}
+				if !slices.Equal(ids, tt.ids) {
+					t.Errorf("records %v, want %v", ids, tt.ids)
+				}
+				if len(errs) != len(tt.errs) {
+					t.Fatalf("errors %q, want %q", errs, tt.errs)
+				}
+				for i := range errs {
+					if !strings.HasPrefix(errs[i], tt.errs[i]) {
+						t.Errorf("error %q, want it to start %q", errs[i], tt.errs[i])
+					}
+				}
+			})
+		}
 	}
 }
 

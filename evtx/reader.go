@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"iter"
 	"sync"
 )
 
@@ -150,6 +151,25 @@ func (r *Reader) Next() (*Record, error) {
 		r.inChk = true
 		if err := r.dec.Reset(c); err != nil {
 			return nil, err
+		}
+	}
+}
+
+// All iterates over the records left in r, as a loop over Next does: a
+// damaged chunk or record gives its *Error and reading goes on; the end
+// of the file ends the loop; any other error is given and ends it. A
+// record is valid until the loop goes on to the next one.
+func (r *Reader) All() iter.Seq2[*Record, error] {
+	return func(yield func(*Record, error) bool) {
+		for {
+			rec, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			var damaged *Error
+			if !yield(rec, err) || (err != nil && !errors.As(err, &damaged)) {
+				return
+			}
 		}
 	}
 }

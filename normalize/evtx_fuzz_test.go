@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -56,11 +55,7 @@ func FuzzReadEVTX(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for {
-			er, err := r.Next()
-			if err == io.EOF {
-				return
-			}
+		for er, err := range r.All() {
 			if err != nil {
 				var e *evtx.Error
 				if !errors.As(err, &e) {

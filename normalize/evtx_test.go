@@ -3,7 +3,6 @@ package normalize_test
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -81,11 +80,7 @@ func eachRecord(t *testing.T, data []byte, fn func(er *evtx.Record)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		er, err := r.Next()
-		if err == io.EOF {
-			return
-		}
+	for er, err := range r.All() {
 		if err != nil {
 			t.Fatal(err)
 		}

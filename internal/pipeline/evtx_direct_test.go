@@ -3,7 +3,6 @@ package pipeline
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"reflect"
 	"slices"
 	"sync"
@@ -62,11 +61,7 @@ func TestEVTXDirect(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for {
-			er, err := r.Next()
-			if err == io.EOF {
-				break
-			}
+		for er, err := range r.All() {
 			if err != nil {
 				t.Fatal(err)
 			}
