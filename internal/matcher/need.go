@@ -170,6 +170,38 @@ func required(re *syntax.Regexp) ([]string, bool) {
 	return nil, false
 }
 
+// regexSequence returns steps, each a set of texts, such that every
+// string that the RE2 expression src matches holds a text of each step,
+// each after (and not overlapping) the text of the step before: the
+// operands of a concatenation match consecutive parts of the string, and
+// each part holds a text of its operand's step (required). Operands that
+// need no text (x*, x?, classes, anchors) give no step; concatenations
+// inside captures and x+ give theirs in place.
+func regexSequence(src string) [][]string {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	return sequence(re.Simplify(), nil)
+}
+
+// sequence appends re's steps (see regexSequence) to dst.
+func sequence(re *syntax.Regexp, dst [][]string) [][]string {
+	switch re.Op {
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			dst = sequence(s, dst)
+		}
+		return dst
+	case syntax.OpCapture, syntax.OpPlus: // x+ holds x's steps at least once
+		return sequence(re.Sub[0], dst)
+	}
+	if lits, ok := required(re); ok {
+		dst = append(dst, lits)
+	}
+	return dst
+}
+
 // shortest returns the length of the shortest text, 0 for none.
 func shortest(texts []string) int {
 	n := 0

@@ -11,7 +11,8 @@ import (
 // built at random from literals (ASCII letters, ſ and the Kelvin sign, which
 // fold to ASCII ones, é, U+FFFD), classes, '.', alternation, concatenation,
 // ?, *, +, {n,m}, captures, (?i:…) and anchors: the small-scope version of
-// FuzzRegex. The literal search may only refuse a value no match holds.
+// FuzzRegex. The literal search, and the search for a sequence of
+// literals in order, may only refuse a value no match holds.
 func TestRegexPrefilterSmall(t *testing.T) {
 	atoms := []string{"a", "b", "A", "s", "S", "ſ", "k", "\u212a", "é", `\x{fffd}`, ".", "[ab]", `\d`, "^", "$", "ab", "sk", ""}
 	alphabet := []string{"a", "b", "A", "s", "S", "ſ", "k", "K", "\u212a", "é", "É", "\xff", "\ufffd", "1"}
@@ -55,7 +56,7 @@ func TestRegexPrefilterSmall(t *testing.T) {
 		}
 	}
 	grow("", 3)
-	filtered := 0
+	filtered, ordered := 0, 0
 	for range 1500 {
 		src := gen(3)
 		fold := r.IntN(3) == 0
@@ -63,10 +64,13 @@ func TestRegexPrefilterSmall(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		if m.pre == nil {
+		if m.pre == nil && m.seq == nil {
 			continue
 		}
 		filtered++
+		if m.seq != nil {
+			ordered++
+		}
 		full := src
 		if fold {
 			full = "(?i)" + src
@@ -74,11 +78,11 @@ func TestRegexPrefilterSmall(t *testing.T) {
 		re := regexp.MustCompile(full)
 		for _, v := range values {
 			if got, want := m.Match(v), re.MatchString(v); got != want {
-				t.Fatalf("NewRegex(%q, %v).Match(%q) = %v, want %v (literals %q)", src, fold, v, got, want, m.lits)
+				t.Fatalf("NewRegex(%q, %v).Match(%q) = %v, want %v (literals %q, sequence %q)", src, fold, v, got, want, m.lits, regexSequence(src))
 			}
 		}
 	}
-	if filtered < 300 {
-		t.Errorf("%d expressions with a prefilter: the test checks little", filtered)
+	if filtered < 300 || ordered < 60 {
+		t.Errorf("%d expressions with a prefilter, %d with a sequence: the test checks little", filtered, ordered)
 	}
 }

@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 )
@@ -69,4 +70,49 @@ func FuzzRegex(f *testing.F) {
 			t.Errorf("NewRegex(%q, %v).Match(%q) = %v, want %v", src, fold, v, got, want)
 		}
 	})
+}
+
+// TestRegexSequence checks the steps regexSequence finds in expressions
+// of SigmaHQ rules and others, and that Regex refuses values holding the
+// texts out of order, or too few times, without running the expression
+// (mayMatch false), while values holding them in order run it.
+func TestRegexSequence(t *testing.T) {
+	tests := []struct {
+		src     string
+		want    string   // the steps, printed
+		refused []string // values mayMatch refuses
+		run     []string // values mayMatch lets through
+	}{
+		{"(?i)echo.*clip.*&&.*(?:Clipboard|i`?n`?v`?o`?k`?e`?)", `[[ECHO] [CLIP] [&&] [CLIPBOARD I]]`,
+			[]string{"clip && echo invoke", "echo && clip invoke", "ECHO x | clip", "echoclip&&"},
+			[]string{"ECHO x | CLIP && Invoke", "echo clip&&clipboard", "echo x && clip && i`nvoke"}},
+		{`\+.*\+.*\+.*\+`, `[[+] [+] [+] [+]]`, []string{"a+b+c+d", "++ +"}, []string{"++++", "a+b+c+d+"}},
+		{`cmd.{0,5}(?:/c|/r).+powershell.+(?:\$\{?input\}?|noexit).+\"`, `[[cmd] [/] [powershell] [input noexit] ["]]`,
+			[]string{`powershell cmd /c -noexit "`, `cmd /c powershell "noexit`}, []string{`cmd /c powershell -noexit "x"`}},
+		{`(?i)(set).*&&\s?set.*(environment|invoke|\$\{?input).*&&.*\"`, `[[SET] [&&] [SET] [ENVIRONMENT INVOKE INPUT] [&&] ["]]`,
+			[]string{`set a&&set invoke"&&`, `set&&set&&invoke"`}, []string{`SET a && set Invoke && "`}},
+		{`(ab)+c`, `[[ab] [c]]`, []string{"cab"}, []string{"abababc"}},
+		{`a{3}`, `[[a] [a] [a]]`, []string{"aa", "a\nab"}, []string{"baaa"}},
+		{`abc`, `[[abc]]`, nil, nil}, // one step: Regex keeps pre
+		{`\d+`, `[]`, nil, nil},
+	}
+	for _, tc := range tests {
+		if got := fmt.Sprint(regexSequence(tc.src)); got != tc.want {
+			t.Errorf("regexSequence(%q) = %s, want %s", tc.src, got, tc.want)
+		}
+		m, err := NewRegex(tc.src, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range tc.refused {
+			if m.mayMatch(v) || m.re.MatchString(v) {
+				t.Errorf("%s: %q not refused (mayMatch %v) or matched", m, v, m.mayMatch(v))
+			}
+		}
+		for _, v := range tc.run {
+			if !m.mayMatch(v) || !m.re.MatchString(v) {
+				t.Errorf("%s: %q refused (mayMatch %v) or not matched", m, v, m.mayMatch(v))
+			}
+		}
+	}
 }
