@@ -150,9 +150,12 @@ func testNanos(t *plan.Test) float64 {
 }
 
 // The guessed odds that a test holds: a presence test usually does, a
-// comparison with a value rarely (each value adds its odds: an exact
-// text or a number is rarer than a prefix, a substring or a pattern),
-// and no test is taken for certain either way.
+// comparison with a value rarely, and no test is taken for certain either
+// way. Each value adds its odds: an exact text or a number is rarest; a
+// text a prefix, suffix or substring needs is as common as it is short
+// (textOdds: ".exe" ends most images, "\\mofcomp.exe" few), as the rule
+// index's key costs assume; a pattern that needs no text is taken for a
+// rare one.
 const (
 	existsOdds  = 0.7
 	exactOdds   = 0.01
@@ -167,15 +170,17 @@ func testOdds(t *plan.Test) float64 {
 	}
 	p := exactOdds * float64(len(t.Numbers)+len(t.Bools))
 	for _, m := range t.Strings {
-		n := 1
-		if nd, ok := m.(matcher.Needer); ok && m.Kind() == matcher.KindSet {
-			n = len(nd.Needs())
+		nd, ok := m.(matcher.Needer)
+		needs := []matcher.Need(nil)
+		if ok {
+			needs = nd.Needs()
 		}
-		switch m.Kind() {
-		case matcher.KindExact:
-			p += exactOdds * float64(n)
-		default:
-			p += patternOdds * float64(n)
+		if len(needs) == 0 || m.Kind() == matcher.KindRegex {
+			p += patternOdds
+			continue
+		}
+		for _, n := range needs {
+			p += textOdds(n)
 		}
 	}
 	p += patternOdds * float64(len(t.Bounds))
@@ -183,4 +188,14 @@ func testOdds(t *plan.Test) float64 {
 		p = max(p, patternOdds)
 	}
 	return min(p, maxOdds)
+}
+
+// textOdds guesses the odds that a value holds a needed text: an exact
+// value exactOdds; a part of a value 1/2 up to 3 bytes, then halving with
+// each byte (1/4 for ".exe", 1/64 for "\\cmd.exe"), down to exactOdds.
+func textOdds(n matcher.Need) float64 {
+	if n.Kind == matcher.NeedExact {
+		return exactOdds
+	}
+	return max(exactOdds, min(0.5, math.Ldexp(1, 2-len(n.Text))))
 }

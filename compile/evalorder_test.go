@@ -1,10 +1,12 @@
 package compile
 
 import (
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/ruleforge/ruleforge/internal/hooks"
+	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/plan"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -99,4 +101,36 @@ func runs(n *plan.Node) int {
 		c += runs(k)
 	}
 	return c
+}
+
+// TestTestOdds checks the odds evalOrder guesses for tests: a short text
+// a value ends with or holds is common, a long one or an exact value rare,
+// and sums of values are capped.
+func TestTestOdds(t *testing.T) {
+	str := func(ms ...matcher.Matcher) *plan.Test { return &plan.Test{Name: "Image", Strings: ms} }
+	re, err := matcher.NewRegex(`a.*b`, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		t    *plan.Test
+		want float64
+	}{
+		{"exists", &plan.Test{Name: "Image", Exists: true}, existsOdds},
+		{"exact", str(matcher.NewExact("cmd.exe", true)), exactOdds},
+		{".exe", str(matcher.NewSuffix(".exe", true)), 0.25},
+		{`\`, str(matcher.NewContains(`\`, true)), 0.5},
+		{`\cmd.exe`, str(matcher.NewSuffix(`\cmd.exe`, true)), 1.0 / 64},
+		{"long", str(matcher.NewContains(`\windows\system32\tasks\`, true)), exactOdds},
+		{"set of suffixes", str(matcher.Merge([]matcher.Matcher{matcher.NewSuffix(".exe", true), matcher.NewSuffix(".com", true),
+			matcher.NewSuffix(".scr", true), matcher.NewSuffix(".bin", true)})...), maxOdds},
+		{"regex", str(re), patternOdds},
+		{"numbers", &plan.Test{Name: "EventID", Numbers: []ir.Number{ir.Int(1), ir.Int(4688)}}, 2 * exactOdds},
+	}
+	for _, tc := range tests {
+		if got := testOdds(tc.t); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("%s: testOdds(%s) = %v, want %v", tc.name, tc.t, got, tc.want)
+		}
+	}
 }
