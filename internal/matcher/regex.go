@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"regexp"
+	"strings"
 )
 
 // Regex matches values in which an RE2 regular expression finds a match;
@@ -18,6 +19,11 @@ type Regex struct {
 	// every match holds in order (regexSequence), as needles searched
 	// for ignoring case, one step after the other.
 	seq [][]needle
+	// gapped: the expression is seq's texts joined by .* (gapped), so
+	// that seq decides a value without line breaks, with no expression
+	// run: `\+.*\+.*\+` on a long command line takes the backtracker or
+	// the NFA microseconds.
+	gapped bool
 }
 
 // maxPrefilter is the most literals Regex checks before running its
@@ -59,6 +65,7 @@ func NewRegex(src string, fold bool) (*Regex, error) {
 	if len(m.seq) < 2 {
 		m.seq = nil
 	}
+	m.gapped = m.seq != nil && gapped(src, fold) == len(m.seq)
 	return m, nil
 }
 
@@ -70,6 +77,9 @@ func NewRegex(src string, fold bool) (*Regex, error) {
 func (m *Regex) Match(s string) bool {
 	if (m.pre != nil || m.seq != nil) && !m.mayMatch(s) {
 		return false
+	}
+	if m.gapped && strings.IndexByte(s, '\n') < 0 {
+		return true // mayMatch found the texts in order, on one line
 	}
 	return m.re.MatchString(s)
 }

@@ -116,3 +116,56 @@ func TestRegexSequence(t *testing.T) {
 		}
 	}
 }
+
+// TestRegexGapped checks expressions of texts joined by .*, which Regex
+// decides without running them on values without line breaks: which
+// expressions are gapped, and Match against regexp on every value of up
+// to four characters over an alphabet with line breaks, runes whose
+// simple case folding holds ASCII letters, and an invalid byte.
+func TestRegexGapped(t *testing.T) {
+	cases := []struct {
+		src    string
+		fold   bool
+		gapped bool
+	}{
+		{`\+.*\+.*\+`, false, true},
+		{`(?i)a.*b`, false, true},
+		{`a.*b`, true, true},
+		{`.*ab.*s.*`, true, true},
+		{`a.*b`, false, false},       // case-sensitive letters
+		{`1.*2`, false, true},        // no other case
+		{`(?i:a)b.*c`, true, false},  // two literals with no gap: adjacent
+		{`a.*b$`, true, false},       // an anchor
+		{`(?s)a.*b`, true, false},    // .* spans line breaks
+		{`a.+b`, true, false},        // .+ needs a character
+		{`a.*\x{fffd}`, true, false}, // U+FFFD also matches an invalid byte
+		{`ab`, true, false},          // one text: pre
+	}
+	alphabet := []string{"a", "A", "b", "s", "ſ", "\u212a", "k", "+", "1", "2", "\n", "\xff", "c"}
+	var values []string
+	var grow func(prefix string, n int)
+	grow = func(prefix string, n int) {
+		values = append(values, prefix)
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			grow(prefix+c, n-1)
+		}
+	}
+	grow("", 4)
+	for _, tc := range cases {
+		m, err := NewRegex(tc.src, tc.fold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.gapped != tc.gapped {
+			t.Errorf("NewRegex(%q, %v): gapped %v, want %v", tc.src, tc.fold, m.gapped, tc.gapped)
+		}
+		for _, v := range values {
+			if got, want := m.Match(v), m.re.MatchString(v); got != want {
+				t.Fatalf("NewRegex(%q, %v).Match(%q) = %v, want %v", tc.src, tc.fold, v, got, want)
+			}
+		}
+	}
+}
