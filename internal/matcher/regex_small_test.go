@@ -44,18 +44,7 @@ func TestRegexPrefilterSmall(t *testing.T) {
 			return "(?:" + x + ")(?:" + y + ")"
 		}
 	}
-	var values []string
-	var grow func(prefix string, n int)
-	grow = func(prefix string, n int) {
-		values = append(values, prefix)
-		if n == 0 {
-			return
-		}
-		for _, c := range alphabet {
-			grow(prefix+c, n-1)
-		}
-	}
-	grow("", 3)
+	values := allStrings(alphabet, 3)
 	filtered, ordered := 0, 0
 	for range 1500 {
 		src := gen(3)
@@ -85,4 +74,19 @@ func TestRegexPrefilterSmall(t *testing.T) {
 	if filtered < 300 || ordered < 60 {
 		t.Errorf("%d expressions with a prefilter, %d with a sequence: the test checks little", filtered, ordered)
 	}
+}
+
+// allStrings returns every string of up to n symbols of alphabet.
+func allStrings(alphabet []string, n int) []string {
+	out := []string{""}
+	for last := out; n > 0; n-- {
+		var next []string
+		for _, p := range last {
+			for _, c := range alphabet {
+				next = append(next, p+c)
+			}
+		}
+		out, last = append(out, next...), next
+	}
+	return out
 }

@@ -142,18 +142,7 @@ func TestRegexGapped(t *testing.T) {
 		{`ab`, true, false},          // one text: pre
 	}
 	alphabet := []string{"a", "A", "b", "s", "ſ", "\u212a", "k", "+", "1", "2", "\n", "\xff", "c"}
-	var values []string
-	var grow func(prefix string, n int)
-	grow = func(prefix string, n int) {
-		values = append(values, prefix)
-		if n == 0 {
-			return
-		}
-		for _, c := range alphabet {
-			grow(prefix+c, n-1)
-		}
-	}
-	grow("", 4)
+	values := allStrings(alphabet, 4)
 	for _, tc := range cases {
 		m, err := NewRegex(tc.src, tc.fold)
 		if err != nil {
