@@ -87,6 +87,16 @@ type Decoder struct {
 	steps      int  // template nodes and values gone through (stepsPerNode)
 	lim        limits
 	done       bool
+	// Plans (plan.go): by shape, kept across chunks; the template
+	// identities they are made of; the shape of the record being read
+	// and its plan, nil when it was read into a tree.
+	plans  map[string]*plan
+	tplIDs map[string]tplInfo
+	nextID uint32
+	keyBuf []byte
+	sc     scan
+	cur    *plan
+	stats  PlanStats
 }
 
 // maxInterned is the most names a Decoder keeps from one chunk to the
@@ -101,7 +111,8 @@ type nameEntry struct {
 
 // NewDecoder returns a Decoder with the limits of opts.
 func NewDecoder(opts ...Option) *Decoder {
-	return &Decoder{names: map[uint32]nameEntry{}, interned: map[string]string{}, templates: map[uint32]*template{}, lim: newLimits(opts)}
+	return &Decoder{names: map[uint32]nameEntry{}, interned: map[string]string{}, templates: map[uint32]*template{},
+		plans: map[string]*plan{}, tplIDs: map[string]tplInfo{}, lim: newLimits(opts)}
 }
 
 // Reset starts decoding c: it checks the chunk's header and checksums
@@ -181,9 +192,19 @@ func (d *Decoder) Next() (*Record, error) {
 	d.rec = Record{ID: id, Written: le.Uint64(b[d.pos+16:]), Chunk: d.c.Index, Offset: d.c.Offset + int64(d.pos), Size: size, d: d}
 	start := d.pos
 	d.pos += size
+	d.recText, d.out = d.recText[:0], d.out[:0]
+	d.cur = nil
+	build := false
+	if !d.lim.noPlans {
+		var pl *plan
+		if pl, build = d.planned(start+recordHeader, start+size-4, size); pl != nil {
+			d.cur, d.templated = pl, true
+			d.stats.Planned++
+			return &d.rec, nil
+		}
+	}
 	d.nodes = append(d.nodes[:0], node{kind: nodeDoc, first: -1, last: -1, next: -1})
 	d.valBuf = d.valBuf[:0]
-	d.recText, d.out = d.recText[:0], d.out[:0]
 	d.templated, d.valueBytes, d.steps = false, 0, 0
 	p := parser{d: d, b: b, pos: start + recordHeader, end: start + size - 4, out: &d.nodes}
 	if err := p.stream(0); err != nil {
@@ -191,6 +212,10 @@ func (d *Decoder) Next() (*Record, error) {
 		e := d.errorf(id, "%v", err)
 		d.pos = start
 		return nil, e
+	}
+	d.stats.Tree++
+	if build {
+		d.makePlan()
 	}
 	return &d.rec, nil
 }

@@ -8,6 +8,8 @@ type Option func(*limits)
 // chunk, but templates and binary XML values inside values multiply.
 type limits struct {
 	depth, nodes, valueBytes int
+	plans                    int  // WithMaxPlans
+	noPlans                  bool // WithoutPlans
 }
 
 // WithMaxDepth sets how deep elements and binary XML values may nest
@@ -25,9 +27,18 @@ func WithMaxValueBytes(n int) Option { return func(l *limits) { l.valueBytes = n
 
 // newLimits returns the defaults with opts applied.
 func newLimits(opts []Option) limits {
-	l := limits{depth: MaxDepth, nodes: MaxNodes, valueBytes: MaxValueBytes}
+	l := limits{depth: MaxDepth, nodes: MaxNodes, valueBytes: MaxValueBytes, plans: MaxPlans}
 	for _, o := range opts {
 		o(&l)
 	}
 	return l
 }
+
+// WithoutPlans reads every record into its tree and walks it, as a
+// Decoder did before plans (plan.go): the reference that the plans are
+// tested against, and the baseline of their benchmarks.
+func WithoutPlans() Option { return func(l *limits) { l.noPlans = true } }
+
+// WithMaxPlans sets how many plans (shapes of records) and template
+// identities a Decoder keeps from chunk to chunk (default MaxPlans).
+func WithMaxPlans(n int) Option { return func(l *limits) { l.plans = n } }

@@ -40,6 +40,12 @@ const (
 type template struct {
 	nodes []node
 	root  int32
+	// For plans (templateID): its identity across chunks (0: not yet
+	// known), the most times it uses one substitution value, and whether
+	// no Data element of it is named by a value.
+	id        uint32
+	maxUse    int
+	plannable bool
 }
 
 // add appends a node as the last child of parent and returns its index.
