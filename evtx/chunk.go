@@ -97,6 +97,10 @@ type Decoder struct {
 	sc     scan
 	cur    *plan
 	stats  PlanStats
+	// The templates compiled from earlier chunks (tplcache.go), and the
+	// name references of the one being compiled.
+	knowns map[templateKey]*knownTemplate
+	refs   []nameAt
 }
 
 // maxInterned is the most names a Decoder keeps from one chunk to the
@@ -112,7 +116,7 @@ type nameEntry struct {
 // NewDecoder returns a Decoder with the limits of opts.
 func NewDecoder(opts ...Option) *Decoder {
 	return &Decoder{names: map[uint32]nameEntry{}, interned: map[string]string{}, templates: map[uint32]*template{},
-		plans: map[string]*plan{}, tplIDs: map[string]tplInfo{}, lim: newLimits(opts)}
+		plans: map[string]*plan{}, tplIDs: map[string]tplInfo{}, knowns: map[templateKey]*knownTemplate{}, lim: newLimits(opts)}
 }
 
 // Reset starts decoding c: it checks the chunk's header and checksums
@@ -249,7 +253,8 @@ func (d *Decoder) name(off uint32) (string, int, error) {
 }
 
 // template returns the template defined at off in the chunk, compiled
-// once per chunk: next-template offset, GUID, data size, then the
+// once per chunk, or taken from an earlier chunk that defined it the
+// same (tplcache.go): next-template offset, GUID, data size, then the
 // definition's binary XML (libyal, "Template definition").
 func (d *Decoder) template(off uint32) (*template, error) {
 	if t, ok := d.templates[off]; ok {
@@ -263,8 +268,15 @@ func (d *Decoder) template(off uint32) (*template, error) {
 	if size > len(d.b)-o-24 {
 		return nil, fmt.Errorf("template at offset 0x%x of %d bytes runs past the chunk", off, size)
 	}
+	if !d.lim.noPlans {
+		if t := d.known(o, size); t != nil {
+			d.templates[off] = t
+			return t, nil
+		}
+	}
 	root := len(d.tplNodes)
 	d.tplNodes = append(d.tplNodes, node{kind: nodeDoc, first: -1, last: -1, next: -1})
+	d.refs = d.refs[:0]
 	p := parser{d: d, b: d.b, pos: o + 24, end: o + 24 + size, inTpl: true, out: &d.tplNodes, base: root}
 	if err := p.stream(int32(root)); err != nil {
 		d.tplNodes = d.tplNodes[:root]
@@ -272,6 +284,10 @@ func (d *Decoder) template(off uint32) (*template, error) {
 	}
 	t := &template{nodes: d.tplNodes[:len(d.tplNodes):len(d.tplNodes)], root: int32(root)}
 	d.templates[off] = t
+	d.stats.Compiled++
+	if !d.lim.noPlans {
+		d.remember(o, size, t)
+	}
 	return t, nil
 }
 

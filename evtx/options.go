@@ -34,11 +34,13 @@ func newLimits(opts []Option) limits {
 	return l
 }
 
-// WithoutPlans reads every record into its tree and walks it, as a
-// Decoder did before plans (plan.go): the reference that the plans are
-// tested against, and the baseline of their benchmarks.
+// WithoutPlans reads every record into its tree and walks it, and
+// compiles every chunk's templates, as a Decoder did before plans
+// (plan.go, tplcache.go): the reference that they are tested against,
+// and the baseline of their benchmarks.
 func WithoutPlans() Option { return func(l *limits) { l.noPlans = true } }
 
-// WithMaxPlans sets how many plans (shapes of records) and template
-// identities a Decoder keeps from chunk to chunk (default MaxPlans).
+// WithMaxPlans sets how many plans (shapes of records), template
+// identities and compiled templates a Decoder keeps from chunk to chunk
+// (default MaxPlans).
 func WithMaxPlans(n int) Option { return func(l *limits) { l.plans = n } }

@@ -28,9 +28,10 @@ import (
 
 // Limits on the plans a Decoder keeps.
 const (
-	// MaxPlans is the most plans (shapes) and template identities a
-	// Decoder keeps (WithMaxPlans); when either is full both are dropped
-	// and made again as records need them (Stats counts the evictions).
+	// MaxPlans is the most plans (shapes), template identities and
+	// compiled templates a Decoder keeps (WithMaxPlans); when one is
+	// full it is dropped and made again as records need it (Stats
+	// counts the evictions).
 	MaxPlans = 4096
 	// maxPlanInstances is the most template instances one record's shape
 	// may hold (binary XML values inside values): more go through the tree.
@@ -72,7 +73,9 @@ type PlanStats struct {
 	Planned   int // records read by a plan, with no tree
 	Tree      int // records read into a tree (no plan, or the first of a shape)
 	Plans     int // plans kept (shapes seen, plannable or not)
-	Evictions int // times the plans were dropped, full (MaxPlans)
+	Compiled  int // template definitions compiled
+	Reused    int // template definitions taken from an earlier chunk's (tplcache.go)
+	Evictions int // times the plans or the templates were dropped, full (MaxPlans)
 }
 
 // Stats returns how d read its records so far.

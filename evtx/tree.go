@@ -54,8 +54,12 @@ func (p *parser) add(parent int32, n node) (int32, error) {
 	if len(nodes)-p.base >= p.d.lim.nodes {
 		return 0, p.errorf("more than %d nodes", p.d.lim.nodes)
 	}
-	if p.d.valueBytes += len(n.val.raw); p.d.valueBytes > p.d.lim.valueBytes {
-		return 0, p.errorf("more than %d bytes of values", p.d.lim.valueBytes)
+	// A template's own text is no expansion (and is parsed once for
+	// many records): only a record's values count.
+	if !p.inTpl {
+		if p.d.valueBytes += len(n.val.raw); p.d.valueBytes > p.d.lim.valueBytes {
+			return 0, p.errorf("more than %d bytes of values", p.d.lim.valueBytes)
+		}
 	}
 	n.first, n.last, n.next = -1, -1, -1
 	i := int32(len(nodes))
