@@ -19,11 +19,12 @@ import (
 // substitution values, and Walk hands them out in the plan's order, with
 // no tree built and none walked.
 //
-// A record falls back to its tree when its shape holds what a plan
-// cannot replay: array values (each item makes an element), binary XML
-// values that are not one template instance, a Data element named by a
-// substitution (its key is a value), or an element whose text is made of
-// several values. The tree stays the reference: TestPlans compares the
+// An array value's items are values of the record too, and their number
+// and emptiness part of its shape (each item of an array in an element's
+// content makes an element). A record falls back to its tree when its
+// shape holds what a plan cannot replay: binary XML values that are not
+// one template instance, a Data element named by a substitution (its key
+// is a value), or an element whose text is made of several values. The tree stays the reference: TestPlans compares the
 // two on every record of the corpus and of the fixtures.
 
 // Limits on the plans a Decoder keeps.
@@ -155,7 +156,6 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	d.templateID(t)
 	sc.plannable = sc.plannable && t.plannable
 	uses *= t.maxUse
-	sc.maxUse = max(sc.maxUse, uses)
 	n := int(binary.LittleEndian.Uint32(b[pos:]))
 	pos += 4
 	if n > (end-pos)/4 {
@@ -165,11 +165,11 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	pos += 4 * n
 	first := len(sc.flat)
 	sc.shape = binary.LittleEndian.AppendUint32(sc.shape, t.id)
-	sc.shape = binary.LittleEndian.AppendUint16(sc.shape, uint16(n))
+	sc.shape = binary.LittleEndian.AppendUint32(sc.shape, uint32(n))
 	for i := range n {
 		size := int(binary.LittleEndian.Uint16(b[desc+4*i:]))
 		typ := b[desc+4*i+2]
-		if size > end-pos || typ&typeArray != 0 {
+		if size > end-pos {
 			return false
 		}
 		v := value{typ: typ, raw: b[pos : pos+size]}
@@ -177,16 +177,32 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 			return false
 		}
 		pos += size
-		e := byte(0)
-		if v.empty() {
-			e = 1
-		}
-		sc.shape = append(sc.shape, typ, e)
+		sc.shape = append(sc.shape, typ, emptiness(v))
 		sc.flat = append(sc.flat, v)
 	}
 	if pos < end && b[pos] != tokEOF {
 		return false
 	}
+	// The items of array values, after the values: each item of an
+	// array in an element's content makes an element of its own, which
+	// uses the instance's other values once more.
+	for i := range n {
+		if v := sc.flat[first+i]; v.typ&typeArray != 0 {
+			count := len(sc.shape)
+			sc.shape = append(sc.shape, 0, 0, 0, 0)
+			k := 0
+			v.eachItem(func(item value) {
+				k++
+				sc.shape = append(sc.shape, emptiness(item))
+				sc.flat = append(sc.flat, item)
+			})
+			binary.LittleEndian.PutUint32(sc.shape[count:], uint32(k))
+			if uses *= max(k, 1); uses > d.lim.nodes {
+				return false // the tree says what it makes of that
+			}
+		}
+	}
+	sc.maxUse = max(sc.maxUse, uses)
 	for i := range n {
 		if v := sc.flat[first+i]; v.typ == typeBinXML && len(v.raw) > 0 {
 			start := cap(b) - cap(v.raw)
@@ -196,6 +212,14 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 		}
 	}
 	return true
+}
+
+// emptiness is 1 for a value that renders as no text, else 0.
+func emptiness(v value) byte {
+	if v.empty() {
+		return 1
+	}
+	return 0
 }
 
 // templateID gives t the number of its identity across chunks (its
@@ -359,7 +383,7 @@ func (r *recorder) Value(key string, v Value) {
 		r.add(planOp{op: opNull, key: key, sub: -1})
 	case len(v.val.raw) > 0 && inside(v.val.raw, r.d.b):
 		for i, s := range r.d.sc.flat {
-			if len(s.raw) == len(v.val.raw) && unsafe.SliceData(s.raw) == unsafe.SliceData(v.val.raw) {
+			if s.typ == v.val.typ && len(s.raw) == len(v.val.raw) && unsafe.SliceData(s.raw) == unsafe.SliceData(v.val.raw) {
 				r.add(planOp{op: opValue, key: key, sub: int32(i)})
 				return
 			}
