@@ -101,6 +101,9 @@ type Decoder struct {
 	// name references of the one being compiled.
 	knowns map[templateKey]*knownTemplate
 	refs   []nameAt
+	// planBytes counts the bytes of plans, template identities and
+	// compiled templates kept (MaxPlanBytes).
+	planBytes int
 }
 
 // maxInterned is the most names a Decoder keeps from one chunk to the

@@ -8,7 +8,7 @@ type Option func(*limits)
 // chunk, but templates and binary XML values inside values multiply.
 type limits struct {
 	depth, nodes, valueBytes int
-	plans                    int  // WithMaxPlans
+	plans, planBytes         int  // WithMaxPlans, WithMaxPlanBytes
 	noPlans                  bool // WithoutPlans
 }
 
@@ -27,7 +27,7 @@ func WithMaxValueBytes(n int) Option { return func(l *limits) { l.valueBytes = n
 
 // newLimits returns the defaults with opts applied.
 func newLimits(opts []Option) limits {
-	l := limits{depth: MaxDepth, nodes: MaxNodes, valueBytes: MaxValueBytes, plans: MaxPlans}
+	l := limits{depth: MaxDepth, nodes: MaxNodes, valueBytes: MaxValueBytes, plans: MaxPlans, planBytes: MaxPlanBytes}
 	for _, o := range opts {
 		o(&l)
 	}
@@ -44,3 +44,8 @@ func WithoutPlans() Option { return func(l *limits) { l.noPlans = true } }
 // identities and compiled templates a Decoder keeps from chunk to chunk
 // (default MaxPlans).
 func WithMaxPlans(n int) Option { return func(l *limits) { l.plans = n } }
+
+// WithMaxPlanBytes sets roughly how many bytes the plans, template
+// identities and compiled templates a Decoder keeps may take together
+// (default MaxPlanBytes).
+func WithMaxPlanBytes(n int) Option { return func(l *limits) { l.planBytes = n } }

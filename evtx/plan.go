@@ -30,10 +30,17 @@ import (
 // Limits on the plans a Decoder keeps.
 const (
 	// MaxPlans is the most plans (shapes), template identities and
-	// compiled templates a Decoder keeps (WithMaxPlans); when one is
-	// full it is dropped and made again as records need it (Stats
-	// counts the evictions).
-	MaxPlans = 4096
+	// compiled templates a Decoder keeps (WithMaxPlans), and
+	// MaxPlanBytes the most bytes they may take together
+	// (WithMaxPlanBytes, roughly counted); when either limit would be
+	// passed, all are dropped and made again as records need them
+	// (Stats counts the evictions). The shared corpus needs 655 plans,
+	// 458 templates and about 5 MB.
+	MaxPlans     = 4096
+	MaxPlanBytes = 32 << 20
+	// maxPlanOps is the most Visitor calls a plan may hold: the records
+	// of a larger shape are read into trees.
+	maxPlanOps = 1 << 14
 	// maxPlanInstances is the most template instances one record's shape
 	// may hold (binary XML values inside values): more go through the tree.
 	maxPlanInstances = 16
@@ -76,13 +83,14 @@ type PlanStats struct {
 	Plans     int // plans kept (shapes seen, plannable or not)
 	Compiled  int // template definitions compiled
 	Reused    int // template definitions taken from an earlier chunk's (tplcache.go)
-	Evictions int // times the plans or the templates were dropped, full (MaxPlans)
+	Evictions int // times the plans and templates were dropped, full (MaxPlans, MaxPlanBytes)
+	Bytes     int // roughly, of the plans and templates kept
 }
 
 // Stats returns how d read its records so far.
 func (d *Decoder) Stats() PlanStats {
 	s := d.stats
-	s.Plans = len(d.plans)
+	s.Plans, s.Bytes = len(d.plans), d.planBytes
 	return s
 }
 
@@ -234,9 +242,7 @@ func (d *Decoder) templateID(t *template) {
 	d.keyBuf = key
 	info, ok := d.tplIDs[string(key)]
 	if !ok {
-		if len(d.tplIDs) >= d.lim.plans {
-			d.dropPlans()
-		}
+		d.keep(len(d.tplIDs), len(key))
 		d.nextID++
 		info = tplInfo{id: d.nextID, maxUse: t.maxUses(), plannable: !t.namedBySubst(t.root, false)}
 		d.tplIDs[string(key)] = info
@@ -305,13 +311,20 @@ func (t *template) appendKey(b []byte, n int32) []byte {
 	return b
 }
 
-// dropPlans empties the plans and template identities, full; the
-// numbers given go on from where they were, so that the templates of the
-// chunk being read keep numbers no other template gets.
-func (d *Decoder) dropPlans() {
-	clear(d.plans)
-	clear(d.tplIDs)
-	d.stats.Evictions++
+// keep makes room for one more entry in a map of count entries and n
+// more bytes of plans, template identities and compiled templates: when
+// either would pass its limit, all are dropped. Template numbers go on
+// from where they were, so that the templates of the chunk being read
+// keep numbers no other template gets.
+func (d *Decoder) keep(count, n int) {
+	if count >= d.lim.plans || d.planBytes+n > d.lim.planBytes {
+		clear(d.plans)
+		clear(d.tplIDs)
+		clear(d.knowns)
+		d.planBytes = 0
+		d.stats.Evictions++
+	}
+	d.planBytes += n
 }
 
 // makePlan records, from the tree of the record just read (whose shape
@@ -319,10 +332,8 @@ func (d *Decoder) dropPlans() {
 // replayed; either way the shape is not looked at again.
 func (d *Decoder) makePlan() {
 	sc := &d.sc
-	if len(d.plans) >= d.lim.plans {
-		d.dropPlans()
-	}
 	var pl *plan
+	n := len(sc.shape)
 	if sc.plannable {
 		rec := recorder{d: d, pl: &plan{steps: d.steps, valueBytes: d.valueBytes, maxUse: sc.maxUse}}
 		d.keys = d.keys[:0]
@@ -330,10 +341,12 @@ func (d *Decoder) makePlan() {
 		d.walk(&rec, 0)
 		rec.End()
 		d.keys, d.out = d.keys[:0], d.out[:0]
-		if !rec.failed {
+		if !rec.failed && len(rec.pl.ops) <= maxPlanOps {
 			pl = rec.pl
+			n += len(pl.ops)*int(unsafe.Sizeof(planOp{})) + rec.bytes
 		}
 	}
+	d.keep(len(d.plans), n)
 	d.plans[string(sc.shape)] = pl
 }
 
@@ -342,12 +355,14 @@ type recorder struct {
 	d      *Decoder
 	pl     *plan
 	open   []int32 // the opObject of each object open, or -1 for an array
+	bytes  int     // of the keys and constants copied
 	failed bool
 }
 
 // add appends an op, its key copied into the plan's memory.
 func (r *recorder) add(op planOp) {
 	op.key = strings.Clone(op.key)
+	r.bytes += len(op.key) + len(op.val.raw)
 	r.pl.ops = append(r.pl.ops, op)
 }
 

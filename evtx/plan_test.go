@@ -132,13 +132,22 @@ func TestPlans(t *testing.T) {
 	}
 }
 
-// TestPlanEvictions reads with room for few plans: they are dropped and
-// made again, counted, and records read the same.
+// TestPlanEvictions reads with room for few plans or few bytes of them:
+// they are dropped and made again, counted, and records read the same.
 func TestPlanEvictions(t *testing.T) {
-	plan, tree := NewDecoder(WithMaxPlans(1)), NewDecoder(WithoutPlans())
-	compareChunks(t, plan, tree, [][]byte{plannedChunk(1, 6), fixtureChunk(20), plannedChunk(40, 3)}, 2, allSkips...)
-	if s := plan.Stats(); s.Evictions == 0 || s.Plans > 1 || s.Planned == 0 {
-		t.Errorf("%+v: want evictions, at most 1 plan, and records read by plans", s)
+	tests := []struct {
+		opt          Option
+		plans, bytes int
+	}{
+		{WithMaxPlans(2), 2, MaxPlanBytes},
+		{WithMaxPlanBytes(8 << 10), MaxPlans, 8 << 10},
+	}
+	for _, tt := range tests {
+		plan, tree := NewDecoder(tt.opt), NewDecoder(WithoutPlans())
+		compareChunks(t, plan, tree, [][]byte{plannedChunk(1, 6), fixtureChunk(20), plannedChunk(40, 3), oddChunk()}, 2, allSkips...)
+		if s := plan.Stats(); s.Evictions == 0 || s.Plans > tt.plans || s.Bytes > tt.bytes || s.Planned == 0 {
+			t.Errorf("%+v: want evictions, at most %d plans and %d bytes, and records read by plans", s, tt.plans, tt.bytes)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"slices"
+	"unsafe"
 )
 
 // Templates across chunks: every chunk defines the templates its records
@@ -108,10 +109,7 @@ func (d *Decoder) remember(o, size int, t *template) {
 		}
 	}
 	k.t = t.own()
-	if len(d.knowns) >= d.lim.plans {
-		clear(d.knowns)
-		d.stats.Evictions++
-	}
+	d.keep(len(d.knowns), k.size())
 	d.knowns[d.knownKey(o)] = k
 }
 
@@ -131,4 +129,13 @@ func (t *template) own() *template {
 		n.val.raw = bytes.Clone(n.val.raw)
 	}
 	return &template{nodes: nodes, id: t.id, maxUse: t.maxUse, plannable: t.plannable}
+}
+
+// size returns roughly how many bytes k takes.
+func (k *knownTemplate) size() int {
+	n := len(k.def) + len(k.refs)*int(unsafe.Sizeof(nameRef{})) + 4*len(k.skips) + len(k.t.nodes)*int(unsafe.Sizeof(node{}))
+	for i := range k.t.nodes {
+		n += len(k.t.nodes[i].val.raw)
+	}
+	return n
 }
