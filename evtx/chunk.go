@@ -63,8 +63,11 @@ type Record struct {
 	d       *Decoder
 }
 
-// Decoder reads the records of chunks. Templates and names are cached per
-// chunk; a Decoder is not safe for concurrent use: make one per goroutine.
+// Decoder reads the records of chunks. Names are cached per chunk;
+// compiled templates and the plans records are read by (plan.go) are
+// kept from chunk to chunk, within limits (MaxPlans, MaxPlanBytes), so
+// that one Decoder for many chunks and files reads faster than one per
+// chunk. A Decoder is not safe for concurrent use: make one per goroutine.
 type Decoder struct {
 	c          *Chunk
 	b          []byte // the chunk's data, capacity = length
