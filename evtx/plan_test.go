@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -80,6 +81,23 @@ func compareChunks(t testing.TB, plan, tree *Decoder, chunks [][]byte, passes in
 	return n
 }
 
+// testdataChunks returns the chunks of the .evtx files in testdata.
+func testdataChunks(t testing.TB) [][]byte {
+	paths, err := filepath.Glob("testdata/*.evtx")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("testdata/*.evtx: %v, %d files", err, len(paths))
+	}
+	var chunks [][]byte
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunks = append(chunks, fileChunks(t, data)...)
+	}
+	return chunks
+}
+
 // allSkips are the objects that traces of fixtures decline in turn.
 var allSkips = []string{"EventData", "#attributes", "System", "Rule"}
 
@@ -111,7 +129,8 @@ func fileChunks(t testing.TB, file []byte) [][]byte {
 // Decoders from file to file. Most corpus records must be read by plans.
 func TestPlans(t *testing.T) {
 	plan, tree := NewDecoder(), NewDecoder(WithoutPlans())
-	compareChunks(t, plan, tree, [][]byte{fixtureChunk(1), plannedChunk(1, 6), fixtureChunk(20), oddChunk()}, 2, allSkips...)
+	chunks := [][]byte{fixtureChunk(1), plannedChunk(1, 6), fixtureChunk(20), oddChunk()}
+	compareChunks(t, plan, tree, append(chunks, testdataChunks(t)...), 2, allSkips...)
 	if s := plan.Stats(); s.Planned == 0 {
 		t.Errorf("fixtures: %+v, want records read by plans", s)
 	}
@@ -308,6 +327,9 @@ func oddChunk() []byte {
 func FuzzPlan(f *testing.F) {
 	f.Add(plannedChunk(1, 3))
 	f.Add(oddChunk())
+	for _, c := range testdataChunks(f) {
+		f.Add(c)
+	}
 	f.Add(fixtureChunk(1))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		data = fuzzedChunk(data)
