@@ -102,8 +102,9 @@ type Decoder struct {
 	stats  PlanStats
 	// The templates compiled from earlier chunks (tplcache.go), and the
 	// name references of the one being compiled.
-	knowns map[templateKey]*knownTemplate
+	knowns map[templateKey]*knownTemplate // nil: compiled once
 	refs   []nameAt
+	owned  map[string]string // the plans' keys and constants
 	// planBytes counts the bytes of plans, template identities and
 	// compiled templates kept (MaxPlanBytes).
 	planBytes int
@@ -122,7 +123,7 @@ type nameEntry struct {
 // NewDecoder returns a Decoder with the limits of opts.
 func NewDecoder(opts ...Option) *Decoder {
 	return &Decoder{names: map[uint32]nameEntry{}, interned: map[string]string{}, templates: map[uint32]*template{},
-		plans: map[string]*plan{}, tplIDs: map[string]tplInfo{}, knowns: map[templateKey]*knownTemplate{}, lim: newLimits(opts)}
+		plans: map[string]*plan{}, tplIDs: map[string]tplInfo{}, knowns: map[templateKey]*knownTemplate{}, owned: map[string]string{}, lim: newLimits(opts)}
 }
 
 // Reset starts decoding c: it checks the chunk's header and checksums

@@ -1,7 +1,6 @@
 package evtx
 
 import (
-	"bytes"
 	"encoding/binary"
 	"strings"
 	"unsafe"
@@ -117,14 +116,21 @@ func (d *Decoder) planned(pos, end, size int) (pl *plan, build bool) {
 		return nil, false
 	}
 	pl, seen := d.plans[string(sc.shape)]
-	if !seen {
+	switch {
+	case !seen: // a plan is made at the second record of a shape: a Decoder for one small file makes few
+		d.keep(len(d.plans), len(sc.shape))
+		d.plans[string(sc.shape)] = seenOnce
+		return nil, false
+	case pl == seenOnce:
 		return nil, true
-	}
-	if pl == nil || !pl.fits(d, size) {
+	case pl == nil || !pl.fits(d, size):
 		return nil, false
 	}
 	return pl, false
 }
+
+// seenOnce is the plan of a shape seen once: none yet.
+var seenOnce = &plan{}
 
 // fits reports whether a record of size bytes read by pl is sure to stay
 // within d's limits, as its tree would: the nodes and depth are the
@@ -321,6 +327,7 @@ func (d *Decoder) keep(count, n int) {
 		clear(d.plans)
 		clear(d.tplIDs)
 		clear(d.knowns)
+		clear(d.owned)
 		d.planBytes = 0
 		d.stats.Evictions++
 	}
@@ -328,8 +335,8 @@ func (d *Decoder) keep(count, n int) {
 }
 
 // makePlan records, from the tree of the record just read (whose shape
-// is d.sc's), the plan of its shape, or nil when the shape cannot be
-// replayed; either way the shape is not looked at again.
+// is d.sc's, seen once before), the plan of its shape, or nil when the
+// shape cannot be replayed; either way the shape is not looked at again.
 func (d *Decoder) makePlan() {
 	sc := &d.sc
 	var pl *plan
@@ -343,7 +350,7 @@ func (d *Decoder) makePlan() {
 		d.keys, d.out = d.keys[:0], d.out[:0]
 		if !rec.failed && len(rec.pl.ops) <= maxPlanOps {
 			pl = rec.pl
-			n += len(pl.ops)*int(unsafe.Sizeof(planOp{})) + rec.bytes
+			n += len(pl.ops) * int(unsafe.Sizeof(planOp{}))
 		}
 	}
 	d.keep(len(d.plans), n)
@@ -355,15 +362,25 @@ type recorder struct {
 	d      *Decoder
 	pl     *plan
 	open   []int32 // the opObject of each object open, or -1 for an array
-	bytes  int     // of the keys and constants copied
 	failed bool
 }
 
 // add appends an op, its key copied into the plan's memory.
 func (r *recorder) add(op planOp) {
-	op.key = strings.Clone(op.key)
-	r.bytes += len(op.key) + len(op.val.raw)
+	op.key = r.d.own(op.key)
 	r.pl.ops = append(r.pl.ops, op)
+}
+
+// own returns s in memory of its own, the same for every plan (keys and
+// constants recur from plan to plan).
+func (d *Decoder) own(s string) string {
+	if o, ok := d.owned[s]; ok {
+		return o
+	}
+	d.keep(0, len(s)+16)
+	o := strings.Clone(s)
+	d.owned[o] = o
+	return o
 }
 
 // Object records an object.
@@ -405,7 +422,8 @@ func (r *recorder) Value(key string, v Value) {
 		}
 		r.failed = true
 	default:
-		r.add(planOp{op: opValue, key: key, sub: -1, val: value{typ: v.val.typ, raw: bytes.Clone(v.val.raw)}})
+		c := r.d.own(string(v.val.raw)) // never written to: values are only read
+		r.add(planOp{op: opValue, key: key, sub: -1, val: value{typ: v.val.typ, raw: unsafe.Slice(unsafe.StringData(c), len(c))}})
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 
 // Templates across chunks: every chunk defines the templates its records
 // use again, the same bytes but for the chunk offsets of the names they
-// refer to. A Decoder keeps the templates it compiled (known) and takes
+// refer to. A Decoder keeps the templates it compiled twice (known) and takes
 // one for a chunk's definition of the same GUID and size when the
 // definition holds the same bytes, its names refer to the same places in
 // it (or, outside it, to the same names), and only the offsets that link
@@ -49,8 +49,8 @@ func (d *Decoder) knownKey(o int) (k templateKey) {
 // known returns the compiled template that the definition of size bytes
 // at chunk offset o would compile to, or nil.
 func (d *Decoder) known(o, size int) *template {
-	k, ok := d.knowns[d.knownKey(o)]
-	if !ok || len(k.def) != size {
+	k := d.knowns[d.knownKey(o)]
+	if k == nil || len(k.def) != size {
 		return nil
 	}
 	base := o + 24
@@ -87,6 +87,13 @@ func (d *Decoder) known(o, size int) *template {
 // remember keeps t, compiled from the definition of size bytes at chunk
 // offset o with the name references d.refs, for the chunks to come.
 func (d *Decoder) remember(o, size int, t *template) {
+	if _, ok := d.knowns[d.knownKey(o)]; !ok {
+		// Kept from the second definition on: a Decoder for one small
+		// file copies few templates.
+		d.keep(len(d.knowns), 0)
+		d.knowns[d.knownKey(o)] = nil
+		return
+	}
 	base := o + 24
 	k := &knownTemplate{def: bytes.Clone(d.b[base : base+size])}
 	for _, r := range d.refs {
