@@ -13,7 +13,9 @@ import (
 // which of its values are null or empty, their types, and the same of
 // the template instances inside binary XML values), with each value
 // either a constant or "substitution value i of the record". It is made
-// once, by walking the tree of the first record of its shape, and then
+// once, by walking the tree of the second record of its shape (a shape
+// seen once is only noted, which costs a Decoder for one small file
+// little), and then
 // replayed for every record of that shape: Next reads only the record's
 // substitution values, and Walk hands them out in the plan's order, with
 // no tree built and none walked.
@@ -33,8 +35,8 @@ const (
 	// MaxPlanBytes the most bytes they may take together
 	// (WithMaxPlanBytes, roughly counted); when either limit would be
 	// passed, all are dropped and made again as records need them
-	// (Stats counts the evictions). The shared corpus needs 655 plans,
-	// 458 templates and about 5 MB.
+	// (Stats counts the evictions). The shared corpus needs 655 shapes,
+	// 458 template identities and about 3 MB.
 	MaxPlans     = 4096
 	MaxPlanBytes = 32 << 20
 	// maxPlanOps is the most Visitor calls a plan may hold: the records
