@@ -15,18 +15,18 @@ import (
 // either a constant or "substitution value i of the record". It is made
 // once, by walking the tree of the second record of its shape (a shape
 // seen once is only noted, which costs a Decoder for one small file
-// little), and then
-// replayed for every record of that shape: Next reads only the record's
-// substitution values, and Walk hands them out in the plan's order, with
-// no tree built and none walked.
+// little), and then replayed for every record of that shape: Next reads
+// only the record's substitution values, and Walk hands them out in the
+// plan's order, with no tree built and none walked.
 //
 // An array value's items are values of the record too, and their number
 // and emptiness part of its shape (each item of an array in an element's
 // content makes an element). A record falls back to its tree when its
 // shape holds what a plan cannot replay: binary XML values that are not
 // one template instance, a Data element named by a substitution (its key
-// is a value), or an element whose text is made of several values. The tree stays the reference: TestPlans compares the
-// two on every record of the corpus and of the fixtures.
+// is a value), or an element whose text is made of several values. The
+// tree stays the reference: TestPlans compares the two on every record
+// of the corpus and of the fixtures, and FuzzPlan on chunks it makes up.
 
 // Limits on the plans a Decoder keeps.
 const (
@@ -59,7 +59,7 @@ const (
 // planOp is one Visitor call of a plan.
 type planOp struct {
 	op  uint8
-	sub int32 // opValue: the index among the record's values (Decoder.flat), or -1
+	sub int32 // opValue: the index among the record's values (scan.flat), or -1
 	end int32 // opObject: the index of its opEnd
 	key string
 	val value // opValue with sub < 0: a constant, in the plan's memory
@@ -80,7 +80,7 @@ type plan struct {
 // PlanStats counts how a Decoder read its records.
 type PlanStats struct {
 	Planned   int // records read by a plan, with no tree
-	Tree      int // records read into a tree (no plan, or the first of a shape)
+	Tree      int // records read into a tree (no plan, or the first two of a shape)
 	Plans     int // plans kept (shapes seen, plannable or not)
 	Compiled  int // template definitions compiled
 	Reused    int // template definitions taken from an earlier chunk's (tplcache.go)
@@ -171,7 +171,9 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	}
 	d.templateID(t)
 	sc.plannable = sc.plannable && t.plannable
-	uses *= t.maxUse
+	if uses *= t.maxUse; uses > d.lim.nodes {
+		return false // the tree says what it makes of that (and uses cannot overflow)
+	}
 	n := int(binary.LittleEndian.Uint32(b[pos:]))
 	pos += 4
 	if n > (end-pos)/4 {
@@ -214,7 +216,7 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 			})
 			binary.LittleEndian.PutUint32(sc.shape[count:], uint32(k))
 			if uses *= max(k, 1); uses > d.lim.nodes {
-				return false // the tree says what it makes of that
+				return false
 			}
 		}
 	}
