@@ -485,6 +485,19 @@ func (a *adder) AddStrings(p *Path, ss []string) bool {
 	return ok
 }
 
+// Alias implements hooks.Adder: Add, but Each does not visit v at p.
+func (a *adder) Alias(p *Path, v any) bool {
+	r := (*Record)(a)
+	s, ok := r.free(p)
+	if ok {
+		r.add(s, v)
+	}
+	return ok
+}
+
+// Visit implements hooks.Adder: Each visits v's values, at no path.
+func (a *adder) Visit(v any) { a.added = append(a.added, v) }
+
 // free returns the slot of p, a path of the record's, and whether the
 // event holds no value there for Add to give it.
 func (r *Record) free(p *Path) (int32, bool) {

@@ -46,13 +46,13 @@ type Reader struct {
 	src     slotSource
 	out     recordView
 	args    []string    // the view's split command lines
-	child   []childPath // the paths under UserDataChild that rules read
-	whole   bool        // rules read Event or Event.UserData whole, or every value
+	child   []childPath // the paths below UserDataChild that rules read
+	whole   bool        // rules read Event or Event.UserData whole
 	fill    filler      // ReadEVTX's
 }
 
-// childPath is a path under UserDataChild that a rule reads, and the rest
-// of it below UserDataChild (nil: the alias itself).
+// childPath is a path below UserDataChild that a rule reads, and the rest
+// of it below UserDataChild.
 type childPath struct{ path, rest *match.Path }
 
 // NewReader returns a Reader of events in format f (Auto: detected per
@@ -73,18 +73,13 @@ func NewReaderWith(rs *match.Ruleset, f Format, paths []*match.Path) *Reader {
 	rd.out = recordView{rec: rd.rec, add: hooks.RecordAdder(rd.rec), fields: p.fields, objects: make([][]*match.Path, len(p.fields)), read: make([]bool, len(p.fields))}
 	read := rs.Paths()
 	anyField := hooks.RulesetReadsAnyField(rs)
-	rd.whole = anyField
 	for _, q := range []string{"Event", "Event.UserData"} {
 		_, ok := slices.BinarySearch(read, q)
 		rd.whole = rd.whole || ok
 	}
 	for _, r := range read {
-		if rest, ok := strings.CutPrefix(r, UserDataChild); ok && (rest == "" || rest[0] == '.') {
-			c := childPath{path: match.NewPath(r)}
-			if rest != "" {
-				c.rest = match.NewPath(rest[1:])
-			}
-			rd.child = append(rd.child, c)
+		if rest, ok := strings.CutPrefix(r, UserDataChild+"."); ok {
+			rd.child = append(rd.child, childPath{path: match.NewPath(r), rest: match.NewPath(rest)})
 		}
 	}
 	for field, q := range p.fields {
@@ -154,10 +149,10 @@ func (rd *Reader) view(f Format, evtxShape bool, raw func() []byte) error {
 		}
 	}
 	if rd.whole && f == WinEvent {
-		// The rules read UserData whole (or every value): it must hold
-		// the alias UserDataChild, as Normalize writes it in the map.
-		// Any object UserData is decoded, without looking it up first
-		// for its one child: decoded gives what the view would.
+		// The rules read UserData whole: it must hold the alias
+		// UserDataChild, as Normalize writes it in the map. Any object
+		// UserData is decoded, without looking it up first for its one
+		// child: decoded gives what the view would.
 		if _, object := hooks.RecordHolds(rec, rd.p.userData); object {
 			return rd.decoded(raw(), f)
 		}
@@ -171,20 +166,23 @@ func (rd *Reader) view(f Format, evtxShape bool, raw func() []byte) error {
 // aliasUserData adds to the record the values the rules read under
 // UserDataChild, from the UserData element begin found, as aliasUserData
 // gives them to a decoded event: not where the event has a "#child" key
-// of its own.
+// of its own. As in the decoded event, the element's values are the
+// event's twice for Each (keyword searches): at their own keys and under
+// the alias.
 func (rd *Reader) aliasUserData() {
 	ud := rd.src.ud
-	if ud == nil || len(rd.child) == 0 {
+	if ud == nil {
 		return
 	}
 	if present, _ := hooks.RecordHolds(rd.rec, rd.p.child); present {
 		return
 	}
+	add := rd.out.add
+	add.Visit(ud)
+	add.Alias(rd.p.child, ud)
 	for _, c := range rd.child {
-		if c.rest == nil {
-			rd.rec.Add(c.path, ud)
-		} else if v, ok := match.Map(ud).Lookup(c.rest); ok {
-			rd.rec.Add(c.path, v)
+		if v, ok := match.Map(ud).Lookup(c.rest); ok {
+			add.Alias(c.path, v)
 		}
 	}
 }

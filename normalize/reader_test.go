@@ -36,7 +36,8 @@ func sameRead(t *testing.T, rs *match.Ruleset, rd *normalize.Reader, f normalize
 	ev := match.NewDoc(doc.Map())
 	read := rs.Paths()
 	for _, p := range normalize.ReaderPaths() {
-		if _, ok := slices.BinarySearch(read, p.String()); !ok && !hooks.RulesetReadsAnyField(rs) {
+		_, reads := slices.BinarySearch(read, p.String())
+		if !reads && (!hooks.RulesetReadsAnyField(rs) || aliasHolders[p.String()]) {
 			continue
 		}
 		want, wantOK := ev.Lookup(p)
@@ -62,6 +63,11 @@ func sameRead(t *testing.T, rs *match.Ruleset, rd *normalize.Reader, f normalize
 		t.Fatalf("%s (%v): rules %v match, want %v", name, f, ruleIDs(rs, got), ruleIDs(rs, want))
 	}
 }
+
+// aliasHolders are the objects that hold the alias UserDataChild in a
+// normalized event: a Reader's record holds them so only where a rule
+// reads them (see Reader); a keyword search reads their values, not them.
+var aliasHolders = map[string]bool{"Event": true, "Event.UserData": true}
 
 // values returns what ev.Each visits, as sorted text with each type.
 func values(ev match.Walker) []string {
@@ -109,7 +115,8 @@ func TestReaderSame(t *testing.T) {
 	}
 	recNames, recs := recordShapes(t)
 	names, events = append(names, recNames...), append(events, recs...)
-	rulesets := []*match.Ruleset{seedRules(t, false), seedRules(t, true)}
+	rulesets := []*match.Ruleset{seedRules(t, false), seedRules(t, true),
+		loadRules(t, filepath.Join("testdata", "keywords.yml"), filepath.Join("testdata", "userdata.yml"))}
 	if !testing.Short() {
 		if corpus, recs := regressionNames(t); corpus != nil {
 			names, events = append(names, corpus...), append(events, recs...)

@@ -115,10 +115,17 @@ var RecordFiller func(r any) Filler
 // value makes: the record keeps it in its own memory until its next
 // Reset, ResetJSON or Fill. Package normalize adds an event's ECS view
 // through it, for every event. Each reports whether it added the value.
+//
+// Alias and Visit split Add in two for a value the event holds twice, as
+// Normalize's UserData alias does (one object at two keys): Alias gives
+// the event v at p without Each visiting it there, Visit has Each visit
+// v's values with no path, once.
 type Adder interface {
 	AddString(p *plan.Path, s string) bool
 	AddInt(p *plan.Path, n int64) bool
 	AddStrings(p *plan.Path, ss []string) bool
+	Alias(p *plan.Path, v any) bool
+	Visit(v any)
 }
 
 // RecordAdder returns the *match.Record r as an Adder. Set by package
