@@ -34,17 +34,17 @@ func (v view) wants(fields ...field) bool {
 	return false
 }
 
-// strOf adds event data field name as text at f, if f may be read.
-func (v view) strOf(f field, r *record, name string) {
+// strOf adds event data field d as text at f, if f may be read.
+func (v view) strOf(f field, r *record, d name) {
 	if v.out.wants(f) {
-		v.str(f, r.str(name))
+		v.str(f, r.str(d))
 	}
 }
 
-// numOf adds event data field name as a number at f, if f may be read.
-func (v view) numOf(f field, r *record, name string) {
+// numOf adds event data field d as a number at f, if f may be read.
+func (v view) numOf(f field, r *record, d name) {
 	if v.out.wants(f) {
-		n, ok := r.num(name)
+		n, ok := r.num(d)
 		v.num(f, n, ok)
 	}
 }
