@@ -45,6 +45,7 @@ type Reader struct {
 	src     slotSource
 	out     recordView
 	args    []string    // the view's split command lines
+	text    arena       // the view's lower-cased texts
 	child   []childPath // the paths below UserDataChild that rules read
 	whole   bool        // rules read Event or Event.UserData whole
 	fill    filler      // ReadEVTX's
@@ -173,7 +174,8 @@ func (rd *Reader) view(f Format, evtxShape bool, raw func() []byte) error {
 	}
 	rd.src.begin(f, evtxShape)
 	rd.aliasUserData()
-	addWindows(&record{&rd.src}, view{&rd.out, &rd.args})
+	rd.text.reset()
+	addWindows(&record{&rd.src}, view{&rd.out, &rd.args, &rd.text})
 	return nil
 }
 

@@ -225,6 +225,7 @@ type recordView struct {
 	fields  []hooks.Slot   // by field
 	objects [][]hooks.Slot // by field: the objects holding it that rules read
 	read    []bool         // by field: rules may read it (see NewReader)
+	empty   map[string]any // the empty object hold gives, shared: never written
 }
 
 // wants reports whether rules may read f.
@@ -263,7 +264,10 @@ func (v *recordView) putList(f field, ss []string) {
 func (v *recordView) hold(f field) {
 	for _, o := range v.objects[f] {
 		if present, _ := v.rec.Holds(o); !present {
-			v.rec.Add(o, map[string]any{})
+			if v.empty == nil {
+				v.empty = map[string]any{}
+			}
+			v.rec.Add(o, v.empty)
 		}
 	}
 }

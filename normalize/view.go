@@ -1,6 +1,10 @@
 package normalize
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
 
 // view writes the ECS fields of one event to where they go: a decoded
 // event (mapView) or a match.Record (recordView). Either adds a field
@@ -11,6 +15,7 @@ import "strings"
 type view struct {
 	out  sink
 	args *[]string // where SplitCommandLine's arguments go, reused; nil: new each time
+	text *arena    // where lower-cased texts go, reused; nil: new each time
 }
 
 // sink is where a view's fields go.
@@ -78,6 +83,55 @@ func (v view) split(commandLine string) []string {
 	}
 	*v.args = appendArgs((*v.args)[:0], commandLine)
 	return *v.args
+}
+
+// lower returns s in lower case (strings.ToLower), in v.text's memory
+// when v has it and s changes: valid until the text's next reset.
+func (v view) lower(s string) string {
+	if v.text == nil {
+		return strings.ToLower(s)
+	}
+	return v.text.lower(s)
+}
+
+// arena holds the texts a view makes for one event, reused from event
+// to event: a text is valid until the next reset, as a Reader's record
+// holds its values until the next event. Its memory grows by starting a
+// new block, never by moving what it has handed out.
+type arena struct{ buf []byte }
+
+// minArena is the size of an arena's first block.
+const minArena = 1 << 10
+
+// reset frees the arena's texts for the next event.
+func (a *arena) reset() { a.buf = a.buf[:0] }
+
+// lower returns s in lower case, as strings.ToLower does, in a's memory
+// where s is ASCII and changes.
+func (a *arena) lower(s string) string {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		}
+		upper = upper || 'A' <= c && c <= 'Z'
+	}
+	if !upper {
+		return s
+	}
+	if len(a.buf)+len(s) > cap(a.buf) {
+		a.buf = make([]byte, 0, max(minArena, 2*cap(a.buf), len(s)))
+	}
+	start := len(a.buf)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		a.buf = append(a.buf, c)
+	}
+	return unsafe.String(&a.buf[start], len(s))
 }
 
 // mapView adds fields to a decoded event as nested objects, never
