@@ -77,6 +77,11 @@ func TestArenaLower(t *testing.T) {
 	var a arena
 	var got, want []string
 	inputs := []string{"", "abc", "ABC", "0123ABCDEF", "MiXeD-Case_9", "ÀB", "İSTANBUL", "a\x80B", strings.Repeat("AB", minArena)}
+	for c := range 256 { // every byte, at every place of a word and past it
+		for k := range 10 {
+			inputs = append(inputs, strings.Repeat("Q", k)+string(rune(c))+"Zz@[`{", strings.Repeat("m", k)+string([]byte{byte(c)}))
+		}
+	}
 	for round := range 3 {
 		for _, s := range inputs {
 			s += strings.Repeat("Z", round*100)
