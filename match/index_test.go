@@ -752,12 +752,14 @@ func TestIndexDifferential(t *testing.T) {
 	}
 }
 
-// TestIndexEpochWrap checks that the per-event epoch wrapping around
-// forgets what fired in the events of the first epochs: a key that fired
-// at epoch 1 must fire again at the epoch 1 after the wrap, a value
-// longer than maxCachedLen included (scanned with the probe's Marks, not
-// through the probe cache). (The test reaches Match's scratch through the
-// pool; should the pool drop it, the test checks less but does not fail.)
+// TestIndexEpochWrap checks that the per-event epoch and the automaton
+// marks' epoch (scratch.nextMark) wrapping around forget what fired in
+// the events of the first epochs: a key that fired at epoch 1 must fire
+// again at the epoch 1 after the wrap, a value longer than maxCachedLen
+// included (scanned with the probe's Marks, not through the probe
+// cache), and when the marks' epoch wraps between two scans of one event.
+// (The test reaches Match's scratch through the pool; should the pool
+// drop it, the test checks less but does not fail.)
 func TestIndexEpochWrap(t *testing.T) {
 	plans := []*plan.Node{
 		strTest("a", matcher.NewExact("key", true)),
@@ -779,9 +781,14 @@ func TestIndexEpochWrap(t *testing.T) {
 	check("first epoch", evs[0]) // a new scratch: epoch 1
 	x := rs.pool.Get().(*scratch)
 	x.epoch = math.MaxUint32 // the next event wraps to epoch 1 again
+	x.mark = math.MaxUint32  // and its marks' epoch to 1
 	rs.pool.Put(x)
 	check("across the wrap", evs...)
 	check("after the wrap", evs...)
+	x = rs.pool.Get().(*scratch)
+	x.mark = math.MaxUint32 - 1 // wraps at the event's first string to cache
+	rs.pool.Put(x)
+	check("marks wrapping within an event", Map{"a": "xKE", "b": long, "n": 7}, evs[0])
 }
 
 // countingWalker is an event that counts the calls of Each.

@@ -79,13 +79,15 @@ func (e *cacheEntry) holds(f *ixProbe, s string) bool {
 
 // find probes f's text keys with s through the cache: the keys of a
 // string found in it are fired again; another string is looked up, and
-// cached when short enough. A cached string is looked up without marks
-// (matcher.Marks), which would hide the keys of states an earlier string
-// reached in the event.
+// cached when short enough. A longer string is looked up with the
+// probe's automaton states marked for the event (matcher.Marks: a state
+// reached again reports nothing); a string to cache, with them marked for
+// its own scan only, since the event's marks would hide the keys of
+// states an earlier string reached.
 func (c *probeCache) find(x *scratch, f *ixProbe, s string) {
+	m := &x.marks[f.id]
 	if len(s) > maxCachedLen {
-		m := &x.marks[f.id]
-		m.Epoch = x.epoch
+		m.Epoch = x.eventMark
 		f.texts.Find(s, &x.buf, x, m)
 		return
 	}
@@ -98,7 +100,8 @@ func (c *probeCache) find(x *scratch, f *ixProbe, s string) {
 	}
 	r := &c.rec
 	r.ids, r.full = r.ids[:0], false
-	f.texts.Find(s, &x.buf, r, nil)
+	m.Epoch = x.nextMark()
+	f.texts.Find(s, &x.buf, r, m)
 	if r.full {
 		return
 	}
