@@ -835,3 +835,29 @@ func TestGateKeywordLast(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberText checks which text keys a Go number's text could hold
+// (plan.Value.AppendText), and that a probe whose only such key is one of
+// them still finds it in numbers: -12 holds "-1", +Inf "inf" once folded,
+// 4.5 "4.", and no number "0x" or "e" (AppendText writes no exponent).
+func TestNumberText(t *testing.T) {
+	for key, want := range map[string]bool{"12": true, "-1": true, "4.": true, "+inf": true, "nan": true, "": true, "0x": false, "e": false, "12 ": false} {
+		if got := numberText(key); got != want {
+			t.Errorf("numberText(%q) = %v, want %v", key, got, want)
+		}
+	}
+	plans := []*plan.Node{
+		strTest("a", matcher.NewContains("-1", true)),
+		strTest("a", matcher.NewContains("inf", true)),
+		strTest("a", matcher.NewPrefix("4.", true)),
+		strTest("a", matcher.NewContains("0x", true)),
+	}
+	rs := mustRuleset(t, plans)
+	plain := mustRuleset(t, plans, withIndex(false))
+	for _, v := range []any{-12, math.Inf(1), 4.5, int64(7), float32(-1.25)} {
+		ev := Map{"a": v}
+		if got, want := rs.Match(ev, nil), plain.Match(ev, nil); !slices.Equal(got, want) || len(want) == 0 && v != int64(7) {
+			t.Errorf("Match(a: %v) = %v, unindexed %v", v, got, want)
+		}
+	}
+}
