@@ -92,8 +92,10 @@
 // the ECS view copies there is probed once; the keys a probe found in a
 // short string are kept in a fixed table of the matching goroutine's
 // working memory and fired again when the string recurs (most of a
-// Windows event's strings do); and in a longer string, an automaton state
-// reached again in the event reports nothing new. Only
+// Windows event's strings do); and an automaton state reached again
+// reports nothing new, nor do the states its suffix links lead to: in the
+// event for a longer string, in the string for one to cache. A number is
+// probed as a text only where a key could be in its digits. Only
 // the rules whose every clause holds
 // (the candidates) are evaluated, in rule order, so Match returns the
 // same indices as without the index. Keyword tests (any value) are

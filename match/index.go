@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/par"
@@ -73,6 +74,24 @@ type ixProbe struct {
 	// event's JSON text with rather than each of its values; nil when a
 	// key is a number or empty.
 	raw *matcher.Automaton
+	// numTexts: a text key could be found in the text of a Go number
+	// (numberText), so that such a number is probed as a text too.
+	numTexts bool
+}
+
+// numberChars are the bytes of the text of a Go number, folded
+// (plan.Value.AppendText: digits, a sign and a point, +Inf, -Inf, NaN).
+const numberChars = "0123456789+-.infa"
+
+// numberText reports whether key could be found in a number's text: all
+// its bytes are among numberChars.
+func numberText(key string) bool {
+	for i := 0; i < len(key); i++ {
+		if strings.IndexByte(numberChars, key[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // index is a ruleset's rule index.
@@ -383,6 +402,7 @@ func (ix *index) newProbe(name string, ids []int32) *ixProbe {
 		default:
 			needs = append(needs, matcher.Need{Text: k.text, Kind: matcher.NeedKind(k.kind)})
 			textIDs = append(textIDs, id)
+			pr.numTexts = pr.numTexts || numberText(k.text)
 		}
 	}
 	pr.texts = matcher.NewTexts(needs, textIDs)

@@ -752,12 +752,14 @@ func TestIndexDifferential(t *testing.T) {
 	}
 }
 
-// TestIndexEpochWrap checks that the per-event epoch wrapping around
-// forgets what fired in the events of the first epochs: a key that fired
-// at epoch 1 must fire again at the epoch 1 after the wrap, a value
-// longer than maxCachedLen included (scanned with the probe's Marks, not
-// through the probe cache). (The test reaches Match's scratch through the
-// pool; should the pool drop it, the test checks less but does not fail.)
+// TestIndexEpochWrap checks that the per-event epoch and the automaton
+// marks' epoch (scratch.nextMark) wrapping around forget what fired in
+// the events of the first epochs: a key that fired at epoch 1 must fire
+// again at the epoch 1 after the wrap, a value longer than maxCachedLen
+// included (scanned with the probe's Marks, not through the probe
+// cache), and when the marks' epoch wraps between two scans of one event.
+// (The test reaches Match's scratch through the pool; should the pool
+// drop it, the test checks less but does not fail.)
 func TestIndexEpochWrap(t *testing.T) {
 	plans := []*plan.Node{
 		strTest("a", matcher.NewExact("key", true)),
@@ -779,9 +781,14 @@ func TestIndexEpochWrap(t *testing.T) {
 	check("first epoch", evs[0]) // a new scratch: epoch 1
 	x := rs.pool.Get().(*scratch)
 	x.epoch = math.MaxUint32 // the next event wraps to epoch 1 again
+	x.mark = math.MaxUint32  // and its marks' epoch to 1
 	rs.pool.Put(x)
 	check("across the wrap", evs...)
 	check("after the wrap", evs...)
+	x = rs.pool.Get().(*scratch)
+	x.mark = math.MaxUint32 - 1 // wraps at the event's first string to cache
+	rs.pool.Put(x)
+	check("marks wrapping within an event", Map{"a": "xKE", "b": long, "n": 7}, evs[0])
 }
 
 // countingWalker is an event that counts the calls of Each.
@@ -825,6 +832,32 @@ func TestGateKeywordLast(t *testing.T) {
 		walks := 0
 		if got := rs.Match(countingWalker{c.ev, &walks}, nil); !slices.Equal(got, c.want) || walks != c.walks {
 			t.Errorf("Match(%v) = %v after %d walks, want %v after %d", c.ev, got, walks, c.want, c.walks)
+		}
+	}
+}
+
+// TestNumberText checks which text keys a Go number's text could hold
+// (plan.Value.AppendText), and that a probe whose only such key is one of
+// them still finds it in numbers: -12 holds "-1", +Inf "inf" once folded,
+// 4.5 "4.", and no number "0x" or "e" (AppendText writes no exponent).
+func TestNumberText(t *testing.T) {
+	for key, want := range map[string]bool{"12": true, "-1": true, "4.": true, "+inf": true, "nan": true, "": true, "0x": false, "e": false, "12 ": false} {
+		if got := numberText(key); got != want {
+			t.Errorf("numberText(%q) = %v, want %v", key, got, want)
+		}
+	}
+	plans := []*plan.Node{
+		strTest("a", matcher.NewContains("-1", true)),
+		strTest("a", matcher.NewContains("inf", true)),
+		strTest("a", matcher.NewPrefix("4.", true)),
+		strTest("a", matcher.NewContains("0x", true)),
+	}
+	rs := mustRuleset(t, plans)
+	plain := mustRuleset(t, plans, withIndex(false))
+	for _, v := range []any{-12, math.Inf(1), 4.5, int64(7), float32(-1.25)} {
+		ev := Map{"a": v}
+		if got, want := rs.Match(ev, nil), plain.Match(ev, nil); !slices.Equal(got, want) || len(want) == 0 && v != int64(7) {
+			t.Errorf("Match(a: %v) = %v, unindexed %v", v, got, want)
 		}
 	}
 }

@@ -132,12 +132,14 @@ func (x *scratch) spelled(f *ixProbe, s string) {
 }
 
 // number probes f's number keys with n and reports whether f has text
-// keys to probe with n's text too (see numText).
+// keys that n's text could hold, to probe it with too (see numText): the
+// ECS view's numbers (process IDs, ports, event codes) go no further for
+// most probes.
 func (x *scratch) number(f *ixProbe, n float64) bool {
 	for _, id := range f.numbers[n] {
 		x.Fire(id)
 	}
-	return f.texts != nil
+	return f.numTexts
 }
 
 // numText probes f's text keys with a number's text, held in b (x.num's

@@ -2,7 +2,6 @@ package match
 
 import (
 	"hash/maphash"
-	"slices"
 	"unsafe"
 )
 
@@ -13,29 +12,35 @@ import (
 // keys a probe found in them, so that a string seen before fires them
 // without its look-ups (the exact texts' map, the prefix and suffix
 // tries, the automaton). It is a fixed table, each entry overwritten by
-// the next string that hashes to it: its memory does not grow with the
-// events.
+// the next string that hashes to it, and a ring of the entries' keys,
+// each entry's valid until the ring comes round to it: its memory does
+// not grow with the events.
 type probeCache struct {
 	seed    maphash.Seed
 	entries []cacheEntry
-	rec     recorder // collects the keys of a string being cached
+	ids     []int32 // the ring of the entries' keys (cacheIDs)
+	next    uint32  // where the next key goes, counted from the start: ids[next%cacheIDs]
+	rec     recorder
 }
 
-// The probe cache's limits: entries in the table, the longest string
-// cached, and the most keys an entry holds (a string with more is not
-// cached).
+// The probe cache's limits: entries in the table, the key ids in its
+// ring, the longest string cached, and the most keys an entry holds (a
+// string with more is not cached). An image path fires 8 to 16 keys at
+// the SigmaHQ Windows rules (its folders, its name, its extension).
 const (
 	cacheEntries = 1024 // a power of 2
+	cacheIDs     = 8192 // a power of 2
 	maxCachedLen = 80
-	maxCachedIDs = 8
+	maxCachedIDs = 32
 )
 
-// cacheEntry is a string a probe was probed with and the text keys found.
+// cacheEntry is a string a probe was probed with and where the text keys
+// found are in the ring.
 type cacheEntry struct {
-	probe int32 // the probe's id plus one; 0: empty
-	n     uint8 // the string's length
+	probe int32  // the probe's id plus one; 0: empty
+	at    uint32 // where its keys start in the ring (probeCache.next then)
+	n     uint8  // the string's length
 	nids  uint8
-	ids   [maxCachedIDs]int32
 	s     [maxCachedLen]byte
 }
 
@@ -47,21 +52,20 @@ type recorder struct {
 	full bool // more keys than an entry holds
 }
 
-// Fire fires id and records it.
+// Fire fires id and records it. A scan reports a key once (the
+// automaton's marks are the scan's own): no key is kept twice.
 func (r *recorder) Fire(id int32) {
 	r.x.Fire(id)
-	if !slices.Contains(r.ids, id) {
-		if len(r.ids) == maxCachedIDs {
-			r.full = true
-			return
-		}
-		r.ids = append(r.ids, id)
+	if len(r.ids) == maxCachedIDs {
+		r.full = true
+		return
 	}
+	r.ids = append(r.ids, id)
 }
 
 // newProbeCache returns an empty cache for x's probes.
 func newProbeCache(x *scratch) *probeCache {
-	c := &probeCache{seed: maphash.MakeSeed(), entries: make([]cacheEntry, cacheEntries)}
+	c := &probeCache{seed: maphash.MakeSeed(), entries: make([]cacheEntry, cacheEntries), ids: make([]int32, cacheIDs)}
 	c.rec = recorder{x: x, ids: make([]int32, 0, maxCachedIDs)}
 	return c
 }
@@ -72,37 +76,60 @@ func (c *probeCache) entry(f *ixProbe, s string) *cacheEntry {
 	return &c.entries[h&(cacheEntries-1)]
 }
 
-// holds reports whether e is s probed at f.
-func (e *cacheEntry) holds(f *ixProbe, s string) bool {
-	return e.probe == f.id+1 && int(e.n) == len(s) && string(e.s[:e.n]) == s
+// holds reports whether e is s probed at f, with its keys still in c's
+// ring.
+func (c *probeCache) holds(e *cacheEntry, f *ixProbe, s string) bool {
+	return e.probe == f.id+1 && int(e.n) == len(s) && c.next-e.at <= cacheIDs && string(e.s[:e.n]) == s
 }
 
 // find probes f's text keys with s through the cache: the keys of a
 // string found in it are fired again; another string is looked up, and
-// cached when short enough. A cached string is looked up without marks
-// (matcher.Marks), which would hide the keys of states an earlier string
-// reached in the event.
+// cached when short enough. A longer string is looked up with the
+// probe's automaton states marked for the event (matcher.Marks: a state
+// reached again reports nothing); a string to cache, with them marked for
+// its own scan only, since the event's marks would hide the keys of
+// states an earlier string reached.
 func (c *probeCache) find(x *scratch, f *ixProbe, s string) {
+	m := &x.marks[f.id]
 	if len(s) > maxCachedLen {
-		m := &x.marks[f.id]
-		m.Epoch = x.epoch
+		m.Epoch = x.eventMark
 		f.texts.Find(s, &x.buf, x, m)
 		return
 	}
 	e := c.entry(f, s)
-	if e.holds(f, s) {
-		for _, id := range e.ids[:e.nids] {
-			x.Fire(id)
+	if c.holds(e, f, s) {
+		for i := range uint32(e.nids) {
+			x.Fire(c.ids[(e.at+i)&(cacheIDs-1)])
 		}
 		return
 	}
 	r := &c.rec
 	r.ids, r.full = r.ids[:0], false
-	f.texts.Find(s, &x.buf, r, nil)
+	m.Epoch = x.nextMark()
+	f.texts.Find(s, &x.buf, r, m)
 	if r.full {
 		return
 	}
-	e.probe, e.n, e.nids = f.id+1, uint8(len(s)), uint8(len(r.ids))
-	copy(e.ids[:], r.ids)
+	c.keep(e, f, s, r.ids)
+}
+
+// keep makes e the entry of s probed at f, which found ids, and puts them
+// in the ring. When the ring's count would wrap around, every entry is
+// emptied first: an entry's count from before could pass for a recent
+// one.
+func (c *probeCache) keep(e *cacheEntry, f *ixProbe, s string, ids []int32) {
+	if c.next > maxRingCount {
+		clear(c.entries)
+		c.next = 0
+	}
+	e.probe, e.at, e.n, e.nids = f.id+1, c.next, uint8(len(s)), uint8(len(ids))
+	for _, id := range ids {
+		c.ids[c.next&(cacheIDs-1)] = id
+		c.next++
+	}
 	copy(e.s[:], unsafe.Slice(unsafe.StringData(s), len(s)))
 }
+
+// maxRingCount is the count of keys past which keep starts the ring's
+// count again.
+const maxRingCount = 1<<32 - 1 - maxCachedIDs

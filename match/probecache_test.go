@@ -1,6 +1,7 @@
 package match
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -75,4 +76,42 @@ func TestProbeCache(t *testing.T) {
 	if hits < 20000 || long == 0 {
 		t.Errorf("%d matches, %d long values: the test checks little", hits, long)
 	}
+}
+
+// TestProbeCacheLimits checks the probe cache at its limits, against the
+// unindexed ruleset: a string that fires more keys than an entry holds
+// (not cached: each probe fires them all), and the count of the ring of
+// keys wrapping around, which must empty every entry (else an entry made
+// just before, its keys since overwritten in the ring, would pass for a
+// recent one).
+func TestProbeCacheLimits(t *testing.T) {
+	var plans []*plan.Node
+	for c := 'a'; c <= 'z'; c++ {
+		plans = append(plans, strTest("a", matcher.NewContains(string(c), true)), strTest("a", matcher.NewContains(strings.Repeat(string(c), 2), true)))
+	}
+	rs := mustRuleset(t, plans)
+	plain := mustRuleset(t, plans, withIndex(false))
+	x := newScratch(rs.shared, rs.index, rs.slots)
+	rec := rs.NewRecord()
+	check := func(when string, values ...string) {
+		t.Helper()
+		for _, v := range values {
+			ev := Map{"a": v}
+			rec.Reset(ev)
+			if got, want := rs.matchRecord(x, rec, nil), plain.Match(ev, nil); !slices.Equal(got, want) {
+				t.Errorf("%s: %q matches %v, unindexed %v", when, v, got, want)
+			}
+		}
+	}
+	var all strings.Builder // 52 bytes, 52 keys
+	for c := 'a'; c <= 'z'; c++ {
+		all.WriteString(strings.Repeat(string(c), 2))
+	}
+	if all.Len() > maxCachedLen || 2*26 <= maxCachedIDs {
+		t.Fatalf("%q: the test needs a string short enough to cache with more keys than an entry holds", all.String())
+	}
+	check("first", "qq", all.String(), all.String(), "qq")
+	x.cache.next = math.MaxUint32 - 2 // "wxyz" puts its fourth key at the ring's start, where "qq"'s first was
+	check("across the ring's wrap", "wxyz", "qq", "wxyz")
+	check("after the wrap", "qq", all.String(), "wxyz")
 }

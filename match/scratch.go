@@ -33,7 +33,9 @@ type scratch struct {
 	buf        []byte
 	num        []byte
 	last       []lastString    // per probe: the string last probed
-	marks      []matcher.Marks // per probe: its automaton's states reported in this event
+	marks      []matcher.Marks // per probe: its automaton's reported states (epochs of nextMark)
+	mark       uint32          // the last epoch nextMark gave
+	eventMark  uint32          // the marks' epoch of this event
 	cache      *probeCache
 }
 
@@ -69,11 +71,9 @@ func (x *scratch) begin() {
 		clear(x.held)
 		clear(x.counts)
 		clear(x.last)
-		for i := range x.marks {
-			x.marks[i].Reset()
-		}
 		x.epoch = 1
 	}
+	x.eventMark = x.nextMark()
 	x.pending, x.pendingAny = 0, 0
 	copy(x.cand, x.ix.always)
 }
@@ -109,4 +109,18 @@ func (x *scratch) Fire(id int32) {
 		}
 		x.cand[r>>6] |= 1 << (r & 63)
 	}
+}
+
+// nextMark returns a new epoch for the probes' automaton marks: one per
+// event, for the strings too long to cache, and one per scan of a string
+// to cache. When the count wraps around, every mark is forgotten.
+func (x *scratch) nextMark() uint32 {
+	x.mark++
+	if x.mark == 0 {
+		for i := range x.marks {
+			x.marks[i].Reset()
+		}
+		x.mark = 1
+	}
+	return x.mark
 }

@@ -313,22 +313,32 @@ func (a *Automaton) stepOn(o uint32, c byte, x Sink) uint32 {
 	return o
 }
 
-// report fires the keys that end at state s, unless m marks s.
+// report fires the keys that end at state s and at its suffix links.
+// With m, it marks each state it walks and stops at a marked one, whose
+// keys and links' keys have fired in m's epoch: a command line reaches
+// " " or "\\" both as states of their own and as links of longer keys,
+// and each is walked once.
 func (a *Automaton) report(s int32, x Sink, m *Marks) {
-	if m != nil {
-		if len(m.at) != len(a.out) {
-			m.at = make([]uint32, len(a.out))
+	if m == nil {
+		for o := s; o >= 0; o = a.link[o] {
+			a.fire(o, x)
 		}
-		if m.at[s] == m.Epoch {
-			return
-		}
-		m.at[s] = m.Epoch
+		return
 	}
-	for o := s; o >= 0; o = a.link[o] {
-		if i := a.out[o]; i >= 0 {
-			for ; a.outs[i] >= 0; i++ {
-				x.Fire(a.outs[i])
-			}
+	if len(m.at) != len(a.out) {
+		m.at = make([]uint32, len(a.out))
+	}
+	for o := s; o >= 0 && m.at[o] != m.Epoch; o = a.link[o] {
+		m.at[o] = m.Epoch
+		a.fire(o, x)
+	}
+}
+
+// fire fires the keys that end at state s, not at its links.
+func (a *Automaton) fire(s int32, x Sink) {
+	if i := a.out[s]; i >= 0 {
+		for ; a.outs[i] >= 0; i++ {
+			x.Fire(a.outs[i])
 		}
 	}
 }
