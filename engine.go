@@ -125,10 +125,9 @@ func (e *Engine) Match(event []byte, dst []Hit) ([]Hit, error) {
 // keys, never changing one), so m must not be used by others during the
 // call.
 func (e *Engine) MatchMap(m map[string]any, dst []Hit) []Hit {
-	normalize.Normalize(m, e.cfg.format)
 	mt := e.readers.Get().(*matcher)
 	defer e.readers.Put(mt)
-	mt.hits = e.rs.Match(match.Map(m), mt.hits[:0])
+	mt.hits = e.rs.MatchRecord(mt.rd.ReadMap(m), mt.hits[:0])
 	return e.appendHits(dst, mt.hits)
 }
 

@@ -41,11 +41,11 @@ func (b *bySlot) free(s hooks.Slot) bool {
 	return !present
 }
 
-// Add implements hooks.Slots: Add at s's path.
+// Add implements hooks.Slots: v at s's path, which Each does not visit.
 func (b *bySlot) Add(s hooks.Slot, v any) bool {
 	ok := b.free(s)
 	if ok {
-		(*Record)(b).give(int32(s), v)
+		(*Record)(b).add(int32(s), v)
 	}
 	return ok
 }
@@ -70,7 +70,7 @@ func addBoxed[T any](r *Record, c *chunks[T], word unsafe.Pointer, s hooks.Slot,
 	if ok {
 		x := &c.take(1)[0]
 		*x = v
-		r.give(int32(s), boxAt(word, unsafe.Pointer(x)))
+		r.add(int32(s), boxAt(word, unsafe.Pointer(x)))
 	}
 	return ok
 }
@@ -89,19 +89,11 @@ func (b *bySlot) AddStrings(s hooks.Slot, ss []string) bool {
 		}
 		list := &r.lists.take(1)[0]
 		*list = elems
-		r.give(int32(s), boxAt(listWord, unsafe.Pointer(list)))
+		r.add(int32(s), boxAt(listWord, unsafe.Pointer(list)))
 	}
 	return ok
 }
 
-// Alias implements hooks.Slots: Add, but Each does not visit v at s.
-func (b *bySlot) Alias(s hooks.Slot, v any) bool {
-	ok := b.free(s)
-	if ok {
-		(*Record)(b).add(int32(s), v)
-	}
-	return ok
-}
-
-// Visit implements hooks.Slots: Each visits v's values, at no path.
-func (b *bySlot) Visit(v any) { b.added = append(b.added, v) }
+// Own implements hooks.Slots: Each visits w's values in place of the
+// event's, until the next Reset.
+func (b *bySlot) Own(w Walker) { b.own = w }

@@ -27,6 +27,7 @@ type Record struct {
 	live     []int32 // compactItems's memory
 	marked   []int32 // the slots marked absent or lazy, to clear
 	added    []any   // the values Add gave the event, for Each
+	own      Walker  // what Each visits in place of the event (hooks.Slots.Own), or nil
 	fill     bool    // the event was filled by Fill's caller (fill.go)
 	walked   bool    // a walk found every slot present but the lazy ones
 	complete bool    // items holds every slot present
@@ -113,7 +114,7 @@ func (r *Record) clear() {
 	}
 	clear(r.items) // drop the old event's values
 	clear(r.added)
-	r.items, r.marked, r.added, r.fill = r.items[:0], r.marked[:0], r.added[:0], false
+	r.items, r.marked, r.added, r.fill, r.own = r.items[:0], r.marked[:0], r.added[:0], false, nil
 	r.strs.reset()
 	r.ints.reset()
 	r.elems.reset()
@@ -354,9 +355,14 @@ func (r *Record) lookupSlot(s int32, p *Path) (any, bool) {
 
 // Each visits the event's values (the event's own when it is a Walker,
 // or those package normalize gave it when it filled the record from an
-// .evtx record), and the values Add gave it.
+// .evtx record, or those it named as the event's own: hooks.Slots.Own),
+// and the values Add gave it.
 func (r *Record) Each(fn func(v any) bool) bool {
-	if r.fill {
+	if r.own != nil {
+		if r.own.Each(fn) {
+			return true
+		}
+	} else if r.fill {
 		if r.scan != nil && r.scan.Each(fn) {
 			return true
 		}

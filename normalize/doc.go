@@ -319,8 +319,20 @@
 // adds, so a Sigma rule reads the same value for every field the event
 // has. A field the event lacks may now be found at its ECS name, as it is
 // on Winlogbeat data through pySigma's mapping (a process_access rule's
-// Image reads process.executable, that is SourceImage), and keyword
-// searches see the added values. The package's tests run all of SigmaHQ's
-// rules over its regression events, as records and as Flat events, before
-// and after Normalize: no match changes.
+// Image reads process.executable, that is SourceImage). The package's
+// tests run all of SigmaHQ's rules over its regression events, as records
+// and as Flat events, before and after Normalize: no match changes.
+//
+// Keyword searches do not see the view. The specification applies a list
+// of keywords "to the full log message" (Sigma rules specification v2.0.0,
+// Detection, Lists) and searches them "across an entire event" (Keywords
+// search), as pySigma's matcher searches the raw event: the view is
+// ruleforge's addition to the event, not the event as logged, and a
+// keyword such as "start" or "windows" would otherwise match every event
+// whose view holds event.type "start" or host.os.type "windows". A
+// Reader's records give keyword searches the event's own values only (on
+// the JSON and the .evtx path alike, and for the events it decodes and
+// normalizes: see Reader), which also spares computing the view's fields
+// that no rule reads by path. A map that Normalize filled holds the view's
+// values like any other: a Walker over it (match.Map) visits them.
 package normalize

@@ -9,6 +9,10 @@ package normalize
 // included), and normalizing again adds nothing. A WinEvent record also
 // gets its UserData element at UserDataChild.
 //
+// Keyword searches over m after Normalize would see the view's values as
+// the event's: where they should not (see the package documentation,
+// Sigma), match the event with a Reader (ReadMap).
+//
 // ECS events are left as they are, and so is a nil map. Normalize does
 // not keep m; it must not be used by others during the call.
 func Normalize(m map[string]any, f Format) Format {

@@ -25,9 +25,12 @@ import (
 // there, which rules test as they test the full one (an object matches no
 // value and is present).
 //
-// The view's fields that no rule reads are not computed, unless a rule
-// reads every value (a Sigma keyword search): rules match the same either
-// way, and the record holds only what they may read.
+// Keyword searches (Sigma's lists of values, which test every value of
+// an event) see the event's own values, not the view's: the view is
+// added to the record at its paths only (see the package documentation,
+// Sigma). So the view's fields that no rule reads by path are not
+// computed, keyword searches or not: rules match the same either way,
+// and the record holds only what they may read.
 //
 // With Auto, each event's format is detected from the keys the pass
 // found. A Windows event is read with the view's sources, an ECS event
@@ -36,20 +39,21 @@ import (
 //
 // A Reader is not safe for concurrent use; make one per goroutine.
 type Reader struct {
-	f       Format
-	plain   *match.Record // events that need no view, and their format
-	rec     *match.Record // Windows events: with the view's sources and fields
-	windows bool          // with Auto: the last event was a Windows event
-	p       *readerPaths
-	slots   hooks.Slots // rec's
-	src     slotSource
-	out     recordView
-	args    []string                // the view's split command lines
-	text    arena                   // the view's lower-cased texts
-	child   []childPath             // the paths two or more keys below UserDataChild that rules read
-	childOf map[string][]hooks.Slot // the slots of the paths one key below UserDataChild that rules read, by key
-	whole   bool                    // rules read Event or Event.UserData whole
-	fill    filler                  // ReadEVTX's
+	f        Format
+	plain    *match.Record // events that need no view, and their format
+	rec      *match.Record // Windows events: with the view's sources and fields
+	windows  bool          // with Auto: the last event was a Windows event
+	p        *readerPaths
+	slots    hooks.Slots // rec's
+	src      slotSource
+	out      recordView
+	args     []string                // the view's split command lines
+	text     arena                   // the view's lower-cased texts
+	child    []childPath             // the paths two or more keys below UserDataChild that rules read
+	childOf  map[string][]hooks.Slot // the slots of the paths one key below UserDataChild that rules read, by key
+	whole    bool                    // rules read Event or Event.UserData whole
+	keywords bool                    // a rule reads every value (a keyword search)
+	fill     filler                  // ReadEVTX's
 
 	// The slots in rec of the proper prefixes of the view's fields, of
 	// Event.UserData and of UserDataChild.
@@ -94,8 +98,12 @@ func NewReaderWith(rs *match.Ruleset, f Format, paths []*match.Path) *Reader {
 	}
 	rd.held = make([]bool, len(rd.prefixes))
 	rd.userData, rd.alias = rd.slots.Slot(p.userData), rd.slots.Slot(p.child)
-	read := rs.Paths()
-	anyField := hooks.RulesetReadsAnyField(rs)
+	read := rs.Paths() // sorted
+	for _, q := range paths {
+		read = append(read, q.String()) // the caller reads them too
+	}
+	slices.Sort(read)
+	rd.keywords = hooks.RulesetReadsAnyField(rs)
 	for _, q := range []string{"Event", "Event.UserData"} {
 		_, ok := slices.BinarySearch(read, q)
 		rd.whole = rd.whole || ok
@@ -112,7 +120,6 @@ func NewReaderWith(rs *match.Ruleset, f Format, paths []*match.Path) *Reader {
 	}
 	for field, q := range p.fields {
 		_, rd.out.read[field] = slices.BinarySearch(read, q.String())
-		rd.out.read[field] = rd.out.read[field] || anyField
 		parts := q.Parts()
 		for i := 1; i < len(parts); i++ {
 			prefix := strings.Join(parts[:i], ".")
@@ -165,6 +172,17 @@ func (rd *Reader) Read(raw []byte) (*match.Record, error) {
 	return rec, rd.view(f, false, func() []byte { return raw })
 }
 
+// ReadMap fills a record from m, an event a program already decoded
+// (objects as map[string]any, arrays as []any), as Read fills one from
+// its JSON text, and returns it for rs.MatchRecord; it is valid until the
+// next read. It adds the ECS view to m in place, as Normalize does, so m
+// must not be used by others during the call; keyword searches see the
+// values m held before.
+func (rd *Reader) ReadMap(m map[string]any) *match.Record {
+	rd.normalizedAs(m, rd.f, func(m map[string]any) match.Event { return match.Map(m) }) // no Doc to allocate
+	return rd.rec
+}
+
 // view adds the ECS view of the Windows event in rd.rec, read as format
 // f, to the record, or decodes the event's JSON text (from raw) and
 // normalizes that where the record cannot tell. evtxShape says that the
@@ -204,9 +222,8 @@ func (rd *Reader) view(f Format, evtxShape bool, raw func() []byte) error {
 // aliasUserData adds to the record the values the rules read under
 // UserDataChild, from the UserData element begin found, as aliasUserData
 // gives them to a decoded event: not where the event has a "#child" key
-// of its own. As in the decoded event, the element's values are the
-// event's twice for Each (keyword searches): at their own keys and under
-// the alias.
+// of its own. As the view's fields, the alias is not the event as
+// logged: Each does not visit its values a second time.
 func (rd *Reader) aliasUserData() {
 	ud := rd.src.ud
 	if ud == nil {
@@ -215,18 +232,17 @@ func (rd *Reader) aliasUserData() {
 	if present, _ := rd.slots.Holds(rd.alias); present {
 		return
 	}
-	rd.slots.Visit(ud)
-	rd.slots.Alias(rd.alias, ud)
+	rd.slots.Add(rd.alias, ud)
 	if len(rd.childOf) > 0 {
 		for k, v := range ud { // a few keys, where rules read hundreds (196 of SigmaHQ's)
 			for _, s := range rd.childOf[k] {
-				rd.slots.Alias(s, v)
+				rd.slots.Add(s, v)
 			}
 		}
 	}
 	for _, c := range rd.child {
 		if v, ok := match.Map(ud).Lookup(c.rest); ok {
-			rd.slots.Alias(c.slot, v)
+			rd.slots.Add(c.slot, v)
 		}
 	}
 }
@@ -244,8 +260,43 @@ func (rd *Reader) decoded(raw []byte, f Format) error {
 // normalized normalizes the decoded event m as format f and fills the
 // record from it.
 func (rd *Reader) normalized(m map[string]any, f Format) {
+	rd.normalizedAs(m, f, func(m map[string]any) match.Event { return match.NewDoc(m) })
+}
+
+// normalizedAs is normalized with the record's event made from m by
+// event. Where a rule reads every value (a keyword search), Each visits
+// the values m holds before Normalize adds the view: a copy of them is
+// kept.
+func (rd *Reader) normalizedAs(m map[string]any, f Format, event func(map[string]any) match.Event) {
+	var own map[string]any
+	if rd.keywords {
+		own, _ = deepCopy(m).(map[string]any)
+	}
 	Normalize(m, f)
-	rd.rec.Reset(match.NewDoc(m))
+	rd.rec.Reset(event(m))
+	if own != nil {
+		rd.slots.Own(match.Map(own))
+	}
+}
+
+// deepCopy returns a copy of v, decoded JSON, that shares no object or
+// array with it.
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = deepCopy(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopy(e)
+		}
+		return out
+	}
+	return v
 }
 
 // format is Detect for raw, the event in rec.

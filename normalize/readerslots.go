@@ -224,37 +224,38 @@ type recordView struct {
 	rec     hooks.Slots
 	fields  []hooks.Slot   // by field
 	objects [][]hooks.Slot // by field: the objects holding it that rules read
-	read    []bool         // by field: rules may read it (see NewReader)
+	read    []bool         // by field: rules or the Reader's caller may read it (see NewReaderWith)
 	empty   map[string]any // the empty object hold gives, shared: never written
 }
 
 // wants reports whether rules may read f.
 func (v *recordView) wants(f field) bool { return v.read[f] }
 
-// put adds val at f.
+// put adds val at f, if rules may read it.
 func (v *recordView) put(f field, val any) {
-	if v.rec.Add(v.fields[f], val) {
+	if v.read[f] && v.rec.Add(v.fields[f], val) {
 		v.hold(f)
 	}
 }
 
-// putString adds s at f.
+// putString adds s at f, if rules may read it.
 func (v *recordView) putString(f field, s string) {
-	if v.rec.AddString(v.fields[f], s) {
+	if v.read[f] && v.rec.AddString(v.fields[f], s) {
 		v.hold(f)
 	}
 }
 
-// putInt adds n at f.
+// putInt adds n at f, if rules may read it.
 func (v *recordView) putInt(f field, n int64) {
-	if v.rec.AddInt(v.fields[f], n) {
+	if v.read[f] && v.rec.AddInt(v.fields[f], n) {
 		v.hold(f)
 	}
 }
 
-// putList adds ss at f, as decoded JSON holds an array.
+// putList adds ss at f, as decoded JSON holds an array, if rules may
+// read it.
 func (v *recordView) putList(f field, ss []string) {
-	if v.rec.AddStrings(v.fields[f], ss) {
+	if v.read[f] && v.rec.AddStrings(v.fields[f], ss) {
 		v.hold(f)
 	}
 }

@@ -55,7 +55,9 @@
 // ("searching for keywords across an entire event") and pySigma's own
 // matcher (sigma/matching, which searches keywords as substrings of the raw
 // event). Numbers and booleans are searched as their text; null is an
-// error. A mapping key with modifiers but no field name ('|all',
+// error. The values are the event's as logged: the ECS view that package
+// normalize gives Windows events (process.name, event.type, …) is read
+// by field names only, never by keywords. A mapping key with modifiers but no field name ('|all',
 // '|contains', '|re') applies them to keywords.
 //
 // # Modifiers

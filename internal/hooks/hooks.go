@@ -119,19 +119,21 @@ const NoSlot Slot = -1
 // Slots reads and adds the values of a *match.Record by slot, each path
 // resolved to its slot once (Slot) rather than at every access: package
 // normalize reads the sources of an event's ECS view and adds its fields
-// this way, for every event. Holds, Lookup and Add are the record's
-// holds, Lookup and Add at the slot's path (a NoSlot is absent and takes
-// nothing). AddString, AddInt and AddStrings add without the allocation
-// that converting a string, an int64 or a []string (an array, as decoded
-// JSON holds it: []any of strings) to an interface value makes: the
-// record keeps it in its own memory until its next Reset, ResetJSON or
-// Fill. Each Add reports whether it added the value: the event held none
-// at the slot.
+// this way, for every event. Holds and Lookup are the record's holds and
+// Lookup at the slot's path (a NoSlot is absent and takes nothing). Add
+// gives the event v at the slot's path where it holds none, as the
+// record's Add does, but Each does not visit it: the view is not the
+// event as logged, which is all that Sigma's keyword searches read (see
+// package normalize). AddString, AddInt and AddStrings add without the
+// allocation that converting a string, an int64 or a []string (an array,
+// as decoded JSON holds it: []any of strings) to an interface value
+// makes: the record keeps it in its own memory until its next Reset,
+// ResetJSON or Fill. Each Add reports whether it added the value: the
+// event held none at the slot.
 //
-// Alias and Visit split Add in two for a value the event holds twice, as
-// Normalize's UserData alias does (one object at two keys): Alias gives
-// the event v at s without Each visiting it there, Visit has Each visit
-// v's values with no path, once.
+// Own has Each visit w's values in place of the event's, until the next
+// Reset: the event as logged, where the record holds one that Normalize
+// added the view to.
 type Slots interface {
 	Slot(p *plan.Path) Slot
 	Holds(s Slot) (present, object bool)
@@ -140,8 +142,7 @@ type Slots interface {
 	AddString(s Slot, str string) bool
 	AddInt(s Slot, n int64) bool
 	AddStrings(s Slot, ss []string) bool
-	Alias(s Slot, v any) bool
-	Visit(v any)
+	Own(w plan.Walker)
 }
 
 // RecordSlots returns the *match.Record r as its Slots. Set by package
