@@ -88,20 +88,22 @@ func StringEnd(data []byte, i int) (end int, esc, high bool) {
 	var seen uint64 // the bytes passed, or-ed: their high bits tell of non-ASCII
 	for {
 		// Find the next quote, backslash or control byte, eight bytes at
-		// a time: the lowest flagged byte of m is the first of them.
+		// a time: the lowest flagged byte of m is the first of them. The
+		// last bytes of data are read one at a time.
+		found := false
 		for i+8 <= len(data) {
 			w := binary.LittleEndian.Uint64(data[i:])
 			q, b := w^(ones*'"'), w^(ones*'\\')
-			m := ((q-ones)&^q | (b-ones)&^b | (w-ones*' ')&^w) & highs
-			if m != 0 {
+			if m := ((q-ones)&^q | (b-ones)&^b | (w-ones*' ')&^w) & highs; m != 0 {
 				seen |= w & (m&-m - 1)
 				i += bits.TrailingZeros64(m) >> 3
+				found = true
 				break
 			}
 			seen |= w
 			i += 8
 		}
-		for ; i < len(data); i++ {
+		for ; !found && i < len(data); i++ {
 			c := data[i]
 			if c == '"' || c == '\\' || c < ' ' {
 				break
