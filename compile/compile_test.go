@@ -288,6 +288,13 @@ func TestDifferential(t *testing.T) {
 	if hooks.RulesetShared(opt) == 0 {
 		t.Error("300 random rules share no subtree: sharing is broken")
 	}
+	reordered := 0
+	for i := range rules {
+		reordered += runs(hooks.RulesetPlan(opt, i))
+	}
+	if reordered < 30 {
+		t.Errorf("%d nodes of 300 random rules evaluate their operands in an order of their own: the test checks little of evalOrder", reordered)
+	}
 	for range 300 {
 		ev := match.Map{}
 		for _, f := range fields {

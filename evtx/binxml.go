@@ -103,6 +103,9 @@ func (p *parser) name() (string, error) {
 		return "", err
 	}
 	off := p.u32()
+	if p.inTpl {
+		p.d.refs = append(p.d.refs, nameAt{at: p.pos - 4, off: int(off)})
+	}
 	s, size, err := p.d.name(off)
 	if err != nil {
 		return "", p.errorf("%v", err)

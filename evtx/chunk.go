@@ -63,8 +63,11 @@ type Record struct {
 	d       *Decoder
 }
 
-// Decoder reads the records of chunks. Templates and names are cached per
-// chunk; a Decoder is not safe for concurrent use: make one per goroutine.
+// Decoder reads the records of chunks. Names are cached per chunk;
+// compiled templates and the plans records are read by (plan.go) are
+// kept from chunk to chunk, within limits (MaxPlans, MaxPlanBytes), so
+// that one Decoder for many chunks and files reads faster than one per
+// chunk. A Decoder is not safe for concurrent use: make one per goroutine.
 type Decoder struct {
 	c          *Chunk
 	b          []byte // the chunk's data, capacity = length
@@ -87,6 +90,24 @@ type Decoder struct {
 	steps      int  // template nodes and values gone through (stepsPerNode)
 	lim        limits
 	done       bool
+	// Plans (plan.go): by shape, kept across chunks; the template
+	// identities they are made of; the shape of the record being read
+	// and its plan, nil when it was read into a tree.
+	plans  map[string]*plan
+	tplIDs map[string]tplInfo
+	nextID uint32
+	keyBuf []byte
+	sc     scan
+	cur    *plan
+	stats  PlanStats
+	// The templates compiled from earlier chunks (tplcache.go), and the
+	// name references of the one being compiled.
+	knowns map[templateKey]*knownTemplate // nil: compiled once
+	refs   []nameAt
+	owned  map[string]string // the plans' keys and constants
+	// planBytes counts the bytes of plans, template identities and
+	// compiled templates kept (MaxPlanBytes).
+	planBytes int
 }
 
 // maxInterned is the most names a Decoder keeps from one chunk to the
@@ -101,7 +122,8 @@ type nameEntry struct {
 
 // NewDecoder returns a Decoder with the limits of opts.
 func NewDecoder(opts ...Option) *Decoder {
-	return &Decoder{names: map[uint32]nameEntry{}, interned: map[string]string{}, templates: map[uint32]*template{}, lim: newLimits(opts)}
+	return &Decoder{names: map[uint32]nameEntry{}, interned: map[string]string{}, templates: map[uint32]*template{},
+		plans: map[string]*plan{}, tplIDs: map[string]tplInfo{}, knowns: map[templateKey]*knownTemplate{}, owned: map[string]string{}, lim: newLimits(opts)}
 }
 
 // Reset starts decoding c: it checks the chunk's header and checksums
@@ -181,9 +203,19 @@ func (d *Decoder) Next() (*Record, error) {
 	d.rec = Record{ID: id, Written: le.Uint64(b[d.pos+16:]), Chunk: d.c.Index, Offset: d.c.Offset + int64(d.pos), Size: size, d: d}
 	start := d.pos
 	d.pos += size
+	d.recText, d.out = d.recText[:0], d.out[:0]
+	d.cur = nil
+	build := false
+	if !d.lim.noPlans {
+		var pl *plan
+		if pl, build = d.planned(start+recordHeader, start+size-4, size); pl != nil {
+			d.cur, d.templated = pl, true
+			d.stats.Planned++
+			return &d.rec, nil
+		}
+	}
 	d.nodes = append(d.nodes[:0], node{kind: nodeDoc, first: -1, last: -1, next: -1})
 	d.valBuf = d.valBuf[:0]
-	d.recText, d.out = d.recText[:0], d.out[:0]
 	d.templated, d.valueBytes, d.steps = false, 0, 0
 	p := parser{d: d, b: b, pos: start + recordHeader, end: start + size - 4, out: &d.nodes}
 	if err := p.stream(0); err != nil {
@@ -191,6 +223,10 @@ func (d *Decoder) Next() (*Record, error) {
 		e := d.errorf(id, "%v", err)
 		d.pos = start
 		return nil, e
+	}
+	d.stats.Tree++
+	if build {
+		d.makePlan()
 	}
 	return &d.rec, nil
 }
@@ -224,7 +260,8 @@ func (d *Decoder) name(off uint32) (string, int, error) {
 }
 
 // template returns the template defined at off in the chunk, compiled
-// once per chunk: next-template offset, GUID, data size, then the
+// once per chunk, or taken from an earlier chunk that defined it the
+// same (tplcache.go): next-template offset, GUID, data size, then the
 // definition's binary XML (libyal, "Template definition").
 func (d *Decoder) template(off uint32) (*template, error) {
 	if t, ok := d.templates[off]; ok {
@@ -238,8 +275,15 @@ func (d *Decoder) template(off uint32) (*template, error) {
 	if size > len(d.b)-o-24 {
 		return nil, fmt.Errorf("template at offset 0x%x of %d bytes runs past the chunk", off, size)
 	}
+	if !d.lim.noPlans {
+		if t := d.known(o, size); t != nil {
+			d.templates[off] = t
+			return t, nil
+		}
+	}
 	root := len(d.tplNodes)
 	d.tplNodes = append(d.tplNodes, node{kind: nodeDoc, first: -1, last: -1, next: -1})
+	d.refs = d.refs[:0]
 	p := parser{d: d, b: d.b, pos: o + 24, end: o + 24 + size, inTpl: true, out: &d.tplNodes, base: root}
 	if err := p.stream(int32(root)); err != nil {
 		d.tplNodes = d.tplNodes[:root]
@@ -247,6 +291,10 @@ func (d *Decoder) template(off uint32) (*template, error) {
 	}
 	t := &template{nodes: d.tplNodes[:len(d.tplNodes):len(d.tplNodes)], root: int32(root)}
 	d.templates[off] = t
+	d.stats.Compiled++
+	if !d.lim.noPlans {
+		d.remember(o, size, t)
+	}
 	return t, nil
 }
 

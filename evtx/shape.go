@@ -109,6 +109,10 @@ func (v Value) AppendJSON(b []byte) []byte {
 // values are valid until its Decoder's next Next or Reset.
 func (r *Record) Walk(vis Visitor) {
 	d := r.d
+	if d.cur != nil {
+		d.replay(vis, d.cur)
+		return
+	}
 	d.keys = d.keys[:0]
 	if vis.Object("") {
 		d.walk(vis, 0)

@@ -40,6 +40,12 @@ const (
 type template struct {
 	nodes []node
 	root  int32
+	// For plans (templateID): its identity across chunks (0: not yet
+	// known), the most times it uses one substitution value, and whether
+	// no Data element of it is named by a value.
+	id        uint32
+	maxUse    int
+	plannable bool
 }
 
 // add appends a node as the last child of parent and returns its index.
@@ -48,8 +54,12 @@ func (p *parser) add(parent int32, n node) (int32, error) {
 	if len(nodes)-p.base >= p.d.lim.nodes {
 		return 0, p.errorf("more than %d nodes", p.d.lim.nodes)
 	}
-	if p.d.valueBytes += len(n.val.raw); p.d.valueBytes > p.d.lim.valueBytes {
-		return 0, p.errorf("more than %d bytes of values", p.d.lim.valueBytes)
+	// A template's own text is no expansion (and is parsed once for
+	// many records): only a record's values count.
+	if !p.inTpl {
+		if p.d.valueBytes += len(n.val.raw); p.d.valueBytes > p.d.lim.valueBytes {
+			return 0, p.errorf("more than %d bytes of values", p.d.lim.valueBytes)
+		}
 	}
 	n.first, n.last, n.next = -1, -1, -1
 	i := int32(len(nodes))

@@ -11,9 +11,10 @@ type Reason struct {
 }
 
 // Explain returns why rule i matches ev: the tests that decided it,
-// positive ones only, in the order the rule's plan evaluates them. Of an
-// and, the reasons of every operand; of an or, those of the first operand
-// that holds (the one evaluation stops at); a not gives none, since what
+// positive ones only, in the order of the rule's plan as Plan prints it
+// (matching may try operands in another order, with the same result). Of
+// an and, the reasons of every operand; of an or, those of the first
+// operand in that order that holds; a not gives none, since what
 // holds there is an absence. It returns nil when rule i does not match ev,
 // or when i is out of range. Values may share memory with ev: a Record's
 // are valid until its next Reset or ResetJSON.

@@ -16,8 +16,9 @@ import (
 // the per-Match memory of scratch.go. A gate is a necessary condition: an
 // event that does not pass a rule's gate cannot match the rule.
 
-// maxKeyLen bounds a substring key, and so the automaton's depth: a
-// prefix of a needed text is needed too.
+// maxKeyLen bounds a substring key, and so the automaton's depth: any
+// part of a needed text is needed too, and gateKeys keeps the last
+// maxKeyLen bytes (see tail's use there).
 const maxKeyLen = 16
 
 // maxAnchoredLen bounds a prefix or suffix key, and so a trie's depth. A

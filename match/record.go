@@ -2,7 +2,6 @@ package match
 
 import (
 	"strings"
-	"unsafe"
 
 	"github.com/ruleforge/ruleforge/internal/hooks"
 )
@@ -330,6 +329,11 @@ func (r *Record) Lookup(p *Path) (any, bool) {
 	if s < 0 {
 		return r.ev.Lookup(p)
 	}
+	return r.lookupSlot(s, p)
+}
+
+// lookupSlot returns the value of slot s, whose path is p.
+func (r *Record) lookupSlot(s int32, p *Path) (any, bool) {
 	switch i := r.pos[s]; {
 	case i > 0:
 		return r.value(&r.items[i-1]), true
@@ -371,7 +375,7 @@ func (r *Record) Each(fn func(v any) bool) bool {
 func init() {
 	hooks.RecordDotted = func(r any) bool { return r.(*Record).dotted() }
 	hooks.RecordHolds = func(r any, p *Path) (bool, bool) { return r.(*Record).holds(p) }
-	hooks.RecordAdder = func(r any) hooks.Adder { return (*adder)(r.(*Record)) }
+	hooks.RecordSlots = func(r any) hooks.Slots { return (*bySlot)(r.(*Record)) }
 }
 
 // Event returns the event r holds: the one Reset was given, or, after
@@ -393,21 +397,28 @@ func (r *Record) dotted() bool {
 // text.
 func (r *Record) holds(p *Path) (present, object bool) {
 	if s := r.st.slotOf(p); s >= 0 {
-		switch i := r.pos[s]; {
-		case i > 0:
-			it := &r.items[i-1]
-			switch {
-			case it.lazy > 0:
-				return true, r.scan.data[it.lazy-1] == '{'
-			case it.lazy == lazyEvent:
-				return true, true
-			}
-			return true, isObject(it.v)
-		case i == posAbsent, i == 0 && r.walked:
-			return false, false
-		}
+		return r.holdsSlot(s)
 	}
-	v, ok := r.Lookup(p)
+	v, ok := r.ev.Lookup(p)
+	return ok, isObject(v)
+}
+
+// holdsSlot is holds for the path of slot s.
+func (r *Record) holdsSlot(s int32) (present, object bool) {
+	switch i := r.pos[s]; {
+	case i > 0:
+		it := &r.items[i-1]
+		switch {
+		case it.lazy > 0:
+			return true, r.scan.data[it.lazy-1] == '{'
+		case it.lazy == lazyEvent:
+			return true, true
+		}
+		return true, isObject(it.v)
+	case i == posAbsent, i == 0 && r.walked:
+		return false, false
+	}
+	v, ok := r.lookupSlot(s, r.st.paths[s])
 	return ok, isObject(v)
 }
 
@@ -436,55 +447,6 @@ func (r *Record) Add(p *Path, v any) bool {
 	return ok
 }
 
-// adder is a Record as the hooks.Adder package normalize adds an event's
-// ECS view through: Add without allocations, for the CLI's hot path, and
-// not match's API (issue 15).
-type adder Record
-
-// AddString implements hooks.Adder: Add(p, s) without the allocation
-// that converting s to an interface value makes.
-func (a *adder) AddString(p *Path, s string) bool {
-	r := (*Record)(a)
-	return addBoxed(r, &r.strs, stringWord, p, s)
-}
-
-// AddInt implements hooks.Adder: Add(p, n) without an allocation.
-func (a *adder) AddInt(p *Path, n int64) bool {
-	r := (*Record)(a)
-	return addBoxed(r, &r.ints, int64Word, p, n)
-}
-
-// addBoxed adds v, of the type whose type word is word, at p, keeping it
-// in c.
-func addBoxed[T any](r *Record, c *chunks[T], word unsafe.Pointer, p *Path, v T) bool {
-	slot, ok := r.free(p)
-	if ok {
-		x := &c.take(1)[0]
-		*x = v
-		r.give(slot, boxAt(word, unsafe.Pointer(x)))
-	}
-	return ok
-}
-
-// AddStrings implements hooks.Adder: the array ss at p as decoded JSON
-// holds an array (an []any of strings), without allocating.
-func (a *adder) AddStrings(p *Path, ss []string) bool {
-	r := (*Record)(a)
-	slot, ok := r.free(p)
-	if ok {
-		elems := r.elems.take(len(ss))
-		strs := r.strs.take(len(ss))
-		for i, s := range ss {
-			strs[i] = s
-			elems[i] = boxAt(stringWord, unsafe.Pointer(&strs[i]))
-		}
-		list := &r.lists.take(1)[0]
-		*list = elems
-		r.give(slot, boxAt(listWord, unsafe.Pointer(list)))
-	}
-	return ok
-}
-
 // free returns the slot of p, a path of the record's, and whether the
 // event holds no value there for Add to give it.
 func (r *Record) free(p *Path) (int32, bool) {
@@ -492,7 +454,7 @@ func (r *Record) free(p *Path) (int32, bool) {
 	if s < 0 {
 		return s, false
 	}
-	present, _ := r.holds(p)
+	present, _ := r.holdsSlot(s)
 	return s, !present
 }
 

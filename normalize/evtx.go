@@ -21,7 +21,7 @@ import (
 // are more than text. The event's JSON is written and read only where the
 // record cannot hold the event as Read would: a key holding dots on the
 // way to a path, a path through an array, and what Read itself decodes
-// (UserData when rules read every value, and lookups of objects and of
+// (UserData when rules read it whole, and lookups of objects and of
 // paths that no rule reads, made on first use).
 func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 	rec := rd.rec
@@ -30,7 +30,7 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 	}
 	fl := &rd.fill
 	fl.begin(rec, er)
-	// With the rules reading every value, view decodes a WinEvent record
+	// With the rules reading UserData whole, view decodes a WinEvent record
 	// with an object UserData (Reader.view): the walk stops at it, and
 	// the event is decoded at once, from the record rather than its
 	// JSON, as Auto detects every .evtx record.

@@ -5,10 +5,6 @@ import (
 	"slices"
 )
 
-// peFields are the PE header fields Sysmon reports, in the order of
-// filePaths.pe.
-var peFields = [...]string{"OriginalFileName", "Company", "Description", "FileVersion", "Product"}
-
 // filePaths are the ECS paths of the fields that describe a file (an
 // executable, a loaded image) under one prefix: process, file or dll.
 type filePaths struct {

@@ -10,15 +10,15 @@ type record struct{ src source }
 
 // source is where a record's fields are found.
 type source interface {
-	// data returns event data field name as the event holds it.
-	data(name string) (any, bool)
-	// system returns system field name as the event holds it.
-	system(name string) (any, bool)
-	// attribute returns the text of an attribute of system element name
+	// data returns event data field n as the event holds it.
+	data(n name) (any, bool)
+	// system returns system field n as the event holds it.
+	system(n name) (any, bool)
+	// attribute returns the text of attribute n of a system element
 	// (see attr); a Flat event has none.
-	attribute(name, attribute string) (string, bool)
-	// systemObject reports whether system field name is an object.
-	systemObject(name string) bool
+	attribute(n name) (string, bool)
+	// systemObject reports whether system field n is an object.
+	systemObject(n name) bool
 }
 
 // mapSource is a decoded event's fields.
@@ -56,37 +56,41 @@ func eventRecord(m map[string]any) *record {
 	return &record{src}
 }
 
-// data returns the first of the data maps' values for name.
-func (s *mapSource) data(name string) (any, bool) {
-	for _, d := range s.maps {
-		if v, ok := d[name]; ok {
+// data returns the first of the data maps' values for n.
+func (s *mapSource) data(n name) (any, bool) { return first(s.maps, nameTable[n].text) }
+
+// first returns the value of the first of maps that holds key.
+func first(maps []map[string]any, key string) (any, bool) {
+	for _, m := range maps {
+		if v, ok := m[key]; ok {
 			return v, true
 		}
 	}
 	return nil, false
 }
 
-// system returns the system field name.
-func (s *mapSource) system(name string) (any, bool) {
-	v, ok := s.sys[name]
+// system returns the system field n.
+func (s *mapSource) system(n name) (any, bool) {
+	v, ok := s.sys[nameTable[n].text]
 	return v, ok
 }
 
-// attribute returns the text of an attribute of system element name.
-func (s *mapSource) attribute(name, attribute string) (string, bool) {
+// attribute returns the text of attribute n of a system element.
+func (s *mapSource) attribute(n name) (string, bool) {
 	if !s.winEv {
 		return "", false
 	}
-	o, ok := s.sys[name].(map[string]any)
+	e := nameTable[n]
+	o, ok := s.sys[e.text].(map[string]any)
 	if !ok {
 		return "", false
 	}
-	return attr(o, attribute)
+	return attr(o, e.attribute)
 }
 
-// systemObject reports whether system field name is an object.
-func (s *mapSource) systemObject(name string) bool {
-	_, ok := s.sys[name].(map[string]any)
+// systemObject reports whether system field n is an object.
+func (s *mapSource) systemObject(n name) bool {
+	_, ok := s.sys[nameTable[n].text].(map[string]any)
 	return ok
 }
 
@@ -194,19 +198,19 @@ func attr(o map[string]any, name string) (string, bool) {
 	return text(o[name])
 }
 
-// value returns the event data field name, unwrapped ({"#text": v, …} is
+// value returns the event data field n, unwrapped ({"#text": v, …} is
 // v), and whether it is present.
-func (r *record) value(name string) (any, bool) {
-	if v, ok := r.src.data(name); ok {
+func (r *record) value(n name) (any, bool) {
+	if v, ok := r.src.data(n); ok {
 		return unwrap(v)
 	}
 	return nil, false
 }
 
-// str returns the text of event data field name; absent, empty and
+// str returns the text of event data field n; absent, empty and
 // placeholder values ("-", the zero GUID) are "", as Winlogbeat drops them.
-func (r *record) str(name string) string {
-	v, ok := r.value(name)
+func (r *record) str(n name) string {
+	v, ok := r.value(n)
 	if !ok {
 		return ""
 	}
@@ -214,21 +218,21 @@ func (r *record) str(name string) string {
 	return usable(s)
 }
 
-// num returns event data field name as a whole number (decimal, or
+// num returns event data field n as a whole number (decimal, or
 // hexadecimal with 0x) and whether it is one.
-func (r *record) num(name string) (int64, bool) {
-	v, ok := r.value(name)
+func (r *record) num(n name) (int64, bool) {
+	v, ok := r.value(n)
 	if !ok {
 		return 0, false
 	}
 	return number(v)
 }
 
-// sys returns the text of system field name: Event.System.<name> (its
-// #text when it is an element with attributes), or the top level of a
-// Flat event.
-func (r *record) sys(name string) string {
-	v, ok := r.src.system(name)
+// sys returns the text of system field n: Event.System.<n> (its #text
+// when it is an element with attributes), or the top level of a Flat
+// event.
+func (r *record) sys(n name) string {
+	v, ok := r.src.system(n)
 	if !ok {
 		return ""
 	}
@@ -237,11 +241,11 @@ func (r *record) sys(name string) string {
 	return usable(s)
 }
 
-// sysAttr returns the text of an attribute of system element name, such
-// as Event.System.Security's UserID; "" in a Flat event, which has no
+// sysAttr returns the text of attribute n of a system element, such as
+// Event.System.Security's UserID; "" in a Flat event, which has no
 // elements.
-func (r *record) sysAttr(name, attribute string) string {
-	s, _ := r.src.attribute(name, attribute)
+func (r *record) sysAttr(n name) string {
+	s, _ := r.src.attribute(n)
 	return usable(s)
 }
 
@@ -249,14 +253,14 @@ func (r *record) sysAttr(name, attribute string) string {
 // Event.System.Provider, or Provider_Name (Sigma's name for it), or
 // Provider when that is text.
 func (r *record) provider() string {
-	if p := r.sysAttr("Provider", "Name"); p != "" {
+	if p := r.sysAttr(providerName); p != "" {
 		return p
 	}
-	if p := r.sys("Provider_Name"); p != "" {
+	if p := r.sys(sysProviderName); p != "" {
 		return p
 	}
-	if r.src.systemObject("Provider") {
+	if r.src.systemObject(sysProvider) {
 		return ""
 	}
-	return r.sys("Provider")
+	return r.sys(sysProvider)
 }

@@ -16,25 +16,25 @@ func addSecurity(r *record, v view, id string) {
 		return
 	}
 	categorize(v, processCreated)
-	v.numOf(processPID, r, "NewProcessId")
+	v.numOf(processPID, r, dNewProcessID)
 	if v.wants(theProcess.executable, theProcess.name, theProcess.commandLine, theProcess.args, theProcess.argsCount) {
-		process(v, theProcess, r.str("NewProcessName"), r.str("CommandLine"))
+		process(v, theProcess, r.str(dNewProcessName), r.str(dCommandLine))
 	}
-	v.numOf(parentPID, r, "ProcessId")
+	v.numOf(parentPID, r, dProcessID)
 	if v.wants(theParent.executable, theParent.name) {
-		process(v, theParent, r.str("ParentProcessName"), "")
+		process(v, theParent, r.str(dParentProcessName), "")
 	}
 
 	// The subject created the process; the target, when there is one, is
 	// the account the process runs as.
-	v.strOf(userID, r, "SubjectUserSid")
-	v.strOf(userName, r, "SubjectUserName")
-	v.strOf(userDomain, r, "SubjectDomainName")
-	v.strOf(winlogLogonID, r, "SubjectLogonId")
-	v.strOf(effectiveUserID, r, "TargetUserSid")
+	v.strOf(userID, r, dSubjectUserSid)
+	v.strOf(userName, r, dSubjectUserName)
+	v.strOf(userDomain, r, dSubjectDomainName)
+	v.strOf(winlogLogonID, r, dSubjectLogonID)
+	v.strOf(effectiveUserID, r, dTargetUserSid)
 	if v.wants(effectiveUserName) {
-		name, _, _ := strings.Cut(r.str("TargetUserName"), "@")
+		name, _, _ := strings.Cut(r.str(dTargetUserName), "@")
 		v.str(effectiveUserName, name)
 	}
-	v.strOf(effectiveUserDomain, r, "TargetDomainName")
+	v.strOf(effectiveUserDomain, r, dTargetDomainName)
 }

@@ -48,25 +48,25 @@ func addSysmon(r *record, v view, id string) {
 	if c, ok := sysmonEvents[id]; ok {
 		categorize(v, c)
 	}
-	v.strOf(ruleName, r, "RuleName")
+	v.strOf(ruleName, r, dRuleName)
 	sysmonProcess(r, v, id)
 	sysmonFile(r, v, id)
 	sysmonNetwork(r, v, id)
 	if v.wants(userDomain, userName, userID) {
-		user(v, r.str("User"))
+		user(v, r.str(dUser))
 	}
 	if (id == "12" || id == "13" || id == "14") && v.wants(registryFields...) {
-		registry(v, r.str("TargetObject"), r.str("Details"))
+		registry(v, r.str(dTargetObject), r.str(dDetails))
 	}
 }
 
 // sysmonHashes returns the text of the hashes of a Sysmon event (Hashes,
 // or Hash in some event versions).
 func sysmonHashes(r *record) string {
-	if s := r.str("Hashes"); s != "" {
+	if s := r.str(dHashes); s != "" {
 		return s
 	}
-	return r.str("Hash")
+	return r.str(dHash)
 }
 
 // sysmonProcess adds the process fields: the process the event is about
@@ -74,19 +74,19 @@ func sysmonHashes(r *record) string {
 // and its parent.
 func sysmonProcess(r *record, v view, id string) {
 	if v.wants(processEntityID) {
-		for _, f := range [...]string{"ProcessGuid", "SourceProcessGuid", "SourceProcessGUID"} {
+		for _, f := range [...]name{dProcessGUID, dSourceProcessGUID, dSourceProcessGUID2} {
 			v.str(processEntityID, r.str(f))
 		}
 	}
 	if v.wants(processPID) {
-		for _, f := range [...]string{"ProcessId", "SourceProcessId"} {
+		for _, f := range [...]name{dProcessID, dSourceProcessID} {
 			n, ok := r.num(f)
 			v.num(processPID, n, ok)
 		}
 	}
-	v.numOf(processThreadID, r, "SourceThreadId")
+	v.numOf(processThreadID, r, dSourceThreadID)
 	if v.wants(theProcess.executable, theProcess.name) {
-		for _, f := range [...]string{"Image", "SourceImage", "Destination"} {
+		for _, f := range [...]name{dImage, dSourceImage, dDestination} {
 			if exe := r.str(f); exe != "" {
 				process(v, theProcess, exe, "")
 				break
@@ -94,9 +94,9 @@ func sysmonProcess(r *record, v view, id string) {
 		}
 	}
 	if v.wants(theProcess.commandLine, theProcess.args, theProcess.argsCount) {
-		process(v, theProcess, "", r.str("CommandLine"))
+		process(v, theProcess, "", r.str(dCommandLine))
 	}
-	v.strOf(processWorkingDirectory, r, "CurrentDirectory")
+	v.strOf(processWorkingDirectory, r, dCurrentDirectory)
 	if id != "7" { // in event 7 these describe the loaded image
 		pe(r, v, processFile)
 	}
@@ -105,17 +105,17 @@ func sysmonProcess(r *record, v view, id string) {
 		hashes(r, v, processFile)
 	}
 
-	v.strOf(parentEntityID, r, "ParentProcessGuid")
-	v.numOf(parentPID, r, "ParentProcessId")
+	v.strOf(parentEntityID, r, dParentProcessGUID)
+	v.numOf(parentPID, r, dParentProcessID)
 	if v.wants(theParent.executable, theParent.name, theParent.commandLine, theParent.args, theParent.argsCount) {
-		process(v, theParent, r.str("ParentImage"), r.str("ParentCommandLine"))
+		process(v, theParent, r.str(dParentImage), r.str(dParentCommandLine))
 	}
 }
 
 // pe adds the fields of a file's PE header that Sysmon reports.
 func pe(r *record, v view, f filePaths) {
-	for i, name := range peFields {
-		v.strOf(f.pe[i], r, name)
+	for i, d := range peFields {
+		v.strOf(f.pe[i], r, d)
 	}
 }
 
@@ -125,7 +125,7 @@ func pe(r *record, v view, f filePaths) {
 // fields Elastic Defend gives library loads.
 func sysmonFile(r *record, v view, id string) {
 	var path string
-	for _, f := range [...]string{"TargetFilename", "Device", "ImageLoaded"} {
+	for _, f := range [...]name{dTargetFilename, dDevice, dImageLoaded} {
 		if !v.wants(filePath, fileName, fileDirectory, fileExtension) {
 			break
 		}
@@ -144,7 +144,7 @@ func sysmonFile(r *record, v view, id string) {
 			}
 		}
 	}
-	v.strOf(fileName, r, "PipeName")
+	v.strOf(fileName, r, dPipeName)
 	signature(r, v, fileFile)
 	switch id {
 	case "6", "7", "15", "29":
@@ -154,7 +154,7 @@ func sysmonFile(r *record, v view, id string) {
 		return
 	}
 	pe(r, v, fileFile)
-	if dll := r.str("ImageLoaded"); dll != "" {
+	if dll := r.str(dImageLoaded); dll != "" {
 		v.str(dllPath, dll)
 		v.str(dllName, baseName(dll))
 		pe(r, v, dllFile)
@@ -165,13 +165,13 @@ func sysmonFile(r *record, v view, id string) {
 
 // signature adds the code signature fields of a file.
 func signature(r *record, v view, f filePaths) {
-	v.strOf(f.subjectName, r, "Signature")
+	v.strOf(f.subjectName, r, dSignature)
 	if !v.wants(f.status, f.signed, f.valid) {
 		return
 	}
-	status := r.str("SignatureStatus")
+	status := r.str(dSignatureStatus)
 	v.str(f.status, status)
-	switch strings.ToLower(r.str("Signed")) {
+	switch strings.ToLower(r.str(dSigned)) {
 	case "true":
 		v.set(f.signed, true)
 	case "false":
@@ -186,42 +186,42 @@ func signature(r *record, v view, f filePaths) {
 // (DNS query).
 func sysmonNetwork(r *record, v view, id string) {
 	if v.wants(networkTransport) {
-		v.str(networkTransport, strings.ToLower(r.str("Protocol")))
+		v.str(networkTransport, strings.ToLower(r.str(dProtocol)))
 	}
 	switch {
 	case id == "22":
 		v.str(networkProtocol, "dns")
 	case v.wants(networkProtocol):
-		v.str(networkProtocol, r.str("DestinationPortName"))
-		v.str(networkProtocol, r.str("SourcePortName"))
+		v.str(networkProtocol, r.str(dDestinationPortName))
+		v.str(networkProtocol, r.str(dSourcePortName))
 	}
 	if v.wants(sourceIP) {
-		v.str(sourceIP, ip(r.str("SourceIp")))
+		v.str(sourceIP, ip(r.str(dSourceIP)))
 	}
-	v.strOf(sourceDomain, r, "SourceHostname")
-	v.numOf(sourcePort, r, "SourcePort")
+	v.strOf(sourceDomain, r, dSourceHostname)
+	v.numOf(sourcePort, r, dSourcePort)
 	if v.wants(destinationIP) {
-		v.str(destinationIP, ip(r.str("DestinationIp")))
+		v.str(destinationIP, ip(r.str(dDestinationIP)))
 	}
-	v.strOf(destinationDomain, r, "DestinationHostname")
-	v.numOf(destinationPort, r, "DestinationPort")
-	either(r, v, networkDirection, "Initiated", "egress", "ingress")
-	either(r, v, networkType, "SourceIsIpv6", "ipv6", "ipv4")
-	v.strOf(dnsQuestionName, r, "QueryName")
+	v.strOf(destinationDomain, r, dDestinationHostname)
+	v.numOf(destinationPort, r, dDestinationPort)
+	either(r, v, networkDirection, dInitiated, "egress", "ingress")
+	either(r, v, networkType, dSourceIsIPv6, "ipv6", "ipv4")
+	v.strOf(dnsQuestionName, r, dQueryName)
 	if v.wants(dnsResolvedIP) {
-		if ips := resolvedIPs(r.str("QueryResults")); len(ips) > 0 {
+		if ips := resolvedIPs(r.str(dQueryResults)); len(ips) > 0 {
 			v.list(dnsResolvedIP, ips)
 		}
 	}
 }
 
-// either adds yes or no at f as event data field name is "true" or "false"
+// either adds yes or no at f as event data field d is "true" or "false"
 // (in any case), and nothing for another value.
-func either(r *record, v view, f field, name, yes, no string) {
+func either(r *record, v view, f field, d name, yes, no string) {
 	if !v.wants(f) {
 		return
 	}
-	switch strings.ToLower(r.str(name)) {
+	switch strings.ToLower(r.str(d)) {
 	case "true":
 		v.str(f, yes)
 	case "false":

@@ -30,6 +30,9 @@ func unwrap(v any) (any, bool) {
 // strings as they are, numbers in decimal, booleans as true and false. A
 // float that is not finite, objects, arrays and null are not text.
 func text(v any) (string, bool) {
+	if s, ok := v.(string); ok {
+		return s, true // the common case, as Classify would give it
+	}
 	c := plan.Classify(v)
 	switch c.Kind {
 	case plan.StringKind, plan.NumberText, plan.BoolKind:

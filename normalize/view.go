@@ -1,6 +1,12 @@
 package normalize
 
-import "strings"
+import (
+	"encoding/binary"
+	"strings"
+	"unsafe"
+
+	"github.com/ruleforge/ruleforge/internal/swar"
+)
 
 // view writes the ECS fields of one event to where they go: a decoded
 // event (mapView) or a match.Record (recordView). Either adds a field
@@ -11,6 +17,7 @@ import "strings"
 type view struct {
 	out  sink
 	args *[]string // where SplitCommandLine's arguments go, reused; nil: new each time
+	text *arena    // where lower-cased texts go, reused; nil: new each time
 }
 
 // sink is where a view's fields go.
@@ -34,17 +41,17 @@ func (v view) wants(fields ...field) bool {
 	return false
 }
 
-// strOf adds event data field name as text at f, if f may be read.
-func (v view) strOf(f field, r *record, name string) {
+// strOf adds event data field d as text at f, if f may be read.
+func (v view) strOf(f field, r *record, d name) {
 	if v.out.wants(f) {
-		v.str(f, r.str(name))
+		v.str(f, r.str(d))
 	}
 }
 
-// numOf adds event data field name as a number at f, if f may be read.
-func (v view) numOf(f field, r *record, name string) {
+// numOf adds event data field d as a number at f, if f may be read.
+func (v view) numOf(f field, r *record, d name) {
 	if v.out.wants(f) {
-		n, ok := r.num(name)
+		n, ok := r.num(d)
 		v.num(f, n, ok)
 	}
 }
@@ -78,6 +85,63 @@ func (v view) split(commandLine string) []string {
 	}
 	*v.args = appendArgs((*v.args)[:0], commandLine)
 	return *v.args
+}
+
+// lower returns s in lower case (strings.ToLower), in v.text's memory
+// when v has it and s changes: valid until the text's next reset.
+func (v view) lower(s string) string {
+	if v.text == nil {
+		return strings.ToLower(s)
+	}
+	return v.text.lower(s)
+}
+
+// arena holds the texts a view makes for one event, reused from event
+// to event: a text is valid until the next reset, as a Reader's record
+// holds its values until the next event. Its memory grows by starting a
+// new block, never by moving what it has handed out.
+type arena struct{ buf []byte }
+
+// minArena is the size of an arena's first block.
+const minArena = 1 << 10
+
+// reset frees the arena's texts for the next event.
+func (a *arena) reset() { a.buf = a.buf[:0] }
+
+// lower returns s in lower case, as strings.ToLower does, in a's memory
+// where s is ASCII and changes. It reads and writes eight bytes at a
+// time (package swar).
+func (a *arena) lower(s string) string {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	var all, upper uint64 // every byte or-ed; the upper-case letters' high bits
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		all |= w
+		upper |= swar.UpperBits(w)
+	}
+	for ; i < len(b); i++ {
+		all |= uint64(b[i])
+		upper |= swar.UpperBits(uint64(b[i]))
+	}
+	switch {
+	case all&swar.Highs != 0:
+		return strings.ToLower(s) // not ASCII
+	case upper == 0:
+		return s
+	}
+	if len(a.buf)+len(s) > cap(a.buf) {
+		a.buf = make([]byte, 0, max(minArena, 2*cap(a.buf), len(s)))
+	}
+	start := len(a.buf)
+	for i = 0; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		a.buf = binary.LittleEndian.AppendUint64(a.buf, swar.LowerWord(w))
+	}
+	for ; i < len(b); i++ {
+		a.buf = append(a.buf, byte(swar.LowerWord(uint64(b[i]))))
+	}
+	return unsafe.String(&a.buf[start], len(s))
 }
 
 // mapView adds fields to a decoded event as nested objects, never

@@ -70,3 +70,31 @@ func FuzzView(f *testing.F) {
 		}
 	})
 }
+
+// TestArenaLower checks that an arena lower-cases as strings.ToLower does
+// and that the texts it gave keep their value while it grows.
+func TestArenaLower(t *testing.T) {
+	var a arena
+	var got, want []string
+	inputs := []string{"", "abc", "ABC", "0123ABCDEF", "MiXeD-Case_9", "ÀB", "İSTANBUL", "a\x80B", strings.Repeat("AB", minArena)}
+	for c := range 256 { // every byte, at every place of a word and past it
+		for k := range 10 {
+			inputs = append(inputs, strings.Repeat("Q", k)+string(rune(c))+"Zz@[`{", strings.Repeat("m", k)+string([]byte{byte(c)}))
+		}
+	}
+	for round := range 3 {
+		for _, s := range inputs {
+			s += strings.Repeat("Z", round*100)
+			got, want = append(got, a.lower(s)), append(want, strings.ToLower(s))
+		}
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("lower #%d = %q, want %q", i, got[i], want[i])
+		}
+	}
+	a.reset()
+	if s := a.lower("XY"); s != "xy" || len(a.buf) != 2 {
+		t.Errorf("after reset: lower(XY) = %q with %d bytes held, want \"xy\" with 2", s, len(a.buf))
+	}
+}

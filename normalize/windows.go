@@ -13,10 +13,10 @@ const (
 // addWindows adds the fields of every Windows event, then those of the
 // log it comes from.
 func addWindows(r *record, v view) {
-	id := r.sys("EventID")
-	channel := r.sys("Channel")
+	id := r.sys(sysEventID)
+	channel := r.sys(sysChannel)
 	provider := r.provider()
-	computer := r.sys("Computer")
+	computer := r.sys(sysComputer)
 
 	// Sysmon for Linux writes Sysmon's records, but of Linux processes.
 	linux := strings.HasPrefix(channel, "Linux-") || strings.HasPrefix(provider, "Linux-")
@@ -33,21 +33,21 @@ func addWindows(r *record, v view) {
 	v.str(winlogComputerName, computer)
 	v.str(winlogProviderName, provider)
 	if v.wants(winlogRecordID) {
-		v.str(winlogRecordID, r.sys("EventRecordID"))
+		v.str(winlogRecordID, r.sys(sysRecordID))
 	}
 	if v.wants(winlogUserIdentifier) {
-		v.str(winlogUserIdentifier, r.sysAttr("Security", "UserID"))
+		v.str(winlogUserIdentifier, r.sysAttr(securityUserID))
 	}
 	if v.wants(winlogProcessPID) {
-		pid, ok := parseNumber(r.sysAttr("Execution", "ProcessID"))
+		pid, ok := parseNumber(r.sysAttr(executionPID))
 		v.num(winlogProcessPID, pid, ok)
 	}
 	if v.wants(winlogThreadID) {
-		tid, ok := parseNumber(r.sysAttr("Execution", "ThreadID"))
+		tid, ok := parseNumber(r.sysAttr(executionTID))
 		v.num(winlogThreadID, tid, ok)
 	}
 	if v.wants(timestamp) {
-		v.str(timestamp, r.sysAttr("TimeCreated", "SystemTime"))
+		v.str(timestamp, r.sysAttr(systemTime))
 	}
 
 	switch {

@@ -109,18 +109,41 @@ type Filler interface {
 // match, for package normalize.
 var RecordFiller func(r any) Filler
 
-// Adder adds a value to a *match.Record as match.Record.Add does, without
-// the allocation that converting a string, an int64 or a []string (an
-// array, as decoded JSON holds it: []any of strings) to an interface
-// value makes: the record keeps it in its own memory until its next
-// Reset, ResetJSON or Fill. Package normalize adds an event's ECS view
-// through it, for every event. Each reports whether it added the value.
-type Adder interface {
-	AddString(p *plan.Path, s string) bool
-	AddInt(p *plan.Path, n int64) bool
-	AddStrings(p *plan.Path, ss []string) bool
+// Slot is a place among the paths of a *match.Record (Slots.Slot), or
+// NoSlot.
+type Slot int32
+
+// NoSlot is the Slot of a path that is not one of a record's.
+const NoSlot Slot = -1
+
+// Slots reads and adds the values of a *match.Record by slot, each path
+// resolved to its slot once (Slot) rather than at every access: package
+// normalize reads the sources of an event's ECS view and adds its fields
+// this way, for every event. Holds, Lookup and Add are the record's
+// holds, Lookup and Add at the slot's path (a NoSlot is absent and takes
+// nothing). AddString, AddInt and AddStrings add without the allocation
+// that converting a string, an int64 or a []string (an array, as decoded
+// JSON holds it: []any of strings) to an interface value makes: the
+// record keeps it in its own memory until its next Reset, ResetJSON or
+// Fill. Each Add reports whether it added the value: the event held none
+// at the slot.
+//
+// Alias and Visit split Add in two for a value the event holds twice, as
+// Normalize's UserData alias does (one object at two keys): Alias gives
+// the event v at s without Each visiting it there, Visit has Each visit
+// v's values with no path, once.
+type Slots interface {
+	Slot(p *plan.Path) Slot
+	Holds(s Slot) (present, object bool)
+	Lookup(s Slot) (any, bool)
+	Add(s Slot, v any) bool
+	AddString(s Slot, str string) bool
+	AddInt(s Slot, n int64) bool
+	AddStrings(s Slot, ss []string) bool
+	Alias(s Slot, v any) bool
+	Visit(v any)
 }
 
-// RecordAdder returns the *match.Record r as an Adder. Set by package
+// RecordSlots returns the *match.Record r as its Slots. Set by package
 // match, for package normalize.
-var RecordAdder func(r any) Adder
+var RecordSlots func(r any) Slots

@@ -2,10 +2,13 @@ package matcher
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/ruleforge/ruleforge/internal/swar"
 )
 
 // Case folding. Two strings are equal ignoring case when their code points
@@ -71,9 +74,18 @@ func Fold(s string) string {
 	return s
 }
 
-// AppendFold appends the fold of s to dst.
+// AppendFold appends the fold of s to dst: eight ASCII bytes at a time
+// (swar.LowerWord), other code points one by one.
 func AppendFold(dst []byte, s string) []byte {
+	dst = slices.Grow(dst, len(s))
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			if w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8)); w&swar.Highs == 0 {
+				dst = binary.LittleEndian.AppendUint64(dst, swar.LowerWord(w))
+				i += 8
+				continue
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			dst = append(dst, lowerASCII(c))

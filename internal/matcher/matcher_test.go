@@ -1,7 +1,10 @@
 package matcher
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestMatchers(t *testing.T) {
@@ -73,6 +76,31 @@ func TestFold(t *testing.T) {
 	for _, tt := range tests {
 		if got := Fold(tt.in); got != tt.want {
 			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// Long values, folded eight ASCII bytes at a time: code point by
+	// code point gives the same, with non-ASCII and invalid bytes at
+	// every offset.
+	r := rand.New(rand.NewPCG(62, 8))
+	pieces := []string{"a", "Z", "@", "[", "`", "{", "\\", "Ü", "\u212a", "\xff", "0", "~"}
+	for range 3000 {
+		var b strings.Builder
+		for range r.IntN(40) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		in := b.String()
+		var want []byte
+		for i := 0; i < len(in); {
+			r, n := utf8.DecodeRuneInString(in[i:])
+			if r == utf8.RuneError && n == 1 {
+				want = append(want, in[i])
+			} else {
+				want = utf8.AppendRune(want, FoldRune(r))
+			}
+			i += n
+		}
+		if got := Fold(in); got != string(want) {
+			t.Fatalf("Fold(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"regexp/syntax"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -168,6 +169,86 @@ func required(re *syntax.Regexp) ([]string, bool) {
 		return all, true
 	}
 	return nil, false
+}
+
+// regexSequence returns steps, each a set of texts, such that every
+// string that the RE2 expression src matches holds a text of each step,
+// each after (and not overlapping) the text of the step before: the
+// operands of a concatenation match consecutive parts of the string, and
+// each part holds a text of its operand's step (required). Operands that
+// need no text (x*, x?, classes, anchors) give no step; concatenations
+// inside captures and x+ give theirs in place.
+func regexSequence(src string) [][]string {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	return sequence(re.Simplify(), nil)
+}
+
+// sequence appends re's steps (see regexSequence) to dst.
+func sequence(re *syntax.Regexp, dst [][]string) [][]string {
+	switch re.Op {
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			dst = sequence(s, dst)
+		}
+		return dst
+	case syntax.OpCapture, syntax.OpPlus: // x+ holds x's steps at least once
+		return sequence(re.Sub[0], dst)
+	}
+	if lits, ok := required(re); ok {
+		dst = append(dst, lits)
+	}
+	return dst
+}
+
+// gapped returns the number of texts of src when src is texts joined by
+// .* (one may lead and one trail), each free of line breaks and U+FFFD
+// and matched as regexSequence's steps are searched for: ignoring case
+// (with fold, or a (?i) flag) or having no other case. A value without
+// line breaks then matches exactly when it holds the texts in order: .*
+// spans anything but a line break. It returns 0 for any other src.
+func gapped(src string, fold bool) int {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return 0
+	}
+	re = re.Simplify()
+	if re.Op != syntax.OpConcat {
+		return 0
+	}
+	texts, gap := 0, true // gap: the last operand was .* (or none came yet)
+	for _, s := range re.Sub {
+		switch {
+		case s.Op == syntax.OpStar && s.Sub[0].Op == syntax.OpAnyCharNotNL:
+			gap = true
+		case s.Op == syntax.OpLiteral && gap && plainText(s, fold):
+			texts++
+			gap = false
+		default:
+			return 0
+		}
+	}
+	return texts
+}
+
+// plainText reports whether literal re holds no line break and no U+FFFD
+// (which also stands for an invalid byte), and is matched ignoring case or
+// has no runes with another case.
+func plainText(re *syntax.Regexp, fold bool) bool {
+	if len(re.Rune) == 0 {
+		return false
+	}
+	for _, r := range re.Rune {
+		if r == '\n' || r == utf8.RuneError {
+			return false
+		}
+		if !fold && re.Flags&syntax.FoldCase == 0 && unicode.SimpleFold(r) != r {
+			return false
+		}
+	}
+	return true
 }
 
 // shortest returns the length of the shortest text, 0 for none.

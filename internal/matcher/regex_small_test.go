@@ -11,7 +11,8 @@ import (
 // built at random from literals (ASCII letters, ſ and the Kelvin sign, which
 // fold to ASCII ones, é, U+FFFD), classes, '.', alternation, concatenation,
 // ?, *, +, {n,m}, captures, (?i:…) and anchors: the small-scope version of
-// FuzzRegex. The literal search may only refuse a value no match holds.
+// FuzzRegex. The literal search, and the search for a sequence of
+// literals in order, may only refuse a value no match holds.
 func TestRegexPrefilterSmall(t *testing.T) {
 	atoms := []string{"a", "b", "A", "s", "S", "ſ", "k", "\u212a", "é", `\x{fffd}`, ".", "[ab]", `\d`, "^", "$", "ab", "sk", ""}
 	alphabet := []string{"a", "b", "A", "s", "S", "ſ", "k", "K", "\u212a", "é", "É", "\xff", "\ufffd", "1"}
@@ -43,19 +44,8 @@ func TestRegexPrefilterSmall(t *testing.T) {
 			return "(?:" + x + ")(?:" + y + ")"
 		}
 	}
-	var values []string
-	var grow func(prefix string, n int)
-	grow = func(prefix string, n int) {
-		values = append(values, prefix)
-		if n == 0 {
-			return
-		}
-		for _, c := range alphabet {
-			grow(prefix+c, n-1)
-		}
-	}
-	grow("", 3)
-	filtered := 0
+	values := allStrings(alphabet, 3)
+	filtered, ordered := 0, 0
 	for range 1500 {
 		src := gen(3)
 		fold := r.IntN(3) == 0
@@ -63,10 +53,13 @@ func TestRegexPrefilterSmall(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		if m.pre == nil {
+		if m.pre == nil && m.seq == nil {
 			continue
 		}
 		filtered++
+		if m.seq != nil {
+			ordered++
+		}
 		full := src
 		if fold {
 			full = "(?i)" + src
@@ -74,11 +67,26 @@ func TestRegexPrefilterSmall(t *testing.T) {
 		re := regexp.MustCompile(full)
 		for _, v := range values {
 			if got, want := m.Match(v), re.MatchString(v); got != want {
-				t.Fatalf("NewRegex(%q, %v).Match(%q) = %v, want %v (literals %q)", src, fold, v, got, want, m.lits)
+				t.Fatalf("NewRegex(%q, %v).Match(%q) = %v, want %v (literals %q, sequence %q)", src, fold, v, got, want, m.lits, regexSequence(src))
 			}
 		}
 	}
-	if filtered < 300 {
-		t.Errorf("%d expressions with a prefilter: the test checks little", filtered)
+	if filtered < 300 || ordered < 60 {
+		t.Errorf("%d expressions with a prefilter, %d with a sequence: the test checks little", filtered, ordered)
 	}
+}
+
+// allStrings returns every string of up to n symbols of alphabet.
+func allStrings(alphabet []string, n int) []string {
+	out := []string{""}
+	for last := out; n > 0; n-- {
+		var next []string
+		for _, p := range last {
+			for _, c := range alphabet {
+				next = append(next, p+c)
+			}
+		}
+		out, last = append(out, next...), next
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 )
@@ -69,4 +70,91 @@ func FuzzRegex(f *testing.F) {
 			t.Errorf("NewRegex(%q, %v).Match(%q) = %v, want %v", src, fold, v, got, want)
 		}
 	})
+}
+
+// TestRegexSequence checks the steps regexSequence finds in expressions
+// of SigmaHQ rules and others, and that Regex refuses values holding the
+// texts out of order, or too few times, without running the expression
+// (mayMatch false), while values holding them in order run it.
+func TestRegexSequence(t *testing.T) {
+	tests := []struct {
+		src     string
+		want    string   // the steps, printed
+		refused []string // values mayMatch refuses
+		run     []string // values mayMatch lets through
+	}{
+		{"(?i)echo.*clip.*&&.*(?:Clipboard|i`?n`?v`?o`?k`?e`?)", `[[ECHO] [CLIP] [&&] [CLIPBOARD I]]`,
+			[]string{"clip && echo invoke", "echo && clip invoke", "ECHO x | clip", "echoclip&&"},
+			[]string{"ECHO x | CLIP && Invoke", "echo clip&&clipboard", "echo x && clip && i`nvoke"}},
+		{`\+.*\+.*\+.*\+`, `[[+] [+] [+] [+]]`, []string{"a+b+c+d", "++ +"}, []string{"++++", "a+b+c+d+"}},
+		{`cmd.{0,5}(?:/c|/r).+powershell.+(?:\$\{?input\}?|noexit).+\"`, `[[cmd] [/] [powershell] [input noexit] ["]]`,
+			[]string{`powershell cmd /c -noexit "`, `cmd /c powershell "noexit`}, []string{`cmd /c powershell -noexit "x"`}},
+		{`(?i)(set).*&&\s?set.*(environment|invoke|\$\{?input).*&&.*\"`, `[[SET] [&&] [SET] [ENVIRONMENT INVOKE INPUT] [&&] ["]]`,
+			[]string{`set a&&set invoke"&&`, `set&&set&&invoke"`}, []string{`SET a && set Invoke && "`}},
+		{`(ab)+c`, `[[ab] [c]]`, []string{"cab"}, []string{"abababc"}},
+		{`a{3}`, `[[a] [a] [a]]`, []string{"aa", "a\nab"}, []string{"baaa"}},
+		{`abc`, `[[abc]]`, nil, nil}, // one step: Regex keeps pre
+		{`\d+`, `[]`, nil, nil},
+	}
+	for _, tc := range tests {
+		if got := fmt.Sprint(regexSequence(tc.src)); got != tc.want {
+			t.Errorf("regexSequence(%q) = %s, want %s", tc.src, got, tc.want)
+		}
+		m, err := NewRegex(tc.src, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range tc.refused {
+			if m.mayMatch(v) || m.re.MatchString(v) {
+				t.Errorf("%s: %q not refused (mayMatch %v) or matched", m, v, m.mayMatch(v))
+			}
+		}
+		for _, v := range tc.run {
+			if !m.mayMatch(v) || !m.re.MatchString(v) {
+				t.Errorf("%s: %q refused (mayMatch %v) or not matched", m, v, m.mayMatch(v))
+			}
+		}
+	}
+}
+
+// TestRegexGapped checks expressions of texts joined by .*, which Regex
+// decides without running them on values without line breaks: which
+// expressions are gapped, and Match against regexp on every value of up
+// to four characters over an alphabet with line breaks, runes whose
+// simple case folding holds ASCII letters, and an invalid byte.
+func TestRegexGapped(t *testing.T) {
+	cases := []struct {
+		src    string
+		fold   bool
+		gapped bool
+	}{
+		{`\+.*\+.*\+`, false, true},
+		{`(?i)a.*b`, false, true},
+		{`a.*b`, true, true},
+		{`.*ab.*s.*`, true, true},
+		{`a.*b`, false, false},       // case-sensitive letters
+		{`1.*2`, false, true},        // no other case
+		{`(?i:a)b.*c`, true, false},  // two literals with no gap: adjacent
+		{`a.*b$`, true, false},       // an anchor
+		{`(?s)a.*b`, true, false},    // .* spans line breaks
+		{`a.+b`, true, false},        // .+ needs a character
+		{`a.*\x{fffd}`, true, false}, // U+FFFD also matches an invalid byte
+		{`ab`, true, false},          // one text: pre
+	}
+	alphabet := []string{"a", "A", "b", "s", "ſ", "\u212a", "k", "+", "1", "2", "\n", "\xff", "c"}
+	values := allStrings(alphabet, 4)
+	for _, tc := range cases {
+		m, err := NewRegex(tc.src, tc.fold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.gapped != tc.gapped {
+			t.Errorf("NewRegex(%q, %v): gapped %v, want %v", tc.src, tc.fold, m.gapped, tc.gapped)
+		}
+		for _, v := range values {
+			if got, want := m.Match(v), m.re.MatchString(v); got != want {
+				t.Fatalf("NewRegex(%q, %v).Match(%q) = %v, want %v", tc.src, tc.fold, v, got, want)
+			}
+		}
+	}
 }

@@ -181,15 +181,18 @@ func (c *evtxCorpus) read(b *testing.B, rd *normalize.Reader, dec *evtx.Decoder,
 // BenchmarkReadEVTXVsDump is BenchmarkMatchEVTXVsDump's reading half:
 // the corpus's records read into the records of the SigmaHQ Windows
 // rules (ECS view included) from the .evtx files and from their dumps,
-// without matching, in turn on one goroutine.
+// without matching, in turn on one goroutine; and from the .evtx files
+// with every record read into its tree (evtx.WithoutPlans), the
+// baseline of the Decoder's plans (cpu-evtx/tree).
 func BenchmarkReadEVTXVsDump(b *testing.B) {
 	c, cfg := benchSetup(b)
-	rd, dec := normalize.NewReader(cfg.Ruleset, normalize.Auto), evtx.NewDecoder()
-	var cpu [2]time.Duration
+	rd := normalize.NewReader(cfg.Ruleset, normalize.Auto)
+	decs := []*evtx.Decoder{evtx.NewDecoder(), nil, evtx.NewDecoder(evtx.WithoutPlans())}
+	var cpu [3]time.Duration
 	for b.Loop() {
-		for k, fromEVTX := range []bool{true, false} {
+		for k, dec := range decs {
 			start := cputime.Used()
-			if n := c.read(b, rd, dec, fromEVTX, nil); n != c.records {
+			if n := c.read(b, rd, dec, dec != nil, nil); n != c.records {
 				b.Fatalf("%d records, want %d", n, c.records)
 			}
 			cpu[k] += cputime.Used() - start
@@ -198,7 +201,9 @@ func BenchmarkReadEVTXVsDump(b *testing.B) {
 	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N*c.records) }
 	b.ReportMetric(per(cpu[0]), "cpu-ns/evtx-record")
 	b.ReportMetric(per(cpu[1]), "cpu-ns/dump-record")
+	b.ReportMetric(per(cpu[2]), "cpu-ns/tree-record")
 	b.ReportMetric(per(cpu[0])/per(cpu[1]), "cpu-evtx/dump")
+	b.ReportMetric(per(cpu[0])/per(cpu[2]), "cpu-evtx/tree")
 }
 
 // BenchmarkMatchEVTXFiles measures what a run per file costs when a

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"testing"
 	"time"
 
@@ -18,10 +17,7 @@ import (
 // loaded machine the two passes share the load.
 func BenchmarkMatchRecords(b *testing.B) {
 	c, cfg := benchSetup(b)
-	var lines [][]byte
-	for _, d := range c.dumps {
-		lines = append(lines, bytes.Split(bytes.TrimSuffix(d, []byte("\n")), []byte("\n"))...)
-	}
+	lines := c.lines()
 	rd := normalize.NewReader(cfg.Ruleset, normalize.Auto)
 	var hits []int
 	var cpu [2]time.Duration

@@ -17,7 +17,8 @@ type Reason struct {
 }
 
 // Explain evaluates n for ev as Eval does and, when it holds, returns the
-// positive tests that decided it (see match.Ruleset.Explain).
+// positive tests that decided it (see match.Ruleset.Explain), in Kids'
+// order, whatever order Eval tries them in (Node.Run).
 func (n *Node) Explain(ev Event) ([]Reason, bool) {
 	var out []Reason
 	ok := explain(n, ev, &out)

@@ -9,9 +9,17 @@ import (
 // Node is a node of a compiled rule's evaluation tree. Rules of one
 // ruleset share identical subtrees; a shared node has a Slot (from 1), and
 // Ruleset.Match evaluates it at most once per event.
+//
+// An and or an or may evaluate its operands in another order than Kids
+// lists them: Run, when set, holds the same operands in the order Eval
+// tries them (package compile puts the cheap and decisive first). The
+// result is the same either way (no side effects, two values); Kids'
+// order is the one String prints and Explain reports reasons in, so
+// that a faster evaluation order changes no explanation.
 type Node struct {
 	Op   ir.Op // ir.OpAnd, ir.OpOr, ir.OpNot, OpPred (Test), OpTrue or OpFalse
 	Kids []*Node
+	Run  []*Node // Kids in evaluation order, or nil for Kids' order
 	Test *Test
 	Slot int // 0: not shared; otherwise the node's memo slot in a Ruleset
 }
@@ -44,16 +52,20 @@ func (n *Node) eval(ev Event, m *Memo) bool {
 
 // evalOp evaluates n's operator.
 func (n *Node) evalOp(ev Event, m *Memo) bool {
+	kids := n.Kids
+	if n.Run != nil {
+		kids = n.Run
+	}
 	switch n.Op {
 	case ir.OpAnd:
-		for _, k := range n.Kids {
+		for _, k := range kids {
 			if !k.eval(ev, m) {
 				return false
 			}
 		}
 		return true
 	case ir.OpOr:
-		for _, k := range n.Kids {
+		for _, k := range kids {
 			if k.eval(ev, m) {
 				return true
 			}
