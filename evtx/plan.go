@@ -222,7 +222,7 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	}
 	sc.maxUse = max(sc.maxUse, uses)
 	for i := range n {
-		if v := sc.flat[first+i]; v.typ == typeBinXML && len(v.raw) > 0 {
+		if v := sc.flat[first+i]; v.typ == typeBinXML && !v.empty() {
 			start := cap(b) - cap(v.raw)
 			if !d.scanStream(start, start+len(v.raw), uses) {
 				return false
@@ -415,9 +415,9 @@ func (r *recorder) Value(key string, v Value) {
 	switch {
 	case v.n >= 0: // several values make its text
 		r.failed = true
-	case v.kind == KindNull:
-		r.add(planOp{op: opNull, key: key, sub: -1})
 	case len(v.val.raw) > 0 && inside(v.val.raw, r.d.b):
+		// The record's value, even when it is null here (a real that
+		// is not finite): scalar gives each record's its own kind.
 		for i, s := range r.d.sc.flat {
 			if s.typ == v.val.typ && len(s.raw) == len(v.val.raw) && unsafe.SliceData(s.raw) == unsafe.SliceData(v.val.raw) {
 				r.add(planOp{op: opValue, key: key, sub: int32(i)})
@@ -425,6 +425,8 @@ func (r *recorder) Value(key string, v Value) {
 			}
 		}
 		r.failed = true
+	case v.kind == KindNull:
+		r.add(planOp{op: opNull, key: key, sub: -1})
 	default:
 		c := r.d.own(string(v.val.raw)) // never written to: values are only read
 		r.add(planOp{op: opValue, key: key, sub: -1, val: value{typ: v.val.typ, raw: unsafe.Slice(unsafe.StringData(c), len(c))}})

@@ -102,11 +102,15 @@ func checkValue(t byte, raw []byte) error {
 	return nil
 }
 
-// empty reports whether v renders as no text.
+// empty reports whether v renders as no text; binary XML, whether it
+// holds none (a record's shape tells an empty one from one that holds a
+// template instance: plan.go).
 func (v *value) empty() bool {
 	switch v.typ {
 	case typeNull:
 		return true
+	case typeBinXML:
+		return len(v.raw) == 0
 	case typeText:
 		return len(v.raw) == 0
 	case typeString:
