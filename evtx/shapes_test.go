@@ -1,7 +1,10 @@
 package evtx
 
 import (
+	"bytes"
+	"encoding/binary"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -13,6 +16,12 @@ import (
 // where the value lands in the chunk.
 func shapeChunk(body func(t *xw), inner []map[int]bool, vals ...[]tval) []byte {
 	c := &chunkBuilder{first: 1}
+	shapeRecords(c, body, inner, vals...)
+	return c.bytes()
+}
+
+// shapeRecords appends shapeChunk's records to c.
+func shapeRecords(c *chunkBuilder, body func(t *xw), inner []map[int]bool, vals ...[]tval) {
 	var defAt int
 	for r, v := range vals {
 		c.record(func(w *xw) {
@@ -45,7 +54,25 @@ func shapeChunk(body func(t *xw), inner []map[int]bool, vals ...[]tval) []byte {
 			w.eof()
 		})
 	}
-	return c.bytes()
+}
+
+// held writes, in a template, <name>%sub</name>, value sub of type typ.
+func (w *xw) held(name string, sub int, typ byte) {
+	w.open(name, true, false)
+	w.closeStart()
+	w.subst(sub, typ, true)
+	w.end()
+}
+
+// heldAttr writes, in a template, <name attr="%attrSub">%sub</name>,
+// value attrSub a string and value sub of type typ.
+func (w *xw) heldAttr(name, attr string, attrSub, sub int, typ byte) {
+	w.open(name, true, true)
+	w.attr(attr)
+	w.subst(attrSub, typeString, true)
+	w.closeStart()
+	w.subst(sub, typ, true)
+	w.end()
 }
 
 // dataBody writes <Event><EventData> with one <Data Name="Vi">%i</Data>
@@ -76,10 +103,7 @@ func elemBody(typ ...byte) func(t *xw) {
 		t.open("Event", true, false)
 		t.closeStart()
 		for i, ty := range typ {
-			t.open(string(rune('A'+i)), true, false)
-			t.closeStart()
-			t.subst(i, ty, true)
-			t.end()
+			t.held(string(rune('A'+i)), i, ty)
 		}
 		t.end()
 	}
@@ -94,45 +118,53 @@ func TestPlanShapes(t *testing.T) {
 	real32 := func(f float32) tval { return tval{typeReal32, le32(math.Float32bits(f))} }
 	binXML := tval{typeBinXML, nil}
 	empty := tval{typeBinXML, []byte{}}
+	str := func(s string) tval { return tval{typeString, u16s(s)} }
 	tests := []struct {
-		name  string
-		chunk []byte
+		name   string
+		chunk  []byte
+		noPlan bool // no record is read by a plan
 	}{
 		// A plan made from a record whose real is not finite (null)
 		// must not make the reals of later records null.
 		{"NaN then finite", shapeChunk(dataBody(typeReal64), nil,
-			[]tval{real64(1.5)}, []tval{real64(math.NaN())}, []tval{real64(2.5)}, []tval{real64(math.Inf(1))})},
+			[]tval{real64(1.5)}, []tval{real64(math.NaN())}, []tval{real64(2.5)}, []tval{real64(math.Inf(1))}), false},
 		{"Inf then finite", shapeChunk(dataBody(typeReal32), nil,
-			[]tval{real32(float32(math.Inf(-1)))}, []tval{real32(float32(math.Inf(-1)))}, []tval{real32(3)})},
+			[]tval{real32(float32(math.Inf(-1)))}, []tval{real32(float32(math.Inf(-1)))}, []tval{real32(3)}), false},
 		{"NaN items", shapeChunk(dataBody(typeReal64|typeArray), nil,
 			[]tval{{typeReal64 | typeArray, append(le64(math.Float64bits(math.NaN())), le64(1)...)}},
 			[]tval{{typeReal64 | typeArray, append(le64(math.Float64bits(math.NaN())), le64(1)...)}},
-			[]tval{{typeReal64 | typeArray, append(le64(math.Float64bits(2)), le64(1)...)}})},
+			[]tval{{typeReal64 | typeArray, append(le64(math.Float64bits(2)), le64(1)...)}}), false},
 		// Which of two binary XML values is empty is part of the shape:
 		// the nested instance goes where its value is used.
 		{"nested instance moves", shapeChunk(elemBody(typeBinXML, typeBinXML),
 			[]map[int]bool{{0: true}, {0: true}, {1: true}, {1: true}},
-			[]tval{binXML, empty}, []tval{binXML, empty}, []tval{empty, binXML}, []tval{empty, binXML})},
+			[]tval{binXML, empty}, []tval{binXML, empty}, []tval{empty, binXML}, []tval{empty, binXML}), false},
+		// A Data element named by a value: its key is the record's.
+		{"Data named by a value", shapeChunk(func(t *xw) {
+			t.open("EventData", true, false)
+			t.closeStart()
+			t.heldAttr("Data", "Name", 0, 1, typeString)
+			t.end()
+		}, nil, []tval{str("x"), str("1")}, []tval{str("y"), str("2")}, []tval{str("z"), str("3")}), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			plan, tree := NewDecoder(), NewDecoder(WithoutPlans())
 			compareChunks(t, plan, tree, [][]byte{tt.chunk}, 2, allSkips...)
-			if s := plan.Stats(); s.Planned == 0 {
-				t.Errorf("%+v: no record read by a plan", s)
+			if s := plan.Stats(); (s.Planned == 0) != tt.noPlan {
+				t.Errorf("%+v: records read by plans, want them %v", s, !tt.noPlan)
 			}
 		})
 	}
 }
 
-// nameLinkChunk is a chunk of two records of a template whose second
-// element's name is read, by a reference into the definition, from bytes
-// that overlap the link of the first element's name to the chunk's next
-// name (libyal, "Name": next-name offset, hash, character count, the
-// characters): link 0 names it "", link 0x00410001 names it "A". Only
-// the link differs between the two chunks' definitions.
-func nameLinkChunk(link uint32) []byte {
-	return shapeChunk(func(t *xw) {
+// nameLinkBody writes a template whose second element's name is read,
+// by a reference into the definition, from bytes that overlap the link
+// of the first element's name to the chunk's next name (libyal, "Name":
+// next-name offset, hash, character count, the characters): link 0 names
+// it "", link 0x00410001 names it "A".
+func nameLinkBody(link uint32) func(t *xw) {
+	return func(t *xw) {
 		t.u8(tokOpenStart)
 		t.u16(0xffff)
 		t.u32(0)
@@ -150,12 +182,200 @@ func nameLinkChunk(link uint32) []byte {
 		t.u32(uint32(at - 6)) // its count is the link's low half
 		t.closeEmpty()
 		t.end()
-	}, nil, nil, nil)
+	}
 }
 
-// TestKnownTemplateNames: a template compiled from an earlier chunk's
-// definition is not taken for a definition whose names read differently.
-func TestKnownTemplateNames(t *testing.T) {
-	plan, tree := NewDecoder(), NewDecoder(WithoutPlans())
-	compareChunks(t, plan, tree, [][]byte{nameLinkChunk(0), nameLinkChunk(0x00410001)}, 2)
+// backrefBody writes <Event><Aa/><Bb/><X/></Event> where X is a
+// reference to the name of element 1 or 2, defined before it.
+func backrefBody(to int) func(t *xw) {
+	return func(t *xw) {
+		t.open("Event", true, false)
+		t.closeStart()
+		var at [2]int
+		for i, name := range []string{"Aa", "Bb"} {
+			at[i] = t.pos() + 1 + 2 + 4 + 4 // token, dependency, size, reference
+			t.open(name, true, false)
+			t.closeEmpty()
+		}
+		t.u8(tokOpenStart)
+		t.u16(0xffff)
+		t.u32(0)
+		t.u32(uint32(at[to-1]))
+		t.closeEmpty()
+		t.end()
+	}
+}
+
+// outsideNameChunk is a chunk of a record without a template, <name/>,
+// then three records of a template <Event><name/></Event> whose inner
+// element refers to the first record's name.
+func outsideNameChunk(name string) []byte {
+	c := &chunkBuilder{first: 1}
+	var at int
+	c.record(func(w *xw) {
+		w.fragment()
+		at = w.pos() + 1 + 4 + 4 // token, size, reference
+		w.open(name, false, false)
+		w.closeEmpty()
+		w.eof()
+	})
+	shapeRecords(c, func(t *xw) {
+		t.open("Event", true, false)
+		t.closeStart()
+		t.u8(tokOpenStart)
+		t.u16(0xffff)
+		t.u32(0)
+		t.u32(uint32(at))
+		t.closeEmpty()
+		t.end()
+	}, nil, nil, nil, nil)
+	return c.bytes()
+}
+
+// TestKnownTemplates reads pairs of chunks whose templates have one GUID
+// (the builder's, zero) and size but differ: in a name read by a
+// reference into the definition that overlaps a name's link, in a
+// constant, in which value an element holds, in a name defined in place, in
+// which earlier name a reference is to, in a name outside the
+// definition; and templates of one shape but for an element that is an
+// attribute. A template compiled from one chunk is not taken for the
+// other's, nor do their records share plans.
+func TestKnownTemplates(t *testing.T) {
+	str := func(s string) tval { return tval{typeString, u16s(s)} }
+	xy := [][]tval{{str("x"), str("y")}, {str("x"), str("y")}, {str("x"), str("y")}}
+	text := func(s string) func(t *xw) {
+		return func(t *xw) {
+			t.open("Event", true, false)
+			t.closeStart()
+			t.open("A", true, false)
+			t.closeStart()
+			t.text(s)
+			t.end()
+			t.end()
+		}
+	}
+	swapped := func(a, b int) func(t *xw) {
+		return func(t *xw) {
+			t.open("Event", true, false)
+			t.closeStart()
+			t.held("A", a, typeString)
+			t.held("B", b, typeString)
+			t.end()
+		}
+	}
+	named := func(name string) func(t *xw) {
+		return func(t *xw) {
+			t.open("Event", true, false)
+			t.closeStart()
+			t.held(name, 0, typeString)
+			t.end()
+		}
+	}
+	attr := func(t *xw) {
+		t.open("Event", true, false)
+		t.closeStart()
+		t.open("E", true, true)
+		t.attr("X")
+		t.text("v")
+		t.closeEmpty()
+		t.end()
+	}
+	elem := func(t *xw) {
+		t.open("Event", true, false)
+		t.closeStart()
+		t.open("E", true, false)
+		t.closeStart()
+		t.open("X", true, false)
+		t.closeStart()
+		t.text("v")
+		t.end()
+		t.end()
+		t.end()
+	}
+	tests := []struct {
+		name string
+		a, b []byte
+	}{
+		{"name over a link", shapeChunk(nameLinkBody(0), nil, nil, nil, nil), shapeChunk(nameLinkBody(0x00410001), nil, nil, nil, nil)},
+		{"constant", shapeChunk(text("aaa"), nil, nil, nil, nil), shapeChunk(text("bbb"), nil, nil, nil, nil)},
+		{"value used", shapeChunk(swapped(0, 1), nil, xy...), shapeChunk(swapped(1, 1), nil, xy...)},
+		{"name", shapeChunk(named("Aa"), nil, xy...), shapeChunk(named("Bb"), nil, xy...)},
+		{"reference to another name", shapeChunk(backrefBody(1), nil, nil, nil, nil), shapeChunk(backrefBody(2), nil, nil, nil, nil)},
+		{"name outside", outsideNameChunk("Aa"), outsideNameChunk("Bb")},
+		{"attribute or element", shapeChunk(attr, nil, nil, nil, nil), shapeChunk(elem, nil, nil, nil, nil)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan, tree := NewDecoder(), NewDecoder(WithoutPlans())
+			compareChunks(t, plan, tree, [][]byte{tt.a, tt.b}, 2)
+			if s := plan.Stats(); s.Planned == 0 {
+				t.Errorf("%+v: no record read by a plan", s)
+			}
+		})
+	}
+}
+
+// TestPlanDamage damages one byte of a record that a plan reads (zeroed,
+// all ones, one bit flipped, one added), at every offset of the record,
+// and requires the same records and the same errors with plans as with
+// trees: the plan path takes nothing on trust that the tree path checks.
+func TestPlanDamage(t *testing.T) {
+	file := buildFile(0, plannedChunk(1, 6))
+	start := FileHeaderSize + chunkHeaderSize
+	for range 3 { // the fourth record: three of its shape before it
+		start += int(binary.LittleEndian.Uint32(file[start+4:]))
+	}
+	size := int(binary.LittleEndian.Uint32(file[start+4:]))
+	planned, errs := 0, 0
+	for at := start; at < start+size; at++ {
+		for _, damage := range []func(byte) byte{
+			func(byte) byte { return 0 }, func(byte) byte { return 0xff },
+			func(c byte) byte { return c ^ 1 }, func(c byte) byte { return c + 1 },
+		} {
+			f := rechunk(bytes.Clone(file), 0, func(c []byte) {
+				o := at - FileHeaderSize
+				c[o] = damage(c[o])
+			})
+			plan, tree := NewDecoder(), NewDecoder(WithoutPlans())
+			compareChunks(t, plan, tree, [][]byte{f[FileHeaderSize:]}, 2)
+			planned += plan.Stats().Planned
+			errs += plan.Stats().Tree
+		}
+	}
+	t.Logf("%d bytes damaged 4 ways: %d records read by plans, %d into trees", size, planned, errs)
+}
+
+// TestPlanUses: a plan does not read a record whose values, used many
+// times by its template or once per item of an array in an element's
+// content, expand past WithMaxValueBytes, though the records it was made
+// from did not; the tree path says so, as without plans.
+func TestPlanUses(t *testing.T) {
+	str := func(s string) tval { return tval{typeString, u16s(s)} }
+	long := str(strings.Repeat("x", 1000))
+	many := func(t *xw) {
+		t.open("Event", true, false)
+		t.closeStart()
+		for range 50 {
+			t.held("A", 0, typeString)
+		}
+		t.end()
+	}
+	items := func(t *xw) {
+		t.open("Event", true, false)
+		t.closeStart()
+		t.heldAttr("D", "X", 1, 0, typeString|typeArray)
+		t.end()
+	}
+	abcd := tval{typeString | typeArray, u16s("a\x00b\x00c\x00d\x00")}
+	for _, chunk := range [][]byte{
+		shapeChunk(many, nil, []tval{str("ab")}, []tval{str("ab")}, []tval{long}, []tval{str("ab")}),
+		shapeChunk(items, nil, []tval{abcd, str("s")}, []tval{abcd, str("s")}, []tval{abcd, long}, []tval{abcd, str("s")}),
+	} {
+		opt := WithMaxValueBytes(5000)
+		plan, tree := NewDecoder(opt), NewDecoder(opt, WithoutPlans())
+		compareChunks(t, plan, tree, [][]byte{chunk}, 2)
+		if s := plan.Stats(); s.Planned == 0 {
+			t.Errorf("%+v: no record read by a plan", s)
+		}
+	}
 }
