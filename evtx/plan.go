@@ -346,7 +346,12 @@ func (d *Decoder) makePlan() {
 	var pl *plan
 	n := len(sc.shape)
 	if sc.plannable {
-		rec := recorder{d: d, pl: &plan{steps: d.steps, valueBytes: d.valueBytes, maxUse: sc.maxUse}}
+		rec := recorder{d: d, pl: &plan{steps: d.steps, valueBytes: d.valueBytes, maxUse: sc.maxUse}, subs: make(map[valueAt]int32, len(sc.flat))}
+		for i, v := range sc.flat {
+			if k := d.valueAt(v); len(v.raw) > 0 && rec.subs[k] == 0 {
+				rec.subs[k] = int32(i) + 1
+			}
+		}
 		d.keys = d.keys[:0]
 		rec.Object("")
 		d.walk(&rec, 0)
@@ -367,6 +372,23 @@ type recorder struct {
 	pl     *plan
 	open   []int32 // the opObject of each object open, or -1 for an array
 	failed bool
+	// subs finds the record's values (d.sc.flat) by place, each the
+	// first of its place, as index+1: one look-up a value, so that a
+	// record of many values (an array's items) is planned in linear time.
+	subs map[valueAt]int32
+}
+
+// valueAt is where a value of the record is in the chunk, its size and
+// type: two values of the record that are not empty differ in one of
+// them (an array and its first item in the type).
+type valueAt struct {
+	off, size int
+	typ       byte
+}
+
+// valueAt returns where v, a slice of the chunk, is.
+func (d *Decoder) valueAt(v value) valueAt {
+	return valueAt{off: cap(d.b) - cap(v.raw), size: len(v.raw), typ: v.typ}
 }
 
 // add appends an op, its key copied into the plan's memory.
@@ -418,11 +440,9 @@ func (r *recorder) Value(key string, v Value) {
 	case len(v.val.raw) > 0 && inside(v.val.raw, r.d.b):
 		// The record's value, even when it is null here (a real that
 		// is not finite): scalar gives each record's its own kind.
-		for i, s := range r.d.sc.flat {
-			if s.typ == v.val.typ && len(s.raw) == len(v.val.raw) && unsafe.SliceData(s.raw) == unsafe.SliceData(v.val.raw) {
-				r.add(planOp{op: opValue, key: key, sub: int32(i)})
-				return
-			}
+		if i := r.subs[r.d.valueAt(v.val)]; i > 0 {
+			r.add(planOp{op: opValue, key: key, sub: i - 1})
+			return
 		}
 		r.failed = true
 	case v.kind == KindNull:

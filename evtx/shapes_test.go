@@ -379,3 +379,43 @@ func TestPlanUses(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPlanItems reads chunks of two records of one shape, an array
+// of 7,000 items in an attribute, each chunk by a new Decoder, which
+// makes a plan of the second record (plans), or not (trees); each record
+// is written as JSON. Making a plan looks each value up once: it costs
+// about what writing the record does, not 7,000 times more.
+func BenchmarkPlanItems(b *testing.B) {
+	arr := tval{typeString | typeArray, u16s(strings.Repeat("a\x00", 7000))}
+	chunk := shapeChunk(func(t *xw) {
+		t.open("Event", true, false)
+		t.closeStart()
+		t.open("D", true, true)
+		t.attr("X")
+		t.subst(0, typeString|typeArray, true)
+		t.closeEmpty()
+		t.end()
+	}, nil, []tval{arr}, []tval{arr})
+	for _, way := range []struct {
+		name string
+		opts []Option
+	}{{"plans", nil}, {"trees", []Option{WithoutPlans()}}} {
+		b.Run(way.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var line []byte
+			for b.Loop() {
+				d := NewDecoder(way.opts...)
+				if err := d.Reset(&Chunk{data: chunk}); err != nil {
+					b.Fatal(err)
+				}
+				for {
+					rec, err := d.Next()
+					if err != nil {
+						break
+					}
+					line = rec.AppendJSON(line[:0])
+				}
+			}
+		})
+	}
+}
