@@ -419,3 +419,18 @@ func BenchmarkPlanItems(b *testing.B) {
 		})
 	}
 }
+
+// TestTextTypeValue: a substitution value of type 0x7f, no EVTX type but
+// the Decoder's own mark of text already in UTF-8, is an error, not
+// bytes handed out as text (Value.Text would not be valid UTF-8).
+func TestTextTypeValue(t *testing.T) {
+	d := NewDecoder()
+	if err := d.Reset(&Chunk{data: shapeChunk(dataBody(typeString), nil, []tval{{typeText, []byte{'a', 0xff}}})}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := d.Next()
+	const want = "chunk 0, record 1 (offset 0x200): binary XML at chunk offset 0x2d9: substitution value 0: value of type 0x7f, no EVTX type"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}

@@ -80,6 +80,8 @@ func checkValue(t byte, raw []byte) error {
 	base := t &^ typeArray
 	n := fixedSize(base)
 	switch {
+	case t == typeText: // no EVTX type: the decoder's mark of UTF-8 text
+		return fmt.Errorf("value of type 0x%02x, no EVTX type", t)
 	case t == typeSizeT:
 		if len(raw) != 4 && len(raw) != 8 {
 			return fmt.Errorf("size_t value of %d bytes, want 4 or 8", len(raw))
