@@ -119,6 +119,9 @@ func TestPlanShapes(t *testing.T) {
 	binXML := tval{typeBinXML, nil}
 	empty := tval{typeBinXML, []byte{}}
 	str := func(s string) tval { return tval{typeString, u16s(s)} }
+	arrays := func(items string) []tval {
+		return []tval{{typeString | typeArray, u16s(items)}, {typeString | typeArray, u16s(items)}, str("c")}
+	}
 	tests := []struct {
 		name   string
 		chunk  []byte
@@ -139,6 +142,27 @@ func TestPlanShapes(t *testing.T) {
 		{"nested instance moves", shapeChunk(elemBody(typeBinXML, typeBinXML),
 			[]map[int]bool{{0: true}, {0: true}, {1: true}, {1: true}},
 			[]tval{binXML, empty}, []tval{binXML, empty}, []tval{empty, binXML}, []tval{empty, binXML}), false},
+		// Items in number and emptiness, empty attributes, nulls: the
+		// records of each differ from the one their plan was made from.
+		{"array lengths", shapeChunk(func(t *xw) {
+			t.open("Event", true, false)
+			t.closeStart()
+			t.held("D", 0, typeString|typeArray)
+			t.open("EventData", true, false)
+			t.closeStart()
+			t.held("Data", 1, typeString|typeArray)
+			t.held("Data", 2, typeString)
+			t.end()
+			t.end()
+		}, nil, arrays("a\x00b\x00"), arrays("a\x00b\x00"), arrays("a\x00"), arrays("a\x00"), arrays("a\x00\x00c\x00"),
+			arrays("a\x00\x00c\x00"), arrays(""), arrays(""), arrays("a\x00b\x00c\x00"), arrays("a\x00b\x00c\x00")), false},
+		{"empty attribute", shapeChunk(func(t *xw) {
+			t.open("Event", true, false)
+			t.closeStart()
+			t.heldAttr("E", "A", 0, 1, typeString)
+			t.end()
+		}, nil, []tval{str(""), str("x")}, []tval{str(""), str("y")}, []tval{str("a"), str("")}, []tval{str("a"), str("")},
+			[]tval{str(""), str("z")}, []tval{{typeNull, nil}, {typeNull, nil}}, []tval{{typeNull, nil}, {typeNull, nil}}, []tval{str("b"), str("w")}), false},
 		// A Data element named by a value: its key is the record's.
 		{"Data named by a value", shapeChunk(func(t *xw) {
 			t.open("EventData", true, false)
