@@ -458,3 +458,17 @@ func TestTextTypeValue(t *testing.T) {
 		t.Errorf("got %v, want %s", err, want)
 	}
 }
+
+// TestPlanEvictAlways reads with no room for plans (every one dropped as
+// soon as another entry is kept, in the middle of a record's shape or
+// plan): records read the same, and each drop is counted.
+func TestPlanEvictAlways(t *testing.T) {
+	for _, opt := range []Option{WithMaxPlans(0), WithMaxPlanBytes(0)} {
+		plan, tree := NewDecoder(opt), NewDecoder(WithoutPlans())
+		chunks := [][]byte{fixtureChunk(1), plannedChunk(1, 6), oddChunk()}
+		compareChunks(t, plan, tree, append(chunks, testdataChunks(t)...), 3, allSkips...)
+		if s := plan.Stats(); s.Evictions < s.Tree {
+			t.Errorf("%+v: want an eviction for each record read into a tree at least", s)
+		}
+	}
+}
