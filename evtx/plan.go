@@ -150,23 +150,19 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	if sc.instances++; sc.instances > maxPlanInstances {
 		return false
 	}
-	if pos < end && b[pos] == tokFragmentHeader {
-		pos += 4
+	p := parser{d: d, b: b, pos: pos, end: end}
+	if p.pos < end && b[p.pos] == tokFragmentHeader {
+		p.pos += 4
 	}
-	if pos+10 > end || b[pos] != tokTemplate {
+	if p.pos >= end || b[p.pos] != tokTemplate {
 		return false
 	}
-	pos += 6
-	def := binary.LittleEndian.Uint32(b[pos:])
-	pos += 4
-	if int(def) == pos {
-		if pos+24 > end {
-			return false
-		}
-		pos += 24 + int(binary.LittleEndian.Uint32(b[pos+20:]))
+	def, err := p.instanceHead()
+	if err != nil {
+		return false
 	}
 	t, err := d.template(def)
-	if err != nil || pos+4 > end {
+	if err != nil {
 		return false
 	}
 	d.templateID(t)
@@ -174,31 +170,24 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	if uses *= t.maxUse; uses > d.lim.nodes {
 		return false // the tree says what it makes of that (and uses cannot overflow)
 	}
-	n := int(binary.LittleEndian.Uint32(b[pos:]))
-	pos += 4
-	if n > (end-pos)/4 {
+	n, err := p.valueCount()
+	if err != nil {
 		return false
 	}
-	desc := pos
-	pos += 4 * n
+	desc := p.pos
+	p.pos += 4 * n
 	first := len(sc.flat)
 	sc.shape = binary.LittleEndian.AppendUint32(sc.shape, t.id)
 	sc.shape = binary.LittleEndian.AppendUint32(sc.shape, uint32(n))
 	for i := range n {
-		size := int(binary.LittleEndian.Uint16(b[desc+4*i:]))
-		typ := b[desc+4*i+2]
-		if size > end-pos {
+		v, err := p.substValue(desc, i)
+		if err != nil {
 			return false
 		}
-		v := value{typ: typ, raw: b[pos : pos+size]}
-		if checkValue(typ, v.raw) != nil {
-			return false
-		}
-		pos += size
-		sc.shape = append(sc.shape, typ, emptiness(v))
+		sc.shape = append(sc.shape, v.typ, emptiness(v))
 		sc.flat = append(sc.flat, v)
 	}
-	if pos < end && b[pos] != tokEOF {
+	if p.pos < end && b[p.pos] != tokEOF {
 		return false
 	}
 	// The items of array values, after the values: each item of an
