@@ -15,13 +15,17 @@
 //	          prefix+suffix, or a general glob, with case folded once here;
 //	          a test's many case-insensitive texts become one matcher.Set
 //	order     the operands of every and/or sorted by estimated cost,
-//	          cheapest first, so short circuits skip the expensive ones
+//	          cheapest first: the order plans print in and -explain
+//	          reports reasons in
 //
 // and, across the rules of one ruleset:
 //
 //	share     identical subtrees merged; every node used more than once
 //	          gets a memo slot, so Ruleset.Match evaluates it at most once
 //	          per event (Sigma's log source routes, common tests)
+//	evalOrder each and/or's evaluation order (plan.Node.Run): by expected
+//	          cost per odds of deciding it, so short circuits skip the
+//	          expensive ones (a regular expression after the image names)
 //	index     the match.Ruleset builds the rule index: each rule's gate
 //	          of necessary texts, probed once per event for all rules, so
 //	          that only the rules whose gate holds are evaluated

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"strings"
 	"unsafe"
+
+	"github.com/ruleforge/ruleforge/internal/swar"
 )
 
 // view writes the ECS fields of one event to where they go: a decoded
@@ -108,7 +110,7 @@ func (a *arena) reset() { a.buf = a.buf[:0] }
 
 // lower returns s in lower case, as strings.ToLower does, in a's memory
 // where s is ASCII and changes. It reads and writes eight bytes at a
-// time (upperBits).
+// time (package swar).
 func (a *arena) lower(s string) string {
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	var all, upper uint64 // every byte or-ed; the upper-case letters' high bits
@@ -116,14 +118,14 @@ func (a *arena) lower(s string) string {
 	for ; i+8 <= len(b); i += 8 {
 		w := binary.LittleEndian.Uint64(b[i:])
 		all |= w
-		upper |= upperBits(w)
+		upper |= swar.UpperBits(w)
 	}
 	for ; i < len(b); i++ {
 		all |= uint64(b[i])
-		upper |= upperBits(uint64(b[i]))
+		upper |= swar.UpperBits(uint64(b[i]))
 	}
 	switch {
-	case all&highBits != 0:
+	case all&swar.Highs != 0:
 		return strings.ToLower(s) // not ASCII
 	case upper == 0:
 		return s
@@ -134,26 +136,12 @@ func (a *arena) lower(s string) string {
 	start := len(a.buf)
 	for i = 0; i+8 <= len(b); i += 8 {
 		w := binary.LittleEndian.Uint64(b[i:])
-		a.buf = binary.LittleEndian.AppendUint64(a.buf, w|upperBits(w)>>2) // 0x80>>2: the case bit
+		a.buf = binary.LittleEndian.AppendUint64(a.buf, swar.LowerWord(w))
 	}
 	for ; i < len(b); i++ {
-		a.buf = append(a.buf, b[i]|byte(upperBits(uint64(b[i]))>>2))
+		a.buf = append(a.buf, byte(swar.LowerWord(uint64(b[i]))))
 	}
 	return unsafe.String(&a.buf[start], len(s))
-}
-
-// The low and the high bit of each byte of a word.
-const (
-	lowBits  = 0x0101010101010101
-	highBits = 0x8080808080808080
-)
-
-// upperBits returns the high bit of each byte of w, eight ASCII bytes,
-// that is an upper-case letter: a byte c gets its high bit from c+0x3f
-// when c >= 'A' and from c+0x25 when c > 'Z', with no carry into the next
-// byte (c < 0x80).
-func upperBits(w uint64) uint64 {
-	return ((w + lowBits*(0x80-'A')) ^ (w + lowBits*(0x80-'Z'-1))) & highBits
 }
 
 // mapView adds fields to a decoded event as nested objects, never

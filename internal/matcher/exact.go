@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/ruleforge/ruleforge/internal/swar"
 )
 
 // Exact matches values equal to a text, with or without case folding.
@@ -49,7 +51,7 @@ func equalFoldASCII(s, folded string) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
-		if w&0x8080808080808080 != 0 || lowerWord(w) != binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(folded[i:]), 8)) {
+		if w&swar.Highs != 0 || swar.LowerWord(w) != binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(folded[i:]), 8)) {
 			return false
 		}
 	}
@@ -59,18 +61,6 @@ func equalFoldASCII(s, folded string) bool {
 		}
 	}
 	return true
-}
-
-// lowerWord lowers the ASCII upper-case letters of w, eight ASCII bytes:
-// a byte's high bit is set by adding 0x80-'A' when it is at least 'A', and
-// by adding 0x80-'Z'-1 when it is past 'Z' (no byte carries into the next:
-// every byte is below 0x80), and the letters get 0x20.
-func lowerWord(w uint64) uint64 {
-	const ones = 0x0101010101010101
-	atLeastA := w + ones*(0x80-'A')
-	pastZ := w + ones*(0x80-'Z'-1)
-	upper := atLeastA &^ pastZ & (ones * 0x80)
-	return w | upper>>2
 }
 
 // Kind returns KindExact.

@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/ruleforge/ruleforge/internal/swar"
 )
 
 // Case folding. Two strings are equal ignoring case when their code points
@@ -73,13 +75,13 @@ func Fold(s string) string {
 }
 
 // AppendFold appends the fold of s to dst: eight ASCII bytes at a time
-// (lowerWord), other code points one by one.
+// (swar.LowerWord), other code points one by one.
 func AppendFold(dst []byte, s string) []byte {
 	dst = slices.Grow(dst, len(s))
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) {
-			if w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8)); w&0x8080808080808080 == 0 {
-				dst = binary.LittleEndian.AppendUint64(dst, lowerWord(w))
+			if w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8)); w&swar.Highs == 0 {
+				dst = binary.LittleEndian.AppendUint64(dst, swar.LowerWord(w))
 				i += 8
 				continue
 			}

@@ -1,0 +1,24 @@
+// Package swar holds the word-at-a-time byte tricks (SIMD within a
+// register) that the matchers and the ECS view share: eight bytes of a
+// text tested or changed in one uint64, so that case folding and
+// searching cost one step per word instead of one per byte.
+package swar
+
+// Ones has a 1 in every byte; Highs the high bit of every byte. A word w
+// is eight ASCII bytes exactly when w&Highs == 0.
+const (
+	Ones  = 0x0101010101010101
+	Highs = 0x8080808080808080
+)
+
+// UpperBits returns the high bit of each byte of w, eight ASCII bytes,
+// that is an upper-case letter: a byte c gets its high bit from
+// c+0x80-'A' when c >= 'A' and from c+0x80-'Z'-1 when c > 'Z', and no
+// byte carries into the next because every byte is below 0x80.
+func UpperBits(w uint64) uint64 {
+	return ((w + Ones*(0x80-'A')) ^ (w + Ones*(0x80-'Z'-1))) & Highs
+}
+
+// LowerWord returns w, eight ASCII bytes, with its upper-case letters
+// lowered: 0x80>>2 is the case bit 0x20.
+func LowerWord(w uint64) uint64 { return w | UpperBits(w)>>2 }
