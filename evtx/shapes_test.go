@@ -341,8 +341,9 @@ func TestKnownTemplates(t *testing.T) {
 
 // TestPlanDamage damages one byte of a record that a plan reads (zeroed,
 // all ones, one bit flipped, one added), at every offset of the record,
-// and requires the same records and the same errors with plans as with
-// trees: the plan path takes nothing on trust that the tree path checks.
+// and cuts the chunk short at every 7th byte, and requires the same
+// records and the same errors with plans as with trees: the plan path
+// takes nothing on trust that the tree path checks.
 func TestPlanDamage(t *testing.T) {
 	file := buildFile(0, plannedChunk(1, 6))
 	start := FileHeaderSize + chunkHeaderSize
@@ -367,6 +368,13 @@ func TestPlanDamage(t *testing.T) {
 		}
 	}
 	t.Logf("%d bytes damaged 4 ways: %d records read by plans, %d into trees", size, planned, errs)
+	// A file that ends inside the chunk, at every 7th byte of its
+	// records: the records before the cut, then the same error.
+	chunk := file[FileHeaderSize:]
+	free := int(binary.LittleEndian.Uint32(chunk[48:]))
+	for cut := chunkHeaderSize; cut <= free; cut += 7 {
+		compareChunks(t, NewDecoder(), NewDecoder(WithoutPlans()), [][]byte{chunk[:cut]}, 2)
+	}
 }
 
 // TestPlanUses: a plan does not read a record whose values, used many
