@@ -187,10 +187,7 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 		if i >= len(data) || data[i] != '"' {
 			return fail
 		}
-		j := i + 1
-		for j < len(data) && jsonlex.PlainKey[data[j]] {
-			j++
-		}
+		j := jsonlex.KeyEnd(data, i+1)
 		dot := j < len(data) && data[j] == '.' // a plain key with dots: through them at once
 		for dot && j < len(data) && (jsonlex.PlainKey[data[j]] || data[j] == '.') {
 			j++

@@ -145,16 +145,30 @@ var PlainKey = func() (t [256]bool) {
 	return t
 }()
 
+// KeyEnd returns the position of the first byte at or after i that is
+// not PlainKey, or len(data): eight bytes at a time, as StringEnd.
+func KeyEnd(data []byte, i int) int {
+	for ; i+8 <= len(data); i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		q, b, d := w^(ones*'"'), w^(ones*'\\'), w^(ones*'.')
+		m := ((q-ones)&^q | (b-ones)&^b | (d-ones)&^d | (w-ones*' ')&^w | w) & highs
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for i < len(data) && PlainKey[data[i]] {
+		i++
+	}
+	return i
+}
+
 // AppendUnquoted appends the text of a valid JSON string body b decoded
 // as encoding/json decodes it: escapes replaced, and U+FFFD for each
 // invalid UTF-8 byte and for each \u escape of a surrogate that is not
 // the first of a pair.
 func AppendUnquoted(dst, b []byte) []byte {
 	for r := 0; r < len(b); {
-		k := r
-		for k < len(b) && b[k] != '\\' && b[k] < utf8.RuneSelf {
-			k++
-		}
+		k := plainEnd(b, r)
 		dst = append(dst, b[r:k]...)
 		if r = k; r == len(b) {
 			break
@@ -175,6 +189,23 @@ func AppendUnquoted(dst, b []byte) []byte {
 		r += size
 	}
 	return dst
+}
+
+// plainEnd returns the position of the first backslash or byte past
+// ASCII in b at or after i, or len(b): eight bytes at a time, as
+// StringEnd.
+func plainEnd(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		x := w ^ (ones * '\\')
+		if m := ((x-ones)&^x | w) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for i < len(b) && b[i] != '\\' && b[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
 }
 
 // Unescape decodes the escape at the start of b, the rest of a valid JSON
