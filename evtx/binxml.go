@@ -65,13 +65,19 @@ func (p *parser) errorf(format string, args ...any) error {
 	return fmt.Errorf("binary XML at chunk offset 0x%x: %s", p.pos, fmt.Sprintf(format, args...))
 }
 
-// need checks that n more bytes are there.
+// need checks that n more bytes are there (short small enough to be
+// inlined: it is called for every token and value).
 func (p *parser) need(n int) error {
 	if n < 0 || p.pos+n > p.end {
-		return p.errorf("%d bytes needed, %d left", n, p.end-p.pos)
+		return p.short(n)
 	}
 	return nil
 }
+
+// short is need's error, kept out of need's body.
+//
+//go:noinline
+func (p *parser) short(n int) error { return p.errorf("%d bytes needed, %d left", n, p.end-p.pos) }
 
 func (p *parser) u8() byte    { c := p.b[p.pos]; p.pos++; return c }
 func (p *parser) u16() uint16 { v := binary.LittleEndian.Uint16(p.b[p.pos:]); p.pos += 2; return v }

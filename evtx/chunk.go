@@ -33,6 +33,25 @@ type Chunk struct {
 	Offset int64 // where it starts in the file
 	data   []byte
 	buf    *[ChunkSize]byte // data's buffer, until Release
+	lazy   *lazyChunk       // data's bytes not read yet, nil when all are
+}
+
+// load reads the bytes of c that NextChunk left unread, when an offset
+// at or past end needs them. Every offset the Decoder reads past the
+// records' end goes through it (Decoder.name, Decoder.template).
+func (c *Chunk) load(end int) error {
+	l := c.lazy
+	if l == nil || end <= l.from {
+		return nil
+	}
+	if l.err == nil {
+		if _, err := l.ra.ReadAt(c.data[l.from:ChunkSize-1], l.at+int64(l.from)); err != nil {
+			l.err = fmt.Errorf("reading the chunk past its records: %w", err)
+		} else {
+			c.lazy = nil
+		}
+	}
+	return l.err
 }
 
 // Release gives the chunk's memory back for the chunks read after it; the
@@ -40,7 +59,7 @@ type Chunk struct {
 func (c *Chunk) Release() {
 	if c.buf != nil {
 		chunkBufs.Put(c.buf)
-		c.buf, c.data = nil, nil
+		c.buf, c.data, c.lazy = nil, nil, nil
 	}
 }
 
@@ -242,10 +261,16 @@ func (d *Decoder) name(off uint32) (string, int, error) {
 	if o < chunkHeaderSize || o+8 > len(d.b) {
 		return "", 0, fmt.Errorf("name at offset 0x%x outside the chunk", off)
 	}
+	if err := d.c.load(o + 8); err != nil {
+		return "", 0, err
+	}
 	n := int(binary.LittleEndian.Uint16(d.b[o+6:]))
 	size := 8 + 2*n + 2
 	if o+size > len(d.b) {
 		return "", 0, fmt.Errorf("name at offset 0x%x of %d characters runs past the chunk", off, n)
+	}
+	if err := d.c.load(o + size); err != nil {
+		return "", 0, err
 	}
 	raw := d.b[o+8 : o+8+2*n]
 	s, ok := d.interned[string(raw)]
@@ -271,9 +296,15 @@ func (d *Decoder) template(off uint32) (*template, error) {
 	if o < chunkHeaderSize || o+24 > len(d.b) {
 		return nil, fmt.Errorf("template at offset 0x%x outside the chunk", off)
 	}
+	if err := d.c.load(o + 24); err != nil {
+		return nil, err
+	}
 	size := int(binary.LittleEndian.Uint32(d.b[o+20:]))
 	if size > len(d.b)-o-24 {
 		return nil, fmt.Errorf("template at offset 0x%x of %d bytes runs past the chunk", off, size)
+	}
+	if err := d.c.load(o + 24 + size); err != nil {
+		return nil, err
 	}
 	if !d.lim.noPlans {
 		if t := d.known(o, size); t != nil {

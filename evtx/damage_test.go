@@ -43,6 +43,8 @@ func TestDamage(t *testing.T) {
 			[]uint64{1, 2, 3, 4, 5}, []string{"chunk 1 (offset 0x11a50): truncated: the file ends inside a record header"}},
 		{"record cut in half", func(b []byte) []byte { return b[:rec(1, 1)+100] },
 			[]uint64{1, 2, 3, 4}, []string{"chunk 1, record 5 (offset 0x118f6): truncated: the file ends inside the record (100 of 346 bytes)"}},
+		{"truncated after the records", func(b []byte) []byte { return b[:rec(1, 3)+10] },
+			[]uint64{1, 2, 3, 4, 5, 6}, nil},
 		{"truncated in a chunk header", func(b []byte) []byte { return b[:chunk1+100] },
 			[]uint64{1, 2, 3}, []string{"chunk 1 (offset 0x11000): truncated: the file ends 100 bytes into the chunk"}},
 		{"template outside the chunk", func(b []byte) []byte {
@@ -60,15 +62,20 @@ func TestDamage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		// Each damaged file is read by a loop over Next and by All, which
-		// must give the same records and errors.
-		for _, way := range []string{"Next", "All"} {
+		// must give the same records and errors, from a *bytes.Reader
+		// (lazy chunks, ReadAt) and from a plain io.Reader (whole chunks).
+		for _, way := range []string{"Next", "All", "Next/plain"} {
 			t.Run(tt.name+"/"+way, func(t *testing.T) {
-				r, err := NewReader(bytes.NewReader(tt.damage(bytes.Clone(whole))))
+				var src io.Reader = bytes.NewReader(tt.damage(bytes.Clone(whole)))
+				if way == "Next/plain" {
+					src = plainReader{src}
+				}
+				r, err := NewReader(src)
 				if err != nil {
 					t.Fatal(err)
 				}
 				records := r.All()
-				if way == "Next" {
+				if way != "All" {
 					records = func(yield func(*Record, error) bool) {
 						for {
 							rec, err := r.Next()

@@ -383,15 +383,18 @@ func dottedRecord(w *xw) {
 	w.eof()
 }
 
-// TestFixtureFile keeps testdata/fixture.evtx (the fixture chunk) and
-// testdata/dotted.evtx (dottedRecord) as files for other packages' tests
-// (go test -update writes them), equal to what the builder makes.
+// TestFixtureFile keeps testdata/fixture.evtx (the fixture chunk),
+// testdata/dotted.evtx (dottedRecord) and testdata/planned.evtx
+// (plannedChunk, records that plans read) as files for examples and
+// other packages' tests (go test -update writes them), equal to what the
+// builder makes.
 func TestFixtureFile(t *testing.T) {
 	dotted := &chunkBuilder{first: 1}
 	dotted.record(dottedRecord)
 	for path, want := range map[string][]byte{
 		"testdata/fixture.evtx": buildFile(0, fixtureChunk(1)),
 		"testdata/dotted.evtx":  buildFile(0, dotted.bytes()),
+		"testdata/planned.evtx": buildFile(0, plannedChunk(1, 6)),
 	} {
 		if *update {
 			if err := os.WriteFile(path, want, 0o644); err != nil {

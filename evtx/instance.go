@@ -7,38 +7,23 @@ import "encoding/binary"
 // array values expanded and binary XML values parsed in place.
 
 // instance reads a template instance under parent: the template (defined
-// here, or earlier in the chunk) and its substitution values (libyal,
-// "Template instance").
+// here, or earlier in the chunk) and its substitution values.
 func (p *parser) instance(parent int32) error {
 	if p.inTpl {
 		return p.errorf("a template instance inside a template definition")
 	}
-	if err := p.need(10); err != nil {
+	def, err := p.instanceHead()
+	if err != nil {
 		return err
-	}
-	p.pos += 6 // token, unknown byte, template identifier
-	def := p.u32()
-	if int(def) == p.pos {
-		if err := p.need(24); err != nil {
-			return err
-		}
-		size := int(binary.LittleEndian.Uint32(p.b[p.pos+20:]))
-		if err := p.need(24 + size); err != nil {
-			return p.errorf("template definition of %d bytes runs past its record", size)
-		}
-		p.pos += 24 + size
 	}
 	p.d.templated = true
 	t, err := p.d.template(def)
 	if err != nil {
 		return p.errorf("%v", err)
 	}
-	if err := p.need(4); err != nil {
+	n, err := p.valueCount()
+	if err != nil {
 		return err
-	}
-	n := int(p.u32())
-	if err := p.need(4 * n); err != nil {
-		return p.errorf("%d substitution values: descriptors run past the record", n)
 	}
 	if err := p.step(n); err != nil {
 		return err
@@ -49,19 +34,65 @@ func (p *parser) instance(parent int32) error {
 	desc := p.pos
 	p.pos += 4 * n
 	for i := range vals {
-		size := int(binary.LittleEndian.Uint16(p.b[desc+4*i:]))
-		typ := p.b[desc+4*i+2]
-		if err := p.need(size); err != nil {
-			return p.errorf("substitution value %d of %d bytes runs past the record", i, size)
+		if vals[i], err = p.substValue(desc, i); err != nil {
+			return err
 		}
-		raw := p.b[p.pos : p.pos+size] // its capacity runs to the chunk's end: see embedded
-		if err := checkValue(typ, raw); err != nil {
-			return p.errorf("substitution value %d: %v", i, err)
-		}
-		vals[i] = value{typ: typ, raw: raw}
-		p.pos += size
 	}
 	return p.instantiate(t, t.root, vals, parent)
+}
+
+// The parts of a template instance (libyal, "Template instance"), read
+// by the tree path (instance) and by the plan path (scanStream) alike.
+
+// instanceHead reads a template instance's token, unknown byte, template
+// identifier and definition offset, and goes past the definition when it
+// follows here; it returns the offset.
+func (p *parser) instanceHead() (uint32, error) {
+	if err := p.need(10); err != nil {
+		return 0, err
+	}
+	p.pos += 6 // token, unknown byte, template identifier
+	def := p.u32()
+	if int(def) == p.pos {
+		if err := p.need(24); err != nil {
+			return 0, err
+		}
+		size := int(binary.LittleEndian.Uint32(p.b[p.pos+20:]))
+		if err := p.need(24 + size); err != nil {
+			return 0, p.errorf("template definition of %d bytes runs past its record", size)
+		}
+		p.pos += 24 + size
+	}
+	return def, nil
+}
+
+// valueCount reads how many substitution values an instance has and
+// checks that their descriptors are there, which p.pos is left at.
+func (p *parser) valueCount() (int, error) {
+	if err := p.need(4); err != nil {
+		return 0, err
+	}
+	n := int(p.u32())
+	if err := p.need(4 * n); err != nil {
+		return 0, p.errorf("%d substitution values: descriptors run past the record", n)
+	}
+	return n, nil
+}
+
+// substValue reads substitution value i, at p.pos, of an instance whose
+// value descriptors (size, type) are at desc, and checks it.
+func (p *parser) substValue(desc, i int) (value, error) {
+	size := int(binary.LittleEndian.Uint16(p.b[desc+4*i:]))
+	typ := p.b[desc+4*i+2]
+	if err := p.need(size); err != nil {
+		return value{}, p.errorf("substitution value %d of %d bytes runs past the record", i, size)
+	}
+	raw := p.b[p.pos : p.pos+size] // its capacity runs to the chunk's end: see embedded
+	if err := checkValue(typ, raw); err != nil {
+		return value{}, p.errorf("substitution value %d: %v", i, err)
+	}
+	p.pos += size
+	return value{typ: typ, raw: raw}, nil
 }
 
 // instantiate copies the children of template node tn under parent,

@@ -31,9 +31,10 @@ import (
 // Limits on the plans a Decoder keeps.
 const (
 	// MaxPlans is the most plans (shapes), template identities and
-	// compiled templates a Decoder keeps (WithMaxPlans), and
+	// compiled templates, of each, a Decoder keeps (WithMaxPlans), and
 	// MaxPlanBytes the most bytes they may take together
-	// (WithMaxPlanBytes, roughly counted); when either limit would be
+	// (WithMaxPlanBytes, roughly counted; one larger than the limit is
+	// kept alone until the next is); when either limit would be
 	// passed, all are dropped and made again as records need them
 	// (Stats counts the evictions). The shared corpus needs 655 shapes,
 	// 458 template identities and about 3 MB.
@@ -150,23 +151,19 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	if sc.instances++; sc.instances > maxPlanInstances {
 		return false
 	}
-	if pos < end && b[pos] == tokFragmentHeader {
-		pos += 4
+	p := parser{d: d, b: b, pos: pos, end: end}
+	if p.pos < end && b[p.pos] == tokFragmentHeader {
+		p.pos += 4
 	}
-	if pos+10 > end || b[pos] != tokTemplate {
+	if p.pos >= end || b[p.pos] != tokTemplate {
 		return false
 	}
-	pos += 6
-	def := binary.LittleEndian.Uint32(b[pos:])
-	pos += 4
-	if int(def) == pos {
-		if pos+24 > end {
-			return false
-		}
-		pos += 24 + int(binary.LittleEndian.Uint32(b[pos+20:]))
+	def, err := p.instanceHead()
+	if err != nil {
+		return false
 	}
 	t, err := d.template(def)
-	if err != nil || pos+4 > end {
+	if err != nil {
 		return false
 	}
 	d.templateID(t)
@@ -174,31 +171,24 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	if uses *= t.maxUse; uses > d.lim.nodes {
 		return false // the tree says what it makes of that (and uses cannot overflow)
 	}
-	n := int(binary.LittleEndian.Uint32(b[pos:]))
-	pos += 4
-	if n > (end-pos)/4 {
+	n, err := p.valueCount()
+	if err != nil {
 		return false
 	}
-	desc := pos
-	pos += 4 * n
+	desc := p.pos
+	p.pos += 4 * n
 	first := len(sc.flat)
 	sc.shape = binary.LittleEndian.AppendUint32(sc.shape, t.id)
 	sc.shape = binary.LittleEndian.AppendUint32(sc.shape, uint32(n))
 	for i := range n {
-		size := int(binary.LittleEndian.Uint16(b[desc+4*i:]))
-		typ := b[desc+4*i+2]
-		if size > end-pos {
+		v, err := p.substValue(desc, i)
+		if err != nil {
 			return false
 		}
-		v := value{typ: typ, raw: b[pos : pos+size]}
-		if checkValue(typ, v.raw) != nil {
-			return false
-		}
-		pos += size
-		sc.shape = append(sc.shape, typ, emptiness(v))
+		sc.shape = append(sc.shape, v.typ, emptiness(v))
 		sc.flat = append(sc.flat, v)
 	}
-	if pos < end && b[pos] != tokEOF {
+	if p.pos < end && b[p.pos] != tokEOF {
 		return false
 	}
 	// The items of array values, after the values: each item of an
@@ -222,7 +212,7 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	}
 	sc.maxUse = max(sc.maxUse, uses)
 	for i := range n {
-		if v := sc.flat[first+i]; v.typ == typeBinXML && len(v.raw) > 0 {
+		if v := sc.flat[first+i]; v.typ == typeBinXML && !v.empty() {
 			start := cap(b) - cap(v.raw)
 			if !d.scanStream(start, start+len(v.raw), uses) {
 				return false
@@ -346,7 +336,12 @@ func (d *Decoder) makePlan() {
 	var pl *plan
 	n := len(sc.shape)
 	if sc.plannable {
-		rec := recorder{d: d, pl: &plan{steps: d.steps, valueBytes: d.valueBytes, maxUse: sc.maxUse}}
+		rec := recorder{d: d, pl: &plan{steps: d.steps, valueBytes: d.valueBytes, maxUse: sc.maxUse}, subs: make(map[valueAt]int32, len(sc.flat))}
+		for i, v := range sc.flat {
+			if k := d.valueAt(v); len(v.raw) > 0 && rec.subs[k] == 0 {
+				rec.subs[k] = int32(i) + 1
+			}
+		}
 		d.keys = d.keys[:0]
 		rec.Object("")
 		d.walk(&rec, 0)
@@ -367,6 +362,23 @@ type recorder struct {
 	pl     *plan
 	open   []int32 // the opObject of each object open, or -1 for an array
 	failed bool
+	// subs finds the record's values (d.sc.flat) by place, each the
+	// first of its place, as index+1: one look-up a value, so that a
+	// record of many values (an array's items) is planned in linear time.
+	subs map[valueAt]int32
+}
+
+// valueAt is where a value of the record is in the chunk, its size and
+// type: two values of the record that are not empty differ in one of
+// them (an array and its first item in the type).
+type valueAt struct {
+	off, size int
+	typ       byte
+}
+
+// valueAt returns where v, a slice of the chunk, is.
+func (d *Decoder) valueAt(v value) valueAt {
+	return valueAt{off: cap(d.b) - cap(v.raw), size: len(v.raw), typ: v.typ}
 }
 
 // add appends an op, its key copied into the plan's memory.
@@ -415,16 +427,16 @@ func (r *recorder) Value(key string, v Value) {
 	switch {
 	case v.n >= 0: // several values make its text
 		r.failed = true
-	case v.kind == KindNull:
-		r.add(planOp{op: opNull, key: key, sub: -1})
 	case len(v.val.raw) > 0 && inside(v.val.raw, r.d.b):
-		for i, s := range r.d.sc.flat {
-			if s.typ == v.val.typ && len(s.raw) == len(v.val.raw) && unsafe.SliceData(s.raw) == unsafe.SliceData(v.val.raw) {
-				r.add(planOp{op: opValue, key: key, sub: int32(i)})
-				return
-			}
+		// The record's value, even when it is null here (a real that
+		// is not finite): scalar gives each record's its own kind.
+		if i := r.subs[r.d.valueAt(v.val)]; i > 0 {
+			r.add(planOp{op: opValue, key: key, sub: i - 1})
+			return
 		}
 		r.failed = true
+	case v.kind == KindNull:
+		r.add(planOp{op: opNull, key: key, sub: -1})
 	default:
 		c := r.d.own(string(v.val.raw)) // never written to: values are only read
 		r.add(planOp{op: opValue, key: key, sub: -1, val: value{typ: v.val.typ, raw: unsafe.Slice(unsafe.StringData(c), len(c))}})

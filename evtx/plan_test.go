@@ -245,12 +245,7 @@ func ruleInstance(base, ruleAt int) ([]byte, int) {
 	if ruleAt == 0 {
 		def = func(t *xw) {
 			t.fragment()
-			t.open("Rule", true, true)
-			t.attr("Name")
-			t.subst(0, typeString, true)
-			t.closeStart()
-			t.subst(1, typeString, true)
-			t.end()
+			t.heldAttr("Rule", "Name", 0, 1, typeString)
 			t.eof()
 		}
 	}

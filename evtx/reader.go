@@ -54,6 +54,8 @@ var ErrNotEVTX = errors.New("not an .evtx file: no ElfFile signature")
 // other goroutines.
 type Reader struct {
 	r      io.Reader
+	ra     io.ReaderAt // r's, when it is also an io.Seeker (lazy chunks)
+	base   int64       // where the file starts in ra
 	h      Header
 	index  int
 	offset int64
@@ -80,7 +82,15 @@ func NewReader(r io.Reader, opts ...Option) (*Reader, error) {
 		MinorVersion: le.Uint16(buf[36:]), MajorVersion: le.Uint16(buf[38:]), Chunks: le.Uint16(buf[42:]),
 		Flags: le.Uint32(buf[120:]), ChecksumOK: crc32.ChecksumIEEE(buf[:120]) == le.Uint32(buf[124:]),
 	}
-	return &Reader{r: r, h: h, offset: FileHeaderSize, opts: opts}, nil
+	rd := &Reader{r: r, h: h, offset: FileHeaderSize, opts: opts}
+	if ra, ok := r.(io.ReaderAt); ok {
+		if s, ok := r.(io.Seeker); ok {
+			if at, err := s.Seek(0, io.SeekCurrent); err == nil && at >= FileHeaderSize {
+				rd.ra, rd.base = ra, at-FileHeaderSize
+			}
+		}
+	}
+	return rd, nil
 }
 
 // Header returns the file header.
@@ -89,10 +99,25 @@ func (r *Reader) Header() Header { return r.h }
 // NextChunk reads the next chunk: a full one, or what is left of the
 // file (Truncated); it skips unused chunks (all zeros) and returns io.EOF
 // at the end of the file.
+//
+// When the Reader's source is an io.ReaderAt and an io.Seeker (an
+// *os.File, a *bytes.Reader), a used chunk is read only up to its free
+// space offset, where its records end (about half of a used chunk on
+// the shared corpus), and the rest is read when a name or a template
+// definition of the chunk lies past it (lazyChunk); the records are the
+// same as read whole. Chunks are then read by ReadAt, and r's offset
+// stays after the file header.
 func (r *Reader) NextChunk() (*Chunk, error) {
 	for r.err == nil {
 		buf := chunkBufs.Get().(*[ChunkSize]byte)
-		n, err := io.ReadFull(r.r, buf[:])
+		var n int
+		var err error
+		var lazy *lazyChunk
+		if r.ra != nil {
+			n, lazy, err = r.readAt(buf)
+		} else {
+			n, err = io.ReadFull(r.r, buf[:])
+		}
 		switch {
 		case err == io.EOF:
 			r.err = io.EOF
@@ -105,7 +130,7 @@ func (r *Reader) NextChunk() (*Chunk, error) {
 			chunkBufs.Put(buf)
 			return nil, err
 		}
-		c := &Chunk{Index: r.index, Offset: r.offset, data: buf[:n], buf: buf}
+		c := &Chunk{Index: r.index, Offset: r.offset, data: buf[:n], buf: buf, lazy: lazy}
 		r.index++
 		r.offset += int64(n)
 		if !bytes.HasPrefix(c.data, chunkMagic) && allZero(c.data) {
@@ -115,6 +140,66 @@ func (r *Reader) NextChunk() (*Chunk, error) {
 		return c, nil
 	}
 	return nil, r.err
+}
+
+// readAt reads the chunk at r.offset into buf by ReadAt, as io.ReadFull
+// would read it (n bytes, io.EOF or io.ErrUnexpectedEOF at the file's
+// end), but for the bytes of a full chunk with a sound header after its
+// free space offset, which are left to lazy.
+func (r *Reader) readAt(buf *[ChunkSize]byte) (n int, lazy *lazyChunk, err error) {
+	at := r.base + r.offset
+	full := func(from int) (int, *lazyChunk, error) { // buf[from:], as io.ReadFull
+		m, err := r.ra.ReadAt(buf[from:], at+int64(from))
+		switch m += from; {
+		case m == ChunkSize:
+			return m, nil, nil
+		case m == 0 && err == io.EOF:
+			return 0, nil, io.EOF
+		case err == io.EOF:
+			return m, nil, io.ErrUnexpectedEOF
+		}
+		return m, nil, err
+	}
+	if m, err := r.ra.ReadAt(buf[:chunkHeaderSize], at); m < chunkHeaderSize || !bytes.HasPrefix(buf[:], chunkMagic) {
+		if m < chunkHeaderSize && err != io.EOF {
+			return m, nil, err
+		}
+		return full(m)
+	}
+	free := int(binary.LittleEndian.Uint32(buf[48:]))
+	if free < chunkHeaderSize || free >= ChunkSize-1 {
+		return full(chunkHeaderSize)
+	}
+	// The records, then the chunk's last byte: a file that ends before
+	// it is read whole, as a truncated chunk.
+	if m, err := r.ra.ReadAt(buf[chunkHeaderSize:free], at+chunkHeaderSize); m < free-chunkHeaderSize {
+		if err != io.EOF {
+			return chunkHeaderSize + m, nil, err
+		}
+		return chunkHeaderSize + m, nil, io.ErrUnexpectedEOF
+	}
+	if m, _ := r.ra.ReadAt(buf[ChunkSize-1:], at+ChunkSize-1); m < 1 {
+		return full(free)
+	}
+	if poisonLazy {
+		for i := free; i < ChunkSize-1; i++ {
+			buf[i] = 0xA5
+		}
+	}
+	return ChunkSize, &lazyChunk{ra: r.ra, at: at, from: free}, nil
+}
+
+// poisonLazy makes readAt fill the bytes it leaves unread with 0xA5, so
+// that tests see a read of them that does not load them first.
+var poisonLazy = false
+
+// lazyChunk is the part of a chunk NextChunk left unread: bytes from to
+// ChunkSize-1, at at in ra.
+type lazyChunk struct {
+	ra   io.ReaderAt
+	at   int64
+	from int
+	err  error // the error loading them gave
 }
 
 // chunkBufs holds the buffers of released chunks.

@@ -96,6 +96,12 @@ func (d *Decoder) remember(o, size int, t *template) {
 	}
 	base := o + 24
 	k := &knownTemplate{def: bytes.Clone(d.b[base : base+size])}
+	var here []int // the names defined in the definition, in order
+	for _, r := range d.refs {
+		if r.off == r.at+4 {
+			here = append(here, r.off)
+		}
+	}
 	for _, r := range d.refs {
 		ref := nameRef{at: int32(r.at - base), target: int32(r.off - base)}
 		k.skips = append(k.skips, ref.at)
@@ -105,6 +111,13 @@ func (d *Decoder) remember(o, size int, t *template) {
 			ref.name, _, _ = d.name(uint32(r.off))
 		case r.off == r.at+4: // defined here: its link to the next name
 			k.skips = append(k.skips, ref.target)
+		default:
+			// A reference to a name defined elsewhere in the definition
+			// reads bytes compared below; to any other place in it, it
+			// might read a link that is not.
+			if _, ok := slices.BinarySearch(here, r.off); !ok {
+				return
+			}
 		}
 		k.refs = append(k.refs, ref)
 	}

@@ -80,6 +80,8 @@ func checkValue(t byte, raw []byte) error {
 	base := t &^ typeArray
 	n := fixedSize(base)
 	switch {
+	case t == typeText: // no EVTX type: the decoder's mark of UTF-8 text
+		return fmt.Errorf("value of type 0x%02x, no EVTX type", t)
 	case t == typeSizeT:
 		if len(raw) != 4 && len(raw) != 8 {
 			return fmt.Errorf("size_t value of %d bytes, want 4 or 8", len(raw))
@@ -102,11 +104,15 @@ func checkValue(t byte, raw []byte) error {
 	return nil
 }
 
-// empty reports whether v renders as no text.
+// empty reports whether v renders as no text; binary XML, whether it
+// holds none (a record's shape tells an empty one from one that holds a
+// template instance: plan.go).
 func (v *value) empty() bool {
 	switch v.typ {
 	case typeNull:
 		return true
+	case typeBinXML:
+		return len(v.raw) == 0
 	case typeText:
 		return len(v.raw) == 0
 	case typeString:

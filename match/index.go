@@ -100,8 +100,9 @@ type index struct {
 	anyProbe [2]*ixProbe   // per phase: keywords, or nil
 	keys     []ixKey
 	names    []string    // per key: the field's name
-	clauses  [][]int32   // per key: the clauses it satisfies
-	owner    []clauseOf  // per clause: its rule and place
+	fires    []keyClause // per key, the clauses it satisfies: fires[fireAt[id]:fireAt[id+1]]
+	fireAt   []int32
+	nclauses int         // clauses of all gates
 	need     []uint8     // per rule: how many clauses its gate has
 	always   []uint64    // bitset of the rules without a gate
 	gates    [][][]int32 // per rule: its clauses' keys (nil: no gate)
@@ -116,6 +117,19 @@ type clauseOf struct {
 	first    bool
 	need     uint8
 	anyLater bool // first, and a later clause of the rule has keyword keys
+}
+
+// keyClause is a clause that a key satisfies, with its place: the run of
+// a key's keyClauses is all that scratch.Fire reads of the index, in one
+// stretch of memory.
+type keyClause struct {
+	clause int32
+	clauseOf
+}
+
+// clausesOf returns the clauses key id satisfies.
+func (ix *index) clausesOf(id int32) []keyClause {
+	return ix.fires[ix.fireAt[id]:ix.fireAt[id+1]]
 }
 
 // newIndex builds the index of plans, whose nodes (allNodes) are nodes.
@@ -149,6 +163,8 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 		slices.SortStableFunc(gates[r], func(a, b clause) int { return cmpBool(ixr.anyValued(a), ixr.anyValued(b)) })
 	}
 	ids := make([]int32, len(ixr.keys)) // the indexer's key number -> ix's, plus 1
+	var clauses [][]int32               // per key: the clauses it satisfies
+	var owner []clauseOf                // per clause: its rule and place
 	for r, g := range gates {
 		if len(g) == 0 {
 			ix.always[r/64] |= 1 << (r % 64)
@@ -156,8 +172,8 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 		}
 		anyLater := slices.ContainsFunc(g[1:], ixr.anyValued)
 		for i, c := range g {
-			cid := int32(len(ix.owner))
-			ix.owner = append(ix.owner, clauseOf{rule: int32(r), first: i == 0, need: uint8(len(g)), anyLater: i == 0 && anyLater})
+			cid := int32(len(owner))
+			owner = append(owner, clauseOf{rule: int32(r), first: i == 0, need: uint8(len(g)), anyLater: i == 0 && anyLater})
 			ix.need[r]++
 			var keys []int32
 			for _, k := range c.keys {
@@ -167,16 +183,25 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 					ids[k] = id + 1
 					ix.keys = append(ix.keys, ixr.keys[k])
 					ix.names = append(ix.names, ixr.names[ixr.keys[k].field])
-					ix.clauses = append(ix.clauses, nil)
+					clauses = append(clauses, nil)
 				}
-				if cs := ix.clauses[id]; len(cs) == 0 || cs[len(cs)-1] != cid {
-					ix.clauses[id] = append(cs, cid)
+				if cs := clauses[id]; len(cs) == 0 || cs[len(cs)-1] != cid {
+					clauses[id] = append(cs, cid)
 					keys = append(keys, id)
 				}
 			}
 			ix.gates[r] = append(ix.gates[r], keys)
 		}
 	}
+	ix.nclauses = len(owner)
+	ix.fireAt = make([]int32, 0, len(clauses)+1)
+	for _, cs := range clauses {
+		ix.fireAt = append(ix.fireAt, int32(len(ix.fires)))
+		for _, c := range cs {
+			ix.fires = append(ix.fires, keyClause{c, owner[c]})
+		}
+	}
+	ix.fireAt = append(ix.fireAt, int32(len(ix.fires)))
 	ix.buildProbes(ixr, st)
 	return ix
 }
@@ -196,7 +221,7 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 	bySlot := make([][]int32, st.slots()+1) // the last: keywords
 	primary := make([]bool, len(bySlot))
 	for id, k := range ix.keys {
-		first := slices.ContainsFunc(ix.clauses[id], func(c int32) bool { return ix.owner[c].first })
+		first := slices.ContainsFunc(ix.clausesOf(int32(id)), func(c keyClause) bool { return c.first })
 		var slots []int32
 		if k.field == anyKey {
 			slots = append(slots, int32(st.slots()))

@@ -47,7 +47,7 @@ func newScratch(slots int, ix *index, st *slotTable) *scratch {
 		x.rec = newRecord(st)
 		x.cand = make([]uint64, len(ix.always))
 		x.fired = make([]uint32, len(ix.keys))
-		x.held = make([]uint32, len(ix.owner))
+		x.held = make([]uint32, ix.nclauses)
 		x.counts = make([]count, len(ix.need))
 		x.buf = make([]byte, 0, 256)
 		x.num = make([]byte, 0, 32)
@@ -85,29 +85,29 @@ func (x *scratch) Fire(id int32) {
 		return
 	}
 	x.fired[id] = x.epoch
-	for _, c := range x.ix.clauses[id] {
-		if x.held[c] == x.epoch {
+	for _, o := range x.ix.clausesOf(id) {
+		r := o.rule
+		if o.need == 1 { // the rule's only clause: a candidate, however often
+			x.cand[r>>6] |= 1 << (r & 63)
 			continue
 		}
-		x.held[c] = x.epoch
-		o := x.ix.owner[c]
-		r := o.rule
-		if o.need > 1 {
-			if o.first {
-				x.pending++
-				if o.anyLater {
-					x.pendingAny++
-				}
-			}
-			n := &x.counts[r]
-			if n.epoch != x.epoch {
-				n.epoch, n.held = x.epoch, 0
-			}
-			if n.held++; n.held < o.need {
-				continue
+		if x.held[o.clause] == x.epoch {
+			continue
+		}
+		x.held[o.clause] = x.epoch
+		if o.first {
+			x.pending++
+			if o.anyLater {
+				x.pendingAny++
 			}
 		}
-		x.cand[r>>6] |= 1 << (r & 63)
+		n := &x.counts[r]
+		if n.epoch != x.epoch {
+			n.epoch, n.held = x.epoch, 0
+		}
+		if n.held++; n.held == o.need {
+			x.cand[r>>6] |= 1 << (r & 63)
+		}
 	}
 }
 

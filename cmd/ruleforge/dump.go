@@ -57,7 +57,7 @@ func dumpFile(name string, out *bufio.Writer, stderr io.Writer) (records, bad in
 		return 0, 0, err
 	}
 	defer f.Close()
-	r, err := evtx.NewReader(bufio.NewReaderSize(f, 1<<16))
+	r, err := evtx.NewReader(evtxSource(bufio.NewReaderSize(f, 1<<16), f))
 	if err != nil {
 		return 0, 0, err
 	}

@@ -75,22 +75,23 @@ var gzipMagic = []byte{0x1f, 0x8b}
 
 // openInput opens name ("-": stdin), decompressing gzip, and reports
 // whether it holds an .evtx file; both are told by their first bytes.
+// regular is the file when it is a regular one, uncompressed (evtxSource).
 // Reads give way to stop (stoppable), so a signal ends a run whose input
 // has not said a word yet; a regular file's reads do not wait for
 // anyone, and the pipeline heeds stop between them.
-func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Reader, isEVTX bool, closeFn func(), err error) {
+func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Reader, isEVTX bool, regular *os.File, closeFn func(), err error) {
 	closeFn = func() {}
 	size := inputBuffer
 	var src io.Reader = stdin
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, false, nil, err
+			return nil, false, nil, nil, err
 		}
 		src, closeFn = f, func() { f.Close() }
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
 			stop = nil // its reads return at once: a goroutine and a copy per read would be all stoppable adds
-			size = regularBuffer
+			size, regular = regularBuffer, f
 		}
 	}
 	r = bufio.NewReaderSize(newStoppable(src, stop), size)
@@ -98,11 +99,11 @@ func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Rea
 		z, err := gzip.NewReader(bufio.NewReaderSize(r, inputBuffer)) // r itself when that large
 		if err != nil {
 			closeFn()
-			return nil, false, nil, err
+			return nil, false, nil, nil, err
 		}
-		r = bufio.NewReaderSize(z, 1<<16)
+		r, regular = bufio.NewReaderSize(z, 1<<16), nil
 	}
-	return r, evtx.IsEVTX(peekHead(r, 8)), closeFn, nil
+	return r, evtx.IsEVTX(peekHead(r, 8)), regular, closeFn, nil
 }
 
 // peekHead returns the first n bytes of r, fewer at its end, or only its
@@ -122,7 +123,7 @@ func peekHead(r *bufio.Reader, n int) []byte {
 // matchInput runs the program over one input, JSON events or an .evtx
 // file, as matchStream does.
 func matchInput(p *state.Program, opt matchOptions, name string, stdin io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats) (pipeline.Stats, error) {
-	r, isEVTX, closeFn, err := openInput(name, stdin, opt.stop.done())
+	r, isEVTX, regular, closeFn, err := openInput(name, stdin, opt.stop.done())
 	if err != nil {
 		return pipeline.Stats{}, err
 	}
@@ -134,7 +135,7 @@ func matchInput(p *state.Program, opt matchOptions, name string, stdin io.Reader
 		}
 		return matchStream(p, opt, name, text, out, stderr, perRule, before, engines)
 	}
-	er, err := evtx.NewReader(r)
+	er, err := evtx.NewReader(evtxSource(r, regular))
 	if err != nil {
 		return pipeline.Stats{}, err
 	}

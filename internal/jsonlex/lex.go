@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/ruleforge/ruleforge/internal/swar"
 )
 
 // SkipSpace returns the position of the first byte at or after i that is
@@ -73,10 +75,13 @@ func digits(data []byte, i int) int {
 // isDigit reports whether c is a decimal digit.
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// SWAR constants: a byte of 1s and the high bit of each byte, in a word.
+// The word-at-a-time scans flag the bytes they look for with the high bit
+// of each byte (swar.Highs): (x-Ones)&^x flags the zero bytes of x, and
+// only a byte above a flagged one can be flagged falsely, so the lowest
+// flagged byte is always the first.
 const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
+	ones  = swar.Ones
+	highs = swar.Highs
 )
 
 // StringEnd scans a JSON string from data[i], where i follows its opening
@@ -88,20 +93,22 @@ func StringEnd(data []byte, i int) (end int, esc, high bool) {
 	var seen uint64 // the bytes passed, or-ed: their high bits tell of non-ASCII
 	for {
 		// Find the next quote, backslash or control byte, eight bytes at
-		// a time: the lowest flagged byte of m is the first of them.
+		// a time: the lowest flagged byte of m is the first of them. The
+		// last bytes of data are read one at a time.
+		found := false
 		for i+8 <= len(data) {
 			w := binary.LittleEndian.Uint64(data[i:])
 			q, b := w^(ones*'"'), w^(ones*'\\')
-			m := ((q-ones)&^q | (b-ones)&^b | (w-ones*' ')&^w) & highs
-			if m != 0 {
+			if m := ((q-ones)&^q | (b-ones)&^b | (w-ones*' ')&^w) & highs; m != 0 {
 				seen |= w & (m&-m - 1)
 				i += bits.TrailingZeros64(m) >> 3
+				found = true
 				break
 			}
 			seen |= w
 			i += 8
 		}
-		for ; i < len(data); i++ {
+		for ; !found && i < len(data); i++ {
 			c := data[i]
 			if c == '"' || c == '\\' || c < ' ' {
 				break
@@ -145,16 +152,30 @@ var PlainKey = func() (t [256]bool) {
 	return t
 }()
 
+// KeyEnd returns the position of the first byte at or after i that is
+// not PlainKey, or len(data): eight bytes at a time, as StringEnd.
+func KeyEnd(data []byte, i int) int {
+	for ; i+8 <= len(data); i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		q, b, d := w^(ones*'"'), w^(ones*'\\'), w^(ones*'.')
+		m := ((q-ones)&^q | (b-ones)&^b | (d-ones)&^d | (w-ones*' ')&^w | w) & highs
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for i < len(data) && PlainKey[data[i]] {
+		i++
+	}
+	return i
+}
+
 // AppendUnquoted appends the text of a valid JSON string body b decoded
 // as encoding/json decodes it: escapes replaced, and U+FFFD for each
 // invalid UTF-8 byte and for each \u escape of a surrogate that is not
 // the first of a pair.
 func AppendUnquoted(dst, b []byte) []byte {
 	for r := 0; r < len(b); {
-		k := r
-		for k < len(b) && b[k] != '\\' && b[k] < utf8.RuneSelf {
-			k++
-		}
+		k := plainEnd(b, r)
 		dst = append(dst, b[r:k]...)
 		if r = k; r == len(b) {
 			break
@@ -175,6 +196,23 @@ func AppendUnquoted(dst, b []byte) []byte {
 		r += size
 	}
 	return dst
+}
+
+// plainEnd returns the position of the first backslash or byte past
+// ASCII in b at or after i, or len(b): eight bytes at a time, as
+// StringEnd.
+func plainEnd(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		x := w ^ (ones * '\\')
+		if m := ((x-ones)&^x | w) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for i < len(b) && b[i] != '\\' && b[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
 }
 
 // Unescape decodes the escape at the start of b, the rest of a valid JSON

@@ -206,10 +206,14 @@ func sequence(re *syntax.Regexp, dst [][]string) [][]string {
 // gapped returns the number of texts of src when src is texts joined by
 // .* (one may lead and one trail), each free of line breaks and U+FFFD
 // and matched as regexSequence's steps are searched for: ignoring case
-// (with fold, or a (?i) flag) or having no other case. A value without
-// line breaks then matches exactly when it holds the texts in order: .*
-// spans anything but a line break. It returns 0 for any other src.
+// (with fold, or a (?i) flag, unless a (?-i) flag turns it off for the
+// text) or having no other case. A value without line breaks then matches
+// exactly when it holds the texts in order: .* spans anything but a line
+// break. It returns 0 for any other src.
 func gapped(src string, fold bool) int {
+	if fold {
+		src = "(?i)" + src // as NewRegex compiles it: a (?-i) in src wins
+	}
 	re, err := syntax.Parse(src, syntax.Perl)
 	if err != nil {
 		return 0
@@ -223,7 +227,7 @@ func gapped(src string, fold bool) int {
 		switch {
 		case s.Op == syntax.OpStar && s.Sub[0].Op == syntax.OpAnyCharNotNL:
 			gap = true
-		case s.Op == syntax.OpLiteral && gap && plainText(s, fold):
+		case s.Op == syntax.OpLiteral && gap && plainText(s):
 			texts++
 			gap = false
 		default:
@@ -234,9 +238,9 @@ func gapped(src string, fold bool) int {
 }
 
 // plainText reports whether literal re holds no line break and no U+FFFD
-// (which also stands for an invalid byte), and is matched ignoring case or
-// has no runes with another case.
-func plainText(re *syntax.Regexp, fold bool) bool {
+// (which also stands for an invalid byte), and is matched ignoring case
+// (its FoldCase flag) or has no runes with another case.
+func plainText(re *syntax.Regexp) bool {
 	if len(re.Rune) == 0 {
 		return false
 	}
@@ -244,7 +248,7 @@ func plainText(re *syntax.Regexp, fold bool) bool {
 		if r == '\n' || r == utf8.RuneError {
 			return false
 		}
-		if !fold && re.Flags&syntax.FoldCase == 0 && unicode.SimpleFold(r) != r {
+		if re.Flags&syntax.FoldCase == 0 && unicode.SimpleFold(r) != r {
 			return false
 		}
 	}

@@ -140,6 +140,9 @@ func TestRegexGapped(t *testing.T) {
 		{`a.+b`, true, false},        // .+ needs a character
 		{`a.*\x{fffd}`, true, false}, // U+FFFD also matches an invalid byte
 		{`ab`, true, false},          // one text: pre
+		{`(?-i)A.*b`, true, false},   // fold, but a flag makes A case-sensitive
+		{`a.*(?-i:B)`, true, false},  // the same within a group
+		{`(?-i)1.*2`, true, true},    // a flag, but no other case
 	}
 	alphabet := []string{"a", "A", "b", "s", "ſ", "\u212a", "k", "+", "1", "2", "\n", "\xff", "c"}
 	values := allStrings(alphabet, 4)
