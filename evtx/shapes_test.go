@@ -480,3 +480,15 @@ func TestPlanEvictAlways(t *testing.T) {
 		}
 	}
 }
+
+// TestFileChunksWhole: the chunks that TestPlans, FuzzPlan's seeds and
+// the eviction tests read are the file's bytes, past the records' end
+// too (a Reader of a *bytes.Reader leaves those unread until needed).
+func TestFileChunksWhole(t *testing.T) {
+	file := buildFile(0, plannedChunk(1, 6), fixtureChunk(7))
+	for i, c := range fileChunks(t, file) {
+		if want := file[FileHeaderSize+i*ChunkSize:][:ChunkSize]; !bytes.Equal(c, want) {
+			t.Errorf("chunk %d differs from the file's", i)
+		}
+	}
+}

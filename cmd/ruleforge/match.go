@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/internal/files"
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/normalize"
@@ -189,6 +190,10 @@ inputs:
 	}
 	fmt.Fprintf(stderr, "ruleforge: %d events, %d matched, %d hits, %d bad events, %d rules (%d bad), %d unmatched\n",
 		total.Events, total.Matched, total.Hits, total.Bad, ruleCountOf(prog), badRules, total.Unmatched)
+	if total.PlanEvictions > 0 {
+		fmt.Fprintf(stderr, "ruleforge: .evtx record plans dropped %d times, full (evtx.MaxPlans %d, evtx.MaxPlanBytes %d): the same results, read more slowly\n",
+			total.PlanEvictions, evtx.MaxPlans, evtx.MaxPlanBytes)
+	}
 	engines.report(stderr, prog)
 	switch {
 	case opt.stop.signal() != nil:
@@ -202,7 +207,7 @@ inputs:
 // add sums two runs' counts.
 func add(a, b pipeline.Stats) pipeline.Stats {
 	return pipeline.Stats{Events: a.Events + b.Events, Matched: a.Matched + b.Matched, Unmatched: a.Unmatched + b.Unmatched,
-		Bad: a.Bad + b.Bad, Hits: a.Hits + b.Hits, Bytes: a.Bytes + b.Bytes}
+		Bad: a.Bad + b.Bad, Hits: a.Hits + b.Hits, Bytes: a.Bytes + b.Bytes, PlanEvictions: a.PlanEvictions + b.PlanEvictions}
 }
 
 // matchStream runs the ruleset over every event of one input, writing

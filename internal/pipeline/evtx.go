@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/normalize"
@@ -90,13 +91,13 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 		}
 	}()
 	var wg sync.WaitGroup
+	var evictions atomic.Int64
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := evtxWorker{cfg: cfg, dec: decoders.Get().(*evtx.Decoder), rd: getReader(cfg)}
-			defer putReader(cfg, w.rd)
-			defer decoders.Put(w.dec)
+			w := newEVTXWorker(cfg)
+			defer func() { evictions.Add(int64(w.release())) }()
 			for j := range jobs {
 				w.work(j)
 				done <- j
@@ -109,7 +110,9 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 	for j := range done {
 		c.add(j.seq, j, (*chunkJob).resultsOf, func(j *chunkJob) { <-inFlight; chunkJobs.Put(j) })
 	}
-	return c.result(readErr)
+	st, err := c.result(readErr)
+	st.PlanEvictions = int(evictions.Load()) // done is closed: every worker has released
+	return st, err
 }
 
 // runEVTXInline is RunEVTX with one worker, on the calling goroutine:
@@ -117,10 +120,9 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 // in the same order as with the goroutines, without their hand-offs
 // (which cost about 2 us per record of a folder of small files,
 // BenchmarkMatchEVTXFiles).
-func runEVTXInline(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error) {
-	w := evtxWorker{cfg: cfg, dec: decoders.Get().(*evtx.Decoder), rd: getReader(cfg)}
-	defer putReader(cfg, w.rd)
-	defer decoders.Put(w.dec)
+func runEVTXInline(cfg Config, r *evtx.Reader, emit func(*Result) error) (st Stats, err error) {
+	w := newEVTXWorker(cfg)
+	defer func() { st.PlanEvictions = w.release() }()
 	j := chunkJobs.Get().(*chunkJob)
 	defer chunkJobs.Put(j)
 	c := newCollector[*chunkJob](emit, make(chan struct{}))
@@ -165,9 +167,33 @@ func (st *Stats) count(res *Result) {
 
 // evtxWorker decodes and matches the records of chunks.
 type evtxWorker struct {
-	cfg Config
-	dec *evtx.Decoder
-	rd  *normalize.Reader
+	cfg       Config
+	dec       *evtx.Decoder
+	rd        *normalize.Reader
+	evictions int // dec's evictions when the worker took it
+}
+
+// newEVTXWorker returns a worker with a Decoder (pooled unless
+// cfg.Decoder has options) and a pooled Reader.
+func newEVTXWorker(cfg Config) *evtxWorker {
+	var dec *evtx.Decoder
+	if cfg.Decoder != nil {
+		dec = evtx.NewDecoder(cfg.Decoder...)
+	} else {
+		dec = decoders.Get().(*evtx.Decoder)
+	}
+	return &evtxWorker{cfg: cfg, dec: dec, rd: getReader(cfg), evictions: dec.Stats().Evictions}
+}
+
+// release returns w's Decoder and Reader to their pools and the times
+// the Decoder dropped its plans while w had it (Stats.PlanEvictions).
+func (w *evtxWorker) release() int {
+	n := w.dec.Stats().Evictions - w.evictions
+	putReader(w.cfg, w.rd)
+	if w.cfg.Decoder == nil {
+		decoders.Put(w.dec)
+	}
+	return n
 }
 
 // work fills j's results, reusing the memory of the job's last chunk.

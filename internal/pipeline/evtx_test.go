@@ -3,8 +3,10 @@ package pipeline
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/ruleforge/ruleforge/compile"
@@ -89,5 +91,62 @@ func TestRunEVTX(t *testing.T) {
 		if most := 3 * (10 + 2*workers + 2); !errors.Is(err, ErrStopped) || st.Events%3 != 0 || st.Events > most {
 			t.Errorf("workers %d: run stopped after 10 chunks: %+v, %v; want ErrStopped and at most %d events", workers, st, err, most)
 		}
+	}
+}
+
+// TestRunEVTXPlanEvictions: a run whose Decoders have no room for record
+// plans (Config.Decoder) gives the same results as one with the default
+// limits, and counts the times they dropped their plans
+// (Stats.PlanEvictions, which ruleforge match reports), with one worker
+// and with several.
+func TestRunEVTXPlanEvictions(t *testing.T) {
+	c, err := loadEVTXCorpus()
+	if err != nil || len(c.files) == 0 {
+		t.Skipf("no .evtx corpus (%v)", err)
+	}
+	rs, err := windowsRuleset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(file []byte, cfg Config) ([]string, Stats) {
+		t.Helper()
+		r, err := evtx.NewReader(bytes.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		st, err := RunEVTX(cfg, r, func(res *Result) error {
+			got = append(got, fmt.Sprint(res.Ordinal, res.RecordID, res.Hits, res.Bad))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, st
+	}
+	files, hits := 0, 0
+	for _, file := range c.files {
+		want, st := run(file, Config{Ruleset: rs, Workers: 1})
+		if st.PlanEvictions != 0 || st.Events < 8 {
+			continue // the default limits hold the corpus's plans; a file of a few records makes few plans
+		}
+		files, hits = files+1, hits+st.Hits
+		for _, workers := range []int{1, 2} {
+			for _, opt := range []evtx.Option{evtx.WithMaxPlans(0), evtx.WithMaxPlanBytes(0)} {
+				got, st := run(file, Config{Ruleset: rs, Workers: workers, Decoder: []evtx.Option{opt}})
+				if !slices.Equal(got, want) {
+					t.Fatalf("workers %d, no room for plans: results differ:\n%q\nwant\n%q", workers, got, want)
+				}
+				if st.PlanEvictions == 0 {
+					t.Fatalf("workers %d, no room for plans: %d events and no eviction counted", workers, st.Events)
+				}
+			}
+		}
+		if files == 5 {
+			break
+		}
+	}
+	if files == 0 || hits == 0 {
+		t.Fatalf("%d corpus files of 8 records or more, %d hits: the test compared nothing", files, hits)
 	}
 }

@@ -30,6 +30,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
@@ -83,6 +84,11 @@ type Config struct {
 	// ones, Result.State gets the stage hits), for a state.Engine that
 	// Emit steps in input order.
 	Program *state.Program
+	// Decoder, when set, are the options of the evtx.Decoders RunEVTX
+	// makes (their limits); without, RunEVTX takes Decoders with the
+	// default limits from a pool shared by its runs, so that a folder of
+	// small files reuses one Decoder's compiled templates and plans.
+	Decoder []evtx.Option
 }
 
 // Result is what happened to one event.
@@ -102,9 +108,14 @@ type Result struct {
 }
 
 // Stats counts a run's events: Events = Matched + Unmatched + Bad.
+// PlanEvictions counts the times an .evtx run's Decoders dropped their
+// record plans and compiled templates, full (evtx.MaxPlans,
+// evtx.MaxPlanBytes; evtx.PlanStats.Evictions): results are the same,
+// reading is slower until the plans are made again.
 type Stats struct {
 	Events, Matched, Unmatched, Bad, Hits int
 	Bytes                                 int64
+	PlanEvictions                         int
 }
 
 // MaxWorkers is the most matching goroutines a run starts when told a
