@@ -22,7 +22,13 @@
 // chunks (all zeros) are skipped. A chunk with a bad signature, header or
 // checksum is reported as an *Error and skipped; a record that cannot be
 // read is reported and the next one read; a file that ends inside a
-// chunk yields every complete record of it, then an *Error.
+// chunk yields every complete record of it, then an *Error. From a
+// source that is an io.ReaderAt and an io.Seeker (an *os.File, a
+// *bytes.Reader), a used chunk is read up to its free space offset, where
+// its records end (22 of the corpus's 52 MB of used chunks), and the rest
+// only when a name or template definition lies past it: Windows never
+// writes one there, but a crafted or damaged chunk reads the same as from
+// a plain io.Reader (TestLazyPastFree, TestLazySameCorpus, TestDamage).
 //
 // Records written without templates (all values as text) are read as
 // well. Substitution values keep their types in the JSON: integers, reals

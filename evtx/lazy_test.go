@@ -69,7 +69,7 @@ func readFrom(t *testing.T, src io.Reader, opts ...Option) (got, errs []string, 
 // template's body), then a record without a template. Windows does not
 // write such chunks; a crafted one is read as its bytes say, whether
 // the Reader reads the chunk whole or only up to its free space.
-func pastFreeChunk(t *testing.T) []byte {
+func pastFreeChunk(t testing.TB) []byte {
 	const at = 0x8000
 	c := &chunkBuilder{first: 1}
 	c.record(func(w *xw) { sysmonRecord(w, at, 1, 0x1010) })
@@ -137,4 +137,22 @@ func TestLazySameCorpus(t *testing.T) {
 		t.Errorf("%d chunks read lazily, want most of the 791 used ones", lazy)
 	}
 	t.Logf("%d chunks read lazily", lazy)
+}
+
+// FuzzLazy reads a file of two fuzzed chunks (fuzzedChunk: with their
+// checksums set when the first byte is even) from a *bytes.Reader, lazy
+// chunks with their unread bytes poisoned, and from a plain io.Reader,
+// whole chunks: the same records and errors.
+func FuzzLazy(f *testing.F) {
+	f.Add(fixtureChunk(1))
+	f.Add(pastFreeChunk(f))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := fuzzedChunk(data)
+		file := buildFile(0, c, c)
+		got, errs, _ := readFrom(t, bytes.NewReader(file))
+		want, wantErrs, _ := readFrom(t, plainReader{bytes.NewReader(file)})
+		if !slices.Equal(got, want) || !slices.Equal(errs, wantErrs) {
+			t.Fatalf("lazy chunks: %q, errors %q; whole chunks: %q, errors %q", got, errs, want, wantErrs)
+		}
+	})
 }

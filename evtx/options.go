@@ -41,8 +41,8 @@ func newLimits(opts []Option) limits {
 func WithoutPlans() Option { return func(l *limits) { l.noPlans = true } }
 
 // WithMaxPlans sets how many plans (shapes of records), template
-// identities and compiled templates a Decoder keeps from chunk to chunk
-// (default MaxPlans).
+// identities and compiled templates, of each, a Decoder keeps from chunk
+// to chunk (default MaxPlans).
 func WithMaxPlans(n int) Option { return func(l *limits) { l.plans = n } }
 
 // WithMaxPlanBytes sets roughly how many bytes the plans, template

@@ -31,9 +31,10 @@ import (
 // Limits on the plans a Decoder keeps.
 const (
 	// MaxPlans is the most plans (shapes), template identities and
-	// compiled templates a Decoder keeps (WithMaxPlans), and
+	// compiled templates, of each, a Decoder keeps (WithMaxPlans), and
 	// MaxPlanBytes the most bytes they may take together
-	// (WithMaxPlanBytes, roughly counted); when either limit would be
+	// (WithMaxPlanBytes, roughly counted; one larger than the limit is
+	// kept alone until the next is); when either limit would be
 	// passed, all are dropped and made again as records need them
 	// (Stats counts the evictions). The shared corpus needs 655 shapes,
 	// 458 template identities and about 3 MB.

@@ -101,7 +101,7 @@ func testdataChunks(t testing.TB) [][]byte {
 // allSkips are the objects that traces of fixtures decline in turn.
 var allSkips = []string{"EventData", "#attributes", "System", "Rule"}
 
-// fileChunks returns the chunks of an .evtx file.
+// fileChunks returns the chunks of an .evtx file, each read whole.
 func fileChunks(t testing.TB, file []byte) [][]byte {
 	t.Helper()
 	r, err := NewReader(bytes.NewReader(file))
@@ -115,6 +115,9 @@ func fileChunks(t testing.TB, file []byte) [][]byte {
 			return chunks
 		}
 		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.load(ChunkSize); err != nil { // all of it: a Decoder reads the copy
 			t.Fatal(err)
 		}
 		chunks = append(chunks, bytes.Clone(c.data))

@@ -341,8 +341,9 @@ func TestKnownTemplates(t *testing.T) {
 
 // TestPlanDamage damages one byte of a record that a plan reads (zeroed,
 // all ones, one bit flipped, one added), at every offset of the record,
-// and requires the same records and the same errors with plans as with
-// trees: the plan path takes nothing on trust that the tree path checks.
+// and cuts the chunk short at every 7th byte, and requires the same
+// records and the same errors with plans as with trees: the plan path
+// takes nothing on trust that the tree path checks.
 func TestPlanDamage(t *testing.T) {
 	file := buildFile(0, plannedChunk(1, 6))
 	start := FileHeaderSize + chunkHeaderSize
@@ -367,6 +368,13 @@ func TestPlanDamage(t *testing.T) {
 		}
 	}
 	t.Logf("%d bytes damaged 4 ways: %d records read by plans, %d into trees", size, planned, errs)
+	// A file that ends inside the chunk, at every 7th byte of its
+	// records: the records before the cut, then the same error.
+	chunk := file[FileHeaderSize:]
+	free := int(binary.LittleEndian.Uint32(chunk[48:]))
+	for cut := chunkHeaderSize; cut <= free; cut += 7 {
+		compareChunks(t, NewDecoder(), NewDecoder(WithoutPlans()), [][]byte{chunk[:cut]}, 2)
+	}
 }
 
 // TestPlanUses: a plan does not read a record whose values, used many
@@ -469,6 +477,18 @@ func TestPlanEvictAlways(t *testing.T) {
 		compareChunks(t, plan, tree, append(chunks, testdataChunks(t)...), 3, allSkips...)
 		if s := plan.Stats(); s.Evictions < s.Tree {
 			t.Errorf("%+v: want an eviction for each record read into a tree at least", s)
+		}
+	}
+}
+
+// TestFileChunksWhole: the chunks that TestPlans, FuzzPlan's seeds and
+// the eviction tests read are the file's bytes, past the records' end
+// too (a Reader of a *bytes.Reader leaves those unread until needed).
+func TestFileChunksWhole(t *testing.T) {
+	file := buildFile(0, plannedChunk(1, 6), fixtureChunk(7))
+	for i, c := range fileChunks(t, file) {
+		if want := file[FileHeaderSize+i*ChunkSize:][:ChunkSize]; !bytes.Equal(c, want) {
+			t.Errorf("chunk %d differs from the file's", i)
 		}
 	}
 }

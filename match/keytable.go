@@ -60,6 +60,14 @@ func (t *keyTable) find(key []byte) *trieNode { return findKey(t, key) }
 
 // findKey is find for a key of either type.
 func findKey[K string | []byte](t *keyTable, key K) *trieNode {
+	if sl := findSlot(t, key); sl != nil {
+		return sl.node
+	}
+	return nil
+}
+
+// findSlot returns the slot of key, or nil.
+func findSlot[K string | []byte](t *keyTable, key K) *keySlot {
 	h := keyHash(key)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		switch t.hashes[i] {
@@ -67,7 +75,7 @@ func findKey[K string | []byte](t *keyTable, key K) *trieNode {
 			return nil
 		case h:
 			if sl := &t.slots[i]; sl.key == string(key) {
-				return sl.node
+				return sl
 			}
 		}
 	}

@@ -65,7 +65,10 @@ func (r *Record) ResetJSON(data []byte) error {
 // newScanner returns the scanner of record r.
 func newScanner(r *Record) *scanner {
 	n := r.st.nodes
-	return &scanner{rec: r, seen: make([]uint32, n), owner: make([]uint32, n), found: make([]span, n), tables: make([]*keyTable, n)}
+	return &scanner{
+		rec: r, seen: make([]uint32, n), owner: make([]uint32, n), found: make([]span, n), tables: make([]*keyTable, n),
+		orders: make([]keyOrder, n),
+	}
 }
 
 // scanner is a Record's state for ResetJSON. It is also the Record's
@@ -82,6 +85,7 @@ type scanner struct {
 	objs   uint32      // the objects of the slot trie entered in this event, numbered from 1
 	starts []int       // the first item of each member being scanned, outermost first
 	tables []*keyTable // per trie node: its kids by key, made on first use
+	orders []keyOrder  // per trie node: the order of the members of the last object at it (keyorder.go)
 
 	// The memory of the values held, reused from event to event. Values
 	// point into it, so each grows by starting a bigger chunk, never by
@@ -183,45 +187,24 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 	if i = jsonlex.SkipSpace(data, i); i < len(data) && data[i] == '}' {
 		return i + 1
 	}
-	for {
+	order := &s.orders[n.id]
+	for k := 0; ; k++ { // k: the member's place in the object
 		if i >= len(data) || data[i] != '"' {
-			return fail
-		}
-		j := jsonlex.KeyEnd(data, i+1)
-		dot := j < len(data) && data[j] == '.' // a plain key with dots: through them at once
-		for dot && j < len(data) && (jsonlex.PlainKey[data[j]] || data[j] == '.') {
-			j++
-		}
-		if j >= len(data) {
 			return fail
 		}
 		var c *trieNode
 		in := obj // the object that holds the key, 0 for a key with dots
-		switch {
-		case data[j] == '"' && !dot:
-			c = kids.find(data[i+1 : j])
-		case data[j] == '"':
-			c = s.throughDots(n, data[i+1:j])
-			s.dotted = s.dotted || c != nil
-			in = 0
-		default:
-			end, esc, high := jsonlex.StringEnd(data, j)
-			if end < 0 {
+		sl, j, ok := order.guess(data, i+1, k)
+		if ok {
+			if sl != nil {
+				c = sl.node
+			}
+		} else {
+			plain := false
+			if c, sl, j, in, plain = s.keyAt(n, kids, i+1, obj); j < 0 {
 				return fail
 			}
-			key := data[i+1 : end]
-			if esc || high && !utf8.Valid(key) {
-				s.key = jsonlex.AppendUnquoted(s.key[:0], key)
-				key = s.key
-			}
-			if bytes.IndexByte(key, '.') >= 0 {
-				c = s.throughDots(n, key)
-				s.dotted = s.dotted || c != nil
-				in = 0
-			} else {
-				c = kids.find(key)
-			}
-			j = end
+			order.learn(k, data[i+1:j], sl, plain)
 		}
 		if i = jsonlex.SkipSpace(data, j+1); i >= len(data) || data[i] != ':' {
 			return fail
@@ -240,6 +223,51 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 			return i
 		}
 	}
+}
+
+// keyAt reads the key at data[i], after its opening quote, of a member of
+// object obj at trie node n, whose kids are kids. It returns the trie node
+// the key leads to (nil: none), the slot of kids that holds it (nil: none,
+// or a key that is not plain), the position of its closing quote (fail: not
+// a valid string), the object that holds the key (obj, or 0 for a key with
+// dots, which leads through n's descendants) and whether the key is plain:
+// jsonlex.PlainKey bytes only, its text as it is.
+func (s *scanner) keyAt(n *trieNode, kids *keyTable, i int, obj uint32) (c *trieNode, sl *keySlot, j int, in uint32, plain bool) {
+	data := s.data
+	j = jsonlex.KeyEnd(data, i)
+	dot := j < len(data) && data[j] == '.' // a plain key with dots: through them at once
+	for dot && j < len(data) && (jsonlex.PlainKey[data[j]] || data[j] == '.') {
+		j++
+	}
+	if j >= len(data) {
+		return nil, nil, fail, 0, false
+	}
+	switch {
+	case data[j] == '"' && !dot:
+		if sl = findSlot(kids, data[i:j]); sl != nil {
+			c = sl.node
+		}
+		return c, sl, j, obj, true
+	case data[j] == '"':
+		c = s.throughDots(n, data[i:j])
+		s.dotted = s.dotted || c != nil
+		return c, nil, j, 0, false
+	}
+	end, esc, high := jsonlex.StringEnd(data, j)
+	if end < 0 {
+		return nil, nil, fail, 0, false
+	}
+	key := data[i:end]
+	if esc || high && !utf8.Valid(key) {
+		s.key = jsonlex.AppendUnquoted(s.key[:0], key)
+		key = s.key
+	}
+	if bytes.IndexByte(key, '.') >= 0 {
+		c = s.throughDots(n, key)
+		s.dotted = s.dotted || c != nil
+		return c, nil, end, 0, false
+	}
+	return kids.find(key), nil, end, obj, false
 }
 
 // throughDots returns the trie node that key, which holds dots, leads to

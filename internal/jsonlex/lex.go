@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/ruleforge/ruleforge/internal/swar"
 )
 
 // SkipSpace returns the position of the first byte at or after i that is
@@ -73,10 +75,13 @@ func digits(data []byte, i int) int {
 // isDigit reports whether c is a decimal digit.
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// SWAR constants: a byte of 1s and the high bit of each byte, in a word.
+// The word-at-a-time scans flag the bytes they look for with the high bit
+// of each byte (swar.Highs): (x-Ones)&^x flags the zero bytes of x, and
+// only a byte above a flagged one can be flagged falsely, so the lowest
+// flagged byte is always the first.
 const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
+	ones  = swar.Ones
+	highs = swar.Highs
 )
 
 // StringEnd scans a JSON string from data[i], where i follows its opening
@@ -88,20 +93,22 @@ func StringEnd(data []byte, i int) (end int, esc, high bool) {
 	var seen uint64 // the bytes passed, or-ed: their high bits tell of non-ASCII
 	for {
 		// Find the next quote, backslash or control byte, eight bytes at
-		// a time: the lowest flagged byte of m is the first of them.
+		// a time: the lowest flagged byte of m is the first of them. The
+		// last bytes of data are read one at a time.
+		found := false
 		for i+8 <= len(data) {
 			w := binary.LittleEndian.Uint64(data[i:])
 			q, b := w^(ones*'"'), w^(ones*'\\')
-			m := ((q-ones)&^q | (b-ones)&^b | (w-ones*' ')&^w) & highs
-			if m != 0 {
+			if m := ((q-ones)&^q | (b-ones)&^b | (w-ones*' ')&^w) & highs; m != 0 {
 				seen |= w & (m&-m - 1)
 				i += bits.TrailingZeros64(m) >> 3
+				found = true
 				break
 			}
 			seen |= w
 			i += 8
 		}
-		for ; i < len(data); i++ {
+		for ; !found && i < len(data); i++ {
 			c := data[i]
 			if c == '"' || c == '\\' || c < ' ' {
 				break
