@@ -120,7 +120,9 @@ func (x *scratch) nextMark() uint32 {
 		for i := range x.marks {
 			x.marks[i].Reset()
 		}
-		x.mark = 1
+		// The event's mark, taken before the wrap, would mark states
+		// with an epoch the new count hands out again: it is renewed.
+		x.eventMark, x.mark = 1, 2
 	}
 	return x.mark
 }
