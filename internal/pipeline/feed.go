@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -34,27 +37,66 @@ type chunk struct {
 // the source can take what has arrived without waiting for more, see when
 // the input pauses, and stop at once when told to even while a read
 // blocks (a terminal, a pipe). After a stop the goroutine ends when its
-// read returns.
+// read returns. Input whose reads return at once (direct: a regular
+// file, bytes in memory) never pauses and needs none of that: it is read
+// on the caller's goroutine, into one buffer that the feed's runs share
+// through a pool (a run per small file of a folder would otherwise make
+// and grow its own).
 type feed struct {
-	ready chan chunk      // reads done, in order
-	free  chan []byte     // buffers to read into
-	quit  chan struct{}   // closed when the run is over
-	stop  <-chan struct{} // Config.Stop
-	abort <-chan struct{} // closed when emit failed: the input no longer matters
-	cur   []byte          // the rest of the chunk being taken
-	buf   []byte          // cur's buffer, recycled once cur is taken
-	err   error           // what ended the input: a read error, io.EOF or ErrStopped
-	held  []chunk         // reads that arrives took from ready, to be taken before it
-	pause time.Duration   // Config.Pause
-	timer *time.Timer
+	direct io.Reader       // the input when read directly, or nil
+	ready  chan chunk      // reads done, in order
+	free   chan []byte     // buffers to read into
+	quit   chan struct{}   // closed when the run is over
+	stop   <-chan struct{} // Config.Stop
+	abort  <-chan struct{} // closed when emit failed: the input no longer matters
+	cur    []byte          // the rest of the chunk being taken
+	buf    []byte          // cur's buffer, recycled once cur is taken
+	err    error           // what ended the input: a read error, io.EOF or ErrStopped
+	held   []chunk         // reads that arrives took from ready, to be taken before it
+	pause  time.Duration   // Config.Pause
+	timer  *time.Timer
 }
 
 // newFeed starts reading r; stop or abort, when closed, end the input
 // with ErrStopped; the input pauses when silent for pause.
 func newFeed(r io.Reader, stop, abort <-chan struct{}, pause time.Duration) *feed {
+	if direct(r) {
+		return &feed{direct: r, buf: *feedBuffers.Get().(*[]byte), stop: stop, abort: abort, pause: pause}
+	}
 	f := &feed{ready: make(chan chunk, chunks), free: make(chan []byte, chunks), quit: make(chan struct{}), stop: stop, abort: abort, pause: pause}
 	go f.read(r)
 	return f
+}
+
+// feedBuffers holds the read buffers of direct feeds whose runs are over.
+var feedBuffers = sync.Pool{New: func() any { b := make([]byte, chunkBytes); return &b }}
+
+// direct reports whether r's reads return at once, without waiting for
+// input to arrive, so that a feed reads it directly: bytes in memory, or
+// a regular file (not a pipe, terminal or socket, which may block).
+func direct(r io.Reader) bool {
+	switch r := r.(type) {
+	case *bytes.Reader, *strings.Reader, *bytes.Buffer:
+		return true
+	case *os.File:
+		info, err := r.Stat()
+		return err == nil && info.Mode().IsRegular()
+	}
+	return false
+}
+
+// readDirect reads the next chunk of a direct feed into its buffer, which
+// holds nothing still to be taken (take and Read copy what they take).
+// Like bufio, it gives up with io.ErrNoProgress after many empty reads.
+func (f *feed) readDirect() {
+	for range 100 {
+		n, err := f.direct.Read(f.buf[:cap(f.buf)])
+		if n > 0 || err != nil {
+			f.cur, f.err = f.buf[:n], err
+			return
+		}
+	}
+	f.cur, f.err = nil, io.ErrNoProgress
 }
 
 // read is the reading goroutine. It makes a buffer only when none has
@@ -96,8 +138,16 @@ func (f *feed) read(r io.Reader) {
 	}
 }
 
-// close ends the reading goroutine once its read returns.
-func (f *feed) close() { close(f.quit) }
+// close ends the reading goroutine once its read returns, or gives a
+// direct feed's buffer back for later runs.
+func (f *feed) close() {
+	if f.direct != nil {
+		f.cur = nil
+		feedBuffers.Put(&f.buf)
+		return
+	}
+	close(f.quit)
+}
 
 // await waits until input has arrived (cur holds some) or the input is
 // over (err is set); wait < 0 waits as long as it takes. It reports false
@@ -111,6 +161,10 @@ func (f *feed) await(wait time.Duration) bool {
 	default:
 	}
 	if len(f.cur) > 0 || f.err != nil {
+		return true
+	}
+	if f.direct != nil {
+		f.readDirect()
 		return true
 	}
 	if len(f.held) > 0 {

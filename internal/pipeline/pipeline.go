@@ -198,14 +198,22 @@ func Run(cfg Config, r io.Reader, emit func(*Result) error) (Stats, error) {
 // run is Run with segments of size bytes, grown to at most most bytes.
 func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Stats, error) {
 	workers := cfg.workers()
-	free := make(chan *batch, 2*workers+2) // the batches in flight, recycled
-	for range cap(free) {
-		free <- &batch{}
-	}
-	done := make(chan *batch, cap(free))
 	stop := make(chan struct{}) // closed when emit fails
 	src := &source{in: newFeed(r, cfg.Stop, stop, cfg.pause()), size: size, most: most, maxEvent: cfg.maxEvent(), line: 1}
 	defer src.in.close()
+	if workers == 1 && src.in.direct != nil {
+		return runInline(cfg, src, emit, stop)
+	}
+	free := make(chan *batch, 2*workers+2) // the batches in flight, recycled
+	for range cap(free) {
+		free <- batches.Get().(*batch)
+	}
+	defer func() { // the batches back once the workers are done: all of them
+		for len(free) > 0 {
+			batches.Put(<-free)
+		}
+	}()
+	done := make(chan *batch, cap(free))
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -247,6 +255,33 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 			break
 		}
 		c.add(b.seq, b, func(b *batch) []Result { return b.results }, func(b *batch) { free <- b })
+	}
+	return c.result(src.err)
+}
+
+// batches holds the batches of finished runs: their segments and results
+// grow to what the input needs, and a folder of small files is a run per
+// file.
+var batches = sync.Pool{New: func() any { return &batch{} }}
+
+// runInline is run with one worker on input read directly (a regular
+// file, bytes in memory: feed.direct), on the calling goroutine: a batch
+// is read, matched and emitted in turn, the same work in the same order
+// as with the goroutines, without their hand-offs and channels, as
+// runEVTXInline does for .evtx files (BenchmarkMatchDumpFiles). Flush is
+// called after each batch, where the collector would wait for the next.
+func runInline(cfg Config, src *source, emit func(*Result) error, stop chan struct{}) (Stats, error) {
+	w := newWorker(cfg)
+	defer putReader(cfg, w.rd)
+	b := batches.Get().(*batch)
+	defer batches.Put(b)
+	c := newCollector[*batch](emit, stop)
+	for c.err == nil && src.next(b) {
+		w.work(b)
+		c.add(b.seq, b, func(b *batch) []Result { return b.results }, func(*batch) {})
+		if cfg.Flush != nil && c.err == nil {
+			c.fail(cfg.Flush())
+		}
 	}
 	return c.result(src.err)
 }

@@ -183,10 +183,10 @@ func (s *source) frame(b *batch) bool {
 // pause, and reports false when it pauses (or is stopped): the events in
 // hand are matched now, not after the value a live stream is writing.
 func (s *source) ready() bool {
-	if len(s.in.ready) > 0 || s.sr.Complete(nil) {
-		// More input is there already (bulk input: it is not the end
-		// of a live stream's burst), or the value is in what s.sr read
-		// ahead.
+	if s.in.direct != nil || len(s.in.ready) > 0 || s.sr.Complete(nil) {
+		// The input never pauses (a direct feed), more input is there
+		// already (bulk input: it is not the end of a live stream's
+		// burst), or the value is in what s.sr read ahead.
 		return true
 	}
 	for !s.in.over() {
