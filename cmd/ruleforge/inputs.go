@@ -133,7 +133,7 @@ func matchInput(p *state.Program, opt matchOptions, name string, stdin io.Reader
 		if err != nil {
 			return pipeline.Stats{}, err
 		}
-		return matchStream(p, opt, name, text, out, stderr, perRule, before, engines)
+		return matchStream(p, opt, name, text, regular != nil, out, stderr, perRule, before, engines)
 	}
 	er, err := evtx.NewReader(evtxSource(r, regular))
 	if err != nil {

@@ -212,9 +212,11 @@ func add(a, b pipeline.Stats) pipeline.Stats {
 
 // matchStream runs the ruleset over every event of one input, writing
 // output lines in input order and reporting bad events on stderr; before
-// is the count of the inputs already done, for the progress line.
-func matchStream(p *state.Program, opt matchOptions, name string, r io.Reader, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats) (pipeline.Stats, error) {
+// is the count of the inputs already done, for the progress line; direct
+// tells that r reads a regular file (pipeline.Config.Direct).
+func matchStream(p *state.Program, opt matchOptions, name string, r io.Reader, direct bool, out *bufio.Writer, stderr io.Writer, perRule []int, before pipeline.Stats, engines *stateStats) (pipeline.Stats, error) {
 	return matchWith(p, opt, name, out, stderr, perRule, before, engines, func(cfg pipeline.Config, emit func(*pipeline.Result) error) (pipeline.Stats, error) {
+		cfg.Direct = direct
 		return pipeline.Run(cfg, r, emit)
 	})
 }

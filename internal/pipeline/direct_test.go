@@ -56,6 +56,12 @@ func TestDirect(t *testing.T) {
 		if got := direct(c.r); got != c.want {
 			t.Errorf("%s: direct %v, want %v", c.name, got, c.want)
 		}
+		// Config.Direct says so of any reader.
+		f := newFeed(c.r, true, nil, nil, time.Hour)
+		if f.direct == nil {
+			t.Errorf("%s: not read directly with Config.Direct", c.name)
+		}
+		f.close()
 	}
 }
 
@@ -79,7 +85,7 @@ func directInput() []byte {
 // memory, a regular file), inline on one worker or on goroutines, gives
 // every event, line, size, raw text, hit and error of one stream reader
 // over the whole input, as a run on the same input read by the feed's
-// goroutine does, with several such runs at once sharing the pooled read
+// goroutine does (an opaque reader; read directly with Config.Direct), with several such runs at once sharing the pooled read
 // buffers and batches (a buffer reused while its events were still
 // matched or quoted would change Raw or hits). A direct feed never waits
 // for the input to pause: the runs take far less than Config.Pause.
@@ -94,6 +100,7 @@ func TestRunDirectSame(t *testing.T) {
 		"bytes":   func() (io.Reader, func()) { return bytes.NewReader(in), func() {} },
 		"strings": func() (io.Reader, func()) { return strings.NewReader(string(in)), func() {} },
 		"opaque":  func() (io.Reader, func()) { return opaque{bytes.NewReader(in)}, func() {} },
+		"Direct":  func() (io.Reader, func()) { return opaque{bytes.NewReader(in)}, func() {} },
 		"file": func() (io.Reader, func()) {
 			f, err := os.Open(file)
 			if err != nil {
@@ -114,6 +121,8 @@ func TestRunDirectSame(t *testing.T) {
 					defer wg.Done()
 					r, done := open()
 					defer done()
+					cfg := cfg
+					cfg.Direct = name == "Direct"
 					var got []outcome
 					start := time.Now()
 					st, err := run(cfg, r, func(res *Result) error { got = append(got, outcomeOf(res)); return nil }, seg, 4*seg)

@@ -57,10 +57,11 @@ type feed struct {
 	timer  *time.Timer
 }
 
-// newFeed starts reading r; stop or abort, when closed, end the input
-// with ErrStopped; the input pauses when silent for pause.
-func newFeed(r io.Reader, stop, abort <-chan struct{}, pause time.Duration) *feed {
-	if direct(r) {
+// newFeed starts reading r, directly if told (Config.Direct) or if its
+// reads return at once (direct); stop or abort, when closed, end the
+// input with ErrStopped; the input pauses when silent for pause.
+func newFeed(r io.Reader, isDirect bool, stop, abort <-chan struct{}, pause time.Duration) *feed {
+	if isDirect || direct(r) {
 		return &feed{direct: r, buf: *feedBuffers.Get().(*[]byte), stop: stop, abort: abort, pause: pause}
 	}
 	f := &feed{ready: make(chan chunk, chunks), free: make(chan []byte, chunks), quit: make(chan struct{}), stop: stop, abort: abort, pause: pause}

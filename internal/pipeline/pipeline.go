@@ -84,6 +84,14 @@ type Config struct {
 	// ones, Result.State gets the stage hits), for a state.Engine that
 	// Emit steps in input order.
 	Program *state.Program
+	// Direct tells Run that the input's reads return at once, never
+	// waiting for input to arrive (a regular file behind a bufio.Reader,
+	// say): it is read on the workers' goroutines, never pauses, and
+	// with one worker the run is all on the calling goroutine, which
+	// saves a run per small file its goroutines and buffers. Bytes in
+	// memory and a regular *os.File are read so without it. A pipe or a
+	// terminal must not be Direct: Stop could not cut a blocked read.
+	Direct bool
 	// Decoder, when set, are the options of the evtx.Decoders RunEVTX
 	// makes (their limits); without, RunEVTX takes Decoders with the
 	// default limits from a pool shared by its runs, so that a folder of
@@ -199,7 +207,7 @@ func Run(cfg Config, r io.Reader, emit func(*Result) error) (Stats, error) {
 func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Stats, error) {
 	workers := cfg.workers()
 	stop := make(chan struct{}) // closed when emit fails
-	src := &source{in: newFeed(r, cfg.Stop, stop, cfg.pause()), size: size, most: most, maxEvent: cfg.maxEvent(), line: 1}
+	src := &source{in: newFeed(r, cfg.Direct, cfg.Stop, stop, cfg.pause()), size: size, most: most, maxEvent: cfg.maxEvent(), line: 1}
 	defer src.in.close()
 	if workers == 1 && src.in.direct != nil {
 		return runInline(cfg, src, emit, stop)

@@ -165,7 +165,7 @@ func TestSourceResumesSegments(t *testing.T) {
 	// No pause: on a loaded machine the reading goroutine can lag more
 	// than Pause, and a pause cuts the input where it stands, which changes
 	// the batch kinds this test checks (not the results).
-	src := &source{in: newFeed(bytes.NewReader(in.Bytes()), nil, nil, time.Hour), size: SegmentBytes, most: MaxSegment, line: 1}
+	src := &source{in: newFeed(bytes.NewReader(in.Bytes()), false, nil, nil, time.Hour), size: SegmentBytes, most: MaxSegment, line: 1}
 	defer src.in.close()
 	var kinds []bool
 	for {
