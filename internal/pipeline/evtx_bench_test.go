@@ -69,15 +69,16 @@ func compileCorpus(dir ...string) (*match.Ruleset, error) {
 }
 
 // benchSetup loads the .evtx corpus and returns it with a configuration
-// of the SigmaHQ Windows rules on one worker, or skips b.
-func benchSetup(b *testing.B) (*evtxCorpus, Config) {
+// of the SigmaHQ Windows rules on one worker, or skips tb.
+func benchSetup(tb testing.TB) (*evtxCorpus, Config) {
+	tb.Helper()
 	c, err := loadEVTXCorpus()
 	if err != nil || len(c.files) == 0 {
-		b.Skipf("no .evtx corpus (%v)", err)
+		tb.Skipf("no .evtx corpus (%v)", err)
 	}
 	rs, err := windowsRuleset()
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return c, Config{Ruleset: rs, Workers: 1}
 }

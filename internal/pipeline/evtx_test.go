@@ -100,14 +100,8 @@ func TestRunEVTX(t *testing.T) {
 // (Stats.PlanEvictions, which ruleforge match reports), with one worker
 // and with several.
 func TestRunEVTXPlanEvictions(t *testing.T) {
-	c, err := loadEVTXCorpus()
-	if err != nil || len(c.files) == 0 {
-		t.Skipf("no .evtx corpus (%v)", err)
-	}
-	rs, err := windowsRuleset()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, base := benchSetup(t)
+	rs := base.Ruleset
 	run := func(file []byte, cfg Config) ([]string, Stats) {
 		t.Helper()
 		r, err := evtx.NewReader(bytes.NewReader(file))
