@@ -1,0 +1,99 @@
+package evtx
+
+import (
+	"bytes"
+	"io"
+	"testing"
+
+	"github.com/ruleforge/ruleforge/internal/cputime"
+)
+
+// BenchmarkStages reads the corpus as RunEVTX's workers do, one Decoder
+// kept from file to file, and reports the CPU time per record of each
+// stage, each measured with the ones before it: chunks (NextChunk and
+// Release: reading the chunks, skipping the unused ones), next (Reset
+// and Next: the records' values, by plan or tree) and walk (Walk with a
+// Visitor that writes every value as JSON, as normalize's ReadEVTX does
+// for the keyword scan). The stages' differences are what each costs.
+func BenchmarkStages(b *testing.B) {
+	data, _ := corpusData(b)
+	defer noPoison()()
+	perPass := 0
+	for _, f := range data {
+		perPass += readStage(b, f, "next", NewDecoder(), nil)
+	}
+	for _, stage := range []string{"chunks", "next", "walk"} {
+		b.Run(stage, func(b *testing.B) {
+			dec := NewDecoder()
+			vis := &renderer{}
+			cpu := cputime.Used()
+			for b.Loop() {
+				for _, f := range data {
+					readStage(b, f, stage, dec, vis)
+				}
+			}
+			b.ReportMetric(float64(cputime.Used()-cpu)/float64(b.N*perPass), "cpu-ns/record")
+		})
+	}
+}
+
+// readStage reads the file f up to stage and returns the records read
+// (none at stage chunks).
+func readStage(b *testing.B, f []byte, stage string, dec *Decoder, vis Visitor) int {
+	r, err := NewReader(bytes.NewReader(f))
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for {
+		c, err := r.NextChunk()
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if stage != "chunks" {
+			if err := dec.Reset(c); err != nil {
+				b.Fatal(err)
+			}
+			for {
+				rec, err := dec.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				if stage == "walk" {
+					rec.Walk(vis)
+				}
+				n++
+			}
+		}
+		c.Release()
+	}
+}
+
+// renderer is a Visitor that writes every value as JSON, one after the
+// other.
+type renderer struct{ out []byte }
+
+func (r *renderer) Object(string) bool { return true }
+func (r *renderer) Array(string)       {}
+func (r *renderer) End()               {}
+func (r *renderer) Value(_ string, v Value) {
+	if len(r.out) > 1<<16 {
+		r.out = r.out[:0]
+	}
+	r.out = append(v.AppendJSON(r.out), ',')
+}
+
+// noPoison turns off poisonLazy, which this package's tests turn on,
+// until the function it returns is called: a benchmark measures what a
+// program pays.
+func noPoison() func() {
+	was := poisonLazy
+	poisonLazy = false
+	return func() { poisonLazy = was }
+}
