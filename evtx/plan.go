@@ -2,6 +2,7 @@ package evtx
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -175,21 +176,38 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	if err != nil {
 		return false
 	}
-	desc := p.pos
-	p.pos += 4 * n
-	first := len(sc.flat)
-	sc.shape = binary.LittleEndian.AppendUint32(sc.shape, t.id)
-	sc.shape = binary.LittleEndian.AppendUint32(sc.shape, uint32(n))
-	for i := range n {
-		v, err := p.substValue(desc, i)
-		if err != nil {
+	// The values (substValue's reads and checks, inline), their types
+	// and emptiness, in room grown once.
+	le := binary.LittleEndian
+	desc, at := p.pos, p.pos+4*n
+	first, key := len(sc.flat), len(sc.shape)+8
+	sc.flat = slices.Grow(sc.flat, n)[:first+n]
+	sc.shape = slices.Grow(sc.shape, 8+2*n)[:key+2*n]
+	le.PutUint32(sc.shape[key-8:], t.id)
+	le.PutUint32(sc.shape[key-4:], uint32(n))
+	flat, shape := sc.flat[first:first+n], sc.shape[key:key+2*n]
+	nested := false // an array or binary XML value
+	for i := range flat {
+		size, typ := int(le.Uint16(b[desc+4*i:])), b[desc+4*i+2]
+		if at+size > end {
 			return false
 		}
-		sc.shape = append(sc.shape, v.typ, emptiness(v))
-		sc.flat = append(sc.flat, v)
+		raw := b[at : at+size] // its capacity runs to the chunk's end: see embedded
+		if checkValue(typ, raw) != nil {
+			return false
+		}
+		at += size
+		v := value{typ: typ, raw: raw}
+		flat[i] = v
+		shape[2*i], shape[2*i+1] = typ, emptiness(v)
+		nested = nested || typ&typeArray != 0 || typ == typeBinXML
 	}
-	if p.pos < end && b[p.pos] != tokEOF {
+	if at < end && b[at] != tokEOF {
 		return false
+	}
+	if !nested {
+		sc.maxUse = max(sc.maxUse, uses)
+		return true
 	}
 	// The items of array values, after the values: each item of an
 	// array in an element's content makes an element of its own, which
