@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/ruleforge/ruleforge/internal/cputime"
 )
@@ -116,4 +117,74 @@ func noPoison() func() {
 	was := poisonLazy
 	poisonLazy = false
 	return func() { poisonLazy = was }
+}
+
+// BenchmarkAppendJSON writes every value of the corpus's records as JSON
+// (Value.AppendJSON, what normalize's ReadEVTX does for each value),
+// collected beforehand with their chunks kept, a chunk's values at a
+// time and each chunk's twice, the second time timed: the chunk in the
+// cache, as when its records were just decoded.
+func BenchmarkAppendJSON(b *testing.B) {
+	data, _ := corpusData(b)
+	defer noPoison()()
+	var chunks [][]Value
+	for _, f := range data {
+		r, err := NewReader(bytes.NewReader(f))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			c, err := r.NextChunk()
+			if err == io.EOF {
+				break
+			}
+			// A Decoder a chunk, and no Release: the values stay valid.
+			dec := NewDecoder()
+			if err != nil || dec.Reset(c) != nil {
+				b.Fatal(err)
+			}
+			col := &collector{}
+			for {
+				rec, err := dec.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				rec.Walk(col)
+			}
+			chunks = append(chunks, col.vals)
+		}
+	}
+	b.ReportAllocs()
+	var out []byte
+	var spent time.Duration
+	values := 0
+	for b.Loop() {
+		for _, vals := range chunks {
+			for _, v := range vals {
+				out = v.AppendJSON(out[:0])
+			}
+			start := time.Now()
+			for _, v := range vals {
+				out = v.AppendJSON(out[:0])
+			}
+			spent += time.Since(start)
+			values += len(vals)
+		}
+	}
+	b.ReportMetric(float64(spent.Nanoseconds())/float64(values), "ns/value")
+}
+
+// collector is a Visitor that keeps every value made of one value.
+type collector struct{ vals []Value }
+
+func (c *collector) Object(string) bool { return true }
+func (c *collector) Array(string)       {}
+func (c *collector) End()               {}
+func (c *collector) Value(_ string, v Value) {
+	if v.n < 0 {
+		c.vals = append(c.vals, v)
+	}
 }

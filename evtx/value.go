@@ -136,6 +136,12 @@ func (v *value) numeric() bool {
 // other type as a string formatted as evtx_dump writes it, arrays as JSON
 // arrays.
 func (v *value) appendJSON(b []byte) []byte {
+	switch v.typ { // the commonest first, with no further dispatch
+	case typeString:
+		return append(appendUTF16JSON(append(b, '"'), v.raw, true), '"')
+	case typeText:
+		return append(appendStringJSON(append(b, '"'), v.raw), '"')
+	}
 	if v.typ&typeArray != 0 {
 		b = append(b, '[')
 		n := 0
