@@ -119,7 +119,17 @@ func (d *Decoder) planned(pos, end, size int) (pl *plan, build bool) {
 	if !d.scanStream(pos, end, 1) {
 		return nil, false
 	}
+	if d.lastPlan != nil && d.lastEvict == d.stats.Evictions && string(d.lastShape) == string(sc.shape) {
+		pl = d.lastPlan // a plan is only dropped with all the others, by an eviction
+		if !pl.fits(d, size) {
+			return nil, false
+		}
+		return pl, false
+	}
 	pl, seen := d.plans[string(sc.shape)]
+	if seen && pl != nil && pl != seenOnce {
+		d.lastShape, d.lastPlan, d.lastEvict = append(d.lastShape[:0], sc.shape...), pl, d.stats.Evictions
+	}
 	switch {
 	case !seen: // a plan is made at the second record of a shape: a Decoder for one small file makes few
 		d.keep(len(d.plans), len(sc.shape))
@@ -131,6 +141,17 @@ func (d *Decoder) planned(pos, end, size int) (pl *plan, build bool) {
 		return nil, false
 	}
 	return pl, false
+}
+
+// lastTpls is how many of a record's template instances, the first,
+// planned remembers the templates of for the next record: the record's
+// own instance and those of its binary XML values.
+const lastTpls = 4
+
+// tplAt is a template and the chunk offset of its definition.
+type tplAt struct {
+	off uint32
+	t   *template
 }
 
 // seenOnce is the plan of a shape seen once: none yet.
@@ -163,11 +184,18 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	if err != nil {
 		return false
 	}
-	t, err := d.template(def)
-	if err != nil {
-		return false
+	var t *template
+	if k := sc.instances - 1; k < lastTpls && d.lastTpls[k].t != nil && d.lastTpls[k].off == def {
+		t = d.lastTpls[k].t
+	} else {
+		if t, err = d.template(def); err != nil {
+			return false
+		}
+		d.templateID(t)
+		if k < lastTpls {
+			d.lastTpls[k] = tplAt{def, t}
+		}
 	}
-	d.templateID(t)
 	sc.plannable = sc.plannable && t.plannable
 	if uses *= t.maxUse; uses > d.lim.nodes {
 		return false // the tree says what it makes of that (and uses cannot overflow)
