@@ -35,7 +35,7 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 	// the event is decoded at once, from the record rather than its
 	// JSON, as Auto detects every .evtx record.
 	fl.userData = rd.whole && (rd.f == Auto || rd.f == WinEvent)
-	er.Walk(fl)
+	fl.fill(er)
 	if fl.decode {
 		rd.normalized(fl.ev.decodeAll(), WinEvent)
 		return rec, nil
@@ -74,6 +74,7 @@ type filler struct {
 	// decode says that it did: the record is to be decoded (ReadEVTX).
 	userData, decode bool
 	keys             *keyCache
+	progs            fillPrograms // evtxprog.go
 }
 
 // keyCache remembers, for one record, the Keys that member names led to
@@ -204,6 +205,9 @@ func (fl *filler) Object(key string) bool {
 	}
 	k := fl.member(key)
 	fl.rec.SetObject(k)
+	if fl.progs.making != nil && fl.rec.Ends(k) {
+		fl.note(fillObject, k)
+	}
 	fl.open = append(fl.open, frame{key: k, event: len(fl.open) == 1 && key == "Event"})
 	return true
 }
@@ -214,6 +218,9 @@ func (fl *filler) Array(key string) {
 	fl.failed = fl.failed || fl.rec.Inner(k) // a path through an array: Map collects the items' values
 	top := fl.open[len(fl.open)-1]
 	keep := fl.rec.Ends(k) || top.array && top.keep
+	if keep {
+		fl.note(fillList, hooks.NoKey)
+	}
 	fl.open = append(fl.open, frame{key: k, array: true, keep: keep, start: len(fl.items)})
 }
 
@@ -225,13 +232,25 @@ func (fl *filler) End() {
 	if !top.keep {
 		return
 	}
-	list := fl.rec.List(fl.items[top.start:])
-	clear(fl.items[top.start:])
-	fl.items = fl.items[:top.start]
-	if parent := fl.open[len(fl.open)-1]; parent.array {
+	item := fl.open[len(fl.open)-1].array
+	if item {
+		fl.note(fillListItem, hooks.NoKey)
+	} else {
+		fl.note(fillListSet, top.key)
+	}
+	fl.endList(top.start, item, top.key)
+}
+
+// endList closes the kept array whose items start at start in fl.items:
+// it adds the array to the array around it (item) or sets it at key.
+func (fl *filler) endList(start int, item bool, key hooks.Key) {
+	list := fl.rec.List(fl.items[start:])
+	clear(fl.items[start:])
+	fl.items = fl.items[:start]
+	if item {
 		fl.items = append(fl.items, list)
 	} else {
-		fl.rec.Set(top.key, list)
+		fl.rec.Set(key, list)
 	}
 }
 
@@ -245,23 +264,31 @@ func (fl *filler) Value(key string, v evtx.Value) {
 	fl.vals = v.AppendJSON(fl.vals)
 	top := &fl.open[len(fl.open)-1]
 	k := fl.member(key)
-	if !fl.rec.Ends(k) && !(top.array && top.keep) {
-		return
+	switch {
+	case top.array && top.keep:
+		fl.note(fillItem, hooks.NoKey)
+		fl.items = append(fl.items, fl.boxed(v, start))
+	case !top.array && fl.rec.Ends(k):
+		fl.note(fillSet, k)
+		fl.rec.Set(k, fl.boxed(v, start))
+	default:
+		fl.note(fillValue, hooks.NoKey)
 	}
-	var x any
+}
+
+// boxed returns v, whose JSON Value wrote into fl.vals from start, as the
+// record holds it: a string, a json.Number, a bool or nil, boxed in the
+// record's memory.
+func (fl *filler) boxed(v evtx.Value, start int) any {
 	switch v.Kind() {
 	case evtx.KindString:
-		x = fl.rec.String(fl.text(v, start))
+		return fl.rec.String(fl.text(v, start))
 	case evtx.KindNumber:
-		x = fl.rec.Number(fl.text(v, start))
+		return fl.rec.Number(fl.text(v, start))
 	case evtx.KindBool:
-		x = fl.text(v, start) == "true"
+		return fl.text(v, start) == "true"
 	}
-	if top.array {
-		fl.items = append(fl.items, x)
-	} else {
-		fl.rec.Set(k, x)
-	}
+	return nil
 }
 
 // text returns v's text (Value.Text), which Value wrote as JSON into
