@@ -8,6 +8,7 @@ import (
 
 	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/internal/hooks"
+	"github.com/ruleforge/ruleforge/internal/jsonlex"
 	"github.com/ruleforge/ruleforge/match"
 )
 
@@ -69,6 +70,7 @@ type filler struct {
 	open   []frame // the objects and arrays open
 	items  []any   // the items of the arrays open that end a path, back to back
 	vals   []byte  // the JSON array of the values
+	texts  []byte  // the text of values whose JSON holds escapes (text)
 	failed bool    // the record needs its JSON read: see ReadEVTX
 	// userData asks the walk to stop at an object Event.UserData, and
 	// decode says that it did: the record is to be decoded (ReadEVTX).
@@ -173,6 +175,7 @@ func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
 	}
 	fl.keys.at = 0
 	fl.open, fl.items, fl.vals, fl.failed, fl.decode = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false, false
+	fl.texts = fl.texts[:0]
 }
 
 // member returns the Key of member key of the open object or array (an
@@ -267,41 +270,45 @@ func (fl *filler) Value(key string, v evtx.Value) {
 	switch {
 	case top.array && top.keep:
 		fl.note(fillItem, hooks.NoKey)
-		fl.items = append(fl.items, fl.boxed(v, start))
+		fl.items = append(fl.items, fl.boxed(v.Kind(), start))
 	case !top.array && fl.rec.Ends(k):
 		fl.note(fillSet, k)
-		fl.rec.Set(k, fl.boxed(v, start))
+		fl.rec.Set(k, fl.boxed(v.Kind(), start))
 	default:
 		fl.note(fillValue, hooks.NoKey)
 	}
 }
 
-// boxed returns v, whose JSON Value wrote into fl.vals from start, as the
-// record holds it: a string, a json.Number, a bool or nil, boxed in the
-// record's memory.
-func (fl *filler) boxed(v evtx.Value, start int) any {
-	switch v.Kind() {
+// boxed returns the value of kind whose JSON Value wrote into fl.vals
+// from start as the record holds it: a string, a json.Number, a bool or
+// nil, boxed in the record's memory.
+func (fl *filler) boxed(kind evtx.Kind, start int) any {
+	switch kind {
 	case evtx.KindString:
-		return fl.rec.String(fl.text(v, start))
+		return fl.rec.String(fl.text(true, start))
 	case evtx.KindNumber:
-		return fl.rec.Number(fl.text(v, start))
+		return fl.rec.Number(fl.text(false, start))
 	case evtx.KindBool:
-		return fl.text(v, start) == "true"
+		return fl.vals[start] == 't'
 	}
 	return nil
 }
 
-// text returns v's text (Value.Text), which Value wrote as JSON into
-// fl.vals from start: that JSON itself, unquoted, when it holds no
-// escape, so that a value is not rendered twice (UTF-16 decoded, times
-// formatted). It lives as long as fl.vals's text: the record's.
-func (fl *filler) text(v evtx.Value, start int) string {
+// text returns the text (evtx.Value.Text) of the value whose JSON Value
+// wrote into fl.vals from start, a string's quoted: that JSON itself,
+// unquoted, when it holds no escape, else unescaped into fl.texts (a
+// byte loop, cheaper than rendering the value again: UTF-16 decoded,
+// times formatted). It lives as long as fl.vals's and fl.texts's text:
+// the record's.
+func (fl *filler) text(quoted bool, start int) string {
 	js := fl.vals[start:]
-	if v.Kind() == evtx.KindString {
-		if len(js) < 2 || js[0] != '"' || bytes.IndexByte(js, '\\') >= 0 {
-			return v.Text()
-		}
+	if quoted {
 		js = js[1 : len(js)-1]
+		if bytes.IndexByte(js, '\\') >= 0 {
+			at := len(fl.texts)
+			fl.texts = jsonlex.AppendUnquoted(fl.texts, js)
+			js = fl.texts[at:]
+		}
 	}
 	return unsafe.String(unsafe.SliceData(js), len(js))
 }

@@ -156,9 +156,9 @@ func (fl *filler) run(p *fillProgram) {
 			fl.vals = v.AppendJSON(fl.vals)
 			switch op.op {
 			case fillSet:
-				fl.rec.Set(op.key, fl.boxed(*v, start))
+				fl.rec.Set(op.key, fl.boxed(v.Kind(), start))
 			case fillItem:
-				fl.items = append(fl.items, fl.boxed(*v, start))
+				fl.items = append(fl.items, fl.boxed(v.Kind(), start))
 			}
 		}
 	}
