@@ -32,10 +32,13 @@ func (t *keyTracer) Value(key string, v Value) {
 
 // shapesOf reads chunks with dec and adds each planned record's Visitor
 // calls (keys, no values) to calls by its Shape, failing t where a Shape
-// comes back with other calls or with another number of values; it
-// returns how many records had a Shape.
+// comes back with other calls or with another number of values, or a
+// value at one place of a Shape with the Raw bytes of an earlier one
+// renders otherwise (Value.Raw); it returns how many records had a
+// Shape.
 func shapesOf(t *testing.T, dec *Decoder, chunks [][]byte, calls map[uint64]string) int {
 	t.Helper()
+	rendered := map[string]string{} // by Shape, place and Raw: the value's kind, Text and JSON
 	n := 0
 	for ci, data := range chunks {
 		if dec.Reset(&Chunk{Index: ci, data: data}) != nil {
@@ -56,7 +59,15 @@ func shapesOf(t *testing.T, dec *Decoder, chunks [][]byte, calls map[uint64]stri
 			n++
 			var kt keyTracer
 			rec.Walk(&kt)
-			got := fmt.Sprintf("%s %d values", kt.b.String(), len(rec.AppendValues(nil)))
+			vs := rec.AppendValues(nil)
+			got := fmt.Sprintf("%s %d values", kt.b.String(), len(vs))
+			for i, v := range vs {
+				at, js := fmt.Sprintf("%d %d %x", shape, i, v.Raw()), fmt.Sprintf("%v %q %s", v.Kind(), v.Text(), v.AppendJSON(nil))
+				if want, ok := rendered[at]; ok && js != want {
+					t.Fatalf("chunk %d, record %d: Shape %d, value %d: %s, an earlier record's of the same Raw %s", ci, rec.ID, shape, i, js, want)
+				}
+				rendered[at] = js
+			}
 			if want, ok := calls[shape]; ok && got != want {
 				t.Fatalf("chunk %d, record %d: Shape %d: calls\n%s\nwant, as an earlier record of the Shape\n%s", ci, rec.ID, shape, got, want)
 			}
@@ -67,7 +78,7 @@ func shapesOf(t *testing.T, dec *Decoder, chunks [][]byte, calls map[uint64]stri
 }
 
 // TestShapes: records of one Shape hand a Visitor the same calls with the
-// same keys and as many values, and a Shape is never another plan's, not
+// same keys and as many values, values of one place and Raw render alike, and a Shape is never another plan's, not
 // another Decoder's and not after evictions (each Decoder's Shapes come
 // back with the calls of the first record that had them).
 func TestShapes(t *testing.T) {

@@ -1,6 +1,8 @@
 package normalize
 
 import (
+	"bytes"
+
 	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/internal/hooks"
 )
@@ -28,9 +30,16 @@ import (
 // kept alive; an evicted plan's Shape is never another plan's, so that
 // its program, if still kept, runs for no other. The shared corpus, read
 // by one Decoder, needs 358 programs (TestFillPrograms logs it).
+//
+// Each program keeps the last value at each place and its JSON, of
+// values of at most maxMemoValue bytes, and the Reader's programs keep
+// at most maxFillMemo bytes of them (past that, values are rendered each
+// time, until the programs are dropped).
 const (
 	maxFillPrograms = 4096
 	maxFillOps      = 1 << 20
+	maxMemoValue    = 256
+	maxFillMemo     = 8 << 20
 )
 
 // fillProgram is what the filler does with the records of one shape.
@@ -38,6 +47,16 @@ type fillProgram struct {
 	ops    []fillOp
 	values int  // the values it reads: as many as AppendValues gives
 	walk   bool // the filler gives up on the shape's records: walk them
+	// memo holds the last value at each place (evtx.Value.Raw) and its
+	// JSON, made on the first run: most come back in the next record.
+	memo []memoValue
+}
+
+// memoValue is a value of the last record a program ran for, and its
+// JSON; ok once it holds one.
+type memoValue struct {
+	raw, json []byte
+	ok        bool
 }
 
 // fillOp is one step of a fill program.
@@ -65,11 +84,12 @@ type fillPrograms struct {
 	userData  bool
 	progs     map[uint64]*fillProgram
 	ops       int // of progs, together
+	memo      int // bytes of the programs' memos, together (maxFillMemo)
 	evictions int // times progs were dropped, full
 	runs      int // records filled by programs
 	// The limits: maxFillPrograms and maxFillOps (0 until the first
 	// program), others in tests; maxPrograms < 0: no programs.
-	maxPrograms, maxOps int
+	maxPrograms, maxOps, maxMemo int
 	// For the record being filled: the program being written down while
 	// it is walked, or nil; its values; the kept arrays open (where their
 	// items start in filler.items).
@@ -88,9 +108,9 @@ func (fl *filler) fill(er *evtx.Record) {
 		return
 	}
 	if ps.progs == nil || ps.rec != fl.rec || ps.userData != fl.userData {
-		ps.rec, ps.userData, ps.progs, ps.ops = fl.rec, fl.userData, map[uint64]*fillProgram{}, 0
+		ps.rec, ps.userData, ps.progs, ps.ops, ps.memo = fl.rec, fl.userData, map[uint64]*fillProgram{}, 0, 0
 		if ps.maxPrograms == 0 {
-			ps.maxPrograms, ps.maxOps = maxFillPrograms, maxFillOps
+			ps.maxPrograms, ps.maxOps, ps.maxMemo = maxFillPrograms, maxFillOps, maxFillMemo
 		}
 	}
 	if p := ps.progs[shape]; p != nil {
@@ -113,7 +133,7 @@ func (fl *filler) fill(er *evtx.Record) {
 	}
 	if len(ps.progs) >= ps.maxPrograms || ps.ops+len(p.ops) > ps.maxOps {
 		clear(ps.progs)
-		ps.ops = 0
+		ps.ops, ps.memo = 0, 0
 		ps.evictions++
 	}
 	ps.progs[shape] = p
@@ -134,6 +154,9 @@ func (fl *filler) note(op uint8, key hooks.Key) {
 // (fl.progs.values): what the walk of such a record does, step by step.
 func (fl *filler) run(p *fillProgram) {
 	fl.rec.Fill(&fl.ev)
+	if p.memo == nil {
+		p.memo = make([]memoValue, p.values)
+	}
 	vals, lists := fl.progs.values, fl.progs.lists[:0]
 	i := 0
 	for _, op := range p.ops {
@@ -153,7 +176,7 @@ func (fl *filler) run(p *fillProgram) {
 				fl.vals = append(fl.vals, ',')
 			}
 			start := len(fl.vals)
-			fl.vals = v.AppendJSON(fl.vals)
+			fl.appendJSON(v, &p.memo[i-1])
 			switch op.op {
 			case fillSet:
 				fl.rec.Set(op.key, fl.boxed(v.Kind(), start))
@@ -163,4 +186,34 @@ func (fl *filler) run(p *fillProgram) {
 		}
 	}
 	fl.progs.lists = lists
+}
+
+// appendJSON writes v's JSON among the values: m's, when v is m's value
+// again, else rendered and kept in m for the next record (within
+// maxMemoValue and maxFillMemo).
+func (fl *filler) appendJSON(v *evtx.Value, m *memoValue) {
+	raw := v.Raw()
+	if m.ok && bytes.Equal(m.raw, raw) {
+		fl.vals = append(fl.vals, m.json...)
+		return
+	}
+	start := len(fl.vals)
+	fl.vals = v.AppendJSON(fl.vals)
+	js, ps := fl.vals[start:], &fl.progs
+	grow := max(len(raw)-cap(m.raw), 0) + max(len(js)-cap(m.json), 0)
+	if len(raw) > maxMemoValue || ps.memo+grow > ps.maxMemo {
+		m.ok = false
+		return
+	}
+	ps.memo += grow
+	m.raw, m.json, m.ok = keep(m.raw, raw), keep(m.json, js), true
+}
+
+// keep copies b into buf's memory, grown to len(b) when it is shorter
+// (exactly, as fillPrograms.memo counts it), and returns the copy.
+func keep(buf, b []byte) []byte {
+	if cap(buf) < len(b) {
+		buf = make([]byte, 0, len(b))
+	}
+	return append(buf[:0], b...)
 }

@@ -116,13 +116,13 @@ func eachValue(ev match.Walker) []string {
 // compares, the formats it reads in, and the program limits (0: the
 // default).
 type progCase struct {
-	name          string
-	rs            *match.Ruleset
-	paths         []*match.Path
-	formats       []normalize.Format
-	programs, ops int
-	files         int  // the first files of progFiles only, when not 0
-	walks         bool // the filler gives up on some shapes (Auto, WinEvent)
+	name                string
+	rs                  *match.Ruleset
+	paths               []*match.Path
+	formats             []normalize.Format
+	programs, ops, memo int
+	files               int  // the first files of progFiles only, when not 0
+	walks               bool // the filler gives up on some shapes (Auto, WinEvent)
 }
 
 // newProgCase returns the progCase of rs.
@@ -143,9 +143,9 @@ func newProgCase(name string, rs *match.Ruleset, formats ...normalize.Format) pr
 // whose records with a UserData object the filler gives up on and
 // decodes: their shapes keep programs that walk; and unless short, all
 // SigmaHQ Windows rules (Auto, the pipeline's format), and the seed
-// rules with room for 2 programs or 50 operations: programs are evicted,
-// counted, and records fill the same. Most planned records must be
-// filled by programs.
+// rules with room for 2 programs or 50 operations (programs are evicted,
+// counted, and records fill the same) or 1 KB of memos (they keep no
+// more). Most planned records must be filled by programs.
 func TestFillPrograms(t *testing.T) {
 	files := progFiles(t)
 	seed := seedRules(t, true)
@@ -156,9 +156,9 @@ func TestFillPrograms(t *testing.T) {
 		if dir := filepath.Join(shared, "corpus", "sigmahq", "rules", "windows"); exists(dir) {
 			cases = append(cases, newProgCase("SigmaHQ Windows rules", loadCorpus(t, dir), normalize.Auto))
 		}
-		for _, lim := range [][2]int{{2, 1 << 20}, {4096, 50}} {
+		for _, lim := range [][3]int{{2, 1 << 20, 1 << 20}, {4096, 50, 1 << 20}, {4096, 1 << 20, 1 << 10}} {
 			c := newProgCase(fmt.Sprintf("seed rules, limits %v", lim), seed, normalize.Auto)
-			c.programs, c.ops, c.files = lim[0], lim[1], 100
+			c.programs, c.ops, c.memo, c.files = lim[0], lim[1], lim[2], 100
 			cases = append(cases, c)
 		}
 	}
@@ -171,9 +171,9 @@ func TestFillPrograms(t *testing.T) {
 			name := fmt.Sprintf("%s, %v", c.name, f)
 			prog, walk := normalize.NewReader(c.rs, f), normalize.NewReader(c.rs, f)
 			if c.programs > 0 {
-				normalize.FillProgramLimits(prog, c.programs, c.ops)
+				normalize.FillProgramLimits(prog, c.programs, c.ops, c.memo)
 			}
-			normalize.FillProgramLimits(walk, -1, 0)
+			normalize.FillProgramLimits(walk, -1, 0, 0)
 			planned := 0
 			eachDecoded(t, evtx.NewDecoder(), files, func(file int, er *evtx.Record) {
 				where := fmt.Sprintf("%s: file %d, record %d", name, file, er.ID)
@@ -193,13 +193,16 @@ func TestFillPrograms(t *testing.T) {
 				sameFill(t, c.rs, where, got, want, c.paths, after > before)
 			})
 			progs, walks, runs, evictions := normalize.FillProgramStats(prog)
+			if memo := normalize.FillProgramMemo(prog); c.memo > 0 && memo > c.memo || memo == 0 && runs > 0 {
+				t.Errorf("%s: %d bytes of memos, want some, at most %d", name, memo, c.memo)
+			}
 			t.Logf("%s: %d records of %d files read by plans, %d filled by programs; %d programs kept (%d walk), %d evictions", name, planned, len(files), runs, progs, walks, evictions)
 			switch {
 			case !c.walks && c.programs == 0 && runs < planned*8/10:
 				t.Errorf("%s: %d of %d planned records filled by programs, want most", name, runs, planned)
 			case c.walks && walks == 0 && (f == normalize.Auto || f == normalize.WinEvent):
 				t.Errorf("%s: no program walks its records: the records with a UserData object are decoded", name)
-			case (c.programs > 0) != (evictions > 0):
+			case (c.programs > 0 && c.programs < 4096 || c.ops > 0 && c.ops < 1<<20) != (evictions > 0):
 				t.Errorf("%s: %d evictions", name, evictions)
 			}
 			if _, _, runs, _ := normalize.FillProgramStats(walk); runs != 0 {
