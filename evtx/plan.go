@@ -77,6 +77,7 @@ type plan struct {
 	// A record of the same shape counts at most steps + maxUse*size/2
 	// steps and valueBytes + maxUse*size bytes of values (see fits).
 	steps, valueBytes, maxUse int
+	id                        uint64 // Record.Shape, from planIDs
 }
 
 // PlanStats counts how a Decoder read its records.
@@ -395,6 +396,7 @@ func (d *Decoder) makePlan() {
 		d.keys, d.out = d.keys[:0], d.out[:0]
 		if !rec.failed && len(rec.pl.ops) <= maxPlanOps {
 			pl = rec.pl
+			pl.id = planIDs.Add(1)
 			n += len(pl.ops) * int(unsafe.Sizeof(planOp{}))
 		}
 	}
