@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/ruleforge/ruleforge/internal/swar"
 )
 
 // Value types of substitution values (libyal, "Value types"); an array of
@@ -569,12 +571,9 @@ func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
 	return b
 }
 
-// Lanes of UTF-16 characters and of bytes, for the tests below on four
-// characters or eight bytes at once.
-const (
-	ones16, tops16 = 0x0001000100010001, 0x8000800080008000
-	ones8, tops8   = 0x0101010101010101, 0x8080808080808080
-)
+// Lanes of UTF-16 characters, for the tests below on four characters at
+// once (those on eight bytes use package swar's lanes).
+const ones16, tops16 = 0x0001000100010001, 0x8000800080008000
 
 // printableASCII4 reports whether x, four UTF-16LE characters, are all
 // ASCII from the space up. A lane below 0x20 sets its top bit when 0x20
@@ -603,8 +602,8 @@ func pack4(x uint64) uint32 {
 // a byte below n sets its top bit in x-n (the first such lane has no
 // borrow into it), and &^x drops the lanes of 0x80 and up.
 func plainBytes8(x uint64) bool {
-	less := func(v uint64, n uint64) bool { return (v-n*ones8)&^v&tops8 != 0 }
-	return !less(x, 0x20) && !less(x^('"'*ones8), 1) && !less(x^('\\'*ones8), 1)
+	less := func(v uint64, n uint64) bool { return (v-n*swar.Ones)&^v&swar.Highs != 0 }
+	return !less(x, 0x20) && !less(x^('"'*swar.Ones), 1) && !less(x^('\\'*swar.Ones), 1)
 }
 
 // appendStringJSON appends s escaped for the inside of a JSON string.
