@@ -146,7 +146,7 @@ func (a *Automaton) verify(text string, p, j int, x Sink, m *Marks) int {
 	class, sp := &a.class, a.sampler
 	o := uintptr(0)
 	for k := p; k < len(text); {
-		if o = at(a.column(class[text[k]]), o); o&emitBit != 0 {
+		if o = at(a.base(), class[text[k]], o); o&emitBit != 0 {
 			o &^= emitBit
 			a.report(int32(o/uintptr(a.columns)), x, m)
 		}
