@@ -143,15 +143,15 @@ func (a *Automaton) scanSampled(text string, x Sink, m *Marks) {
 // returns where it starts: the keys it has not reported start there or
 // later.
 func (a *Automaton) verify(text string, p, j int, x Sink, m *Marks) int {
-	step, class, sp := a.step, &a.class, a.sampler
-	o := uint32(0)
+	class, sp := &a.class, a.sampler
+	o := uintptr(0)
 	for k := p; k < len(text); {
-		if o = step[o+uint32(class[text[k]])]; o&emitBit != 0 {
+		if o = at(a.base(), class[text[k]], o); o&emitBit != 0 {
 			o &^= emitBit
-			a.report(int32(o/uint32(a.columns)), x, m)
+			a.report(int32(o/uintptr(a.columns)), x, m)
 		}
 		k++
-		if d := int(sp.depth[(o>>sp.tz)*sp.inv]); k-d > j && d < maxDepth {
+		if d := int(sp.depth[uint32(o>>sp.tz)*sp.inv]); k-d > j && d < maxDepth {
 			return k - d
 		}
 	}

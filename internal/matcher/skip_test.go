@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"encoding/json"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -18,6 +19,57 @@ func refScan(a *Automaton, text string, x Sink, m *Marks) {
 			o &^= emitBit
 			a.report(int32(o/uint32(a.columns)), x, m)
 		}
+	}
+}
+
+// refScanJSON is ScanJSON in one scan that steps on every unit (a byte,
+// an escape, a code point) with the bounds-checked table reads: the
+// reference for scanTwo and runTwo.
+func refScanJSON(a *Automaton, data []byte, x Sink) {
+	o := uint32(0)
+	for i := 0; i < len(data); {
+		i, o = a.unit(data, i, o, x)
+	}
+}
+
+// checkJSON compares the ids ScanJSON and refScanJSON report for data, a
+// valid JSON text.
+func checkJSON(t *testing.T, a *Automaton, keys []string, data string) {
+	t.Helper()
+	got, want := &countSink{n: map[int32]int{}}, &countSink{n: map[int32]int{}}
+	a.ScanJSON([]byte(data), got)
+	refScanJSON(a, []byte(data), want)
+	if g, w := slices.Sorted(maps.Keys(got.n)), slices.Sorted(maps.Keys(want.n)); !slices.Equal(g, w) {
+		t.Errorf("keys %q: ScanJSON(%s) = %v, want %v", keys, data, g, w)
+	}
+}
+
+// TestScanJSONSame checks ScanJSON (two scans side by side, runTwo)
+// against refScanJSON on texts long enough to be split, each key spelled
+// plainly, in upper case, with escapes and with a code point that folds
+// to ASCII, at every offset, among plain bytes, escapes and UTF-8.
+func TestScanJSONSame(t *testing.T) {
+	keys := []string{"mimikatz", `\mimilib.dll`, `-filepath "\\`, "kali", "sekurlsa::", "k"}
+	split := 0
+	for _, ks := range [][]string{keys, keys[:len(keys)-1]} {
+		a := NewAutomaton(ks, seqIDs(len(ks)))
+		forms := []string{"mimikatz", "MIMIKATZ", `mimi\u006batz`, "mimi\u212aatz", `\\mimilib.dll`, `-FilePath \"\\\\`, "sekurlsa::", "KALI"}
+		fills := []string{"x", `\\`, `a\"b`, "é", `\u00e9`}
+		for _, form := range forms {
+			for _, fill := range fills {
+				for at := 0; at < 300; at += 13 {
+					left := strings.Repeat(fill, at/len(fill)+1)
+					text := `{"a":"` + left + form + `","b":"` + strings.Repeat(fill, 40) + form + `"}`
+					checkJSON(t, a, ks, text)
+					if _, _, ok := a.split([]byte(text)); ok {
+						split++
+					}
+				}
+			}
+		}
+	}
+	if split == 0 {
+		t.Fatal("no text was split: the test checks one scan only")
 	}
 }
 
@@ -162,7 +214,8 @@ func TestRootPairs(t *testing.T) {
 // FuzzScanSkip checks Scan and ScanMarked against refScan with the keys
 // of the first string ('|'-separated, folded, empty ones dropped, at most
 // 64 of at most 80 bytes) over the second and third strings, scanned in
-// one epoch. Seeds: testdata/fuzz/FuzzScanSkip.
+// one epoch, and ScanJSON against refScanJSON over those that are valid
+// JSON. Seeds: testdata/fuzz/FuzzScanSkip.
 func FuzzScanSkip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, keyList, text, more string) {
 		var keys []string
@@ -174,7 +227,13 @@ func FuzzScanSkip(f *testing.F) {
 		if len(keys) == 0 || len(text)+len(more) > 4096 {
 			return
 		}
-		checkSkip(t, NewAutomaton(keys, seqIDs(len(keys))), keys, text, more)
+		a := NewAutomaton(keys, seqIDs(len(keys)))
+		checkSkip(t, a, keys, text, more)
+		for _, s := range []string{text, more} {
+			if json.Valid([]byte(s)) {
+				checkJSON(t, a, keys, s)
+			}
+		}
 	})
 }
 
