@@ -29,8 +29,8 @@ func (t *tracer) Value(key string, v Value) {
 	fmt.Fprintf(&t.b, " %q=%v:%q:%s", key, v.Kind(), v.Text(), v.AppendJSON(nil))
 }
 
-// traces returns rec's JSON and its Walk traces, in full and declining
-// the objects at each of skips.
+// traces returns rec's JSON, its Walk traces, in full and declining
+// the objects at each of skips, and its AppendValues.
 func traces(rec *Record, skips []string) string {
 	s := string(rec.AppendJSON(nil))
 	for _, skip := range append([]string{""}, skips...) {
@@ -38,7 +38,7 @@ func traces(rec *Record, skips []string) string {
 		rec.Walk(t)
 		s += "\n" + t.b.String()
 	}
-	return s
+	return s + "\n" + valuesTrace(rec)
 }
 
 // compareChunks decodes chunks with plan, a Decoder with plans, and with

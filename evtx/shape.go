@@ -200,19 +200,24 @@ func (d *Decoder) scalar(vis Visitor, key string, v value) {
 		vis.End()
 		return
 	}
-	kind := KindString
+	vis.Value(key, Value{d: d, n: -1, val: v, kind: kindOf(v)})
+}
+
+// kindOf returns the kind of the scalar value v: a real that is not
+// finite is null.
+func kindOf(v value) Kind {
 	switch {
 	case v.typ == typeBool:
-		kind = KindBool
+		return KindBool
 	case v.typ == typeReal32 || v.typ == typeReal64:
-		kind = KindNumber
 		if !finite(v) {
-			kind = KindNull
+			return KindNull
 		}
+		return KindNumber
 	case v.numeric():
-		kind = KindNumber
+		return KindNumber
 	}
-	vis.Value(key, Value{d: d, n: -1, val: v, kind: kind})
+	return KindString
 }
 
 // unnamedData hands vis the values of the Data elements without a Name

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/internal/hooks"
+	"github.com/ruleforge/ruleforge/internal/jsonlex"
 	"github.com/ruleforge/ruleforge/match"
 )
 
@@ -35,7 +36,7 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 	// the event is decoded at once, from the record rather than its
 	// JSON, as Auto detects every .evtx record.
 	fl.userData = rd.whole && (rd.f == Auto || rd.f == WinEvent)
-	er.Walk(fl)
+	fl.fill(er)
 	if fl.decode {
 		rd.normalized(fl.ev.decodeAll(), WinEvent)
 		return rec, nil
@@ -69,11 +70,13 @@ type filler struct {
 	open   []frame // the objects and arrays open
 	items  []any   // the items of the arrays open that end a path, back to back
 	vals   []byte  // the JSON array of the values
+	texts  []byte  // the text of values whose JSON holds escapes (text)
 	failed bool    // the record needs its JSON read: see ReadEVTX
 	// userData asks the walk to stop at an object Event.UserData, and
 	// decode says that it did: the record is to be decoded (ReadEVTX).
 	userData, decode bool
 	keys             *keyCache
+	progs            fillPrograms // evtxprog.go
 }
 
 // keyCache remembers, for one record, the Keys that member names led to
@@ -172,6 +175,7 @@ func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
 	}
 	fl.keys.at = 0
 	fl.open, fl.items, fl.vals, fl.failed, fl.decode = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false, false
+	fl.texts = fl.texts[:0]
 }
 
 // member returns the Key of member key of the open object or array (an
@@ -204,6 +208,9 @@ func (fl *filler) Object(key string) bool {
 	}
 	k := fl.member(key)
 	fl.rec.SetObject(k)
+	if fl.progs.making != nil && fl.rec.Ends(k) {
+		fl.note(fillObject, k)
+	}
 	fl.open = append(fl.open, frame{key: k, event: len(fl.open) == 1 && key == "Event"})
 	return true
 }
@@ -214,6 +221,9 @@ func (fl *filler) Array(key string) {
 	fl.failed = fl.failed || fl.rec.Inner(k) // a path through an array: Map collects the items' values
 	top := fl.open[len(fl.open)-1]
 	keep := fl.rec.Ends(k) || top.array && top.keep
+	if keep {
+		fl.note(fillList, hooks.NoKey)
+	}
 	fl.open = append(fl.open, frame{key: k, array: true, keep: keep, start: len(fl.items)})
 }
 
@@ -225,13 +235,25 @@ func (fl *filler) End() {
 	if !top.keep {
 		return
 	}
-	list := fl.rec.List(fl.items[top.start:])
-	clear(fl.items[top.start:])
-	fl.items = fl.items[:top.start]
-	if parent := fl.open[len(fl.open)-1]; parent.array {
+	item := fl.open[len(fl.open)-1].array
+	if item {
+		fl.note(fillListItem, hooks.NoKey)
+	} else {
+		fl.note(fillListSet, top.key)
+	}
+	fl.endList(top.start, item, top.key)
+}
+
+// endList closes the kept array whose items start at start in fl.items:
+// it adds the array to the array around it (item) or sets it at key.
+func (fl *filler) endList(start int, item bool, key hooks.Key) {
+	list := fl.rec.List(fl.items[start:])
+	clear(fl.items[start:])
+	fl.items = fl.items[:start]
+	if item {
 		fl.items = append(fl.items, list)
 	} else {
-		fl.rec.Set(top.key, list)
+		fl.rec.Set(key, list)
 	}
 }
 
@@ -245,36 +267,48 @@ func (fl *filler) Value(key string, v evtx.Value) {
 	fl.vals = v.AppendJSON(fl.vals)
 	top := &fl.open[len(fl.open)-1]
 	k := fl.member(key)
-	if !fl.rec.Ends(k) && !(top.array && top.keep) {
-		return
-	}
-	var x any
-	switch v.Kind() {
-	case evtx.KindString:
-		x = fl.rec.String(fl.text(v, start))
-	case evtx.KindNumber:
-		x = fl.rec.Number(fl.text(v, start))
-	case evtx.KindBool:
-		x = fl.text(v, start) == "true"
-	}
-	if top.array {
-		fl.items = append(fl.items, x)
-	} else {
-		fl.rec.Set(k, x)
+	switch {
+	case top.array && top.keep:
+		fl.note(fillItem, hooks.NoKey)
+		fl.items = append(fl.items, fl.boxed(v.Kind(), start))
+	case !top.array && fl.rec.Ends(k):
+		fl.note(fillSet, k)
+		fl.rec.Set(k, fl.boxed(v.Kind(), start))
+	default:
+		fl.note(fillValue, hooks.NoKey)
 	}
 }
 
-// text returns v's text (Value.Text), which Value wrote as JSON into
-// fl.vals from start: that JSON itself, unquoted, when it holds no
-// escape, so that a value is not rendered twice (UTF-16 decoded, times
-// formatted). It lives as long as fl.vals's text: the record's.
-func (fl *filler) text(v evtx.Value, start int) string {
+// boxed returns the value of kind whose JSON Value wrote into fl.vals
+// from start as the record holds it: a string, a json.Number, a bool or
+// nil, boxed in the record's memory.
+func (fl *filler) boxed(kind evtx.Kind, start int) any {
+	switch kind {
+	case evtx.KindString:
+		return fl.rec.String(fl.text(true, start))
+	case evtx.KindNumber:
+		return fl.rec.Number(fl.text(false, start))
+	case evtx.KindBool:
+		return fl.vals[start] == 't'
+	}
+	return nil
+}
+
+// text returns the text (evtx.Value.Text) of the value whose JSON Value
+// wrote into fl.vals from start, a string's quoted: that JSON itself,
+// unquoted, when it holds no escape, else unescaped into fl.texts (a
+// byte loop, cheaper than rendering the value again: UTF-16 decoded,
+// times formatted). It lives as long as fl.vals's and fl.texts's text:
+// the record's.
+func (fl *filler) text(quoted bool, start int) string {
 	js := fl.vals[start:]
-	if v.Kind() == evtx.KindString {
-		if len(js) < 2 || js[0] != '"' || bytes.IndexByte(js, '\\') >= 0 {
-			return v.Text()
-		}
+	if quoted {
 		js = js[1 : len(js)-1]
+		if bytes.IndexByte(js, '\\') >= 0 {
+			at := len(fl.texts)
+			fl.texts = jsonlex.AppendUnquoted(fl.texts, js)
+			js = fl.texts[at:]
+		}
 	}
 	return unsafe.String(unsafe.SliceData(js), len(js))
 }

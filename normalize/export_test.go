@@ -20,3 +20,26 @@ func ReaderObjects() []*match.Path { return pathsOnce().prefixes }
 // EVTXLookup looks p up in the .evtx record rd's last ReadEVTX read, as
 // its record does for what it was not filled with.
 func EVTXLookup(rd *Reader, p *match.Path) (any, bool) { return rd.fill.ev.Lookup(p) }
+
+// FillProgramLimits sets the most fill programs rd keeps, their
+// operations and the bytes of their memos together (maxFillPrograms,
+// maxFillOps, maxFillMemo); programs < 0: none, every .evtx record is
+// walked.
+func FillProgramLimits(rd *Reader, programs, ops, memo int) {
+	rd.fill.progs = fillPrograms{maxPrograms: programs, maxOps: ops, maxMemo: memo}
+}
+
+// FillProgramStats returns the fill programs rd keeps, how many of them
+// walk their records, the records filled by programs and the evictions.
+func FillProgramStats(rd *Reader) (programs, walks, runs, evictions int) {
+	ps := &rd.fill.progs
+	for _, p := range ps.progs {
+		if p.walk {
+			walks++
+		}
+	}
+	return len(ps.progs), walks, ps.runs, ps.evictions
+}
+
+// FillProgramMemo returns the bytes of rd's programs' memos.
+func FillProgramMemo(rd *Reader) int { return rd.fill.progs.memo }

@@ -1,0 +1,219 @@
+package normalize
+
+import (
+	"bytes"
+
+	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/hooks"
+)
+
+// Fill programs: most .evtx records are read by a plan (evtx.Record.Shape)
+// and hand the filler the same calls, with the same keys, as the other
+// records of their shape; what the filler does with them (which Key each
+// member leads to, which values end a path, which arrays are kept) hangs
+// on the calls and the Reader's record only. So the first time a Reader
+// meets a shape, the filler walks the record as always and writes down
+// what it did, a program; every later record of the shape runs the
+// program over the record's values (evtx.Record.AppendValues), with no
+// Visitor calls, no member look-ups and no objects opened or closed. A
+// shape whose records the filler gives up on (Read of the JSON, or the
+// event decoded: see ReadEVTX) keeps a program that says so, and its
+// records are walked, as before. TestFillPrograms compares records filled
+// by programs with records filled by walks, for every record of the
+// corpus and of the fixtures.
+
+// Limits on the fill programs a Reader keeps: at most maxFillPrograms
+// programs of maxFillOps operations in all (one larger is kept alone);
+// when either would be passed, all are dropped and made again as records
+// need them (fillPrograms.evictions counts the times). A program holds no
+// part of its plan, so that the plans an evtx.Decoder dropped are not
+// kept alive; an evicted plan's Shape is never another plan's, so that
+// its program, if still kept, runs for no other. The shared corpus, read
+// by one Decoder, needs 358 programs (TestFillPrograms logs it).
+//
+// Each program keeps the last value at each place and its JSON, of
+// values of at most maxMemoValue bytes, and the Reader's programs keep
+// at most maxFillMemo bytes of them (past that, values are rendered each
+// time, until the programs are dropped).
+const (
+	maxFillPrograms = 4096
+	maxFillOps      = 1 << 20
+	maxMemoValue    = 256
+	maxFillMemo     = 8 << 20
+)
+
+// fillProgram is what the filler does with the records of one shape.
+type fillProgram struct {
+	ops    []fillOp
+	values int  // the values it reads: as many as AppendValues gives
+	walk   bool // the filler gives up on the shape's records: walk them
+	// memo holds the last value at each place (evtx.Value.Raw) and its
+	// JSON, made on the first run: most come back in the next record.
+	memo []memoValue
+}
+
+// memoValue is a value of the last record a program ran for, and its
+// JSON; ok once it holds one.
+type memoValue struct {
+	raw, json []byte
+	ok        bool
+}
+
+// fillOp is one step of a fill program.
+type fillOp struct {
+	op  uint8
+	key hooks.Key // fillSet, fillObject, fillListSet: where
+}
+
+// Fill program steps. The three first read the record's next value and
+// write its JSON among the values (FillValues).
+const (
+	fillValue    = iota // no more
+	fillSet             // set it at key
+	fillItem            // add it to the kept array open
+	fillObject          // the event holds an object at key (SetObject)
+	fillList            // open a kept array: one that ends a path, or an item of a kept one
+	fillListSet         // close the kept array open and set it at key
+	fillListItem        // close the kept array open and add it to the one around it
+)
+
+// fillPrograms are a Reader's fill programs, by Shape, for the record rec
+// filled with userData as it was (a program holds rec's Keys).
+type fillPrograms struct {
+	rec       hooks.Filler
+	userData  bool
+	progs     map[uint64]*fillProgram
+	ops       int // of progs, together
+	memo      int // bytes of the programs' memos, together (maxFillMemo)
+	evictions int // times progs were dropped, full
+	runs      int // records filled by programs
+	// The limits: maxFillPrograms and maxFillOps (0 until the first
+	// program), others in tests; maxPrograms < 0: no programs.
+	maxPrograms, maxOps, maxMemo int
+	// For the record being filled: the program being written down while
+	// it is walked, or nil; its values; the kept arrays open (where their
+	// items start in filler.items).
+	making *fillProgram
+	values []evtx.Value
+	lists  []int
+}
+
+// fill fills fl's record from er: by the program of er's shape, or by a
+// walk, which writes down the shape's program the first time.
+func (fl *filler) fill(er *evtx.Record) {
+	shape := er.Shape()
+	ps := &fl.progs
+	if shape == 0 || ps.maxPrograms < 0 {
+		er.Walk(fl)
+		return
+	}
+	if ps.progs == nil || ps.rec != fl.rec || ps.userData != fl.userData {
+		ps.rec, ps.userData, ps.progs, ps.ops, ps.memo = fl.rec, fl.userData, map[uint64]*fillProgram{}, 0, 0
+		if ps.maxPrograms == 0 {
+			ps.maxPrograms, ps.maxOps, ps.maxMemo = maxFillPrograms, maxFillOps, maxFillMemo
+		}
+	}
+	if p := ps.progs[shape]; p != nil {
+		if !p.walk {
+			if ps.values = er.AppendValues(ps.values[:0]); len(ps.values) == p.values {
+				fl.run(p)
+				ps.runs++
+				return
+			}
+		}
+		er.Walk(fl)
+		return
+	}
+	ps.making = &fillProgram{}
+	er.Walk(fl)
+	p := ps.making
+	ps.making = nil
+	if fl.failed {
+		p.ops, p.walk = nil, true
+	}
+	if len(ps.progs) >= ps.maxPrograms || ps.ops+len(p.ops) > ps.maxOps {
+		clear(ps.progs)
+		ps.ops, ps.memo = 0, 0
+		ps.evictions++
+	}
+	ps.progs[shape] = p
+	ps.ops += len(p.ops)
+}
+
+// note writes down step op of the program being made, if one is.
+func (fl *filler) note(op uint8, key hooks.Key) {
+	if p := fl.progs.making; p != nil {
+		p.ops = append(p.ops, fillOp{op: op, key: key})
+		if op <= fillItem {
+			p.values++
+		}
+	}
+}
+
+// run fills the record by program p from the values of the record
+// (fl.progs.values): what the walk of such a record does, step by step.
+func (fl *filler) run(p *fillProgram) {
+	fl.rec.Fill(&fl.ev)
+	if p.memo == nil {
+		p.memo = make([]memoValue, p.values)
+	}
+	vals, lists := fl.progs.values, fl.progs.lists[:0]
+	i := 0
+	for _, op := range p.ops {
+		switch op.op {
+		case fillObject:
+			fl.rec.SetObject(op.key)
+		case fillList:
+			lists = append(lists, len(fl.items))
+		case fillListSet, fillListItem:
+			start := lists[len(lists)-1]
+			lists = lists[:len(lists)-1]
+			fl.endList(start, op.op == fillListItem, op.key)
+		default:
+			v := &vals[i]
+			i++
+			if len(fl.vals) > 1 {
+				fl.vals = append(fl.vals, ',')
+			}
+			start := len(fl.vals)
+			fl.appendJSON(v, &p.memo[i-1])
+			switch op.op {
+			case fillSet:
+				fl.rec.Set(op.key, fl.boxed(v.Kind(), start))
+			case fillItem:
+				fl.items = append(fl.items, fl.boxed(v.Kind(), start))
+			}
+		}
+	}
+	fl.progs.lists = lists
+}
+
+// appendJSON writes v's JSON among the values: m's, when v is m's value
+// again, else rendered and kept in m for the next record (within
+// maxMemoValue and maxFillMemo).
+func (fl *filler) appendJSON(v *evtx.Value, m *memoValue) {
+	raw := v.Raw()
+	if m.ok && bytes.Equal(m.raw, raw) {
+		fl.vals = append(fl.vals, m.json...)
+		return
+	}
+	start := len(fl.vals)
+	fl.vals = v.AppendJSON(fl.vals)
+	js, ps := fl.vals[start:], &fl.progs
+	grow := max(len(raw)-cap(m.raw), 0) + max(len(js)-cap(m.json), 0)
+	if len(raw) > maxMemoValue || ps.memo+grow > ps.maxMemo {
+		m.ok = false
+		return
+	}
+	ps.memo += grow
+	m.raw, m.json, m.ok = keep(m.raw, raw), keep(m.json, js), true
+}
+
+// keep copies b into buf's memory, grown to len(b) when it is shorter
+// (exactly, as fillPrograms.memo counts it), and returns the copy.
+func keep(buf, b []byte) []byte {
+	if cap(buf) < len(b) {
+		buf = make([]byte, 0, len(b))
+	}
+	return append(buf[:0], b...)
+}
