@@ -116,20 +116,23 @@ func (fr *fieldReader) read(rec *match.Record) eventFields {
 	if ts, ok := first(rec, fr.timestamp); ok {
 		f.time, f.Timestamp = parseTime(ts)
 	}
-	f.Computer, _ = first(rec, fr.computer)
-	f.Channel, _ = first(rec, fr.channel)
+	computer, _ := first(rec, fr.computer)
+	channel, _ := first(rec, fr.channel)
+	f.Computer, f.Channel = strings.Clone(computer), strings.Clone(channel)
 	f.EventID = integer(first(rec, fr.eventID))
 	f.RecordID = integer(first(rec, fr.recordID))
 	for i, ps := range fr.details {
 		if v, ok := first(rec, ps); ok {
-			f.details = append(f.details, detail{detailFields[i].label, v})
+			f.details = append(f.details, detail{detailFields[i].label, strings.Clone(v)})
 		}
 	}
 	return f
 }
 
-// first returns, as text and copied, the value at the first of paths that
-// rec holds as a string, number or element text.
+// first returns, as text, the value at the first of paths that rec holds
+// as a string, number or element text. The text may be the record's
+// memory, which its next event reuses: what is kept is copied (the
+// timestamp is parsed, or copied by parseTime, the IDs parsed).
 func first(rec *match.Record, paths []*match.Path) (string, bool) {
 	for _, p := range paths {
 		v, ok := rec.Lookup(p)
@@ -137,7 +140,7 @@ func first(rec *match.Record, paths []*match.Path) (string, bool) {
 			continue
 		}
 		if s, ok := valueText(v); ok && s != "" && s != "-" { // "-": Windows' no value
-			return strings.Clone(s), true
+			return s, true
 		}
 	}
 	return "", false
@@ -191,7 +194,9 @@ var timeLayouts = []string{
 }
 
 // parseTime reads an event time: the time and its text in RFC 3339, UTC,
-// or a zero time and s as it is when no layout reads it.
+// or a zero time and a copy of s, as it is, when no layout reads it.
+// Either text shares no memory with s (a record's, reused by its next
+// event).
 func parseTime(s string) (time.Time, string) {
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
@@ -199,5 +204,5 @@ func parseTime(s string) (time.Time, string) {
 			return t, t.Format(time.RFC3339Nano)
 		}
 	}
-	return time.Time{}, s
+	return time.Time{}, strings.Clone(s)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/ruleforge/ruleforge/internal/hitline"
 	"github.com/ruleforge/ruleforge/internal/pipeline"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -23,6 +24,7 @@ type hunt struct {
 	fields  *fieldReader
 	rows    rowWriter // table and csv; nil for the JSON line formats
 	sel     *selection
+	lines   hitline.Writer // the hit lines, written on the run's goroutine (emit)
 
 	sort      bool     // -sort: rows by event time
 	sortLimit int      // the most rows held for -sort

@@ -322,7 +322,8 @@ func TestRegressionFields(t *testing.T) {
 // TestFieldReader checks where the fields of a matched event are read in
 // each shape: Event.System of a record (attributes as "#attributes" or
 // "@", an EventID with its Qualifiers), flat fields, Winlogbeat's and
-// ECS names; the details in their order.
+// ECS names; the details in their order; each a copy that outlives the
+// event's text and the record's next event.
 func TestFieldReader(t *testing.T) {
 	rs, err := compile.Compile(nil)
 	if err != nil {
@@ -342,10 +343,19 @@ func TestFieldReader(t *testing.T) {
 		{`{"@timestamp":"soon","host.name":"h2","event.code":"x1"}`, "soon|h2||||"},
 		{`{"message":"nothing"}`, "|||||"},
 	} {
-		if err := rec.ResetJSON([]byte(tt.event)); err != nil {
+		// The fields are copied out of the record and the event's text:
+		// both are reused (here overwritten, and the record given the
+		// next event) while the fields are still to be written.
+		text := []byte(tt.event)
+		if err := rec.ResetJSON(text); err != nil {
 			t.Fatal(err)
 		}
 		f := fr.read(rec)
+		clear(text)
+		if err := rec.ResetJSON([]byte(`{"Event":{"System":{"Computer":"other-host","Channel":"Other","TimeCreated":{"@SystemTime":"someday, somewhere"}},` +
+			`"EventData":{"NewProcessName":"C:\\other.exe","SubjectUserName":"other","ServiceName":"other"}},"@timestamp":"later","host":{"name":"other"}}`)); err != nil {
+			t.Fatal(err)
+		}
 		got := strings.Join([]string{f.Timestamp, f.Computer, f.Channel, optInt(f.EventID), optInt(f.RecordID), detailText(f.details)}, "|")
 		if got != tt.want {
 			t.Errorf("%s:\n got %s\nwant %s", tt.event, got, tt.want)

@@ -265,7 +265,7 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 					alertInfo: info.alert(k),
 				})
 			} else {
-				line = info.appendHit(out.AvailableBuffer(), name, res.Ordinal, rule, k, nil)
+				line = info.appendHit(&opt.hunt.lines, out.AvailableBuffer(), name, res.Ordinal, rule, k, nil)
 			}
 			out.Write(line)
 			out.WriteByte('\n')

@@ -61,7 +61,7 @@ func (s *stateRun) step(res *pipeline.Result) {
 			})
 			line = withFields(line, a.Fields)
 		} else {
-			line = info.appendHit(s.out.AvailableBuffer(), s.name, int(a.Event), rule, -1, a.Fields)
+			line = info.appendHit(&s.opt.hunt.lines, s.out.AvailableBuffer(), s.name, int(a.Event), rule, -1, a.Fields)
 		}
 		s.out.Write(line)
 		s.out.WriteByte('\n')

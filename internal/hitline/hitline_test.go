@@ -141,7 +141,9 @@ func TestAppendFields(t *testing.T) {
 	}
 }
 
-// TestSameAsMarshal compares Append with the reference on random hits
+// TestSameAsMarshal compares Append, and a Writer's lines (rules and
+// inputs drawn again, so that it writes them from what it remembers),
+// with the reference on random hits
 // whose texts mix ASCII, escapes, multi-byte and invalid UTF-8, and
 // whose explain and stateful values are of every kind they hold.
 func TestSameAsMarshal(t *testing.T) {
@@ -179,6 +181,9 @@ func TestSameAsMarshal(t *testing.T) {
 		}
 		return text()
 	}
+	var w Writer // its lines too, with rules and inputs drawn again, in and out of turn
+	var rules []*ir.Rule
+	var inputs []string
 	for range 5000 {
 		rule := &ir.Rule{Meta: ir.Meta{ID: text(), Title: text(), Severity: text()}, Lang: ir.Lang(rnd.IntN(3))}
 		rule.Source.File = text()
@@ -186,7 +191,18 @@ func TestSameAsMarshal(t *testing.T) {
 			risk := rnd.IntN(200) - 100
 			rule.RiskScore = &risk
 		}
-		h := Hit{Input: text(), Event: rnd.Int64(), Rule: rule, Fields: Fields{Timestamp: text(), Computer: text(), Channel: text()}}
+		if len(rules) > 0 && rnd.IntN(2) == 0 {
+			rule = rules[rnd.IntN(len(rules))]
+		} else {
+			rules = append(rules, rule)
+		}
+		input := text()
+		if len(inputs) > 0 && rnd.IntN(3) > 0 {
+			input = inputs[len(inputs)-1-rnd.IntN(min(2, len(inputs)))] // the last input or the one before
+		} else {
+			inputs = append(inputs, input)
+		}
+		h := Hit{Input: input, Event: rnd.Int64(), Rule: rule, Fields: Fields{Timestamp: text(), Computer: text(), Channel: text()}}
 		if rnd.IntN(2) == 0 {
 			n := rnd.Int64() - math.MaxInt64/2
 			h.EventID, h.RecordID = &n, &n
@@ -201,6 +217,9 @@ func TestSameAsMarshal(t *testing.T) {
 		got, want := string(Append(nil, &h)), reference(&h)
 		if got != want {
 			t.Fatalf("hit %+v\ngot  %q\nwant %q", h, got, want)
+		}
+		if got := string(w.Append([]byte("x"), &h)); got != "x"+want {
+			t.Fatalf("Writer: hit %+v\ngot  %q\nwant %q", h, got, "x"+want)
 		}
 	}
 }
@@ -220,13 +239,15 @@ func FuzzString(f *testing.F) {
 }
 
 // BenchmarkAppend writes a typical hit line (a Sigma rule, a Windows
-// event's fields) with Append and, as the baseline, with encoding/json's
-// Marshal of the struct the CLI used before.
+// event's fields) with Append, with a Writer (which has written the
+// input and the rule before: a hit of the same input and rule) and, as
+// the baseline, with encoding/json's Marshal of the struct the CLI used
+// before.
 func BenchmarkAppend(b *testing.B) {
 	id, rec := int64(4688), int64(1203391)
 	rule := &ir.Rule{Meta: ir.Meta{ID: "5f4bf1e2-0a5d-4b66-93d8-0d3a4f4c1e2a", Title: "Suspicious Process Created From An Office Application", Severity: "high"}, Lang: ir.LangSigma}
 	rule.Source.File = "../shared/corpus/sigmahq/rules/windows/process_creation/proc_creation_win_office_susp_child.yml"
-	h := Hit{Input: "events.json", Event: 123456, Rule: rule, Fields: Fields{Timestamp: "2024-05-14T10:41:16.512Z", Computer: "WIN-DC01.corp.example.com", Channel: "Microsoft-Windows-Sysmon/Operational", EventID: &id, RecordID: &rec}}
+	h := Hit{Input: "../shared/corpus/evtx/EVTX-ATTACK-SAMPLES/Execution/exec_sysmon_1_lolbin_pcalua.evtx", Event: 123456, Rule: rule, Fields: Fields{Timestamp: "2024-05-14T10:41:16.512Z", Computer: "WIN-DC01.corp.example.com", Channel: "Microsoft-Windows-Sysmon/Operational", EventID: &id, RecordID: &rec}}
 	b.Run("marshal", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -243,6 +264,14 @@ func BenchmarkAppend(b *testing.B) {
 		var buf []byte
 		for b.Loop() {
 			buf = Append(buf[:0], &h)
+		}
+	})
+	b.Run("writer", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf []byte
+		var w Writer
+		for b.Loop() {
+			buf = w.Append(buf[:0], &h)
 		}
 	})
 }
