@@ -29,6 +29,7 @@ func corpusData(b *testing.B) ([][]byte, int64) {
 // 18,270 records).
 func benchRead(b *testing.B, json bool) {
 	data, size := corpusData(b)
+	defer noPoison()()
 	b.SetBytes(size)
 	b.ReportAllocs()
 	records := 0

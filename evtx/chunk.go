@@ -118,7 +118,14 @@ type Decoder struct {
 	keyBuf []byte
 	sc     scan
 	cur    *plan
-	stats  PlanStats
+	// planned's memory of the last records: the templates of their
+	// instances by place (the first few), until Reset, and the last
+	// shape that had a plan, with the evictions it was found after.
+	lastTpls  [lastTpls]tplAt
+	lastShape []byte
+	lastPlan  *plan
+	lastEvict int
+	stats     PlanStats
 	// The templates compiled from earlier chunks (tplcache.go), and the
 	// name references of the one being compiled.
 	knowns map[templateKey]*knownTemplate // nil: compiled once
@@ -153,6 +160,7 @@ func (d *Decoder) Reset(c *Chunk) error {
 	d.c, d.done, d.pos = c, true, 0
 	clear(d.names)
 	clear(d.templates)
+	d.lastTpls = [lastTpls]tplAt{}
 	d.tplText = d.tplText[:0]
 	d.tplNodes = d.tplNodes[:0]
 	b := c.data[:len(c.data):len(c.data)]

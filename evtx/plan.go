@@ -2,6 +2,7 @@ package evtx
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -119,7 +120,17 @@ func (d *Decoder) planned(pos, end, size int) (pl *plan, build bool) {
 	if !d.scanStream(pos, end, 1) {
 		return nil, false
 	}
+	if d.lastPlan != nil && d.lastEvict == d.stats.Evictions && string(d.lastShape) == string(sc.shape) {
+		pl = d.lastPlan // a plan is only dropped with all the others, by an eviction
+		if !pl.fits(d, size) {
+			return nil, false
+		}
+		return pl, false
+	}
 	pl, seen := d.plans[string(sc.shape)]
+	if seen && pl != nil && pl != seenOnce {
+		d.lastShape, d.lastPlan, d.lastEvict = append(d.lastShape[:0], sc.shape...), pl, d.stats.Evictions
+	}
 	switch {
 	case !seen: // a plan is made at the second record of a shape: a Decoder for one small file makes few
 		d.keep(len(d.plans), len(sc.shape))
@@ -131,6 +142,17 @@ func (d *Decoder) planned(pos, end, size int) (pl *plan, build bool) {
 		return nil, false
 	}
 	return pl, false
+}
+
+// lastTpls is how many of a record's template instances, the first,
+// planned remembers the templates of for the next record: the record's
+// own instance and those of its binary XML values.
+const lastTpls = 4
+
+// tplAt is a template and the chunk offset of its definition.
+type tplAt struct {
+	off uint32
+	t   *template
 }
 
 // seenOnce is the plan of a shape seen once: none yet.
@@ -163,11 +185,18 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	if err != nil {
 		return false
 	}
-	t, err := d.template(def)
-	if err != nil {
-		return false
+	var t *template
+	if k := sc.instances - 1; k < lastTpls && d.lastTpls[k].t != nil && d.lastTpls[k].off == def {
+		t = d.lastTpls[k].t
+	} else {
+		if t, err = d.template(def); err != nil {
+			return false
+		}
+		d.templateID(t)
+		if k < lastTpls {
+			d.lastTpls[k] = tplAt{def, t}
+		}
 	}
-	d.templateID(t)
 	sc.plannable = sc.plannable && t.plannable
 	if uses *= t.maxUse; uses > d.lim.nodes {
 		return false // the tree says what it makes of that (and uses cannot overflow)
@@ -176,21 +205,38 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	if err != nil {
 		return false
 	}
-	desc := p.pos
-	p.pos += 4 * n
-	first := len(sc.flat)
-	sc.shape = binary.LittleEndian.AppendUint32(sc.shape, t.id)
-	sc.shape = binary.LittleEndian.AppendUint32(sc.shape, uint32(n))
-	for i := range n {
-		v, err := p.substValue(desc, i)
-		if err != nil {
+	// The values (substValue's reads and checks, inline), their types
+	// and emptiness, in room grown once.
+	le := binary.LittleEndian
+	desc, at := p.pos, p.pos+4*n
+	first, key := len(sc.flat), len(sc.shape)+8
+	sc.flat = slices.Grow(sc.flat, n)[:first+n]
+	sc.shape = slices.Grow(sc.shape, 8+2*n)[:key+2*n]
+	le.PutUint32(sc.shape[key-8:], t.id)
+	le.PutUint32(sc.shape[key-4:], uint32(n))
+	flat, shape := sc.flat[first:first+n], sc.shape[key:key+2*n]
+	nested := false // an array or binary XML value
+	for i := range flat {
+		size, typ := int(le.Uint16(b[desc+4*i:])), b[desc+4*i+2]
+		if at+size > end {
 			return false
 		}
-		sc.shape = append(sc.shape, v.typ, emptiness(v))
-		sc.flat = append(sc.flat, v)
+		raw := b[at : at+size] // its capacity runs to the chunk's end: see embedded
+		if checkValue(typ, raw) != nil {
+			return false
+		}
+		at += size
+		v := value{typ: typ, raw: raw}
+		flat[i] = v
+		shape[2*i], shape[2*i+1] = typ, emptiness(v)
+		nested = nested || typ&typeArray != 0 || typ == typeBinXML
 	}
-	if p.pos < end && b[p.pos] != tokEOF {
+	if at < end && b[at] != tokEOF {
 		return false
+	}
+	if !nested {
+		sc.maxUse = max(sc.maxUse, uses)
+		return true
 	}
 	// The items of array values, after the values: each item of an
 	// array in an element's content makes an element of its own, which

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -137,6 +136,12 @@ func (v *value) numeric() bool {
 // other type as a string formatted as evtx_dump writes it, arrays as JSON
 // arrays.
 func (v *value) appendJSON(b []byte) []byte {
+	switch v.typ { // the commonest first, with no further dispatch
+	case typeString:
+		return append(appendUTF16JSON(append(b, '"'), v.raw, true), '"')
+	case typeText:
+		return append(appendStringJSON(append(b, '"'), v.raw), '"')
+	}
 	if v.typ&typeArray != 0 {
 		b = append(b, '[')
 		n := 0
@@ -232,11 +237,7 @@ func (v *value) appendText(b []byte) []byte {
 	case typeHexInt64:
 		return strconv.AppendUint(append(b, '0', 'x'), le.Uint64(r), 16)
 	case typeBinary:
-		const hex = "0123456789ABCDEF"
-		for _, c := range r {
-			b = append(b, hex[c>>4], hex[c&15])
-		}
-		return b
+		return appendHex(b, r)
 	case typeGUID:
 		return appendGUID(b, r)
 	case typeFiletime:
@@ -306,32 +307,78 @@ func appendFloat(b []byte, f float64, bits int) []byte {
 }
 
 // appendGUID appends a GUID in its registry form, upper case, without
-// braces: its first three fields are little-endian.
+// braces: its first three fields are little-endian. The 36 characters
+// are written in place, in room grown once.
 func appendGUID(b []byte, r []byte) []byte {
 	const hex = "0123456789ABCDEF"
-	order := [16]int{3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15}
+	// The byte of r each pair of hex digits shows, and where the pair
+	// goes: 8-4-4-4-12 digits, dashes between.
+	order := [16]uint8{3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15}
+	at := [16]uint8{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
+	n := len(b)
+	b = slices.Grow(b, 36)[:n+36]
+	g := b[n : n+36 : n+36]
+	_ = r[15]
 	for i, k := range order {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			b = append(b, '-')
-		}
-		b = append(b, hex[r[k]>>4], hex[r[k]&15])
+		c := r[k]
+		g[at[i]], g[at[i]+1] = hex[c>>4], hex[c&15]
+	}
+	g[8], g[13], g[18], g[23] = '-', '-', '-', '-'
+	return b
+}
+
+// appendHex appends r's bytes as upper-case hex digits, in room grown
+// once.
+func appendHex(b []byte, r []byte) []byte {
+	const hex = "0123456789ABCDEF"
+	n := len(b)
+	b = slices.Grow(b, 2*len(r))[:n+2*len(r)]
+	h := b[n:]
+	for i, c := range r {
+		h[2*i], h[2*i+1] = hex[c>>4], hex[c&15]
 	}
 	return b
 }
 
-// filetimeEpoch is 1970-01-01 in FILETIME seconds (since 1601-01-01).
-const filetimeEpoch = 11644473600
+// FILETIME's calendar: 1601-01-01, its epoch, starts a 400-year cycle of
+// the Gregorian calendar, so that a FILETIME's day number splits into
+// cycles, centuries, four-year spans and years with no correction for
+// where it starts (each span's last year is the leap one).
+const (
+	daysPer400 = 146097
+	daysPer100 = 36524
+	daysPer4   = 1461
+)
 
 // appendFiletime appends a FILETIME (100 ns ticks since 1601) as
-// YYYY-MM-DDTHH:MM:SS.ffffffZ, to the microsecond.
+// YYYY-MM-DDTHH:MM:SS.ffffffZ, to the microsecond, with the calendar
+// worked out from its day number (what time.Time's Date and Clock give).
 func appendFiletime(b []byte, ft uint64) []byte {
-	sec := int64(ft/10_000_000) - filetimeEpoch
-	micro := int((ft % 10_000_000) / 10)
-	t := time.Unix(sec, 0).UTC()
-	y, mo, d := t.Date()
-	h, mi, s := t.Clock()
-	return appendTime(b, y, int(mo), d, h, mi, s, micro)
+	secs, micro := ft/10_000_000, int(ft%10_000_000/10)
+	days, sec := int(secs/86400), int(secs%86400)
+	c400, days := days/daysPer400, days%daysPer400
+	c100 := min(days/daysPer100, 3) // a cycle's last day is in its fourth century
+	days -= c100 * daysPer100
+	c4, days := days/daysPer4, days%daysPer4
+	c1 := min(days/365, 3) // a span's last day is in its fourth year
+	days -= c1 * 365
+	y := 1601 + 400*c400 + 100*c100 + 4*c4 + c1
+	mo := 1
+	for ; mo < 12; mo++ {
+		n := monthDays[mo-1]
+		if mo == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			n++
+		}
+		if days < n {
+			break
+		}
+		days -= n
+	}
+	return appendTime(b, y, mo, days+1, sec/3600, sec/60%60, sec%60, micro)
 }
+
+// monthDays are the days of each month of a year that is not a leap year.
+var monthDays = [12]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // appendSystime appends a SYSTEMTIME (eight little-endian uint16: year,
 // month, weekday, day, hour, minute, second, milliseconds) as
@@ -341,17 +388,41 @@ func appendSystime(b []byte, r []byte) []byte {
 	return appendTime(b, u(0), u(1), u(3), u(4), u(5), u(6), u(7)*1000)
 }
 
-// appendTime appends a time in the form both time types share.
+// appendTime appends a time in the form both time types share: in
+// place, 27 bytes grown once, when each field fits its width (always,
+// but for a FILETIME past the year 9999 or a SYSTEMTIME out of range).
 func appendTime(b []byte, y, mo, d, h, mi, s, micro int) []byte {
-	b = appendDigits(b, y, 4)
-	b = appendDigits(append(b, '-'), mo, 2)
-	b = appendDigits(append(b, '-'), d, 2)
-	b = appendDigits(append(b, 'T'), h, 2)
-	b = appendDigits(append(b, ':'), mi, 2)
-	b = appendDigits(append(b, ':'), s, 2)
-	b = appendDigits(append(b, '.'), micro, 6)
-	return append(b, 'Z')
+	if uint(y) > 9999 || uint(mo|d|h|mi|s) > 99 || uint(micro) > 999_999 {
+		b = appendDigits(b, y, 4)
+		b = appendDigits(append(b, '-'), mo, 2)
+		b = appendDigits(append(b, '-'), d, 2)
+		b = appendDigits(append(b, 'T'), h, 2)
+		b = appendDigits(append(b, ':'), mi, 2)
+		b = appendDigits(append(b, ':'), s, 2)
+		b = appendDigits(append(b, '.'), micro, 6)
+		return append(b, 'Z')
+	}
+	n := len(b)
+	b = slices.Grow(b, 27)[:n+27]
+	t := b[n : n+27 : n+27]
+	put2 := func(at, v int) { t[at], t[at+1] = pairs[2*v], pairs[2*v+1] }
+	put2(0, y/100)
+	put2(2, y%100)
+	put2(5, mo)
+	put2(8, d)
+	put2(11, h)
+	put2(14, mi)
+	put2(17, s)
+	put2(20, micro/10000)
+	put2(22, micro/100%100)
+	put2(24, micro%100)
+	t[4], t[7], t[10], t[13], t[16], t[19], t[26] = '-', '-', 'T', ':', ':', '.', 'Z'
+	return b
 }
+
+// pairs are the two digits of 0 to 99.
+const pairs = "00010203040506070809" + "10111213141516171819" + "20212223242526272829" + "30313233343536373839" + "40414243444546474849" +
+	"50515253545556575859" + "60616263646566676869" + "70717273747576777879" + "80818283848586878889" + "90919293949596979899"
 
 // appendDigits appends n in decimal, zero-padded to width digits.
 func appendDigits(b []byte, n, width int) []byte {
@@ -435,13 +506,37 @@ func utf16String(r []byte) string {
 // escaped for a JSON string when escape is set; unpaired surrogates
 // become U+FFFD.
 func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
+	le := binary.LittleEndian
 	b = slices.Grow(b, len(r)/2)
 	for i := 0; i+1 < len(r); {
-		// Four characters at a time while they are ASCII that needs no
-		// escape, the run between a path's backslashes included.
+		// Eight characters at a time while they are ASCII that needs no
+		// escape, then four: packed to bytes in a register and stored
+		// at once. Four that need a backslash (a path's) are written
+		// one by one, still without decoding them.
+		for i+16 <= len(r) {
+			x, y := le.Uint64(r[i:]), le.Uint64(r[i+8:])
+			if !printableASCII4(x) || !printableASCII4(y) || escape && (needsBackslash4(x) || needsBackslash4(y)) {
+				break
+			}
+			b = le.AppendUint64(b, uint64(pack4(x))|uint64(pack4(y))<<32)
+			i += 16
+		}
+		if i+1 >= len(r) {
+			break
+		}
 		if i+8 <= len(r) {
-			if x := binary.LittleEndian.Uint64(r[i:]); plainASCII4(x, escape) {
-				b = append(b, byte(x), byte(x>>16), byte(x>>32), byte(x>>48))
+			if x := le.Uint64(r[i:]); printableASCII4(x) {
+				if !escape || !needsBackslash4(x) {
+					b = le.AppendUint32(b, pack4(x))
+				} else {
+					for k := 0; k < 64; k += 16 {
+						if c := byte(x >> k); c == '"' || c == '\\' {
+							b = append(b, '\\', c)
+						} else {
+							b = append(b, c)
+						}
+					}
+				}
 				i += 8
 				continue
 			}
@@ -474,34 +569,68 @@ func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
 	return b
 }
 
-// plainASCII4 reports whether x, four UTF-16LE characters, are all ASCII
-// from the space up, and with escape neither quote nor backslash: text
-// that is copied as it is. Each test is one on four 16-bit lanes at once:
-// a lane below 0x20 sets its top bit when 0x20 is taken from it (a
-// borrow from the next lane only sets more bits), and a lane equal to c
-// is a zero lane of x^c, which the classic zero-lane test finds.
-func plainASCII4(x uint64, escape bool) bool {
-	const ones, tops = 0x0001000100010001, 0x8000800080008000
-	if x&(0xff80*ones) != 0 || (x-0x20*ones)&tops != 0 {
-		return false
-	}
-	if !escape {
-		return true
-	}
-	zero := func(v uint64) bool { return (v-ones)&^v&tops != 0 }
-	return !zero(x^('"'*ones)) && !zero(x^('\\'*ones))
+// Lanes of UTF-16 characters and of bytes, for the tests below on four
+// characters or eight bytes at once.
+const (
+	ones16, tops16 = 0x0001000100010001, 0x8000800080008000
+	ones8, tops8   = 0x0101010101010101, 0x8080808080808080
+)
+
+// printableASCII4 reports whether x, four UTF-16LE characters, are all
+// ASCII from the space up. A lane below 0x20 sets its top bit when 0x20
+// is taken from it (a borrow from the next lane only sets more bits).
+func printableASCII4(x uint64) bool {
+	return x&(0xff80*ones16) == 0 && (x-0x20*ones16)&tops16 == 0
+}
+
+// needsBackslash4 reports whether x, four printable ASCII characters
+// (printableASCII4), holds a quote or a backslash: a lane equal to c is
+// a zero lane of x^c, which the classic zero-lane test finds.
+func needsBackslash4(x uint64) bool {
+	zero := func(v uint64) bool { return (v-ones16)&^v&tops16 != 0 }
+	return zero(x^('"'*ones16)) || zero(x^('\\'*ones16))
+}
+
+// pack4 returns the low bytes of x's four 16-bit lanes, in order.
+func pack4(x uint64) uint32 {
+	x = (x | x>>8) & 0x0000ffff0000ffff
+	return uint32(x | x>>16)
+}
+
+// plainBytes8 reports whether x, eight bytes, holds none that JSON
+// escapes: none below 0x20, no quote, no backslash (bytes of multi-byte
+// characters pass). The classic tests on byte lanes, exact as a whole:
+// a byte below n sets its top bit in x-n (the first such lane has no
+// borrow into it), and &^x drops the lanes of 0x80 and up.
+func plainBytes8(x uint64) bool {
+	less := func(v uint64, n uint64) bool { return (v-n*ones8)&^v&tops8 != 0 }
+	return !less(x, 0x20) && !less(x^('"'*ones8), 1) && !less(x^('\\'*ones8), 1)
 }
 
 // appendStringJSON appends s escaped for the inside of a JSON string.
 func appendStringJSON[S string | []byte](b []byte, s S) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
+		// Eight bytes at a time up to the next one to escape.
+		for i+8 <= len(s) && plainBytes8(load8(s, i)) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' { // bytes of multi-byte characters pass as they are
 			b = appendASCIIJSON(append(b, s[start:i]...), c)
 			start = i + 1
 		}
 	}
 	return append(b, s[start:]...)
+}
+
+// load8 returns s[i:i+8] as a little-endian uint64.
+func load8[S string | []byte](s S, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
 // jsonShort are the characters JSON escapes with a letter, and the letters.

@@ -31,15 +31,16 @@ func naiveUTF16JSON(r []byte, escape bool) string {
 }
 
 // TestAppendUTF16JSON compares appendUTF16JSON with its reference on
-// text where each character that leaves the four-at-a-time ASCII path
-// (control characters, quote, backslash, non-ASCII, surrogates paired and
-// not, NUL) stands at every position of a run of ASCII, so that it falls
-// in each lane of a block and in the tail; and after text already in b.
+// text where each character that leaves the eight- and four-at-a-time
+// ASCII paths (control characters, quote, backslash, non-ASCII,
+// surrogates paired and not, NUL) stands at every position of a run of
+// ASCII, so that it falls in each lane of both blocks and in the tail;
+// and after text already in b.
 func TestAppendUTF16JSON(t *testing.T) {
 	specials := []string{"", "\x00", "\x01", "\x1f", "\t", "\n", " ", "\"", "\\", "\x7f", "\u0080", "é", "€", "\U0001F600", "\ufffd"}
 	var cases [][]byte
 	for _, sp := range specials {
-		for n := 0; n <= 12; n++ {
+		for n := 0; n <= 20; n++ {
 			for at := 0; at <= n; at++ {
 				s := strings.Repeat("a", at) + sp + strings.Repeat("Z", n-at)
 				cases = append(cases, u16s(s))
@@ -65,15 +66,30 @@ func TestAppendUTF16JSON(t *testing.T) {
 }
 
 // TestAppendStringJSON compares appendStringJSON, which copies the runs
-// between characters to escape, with escaping byte by byte.
+// between characters to escape, eight bytes at a time, with escaping
+// byte by byte: on a few texts, and with each byte that is escaped (or
+// is close to one: the space, 0x7f, bytes of multi-byte characters) at
+// every position of a run of ASCII, in each lane of a block and in the
+// tail.
 func TestAppendStringJSON(t *testing.T) {
-	for _, s := range []string{"", "plain", `C:\Windows\x`, "\"q\"", "\x00\x01\x1f\x7f", "é€\U0001F600", "tab\there\n", `\\`} {
+	cases := []string{"", "plain", `C:\Windows\x`, "\"q\"", "\x00\x01\x1f\x7f", "é€\U0001F600", "tab\there\n", `\\`}
+	for _, sp := range []string{"\x00", "\x01", "\x1f", "\n", " ", "!", "\"", "\\", "\x7f", "é", "\xff", "\x80\xa0"} {
+		for n := 0; n <= 20; n++ {
+			for at := 0; at <= n; at++ {
+				cases = append(cases, strings.Repeat("a", at)+sp+strings.Repeat("Z", n-at))
+			}
+		}
+	}
+	for _, s := range cases {
 		var want []byte
 		for i := 0; i < len(s); i++ {
 			want = appendASCIIJSON(want, s[i])
 		}
 		if got := appendStringJSON([]byte("pre"), s); string(got) != "pre"+string(want) {
 			t.Errorf("appendStringJSON(%q) = %q, want %q", s, got[3:], want)
+		}
+		if got := appendStringJSON([]byte("pre"), []byte(s)); string(got) != "pre"+string(want) {
+			t.Errorf("appendStringJSON([]byte(%q)) = %q, want %q", s, got[3:], want)
 		}
 	}
 }

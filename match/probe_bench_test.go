@@ -1,7 +1,7 @@
 package match_test
 
 import (
-	"fmt"
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,28 +29,34 @@ func evtxLines(tb testing.TB) [][]byte {
 }
 
 var loadEVTXLines = sync.OnceValues(func() (lines [][]byte, err error) {
+	files, err := loadEVTXFiles()
+	for _, data := range files {
+		r, err := evtx.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		for rec, err := range r.All() {
+			if err != nil {
+				return nil, err
+			}
+			lines = append(lines, rec.AppendJSON(nil))
+		}
+	}
+	return lines, err
+})
+
+// loadEVTXFiles reads corpus/evtx's files whole, in the order of their
+// paths.
+var loadEVTXFiles = sync.OnceValues(func() (files [][]byte, err error) {
 	err = filepath.WalkDir(filepath.Join(corpus, "evtx"), func(path string, e os.DirEntry, err error) error {
 		if err != nil || !strings.HasSuffix(path, ".evtx") {
 			return err
 		}
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		r, err := evtx.NewReader(f)
-		if err != nil {
-			return err
-		}
-		for rec, err := range r.All() {
-			if err != nil {
-				return fmt.Errorf("%s: %w", path, err)
-			}
-			lines = append(lines, rec.AppendJSON(nil))
-		}
-		return nil
+		data, err := os.ReadFile(path)
+		files = append(files, data)
+		return err
 	})
-	return lines, err
+	return files, err
 })
 
 // windowsRuleset compiles the SigmaHQ Windows rules (those that compile),

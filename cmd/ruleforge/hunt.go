@@ -36,7 +36,7 @@ type hunt struct {
 // huntFlags registers the flags of hunt on fs (besides -output, which
 // match owns) and returns it, ready once fs is parsed.
 func huntFlags(fs *flag.FlagSet) *hunt {
-	h := &hunt{fields: newFieldReader()}
+	h := &hunt{}
 	fs.BoolVar(&h.explain, "explain", false, "add to each hit the fields, paths, values and tests that made the rule match")
 	fs.BoolVar(&h.sort, "sort", false, "with -output table or csv: rows by event time (those without one last), held in memory up to -sort-limit")
 	fs.IntVar(&h.sortLimit, "sort-limit", maxSortedRows, "the most rows -sort holds; beyond, the rows are written in sorted runs of this many")
@@ -73,6 +73,7 @@ func (h *hunt) check(output string, count bool) error {
 	case "csv":
 		h.rows = &csvWriter{explain: h.explain}
 	}
+	h.fields = newFieldReader(h.rows != nil)
 	return nil
 }
 

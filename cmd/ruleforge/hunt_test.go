@@ -328,7 +328,7 @@ func TestFieldReader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fr := newFieldReader()
+	fr := newFieldReader(true)
 	rec := rs.NewRecordWith(fr.all)
 	for _, tt := range []struct{ event, want string }{
 		{`{"Event":{"System":{"EventID":{"#text":"4688","#attributes":{"Qualifiers":""}},"EventRecordID":"77","Channel":"Security","Computer":"dc1",` +

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/internal/files"
@@ -70,6 +71,12 @@ const (
 	regularBuffer = evtx.FileHeaderSize
 )
 
+// regularReaders are the readers of regular files whose runs are over:
+// 4 KB made per file of a folder is as much garbage as the run's
+// records make, and the collector's work grows with the rules' live
+// heap.
+var regularReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, regularBuffer) }}
+
 // gzipMagic opens every gzip stream.
 var gzipMagic = []byte{0x1f, 0x8b}
 
@@ -81,7 +88,6 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // anyone, and the pipeline heeds stop between them.
 func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Reader, isEVTX bool, regular *os.File, closeFn func(), err error) {
 	closeFn = func() {}
-	size := inputBuffer
 	var src io.Reader = stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -90,11 +96,19 @@ func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Rea
 		}
 		src, closeFn = f, func() { f.Close() }
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-			stop = nil // its reads return at once: a goroutine and a copy per read would be all stoppable adds
-			size, regular = regularBuffer, f
+			// Its reads return at once: a goroutine and a copy per read
+			// would be all stoppable adds. Its reader is pooled: nothing
+			// reads it after closeFn, and a folder of small files is a
+			// file per run.
+			br := regularReaders.Get().(*bufio.Reader)
+			br.Reset(f)
+			r, regular = br, f
+			closeFn = func() { f.Close(); br.Reset(nil); regularReaders.Put(br) }
 		}
 	}
-	r = bufio.NewReaderSize(newStoppable(src, stop), size)
+	if r == nil {
+		r = bufio.NewReaderSize(newStoppable(src, stop), inputBuffer)
+	}
 	if head, _ := r.Peek(2); bytes.Equal(head, gzipMagic) {
 		z, err := gzip.NewReader(bufio.NewReaderSize(r, inputBuffer)) // r itself when that large
 		if err != nil {

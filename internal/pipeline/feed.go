@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -39,9 +40,12 @@ type chunk struct {
 // blocks (a terminal, a pipe). After a stop the goroutine ends when its
 // read returns. Input whose reads return at once (direct: a regular
 // file, bytes in memory) never pauses and needs none of that: it is read
-// on the caller's goroutine, into one buffer that the feed's runs share
-// through a pool (a run per small file of a folder would otherwise make
-// and grow its own).
+// on the caller's goroutine, straight into the segment that fill grows
+// (no copy through a buffer of the feed's: on the evtx-JSON dumps of the
+// shared corpus that copy was most of what Run adds to reading and
+// matching the lines in a loop, BenchmarkMatchDumpFiles), and only what
+// the stream reader frames (Read) goes through a buffer, which the
+// feed's runs share through a pool.
 type feed struct {
 	direct io.Reader       // the input when read directly, or nil
 	ready  chan chunk      // reads done, in order
@@ -62,7 +66,7 @@ type feed struct {
 // input with ErrStopped; the input pauses when silent for pause.
 func newFeed(r io.Reader, isDirect bool, stop, abort <-chan struct{}, pause time.Duration) *feed {
 	if isDirect || direct(r) {
-		return &feed{direct: r, buf: *feedBuffers.Get().(*[]byte), stop: stop, abort: abort, pause: pause}
+		return &feed{direct: r, stop: stop, abort: abort, pause: pause}
 	}
 	f := &feed{ready: make(chan chunk, chunks), free: make(chan []byte, chunks), quit: make(chan struct{}), stop: stop, abort: abort, pause: pause}
 	go f.read(r)
@@ -88,16 +92,28 @@ func direct(r io.Reader) bool {
 
 // readDirect reads the next chunk of a direct feed into its buffer, which
 // holds nothing still to be taken (take and Read copy what they take).
-// Like bufio, it gives up with io.ErrNoProgress after many empty reads.
 func (f *feed) readDirect() {
+	if f.buf == nil {
+		f.buf = *feedBuffers.Get().(*[]byte)
+	}
+	f.cur = f.readInto(f.buf[:0], cap(f.buf))
+}
+
+// readInto appends to data what one read of a direct feed's input gives,
+// at most n bytes, read into data's spare capacity, and sets f.err to the
+// read's error. Like bufio, it gives up with io.ErrNoProgress after many
+// empty reads.
+func (f *feed) readInto(data []byte, n int) []byte {
+	data = slices.Grow(data, n)
 	for range 100 {
-		n, err := f.direct.Read(f.buf[:cap(f.buf)])
-		if n > 0 || err != nil {
-			f.cur, f.err = f.buf[:n], err
-			return
+		k, err := f.direct.Read(data[len(data) : len(data)+n])
+		if k > 0 || err != nil {
+			f.err = err
+			return data[:len(data)+k]
 		}
 	}
-	f.cur, f.err = nil, io.ErrNoProgress
+	f.err = io.ErrNoProgress
+	return data
 }
 
 // read is the reading goroutine. It makes a buffer only when none has
@@ -144,7 +160,9 @@ func (f *feed) read(r io.Reader) {
 func (f *feed) close() {
 	if f.direct != nil {
 		f.cur = nil
-		feedBuffers.Put(&f.buf)
+		if f.buf != nil {
+			feedBuffers.Put(&f.buf)
+		}
 		return
 	}
 	close(f.quit)
@@ -154,14 +172,7 @@ func (f *feed) close() {
 // over (err is set); wait < 0 waits as long as it takes. It reports false
 // when wait passed first: the input paused.
 func (f *feed) await(wait time.Duration) bool {
-	select {
-	case <-f.stop:
-		return f.halt()
-	case <-f.abort:
-		return f.halt()
-	default:
-	}
-	if len(f.cur) > 0 || f.err != nil {
+	if f.halted() || len(f.cur) > 0 || f.err != nil {
 		return true
 	}
 	if f.direct != nil {
@@ -247,6 +258,19 @@ func (f *feed) pending() io.Reader {
 	return io.MultiReader(rs...)
 }
 
+// halted ends the input with ErrStopped, and reports true, if stop or
+// abort is closed.
+func (f *feed) halted() bool {
+	select {
+	case <-f.stop:
+		return f.halt()
+	case <-f.abort:
+		return f.halt()
+	default:
+		return false
+	}
+}
+
 // halt ends the input with ErrStopped and reports true (await's result).
 func (f *feed) halt() bool {
 	f.cur, f.err = nil, ErrStopped
@@ -268,6 +292,12 @@ func (f *feed) take(data []byte, n int) []byte {
 // end) once what came before it is taken.
 func (f *feed) fill(data []byte, size int, brief bool) ([]byte, bool, error) {
 	for n := 0; n < size; {
+		if f.direct != nil && len(f.cur) == 0 && f.err == nil && !f.halted() {
+			m := len(data)
+			data = f.readInto(data, size-n)
+			n += len(data) - m
+			continue
+		}
 		wait := time.Duration(-1)
 		if n > 0 || brief {
 			wait = f.pause

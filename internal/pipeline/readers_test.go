@@ -55,3 +55,45 @@ func TestReadersGoWithRuleset(t *testing.T) {
 		t.Fatalf("%d pools kept for a ruleset collected", n)
 	}
 }
+
+// TestPathsKey: the key of a run's paths is their addresses, in order,
+// whatever slice holds them; the last one is remembered, so that runs
+// with the same paths (the CLI's, a run per file) make none, and a
+// different set of paths, or the same in another order, gets its own.
+func TestPathsKey(t *testing.T) {
+	a, b, c := match.NewPath("a"), match.NewPath("b"), match.NewPath("c")
+	keys := map[string]string{}
+	for _, tt := range []struct {
+		name  string
+		paths []*match.Path
+	}{
+		{"ab", []*match.Path{a, b}}, {"ba", []*match.Path{b, a}}, {"ac", []*match.Path{a, c}},
+		{"abc", []*match.Path{a, b, c}}, {"a", []*match.Path{a}}, {"ab", []*match.Path{a, b}},
+	} {
+		key := pathsKey(tt.paths)
+		if len(key) != 8*len(tt.paths) {
+			t.Fatalf("%s: key of %d bytes, want %d", tt.name, len(key), 8*len(tt.paths))
+		}
+		if old, ok := keys[tt.name]; ok && old != key {
+			t.Errorf("%s: key changed", tt.name)
+		}
+		for name, other := range keys {
+			if name != tt.name && other == key {
+				t.Errorf("%s and %s have the same key", name, tt.name)
+			}
+		}
+		keys[tt.name] = key
+		again := append([]*match.Path(nil), tt.paths...) // the same paths in another slice
+		if pathsKey(again) != key {
+			t.Errorf("%s: another slice of the same paths has another key", tt.name)
+		}
+	}
+	if pathsKey(nil) != "" {
+		t.Error("no paths: want the empty key")
+	}
+	paths := []*match.Path{a, b, c}
+	pathsKey(paths)
+	if n := testing.AllocsPerRun(100, func() { pathsKey(paths) }); n != 0 {
+		t.Errorf("%v allocations per key of the last paths, want 0", n)
+	}
+}

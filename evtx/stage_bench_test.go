@@ -1,0 +1,190 @@
+package evtx
+
+import (
+	"bytes"
+	"io"
+	"math"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/ruleforge/ruleforge/internal/cputime"
+)
+
+// BenchmarkStages reads the corpus as RunEVTX's workers do, one Decoder
+// kept from file to file, and reports the CPU time per record of each
+// stage, each measured with the ones before it: chunks (NextChunk and
+// Release: reading the chunks, skipping the unused ones), next (Reset
+// and Next: the records' values, by plan or tree) and walk (Walk with a
+// Visitor that writes every value as JSON, as normalize's ReadEVTX does
+// for the keyword scan). The stages' differences are what each costs.
+// The files are read from memory (bytes.Reader), and at stage
+// file-chunks from the files themselves, by ReadAt, as the CLI reads
+// them (cmd/ruleforge's evtxSource).
+func BenchmarkStages(b *testing.B) {
+	data, _ := corpusData(b)
+	defer noPoison()()
+	perPass := 0
+	for _, f := range data {
+		perPass += readStage(b, bytes.NewReader(f), "next", NewDecoder(), nil)
+	}
+	for _, stage := range []string{"file-chunks", "chunks", "next", "walk"} {
+		b.Run(stage, func(b *testing.B) {
+			dec := NewDecoder()
+			vis := &renderer{}
+			var files []*os.File
+			if stage == "file-chunks" {
+				for _, path := range corpusFiles(b) {
+					f, err := os.Open(path)
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer f.Close()
+					files = append(files, f)
+				}
+			}
+			cpu := cputime.Used()
+			for b.Loop() {
+				for i, f := range data {
+					if files != nil {
+						readStage(b, io.NewSectionReader(files[i], 0, math.MaxInt64), "chunks", dec, vis)
+					} else {
+						readStage(b, bytes.NewReader(f), stage, dec, vis)
+					}
+				}
+			}
+			b.ReportMetric(float64(cputime.Used()-cpu)/float64(b.N*perPass), "cpu-ns/record")
+		})
+	}
+}
+
+// readStage reads the file f up to stage and returns the records read
+// (none at stage chunks).
+func readStage(b *testing.B, f io.Reader, stage string, dec *Decoder, vis Visitor) int {
+	r, err := NewReader(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for {
+		c, err := r.NextChunk()
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if stage != "chunks" {
+			if err := dec.Reset(c); err != nil {
+				b.Fatal(err)
+			}
+			for {
+				rec, err := dec.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				if stage == "walk" {
+					rec.Walk(vis)
+				}
+				n++
+			}
+		}
+		c.Release()
+	}
+}
+
+// renderer is a Visitor that writes every value as JSON, one after the
+// other.
+type renderer struct{ out []byte }
+
+func (r *renderer) Object(string) bool { return true }
+func (r *renderer) Array(string)       {}
+func (r *renderer) End()               {}
+func (r *renderer) Value(_ string, v Value) {
+	if len(r.out) > 1<<16 {
+		r.out = r.out[:0]
+	}
+	r.out = append(v.AppendJSON(r.out), ',')
+}
+
+// noPoison turns off poisonLazy, which this package's tests turn on,
+// until the function it returns is called: a benchmark measures what a
+// program pays.
+func noPoison() func() {
+	was := poisonLazy
+	poisonLazy = false
+	return func() { poisonLazy = was }
+}
+
+// BenchmarkAppendJSON writes every value of the corpus's records as JSON
+// (Value.AppendJSON, what normalize's ReadEVTX does for each value),
+// collected beforehand with their chunks kept, a chunk's values at a
+// time and each chunk's twice, the second time timed: the chunk in the
+// cache, as when its records were just decoded.
+func BenchmarkAppendJSON(b *testing.B) {
+	data, _ := corpusData(b)
+	defer noPoison()()
+	var chunks [][]Value
+	for _, f := range data {
+		r, err := NewReader(bytes.NewReader(f))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			c, err := r.NextChunk()
+			if err == io.EOF {
+				break
+			}
+			// A Decoder a chunk, and no Release: the values stay valid.
+			dec := NewDecoder()
+			if err != nil || dec.Reset(c) != nil {
+				b.Fatal(err)
+			}
+			col := &collector{}
+			for {
+				rec, err := dec.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				rec.Walk(col)
+			}
+			chunks = append(chunks, col.vals)
+		}
+	}
+	b.ReportAllocs()
+	var out []byte
+	var spent time.Duration
+	values := 0
+	for b.Loop() {
+		for _, vals := range chunks {
+			for _, v := range vals {
+				out = v.AppendJSON(out[:0])
+			}
+			start := time.Now()
+			for _, v := range vals {
+				out = v.AppendJSON(out[:0])
+			}
+			spent += time.Since(start)
+			values += len(vals)
+		}
+	}
+	b.ReportMetric(float64(spent.Nanoseconds())/float64(values), "ns/value")
+}
+
+// collector is a Visitor that keeps every value made of one value.
+type collector struct{ vals []Value }
+
+func (c *collector) Object(string) bool { return true }
+func (c *collector) Array(string)       {}
+func (c *collector) End()               {}
+func (c *collector) Value(_ string, v Value) {
+	if v.n < 0 {
+		c.vals = append(c.vals, v)
+	}
+}

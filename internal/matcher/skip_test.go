@@ -1,0 +1,216 @@
+package matcher
+
+import (
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// refScan is ScanMarked without skipping or sampling: the DFA steps on
+// every byte from the root, the reference that TestScanSkip and
+// FuzzScanSkip hold the skipping scans to.
+func refScan(a *Automaton, text string, x Sink, m *Marks) {
+	o := uint32(0)
+	for i := 0; i < len(text); i++ {
+		if o = a.step[o+uint32(a.class[text[i]])]; o&emitBit != 0 {
+			o &^= emitBit
+			a.report(int32(o/uint32(a.columns)), x, m)
+		}
+	}
+}
+
+// checkSkip compares what a reports for texts, scanned one after another
+// in one epoch, by ScanMarked and by refScan, and for each text alone by
+// Scan and refScan: the same ids (some maybe more often: sampling may
+// step over a key twice).
+func checkSkip(t *testing.T, a *Automaton, keys []string, texts ...string) {
+	t.Helper()
+	scan := func(fn func(string, Sink, *Marks), marked bool) []int32 {
+		x := &countSink{n: map[int32]int{}}
+		var m *Marks
+		if marked {
+			m = &Marks{Epoch: 1}
+		}
+		for _, s := range texts {
+			fn(s, x, m)
+		}
+		return slices.Sorted(maps.Keys(x.n))
+	}
+	ref := func(s string, x Sink, m *Marks) { refScan(a, s, x, m) }
+	if got, want := scan(a.ScanMarked, true), scan(ref, true); !slices.Equal(got, want) {
+		t.Errorf("keys %q: ScanMarked(%q) = %v, want %v", keys, texts, got, want)
+	}
+	for _, s := range texts {
+		one := func(fn func(string, Sink, *Marks)) []int32 {
+			x := &countSink{n: map[int32]int{}}
+			fn(s, x, nil)
+			return slices.Sorted(maps.Keys(x.n))
+		}
+		if got, want := one(func(s string, x Sink, _ *Marks) { a.Scan(s, x) }), one(ref); !slices.Equal(got, want) {
+			t.Errorf("keys %q: Scan(%q) = %v, want %v", keys, s, got, want)
+		}
+	}
+}
+
+// hexKeys returns n keys as the SigmaHQ Hashes rules have them: a hash
+// name, '=' and 32 or 64 hex digits, and some bare hex digits.
+func hexKeys(r *rand.Rand, n int) []string {
+	keys := make([]string, n)
+	for i := range keys {
+		name, digits := "md5=", 32
+		switch i % 4 {
+		case 1:
+			name, digits = "sha256=", 64
+		case 2:
+			name, digits = "", 16
+		}
+		b := []byte(name)
+		for range digits {
+			b = append(b, "0123456789abcdef"[r.IntN(16)])
+		}
+		keys[i] = string(b)
+	}
+	return keys
+}
+
+// TestScanSkip checks Scan and ScanMarked, which skip bytes at the root
+// (rootPairs) or sample the text (sample.go), against refScan: keys of
+// one, two and many bytes, keys that share prefixes and suffixes, keys
+// with a backslash, a quote or bytes past ASCII, texts with upper-case
+// letters and UTF-8, and long keys (sampled) at every offset of a text.
+func TestScanSkip(t *testing.T) {
+	tests := []struct {
+		name  string
+		keys  []string
+		texts []string
+	}{
+		{"one byte", []string{"a", "\\", " "}, []string{"", "a", "xAx", `C:\Windows\cmd.exe /c a`}},
+		{"two bytes", []string{"ab", "ba", `\\`, `"x`}, []string{"aab", "xbax", `a\\b`, `say "x"`, "AB", "a", "b"}},
+		{"one and two", []string{"a", "ab", "bc"}, []string{"abc", "bbc", "cab", "b"}},
+		{"pairs share", []string{"abcd", "bce", "cef", "e"}, []string{"abce", "abcef", "xbcex", "abcd", "e"}},
+		{"nested", []string{"he", "she", "his", "hers"}, []string{"ushers", "USHERS", "hishe", "h"}},
+		{"backslash", []string{`\temp\`, `\appdata\`, `.ps1`}, []string{`C:\Users\x\AppData\Local\Temp\a.PS1`, `\\temp\\`}},
+		{"quote", []string{`"unsafe"};`, `-filepath "\\`}, []string{`x "unsafe"}; y`, `-FilePath "\\srv`}},
+		{"past ASCII", []string{"é", "café", "\u00e4x"}, []string{"caf\u00e9", "caf\u00c4", "\u00e4X", "\xff\xfe", "caf\xff"}},
+		{"long", []string{"sekurlsa::logonpasswords", "invoke-mimikatz", "lsadump::dcsync"}, []string{
+			"mimikatz # sekurlsa::logonpasswords", "Invoke-Mimikatz -DumpCreds", "lsadump::dcsync /user:x", "sekurlsa::", "xinvoke-mimikat", "invoke-mimikatzinvoke-mimikatz",
+		}},
+		{"long past ASCII", []string{"caf\u00e9-au-lait-\u00e9t\u00e9", "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"}, []string{
+			"un caf\u00e9-au-lait-\u00e9t\u00e9", "caf\u00c9-AU-LAIT-\u00c9T\u00c9", "caf\u00e8-au-lait-\u00e8t\u00e8", "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9",
+		}},
+		{"long overlapping", []string{"abcabcabcabcx", "bcabcabcabcabcy", "cabcabcabcabcabc"}, []string{
+			strings.Repeat("abc", 10) + "x", strings.Repeat("abc", 10) + "y", strings.Repeat("abc", 10), "ABCABCABCABCX",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := NewAutomaton(tt.keys, seqIDs(len(tt.keys)))
+			checkSkip(t, a, tt.keys, tt.texts...)
+			for _, s := range tt.texts {
+				checkAutomaton(t, a, tt.keys, seqIDs(len(tt.keys)), s)
+			}
+		})
+	}
+	// Long keys at every offset of a text, in and out of a run of other
+	// hex digits, whole or cut short by one byte: what the sampling
+	// must find wherever a key starts.
+	r := rand.New(rand.NewPCG(1, 2))
+	keys := hexKeys(r, 200)
+	a := NewAutomaton(keys, seqIDs(len(keys)))
+	if a.sampler == nil {
+		t.Fatal("the hex keys are not sampled: the test checks the DFA only")
+	}
+	filler := hexKeys(r, 4)[1]
+	for _, k := range []string{keys[0], keys[1], keys[2], strings.ToUpper(keys[3])} {
+		for at := range 80 {
+			for _, key := range []string{k, k[:len(k)-1]} {
+				text := filler[:at%len(filler)] + strings.Repeat("x", at/len(filler)) + key + ",SHA1=" + filler
+				checkSkip(t, a, keys, text)
+			}
+		}
+	}
+}
+
+// TestRootPairs checks that the root skips what it should on keys whose
+// pairs are known, so that TestScanSkip does not pass with no skipping.
+func TestRootPairs(t *testing.T) {
+	a := NewAutomaton([]string{"ab", "c", "abd"}, seqIDs(3))
+	must := func(c0, c1 byte) bool {
+		w := int(a.class[c0])*a.columns + int(a.class[c1])
+		return a.pairs[w/64]&(1<<(w%64)) != 0
+	}
+	for _, tt := range []struct {
+		c0, c1 byte
+		want   bool
+	}{
+		{'a', 'b', true},  // "ab" starts there
+		{'A', 'B', true},  // and so, folded
+		{'a', 'c', false}, // after "ac" the root is where "c" leads
+		{'a', 'a', false},
+		{'c', 'x', true}, // "c" is a key
+		{'b', 'd', false},
+		{'x', 'a', false}, // x leaves the root at once
+	} {
+		if got := must(tt.c0, tt.c1); got != tt.want {
+			t.Errorf("rootPairs has %q%q = %v, want %v", tt.c0, tt.c1, got, tt.want)
+		}
+	}
+}
+
+// FuzzScanSkip checks Scan and ScanMarked against refScan with the keys
+// of the first string ('|'-separated, folded, empty ones dropped, at most
+// 64 of at most 80 bytes) over the second and third strings, scanned in
+// one epoch. Seeds: testdata/fuzz/FuzzScanSkip.
+func FuzzScanSkip(f *testing.F) {
+	f.Fuzz(func(t *testing.T, keyList, text, more string) {
+		var keys []string
+		for _, k := range strings.Split(keyList, "|") {
+			if k = Fold(k); k != "" && len(k) <= 80 && len(keys) < 64 {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) == 0 || len(text)+len(more) > 4096 {
+			return
+		}
+		checkSkip(t, NewAutomaton(keys, seqIDs(len(keys))), keys, text, more)
+	})
+}
+
+// BenchmarkScanMarked scans a Sysmon Hashes value for 3,000 hash keys
+// (sampled: a large automaton, as the SigmaHQ Windows rules' Hashes
+// probe's) and a command line for path and tool keys of 2 to 12 bytes
+// (skipped at the root), each with ScanMarked and, as the baseline, with
+// refScan, which steps the DFA on every byte.
+func BenchmarkScanMarked(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	hashes := hexKeys(r, 3000)
+	cases := []struct {
+		name string
+		keys []string
+		text string
+	}{
+		{"hashes", hashes, "SHA1=B4E581F173F782A2F1DA5D29C95946EE500EB2D0,MD5=42893ADBC36605EC79B5BD610759947E,SHA256=1A061C74619DE6AF8C02CBA0FA00754BDD9E3515C0E08CAD6350C7ADFC8CDD5B,IMPHASH=40BEC1A4A3BCB7D3089B5E1532386613"},
+		{"commandline", []string{`\temp\`, `\appdata\`, ".ps1", " -enc", " /c ", "-nop", "bypass", "downloadstring", `\\`, "iex", "mimikatz", "rundll32"},
+			`"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -ExecutionPolicy Bypass -File C:\Users\IEUser\AppData\Local\Temp\a.ps1`},
+	}
+	for _, c := range cases {
+		a := NewAutomaton(c.keys, seqIDs(len(c.keys)))
+		x := newFireScratch(len(c.keys))
+		m := &Marks{Epoch: 1}
+		for _, v := range []struct {
+			name string
+			scan func(string, Sink, *Marks)
+		}{{"skip", a.ScanMarked}, {"ref", func(s string, x Sink, m *Marks) { refScan(a, s, x, m) }}} {
+			b.Run(c.name+"/"+v.name, func(b *testing.B) {
+				b.SetBytes(int64(len(c.text)))
+				b.ReportAllocs()
+				for b.Loop() {
+					m.Epoch++
+					v.scan(c.text, x, m)
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package match_test
+
+import (
+	"bytes"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/cputime"
+	"github.com/ruleforge/ruleforge/internal/matcher"
+	"github.com/ruleforge/ruleforge/match"
+	"github.com/ruleforge/ruleforge/normalize"
+)
+
+// keywordTexts returns the SigmaHQ Windows ruleset's keyword automaton
+// and the texts MatchRecord scans with it, for each record of the .evtx
+// corpus: its evtx-JSON dump's line (read from the dump) and the JSON of
+// its values (read from the .evtx file), or skips when the corpus is
+// absent.
+func keywordTexts(tb testing.TB) (a *matcher.Automaton, dumps, values [][]byte) {
+	tb.Helper()
+	lines := evtxLines(tb)
+	rs := windowsRuleset()
+	if rs == nil {
+		tb.Skip("no SigmaHQ Windows rules")
+	}
+	rd := normalize.NewReader(rs, normalize.Auto)
+	for _, l := range lines {
+		rec, err := rd.Read(l)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ka, text := match.KeywordScan(rs, rec)
+		if ka == nil || text == nil {
+			tb.Fatalf("no keyword scan of %s", l)
+		}
+		a = ka
+		dumps = append(dumps, slices.Clone(text))
+	}
+	for _, f := range evtxFiles(tb) {
+		r, err := evtx.NewReader(bytes.NewReader(f))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for er, err := range r.All() {
+			if err != nil {
+				tb.Fatal(err)
+			}
+			rec, err := rd.ReadEVTX(er)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			if _, text := match.KeywordScan(rs, rec); text != nil {
+				values = append(values, slices.Clone(text))
+			}
+		}
+	}
+	if len(values) != len(dumps) {
+		tb.Fatalf("%d records' values scanned from the .evtx files, %d dumps", len(values), len(dumps))
+	}
+	return a, dumps, values
+}
+
+// countSink counts the keys a scan reports.
+type countSink int
+
+func (c *countSink) Fire(int32) { *c++ }
+
+// BenchmarkKeywordScan isolates the keyword scan (Automaton.ScanJSON
+// with the SigmaHQ Windows ruleset's keyword automaton) over the texts
+// MatchRecord scans for each record of the .evtx corpus: the dumps'
+// lines and, read from the .evtx files, their values' JSON. It reports
+// the CPU time per record of each and the keys reported per record.
+func BenchmarkKeywordScan(b *testing.B) {
+	a, dumps, values := keywordTexts(b)
+	var cpu [2]time.Duration
+	var found countSink
+	for b.Loop() {
+		for k, texts := range [][][]byte{dumps, values} {
+			start := cputime.Used()
+			for _, t := range texts {
+				a.ScanJSON(t, &found)
+			}
+			cpu[k] += cputime.Used() - start
+		}
+	}
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N*len(dumps)) }
+	b.ReportMetric(per(cpu[0]), "cpu-ns/dump")
+	b.ReportMetric(per(cpu[1]), "cpu-ns/values")
+	b.ReportMetric(float64(found)/float64(2*b.N*len(dumps)), "keys/record")
+}
+
+// evtxFiles returns the .evtx files of the corpus, read whole.
+func evtxFiles(tb testing.TB) [][]byte {
+	tb.Helper()
+	files, err := loadEVTXFiles()
+	if err != nil || len(files) == 0 {
+		tb.Skipf("no .evtx corpus (%v)", err)
+	}
+	return files
+}
