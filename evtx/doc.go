@@ -55,7 +55,11 @@
 // corpus, read by one Decoder, 15,858 of 18,270 records are read by plans, and reading
 // them into the SigmaHQ Windows rules' records costs about 0.7 times the
 // CPU of reading every record into its tree (internal/pipeline's
-// BenchmarkReadEVTXVsDump, cpu-evtx/tree).
+// BenchmarkReadEVTXVsDump, cpu-evtx/tree). Record.Shape names a record's
+// plan, and Record.AppendValues gives its values in Walk's order without
+// Visitor calls: a program that works out once per Shape what to do with
+// each value does it for the later records from their values alone
+// (replay.go; normalize's fill programs).
 //
 // TestDifferential compares every record of the shared corpus of 558
 // files with libevtx's evtxexport, element by element and value by value,

@@ -45,19 +45,29 @@ func (r *Record) AppendValues(vs []Value) []Value {
 	for i := range pl.ops {
 		switch op := &pl.ops[i]; op.op {
 		case opNull:
-			vs = append(vs, Value{d: d, n: -1, kind: KindNull})
+			vs = appendValue(vs, d, value{}, KindNull)
 		case opValue:
-			v := op.val
+			v := &op.val
 			if op.sub >= 0 {
-				v = flat[op.sub]
+				v = &flat[op.sub]
 			}
 			if v.typ&typeArray != 0 {
-				v.eachItem(func(item value) { vs = append(vs, Value{d: d, n: -1, val: item, kind: kindOf(item)}) })
+				v.eachItem(func(item value) { vs = appendValue(vs, d, item, kindOf(item)) })
 				continue
 			}
-			vs = append(vs, Value{d: d, n: -1, val: v, kind: kindOf(v)})
+			vs = appendValue(vs, d, *v, kindOf(*v))
 		}
 	}
+	return vs
+}
+
+// appendValue appends the Value of v, of kind, to vs, field by field: a
+// Value made whole on the stack and copied costs several times as much
+// (its fields are written narrow and read back wide, which stalls).
+func appendValue(vs []Value, d *Decoder, v value, kind Kind) []Value {
+	vs = append(vs, Value{})
+	e := &vs[len(vs)-1]
+	e.d, e.n, e.val.typ, e.val.raw, e.kind = d, -1, v.typ, v.raw, kind
 	return vs
 }
 

@@ -24,7 +24,9 @@ import (
 // records (ReadEVTX) and through its JSON (Read of AppendJSON): no
 // panic, a damaged record is an *evtx.Error, and the two records hold
 // the same values and match the same rules (sameRecords), as
-// TestReadEVTXSame checks on the fixture itself.
+// TestReadEVTXSame checks on the fixture itself. The seeds are the
+// chunks of the fixture and of planned.evtx, whose later records are
+// filled by a fill program.
 func FuzzReadEVTX(f *testing.F) {
 	file, err := os.ReadFile(filepath.Join("..", "evtx", "testdata", "fixture.evtx"))
 	if err != nil {
@@ -32,6 +34,13 @@ func FuzzReadEVTX(f *testing.F) {
 	}
 	header := file[:evtx.FileHeaderSize]
 	f.Add(file[evtx.FileHeaderSize:])
+	// Six records of one shape: from the fourth on, ReadEVTX fills them
+	// by a fill program (evtxprog.go).
+	planned, err := os.ReadFile(filepath.Join("..", "evtx", "testdata", "planned.evtx"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(planned[evtx.FileHeaderSize:])
 	rs := seedRules(f, true)
 	paths := normalize.ReaderPaths()
 	for _, p := range rs.Paths() {

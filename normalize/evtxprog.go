@@ -2,9 +2,11 @@ package normalize
 
 import (
 	"bytes"
+	"unsafe"
 
 	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/internal/hooks"
+	"github.com/ruleforge/ruleforge/internal/jsonlex"
 )
 
 // Fill programs: most .evtx records are read by a plan (evtx.Record.Shape)
@@ -53,10 +55,12 @@ type fillProgram struct {
 }
 
 // memoValue is a value of the last record a program ran for, and its
-// JSON; ok once it holds one.
+// JSON; ok once it holds one. A string's text is worked out on first use
+// (texted): str, in json's memory or, unescaped, in text's.
 type memoValue struct {
-	raw, json []byte
-	ok        bool
+	raw, json, text []byte
+	str             string
+	ok, texted      bool
 }
 
 // fillOp is one step of a fill program.
@@ -175,13 +179,16 @@ func (fl *filler) run(p *fillProgram) {
 			if len(fl.vals) > 1 {
 				fl.vals = append(fl.vals, ',')
 			}
+			m := &p.memo[i-1]
 			start := len(fl.vals)
-			fl.appendJSON(v, &p.memo[i-1])
+			if !fl.appendJSON(v, m) {
+				m = nil
+			}
 			switch op.op {
 			case fillSet:
-				fl.rec.Set(op.key, fl.boxed(v.Kind(), start))
+				fl.rec.Set(op.key, fl.boxedMemo(v.Kind(), start, m))
 			case fillItem:
-				fl.items = append(fl.items, fl.boxed(v.Kind(), start))
+				fl.items = append(fl.items, fl.boxedMemo(v.Kind(), start, m))
 			}
 		}
 	}
@@ -189,13 +196,13 @@ func (fl *filler) run(p *fillProgram) {
 }
 
 // appendJSON writes v's JSON among the values: m's, when v is m's value
-// again, else rendered and kept in m for the next record (within
-// maxMemoValue and maxFillMemo).
-func (fl *filler) appendJSON(v *evtx.Value, m *memoValue) {
+// again (it reports that), else rendered and kept in m for the next
+// record (within maxMemoValue and maxFillMemo).
+func (fl *filler) appendJSON(v *evtx.Value, m *memoValue) bool {
 	raw := v.Raw()
 	if m.ok && bytes.Equal(m.raw, raw) {
 		fl.vals = append(fl.vals, m.json...)
-		return
+		return true
 	}
 	start := len(fl.vals)
 	fl.vals = v.AppendJSON(fl.vals)
@@ -203,10 +210,37 @@ func (fl *filler) appendJSON(v *evtx.Value, m *memoValue) {
 	grow := max(len(raw)-cap(m.raw), 0) + max(len(js)-cap(m.json), 0)
 	if len(raw) > maxMemoValue || ps.memo+grow > ps.maxMemo {
 		m.ok = false
-		return
+		return false
 	}
 	ps.memo += grow
-	m.raw, m.json, m.ok = keep(m.raw, raw), keep(m.json, js), true
+	m.raw, m.json, m.ok, m.texted = keep(m.raw, raw), keep(m.json, js), true, false
+	return false
+}
+
+// boxedMemo is boxed for a value whose JSON appendJSON wrote from start,
+// m's when m is not nil: a string's text is then m's, unescaped once for
+// all the records the value comes back in (within maxFillMemo). Its text
+// lives in m's memory, which changes when a later record of the shape
+// holds another value at m's place: the record is gone by then.
+func (fl *filler) boxedMemo(kind evtx.Kind, start int, m *memoValue) any {
+	if m == nil || kind != evtx.KindString {
+		return fl.boxed(kind, start)
+	}
+	if !m.texted {
+		js, ps := m.json[1:len(m.json)-1], &fl.progs
+		if bytes.IndexByte(js, '\\') >= 0 {
+			before := cap(m.text)
+			if m.text = jsonlex.AppendUnquoted(m.text[:0], js); ps.memo+cap(m.text)-before > ps.maxMemo {
+				m.text = nil
+				ps.memo -= before
+				return fl.boxed(kind, start)
+			}
+			ps.memo += cap(m.text) - before
+			js = m.text
+		}
+		m.str, m.texted = unsafe.String(unsafe.SliceData(js), len(js)), true
+	}
+	return fl.rec.String(m.str)
 }
 
 // keep copies b into buf's memory, grown to len(b) when it is shorter
