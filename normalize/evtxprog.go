@@ -251,3 +251,30 @@ func keep(buf, b []byte) []byte {
 	}
 	return append(buf[:0], b...)
 }
+
+// ReaderStats counts what a Reader's fill programs did (ReadEVTX of
+// records read by an evtx plan), so that a caller can report their
+// evictions, which are otherwise silent: results stay the same, but
+// records are walked again, more slowly, until the programs are made
+// again. The counts run over the Reader's life: a caller that pools
+// Readers counts a run's by the difference of two Stats.
+type ReaderStats struct {
+	FillPrograms  int // fill programs kept (one per record shape met since the last eviction)
+	Filled        int // records filled by a program rather than walked
+	FillEvictions int // times all the programs were dropped, full (too many programs or steps)
+}
+
+// Stats returns what rd's fill programs did so far.
+func (rd *Reader) Stats() ReaderStats {
+	ps := &rd.fill.progs
+	return ReaderStats{FillPrograms: len(ps.progs), Filled: ps.runs, FillEvictions: ps.evictions}
+}
+
+// init lets the tests of packages that pool Readers give one tiny limits
+// (internal/hooks.ReaderFillLimits).
+func init() {
+	hooks.ReaderFillLimits = func(r any, programs, ops int) {
+		rd := r.(*Reader)
+		rd.fill.progs = fillPrograms{maxPrograms: programs, maxOps: ops, maxMemo: maxFillMemo}
+	}
+}

@@ -201,6 +201,9 @@ func TestFillPrograms(t *testing.T) {
 				sameFill(t, c.rs, where, got, want, c.paths, after > before)
 			})
 			progs, walks, runs, evictions := normalize.FillProgramStats(prog)
+			if st, want := prog.Stats(), (normalize.ReaderStats{FillPrograms: progs, Filled: runs, FillEvictions: evictions}); st != want {
+				t.Errorf("%s: Stats %+v, want %+v", name, st, want)
+			}
 			if memo := normalize.FillProgramMemo(prog); c.memo > 0 && memo > c.memo || memo == 0 && runs > 0 && evictions == 0 {
 				t.Errorf("%s: %d bytes of memos, want some (none after an eviction), at most %d", name, memo, c.memo)
 			}

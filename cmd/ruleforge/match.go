@@ -194,6 +194,7 @@ inputs:
 		fmt.Fprintf(stderr, "ruleforge: .evtx record plans dropped %d times, full (evtx.MaxPlans %d, evtx.MaxPlanBytes %d): the same results, read more slowly\n",
 			total.PlanEvictions, evtx.MaxPlans, evtx.MaxPlanBytes)
 	}
+	reportFillEvictions(stderr, total)
 	engines.report(stderr, prog)
 	switch {
 	case opt.stop.signal() != nil:
@@ -207,7 +208,8 @@ inputs:
 // add sums two runs' counts.
 func add(a, b pipeline.Stats) pipeline.Stats {
 	return pipeline.Stats{Events: a.Events + b.Events, Matched: a.Matched + b.Matched, Unmatched: a.Unmatched + b.Unmatched,
-		Bad: a.Bad + b.Bad, Hits: a.Hits + b.Hits, Bytes: a.Bytes + b.Bytes, PlanEvictions: a.PlanEvictions + b.PlanEvictions}
+		Bad: a.Bad + b.Bad, Hits: a.Hits + b.Hits, Bytes: a.Bytes + b.Bytes, PlanEvictions: a.PlanEvictions + b.PlanEvictions,
+		FillEvictions: a.FillEvictions + b.FillEvictions}
 }
 
 // matchStream runs the ruleset over every event of one input, writing

@@ -148,3 +148,9 @@ type Slots interface {
 // RecordSlots returns the *match.Record r as its Slots. Set by package
 // match, for package normalize.
 var RecordSlots func(r any) Slots
+
+// ReaderFillLimits sets the most fill programs the *normalize.Reader r
+// keeps and their steps together, dropping those it keeps: tiny limits
+// make every new record shape an eviction, which tests of packages that
+// pool Readers (internal/pipeline) count. Set by package normalize.
+var ReaderFillLimits func(r any, programs, ops int)

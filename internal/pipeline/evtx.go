@@ -91,13 +91,17 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 		}
 	}()
 	var wg sync.WaitGroup
-	var evictions atomic.Int64
+	var plans, fills atomic.Int64
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			w := newEVTXWorker(cfg)
-			defer func() { evictions.Add(int64(w.release())) }()
+			defer func() {
+				p, f := w.release()
+				plans.Add(int64(p))
+				fills.Add(int64(f))
+			}()
 			for j := range jobs {
 				w.work(j)
 				done <- j
@@ -111,7 +115,7 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 		c.add(j.seq, j, (*chunkJob).resultsOf, func(j *chunkJob) { <-inFlight; chunkJobs.Put(j) })
 	}
 	st, err := c.result(readErr)
-	st.PlanEvictions = int(evictions.Load()) // done is closed: every worker has released
+	st.PlanEvictions, st.FillEvictions = int(plans.Load()), int(fills.Load()) // done is closed: every worker has released
 	return st, err
 }
 
@@ -122,7 +126,7 @@ func RunEVTX(cfg Config, r *evtx.Reader, emit func(*Result) error) (Stats, error
 // BenchmarkMatchEVTXFiles).
 func runEVTXInline(cfg Config, r *evtx.Reader, emit func(*Result) error) (st Stats, err error) {
 	w := newEVTXWorker(cfg)
-	defer func() { st.PlanEvictions = w.release() }()
+	defer func() { st.PlanEvictions, st.FillEvictions = w.release() }()
 	j := chunkJobs.Get().(*chunkJob)
 	defer chunkJobs.Put(j)
 	c := newCollector[*chunkJob](emit, make(chan struct{}))
@@ -167,10 +171,11 @@ func (st *Stats) count(res *Result) {
 
 // evtxWorker decodes and matches the records of chunks.
 type evtxWorker struct {
-	cfg       Config
-	dec       *evtx.Decoder
-	rd        *normalize.Reader
-	evictions int // dec's evictions when the worker took it
+	cfg Config
+	dec *evtx.Decoder
+	rd  *normalize.Reader
+	// dec's and rd's evictions when the worker took them (release).
+	plans, fills int
 }
 
 // newEVTXWorker returns a worker with a Decoder (pooled unless
@@ -182,18 +187,20 @@ func newEVTXWorker(cfg Config) *evtxWorker {
 	} else {
 		dec = decoders.Get().(*evtx.Decoder)
 	}
-	return &evtxWorker{cfg: cfg, dec: dec, rd: getReader(cfg), evictions: dec.Stats().Evictions}
+	rd := getReader(cfg)
+	return &evtxWorker{cfg: cfg, dec: dec, rd: rd, plans: dec.Stats().Evictions, fills: rd.Stats().FillEvictions}
 }
 
-// release returns w's Decoder and Reader to their pools and the times
-// the Decoder dropped its plans while w had it (Stats.PlanEvictions).
-func (w *evtxWorker) release() int {
-	n := w.dec.Stats().Evictions - w.evictions
+// release returns w's Decoder and Reader to their pools and the times,
+// while w had them, the Decoder dropped its plans (Stats.PlanEvictions)
+// and the Reader its fill programs (Stats.FillEvictions).
+func (w *evtxWorker) release() (plans, fills int) {
+	plans, fills = w.dec.Stats().Evictions-w.plans, w.rd.Stats().FillEvictions-w.fills
 	putReader(w.cfg, w.rd)
 	if w.cfg.Decoder == nil {
 		decoders.Put(w.dec)
 	}
-	return n
+	return plans, fills
 }
 
 // work fills j's results, reusing the memory of the job's last chunk.

@@ -102,22 +102,7 @@ func TestRunEVTX(t *testing.T) {
 func TestRunEVTXPlanEvictions(t *testing.T) {
 	c, base := benchSetup(t)
 	rs := base.Ruleset
-	run := func(file []byte, cfg Config) ([]string, Stats) {
-		t.Helper()
-		r, err := evtx.NewReader(bytes.NewReader(file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		st, err := RunEVTX(cfg, r, func(res *Result) error {
-			got = append(got, fmt.Sprint(res.Ordinal, res.RecordID, res.Hits, res.Bad))
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return got, st
-	}
+	run := func(file []byte, cfg Config) ([]string, Stats) { t.Helper(); return runEVTXResults(t, file, cfg) }
 	files, hits := 0, 0
 	for _, file := range c.files {
 		want, st := run(file, Config{Ruleset: rs, Workers: 1})
@@ -143,4 +128,23 @@ func TestRunEVTXPlanEvictions(t *testing.T) {
 	if files == 0 || hits == 0 {
 		t.Fatalf("%d corpus files of 8 records or more, %d hits: the test compared nothing", files, hits)
 	}
+}
+
+// runEVTXResults runs cfg over the .evtx file and returns its results,
+// one line each (ordinal, record id, hits, error), and its counts.
+func runEVTXResults(t *testing.T, file []byte, cfg Config) ([]string, Stats) {
+	t.Helper()
+	r, err := evtx.NewReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	st, err := RunEVTX(cfg, r, func(res *Result) error {
+		got = append(got, fmt.Sprint(res.Ordinal, res.RecordID, res.Hits, res.Bad))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, st
 }

@@ -124,11 +124,14 @@ type Result struct {
 // PlanEvictions counts the times an .evtx run's Decoders dropped their
 // record plans and compiled templates, full (evtx.MaxPlans,
 // evtx.MaxPlanBytes; evtx.PlanStats.Evictions): results are the same,
-// reading is slower until the plans are made again.
+// reading is slower until the plans are made again. FillEvictions
+// counts the times, during the run, that its normalize.Readers dropped
+// the fill programs of the record shapes they met, full
+// (normalize.ReaderStats.FillEvictions), with the same consequence.
 type Stats struct {
 	Events, Matched, Unmatched, Bad, Hits int
 	Bytes                                 int64
-	PlanEvictions                         int
+	PlanEvictions, FillEvictions          int
 }
 
 // MaxWorkers is the most matching goroutines a run starts when told a
