@@ -41,5 +41,14 @@ func FillProgramStats(rd *Reader) (programs, walks, runs, evictions int) {
 	return len(ps.progs), walks, ps.runs, ps.evictions
 }
 
-// FillProgramMemo returns the bytes of rd's programs' memos.
-func FillProgramMemo(rd *Reader) int { return rd.fill.progs.memo }
+// FillProgramMemo returns the bytes of rd's programs' memos as rd
+// counts them (fillPrograms.memo, which maxFillMemo bounds) and as they
+// are: the capacities of the memos' buffers.
+func FillProgramMemo(rd *Reader) (counted, held int) {
+	for _, p := range rd.fill.progs.progs {
+		for _, m := range p.memo {
+			held += cap(m.raw) + cap(m.json) + cap(m.text)
+		}
+	}
+	return rd.fill.progs.memo, held
+}
