@@ -133,6 +133,9 @@ func hexKeys(r *rand.Rand, n int) []string {
 // with a backslash, a quote or bytes past ASCII, texts with upper-case
 // letters and UTF-8, and long keys (sampled) at every offset of a text.
 func TestScanSkip(t *testing.T) {
+	// A key longer than maxDepth: a sampler's step cannot tell where its
+	// match starts, and must not stop in it.
+	deep := hexKeys(rand.New(rand.NewPCG(5, 6)), 3)[1] + hexKeys(rand.New(rand.NewPCG(7, 8)), 3)[1] + strings.Repeat("x", 200)
 	tests := []struct {
 		name  string
 		keys  []string
@@ -160,6 +163,7 @@ func TestScanSkip(t *testing.T) {
 		// and reads "0123456789a" again.
 		{"long stepped twice", []string{"0123456789a", "0123456789azzz", "w0123456789aq"}, []string{"w0123456789az", "w0123456789azw0123456789az"}},
 		{"no keys", nil, []string{"", "abc", `"\u0041"`}},
+		{"longer than maxDepth", []string{deep, deep[100:]}, []string{deep, "x" + deep + deep, deep[:len(deep)-1]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
