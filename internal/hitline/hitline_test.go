@@ -275,3 +275,26 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	})
 }
+
+// TestWriterRemembers: once a Writer has written a hit line of each rule
+// and input, more lines of them cost no allocation (the rules' fields
+// and the input's quoting are remembered, not made again), with rules
+// and inputs in and out of turn.
+func TestWriterRemembers(t *testing.T) {
+	r1 := &ir.Rule{Meta: ir.Meta{ID: "r1", Title: "One <&>", Severity: "high"}, Lang: ir.LangSigma}
+	r2 := &ir.Rule{Meta: ir.Meta{ID: "r2", Title: "Two \"quoted\"", Severity: "low"}, Lang: ir.LangEQL}
+	r2.Source.File = "rules/two.toml"
+	hits := []Hit{{Input: "a.evtx", Event: 1, Rule: r1}, {Input: "a.evtx", Event: 2, Rule: r2}, {Input: "b\tc.json", Event: 3, Rule: r1}}
+	var w Writer
+	buf := make([]byte, 0, 4096)
+	for i := range hits {
+		buf = w.Append(buf[:0], &hits[i])
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		for i := range hits {
+			buf = w.Append(buf[:0], &hits[i])
+		}
+	}); n != 0 {
+		t.Errorf("%v allocations per round of %d lines already written, want 0", n, len(hits))
+	}
+}
