@@ -236,7 +236,7 @@ func (d *Decoder) Next() (*Record, error) {
 	if !d.lim.noPlans {
 		var pl *plan
 		if pl, build = d.planned(start+recordHeader, start+size-4, size); pl != nil {
-			d.cur, d.templated = pl, true
+			d.cur, d.templated = pl, !d.sc.inline
 			d.stats.Planned++
 			return &d.rec, nil
 		}
