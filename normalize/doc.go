@@ -25,7 +25,11 @@
 // fields that some rule may read (see Reader). ReadEVTX gives a record
 // what Read gives for the record's JSON (evtx.Record.AppendJSON), value
 // for value: it walks the record's tree (evtx.Record.Walk) along the
-// ruleset's paths (the record's hooks.Filler). TestEVTXDirect
+// ruleset's paths (the record's hooks.Filler), and for a record read by
+// an evtx plan, once per shape: the later records of the shape are filled
+// by what the walk of the first did, from their values alone (fill
+// programs, evtxprog.go; TestFillPrograms compares the two on the
+// corpus). TestEVTXDirect
 // (internal/pipeline) checks it on the 18,270 records of the shared
 // .evtx corpus with all SigmaHQ rules: the same hits, the same -explain
 // reasons, the same values at every path the rules read.

@@ -17,9 +17,10 @@ import (
 // until the next Read or ReadEVTX, and until er's Decoder reads on. The
 // record holds what Read(er.AppendJSON(nil)) gives, value for value, so
 // that rules match the same and read the same values; but the values go
-// from er's tree into the record (evtx.Record.Walk, hooks.Filler)
-// with no JSON text in between, and only the ones the record's paths reach
-// are more than text. The event's JSON is written and read only where the
+// from er's tree into the record (evtx.Record.Walk, hooks.Filler), or for
+// a record read by a plan from its values by its shape's fill program
+// (evtxprog.go), with no JSON text in between, and only the ones the
+// record's paths reach are more than text. The event's JSON is written and read only where the
 // record cannot hold the event as Read would: a key holding dots on the
 // way to a path, a path through an array, and what Read itself decodes
 // (UserData when rules read it whole, and lookups of objects and of
