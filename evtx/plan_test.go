@@ -44,8 +44,9 @@ func traces(rec *Record, skips []string) string {
 // compareChunks decodes chunks with plan, a Decoder with plans, and with
 // tree, one without, passes times (the second time, the plans made the
 // first are replayed), and fails t on any record that reads or fails
-// differently (traces with skips). It returns how many records it
-// compared.
+// differently (traces with skips), or that plan reads by a plan it no
+// longer keeps for the record's shape (planned's memory of the last plan
+// outliving an eviction). It returns how many records it compared.
 func compareChunks(t testing.TB, plan, tree *Decoder, chunks [][]byte, passes int, skips ...string) int {
 	t.Helper()
 	n := 0
@@ -70,6 +71,9 @@ func compareChunks(t testing.TB, plan, tree *Decoder, chunks [][]byte, passes in
 				}
 				if err1 != nil {
 					continue
+				}
+				if pl := plan.cur; pl != nil && plan.plans[string(plan.sc.shape)] != pl {
+					t.Fatalf("chunk %d, record %d: read by a plan its Decoder no longer keeps for the shape (evicted?)", ci, r1.ID)
 				}
 				if got, want := traces(r1, skips), traces(r2, skips); got != want {
 					t.Fatalf("chunk %d, record %d: plans read\n%s\nthe tree\n%s", ci, r1.ID, got, want)
@@ -170,6 +174,16 @@ func TestPlanEvictions(t *testing.T) {
 		if s := plan.Stats(); s.Evictions == 0 || s.Plans > tt.plans || s.Bytes > tt.bytes || s.Planned == 0 {
 			t.Errorf("%+v: want evictions, at most %d plans and %d bytes, and records read by plans", s, tt.plans, tt.bytes)
 		}
+	}
+	// Shapes A A A B A with room for one plan: B's record evicts A's
+	// plan, which the third record was read by, so the fifth is read
+	// into a tree, not by the plan planned remembers (compareChunks).
+	str := func(s string) tval { return tval{typeString, u16s(s)} }
+	a, b := []tval{str("ab")}, []tval{str("")}
+	plan := NewDecoder(WithMaxPlans(1))
+	compareChunks(t, plan, NewDecoder(WithoutPlans()), [][]byte{shapeChunk(dataBody(typeString), nil, a, a, a, b, a)}, 1)
+	if s := plan.Stats(); s.Planned != 1 || s.Evictions < 2 {
+		t.Errorf("A A A B A, one plan: %+v, want the third record read by a plan, and evictions", s)
 	}
 }
 

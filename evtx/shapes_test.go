@@ -340,8 +340,8 @@ func TestKnownTemplates(t *testing.T) {
 }
 
 // TestPlanDamage damages one byte of a record that a plan reads (zeroed,
-// all ones, one bit flipped, one added), at every offset of the record,
-// and cuts the chunk short at every 7th byte, and requires the same
+// all ones, one bit flipped, one to three added), at every offset of the
+// record, and cuts the chunk short at every 7th byte, and requires the same
 // records and the same errors with plans as with trees: the plan path
 // takes nothing on trust that the tree path checks.
 func TestPlanDamage(t *testing.T) {
@@ -361,6 +361,8 @@ func damageRecord(t *testing.T, chunk []byte, k int) {
 		for _, damage := range []func(byte) byte{
 			func(byte) byte { return 0 }, func(byte) byte { return 0xff },
 			func(c byte) byte { return c ^ 1 }, func(c byte) byte { return c + 1 },
+			// In a last value's size: past the record's end by one or two bytes.
+			func(c byte) byte { return c + 2 }, func(c byte) byte { return c + 3 },
 		} {
 			f := rechunk(bytes.Clone(file), 0, func(c []byte) {
 				o := at - FileHeaderSize

@@ -77,21 +77,29 @@ func readStage(b *testing.B, f io.Reader, stage string, dec *Decoder, vis Visito
 			if err := dec.Reset(c); err != nil {
 				b.Fatal(err)
 			}
-			for {
-				rec, err := dec.Next()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
-				if stage == "walk" {
-					rec.Walk(vis)
-				}
-				n++
+			if stage != "walk" {
+				vis = nil
 			}
+			n += walkRecords(b, dec, vis)
 		}
 		c.Release()
+	}
+}
+
+// walkRecords decodes the records of the chunk dec was reset to, walks
+// each with vis unless it is nil, and returns how many it decoded.
+func walkRecords(b *testing.B, dec *Decoder, vis Visitor) int {
+	for n := 0; ; n++ {
+		rec, err := dec.Next()
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if vis != nil {
+			rec.Walk(vis)
+		}
 	}
 }
 
@@ -143,16 +151,7 @@ func BenchmarkAppendJSON(b *testing.B) {
 				b.Fatal(err)
 			}
 			col := &collector{}
-			for {
-				rec, err := dec.Next()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
-				rec.Walk(col)
-			}
+			walkRecords(b, dec, col)
 			chunks = append(chunks, col.vals)
 		}
 	}

@@ -10,8 +10,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/cputime"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 )
@@ -19,7 +21,7 @@ import (
 // progFiles returns the .evtx files of evtx's fixtures, twice (their
 // shapes come back), and, unless short, of the shared corpus (with the
 // race detector, one in eight).
-func progFiles(t *testing.T) [][]byte {
+func progFiles(t testing.TB) [][]byte {
 	t.Helper()
 	paths, err := filepath.Glob(filepath.Join("..", "evtx", "testdata", "*.evtx"))
 	if err != nil || len(paths) == 0 {
@@ -54,7 +56,7 @@ func progFiles(t *testing.T) [][]byte {
 // eachDecoded calls fn with each record of files, read by dec, which is
 // kept from file to file as RunEVTX keeps its Decoders, so that shapes
 // come back across files.
-func eachDecoded(t *testing.T, dec *evtx.Decoder, files [][]byte, fn func(file int, er *evtx.Record)) {
+func eachDecoded(t testing.TB, dec *evtx.Decoder, files [][]byte, fn func(file int, er *evtx.Record)) {
 	t.Helper()
 	for i, data := range files {
 		r, err := evtx.NewReader(bytes.NewReader(data))
@@ -216,4 +218,53 @@ func TestFillPrograms(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkFillPrograms reads the fixtures and the shared corpus with one
+// Decoder into the records of all SigmaHQ Windows rules (the seed rules
+// without the corpus) with a Reader that fills by programs and one that
+// walks every record, and decodes them alone, in turn in each pass (ABC,
+// CBA): cpu-ns/prog-record and cpu-ns/walk-record are ReadEVTX's CPU time
+// per record beyond decoding, and cpu-prog/walk their ratio.
+func BenchmarkFillPrograms(b *testing.B) {
+	files := progFiles(b)
+	rs := seedRules(b, true)
+	if dir := filepath.Join(shared, "corpus", "sigmahq", "rules", "windows"); exists(dir) {
+		rs = loadCorpus(b, dir)
+	}
+	prog, walk := normalize.NewReader(rs, normalize.Auto), normalize.NewReader(rs, normalize.Auto)
+	normalize.FillProgramLimits(walk, -1, 0, 0)
+	dec := evtx.NewDecoder()
+	pass := func(rd *normalize.Reader) (time.Duration, int) {
+		start, n := cputime.Used(), 0
+		eachDecoded(b, dec, files, func(_ int, er *evtx.Record) {
+			n++
+			if rd == nil {
+				return
+			}
+			if _, err := rd.ReadEVTX(er); err != nil {
+				b.Fatal(err)
+			}
+		})
+		return cputime.Used() - start, n
+	}
+	pass(prog) // the plans and programs are made
+	readers := []*normalize.Reader{prog, walk, nil}
+	var cpu [3]time.Duration
+	records := 0
+	for i := 0; b.Loop(); i++ {
+		n := 0
+		for k := range readers {
+			if i%2 == 1 {
+				k = len(readers) - 1 - k
+			}
+			d, m := pass(readers[k])
+			cpu[k], n = cpu[k]+d, m
+		}
+		records += n
+	}
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(records) }
+	b.ReportMetric(per(cpu[0]-cpu[2]), "cpu-ns/prog-record")
+	b.ReportMetric(per(cpu[1]-cpu[2]), "cpu-ns/walk-record")
+	b.ReportMetric(per(cpu[0]-cpu[2])/per(cpu[1]-cpu[2]), "cpu-prog/walk")
 }

@@ -62,8 +62,12 @@ const maxDepth = 255
 
 // newSampler returns the sampler of an automaton with keys and columns
 // columns, whose states' depths (capped at maxDepth) depths returns, or
-// nil when the shortest key is too short for a stride of minStride.
+// nil when there are no keys or the shortest is too short for a stride
+// of minStride.
 func newSampler(keys []string, columns int, depths func() []uint8) *sampler {
+	if len(keys) == 0 {
+		return nil
+	}
 	m := len(keys[0])
 	for _, k := range keys {
 		m = min(m, len(k))
@@ -117,10 +121,14 @@ func (sp *sampler) add(w uint64) {
 
 // scanSampled is ScanMarked by sampling; a.sampler is set.
 //
-// Invariant of the loop: the keys that start before i have been reported.
+// Invariant of the loop: the keys that start before i have been
+// reported, and so have those that end by done, where the last verify
+// stopped: the next verify, which may read some of them again, does not
+// report them twice (Scan reports each occurrence once).
 func (a *Automaton) scanSampled(text string, x Sink, m *Marks) {
 	sp := a.sampler
 	s, n := sp.stride, len(text)
+	done := 0
 	for i := 0; i < n; {
 		j := i
 		for ; j+gramLen <= n; j += s {
@@ -134,26 +142,30 @@ func (a *Automaton) scanSampled(text string, x Sink, m *Marks) {
 			// it is at least s+gramLen-1 bytes long.
 			return
 		}
-		i = a.verify(text, max(i, j-s+1), j, x, m)
+		i, done = a.verify(text, max(i, j-s+1), j, done, x, m)
 	}
 }
 
-// verify steps the DFA from the root at text[p], reporting keys (once per
-// epoch of m), until the match its state stands for starts past j, and
-// returns where it starts: the keys it has not reported start there or
-// later.
-func (a *Automaton) verify(text string, p, j int, x Sink, m *Marks) int {
+// verify steps the DFA from the root at text[p], reporting the keys that
+// end past done (once per epoch of m), until the match its state stands
+// for starts past j, and returns where it starts and where it stopped:
+// the keys it has not reported start at the first or later, or end by
+// the second (reported by an earlier verify, which started at p or
+// before).
+func (a *Automaton) verify(text string, p, j, done int, x Sink, m *Marks) (int, int) {
 	class, sp := &a.class, a.sampler
 	o := uintptr(0)
 	for k := p; k < len(text); {
 		if o = at(a.base(), class[text[k]], o); o&emitBit != 0 {
 			o &^= emitBit
-			a.report(int32(o/uintptr(a.columns)), x, m)
+			if k >= done { // the keys end at k+1
+				a.report(int32(o/uintptr(a.columns)), x, m)
+			}
 		}
 		k++
 		if d := int(sp.depth[uint32(o>>sp.tz)*sp.inv]); k-d > j && d < maxDepth {
-			return k - d
+			return k - d, k
 		}
 	}
-	return len(text)
+	return len(text), len(text)
 }
