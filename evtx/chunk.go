@@ -93,7 +93,9 @@ type Decoder struct {
 	pos, free  int
 	trunc      bool
 	names      map[uint32]nameEntry
-	interned   map[string]string // names by their UTF-16, across chunks
+	nameSlots  [nameSlots]nameSlot // names' cache in front of names, of this chunk: gen
+	gen        uint32              // the chunk's number, counting from 1 (Reset)
+	interned   map[string]string   // names by their UTF-16, across chunks
 	templates  map[uint32]*template
 	valBuf     []value
 	nodes      []node
@@ -146,6 +148,18 @@ type nameEntry struct {
 	size int
 }
 
+// nameSlots is the size of the direct-mapped cache of names in front of
+// the map: a record looks up a name for each element and attribute
+// (each name in the records written without templates, each time), and
+// a map look-up costs several times a slot's.
+const nameSlots = 256
+
+// nameSlot is a name of the chunk numbered gen, at offset off.
+type nameSlot struct {
+	off, gen uint32
+	nameEntry
+}
+
 // NewDecoder returns a Decoder with the limits of opts.
 func NewDecoder(opts ...Option) *Decoder {
 	return &Decoder{names: map[uint32]nameEntry{}, interned: map[string]string{}, templates: map[uint32]*template{},
@@ -159,6 +173,9 @@ func NewDecoder(opts ...Option) *Decoder {
 func (d *Decoder) Reset(c *Chunk) error {
 	d.c, d.done, d.pos = c, true, 0
 	clear(d.names)
+	if d.gen++; d.gen == 0 { // wrapped: no slot may hold a name of this number
+		d.nameSlots, d.gen = [nameSlots]nameSlot{}, 1
+	}
 	clear(d.templates)
 	d.lastTpls = [lastTpls]tplAt{}
 	d.tplText = d.tplText[:0]
@@ -236,7 +253,7 @@ func (d *Decoder) Next() (*Record, error) {
 	if !d.lim.noPlans {
 		var pl *plan
 		if pl, build = d.planned(start+recordHeader, start+size-4, size); pl != nil {
-			d.cur, d.templated = pl, true
+			d.cur, d.templated = pl, !d.sc.inline
 			d.stats.Planned++
 			return &d.rec, nil
 		}
@@ -262,7 +279,12 @@ func (d *Decoder) Next() (*Record, error) {
 // definition: next-name offset, hash, character count, the characters
 // and a NUL (libyal, "Name").
 func (d *Decoder) name(off uint32) (string, int, error) {
+	slot := &d.nameSlots[off/2%nameSlots]
+	if slot.gen == d.gen && slot.off == off {
+		return slot.s, slot.size, nil
+	}
 	if e, ok := d.names[off]; ok {
+		*slot = nameSlot{off, d.gen, e}
 		return e.s, e.size, nil
 	}
 	o := int(off)
@@ -289,6 +311,7 @@ func (d *Decoder) name(off uint32) (string, int, error) {
 		}
 	}
 	d.names[off] = nameEntry{s, size}
+	*slot = nameSlot{off, d.gen, nameEntry{s, size}}
 	return s, size, nil
 }
 

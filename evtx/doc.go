@@ -45,17 +45,19 @@
 // record to record but whose shape does not. A Decoder reads the first
 // two records of a shape (the templates, which values are null, empty or
 // arrays of how many items, and the same of the template instances in
-// binary XML values) into trees, as every record written without a
-// template is read, and makes a plan of the second: the Visitor calls that
+// binary XML values) into trees and makes a plan of the second: the
+// Visitor calls that
 // walking such a tree makes, each value a constant or one of the
 // record's. The records of that shape that follow, in any chunk or file
 // the Decoder reads, are read by the plan: Next reads their substitution
 // values and Walk replays the plan with them, no tree built or walked
-// (plan.go; Decoder.Stats counts both kinds of records). On the shared
-// corpus, read by one Decoder, 15,858 of 18,270 records are read by plans, and reading
-// them into the SigmaHQ Windows rules' records costs about 0.7 times the
-// CPU of reading every record into its tree (internal/pipeline's
-// BenchmarkReadEVTXVsDump, cpu-evtx/tree). Record.Shape names a record's
+// (plan.go; Decoder.Stats counts both kinds of records). Records written
+// without templates have plans too, their shape being their token
+// structure and their values their value tokens (inline.go). On the
+// shared corpus, read by one Decoder, 17,101 of 18,270 records are read
+// by plans, and reading them into the SigmaHQ Windows rules' records
+// costs about 0.55 times the CPU of reading every record into its tree
+// (internal/pipeline's BenchmarkReadEVTXVsDump, cpu-evtx/tree). Record.Shape names a record's
 // plan, and Record.AppendValues gives its values in Walk's order without
 // Visitor calls: a program that works out once per Shape what to do with
 // each value does it for the later records from their values alone

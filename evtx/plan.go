@@ -106,6 +106,7 @@ type scan struct {
 	instances int
 	maxUse    int  // the product of the most uses of a value along the nesting
 	plannable bool // no template names a Data element by a value
+	inline    bool // written without templates (inline.go)
 }
 
 // planned tries to read the record whose binary XML is b[pos:end] by a
@@ -116,8 +117,12 @@ type scan struct {
 // path reads or reports as it always has.
 func (d *Decoder) planned(pos, end, size int) (pl *plan, build bool) {
 	sc := &d.sc
-	sc.shape, sc.flat, sc.instances, sc.maxUse, sc.plannable = sc.shape[:0], sc.flat[:0], 0, 1, true
-	if !d.scanStream(pos, end, 1) {
+	sc.shape, sc.flat, sc.instances, sc.maxUse, sc.plannable, sc.inline = sc.shape[:0], sc.flat[:0], 0, 1, true, false
+	if d.inlineStream(pos, end) {
+		if !d.scanInline(pos, end) {
+			return nil, false
+		}
+	} else if !d.scanStream(pos, end, 1) {
 		return nil, false
 	}
 	if d.lastPlan != nil && d.lastEvict == d.stats.Evictions && string(d.lastShape) == string(sc.shape) {
@@ -161,9 +166,10 @@ var seenOnce = &plan{}
 // fits reports whether a record of size bytes read by pl is sure to stay
 // within d's limits, as its tree would: the nodes and depth are the
 // shape's; the steps and bytes of values are bounded (see plan). When it
-// is not sure, the tree path reads the record and says.
+// is not sure, the tree path reads the record and says. A record
+// written without templates fits: scanInline counted what its tree would.
 func (pl *plan) fits(d *Decoder, size int) bool {
-	return pl.steps+pl.maxUse*size/2 <= stepsPerNode*d.lim.nodes && pl.valueBytes+pl.maxUse*size <= d.lim.valueBytes
+	return d.sc.inline || pl.steps+pl.maxUse*size/2 <= stepsPerNode*d.lim.nodes && pl.valueBytes+pl.maxUse*size <= d.lim.valueBytes
 }
 
 // scanStream reads the shape of a binary XML stream b[pos:end] that is
@@ -383,10 +389,16 @@ func (d *Decoder) makePlan() {
 	var pl *plan
 	n := len(sc.shape)
 	if sc.plannable {
-		rec := recorder{d: d, pl: &plan{steps: d.steps, valueBytes: d.valueBytes, maxUse: sc.maxUse}, subs: make(map[valueAt]int32, len(sc.flat))}
-		for i, v := range sc.flat {
-			if k := d.valueAt(v); len(v.raw) > 0 && rec.subs[k] == 0 {
-				rec.subs[k] = int32(i) + 1
+		rec := recorder{d: d, pl: &plan{steps: d.steps, valueBytes: d.valueBytes, maxUse: sc.maxUse}, inline: sc.inline}
+		if sc.inline {
+			rec.subs = d.inlineSubs()
+			rec.failed = rec.subs == nil
+		} else {
+			rec.subs = make(map[valueAt]int32, len(sc.flat))
+			for i, v := range sc.flat {
+				if k := d.valueAt(v); len(v.raw) > 0 && rec.subs[k] == 0 {
+					rec.subs[k] = int32(i) + 1
+				}
 			}
 		}
 		d.keys = d.keys[:0]
@@ -414,6 +426,9 @@ type recorder struct {
 	// first of its place, as index+1: one look-up a value, so that a
 	// record of many values (an array's items) is planned in linear time.
 	subs map[valueAt]int32
+	// inline: the record was written without templates, its values
+	// found by where their text is (inlineSubs).
+	inline bool
 }
 
 // valueAt is where a value of the record is in the chunk, its size and
@@ -474,6 +489,12 @@ func (r *recorder) End() {
 func (r *recorder) Value(key string, v Value) {
 	switch {
 	case v.n >= 0: // several values make its text
+		r.failed = true
+	case len(v.val.raw) > 0 && r.inline:
+		if i := r.subs[textAt(v.val)]; i > 0 {
+			r.add(planOp{op: opValue, key: key, sub: i - 1})
+			return
+		}
 		r.failed = true
 	case len(v.val.raw) > 0 && inside(v.val.raw, r.d.b):
 		// The record's value, even when it is null here (a real that

@@ -343,6 +343,7 @@ func FuzzPlan(f *testing.F) {
 		f.Add(c)
 	}
 	f.Add(fixtureChunk(1))
+	f.Add(inlineChunk(len(inlineRecs)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		data = fuzzedChunk(data)
 		// Small limits, so that a record that expands a lot is cheap

@@ -83,7 +83,7 @@ func shapesOf(t *testing.T, dec *Decoder, chunks [][]byte, calls map[uint64]stri
 // back with the calls of the first record that had them).
 func TestShapes(t *testing.T) {
 	calls := map[uint64]string{}
-	chunks := [][]byte{plannedChunk(1, 6), fixtureChunk(20), plannedChunk(40, 3), oddChunk()}
+	chunks := [][]byte{plannedChunk(1, 6), fixtureChunk(20), plannedChunk(40, 3), oddChunk(), inlineChunk(len(inlineRecs))}
 	chunks = append(chunks, testdataChunks(t)...)
 	files := corpusFiles(t)
 	for _, path := range files[:min(len(files), 60)] {

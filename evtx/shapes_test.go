@@ -345,9 +345,14 @@ func TestKnownTemplates(t *testing.T) {
 // records and the same errors with plans as with trees: the plan path
 // takes nothing on trust that the tree path checks.
 func TestPlanDamage(t *testing.T) {
-	file := buildFile(0, plannedChunk(1, 6))
+	damageRecord(t, plannedChunk(1, 6), 3) // the fourth record: three of its shape before it
+}
+
+// damageRecord is TestPlanDamage on record k of chunk.
+func damageRecord(t *testing.T, chunk []byte, k int) {
+	file := buildFile(0, chunk)
 	start := FileHeaderSize + chunkHeaderSize
-	for range 3 { // the fourth record: three of its shape before it
+	for range k {
 		start += int(binary.LittleEndian.Uint32(file[start+4:]))
 	}
 	size := int(binary.LittleEndian.Uint32(file[start+4:]))
@@ -372,7 +377,7 @@ func TestPlanDamage(t *testing.T) {
 	t.Logf("%d bytes damaged 4 ways: %d records read by plans, %d into trees", size, planned, errs)
 	// A file that ends inside the chunk, at every 7th byte of its
 	// records: the records before the cut, then the same error.
-	chunk := file[FileHeaderSize:]
+	chunk = file[FileHeaderSize:]
 	free := int(binary.LittleEndian.Uint32(chunk[48:]))
 	for cut := chunkHeaderSize; cut <= free; cut += 7 {
 		compareChunks(t, NewDecoder(), NewDecoder(WithoutPlans()), [][]byte{chunk[:cut]}, 2)
