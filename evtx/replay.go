@@ -47,13 +47,12 @@ func (r *Record) AppendValues(vs []Value) []Value {
 		case opNull:
 			vs = appendValue(vs, d, value{}, KindNull)
 		case opValue:
+			// Never an array: a plan records an array value's items
+			// one by one (the tree's walk hands them out so), each its
+			// own value of the record.
 			v := &op.val
 			if op.sub >= 0 {
 				v = &flat[op.sub]
-			}
-			if v.typ&typeArray != 0 {
-				v.eachItem(func(item value) { vs = appendValue(vs, d, item, kindOf(item)) })
-				continue
 			}
 			vs = appendValue(vs, d, *v, kindOf(*v))
 		}
