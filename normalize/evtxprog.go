@@ -56,11 +56,13 @@ type fillProgram struct {
 
 // memoValue is a value of the last record a program ran for, and its
 // JSON; ok once it holds one. A string's text is worked out on first use
-// (texted): str, in json's memory or, unescaped, in text's.
+// (texted): str, in json's memory or, unescaped, in text's; or, when the
+// memos had no room for an unescaped text (untext), read from the
+// record's JSON each time, as a value with no memo is.
 type memoValue struct {
-	raw, json, text []byte
-	str             string
-	ok, texted      bool
+	raw, json, text    []byte
+	str                string
+	ok, texted, untext bool
 }
 
 // fillOp is one step of a fill program.
@@ -213,17 +215,19 @@ func (fl *filler) appendJSON(v *evtx.Value, m *memoValue) bool {
 		return false
 	}
 	ps.memo += grow
-	m.raw, m.json, m.ok, m.texted = keep(m.raw, raw), keep(m.json, js), true, false
+	m.raw, m.json, m.ok, m.texted, m.untext = keep(m.raw, raw), keep(m.json, js), true, false, false
 	return false
 }
 
 // boxedMemo is boxed for a value whose JSON appendJSON wrote from start,
 // m's when m is not nil: a string's text is then m's, unescaped once for
-// all the records the value comes back in (within maxFillMemo). Its text
-// lives in m's memory, which changes when a later record of the shape
-// holds another value at m's place: the record is gone by then.
+// all the records the value comes back in (within maxFillMemo: past it,
+// the text is not tried again until the value changes, so that a full
+// memo costs no allocation a record). Its text lives in m's memory,
+// which changes when a later record of the shape holds another value at
+// m's place: the record is gone by then.
 func (fl *filler) boxedMemo(kind evtx.Kind, start int, m *memoValue) any {
-	if m == nil || kind != evtx.KindString {
+	if m == nil || kind != evtx.KindString || m.untext {
 		return fl.boxed(kind, start)
 	}
 	if !m.texted {
@@ -231,7 +235,7 @@ func (fl *filler) boxedMemo(kind evtx.Kind, start int, m *memoValue) any {
 		if bytes.IndexByte(js, '\\') >= 0 {
 			before := cap(m.text)
 			if m.text = jsonlex.AppendUnquoted(m.text[:0], js); ps.memo+cap(m.text)-before > ps.maxMemo {
-				m.text = nil
+				m.text, m.untext = nil, true
 				ps.memo -= before
 				return fl.boxed(kind, start)
 			}

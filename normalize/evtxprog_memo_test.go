@@ -40,5 +40,16 @@ func TestMemoTextLimit(t *testing.T) {
 		if (cap(m.text) > 0) != c.texts || m.texted != c.texts {
 			t.Errorf("%s: text kept %q (texted %v), want kept %v", c.name, m.text, m.texted, c.texts)
 		}
+		// The value comes back: the same string, and no text made again
+		// (and dropped) for each record when the memos have no room.
+		allocs := testing.AllocsPerRun(10, func() {
+			fl.texts = fl.texts[:0]
+			if v, _ := fl.boxedMemo(evtx.KindString, 0, m).(string); v != `C:\Windows\System32\cmd.exe` {
+				t.Errorf("%s: value %q again, want the unescaped string", c.name, v)
+			}
+		})
+		if allocs > 0 {
+			t.Errorf("%s: %v allocations a record when the value comes back", c.name, allocs)
+		}
 	}
 }
