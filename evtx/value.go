@@ -596,22 +596,12 @@ func pack4(x uint64) uint32 {
 	return uint32(x | x>>16)
 }
 
-// plainBytes8 reports whether x, eight bytes, holds none that JSON
-// escapes: none below 0x20, no quote, no backslash (bytes of multi-byte
-// characters pass). The classic tests on byte lanes, exact as a whole:
-// a byte below n sets its top bit in x-n (the first such lane has no
-// borrow into it), and &^x drops the lanes of 0x80 and up.
-func plainBytes8(x uint64) bool {
-	less := func(v uint64, n uint64) bool { return (v-n*swar.Ones)&^v&swar.Highs != 0 }
-	return !less(x, 0x20) && !less(x^('"'*swar.Ones), 1) && !less(x^('\\'*swar.Ones), 1)
-}
-
 // appendStringJSON appends s escaped for the inside of a JSON string.
 func appendStringJSON[S string | []byte](b []byte, s S) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		// Eight bytes at a time up to the next one to escape.
-		for i+8 <= len(s) && plainBytes8(load8(s, i)) {
+		for i+8 <= len(s) && swar.EscapeBits(load8(s, i)) == 0 {
 			i += 8
 		}
 		if i == len(s) {

@@ -98,8 +98,7 @@ func StringEnd(data []byte, i int) (end int, esc, high bool) {
 		found := false
 		for i+8 <= len(data) {
 			w := binary.LittleEndian.Uint64(data[i:])
-			q, b := w^(ones*'"'), w^(ones*'\\')
-			if m := ((q-ones)&^q | (b-ones)&^b | (w-ones*' ')&^w) & highs; m != 0 {
+			if m := swar.EscapeBits(w); m != 0 {
 				seen |= w & (m&-m - 1)
 				i += bits.TrailingZeros64(m) >> 3
 				found = true
@@ -157,9 +156,8 @@ var PlainKey = func() (t [256]bool) {
 func KeyEnd(data []byte, i int) int {
 	for ; i+8 <= len(data); i += 8 {
 		w := binary.LittleEndian.Uint64(data[i:])
-		q, b, d := w^(ones*'"'), w^(ones*'\\'), w^(ones*'.')
-		m := ((q-ones)&^q | (b-ones)&^b | (d-ones)&^d | (w-ones*' ')&^w | w) & highs
-		if m != 0 {
+		d := w ^ (ones * '.')
+		if m := swar.EscapeBits(w) | ((d-ones)&^d|w)&highs; m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 	}

@@ -22,3 +22,15 @@ func UpperBits(w uint64) uint64 {
 // LowerWord returns w, eight ASCII bytes, with its upper-case letters
 // lowered: 0x80>>2 is the case bit 0x20.
 func LowerWord(w uint64) uint64 { return w | UpperBits(w)>>2 }
+
+// EscapeBits returns the high bit of each byte of w that JSON escapes
+// inside a string: below 0x20, a quote or a backslash; never a byte past
+// ASCII. The classic zero-lane tests, one per kind: a byte below n sets
+// its high bit in w-n, and &^w drops the lanes of 0x80 and up. Only the
+// lowest byte flagged is sure to be one (a borrow may flag the lanes
+// above it), so EscapeBits(w) != 0 tells whether any byte is, and
+// bits.TrailingZeros64(EscapeBits(w))>>3 is the first.
+func EscapeBits(w uint64) uint64 {
+	q, b := w^(Ones*'"'), w^(Ones*'\\')
+	return ((q-Ones)&^q | (b-Ones)&^b | (w-Ones*' ')&^w) & Highs
+}

@@ -2,6 +2,7 @@ package swar
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -35,6 +36,42 @@ func TestLowerWord(t *testing.T) {
 		var b [8]byte
 		for i := range b {
 			b[i] = byte(r.IntN(0x80))
+		}
+		check(b[:])
+	}
+}
+
+// TestEscapeBits checks that EscapeBits finds the first byte JSON escapes
+// in a word, and whether there is one, against a byte at a time: every
+// byte value at every position of a plain word, and random words of any
+// bytes.
+func TestEscapeBits(t *testing.T) {
+	check := func(b []byte) {
+		t.Helper()
+		first := 8
+		for i, c := range b {
+			if c < 0x20 || c == '"' || c == '\\' {
+				first = i
+				break
+			}
+		}
+		m := EscapeBits(binary.LittleEndian.Uint64(b))
+		if got := bits.TrailingZeros64(m) >> 3; got != first {
+			t.Fatalf("EscapeBits(%q) = %#x: first byte %d, want %d", b, m, got, first)
+		}
+	}
+	for c := range 0x100 {
+		for pos := range 8 {
+			b := []byte("aZ\x80 ~09x")
+			b[pos] = byte(c)
+			check(b)
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		var b [8]byte
+		for i := range b {
+			b[i] = byte(r.IntN(0x100))
 		}
 		check(b[:])
 	}
