@@ -74,7 +74,9 @@ type Reader struct {
 // NewReader reads the file header from r and returns a Reader of the
 // chunks after it; opts set the limits of the records Next decodes.
 func NewReader(r io.Reader, opts ...Option) (*Reader, error) {
-	buf := make([]byte, FileHeaderSize)
+	chunk := chunkBufs.Get().(*[ChunkSize]byte) // not 4 KB made per file: a folder of small files is a Reader per file
+	defer chunkBufs.Put(chunk)
+	buf := chunk[:FileHeaderSize]
 	n, err := io.ReadFull(r, buf)
 	if n < len(fileMagic) || !IsEVTX(buf) {
 		return nil, ErrNotEVTX
