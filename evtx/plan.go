@@ -231,9 +231,10 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 		}
 		raw := b[at : at+size] // its capacity runs to the chunk's end: see embedded
 		at += size
-		// checkValue and emptiness, with the two commonest kinds of
-		// value first: a number, time or GUID of its type's size (never
-		// empty), and a string.
+		// checkValue and emptiness, with the commonest kinds of value
+		// first: a number, time or GUID of its type's size (never
+		// empty), a string, a null and binary XML (which checkValue
+		// takes as they are).
 		var empty byte
 		switch fixed := fixedSizes[typ]; {
 		case fixed != 0:
@@ -244,6 +245,13 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 			if size < 2 || raw[0]|raw[1] == 0 {
 				empty = 1
 			}
+		case typ == typeNull:
+			empty = 1
+		case typ == typeBinXML:
+			if size == 0 {
+				empty = 1
+			}
+			nested = true
 		default:
 			if checkValue(typ, raw) != nil {
 				return false
