@@ -184,13 +184,13 @@ type evtxWorker struct {
 	cfg, lean Config
 	dec       *evtx.Decoder
 	rd        *normalize.Reader // lean's
-	full      *normalize.Reader // cfg's, once a record needs it; nil while lean is cfg
+	full      *normalize.Reader // cfg's, nil when lean is cfg
 	// dec's and the Readers' evictions when the worker took them (release).
 	plans, fills int
 }
 
 // newEVTXWorker returns a worker with a Decoder (pooled unless
-// cfg.Decoder has options) and a pooled Reader.
+// cfg.Decoder has options) and pooled Readers.
 func newEVTXWorker(cfg Config) *evtxWorker {
 	var dec *evtx.Decoder
 	if cfg.Decoder != nil {
@@ -198,12 +198,20 @@ func newEVTXWorker(cfg Config) *evtxWorker {
 	} else {
 		dec = decoders.Get().(*evtx.Decoder)
 	}
-	lean := cfg
+	w := &evtxWorker{cfg: cfg, lean: cfg, dec: dec, plans: dec.Stats().Evictions}
 	if cfg.Inspect != nil && len(cfg.Paths) > 0 {
-		lean.Paths, lean.Inspect = nil, nil
+		// Both Readers are taken for every run, the full one whether a
+		// record of the file is inspected or not: a pooled Reader left
+		// out of a few runs in a row would be dropped at the next
+		// collections (sync.Pool), and made again, fill programs and
+		// all.
+		w.lean.Paths, w.lean.Inspect = nil, nil
+		w.full = getReader(cfg)
+		w.fills = w.full.Stats().FillEvictions
 	}
-	rd := getReader(lean)
-	return &evtxWorker{cfg: cfg, lean: lean, dec: dec, rd: rd, plans: dec.Stats().Evictions, fills: rd.Stats().FillEvictions}
+	w.rd = getReader(w.lean)
+	w.fills += w.rd.Stats().FillEvictions
+	return w
 }
 
 // release returns w's Decoder and Readers to their pools and the times,
@@ -227,12 +235,8 @@ func (w *evtxWorker) release() (plans, fills int) {
 // with them.
 func (w *evtxWorker) match(er *evtx.Record, nr *match.Record, res *Result) {
 	w.lean.matchRecord(nr, res)
-	if w.lean.Inspect != nil || w.cfg.Inspect == nil || len(res.Hits) == 0 && !res.State.Stateful() {
+	if w.full == nil || len(res.Hits) == 0 && !res.State.Stateful() {
 		return
-	}
-	if w.full == nil {
-		w.full = getReader(w.cfg)
-		w.fills += w.full.Stats().FillEvictions
 	}
 	nr, err := w.full.ReadEVTX(er)
 	if err != nil { // as when the first read fails: neither matched nor inspected
