@@ -7,9 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ruleforge/ruleforge/evtx"
-	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
-	"github.com/ruleforge/ruleforge/state"
 )
 
 // chunkJob is one chunk of an .evtx file and the results of its records.
@@ -172,25 +170,16 @@ func (st *Stats) count(res *Result) {
 }
 
 // evtxWorker decodes and matches the records of chunks.
-//
-// The records are matched without cfg.Paths (lean: cfg without Paths and
-// Inspect), and a record that Inspect is to see is read again with them
-// (full): what the records hold for the rules is the same either way
-// (normalize.Reader.ReadEVTX), and filling the Paths into every record
-// cost more than reading the inspected ones twice (the CLI's 23 paths,
-// several of them fields of the ECS view: about 1.3 us a record of the
-// shared corpus, of which some 10% match).
 type evtxWorker struct {
-	cfg, lean Config
-	dec       *evtx.Decoder
-	rd        *normalize.Reader // lean's
-	full      *normalize.Reader // cfg's, nil when lean is cfg
-	// dec's and the Readers' evictions when the worker took them (release).
+	cfg Config
+	dec *evtx.Decoder
+	rd  *normalize.Reader
+	// dec's and rd's evictions when the worker took them (release).
 	plans, fills int
 }
 
 // newEVTXWorker returns a worker with a Decoder (pooled unless
-// cfg.Decoder has options) and pooled Readers.
+// cfg.Decoder has options) and a pooled Reader.
 func newEVTXWorker(cfg Config) *evtxWorker {
 	var dec *evtx.Decoder
 	if cfg.Decoder != nil {
@@ -198,52 +187,20 @@ func newEVTXWorker(cfg Config) *evtxWorker {
 	} else {
 		dec = decoders.Get().(*evtx.Decoder)
 	}
-	w := &evtxWorker{cfg: cfg, lean: cfg, dec: dec, plans: dec.Stats().Evictions}
-	if cfg.Inspect != nil && len(cfg.Paths) > 0 {
-		// Both Readers are taken for every run, the full one whether a
-		// record of the file is inspected or not: a pooled Reader left
-		// out of a few runs in a row would be dropped at the next
-		// collections (sync.Pool), and made again, fill programs and
-		// all.
-		w.lean.Paths, w.lean.Inspect = nil, nil
-		w.full = getReader(cfg)
-		w.fills = w.full.Stats().FillEvictions
-	}
-	w.rd = getReader(w.lean)
-	w.fills += w.rd.Stats().FillEvictions
-	return w
+	rd := getReader(cfg)
+	return &evtxWorker{cfg: cfg, dec: dec, rd: rd, plans: dec.Stats().Evictions, fills: rd.Stats().FillEvictions}
 }
 
-// release returns w's Decoder and Readers to their pools and the times,
+// release returns w's Decoder and Reader to their pools and the times,
 // while w had them, the Decoder dropped its plans (Stats.PlanEvictions)
-// and the Readers their fill programs (Stats.FillEvictions).
+// and the Reader its fill programs (Stats.FillEvictions).
 func (w *evtxWorker) release() (plans, fills int) {
 	plans, fills = w.dec.Stats().Evictions-w.plans, w.rd.Stats().FillEvictions-w.fills
-	putReader(w.lean, w.rd)
-	if w.full != nil {
-		fills += w.full.Stats().FillEvictions
-		putReader(w.cfg, w.full)
-	}
+	putReader(w.cfg, w.rd)
 	if w.cfg.Decoder == nil {
 		decoders.Put(w.dec)
 	}
 	return plans, fills
-}
-
-// match matches nr, read from er by w.rd, into res as cfg.matchRecord
-// does; when nr was read without cfg.Paths, Inspect gets er read again
-// with them.
-func (w *evtxWorker) match(er *evtx.Record, nr *match.Record, res *Result) {
-	w.lean.matchRecord(nr, res)
-	if w.full == nil || len(res.Hits) == 0 && !res.State.Stateful() {
-		return
-	}
-	nr, err := w.full.ReadEVTX(er)
-	if err != nil { // as when the first read fails: neither matched nor inspected
-		res.Bad, res.Hits, res.State = err, res.Hits[:0], state.Input{}
-		return
-	}
-	w.cfg.Inspect(nr, res)
 }
 
 // work fills j's results, reusing the memory of the job's last chunk.
@@ -276,7 +233,7 @@ func (w *evtxWorker) work(j *chunkJob) {
 		} else {
 			free := j.hits[len(j.hits):cap(j.hits)]
 			res.Hits = free[:0]
-			w.match(rec, nr, res)
+			w.cfg.matchRecord(nr, res)
 			if len(res.Hits) > 0 && len(free) > 0 && &res.Hits[0] == &free[0] { // they went into j.hits
 				j.hits = j.hits[:len(j.hits)+len(res.Hits)]
 			}

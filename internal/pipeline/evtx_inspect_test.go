@@ -13,11 +13,9 @@ import (
 
 // TestRunEVTXInspectPaths runs the .evtx corpus with the SigmaHQ Windows
 // rules, Paths and an Inspect that reads them (as ruleforge match's
-// hit fields do, ECS view fields among them), through RunEVTX, which
-// matches records read without the Paths and reads again with them the
-// records Inspect sees (evtxWorker), and through Run on the files'
-// evtx-JSON dumps, which reads every record with them: the same events
-// are inspected, with the same values at every path, the same
+// hit fields do, ECS view fields among them), through RunEVTX and
+// through Run on the files' evtx-JSON dumps: the same events are
+// inspected, with the same values at every path, the same
 // explanations, and the same hits emitted (Inspect drops every hit of
 // each third inspected event, as the CLI's time window does), with one
 // worker and two. Under the race detector, every eighth file.

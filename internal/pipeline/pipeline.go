@@ -75,8 +75,7 @@ type Config struct {
 	// An error it returns stops the run as one of emit's does.
 	Flush func() error
 	// Paths are paths that the records hold besides those the rules read
-	// (normalize.NewReaderWith), for Inspect to read at no extra pass;
-	// RunEVTX fills them into the records Inspect sees only (evtxWorker).
+	// (normalize.NewReaderWith), for Inspect to read at no extra pass.
 	Paths []*match.Path
 	// Inspect, when set, is called on the worker's goroutine for each
 	// event that some rule matched (a stage of a stateful rule included),
