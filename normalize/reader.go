@@ -125,7 +125,6 @@ func NewReaderWith(rs *match.Ruleset, f Format, paths []*match.Path) *Reader {
 			prefix := strings.Join(parts[:i], ".")
 			if _, ok := slices.BinarySearch(read, prefix); ok {
 				rd.out.objects[field] = append(rd.out.objects[field], rd.slots.Slot(p.prefix[prefix]))
-				rd.out.read[field] = true
 			}
 		}
 	}
