@@ -20,19 +20,32 @@ import (
 // (normalize.ViewEvery): the records hold the same values at every path
 // the rules read, the same objects, the same values for keywords, and
 // match and explain the same rules (sameRecords, whose messages call
-// the reference's record "through JSON"). The events: the
+// the reference's record "through JSON"); and each event but the
+// corpus's against Normalize (sameRead), among them events that hold
+// other values where the view's objects go. The events: the
 // mapping tests', the mofcomp cases, the real records in their shapes
 // and, with the shared corpus, every record of its .evtx files, read
 // from the file (ReadEVTX) and from its evtx-JSON (Read). The rules: the
 // seed rules with one that reads the objects process, host.os and user
 // (so that most fields of those are read through them only), with a
 // keyword search too; that one with another reading some process fields
-// at their own paths (testdata/viewargs.yml); and all SigmaHQ Windows
+// at their own paths (testdata/viewargs.yml); one reading the object
+// process.pe alone (testdata/objectpe.yml); and all SigmaHQ Windows
 // rules.
 func TestViewSkipsUnread(t *testing.T) {
 	names, events := readerEvents(t)
+	// Events whose values at prefixes of the view's fields are not
+	// objects, where the view adds nothing below them, as Normalize
+	// (sameRead): the view looks at the prefixes of the fields no rule
+	// reads too (viewPrefixes), when they make objects present.
+	process := sysmonRecord(1, `"Image": "C:\\Windows\\reg.exe", "CommandLine": "reg add x", "OriginalFileName": "reg.exe",
+		"Hashes": "MD5=573EB13AC2BA31E9C2E17FB6DAD14154", "ParentImage": "C:\\Windows\\explorer.exe"`)
+	for _, top := range []string{`"process": "x"`, `"process": {"pe": 2}`, `"process": {"parent": []}`, `"host": {"os": "x"}`} {
+		names, events = append(names, "not an object: "+top), append(events, []byte("{"+top+", "+process[1:]))
+	}
 	objects := []string{filepath.Join("testdata", "objects.yml"), filepath.Join("testdata", "viewargs.yml")}
-	rulesets := []*match.Ruleset{seedRules(t, false), seedRules(t, true), loadRules(t, objects...)}
+	rulesets := []*match.Ruleset{seedRules(t, false), seedRules(t, true), loadRules(t, objects...),
+		loadRules(t, filepath.Join("testdata", "objectpe.yml"))}
 	var files [][]byte
 	dir := filepath.Join(shared, "corpus", "evtx")
 	if !testing.Short() && exists(dir) {
@@ -78,6 +91,7 @@ func TestViewSkipsUnread(t *testing.T) {
 					continue
 				}
 				sameRecords(t, rs, names[i]+" ("+f.String()+")", got, want, paths)
+				sameRead(t, rs, skip, f, names[i], raw)
 			}
 			if f != normalize.Auto {
 				continue // the corpus in the format of the CLI's readers only: it takes seconds
