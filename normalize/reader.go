@@ -30,7 +30,11 @@ import (
 // added to the record at its paths only (see the package documentation,
 // Sigma). So the view's fields that no rule reads by path are not
 // computed, keyword searches or not: rules match the same either way,
-// and the record holds only what they may read.
+// and the record holds only what they may read. A field under an object
+// that a rule reads whole (such as process, for process|exists) is
+// computed only while the object is absent, since all its value does is
+// make the object present (recordView): once one field has, the others
+// no rule reads (hashes, arguments, code signature) are skipped.
 //
 // With Auto, each event's format is detected from the keys the pass
 // found. A Windows event is read with the view's sources, an ECS event
