@@ -33,6 +33,7 @@ func (f *filler) Fill(ev any) hooks.Key {
 	e, _ := ev.(Event)
 	r.reset(e, false)
 	r.walked, r.complete, r.fill = true, true, true
+	r.kw.on = false
 	if r.scan != nil {
 		r.scan.begin(nil)
 	}

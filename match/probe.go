@@ -74,7 +74,7 @@ func (ix *index) probePhase(x *scratch, ph int) {
 	}
 	if ap := ix.anyProbe[ph]; ap != nil && (ph == 0 || x.pendingAny > 0) {
 		if s := r.text(); ap.raw != nil && s != nil {
-			ap.raw.ScanJSON(s.data, x) // one pass over the text, not one per value
+			r.scanKeywords(ap.raw, s.data, x) // one pass over the text, not one per value (but values known clean)
 			x.anyPhase = ph
 			for _, v := range r.added {
 				each(v, func(v any) bool {

@@ -32,9 +32,10 @@ type Record struct {
 	walked   bool    // a walk found every slot present but the lazy ones
 	complete bool    // items holds every slot present
 
-	scan   *scanner    // ResetJSON's state (scan.go), made on its first use
-	joined []*keyTable // per trie node: its deeper descendants by joined keys, made on first use
-	byID   []*trieNode // the trie's nodes by id, for Fill's caller (fill.go), made on first use
+	scan   *scanner     // ResetJSON's state (scan.go), made on its first use
+	kw     keywordParts // the parts of a filled record's text its keyword scan reads (clean.go)
+	joined []*keyTable  // per trie node: its deeper descendants by joined keys, made on first use
+	byID   []*trieNode  // the trie's nodes by id, for Fill's caller (fill.go), made on first use
 
 	// The memory of the values AddString, AddInt and AddStrings give the
 	// event, reused from event to event (see scanner).

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"bytes"
+	"math"
 	"unsafe"
 
 	"github.com/ruleforge/ruleforge/evtx"
@@ -23,6 +24,17 @@ import (
 // records are walked, as before. TestFillPrograms compares records filled
 // by programs with records filled by walks, for every record of the
 // corpus and of the fixtures.
+//
+// A program's memo also spares the record's keyword scan (the rule
+// index's scan of the values' JSON for keyword searches) the values it
+// knows clean: when the record's ruleset finds each value's keywords in
+// its JSON alone (hooks.Filler.Keywords), a value that comes back is
+// scanned alone once (Clean), and while it keeps coming back, holding no
+// keyword, the record's scan skips it (ScanOnly): three values in four
+// come back, most of them clean. A value that changes is scanned with
+// the record, as is every value of a record filled by a walk and a value
+// with no memo. TestKeywordClean (package match) compares the keys found
+// so with those found in the whole text, for every record of the corpus.
 
 // Limits on the fill programs a Reader keeps: at most maxFillPrograms
 // programs of maxFillOps operations in all (one larger is kept alone);
@@ -58,12 +70,24 @@ type fillProgram struct {
 // JSON; ok once it holds one. A string's text is worked out on first use
 // (texted): str, in json's memory or, unescaped, in text's; or, when the
 // memos had no room for an unescaped text (untext), read from the
-// record's JSON each time, as a value with no memo is.
+// record's JSON each time, as a value with no memo is. kw is what the
+// record's keyword scan finds in json (hooks.Filler.Clean), learned the
+// first time the value comes back: when it finds nothing, the records
+// where the value comes back need not scan it.
 type memoValue struct {
 	raw, json, text    []byte
 	str                string
 	ok, texted, untext bool
+	kw                 uint8
 }
+
+// What a keyword scan finds in a memoValue's json: not known yet, no
+// key, some key.
+const (
+	kwUnknown = iota
+	kwClean
+	kwHeld
+)
 
 // fillOp is one step of a fill program.
 type fillOp struct {
@@ -88,6 +112,7 @@ const (
 type fillPrograms struct {
 	rec       hooks.Filler
 	userData  bool
+	keywords  bool // rec.Keywords(): the programs learn which values are clean
 	progs     map[uint64]*fillProgram
 	ops       int // of progs, together
 	memo      int // bytes of the programs' memos, together (maxFillMemo)
@@ -102,6 +127,7 @@ type fillPrograms struct {
 	making *fillProgram
 	values []evtx.Value
 	lists  []int
+	parts  []int32 // the runs of values not known clean, for the record's keyword scan (hooks.Filler.ScanOnly)
 }
 
 // fill fills fl's record from er: by the program of er's shape, or by a
@@ -115,6 +141,7 @@ func (fl *filler) fill(er *evtx.Record) {
 	}
 	if ps.progs == nil || ps.rec != fl.rec || ps.userData != fl.userData {
 		ps.rec, ps.userData, ps.progs, ps.ops, ps.memo = fl.rec, fl.userData, map[uint64]*fillProgram{}, 0, 0
+		ps.keywords = fl.rec.Keywords()
 		if ps.maxPrograms == 0 {
 			ps.maxPrograms, ps.maxOps, ps.maxMemo = maxFillPrograms, maxFillOps, maxFillMemo
 		}
@@ -158,12 +185,13 @@ func (fl *filler) note(op uint8, key hooks.Key) {
 
 // run fills the record by program p from the values of the record
 // (fl.progs.values): what the walk of such a record does, step by step.
+// The record's keyword scan reads only the values not known clean.
 func (fl *filler) run(p *fillProgram) {
 	fl.rec.Fill(&fl.ev)
 	if p.memo == nil {
 		p.memo = make([]memoValue, p.values)
 	}
-	vals, lists := fl.progs.values, fl.progs.lists[:0]
+	vals, lists, parts := fl.progs.values, fl.progs.lists[:0], fl.progs.parts[:0]
 	i := 0
 	for _, op := range p.ops {
 		switch op.op {
@@ -183,7 +211,11 @@ func (fl *filler) run(p *fillProgram) {
 			}
 			m := &p.memo[i-1]
 			start := len(fl.vals)
-			if !fl.appendJSON(v, m) {
+			same := fl.appendJSON(v, m)
+			if fl.progs.keywords && !fl.clean(m, same) {
+				parts = scanPart(parts, start, len(fl.vals))
+			}
+			if !same {
 				m = nil
 			}
 			switch op.op {
@@ -194,7 +226,38 @@ func (fl *filler) run(p *fillProgram) {
 			}
 		}
 	}
-	fl.progs.lists = lists
+	fl.progs.lists, fl.progs.parts = lists, parts
+	if fl.progs.keywords && len(fl.vals) < math.MaxInt32 {
+		fl.rec.ScanOnly(parts)
+	}
+}
+
+// clean reports whether the value m holds, written again (same), is known
+// to hold no keyword, learning it the first time the value comes back: a
+// value that changes from record to record is scanned with the record's
+// text, never alone.
+func (fl *filler) clean(m *memoValue, same bool) bool {
+	if !same {
+		return false
+	}
+	if m.kw == kwUnknown {
+		m.kw = kwHeld
+		if fl.rec.Clean(m.json) {
+			m.kw = kwClean
+		}
+	}
+	return m.kw == kwClean
+}
+
+// scanPart adds the value written at vals[start:end] to parts, the runs
+// of values a keyword scan reads (hooks.Filler.ScanOnly): to the last
+// run, when it ends at the comma before the value.
+func scanPart(parts []int32, start, end int) []int32 {
+	if n := len(parts); n > 0 && int(parts[n-1]) == start-1 {
+		parts[n-1] = int32(end)
+		return parts
+	}
+	return append(parts, int32(start), int32(end))
 }
 
 // appendJSON writes v's JSON among the values: m's, when v is m's value
@@ -216,6 +279,7 @@ func (fl *filler) appendJSON(v *evtx.Value, m *memoValue) bool {
 	}
 	ps.memo += grow
 	m.raw, m.json, m.ok, m.texted, m.untext = keep(m.raw, raw), keep(m.json, js), true, false, false
+	m.kw = kwUnknown
 	return false
 }
 

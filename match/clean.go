@@ -1,0 +1,123 @@
+package match
+
+import (
+	"strings"
+
+	"github.com/ruleforge/ruleforge/internal/matcher"
+)
+
+// Keyword scans of values known clean. The rule index scans the JSON text
+// of an event's values for its keywords in one pass (probePhase): a
+// filled record's text (FillValues) is a JSON array of the values, most
+// of them the same as in the last record of their shape (package
+// normalize's fill programs). When no keyword can be found across two
+// values of such a text (apartKeys), the keys a scan of the text finds
+// are those each value's JSON alone holds: a value whose JSON holds none
+// (clean) need not be scanned again while it stays the same. The filler
+// asks the record whether a value that came back is clean (Clean), keeps
+// the answer with the value, and has the scan read only the values not
+// known clean (ScanOnly); everything else that reads the text (Each,
+// holds, lazy values) reads all of it, as before. TestKeywordClean
+// compares the keys found so with those found in the whole text.
+
+// keywordScan is the keyword automata of a ruleset's rule index whose
+// scans of a filled record's text may skip clean values: every phase's
+// raw automaton, each finding keys within single values only (apartKeys).
+type keywordScan struct {
+	raw []*matcher.Automaton
+}
+
+// keywordScan returns ix's keywordScan, or nil when ix scans no text for
+// keywords or one of its raw automata may find a key across two values.
+func (ix *index) keywordScan() *keywordScan {
+	var k keywordScan
+	for _, ap := range ix.anyProbe {
+		if ap == nil || ap.raw == nil {
+			continue // no keywords in the phase, or keys probed value by value (Each): the text is not scanned
+		}
+		if !ap.apart {
+			return nil
+		}
+		k.raw = append(k.raw, ap.raw)
+	}
+	if k.raw == nil {
+		return nil
+	}
+	return &k
+}
+
+// apartKeys reports whether no key of texts (the keys of a raw
+// automaton, folded) can be found across two values of a filled record's
+// text, a JSON array of scalar values with no white space ("[v1,v2,…]"):
+// matcher.Automaton.ScanJSON reads the text's syntax as it reads the
+// values, so an occurrence spanning two values holds the comma between
+// them, one spanning the array's start begins with its '[' and one
+// spanning its end ends with its ']'. With no such key, an occurrence
+// lies in one value's JSON, and the scan is back at the automaton's root
+// state after each comma and after the '[': a scan of one value, or of a
+// run of whole values with their commas, finds what the scan of the whole
+// text finds there. (Escapes cannot make a comma: ScanJSON decodes them
+// within a string, which a key crossing values would have to leave.)
+func apartKeys(texts []string) bool {
+	for _, t := range texts {
+		if strings.IndexByte(t, ',') >= 0 || strings.HasPrefix(t, "[") || strings.HasSuffix(t, "]") {
+			return false
+		}
+	}
+	return true
+}
+
+// keywordParts is a filled record's keyword scan of part of its text:
+// the runs of values ScanOnly gave (parts[2i] to parts[2i+1]), when on.
+type keywordParts struct {
+	on    bool
+	parts []int32
+	found foundSink // Clean's
+}
+
+// foundSink is a matcher.Sink that notes whether a key was reported.
+type foundSink bool
+
+// Fire implements matcher.Sink.
+func (f *foundSink) Fire(int32) { *f = true }
+
+// Keywords implements hooks.Filler.
+func (f *filler) Keywords() bool { return f.st.ruleset().keywords != nil }
+
+// Clean implements hooks.Filler: no raw automaton of the record's
+// ruleset finds a key in js.
+func (f *filler) Clean(js []byte) bool {
+	k := f.st.ruleset().keywords
+	if k == nil {
+		return false
+	}
+	kw := &f.kw
+	kw.found = false
+	for _, a := range k.raw {
+		if a.ScanJSON(js, &kw.found); kw.found {
+			return false
+		}
+	}
+	return true
+}
+
+// ScanOnly implements hooks.Filler.
+func (f *filler) ScanOnly(parts []int32) {
+	if f.st.ruleset().keywords != nil {
+		f.kw.on, f.kw.parts = true, parts
+	}
+}
+
+// scanKeywords scans r's text, data, for a's keys (a raw automaton of
+// r's ruleset's rule index), reporting them to x: only the parts ScanOnly
+// gave, when it did for the event r holds.
+func (r *Record) scanKeywords(a *matcher.Automaton, data []byte, x matcher.Sink) {
+	if !r.fill || !r.kw.on {
+		a.ScanJSON(data, x)
+		return
+	}
+	p := r.kw.parts
+	for i := 0; i+1 < len(p); i += 2 {
+		a.ScanJSON(data[p[i]:p[i+1]], x)
+	}
+}
