@@ -15,10 +15,11 @@ import (
 // are those each value's JSON alone holds: a value whose JSON holds none
 // (clean) need not be scanned again while it stays the same. The filler
 // asks the record whether a value that came back is clean (Clean), keeps
-// the answer with the value, and has the scan read only the values not
-// known clean (ScanOnly); everything else that reads the text (Each,
-// holds, lazy values) reads all of it, as before. TestKeywordClean
-// compares the keys found so with those found in the whole text.
+// the answer with the value, and gives the record the JSON array of the
+// values not known clean, for the scan, in place of the values' text,
+// which it makes only if the record needs it: for Each, which keyword
+// tests and -explain read (FillValuesLazy). TestKeywordClean compares
+// the keys found so with those found in the whole text.
 
 // keywordScan is the keyword automata of a ruleset's rule index whose
 // scans of a filled record's text may skip clean values: every phase's
@@ -67,12 +68,14 @@ func apartKeys(texts []string) bool {
 	return true
 }
 
-// keywordParts is a filled record's keyword scan of part of its text:
-// the runs of values ScanOnly gave (parts[2i] to parts[2i+1]), when on.
-type keywordParts struct {
-	on    bool
-	parts []int32
-	found foundSink // Clean's
+// keywordText is the values' text a filled record's keyword scan reads
+// when FillValuesLazy gave it (on): the values not known clean, and the
+// way to make the text of all of them, on first use (Record.text).
+type keywordText struct {
+	on     bool
+	text   []byte
+	values func() []byte
+	found  foundSink // Clean's
 }
 
 // foundSink is a matcher.Sink that notes whether a key was reported.
@@ -101,23 +104,40 @@ func (f *filler) Clean(js []byte) bool {
 	return true
 }
 
-// ScanOnly implements hooks.Filler.
-func (f *filler) ScanOnly(parts []int32) {
-	if f.st.ruleset().keywords != nil {
-		f.kw.on, f.kw.parts = true, parts
-	}
-}
-
-// scanKeywords scans r's text, data, for a's keys (a raw automaton of
-// r's ruleset's rule index), reporting them to x: only the parts ScanOnly
-// gave, when it did for the event r holds.
-func (r *Record) scanKeywords(a *matcher.Automaton, data []byte, x matcher.Sink) {
-	if !r.fill || !r.kw.on {
-		a.ScanJSON(data, x)
+// FillValuesLazy implements hooks.Filler.
+func (f *filler) FillValuesLazy(text []byte, values func() []byte) {
+	if f.st.ruleset().keywords == nil {
+		f.FillValues(values())
 		return
 	}
-	p := r.kw.parts
-	for i := 0; i+1 < len(p); i += 2 {
-		a.ScanJSON(data[p[i]:p[i+1]], x)
+	r := (*Record)(f)
+	if r.scan == nil {
+		r.scan = newScanner(r)
 	}
+	r.scan.begin(nil)
+	r.kw.on, r.kw.text, r.kw.values = true, text, values
+}
+
+// keywordText returns the text r's keyword scan reads: the values not
+// known clean, when FillValuesLazy gave them, else r's text (nil: none).
+func (r *Record) keywordText() []byte {
+	if r.fill && r.kw.on {
+		return r.kw.text
+	}
+	if s := r.text(); s != nil {
+		return s.data
+	}
+	return nil
+}
+
+// inText reports whether str lies in the text the keyword scan read or
+// in r's text, made or decoded (scanner.holds): its keys were found, or
+// it holds none.
+func (r *Record) inText(str string) bool {
+	if r.fill && r.kw.on {
+		s := r.scan
+		return within(str, r.kw.text) || s.data != nil && s.holds(str)
+	}
+	s := r.text()
+	return s != nil && s.holds(str)
 }

@@ -139,13 +139,14 @@ func TestKeywordClean(t *testing.T) {
 				if err != nil {
 					t.Fatal(where, err)
 				}
-				got, n, parts := match.KeywordKeys(c.rs, rec, false)
+				hits := c.rs.MatchRecord(rec, nil) // before the values' text is made
+				got, n, lazy := match.KeywordKeys(c.rs, rec, false)
 				want, all, _ := match.KeywordKeys(c.rs, rec, true)
 				if !slices.Equal(got, want) {
 					t.Fatalf("%s: keys %q found in the values not known clean, %q in all", where, got, want)
 				}
-				if g, w := c.rs.MatchRecord(rec, nil), match.MatchScanningWhole(c.rs, rec); !slices.Equal(g, w) {
-					t.Fatalf("%s: rules %v match, %v scanning the whole text", where, g, w)
+				if w := match.MatchScanningWhole(c.rs, rec); !slices.Equal(hits, w) {
+					t.Fatalf("%s: rules %v match, %v scanning the whole text", where, hits, w)
 				}
 				rec2, err := rd2.ReadEVTX(er)
 				if err != nil {
@@ -156,20 +157,20 @@ func TestKeywordClean(t *testing.T) {
 				}
 				records++
 				scanned, whole, found = scanned+n, whole+all, found+len(want)
-				if parts {
+				if lazy {
 					parted++
 				}
 			})
 			st := rd.Stats()
-			t.Logf("%s: %d records, %d filled by programs, %d scanning parts; %d of %d bytes scanned; %d keys found; %d evictions",
+			t.Logf("%s: %d records, %d filled by programs, %d scanning the values not known clean; %d of %d bytes scanned; %d keys found; %d evictions",
 				name, records, st.Filled, parted, scanned, whole, found, st.FillEvictions)
 			switch {
 			case found == 0:
 				t.Errorf("%s: no keyword found: the test checks nothing", name)
 			case c.skip == 10 && parted > 0:
-				t.Errorf("%s: %d records scanned in parts, want none", name, parted)
+				t.Errorf("%s: %d records scanned without their clean values, want none", name, parted)
 			case c.skip < 10 && programs == 0 && (parted < st.Filled || scanned > whole*c.skip/10):
-				t.Errorf("%s: %d of %d records filled by programs scanned in parts, %d of %d bytes scanned: want all, and at most %d tenths",
+				t.Errorf("%s: %d of %d records filled by programs scanned without their clean values, %d of %d bytes scanned: want all, and at most %d tenths",
 					name, parted, st.Filled, scanned, whole, c.skip)
 			case programs > 0 && st.FillEvictions == 0 && !testing.Short(): // the fixtures need one program
 				t.Errorf("%s: no eviction", name)
@@ -179,50 +180,40 @@ func TestKeywordClean(t *testing.T) {
 }
 
 // BenchmarkKeywordClean scans the .evtx corpus's records, read by
-// ReadEVTX, for the keywords of the SigmaHQ Windows rules (Automaton.ScanJSON),
-// as MatchRecord does: over the whole values' text (cpu-ns/whole) and
-// over the values not known clean (cpu-ns/parts), CPU time per record;
-// the Clean scans of values that come back, which ReadEVTX makes, are in
-// BenchmarkFillPrograms (package normalize).
+// ReadEVTX, for the keywords of the SigmaHQ Windows rules
+// (Automaton.ScanJSON), as MatchRecord does: the text of all their values
+// (cpu-ns/whole) and the values not known clean (cpu-ns/clean), CPU time
+// per record; the Clean scans of values that come back, which ReadEVTX
+// makes, are in BenchmarkFillPrograms (package normalize).
 func BenchmarkKeywordClean(b *testing.B) {
 	a, _, _ := keywordTexts(b)
 	rs := windowsRuleset()
 	rd := normalize.NewReader(rs, normalize.Auto)
-	type text struct {
-		data  []byte
-		parts []int32
-	}
-	var texts []text
+	var whole, clean [][]byte
 	eachRecord(b, evtxFiles(b), func(_ int, er *evtx.Record) {
 		rec, err := rd.ReadEVTX(er)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, data := match.KeywordScan(rs, rec); data != nil {
-			texts = append(texts, text{slices.Clone(data), match.KeywordParts(rec)})
+		if t, _ := match.KeywordText(rec); t != nil {
+			clean = append(clean, t)
+			_, all := match.KeywordScan(rs, rec)
+			whole = append(whole, slices.Clone(all))
 		}
 	})
 	var cpu [2]time.Duration
 	var found countSink
 	for b.Loop() {
-		start := cputime.Used()
-		for _, t := range texts {
-			a.ScanJSON(t.data, &found)
-		}
-		mid := cputime.Used()
-		for _, t := range texts {
-			if t.parts == nil {
-				a.ScanJSON(t.data, &found)
-				continue
+		for k, texts := range [][][]byte{whole, clean} {
+			start := cputime.Used()
+			for _, t := range texts {
+				a.ScanJSON(t, &found)
 			}
-			for i := 0; i+1 < len(t.parts); i += 2 {
-				a.ScanJSON(t.data[t.parts[i]:t.parts[i+1]], &found)
-			}
+			cpu[k] += cputime.Used() - start
 		}
-		cpu[0], cpu[1] = cpu[0]+mid-start, cpu[1]+cputime.Used()-mid
 	}
-	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N*len(texts)) }
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N*len(whole)) }
 	b.ReportMetric(per(cpu[0]), "cpu-ns/whole")
-	b.ReportMetric(per(cpu[1]), "cpu-ns/parts")
-	b.ReportMetric(per(cpu[1])/per(cpu[0]), "cpu-parts/whole")
+	b.ReportMetric(per(cpu[1]), "cpu-ns/clean")
+	b.ReportMetric(per(cpu[1])/per(cpu[0]), "cpu-clean/whole")
 }

@@ -100,19 +100,20 @@ type Filler interface {
 	// text for keywords in a way that finds each value's keys in its JSON
 	// alone: then a value whose JSON Clean finds clean holds no keyword
 	// wherever it stands in a record's text, and need not be scanned
-	// again while it stays the same (ScanOnly). It does not change over
-	// the record's life.
+	// again while it stays the same (FillValuesLazy). It does not change
+	// over the record's life.
 	Keywords() bool
 	// Clean reports whether the record's keyword scan finds no key in
 	// js, the JSON of one value as FillValues's text holds it; false when
 	// Keywords is.
 	Clean(js []byte) bool
-	// ScanOnly has the keyword scan of this event read only the parts
-	// of FillValues's text from parts[2i] to parts[2i+1], each a run of
-	// whole values with the commas between them: the values outside them
-	// are clean (Clean). It does nothing unless Keywords; parts must not
-	// change until the record's next Reset, ResetJSON or Fill.
-	ScanOnly(parts []int32)
+	// FillValuesLazy is FillValues with the text made on first use
+	// (Each), by values, and the keyword scan reading text in its place:
+	// the JSON array of the values that values' text holds but those
+	// known clean (Clean), in order. Only when Keywords; neither text nor
+	// what values returns may change until the record's next Reset,
+	// ResetJSON or Fill.
+	FillValuesLazy(text []byte, values func() []byte)
 	// String, Number and List return s, the json.Number of text and an
 	// []any copy of items as interface values held in the record's
 	// memory (until its next Reset, ResetJSON or Fill), without an
