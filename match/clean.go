@@ -76,6 +76,24 @@ type keywordText struct {
 	text   []byte
 	values func() []byte
 	found  foundSink // Clean's
+	// The keyword scans of text: their automata (bit i: keywordScan.raw[i])
+	// and whether one found a key (ScannedClean), through sink.
+	scanned uint8
+	held    bool
+	sink    heldSink
+}
+
+// heldSink is the matcher.Sink of a keyword scan of the values not
+// known clean: it passes the keys on to x and notes that one was found.
+type heldSink struct {
+	x     matcher.Sink
+	found bool
+}
+
+// Fire implements matcher.Sink.
+func (h *heldSink) Fire(id int32) {
+	h.found = true
+	h.x.Fire(id)
 }
 
 // foundSink is a matcher.Sink that notes whether a key was reported.
@@ -115,7 +133,34 @@ func (f *filler) FillValuesLazy(text []byte, values func() []byte) {
 		r.scan = newScanner(r)
 	}
 	r.scan.begin(nil)
-	r.kw.on, r.kw.text, r.kw.values = true, text, values
+	r.kw.on, r.kw.text, r.kw.values, r.kw.scanned, r.kw.held = true, text, values, 0, false
+}
+
+// ScannedClean implements hooks.Filler.
+func (f *filler) ScannedClean() bool {
+	k := f.st.ruleset().keywords
+	return f.fill && f.kw.on && k != nil && !f.kw.held && int(f.kw.scanned) == 1<<len(k.raw)-1
+}
+
+// scanKeywords scans text, the text r's keyword scan reads (keywordText),
+// for the keys of raw, an automaton of r's ruleset's rule index,
+// reporting them to x; for the values FillValuesLazy gave, it notes the
+// scan and whether it found a key (ScannedClean).
+func (r *Record) scanKeywords(raw *matcher.Automaton, text []byte, x matcher.Sink) {
+	k := &r.kw
+	if !r.fill || !k.on {
+		raw.ScanJSON(text, x)
+		return
+	}
+	k.sink = heldSink{x: x}
+	raw.ScanJSON(text, &k.sink)
+	k.held = k.held || k.sink.found
+	k.sink.x = nil
+	for i, a := range r.st.ruleset().keywords.raw {
+		if a == raw {
+			k.scanned |= 1 << i
+		}
+	}
 }
 
 // keywordText returns the text r's keyword scan reads: the values not

@@ -74,7 +74,7 @@ func (ix *index) probePhase(x *scratch, ph int) {
 	}
 	if ap := ix.anyProbe[ph]; ap != nil && (ph == 0 || x.pendingAny > 0) {
 		if text := r.keywordText(); ap.raw != nil && text != nil {
-			ap.raw.ScanJSON(text, x) // one pass over the text, not one per value
+			r.scanKeywords(ap.raw, text, x) // one pass over the text, not one per value
 			x.anyPhase = ph
 			for _, v := range r.added {
 				each(v, func(v any) bool {

@@ -129,7 +129,12 @@ type fillPrograms struct {
 	values []evtx.Value
 	lists  []int
 	pieces []piece // with keywords: the record's values, those not written among fl.vals too
-	all    []byte  // allValues's
+	// last is the program the last record was filled by, with keywords,
+	// and fresh the places of its memo whose value was written among the
+	// record's values, not yet known clean or not (learn).
+	last  *fillProgram
+	fresh []int32
+	all   []byte // allValues's
 	// allValues is the filler's allValues, made once.
 	allValues func() []byte
 }
@@ -139,6 +144,9 @@ type fillPrograms struct {
 func (fl *filler) fill(er *evtx.Record) {
 	shape := er.Shape()
 	ps := &fl.progs
+	if ps.last != nil {
+		fl.learn()
+	}
 	if shape == 0 || ps.maxPrograms < 0 {
 		er.Walk(fl)
 		return
@@ -198,7 +206,7 @@ func (fl *filler) run(p *fillProgram) {
 		p.memo = make([]memoValue, p.values)
 	}
 	ps := &fl.progs
-	vals, lists, pieces, kw := ps.values, ps.lists[:0], ps.pieces[:0], ps.keywords
+	vals, lists, pieces, fresh, kw := ps.values, ps.lists[:0], ps.pieces[:0], ps.fresh[:0], ps.keywords
 	fl.lazy = kw
 	i := 0
 	for _, op := range p.ops {
@@ -225,6 +233,9 @@ func (fl *filler) run(p *fillProgram) {
 				fl.appendJSON(v, m, same)
 				if kw {
 					pieces = append(pieces, piece{end: len(fl.vals)})
+					if m.ok && m.kw == kwUnknown {
+						fresh = append(fresh, int32(i-1))
+					}
 				}
 			}
 			if !same {
@@ -238,13 +249,34 @@ func (fl *filler) run(p *fillProgram) {
 			}
 		}
 	}
-	ps.lists, ps.pieces = lists, pieces
+	ps.lists, ps.pieces, ps.fresh = lists, pieces, fresh
+	if kw {
+		ps.last = p
+	}
+}
+
+// learn marks clean the values that the last record, filled by program
+// ps.last, held and that were not known clean or not (ps.fresh), when
+// the record's keyword scan found no key in the values it read
+// (hooks.Filler.ScannedClean): most records hold no keyword, so that
+// most values are known clean the first time they come back, with no
+// scan of their own (clean). The record must be the one the program
+// filled, matched since (ps.rec: the programs are dropped with it).
+func (fl *filler) learn() {
+	ps := &fl.progs
+	if ps.rec == fl.rec && fl.rec.ScannedClean() {
+		for _, i := range ps.fresh {
+			ps.last.memo[i].kw = kwClean
+		}
+	}
+	ps.last = nil
 }
 
 // clean reports whether the value m holds, of kind, which comes back,
-// holds no keyword, learning it the first time (a value that changes
-// from record to record is scanned with the record's text, never alone),
-// and can be boxed from m alone (memoText).
+// holds no keyword, learning it with a scan of its own when the record
+// it was in did not tell (learn), and can be boxed from m alone
+// (memoText). A value that changes from record to record is scanned with
+// the record's values, never alone.
 func (fl *filler) clean(kind evtx.Kind, m *memoValue) bool {
 	if m.kw == kwUnknown {
 		m.kw = kwHeld

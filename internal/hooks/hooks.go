@@ -114,6 +114,11 @@ type Filler interface {
 	// what values returns may change until the record's next Reset,
 	// ResetJSON or Fill.
 	FillValuesLazy(text []byte, values func() []byte)
+	// ScannedClean reports whether the keyword scan of the event that
+	// FillValuesLazy gave its values to (the record's last event, its
+	// text still given) has run, every automaton of it, since, and found
+	// no key in text: every value in it is clean.
+	ScannedClean() bool
 	// String, Number and List return s, the json.Number of text and an
 	// []any copy of items as interface values held in the record's
 	// memory (until its next Reset, ResetJSON or Fill), without an
