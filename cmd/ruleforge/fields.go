@@ -27,6 +27,25 @@ var (
 	recordIDPaths = []string{"Event.System.EventRecordID", "EventRecordID", "winlog.record_id"}
 )
 
+// viewPaths are the hit fields' paths that package normalize's view of a
+// Windows event fills (addWindows: host.name and winlog.computer_name
+// from the System Computer, winlog.channel from Channel, winlog.event_id
+// and event.code from EventID, winlog.record_id from EventRecordID,
+// @timestamp from TimeCreated's SystemTime). The view adds a field only
+// where the event has none, from the Computer, Channel, … at
+// Event.System (or at the top level of a flat event), whose paths come
+// earlier in the same field's list: where the view's value is usable
+// (not empty, "-" or the zero GUID), the path it came from holds it and
+// wins, so the view's value is never the one read. The records need not
+// hold these paths (pipeline.Config.Paths): which would have the view
+// compute them for every event, matched or not. Read with Lookup, a
+// path without a slot in the record gives the event's own value, all
+// that can win (TestHitFieldsLazy compares with every path held).
+var viewPaths = map[string]bool{
+	"host.name": true, "winlog.computer_name": true, "winlog.channel": true,
+	"winlog.event_id": true, "event.code": true, "winlog.record_id": true, "@timestamp": true,
+}
+
 // detailFields are the fields that say what happened, as a timeline
 // shows them (Hayabusa's "Details", Chainsaw's columns): a short label,
 // the Windows event data names (read at the top level of flat events and
@@ -76,24 +95,28 @@ type detail struct{ label, value string }
 type fieldReader struct {
 	timestamp, computer, channel, eventID, recordID []*match.Path
 	details                                         [][]*match.Path // by detailFields
-	all                                             []*match.Path
+	filled                                          []*match.Path   // those the records hold: all but the hit fields' viewPaths
 }
 
 // newFieldReader makes the paths of every field, the details' only if
-// told (for the table and CSV rows, which show them).
-func newFieldReader(details bool) *fieldReader {
+// told (for the table and CSV rows, which show them). With lazy, the
+// records need not hold the hit fields' viewPaths (filled); without, they
+// hold every path, as tests compare.
+func newFieldReader(details, lazy bool) *fieldReader {
 	fr := &fieldReader{}
-	paths := func(dotted []string) []*match.Path {
+	paths := func(dotted []string, view map[string]bool) []*match.Path {
 		var ps []*match.Path
 		for _, d := range dotted {
 			p := match.NewPath(d)
 			ps = append(ps, p)
-			fr.all = append(fr.all, p)
+			if !lazy || !view[d] {
+				fr.filled = append(fr.filled, p)
+			}
 		}
 		return ps
 	}
-	fr.timestamp, fr.computer, fr.channel = paths(timestampPaths), paths(computerPaths), paths(channelPaths)
-	fr.eventID, fr.recordID = paths(eventIDPaths), paths(recordIDPaths)
+	fr.timestamp, fr.computer, fr.channel = paths(timestampPaths, viewPaths), paths(computerPaths, viewPaths), paths(channelPaths, viewPaths)
+	fr.eventID, fr.recordID = paths(eventIDPaths, viewPaths), paths(recordIDPaths, viewPaths)
 	for _, d := range detailFields {
 		if !details {
 			break
@@ -105,7 +128,10 @@ func newFieldReader(details bool) *fieldReader {
 		if d.ecs != "" {
 			dotted = append(dotted, d.ecs)
 		}
-		fr.details = append(fr.details, paths(dotted))
+		// The view derives some details' ECS fields from other names
+		// than those before them (user.name from TargetUserName where
+		// SubjectUserName is "-"): the records hold them all.
+		fr.details = append(fr.details, paths(dotted, nil))
 	}
 	return fr
 }
