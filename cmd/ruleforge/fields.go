@@ -35,12 +35,17 @@ var (
 // where the event has none, from the Computer, Channel, … at
 // Event.System (or at the top level of a flat event), whose paths come
 // earlier in the same field's list: where the view's value is usable
-// (not empty, "-" or the zero GUID), the path it came from holds it and
-// wins, so the view's value is never the one read. The records need not
-// hold these paths (pipeline.Config.Paths): which would have the view
-// compute them for every event, matched or not. Read with Lookup, a
-// path without a slot in the record gives the event's own value, all
-// that can win (TestHitFieldsLazy compares with every path held).
+// (not empty, "-" or the zero GUID), the path it came from holds a value
+// that first takes (an event's scalars, from JSON or .evtx, are strings,
+// JSON numbers and booleans, which valueText reads as normalize's text
+// does, and it reads an element's #text as unwrap does), so the view's
+// value is never the one read. The records are not
+// told these paths (pipeline.Config.Paths): told, the view would compute
+// them for every Windows event, matched or not, because the caller reads
+// them (normalize.NewReaderWith). Untold, a record still gives the
+// event's own value at them (a Reader's record holds the view's paths,
+// filled from the event; another looks them up in the event), all that
+// can win. TestHitFieldsLazy compares with every path told.
 var viewPaths = map[string]bool{
 	"host.name": true, "winlog.computer_name": true, "winlog.channel": true,
 	"winlog.event_id": true, "event.code": true, "winlog.record_id": true, "@timestamp": true,
@@ -90,8 +95,9 @@ type detail struct{ label, value string }
 // fieldReader reads eventFields from records: the paths, made once, that
 // the records hold (pipeline.Config.Paths). One made without the details
 // reads none: the hit lines and alert documents show none, and the
-// records then hold 23 paths besides the rules', not 80, and a matched
-// event takes 23 lookups, not 80 (and a copy of each detail it has).
+// records then hold 16 paths besides the rules' (23, less the viewPaths),
+// not 73, and a matched event takes at most 23 lookups, not 80 (and a copy
+// of each detail it has).
 type fieldReader struct {
 	timestamp, computer, channel, eventID, recordID []*match.Path
 	details                                         [][]*match.Path // by detailFields
@@ -100,8 +106,8 @@ type fieldReader struct {
 
 // newFieldReader makes the paths of every field, the details' only if
 // told (for the table and CSV rows, which show them). With lazy, the
-// records need not hold the hit fields' viewPaths (filled); without, they
-// hold every path, as tests compare.
+// records are not told the hit fields' viewPaths (filled); without, they
+// are told every path, as tests compare.
 func newFieldReader(details, lazy bool) *fieldReader {
 	fr := &fieldReader{}
 	paths := func(dotted []string, view map[string]bool) []*match.Path {
