@@ -148,14 +148,7 @@ func TestHitFieldsLazy(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				r, err := evtx.NewReader(bytes.NewReader(data))
-				if err != nil {
-					t.Fatal(err)
-				}
-				for er, err := range r.All() {
-					if err != nil {
-						t.Fatal(err)
-					}
+				eachEVTXRecord(t, data, func(er *evtx.Record) {
 					want, err := fullRd.ReadEVTX(er)
 					if err != nil {
 						t.Fatal(err)
@@ -165,7 +158,7 @@ func TestHitFieldsLazy(t *testing.T) {
 						t.Fatal(err)
 					}
 					compare(file, want, got)
-				}
+				})
 			}
 			t.Logf("%d events, %d lookups of host.name or winlog.computer_name where the view's value was left out", n, skipped)
 			if name == "no rule" && skipped == 0 {
@@ -191,16 +184,7 @@ func BenchmarkHitFieldPaths(b *testing.B) {
 	rs := c.prog.Ruleset()
 	for _, kind := range []string{"evtx", "dump"} {
 		b.Run(kind, func(b *testing.B) {
-			names := c.evtx
-			if kind == "dump" {
-				names = c.dumps
-			}
-			data := make([][]byte, len(names))
-			for i, name := range names {
-				if data[i], err = os.ReadFile(name); err != nil {
-					b.Fatal(err)
-				}
-			}
+			_, data := c.files(b, kind)
 			frs := []*fieldReader{newFieldReader(false, false), newFieldReader(false, true)}
 			var cpu [2]time.Duration // full, lazy
 			for b.Loop() {
@@ -241,20 +225,45 @@ func readAll(b *testing.B, rd *normalize.Reader, fr *fieldReader, data []byte, i
 		}
 		return n
 	}
-	r, err := evtx.NewReader(bytes.NewReader(data))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for er, err := range r.All() {
-		if err != nil {
-			b.Fatal(err)
-		}
+	eachEVTXRecord(b, data, func(er *evtx.Record) {
 		rec, err := rd.ReadEVTX(er)
 		if err != nil {
 			b.Fatal(err)
 		}
 		fr.read(rec)
 		n++
-	}
+	})
 	return n
+}
+
+// eachEVTXRecord calls fn with each record of the .evtx file data.
+func eachEVTXRecord(tb testing.TB, data []byte, fn func(*evtx.Record)) {
+	tb.Helper()
+	r, err := evtx.NewReader(bytes.NewReader(data))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for er, err := range r.All() {
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fn(er)
+	}
+}
+
+// files returns the names of the corpus's files of kind ("evtx" or
+// "dump") and their contents.
+func (c *cliCorpus) files(b *testing.B, kind string) ([]string, [][]byte) {
+	names := c.evtx
+	if kind == "dump" {
+		names = c.dumps
+	}
+	data := make([][]byte, len(names))
+	for i, name := range names {
+		var err error
+		if data[i], err = os.ReadFile(name); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return names, data
 }
