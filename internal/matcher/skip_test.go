@@ -227,12 +227,7 @@ func TestRootPairs(t *testing.T) {
 // JSON. Seeds: testdata/fuzz/FuzzScanSkip.
 func FuzzScanSkip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, keyList, text, more string) {
-		var keys []string
-		for _, k := range strings.Split(keyList, "|") {
-			if k = Fold(k); k != "" && len(k) <= 80 && len(keys) < 64 {
-				keys = append(keys, k)
-			}
-		}
+		keys := fuzzKeys(keyList)
 		if len(keys) == 0 || len(text)+len(more) > 4096 {
 			return
 		}
@@ -244,6 +239,18 @@ func FuzzScanSkip(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzKeys returns the keys of a fuzz target's key list: '|'-separated,
+// folded, empty ones dropped, at most 64 of at most 80 bytes.
+func fuzzKeys(keyList string) []string {
+	var keys []string
+	for _, k := range strings.Split(keyList, "|") {
+		if k = Fold(k); k != "" && len(k) <= 80 && len(keys) < 64 {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 // BenchmarkScanMarked scans a Sysmon Hashes value for 3,000 hash keys
