@@ -132,6 +132,7 @@ type Decoder struct {
 	// name references of the one being compiled.
 	knowns map[templateKey]*knownTemplate // nil: compiled once
 	refs   []nameAt
+	cmpBuf []byte            // known's copy of a definition
 	owned  map[string]string // the plans' keys and constants
 	// planBytes counts the bytes of plans, template identities and
 	// compiled templates kept (MaxPlanBytes).

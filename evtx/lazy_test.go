@@ -27,6 +27,12 @@ func readFrom(t *testing.T, src io.Reader, opts ...Option) (got, errs []string, 
 	if err != nil {
 		t.Fatal(err)
 	}
+	return readRest(t, r, opts...)
+}
+
+// readRest is readFrom from a Reader.
+func readRest(t *testing.T, r *Reader, opts ...Option) (got, errs []string, lazy int) {
+	t.Helper()
 	d := NewDecoder(opts...)
 	for {
 		c, err := r.NextChunk()

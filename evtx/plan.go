@@ -221,21 +221,46 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	le.PutUint32(sc.shape[key-8:], t.id)
 	le.PutUint32(sc.shape[key-4:], uint32(n))
 	flat, shape := sc.flat[first:first+n], sc.shape[key:key+2*n]
-	nested := false // an array or binary XML value
+	nested := false                        // an array or binary XML value
+	descs := b[desc : desc+4*n : desc+4*n] // valueCount checked they are there
 	for i := range flat {
-		size, typ := int(le.Uint16(b[desc+4*i:])), b[desc+4*i+2]
+		vd := descs[4*i : 4*i+4 : 4*i+4]
+		size, typ := int(vd[0])|int(vd[1])<<8, vd[2]
 		if at+size > end {
 			return false
 		}
 		raw := b[at : at+size] // its capacity runs to the chunk's end: see embedded
-		if checkValue(typ, raw) != nil {
-			return false
-		}
 		at += size
-		v := value{typ: typ, raw: raw}
-		flat[i] = v
-		shape[2*i], shape[2*i+1] = typ, emptiness(v)
-		nested = nested || typ&typeArray != 0 || typ == typeBinXML
+		// checkValue and emptiness, with the commonest kinds of value
+		// first: a number, time or GUID of its type's size (never
+		// empty), a string, a null and binary XML (which checkValue
+		// takes as they are).
+		var empty byte
+		switch fixed := fixedSizes[typ]; {
+		case fixed != 0:
+			if size != int(fixed) {
+				return false
+			}
+		case typ == typeString:
+			if size < 2 || raw[0]|raw[1] == 0 {
+				empty = 1
+			}
+		case typ == typeNull:
+			empty = 1
+		case typ == typeBinXML:
+			if size == 0 {
+				empty = 1
+			}
+			nested = true
+		default:
+			if checkValue(typ, raw) != nil {
+				return false
+			}
+			empty = emptiness(value{typ: typ, raw: raw})
+			nested = nested || typ&typeArray != 0 || typ == typeBinXML
+		}
+		flat[i] = value{typ: typ, raw: raw}
+		shape[2*i], shape[2*i+1] = typ, empty
 	}
 	if at < end && b[at] != tokEOF {
 		return false

@@ -63,12 +63,20 @@ type Reader struct {
 	inChk  bool
 	err    error // sticky read error
 	opts   []Option
+	// holes tells where ra's data is, when it can (holes.go); dataEnd
+	// is the end of the data region it told last. holeChunks counts
+	// the chunks skipped in holes, unread.
+	holes      dataFinder
+	dataEnd    int64
+	holeChunks int
 }
 
 // NewReader reads the file header from r and returns a Reader of the
 // chunks after it; opts set the limits of the records Next decodes.
 func NewReader(r io.Reader, opts ...Option) (*Reader, error) {
-	buf := make([]byte, FileHeaderSize)
+	chunk := chunkBufs.Get().(*[ChunkSize]byte) // not 4 KB made per file: a folder of small files is a Reader per file
+	defer chunkBufs.Put(chunk)
+	buf := chunk[:FileHeaderSize]
 	n, err := io.ReadFull(r, buf)
 	if n < len(fileMagic) || !IsEVTX(buf) {
 		return nil, ErrNotEVTX
@@ -87,6 +95,7 @@ func NewReader(r io.Reader, opts ...Option) (*Reader, error) {
 		if s, ok := r.(io.Seeker); ok {
 			if at, err := s.Seek(0, io.SeekCurrent); err == nil && at >= FileHeaderSize {
 				rd.ra, rd.base = ra, at-FileHeaderSize
+				rd.holes = holesOf(ra)
 			}
 		}
 	}
@@ -106,16 +115,22 @@ func (r *Reader) Header() Header { return r.h }
 // the shared corpus), and the rest is read when a name or a template
 // definition of the chunk lies past it (lazyChunk); the records are the
 // same as read whole. Chunks are then read by ReadAt, and r's offset
-// stays after the file header.
+// stays after the file header; when the source is a regular file (or an
+// io.SectionReader of one), the unused chunks that lie in its holes (a
+// sparse file's) are skipped unread, on systems that tell where a
+// file's holes are (holes.go).
 func (r *Reader) NextChunk() (*Chunk, error) {
 	for r.err == nil {
 		buf := chunkBufs.Get().(*[ChunkSize]byte)
 		var n int
 		var err error
 		var lazy *lazyChunk
-		if r.ra != nil {
+		switch {
+		case r.holes != nil && !r.skipHoles():
+			err = io.EOF
+		case r.ra != nil:
 			n, lazy, err = r.readAt(buf)
-		} else {
+		default:
 			n, err = io.ReadFull(r.r, buf[:])
 		}
 		switch {
@@ -130,14 +145,14 @@ func (r *Reader) NextChunk() (*Chunk, error) {
 			chunkBufs.Put(buf)
 			return nil, err
 		}
-		c := &Chunk{Index: r.index, Offset: r.offset, data: buf[:n], buf: buf, lazy: lazy}
+		index, offset := r.index, r.offset
 		r.index++
 		r.offset += int64(n)
-		if !bytes.HasPrefix(c.data, chunkMagic) && allZero(c.data) {
-			c.Release()
+		if data := buf[:n]; !bytes.HasPrefix(data, chunkMagic) && allZero(data) {
+			chunkBufs.Put(buf)
 			continue
 		}
-		return c, nil
+		return &Chunk{Index: index, Offset: offset, data: buf[:n], buf: buf, lazy: lazy}, nil
 	}
 	return nil, r.err
 }

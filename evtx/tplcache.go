@@ -20,7 +20,7 @@ import (
 // knownTemplate is a compiled template and the definition it was
 // compiled from.
 type knownTemplate struct {
-	def   []byte    // the definition's binary XML
+	def   []byte    // the definition's binary XML, with zeros for the offsets at skips
 	refs  []nameRef // its name references, in order
 	skips []int32   // where def holds offsets that may differ (4 bytes each), in order
 	t     *template // in its own memory
@@ -70,14 +70,15 @@ func (d *Decoder) known(o, size int) *template {
 			return nil
 		}
 	}
-	from := 0
+	// The bytes but for the offsets, compared in one go: a copy with
+	// zeros for them, as k.def has (a call a stretch between two offsets
+	// cost several times as much: they are a few bytes apart).
+	cmp := append(d.cmpBuf[:0], def...)
+	d.cmpBuf = cmp
 	for _, at := range k.skips {
-		if !bytes.Equal(def[from:at], k.def[from:at]) {
-			return nil
-		}
-		from = int(at) + 4
+		binary.LittleEndian.PutUint32(cmp[at:], 0)
 	}
-	if !bytes.Equal(def[from:], k.def[from:]) {
+	if !bytes.Equal(cmp, k.def) {
 		return nil
 	}
 	d.stats.Reused++
@@ -123,10 +124,11 @@ func (d *Decoder) remember(o, size int, t *template) {
 	}
 	slices.Sort(k.skips)
 	k.skips = slices.Compact(k.skips)
-	for i := 1; i < len(k.skips); i++ {
-		if k.skips[i] < k.skips[i-1]+4 {
+	for i, at := range k.skips {
+		if i > 0 && at < k.skips[i-1]+4 || int(at)+4 > size {
 			return // overlapping offsets: not a definition worth keeping
 		}
+		binary.LittleEndian.PutUint32(k.def[at:], 0)
 	}
 	k.t = t.own()
 	d.keep(len(d.knowns), k.size())

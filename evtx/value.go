@@ -76,6 +76,15 @@ func fixedSize(t byte) int {
 	return 0
 }
 
+// fixedSizes is fixedSize by type, 0 for arrays (which checkValue
+// checks), for the loops over every value of a record (scanStream).
+var fixedSizes = func() (sizes [256]uint8) {
+	for t := range typeArray {
+		sizes[t] = uint8(fixedSize(byte(t)))
+	}
+	return sizes
+}()
+
 // checkValue says what is wrong with raw as a value of type t, or nil.
 func checkValue(t byte, raw []byte) error {
 	base := t &^ typeArray
