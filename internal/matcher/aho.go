@@ -37,7 +37,12 @@ type Automaton struct {
 // letter's column, so an ASCII text can be scanned without folding it.
 // States are numbered breadth first, so the shallow states that most
 // bytes of a text visit share cache lines.
-func NewAutomaton(keys []string, ids []int32) *Automaton {
+func NewAutomaton(keys []string, ids []int32) *Automaton { return newAutomaton(keys, ids, true) }
+
+// newAutomaton is NewAutomaton, with deep states (deep.go) for ScanMarked
+// only when scans is set: a Set's automaton is only asked whether a key
+// occurs (has).
+func newAutomaton(keys []string, ids []int32, scans bool) *Automaton {
 	a := &Automaton{}
 	a.class, a.columns = byteClasses(keys)
 	a.columns += a.columns % 2
@@ -117,7 +122,7 @@ func NewAutomaton(keys []string, ids []int32) *Automaton {
 		}
 		return depth
 	})
-	if a.sampler == nil {
+	if scans && a.sampler == nil {
 		a.deep = newDeepStates(next, cols, order, first, sibling, label, num, fail, a.emit)
 	}
 	return a
