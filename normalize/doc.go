@@ -22,7 +22,8 @@
 // A Reader gives the same matches as Normalize on the decoded event: it
 // reads the event into the ruleset's record in one pass, computes the
 // view from the fields that pass found, and adds to the record the view's
-// fields that some rule may read (see Reader). ReadEVTX gives a record
+// fields that some rule reads, and the objects that hold them where rules
+// read those (see Reader). ReadEVTX gives a record
 // what Read gives for the record's JSON (evtx.Record.AppendJSON), value
 // for value: it walks the record's tree (evtx.Record.Walk) along the
 // ruleset's paths (the record's hooks.Filler), and for a record read by

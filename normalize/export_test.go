@@ -52,3 +52,9 @@ func FillProgramMemo(rd *Reader) (counted, held int) {
 	}
 	return rd.fill.progs.memo, held
 }
+
+// ViewEvery makes rd's ECS view compute and add every field under an
+// object its rules read, as the view did before it skipped the fields no
+// rule reads at their own paths (recordView.every): the reference of
+// TestViewSkipsUnread.
+func ViewEvery(rd *Reader) { rd.out.every = true }

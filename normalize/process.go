@@ -24,10 +24,15 @@ var (
 func process(v view, p processPaths, executable, commandLine string) {
 	if executable != "" {
 		v.str(p.executable, executable)
-		v.str(p.name, baseName(executable))
+		if v.wants(p.name) {
+			v.str(p.name, baseName(executable))
+		}
 	}
 	if commandLine != "" {
 		v.str(p.commandLine, commandLine)
+		if !v.wants(p.args, p.argsCount) {
+			return
+		}
 		if args := v.split(commandLine); len(args) > 0 {
 			v.list(p.args, args)
 			v.num(p.argsCount, int64(len(args)), true)

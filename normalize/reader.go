@@ -30,7 +30,11 @@ import (
 // added to the record at its paths only (see the package documentation,
 // Sigma). So the view's fields that no rule reads by path are not
 // computed, keyword searches or not: rules match the same either way,
-// and the record holds only what they may read.
+// and the record holds only what they may read. A field under an object
+// that a rule reads whole (such as process, for process|exists) is
+// computed only while the object is absent, since all its value does is
+// make the object present (recordView): once one field has, the others
+// no rule reads (hashes, arguments, code signature) are skipped.
 //
 // With Auto, each event's format is detected from the keys the pass
 // found. A Windows event is read with the view's sources, an ECS event
@@ -55,8 +59,9 @@ type Reader struct {
 	keywords bool                    // a rule reads every value (a keyword search)
 	fill     filler                  // ReadEVTX's
 
-	// The slots in rec of the proper prefixes of the view's fields, of
-	// Event.UserData and of UserDataChild.
+	// The slots in rec of the proper prefixes of the view's fields that
+	// view looks at (viewPrefixes), of Event.UserData and of
+	// UserDataChild.
 	prefixes        []hooks.Slot
 	userData, alias hooks.Slot
 	parent          []int  // by prefix: its longest proper prefix, among prefixes (-1: none)
@@ -91,12 +96,6 @@ func NewReaderWith(rs *match.Ruleset, f Format, paths []*match.Path) *Reader {
 	for _, q := range p.fields {
 		rd.out.fields = append(rd.out.fields, rd.slots.Slot(q))
 	}
-	for _, q := range p.prefixes {
-		rd.prefixes = append(rd.prefixes, rd.slots.Slot(q))
-		parent := strings.Join(q.Parts()[:len(q.Parts())-1], ".")
-		rd.parent = append(rd.parent, slices.Index(p.prefixes, p.prefix[parent])) // -1 for ""
-	}
-	rd.held = make([]bool, len(rd.prefixes))
 	rd.userData, rd.alias = rd.slots.Slot(p.userData), rd.slots.Slot(p.child)
 	read := rs.Paths() // sorted
 	for _, q := range paths {
@@ -125,11 +124,41 @@ func NewReaderWith(rs *match.Ruleset, f Format, paths []*match.Path) *Reader {
 			prefix := strings.Join(parts[:i], ".")
 			if _, ok := slices.BinarySearch(read, prefix); ok {
 				rd.out.objects[field] = append(rd.out.objects[field], rd.slots.Slot(p.prefix[prefix]))
-				rd.out.read[field] = true
 			}
 		}
 	}
+	rd.viewPrefixes()
 	return rd
+}
+
+// viewPrefixes finds the prefixes the view checks (see view): those of
+// the fields it may add or that make objects present (recordView.wants).
+// Below another, the event's value changes nothing the view does, and
+// its fields are not looked at. The prefixes of a field are all kept, so
+// that each prefix's parent is kept too.
+func (rd *Reader) viewPrefixes() {
+	p := rd.p
+	used := map[*match.Path]bool{}
+	for field, q := range p.fields {
+		if !rd.out.read[field] && len(rd.out.objects[field]) == 0 {
+			continue
+		}
+		parts := q.Parts()
+		for i := 1; i < len(parts); i++ {
+			used[p.prefix[strings.Join(parts[:i], ".")]] = true
+		}
+	}
+	var kept []*match.Path
+	for _, q := range p.prefixes {
+		if !used[q] {
+			continue
+		}
+		kept = append(kept, q)
+		rd.prefixes = append(rd.prefixes, rd.slots.Slot(q))
+		parent := strings.Join(q.Parts()[:len(q.Parts())-1], ".")
+		rd.parent = append(rd.parent, slices.Index(kept, p.prefix[parent])) // -1 for ""
+	}
+	rd.held = make([]bool, len(rd.prefixes))
 }
 
 // Read fills a record from raw, one JSON object, with the ECS view of a
@@ -191,7 +220,8 @@ func (rd *Reader) view(f Format, evtxShape bool, raw func() []byte) error {
 	// A prefix is looked at only where its parent is held: the record
 	// holds no value at a path reached through a key with dots (Read and
 	// ReadEVTX decode such events), so nothing is held below an absent
-	// object.
+	// object. Only the prefixes of fields the view may add or hold are
+	// looked at (viewPrefixes).
 	for i, s := range rd.prefixes {
 		if par := rd.parent[i]; par >= 0 && !rd.held[par] {
 			rd.held[i] = false

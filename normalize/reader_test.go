@@ -138,16 +138,7 @@ func compact(t testing.TB, m map[string]any) []byte {
 // of the view, and with a keyword search too) and for all SigmaHQ and
 // Elastic rules.
 func TestReaderSame(t *testing.T) {
-	var names []string
-	var events [][]byte
-	for _, tt := range mappingTests {
-		names, events = append(names, tt.name), append(events, []byte(tt.event))
-	}
-	for _, tt := range mofcompEvents {
-		names, events = append(names, tt.name), append(events, []byte(tt.event))
-	}
-	recNames, recs := recordShapes(t)
-	names, events = append(names, recNames...), append(events, recs...)
+	names, events := readerEvents(t)
 	rulesets := []*match.Ruleset{seedRules(t, false), seedRules(t, true),
 		loadRules(t, filepath.Join("testdata", "keywords.yml"), filepath.Join("testdata", "userdata.yml"))}
 	if !testing.Short() {
@@ -166,6 +157,20 @@ func TestReaderSame(t *testing.T) {
 		}
 	}
 	t.Logf("%d events, %d rulesets, %d formats", len(events), len(rulesets), len(formats))
+}
+
+// readerEvents returns the events Readers are tested on, with their
+// names: the mapping tests', the mofcomp cases and the real records in
+// their shapes (recordShapes).
+func readerEvents(t *testing.T) (names []string, events [][]byte) {
+	for _, tt := range mappingTests {
+		names, events = append(names, tt.name), append(events, []byte(tt.event))
+	}
+	for _, tt := range mofcompEvents {
+		names, events = append(names, tt.name), append(events, []byte(tt.event))
+	}
+	recNames, recs := recordShapes(t)
+	return append(names, recNames...), append(events, recs...)
 }
 
 // recordShapes returns the real Windows records of ../sigma/testdata/records

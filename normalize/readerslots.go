@@ -220,42 +220,77 @@ func (s *slotSource) systemObject(n name) bool {
 }
 
 // recordView is the sink of a view into a Reader's record.
+//
+// A field that no rule reads at its own path (read) but that lies under
+// an object a rule reads (objects: process, when a rule tests whether
+// the event has one) is not added: its value is read by no one, and all
+// it does is make those objects present (hold), where the event has
+// none. So it is computed only while one of them is absent (wants):
+// once a first field has made process present, the view skips the
+// process fields no rule reads, such as the hashes, the arguments or
+// the code signature, which the SigmaHQ Windows rules would otherwise
+// have it compute for every Sysmon event (TestViewSkipsUnread compares
+// with a view that computes them all, every).
 type recordView struct {
 	rec     hooks.Slots
 	fields  []hooks.Slot   // by field
 	objects [][]hooks.Slot // by field: the objects holding it that rules read
-	read    []bool         // by field: rules or the Reader's caller may read it (see NewReaderWith)
+	read    []bool         // by field: rules or the Reader's caller read it at its own path (see NewReaderWith)
 	empty   map[string]any // the empty object hold gives, shared: never written
+	every   bool           // tests: compute and add every field under an object rules read, as before
 }
 
-// wants reports whether rules may read f.
-func (v *recordView) wants(f field) bool { return v.read[f] }
+// wants reports whether f must be computed: rules read it, or read an
+// object holding it that the event does not hold yet.
+func (v *recordView) wants(f field) bool {
+	if v.read[f] {
+		return true
+	}
+	for _, o := range v.objects[f] {
+		if present, _ := v.rec.Holds(o); !present || v.every {
+			return true
+		}
+	}
+	return false
+}
 
-// put adds val at f, if rules may read it.
+// added is what a put does with f's value, which is not empty: whether
+// to add it to the record (and, where the record held no value there,
+// hold f's objects), or only to hold f's objects, which is all that a
+// value no rule reads does (the record holds no value at f's path: it
+// would hold an object at each of the path's prefixes).
+func (v *recordView) added(f field) (add, holdOnly bool) {
+	if v.read[f] || v.every && len(v.objects[f]) > 0 {
+		return true, false
+	}
+	return false, len(v.objects[f]) > 0
+}
+
+// put adds val at f, if rules read it, and holds its objects (added).
 func (v *recordView) put(f field, val any) {
-	if v.read[f] && v.rec.Add(v.fields[f], val) {
+	if add, holdOnly := v.added(f); add && v.rec.Add(v.fields[f], val) || holdOnly {
 		v.hold(f)
 	}
 }
 
-// putString adds s at f, if rules may read it.
+// putString adds s at f, if rules read it, and holds its objects (added).
 func (v *recordView) putString(f field, s string) {
-	if v.read[f] && v.rec.AddString(v.fields[f], s) {
+	if add, holdOnly := v.added(f); add && v.rec.AddString(v.fields[f], s) || holdOnly {
 		v.hold(f)
 	}
 }
 
-// putInt adds n at f, if rules may read it.
+// putInt adds n at f, if rules read it, and holds its objects (added).
 func (v *recordView) putInt(f field, n int64) {
-	if v.read[f] && v.rec.AddInt(v.fields[f], n) {
+	if add, holdOnly := v.added(f); add && v.rec.AddInt(v.fields[f], n) || holdOnly {
 		v.hold(f)
 	}
 }
 
-// putList adds ss at f, as decoded JSON holds an array, if rules may
-// read it.
+// putList adds ss at f, as decoded JSON holds an array, if rules read
+// it, and holds its objects (added).
 func (v *recordView) putList(f field, ss []string) {
-	if v.read[f] && v.rec.AddStrings(v.fields[f], ss) {
+	if add, holdOnly := v.added(f); add && v.rec.AddStrings(v.fields[f], ss) || holdOnly {
 		v.hold(f)
 	}
 }

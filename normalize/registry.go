@@ -35,15 +35,17 @@ func registry(v view, path, details string) {
 		return
 	}
 	v.str(registryPath, path)
-	elems := strings.Split(path, `\`)
-	if hive, ok := registryHives[strings.ToUpper(elems[0])]; ok {
-		v.str(registryHive, hive)
-		if len(elems) > 1 {
-			v.str(registryKey, strings.Join(elems[1:], `\`))
+	if v.wants(registryHive, registryKey, registryValue) {
+		elems := strings.Split(path, `\`)
+		if hive, ok := registryHives[strings.ToUpper(elems[0])]; ok {
+			v.str(registryHive, hive)
+			if len(elems) > 1 {
+				v.str(registryKey, strings.Join(elems[1:], `\`))
+			}
 		}
+		v.str(registryValue, elems[len(elems)-1])
 	}
-	v.str(registryValue, elems[len(elems)-1])
-	if details == "" {
+	if details == "" || !v.wants(registryDataStrings, registryDataType) {
 		return
 	}
 	data, typ := details, "REG_SZ"

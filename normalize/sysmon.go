@@ -56,7 +56,11 @@ func addSysmon(r *record, v view, id string) {
 		user(v, r.str(dUser))
 	}
 	if (id == "12" || id == "13" || id == "14") && v.wants(registryFields...) {
-		registry(v, r.str(dTargetObject), r.str(dDetails))
+		var details string
+		if v.wants(registryDataStrings, registryDataType) {
+			details = r.str(dDetails)
+		}
+		registry(v, r.str(dTargetObject), details)
 	}
 }
 

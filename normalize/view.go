@@ -22,8 +22,9 @@ type view struct {
 
 // sink is where a view's fields go.
 type sink interface {
-	// wants reports whether f may be read (a rule reads it, or every
-	// value); the view need not compute a field that is not.
+	// wants reports whether f's value may matter (a rule reads it, or
+	// it would make an object that a rule reads present); the view need
+	// not compute a field whose value does not.
 	wants(f field) bool
 	put(f field, val any) // a boolean
 	putString(f field, s string)

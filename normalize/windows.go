@@ -16,7 +16,10 @@ func addWindows(r *record, v view) {
 	id := r.sys(sysEventID)
 	channel := r.sys(sysChannel)
 	provider := r.provider()
-	computer := r.sys(sysComputer)
+	var computer string
+	if v.wants(hostName, winlogComputerName) {
+		computer = r.sys(sysComputer)
+	}
 
 	// Sysmon for Linux writes Sysmon's records, but of Linux processes.
 	linux := strings.HasPrefix(channel, "Linux-") || strings.HasPrefix(provider, "Linux-")
