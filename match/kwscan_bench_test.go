@@ -1,7 +1,6 @@
 package match_test
 
 import (
-	"bytes"
 	"slices"
 	"testing"
 	"time"
@@ -38,24 +37,15 @@ func keywordTexts(tb testing.TB) (a *matcher.Automaton, dumps, values [][]byte) 
 		a = ka
 		dumps = append(dumps, slices.Clone(text))
 	}
-	for _, f := range evtxFiles(tb) {
-		r, err := evtx.NewReader(bytes.NewReader(f))
+	eachRecord(tb, evtxFiles(tb), func(_ int, er *evtx.Record) {
+		rec, err := rd.ReadEVTX(er)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		for er, err := range r.All() {
-			if err != nil {
-				tb.Fatal(err)
-			}
-			rec, err := rd.ReadEVTX(er)
-			if err != nil {
-				tb.Fatal(err)
-			}
-			if _, text := match.KeywordScan(rs, rec); text != nil {
-				values = append(values, slices.Clone(text))
-			}
+		if _, text := match.KeywordScan(rs, rec); text != nil {
+			values = append(values, slices.Clone(text))
 		}
-	}
+	})
 	if len(values) != len(dumps) {
 		tb.Fatalf("%d records' values scanned from the .evtx files, %d dumps", len(values), len(dumps))
 	}
