@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,7 +13,9 @@ import (
 
 // TestViewEachField reads the mapping tests' events, the mofcomp cases
 // and the real records in their shapes with rulesets that each read one
-// field of the ECS view alone, and compares each with Normalize
+// field of the ECS view alone, or one object holding fields of it (whose
+// fields are computed only while it is absent: recordView.wants), and
+// compares each with Normalize
 // (sameRead): the view works out a field's sources, and the fields it
 // derives from them together, only when rules read one of those fields
 // (view.wants with the fields a computation feeds: registry.data.type
@@ -24,7 +27,7 @@ func TestViewEachField(t *testing.T) {
 	names, events := readerEvents(t)
 	dir := t.TempDir()
 	fields := 0
-	for _, p := range normalize.ReaderPaths() {
+	for _, p := range slices.Concat(normalize.ReaderPaths(), normalize.ReaderObjects()) {
 		if strings.HasPrefix(p.String(), "Event.") {
 			continue // a source of the view, not one of its fields
 		}
@@ -40,7 +43,7 @@ func TestViewEachField(t *testing.T) {
 			sameRead(t, rs, rd, normalize.Auto, names[i]+" with a rule reading "+p.String(), raw)
 		}
 	}
-	t.Logf("%d fields, each read alone", fields)
+	t.Logf("%d fields and objects, each read alone", fields)
 	if fields < 40 {
 		t.Errorf("%d fields of the view, want the view's (ReaderPaths)", fields)
 	}
