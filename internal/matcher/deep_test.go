@@ -66,3 +66,31 @@ func FuzzScanDeep(f *testing.F) {
 		checkSkip(t, a, keys, text, more)
 	})
 }
+
+// TestDeepOnlyForScans checks that a Set's automaton, only asked has,
+// gets no deep states (they would cost it memory and nothing else:
+// set.go), while the automata of NewTexts and NewAutomaton, scanned by
+// Find and ScanMarked, do; and that the Set still matches.
+func TestDeepOnlyForScans(t *testing.T) {
+	texts := []string{"cmd", "net", "at", "sc"}
+	var ms []Matcher
+	var needs []Need
+	for _, s := range texts {
+		ms = append(ms, NewContains(s, true))
+		needs = append(needs, NewContains(s, true).Needs()...)
+	}
+	withRowBytes(0, func() {
+		if a := NewSet(ms).texts.sub; a == nil || a.deep != nil {
+			t.Errorf("NewSet: the automaton %v has deep states, or is nil", a)
+		}
+		if a := NewTexts(needs, seqIDs(len(needs))).sub; a == nil || a.deep == nil {
+			t.Errorf("NewTexts: the automaton %v has no deep states", a)
+		}
+		if a := NewAutomaton(texts, seqIDs(len(texts))); a.deep == nil {
+			t.Error("NewAutomaton: no deep states")
+		}
+		if s := NewSet(ms); !s.Match("run net.exe") || s.Match("run ping.exe") {
+			t.Error("NewSet: the set does not match as its members do")
+		}
+	})
+}
