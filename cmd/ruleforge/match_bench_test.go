@@ -106,16 +106,7 @@ func BenchmarkMatchCLI(b *testing.B) {
 	}
 	for _, kind := range []string{"evtx", "dump"} {
 		b.Run(kind, func(b *testing.B) {
-			names := c.evtx
-			if kind == "dump" {
-				names = c.dumps
-			}
-			data := make([][]byte, len(names))
-			for i, name := range names {
-				if data[i], err = os.ReadFile(name); err != nil {
-					b.Fatal(err)
-				}
-			}
+			names, data := c.files(b, kind)
 			var cpu [3]time.Duration // the CLI's, the files', in memory
 			for b.Loop() {
 				for _, k := range []int{0, 1, 2, 2, 1, 0} {
