@@ -7,9 +7,10 @@ import (
 // TestPlanValueChecks: scanStream checks a record's values by a table of
 // fixed sizes and tells empty strings inline (plan.go), not by
 // checkValue and emptiness: records whose values lie about their sizes,
-// and strings whose first UTF-16 unit has a zero byte (U+4E00 一 is 0x00
-// 0x4E, U+0100 Ā 0x00 0x01: not empty), read the same by plans as into
-// trees, after records of the same template that plans read.
+// strings whose first UTF-16 unit has a zero byte (U+4E00 一 is 0x00
+// 0x4E, U+0100 Ā 0x00 0x01: not empty), empty values of the other types
+// and arrays read the same by plans as into trees, after records of the
+// same template that plans read.
 func TestPlanValueChecks(t *testing.T) {
 	tests := []struct {
 		name string
@@ -25,6 +26,15 @@ func TestPlanValueChecks(t *testing.T) {
 		{"string Ā alone", 14, tval{typeString, u16s("Ā")}},
 		{"string of one byte", 14, tval{typeString, []byte{'x'}}},
 		{"string of a zero unit", 14, tval{typeString, []byte{0, 0, 'x', 0}}},
+		{"binary empty", 11, tval{typeBinary, nil}},
+		{"ANSI empty", 11, tval{typeANSI, nil}},
+		{"ANSI of a zero", 11, tval{typeANSI, []byte{0, 'x'}}},
+		{"string array empty", 16, tval{typeString | typeArray, nil}},
+		{"HexInt32 array of 6 bytes", 9, tval{typeHexInt32 | typeArray, make([]byte, 6)}},
+		{"HexInt32 array empty", 9, tval{typeHexInt32 | typeArray, nil}},
+		{"SID too short", 8, tval{typeSID, []byte{1, 2, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0}}},
+		{"size_t of 8 bytes", 15, tval{typeSizeT, le64(3)}},
+		{"size_t of 2 bytes", 15, tval{typeSizeT, le16(3)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

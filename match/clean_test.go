@@ -215,3 +215,43 @@ func BenchmarkKeywordClean(b *testing.B) {
 	b.ReportMetric(per[1], "cpu-ns/clean")
 	b.ReportMetric(per[1]/per[0], "cpu-clean/whole")
 }
+
+// TestKeywordCleanAdded: a value a caller adds to a record ReadEVTX
+// filled (Record.Add: an enrichment, which Each visits) is sought for
+// keywords even when the keyword scan reads the values not known clean
+// only (FillValuesLazy): the scan skips an added string only where it
+// lies in the text it read (Record.inText). A text of the caller's with
+// a keyword no event holds matches its rule, in every record, and the
+// same rules match as when the scan reads the text of all the values.
+func TestKeywordCleanAdded(t *testing.T) {
+	const key = "added-by-the-caller"
+	rs := keywordRules(t, append(slices.Clone(cleanKeywords), key))
+	note := match.NewPath("enrichment.note")
+	rd := normalize.NewReaderWith(rs, normalize.Auto, []*match.Path{note})
+	records, lazy := 0, 0
+	files := cleanFiles(t)
+	eachRecord(t, files[:min(len(files), 40)], func(f int, er *evtx.Record) {
+		rec, err := rd.ReadEVTX(er)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := match.KeywordText(rec); ok {
+			lazy++
+		}
+		if !rec.Add(note, "note: "+key) {
+			t.Fatalf("file %d, record %d: Add failed", f, er.ID)
+		}
+		hits := rs.MatchRecord(rec, nil)
+		if !slices.Contains(hits, len(cleanKeywords)) {
+			t.Fatalf("file %d, record %d: rules %v match, not the added value's (%d)", f, er.ID, hits, len(cleanKeywords))
+		}
+		if w := match.MatchScanningWhole(rs, rec); !slices.Equal(hits, w) {
+			t.Fatalf("file %d, record %d: rules %v match, %v scanning the whole text", f, er.ID, hits, w)
+		}
+		records++
+	})
+	t.Logf("%d records, %d scanned without their clean values", records, lazy)
+	if lazy == 0 && !testing.Short() {
+		t.Errorf("%d records, none scanned without its clean values: the test checks nothing", records)
+	}
+}
