@@ -34,7 +34,7 @@ func TestRunEVTXInspectPaths(t *testing.T) {
 		paths = append(paths, match.NewPath(p))
 	}
 	run := func(i, workers int, fromEVTX bool) []string {
-		inspected := 0
+		seen := 0
 		cfg := Config{Ruleset: rs, Workers: workers, Paths: paths, Inspect: func(rec *match.Record, res *Result) {
 			var b strings.Builder
 			for _, p := range paths {
@@ -45,8 +45,10 @@ func TestRunEVTXInspectPaths(t *testing.T) {
 				fmt.Fprintf(&b, "%s:%v ", rs.Rule(h).ID, rs.Explain(rec, h))
 			}
 			res.Info = b.String()
-			if inspected++; workers == 1 && inspected%3 == 0 {
-				res.Hits = res.Hits[:0]
+			if workers == 1 { // on one goroutine
+				if seen++; seen%3 == 0 {
+					res.Hits = res.Hits[:0]
+				}
 			}
 		}}
 		var got []string
