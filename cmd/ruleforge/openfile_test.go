@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/ruleforge/ruleforge/internal/cputime"
 )
 
 // TestOpenFile checks openFile against os.Open: the same bytes read, the
@@ -98,4 +101,47 @@ func TestOpenFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkOpenFile opens, tells regular and closes each of the shared
+// corpus's .evtx files with openFile, and with os.Open and File.Stat
+// (what openInput did before), in turn in the same loop (ABBA):
+// cpu-ns/file of each.
+func BenchmarkOpenFile(b *testing.B) {
+	var names []string
+	walkCorpus := filepath.Join("..", "..", "..", "shared", "corpus", "evtx")
+	filepath.WalkDir(walkCorpus, func(path string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			names = append(names, path)
+		}
+		return nil
+	})
+	if len(names) == 0 {
+		b.Skip("no corpus")
+	}
+	open := []func(string) (*os.File, bool, error){openFile, func(name string) (*os.File, bool, error) {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, false, err
+		}
+		info, err := f.Stat()
+		return f, err == nil && info.Mode().IsRegular(), nil
+	}}
+	var cpu [2]time.Duration
+	for b.Loop() {
+		for _, k := range []int{0, 1, 1, 0} {
+			start := cputime.Used()
+			for _, name := range names {
+				f, regular, err := open[k](name)
+				if err != nil || !regular {
+					b.Fatal(name, err)
+				}
+				f.Close()
+			}
+			cpu[k] += cputime.Used() - start
+		}
+	}
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(2*b.N*len(names)) }
+	b.ReportMetric(per(cpu[0]), "cpu-ns/openfile")
+	b.ReportMetric(per(cpu[1]), "cpu-ns/osopen")
 }
