@@ -33,6 +33,7 @@ func (f *filler) Fill(ev any) hooks.Key {
 	e, _ := ev.(Event)
 	r.reset(e, false)
 	r.walked, r.complete, r.fill = true, true, true
+	r.kw.on = false
 	if r.scan != nil {
 		r.scan.begin(nil)
 	}
@@ -60,9 +61,14 @@ func (f *filler) FillValues(text []byte) {
 }
 
 // text returns the JSON text the record's event was read from (ResetJSON)
-// or whose values it was given (FillValues), or nil.
+// or whose values it was given (FillValues, or FillValuesLazy: made
+// now), or nil.
 func (r *Record) text() *scanner {
-	if s := r.scan; s != nil && s.data != nil && (r.fill || r.ev == Event(s)) {
+	s := r.scan
+	if s != nil && s.data == nil && r.fill && r.kw.on {
+		s.data = r.kw.values()
+	}
+	if s != nil && s.data != nil && (r.fill || r.ev == Event(s)) {
 		return s
 	}
 	return nil

@@ -74,6 +74,9 @@ type ixProbe struct {
 	// event's JSON text with rather than each of its values; nil when a
 	// key is a number or empty.
 	raw *matcher.Automaton
+	// apart: raw finds each key within one value of a filled record's
+	// text (apartKeys), so that its scans may skip clean values.
+	apart bool
 	// numTexts: a text key could be found in the text of a Go number
 	// (numberText), so that such a number is probed as a text too.
 	numTexts bool
@@ -311,6 +314,7 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		j.pr = ix.newProbe(j.name, j.ids)
 		if j.any {
 			j.pr.raw = ix.rawAutomaton(j.ids)
+			j.pr.apart = j.pr.raw != nil && apartKeys(ix.texts(j.ids))
 		}
 	})
 	for _, j := range jobs {
@@ -380,15 +384,21 @@ func supersets(sets [][]int32) []int {
 // that equals a text key, starts or ends with it holds it too. It returns
 // nil when a key is not a text (a number, a presence) or is empty.
 func (ix *index) rawAutomaton(ids []int32) *matcher.Automaton {
-	texts := make([]string, len(ids))
-	for i, id := range ids {
-		k := ix.keys[id]
-		if k.kind == keyNumber || k.kind == keyPresent || k.text == "" {
+	for _, id := range ids {
+		if k := ix.keys[id]; k.kind == keyNumber || k.kind == keyPresent || k.text == "" {
 			return nil
 		}
-		texts[i] = k.text
 	}
-	return matcher.NewAutomaton(texts, ids)
+	return matcher.NewAutomaton(ix.texts(ids), ids)
+}
+
+// texts returns the texts of keys ids.
+func (ix *index) texts(ids []int32) []string {
+	texts := make([]string, len(ids))
+	for i, id := range ids {
+		texts[i] = ix.keys[id].text
+	}
+	return texts
 }
 
 // states returns the number of states of p's automata and tries.

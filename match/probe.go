@@ -73,15 +73,15 @@ func (ix *index) probePhase(x *scratch, ph int) {
 		}
 	}
 	if ap := ix.anyProbe[ph]; ap != nil && (ph == 0 || x.pendingAny > 0) {
-		if s := r.text(); ap.raw != nil && s != nil {
-			ap.raw.ScanJSON(s.data, x) // one pass over the text, not one per value
+		if text := r.keywordText(); ap.raw != nil && text != nil {
+			r.scanKeywords(ap.raw, text, x) // one pass over the text, not one per value
 			x.anyPhase = ph
 			for _, v := range r.added {
 				each(v, func(v any) bool {
 					// The raw scan found every key of a part of the
 					// event's text or of its decoded strings: keys
 					// are sought there as substrings.
-					if str, ok := v.(string); ok && s.holds(str) {
+					if str, ok := v.(string); ok && r.inText(str) {
 						return false
 					}
 					return x.visitAny(v)

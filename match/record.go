@@ -33,6 +33,7 @@ type Record struct {
 	complete bool    // items holds every slot present
 
 	scan   *scanner    // ResetJSON's state (scan.go), made on its first use
+	kw     keywordText // the values a filled record's keyword scan reads, when not all (clean.go)
 	joined []*keyTable // per trie node: its deeper descendants by joined keys, made on first use
 	byID   []*trieNode // the trie's nodes by id, for Fill's caller (fill.go), made on first use
 
@@ -363,7 +364,7 @@ func (r *Record) Each(fn func(v any) bool) bool {
 			return true
 		}
 	} else if r.fill {
-		if r.scan != nil && r.scan.Each(fn) {
+		if s := r.text(); s != nil && s.Each(fn) {
 			return true
 		}
 	} else if w, ok := r.ev.(Walker); ok && w.Each(fn) {

@@ -91,6 +91,7 @@ func newRuleset(rules []*ir.Rule, plans []*plan.Node, opts ...rulesetOption) (*R
 	if cfg.index {
 		rs.slots = newSlotTable(nodes, rs.reads)
 		rs.index = newIndex(plans, nodes, rs.slots)
+		rs.slots.keywords = rs.index.keywordScan()
 	}
 	rs.pool.New = func() any { return newScratch(rs.shared, rs.index, rs.slots) }
 	return rs, nil

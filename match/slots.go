@@ -33,6 +33,9 @@ type slotTable struct {
 	// of is the ruleset's table that this one extends (with), or nil: a
 	// record of either is matched by that ruleset's index.
 	of *slotTable
+	// keywords is the ruleset's keyword scan of filled records that may
+	// skip clean values (clean.go), or nil; set on the ruleset's own table.
+	keywords *keywordScan
 }
 
 // trieNode is a step of the slots' paths: the keys that continue them,

@@ -45,8 +45,7 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 	if fl.failed {
 		return rd.Read(fl.ev.json())
 	}
-	fl.vals = append(fl.vals, ']')
-	fl.rec.FillValues(fl.vals)
+	fl.fillValues()
 	f := rd.f
 	if f == ECS {
 		return rec, nil
@@ -73,6 +72,7 @@ type filler struct {
 	vals   []byte  // the JSON array of the values
 	texts  []byte  // the text of values whose JSON holds escapes (text)
 	failed bool    // the record needs its JSON read: see ReadEVTX
+	lazy   bool    // vals holds the values not known clean only (fillValues)
 	// userData asks the walk to stop at an object Event.UserData, and
 	// decode says that it did: the record is to be decoded (ReadEVTX).
 	userData, decode bool
@@ -175,7 +175,7 @@ func (fl *filler) begin(rec *match.Record, er *evtx.Record) {
 		fl.keys = &keyCache{rec: fl.rec, seed: maphash.MakeSeed()}
 	}
 	fl.keys.at = 0
-	fl.open, fl.items, fl.vals, fl.failed, fl.decode = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false, false
+	fl.open, fl.items, fl.vals, fl.failed, fl.decode, fl.lazy = fl.open[:0], fl.items[:0], append(fl.vals[:0], '['), false, false, false
 	fl.texts = fl.texts[:0]
 }
 

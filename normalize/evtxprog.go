@@ -23,6 +23,19 @@ import (
 // records are walked, as before. TestFillPrograms compares records filled
 // by programs with records filled by walks, for every record of the
 // corpus and of the fixtures.
+//
+// A program's memo also spares the record's keyword scan (the rule
+// index's scan of the values' JSON for keyword searches) the values it
+// knows clean: when the record's ruleset finds each value's keywords in
+// its JSON alone (hooks.Filler.Keywords), a value that comes back is
+// scanned alone once (Clean), and while it keeps coming back, holding no
+// keyword, it is neither scanned nor written among the values: the
+// record's text of all its values is made from the memos only if the
+// record needs it (FillValuesLazy, for Each). Three values in four come
+// back, most of them clean. A value that changes is scanned with the
+// record, as is every value of a record filled by a walk and a value
+// with no memo. TestKeywordClean (package match) compares the keys found
+// so with those found in the whole text, for every record of the corpus.
 
 // Limits on the fill programs a Reader keeps: at most maxFillPrograms
 // programs of maxFillOps operations in all (one larger is kept alone);
@@ -58,12 +71,24 @@ type fillProgram struct {
 // JSON; ok once it holds one. A string's text is worked out on first use
 // (texted): str, in json's memory or, unescaped, in text's; or, when the
 // memos had no room for an unescaped text (untext), read from the
-// record's JSON each time, as a value with no memo is.
+// record's JSON each time, as a value with no memo is. kw is what the
+// record's keyword scan finds in json (hooks.Filler.Clean), learned the
+// first time the value comes back: when it finds nothing, the records
+// where the value comes back need not scan it.
 type memoValue struct {
 	raw, json, text    []byte
 	str                string
 	ok, texted, untext bool
+	kw                 uint8
 }
+
+// What a keyword scan finds in a memoValue's json: not known yet, no
+// key, some key.
+const (
+	kwUnknown = iota
+	kwClean
+	kwHeld
+)
 
 // fillOp is one step of a fill program.
 type fillOp struct {
@@ -88,6 +113,7 @@ const (
 type fillPrograms struct {
 	rec       hooks.Filler
 	userData  bool
+	keywords  bool // rec.Keywords(): the programs learn which values are clean
 	progs     map[uint64]*fillProgram
 	ops       int // of progs, together
 	memo      int // bytes of the programs' memos, together (maxFillMemo)
@@ -102,6 +128,15 @@ type fillPrograms struct {
 	making *fillProgram
 	values []evtx.Value
 	lists  []int
+	pieces []piece // with keywords: the record's values, those not written among fl.vals too
+	// last is the program the last record was filled by, with keywords,
+	// and fresh the places of its memo whose value was written among the
+	// record's values, not yet known clean or not (learn).
+	last  *fillProgram
+	fresh []int32
+	all   []byte // allValues's
+	// allValues is the filler's allValues, made once.
+	allValues func() []byte
 }
 
 // fill fills fl's record from er: by the program of er's shape, or by a
@@ -109,12 +144,16 @@ type fillPrograms struct {
 func (fl *filler) fill(er *evtx.Record) {
 	shape := er.Shape()
 	ps := &fl.progs
+	if ps.last != nil {
+		fl.learn()
+	}
 	if shape == 0 || ps.maxPrograms < 0 {
 		er.Walk(fl)
 		return
 	}
 	if ps.progs == nil || ps.rec != fl.rec || ps.userData != fl.userData {
 		ps.rec, ps.userData, ps.progs, ps.ops, ps.memo = fl.rec, fl.userData, map[uint64]*fillProgram{}, 0, 0
+		ps.keywords = fl.rec.Keywords()
 		if ps.maxPrograms == 0 {
 			ps.maxPrograms, ps.maxOps, ps.maxMemo = maxFillPrograms, maxFillOps, maxFillMemo
 		}
@@ -158,12 +197,17 @@ func (fl *filler) note(op uint8, key hooks.Key) {
 
 // run fills the record by program p from the values of the record
 // (fl.progs.values): what the walk of such a record does, step by step.
+// With keywords, a value that comes back clean is not written among the
+// values (the keyword scan's text) but noted (pieces), and the values'
+// text with it is made only if the record needs it (allValues).
 func (fl *filler) run(p *fillProgram) {
 	fl.rec.Fill(&fl.ev)
 	if p.memo == nil {
 		p.memo = make([]memoValue, p.values)
 	}
-	vals, lists := fl.progs.values, fl.progs.lists[:0]
+	ps := &fl.progs
+	vals, lists, pieces, fresh, kw := ps.values, ps.lists[:0], ps.pieces[:0], ps.fresh[:0], ps.keywords
+	fl.lazy = kw
 	i := 0
 	for _, op := range p.ops {
 		switch op.op {
@@ -176,75 +220,183 @@ func (fl *filler) run(p *fillProgram) {
 			lists = lists[:len(lists)-1]
 			fl.endList(start, op.op == fillListItem, op.key)
 		default:
-			v := &vals[i]
+			v, m, kind := &vals[i], &p.memo[i], vals[i].Kind()
 			i++
-			if len(fl.vals) > 1 {
-				fl.vals = append(fl.vals, ',')
+			same, start := m.ok && bytes.Equal(m.raw, v.Raw()), -1
+			if kw && same && (m.kw == kwClean && (m.texted || kind != evtx.KindString) || fl.clean(kind, m)) {
+				pieces = append(pieces, piece{m: m})
+			} else {
+				if len(fl.vals) > 1 {
+					fl.vals = append(fl.vals, ',')
+				}
+				start = len(fl.vals)
+				fl.appendJSON(v, m, same)
+				if kw {
+					pieces = append(pieces, piece{end: len(fl.vals)})
+					if m.ok && m.kw == kwUnknown {
+						fresh = append(fresh, int32(i-1))
+					}
+				}
 			}
-			m := &p.memo[i-1]
-			start := len(fl.vals)
-			if !fl.appendJSON(v, m) {
+			if !same {
 				m = nil
 			}
 			switch op.op {
 			case fillSet:
-				fl.rec.Set(op.key, fl.boxedMemo(v.Kind(), start, m))
+				fl.rec.Set(op.key, fl.boxedMemo(kind, start, m))
 			case fillItem:
-				fl.items = append(fl.items, fl.boxedMemo(v.Kind(), start, m))
+				fl.items = append(fl.items, fl.boxedMemo(kind, start, m))
 			}
 		}
 	}
-	fl.progs.lists = lists
+	ps.lists, ps.pieces, ps.fresh = lists, pieces, fresh
+	if kw {
+		ps.last = p
+	}
+}
+
+// learn marks clean the values that the last record, filled by program
+// ps.last, held and that were not known clean or not (ps.fresh), when
+// the record's keyword scan found no key in the values it read
+// (hooks.Filler.ScannedClean): most records hold no keyword, so that
+// most values are known clean the first time they come back, with no
+// scan of their own (clean). The record must be the one the program
+// filled, matched since (ps.rec: the programs are dropped with it).
+func (fl *filler) learn() {
+	ps := &fl.progs
+	if ps.rec == fl.rec && fl.rec.ScannedClean() {
+		for _, i := range ps.fresh {
+			ps.last.memo[i].kw = kwClean
+		}
+	}
+	ps.last = nil
+}
+
+// clean reports whether the value m holds, of kind, which comes back,
+// holds no keyword, learning it with a scan of its own when the record
+// it was in did not tell (learn), and can be boxed from m alone
+// (memoText). A value that changes from record to record is scanned with
+// the record's values, never alone.
+func (fl *filler) clean(kind evtx.Kind, m *memoValue) bool {
+	if m.kw == kwUnknown {
+		m.kw = kwHeld
+		if fl.rec.Clean(m.json) {
+			m.kw = kwClean
+		}
+	}
+	return m.kw == kwClean && fl.memoText(kind, m)
+}
+
+// piece is a value of the record filled by a program with keywords: m's
+// JSON, which is not among the values, or the value written among them
+// (fl.vals) before end.
+type piece struct {
+	m   *memoValue
+	end int
+}
+
+// allValues returns the JSON array of every value of the record that run
+// filled with keywords, made from its pieces: what FillValues would have
+// been given (hooks.Filler.FillValuesLazy).
+func (fl *filler) allValues() []byte {
+	ps := &fl.progs
+	all, at := append(ps.all[:0], '['), 1 // at: the next value's start in fl.vals
+	for i, pc := range ps.pieces {
+		if i > 0 {
+			all = append(all, ',')
+		}
+		if pc.m != nil {
+			all = append(all, pc.m.json...)
+			continue
+		}
+		all = append(all, fl.vals[at:pc.end]...)
+		at = pc.end + 1
+	}
+	ps.all = append(all, ']')
+	return ps.all
+}
+
+// fillValues gives the record its values (hooks.Filler.FillValues), or,
+// when run left clean values out of them, the values the keyword scan
+// reads and the way to make them all (FillValuesLazy).
+func (fl *filler) fillValues() {
+	fl.vals = append(fl.vals, ']')
+	if !fl.lazy {
+		fl.rec.FillValues(fl.vals)
+		return
+	}
+	ps := &fl.progs
+	if ps.allValues == nil {
+		ps.allValues = fl.allValues // once: a method value is made in memory
+	}
+	fl.rec.FillValuesLazy(fl.vals, ps.allValues)
 }
 
 // appendJSON writes v's JSON among the values: m's, when v is m's value
-// again (it reports that), else rendered and kept in m for the next
-// record (within maxMemoValue and maxFillMemo).
-func (fl *filler) appendJSON(v *evtx.Value, m *memoValue) bool {
-	raw := v.Raw()
-	if m.ok && bytes.Equal(m.raw, raw) {
+// again (same), else rendered and kept in m for the next record (within
+// maxMemoValue and maxFillMemo).
+func (fl *filler) appendJSON(v *evtx.Value, m *memoValue, same bool) {
+	if same {
 		fl.vals = append(fl.vals, m.json...)
-		return true
+		return
 	}
-	start := len(fl.vals)
+	raw, start := v.Raw(), len(fl.vals)
 	fl.vals = v.AppendJSON(fl.vals)
 	js, ps := fl.vals[start:], &fl.progs
 	grow := max(len(raw)-cap(m.raw), 0) + max(len(js)-cap(m.json), 0)
 	if len(raw) > maxMemoValue || ps.memo+grow > ps.maxMemo {
 		m.ok = false
-		return false
+		return
 	}
 	ps.memo += grow
 	m.raw, m.json, m.ok, m.texted, m.untext = keep(m.raw, raw), keep(m.json, js), true, false, false
-	return false
+	m.kw = kwUnknown
 }
 
-// boxedMemo is boxed for a value whose JSON appendJSON wrote from start,
-// m's when m is not nil: a string's text is then m's, unescaped once for
-// all the records the value comes back in (within maxFillMemo: past it,
-// the text is not tried again until the value changes, so that a full
-// memo costs no allocation a record). Its text lives in m's memory,
-// which changes when a later record of the shape holds another value at
-// m's place: the record is gone by then.
+// boxedMemo is boxed for a value whose JSON appendJSON wrote from start
+// (-1: not written), m's when m is not nil: m's text (memoText) and JSON
+// then, which live in m's memory; it changes when a later record of the
+// shape holds another value at m's place: the record is gone by then.
 func (fl *filler) boxedMemo(kind evtx.Kind, start int, m *memoValue) any {
-	if m == nil || kind != evtx.KindString || m.untext {
+	if m == nil || !fl.memoText(kind, m) {
 		return fl.boxed(kind, start)
 	}
-	if !m.texted {
-		js, ps := m.json[1:len(m.json)-1], &fl.progs
-		if bytes.IndexByte(js, '\\') >= 0 {
-			before := cap(m.text)
-			if m.text = jsonlex.AppendUnquoted(m.text[:0], js); ps.memo+cap(m.text)-before > ps.maxMemo {
-				m.text, m.untext = nil, true
-				ps.memo -= before
-				return fl.boxed(kind, start)
-			}
-			ps.memo += cap(m.text) - before
-			js = m.text
-		}
-		m.str, m.texted = unsafe.String(unsafe.SliceData(js), len(js)), true
+	switch kind {
+	case evtx.KindString:
+		return fl.rec.String(m.str)
+	case evtx.KindNumber:
+		return fl.rec.Number(unsafe.String(unsafe.SliceData(m.json), len(m.json)))
+	case evtx.KindBool:
+		return m.json[0] == 't'
 	}
-	return fl.rec.String(m.str)
+	return nil
+}
+
+// memoText reports whether m's value, of kind, can be boxed from m's
+// memory alone: a string's text is unescaped once for all the records
+// the value comes back in (within maxFillMemo: past it, the text is not
+// tried again until the value changes, so that a full memo costs no
+// allocation a record, and the value is boxed from the values' text).
+func (fl *filler) memoText(kind evtx.Kind, m *memoValue) bool {
+	if kind != evtx.KindString || m.texted {
+		return true
+	}
+	if m.untext {
+		return false
+	}
+	js, ps := m.json[1:len(m.json)-1], &fl.progs
+	if bytes.IndexByte(js, '\\') >= 0 {
+		before := cap(m.text)
+		if m.text = jsonlex.AppendUnquoted(m.text[:0], js); ps.memo+cap(m.text)-before > ps.maxMemo {
+			m.text, m.untext = nil, true
+			ps.memo -= before
+			return false
+		}
+		ps.memo += cap(m.text) - before
+		js = m.text
+	}
+	m.str, m.texted = unsafe.String(unsafe.SliceData(js), len(js)), true
+	return true
 }
 
 // keep copies b into buf's memory, grown to len(b) when it is shorter

@@ -96,6 +96,29 @@ type Filler interface {
 	// in order, as JSON writes them. text must not change until the
 	// record's next Reset, ResetJSON or Fill.
 	FillValues(text []byte)
+	// Keywords reports whether the record's ruleset scans FillValues's
+	// text for keywords in a way that finds each value's keys in its JSON
+	// alone: then a value whose JSON Clean finds clean holds no keyword
+	// wherever it stands in a record's text, and need not be scanned
+	// again while it stays the same (FillValuesLazy). It does not change
+	// over the record's life.
+	Keywords() bool
+	// Clean reports whether the record's keyword scan finds no key in
+	// js, the JSON of one value as FillValues's text holds it; false when
+	// Keywords is.
+	Clean(js []byte) bool
+	// FillValuesLazy is FillValues with the text made on first use
+	// (Each), by values, and the keyword scan reading text in its place:
+	// the JSON array of the values that values' text holds but those
+	// known clean (Clean), in order. Only when Keywords; neither text nor
+	// what values returns may change until the record's next Reset,
+	// ResetJSON or Fill.
+	FillValuesLazy(text []byte, values func() []byte)
+	// ScannedClean reports whether the keyword scan of the event that
+	// FillValuesLazy gave its values to (the record's last event, its
+	// text still given) has run, every automaton of it, since, and found
+	// no key in text: every value in it is clean.
+	ScannedClean() bool
 	// String, Number and List return s, the json.Number of text and an
 	// []any copy of items as interface values held in the record's
 	// memory (until its next Reset, ResetJSON or Fill), without an

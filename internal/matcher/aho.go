@@ -262,17 +262,28 @@ func (a *Automaton) unit(data []byte, i int, o uint32, x Sink) (int, uint32) {
 // split finds where scanTwo may cut data: a run of plain bytes (ASCII, no
 // backslash) data[q:m], after the middle and long enough that a scan
 // started at q is back in step, and has read enough to know every key
-// ending at m or later, by m, whatever q fell inside (an escape, a code
-// point). It reports whether data is long enough and has one.
+// ending at m or later, by m. A run starts past the body of any escape
+// (the five bytes after a backslash hold the longest, \uXXXX): a scan
+// started inside one would read its body as plain bytes and report keys
+// that the text does not hold there ("u0001" in \u0001), and the keys a
+// scan reports would hang on where the text was cut, not on the text
+// alone (hooks.Filler.Clean scans a value alone to know what a scan of
+// a text holding it finds there). It reports whether data is long enough
+// and has one.
 func (a *Automaton) split(data []byte) (q, m int, ok bool) {
-	need := a.longest + 4 // \uXXXX read as plain bytes: four too many
+	need := a.longest // a key ending at m or later starts at q or later
 	if len(data) < max(minSplit, 8*need) {
 		return 0, 0, false
 	}
-	run := 0
+	const body = -5 // the bytes after a backslash that may be its escape's
+	run := body     // the middle may fall in an escape
 	for i := len(data) / 2; i < len(data)*3/4; i++ {
-		if c := data[i]; c >= utf8.RuneSelf || c == '\\' {
-			run = 0
+		switch c := data[i]; {
+		case c == '\\':
+			run = body
+			continue
+		case c >= utf8.RuneSelf:
+			run = min(run, 0)
 			continue
 		}
 		if run++; run == need {

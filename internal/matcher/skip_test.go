@@ -282,3 +282,28 @@ func BenchmarkScanMarked(b *testing.B) {
 		}
 	}
 }
+
+// TestScanJSONEscapes checks ScanJSON against refScanJSON with keys that
+// the bodies of escapes spell (u0001, the n of \n), on texts long enough
+// to be split whose middle runs through escapes at every offset: a scan
+// started inside an escape's body would report them where the text holds
+// none, and what ScanJSON reports would hang on where it cut the text.
+func TestScanJSONEscapes(t *testing.T) {
+	keys := []string{"u0001", "0001x", "nx", "tx", "k"}
+	a := NewAutomaton(keys, seqIDs(len(keys)))
+	split := 0
+	for _, esc := range []string{`\u0001`, `\n`, `\t`, `\\`, `\"`} {
+		for at := 0; at < 400; at += 3 {
+			for _, tail := range []string{"x", "xxxxxxxxxxxxxxxxxxxx", "é"} {
+				text := `["` + strings.Repeat("y", at) + strings.Repeat(esc+tail, 40) + `","` + strings.Repeat("z", 300) + `"]`
+				checkJSON(t, a, keys, text)
+				if _, _, ok := a.split([]byte(text)); ok {
+					split++
+				}
+			}
+		}
+	}
+	if split == 0 {
+		t.Fatal("no text was split: the test checks one scan only")
+	}
+}

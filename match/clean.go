@@ -1,0 +1,188 @@
+package match
+
+import (
+	"strings"
+
+	"github.com/ruleforge/ruleforge/internal/matcher"
+)
+
+// Keyword scans of values known clean. The rule index scans the JSON text
+// of an event's values for its keywords in one pass (probePhase): a
+// filled record's text (FillValues) is a JSON array of the values, most
+// of them the same as in the last record of their shape (package
+// normalize's fill programs). When no keyword can be found across two
+// values of such a text (apartKeys), the keys a scan of the text finds
+// are those each value's JSON alone holds: a value whose JSON holds none
+// (clean) need not be scanned again while it stays the same. The filler
+// asks the record whether a value that came back is clean (Clean), keeps
+// the answer with the value, and gives the record the JSON array of the
+// values not known clean, for the scan, in place of the values' text,
+// which it makes only if the record needs it: for Each, which keyword
+// tests and -explain read (FillValuesLazy). TestKeywordClean compares
+// the keys found so with those found in the whole text.
+
+// keywordScan is the keyword automata of a ruleset's rule index whose
+// scans of a filled record's text may skip clean values: every phase's
+// raw automaton, each finding keys within single values only (apartKeys).
+type keywordScan struct {
+	raw []*matcher.Automaton
+}
+
+// keywordScan returns ix's keywordScan, or nil when ix scans no text for
+// keywords or one of its raw automata may find a key across two values.
+func (ix *index) keywordScan() *keywordScan {
+	var k keywordScan
+	for _, ap := range ix.anyProbe {
+		if ap == nil || ap.raw == nil {
+			continue // no keywords in the phase, or keys probed value by value (Each): the text is not scanned
+		}
+		if !ap.apart {
+			return nil
+		}
+		k.raw = append(k.raw, ap.raw)
+	}
+	if k.raw == nil {
+		return nil
+	}
+	return &k
+}
+
+// apartKeys reports whether no key of texts (the keys of a raw
+// automaton, folded) can be found across two values of a filled record's
+// text, a JSON array of scalar values with no white space ("[v1,v2,…]"):
+// matcher.Automaton.ScanJSON reads the text's syntax as it reads the
+// values, so an occurrence spanning two values holds the comma between
+// them, one spanning the array's start begins with its '[' and one
+// spanning its end ends with its ']'. With no such key, an occurrence
+// lies in one value's JSON, and the scan is back at the automaton's root
+// state after each comma and after the '[': a scan of one value, or of a
+// run of whole values with their commas, finds what the scan of the whole
+// text finds there. (Escapes cannot make a comma: ScanJSON decodes them
+// within a string, which a key crossing values would have to leave.)
+func apartKeys(texts []string) bool {
+	for _, t := range texts {
+		if strings.IndexByte(t, ',') >= 0 || strings.HasPrefix(t, "[") || strings.HasSuffix(t, "]") {
+			return false
+		}
+	}
+	return true
+}
+
+// keywordText is the values' text a filled record's keyword scan reads
+// when FillValuesLazy gave it (on): the values not known clean, and the
+// way to make the text of all of them, on first use (Record.text).
+type keywordText struct {
+	on     bool
+	text   []byte
+	values func() []byte
+	found  foundSink // Clean's
+	// The keyword scans of text: their automata (bit i: keywordScan.raw[i])
+	// and whether one found a key (ScannedClean), through sink.
+	scanned uint8
+	held    bool
+	sink    heldSink
+}
+
+// heldSink is the matcher.Sink of a keyword scan of the values not
+// known clean: it passes the keys on to x and notes that one was found.
+type heldSink struct {
+	x     matcher.Sink
+	found bool
+}
+
+// Fire implements matcher.Sink.
+func (h *heldSink) Fire(id int32) {
+	h.found = true
+	h.x.Fire(id)
+}
+
+// foundSink is a matcher.Sink that notes whether a key was reported.
+type foundSink bool
+
+// Fire implements matcher.Sink.
+func (f *foundSink) Fire(int32) { *f = true }
+
+// Keywords implements hooks.Filler.
+func (f *filler) Keywords() bool { return f.st.ruleset().keywords != nil }
+
+// Clean implements hooks.Filler: no raw automaton of the record's
+// ruleset finds a key in js.
+func (f *filler) Clean(js []byte) bool {
+	k := f.st.ruleset().keywords
+	if k == nil {
+		return false
+	}
+	kw := &f.kw
+	kw.found = false
+	for _, a := range k.raw {
+		if a.ScanJSON(js, &kw.found); kw.found {
+			return false
+		}
+	}
+	return true
+}
+
+// FillValuesLazy implements hooks.Filler.
+func (f *filler) FillValuesLazy(text []byte, values func() []byte) {
+	if f.st.ruleset().keywords == nil {
+		f.FillValues(values())
+		return
+	}
+	r := (*Record)(f)
+	if r.scan == nil {
+		r.scan = newScanner(r)
+	}
+	r.scan.begin(nil)
+	r.kw.on, r.kw.text, r.kw.values, r.kw.scanned, r.kw.held = true, text, values, 0, false
+}
+
+// ScannedClean implements hooks.Filler.
+func (f *filler) ScannedClean() bool {
+	k := f.st.ruleset().keywords
+	return f.fill && f.kw.on && k != nil && !f.kw.held && int(f.kw.scanned) == 1<<len(k.raw)-1
+}
+
+// scanKeywords scans text, the text r's keyword scan reads (keywordText),
+// for the keys of raw, an automaton of r's ruleset's rule index,
+// reporting them to x; for the values FillValuesLazy gave, it notes the
+// scan and whether it found a key (ScannedClean).
+func (r *Record) scanKeywords(raw *matcher.Automaton, text []byte, x matcher.Sink) {
+	k := &r.kw
+	if !r.fill || !k.on {
+		raw.ScanJSON(text, x)
+		return
+	}
+	k.sink = heldSink{x: x}
+	raw.ScanJSON(text, &k.sink)
+	k.held = k.held || k.sink.found
+	k.sink.x = nil
+	for i, a := range r.st.ruleset().keywords.raw {
+		if a == raw {
+			k.scanned |= 1 << i
+		}
+	}
+}
+
+// keywordText returns the text r's keyword scan reads: the values not
+// known clean, when FillValuesLazy gave them, else r's text (nil: none).
+func (r *Record) keywordText() []byte {
+	if r.fill && r.kw.on {
+		return r.kw.text
+	}
+	if s := r.text(); s != nil {
+		return s.data
+	}
+	return nil
+}
+
+// inText reports whether str lies in the text the keyword scan read or
+// in r's text, made or decoded (scanner.holds): its keys were found, or
+// it holds none.
+func (r *Record) inText(str string) bool {
+	if r.fill && r.kw.on {
+		s := r.scan
+		return within(str, r.kw.text) || s.data != nil && s.holds(str)
+	}
+	s := r.text()
+	return s != nil && s.holds(str)
+}
