@@ -18,7 +18,10 @@ import (
 // chunks wholly in holes are skipped unread (lseek SEEK_DATA), but for
 // those after the file's last data, which end the file at once. A chunk
 // with a byte that is not zero, a chunk of zeros written out (data, not
-// a hole) and a file that ends inside a hole read as before.
+// a hole) and a file that ends inside a hole read as before. The file
+// also sits inside another, past its start and before more data, read
+// through an io.SectionReader: holes are told in the section's offsets
+// and end at its end (a data region past it is no data of the file's).
 func TestHoles(t *testing.T) {
 	zero := func() []byte { return make([]byte, ChunkSize) }
 	marked := zero()
@@ -40,7 +43,11 @@ func TestHoles(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			want, wantErrs, _ := readFrom(t, plainReader{bytes.NewReader(tc.file)})
 			sparse := filepath.Join(dir, "sparse"+string(rune('a'+i)))
-			writeSparse(t, sparse, tc.file, tc.written)
+			writeSparse(t, sparse, tc.file, 0, tc.written)
+			// The file inside another, from a block past its start, with
+			// data after a hole past its end: an io.SectionReader of it.
+			inner := filepath.Join(dir, "inner"+string(rune('a'+i)))
+			writeSparse(t, inner, slices.Concat(bytes.Repeat([]byte{'p'}, innerAt), tc.file, make([]byte, 2*ChunkSize), []byte("after")), innerAt, tc.written)
 			whole := filepath.Join(dir, "whole"+string(rune('a'+i)))
 			if err := os.WriteFile(whole, tc.file, 0o600); err != nil {
 				t.Fatal(err)
@@ -53,14 +60,18 @@ func TestHoles(t *testing.T) {
 				path    string
 				section bool // an io.SectionReader of the file, as cmd/ruleforge reads it
 				skipped int
-			}{{sparse, false, holes}, {sparse, true, holes}, {whole, false, 0}, {whole, true, 0}} {
+				at      int64 // where the section starts, of len(tc.file) bytes (0: to the file's end)
+			}{{sparse, false, holes, 0}, {sparse, true, holes, 0}, {whole, false, 0, 0}, {whole, true, 0, 0}, {inner, true, holes, innerAt}} {
 				f, err := os.Open(src.path)
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer f.Close()
 				var in io.Reader = f
-				if src.section {
+				switch {
+				case src.at > 0:
+					in = io.NewSectionReader(f, src.at, int64(len(tc.file)))
+				case src.section:
 					in = io.NewSectionReader(f, 0, math.MaxInt64)
 				}
 				r, err := NewReader(in)
@@ -72,19 +83,28 @@ func TestHoles(t *testing.T) {
 					t.Errorf("%s (section %v): %d records, errors %q, %d chunks skipped in holes; want %d, %q, %d",
 						filepath.Base(src.path), src.section, len(got), errs, r.holeChunks, len(want), wantErrs, src.skipped)
 				}
-				// lseek moved the file's offset: it is back after the header.
-				if at, _ := f.Seek(0, io.SeekCurrent); !src.section && at != FileHeaderSize {
-					t.Errorf("%s: the file's offset is %d after reading, want %d", filepath.Base(src.path), at, FileHeaderSize)
+				// lseek moved the file's offset: it is back after the header
+				// (where Read left it; an io.SectionReader reads by ReadAt).
+				want := int64(FileHeaderSize)
+				if src.section {
+					want = 0
+				}
+				if at, _ := f.Seek(0, io.SeekCurrent); at != want {
+					t.Errorf("%s (section %v): the file's offset is %d after reading, want %d", filepath.Base(src.path), src.section, at, want)
 				}
 			}
 		})
 	}
 }
 
+// innerAt is where TestHoles puts a file inside another: a block's
+// start, so that the inner file's blocks are the outer one's.
+const innerAt = 3 * 4096
+
 // writeSparse writes file to path as a sparse file: its blocks of zeros
 // are left unwritten (holes), but for those of the chunks numbered in
-// written.
-func writeSparse(t *testing.T, path string, file []byte, written []int) {
+// written, of the .evtx file that starts at base.
+func writeSparse(t *testing.T, path string, file []byte, base int, written []int) {
 	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
@@ -97,8 +117,8 @@ func writeSparse(t *testing.T, path string, file []byte, written []int) {
 	const block = 4096
 	for at := 0; at < len(file); at += block {
 		b := file[at:min(at+block, len(file))]
-		chunk := (at - FileHeaderSize) / ChunkSize
-		if at < FileHeaderSize || !allZero(b) || slices.Contains(written, chunk) {
+		chunk := (at - base - FileHeaderSize) / ChunkSize
+		if at < base+FileHeaderSize || !allZero(b) || slices.Contains(written, chunk) {
 			if _, err := f.WriteAt(b, int64(at)); err != nil {
 				t.Fatal(err)
 			}

@@ -8,11 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/evtx"
-	"github.com/ruleforge/ruleforge/internal/cputime"
 	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -212,19 +210,8 @@ func BenchmarkKeywordClean(b *testing.B) {
 			whole = append(whole, slices.Clone(all))
 		}
 	})
-	var cpu [2]time.Duration
-	var found countSink
-	for b.Loop() {
-		for k, texts := range [][][]byte{whole, clean} {
-			start := cputime.Used()
-			for _, t := range texts {
-				a.ScanJSON(t, &found)
-			}
-			cpu[k] += cputime.Used() - start
-		}
-	}
-	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N*len(whole)) }
-	b.ReportMetric(per(cpu[0]), "cpu-ns/whole")
-	b.ReportMetric(per(cpu[1]), "cpu-ns/clean")
-	b.ReportMetric(per(cpu[1])/per(cpu[0]), "cpu-clean/whole")
+	per, _ := scanCPU(b, a, whole, clean)
+	b.ReportMetric(per[0], "cpu-ns/whole")
+	b.ReportMetric(per[1], "cpu-ns/clean")
+	b.ReportMetric(per[1]/per[0], "cpu-clean/whole")
 }

@@ -196,6 +196,7 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 			ix.gates[r] = append(ix.gates[r], keys)
 		}
 	}
+	clauses = ix.groupKeys(clauses)
 	ix.nclauses = len(owner)
 	ix.fireAt = make([]int32, 0, len(clauses)+1)
 	for _, cs := range clauses {
@@ -207,6 +208,41 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 	ix.fireAt = append(ix.fireAt, int32(len(ix.fires)))
 	ix.buildProbes(ixr, st)
 	return ix
+}
+
+// groupKeys numbers the keys again by field, then kind and text, and
+// returns clauses (per key, the clauses it satisfies) in the new order;
+// the gates take the new numbers. Numbered as the rules first used them,
+// the keys a probe fires (an image path's folders, name and extension)
+// were scattered over the tables scratch.Fire reads by key (the epoch it
+// fired in, where its clauses are, the clauses), a cache line each; by
+// field, they share lines. A key's number means nothing else: the probes
+// are built from the keys after this, and Gate lists a clause's keys in
+// their place in it, not by number.
+func (ix *index) groupKeys(clauses [][]int32) [][]int32 {
+	order := make([]int32, len(ix.keys)) // new number -> old
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		ka, kb := &ix.keys[a], &ix.keys[b]
+		return cmp.Or(strings.Compare(ka.field, kb.field), cmp.Compare(ka.kind, kb.kind), strings.Compare(ka.text, kb.text), cmp.Compare(ka.num, kb.num))
+	})
+	renumber := make([]int32, len(order)) // old number -> new
+	keys, names, byKey := make([]ixKey, len(order)), make([]string, len(order)), make([][]int32, len(order))
+	for n, o := range order {
+		renumber[o] = int32(n)
+		keys[n], names[n], byKey[n] = ix.keys[o], ix.names[o], clauses[o]
+	}
+	ix.keys, ix.names = keys, names
+	for _, g := range ix.gates {
+		for _, c := range g {
+			for i, id := range c {
+				c[i] = renumber[id]
+			}
+		}
+	}
+	return byKey
 }
 
 // minKeywordRules is the fewest rules with keyword clauses for which the

@@ -27,6 +27,32 @@ var (
 	recordIDPaths = []string{"Event.System.EventRecordID", "EventRecordID", "winlog.record_id"}
 )
 
+// viewPaths are the hit fields' paths that package normalize's view of a
+// Windows event fills (addWindows: host.name and winlog.computer_name
+// from the System Computer, winlog.channel from Channel, winlog.event_id
+// and event.code from EventID, winlog.record_id from EventRecordID,
+// @timestamp from TimeCreated's SystemTime). The view adds a field only
+// where the event has none, from the Computer, Channel, … at
+// Event.System (or at the top level of a flat event), whose paths come
+// earlier in the same field's list: where the view's value is usable
+// (not empty, "-" or the zero GUID), the path it came from holds a value
+// that first takes (an event's scalars, from JSON or .evtx, are strings,
+// JSON numbers and booleans, which valueText reads as normalize's text
+// does, and it reads an element's #text as unwrap does), so the view's
+// value is never the one read.
+//
+// So the records are not told these paths (pipeline.Config.Paths): told,
+// the view would compute them for every Windows event, matched or not,
+// because the caller reads them (normalize.NewReaderWith). Untold, a
+// record still gives the event's own value at them (a Reader's record
+// holds the view's paths, filled from the event; another looks them up
+// in the event), all that can win. TestHitFieldsLazy compares with every
+// path told; BenchmarkHitFieldPaths measures what they cost.
+var viewPaths = map[string]bool{
+	"host.name": true, "winlog.computer_name": true, "winlog.channel": true,
+	"winlog.event_id": true, "event.code": true, "winlog.record_id": true, "@timestamp": true,
+}
+
 // detailFields are the fields that say what happened, as a timeline
 // shows them (Hayabusa's "Details", Chainsaw's columns): a short label,
 // the Windows event data names (read at the top level of flat events and
@@ -71,29 +97,34 @@ type detail struct{ label, value string }
 // fieldReader reads eventFields from records: the paths, made once, that
 // the records hold (pipeline.Config.Paths). One made without the details
 // reads none: the hit lines and alert documents show none, and the
-// records then hold 23 paths besides the rules', not 80, and a matched
-// event takes 23 lookups, not 80 (and a copy of each detail it has).
+// records then hold 16 paths besides the rules' (23, less the viewPaths),
+// not 73, and a matched event takes at most 23 lookups, not 80 (and a copy
+// of each detail it has).
 type fieldReader struct {
 	timestamp, computer, channel, eventID, recordID []*match.Path
 	details                                         [][]*match.Path // by detailFields
-	all                                             []*match.Path
+	filled                                          []*match.Path   // those the records hold: all but the hit fields' viewPaths
 }
 
 // newFieldReader makes the paths of every field, the details' only if
-// told (for the table and CSV rows, which show them).
-func newFieldReader(details bool) *fieldReader {
+// told (for the table and CSV rows, which show them). With lazy, the
+// records are not told the hit fields' viewPaths (filled); without, they
+// are told every path, as tests compare.
+func newFieldReader(details, lazy bool) *fieldReader {
 	fr := &fieldReader{}
-	paths := func(dotted []string) []*match.Path {
+	paths := func(dotted []string, view map[string]bool) []*match.Path {
 		var ps []*match.Path
 		for _, d := range dotted {
 			p := match.NewPath(d)
 			ps = append(ps, p)
-			fr.all = append(fr.all, p)
+			if !lazy || !view[d] {
+				fr.filled = append(fr.filled, p)
+			}
 		}
 		return ps
 	}
-	fr.timestamp, fr.computer, fr.channel = paths(timestampPaths), paths(computerPaths), paths(channelPaths)
-	fr.eventID, fr.recordID = paths(eventIDPaths), paths(recordIDPaths)
+	fr.timestamp, fr.computer, fr.channel = paths(timestampPaths, viewPaths), paths(computerPaths, viewPaths), paths(channelPaths, viewPaths)
+	fr.eventID, fr.recordID = paths(eventIDPaths, viewPaths), paths(recordIDPaths, viewPaths)
 	for _, d := range detailFields {
 		if !details {
 			break
@@ -105,7 +136,10 @@ func newFieldReader(details bool) *fieldReader {
 		if d.ecs != "" {
 			dotted = append(dotted, d.ecs)
 		}
-		fr.details = append(fr.details, paths(dotted))
+		// The view derives some details' ECS fields from names not
+		// before them (process.executable and file.path: untold, they
+		// fail TestHitFieldsLazy): the records are told them all.
+		fr.details = append(fr.details, paths(dotted, nil))
 	}
 	return fr
 }

@@ -75,7 +75,7 @@ func (h *hunt) check(output string, count bool) error {
 	case "csv":
 		h.rows = &csvWriter{explain: h.explain}
 	}
-	h.fields = newFieldReader(h.rows != nil)
+	h.fields = newFieldReader(h.rows != nil, true)
 	return nil
 }
 
@@ -105,7 +105,7 @@ type reason struct {
 // configure sets the pipeline's hooks: the paths the fields are read at
 // and the inspection of each matched event.
 func (h *hunt) configure(cfg *pipeline.Config) {
-	cfg.Paths = h.fields.all
+	cfg.Paths = h.fields.filled
 	rs := cfg.Ruleset
 	cfg.Inspect = func(rec *match.Record, res *pipeline.Result) {
 		m := &matched{fields: h.fields.read(rec)}

@@ -329,8 +329,8 @@ func TestFieldReader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fr := newFieldReader(true)
-	rec := rs.NewRecordWith(fr.all)
+	fr := newFieldReader(true, false)
+	rec := rs.NewRecordWith(fr.filled)
 	for _, tt := range []struct{ event, want string }{
 		{`{"Event":{"System":{"EventID":{"#text":"4688","#attributes":{"Qualifiers":""}},"EventRecordID":"77","Channel":"Security","Computer":"dc1",` +
 			`"TimeCreated":{"@SystemTime":"2024-01-02T03:04:05.6Z"}},"EventData":{"NewProcessName":"C:\\x.exe","SubjectUserName":"bob"}}}`,

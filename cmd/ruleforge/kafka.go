@@ -102,8 +102,8 @@ func runKafka(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cfg.Program = prog
-	fields := newFieldReader(false) // the event's fields of a match hit line
-	cfg.Paths = fields.all
+	fields := newFieldReader(false, true) // the event's fields of a match hit line
+	cfg.Paths = fields.filled
 	cfg.Describe = func(rec *match.Record) []byte {
 		f := fields.read(rec)
 		return hitline.AppendFields(nil, &f.Fields)

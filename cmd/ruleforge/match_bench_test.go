@@ -130,16 +130,7 @@ func BenchmarkMatchCLI(b *testing.B) {
 	}
 	for _, kind := range []string{"evtx", "dump"} {
 		b.Run(kind, func(b *testing.B) {
-			names := c.evtx
-			if kind == "dump" {
-				names = c.dumps
-			}
-			data := make([][]byte, len(names))
-			for i, name := range names {
-				if data[i], err = os.ReadFile(name); err != nil {
-					b.Fatal(err)
-				}
-			}
+			names, data := c.files(b, kind)
 			var cpu [4]time.Duration // the CLI's, the files', in memory, the CLI's on one file
 			order := []int{0, 1, 2, 2, 1, 0}
 			if kind == "dump" {

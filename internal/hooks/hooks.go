@@ -104,8 +104,8 @@ type Filler interface {
 	// over the record's life.
 	Keywords() bool
 	// Clean reports whether the record's keyword scan finds no key in
-	// js, the JSON of one value as FillValues's text holds it; false when
-	// Keywords is.
+	// js, the JSON of one value as FillValues's text holds it; false
+	// unless Keywords.
 	Clean(js []byte) bool
 	// FillValuesLazy is FillValues with the text made on first use
 	// (Each), by values, and the keyword scan reading text in its place:

@@ -62,7 +62,7 @@ func NewSet(ms []Matcher) *Set {
 		needs = append(needs, m.(Needer).Needs()...)
 	}
 	// A Set only asks whether any text is there: every id is 0.
-	return &Set{texts: NewTexts(needs, make([]int32, len(needs))), members: ms}
+	return &Set{texts: newTexts(needs, make([]int32, len(needs)), false), members: ms}
 }
 
 // Match reports whether v matches any text of the set.

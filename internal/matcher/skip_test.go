@@ -76,7 +76,8 @@ func TestScanJSONSame(t *testing.T) {
 // checkSkip compares what a reports for texts, scanned one after another
 // in one epoch, by ScanMarked and by refScan, and for each text alone by
 // Scan and refScan: the same ids, each as many times (Scan reports every
-// occurrence once, however the sampling's steps overlap).
+// occurrence once, however the sampling's steps overlap); and has with
+// whether refScan reports any.
 func checkSkip(t *testing.T, a *Automaton, keys []string, texts ...string) {
 	t.Helper()
 	scan := func(fn func(string, Sink, *Marks), marked bool) map[int32]int {
@@ -100,8 +101,12 @@ func checkSkip(t *testing.T, a *Automaton, keys []string, texts ...string) {
 			fn(s, x, nil)
 			return x.n
 		}
-		if got, want := one(func(s string, x Sink, _ *Marks) { a.Scan(s, x) }), one(ref); !maps.Equal(got, want) {
+		want := one(ref)
+		if got := one(func(s string, x Sink, _ *Marks) { a.Scan(s, x) }); !maps.Equal(got, want) {
 			t.Errorf("keys %q: Scan(%q) = %v, want %v", keys, s, got, want)
+		}
+		if got := a.has(s); got != (len(want) > 0) {
+			t.Errorf("keys %q: has(%q) = %v, want %v", keys, s, got, len(want) > 0)
 		}
 	}
 }
@@ -227,12 +232,7 @@ func TestRootPairs(t *testing.T) {
 // JSON. Seeds: testdata/fuzz/FuzzScanSkip.
 func FuzzScanSkip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, keyList, text, more string) {
-		var keys []string
-		for _, k := range strings.Split(keyList, "|") {
-			if k = Fold(k); k != "" && len(k) <= 80 && len(keys) < 64 {
-				keys = append(keys, k)
-			}
-		}
+		keys := fuzzKeys(keyList)
 		if len(keys) == 0 || len(text)+len(more) > 4096 {
 			return
 		}
@@ -244,6 +244,18 @@ func FuzzScanSkip(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzKeys returns the keys of a fuzz target's key list: '|'-separated,
+// folded, empty ones dropped, at most 64 of at most 80 bytes.
+func fuzzKeys(keyList string) []string {
+	var keys []string
+	for _, k := range strings.Split(keyList, "|") {
+		if k = Fold(k); k != "" && len(k) <= 80 && len(keys) < 64 {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 // BenchmarkScanMarked scans a Sysmon Hashes value for 3,000 hash keys

@@ -17,7 +17,11 @@ type Texts struct {
 
 // NewTexts builds the Texts of needs, each reported as ids[i]; nil when
 // there are none. The texts must be folded (Fold).
-func NewTexts(needs []Need, ids []int32) *Texts {
+func NewTexts(needs []Need, ids []int32) *Texts { return newTexts(needs, ids, true) }
+
+// newTexts is NewTexts, whose automaton is for Find when scans is set,
+// and only for has otherwise (see newAutomaton).
+func newTexts(needs []Need, ids []int32, scans bool) *Texts {
 	if len(needs) == 0 {
 		return nil
 	}
@@ -47,7 +51,7 @@ func NewTexts(needs []Need, ids []int32) *Texts {
 		t.suf = NewAnchored(sufs, sufIDs, true)
 	}
 	if len(subs) > 0 {
-		t.sub = NewAutomaton(subs, subIDs)
+		t.sub = newAutomaton(subs, subIDs, scans)
 	}
 	return t
 }
