@@ -18,8 +18,5 @@ func evtxSource(r *bufio.Reader, f *os.File) io.Reader {
 	if f == nil {
 		return r
 	}
-	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
-		return r
-	}
 	return io.NewSectionReader(f, 0, math.MaxInt64)
 }

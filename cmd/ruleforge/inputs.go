@@ -90,12 +90,12 @@ func openInput(name string, stdin io.Reader, stop <-chan struct{}) (r *bufio.Rea
 	closeFn = func() {}
 	var src io.Reader = stdin
 	if name != "-" {
-		f, err := os.Open(name)
+		f, isRegular, err := openFile(name)
 		if err != nil {
 			return nil, false, nil, nil, err
 		}
 		src, closeFn = f, func() { f.Close() }
-		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		if isRegular {
 			// Its reads return at once: a goroutine and a copy per read
 			// would be all stoppable adds. Its reader is pooled: nothing
 			// reads it after closeFn, and a folder of small files is a

@@ -8,7 +8,7 @@ package pipeline
 type collector[T any] struct {
 	emit    func(*Result) error
 	stop    chan struct{}
-	pending map[int]T // finished pieces waiting for an earlier one
+	pending map[int]T // finished pieces waiting for an earlier one; made when one first does (never in a run on one goroutine, a run per file of a folder)
 	next    int       // the sequence number of the next piece to emit
 	ordinal int       // the last result's ordinal
 	st      Stats
@@ -18,22 +18,25 @@ type collector[T any] struct {
 // newCollector returns a collector that emits to emit and closes stop on
 // the first error.
 func newCollector[T any](emit func(*Result) error, stop chan struct{}) *collector[T] {
-	return &collector[T]{emit: emit, stop: stop, pending: map[int]T{}}
+	return &collector[T]{emit: emit, stop: stop}
 }
 
 // add takes piece seq and emits every piece now in order: results gives
 // a piece's results, and done is called once each piece is emitted (to
-// recycle it).
+// recycle it). A piece that comes in order is emitted without going
+// through pending.
 func (c *collector[T]) add(seq int, piece T, results func(T) []Result, done func(T)) {
-	c.pending[seq] = piece
-	for {
-		p, ok := c.pending[c.next]
-		if !ok {
-			return
+	if seq != c.next { // an earlier piece is still to come
+		if c.pending == nil {
+			c.pending = map[int]T{}
 		}
+		c.pending[seq] = piece
+		return
+	}
+	for ok := true; ok; piece, ok = c.pending[c.next] {
 		delete(c.pending, c.next)
 		c.next++
-		rs := results(p)
+		rs := results(piece)
 		for i := range rs {
 			res := &rs[i]
 			c.ordinal++
@@ -43,7 +46,7 @@ func (c *collector[T]) add(seq int, piece T, results func(T) []Result, done func
 				c.fail(c.emit(res))
 			}
 		}
-		done(p)
+		done(piece)
 	}
 }
 

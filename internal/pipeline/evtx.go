@@ -174,6 +174,7 @@ type evtxWorker struct {
 	cfg Config
 	dec *evtx.Decoder
 	rd  *normalize.Reader
+	rdp *sync.Pool // where rd goes back (release)
 	// dec's and rd's evictions when the worker took them (release).
 	plans, fills int
 }
@@ -187,8 +188,8 @@ func newEVTXWorker(cfg Config) *evtxWorker {
 	} else {
 		dec = decoders.Get().(*evtx.Decoder)
 	}
-	rd := getReader(cfg)
-	return &evtxWorker{cfg: cfg, dec: dec, rd: rd, plans: dec.Stats().Evictions, fills: rd.Stats().FillEvictions}
+	rd, rdp := getReader(cfg)
+	return &evtxWorker{cfg: cfg, dec: dec, rd: rd, rdp: rdp, plans: dec.Stats().Evictions, fills: rd.Stats().FillEvictions}
 }
 
 // release returns w's Decoder and Reader to their pools and the times,
@@ -196,7 +197,7 @@ func newEVTXWorker(cfg Config) *evtxWorker {
 // and the Reader its fill programs (Stats.FillEvictions).
 func (w *evtxWorker) release() (plans, fills int) {
 	plans, fills = w.dec.Stats().Evictions-w.plans, w.rd.Stats().FillEvictions-w.fills
-	putReader(w.cfg, w.rd)
+	w.rdp.Put(w.rd)
 	if w.cfg.Decoder == nil {
 		decoders.Put(w.dec)
 	}

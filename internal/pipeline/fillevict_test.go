@@ -35,9 +35,9 @@ func TestRunEVTXFillEvictions(t *testing.T) {
 		for _, workers := range []int{1, 2} {
 			cfg := Config{Ruleset: rs, Workers: workers, Paths: []*match.Path{match.NewPath("fill_evictions_test")}}
 			for try := 0; try < 20; try++ {
-				rd := getReader(cfg)
+				rd, pool := getReader(cfg)
 				hooks.ReaderFillLimits(rd, 1, 1<<20)
-				putReader(cfg, rd)
+				pool.Put(rd)
 				got1, st1 := run(data, cfg)
 				s1 := rd.Stats()
 				got2, st2 := run(data, cfg) // rd went back to the pool

@@ -236,7 +236,7 @@ func run(cfg Config, r io.Reader, emit func(*Result) error, size, most int) (Sta
 		go func() {
 			defer wg.Done()
 			w := newWorker(cfg)
-			defer putReader(cfg, w.rd)
+			defer w.release()
 			for {
 				var b *batch
 				select {
@@ -288,7 +288,7 @@ var batches = sync.Pool{New: func() any { return &batch{} }}
 // called after each batch, where the collector would wait for the next.
 func runInline(cfg Config, src *source, emit func(*Result) error, stop chan struct{}) (Stats, error) {
 	w := newWorker(cfg)
-	defer putReader(cfg, w.rd)
+	defer w.release()
 	b := batches.Get().(*batch)
 	defer batches.Put(b)
 	c := newCollector[*batch](emit, stop)

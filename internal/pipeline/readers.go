@@ -30,8 +30,7 @@ func keyOf(cfg Config) readerKey {
 
 // lastPaths is the last key pathsKey made: the CLI's runs, one per file
 // of a folder, pass the same paths each time, and the key of its 23 to
-// 80 paths cost two allocations of 8 bytes a path per run (getReader's
-// and putReader's).
+// 80 paths cost an allocation of 8 bytes a path per run.
 var lastPaths atomic.Pointer[string]
 
 // pathsKey returns the paths' addresses as a string (readerKey.paths).
@@ -69,8 +68,12 @@ func pathsKey(paths []*match.Path) string {
 // pace (sync.Pool), and its entry when its ruleset is collected.
 var readers sync.Map // readerKey → *sync.Pool of *normalize.Reader
 
-// getReader returns a Reader for cfg's ruleset, format and paths.
-func getReader(cfg Config) *normalize.Reader {
+// getReader returns a Reader for cfg's ruleset, format and paths, and
+// the pool to give it back to once the run is over, for later runs: the
+// key (a weak pointer, the paths' key) is made once a run, not again to
+// give the Reader back. The pool stays the ruleset's entry in readers
+// while the run, holding the ruleset, uses the Reader.
+func getReader(cfg Config) (*normalize.Reader, *sync.Pool) {
 	key := keyOf(cfg)
 	p, ok := readers.Load(key)
 	if !ok {
@@ -79,15 +82,9 @@ func getReader(cfg Config) *normalize.Reader {
 			runtime.AddCleanup(cfg.Ruleset, func(k readerKey) { readers.Delete(k) }, key)
 		}
 	}
-	if rd, ok := p.(*sync.Pool).Get().(*normalize.Reader); ok {
-		return rd
+	pool := p.(*sync.Pool)
+	if rd, ok := pool.Get().(*normalize.Reader); ok {
+		return rd, pool
 	}
-	return normalize.NewReaderWith(cfg.Ruleset, cfg.Format, cfg.Paths)
-}
-
-// putReader gives rd, got for cfg, back for later runs.
-func putReader(cfg Config, rd *normalize.Reader) {
-	if p, ok := readers.Load(keyOf(cfg)); ok {
-		p.(*sync.Pool).Put(rd)
-	}
+	return normalize.NewReaderWith(cfg.Ruleset, cfg.Format, cfg.Paths), pool
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/ruleforge/ruleforge/internal/stream"
 	"github.com/ruleforge/ruleforge/match"
@@ -12,6 +13,7 @@ import (
 type worker struct {
 	cfg Config
 	rd  *normalize.Reader
+	rdp *sync.Pool     // where rd goes back (release)
 	sr  *stream.Reader // frames what the fast path does not take; made when first needed
 	br  bytes.Reader
 	max int // the largest event (Config.MaxEvent)
@@ -19,8 +21,12 @@ type worker struct {
 
 // newWorker returns a worker for cfg.
 func newWorker(cfg Config) *worker {
-	return &worker{cfg: cfg, rd: getReader(cfg), max: cfg.maxEvent()}
+	rd, rdp := getReader(cfg)
+	return &worker{cfg: cfg, rd: rd, rdp: rdp, max: cfg.maxEvent()}
 }
+
+// release gives w's Reader back to its pool, for later runs.
+func (w *worker) release() { w.rdp.Put(w.rd) }
 
 // work fills b's results.
 func (w *worker) work(b *batch) {
