@@ -52,12 +52,16 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 // dumpFile writes the records of one .evtx file as NDJSON and returns how
 // many it wrote and how many damaged chunks or records it reported.
 func dumpFile(name string, out *bufio.Writer, stderr io.Writer) (records, bad int, err error) {
-	f, err := os.Open(name)
+	f, isRegular, err := openFile(name)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer f.Close()
-	r, err := evtx.NewReader(evtxSource(bufio.NewReaderSize(f, 1<<16), f))
+	var regular *os.File // evtxSource reads by ReadAt only a regular file
+	if isRegular {
+		regular = f
+	}
+	r, err := evtx.NewReader(evtxSource(bufio.NewReaderSize(f, 1<<16), regular))
 	if err != nil {
 		return 0, 0, err
 	}
