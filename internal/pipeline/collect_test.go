@@ -10,7 +10,8 @@ import (
 // piece a run of results, and checks that emit sees every result once,
 // in sequence order, numbered 1, 2, … across pieces, that each piece is
 // done once, right after its results, and that an emit error stops the
-// emitting and closes stop but not the counting.
+// emitting and closes stop but not the counting; and that no piece is
+// left pending once emitted.
 func TestCollectorOrder(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -67,6 +68,9 @@ func TestCollectorOrder(t *testing.T) {
 			}
 			if !slices.Equal(emitted, want) || !slices.Equal(ordinals, wantOrd) || !slices.Equal(done, wantDone) {
 				t.Errorf("emitted pieces %v ordinals %v done %v, want %v %v %v", emitted, ordinals, done, want, wantOrd, wantDone)
+			}
+			if len(c.pending) != 0 { // bounded: an emitted piece is not kept
+				t.Errorf("%d pieces still pending after all were emitted", len(c.pending))
 			}
 			st, err := c.result(nil)
 			if st.Events != total || st.Unmatched != total {
