@@ -155,7 +155,18 @@ func TestNotEVTX(t *testing.T) {
 	if _, err := NewReader(strings.NewReader("ElfFile\x00short")); err == nil || err.Error() != "file header: truncated at 13 of 4096 bytes" {
 		t.Errorf("short header: %v", err)
 	}
+	// A read that fails before the signature is that failure, not input
+	// without the signature (a pipe read by ReadAt fails with ESPIPE).
+	failed := errors.New("read failed")
+	if _, err := NewReader(io.MultiReader(strings.NewReader("Elf"), iotestErr{failed})); !errors.Is(err, failed) {
+		t.Errorf("failed read: %v, want it wrapped", err)
+	}
 }
+
+// iotestErr is a reader whose reads fail with its error.
+type iotestErr struct{ err error }
+
+func (r iotestErr) Read([]byte) (int, error) { return 0, r.err }
 
 // TestExpansionBounded reads a record whose template uses a binary XML
 // value 2,000 times, three levels deep (8e9 substitutions): it fails at

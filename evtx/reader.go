@@ -46,7 +46,8 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("chunk %d (offset 0x%x): %s", e.Chunk, e.Offset, e.Msg)
 }
 
-// ErrNotEVTX is returned by NewReader for input without the file signature.
+// ErrNotEVTX is returned by NewReader for input without the file signature
+// (a read that fails before the signature is returned as that error).
 var ErrNotEVTX = errors.New("not an .evtx file: no ElfFile signature")
 
 // Reader reads the records of an .evtx file in file order. Next decodes
@@ -78,6 +79,9 @@ func NewReader(r io.Reader, opts ...Option) (*Reader, error) {
 	defer chunkBufs.Put(chunk)
 	buf := chunk[:FileHeaderSize]
 	n, err := io.ReadFull(r, buf)
+	if n < len(fileMagic) && err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("file header: %w", err) // a read that failed, not input without the signature
+	}
 	if n < len(fileMagic) || !IsEVTX(buf) {
 		return nil, ErrNotEVTX
 	}
