@@ -237,7 +237,6 @@ type recordView struct {
 	objects [][]hooks.Slot // by field: the objects holding it that rules read
 	read    []bool         // by field: rules or the Reader's caller read it at its own path (see NewReaderWith)
 	empty   map[string]any // the empty object hold gives, shared: never written
-	every   bool           // tests: compute and add every field under an object rules read, as before
 }
 
 // wants reports whether f must be computed: rules read it, or read an
@@ -247,7 +246,7 @@ func (v *recordView) wants(f field) bool {
 		return true
 	}
 	for _, o := range v.objects[f] {
-		if present, _ := v.rec.Holds(o); !present || v.every {
+		if present, _ := v.rec.Holds(o); !present {
 			return true
 		}
 	}
@@ -260,7 +259,7 @@ func (v *recordView) wants(f field) bool {
 // value no rule reads does (the record holds no value at f's path: it
 // would hold an object at each of the path's prefixes).
 func (v *recordView) added(f field) (add, holdOnly bool) {
-	if v.read[f] || v.every && len(v.objects[f]) > 0 {
+	if v.read[f] {
 		return true, false
 	}
 	return false, len(v.objects[f]) > 0
