@@ -107,17 +107,17 @@ type fieldReader struct {
 }
 
 // newFieldReader makes the paths of every field, the details' only if
-// told (for the table and CSV rows, which show them). With lazy, the
-// records are not told the hit fields' viewPaths (filled); without, they
-// are told every path, as tests compare.
-func newFieldReader(details, lazy bool) *fieldReader {
+// told (for the table and CSV rows, which show them). The records are
+// not told the hit fields' viewPaths (filled); the tests' fullFieldReader
+// tells them every path, to compare.
+func newFieldReader(details bool) *fieldReader {
 	fr := &fieldReader{}
 	paths := func(dotted []string, view map[string]bool) []*match.Path {
 		var ps []*match.Path
 		for _, d := range dotted {
 			p := match.NewPath(d)
 			ps = append(ps, p)
-			if !lazy || !view[d] {
+			if !view[d] {
 				fr.filled = append(fr.filled, p)
 			}
 		}

@@ -75,7 +75,7 @@ func (h *hunt) check(output string, count bool) error {
 	case "csv":
 		h.rows = &csvWriter{explain: h.explain}
 	}
-	h.fields = newFieldReader(h.rows != nil, true)
+	h.fields = newFieldReader(h.rows != nil)
 	return nil
 }
 

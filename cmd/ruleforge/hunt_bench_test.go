@@ -35,7 +35,7 @@ func BenchmarkHuntFields(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			cfg := pipeline.Config{Ruleset: rs, Program: prog, Workers: 1}
 			if mode != "plain" {
-				h := &hunt{fields: newFieldReader(true, true), sel: &selection{}, explain: mode == "explain"}
+				h := &hunt{fields: newFieldReader(true), sel: &selection{}, explain: mode == "explain"}
 				h.configure(&cfg)
 			}
 			b.ReportAllocs()

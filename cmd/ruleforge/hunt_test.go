@@ -329,7 +329,7 @@ func TestFieldReader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fr := newFieldReader(true, false)
+	fr := fullFieldReader(true)
 	rec := rs.NewRecordWith(fr.filled)
 	for _, tt := range []struct{ event, want string }{
 		{`{"Event":{"System":{"EventID":{"#text":"4688","#attributes":{"Qualifiers":""}},"EventRecordID":"77","Channel":"Security","Computer":"dc1",` +

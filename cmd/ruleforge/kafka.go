@@ -102,7 +102,7 @@ func runKafka(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cfg.Program = prog
-	fields := newFieldReader(false, true) // the event's fields of a match hit line
+	fields := newFieldReader(false) // the event's fields of a match hit line
 	cfg.Paths = fields.filled
 	cfg.Describe = func(rec *match.Record) []byte {
 		f := fields.read(rec)
