@@ -1,7 +1,6 @@
 package match_test
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/evtxtest"
 	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -80,16 +80,7 @@ func cleanFiles(t *testing.T) [][]byte {
 func eachRecord(tb testing.TB, files [][]byte, fn func(file int, er *evtx.Record)) {
 	tb.Helper()
 	for i, data := range files {
-		r, err := evtx.NewReader(bytes.NewReader(data))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for er, err := range r.All() {
-			if err != nil {
-				tb.Fatal(err)
-			}
-			fn(i, er)
-		}
+		evtxtest.EachRecord(tb, data, func(er *evtx.Record) { fn(i, er) })
 	}
 }
 

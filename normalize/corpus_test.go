@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/evtxtest"
 	"github.com/ruleforge/ruleforge/normalize"
 )
 
@@ -41,7 +42,7 @@ func TestReaderSameEVTXCorpus(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		eachRecord(t, data, func(er *evtx.Record) {
+		evtxtest.EachRecord(t, data, func(er *evtx.Record) {
 			raw = er.AppendJSON(raw[:0])
 			sameRead(t, rs, rd, normalize.Auto, path, raw)
 			records++

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/evtxtest"
 	"github.com/ruleforge/ruleforge/normalize"
 )
 
@@ -33,7 +34,7 @@ func TestReadEVTXAllocs(t *testing.T) {
 	for _, f := range formats {
 		rd := normalize.NewReader(rs, f)
 		var hits []int
-		eachRecord(t, data, func(er *evtx.Record) {
+		evtxtest.EachRecord(t, data, func(er *evtx.Record) {
 			n := testing.AllocsPerRun(20, func() {
 				rec, err := rd.ReadEVTX(er)
 				if err != nil {

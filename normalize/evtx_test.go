@@ -1,7 +1,6 @@
 package normalize_test
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/evtxtest"
 	"github.com/ruleforge/ruleforge/internal/hooks"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
@@ -46,7 +46,7 @@ func TestReadEVTXSame(t *testing.T) {
 			direct, viaJSON := normalize.NewReader(rs, f), normalize.NewReader(rs, f)
 			for _, data := range files {
 				n := 0
-				eachRecord(t, data, func(er *evtx.Record) {
+				evtxtest.EachRecord(t, data, func(er *evtx.Record) {
 					n++
 					name := fmt.Sprintf("record %d (%v, keywords %v)", er.ID, f, keywords)
 					raw := er.AppendJSON(nil)
@@ -69,22 +69,6 @@ func TestReadEVTXSame(t *testing.T) {
 	}
 	if hits == 0 {
 		t.Error("no rule matched a record")
-	}
-}
-
-// eachRecord calls fn with each record of the .evtx file data, failing
-// t on a damaged one.
-func eachRecord(t *testing.T, data []byte, fn func(er *evtx.Record)) {
-	t.Helper()
-	r, err := evtx.NewReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for er, err := range r.All() {
-		if err != nil {
-			t.Fatal(err)
-		}
-		fn(er)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/evtxtest"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 )
@@ -33,7 +34,7 @@ func TestEVTXLookup(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eachRecord(t, data, func(er *evtx.Record) {
+		evtxtest.EachRecord(t, data, func(er *evtx.Record) {
 			if _, err := rd.ReadEVTX(er); err != nil {
 				t.Fatal(err)
 			}

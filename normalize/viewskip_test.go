@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/evtxtest"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 )
@@ -101,7 +102,7 @@ func TestViewSkipsUnread(t *testing.T) {
 				if data == nil {
 					continue
 				}
-				eachRecord(t, data, func(er *evtx.Record) {
+				evtxtest.EachRecord(t, data, func(er *evtx.Record) {
 					got, err := skip.ReadEVTX(er)
 					if err != nil {
 						t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/internal/cputime"
+	"github.com/ruleforge/ruleforge/internal/evtxtest"
 	"github.com/ruleforge/ruleforge/internal/files"
 	"github.com/ruleforge/ruleforge/ir"
 	"github.com/ruleforge/ruleforge/match"
@@ -158,7 +159,7 @@ func TestHitFieldsLazy(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				eachEVTXRecord(t, data, func(er *evtx.Record) {
+				evtxtest.EachRecord(t, data, func(er *evtx.Record) {
 					want, err := fullRd.ReadEVTX(er)
 					if err != nil {
 						t.Fatal(err)
@@ -278,21 +279,6 @@ func readAll(b *testing.B, rd *normalize.Reader, dec *evtx.Decoder, data []byte)
 			n++
 		}
 		c.Release()
-	}
-}
-
-// eachEVTXRecord calls fn with each record of the .evtx file data.
-func eachEVTXRecord(tb testing.TB, data []byte, fn func(*evtx.Record)) {
-	tb.Helper()
-	r, err := evtx.NewReader(bytes.NewReader(data))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for er, err := range r.All() {
-		if err != nil {
-			tb.Fatal(err)
-		}
-		fn(er)
 	}
 }
 

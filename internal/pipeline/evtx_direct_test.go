@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ruleforge/ruleforge/evtx"
+	"github.com/ruleforge/ruleforge/internal/evtxtest"
 	"github.com/ruleforge/ruleforge/match"
 	"github.com/ruleforge/ruleforge/normalize"
 )
@@ -57,14 +57,7 @@ func TestEVTXDirect(t *testing.T) {
 		if raceEnabled && i%8 != 0 {
 			continue
 		}
-		r, err := evtx.NewReader(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for er, err := range r.All() {
-			if err != nil {
-				t.Fatal(err)
-			}
+		evtxtest.EachRecord(t, data, func(er *evtx.Record) {
 			records++
 			where := fmt.Sprintf("file %d, record %d", i, er.ID)
 			line = er.AppendJSON(line[:0])
@@ -93,7 +86,7 @@ func TestEVTXDirect(t *testing.T) {
 					t.Fatalf("%s: %s is %#v (%v) straight from the record, %#v (%v) from its JSON\n%s", where, p, vd, okd, vj, okj, line)
 				}
 			}
-		}
+		})
 	}
 	if records != c.records && !raceEnabled {
 		t.Errorf("%d records, want %d", records, c.records)

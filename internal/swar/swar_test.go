@@ -24,18 +24,24 @@ func TestLowerWord(t *testing.T) {
 			t.Fatalf("UpperBits(%q) = %#x, but ToLower changes it: %v", b, UpperBits(w), want != string(b))
 		}
 	}
-	for c := range 0x80 {
+	eachWord("aZ@[`{09", 0x80, 1, check)
+}
+
+// eachWord calls check with every byte value below n at every position of
+// plain (eight bytes), then with random words of such bytes (seed).
+func eachWord(plain string, n int, seed uint64, check func(b []byte)) {
+	for c := range n {
 		for pos := range 8 {
-			b := []byte("aZ@[`{09")
+			b := []byte(plain)
 			b[pos] = byte(c)
 			check(b)
 		}
 	}
-	r := rand.New(rand.NewPCG(1, 2))
+	r := rand.New(rand.NewPCG(seed, seed+1))
 	for range 100000 {
 		var b [8]byte
 		for i := range b {
-			b[i] = byte(r.IntN(0x80))
+			b[i] = byte(r.IntN(n))
 		}
 		check(b[:])
 	}
@@ -60,19 +66,5 @@ func TestEscapeBits(t *testing.T) {
 			t.Fatalf("EscapeBits(%q) = %#x: first byte %d, want %d", b, m, got, first)
 		}
 	}
-	for c := range 0x100 {
-		for pos := range 8 {
-			b := []byte("aZ\x80 ~09x")
-			b[pos] = byte(c)
-			check(b)
-		}
-	}
-	r := rand.New(rand.NewPCG(3, 4))
-	for range 100000 {
-		var b [8]byte
-		for i := range b {
-			b[i] = byte(r.IntN(0x100))
-		}
-		check(b[:])
-	}
+	eachWord("aZ\x80 ~09x", 0x100, 3, check)
 }
