@@ -257,7 +257,7 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 				return false
 			}
 			empty = emptiness(value{typ: typ, raw: raw})
-			nested = nested || typ&typeArray != 0 || typ == typeBinXML
+			nested = nested || typ&typeArray != 0
 		}
 		flat[i] = value{typ: typ, raw: raw}
 		shape[2*i], shape[2*i+1] = typ, empty

@@ -21,11 +21,11 @@ func withRowBytes(n int, fn func()) {
 // deep states.
 func TestScanDeep(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	alpha := `abc\ "Xé.`
+	alpha := []rune(`abc\ "Xé.`)
 	word := func(n int) string {
 		var b strings.Builder
 		for range n {
-			b.WriteString(string([]rune(alpha)[r.IntN(len([]rune(alpha)))]))
+			b.WriteRune(alpha[r.IntN(len(alpha))])
 		}
 		return b.String()
 	}
