@@ -29,6 +29,9 @@
 // only when a name or template definition lies past it: Windows never
 // writes one there, but a crafted or damaged chunk reads the same as from
 // a plain io.Reader (TestLazyPastFree, TestLazySameCorpus, TestDamage).
+// A file held in memory is read by NewReaderBytes: its chunks are parts
+// of its bytes, not copies (the same tests read every file that way
+// too).
 // From a regular file (an *os.File, or an io.SectionReader of one) on
 // Linux, the unused chunks that lie wholly in the holes of a sparse file
 // (the corpus's 583 unused chunks, 38 MB, are holes on disk) are skipped

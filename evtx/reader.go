@@ -64,6 +64,10 @@ type Reader struct {
 	inChk  bool
 	err    error // sticky read error
 	opts   []Option
+	// mem holds the file's first bytes, when it is read from memory
+	// (NewReaderBytes, NewReaderFile): its chunks are parts of mem; the
+	// bytes past mem, if any, are read from ra.
+	mem []byte
 	// holes tells where ra's data is, when it can (holes.go); dataEnd
 	// is the end of the data region it told last. holeChunks counts
 	// the chunks skipped in holes, unread.
@@ -79,20 +83,9 @@ func NewReader(r io.Reader, opts ...Option) (*Reader, error) {
 	defer chunkBufs.Put(chunk)
 	buf := chunk[:FileHeaderSize]
 	n, err := io.ReadFull(r, buf)
-	if n < len(fileMagic) && err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, fmt.Errorf("file header: %w", err) // a read that failed, not input without the signature
-	}
-	if n < len(fileMagic) || !IsEVTX(buf) {
-		return nil, ErrNotEVTX
-	}
+	h, err := readHeader(buf[:n], err)
 	if err != nil {
-		return nil, fmt.Errorf("file header: truncated at %d of %d bytes", n, FileHeaderSize)
-	}
-	le := binary.LittleEndian
-	h := Header{
-		FirstChunk: le.Uint64(buf[8:]), LastChunk: le.Uint64(buf[16:]), NextRecordID: le.Uint64(buf[24:]),
-		MinorVersion: le.Uint16(buf[36:]), MajorVersion: le.Uint16(buf[38:]), Chunks: le.Uint16(buf[42:]),
-		Flags: le.Uint32(buf[120:]), ChecksumOK: crc32.ChecksumIEEE(buf[:120]) == le.Uint32(buf[124:]),
+		return nil, err
 	}
 	rd := &Reader{r: r, h: h, offset: FileHeaderSize, opts: opts}
 	if ra, ok := r.(io.ReaderAt); ok {
@@ -104,6 +97,57 @@ func NewReader(r io.Reader, opts ...Option) (*Reader, error) {
 		}
 	}
 	return rd, nil
+}
+
+// NewReaderBytes returns a Reader of the .evtx file whose bytes are b,
+// from its start, as NewReader reads it from bytes.NewReader(b), but
+// its chunks are parts of b, not copies: reading a file held in memory
+// (or mapped, as NewReaderFile maps one) copies nothing. b must not
+// change while the Reader, its chunks or their records are in use.
+func NewReaderBytes(b []byte, opts ...Option) (*Reader, error) {
+	return newReaderMem(b, nil, nil, opts)
+}
+
+// newReaderMem returns a Reader of the file whose first len(mem) bytes
+// are mem: its chunks are parts of mem; holes, when not nil, tells where
+// the data is (holes.go); the bytes past mem (a file that grew after it
+// was mapped), if any, are read from ra.
+func newReaderMem(mem []byte, ra io.ReaderAt, holes dataFinder, opts []Option) (*Reader, error) {
+	head := mem[:min(len(mem), FileHeaderSize)]
+	var err error
+	if len(head) < FileHeaderSize {
+		err = io.ErrUnexpectedEOF
+	}
+	h, err := readHeader(head, err)
+	if err != nil {
+		return nil, err
+	}
+	rd := &Reader{h: h, offset: FileHeaderSize, opts: opts, mem: mem, ra: ra, holes: holes}
+	if ra == nil {
+		rd.r = bytes.NewReader(nil) // no bytes past mem
+	}
+	return rd, nil
+}
+
+// readHeader reads the file header from buf, the bytes read of it, and
+// the error reading them gave.
+func readHeader(buf []byte, err error) (Header, error) {
+	n := len(buf)
+	if n < len(fileMagic) && err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return Header{}, fmt.Errorf("file header: %w", err) // a read that failed, not input without the signature
+	}
+	if n < len(fileMagic) || !IsEVTX(buf) {
+		return Header{}, ErrNotEVTX
+	}
+	if err != nil {
+		return Header{}, fmt.Errorf("file header: truncated at %d of %d bytes", n, FileHeaderSize)
+	}
+	le := binary.LittleEndian
+	return Header{
+		FirstChunk: le.Uint64(buf[8:]), LastChunk: le.Uint64(buf[16:]), NextRecordID: le.Uint64(buf[24:]),
+		MinorVersion: le.Uint16(buf[36:]), MajorVersion: le.Uint16(buf[38:]), Chunks: le.Uint16(buf[42:]),
+		Flags: le.Uint32(buf[120:]), ChecksumOK: crc32.ChecksumIEEE(buf[:120]) == le.Uint32(buf[124:]),
+	}, nil
 }
 
 // Header returns the file header.
@@ -125,40 +169,61 @@ func (r *Reader) Header() Header { return r.h }
 // file's holes are (holes.go).
 func (r *Reader) NextChunk() (*Chunk, error) {
 	for r.err == nil {
-		buf := chunkBufs.Get().(*[ChunkSize]byte)
-		var n int
+		var buf *[ChunkSize]byte
+		var data []byte
 		var err error
 		var lazy *lazyChunk
-		switch {
+		switch at := r.base + r.offset; {
 		case r.holes != nil && !r.skipHoles():
 			err = io.EOF
+		case at < int64(len(r.mem)) && (at+ChunkSize <= int64(len(r.mem)) || r.ra == nil):
+			data = r.mem[at:min(at+ChunkSize, int64(len(r.mem)))]
+			if len(data) < ChunkSize {
+				err = io.ErrUnexpectedEOF
+			}
+		case r.mem != nil && r.ra == nil:
+			err = io.EOF
 		case r.ra != nil:
+			buf = chunkBufs.Get().(*[ChunkSize]byte)
+			var n int
 			n, lazy, err = r.readAt(buf)
+			data = buf[:n]
 		default:
+			buf = chunkBufs.Get().(*[ChunkSize]byte)
+			var n int
 			n, err = io.ReadFull(r.r, buf[:])
+			data = buf[:n]
 		}
 		switch {
 		case err == io.EOF:
 			r.err = io.EOF
-			chunkBufs.Put(buf)
+			putChunkBuf(buf)
 			return nil, io.EOF
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			r.err = io.EOF
 		case err != nil:
 			r.err = err
-			chunkBufs.Put(buf)
+			putChunkBuf(buf)
 			return nil, err
 		}
 		index, offset := r.index, r.offset
 		r.index++
-		r.offset += int64(n)
-		if data := buf[:n]; !bytes.HasPrefix(data, chunkMagic) && allZero(data) {
-			chunkBufs.Put(buf)
+		r.offset += int64(len(data))
+		if !bytes.HasPrefix(data, chunkMagic) && allZero(data) {
+			putChunkBuf(buf)
 			continue
 		}
-		return &Chunk{Index: index, Offset: offset, data: buf[:n], buf: buf, lazy: lazy}, nil
+		return &Chunk{Index: index, Offset: offset, data: data, buf: buf, lazy: lazy}, nil
 	}
 	return nil, r.err
+}
+
+// putChunkBuf gives buf back to chunkBufs; nil, a chunk of a file in
+// memory, has no buffer.
+func putChunkBuf(buf *[ChunkSize]byte) {
+	if buf != nil {
+		chunkBufs.Put(buf)
+	}
 }
 
 // readAt reads the chunk at r.offset into buf by ReadAt, as io.ReadFull

@@ -7,7 +7,8 @@ import (
 )
 
 // TestUnusedChunks reads files with a chunk of zeros between two used
-// ones, by ReadAt and from a plain io.Reader: an unused chunk (all
+// ones, by ReadAt, from a plain io.Reader and from memory
+// (NewReaderBytes): an unused chunk (all
 // zeros) is skipped, and one with a single byte that is not zero, in its
 // header or anywhere in its body (at the start, middle and end of the
 // pieces a reader might check, and at the chunk's last byte), is a
@@ -16,9 +17,12 @@ func TestUnusedChunks(t *testing.T) {
 	want := slices.Concat(fixtureWant(1), fixtureWant(4))
 	const sig = "chunk 1 (offset 0x11000): signature"
 	at := []int{0, 7, 8, 48, 511, 512, 513, 4095, 4096, 8191, 8192, 16383, 16384, 16385, 32767, 32768, 49152, 65534, 65535}
-	for _, src := range []string{"ReadAt", "Reader"} {
+	for _, src := range []string{"ReadAt", "Reader", "Bytes"} {
 		read := func(file []byte) ([]string, []string) {
 			in := bytes.NewReader(file)
+			if src == "Bytes" {
+				return readBytes(t, file)
+			}
 			if src == "Reader" {
 				got, errs, _ := readFrom(t, plainReader{in})
 				return got, errs
