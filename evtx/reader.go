@@ -164,9 +164,9 @@ func (r *Reader) Header() Header { return r.h }
 // definition of the chunk lies past it (lazyChunk); the records are the
 // same as read whole. Chunks are then read by ReadAt, and r's offset
 // stays after the file header; when the source is a regular file (or an
-// io.SectionReader of one), the unused chunks that lie in its holes (a
-// sparse file's) are skipped unread, on systems that tell where a
-// file's holes are (holes.go).
+// io.SectionReader of one, or a source with its Outer method), the
+// unused chunks that lie in its holes (a sparse file's) are skipped
+// unread, on systems that tell where a file's holes are (holes.go).
 func (r *Reader) NextChunk() (*Chunk, error) {
 	for r.err == nil {
 		var buf *[ChunkSize]byte
