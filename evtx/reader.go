@@ -154,8 +154,12 @@ func readHeader(buf []byte, err error) (Header, error) {
 func (r *Reader) Header() Header { return r.h }
 
 // NextChunk reads the next chunk: a full one, or what is left of the
-// file (Truncated); it skips unused chunks (all zeros) and returns io.EOF
-// at the end of the file.
+// file (Truncated); it skips unused chunks and returns io.EOF at the end
+// of the file. A chunk without the chunk signature is unused when it is
+// all zeros, or when the file header says so (unusedByHeader: past the
+// chunks a sound, clean header counts, with a chunk header of zeros),
+// in which case only its first 512 bytes are read; any other is
+// returned, and Decoder.Reset reports it.
 //
 // When the Reader's source is an io.ReaderAt and an io.Seeker (an
 // *os.File, a *bytes.Reader), a used chunk is read only up to its free
@@ -188,6 +192,12 @@ func (r *Reader) NextChunk() (*Chunk, error) {
 			var n int
 			n, lazy, err = r.readAt(buf)
 			data = buf[:n]
+			if err == errUnused { // read up to its header only
+				r.index++
+				r.offset += ChunkSize
+				putChunkBuf(buf)
+				continue
+			}
 		default:
 			buf = chunkBufs.Get().(*[ChunkSize]byte)
 			var n int
@@ -209,7 +219,7 @@ func (r *Reader) NextChunk() (*Chunk, error) {
 		index, offset := r.index, r.offset
 		r.index++
 		r.offset += int64(len(data))
-		if !bytes.HasPrefix(data, chunkMagic) && allZero(data) {
+		if !bytes.HasPrefix(data, chunkMagic) && (r.unusedByHeader(index, data) || allZero(data)) {
 			putChunkBuf(buf)
 			continue
 		}
@@ -217,6 +227,23 @@ func (r *Reader) NextChunk() (*Chunk, error) {
 	}
 	return nil, r.err
 }
+
+// unusedByHeader reports whether the chunk numbered index, which starts
+// with data and has no chunk signature, is unused by what the file
+// header says: it is past the chunks the header counts, the header is
+// sound (its checksum matches) and clean (not dirty: a dirty file's
+// header may lag behind its chunks), and the chunk's own 512-byte
+// header is all zeros. Windows preallocates a log's chunks and counts
+// those it has written: the rest of such a chunk is not read, nor
+// compared with zeros (on the shared corpus, all 583 unused chunks are
+// such; 38 MB of the files' 92.7 MB).
+func (r *Reader) unusedByHeader(index int, data []byte) bool {
+	return index >= int(r.h.Chunks) && r.h.ChecksumOK && !r.h.Dirty() && allZero(data[:min(len(data), chunkHeaderSize)])
+}
+
+// errUnused is readAt's report of a chunk that unusedByHeader tells is
+// unused, read up to its header only.
+var errUnused = errors.New("unused chunk")
 
 // putChunkBuf gives buf back to chunkBufs; nil, a chunk of a file in
 // memory, has no buffer.
@@ -247,6 +274,9 @@ func (r *Reader) readAt(buf *[ChunkSize]byte) (n int, lazy *lazyChunk, err error
 	if m, err := r.ra.ReadAt(buf[:chunkHeaderSize], at); m < chunkHeaderSize || !bytes.HasPrefix(buf[:], chunkMagic) {
 		if m < chunkHeaderSize && err != io.EOF {
 			return m, nil, err
+		}
+		if m == chunkHeaderSize && r.unusedByHeader(r.index, buf[:m]) {
+			return m, nil, errUnused
 		}
 		return full(m)
 	}
