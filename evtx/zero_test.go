@@ -2,8 +2,6 @@ package evtx
 
 import (
 	"bytes"
-	"encoding/binary"
-	"hash/crc32"
 	"slices"
 	"strings"
 	"testing"
@@ -104,10 +102,7 @@ func TestUnusedByHeader(t *testing.T) {
 		return c
 	}
 	withThird := func(flags uint32, count uint16, c []byte) []byte {
-		file := append(buildFile(flags, fixtureChunk(1), fixtureChunk(4)), c...)
-		binary.LittleEndian.PutUint16(file[42:], count)
-		binary.LittleEndian.PutUint32(file[124:], crc32.ChecksumIEEE(file[:120]))
-		return file
+		return withCount(append(buildFile(flags, fixtureChunk(1), fixtureChunk(4)), c...), count)
 	}
 	badSum := withThird(0, 2, third(600))
 	badSum[124] ^= 1
