@@ -174,20 +174,25 @@ func TestLazySameCorpus(t *testing.T) {
 // checksums set when the first byte is even) from a *bytes.Reader, lazy
 // chunks with their unread bytes poisoned, from a plain io.Reader, whole
 // chunks, and from memory, chunks not copied: the same records and
-// errors.
+// errors. So is a file whose clean header counts one chunk, the second
+// fuzzed chunk past the count, then the fuzzed chunk with its 512-byte
+// header zeroed (unused by what the file header says: unusedByHeader).
 func FuzzLazy(f *testing.F) {
 	f.Add(fixtureChunk(1))
 	f.Add(pastFreeChunk(f))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c := fuzzedChunk(data)
-		file := buildFile(0, c, c)
-		got, errs, _ := readFrom(t, bytes.NewReader(file))
-		want, wantErrs, _ := readFrom(t, plainReader{bytes.NewReader(file)})
-		if !slices.Equal(got, want) || !slices.Equal(errs, wantErrs) {
-			t.Fatalf("lazy chunks: %q, errors %q; whole chunks: %q, errors %q", got, errs, want, wantErrs)
-		}
-		if got, errs := readBytes(t, file); !slices.Equal(got, want) || !slices.Equal(errs, wantErrs) {
-			t.Fatalf("from memory: %q, errors %q; whole chunks: %q, errors %q", got, errs, want, wantErrs)
+		headless := slices.Clone(c)
+		clear(headless[:min(len(headless), chunkHeaderSize)])
+		for _, file := range [][]byte{buildFile(0, c, c), withCount(buildFile(0, c, c, headless), 1)} {
+			got, errs, _ := readFrom(t, bytes.NewReader(file))
+			want, wantErrs, _ := readFrom(t, plainReader{bytes.NewReader(file)})
+			if !slices.Equal(got, want) || !slices.Equal(errs, wantErrs) {
+				t.Fatalf("lazy chunks: %q, errors %q; whole chunks: %q, errors %q", got, errs, want, wantErrs)
+			}
+			if got, errs := readBytes(t, file); !slices.Equal(got, want) || !slices.Equal(errs, wantErrs) {
+				t.Fatalf("from memory: %q, errors %q; whole chunks: %q, errors %q", got, errs, want, wantErrs)
+			}
 		}
 	})
 }
