@@ -64,9 +64,8 @@ type Reader struct {
 	inChk  bool
 	err    error // sticky read error
 	opts   []Option
-	// mem holds the file's first bytes, when it is read from memory
-	// (NewReaderBytes, NewReaderFile): its chunks are parts of mem; the
-	// bytes past mem, if any, are read from ra.
+	// mem holds the file, when it is read from memory (NewReaderBytes):
+	// its chunks are parts of mem.
 	mem []byte
 	// holes tells where ra's data is, when it can (holes.go); dataEnd
 	// is the end of the data region it told last. holeChunks counts
@@ -102,18 +101,10 @@ func NewReader(r io.Reader, opts ...Option) (*Reader, error) {
 // NewReaderBytes returns a Reader of the .evtx file whose bytes are b,
 // from its start, as NewReader reads it from bytes.NewReader(b), but
 // its chunks are parts of b, not copies: reading a file held in memory
-// (or mapped, as NewReaderFile maps one) copies nothing. b must not
-// change while the Reader, its chunks or their records are in use.
+// copies nothing. b must not change while the Reader, its chunks or
+// their records are in use.
 func NewReaderBytes(b []byte, opts ...Option) (*Reader, error) {
-	return newReaderMem(b, nil, nil, opts)
-}
-
-// newReaderMem returns a Reader of the file whose first len(mem) bytes
-// are mem: its chunks are parts of mem; holes, when not nil, tells where
-// the data is (holes.go); the bytes past mem (a file that grew after it
-// was mapped), if any, are read from ra.
-func newReaderMem(mem []byte, ra io.ReaderAt, holes dataFinder, opts []Option) (*Reader, error) {
-	head := mem[:min(len(mem), FileHeaderSize)]
+	head := b[:min(len(b), FileHeaderSize)]
 	var err error
 	if len(head) < FileHeaderSize {
 		err = io.ErrUnexpectedEOF
@@ -122,11 +113,7 @@ func newReaderMem(mem []byte, ra io.ReaderAt, holes dataFinder, opts []Option) (
 	if err != nil {
 		return nil, err
 	}
-	rd := &Reader{h: h, offset: FileHeaderSize, opts: opts, mem: mem, ra: ra, holes: holes}
-	if ra == nil {
-		rd.r = bytes.NewReader(nil) // no bytes past mem
-	}
-	return rd, nil
+	return &Reader{h: h, offset: FileHeaderSize, opts: opts, mem: b}, nil
 }
 
 // readHeader reads the file header from buf, the bytes read of it, and
@@ -180,13 +167,14 @@ func (r *Reader) NextChunk() (*Chunk, error) {
 		switch at := r.base + r.offset; {
 		case r.holes != nil && !r.counted(r.index) && !r.skipHoles():
 			err = io.EOF
-		case at < int64(len(r.mem)) && (at+ChunkSize <= int64(len(r.mem)) || r.ra == nil):
-			data = r.mem[at:min(at+ChunkSize, int64(len(r.mem)))]
-			if len(data) < ChunkSize {
+		case r.mem != nil:
+			data = r.mem[min(at, int64(len(r.mem))):min(at+ChunkSize, int64(len(r.mem)))]
+			switch {
+			case len(data) == 0:
+				err = io.EOF
+			case len(data) < ChunkSize:
 				err = io.ErrUnexpectedEOF
 			}
-		case r.mem != nil && r.ra == nil:
-			err = io.EOF
 		case r.ra != nil:
 			buf = chunkBufs.Get().(*[ChunkSize]byte)
 			var n int
