@@ -65,6 +65,7 @@ type fillProgram struct {
 	// memo holds the last value at each place (evtx.Value.Raw) and its
 	// JSON, made on the first run: most come back in the next record.
 	memo []memoValue
+	view viewTrace // the ECS view of the shape's records (evtxview.go)
 }
 
 // memoValue is a value of the last record a program ran for, and its
@@ -135,6 +136,15 @@ type fillPrograms struct {
 	last  *fillProgram
 	fresh []int32
 	all   []byte // allValues's
+	// ran is the program that filled the record, or nil; viewSame says
+	// that the values its view trace read came back (evtxview.go).
+	ran      *fillProgram
+	viewSame bool
+	// The slots the view traced looked up, and as a set (viewDeps).
+	looked    []hooks.Slot
+	lookedSet []bool
+	// Records whose view was traced, given from a trace.
+	viewsTraced, viewsGiven int
 	// allValues is the filler's allValues, made once.
 	allValues func() []byte
 }
@@ -144,6 +154,7 @@ type fillPrograms struct {
 func (fl *filler) fill(er *evtx.Record) {
 	shape := er.Shape()
 	ps := &fl.progs
+	ps.ran = nil
 	if ps.last != nil {
 		fl.learn()
 	}
@@ -208,6 +219,7 @@ func (fl *filler) run(p *fillProgram) {
 	ps := &fl.progs
 	vals, lists, pieces, fresh, kw := ps.values, ps.lists[:0], ps.pieces[:0], ps.fresh[:0], ps.keywords
 	fl.lazy = kw
+	dep, viewSame := p.view.dep, p.view.ok
 	i := 0
 	for _, op := range p.ops {
 		switch op.op {
@@ -240,6 +252,7 @@ func (fl *filler) run(p *fillProgram) {
 			}
 			if !same {
 				m = nil
+				viewSame = viewSame && !dep[i-1]
 			}
 			switch op.op {
 			case fillSet:
@@ -250,6 +263,7 @@ func (fl *filler) run(p *fillProgram) {
 		}
 	}
 	ps.lists, ps.pieces, ps.fresh = lists, pieces, fresh
+	ps.ran, ps.viewSame = p, viewSame
 	if kw {
 		ps.last = p
 	}

@@ -82,6 +82,10 @@ type Filler interface {
 	Inner(k Key) bool
 	// Ends reports whether k ends one of the record's paths.
 	Ends(k Key) bool
+	// Slot returns the Slot (of the record's Slots) of the path k ends,
+	// or NoSlot: a caller that reads the record by slot (normalize's
+	// ECS view) learns which of the values it set there it read.
+	Slot(k Key) Slot
 	// Set gives the event the value v at k, which Lookup returns when k
 	// ends a path: a string, a json.Number, a bool, nil, or an []any of
 	// them, as ParseJSON decodes them; String, Number and List box them
