@@ -32,9 +32,12 @@ import (
 // keyword, it is neither scanned nor written among the values: the
 // record's text of all its values is made from the memos only if the
 // record needs it (FillValuesLazy, for Each). Three values in four come
-// back, most of them clean. A value that changes is scanned with the
-// record, as is every value of a record filled by a walk and a value
-// with no memo. TestKeywordClean (package match) compares the keys found
+// back, most of them clean, and one in four of the others is one the
+// place held a few records before (recall), with what is known of it. A
+// new value is scanned with the record, but for one whose JSON is made of
+// bytes no keyword is made of (hooks.Filler.Plain: a time, a number, a
+// GUID), as is every value of a record filled by a walk and a value with
+// no memo. TestKeywordClean (package match) compares the keys found
 // so with those found in the whole text, for every record of the corpus.
 
 // Limits on the fill programs a Reader keeps: at most maxFillPrograms
