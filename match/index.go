@@ -75,8 +75,10 @@ type ixProbe struct {
 	// key is a number or empty.
 	raw *matcher.Automaton
 	// apart: raw finds each key within one value of a filled record's
-	// text (apartKeys), so that its scans may skip clean values.
+	// text (apartKeys), so that its scans may skip clean values; keys
+	// are raw's then (plainBytes).
 	apart bool
+	keys  []string
 	// numTexts: a text key could be found in the text of a Go number
 	// (numberText), so that such a number is probed as a text too.
 	numTexts bool
@@ -350,7 +352,9 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		j.pr = ix.newProbe(j.name, j.ids)
 		if j.any {
 			j.pr.raw = ix.rawAutomaton(j.ids)
-			j.pr.apart = j.pr.raw != nil && apartKeys(ix.texts(j.ids))
+			if keys := ix.texts(j.ids); j.pr.raw != nil && apartKeys(keys) {
+				j.pr.apart, j.pr.keys = true, keys
+			}
 		}
 	})
 	for _, j := range jobs {
