@@ -2,7 +2,6 @@ package match
 
 import (
 	"fmt"
-	"math/bits"
 	"slices"
 	"testing"
 
@@ -88,24 +87,18 @@ func TestChecksBuilt(t *testing.T) {
 // checked returns the candidates of ev's probes, those whose checks hold
 // (which MatchRecord evaluates), and whether phase 1 was probed.
 func checked(rs *Ruleset, ev Event) (cand, passed []int, late bool) {
-	x := rs.pool.Get().(*scratch)
-	defer rs.pool.Put(x)
-	x.rec.reset(ev, false)
-	x.memo.Reset()
-	x.cur = x.rec
-	x.begin()
-	rs.index.probe(x)
-	for w, b := range x.cand {
-		for ; b != 0; b &= b - 1 {
-			i := w<<6 | bits.TrailingZeros64(b)
+	rec := rs.NewRecord()
+	rec.Reset(ev)
+	probed(rs, rec, func(x *scratch) {
+		eachCandidate(x, func(i int) {
 			cand = append(cand, i)
 			if rs.index.passes(x, i) {
 				passed = append(passed, i)
 			}
-		}
-	}
-	x.cur, x.rec.ev = nil, nil
-	return cand, passed, x.pending > 0
+		})
+		late = x.pending > 0
+	})
+	return cand, passed, late
 }
 
 // TestChecks matches events against checkRules' rules, indexed and not,
