@@ -111,8 +111,10 @@ type index struct {
 	need     []uint8     // per rule: how many clauses its gate has
 	always   []uint64    // bitset of the rules without a gate
 	gates    [][][]int32 // per rule: its clauses' keys (nil: no gate)
-	states   int         // automaton states, all probes
-	nprobes  int32       // probes made (newProbe)
+	checks   []check     // per rule: checks[checkAt[r]:checkAt[r+1]] (checks.go)
+	checkAt  []int32
+	states   int   // automaton states, all probes
+	nprobes  int32 // probes made (newProbe)
 }
 
 // clauseOf places a clause: its rule, whether it is the rule's first, and
@@ -209,6 +211,7 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 	}
 	ix.fireAt = append(ix.fireAt, int32(len(ix.fires)))
 	ix.buildProbes(ixr, st)
+	ix.buildChecks(ixr, plans, st)
 	return ix
 }
 
