@@ -3,6 +3,7 @@ package match
 import (
 	"unsafe"
 
+	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
@@ -103,9 +104,6 @@ func (x *scratch) texts(f *ixProbe, v any) {
 	switch c.Kind {
 	case plan.StringKind, plan.NumberText:
 		x.text(f, c.Text)
-		if f.numbers != nil && plan.LooksNumeric(c.Text) {
-			x.spelled(f, c.Text)
-		}
 	case plan.NumberKind:
 		if x.number(f, c.Num.Float64()) {
 			x.numText(f, c.AppendText(x.num[:0]))
@@ -122,8 +120,8 @@ func (x *scratch) texts(f *ixProbe, v any) {
 	}
 }
 
-// spelled probes f's number keys with the number s spells.
-func (x *scratch) spelled(f *ixProbe, s string) {
+// spelled probes f's number keys, to x, with the number s spells.
+func spelled(f *ixProbe, s string, x matcher.Sink) {
 	if n, ok := plan.Spelled(s); ok {
 		for _, id := range f.numbers[n.Float64()] {
 			x.Fire(id)
@@ -149,11 +147,26 @@ func (x *scratch) numText(f *ixProbe, b []byte) {
 	x.text(f, unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
-// text probes f's text keys with s (folded into x.buf where needed),
-// reporting each substring key's automaton state once per event, through
-// the cache of strings probed before (probeCache).
+// text probes f's keys with the string s: its text keys (s folded into
+// x.buf where needed), reporting each substring key's automaton state
+// once per event, and its number keys with the number s spells, if any:
+// both through the cache of strings probed before (probeCache), since
+// the strings that spell numbers recur as the others do (logon ids,
+// access masks, process ids). The text of a number, probed here after
+// its number keys, spells that number again: they fire twice.
 func (x *scratch) text(f *ixProbe, s string) {
-	if f.texts != nil {
+	if f.texts != nil || f.numbers != nil && plan.LooksNumeric(s) {
 		x.cache.find(x, f, s)
+	}
+}
+
+// lookup reports to sink the keys of f that the string s holds (see
+// text), those of substrings once per epoch of m.
+func (x *scratch) lookup(f *ixProbe, s string, sink matcher.Sink, m *matcher.Marks) {
+	if f.texts != nil {
+		f.texts.Find(s, &x.buf, sink, m)
+	}
+	if f.numbers != nil {
+		spelled(f, s, sink)
 	}
 }
