@@ -17,6 +17,12 @@ func (ix *index) probe(x *scratch) {
 	}
 }
 
+// wants reports whether phase ph probes p in this event: always in phase
+// 0, in phase 1 when a rule whose first clause held wants it.
+func (x *scratch) wants(p *ixProbe, ph int) bool {
+	return ph == 0 || x.wanted[p.id] == x.epoch
+}
+
 // probeSlot fires the presence keys of p, when v is present, and probes
 // v's texts, when it has been decoded.
 func (x *scratch) probeSlot(p *ixProbe, v any, present bool) {
@@ -50,7 +56,8 @@ type lastString struct {
 }
 
 // probePhase probes the keys of one phase: at the slots the record found,
-// when it knows them all, otherwise at each slot with keys.
+// when it knows them all, otherwise at each slot with keys; in phase 1,
+// only the probes a rule whose first clause held wants (index.later).
 func (ix *index) probePhase(x *scratch, ph int) {
 	r, probes := x.cur, ix.probes[ph]
 	if r.complete {
@@ -59,14 +66,14 @@ func (ix *index) probePhase(x *scratch, ph int) {
 			if it.slot < 0 || int(it.slot) >= len(probes) {
 				continue // dropped (a repeated key), or a slot of the record's own (Ruleset.NewRecordWith)
 			}
-			if p := probes[it.slot]; p != nil {
+			if p := probes[it.slot]; p != nil && x.wants(p, ph) {
 				v := r.keyed(it)
 				x.probeSlot(p, v, v != nil || it.lazy != 0)
 			}
 		}
 	} else {
 		for s, p := range probes {
-			if p == nil {
+			if p == nil || !x.wants(p, ph) {
 				continue
 			}
 			v, ok := r.Lookup(r.st.paths[s])

@@ -40,6 +40,7 @@ type scratch struct {
 	epoch      uint32      // this event's number; the arrays below hold older ones
 	keys       []keyState  // per key, and one past the last for its end in fires
 	rules      []ruleState // per rule: its clauses that held
+	wanted     []uint32    // per probe: the epoch a rule whose first clause held wanted it in (index.later)
 	buf        []byte
 	num        []byte
 	last       []lastString    // per probe: the string last probed
@@ -61,6 +62,7 @@ func newScratch(slots int, ix *index, st *slotTable) *scratch {
 			x.keys[id].at = uint32(at)
 		}
 		x.rules = make([]ruleState, ix.rules)
+		x.wanted = make([]uint32, ix.nprobes)
 		x.buf = make([]byte, 0, 256)
 		x.num = make([]byte, 0, 32)
 		x.last = make([]lastString, ix.nprobes)
@@ -83,6 +85,7 @@ func (x *scratch) begin() {
 			x.keys[i].epoch = 0
 		}
 		clear(x.rules)
+		clear(x.wanted)
 		clear(x.last)
 		x.epoch = 1
 	}
@@ -117,6 +120,9 @@ func (x *scratch) Fire(id int32) {
 			x.pending++
 			if o.anyLater {
 				x.pendingAny++
+			}
+			for _, p := range x.ix.later[x.ix.laterAt[r]:x.ix.laterAt[r+1]] {
+				x.wanted[p] = x.epoch
 			}
 		}
 		if bits.OnesCount8(n.held) == int(o.need) {
