@@ -865,8 +865,8 @@ func TestNumberText(t *testing.T) {
 // TestLaterProbes checks that phase 1 probes only what the rules whose
 // first clause held want (index.later): three rules whose later clauses
 // are on fields no first clause reads (phase 1 probes), over events with
-// every combination of values that fire or not, against the unindexed
-// ruleset, and which probes each event wanted.
+// every combination of values that fire or not, walked or looked up,
+// against the unindexed ruleset, and which probes each event wanted.
 func TestLaterProbes(t *testing.T) {
 	plans := []*plan.Node{
 		ixOp(ir.OpAnd, strTest("a", matcher.NewExact("a1", true)), strTest("b", matcher.NewExact("b", true)), strTest("c", matcher.NewExact("c", true))),
@@ -893,7 +893,11 @@ func TestLaterProbes(t *testing.T) {
 			for _, rest := range []string{"b", "c", "e", "x"} {
 				ev := Map{"a": a, "d": d, "b": rest, "c": rest, "e": rest}
 				rec.Reset(ev)
-				if got, want := rs.matchRecord(x, rec, nil), plain.Match(ev, nil); !slices.Equal(got, want) {
+				want := plain.Match(ev, nil)
+				if got := rs.Match(opaqueMap{ev}, nil); !slices.Equal(got, want) { // each slot looked up (probePhase's other loop)
+					t.Errorf("%v looked up: indexed %v, unindexed %v", ev, got, want)
+				}
+				if got := rs.matchRecord(x, rec, nil); !slices.Equal(got, want) {
 					t.Errorf("%v: indexed %v, unindexed %v", ev, got, want)
 				}
 				wanted := func(f string) bool { return x.wanted[probeAt(f).id] == x.epoch }
