@@ -29,7 +29,8 @@ func (x *scratch) probeSlot(p *ixProbe, v any, present bool) {
 	if !present {
 		return
 	}
-	if s, ok := v.(string); ok {
+	s, str := v.(string)
+	if str {
 		// A field's paths share a probe, and an event may hold one
 		// string at several of them (a value Record.Add copied to the
 		// ECS name of a field): the keys it fires have fired.
@@ -42,7 +43,10 @@ func (x *scratch) probeSlot(p *ixProbe, v any, present bool) {
 	for _, id := range p.present {
 		x.Fire(id)
 	}
-	if v != nil {
+	switch {
+	case str: // most values: texts' first case, without classifying v
+		x.text(p, s)
+	case v != nil:
 		x.texts(p, v)
 	}
 }
