@@ -49,6 +49,7 @@ func Compile(rules []*ir.Rule, opts ...Option) (*match.Ruleset, error) {
 	if c.cfg.optimize {
 		plans = share(plans, c.keys)
 		evalOrder(plans)
+		plans = layout(plans)
 	}
 	var reads []*match.Path
 	for _, f := range c.cfg.reads {

@@ -27,7 +27,12 @@ func corpusData(b *testing.B) ([][]byte, int64) {
 // benchRead reads every record of the corpus on one goroutine, writing
 // each as JSON when json is set; one op is the whole corpus (46 MB,
 // 18,270 records).
-func benchRead(b *testing.B, json bool) {
+func benchRead(b *testing.B, json bool) { benchReadFrom(b, json, false) }
+
+// benchReadFrom is benchRead, reading each file from memory by
+// NewReaderBytes (chunks not copied) when mem is set, else by NewReader
+// from a *bytes.Reader.
+func benchReadFrom(b *testing.B, json, mem bool) {
 	data, size := corpusData(b)
 	defer noPoison()()
 	b.SetBytes(size)
@@ -37,7 +42,13 @@ func benchRead(b *testing.B, json bool) {
 	cpu := cputime.Used()
 	for b.Loop() {
 		for _, f := range data {
-			r, err := NewReader(bytes.NewReader(f))
+			var r *Reader
+			var err error
+			if mem {
+				r, err = NewReaderBytes(f)
+			} else {
+				r, err = NewReader(bytes.NewReader(f))
+			}
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -82,3 +93,7 @@ func BenchmarkReader(b *testing.B) { benchRead(b, false) }
 // BenchmarkReaderJSON reads the corpus's records and writes each as JSON
 // (what ruleforge dump does, output aside).
 func BenchmarkReaderJSON(b *testing.B) { benchRead(b, true) }
+
+// BenchmarkReaderBytes is BenchmarkReader from memory: each file read by
+// NewReaderBytes, its chunks parts of its bytes, not copied.
+func BenchmarkReaderBytes(b *testing.B) { benchReadFrom(b, false, true) }

@@ -191,3 +191,11 @@ func buildFile(flags uint32, chunks ...[]byte) []byte {
 	}
 	return h
 }
+
+// withCount sets the chunk count in file's header to n, and its
+// checksum.
+func withCount(file []byte, n uint16) []byte {
+	binary.LittleEndian.PutUint16(file[42:], n)
+	binary.LittleEndian.PutUint32(file[124:], crc32.ChecksumIEEE(file[:120]))
+	return file
+}

@@ -32,7 +32,7 @@ type Chunk struct {
 	Index  int   // 0-based position in the file
 	Offset int64 // where it starts in the file
 	data   []byte
-	buf    *[ChunkSize]byte // data's buffer, until Release
+	buf    *[ChunkSize]byte // data's buffer, until Release; nil when data is part of a file in memory (NewReaderBytes)
 	lazy   *lazyChunk       // data's bytes not read yet, nil when all are
 }
 
@@ -57,10 +57,8 @@ func (c *Chunk) load(end int) error {
 // Release gives the chunk's memory back for the chunks read after it; the
 // chunk, and the records decoded from it, must not be used after.
 func (c *Chunk) Release() {
-	if c.buf != nil {
-		chunkBufs.Put(c.buf)
-		c.buf, c.data, c.lazy = nil, nil, nil
-	}
+	putChunkBuf(c.buf)
+	c.buf, c.data, c.lazy = nil, nil, nil
 }
 
 // Truncated reports whether the file ended inside the chunk.

@@ -63,14 +63,19 @@ func TestDamage(t *testing.T) {
 	for _, tt := range tests {
 		// Each damaged file is read by a loop over Next and by All, which
 		// must give the same records and errors, from a *bytes.Reader
-		// (lazy chunks, ReadAt) and from a plain io.Reader (whole chunks).
-		for _, way := range []string{"Next", "All", "Next/plain"} {
+		// (lazy chunks, ReadAt), from a plain io.Reader (whole chunks)
+		// and from memory (NewReaderBytes: chunks not copied).
+		for _, way := range []string{"Next", "All", "Next/plain", "Next/bytes"} {
 			t.Run(tt.name+"/"+way, func(t *testing.T) {
-				var src io.Reader = bytes.NewReader(tt.damage(bytes.Clone(whole)))
+				file := tt.damage(bytes.Clone(whole))
+				var src io.Reader = bytes.NewReader(file)
 				if way == "Next/plain" {
 					src = plainReader{src}
 				}
 				r, err := NewReader(src)
+				if way == "Next/bytes" {
+					r, err = NewReaderBytes(file)
+				}
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -151,9 +156,15 @@ func TestNotEVTX(t *testing.T) {
 		if _, err := NewReader(strings.NewReader(in)); err != ErrNotEVTX {
 			t.Errorf("%q: %v, want ErrNotEVTX", in, err)
 		}
+		if _, err := NewReaderBytes([]byte(in)); err != ErrNotEVTX {
+			t.Errorf("%q from memory: %v, want ErrNotEVTX", in, err)
+		}
 	}
 	if _, err := NewReader(strings.NewReader("ElfFile\x00short")); err == nil || err.Error() != "file header: truncated at 13 of 4096 bytes" {
 		t.Errorf("short header: %v", err)
+	}
+	if _, err := NewReaderBytes([]byte("ElfFile\x00short")); err == nil || err.Error() != "file header: truncated at 13 of 4096 bytes" {
+		t.Errorf("short header from memory: %v", err)
 	}
 	// A read that fails before the signature is that failure, not input
 	// without the signature (a pipe read by ReadAt fails with ESPIPE).

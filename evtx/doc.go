@@ -19,16 +19,23 @@
 //
 // Chunks are read in file order to the end of the file, whatever the
 // header counts (a dirty file's header lags behind its chunks); unused
-// chunks (all zeros) are skipped. A chunk with a bad signature, header or
-// checksum is reported as an *Error and skipped; a record that cannot be
-// read is reported and the next one read; a file that ends inside a
-// chunk yields every complete record of it, then an *Error. From a
-// source that is an io.ReaderAt and an io.Seeker (an *os.File, a
+// chunks are skipped: all zeros, or, past the chunks a sound and clean
+// header counts (Windows preallocates a log's chunks), any chunk whose
+// 512-byte header is zeros, the rest of which is not read (all 583
+// unused chunks of the shared corpus; TestUnusedByHeader). A chunk
+// with a bad signature, header or checksum is reported as an *Error and
+// skipped; a record that cannot be read is reported and the next one
+// read; a file that ends inside a chunk yields every complete record of
+// it, then an *Error. From a source that is an io.ReaderAt and an
+// io.Seeker (an *os.File, a
 // *bytes.Reader), a used chunk is read up to its free space offset, where
 // its records end (22 of the corpus's 52 MB of used chunks), and the rest
 // only when a name or template definition lies past it: Windows never
 // writes one there, but a crafted or damaged chunk reads the same as from
 // a plain io.Reader (TestLazyPastFree, TestLazySameCorpus, TestDamage).
+// A file held in memory is read by NewReaderBytes: its chunks are parts
+// of its bytes, not copies (the same tests read every file that way
+// too).
 // From a regular file (an *os.File, or an io.SectionReader of one) on
 // Linux, the unused chunks that lie wholly in the holes of a sparse file
 // (the corpus's 583 unused chunks, 38 MB, are holes on disk) are skipped

@@ -7,8 +7,10 @@ package evtx
 // in a hole is exactly an unused chunk, which NextChunk skips: a source
 // that can tell where its holes are (a regular file on Linux, by lseek
 // SEEK_DATA and SEEK_HOLE: see holes_linux.go) spares reading them,
-// copying them and comparing them with zeros. Any other source, and a
-// file system that cannot tell, reads them as before.
+// copying them and comparing them with zeros. The source is asked only
+// about the chunks past those a sound, clean file header counts
+// (Reader.counted): Windows wrote the counted ones. Any other source,
+// and a file system that cannot tell, reads them as before.
 
 // dataFinder tells where a source's data lies, so that the chunks in
 // its holes need not be read. Offsets are the source's (io.ReaderAt).

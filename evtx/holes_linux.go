@@ -22,11 +22,15 @@ type fileHoles struct {
 	base, size int64
 }
 
-// holesOf returns the dataFinder of ra when it is an *os.File, or an
-// io.SectionReader of one; nil otherwise.
+// holesOf returns the dataFinder of ra when it is an *os.File, or a
+// section of one: an io.SectionReader, or any source with its Outer
+// method (the source it reads, where it starts in it and its size);
+// nil otherwise.
 func holesOf(ra io.ReaderAt) dataFinder {
 	base, size := int64(0), int64(-1)
-	if s, ok := ra.(*io.SectionReader); ok {
+	if s, ok := ra.(interface {
+		Outer() (io.ReaderAt, int64, int64)
+	}); ok {
 		ra, base, size = s.Outer()
 	}
 	f, ok := ra.(*os.File)

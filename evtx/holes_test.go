@@ -16,7 +16,8 @@ import (
 // unwritten) and the same files written whole: the records and errors
 // are those of reading the bytes whole (plainReader), and on Linux the
 // chunks wholly in holes are skipped unread (lseek SEEK_DATA), but for
-// those after the file's last data, which end the file at once. A chunk
+// those after the file's last data, which end the file at once, and
+// those a sound, clean header counts, which are read. A chunk
 // with a byte that is not zero, a chunk of zeros written out (data, not
 // a hole) and a file that ends inside a hole read as before. The file
 // also sits inside another, past its start and before more data, read
@@ -37,6 +38,10 @@ func TestHoles(t *testing.T) {
 		{"zeros written", buildFile(1, fixtureChunk(1), zero(), zero(), zero(), fixtureChunk(4)), []int{2}, 2},
 		{"ends in a hole", buildFile(1, fixtureChunk(1), zero(), zero())[:FileHeaderSize+2*ChunkSize+20000], nil, 0},
 		{"only holes", buildFile(1, zero(), zero(), zero()), nil, 0},
+		// A clean header's count: the chunks it counts are read, holes
+		// or not; past it, the holes are skipped.
+		{"clean, holes counted", withCount(buildFile(0, fixtureChunk(1), zero(), zero(), fixtureChunk(4), zero(), zero()), 4), nil, 0},
+		{"clean, holes past the count", withCount(buildFile(0, fixtureChunk(1), zero(), zero(), fixtureChunk(4), zero()), 1), nil, 2},
 	}
 	dir := t.TempDir()
 	for i, tc := range tests {

@@ -30,6 +30,18 @@ func readFrom(t *testing.T, src io.Reader, opts ...Option) (got, errs []string, 
 	return readRest(t, r, opts...)
 }
 
+// readBytes is readFrom from NewReaderBytes: chunks that are parts of
+// file.
+func readBytes(t *testing.T, file []byte, opts ...Option) (got, errs []string) {
+	t.Helper()
+	r, err := NewReaderBytes(file, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, errs, _ = readRest(t, r, opts...)
+	return got, errs
+}
+
 // readRest is readFrom from a Reader.
 func readRest(t *testing.T, r *Reader, opts ...Option) (got, errs []string, lazy int) {
 	t.Helper()
@@ -94,8 +106,9 @@ func pastFreeChunk(t testing.TB) []byte {
 
 // TestLazyPastFree reads pastFreeChunk's file from a *bytes.Reader (its
 // chunk read up to the free space, then the rest when the template is
-// needed), from a plain io.Reader (read whole), and into trees: the same
-// records, as a hand-written expectation says.
+// needed), from a plain io.Reader (read whole), from memory
+// (NewReaderBytes), and into trees: the same records, as a hand-written
+// expectation says.
 func TestLazyPastFree(t *testing.T) {
 	file := buildFile(0, pastFreeChunk(t))
 	want := []string{sysmonJSON("1", "0x1010"), sysmonJSON("2", "0x1fffff"), noTemplateJSON}
@@ -109,9 +122,17 @@ func TestLazyPastFree(t *testing.T) {
 		{"ReaderAt/trees", bytes.NewReader(file), []Option{WithoutPlans()}, 1},
 		{"Reader", plainReader{bytes.NewReader(file)}, nil, 0},
 		{"Reader/trees", plainReader{bytes.NewReader(file)}, []Option{WithoutPlans()}, 0},
+		{"Bytes", nil, nil, 0},
+		{"Bytes/trees", nil, []Option{WithoutPlans()}, 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, errs, lazy := readFrom(t, tt.src, tt.opts...)
+			var got, errs []string
+			var lazy int
+			if tt.src == nil {
+				got, errs = readBytes(t, file, tt.opts...)
+			} else {
+				got, errs, lazy = readFrom(t, tt.src, tt.opts...)
+			}
 			if !slices.Equal(got, want) || errs != nil {
 				t.Errorf("records:\n%q\nerrors %q\nwant\n%q", got, errs, want)
 			}
@@ -123,8 +144,9 @@ func TestLazyPastFree(t *testing.T) {
 }
 
 // TestLazySameCorpus reads every file of the shared corpus from a
-// *bytes.Reader (lazy chunks) and from a plain io.Reader (whole chunks):
-// the same records and errors; and most used chunks are read lazily.
+// *bytes.Reader (lazy chunks), from a plain io.Reader (whole chunks) and
+// from memory (NewReaderBytes: chunks not copied): the same records and
+// errors; and most used chunks are read lazily.
 func TestLazySameCorpus(t *testing.T) {
 	lazy := 0
 	for _, path := range corpusFiles(t) {
@@ -137,6 +159,9 @@ func TestLazySameCorpus(t *testing.T) {
 		if !slices.Equal(got, want) || !slices.Equal(errs, wantErrs) {
 			t.Fatalf("%s: lazy chunks read %d records, errors %q; whole chunks %d, %q", path, len(got), errs, len(want), wantErrs)
 		}
+		if got, errs := readBytes(t, file); !slices.Equal(got, want) || !slices.Equal(errs, wantErrs) {
+			t.Fatalf("%s: from memory %d records, errors %q; whole chunks %d, %q", path, len(got), errs, len(want), wantErrs)
+		}
 		lazy += n
 	}
 	if lazy < 700 { // 791 used chunks
@@ -147,18 +172,27 @@ func TestLazySameCorpus(t *testing.T) {
 
 // FuzzLazy reads a file of two fuzzed chunks (fuzzedChunk: with their
 // checksums set when the first byte is even) from a *bytes.Reader, lazy
-// chunks with their unread bytes poisoned, and from a plain io.Reader,
-// whole chunks: the same records and errors.
+// chunks with their unread bytes poisoned, from a plain io.Reader, whole
+// chunks, and from memory, chunks not copied: the same records and
+// errors. So is a file whose clean header counts one chunk, the second
+// fuzzed chunk past the count, then the fuzzed chunk with its 512-byte
+// header zeroed (unused by what the file header says: unusedByHeader).
 func FuzzLazy(f *testing.F) {
 	f.Add(fixtureChunk(1))
 	f.Add(pastFreeChunk(f))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c := fuzzedChunk(data)
-		file := buildFile(0, c, c)
-		got, errs, _ := readFrom(t, bytes.NewReader(file))
-		want, wantErrs, _ := readFrom(t, plainReader{bytes.NewReader(file)})
-		if !slices.Equal(got, want) || !slices.Equal(errs, wantErrs) {
-			t.Fatalf("lazy chunks: %q, errors %q; whole chunks: %q, errors %q", got, errs, want, wantErrs)
+		headless := slices.Clone(c)
+		clear(headless[:min(len(headless), chunkHeaderSize)])
+		for _, file := range [][]byte{buildFile(0, c, c), withCount(buildFile(0, c, c, headless), 1)} {
+			got, errs, _ := readFrom(t, bytes.NewReader(file))
+			want, wantErrs, _ := readFrom(t, plainReader{bytes.NewReader(file)})
+			if !slices.Equal(got, want) || !slices.Equal(errs, wantErrs) {
+				t.Fatalf("lazy chunks: %q, errors %q; whole chunks: %q, errors %q", got, errs, want, wantErrs)
+			}
+			if got, errs := readBytes(t, file); !slices.Equal(got, want) || !slices.Equal(errs, wantErrs) {
+				t.Fatalf("from memory: %q, errors %q; whole chunks: %q, errors %q", got, errs, want, wantErrs)
+			}
 		}
 	})
 }

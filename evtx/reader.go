@@ -64,6 +64,9 @@ type Reader struct {
 	inChk  bool
 	err    error // sticky read error
 	opts   []Option
+	// mem holds the file, when it is read from memory (NewReaderBytes):
+	// its chunks are parts of mem.
+	mem []byte
 	// holes tells where ra's data is, when it can (holes.go); dataEnd
 	// is the end of the data region it told last. holeChunks counts
 	// the chunks skipped in holes, unread.
@@ -79,20 +82,9 @@ func NewReader(r io.Reader, opts ...Option) (*Reader, error) {
 	defer chunkBufs.Put(chunk)
 	buf := chunk[:FileHeaderSize]
 	n, err := io.ReadFull(r, buf)
-	if n < len(fileMagic) && err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, fmt.Errorf("file header: %w", err) // a read that failed, not input without the signature
-	}
-	if n < len(fileMagic) || !IsEVTX(buf) {
-		return nil, ErrNotEVTX
-	}
+	h, err := readHeader(buf[:n], err)
 	if err != nil {
-		return nil, fmt.Errorf("file header: truncated at %d of %d bytes", n, FileHeaderSize)
-	}
-	le := binary.LittleEndian
-	h := Header{
-		FirstChunk: le.Uint64(buf[8:]), LastChunk: le.Uint64(buf[16:]), NextRecordID: le.Uint64(buf[24:]),
-		MinorVersion: le.Uint16(buf[36:]), MajorVersion: le.Uint16(buf[38:]), Chunks: le.Uint16(buf[42:]),
-		Flags: le.Uint32(buf[120:]), ChecksumOK: crc32.ChecksumIEEE(buf[:120]) == le.Uint32(buf[124:]),
+		return nil, err
 	}
 	rd := &Reader{r: r, h: h, offset: FileHeaderSize, opts: opts}
 	if ra, ok := r.(io.ReaderAt); ok {
@@ -106,12 +98,55 @@ func NewReader(r io.Reader, opts ...Option) (*Reader, error) {
 	return rd, nil
 }
 
+// NewReaderBytes returns a Reader of the .evtx file whose bytes are b,
+// from its start, as NewReader reads it from bytes.NewReader(b), but
+// its chunks are parts of b, not copies: reading a file held in memory
+// copies nothing. b must not change while the Reader, its chunks or
+// their records are in use.
+func NewReaderBytes(b []byte, opts ...Option) (*Reader, error) {
+	head := b[:min(len(b), FileHeaderSize)]
+	var err error
+	if len(head) < FileHeaderSize {
+		err = io.ErrUnexpectedEOF
+	}
+	h, err := readHeader(head, err)
+	if err != nil {
+		return nil, err
+	}
+	return &Reader{h: h, offset: FileHeaderSize, opts: opts, mem: b}, nil
+}
+
+// readHeader reads the file header from buf, the bytes read of it, and
+// the error reading them gave.
+func readHeader(buf []byte, err error) (Header, error) {
+	n := len(buf)
+	if n < len(fileMagic) && err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return Header{}, fmt.Errorf("file header: %w", err) // a read that failed, not input without the signature
+	}
+	if n < len(fileMagic) || !IsEVTX(buf) {
+		return Header{}, ErrNotEVTX
+	}
+	if err != nil {
+		return Header{}, fmt.Errorf("file header: truncated at %d of %d bytes", n, FileHeaderSize)
+	}
+	le := binary.LittleEndian
+	return Header{
+		FirstChunk: le.Uint64(buf[8:]), LastChunk: le.Uint64(buf[16:]), NextRecordID: le.Uint64(buf[24:]),
+		MinorVersion: le.Uint16(buf[36:]), MajorVersion: le.Uint16(buf[38:]), Chunks: le.Uint16(buf[42:]),
+		Flags: le.Uint32(buf[120:]), ChecksumOK: crc32.ChecksumIEEE(buf[:120]) == le.Uint32(buf[124:]),
+	}, nil
+}
+
 // Header returns the file header.
 func (r *Reader) Header() Header { return r.h }
 
 // NextChunk reads the next chunk: a full one, or what is left of the
-// file (Truncated); it skips unused chunks (all zeros) and returns io.EOF
-// at the end of the file.
+// file (Truncated); it skips unused chunks and returns io.EOF at the end
+// of the file. A chunk without the chunk signature is unused when it is
+// all zeros, or when the file header says so (unusedByHeader: past the
+// chunks a sound, clean header counts, with a chunk header of zeros),
+// in which case only its first 512 bytes are read; any other is
+// returned, and Decoder.Reset reports it.
 //
 // When the Reader's source is an io.ReaderAt and an io.Seeker (an
 // *os.File, a *bytes.Reader), a used chunk is read only up to its free
@@ -120,45 +155,103 @@ func (r *Reader) Header() Header { return r.h }
 // definition of the chunk lies past it (lazyChunk); the records are the
 // same as read whole. Chunks are then read by ReadAt, and r's offset
 // stays after the file header; when the source is a regular file (or an
-// io.SectionReader of one), the unused chunks that lie in its holes (a
-// sparse file's) are skipped unread, on systems that tell where a
-// file's holes are (holes.go).
+// io.SectionReader of one, or a source with its Outer method), the
+// unused chunks that lie in its holes (a sparse file's) are skipped
+// unread, on systems that tell where a file's holes are (holes.go).
 func (r *Reader) NextChunk() (*Chunk, error) {
 	for r.err == nil {
-		buf := chunkBufs.Get().(*[ChunkSize]byte)
-		var n int
+		var buf *[ChunkSize]byte
+		var data []byte
 		var err error
 		var lazy *lazyChunk
-		switch {
-		case r.holes != nil && !r.skipHoles():
+		switch at := r.base + r.offset; {
+		case r.holes != nil && !r.counted(r.index) && !r.skipHoles():
 			err = io.EOF
+		case r.mem != nil:
+			data = r.mem[min(at, int64(len(r.mem))):min(at+ChunkSize, int64(len(r.mem)))]
+			switch {
+			case len(data) == 0:
+				err = io.EOF
+			case len(data) < ChunkSize:
+				err = io.ErrUnexpectedEOF
+			}
 		case r.ra != nil:
+			buf = chunkBufs.Get().(*[ChunkSize]byte)
+			var n int
 			n, lazy, err = r.readAt(buf)
+			data = buf[:n]
+			if err == errUnused { // read up to its header only
+				r.index++
+				r.offset += ChunkSize
+				putChunkBuf(buf)
+				continue
+			}
 		default:
+			buf = chunkBufs.Get().(*[ChunkSize]byte)
+			var n int
 			n, err = io.ReadFull(r.r, buf[:])
+			data = buf[:n]
 		}
 		switch {
 		case err == io.EOF:
 			r.err = io.EOF
-			chunkBufs.Put(buf)
+			putChunkBuf(buf)
 			return nil, io.EOF
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			r.err = io.EOF
 		case err != nil:
 			r.err = err
-			chunkBufs.Put(buf)
+			putChunkBuf(buf)
 			return nil, err
 		}
 		index, offset := r.index, r.offset
 		r.index++
-		r.offset += int64(n)
-		if data := buf[:n]; !bytes.HasPrefix(data, chunkMagic) && allZero(data) {
-			chunkBufs.Put(buf)
+		r.offset += int64(len(data))
+		if !bytes.HasPrefix(data, chunkMagic) && (r.unusedByHeader(index, data) || allZero(data)) {
+			putChunkBuf(buf)
 			continue
 		}
-		return &Chunk{Index: index, Offset: offset, data: buf[:n], buf: buf, lazy: lazy}, nil
+		return &Chunk{Index: index, Offset: offset, data: data, buf: buf, lazy: lazy}, nil
 	}
 	return nil, r.err
+}
+
+// unusedByHeader reports whether the chunk numbered index, which starts
+// with data and has no chunk signature, is unused by what the file
+// header says: it is past the chunks the header counts, the header is
+// sound (its checksum matches) and clean (not dirty: a dirty file's
+// header may lag behind its chunks), and the chunk's own 512-byte
+// header is all zeros. Windows preallocates a log's chunks and counts
+// those it has written: the rest of such a chunk is not read, nor
+// compared with zeros (on the shared corpus, all 583 unused chunks are
+// such; 38 MB of the files' 92.7 MB).
+func (r *Reader) unusedByHeader(index int, data []byte) bool {
+	return index >= int(r.h.Chunks) && r.trusted() && allZero(data[:min(len(data), chunkHeaderSize)])
+}
+
+// counted reports whether the file header, sound and clean, counts the
+// chunk numbered index: Windows wrote it, and it is read without asking
+// where the file's holes are (holes.go), which NextChunk asks only past
+// the count, or for every chunk of a dirty or unsound header. On the
+// shared corpus, that is one question a file (the first chunk past the
+// count: no data from there on) where there were two.
+func (r *Reader) counted(index int) bool { return index < int(r.h.Chunks) && r.trusted() }
+
+// trusted reports whether the file header's chunk count can be trusted:
+// its checksum matches and the file was closed cleanly (a dirty file's
+// header may lag behind its chunks).
+func (r *Reader) trusted() bool { return r.h.ChecksumOK && !r.h.Dirty() }
+
+// errUnused is readAt's report of a chunk that unusedByHeader tells is
+// unused, read up to its header only.
+var errUnused = errors.New("unused chunk")
+
+// putChunkBuf gives buf back to chunkBufs; nil, a chunk of a file in
+// memory, has no buffer.
+func putChunkBuf(buf *[ChunkSize]byte) {
+	if buf != nil {
+		chunkBufs.Put(buf)
+	}
 }
 
 // readAt reads the chunk at r.offset into buf by ReadAt, as io.ReadFull
@@ -182,6 +275,9 @@ func (r *Reader) readAt(buf *[ChunkSize]byte) (n int, lazy *lazyChunk, err error
 	if m, err := r.ra.ReadAt(buf[:chunkHeaderSize], at); m < chunkHeaderSize || !bytes.HasPrefix(buf[:], chunkMagic) {
 		if m < chunkHeaderSize && err != io.EOF {
 			return m, nil, err
+		}
+		if m == chunkHeaderSize && r.unusedByHeader(r.index, buf[:m]) {
+			return m, nil, errUnused
 		}
 		return full(m)
 	}

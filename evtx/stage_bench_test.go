@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/ruleforge/ruleforge/internal/cputime"
@@ -17,7 +18,8 @@ import (
 // and Next: the records' values, by plan or tree) and walk (Walk with a
 // Visitor that writes every value as JSON, as normalize's ReadEVTX does
 // for the keyword scan). The stages' differences are what each costs.
-// The files are read from memory (bytes.Reader), and at stage
+// The files are read from memory (bytes.Reader; at stages bytes-chunks
+// and bytes-next by NewReaderBytes, chunks not copied), and at stage
 // file-chunks from the files themselves, by ReadAt, as the CLI reads
 // them (cmd/ruleforge's evtxSource).
 func BenchmarkStages(b *testing.B) {
@@ -25,9 +27,9 @@ func BenchmarkStages(b *testing.B) {
 	defer noPoison()()
 	perPass := 0
 	for _, f := range data {
-		perPass += readStage(b, bytes.NewReader(f), "next", NewDecoder(), nil)
+		perPass += readStage(b, readerOf(b, bytes.NewReader(f)), "next", NewDecoder(), nil)
 	}
-	for _, stage := range []string{"file-chunks", "chunks", "next", "walk"} {
+	for _, stage := range []string{"file-chunks", "chunks", "bytes-chunks", "next", "bytes-next", "walk"} {
 		b.Run(stage, func(b *testing.B) {
 			dec := NewDecoder()
 			vis := &renderer{}
@@ -45,11 +47,11 @@ func BenchmarkStages(b *testing.B) {
 			cpu := cputime.Used()
 			for b.Loop() {
 				for i, f := range data {
+					var file *os.File
 					if files != nil {
-						readStage(b, io.NewSectionReader(files[i], 0, math.MaxInt64), "chunks", dec, vis)
-					} else {
-						readStage(b, bytes.NewReader(f), stage, dec, vis)
+						file = files[i]
 					}
+					readStageOf(b, f, file, stage, dec, vis)
 				}
 			}
 			b.ReportMetric(float64(cputime.Used()-cpu)/float64(b.N*perPass), "cpu-ns/record")
@@ -57,13 +59,37 @@ func BenchmarkStages(b *testing.B) {
 	}
 }
 
-// readStage reads the file f up to stage and returns the records read
-// (none at stage chunks).
-func readStage(b *testing.B, f io.Reader, stage string, dec *Decoder, vis Visitor) int {
+// readStageOf reads the file whose bytes are f up to stage, as stage
+// says: from file by ReadAt (file-chunks), from f by NewReaderBytes
+// (bytes-), else from f by a bytes.Reader.
+func readStageOf(b *testing.B, f []byte, file *os.File, stage string, dec *Decoder, vis Visitor) {
+	if file != nil {
+		readStage(b, readerOf(b, io.NewSectionReader(file, 0, math.MaxInt64)), "chunks", dec, vis)
+		return
+	}
+	if rest, ok := strings.CutPrefix(stage, "bytes-"); ok {
+		r, err := NewReaderBytes(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		readStage(b, r, rest, dec, vis)
+		return
+	}
+	readStage(b, readerOf(b, bytes.NewReader(f)), stage, dec, vis)
+}
+
+// readerOf returns NewReader(f), or ends b.
+func readerOf(b *testing.B, f io.Reader) *Reader {
 	r, err := NewReader(f)
 	if err != nil {
 		b.Fatal(err)
 	}
+	return r
+}
+
+// readStage reads the file r up to stage and returns the records read
+// (none at stage chunks).
+func readStage(b *testing.B, r *Reader, stage string, dec *Decoder, vis Visitor) int {
 	n := 0
 	for {
 		c, err := r.NextChunk()

@@ -26,12 +26,16 @@ import (
 // raw automaton, each finding keys within single values only (apartKeys).
 type keywordScan struct {
 	raw []*matcher.Automaton
+	// plain holds the bytes of which a text holds no key of raw
+	// (plainBytes), for Plain.
+	plain [256]bool
 }
 
 // keywordScan returns ix's keywordScan, or nil when ix scans no text for
 // keywords or one of its raw automata may find a key across two values.
 func (ix *index) keywordScan() *keywordScan {
 	var k keywordScan
+	var keys []string
 	for _, ap := range ix.anyProbe {
 		if ap == nil || ap.raw == nil {
 			continue // no keywords in the phase, or keys probed value by value (Each): the text is not scanned
@@ -40,11 +44,61 @@ func (ix *index) keywordScan() *keywordScan {
 			return nil
 		}
 		k.raw = append(k.raw, ap.raw)
+		keys = append(keys, ap.keys...)
 	}
 	if k.raw == nil {
 		return nil
 	}
+	k.plain = plainBytes(keys)
 	return &k
+}
+
+// plainCandidates are the bytes plainBytes tries: those of the JSON of
+// the values that change from record to record and that no keyword
+// search is after (times as YYYY-MM-DDTHH:MM:SS.ffffffZ, numbers,
+// GUIDs, hex as 0x..., in quotes).
+const plainCandidates = `0123456789-:.TZtzxXabcdefABCDEF" +`
+
+// plainBytes returns the bytes of plainCandidates of which a text holds
+// none of keys (folded, as a raw automaton holds them): each key has a
+// byte that no byte kept folds to. A raw automaton steps on each plain
+// byte (ASCII, not a backslash: no escape) by its folded class, and a
+// key is found only where each of its bytes is; so a JSON text made only
+// of the bytes kept holds no key. A key all of whose bytes are
+// candidates has its first byte, in both cases, left out.
+func plainBytes(keys []string) (plain [256]bool) {
+	for i := 0; i < len(plainCandidates); i++ {
+		plain[plainCandidates[i]] = true
+	}
+	kept := func(c byte) bool { return plain[c] || 'a' <= c && c <= 'z' && plain[c-'a'+'A'] }
+	for _, k := range keys {
+		all := len(k) > 0
+		for i := 0; i < len(k) && all; i++ {
+			all = kept(k[i])
+		}
+		if all {
+			c := k[0]
+			plain[c] = false
+			if 'a' <= c && c <= 'z' {
+				plain[c-'a'+'A'] = false
+			}
+		}
+	}
+	return plain
+}
+
+// Plain implements hooks.Filler.
+func (f *filler) Plain(js []byte) bool {
+	k := f.st.ruleset().keywords
+	if k == nil {
+		return false
+	}
+	for _, c := range js {
+		if !k.plain[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // apartKeys reports whether no key of texts (the keys of a raw
@@ -111,6 +165,9 @@ func (f *filler) Clean(js []byte) bool {
 	k := f.st.ruleset().keywords
 	if k == nil {
 		return false
+	}
+	if f.Plain(js) {
+		return true
 	}
 	kw := &f.kw
 	kw.found = false

@@ -176,3 +176,87 @@ func joinJSON(jsons [][]byte) []byte {
 	}
 	return b
 }
+
+// TestPlainBytes checks plainBytes on keys that leave out bytes of
+// plainCandidates (as typed or folded, and keys that no plain text can
+// hold, which leave out none), and that a raw automaton of the keys finds
+// none of them in random texts made of the bytes kept, nor in the JSON of
+// a time, a GUID, a hex number and a number, nor in the keys themselves,
+// quoted or in upper case, when they are made of them.
+func TestPlainBytes(t *testing.T) {
+	tests := []struct {
+		keys []string
+		out  string // the candidates left out
+	}{
+		{nil, ""},
+		{[]string{"mimikatz", "sekurlsa::", `\\`, "é"}, ""}, // a byte no candidate folds to: none left out
+		{[]string{"0x1fffff"}, "0"},                         // a key of hex: its first byte
+		{[]string{"deface", "cafe"}, "dDcC"},                // folded: both cases
+		{[]string{"-enc", ":1", `"a`}, `:"`},                // "-enc": 'n' is no candidate
+		{[]string{"2023-", "2024-"}, "2"},                   // the second finds '2' left out
+	}
+	for _, tt := range tests {
+		plain := plainBytes(tt.keys)
+		var out []byte
+		for i := 0; i < len(plainCandidates); i++ {
+			if c := plainCandidates[i]; !plain[c] {
+				out = append(out, c)
+			}
+		}
+		slices.Sort(out)
+		want := []byte(tt.out)
+		slices.Sort(want)
+		if !slices.Equal(out, want) {
+			t.Errorf("plainBytes(%q) leaves out %q, want %q", tt.keys, out, want)
+		}
+		for c := range plain {
+			if plain[c] && !strings.ContainsRune(plainCandidates, rune(c)) {
+				t.Errorf("plainBytes(%q) keeps %q, no candidate", tt.keys, byte(c))
+			}
+		}
+		if len(tt.keys) == 0 {
+			continue
+		}
+		ids := make([]int32, len(tt.keys))
+		for i := range ids {
+			ids[i] = int32(i)
+		}
+		a := matcher.NewAutomaton(tt.keys, ids)
+		var kept []byte
+		for c := range plain {
+			if plain[c] {
+				kept = append(kept, byte(c))
+			}
+		}
+		texts := [][]byte{[]byte(`"2019-03-19T23:34:25.123456Z"`), []byte(`"0197231E-4A83-694D-9E0E-000000000800"`), []byte(`"0x1ffffe"`), []byte("-12.5e+3")}
+		for _, k := range tt.keys {
+			texts = append(texts, []byte(`"`+k+`"`), []byte(strings.ToUpper(k)))
+		}
+		rng := rand.New(rand.NewPCG(1, uint64(len(tt.keys))))
+		for range 2000 {
+			text := make([]byte, 1+rng.IntN(40))
+			for i := range text {
+				text[i] = kept[rng.IntN(len(kept))]
+			}
+			texts = append(texts, text)
+		}
+		for _, text := range texts {
+			if !isPlain(&plain, text) {
+				continue
+			}
+			if ids := scanIDs(a, text); len(ids) > 0 {
+				t.Errorf("keys %q: plain text %q holds keys %v", tt.keys, text, ids)
+			}
+		}
+	}
+}
+
+// isPlain reports whether text is made of the bytes of plain only.
+func isPlain(plain *[256]bool, text []byte) bool {
+	for _, c := range text {
+		if !plain[c] {
+			return false
+		}
+	}
+	return true
+}

@@ -98,12 +98,16 @@
 // for one to cache. A number is probed as a text only where a key could be
 // in its digits. Only the rules whose every clause holds (the candidates)
 // are evaluated, in rule order, so Match returns the same indices as
-// without the index. Keyword tests (any value) are indexed when at least
-// 16 rules have them (their keys are sought in one pass over the JSON text
-// of an event that Record.ResetJSON read, rather than in each of its
-// values); with fewer, those rules are evaluated, their keyword test last.
-// [Ruleset.Gate] and [Ruleset.IndexStats] describe the index; ruleforge
-// explain prints them.
+// without the index. A gate drops a later clause that holds a key many
+// rules hold (each clause a key satisfies costs every firing of it); such
+// clauses, and more of the gate's up to eight, are a rule's checks: read
+// for a candidate once the probes are done (did one of the keys fire?),
+// they spare it its evaluation when one fails, at no cost to the probes.
+// Keyword tests (any value) are indexed when at least 16 rules have them
+// (their keys are sought in one pass over the JSON text of an event that
+// Record.ResetJSON read, rather than in each of its values); with fewer,
+// those rules are evaluated, their keyword test last. [Ruleset.Gate] and
+// [Ruleset.IndexStats] describe the index; ruleforge explain prints them.
 //
 // # Why a rule matched
 //

@@ -104,6 +104,14 @@ func (f *filler) Ends(k hooks.Key) bool {
 	return n != nil && n.slot >= 0
 }
 
+// Slot implements hooks.Filler.
+func (f *filler) Slot(k hooks.Key) hooks.Slot {
+	if n := f.node(k); n != nil && n.slot >= 0 {
+		return hooks.Slot(n.slot)
+	}
+	return hooks.NoSlot
+}
+
 // Set implements hooks.Filler.
 func (f *filler) Set(k hooks.Key, v any) {
 	if n := f.node(k); n != nil && n.slot >= 0 {

@@ -71,8 +71,23 @@ type indexer struct {
 	tests map[*plan.Node]gate // per test node with a gate: it, costs unset
 	names map[string]string   // field key -> field name
 	paths map[string][]*Path  // field key -> paths
-	mu    sync.Mutex          // guards memo
-	memo  map[*plan.Node]gate
+	limit int                 // the clauses a gate keeps: maxClauses (wider: more)
+	memo  *gateMemo
+}
+
+// gateMemo holds the gates an indexer computed, per node; goroutines
+// share it.
+type gateMemo struct {
+	mu sync.Mutex
+	m  map[*plan.Node]gate
+}
+
+// wider returns an indexer that computes gates of up to limit clauses
+// from ixr's tests and keys, with a memo of its own (see checks.go).
+func (ixr *indexer) wider(limit int) *indexer {
+	w := *ixr
+	w.limit, w.memo = limit, &gateMemo{m: map[*plan.Node]gate{}}
+	return &w
 }
 
 // newIndexer finds the gate of every test of plans (whose nodes, in
@@ -80,7 +95,7 @@ type indexer struct {
 // numbered, and each field named after its first test, in the order a
 // walk of the plans meets them.
 func newIndexer(plans, nodes []*plan.Node) *indexer {
-	ixr := &indexer{rules: len(plans), memo: map[*plan.Node]gate{}, names: map[string]string{}, paths: map[string][]*Path{}}
+	ixr := &indexer{rules: len(plans), limit: maxClauses, memo: &gateMemo{m: map[*plan.Node]gate{}}, names: map[string]string{}, paths: map[string][]*Path{}}
 	var preds []*plan.Node
 	for _, n := range nodes {
 		if n.Op == ir.OpPred {
@@ -210,9 +225,9 @@ func (ixr *indexer) ubiquitous(c clause) bool {
 
 // gate returns n's gate; goroutines may call it at once.
 func (ixr *indexer) gate(n *plan.Node) gate {
-	ixr.mu.Lock()
-	g, ok := ixr.memo[n]
-	ixr.mu.Unlock()
+	ixr.memo.mu.Lock()
+	g, ok := ixr.memo.m[n]
+	ixr.memo.mu.Unlock()
 	if ok {
 		return g
 	}
@@ -243,8 +258,8 @@ func (ixr *indexer) gate(n *plan.Node) gate {
 			}
 			return g.clauses[i].cost < g.clauses[j].cost
 		})
-		if len(g.clauses) > maxClauses {
-			g.clauses = g.clauses[:maxClauses]
+		if len(g.clauses) > ixr.limit {
+			g.clauses = g.clauses[:ixr.limit]
 		}
 	case ir.OpOr:
 		// (a1 ∧ a2) ∨ b = (a1 ∨ b) ∧ (a2 ∨ b): clause j is the union of
@@ -262,7 +277,7 @@ func (ixr *indexer) gate(n *plan.Node) gate {
 			break
 		}
 		g.ok = true
-		for j := range min(width, maxClauses) {
+		for j := range min(width, ixr.limit) {
 			var c clause
 			for _, kg := range kids {
 				kc := kg.clauses[min(j, len(kg.clauses)-1)]
@@ -275,9 +290,9 @@ func (ixr *indexer) gate(n *plan.Node) gate {
 	case ir.OpNot:
 		g = ixr.notGate(n.Kids[0])
 	}
-	ixr.mu.Lock()
-	ixr.memo[n] = g
-	ixr.mu.Unlock()
+	ixr.memo.mu.Lock()
+	ixr.memo.m[n] = g
+	ixr.memo.mu.Unlock()
 	return g
 }
 

@@ -75,8 +75,10 @@ type ixProbe struct {
 	// key is a number or empty.
 	raw *matcher.Automaton
 	// apart: raw finds each key within one value of a filled record's
-	// text (apartKeys), so that its scans may skip clean values.
+	// text (apartKeys), so that its scans may skip clean values; keys
+	// are raw's then (plainBytes).
 	apart bool
+	keys  []string
 	// numTexts: a text key could be found in the text of a Go number
 	// (numberText), so that such a number is probed as a text too.
 	numTexts bool
@@ -111,8 +113,10 @@ type index struct {
 	rules          int         // rules, with a gate or not
 	always         []uint64    // bitset of the rules without a gate
 	gates          [][][]int32 // per rule: its clauses' keys (nil: no gate)
-	states         int         // automaton states, all probes
-	nprobes        int32       // probes made (newProbe)
+	checks         []check     // per rule: checks[checkAt[r]:checkAt[r+1]] (checks.go)
+	checkAt        []int32
+	states         int   // automaton states, all probes
+	nprobes        int32 // probes made (newProbe)
 }
 
 // keyClause is a clause that a key satisfies, in its place: its rule, its
@@ -204,6 +208,7 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 	}
 	ix.fireAt = append(ix.fireAt, int32(len(ix.fires)))
 	ix.buildProbes(ixr, st)
+	ix.buildChecks(ixr, plans, st)
 	return ix
 }
 
@@ -347,7 +352,9 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 		j.pr = ix.newProbe(j.name, j.ids)
 		if j.any {
 			j.pr.raw = ix.rawAutomaton(j.ids)
-			j.pr.apart = j.pr.raw != nil && apartKeys(ix.texts(j.ids))
+			if keys := ix.texts(j.ids); j.pr.raw != nil && apartKeys(keys) {
+				j.pr.apart, j.pr.keys = true, keys
+			}
 		}
 	})
 	for _, j := range jobs {

@@ -209,7 +209,7 @@ func (rs *Ruleset) matchRecord(x *scratch, r *Record, dst []int) []int {
 	for w, b := range x.cand {
 		for ; b != 0; b &= b - 1 {
 			i := w<<6 | bits.TrailingZeros64(b)
-			if rs.plans[i].EvalMemo(r, x.memo) {
+			if rs.index.passes(x, i) && rs.plans[i].EvalMemo(r, x.memo) {
 				dst = append(dst, i)
 			}
 		}

@@ -40,7 +40,7 @@ type scratch struct {
 	epoch      uint32      // this event's number; the arrays below hold older ones
 	keys       []keyState  // per key, and one past the last for its end in fires
 	rules      []ruleState // per rule: its clauses that held
-	wanted     []uint32    // per probe: the epoch a rule whose first clause held wanted it in (index.later)
+	wanted     []uint32    // per probe: the epoch a rule whose first clause held wanted it in (index.later); a late check reads it too
 	buf        []byte
 	num        []byte
 	last       []lastString    // per probe: the string last probed

@@ -30,7 +30,8 @@
 // an evtx plan, once per shape: the later records of the shape are filled
 // by what the walk of the first did, from their values alone (fill
 // programs, evtxprog.go; TestFillPrograms compares the two on the
-// corpus). TestEVTXDirect
+// corpus), and get the view the shape's last record got when the values
+// that view read came back (view traces, evtxview.go). TestEVTXDirect
 // (internal/pipeline) checks it on the 18,270 records of the shared
 // .evtx corpus with all SigmaHQ rules: the same hits, the same -explain
 // reasons, the same values at every path the rules read.

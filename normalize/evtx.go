@@ -55,6 +55,9 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 			return rec, nil
 		}
 	}
+	if p := fl.progs.ran; p != nil {
+		return rec, rd.programView(p, f)
+	}
 	return rec, rd.view(f, true, fl.ev.json)
 }
 

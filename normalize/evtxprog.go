@@ -32,9 +32,12 @@ import (
 // keyword, it is neither scanned nor written among the values: the
 // record's text of all its values is made from the memos only if the
 // record needs it (FillValuesLazy, for Each). Three values in four come
-// back, most of them clean. A value that changes is scanned with the
-// record, as is every value of a record filled by a walk and a value
-// with no memo. TestKeywordClean (package match) compares the keys found
+// back, most of them clean, and one in four of the others is one the
+// place held a few records before (recall), with what is known of it. A
+// new value is scanned with the record, but for one whose JSON is made of
+// bytes no keyword is made of (hooks.Filler.Plain: a time, a number, a
+// GUID), as is every value of a record filled by a walk and a value with
+// no memo. TestKeywordClean (package match) compares the keys found
 // so with those found in the whole text, for every record of the corpus.
 
 // Limits on the fill programs a Reader keeps: at most maxFillPrograms
@@ -47,14 +50,18 @@ import (
 // by one Decoder, needs 358 programs (TestFillPrograms logs it).
 //
 // Each program keeps the last value at each place and its JSON, of
-// values of at most maxMemoValue bytes, and the Reader's programs keep
-// at most maxFillMemo bytes of them (past that, values are rendered each
-// time, until the programs are dropped).
+// values of at most maxMemoValue bytes, and maxMemoPrev values it held
+// before, unless maxRecallMisses values in a row were none of them (a
+// time, a record id); the Reader's programs keep at most maxFillMemo
+// bytes of them (past that, values are rendered each time, until the
+// programs are dropped).
 const (
 	maxFillPrograms = 4096
 	maxFillOps      = 1 << 20
 	maxMemoValue    = 256
 	maxFillMemo     = 8 << 20
+	maxMemoPrev     = 3
+	maxRecallMisses = 16
 )
 
 // fillProgram is what the filler does with the records of one shape.
@@ -64,7 +71,13 @@ type fillProgram struct {
 	walk   bool // the filler gives up on the shape's records: walk them
 	// memo holds the last value at each place (evtx.Value.Raw) and its
 	// JSON, made on the first run: most come back in the next record.
+	// prev holds, by place, up to maxMemoPrev values it held before,
+	// made when a value first changes (stash): a value that changes
+	// comes back after a few others (an image, a user), one in four of
+	// those of the shared corpus.
 	memo []memoValue
+	prev [][]memoValue
+	view viewTrace // the ECS view of the shape's records (evtxview.go)
 }
 
 // memoValue is a value of the last record a program ran for, and its
@@ -80,6 +93,10 @@ type memoValue struct {
 	str                string
 	ok, texted, untext bool
 	kw                 uint8
+	// For a place's memo (fillProgram.memo): the values in a row that
+	// were neither its last one nor one of its previous (maxRecallMisses),
+	// and the previous value stash replaces next.
+	misses, next uint8
 }
 
 // What a keyword scan finds in a memoValue's json: not known yet, no
@@ -135,6 +152,15 @@ type fillPrograms struct {
 	last  *fillProgram
 	fresh []int32
 	all   []byte // allValues's
+	// ran is the program that filled the record, or nil; viewSame says
+	// that the values its view trace read came back (evtxview.go).
+	ran      *fillProgram
+	viewSame bool
+	// The slots the view traced looked up, and as a set (viewDeps).
+	looked    []hooks.Slot
+	lookedSet []bool
+	// Records whose view was traced, given from a trace.
+	viewsTraced, viewsGiven int
 	// allValues is the filler's allValues, made once.
 	allValues func() []byte
 }
@@ -144,6 +170,7 @@ type fillPrograms struct {
 func (fl *filler) fill(er *evtx.Record) {
 	shape := er.Shape()
 	ps := &fl.progs
+	ps.ran = nil
 	if ps.last != nil {
 		fl.learn()
 	}
@@ -208,6 +235,7 @@ func (fl *filler) run(p *fillProgram) {
 	ps := &fl.progs
 	vals, lists, pieces, fresh, kw := ps.values, ps.lists[:0], ps.pieces[:0], ps.fresh[:0], ps.keywords
 	fl.lazy = kw
+	dep, viewSame := p.view.dep, p.view.ok
 	i := 0
 	for _, op := range p.ops {
 		switch op.op {
@@ -222,16 +250,35 @@ func (fl *filler) run(p *fillProgram) {
 		default:
 			v, m, kind := &vals[i], &p.memo[i], vals[i].Kind()
 			i++
+			// same: the value of the shape's last record; kept: that or
+			// one of the few before it at this place (recall).
 			same, start := m.ok && bytes.Equal(m.raw, v.Raw()), -1
-			if kw && same && (m.kw == kwClean && (m.texted || kind != evtx.KindString) || fl.clean(kind, m)) {
+			kept := same || m.ok && m.misses < maxRecallMisses && p.recall(i-1, v.Raw())
+			if kw && kept && (m.kw == kwClean && (m.texted || kind != evtx.KindString) || fl.clean(kind, m)) {
 				pieces = append(pieces, piece{m: m})
 			} else {
-				if len(fl.vals) > 1 {
+				comma := len(fl.vals) > 1
+				if comma {
 					fl.vals = append(fl.vals, ',')
 				}
 				start = len(fl.vals)
-				fl.appendJSON(v, m, same)
-				if kw {
+				if !kept && m.ok && m.misses < maxRecallMisses {
+					p.stash(i - 1)
+				}
+				fl.appendJSON(v, m, kept)
+				switch {
+				case !kw:
+				case !kept && m.ok && fl.rec.Plain(m.json) && fl.memoText(kind, m):
+					// A new value no key can be found in (a time, a
+					// number): left out of the scan's text, as a clean
+					// value that came back is.
+					m.kw, kept, start = kwClean, true, -1
+					fl.vals = fl.vals[:len(fl.vals)-len(m.json)]
+					if comma {
+						fl.vals = fl.vals[:len(fl.vals)-1]
+					}
+					pieces = append(pieces, piece{m: m})
+				default:
 					pieces = append(pieces, piece{end: len(fl.vals)})
 					if m.ok && m.kw == kwUnknown {
 						fresh = append(fresh, int32(i-1))
@@ -239,6 +286,9 @@ func (fl *filler) run(p *fillProgram) {
 				}
 			}
 			if !same {
+				viewSame = viewSame && !dep[i-1]
+			}
+			if !kept {
 				m = nil
 			}
 			switch op.op {
@@ -250,9 +300,52 @@ func (fl *filler) run(p *fillProgram) {
 		}
 	}
 	ps.lists, ps.pieces, ps.fresh = lists, pieces, fresh
+	ps.ran, ps.viewSame = p, viewSame
 	if kw {
 		ps.last = p
 	}
+}
+
+// recall reports whether raw is one of the values place i held before
+// its last (p.prev), and if so swaps it with the last (p.memo[i]): its
+// JSON, text and what the keyword scan found in it are then the memo's
+// as for a value that came back.
+func (p *fillProgram) recall(i int, raw []byte) bool {
+	if p.prev == nil {
+		return false
+	}
+	m := &p.memo[i]
+	for k := range p.prev[i] {
+		if e := &p.prev[i][k]; bytes.Equal(e.raw, raw) {
+			misses, next := m.misses, m.next
+			*m, *e = *e, *m
+			m.misses, m.next = 0, next
+			e.misses = misses
+			return true
+		}
+	}
+	m.misses++
+	return false
+}
+
+// stash keeps the value place i holds (p.memo[i], which holds one) among
+// its previous values, in place of the one stashed longest ago when
+// there are maxMemoPrev, and leaves the place with that one's memory,
+// or none, for the value that replaces it (appendJSON).
+func (p *fillProgram) stash(i int) {
+	if p.prev == nil {
+		p.prev = make([][]memoValue, len(p.memo))
+	}
+	m := &p.memo[i]
+	if len(p.prev[i]) < maxMemoPrev {
+		p.prev[i] = append(p.prev[i], *m)
+		*m = memoValue{misses: m.misses, next: m.next}
+		return
+	}
+	e := &p.prev[i][m.next]
+	free := *e
+	*e = *m
+	*m = memoValue{raw: free.raw[:0], json: free.json[:0], text: free.text[:0], misses: m.misses, next: (m.next + 1) % maxMemoPrev}
 }
 
 // learn marks clean the values that the last record, filled by program

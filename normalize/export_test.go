@@ -41,14 +41,20 @@ func FillProgramStats(rd *Reader) (programs, walks, runs, evictions int) {
 	return len(ps.progs), walks, ps.runs, ps.evictions
 }
 
-// FillProgramMemo returns the bytes of rd's programs' memos as rd
-// counts them (fillPrograms.memo, which maxFillMemo bounds) and as they
-// are: the capacities of the memos' buffers.
+// FillProgramMemo returns the bytes of rd's programs' memos and view
+// traces as rd counts them (fillPrograms.memo, which maxFillMemo bounds)
+// and as they are: the capacities of their buffers.
 func FillProgramMemo(rd *Reader) (counted, held int) {
 	for _, p := range rd.fill.progs.progs {
 		for _, m := range p.memo {
 			held += cap(m.raw) + cap(m.json) + cap(m.text)
 		}
+		for _, prev := range p.prev {
+			for _, m := range prev {
+				held += cap(m.raw) + cap(m.json) + cap(m.text)
+			}
+		}
+		held += p.view.size()
 	}
 	return rd.fill.progs.memo, held
 }
@@ -63,4 +69,10 @@ func ViewEvery(rd *Reader) {
 			rd.out.read[f] = true
 		}
 	}
+}
+
+// ViewTraceStats returns the records whose ECS view rd traced and those
+// it gave from a trace (evtxview.go).
+func ViewTraceStats(rd *Reader) (traced, given int) {
+	return rd.fill.progs.viewsTraced, rd.fill.progs.viewsGiven
 }

@@ -277,8 +277,12 @@ func (rd *Reader) aliasUserData() {
 	}
 }
 
-// decoded decodes raw and fills the record from it, normalized as format f.
+// decoded decodes raw and fills the record from it, normalized as format
+// f. A view traced so is never given again (programView).
 func (rd *Reader) decoded(raw []byte, f Format) error {
+	if t := rd.out.trace; t != nil {
+		t.never = true
+	}
 	doc, err := match.ParseJSON(raw)
 	if err != nil {
 		return err // cannot happen: the pass found raw valid

@@ -103,6 +103,18 @@ type slotSource struct {
 	flat                           bool
 	maps                           []map[string]any // WinEvent: the Data array's named elements and UserData's child
 	ud                             map[string]any   // WinEvent: UserData's child
+	// looked, when not nil, gets the slot of every Lookup (lookup): the
+	// values a view read, which a fill program's view trace depends on
+	// (evtxview.go).
+	looked *[]hooks.Slot
+}
+
+// lookup is s.rec.Lookup at sl, noted in looked.
+func (s *slotSource) lookup(sl hooks.Slot) (any, bool) {
+	if s.looked != nil {
+		*s.looked = append(*s.looked, sl)
+	}
+	return s.rec.Lookup(sl)
 }
 
 // newSlotSource returns the source of events in rec, a record holding
@@ -140,14 +152,14 @@ func (s *slotSource) begin(f Format, evtxShape bool) {
 	rec := s.rec
 	if _, object := rec.Holds(s.eventData); object && !evtxShape {
 		if present, _ := rec.Holds(s.dataArray); present {
-			v, _ := rec.Lookup(s.dataArray)
+			v, _ := s.lookup(s.dataArray)
 			if d := dataArray(v); d != nil {
 				s.maps = append(s.maps, d)
 			}
 		}
 	}
 	if _, object := rec.Holds(s.userData); object {
-		v, _ := rec.Lookup(s.userData)
+		v, _ := s.lookup(s.userData)
 		if ud := userDataChild(v); ud != nil {
 			s.maps = append(s.maps, ud)
 			s.ud = ud
@@ -161,9 +173,9 @@ func (s *slotSource) begin(f Format, evtxShape bool) {
 func (s *slotSource) data(n name) (any, bool) {
 	sl := &s.names[n]
 	if s.flat {
-		return s.rec.Lookup(sl.flat)
+		return s.lookup(sl.flat)
 	}
-	if v, ok := s.rec.Lookup(sl.at[0]); ok || len(s.maps) == 0 {
+	if v, ok := s.lookup(sl.at[0]); ok || len(s.maps) == 0 {
 		return v, ok
 	}
 	return first(s.maps, nameTable[n].text)
@@ -178,7 +190,7 @@ func (s *slotSource) data(n name) (any, bool) {
 func (s *slotSource) system(n name) (any, bool) {
 	sl := &s.names[n]
 	if s.flat {
-		return s.rec.Lookup(sl.flat)
+		return s.lookup(sl.flat)
 	}
 	present, object := s.rec.Holds(sl.at[0])
 	if !present {
@@ -186,10 +198,10 @@ func (s *slotSource) system(n name) (any, bool) {
 	}
 	if object {
 		if present, object := s.rec.Holds(sl.at[1]); present && !object {
-			return s.rec.Lookup(sl.at[1])
+			return s.lookup(sl.at[1])
 		}
 	}
-	return s.rec.Lookup(sl.at[0])
+	return s.lookup(sl.at[0])
 }
 
 // attribute returns the text of attribute n of a system element, as attr
@@ -199,7 +211,7 @@ func (s *slotSource) attribute(n name) (string, bool) {
 		return "", false
 	}
 	for _, sl := range s.names[n].at {
-		if v, ok := s.rec.Lookup(sl); ok {
+		if v, ok := s.lookup(sl); ok {
 			if t, ok := text(v); ok {
 				return t, true
 			}
@@ -237,6 +249,7 @@ type recordView struct {
 	objects [][]hooks.Slot // by field: the objects holding it that rules read
 	read    []bool         // by field: rules or the Reader's caller read it at its own path (see NewReaderWith)
 	empty   map[string]any // the empty object hold gives, shared: never written
+	trace   *viewTrace     // when not nil, gets what the view adds (evtxview.go)
 }
 
 // wants reports whether f must be computed: rules read it, or read an
@@ -267,21 +280,21 @@ func (v *recordView) added(f field) (add, holdOnly bool) {
 
 // put adds val at f, if rules read it, and holds its objects (added).
 func (v *recordView) put(f field, val any) {
-	if add, holdOnly := v.added(f); add && v.rec.Add(v.fields[f], val) || holdOnly {
+	if add, holdOnly := v.added(f); add && v.add(v.fields[f], val) || holdOnly {
 		v.hold(f)
 	}
 }
 
 // putString adds s at f, if rules read it, and holds its objects (added).
 func (v *recordView) putString(f field, s string) {
-	if add, holdOnly := v.added(f); add && v.rec.AddString(v.fields[f], s) || holdOnly {
+	if add, holdOnly := v.added(f); add && v.addString(v.fields[f], s) || holdOnly {
 		v.hold(f)
 	}
 }
 
 // putInt adds n at f, if rules read it, and holds its objects (added).
 func (v *recordView) putInt(f field, n int64) {
-	if add, holdOnly := v.added(f); add && v.rec.AddInt(v.fields[f], n) || holdOnly {
+	if add, holdOnly := v.added(f); add && v.addInt(v.fields[f], n) || holdOnly {
 		v.hold(f)
 	}
 }
@@ -289,7 +302,7 @@ func (v *recordView) putInt(f field, n int64) {
 // putList adds ss at f, as decoded JSON holds an array, if rules read
 // it, and holds its objects (added).
 func (v *recordView) putList(f field, ss []string) {
-	if add, holdOnly := v.added(f); add && v.rec.AddStrings(v.fields[f], ss) || holdOnly {
+	if add, holdOnly := v.added(f); add && v.addStrings(v.fields[f], ss) || holdOnly {
 		v.hold(f)
 	}
 }
@@ -302,7 +315,43 @@ func (v *recordView) hold(f field) {
 			if v.empty == nil {
 				v.empty = map[string]any{}
 			}
-			v.rec.Add(o, v.empty)
+			v.add(o, v.empty)
 		}
 	}
+}
+
+// add is v.rec.Add, noted in v.trace when it adds.
+func (v *recordView) add(s hooks.Slot, val any) bool {
+	ok := v.rec.Add(s, val)
+	if ok && v.trace != nil {
+		v.trace.add(s, val)
+	}
+	return ok
+}
+
+// addString is v.rec.AddString, noted in v.trace when it adds.
+func (v *recordView) addString(s hooks.Slot, str string) bool {
+	ok := v.rec.AddString(s, str)
+	if ok && v.trace != nil {
+		v.trace.addString(s, str)
+	}
+	return ok
+}
+
+// addInt is v.rec.AddInt, noted in v.trace when it adds.
+func (v *recordView) addInt(s hooks.Slot, n int64) bool {
+	ok := v.rec.AddInt(s, n)
+	if ok && v.trace != nil {
+		v.trace.adds = append(v.trace.adds, viewAdd{op: addInt, slot: s, n: n})
+	}
+	return ok
+}
+
+// addStrings is v.rec.AddStrings, noted in v.trace when it adds.
+func (v *recordView) addStrings(s hooks.Slot, ss []string) bool {
+	ok := v.rec.AddStrings(s, ss)
+	if ok && v.trace != nil {
+		v.trace.addStrings(s, ss)
+	}
+	return ok
 }

@@ -57,11 +57,12 @@ func dumpFile(name string, out *bufio.Writer, stderr io.Writer) (records, bad in
 		return 0, 0, err
 	}
 	defer f.Close()
-	var regular *os.File // evtxSource reads by ReadAt only a regular file
+	var regular *os.File // evtxSource reads by ReadAt only a regular file, and its header through the buffer
+	size := inputBuffer
 	if isRegular {
-		regular = f
+		regular, size = f, regularBuffer
 	}
-	r, err := evtx.NewReader(evtxSource(bufio.NewReaderSize(f, 1<<16), regular))
+	r, err := evtx.NewReader(evtxSource(bufio.NewReaderSize(f, size), regular))
 	if err != nil {
 		return 0, 0, err
 	}

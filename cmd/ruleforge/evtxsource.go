@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"math"
 	"os"
@@ -11,12 +12,44 @@ import (
 // regular file (uncompressed: nil otherwise), by ReadAt from its start, so
 // that the evtx.Reader reads each used chunk only up to the end of its
 // records (evtx.Reader.NextChunk: on the shared corpus, 22 of the 52 MB
-// of used chunks); r, read a chunk at a time, otherwise. The records are
-// the same either way. The size is left open: a log that grows while it
-// is read is read to where it ends then, as through r.
+// of used chunks), and its header from r, where the sniff (openInput)
+// has read it already, rather than from f a second time; r, read a chunk
+// at a time, otherwise. The records are the same either way. The size is
+// left open: a log that grows while it is read is read to where it ends
+// then, as through r.
 func evtxSource(r *bufio.Reader, f *os.File) io.Reader {
 	if f == nil {
 		return r
 	}
-	return io.NewSectionReader(f, 0, math.MaxInt64)
+	return &evtxFile{head: r, SectionReader: io.NewSectionReader(f, 0, math.MaxInt64)}
+}
+
+// evtxFile is a regular .evtx file: Read reads its first bytes from
+// head, which has read them from the file's start, and ReadAt, Seek
+// (the offset Read is at, for evtx.NewReader) and Outer (for the holes
+// of the file) are the file's section's.
+type evtxFile struct {
+	head *bufio.Reader
+	*io.SectionReader
+	n int64 // the bytes Read
+}
+
+// Read reads the file from where the last Read left it, through head.
+func (e *evtxFile) Read(p []byte) (int, error) {
+	n, err := e.head.Read(p)
+	e.n += int64(n)
+	return n, err
+}
+
+// errSeek is what evtxFile.Seek returns for any seek but the one that
+// tells where Read is.
+var errSeek = errors.New("an .evtx file's reader only tells where it is")
+
+// Seek tells where Read is (whence io.SeekCurrent, offset 0: what
+// evtx.NewReader asks); it does not move.
+func (e *evtxFile) Seek(offset int64, whence int) (int64, error) {
+	if offset != 0 || whence != io.SeekCurrent {
+		return 0, errSeek
+	}
+	return e.n, nil
 }

@@ -82,6 +82,10 @@ type Filler interface {
 	Inner(k Key) bool
 	// Ends reports whether k ends one of the record's paths.
 	Ends(k Key) bool
+	// Slot returns the Slot (of the record's Slots) of the path k ends,
+	// or NoSlot: a caller that reads the record by slot (normalize's
+	// ECS view) learns which of the values it set there it read.
+	Slot(k Key) Slot
 	// Set gives the event the value v at k, which Lookup returns when k
 	// ends a path: a string, a json.Number, a bool, nil, or an []any of
 	// them, as ParseJSON decodes them; String, Number and List box them
@@ -107,6 +111,12 @@ type Filler interface {
 	// js, the JSON of one value as FillValues's text holds it; false
 	// unless Keywords.
 	Clean(js []byte) bool
+	// Plain reports whether js, the JSON of one value, is made only of
+	// bytes that no key of the record's keyword scan is made of (a time,
+	// a number, a GUID: see match's plainBytes), so that the scan finds
+	// no key in it; false unless Keywords. It costs a look at each byte,
+	// far less than a scan.
+	Plain(js []byte) bool
 	// FillValuesLazy is FillValues with the text made on first use
 	// (Each), by values, and the keyword scan reading text in its place:
 	// the JSON array of the values that values' text holds but those

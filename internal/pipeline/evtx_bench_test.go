@@ -92,7 +92,7 @@ func (c *evtxCorpus) match(b *testing.B, cfg Config, fromEVTX bool) {
 		var st Stats
 		var err error
 		if fromEVTX {
-			r, _ := evtx.NewReader(bytes.NewReader(c.files[i]))
+			r, _ := evtx.NewReaderBytes(c.files[i])
 			st, err = RunEVTX(cfg, r, none)
 		} else {
 			st, err = Run(cfg, bytes.NewReader(c.dumps[i]), none)
@@ -151,7 +151,7 @@ func (c *evtxCorpus) read(b *testing.B, rd *normalize.Reader, dec *evtx.Decoder,
 			}
 			continue
 		}
-		r, _ := evtx.NewReader(bytes.NewReader(c.files[i]))
+		r, _ := evtx.NewReaderBytes(c.files[i])
 		for {
 			ch, err := r.NextChunk()
 			if err == io.EOF {

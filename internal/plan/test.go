@@ -26,26 +26,30 @@ import (
 // code point, numeric bounds need a string that spells a number). With
 // Exists, the Test passes for any present value that is not null and not
 // an empty array.
+//
+// The fields that every evaluation reads come first, so that they share a
+// cache line.
 type Test struct {
-	Name    string            // the field name, for String
-	Paths   []*Path           // tried in order; the first present wins
-	Strings []matcher.Matcher // string comparisons
-	Numbers []ir.Number       // numeric equality, exact (ir.Compare)
-	Bools   []bool            // boolean equality
-	Bounds  []Bound           // ordering comparisons
 	Exists  bool              // presence test; the other comparisons are ignored
 	Any     bool              // test every value of the event (needs a Walker); Paths unused
+	Paths   []*Path           // tried in order; the first present wins
+	Strings []matcher.Matcher // string comparisons
 
 	// Computed operands (EQL functions and arithmetic, comparisons of two
 	// fields). Left, when set, replaces the Paths as the value tested; when
 	// Left reads exactly one field, an array in that field is tried element
 	// by element (Iter names it). Right, when set, is compared with the
-	// value by Cmp and Fold instead of the matchers above.
+	// value by Cmp and Fold instead of the matchers.
 	Left  *Term
-	Iter  []*Path
 	Right *Term
+	Iter  []*Path
 	Cmp   ir.Cmp
 	Fold  bool
+
+	Numbers []ir.Number // numeric equality, exact (ir.Compare)
+	Bools   []bool      // boolean equality
+	Bounds  []Bound     // ordering comparisons
+	Name    string      // the field name, for String
 }
 
 // Eval reports whether the test passes for ev.
