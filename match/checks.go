@@ -23,8 +23,10 @@ import (
 // one of its keys, see gateKeys) provided its keys were probed in the
 // event: it is made only of keys that some gate holds (the others are not
 // probed), never of keyword keys (probed in phase 1 for some rules only),
-// and a check with a key probed in phase 1 (late) is read only when that
-// phase ran (scratch.pending > 0, see index.probe).
+// and a check with a key probed in phase 1 (late) is read only when each
+// of the phase 1 probes its keys are probed at ran in the event (phase 1
+// probes only what the rules whose first clause held want, see
+// index.laterProbes).
 
 // maxChecks bounds the clauses of the gate from which a rule's checks
 // come (its own clauses among them).
@@ -33,7 +35,7 @@ const maxChecks = 8
 // check is one of a rule's checks: keys of which one must have fired.
 type check struct {
 	keys []int32
-	late bool // a key is probed in phase 1 only
+	late []int32 // the phase 1 probes at its keys' paths
 }
 
 // buildChecks computes every rule's checks, after the probes are built,
@@ -57,7 +59,7 @@ func (ix *index) buildChecks(ixr *indexer, plans []*plan.Node, st *slotTable) {
 				continue
 			}
 			kept = append(kept, keys)
-			per[r] = append(per[r], check{keys: keys, late: slices.ContainsFunc(keys, func(id int32) bool { return ix.late(ixr, st, id) })})
+			per[r] = append(per[r], check{keys: keys, late: ix.late(ixr, st, keys)})
 		}
 	})
 	ix.checkAt = make([]int32, 0, len(plans)+1)
@@ -83,15 +85,19 @@ func (ix *index) checkKeys(ixr *indexer, ids map[ixKey]int32, c clause) ([]int32
 	return slices.Compact(keys), true
 }
 
-// late reports whether key id is probed in phase 1 at one of its field's
-// paths.
-func (ix *index) late(ixr *indexer, st *slotTable, id int32) bool {
-	for _, p := range ixr.paths[ix.keys[id].field] {
-		if s := st.slotOf(p); s < 0 || ix.probes[0][s] == nil {
-			return true
+// late returns the phase 1 probes at the paths of keys' fields. Every
+// path of a key some gate holds has a probe (buildProbes), in phase 0 or
+// in phase 1.
+func (ix *index) late(ixr *indexer, st *slotTable, keys []int32) []int32 {
+	var probes []int32
+	for _, id := range keys {
+		for _, p := range ixr.paths[ix.keys[id].field] {
+			if pr := ix.probes[1][st.slotOf(p)]; pr != nil && !slices.Contains(probes, pr.id) {
+				probes = append(probes, pr.id)
+			}
 		}
 	}
-	return false
+	return probes
 }
 
 // subset reports whether every key of a (any order) is in b (sorted).
@@ -107,10 +113,21 @@ func subset(a, b []int32) bool {
 // passes reports whether candidate r's checks hold in x's event.
 func (ix *index) passes(x *scratch, r int) bool {
 	for _, c := range ix.checks[ix.checkAt[r]:ix.checkAt[r+1]] {
-		if c.late && x.pending == 0 {
-			continue // phase 1 was not probed
+		if !x.probedAll(c.late) {
+			continue // a key may hold where it was not probed
 		}
 		if !x.firedAny(c.keys) {
+			return false
+		}
+	}
+	return true
+}
+
+// probedAll reports whether each of the phase 1 probes ran in x's event:
+// a rule whose first clause held wanted it (which makes phase 1 run).
+func (x *scratch) probedAll(probes []int32) bool {
+	for _, p := range probes {
+		if x.wanted[p] != x.epoch {
 			return false
 		}
 	}
@@ -120,7 +137,7 @@ func (ix *index) passes(x *scratch, r int) bool {
 // firedAny reports whether one of keys fired in x's event.
 func (x *scratch) firedAny(keys []int32) bool {
 	for _, id := range keys {
-		if x.fired[id] == x.epoch {
+		if x.keys[id].epoch == x.epoch {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -63,7 +64,7 @@ func TestChecksBuilt(t *testing.T) {
 			for _, id := range c.keys {
 				keys = append(keys, ix.keys[id].text)
 			}
-			out = append(out, fmt.Sprintf("%q late=%v", keys, c.late))
+			out = append(out, fmt.Sprintf("%q late=%v", keys, len(c.late) > 0))
 		}
 		return out
 	}
@@ -105,8 +106,8 @@ func checked(rs *Ruleset, ev Event) (cand, passed []int, late bool) {
 // and checks which candidates the checks leave to evaluate: a check
 // whose keys did not fire drops its rule, a key fired by a value the test
 // does not read (a later path, another element) lets it through, and a
-// late check is not read when phase 1 was not probed (Y not fired
-// although the event holds it).
+// late check is not read when phase 1 did not probe its keys (Y not
+// fired although the event holds it).
 func TestChecks(t *testing.T) {
 	plans, r, r2, r3, q := checkRules()
 	rs := mustRuleset(t, plans)
@@ -129,6 +130,10 @@ func TestChecks(t *testing.T) {
 		{"late probed", Map{"A": "a-very-long-exact-text-aaaa", "Image": `c:\cmd.exe`, "Y": "Y", "P": "a-long-exact-text-p"}, true, []int{r2}, nil},
 		{"late fails", Map{"A": "a-very-long-exact-text-aaaa", "Image": `c:\cmd.exe`, "Y": "z", "P": "a-long-exact-text-p"}, true, nil, []int{r2}},
 		{"late fails unprobed", Map{"A": "a-very-long-exact-text-aaaa", "Image": `c:\cmd.exe`, "Y": "z"}, false, []int{r2}, nil},
+		// Phase 1 probes the keywords for G's rules, not Y, which none
+		// of the rules whose first clause held wants: r2's late check is
+		// not read.
+		{"late, phase 1 for others", Map{"A": "a-very-long-exact-text-aaaa", "Image": `c:\cmd.exe`, "Y": "y", "G": "a-long-exact-text-g"}, true, []int{r2}, nil},
 		{"unprobed and keyword keys", Map{"B": "long-text-bbbbbbbbbbbb", "Image": `c:\cmd.exe`, "Z": "zz", "k": "kw"}, false, []int{r3}, nil},
 	} {
 		cand, passed, late := checked(rs, tc.ev)
@@ -156,5 +161,26 @@ func TestChecks(t *testing.T) {
 		if slices.Contains(want, q) != (tc.ev["Y"] == "Y" && tc.ev["P"] != nil) {
 			t.Errorf("%s: rule q matched: %v", tc.name, want)
 		}
+	}
+}
+
+// TestChecksEpochWrap checks that a late check is not read after the
+// epoch wraps around in the event whose epoch had its probe wanted
+// before the wrap (scratch.wanted is cleared): Y holds in the second
+// event, not probed, and must not drop r2.
+func TestChecksEpochWrap(t *testing.T) {
+	plans, _, r2, _, _ := checkRules()
+	rs := mustRuleset(t, plans)
+	x := newScratch(rs.shared, rs.index, rs.slots)
+	rec := rs.NewRecord()
+	match := func(ev Map) []int {
+		rec.Reset(ev)
+		return rs.matchRecord(x, rec, nil)
+	}
+	match(Map{"A": "a-very-long-exact-text-aaaa", "Image": `c:\cmd.exe`, "Y": "z", "P": "a-long-exact-text-p"}) // epoch 1: Y's probe wanted
+	x.epoch = math.MaxUint32                                                                                    // the next event wraps to epoch 1 again
+	ev := Map{"A": "a-very-long-exact-text-aaaa", "Image": `c:\cmd.exe`, "Y": "y"}
+	if got := match(ev); !slices.Contains(got, r2) {
+		t.Errorf("after the wrap: %v matches %v, not rule %d", ev, got, r2)
 	}
 }

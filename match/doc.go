@@ -81,33 +81,32 @@
 // is evaluated for every event. Keys that many rules hold or that are
 // short are costly (they fire often) and chosen last.
 //
-// Per event, each slot's value is probed once for all rules: a hash set
-// of exact texts, a prefix trie and a suffix trie walked from the value's
+// Per event, each slot's value is probed once for all rules: a hash set of
+// exact texts, a prefix trie and a suffix trie walked from the value's
 // ends, an Aho–Corasick automaton (a DFA over byte classes) for the
 // substrings, and a hash set of numbers. Paths with keys of some rule's
-// first clause are probed first; the others only when a rule with more
-// clauses has its first one held. What a probe costs per event is kept
-// down three ways: a slot whose keys are all among another slot's (a
-// Windows field and its ECS name) shares that slot's probe, so the string
-// the ECS view copies there is probed once; the keys a probe found in a
-// short string are kept in a fixed table of the matching goroutine's
-// working memory and fired again when the string recurs (most of a
-// Windows event's strings do); and an automaton state reached again
-// reports nothing new, nor do the states its suffix links lead to: in the
-// event for a longer string, in the string for one to cache. A number is
-// probed as a text only where a key could be in its digits. Only
-// the rules whose every clause holds
-// (the candidates) are evaluated, in rule order, so Match returns the
-// same indices as without the index. A gate drops a later clause that
-// holds a key many rules hold (each clause a key satisfies costs every
-// firing of it); such clauses, and more of the gate's up to eight, are a
-// rule's checks: read for a candidate once the probes are done (did one
-// of the keys fire?), they spare it its evaluation when one fails, at no
-// cost to the probes. Keyword tests (any value) are
-// indexed when at least 16 rules have them (their keys are sought in one
-// pass over the JSON text of an event that Record.ResetJSON read, rather
-// than in each of its values); with fewer, those rules are evaluated,
-// their keyword test last. [Ruleset.Gate] and
+// first clause are probed first; each of the others only when a rule whose
+// first clause held has a later clause with keys there. What a probe costs
+// per event is kept down three ways: a slot whose keys are all among
+// another slot's (a Windows field and its ECS name) shares that slot's
+// probe, so the string the ECS view copies there is probed once; the keys
+// a probe found in a short string (with the number it spells) are kept in
+// a fixed table of the matching goroutine's working memory and fired again
+// when the string recurs (most of a Windows event's strings do); and an
+// automaton state reached again reports nothing new, nor do the states its
+// suffix links lead to: in the event for a longer string, in the string
+// for one to cache. A number is probed as a text only where a key could be
+// in its digits. Only the rules whose every clause holds (the candidates)
+// are evaluated, in rule order, so Match returns the same indices as
+// without the index. A gate drops a later clause that holds a key many
+// rules hold (each clause a key satisfies costs every firing of it); such
+// clauses, and more of the gate's up to eight, are a rule's checks: read
+// for a candidate once the probes are done (did one of the keys fire?),
+// they spare it its evaluation when one fails, at no cost to the probes.
+// Keyword tests (any value) are indexed when at least 16 rules have them
+// (their keys are sought in one pass over the JSON text of an event that
+// Record.ResetJSON read, rather than in each of its values); with fewer,
+// those rules are evaluated, their keyword test last. [Ruleset.Gate] and
 // [Ruleset.IndexStats] describe the index; ruleforge explain prints them.
 //
 // # Why a rule matched

@@ -861,3 +861,50 @@ func TestNumberText(t *testing.T) {
 		}
 	}
 }
+
+// TestLaterProbes checks that phase 1 probes only what the rules whose
+// first clause held want (index.later): three rules whose later clauses
+// are on fields no first clause reads (phase 1 probes), over events with
+// every combination of values that fire or not, walked or looked up,
+// against the unindexed ruleset, and which probes each event wanted.
+func TestLaterProbes(t *testing.T) {
+	plans := []*plan.Node{
+		ixOp(ir.OpAnd, strTest("a", matcher.NewExact("a1", true)), strTest("b", matcher.NewExact("b", true)), strTest("c", matcher.NewExact("c", true))),
+		ixOp(ir.OpAnd, strTest("d", matcher.NewExact("d1", true)), strTest("e", matcher.NewExact("e", true))),
+		ixOp(ir.OpAnd, strTest("a", matcher.NewExact("a2", true)), strTest("c", matcher.NewExact("c", true))),
+	}
+	rs := mustRuleset(t, plans)
+	plain := mustRuleset(t, plans, withIndex(false))
+	ix := rs.index
+	probeAt := func(name string) *ixProbe { return ix.probes[1][rs.slots.slotOf(ixPath(name))] }
+	for _, f := range []string{"b", "c", "e"} {
+		if probeAt(f) == nil {
+			t.Fatalf("field %s has no phase 1 probe: the test checks nothing", f)
+		}
+	}
+	later := func(r int) []int32 { return ix.later[ix.laterAt[r]:ix.laterAt[r+1]] }
+	if b, c, e := probeAt("b").id, probeAt("c").id, probeAt("e").id; !slices.Equal(later(0), []int32{b, c}) || !slices.Equal(later(1), []int32{e}) || !slices.Equal(later(2), []int32{c}) {
+		t.Fatalf("later probes %v, %v, %v; want [%d %d], [%d], [%d]", later(0), later(1), later(2), b, c, e, c)
+	}
+	x := newScratch(rs.shared, rs.index, rs.slots)
+	rec := rs.NewRecord()
+	for _, a := range []string{"a1", "a2", "x"} {
+		for _, d := range []string{"d1", "x"} {
+			for _, rest := range []string{"b", "c", "e", "x"} {
+				ev := Map{"a": a, "d": d, "b": rest, "c": rest, "e": rest}
+				rec.Reset(ev)
+				want := plain.Match(ev, nil)
+				if got := rs.Match(opaqueMap{ev}, nil); !slices.Equal(got, want) { // each slot looked up (probePhase's other loop)
+					t.Errorf("%v looked up: indexed %v, unindexed %v", ev, got, want)
+				}
+				if got := rs.matchRecord(x, rec, nil); !slices.Equal(got, want) {
+					t.Errorf("%v: indexed %v, unindexed %v", ev, got, want)
+				}
+				wanted := func(f string) bool { return x.wanted[probeAt(f).id] == x.epoch }
+				if wanted("b") != (a == "a1") || wanted("c") != (a != "x") || wanted("e") != (d == "d1") {
+					t.Errorf("%v: b, c, e wanted %v %v %v", ev, wanted("b"), wanted("c"), wanted("e"))
+				}
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package match
 import (
 	"unsafe"
 
+	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
@@ -16,13 +17,20 @@ func (ix *index) probe(x *scratch) {
 	}
 }
 
+// wants reports whether phase ph probes p in this event: always in phase
+// 0, in phase 1 when a rule whose first clause held wants it.
+func (x *scratch) wants(p *ixProbe, ph int) bool {
+	return ph == 0 || x.wanted[p.id] == x.epoch
+}
+
 // probeSlot fires the presence keys of p, when v is present, and probes
 // v's texts, when it has been decoded.
 func (x *scratch) probeSlot(p *ixProbe, v any, present bool) {
 	if !present {
 		return
 	}
-	if s, ok := v.(string); ok {
+	s, str := v.(string)
+	if str {
 		// A field's paths share a probe, and an event may hold one
 		// string at several of them (a value Record.Add copied to the
 		// ECS name of a field): the keys it fires have fired.
@@ -35,7 +43,10 @@ func (x *scratch) probeSlot(p *ixProbe, v any, present bool) {
 	for _, id := range p.present {
 		x.Fire(id)
 	}
-	if v != nil {
+	switch {
+	case str: // most values: texts' first case, without classifying v
+		x.text(p, s)
+	case v != nil:
 		x.texts(p, v)
 	}
 }
@@ -49,7 +60,8 @@ type lastString struct {
 }
 
 // probePhase probes the keys of one phase: at the slots the record found,
-// when it knows them all, otherwise at each slot with keys.
+// when it knows them all, otherwise at each slot with keys; in phase 1,
+// only the probes a rule whose first clause held wants (index.later).
 func (ix *index) probePhase(x *scratch, ph int) {
 	r, probes := x.cur, ix.probes[ph]
 	if r.complete {
@@ -58,14 +70,14 @@ func (ix *index) probePhase(x *scratch, ph int) {
 			if it.slot < 0 || int(it.slot) >= len(probes) {
 				continue // dropped (a repeated key), or a slot of the record's own (Ruleset.NewRecordWith)
 			}
-			if p := probes[it.slot]; p != nil {
+			if p := probes[it.slot]; p != nil && x.wants(p, ph) {
 				v := r.keyed(it)
 				x.probeSlot(p, v, v != nil || it.lazy != 0)
 			}
 		}
 	} else {
 		for s, p := range probes {
-			if p == nil {
+			if p == nil || !x.wants(p, ph) {
 				continue
 			}
 			v, ok := r.Lookup(r.st.paths[s])
@@ -103,9 +115,6 @@ func (x *scratch) texts(f *ixProbe, v any) {
 	switch c.Kind {
 	case plan.StringKind, plan.NumberText:
 		x.text(f, c.Text)
-		if f.numbers != nil && plan.LooksNumeric(c.Text) {
-			x.spelled(f, c.Text)
-		}
 	case plan.NumberKind:
 		if x.number(f, c.Num.Float64()) {
 			x.numText(f, c.AppendText(x.num[:0]))
@@ -122,8 +131,8 @@ func (x *scratch) texts(f *ixProbe, v any) {
 	}
 }
 
-// spelled probes f's number keys with the number s spells.
-func (x *scratch) spelled(f *ixProbe, s string) {
+// spelled probes f's number keys, to x, with the number s spells.
+func spelled(f *ixProbe, s string, x matcher.Sink) {
 	if n, ok := plan.Spelled(s); ok {
 		for _, id := range f.numbers[n.Float64()] {
 			x.Fire(id)
@@ -149,11 +158,26 @@ func (x *scratch) numText(f *ixProbe, b []byte) {
 	x.text(f, unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
-// text probes f's text keys with s (folded into x.buf where needed),
-// reporting each substring key's automaton state once per event, through
-// the cache of strings probed before (probeCache).
+// text probes f's keys with the string s: its text keys (s folded into
+// x.buf where needed), reporting each substring key's automaton state
+// once per event, and its number keys with the number s spells, if any:
+// both through the cache of strings probed before (probeCache), since
+// the strings that spell numbers recur as the others do (logon ids,
+// access masks, process ids). The text of a number, probed here after
+// its number keys, spells that number again: they fire twice.
 func (x *scratch) text(f *ixProbe, s string) {
-	if f.texts != nil {
+	if f.texts != nil || f.numbers != nil && plan.LooksNumeric(s) {
 		x.cache.find(x, f, s)
+	}
+}
+
+// lookup reports to sink the keys of f that the string s holds (see
+// text), those of substrings once per epoch of m.
+func (x *scratch) lookup(f *ixProbe, s string, sink matcher.Sink, m *matcher.Marks) {
+	if f.texts != nil {
+		f.texts.Find(s, &x.buf, sink, m)
+	}
+	if f.numbers != nil {
+		spelled(f, s, sink)
 	}
 }

@@ -5,16 +5,16 @@ import (
 	"unsafe"
 )
 
-// The keys a probe's texts find in a string depend on the probe and the
-// string only, and most of a Windows event's strings recur from record to
+// The keys a probe finds in a string depend on the probe and the string
+// only, and most of a Windows event's strings recur from record to
 // record: Provider_Name, Channel, Keywords, SubjectUserSid, AccessMask,
-// the same few images. probeCache remembers, for short strings, the text
-// keys a probe found in them, so that a string seen before fires them
-// without its look-ups (the exact texts' map, the prefix and suffix
-// tries, the automaton). It is a fixed table, each entry overwritten by
-// the next string that hashes to it, and a ring of the entries' keys,
-// each entry's valid until the ring comes round to it: its memory does
-// not grow with the events.
+// the same few images. probeCache remembers, for short strings, the keys
+// a probe found in them, so that a string seen before fires them without
+// its look-ups (the exact texts' map, the prefix and suffix tries, the
+// automaton, the number a string spells). It is a fixed table, each entry
+// overwritten by the next string that hashes to it, and a ring of the
+// entries' keys, each entry's valid until the ring comes round to it: its
+// memory does not grow with the events.
 type probeCache struct {
 	seed    maphash.Seed
 	entries []cacheEntry
@@ -82,8 +82,9 @@ func (c *probeCache) holds(e *cacheEntry, f *ixProbe, s string) bool {
 	return e.probe == f.id+1 && int(e.n) == len(s) && c.next-e.at <= cacheIDs && string(e.s[:e.n]) == s
 }
 
-// find probes f's text keys with s through the cache: the keys of a
-// string found in it are fired again; another string is looked up, and
+// find probes f's keys with the string s (scratch.lookup) through the
+// cache: the keys of a string found in it are fired again; another string
+// is looked up, and
 // cached when short enough. A longer string is looked up with the
 // probe's automaton states marked for the event (matcher.Marks: a state
 // reached again reports nothing); a string to cache, with them marked for
@@ -93,7 +94,7 @@ func (c *probeCache) find(x *scratch, f *ixProbe, s string) {
 	m := &x.marks[f.id]
 	if len(s) > maxCachedLen {
 		m.Epoch = x.eventMark
-		f.texts.Find(s, &x.buf, x, m)
+		x.lookup(f, s, x, m)
 		return
 	}
 	e := c.entry(f, s)
@@ -106,7 +107,7 @@ func (c *probeCache) find(x *scratch, f *ixProbe, s string) {
 	r := &c.rec
 	r.ids, r.full = r.ids[:0], false
 	m.Epoch = x.nextMark()
-	f.texts.Find(s, &x.buf, r, m)
+	x.lookup(f, s, r, m)
 	if r.full {
 		return
 	}

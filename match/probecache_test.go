@@ -1,6 +1,7 @@
 package match
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -114,4 +115,38 @@ func TestProbeCacheLimits(t *testing.T) {
 	x.cache.next = math.MaxUint32 - 2 // "wxyz" puts its fourth key at the ring's start, where "qq"'s first was
 	check("across the ring's wrap", "wxyz", "qq", "wxyz")
 	check("after the wrap", "qq", all.String(), "wxyz")
+}
+
+// TestProbeCacheNumbers checks, against the unindexed ruleset, the
+// number keys a string spells, which the probe cache keeps with the
+// string's text keys: strings that recur (cache hits) and spell a number
+// or not, at a probe with number keys only and at one with text keys too,
+// next to Go numbers and json.Numbers whose text is the same string, in
+// events matched by one scratch.
+func TestProbeCacheNumbers(t *testing.T) {
+	plans := []*plan.Node{
+		numTest("a", 4624), numTest("a", 0x3e7), numTest("a", 1.5), numTest("a", -2),
+		numTest("b", 4624), strTest("b", matcher.NewContains("46", true)), strTest("b", matcher.NewExact("1.50", true)),
+		ixOp(ir.OpAnd, numTest("a", 3), strTest("b", matcher.NewPrefix("4", true))),
+	}
+	rs := mustRuleset(t, plans)
+	plain := mustRuleset(t, plans, withIndex(false))
+	values := []any{"4624", "+4624.0", " 4624", "0x3e7", "999", "1.50", "1.5", "-2", "3", "46", "x46", "", "4624e0",
+		4624.0, 3, json.Number("4624"), json.Number("1.50"), -2.0, true}
+	r := rand.New(rand.NewPCG(7, 8))
+	x := newScratch(rs.shared, rs.index, rs.slots)
+	rec := rs.NewRecord()
+	hits := 0
+	for e := range 5000 {
+		ev := Map{"a": values[r.IntN(len(values))], "b": values[r.IntN(len(values))]}
+		rec.Reset(ev)
+		got, want := rs.matchRecord(x, rec, nil), plain.Match(ev, nil)
+		if !slices.Equal(got, want) {
+			t.Fatalf("event %d %v: indexed %v, unindexed %v", e, ev, got, want)
+		}
+		hits += len(want)
+	}
+	if hits < 5000 {
+		t.Errorf("%d matches: the test checks little", hits)
+	}
 }

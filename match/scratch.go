@@ -1,12 +1,23 @@
 package match
 
 import (
+	"math/bits"
+
 	"github.com/ruleforge/ruleforge/internal/matcher"
 	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
-// count is how many of a rule's clauses held in an event (epoch).
-type count struct {
+// keyState is what a scratch holds of a key: the event (epoch) it last fired in,
+// and where its clauses start in the index's fires (index.fireAt's, copied
+// here so that Fire finds both in one cache line).
+type keyState struct {
+	epoch uint32
+	at    uint32
+}
+
+// ruleState is which of a rule's clauses held (a bit each, keyClause.bit)
+// in an event (epoch), for the rules with more than one.
+type ruleState struct {
 	epoch uint32
 	held  uint8
 }
@@ -26,10 +37,10 @@ type scratch struct {
 	// clause held: only then are phase 1's keywords probed.
 	pendingAny int
 	cand       []uint64
-	epoch      uint32   // this event's number; the arrays below hold older ones
-	fired      []uint32 // per key: the epoch it last fired in
-	held       []uint32 // per clause: the epoch it last held in
-	counts     []count  // per rule with more clauses: how many held
+	epoch      uint32      // this event's number; the arrays below hold older ones
+	keys       []keyState  // per key, and one past the last for its end in fires
+	rules      []ruleState // per rule: its clauses that held
+	wanted     []uint32    // per probe: the epoch a rule whose first clause held wanted it in (index.later); a late check reads it too
 	buf        []byte
 	num        []byte
 	last       []lastString    // per probe: the string last probed
@@ -46,9 +57,12 @@ func newScratch(slots int, ix *index, st *slotTable) *scratch {
 	if ix != nil {
 		x.rec = newRecord(st)
 		x.cand = make([]uint64, len(ix.always))
-		x.fired = make([]uint32, len(ix.keys))
-		x.held = make([]uint32, ix.nclauses)
-		x.counts = make([]count, len(ix.need))
+		x.keys = make([]keyState, len(ix.fireAt))
+		for id, at := range ix.fireAt {
+			x.keys[id].at = uint32(at)
+		}
+		x.rules = make([]ruleState, ix.rules)
+		x.wanted = make([]uint32, ix.nprobes)
 		x.buf = make([]byte, 0, 256)
 		x.num = make([]byte, 0, 32)
 		x.last = make([]lastString, ix.nprobes)
@@ -67,9 +81,11 @@ func newScratch(slots int, ix *index, st *slotTable) *scratch {
 func (x *scratch) begin() {
 	x.epoch++
 	if x.epoch == 0 { // wrapped: forget every old epoch
-		clear(x.fired)
-		clear(x.held)
-		clear(x.counts)
+		for i := range x.keys {
+			x.keys[i].epoch = 0
+		}
+		clear(x.rules)
+		clear(x.wanted)
 		clear(x.last)
 		x.epoch = 1
 	}
@@ -81,31 +97,35 @@ func (x *scratch) begin() {
 // Fire records that key id fired: its clauses hold, and a rule whose
 // clauses all hold becomes a candidate.
 func (x *scratch) Fire(id int32) {
-	if x.fired[id] == x.epoch {
+	k := &x.keys[id]
+	if k.epoch == x.epoch {
 		return
 	}
-	x.fired[id] = x.epoch
-	for _, o := range x.ix.clausesOf(id) {
+	k.epoch = x.epoch
+	for _, o := range x.ix.fires[k.at:x.keys[id+1].at] {
 		r := o.rule
 		if o.need == 1 { // the rule's only clause: a candidate, however often
 			x.cand[r>>6] |= 1 << (r & 63)
 			continue
 		}
-		if x.held[o.clause] == x.epoch {
+		n := &x.rules[r]
+		if n.epoch != x.epoch {
+			n.epoch, n.held = x.epoch, 0
+		}
+		if n.held&o.bit != 0 {
 			continue
 		}
-		x.held[o.clause] = x.epoch
+		n.held |= o.bit
 		if o.first {
 			x.pending++
 			if o.anyLater {
 				x.pendingAny++
 			}
+			for _, p := range x.ix.later[x.ix.laterAt[r]:x.ix.laterAt[r+1]] {
+				x.wanted[p] = x.epoch
+			}
 		}
-		n := &x.counts[r]
-		if n.epoch != x.epoch {
-			n.epoch, n.held = x.epoch, 0
-		}
-		if n.held++; n.held == o.need {
+		if bits.OnesCount8(n.held) == int(o.need) {
 			x.cand[r>>6] |= 1 << (r & 63)
 		}
 	}

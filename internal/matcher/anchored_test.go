@@ -175,3 +175,21 @@ func TestAnchoredRandom(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAnchored checks the prefix and suffix tries of the keys of the
+// first string (fuzzKeys, each with its own id and the first again with
+// a second id) against brute force over the second string, as
+// checkAnchored does. Seeds: testdata/fuzz/FuzzAnchored.
+func FuzzAnchored(f *testing.F) {
+	f.Fuzz(func(t *testing.T, keyList, text string) {
+		keys := fuzzKeys(keyList)
+		if len(keys) == 0 || len(text) > 4096 {
+			return
+		}
+		keys = append(keys, keys[0])
+		ids := seqIDs(len(keys))
+		for _, suffix := range []bool{false, true} {
+			checkAnchored(t, NewAnchored(keys, ids, suffix), keys, ids, text)
+		}
+	})
+}
