@@ -48,11 +48,21 @@ func holesOf(ra io.ReaderAt) dataFinder {
 // file's offset, which Read and Write use (ReadAt does not): it is put
 // back where it was. Any error but ENXIO (no data from off: a hole to
 // the file's end) means the file system cannot tell: all is data then.
+// An off at or past the file's end, which fstat tells, has no data
+// either (lseek's ENXIO there: "offset is beyond the end of the file"):
+// that is the question a file asks when its header's chunks are all it
+// holds (every file of the shared corpus but those with unused chunks),
+// one system call where the three lseeks were three.
 func (h *fileHoles) nextData(off int64) (start, end int64, ok bool) {
 	start, end, ok = off, math.MaxInt64, true
 	var none bool
 	err := h.rc.Control(func(fd uintptr) {
 		at := int(fd)
+		var st syscall.Stat_t
+		if syscall.Fstat(at, &st) == nil && h.base+off >= st.Size {
+			none = true
+			return
+		}
 		cur, err := syscall.Seek(at, 0, io.SeekCurrent)
 		if err != nil {
 			return

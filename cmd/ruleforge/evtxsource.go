@@ -25,9 +25,11 @@ func evtxSource(r *bufio.Reader, f *os.File) io.Reader {
 }
 
 // evtxFile is a regular .evtx file: Read reads its first bytes from
-// head, which has read them from the file's start, and ReadAt, Seek
-// (the offset Read is at, for evtx.NewReader) and Outer (for the holes
-// of the file) are the file's section's.
+// head, which has read them from the file's start; ReadAt reads what
+// head holds still from it (the first chunk's header, which the sniff
+// read with the file header), the rest from the file's section, whose
+// Outer tells the file's holes; Seek tells the offset Read is at (for
+// evtx.NewReader).
 type evtxFile struct {
 	head *bufio.Reader
 	*io.SectionReader
@@ -39,6 +41,17 @@ func (e *evtxFile) Read(p []byte) (int, error) {
 	n, err := e.head.Read(p)
 	e.n += int64(n)
 	return n, err
+}
+
+// ReadAt reads len(p) bytes at off: from what head has read ahead of
+// Read when that holds them all, from the file otherwise (both are the
+// file's bytes there).
+func (e *evtxFile) ReadAt(p []byte, off int64) (int, error) {
+	ahead, _ := e.head.Peek(e.head.Buffered()) // what is buffered: no read
+	if off >= e.n && off-e.n+int64(len(p)) <= int64(len(ahead)) {
+		return copy(p, ahead[off-e.n:]), nil
+	}
+	return e.SectionReader.ReadAt(p, off)
 }
 
 // errSeek is what evtxFile.Seek returns for any seek but the one that

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"io"
+	"math"
 	"os"
 	"testing"
 
@@ -24,16 +26,16 @@ func TestEVTXSourceHeaderOnce(t *testing.T) {
 		t.Fatalf("openInput: evtx %v, regular %v, %v", isEVTX, regular != nil, err)
 	}
 	defer closeFn()
-	if r.Buffered() != evtx.FileHeaderSize {
-		t.Fatalf("the sniff buffered %d bytes, want the file header's %d", r.Buffered(), evtx.FileHeaderSize)
+	if r.Buffered() != regularBuffer {
+		t.Fatalf("the sniff buffered %d bytes, want the file header's and the first chunk header's %d", r.Buffered(), regularBuffer)
 	}
 	src := evtxSource(r, regular)
 	er, err := evtx.NewReader(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Buffered() != 0 {
-		t.Errorf("%d bytes of the sniff left unread: the header was read again", r.Buffered())
+	if r.Buffered() != chunkHeaderSize {
+		t.Errorf("%d bytes of the sniff left unread, want the first chunk header's %d: the header was read again", r.Buffered(), chunkHeaderSize)
 	}
 	want, err := evtx.NewReaderBytes(data)
 	if err != nil {
@@ -62,5 +64,66 @@ func TestEVTXSourceHeaderOnce(t *testing.T) {
 	}
 	if _, err := src.(io.Seeker).Seek(0, io.SeekStart); err != errSeek {
 		t.Errorf("Seek(0, SeekStart): %v, want errSeek", err)
+	}
+}
+
+// countingReaderAt counts the ReadAt calls it passes on to its ReaderAt.
+type countingReaderAt struct {
+	io.ReaderAt
+	n int
+}
+
+// ReadAt counts the call and passes it on.
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	c.n++
+	return c.ReaderAt.ReadAt(p, off)
+}
+
+// TestEVTXFileReadAt reads ranges of an .evtx file through evtxFile
+// after its header was read: those that lie in what the sniff read ahead
+// (the first chunk's header) come from the buffer, without reading the
+// file, the others from the file, and all are the file's bytes.
+func TestEVTXFileReadAt(t *testing.T) {
+	data, err := os.ReadFile(fixtureEVTX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) < regularBuffer+100 {
+		t.Fatalf("%s: %d bytes, too short", fixtureEVTX, len(data))
+	}
+	const hs = evtx.FileHeaderSize
+	for _, tc := range []struct {
+		off, n int
+		reads  int // of the file
+	}{
+		{hs, chunkHeaderSize, 0},     // the first chunk's header, as NextChunk reads it
+		{hs + 100, 50, 0},            // inside what is buffered
+		{regularBuffer - 1, 1, 0},    // its last byte
+		{hs, 0, 0},                   // nothing
+		{hs - 10, 20, 1},             // from before it: Read has taken that
+		{regularBuffer - 10, 20, 1},  // past its end
+		{hs, chunkHeaderSize + 1, 1}, // more than it holds
+		{regularBuffer + 50, 30, 1},  // after it
+		{len(data) - 1, 1, 1},        // the file's last byte
+		{len(data) - 5, 10, 1},       // past the file's end: io.EOF
+	} {
+		src := &countingReaderAt{ReaderAt: bytes.NewReader(data)}
+		head := bufio.NewReaderSize(bytes.NewReader(data), regularBuffer)
+		head.Peek(1)
+		e := &evtxFile{head: head, SectionReader: io.NewSectionReader(src, 0, math.MaxInt64)}
+		if _, err := io.ReadFull(e, make([]byte, hs)); err != nil {
+			t.Fatal(err)
+		}
+		p := make([]byte, tc.n)
+		n, err := e.ReadAt(p, int64(tc.off))
+		want := data[tc.off:min(tc.off+tc.n, len(data))]
+		wantErr := error(nil)
+		if len(want) < tc.n {
+			wantErr = io.EOF
+		}
+		if n != len(want) || !bytes.Equal(p[:n], want) || err != wantErr || src.n != tc.reads {
+			t.Errorf("ReadAt(%d bytes at %d): %d bytes (equal %v), %v, %d reads of the file; want %d bytes, %v, %d reads",
+				tc.n, tc.off, n, bytes.Equal(p[:n], want), err, src.n, len(want), wantErr, tc.reads)
+		}
 	}
 }

@@ -33,6 +33,11 @@ type hunt struct {
 
 	outside atomic.Int64 // hits dropped: of events out of the -from/-to window
 	noTime  atomic.Int64 // hits dropped: of events without a time, with a window
+
+	// inspect is configure's Inspect for the runs of inspectRS, made
+	// once: a folder of small files is a run per file.
+	inspect   func(*match.Record, *pipeline.Result)
+	inspectRS *match.Ruleset
 }
 
 // huntFlags registers the flags of hunt on fs (besides -output, which
@@ -106,8 +111,17 @@ type reason struct {
 // and the inspection of each matched event.
 func (h *hunt) configure(cfg *pipeline.Config) {
 	cfg.Paths = h.fields.filled
-	rs := cfg.Ruleset
-	cfg.Inspect = func(rec *match.Record, res *pipeline.Result) {
+	if h.inspect == nil || h.inspectRS != cfg.Ruleset {
+		h.inspect, h.inspectRS = h.inspectOf(cfg.Ruleset), cfg.Ruleset
+	}
+	cfg.Inspect = h.inspect
+}
+
+// inspectOf returns the pipeline.Config.Inspect of the runs of rs: it
+// reads the fields of each matched event, drops its hits outside the
+// window and, with -explain, keeps the reasons of the others.
+func (h *hunt) inspectOf(rs *match.Ruleset) func(*match.Record, *pipeline.Result) {
+	return func(rec *match.Record, res *pipeline.Result) {
 		m := &matched{fields: h.fields.read(rec)}
 		res.Info = m
 		if !h.sel.inWindow(m.fields.time) {

@@ -233,7 +233,10 @@ func matchWith(p *state.Program, opt matchOptions, name string, out *bufio.Write
 		Stop: opt.stop.done(), Flush: out.Flush}
 	prog := newProgress(stderr, opt.progress, before)
 	opt.hunt.configure(&cfg)
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+	var now string // the alerts' @timestamp: the time the input's run began
+	if opt.output == "alert" {
+		now = time.Now().UTC().Format(time.RFC3339Nano) // only then: a folder of small files is a run per file
+	}
 	eng := newStateRun(p, opt, name, now, out, perRule)
 	defer engines.add(eng)
 	st, err := run(cfg, func(res *pipeline.Result) error {
