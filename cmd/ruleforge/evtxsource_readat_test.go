@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"io"
+	"os"
 	"testing"
 
 	"github.com/ruleforge/ruleforge/evtx"
@@ -10,16 +12,16 @@ import (
 // TestEVTXSourceReadsAt checks that the Reader of evtxSource's regular
 // file reads its chunks by ReadAt (lazily, skipping holes): after every
 // record, the file's own offset is where the sniff's buffered read left
-// it, the file header's end, and evtxFile tells that offset. Read
+// it, and evtxFile tells the file header's end as where Read is. Read
 // through the buffer instead (evtxFile.Seek not telling where Read is),
 // the records are the same, so only this sees it: the file's offset is
 // then at its end.
 func TestEVTXSourceReadsAt(t *testing.T) {
-	r, _, regular, closeFn, err := openInput(fixtureEVTX, nil, nil)
-	if err != nil || regular == nil {
-		t.Fatalf("openInput: regular %v, %v", regular != nil, err)
+	r, regular := openRegular(t)
+	sniffed, err := regular.Seek(0, io.SeekCurrent)
+	if err != nil || sniffed < evtx.FileHeaderSize {
+		t.Fatalf("the sniff left the file at %d (%v), want past its header", sniffed, err)
 	}
-	defer closeFn()
 	src := evtxSource(r, regular)
 	er, err := evtx.NewReader(src)
 	if err != nil {
@@ -35,7 +37,19 @@ func TestEVTXSourceReadsAt(t *testing.T) {
 		}
 		n++
 	}
-	if at, err := regular.Seek(0, io.SeekCurrent); n == 0 || at != evtx.FileHeaderSize || err != nil {
-		t.Errorf("%d records; the file's offset %d (%v) after them, want %d: chunks not read by ReadAt", n, at, err, evtx.FileHeaderSize)
+	if at, err := regular.Seek(0, io.SeekCurrent); n == 0 || at != sniffed || err != nil {
+		t.Errorf("%d records; the file's offset %d (%v) after them, want %d: chunks not read by ReadAt", n, at, err, sniffed)
 	}
+}
+
+// openRegular opens the fixture .evtx file as matchInput does
+// (openInput's sniff), a regular file, closed when t ends.
+func openRegular(t *testing.T) (*bufio.Reader, *os.File) {
+	t.Helper()
+	r, _, regular, closeFn, err := openInput(fixtureEVTX, nil, nil)
+	if err != nil || regular == nil {
+		t.Fatalf("openInput: regular %v, %v", regular != nil, err)
+	}
+	t.Cleanup(closeFn)
+	return r, regular
 }
