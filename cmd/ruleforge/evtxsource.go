@@ -34,12 +34,18 @@ type evtxFile struct {
 	head *bufio.Reader
 	*io.SectionReader
 	n int64 // the bytes Read
+	// ahead is what head holds past the bytes Read, as the last Read left
+	// it: ReadAt only reads it, since io.ReaderAt's callers may call at
+	// once (RunEVTX's reading goroutine and its workers' lazy chunks),
+	// and head.Peek writes to head.
+	ahead []byte
 }
 
 // Read reads the file from where the last Read left it, through head.
 func (e *evtxFile) Read(p []byte) (int, error) {
 	n, err := e.head.Read(p)
 	e.n += int64(n)
+	e.ahead, _ = e.head.Peek(e.head.Buffered()) // what is buffered: no read
 	return n, err
 }
 
@@ -47,8 +53,7 @@ func (e *evtxFile) Read(p []byte) (int, error) {
 // Read when that holds them all, from the file otherwise (both are the
 // file's bytes there).
 func (e *evtxFile) ReadAt(p []byte, off int64) (int, error) {
-	ahead, _ := e.head.Peek(e.head.Buffered()) // what is buffered: no read
-	if off >= e.n && off-e.n+int64(len(p)) <= int64(len(ahead)) {
+	if ahead := e.ahead; off >= e.n && off-e.n+int64(len(p)) <= int64(len(ahead)) {
 		return copy(p, ahead[off-e.n:]), nil
 	}
 	return e.SectionReader.ReadAt(p, off)
