@@ -81,3 +81,29 @@ func TestChecksWide(t *testing.T) {
 		}
 	}
 }
+
+// TestChecksImplied checks that a clause of the wider gate implied by a
+// check kept before it (its keys a superset of that check's) is not a
+// check: with X1 to X3 the gate, W4 is a check, and W4 or W5, and W4 or
+// W5 or W6, which hold whenever W4 does, are not.
+func TestChecksImplied(t *testing.T) {
+	test := func(f string) *plan.Node {
+		return strTest(f, matcher.NewExact("a-long-text-"+f, true))
+	}
+	plans := []*plan.Node{test("W4"), test("W5"), test("W6")} // their keys in gates
+	r := len(plans)
+	plans = append(plans, ixOp(ir.OpAnd, test("X1"), test("X2"), test("X3"), test("W4"),
+		ixOp(ir.OpOr, test("W4"), test("W5")), ixOp(ir.OpOr, test("W4"), test("W5"), test("W6"))))
+	rs := mustRuleset(t, plans)
+	var checks [][]string
+	for _, c := range rs.index.checks[rs.index.checkAt[r]:rs.index.checkAt[r+1]] {
+		var keys []string
+		for _, id := range c.keys {
+			keys = append(keys, rs.index.keys[id].text)
+		}
+		checks = append(checks, keys)
+	}
+	if want := [][]string{{"a-long-text-w4"}}; fmt.Sprint(checks) != fmt.Sprint(want) {
+		t.Errorf("rule %d (gate %v): checks %q, want %q", r, rs.index.gates[r], checks, want)
+	}
+}
