@@ -32,12 +32,10 @@ import (
 // keyword, it is neither scanned nor written among the values: the
 // record's text of all its values is made from the memos only if the
 // record needs it (FillValuesLazy, for Each). Three values in four come
-// back, most of them clean, and one in four of the others is one the
-// place held a few records before (recall), with what is known of it. A
-// new value is scanned with the record, but for one whose JSON is made of
-// bytes no keyword is made of (hooks.Filler.Plain: a time, a number, a
-// GUID), as is every value of a record filled by a walk and a value with
-// no memo. TestKeywordClean (package match) compares the keys found
+// back, most of them clean. A new value is scanned with the record (as
+// is every value of a record filled by a walk and a value with no memo),
+// but for one whose JSON is made of bytes no keyword is made of
+// (hooks.Filler.Plain: a time, a number, a GUID), known clean at once. TestKeywordClean (package match) compares the keys found
 // so with those found in the whole text, for every record of the corpus.
 
 // Limits on the fill programs a Reader keeps: at most maxFillPrograms
@@ -50,18 +48,14 @@ import (
 // by one Decoder, needs 358 programs (TestFillPrograms logs it).
 //
 // Each program keeps the last value at each place and its JSON, of
-// values of at most maxMemoValue bytes, and maxMemoPrev values it held
-// before, unless maxRecallMisses values in a row were none of them (a
-// time, a record id); the Reader's programs keep at most maxFillMemo
-// bytes of them (past that, values are rendered each time, until the
-// programs are dropped).
+// values of at most maxMemoValue bytes, and the Reader's programs keep
+// at most maxFillMemo bytes of them (past that, values are rendered each
+// time, until the programs are dropped).
 const (
 	maxFillPrograms = 4096
 	maxFillOps      = 1 << 20
 	maxMemoValue    = 256
 	maxFillMemo     = 8 << 20
-	maxMemoPrev     = 3
-	maxRecallMisses = 16
 )
 
 // fillProgram is what the filler does with the records of one shape.
@@ -71,12 +65,7 @@ type fillProgram struct {
 	walk   bool // the filler gives up on the shape's records: walk them
 	// memo holds the last value at each place (evtx.Value.Raw) and its
 	// JSON, made on the first run: most come back in the next record.
-	// prev holds, by place, up to maxMemoPrev values it held before,
-	// made when a value first changes (stash): a value that changes
-	// comes back after a few others (an image, a user), one in four of
-	// those of the shared corpus.
 	memo []memoValue
-	prev [][]memoValue
 	view viewTrace // the ECS view of the shape's records (evtxview.go)
 }
 
@@ -93,10 +82,6 @@ type memoValue struct {
 	str                string
 	ok, texted, untext bool
 	kw                 uint8
-	// For a place's memo (fillProgram.memo): the values in a row that
-	// were neither its last one nor one of its previous (maxRecallMisses),
-	// and the previous value stash replaces next.
-	misses, next uint8
 }
 
 // What a keyword scan finds in a memoValue's json: not known yet, no
@@ -250,10 +235,10 @@ func (fl *filler) run(p *fillProgram) {
 		default:
 			v, m, kind := &vals[i], &p.memo[i], vals[i].Kind()
 			i++
-			// same: the value of the shape's last record; kept: that or
-			// one of the few before it at this place (recall).
+			// same: the value of the shape's last record; kept: m holds
+			// the value (and what is known of it) for boxing.
 			same, start := m.ok && bytes.Equal(m.raw, v.Raw()), -1
-			kept := same || m.ok && m.misses < maxRecallMisses && p.recall(i-1, v.Raw())
+			kept := same
 			if kw && kept && (m.kw == kwClean && (m.texted || kind != evtx.KindString) || fl.clean(kind, m)) {
 				pieces = append(pieces, piece{m: m})
 			} else {
@@ -262,9 +247,6 @@ func (fl *filler) run(p *fillProgram) {
 					fl.vals = append(fl.vals, ',')
 				}
 				start = len(fl.vals)
-				if !kept && m.ok && m.misses < maxRecallMisses {
-					p.stash(i - 1)
-				}
 				fl.appendJSON(v, m, kept)
 				switch {
 				case !kw:
@@ -304,48 +286,6 @@ func (fl *filler) run(p *fillProgram) {
 	if kw {
 		ps.last = p
 	}
-}
-
-// recall reports whether raw is one of the values place i held before
-// its last (p.prev), and if so swaps it with the last (p.memo[i]): its
-// JSON, text and what the keyword scan found in it are then the memo's
-// as for a value that came back.
-func (p *fillProgram) recall(i int, raw []byte) bool {
-	if p.prev == nil {
-		return false
-	}
-	m := &p.memo[i]
-	for k := range p.prev[i] {
-		if e := &p.prev[i][k]; bytes.Equal(e.raw, raw) {
-			misses, next := m.misses, m.next
-			*m, *e = *e, *m
-			m.misses, m.next = 0, next
-			e.misses = misses
-			return true
-		}
-	}
-	m.misses++
-	return false
-}
-
-// stash keeps the value place i holds (p.memo[i], which holds one) among
-// its previous values, in place of the one stashed longest ago when
-// there are maxMemoPrev, and leaves the place with that one's memory,
-// or none, for the value that replaces it (appendJSON).
-func (p *fillProgram) stash(i int) {
-	if p.prev == nil {
-		p.prev = make([][]memoValue, len(p.memo))
-	}
-	m := &p.memo[i]
-	if len(p.prev[i]) < maxMemoPrev {
-		p.prev[i] = append(p.prev[i], *m)
-		*m = memoValue{misses: m.misses, next: m.next}
-		return
-	}
-	e := &p.prev[i][m.next]
-	free := *e
-	*e = *m
-	*m = memoValue{raw: free.raw[:0], json: free.json[:0], text: free.text[:0], misses: m.misses, next: (m.next + 1) % maxMemoPrev}
 }
 
 // learn marks clean the values that the last record, filled by program

@@ -49,11 +49,6 @@ func FillProgramMemo(rd *Reader) (counted, held int) {
 		for _, m := range p.memo {
 			held += cap(m.raw) + cap(m.json) + cap(m.text)
 		}
-		for _, prev := range p.prev {
-			for _, m := range prev {
-				held += cap(m.raw) + cap(m.json) + cap(m.text)
-			}
-		}
 		held += p.view.size()
 	}
 	return rd.fill.progs.memo, held
