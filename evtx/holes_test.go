@@ -22,7 +22,9 @@ import (
 // a hole) and a file that ends inside a hole read as before. The file
 // also sits inside another, past its start and before more data, read
 // through an io.SectionReader: holes are told in the section's offsets
-// and end at its end (a data region past it is no data of the file's).
+// and end at its end (a data region past it is no data of the file's),
+// also when the section is inside a source of a type of its own
+// (outerSource, as cmd/ruleforge's evtxFile: holesOf asks its Outer).
 func TestHoles(t *testing.T) {
 	zero := func() []byte { return make([]byte, ChunkSize) }
 	marked := zero()
@@ -63,10 +65,12 @@ func TestHoles(t *testing.T) {
 			}
 			for _, src := range []struct {
 				path    string
-				section bool // an io.SectionReader of the file, as cmd/ruleforge reads it
+				section bool // an io.SectionReader of the file
 				skipped int
 				at      int64 // where the section starts, of len(tc.file) bytes (0: to the file's end)
-			}{{sparse, false, holes, 0}, {sparse, true, holes, 0}, {whole, false, 0, 0}, {whole, true, 0, 0}, {inner, true, holes, innerAt}} {
+				outer   bool  // the section inside a type of its own, with its Outer method, as cmd/ruleforge's evtxFile
+			}{{sparse, false, holes, 0, false}, {sparse, true, holes, 0, false}, {whole, false, 0, 0, false}, {whole, true, 0, 0, false}, {inner, true, holes, innerAt, false},
+				{sparse, true, holes, 0, true}, {inner, true, holes, innerAt, true}} {
 				f, err := os.Open(src.path)
 				if err != nil {
 					t.Fatal(err)
@@ -79,14 +83,17 @@ func TestHoles(t *testing.T) {
 				case src.section:
 					in = io.NewSectionReader(f, 0, math.MaxInt64)
 				}
+				if src.outer {
+					in = outerSource{in.(*io.SectionReader)}
+				}
 				r, err := NewReader(in)
 				if err != nil {
 					t.Fatal(err)
 				}
 				got, errs, _ := readRest(t, r)
 				if !slices.Equal(got, want) || !slices.Equal(errs, wantErrs) || r.holeChunks != src.skipped {
-					t.Errorf("%s (section %v): %d records, errors %q, %d chunks skipped in holes; want %d, %q, %d",
-						filepath.Base(src.path), src.section, len(got), errs, r.holeChunks, len(want), wantErrs, src.skipped)
+					t.Errorf("%s (section %v, outer %v): %d records, errors %q, %d chunks skipped in holes; want %d, %q, %d",
+						filepath.Base(src.path), src.section, src.outer, len(got), errs, r.holeChunks, len(want), wantErrs, src.skipped)
 				}
 				// lseek moved the file's offset: it is back after the header
 				// (where Read left it; an io.SectionReader reads by ReadAt).
@@ -101,6 +108,11 @@ func TestHoles(t *testing.T) {
 		})
 	}
 }
+
+// outerSource is a source of a type of its own that reads a section of a
+// file, with the section's methods (Outer among them): holesOf finds the
+// file's holes through Outer, not only through an *io.SectionReader.
+type outerSource struct{ *io.SectionReader }
 
 // innerAt is where TestHoles puts a file inside another: a block's
 // start, so that the inner file's blocks are the outer one's.

@@ -33,12 +33,15 @@ func evtxSource(r *bufio.Reader, f *os.File) io.Reader {
 type evtxFile struct {
 	head *bufio.Reader
 	*io.SectionReader
-	n     int64  // the bytes Read
-	ahead []byte // what head has read ahead of Read, as the last Read left it
+	n int64 // the bytes Read
+	// ahead is what head holds past the bytes Read, as the last Read left
+	// it: ReadAt only reads it, since io.ReaderAt's callers may call at
+	// once (RunEVTX's reading goroutine and its workers' lazy chunks),
+	// and head.Peek writes to head.
+	ahead []byte
 }
 
-// Read reads the file from where the last Read left it, through head,
-// and notes what head holds after that for ReadAt.
+// Read reads the file from where the last Read left it, through head.
 func (e *evtxFile) Read(p []byte) (int, error) {
 	n, err := e.head.Read(p)
 	e.n += int64(n)
@@ -48,13 +51,10 @@ func (e *evtxFile) Read(p []byte) (int, error) {
 
 // ReadAt reads len(p) bytes at off: from what head has read ahead of
 // Read when that holds them all, from the file otherwise (both are the
-// file's bytes there). It only reads e's fields, since parallel ReadAt
-// calls are allowed (io.ReaderAt): the pipeline's workers load the rest
-// of a chunk (evtx.Chunk's lazy bytes) while its reader reads the next
-// chunk, and bufio.Reader.Peek writes the Reader's fields.
+// file's bytes there).
 func (e *evtxFile) ReadAt(p []byte, off int64) (int, error) {
-	if off >= e.n && off-e.n+int64(len(p)) <= int64(len(e.ahead)) {
-		return copy(p, e.ahead[off-e.n:]), nil
+	if ahead := e.ahead; off >= e.n && off-e.n+int64(len(p)) <= int64(len(ahead)) {
+		return copy(p, ahead[off-e.n:]), nil
 	}
 	return e.SectionReader.ReadAt(p, off)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"math"
 	"os"
@@ -126,42 +125,6 @@ func TestEVTXFileReadAt(t *testing.T) {
 		if n != len(want) || !bytes.Equal(p[:n], want) || err != wantErr || src.n != tc.reads {
 			t.Errorf("ReadAt(%d bytes at %d): %d bytes (equal %v), %v, %d reads of the file; want %d bytes, %v, %d reads",
 				tc.n, tc.off, n, bytes.Equal(p[:n], want), err, src.n, len(want), wantErr, tc.reads)
-		}
-	}
-}
-
-// TestEVTXFileReadAtParallel calls evtxFile.ReadAt from two goroutines
-// at once, as RunEVTX's reader (the next chunk's header, from what the
-// sniff read ahead) and a worker (the rest of a chunk past its records,
-// evtx.Chunk's lazy bytes) may: io.ReaderAt allows it, so ReadAt must
-// not write the bufio.Reader's fields (go test -race tells).
-func TestEVTXFileReadAtParallel(t *testing.T) {
-	data, err := os.ReadFile(fixtureEVTX)
-	if err != nil {
-		t.Fatal(err)
-	}
-	head := bufio.NewReaderSize(bytes.NewReader(data), regularBuffer)
-	head.Peek(1)
-	e := &evtxFile{head: head, SectionReader: io.NewSectionReader(bytes.NewReader(data), 0, math.MaxInt64)}
-	if _, err := io.ReadFull(e, make([]byte, evtx.FileHeaderSize)); err != nil {
-		t.Fatal(err)
-	}
-	errs := make(chan error, 2)
-	for _, off := range []int{evtx.FileHeaderSize, evtx.FileHeaderSize + 100} {
-		go func() {
-			p := make([]byte, 64)
-			for range 100 {
-				if n, err := e.ReadAt(p, int64(off)); err != nil || !bytes.Equal(p[:n], data[off:off+64]) {
-					errs <- fmt.Errorf("ReadAt(64 bytes at %d): %d bytes, %v, not the file's", off, n, err)
-					return
-				}
-			}
-			errs <- nil
-		}()
-	}
-	for range 2 {
-		if err := <-errs; err != nil {
-			t.Error(err)
 		}
 	}
 }
