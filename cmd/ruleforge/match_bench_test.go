@@ -122,9 +122,9 @@ var halves = []string{"cli", "files", "memory", "onefile"}
 // back (ABCCBA), so that a load that changes during the op weighs on
 // each alike. cpu-cli/pipeline is the CLI's CPU time per record over the
 // runs in memory; cpu-cli/files over the runs of the files, which pay
-// the system's reads too (on the .evtx corpus about 1 us per record,
-// most of it the pread of chunks, 38 MB of the 60 MB read per pass in
-// chunks never used, all zeros, that evtx.Reader reads whole to check).
+// the system's reads too (on the .evtx corpus, the pread of the chunks
+// in use: the unused chunks, holes in the corpus's sparse files and past
+// a clean file header's chunk count, are not read).
 // The dumps are also matched by the CLI as one file, all of them back to
 // back (onefile: the same records, in the same order, one run), between
 // the others (ABCDDCBA): cpu-ns/file is what the CLI spends per file
