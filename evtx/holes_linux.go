@@ -52,14 +52,19 @@ func holesOf(ra io.ReaderAt) dataFinder {
 // either (lseek's ENXIO there: "offset is beyond the end of the file"):
 // that is the question a file asks when its header's chunks are all it
 // holds (every file of the shared corpus but those with unused chunks),
-// one system call where the three lseeks were three.
+// one system call where the three lseeks were three. Only a regular
+// file is asked: another (a block or character device, whose fstat size
+// is 0, and whose lseek may ignore SEEK_DATA) is all data.
 func (h *fileHoles) nextData(off int64) (start, end int64, ok bool) {
 	start, end, ok = off, math.MaxInt64, true
 	var none bool
 	err := h.rc.Control(func(fd uintptr) {
 		at := int(fd)
 		var st syscall.Stat_t
-		if syscall.Fstat(at, &st) == nil && h.base+off >= st.Size {
+		if err := syscall.Fstat(at, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+			return // not a regular file (a device's size is 0): it cannot tell
+		}
+		if h.base+off >= st.Size {
 			none = true
 			return
 		}

@@ -101,6 +101,7 @@ func TestEVTXFileReadAt(t *testing.T) {
 		{regularBuffer - 1, 1, 0},    // its last byte
 		{hs, 0, 0},                   // nothing
 		{hs - 10, 20, 1},             // from before it: Read has taken that
+		{hs - 1, 2, 1},               // from its last byte Read took
 		{regularBuffer - 10, 20, 1},  // past its end
 		{hs, chunkHeaderSize + 1, 1}, // more than it holds
 		{regularBuffer + 50, 30, 1},  // after it
