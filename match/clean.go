@@ -70,11 +70,10 @@ func plainBytes(keys []string) (plain [256]bool) {
 	for i := 0; i < len(plainCandidates); i++ {
 		plain[plainCandidates[i]] = true
 	}
-	kept := func(c byte) bool { return plain[c] || 'a' <= c && c <= 'z' && plain[c-'a'+'A'] }
 	for _, k := range keys {
 		all := len(k) > 0
 		for i := 0; i < len(k) && all; i++ {
-			all = kept(k[i])
+			all = plain[k[i]] // a letter's two cases are kept or left out together
 		}
 		if all {
 			c := k[0]

@@ -35,8 +35,9 @@ import (
 // back, most of them clean. A new value is scanned with the record (as
 // is every value of a record filled by a walk and a value with no memo),
 // but for one whose JSON is made of bytes no keyword is made of
-// (hooks.Filler.Plain: a time, a number, a GUID), known clean at once. TestKeywordClean (package match) compares the keys found
-// so with those found in the whole text, for every record of the corpus.
+// (hooks.Filler.Plain: a time, a number, a GUID), known clean at once.
+// TestKeywordClean (package match) compares the keys found so with those
+// found in the whole text, for every record of the corpus.
 
 // Limits on the fill programs a Reader keeps: at most maxFillPrograms
 // programs of maxFillOps operations in all (one larger is kept alone);
