@@ -59,7 +59,7 @@ func (ix *index) buildChecks(ixr *indexer, plans []*plan.Node, st *slotTable) {
 				continue
 			}
 			kept = append(kept, keys)
-			per[r] = append(per[r], check{keys: keys, late: ix.late(ixr, st, keys)})
+			per[r] = append(per[r], check{keys: keys, late: ix.phaseOneProbes(ixr, st, nil, 0, keys)})
 		}
 	})
 	ix.checkAt = make([]int32, 0, len(plans)+1)
@@ -85,14 +85,13 @@ func (ix *index) checkKeys(ixr *indexer, ids map[ixKey]int32, c clause) ([]int32
 	return slices.Compact(keys), true
 }
 
-// late returns the phase 1 probes at the paths of keys' fields. Every
-// path of a key some gate holds has a probe (buildProbes), in phase 0 or
-// in phase 1.
-func (ix *index) late(ixr *indexer, st *slotTable, keys []int32) []int32 {
-	var probes []int32
+// phaseOneProbes appends to probes the phase 1 probes at the paths of
+// keys' fields that probes[start:] does not hold yet. Every path of a key
+// some gate holds has a probe (buildProbes), in phase 0 or in phase 1.
+func (ix *index) phaseOneProbes(ixr *indexer, st *slotTable, probes []int32, start int, keys []int32) []int32 {
 	for _, id := range keys {
 		for _, p := range ixr.paths[ix.keys[id].field] {
-			if pr := ix.probes[1][st.slotOf(p)]; pr != nil && !slices.Contains(probes, pr.id) {
+			if pr := ix.probes[1][st.slotOf(p)]; pr != nil && !slices.Contains(probes[start:], pr.id) {
 				probes = append(probes, pr.id)
 			}
 		}

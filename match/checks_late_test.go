@@ -12,7 +12,7 @@ import (
 // TestChecksLateProbes checks a late check whose keys are on two fields
 // with phase 1 probes of their own, each wanted by a different rule (Y
 // by q when P holds, W by q2 when P2 holds): the check is read only when
-// both probes ran (index.late lists them all, scratch.probedAll), since
+// both probes ran (index.phaseOneProbes lists them all, scratch.probedAll), since
 // a key of the probe that did not run may hold in the event. The rule
 // that has the check must match exactly when the unindexed ruleset says:
 // with only one of the probes listed (a change no other test saw), the

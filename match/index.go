@@ -395,13 +395,7 @@ func (ix *index) laterProbes(ixr *indexer, st *slotTable) {
 		ix.laterAt = append(ix.laterAt, int32(len(ix.later)))
 		start := len(ix.later)
 		for i := 1; i < len(g); i++ {
-			for _, id := range g[i] {
-				for _, p := range ixr.paths[ix.keys[id].field] {
-					if pr := ix.probes[1][st.slotOf(p)]; pr != nil && !slices.Contains(ix.later[start:], pr.id) {
-						ix.later = append(ix.later, pr.id)
-					}
-				}
-			}
+			ix.later = ix.phaseOneProbes(ixr, st, ix.later, start, g[i])
 		}
 	}
 	ix.laterAt = append(ix.laterAt, int32(len(ix.later)))
