@@ -78,9 +78,9 @@ func benchReadFrom(b *testing.B, json, mem bool) {
 func recordBytes(files [][]byte) int64 {
 	var n int64
 	for _, f := range files {
-		for off := FileHeaderSize; off+chunkHeaderSize <= len(f); off += ChunkSize {
+		for off := FileHeaderSize; off+ChunkHeaderSize <= len(f); off += ChunkSize {
 			if c := f[off:]; bytes.HasPrefix(c, chunkMagic) {
-				n += int64(binary.LittleEndian.Uint32(c[48:])) - chunkHeaderSize
+				n += int64(binary.LittleEndian.Uint32(c[48:])) - ChunkHeaderSize
 			}
 		}
 	}

@@ -138,7 +138,7 @@ type chunkBuilder struct {
 
 // record appends a record with id first+n whose binary XML write writes.
 func (c *chunkBuilder) record(write func(w *xw)) {
-	off := chunkHeaderSize + len(c.data)
+	off := ChunkHeaderSize + len(c.data)
 	w := &xw{base: off + recordHeader}
 	write(w)
 	size := recordHeader + len(w.b) + 4
@@ -164,11 +164,11 @@ func (c *chunkBuilder) bytes() []byte {
 	le.PutUint64(b[32:], c.first+uint64(c.n)-1)
 	le.PutUint32(b[40:], 128)
 	le.PutUint32(b[44:], uint32(c.last))
-	free := chunkHeaderSize + len(c.data)
+	free := ChunkHeaderSize + len(c.data)
 	le.PutUint32(b[48:], uint32(free))
-	copy(b[chunkHeaderSize:], c.data)
-	le.PutUint32(b[52:], crc32.ChecksumIEEE(b[chunkHeaderSize:free]))
-	le.PutUint32(b[124:], crc32.Update(crc32.ChecksumIEEE(b[:120]), crc32.IEEETable, b[128:chunkHeaderSize]))
+	copy(b[ChunkHeaderSize:], c.data)
+	le.PutUint32(b[52:], crc32.ChecksumIEEE(b[ChunkHeaderSize:free]))
+	le.PutUint32(b[124:], crc32.Update(crc32.ChecksumIEEE(b[:120]), crc32.IEEETable, b[128:ChunkHeaderSize]))
 	return b
 }
 

@@ -14,7 +14,7 @@ import (
 const (
 	FileHeaderSize  = 4096  // the file header block
 	ChunkSize       = 65536 // every chunk
-	chunkHeaderSize = 512   // chunk header, common string and template tables
+	ChunkHeaderSize = 512   // a chunk's header, common string and template tables: read first, alone, by ReadAt (Reader.NextChunk)
 	recordHeader    = 24    // signature, size, identifier, written time
 )
 
@@ -181,28 +181,28 @@ func (d *Decoder) Reset(c *Chunk) error {
 	d.tplNodes = d.tplNodes[:0]
 	b := c.data[:len(c.data):len(c.data)]
 	d.b = b
-	if len(b) < chunkHeaderSize {
-		return d.errorf(0, "truncated: the file ends %d bytes into the chunk, before its %d-byte header ends", len(b), chunkHeaderSize)
+	if len(b) < ChunkHeaderSize {
+		return d.errorf(0, "truncated: the file ends %d bytes into the chunk, before its %d-byte header ends", len(b), ChunkHeaderSize)
 	}
 	if !bytes.HasPrefix(b, chunkMagic) {
 		return d.errorf(0, "signature %q, want %q", b[:8], chunkMagic)
 	}
 	le := binary.LittleEndian
-	sum := crc32.Update(crc32.ChecksumIEEE(b[:120]), crc32.IEEETable, b[128:chunkHeaderSize])
+	sum := crc32.Update(crc32.ChecksumIEEE(b[:120]), crc32.IEEETable, b[128:ChunkHeaderSize])
 	if want := le.Uint32(b[124:]); sum != want {
 		return d.errorf(0, "header checksum 0x%08x, the header holds 0x%08x", sum, want)
 	}
 	d.free = int(le.Uint32(b[48:]))
-	if d.free < chunkHeaderSize || d.free > ChunkSize {
-		return d.errorf(0, "free space offset %d outside the chunk's records (%d to %d)", d.free, chunkHeaderSize, ChunkSize)
+	if d.free < ChunkHeaderSize || d.free > ChunkSize {
+		return d.errorf(0, "free space offset %d outside the chunk's records (%d to %d)", d.free, ChunkHeaderSize, ChunkSize)
 	}
 	d.trunc = len(b) < ChunkSize
 	if !d.trunc {
-		if sum, want := crc32.ChecksumIEEE(b[chunkHeaderSize:d.free]), le.Uint32(b[52:]); sum != want {
+		if sum, want := crc32.ChecksumIEEE(b[ChunkHeaderSize:d.free]), le.Uint32(b[52:]); sum != want {
 			return d.errorf(0, "records checksum 0x%08x, the header holds 0x%08x", sum, want)
 		}
 	}
-	d.pos, d.done = chunkHeaderSize, false
+	d.pos, d.done = ChunkHeaderSize, false
 	return nil
 }
 
@@ -287,7 +287,7 @@ func (d *Decoder) name(off uint32) (string, int, error) {
 		return e.s, e.size, nil
 	}
 	o := int(off)
-	if o < chunkHeaderSize || o+8 > len(d.b) {
+	if o < ChunkHeaderSize || o+8 > len(d.b) {
 		return "", 0, fmt.Errorf("name at offset 0x%x outside the chunk", off)
 	}
 	if err := d.c.load(o + 8); err != nil {
@@ -323,7 +323,7 @@ func (d *Decoder) template(off uint32) (*template, error) {
 		return t, nil
 	}
 	o := int(off)
-	if o < chunkHeaderSize || o+24 > len(d.b) {
+	if o < ChunkHeaderSize || o+24 > len(d.b) {
 		return nil, fmt.Errorf("template at offset 0x%x outside the chunk", off)
 	}
 	if err := d.c.load(o + 24); err != nil {

@@ -20,7 +20,7 @@ func TestDamage(t *testing.T) {
 	whole := twoChunks()
 	chunk1 := FileHeaderSize + ChunkSize
 	rec := func(c, i int) int { // where record i of chunk c starts in the file
-		off := FileHeaderSize + c*ChunkSize + chunkHeaderSize
+		off := FileHeaderSize + c*ChunkSize + ChunkHeaderSize
 		for range i {
 			off += int(binary.LittleEndian.Uint32(whole[off+4:]))
 		}
@@ -126,8 +126,8 @@ func rechunk(file []byte, c int, edit func(chunk []byte)) []byte {
 	chunk := file[FileHeaderSize+c*ChunkSize : FileHeaderSize+(c+1)*ChunkSize]
 	edit(chunk)
 	le := binary.LittleEndian
-	le.PutUint32(chunk[52:], crc32.ChecksumIEEE(chunk[chunkHeaderSize:le.Uint32(chunk[48:])]))
-	le.PutUint32(chunk[124:], crc32.Update(crc32.ChecksumIEEE(chunk[:120]), crc32.IEEETable, chunk[128:chunkHeaderSize]))
+	le.PutUint32(chunk[52:], crc32.ChecksumIEEE(chunk[ChunkHeaderSize:le.Uint32(chunk[48:])]))
+	le.PutUint32(chunk[124:], crc32.Update(crc32.ChecksumIEEE(chunk[:120]), crc32.IEEETable, chunk[128:ChunkHeaderSize]))
 	return file
 }
 

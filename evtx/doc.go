@@ -21,7 +21,8 @@
 // header counts (a dirty file's header lags behind its chunks); unused
 // chunks are skipped: all zeros, or, past the chunks a sound and clean
 // header counts (Windows preallocates a log's chunks), any chunk whose
-// 512-byte header is zeros, the rest of which is not read (all 583
+// 512-byte header is zeros, the rest of which is not compared with
+// zeros, nor read from an io.ReaderAt (all 583
 // unused chunks of the shared corpus; TestUnusedByHeader). A chunk
 // with a bad signature, header or checksum is reported as an *Error and
 // skipped; a record that cannot be read is reported and the next one

@@ -52,7 +52,7 @@ func FuzzChunk(f *testing.F) {
 	f.Add(fixtureChunk(1))
 	c := &chunkBuilder{first: 9}
 	c.record(noTemplate)
-	f.Add(c.bytes()[:chunkHeaderSize+len(c.data)]) // truncated after its record
+	f.Add(c.bytes()[:ChunkHeaderSize+len(c.data)]) // truncated after its record
 	f.Fuzz(func(t *testing.T, data []byte) {
 		decodeChunk(t, &Chunk{data: fuzzedChunk(data)})
 	})
@@ -65,14 +65,14 @@ func fuzzedChunk(data []byte) []byte {
 	if len(data) > ChunkSize {
 		data = data[:ChunkSize]
 	}
-	if len(data) >= chunkHeaderSize && data[0]&1 == 0 {
+	if len(data) >= ChunkHeaderSize && data[0]&1 == 0 {
 		data = append([]byte(nil), data...)
 		copy(data, chunkMagic)
 		le := binary.LittleEndian
-		if free := int(le.Uint32(data[48:])); free >= chunkHeaderSize && free <= len(data) {
-			le.PutUint32(data[52:], crc32.ChecksumIEEE(data[chunkHeaderSize:free]))
+		if free := int(le.Uint32(data[48:])); free >= ChunkHeaderSize && free <= len(data) {
+			le.PutUint32(data[52:], crc32.ChecksumIEEE(data[ChunkHeaderSize:free]))
 		}
-		le.PutUint32(data[124:], crc32.Update(crc32.ChecksumIEEE(data[:120]), crc32.IEEETable, data[128:chunkHeaderSize]))
+		le.PutUint32(data[124:], crc32.Update(crc32.ChecksumIEEE(data[:120]), crc32.IEEETable, data[128:ChunkHeaderSize]))
 	}
 	return data
 }
@@ -83,11 +83,11 @@ func FuzzBinXML(f *testing.F) {
 	w := &xw{}
 	noTemplate(w)
 	f.Add(w.b)
-	w = &xw{base: chunkHeaderSize + recordHeader}
+	w = &xw{base: ChunkHeaderSize + recordHeader}
 	sysmonRecord(w, 0, 1, 0x1410)
 	f.Add(w.b)
 	f.Fuzz(func(t *testing.T, x []byte) {
-		if len(x) > ChunkSize-chunkHeaderSize-recordHeader-4 {
+		if len(x) > ChunkSize-ChunkHeaderSize-recordHeader-4 {
 			return
 		}
 		c := &chunkBuilder{first: 1}

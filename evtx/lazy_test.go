@@ -183,7 +183,7 @@ func FuzzLazy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c := fuzzedChunk(data)
 		headless := slices.Clone(c)
-		clear(headless[:min(len(headless), chunkHeaderSize)])
+		clear(headless[:min(len(headless), ChunkHeaderSize)])
 		for _, file := range [][]byte{buildFile(0, c, c), withCount(buildFile(0, c, c, headless), 1)} {
 			got, errs, _ := readFrom(t, bytes.NewReader(file))
 			want, wantErrs, _ := readFrom(t, plainReader{bytes.NewReader(file)})

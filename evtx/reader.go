@@ -145,8 +145,8 @@ func (r *Reader) Header() Header { return r.h }
 // of the file. A chunk without the chunk signature is unused when it is
 // all zeros, or when the file header says so (unusedByHeader: past the
 // chunks a sound, clean header counts, with a chunk header of zeros),
-// in which case only its first 512 bytes are read; any other is
-// returned, and Decoder.Reset reports it.
+// in which case only its first 512 bytes are read from an io.ReaderAt
+// (readAt); any other is returned, and Decoder.Reset reports it.
 //
 // When the Reader's source is an io.ReaderAt and an io.Seeker (an
 // *os.File, a *bytes.Reader), a used chunk is read only up to its free
@@ -222,11 +222,11 @@ func (r *Reader) NextChunk() (*Chunk, error) {
 // sound (its checksum matches) and clean (not dirty: a dirty file's
 // header may lag behind its chunks), and the chunk's own 512-byte
 // header is all zeros. Windows preallocates a log's chunks and counts
-// those it has written: the rest of such a chunk is not read, nor
-// compared with zeros (on the shared corpus, all 583 unused chunks are
-// such; 38 MB of the files' 92.7 MB).
+// those it has written: the rest of such a chunk is not compared with
+// zeros, nor read from an io.ReaderAt (on the shared corpus, all 583
+// unused chunks are such; 38 MB of the files' 92.7 MB).
 func (r *Reader) unusedByHeader(index int, data []byte) bool {
-	return index >= int(r.h.Chunks) && r.trusted() && allZero(data[:min(len(data), chunkHeaderSize)])
+	return index >= int(r.h.Chunks) && r.trusted() && allZero(data[:min(len(data), ChunkHeaderSize)])
 }
 
 // counted reports whether the file header, sound and clean, counts the
@@ -272,26 +272,26 @@ func (r *Reader) readAt(buf *[ChunkSize]byte) (n int, lazy *lazyChunk, err error
 		}
 		return m, nil, err
 	}
-	if m, err := r.ra.ReadAt(buf[:chunkHeaderSize], at); m < chunkHeaderSize || !bytes.HasPrefix(buf[:], chunkMagic) {
-		if m < chunkHeaderSize && err != io.EOF {
+	if m, err := r.ra.ReadAt(buf[:ChunkHeaderSize], at); m < ChunkHeaderSize || !bytes.HasPrefix(buf[:], chunkMagic) {
+		if m < ChunkHeaderSize && err != io.EOF {
 			return m, nil, err
 		}
-		if m == chunkHeaderSize && r.unusedByHeader(r.index, buf[:m]) {
+		if m == ChunkHeaderSize && r.unusedByHeader(r.index, buf[:m]) {
 			return m, nil, errUnused
 		}
 		return full(m)
 	}
 	free := int(binary.LittleEndian.Uint32(buf[48:]))
-	if free < chunkHeaderSize || free >= ChunkSize-1 {
-		return full(chunkHeaderSize)
+	if free < ChunkHeaderSize || free >= ChunkSize-1 {
+		return full(ChunkHeaderSize)
 	}
 	// The records, then the chunk's last byte: a file that ends before
 	// it is read whole, as a truncated chunk.
-	if m, err := r.ra.ReadAt(buf[chunkHeaderSize:free], at+chunkHeaderSize); m < free-chunkHeaderSize {
+	if m, err := r.ra.ReadAt(buf[ChunkHeaderSize:free], at+ChunkHeaderSize); m < free-ChunkHeaderSize {
 		if err != io.EOF {
-			return chunkHeaderSize + m, nil, err
+			return ChunkHeaderSize + m, nil, err
 		}
-		return chunkHeaderSize + m, nil, io.ErrUnexpectedEOF
+		return ChunkHeaderSize + m, nil, io.ErrUnexpectedEOF
 	}
 	if m, _ := r.ra.ReadAt(buf[ChunkSize-1:], at+ChunkSize-1); m < 1 {
 		return full(free)

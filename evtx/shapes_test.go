@@ -351,7 +351,7 @@ func TestPlanDamage(t *testing.T) {
 // damageRecord is TestPlanDamage on record k of chunk.
 func damageRecord(t *testing.T, chunk []byte, k int) {
 	file := buildFile(0, chunk)
-	start := FileHeaderSize + chunkHeaderSize
+	start := FileHeaderSize + ChunkHeaderSize
 	for range k {
 		start += int(binary.LittleEndian.Uint32(file[start+4:]))
 	}
@@ -379,7 +379,7 @@ func damageRecord(t *testing.T, chunk []byte, k int) {
 	// records: the records before the cut, then the same error.
 	chunk = file[FileHeaderSize:]
 	free := int(binary.LittleEndian.Uint32(chunk[48:]))
-	for cut := chunkHeaderSize; cut <= free; cut += 7 {
+	for cut := ChunkHeaderSize; cut <= free; cut += 7 {
 		compareChunks(t, NewDecoder(), NewDecoder(WithoutPlans()), [][]byte{chunk[:cut]}, 2)
 	}
 }

@@ -137,8 +137,8 @@ func TestUnusedByHeader(t *testing.T) {
 				t.Errorf("errors %q, want the third chunk reported: %v", errs, tt.reported)
 			}
 			third := int64(FileHeaderSize + 2*ChunkSize)
-			if !tt.reported && int64(len(tt.file)) > third+chunkHeaderSize && ra.end > third+chunkHeaderSize {
-				t.Errorf("read by ReadAt up to 0x%x, want only the third chunk's header (to 0x%x)", ra.end, third+chunkHeaderSize)
+			if !tt.reported && int64(len(tt.file)) > third+ChunkHeaderSize && ra.end > third+ChunkHeaderSize {
+				t.Errorf("read by ReadAt up to 0x%x, want only the third chunk's header (to 0x%x)", ra.end, third+ChunkHeaderSize)
 			}
 		})
 	}

@@ -34,8 +34,8 @@ func TestEVTXSourceHeaderOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Buffered() != chunkHeaderSize {
-		t.Errorf("%d bytes of the sniff left unread, want the first chunk header's %d: the header was read again", r.Buffered(), chunkHeaderSize)
+	if r.Buffered() != evtx.ChunkHeaderSize {
+		t.Errorf("%d bytes of the sniff left unread, want the first chunk header's %d: the header was read again", r.Buffered(), evtx.ChunkHeaderSize)
 	}
 	want, err := evtx.NewReaderBytes(data)
 	if err != nil {
@@ -96,17 +96,17 @@ func TestEVTXFileReadAt(t *testing.T) {
 		off, n int
 		reads  int // of the file
 	}{
-		{hs, chunkHeaderSize, 0},     // the first chunk's header, as NextChunk reads it
-		{hs + 100, 50, 0},            // inside what is buffered
-		{regularBuffer - 1, 1, 0},    // its last byte
-		{hs, 0, 0},                   // nothing
-		{hs - 10, 20, 1},             // from before it: Read has taken that
-		{hs - 1, 2, 1},               // from its last byte Read took
-		{regularBuffer - 10, 20, 1},  // past its end
-		{hs, chunkHeaderSize + 1, 1}, // more than it holds
-		{regularBuffer + 50, 30, 1},  // after it
-		{len(data) - 1, 1, 1},        // the file's last byte
-		{len(data) - 5, 10, 1},       // past the file's end: io.EOF
+		{hs, evtx.ChunkHeaderSize, 0},     // the first chunk's header, as NextChunk reads it
+		{hs + 100, 50, 0},                 // inside what is buffered
+		{regularBuffer - 1, 1, 0},         // its last byte
+		{hs, 0, 0},                        // nothing
+		{hs - 10, 20, 1},                  // from before it: Read has taken that
+		{hs - 1, 2, 1},                    // from its last byte Read took
+		{regularBuffer - 10, 20, 1},       // past its end
+		{hs, evtx.ChunkHeaderSize + 1, 1}, // more than it holds
+		{regularBuffer + 50, 30, 1},       // after it
+		{len(data) - 1, 1, 1},             // the file's last byte
+		{len(data) - 5, 10, 1},            // past the file's end: io.EOF
 	} {
 		src := &countingReaderAt{ReaderAt: bytes.NewReader(data)}
 		head := bufio.NewReaderSize(bytes.NewReader(data), regularBuffer)

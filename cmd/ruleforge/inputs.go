@@ -67,18 +67,13 @@ func isInputName(path string) bool {
 // only the first bytes (the peeks, an .evtx file's header), and a
 // folder of small files made 64 KB per file for nothing. The sniff's
 // read takes an .evtx file's header and its first chunk's header
-// (chunkHeaderSize) at once: the Reader reads that one from the buffer
+// (evtx.ChunkHeaderSize) at once: the Reader reads that one from the buffer
 // (evtxFile.ReadAt), a system call less per file, about 2 us of a
 // folder's 33-record files; JSON text read so takes the same reads.
 const (
 	inputBuffer   = 1 << 16
-	regularBuffer = evtx.FileHeaderSize + chunkHeaderSize
+	regularBuffer = evtx.FileHeaderSize + evtx.ChunkHeaderSize
 )
-
-// chunkHeaderSize is the size of an .evtx chunk's header (the chunk's
-// first 512 bytes, with its string and template tables), which
-// evtx.Reader.NextChunk reads first, by itself, from a regular file.
-const chunkHeaderSize = 512
 
 // regularReaders are the readers of regular files whose runs are over:
 // 4 KB made per file of a folder is as much garbage as the run's
