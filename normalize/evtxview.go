@@ -91,6 +91,11 @@ func (t *viewTrace) addString(s hooks.Slot, str string) {
 	t.adds = append(t.adds, viewAdd{op: addString, slot: s, s: t.copy(str)})
 }
 
+// addInt notes AddInt(s, n).
+func (t *viewTrace) addInt(s hooks.Slot, n int64) {
+	t.adds = append(t.adds, viewAdd{op: addInt, slot: s, n: n})
+}
+
 // addStrings notes AddStrings(s, ss), with copies of ss.
 func (t *viewTrace) addStrings(s hooks.Slot, ss []string) {
 	start := len(t.strs)

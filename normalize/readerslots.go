@@ -342,7 +342,7 @@ func (v *recordView) addString(s hooks.Slot, str string) bool {
 func (v *recordView) addInt(s hooks.Slot, n int64) bool {
 	ok := v.rec.AddInt(s, n)
 	if ok && v.trace != nil {
-		v.trace.adds = append(v.trace.adds, viewAdd{op: addInt, slot: s, n: n})
+		v.trace.addInt(s, n)
 	}
 	return ok
 }
