@@ -22,13 +22,12 @@
 // chunks are skipped: all zeros, or, past the chunks a sound and clean
 // header counts (Windows preallocates a log's chunks), any chunk whose
 // 512-byte header is zeros, the rest of which is not compared with
-// zeros, nor read from an io.ReaderAt (all 583
-// unused chunks of the shared corpus; TestUnusedByHeader). A chunk
-// with a bad signature, header or checksum is reported as an *Error and
-// skipped; a record that cannot be read is reported and the next one
-// read; a file that ends inside a chunk yields every complete record of
-// it, then an *Error. From a source that is an io.ReaderAt and an
-// io.Seeker (an *os.File, a
+// zeros, nor read from an io.ReaderAt (all 583 unused chunks of the
+// shared corpus; TestUnusedByHeader). A chunk with a bad signature,
+// header or checksum is reported as an *Error and skipped; a record that
+// cannot be read is reported and the next one read; a file that ends
+// inside a chunk yields every complete record of it, then an *Error.
+// From a source that is an io.ReaderAt and an io.Seeker (an *os.File, a
 // *bytes.Reader), a used chunk is read up to its free space offset, where
 // its records end (22 of the corpus's 52 MB of used chunks), and the rest
 // only when a name or template definition lies past it: Windows never
@@ -36,12 +35,12 @@
 // a plain io.Reader (TestLazyPastFree, TestLazySameCorpus, TestDamage).
 // A file held in memory is read by NewReaderBytes: its chunks are parts
 // of its bytes, not copies (the same tests read every file that way
-// too).
-// From a regular file (an *os.File, or an io.SectionReader of one) on
-// Linux, the unused chunks that lie wholly in the holes of a sparse file
-// (the corpus's 583 unused chunks, 38 MB, are holes on disk) are skipped
-// unread: lseek SEEK_DATA tells where the file's data is, and holes read
-// as zeros (holes.go, TestHoles).
+// too). From a regular file (an *os.File, an io.SectionReader of one, or
+// a source with its Outer method) on Linux, the unused chunks that lie
+// wholly in the holes of a sparse file (the corpus's 583 unused chunks,
+// 38 MB, are holes on disk) are skipped unread: lseek SEEK_DATA tells
+// where the file's data is, and holes read as zeros (holes.go,
+// TestHoles).
 //
 // Records written without templates (all values as text) are read as
 // well. Substitution values keep their types in the JSON: integers, reals
