@@ -84,12 +84,11 @@ func (c *probeCache) holds(e *cacheEntry, f *ixProbe, s string) bool {
 
 // find probes f's keys with the string s (scratch.lookup) through the
 // cache: the keys of a string found in it are fired again; another string
-// is looked up, and
-// cached when short enough. A longer string is looked up with the
-// probe's automaton states marked for the event (matcher.Marks: a state
-// reached again reports nothing); a string to cache, with them marked for
-// its own scan only, since the event's marks would hide the keys of
-// states an earlier string reached.
+// is looked up, and cached when short enough. A longer string is looked
+// up with the probe's automaton states marked for the event
+// (matcher.Marks: a state reached again reports nothing); a string to
+// cache, with them marked for its own scan only, since the event's marks
+// would hide the keys of states an earlier string reached.
 func (c *probeCache) find(x *scratch, f *ixProbe, s string) {
 	m := &x.marks[f.id]
 	if len(s) > maxCachedLen {
