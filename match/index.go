@@ -30,6 +30,10 @@ const maxAnchoredLen = 64
 // maxClauses bounds the clauses of a gate.
 const maxClauses = 3
 
+// A gate's clauses are a bit each of a uint8 (keyClause.bit,
+// ruleState.held): this does not compile with maxClauses above 8.
+var _ [8 - maxClauses]struct{}
+
 // heavyKey is the number of rules above which a key is only used in a
 // rule's first clause: firing it touches every one of its rules.
 const heavyKey = 64
