@@ -7,9 +7,10 @@ import (
 	"github.com/ruleforge/ruleforge/internal/plan"
 )
 
-// keyState is what a scratch holds of a key: the event (epoch) it last fired in,
-// and where its clauses start in the index's fires (index.fireAt's, copied
-// here so that Fire finds both in one cache line).
+// keyState is what a scratch holds of a key: the event (epoch) it last
+// fired in, and where its clauses start in the index's fires
+// (index.fireAt's, copied here so that Fire finds both in one cache
+// line).
 type keyState struct {
 	epoch uint32
 	at    uint32
