@@ -89,9 +89,12 @@ func plainBytes(keys []string) (plain [256]bool) {
 // Plain implements hooks.Filler.
 func (f *filler) Plain(js []byte) bool {
 	k := f.st.ruleset().keywords
-	if k == nil {
-		return false
-	}
+	return k != nil && k.plainText(js)
+}
+
+// plainText reports whether js is made only of plain bytes, so holds no
+// key of k.
+func (k *keywordScan) plainText(js []byte) bool {
 	for _, c := range js {
 		if !k.plain[c] {
 			return false
@@ -165,7 +168,7 @@ func (f *filler) Clean(js []byte) bool {
 	if k == nil {
 		return false
 	}
-	if f.Plain(js) {
+	if k.plainText(js) {
 		return true
 	}
 	kw := &f.kw
