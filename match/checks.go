@@ -39,12 +39,9 @@ type check struct {
 }
 
 // buildChecks computes every rule's checks, after the probes are built,
-// from the gates of up to maxChecks clauses of plans.
-func (ix *index) buildChecks(ixr *indexer, plans []*plan.Node, st *slotTable) {
-	ids := make(map[ixKey]int32, len(ix.keys))
-	for id, k := range ix.keys {
-		ids[k] = int32(id)
-	}
+// from the gates of up to maxChecks clauses of plans; ids numbers the
+// index's keys (keyIDs).
+func (ix *index) buildChecks(ixr *indexer, plans []*plan.Node, st *slotTable, ids map[ixKey]int32) {
 	wide := ixr.wider(maxChecks)
 	per := make([][]check, len(plans))
 	par.For(len(plans), func(r int) {
@@ -68,6 +65,15 @@ func (ix *index) buildChecks(ixr *indexer, plans []*plan.Node, st *slotTable) {
 		ix.checks = append(ix.checks, cs...)
 	}
 	ix.checkAt = append(ix.checkAt, int32(len(ix.checks)))
+}
+
+// keyIDs returns the index's number of each of its keys.
+func (ix *index) keyIDs() map[ixKey]int32 {
+	ids := make(map[ixKey]int32, len(ix.keys))
+	for id, k := range ix.keys {
+		ids[k] = int32(id)
+	}
+	return ids
 }
 
 // checkKeys returns the index's numbers of c's keys, sorted, and whether

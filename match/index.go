@@ -212,7 +212,9 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 	}
 	ix.fireAt = append(ix.fireAt, int32(len(ix.fires)))
 	ix.buildProbes(ixr, st)
-	ix.buildChecks(ixr, plans, st)
+	byKey := ix.keyIDs()
+	ix.buildChecks(ixr, plans, st, byKey)
+	ix.deferImplied(ixr, plans, byKey)
 	return ix
 }
 
