@@ -115,13 +115,19 @@ func subset(a, b []int32) bool {
 	return true
 }
 
-// passes reports whether candidate r's checks hold in x's event.
+// passes reports whether candidate r's checks hold in x's event and no
+// kill of it shows it false (kills.go).
 func (ix *index) passes(x *scratch, r int) bool {
 	for _, c := range ix.checks[ix.checkAt[r]:ix.checkAt[r+1]] {
 		if !x.probedAll(c.late) {
 			continue // a key may hold where it was not probed
 		}
 		if !x.firedAny(c.keys) {
+			return false
+		}
+	}
+	for i := ix.killAt[r]; i < ix.killAt[r+1]; i++ {
+		if x.killed(&ix.kills[i]) {
 			return false
 		}
 	}
