@@ -31,26 +31,33 @@ import (
 // exactly the values whose fold holds its need in its place
 // (matcher.Whole), and every key is its need whole (not cut to
 // maxKeyLen or maxAnchoredLen). Then, in an event:
-//   - one of T's keys fired at one of its field's paths: no probe of a
-//     path outside them holds the keys (buildKills; a slot may take the
-//     probe of a superset, supersets), and the paths are probed in phase
-//     0 (each has a first clause's key, buildProbes), so always;
+//   - one of T's keys fired at a path whose probe holds it: one of its
+//     field's paths, probed in phase 0 (each has a first clause's key,
+//     buildProbes), so always, or a path of another field that took
+//     their probe (a superset, supersets), and there are at most
+//     maxKillSlots of those (buildKills);
 //   - the value T reads is the one that fired it: every path of the
 //     field that has a value holds the same string (an .evtx record's
 //     Image and its ECS view's process.executable), read as T reads it
-//     (Record.lookupSlot);
+//     (Record.lookupSlot), and so does each other path whose probe holds
+//     T's keys, or it has no value;
 //   - the string is ASCII, whose fold is its lower case for the probes
 //     and the matchers alike (past ASCII, a kill would rely on their
 //     folding every code point alike, which the index does not need).
 // Where a condition fails the candidate is evaluated, as before; a kill
 // changes no result, and no explanation (Explain evaluates the plan).
 
-// kill is one of a rule's kills: T's keys, and the slots of T's paths in
-// order.
+// kill is one of a rule's kills: T's keys, the slots of T's paths in
+// order, and the other slots whose probes hold T's keys.
 type kill struct {
 	keys  []int32
 	slots []int32
+	other []int32
 }
+
+// maxKillSlots bounds the slots outside a kill's field whose probes hold
+// its keys (kill.other), each read where the kill's keys fired.
+const maxKillSlots = 8
 
 // killTest is a test that may kill rule r, found before the index has
 // its keys (their numbers come after groupKeys).
@@ -142,8 +149,9 @@ func (ix *index) primarySlots(ixr *indexer, st *slotTable, clauses [][]int32, ow
 }
 
 // buildKills numbers the keys of tests, after the probes are built, and
-// keeps each as a kill of its rule where no probe of a slot outside its
-// test's paths holds its keys.
+// keeps each as a kill of its rule with the slots outside its test's
+// paths whose probes hold its keys, unless there are more than
+// maxKillSlots.
 func (ix *index) buildKills(tests []killTest, st *slotTable, ids map[ixKey]int32) {
 	want := map[int32]bool{}
 	made := make([]kill, len(tests))
@@ -174,9 +182,14 @@ func (ix *index) buildKills(tests []killTest, st *slotTable, ids map[ixKey]int32
 	per := make([][]kill, ix.rules)
 	for i, kt := range tests {
 		k := made[i]
-		if !slices.ContainsFunc(k.keys, func(id int32) bool {
-			return slices.ContainsFunc(at[id], func(s int32) bool { return !slices.Contains(k.slots, s) })
-		}) {
+		for _, id := range k.keys {
+			for _, s := range at[id] {
+				if !slices.Contains(k.slots, s) && !slices.Contains(k.other, s) {
+					k.other = append(k.other, s)
+				}
+			}
+		}
+		if len(k.other) <= maxKillSlots {
 			per[kt.rule] = append(per[kt.rule], k)
 		}
 	}
@@ -194,18 +207,32 @@ func (x *scratch) killed(k *kill) bool {
 	if !x.firedAny(k.keys) {
 		return false
 	}
+	s, found, same := x.sameString(k.slots, "", false)
+	if !found || !same {
+		return false
+	}
+	if _, _, same = x.sameString(k.other, s, true); !same {
+		return false
+	}
+	return matcher.IsASCII(s)
+}
+
+// sameString returns the string the first of slots with a value holds
+// in x's record (s, when found is set already), whether one holds a
+// value, and whether each of the others that do holds that string, as a
+// test reads them (Record.lookupSlot).
+func (x *scratch) sameString(slots []int32, s string, found bool) (string, bool, bool) {
 	r := x.cur
-	s, found := "", false
-	for _, slot := range k.slots {
+	for _, slot := range slots {
 		v, ok := r.lookupSlot(slot, r.st.paths[slot])
 		if !ok || v == nil {
 			continue // the test reads the next path
 		}
 		str, isStr := v.(string)
 		if !isStr || found && str != s {
-			return false
+			return s, found, false
 		}
 		s, found = str, true
 	}
-	return found && matcher.IsASCII(s)
+	return s, found, true
 }

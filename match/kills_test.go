@@ -13,8 +13,9 @@ import (
 // filter", indexed and not, and checks which candidates a kill drops
 // before evaluation (kills.go): where a fired key shows that the filter
 // holds, and never where the key fired at another path than the one the
-// filter reads, at a path of another field that took the filter field's
-// probe (supersets), where the matcher is case-sensitive, where the key
+// filter reads or at a path of another field that took the filter
+// field's probe (supersets) and holds another value, where the matcher
+// is case-sensitive, where the key
 // is a long text's end, where the matcher is a glob, or where the value
 // is not ASCII.
 func TestKills(t *testing.T) {
@@ -49,7 +50,7 @@ func TestKills(t *testing.T) {
 	// Image's field (Image, then process.executable), and the slot Image
 	// those of Image's field only: it takes process.executable's probe (a
 	// superset), and X's key "\" fires at Image's path, which X does not
-	// read.
+	// read: the kill reads Image too.
 	supersets := []*plan.Node{
 		pathsTest(image, matcher.NewSuffix(`\a.exe`, true), matcher.NewSuffix(`\c.exe`, true)),
 		ixOp(ir.OpAnd, strTest("process.executable", matcher.NewSuffix("b.exe", true)), not(strTest("process.executable", matcher.NewContains(`\`, true)))),
@@ -57,7 +58,7 @@ func TestKills(t *testing.T) {
 	sets := []struct {
 		plans []*plan.Node
 		kills []int // per rule
-	}{{plans, []int{1, 1, 0, 0, 2, 0, 0, 0}}, {supersets, []int{0, 0}}}
+	}{{plans, []int{1, 1, 0, 0, 2, 0, 0, 0}}, {supersets, []int{0, 1}}}
 	var rs, plain [2]*Ruleset
 	for i, set := range sets {
 		rs[i], plain[i] = mustRuleset(t, set.plans), mustRuleset(t, set.plans, withIndex(false))
@@ -87,6 +88,9 @@ func TestKills(t *testing.T) {
 		{"a prefix", 0, Map{"CommandLine": "run", "Image": `C:\Windows\x.dll`}, []int{0, 1, 4}},
 		{"a glob's literal", 0, Map{"CommandLine": "run", "Image": `c:\y.exe`}, []int{0, 1, 4}},
 		{"a superset's key", 1, Map{"Image": `c:\y\c.exe`, "process.executable": "b.exe"}, nil},
+		{"a superset's key, its own value", 1, Map{"process.executable": `c:\b.exe`}, []int{1}},
+		{"a superset's key, the same value", 1, Map{"Image": `c:\b.exe`, "process.executable": `c:\b.exe`}, []int{1}},
+		{"a superset's key, a number there", 1, Map{"Image": 7, "process.executable": `c:\b.exe`}, nil},
 		{"not a string", 0, Map{"CommandLine": "run", "Image": []any{"x", `c:\y`}}, nil},
 	} {
 		cand, passed, _ := checked(rs[tc.set], tc.ev)
