@@ -81,12 +81,17 @@ type fillProgram struct {
 // (hooks.Filler.Clean), learned the first time the value comes back:
 // when it finds nothing, the records where the value comes back need not
 // scan it.
+//
+// The fields a value that comes back clean reads come first, in one
+// cache line: a program's memos are read one after the other, 26 a
+// record of the shared corpus.
 type memoValue struct {
-	raw, json, text    []byte
-	str                string
+	raw                []byte
 	box                any
 	ok, texted, untext bool
 	kw                 uint8
+	json, text         []byte
+	str                string
 }
 
 // What a keyword scan finds in a memoValue's json: not known yet, no
@@ -223,90 +228,111 @@ func (fl *filler) note(op uint8, key hooks.Key) {
 // (fl.progs.values): what the walk of such a record does, step by step.
 // With keywords, a value that comes back clean is not written among the
 // values (the keyword scan's text), and the values' text with it is made
-// only if the record needs it (allValues).
+// only if the record needs it (allValues). Such a value, most of them, is
+// run's own work; any other is value's, and the steps that are not
+// values are step's: the loop holds few variables across its calls.
 func (fl *filler) run(p *fillProgram) {
 	fl.rec.Fill(&fl.ev)
 	if p.memo == nil {
 		p.memo = make([]memoValue, p.values)
 	}
 	ps := &fl.progs
-	vals, lists, written, fresh, kw := ps.values, ps.lists[:0], ps.written[:0], ps.fresh[:0], ps.keywords
-	fl.lazy = kw
-	dep, viewSame := p.view.dep, p.view.ok
-	i := -1
+	ps.lists, ps.written, ps.fresh = ps.lists[:0], ps.written[:0], ps.fresh[:0]
+	ps.viewSame, fl.lazy = p.view.ok, ps.keywords
+	memo, vals, i := p.memo, ps.values[:len(p.memo)], 0
 	for _, op := range p.ops {
-		switch op.op {
-		case fillObject:
-			fl.rec.SetObject(op.key)
+		if op.op > fillItem {
+			fl.step(op)
 			continue
-		case fillList:
-			lists = append(lists, len(fl.items))
-			continue
-		case fillListSet, fillListItem:
-			start := lists[len(lists)-1]
-			lists = lists[:len(lists)-1]
-			fl.endList(start, op.op == fillListItem, op.key)
-			continue
+		}
+		var box any
+		if v, m := &vals[i], &memo[i]; fl.lazy && m.kw == kwClean && m.texted && m.ok && bytes.Equal(m.raw, v.Raw()) {
+			// The value of the shape's last record, clean, its text in
+			// m: neither written nor scanned.
+			if box = m.box; box == nil && op.op != fillValue {
+				box = fl.memoBox(v.Kind(), m)
+			}
+		} else {
+			box = fl.value(p, i, op.op != fillValue)
 		}
 		i++
-		v, m := &vals[i], &p.memo[i]
-		// same: the value of the shape's last record, which m holds with
-		// what is known of it.
-		same := m.ok && bytes.Equal(m.raw, v.Raw())
-		var box any
-		if kw && same && (m.kw == kwClean && m.texted || fl.clean(v.Kind(), m)) {
-			// Clean, and its text in m: neither written nor scanned.
-			if op.op == fillValue {
-				continue
-			}
-			box = fl.memoBox(v.Kind(), m)
-		} else {
-			if !same {
-				viewSame = viewSame && !dep[i]
-			}
-			kind, comma := v.Kind(), len(fl.vals) > 1
-			if comma {
-				fl.vals = append(fl.vals, ',')
-			}
-			start := len(fl.vals)
-			fl.appendJSON(v, m, same)
-			kept := same // m holds the value, for boxing
-			switch {
-			case !kw:
-			case !same && m.ok && fl.rec.Plain(m.json) && fl.memoText(kind, m):
-				// A new value no key can be found in (a time, a
-				// number): left out of the scan's text, as a clean
-				// value that came back is.
-				m.kw, kept, start = kwClean, true, -1
-				fl.vals = fl.vals[:len(fl.vals)-len(m.json)]
-				if comma {
-					fl.vals = fl.vals[:len(fl.vals)-1]
-				}
-			default:
-				written = append(written, valueEnd{i: int32(i), end: int32(len(fl.vals))})
-				if m.ok && m.kw == kwUnknown {
-					fresh = append(fresh, int32(i))
-				}
-			}
-			if op.op == fillValue {
-				continue
-			}
-			if !kept {
-				m = nil
-			}
-			box = fl.boxedMemo(kind, start, m)
-		}
-		if op.op == fillSet {
+		switch op.op {
+		case fillSet:
 			fl.rec.SetSlot(op.slot, box)
-		} else {
+		case fillItem:
 			fl.items = append(fl.items, box)
 		}
 	}
-	ps.lists, ps.written, ps.fresh = lists, written, fresh
-	ps.ran, ps.viewSame = p, viewSame
-	if kw {
+	ps.ran = p
+	if ps.keywords {
 		ps.last = p
 	}
+}
+
+// step runs op, a step of a fill program that is not a value.
+func (fl *filler) step(op fillOp) {
+	ps := &fl.progs
+	switch op.op {
+	case fillObject:
+		fl.rec.SetObject(op.key)
+	case fillList:
+		ps.lists = append(ps.lists, len(fl.items))
+	case fillListSet, fillListItem:
+		start := ps.lists[len(ps.lists)-1]
+		ps.lists = ps.lists[:len(ps.lists)-1]
+		fl.endList(start, op.op == fillListItem, op.key)
+	}
+}
+
+// value runs the step of program p that reads its i-th value, but for a
+// clean value that comes back with its text (run's): it writes the
+// value among the values unless it is clean, and returns it boxed when
+// boxed (a step that sets it).
+func (fl *filler) value(p *fillProgram, i int, boxed bool) any {
+	ps := &fl.progs
+	v, m, kind, kw := &ps.values[i], &p.memo[i], ps.values[i].Kind(), ps.keywords
+	// same: the value of the shape's last record, which m holds with
+	// what is known of it.
+	same := m.ok && bytes.Equal(m.raw, v.Raw())
+	if kw && same && fl.clean(kind, m) {
+		if !boxed {
+			return nil
+		}
+		return fl.memoBox(kind, m)
+	}
+	if !same {
+		ps.viewSame = ps.viewSame && !p.view.dep[i]
+	}
+	comma := len(fl.vals) > 1
+	if comma {
+		fl.vals = append(fl.vals, ',')
+	}
+	start := len(fl.vals)
+	fl.appendJSON(v, m, same)
+	kept := same // m holds the value, for boxing
+	switch {
+	case !kw:
+	case !same && m.ok && fl.rec.Plain(m.json) && fl.memoText(kind, m):
+		// A new value no key can be found in (a time, a number): left
+		// out of the scan's text, as a clean value that came back is.
+		m.kw, kept, start = kwClean, true, -1
+		fl.vals = fl.vals[:len(fl.vals)-len(m.json)]
+		if comma {
+			fl.vals = fl.vals[:len(fl.vals)-1]
+		}
+	default:
+		ps.written = append(ps.written, valueEnd{i: int32(i), end: int32(len(fl.vals))})
+		if m.ok && m.kw == kwUnknown {
+			ps.fresh = append(ps.fresh, int32(i))
+		}
+	}
+	if !boxed {
+		return nil
+	}
+	if !kept {
+		m = nil
+	}
+	return fl.boxedMemo(kind, start, m)
 }
 
 // learn marks clean the values that the last record, filled by program
