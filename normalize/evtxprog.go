@@ -75,12 +75,12 @@ type fillProgram struct {
 // (texted): str, in json's memory or, a string's unescaped, in text's;
 // or, when the memos had no room for an unescaped text (untext), read
 // from the record's JSON each time, as a value with no memo is. box is
-// the value boxed from str in place (hooks.Filler.StringAt), made on
-// first use too: the records the value comes back in are given that box,
-// with no copy. kw is what the record's keyword scan finds in json
-// (hooks.Filler.Clean), learned the first time the value comes back:
-// when it finds nothing, the records where the value comes back need not
-// scan it.
+// str boxed in place as a string or a number (hooks.Filler.StringAt),
+// made on first use: it holds whatever value str holds, so that the
+// records a value comes back in are given that box, with no copy. kw is
+// what the record's keyword scan finds in json (hooks.Filler.Clean),
+// learned the first time the value comes back: when it finds nothing,
+// the records where the value comes back need not scan it.
 //
 // The fields a value that comes back clean reads come first, in one
 // cache line: a program's memos are read one after the other, 26 a
@@ -428,7 +428,7 @@ func (fl *filler) appendJSON(v *evtx.Value, m *memoValue, same bool) {
 	}
 	ps.memo += grow
 	m.raw, m.json, m.ok, m.texted, m.untext = keep(m.raw, raw), keep(m.json, js), true, false, false
-	m.kw, m.box = kwUnknown, nil
+	m.kw = kwUnknown
 }
 
 // boxedMemo is boxed for a value whose JSON appendJSON wrote from start
@@ -441,20 +441,21 @@ func (fl *filler) boxedMemo(kind evtx.Kind, start int, m *memoValue) any {
 	return fl.memoBox(kind, m)
 }
 
-// memoBox returns m's value, of kind, boxed from m's text (texted), in
-// place (m.box): the box and the text live in m's memory, and change
-// when a later record of the shape holds another value at m's place: the
-// record is gone by then (run fills the record anew before it).
+// memoBox returns m's value, of kind, boxed from m's text (texted): a
+// string or a number in place (m.box, made once): the box and the text
+// live in m's memory, and change when a later record of the shape holds
+// another value at m's place: the record is gone by then (run fills the
+// record anew before it). A bool or null box holds its value, and is
+// not kept.
 func (fl *filler) memoBox(kind evtx.Kind, m *memoValue) any {
-	if m.box == nil {
-		switch kind {
-		case evtx.KindString:
-			m.box = fl.rec.StringAt(&m.str)
-		case evtx.KindNumber:
-			m.box = fl.rec.NumberAt(&m.str)
-		case evtx.KindBool:
-			m.box = m.json[0] == 't'
-		}
+	switch {
+	case kind == evtx.KindBool:
+		return m.json[0] == 't'
+	case m.box != nil || kind == evtx.KindNull:
+	case kind == evtx.KindString:
+		m.box = fl.rec.StringAt(&m.str)
+	case kind == evtx.KindNumber:
+		m.box = fl.rec.NumberAt(&m.str)
 	}
 	return m.box
 }
