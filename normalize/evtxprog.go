@@ -68,6 +68,9 @@ type fillProgram struct {
 	// JSON, made on the first run: most come back in the next record.
 	memo []memoValue
 	view viewTrace // the ECS view of the shape's records (evtxview.go)
+	// format is the format Auto detects in the shape's records
+	// (Reader.format), detected once; Auto until then.
+	format Format
 }
 
 // memoValue is a value of the last record a program ran for, and its
