@@ -474,7 +474,13 @@ func (d *Decoder) makePlan() {
 // planValues returns the values of ops, a plan of the record just read
 // (its values d.sc.flat).
 func (d *Decoder) planValues(ops []planOp) []planValue {
-	var vals []planValue
+	n := 0
+	for i := range ops {
+		if ops[i].op == opValue || ops[i].op == opNull {
+			n++
+		}
+	}
+	vals := make([]planValue, 0, n)
 	for i := range ops {
 		switch op := &ops[i]; op.op {
 		case opNull:
