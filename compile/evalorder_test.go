@@ -45,21 +45,16 @@ func TestEvalOrder(t *testing.T) {
 			`Image [suffix~ "\cmd.exe"] | User exists`, false},
 	}
 	for _, tc := range tests {
-		rs := MustCompile([]*ir.Rule{{Meta: ir.Meta{ID: "r"}, Expr: tc.x}})
+		// Without the index, which moves the operands a rule's gate
+		// implies last (match's TestDeferImplied): evalOrder's order alone.
+		rs := MustCompile([]*ir.Rule{{Meta: ir.Meta{ID: "r"}, Expr: tc.x}}, switches(hooks.Switches{NoIndex: true}))
 		n := hooks.RulesetPlan(rs, 0)
 		if (n.Run == nil) != tc.kept {
 			t.Errorf("%s: Run %v, want one %v\nplan:\n%s", tc.name, n.Run != nil, !tc.kept, n)
 			continue
 		}
-		run := n.Run
-		if run == nil {
-			run = n.Kids
-		}
-		var got []string
-		for _, k := range run {
-			got = append(got, strings.TrimSpace(strings.SplitN(k.String(), "\n", 2)[0]))
-		}
-		if s := strings.Join(got, " | "); !strings.HasPrefix(s, tc.kids) || len(run) != len(n.Kids) {
+		run := runOf(n)
+		if s := firstLines(run); !strings.HasPrefix(s, tc.kids) || len(run) != len(n.Kids) {
 			t.Errorf("%s: Run %q, want %q\nplan:\n%s", tc.name, s, tc.kids, n)
 		}
 		for _, k := range n.Kids { // Run is a permutation of Kids
@@ -131,6 +126,78 @@ func TestTestOdds(t *testing.T) {
 	for _, tc := range tests {
 		if got := testOdds(tc.t); math.Abs(got-tc.want) > 1e-9 {
 			t.Errorf("%s: testOdds(%s) = %v, want %v", tc.name, tc.t, got, tc.want)
+		}
+	}
+}
+
+// runOf returns n's operands in evaluation order.
+func runOf(n *plan.Node) []*plan.Node {
+	if n.Run == nil {
+		return n.Kids
+	}
+	return n.Run
+}
+
+// firstLines returns the first line of each node, joined by " | ".
+func firstLines(nodes []*plan.Node) string {
+	var got []string
+	for _, k := range nodes {
+		got = append(got, strings.TrimSpace(strings.SplitN(k.String(), "\n", 2)[0]))
+	}
+	return strings.Join(got, " | ")
+}
+
+// TestDeferImplied checks that a rule's top and evaluates the operands its
+// gate implies last (package match's deferImplied): "System File
+// Execution Location Anomaly" tests the image suffixes its gate found
+// after the negated folder prefixes that decide it; operands the gate
+// does not stand for (a glob needs more than its longest literal, a
+// negation has no gate) go first, each group in evalOrder's order; a rule
+// whose operands the gate implies all keeps evalOrder's order. The result
+// is the same in either order (Kids', which Explain follows, are
+// unchanged), and the same as the unindexed ruleset's.
+func TestDeferImplied(t *testing.T) {
+	suffixes := pred("Image", ir.CmpSuffix, false, `\cmd.exe`, `\dllhost.exe`, `\wscript.exe`)
+	folders := ir.Not(pred("Image", ir.CmpPrefix, false, `C:\Windows\System32\`, `C:\Windows\SysWOW64\`))
+	tests := []struct {
+		name string
+		x    *ir.Expr
+		run  string // the top and's operands in evaluation order, each's first line ("": evalOrder's)
+	}{
+		{"suffixes after the negated prefixes", ir.And(suffixes, folders), `not | Image [suffix~`},
+		{"a glob's literal implies nothing", ir.And(pred("Image", ir.CmpSuffix, false, `\cmd.exe`), pred("CommandLine", ir.CmpGlob, false, "*/c*copy?x*")),
+			`CommandLine [glob~ "*/c*copy?x*"] | Image [suffix~ "\cmd.exe"]`},
+		{"all implied: evalOrder's order", ir.And(pred("Image", ir.CmpSuffix, false, `\cmd.exe`), pred("EventID", ir.CmpEqual, false, "4688")), ""},
+		{"an or of implied tests", ir.And(ir.Or(pred("Image", ir.CmpSuffix, false, `\cmd.exe`), pred("OriginalFileName", ir.CmpEqual, false, "cmd.exe")), folders),
+			`not | or`},
+	}
+	events := []match.Map{
+		{"Image": `C:\Windows\System32\cmd.exe`, "CommandLine": "cmd /c copy x", "EventID": "4688"},
+		{"Image": `C:\Temp\cmd.exe`, "CommandLine": "cmd /c copyxx", "EventID": "4688", "OriginalFileName": "CMD.EXE"},
+		{"Image": `C:\Temp\dllhost.exe`, "CommandLine": "x"},
+		{"OriginalFileName": "cmd.exe"},
+	}
+	for _, tc := range tests {
+		rules := []*ir.Rule{{Meta: ir.Meta{ID: "r"}, Expr: tc.x}}
+		rs := MustCompile(rules)
+		plain := MustCompile(rules, switches(hooks.Switches{NoIndex: true}))
+		n := hooks.RulesetPlan(rs, 0)
+		want := tc.run
+		if want == "" {
+			want = firstLines(runOf(hooks.RulesetPlan(plain, 0)))
+		}
+		if s := firstLines(runOf(n)); !strings.HasPrefix(s, want) {
+			t.Errorf("%s: evaluation order %q, want %q\nplan:\n%s", tc.name, s, want, n)
+		}
+		for _, ev := range events {
+			kids := &plan.Node{Op: n.Op, Kids: n.Kids}
+			want := kids.Eval(ev)
+			if got := n.Eval(ev); got != want {
+				t.Errorf("%s: %v in the evaluation order, %v in Kids' for %v", tc.name, got, want, ev)
+			}
+			if got, plainHits := rs.Match(ev, nil), plain.Match(ev, nil); len(got) != len(plainHits) || (len(got) == 1) != want {
+				t.Errorf("%s: Match gives %v, unindexed %v, want a hit %v for %v", tc.name, got, plainHits, want, ev)
+			}
 		}
 	}
 }

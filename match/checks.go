@@ -39,12 +39,9 @@ type check struct {
 }
 
 // buildChecks computes every rule's checks, after the probes are built,
-// from the gates of up to maxChecks clauses of plans.
-func (ix *index) buildChecks(ixr *indexer, plans []*plan.Node, st *slotTable) {
-	ids := make(map[ixKey]int32, len(ix.keys))
-	for id, k := range ix.keys {
-		ids[k] = int32(id)
-	}
+// from the gates of up to maxChecks clauses of plans; ids numbers the
+// index's keys (keyIDs).
+func (ix *index) buildChecks(ixr *indexer, plans []*plan.Node, st *slotTable, ids map[ixKey]int32) {
 	wide := ixr.wider(maxChecks)
 	per := make([][]check, len(plans))
 	par.For(len(plans), func(r int) {
@@ -68,6 +65,15 @@ func (ix *index) buildChecks(ixr *indexer, plans []*plan.Node, st *slotTable) {
 		ix.checks = append(ix.checks, cs...)
 	}
 	ix.checkAt = append(ix.checkAt, int32(len(ix.checks)))
+}
+
+// keyIDs returns the index's number of each of its keys.
+func (ix *index) keyIDs() map[ixKey]int32 {
+	ids := make(map[ixKey]int32, len(ix.keys))
+	for id, k := range ix.keys {
+		ids[k] = int32(id)
+	}
+	return ids
 }
 
 // checkKeys returns the index's numbers of c's keys, sorted, and whether
@@ -109,13 +115,19 @@ func subset(a, b []int32) bool {
 	return true
 }
 
-// passes reports whether candidate r's checks hold in x's event.
+// passes reports whether candidate r's checks hold in x's event and no
+// kill of it shows it false (kills.go).
 func (ix *index) passes(x *scratch, r int) bool {
 	for _, c := range ix.checks[ix.checkAt[r]:ix.checkAt[r+1]] {
 		if !x.probedAll(c.late) {
 			continue // a key may hold where it was not probed
 		}
 		if !x.firedAny(c.keys) {
+			return false
+		}
+	}
+	for i := ix.killAt[r]; i < ix.killAt[r+1]; i++ {
+		if x.killed(&ix.kills[i]) {
 			return false
 		}
 	}

@@ -40,8 +40,8 @@ func probed(rs *Ruleset, r *Record, fn func(x *scratch)) {
 	x.cur = r
 	x.begin()
 	rs.index.probe(x)
-	x.cur = nil
 	fn(x)
+	x.cur = nil
 }
 
 // eachCandidate calls fn with each candidate of x, in rule order.

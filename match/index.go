@@ -70,6 +70,7 @@ const (
 // whenever the test could pass (and sometimes when another path holds it).
 type ixProbe struct {
 	id      int32          // the probe's number, for scratch.last
+	ids     []int32        // its keys, sorted
 	name    string         // the path, for String
 	texts   *matcher.Texts // text keys, or nil
 	numbers map[float64][]int32
@@ -119,6 +120,8 @@ type index struct {
 	gates          [][][]int32 // per rule: its clauses' keys (nil: no gate)
 	checks         []check     // per rule: checks[checkAt[r]:checkAt[r+1]] (checks.go)
 	checkAt        []int32
+	kills          []kill // per rule: kills[killAt[r]:killAt[r+1]] (kills.go)
+	killAt         []int32
 	states         int   // automaton states, all probes
 	nprobes        int32 // probes made (newProbe)
 }
@@ -202,6 +205,18 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 			ix.gates[r] = append(ix.gates[r], keys)
 		}
 	}
+	kills := killTests(plans, st, ix.primarySlots(ixr, st, clauses, owner))
+	known := ix.keyIDs()
+	for _, kt := range kills { // a kill's keys are probed, with no clause
+		for _, k := range kt.keys {
+			if _, ok := known[k]; !ok {
+				known[k] = int32(len(ix.keys))
+				ix.keys = append(ix.keys, k)
+				ix.names = append(ix.names, ixr.names[k.field])
+				clauses = append(clauses, nil)
+			}
+		}
+	}
 	clauses = ix.groupKeys(clauses)
 	ix.fireAt = make([]int32, 0, len(clauses)+1)
 	for _, cs := range clauses {
@@ -212,7 +227,10 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 	}
 	ix.fireAt = append(ix.fireAt, int32(len(ix.fires)))
 	ix.buildProbes(ixr, st)
-	ix.buildChecks(ixr, plans, st)
+	byKey := ix.keyIDs()
+	ix.buildChecks(ixr, plans, st, byKey)
+	ix.deferImplied(ixr, plans, byKey)
+	ix.buildKills(kills, st, byKey)
 	return ix
 }
 
@@ -487,7 +505,7 @@ func (p *ixProbe) readsText() bool {
 // newProbe builds the probe of keys ids; it reads ix only, and the
 // caller numbers the probe (id).
 func (ix *index) newProbe(name string, ids []int32) *ixProbe {
-	pr := &ixProbe{name: name}
+	pr := &ixProbe{name: name, ids: ids}
 	var needs []matcher.Need
 	var textIDs []int32
 	for _, id := range ids {

@@ -275,3 +275,17 @@ func containsRune(rs []rune, r rune) bool {
 	}
 	return false
 }
+
+// Whole reports whether m matches exactly the values whose fold holds one
+// of its Needs in its place: a case-insensitive Exact, Prefix, Suffix or
+// Contains matcher with a valid UTF-8 text, or a Set (its members are
+// such). A glob's or a regular expression's needs are only necessary;
+// so are a case-sensitive matcher's, whose texts the needs fold. The
+// rule index (package match) decides such a test from the keys it found.
+func Whole(m Matcher) bool {
+	if _, ok := m.(*Set); ok {
+		return true
+	}
+	text, fold := matcherText(m)
+	return fold && text != "" && utf8.ValidString(text)
+}

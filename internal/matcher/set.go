@@ -41,18 +41,24 @@ func Merge(ms []Matcher) []Matcher {
 
 // mergeable reports whether m can join a Set.
 func mergeable(m Matcher) bool {
-	text, fold := "", false
+	text, fold := matcherText(m)
+	return fold && text != "" && IsASCII(text)
+}
+
+// matcherText returns the text of an Exact, Prefix, Suffix or Contains
+// matcher and whether it folds case; "" and false for other matchers.
+func matcherText(m Matcher) (text string, fold bool) {
 	switch x := m.(type) {
 	case *Exact:
-		text, fold = x.text, x.fold
+		return x.text, x.fold
 	case *Prefix:
-		text, fold = x.text, x.fold
+		return x.text, x.fold
 	case *Suffix:
-		text, fold = x.text, x.fold
+		return x.text, x.fold
 	case *Contains:
-		text, fold = x.text, x.fold
+		return x.text, x.fold
 	}
-	return fold && text != "" && IsASCII(text)
+	return "", false
 }
 
 // NewSet builds the Set of mergeable matchers ms.
