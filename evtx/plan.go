@@ -71,6 +71,9 @@ type planOp struct {
 // such a record would count against the Decoder's limits.
 type plan struct {
 	ops []planOp
+	// vals are the ops' values alone (opValue, opNull), in their order,
+	// for AppendValues.
+	vals []planValue
 	// steps, valueBytes: what the record the plan was made from counted;
 	// maxUse: the most times the tree uses one substitution value (a
 	// template may use it several times, nested templates multiply).
@@ -78,6 +81,17 @@ type plan struct {
 	// steps and valueBytes + maxUse*size bytes of values (see fits).
 	steps, valueBytes, maxUse int
 	id                        uint64 // Record.Shape, from planIDs
+}
+
+// planValue is a value of a plan, as AppendValues gives it: substitution
+// value sub of the record, or the constant val when sub < 0, of kind
+// kind, or, for a record's real (0), of the kind its bytes say: a real
+// that is not finite is null. The other kinds are their types', which
+// are the shape's.
+type planValue struct {
+	sub  int32
+	kind Kind
+	val  value
 }
 
 // PlanStats counts how a Decoder read its records.
@@ -211,8 +225,6 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	if err != nil {
 		return false
 	}
-	// The values (substValue's reads and checks, inline), their types
-	// and emptiness, in room grown once.
 	le := binary.LittleEndian
 	desc, at := p.pos, p.pos+4*n
 	first, key := len(sc.flat), len(sc.shape)+8
@@ -220,59 +232,23 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 	sc.shape = slices.Grow(sc.shape, 8+2*n)[:key+2*n]
 	le.PutUint32(sc.shape[key-8:], t.id)
 	le.PutUint32(sc.shape[key-4:], uint32(n))
-	flat, shape := sc.flat[first:first+n], sc.shape[key:key+2*n]
-	nested := false                        // an array or binary XML value
-	descs := b[desc : desc+4*n : desc+4*n] // valueCount checked they are there
-	for i := range flat {
-		vd := descs[4*i : 4*i+4 : 4*i+4]
-		size, typ := int(vd[0])|int(vd[1])<<8, vd[2]
-		if at+size > end {
-			return false
-		}
-		raw := b[at : at+size] // its capacity runs to the chunk's end: see embedded
-		at += size
-		// checkValue and emptiness, with the commonest kinds of value
-		// first: a number, time or GUID of its type's size (never
-		// empty), a string, a null and binary XML (which checkValue
-		// takes as they are).
-		var empty byte
-		switch fixed := fixedSizes[typ]; {
-		case fixed != 0:
-			if size != int(fixed) {
-				return false
-			}
-		case typ == typeString:
-			if size < 2 || raw[0]|raw[1] == 0 {
-				empty = 1
-			}
-		case typ == typeNull:
-			empty = 1
-		case typ == typeBinXML:
-			if size == 0 {
-				empty = 1
-			}
-			nested = true
-		default:
-			if checkValue(typ, raw) != nil {
-				return false
-			}
-			empty = emptiness(value{typ: typ, raw: raw})
-			nested = nested || typ&typeArray != 0
-		}
-		flat[i] = value{typ: typ, raw: raw}
-		shape[2*i], shape[2*i+1] = typ, empty
+	// valueCount checked that the descriptors are there.
+	at, nested := values(b[:end], b[desc:desc+4*n], sc.flat[first:first+n], sc.shape[key:key+2*n], at)
+	if at < 0 {
+		return false
 	}
 	if at < end && b[at] != tokEOF {
 		return false
 	}
-	if !nested {
+	if nested == n {
 		sc.maxUse = max(sc.maxUse, uses)
 		return true
 	}
 	// The items of array values, after the values: each item of an
 	// array in an element's content makes an element of its own, which
-	// uses the instance's other values once more.
-	for i := range n {
+	// uses the instance's other values once more. (Most records have
+	// one binary XML value, their EventData, the last of their values.)
+	for i := nested; i < n; i++ {
 		if v := sc.flat[first+i]; v.typ&typeArray != 0 {
 			count := len(sc.shape)
 			sc.shape = append(sc.shape, 0, 0, 0, 0)
@@ -289,7 +265,7 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 		}
 	}
 	sc.maxUse = max(sc.maxUse, uses)
-	for i := range n {
+	for i := nested; i < n; i++ {
 		if v := sc.flat[first+i]; v.typ == typeBinXML && !v.empty() {
 			start := cap(b) - cap(v.raw)
 			if !d.scanStream(start, start+len(v.raw), uses) {
@@ -298,6 +274,59 @@ func (d *Decoder) scanStream(pos, end, uses int) bool {
 		}
 	}
 	return true
+}
+
+// values reads the substitution values of a template instance, at
+// b[at:], whose descriptors (size, type) are desc, into flat, and their
+// types and emptiness into shape, two bytes each, with substValue's
+// checks. It returns where they end and the index of the first array or
+// binary XML value (len(flat) for none), or -1 when the tree is to read
+// the record. (A function of its own: in scanStream, whose other
+// variables are many, the loop's were kept on the stack.)
+func values(b, desc []byte, flat []value, shape []byte, at int) (end, nested int) {
+	nested = len(flat)
+	for i := range flat {
+		vd := desc[4*i : 4*i+4 : 4*i+4]
+		size, typ := int(vd[0])|int(vd[1])<<8, vd[2]
+		if at+size > len(b) {
+			return -1, 0
+		}
+		raw := b[at : at+size] // b[:end] of the chunk: its capacity runs to the chunk's end, see embedded
+		at += size
+		// checkValue and emptiness, with the commonest kinds of value
+		// first: a number, time or GUID of its type's size (never
+		// empty), a string, a null and binary XML (which checkValue
+		// takes as they are).
+		var empty byte
+		switch fixed := fixedSizes[typ]; {
+		case fixed != 0:
+			if size != int(fixed) {
+				return -1, 0
+			}
+		case typ == typeString:
+			if size < 2 || raw[0]|raw[1] == 0 {
+				empty = 1
+			}
+		case typ == typeNull:
+			empty = 1
+		case typ == typeBinXML:
+			if size == 0 {
+				empty = 1
+			}
+			nested = min(nested, i)
+		default:
+			if checkValue(typ, raw) != nil {
+				return -1, 0
+			}
+			empty = emptiness(value{typ: typ, raw: raw})
+			if typ&typeArray != 0 {
+				nested = min(nested, i)
+			}
+		}
+		flat[i] = value{typ: typ, raw: raw}
+		shape[2*i], shape[2*i+1] = typ, empty
+	}
+	return at, nested
 }
 
 // emptiness is 1 for a value that renders as no text, else 0.
@@ -434,11 +463,41 @@ func (d *Decoder) makePlan() {
 		if !rec.failed && len(rec.pl.ops) <= maxPlanOps {
 			pl = rec.pl
 			pl.id = planIDs.Add(1)
-			n += len(pl.ops) * int(unsafe.Sizeof(planOp{}))
+			pl.vals = d.planValues(pl.ops)
+			n += len(pl.ops)*int(unsafe.Sizeof(planOp{})) + len(pl.vals)*int(unsafe.Sizeof(planValue{}))
 		}
 	}
 	d.keep(len(d.plans), n)
 	d.plans[string(sc.shape)] = pl
+}
+
+// planValues returns the values of ops, a plan of the record just read
+// (its values d.sc.flat).
+func (d *Decoder) planValues(ops []planOp) []planValue {
+	n := 0
+	for i := range ops {
+		if ops[i].op == opValue || ops[i].op == opNull {
+			n++
+		}
+	}
+	vals := make([]planValue, 0, n)
+	for i := range ops {
+		switch op := &ops[i]; op.op {
+		case opNull:
+			vals = append(vals, planValue{sub: -1, kind: KindNull})
+		case opValue:
+			pv := planValue{sub: op.sub, val: op.val, kind: kindOf(op.val)}
+			if op.sub >= 0 {
+				v := d.sc.flat[op.sub]
+				pv.kind = kindOf(v)
+				if v.typ == typeReal32 || v.typ == typeReal64 {
+					pv.kind = 0
+				}
+			}
+			vals = append(vals, pv)
+		}
+	}
+	return vals
 }
 
 // recorder is the Visitor that makes a plan from a record's tree.

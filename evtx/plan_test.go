@@ -187,6 +187,42 @@ func TestPlanEvictions(t *testing.T) {
 	}
 }
 
+// TestPlansTakingTurns: records taking turns among n shapes of one
+// template (which of five strings are empty) read as their trees, by
+// plans from the third round on, whether the last record's shape (which
+// planned remembers) is the record's or not; and with room for fewer
+// plans than shapes, each record by the plan its Decoder keeps for its
+// shape (compareChunks), none by one that an eviction dropped.
+func TestPlansTakingTurns(t *testing.T) {
+	str := func(s string) tval { return tval{typeString, u16s(s)} }
+	for _, n := range []int{1, 2, 3, 9, 17} {
+		var vals [][]tval
+		for range 4 {
+			for shape := range n {
+				v := make([]tval, 5)
+				for i := range v {
+					v[i] = str("x")
+					if (shape+1)>>i&1 != 0 { // the bits of shape+1: a pattern for each shape
+						v[i] = str("")
+					}
+				}
+				vals = append(vals, v)
+			}
+		}
+		chunk := shapeChunk(elemBody(typeString, typeString, typeString, typeString, typeString), nil, vals...)
+		plan := NewDecoder()
+		compareChunks(t, plan, NewDecoder(WithoutPlans()), [][]byte{chunk}, 2)
+		if s := plan.Stats(); s.Planned != 2*len(vals)-2*n || s.Evictions != 0 {
+			t.Errorf("%d shapes: %+v, want %d records read by plans, no eviction", n, s, 2*len(vals)-2*n)
+		}
+		few := NewDecoder(WithMaxPlans(n/2 + 1))
+		compareChunks(t, few, NewDecoder(WithoutPlans()), [][]byte{chunk}, 2)
+		if s := few.Stats(); s.Evictions == 0 {
+			t.Errorf("%d shapes, room for %d plans: %+v, want evictions", n, n/2+1, s)
+		}
+	}
+}
+
 // TestPlanLimits: a plan does not read a record that its tree could not
 // read within the Decoder's limits; the tree path says why, as before.
 func TestPlanLimits(t *testing.T) {

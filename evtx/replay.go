@@ -1,6 +1,9 @@
 package evtx
 
-import "sync/atomic"
+import (
+	"slices"
+	"sync/atomic"
+)
 
 // The values of a record in the order Walk hands them out, and the
 // identity of the plan a record was read by: for a program that reads
@@ -41,32 +44,29 @@ func (r *Record) AppendValues(vs []Value) []Value {
 		r.Walk(&c)
 		return c.vs
 	}
-	flat := d.sc.flat
-	for i := range pl.ops {
-		switch op := &pl.ops[i]; op.op {
-		case opNull:
-			vs = appendValue(vs, d, value{}, KindNull)
-		case opValue:
-			// Never an array: a plan records an array value's items
-			// one by one (the tree's walk hands them out so), each its
-			// own value of the record.
-			v := &op.val
-			if op.sub >= 0 {
-				v = &flat[op.sub]
-			}
-			vs = appendValue(vs, d, *v, kindOf(*v))
+	flat, vals := d.sc.flat, pl.vals
+	start := len(vs)
+	vs = slices.Grow(vs, len(vals))[:start+len(vals)]
+	out := vs[start:]
+	for i := range vals {
+		// Never an array: a plan records an array value's items one by
+		// one (the tree's walk hands them out so), each its own value of
+		// the record.
+		pv := &vals[i]
+		v := &pv.val
+		if pv.sub >= 0 {
+			v = &flat[pv.sub]
 		}
+		kind := pv.kind
+		if kind == 0 {
+			kind = kindOf(*v)
+		}
+		// Field by field: a Value made whole on the stack and copied
+		// costs several times as much (its fields are written narrow and
+		// read back wide, which stalls).
+		e := &out[i]
+		e.d, e.n, e.val.typ, e.val.raw, e.kind = d, -1, v.typ, v.raw, kind
 	}
-	return vs
-}
-
-// appendValue appends the Value of v, of kind, to vs, field by field: a
-// Value made whole on the stack and copied costs several times as much
-// (its fields are written narrow and read back wide, which stalls).
-func appendValue(vs []Value, d *Decoder, v value, kind Kind) []Value {
-	vs = append(vs, Value{})
-	e := &vs[len(vs)-1]
-	e.d, e.n, e.val.typ, e.val.raw, e.kind = d, -1, v.typ, v.raw, kind
 	return vs
 }
 

@@ -56,9 +56,9 @@ func (k Kind) String() string {
 // It is valid until its Decoder's next Next or Reset.
 type Value struct {
 	d    *Decoder
-	n    int32 // the element or attribute whose several values make the text, or -1: val
 	val  value
-	kind Kind
+	n    int32 // the element or attribute whose several values make the text, or -1: val
+	kind Kind  // after n: 48 bytes, not 56 (AppendValues writes a record's values one after the other)
 }
 
 // Kind returns v's JSON kind.

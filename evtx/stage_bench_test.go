@@ -15,11 +15,13 @@ import (
 // kept from file to file, and reports the CPU time per record of each
 // stage, each measured with the ones before it: chunks (NextChunk and
 // Release: reading the chunks, skipping the unused ones), next (Reset
-// and Next: the records' values, by plan or tree) and walk (Walk with a
-// Visitor that writes every value as JSON, as normalize's ReadEVTX does
-// for the keyword scan). The stages' differences are what each costs.
-// The files are read from memory (bytes.Reader; at stages bytes-chunks
-// and bytes-next by NewReaderBytes, chunks not copied), and at stage
+// and Next: the records' values, by plan or tree), values (AppendValues,
+// what normalize's ReadEVTX reads a record of a known shape by) and walk
+// (Walk with a Visitor that writes every value as JSON, as normalize's
+// ReadEVTX does for the keyword scan). The stages' differences are what
+// each costs (values and walk each over next).
+// The files are read from memory (bytes.Reader; at stages bytes-chunks,
+// bytes-next and bytes-values by NewReaderBytes, chunks not copied), and at stage
 // file-chunks from the files themselves, by ReadAt, as the CLI reads
 // them (cmd/ruleforge's evtxSource).
 func BenchmarkStages(b *testing.B) {
@@ -29,7 +31,7 @@ func BenchmarkStages(b *testing.B) {
 	for _, f := range data {
 		perPass += readStage(b, readerOf(b, bytes.NewReader(f)), "next", NewDecoder(), nil)
 	}
-	for _, stage := range []string{"file-chunks", "chunks", "bytes-chunks", "next", "bytes-next", "walk"} {
+	for _, stage := range []string{"file-chunks", "chunks", "bytes-chunks", "next", "bytes-next", "bytes-values", "walk"} {
 		b.Run(stage, func(b *testing.B) {
 			dec := NewDecoder()
 			vis := &renderer{}
@@ -103,10 +105,14 @@ func readStage(b *testing.B, r *Reader, stage string, dec *Decoder, vis Visitor)
 			if err := dec.Reset(c); err != nil {
 				b.Fatal(err)
 			}
-			if stage != "walk" {
-				vis = nil
+			switch stage {
+			case "values":
+				n += valueRecords(b, dec)
+			case "walk":
+				n += walkRecords(b, dec, vis)
+			default:
+				n += walkRecords(b, dec, nil)
 			}
-			n += walkRecords(b, dec, vis)
 		}
 		c.Release()
 	}
@@ -115,6 +121,22 @@ func readStage(b *testing.B, r *Reader, stage string, dec *Decoder, vis Visitor)
 // walkRecords decodes the records of the chunk dec was reset to, walks
 // each with vis unless it is nil, and returns how many it decoded.
 func walkRecords(b *testing.B, dec *Decoder, vis Visitor) int {
+	if vis == nil {
+		return eachRecord(b, dec, func(*Record) {})
+	}
+	return eachRecord(b, dec, func(rec *Record) { rec.Walk(vis) })
+}
+
+// valueRecords decodes the records of the chunk dec was reset to, takes
+// the values of each (AppendValues), and returns how many it decoded.
+func valueRecords(b *testing.B, dec *Decoder) int {
+	var vals []Value
+	return eachRecord(b, dec, func(rec *Record) { vals = rec.AppendValues(vals[:0]) })
+}
+
+// eachRecord decodes the records of the chunk dec was reset to, hands
+// each to use, and returns how many it decoded.
+func eachRecord(b *testing.B, dec *Decoder, use func(*Record)) int {
 	for n := 0; ; n++ {
 		rec, err := dec.Next()
 		if err == io.EOF {
@@ -123,9 +145,7 @@ func walkRecords(b *testing.B, dec *Decoder, vis Visitor) int {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if vis != nil {
-			rec.Walk(vis)
-		}
+		use(rec)
 	}
 }
 

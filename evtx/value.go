@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -520,16 +521,29 @@ func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
 	le := binary.LittleEndian
 	b = slices.Grow(b, len(r)/2)
 	for i := 0; i+1 < len(r); {
-		// Eight characters at a time while they are ASCII that needs no
-		// escape, then four: packed to bytes in a register and stored
-		// at once. Four that need a backslash (a path's) are written
-		// one by one, still without decoding them.
+		// Eight characters at a time while they are ASCII, packed to
+		// bytes in a register and stored at once, up to the first one
+		// that is NUL, below the space or, escaped, a quote or a
+		// backslash (a path's), which the character at a time below
+		// writes.
 		for i+16 <= len(r) {
-			x, y := le.Uint64(r[i:]), le.Uint64(r[i+8:])
-			if !printableASCII4(x) || !printableASCII4(y) || escape && (needsBackslash4(x) || needsBackslash4(y)) {
+			q := r[i : i+16 : i+16]
+			x, y := le.Uint64(q), le.Uint64(q[8:])
+			if (x|y)&(0xff80*ones16) != 0 {
 				break
 			}
-			b = le.AppendUint64(b, uint64(pack4(x))|uint64(pack4(y))<<32)
+			w := uint64(pack4(x)) | uint64(pack4(y))<<32
+			stop := (w - swar.Ones*' ') &^ w & swar.Highs // flags the first byte below the space, at least
+			if escape {
+				stop = swar.EscapeBits(w)
+			}
+			if stop != 0 {
+				k := bits.TrailingZeros64(stop) >> 3 // the characters before it
+				b = le.AppendUint64(b, w)[:len(b)+k]
+				i += 2 * k
+				break
+			}
+			b = le.AppendUint64(b, w)
 			i += 16
 		}
 		if i+1 >= len(r) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// FuzzAppendUTF16JSON compares appendUTF16JSON, which copies four ASCII
+// FuzzAppendUTF16JSON compares appendUTF16JSON, which copies eight ASCII
 // characters at a time, with its reference (naiveUTF16JSON: package utf16,
 // then byte-by-byte escaping) on any bytes, escaped or not, after text
 // already in the buffer; and appendStringJSON, which copies the runs

@@ -32,12 +32,12 @@ func naiveUTF16JSON(r []byte, escape bool) string {
 
 // TestAppendUTF16JSON compares appendUTF16JSON with its reference on
 // text where each character that leaves the eight- and four-at-a-time
-// ASCII paths (control characters, quote, backslash, non-ASCII,
-// surrogates paired and not, NUL) stands at every position of a run of
-// ASCII, so that it falls in each lane of both blocks and in the tail;
-// and after text already in b.
+// ASCII paths (control characters, quote, backslash, non-ASCII, some
+// with a low byte of zero, surrogates paired and not, NUL) stands at
+// every position of a run of ASCII, so that it falls in each lane of
+// both blocks and in the tail; and after text already in b.
 func TestAppendUTF16JSON(t *testing.T) {
-	specials := []string{"", "\x00", "\x01", "\x1f", "\t", "\n", " ", "\"", "\\", "\x7f", "\u0080", "é", "€", "\U0001F600", "\ufffd"}
+	specials := []string{"", "\x00", "\x01", "\x1f", "\t", "\n", " ", "\"", "\\", "\x7f", "\u0080", "é", "Ā", "\u2000", "€", "\U0001F600", "\ufffd"}
 	var cases [][]byte
 	for _, sp := range specials {
 		for n := 0; n <= 20; n++ {

@@ -119,6 +119,11 @@ func (f *filler) Set(k hooks.Key, v any) {
 	}
 }
 
+// SetSlot implements hooks.Filler.
+func (f *filler) SetSlot(s hooks.Slot, v any) {
+	(*Record)(f).add(int32(s), v)
+}
+
 // SetObject implements hooks.Filler.
 func (f *filler) SetObject(k hooks.Key) {
 	if n := f.node(k); n != nil && n.slot >= 0 {
@@ -140,6 +145,12 @@ func (f *filler) Number(text string) any {
 	*x = text
 	return boxAt(numberWord, unsafe.Pointer(x))
 }
+
+// StringAt implements hooks.Filler.
+func (f *filler) StringAt(p *string) any { return boxAt(stringWord, unsafe.Pointer(p)) }
+
+// NumberAt implements hooks.Filler.
+func (f *filler) NumberAt(p *string) any { return boxAt(numberWord, unsafe.Pointer(p)) }
 
 // List implements hooks.Filler.
 func (f *filler) List(items []any) any {

@@ -50,12 +50,25 @@ func (rd *Reader) ReadEVTX(er *evtx.Record) (*match.Record, error) {
 	if f == ECS {
 		return rec, nil
 	}
+	p := fl.progs.ran
 	if f == Auto {
-		if f = rd.format(rec, nil); f == ECS {
+		// Detected once for a program's records: format reads only
+		// which objects and values the record holds where, which are
+		// the same for all the records of the shape (evtxview.go).
+		switch {
+		case p == nil:
+			f = rd.format(rec, nil)
+		case p.format == Auto:
+			p.format = rd.format(rec, nil)
+			fallthrough
+		default:
+			f = p.format
+		}
+		if f == ECS {
 			return rec, nil
 		}
 	}
-	if p := fl.progs.ran; p != nil {
+	if p != nil {
 		return rec, rd.programView(p, f)
 	}
 	return rec, rd.view(f, true, fl.ev.json)

@@ -68,21 +68,33 @@ type fillProgram struct {
 	// JSON, made on the first run: most come back in the next record.
 	memo []memoValue
 	view viewTrace // the ECS view of the shape's records (evtxview.go)
+	// format is the format Auto detects in the shape's records
+	// (Reader.format), detected once; Auto until then.
+	format Format
 }
 
 // memoValue is a value of the last record a program ran for, and its
-// JSON; ok once it holds one. A string's text is worked out on first use
-// (texted): str, in json's memory or, unescaped, in text's; or, when the
-// memos had no room for an unescaped text (untext), read from the
-// record's JSON each time, as a value with no memo is. kw is what the
-// record's keyword scan finds in json (hooks.Filler.Clean), learned the
-// first time the value comes back: when it finds nothing, the records
-// where the value comes back need not scan it.
+// JSON; ok once it holds one. Its text is worked out on first use
+// (texted): str, in json's memory or, a string's unescaped, in text's;
+// or, when the memos had no room for an unescaped text (untext), read
+// from the record's JSON each time, as a value with no memo is. box is
+// str boxed in place as a string or a number (hooks.Filler.StringAt),
+// made on first use: it holds whatever value str holds, so that the
+// records a value comes back in are given that box, with no copy. kw is
+// what the record's keyword scan finds in json (hooks.Filler.Clean),
+// learned the first time the value comes back: when it finds nothing,
+// the records where the value comes back need not scan it.
+//
+// The fields a value that comes back clean reads come first, in one
+// cache line: a program's memos are read one after the other, 26 a
+// record of the shared corpus.
 type memoValue struct {
-	raw, json, text    []byte
-	str                string
+	raw                []byte
+	box                any
 	ok, texted, untext bool
 	kw                 uint8
+	json, text         []byte
+	str                string
 }
 
 // What a keyword scan finds in a memoValue's json: not known yet, no
@@ -95,8 +107,9 @@ const (
 
 // fillOp is one step of a fill program.
 type fillOp struct {
-	op  uint8
-	key hooks.Key // fillSet, fillObject, fillListSet: where
+	op   uint8
+	key  hooks.Key  // fillSet, fillObject, fillListSet: where
+	slot hooks.Slot // fillSet: key's (hooks.Filler.SetSlot)
 }
 
 // Fill program steps. The three first read the record's next value and
@@ -131,7 +144,9 @@ type fillPrograms struct {
 	making *fillProgram
 	values []evtx.Value
 	lists  []int
-	pieces []piece // with keywords: the record's values, those not written among fl.vals too
+	// written are, with keywords, the record's values written among
+	// fl.vals; the others' JSON is in their memos (allValues).
+	written []valueEnd
 	// last is the program the last record was filled by, with keywords,
 	// and fresh the places of its memo whose value was written among the
 	// record's values, not yet known clean or not (learn).
@@ -201,7 +216,11 @@ func (fl *filler) fill(er *evtx.Record) {
 // note writes down step op of the program being made, if one is.
 func (fl *filler) note(op uint8, key hooks.Key) {
 	if p := fl.progs.making; p != nil {
-		p.ops = append(p.ops, fillOp{op: op, key: key})
+		slot := hooks.NoSlot
+		if op == fillSet {
+			slot = fl.rec.Slot(key) // Value notes fillSet where key Ends a path: a slot
+		}
+		p.ops = append(p.ops, fillOp{op: op, key: key, slot: slot})
 		if op <= fillItem {
 			p.values++
 		}
@@ -211,82 +230,112 @@ func (fl *filler) note(op uint8, key hooks.Key) {
 // run fills the record by program p from the values of the record
 // (fl.progs.values): what the walk of such a record does, step by step.
 // With keywords, a value that comes back clean is not written among the
-// values (the keyword scan's text) but noted (pieces), and the values'
-// text with it is made only if the record needs it (allValues).
+// values (the keyword scan's text), and the values' text with it is made
+// only if the record needs it (allValues). Such a value, most of them, is
+// run's own work; any other is value's, and the steps that are not
+// values are step's: the loop holds few variables across its calls.
 func (fl *filler) run(p *fillProgram) {
 	fl.rec.Fill(&fl.ev)
 	if p.memo == nil {
 		p.memo = make([]memoValue, p.values)
 	}
 	ps := &fl.progs
-	vals, lists, pieces, fresh, kw := ps.values, ps.lists[:0], ps.pieces[:0], ps.fresh[:0], ps.keywords
-	fl.lazy = kw
-	dep, viewSame := p.view.dep, p.view.ok
-	i := 0
+	ps.lists, ps.written, ps.fresh = ps.lists[:0], ps.written[:0], ps.fresh[:0]
+	ps.viewSame, fl.lazy = p.view.ok, ps.keywords
+	memo, vals, i := p.memo, ps.values[:len(p.memo)], 0
 	for _, op := range p.ops {
+		if op.op > fillItem {
+			fl.step(op)
+			continue
+		}
+		var box any
+		if v, m := &vals[i], &memo[i]; fl.lazy && m.kw == kwClean && m.texted && m.ok && bytes.Equal(m.raw, v.Raw()) {
+			// The value of the shape's last record, clean, its text in
+			// m: neither written nor scanned.
+			if box = m.box; box == nil && op.op != fillValue {
+				box = fl.memoBox(v.Kind(), m)
+			}
+		} else {
+			box = fl.value(p, i, op.op != fillValue)
+		}
+		i++
 		switch op.op {
-		case fillObject:
-			fl.rec.SetObject(op.key)
-		case fillList:
-			lists = append(lists, len(fl.items))
-		case fillListSet, fillListItem:
-			start := lists[len(lists)-1]
-			lists = lists[:len(lists)-1]
-			fl.endList(start, op.op == fillListItem, op.key)
-		default:
-			v, m, kind := &vals[i], &p.memo[i], vals[i].Kind()
-			i++
-			// same: the value of the shape's last record; kept: m holds
-			// the value (and what is known of it) for boxing.
-			same, start := m.ok && bytes.Equal(m.raw, v.Raw()), -1
-			kept := same
-			if kw && kept && (m.kw == kwClean && (m.texted || kind != evtx.KindString) || fl.clean(kind, m)) {
-				pieces = append(pieces, piece{m: m})
-			} else {
-				comma := len(fl.vals) > 1
-				if comma {
-					fl.vals = append(fl.vals, ',')
-				}
-				start = len(fl.vals)
-				fl.appendJSON(v, m, kept)
-				switch {
-				case !kw:
-				case !kept && m.ok && fl.rec.Plain(m.json) && fl.memoText(kind, m):
-					// A new value no key can be found in (a time, a
-					// number): left out of the scan's text, as a clean
-					// value that came back is.
-					m.kw, kept, start = kwClean, true, -1
-					fl.vals = fl.vals[:len(fl.vals)-len(m.json)]
-					if comma {
-						fl.vals = fl.vals[:len(fl.vals)-1]
-					}
-					pieces = append(pieces, piece{m: m})
-				default:
-					pieces = append(pieces, piece{end: len(fl.vals)})
-					if m.ok && m.kw == kwUnknown {
-						fresh = append(fresh, int32(i-1))
-					}
-				}
-			}
-			if !same {
-				viewSame = viewSame && !dep[i-1]
-			}
-			if !kept {
-				m = nil
-			}
-			switch op.op {
-			case fillSet:
-				fl.rec.Set(op.key, fl.boxedMemo(kind, start, m))
-			case fillItem:
-				fl.items = append(fl.items, fl.boxedMemo(kind, start, m))
-			}
+		case fillSet:
+			fl.rec.SetSlot(op.slot, box)
+		case fillItem:
+			fl.items = append(fl.items, box)
 		}
 	}
-	ps.lists, ps.pieces, ps.fresh = lists, pieces, fresh
-	ps.ran, ps.viewSame = p, viewSame
-	if kw {
+	ps.ran = p
+	if ps.keywords {
 		ps.last = p
 	}
+}
+
+// step runs op, a step of a fill program that is not a value.
+func (fl *filler) step(op fillOp) {
+	ps := &fl.progs
+	switch op.op {
+	case fillObject:
+		fl.rec.SetObject(op.key)
+	case fillList:
+		ps.lists = append(ps.lists, len(fl.items))
+	case fillListSet, fillListItem:
+		start := ps.lists[len(ps.lists)-1]
+		ps.lists = ps.lists[:len(ps.lists)-1]
+		fl.endList(start, op.op == fillListItem, op.key)
+	}
+}
+
+// value runs the step of program p that reads its i-th value, but for a
+// clean value that comes back with its text (run's): it writes the
+// value among the values unless it is clean, and returns it boxed when
+// boxed (a step that sets it).
+func (fl *filler) value(p *fillProgram, i int, boxed bool) any {
+	ps := &fl.progs
+	v, m, kind, kw := &ps.values[i], &p.memo[i], ps.values[i].Kind(), ps.keywords
+	// same: the value of the shape's last record, which m holds with
+	// what is known of it.
+	same := m.ok && bytes.Equal(m.raw, v.Raw())
+	if kw && same && fl.clean(kind, m) {
+		if !boxed {
+			return nil
+		}
+		return fl.memoBox(kind, m)
+	}
+	if !same {
+		ps.viewSame = ps.viewSame && !p.view.dep[i]
+	}
+	comma := len(fl.vals) > 1
+	if comma {
+		fl.vals = append(fl.vals, ',')
+	}
+	start := len(fl.vals)
+	fl.appendJSON(v, m, same)
+	kept := same // m holds the value, for boxing
+	switch {
+	case !kw:
+	case !same && m.ok && fl.rec.Plain(m.json) && fl.memoText(kind, m):
+		// A new value no key can be found in (a time, a number): left
+		// out of the scan's text, as a clean value that came back is.
+		m.kw, kept, start = kwClean, true, -1
+		fl.vals = fl.vals[:len(fl.vals)-len(m.json)]
+		if comma {
+			fl.vals = fl.vals[:len(fl.vals)-1]
+		}
+	default:
+		ps.written = append(ps.written, valueEnd{i: int32(i), end: int32(len(fl.vals))})
+		if m.ok && m.kw == kwUnknown {
+			ps.fresh = append(ps.fresh, int32(i))
+		}
+	}
+	if !boxed {
+		return nil
+	}
+	if !kept {
+		m = nil
+	}
+	return fl.boxedMemo(kind, start, m)
 }
 
 // learn marks clean the values that the last record, filled by program
@@ -321,30 +370,28 @@ func (fl *filler) clean(kind evtx.Kind, m *memoValue) bool {
 	return m.kw == kwClean && fl.memoText(kind, m)
 }
 
-// piece is a value of the record filled by a program with keywords: m's
-// JSON, which is not among the values, or the value written among them
-// (fl.vals) before end.
-type piece struct {
-	m   *memoValue
-	end int
-}
+// valueEnd is a value of the record filled by a program with keywords
+// that run wrote among the values (fl.vals): the i-th of the program, its
+// JSON ending at end.
+type valueEnd struct{ i, end int32 }
 
 // allValues returns the JSON array of every value of the record that run
-// filled with keywords, made from its pieces: what FillValues would have
-// been given (hooks.Filler.FillValuesLazy).
+// filled with keywords: what FillValues would have been given
+// (hooks.Filler.FillValuesLazy). A value is where run wrote it, or, not
+// written, in its memo, which holds it until the program's next run.
 func (fl *filler) allValues() []byte {
 	ps := &fl.progs
-	all, at := append(ps.all[:0], '['), 1 // at: the next value's start in fl.vals
-	for i, pc := range ps.pieces {
+	all, at, w := append(ps.all[:0], '['), int32(1), ps.written // at: the next written value's start in fl.vals
+	for i := range ps.ran.memo {
 		if i > 0 {
 			all = append(all, ',')
 		}
-		if pc.m != nil {
-			all = append(all, pc.m.json...)
+		if len(w) > 0 && int(w[0].i) == i {
+			all = append(all, fl.vals[at:w[0].end]...)
+			at, w = w[0].end+1, w[1:]
 			continue
 		}
-		all = append(all, fl.vals[at:pc.end]...)
-		at = pc.end + 1
+		all = append(all, ps.ran.memo[i].json...)
 	}
 	ps.all = append(all, ']')
 	return ps.all
@@ -388,38 +435,52 @@ func (fl *filler) appendJSON(v *evtx.Value, m *memoValue, same bool) {
 }
 
 // boxedMemo is boxed for a value whose JSON appendJSON wrote from start
-// (-1: not written), m's when m is not nil: m's text (memoText) and JSON
-// then, which live in m's memory; it changes when a later record of the
-// shape holds another value at m's place: the record is gone by then.
+// (-1: not written), m's when m is not nil and its text is in m
+// (memoText): memoBox.
 func (fl *filler) boxedMemo(kind evtx.Kind, start int, m *memoValue) any {
 	if m == nil || !fl.memoText(kind, m) {
 		return fl.boxed(kind, start)
 	}
-	switch kind {
-	case evtx.KindString:
-		return fl.rec.String(m.str)
-	case evtx.KindNumber:
-		return fl.rec.Number(unsafe.String(unsafe.SliceData(m.json), len(m.json)))
-	case evtx.KindBool:
+	return fl.memoBox(kind, m)
+}
+
+// memoBox returns m's value, of kind, boxed from m's text (texted): a
+// string or a number in place (m.box, made once): the box and the text
+// live in m's memory, and change when a later record of the shape holds
+// another value at m's place: the record is gone by then (run fills the
+// record anew before it). A bool or null box holds its value, and is
+// not kept.
+func (fl *filler) memoBox(kind evtx.Kind, m *memoValue) any {
+	switch {
+	case kind == evtx.KindBool:
 		return m.json[0] == 't'
+	case m.box != nil || kind == evtx.KindNull:
+	case kind == evtx.KindString:
+		m.box = fl.rec.StringAt(&m.str)
+	case kind == evtx.KindNumber:
+		m.box = fl.rec.NumberAt(&m.str)
 	}
-	return nil
+	return m.box
 }
 
 // memoText reports whether m's value, of kind, can be boxed from m's
-// memory alone: a string's text is unescaped once for all the records
-// the value comes back in (within maxFillMemo: past it, the text is not
-// tried again until the value changes, so that a full memo costs no
-// allocation a record, and the value is boxed from the values' text).
+// memory alone (texted): a string's text is unescaped once for all the
+// records the value comes back in (within maxFillMemo: past it, the text
+// is not tried again until the value changes, so that a full memo costs
+// no allocation a record, and the value is boxed from the values' text);
+// another value's text is its JSON.
 func (fl *filler) memoText(kind evtx.Kind, m *memoValue) bool {
-	if kind != evtx.KindString || m.texted {
+	if m.texted {
 		return true
 	}
 	if m.untext {
 		return false
 	}
-	js, ps := m.json[1:len(m.json)-1], &fl.progs
-	if bytes.IndexByte(js, '\\') >= 0 {
+	js, ps := m.json, &fl.progs
+	if kind == evtx.KindString {
+		js = js[1 : len(js)-1]
+	}
+	if kind == evtx.KindString && bytes.IndexByte(js, '\\') >= 0 {
 		before := cap(m.text)
 		if m.text = jsonlex.AppendUnquoted(m.text[:0], js); ps.memo+cap(m.text)-before > ps.maxMemo {
 			m.text, m.untext = nil, true

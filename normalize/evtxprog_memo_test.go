@@ -1,7 +1,11 @@
 package normalize
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
+	"unsafe"
 
 	"github.com/ruleforge/ruleforge/compile"
 	"github.com/ruleforge/ruleforge/evtx"
@@ -51,5 +55,66 @@ func TestMemoTextLimit(t *testing.T) {
 		if allocs > 0 {
 			t.Errorf("%s: %v allocations a record when the value comes back", c.name, allocs)
 		}
+	}
+}
+
+// TestMemoBox: a value that comes back is given the box its memo keeps
+// (boxed once, in place), and a memo that takes another value gives the
+// new value, not the last one's, in the same box.
+func TestMemoBox(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "evtx", "testdata", "planned.evtx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := evtx.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.NextChunk()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := evtx.NewDecoder()
+	if err := dec.Reset(c); err != nil {
+		t.Fatal(err)
+	}
+	er, err := dec.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two strings of the record, with different texts, one with an
+	// escape (its text unescaped into the memo).
+	var vals []evtx.Value
+	for _, v := range er.AppendValues(nil) {
+		if v.Kind() == evtx.KindString && v.Raw() != nil && (len(vals) == 0 || v.Text() != vals[0].Text()) {
+			if vals = append(vals, v); len(vals) == 2 {
+				break
+			}
+		}
+	}
+	if len(vals) < 2 {
+		t.Fatalf("%d strings with raw bytes in the fixture's first record, want 2", len(vals))
+	}
+	rd := NewReader(compile.MustCompile(nil), Auto)
+	fl := &rd.fill
+	fl.rec = hooks.RecordFiller(rd.rec)
+	fl.progs.maxMemo = maxFillMemo
+	m := &memoValue{}
+	var first unsafe.Pointer
+	for i, v := range []evtx.Value{vals[0], vals[0], vals[1], vals[1], vals[0]} {
+		fl.rec.Fill(&fl.ev)
+		fl.vals = append(fl.vals[:0], '[')
+		same := m.ok && bytes.Equal(m.raw, v.Raw())
+		fl.appendJSON(&v, m, same)
+		box := fl.boxedMemo(v.Kind(), 1, m)
+		if got, _ := box.(string); got != v.Text() {
+			t.Errorf("record %d: value %q, want %q", i, got, v.Text())
+		}
+		// The box's data word: where its string header is.
+		at := (*[2]unsafe.Pointer)(unsafe.Pointer(&box))[1]
+		if i == 1 && at != first {
+			t.Errorf("record %d: the value came back boxed anew", i)
+		}
+		first = at
 	}
 }

@@ -62,8 +62,8 @@ func kind(m fs.FileMode) string {
 // once, and skips entries whose names start with ".".
 func Walk(dir string, take func(path string) bool, add func(path string), errs func(error)) {
 	seen := newSeen()
-	var visit func(dir string, info fs.FileInfo)
-	visit = func(dir string, info fs.FileInfo) {
+	var visit func(dir, clean string, info fs.FileInfo)
+	visit = func(dir, clean string, info fs.FileInfo) {
 		if !seen.add(info) {
 			return
 		}
@@ -75,7 +75,7 @@ func Walk(dir string, take func(path string) bool, add func(path string), errs f
 			if strings.HasPrefix(e.Name(), ".") {
 				continue
 			}
-			path := filepath.Join(dir, e.Name())
+			path := join(clean, e.Name())
 			mode := e.Type()
 			if mode&fs.ModeSymlink != 0 {
 				info, err := os.Stat(path) // follows the link
@@ -84,7 +84,7 @@ func Walk(dir string, take func(path string) bool, add func(path string), errs f
 					continue
 				}
 				if info.IsDir() {
-					visit(path, info)
+					visit(path, path, info)
 					continue
 				}
 				mode = info.Mode().Type()
@@ -94,7 +94,7 @@ func Walk(dir string, take func(path string) bool, add func(path string), errs f
 					errs(PathError(path, err))
 					continue
 				}
-				visit(path, info)
+				visit(path, path, info)
 				continue
 			}
 			switch {
@@ -111,5 +111,23 @@ func Walk(dir string, take func(path string) bool, add func(path string), errs f
 		errs(PathError(dir, err))
 		return
 	}
-	visit(dir, info)
+	visit(dir, filepath.Clean(dir), info)
+}
+
+// join is filepath.Join(dir, name) for dir already clean (filepath.Clean)
+// and name a directory entry's (no separator, neither "." nor ".."),
+// whose Clean would leave dir/name as it is: a walk joins the name of each
+// of its entries (about 0.15 us each of the 2 us a file that walking the
+// shared .evtx corpus took). Where a path may start with a volume name
+// (Windows), it is filepath.Join.
+func join(dir, name string) string {
+	switch {
+	case filepath.Separator != '/':
+		return filepath.Join(dir, name)
+	case dir == ".":
+		return name
+	case dir == "/":
+		return dir + name
+	}
+	return dir + "/" + name
 }

@@ -59,3 +59,17 @@ func TestWalk(t *testing.T) {
 		t.Errorf("walk of a missing directory: %q, want %q", got, want)
 	}
 }
+
+// TestJoin checks that join, given the walk's root cleaned once, gives
+// what filepath.Join gives for each entry of it, whatever the root's
+// form.
+func TestJoin(t *testing.T) {
+	for _, dir := range []string{".", "./", "a/..", "/", "//", "..", "../..", "a/../..", "a/b", "a//b/", "../a",
+		"/a/b/", "a/./b", "./a", "a/", "/.."} {
+		for _, name := range []string{"x", "x.json", "..x", "x y", "\u00e9t\u00e9.evtx", "x\\y"} {
+			if got, want := join(filepath.Clean(dir), name), filepath.Join(dir, name); got != want {
+				t.Errorf("join(Clean(%q), %q) = %q, filepath.Join gives %q", dir, name, got, want)
+			}
+		}
+	}
+}

@@ -91,6 +91,10 @@ type Filler interface {
 	// them, as ParseJSON decodes them; String, Number and List box them
 	// without an allocation. A Key is set once per event.
 	Set(k Key, v any)
+	// SetSlot is Set at a Key whose Slot is s (not NoSlot): a caller
+	// that sets the same Keys event after event (normalize's fill
+	// programs) resolves each to its Slot once.
+	SetSlot(s Slot, v any)
 	// SetObject tells the record that the event holds an object at k:
 	// present, an object, no value for the index; Lookup asks the event
 	// for it on first use.
@@ -136,6 +140,13 @@ type Filler interface {
 	String(s string) any
 	Number(text string) any
 	List(items []any) any
+	// StringAt and NumberAt are String and Number of the string at p,
+	// boxed in place, not copied: *p must stay as it is while the record
+	// holds the value (until its next Reset, ResetJSON or Fill). So a
+	// caller that keeps a value's text from event to event (normalize's
+	// fill programs) boxes it once for all the events it comes back in.
+	StringAt(p *string) any
+	NumberAt(p *string) any
 }
 
 // RecordFiller returns the *match.Record r as a Filler. Set by package
