@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ruleforge/ruleforge/evtx"
 	"github.com/ruleforge/ruleforge/normalize"
 )
 
@@ -31,24 +30,7 @@ func TestFillReals(t *testing.T) {
 		for _, f := range formats {
 			prog, walk := normalize.NewReader(c.rs, f), normalize.NewReader(c.rs, f)
 			normalize.FillProgramLimits(walk, -1, 0, 0)
-			planned := 0
-			eachDecoded(t, evtx.NewDecoder(), [][]byte{data, data}, func(file int, er *evtx.Record) {
-				if er.Shape() != 0 {
-					planned++
-				}
-				where := fmt.Sprintf("%s, %v: file %d, record %d", c.name, f, file, er.ID)
-				_, _, before, _ := normalize.FillProgramStats(prog)
-				got, err := prog.ReadEVTX(er)
-				if err != nil {
-					t.Fatal(where, err)
-				}
-				_, _, after, _ := normalize.FillProgramStats(prog)
-				want, err := walk.ReadEVTX(er)
-				if err != nil {
-					t.Fatal(where, err)
-				}
-				sameFill(t, c.rs, where, got, want, c.paths, after > before)
-			})
+			planned := fillBoth(t, c, fmt.Sprintf("%s, %v", c.name, f), prog, walk, [][]byte{data, data})
 			if _, _, runs, _ := normalize.FillProgramStats(prog); runs != planned-1 || planned < 2*15-3 {
 				t.Errorf("%s, %v: %d of %d records read by plans filled by programs, want all but the first, of most records", c.name, f, runs, planned)
 			}
