@@ -27,8 +27,9 @@ var realsKeywords = []string{"2.5", "inf", "null", "-0", `c:\\x`, `a\"b`, `\t`, 
 // whose real is finite (a number) or not (null, evtx.KindNull) and whose
 // string has escapes or not, from record to record, by fill programs and
 // by walks, in every format, with a rule reading both values, alone and
-// with keyword searches (realsKeywords): a program must give a null where
-// the walk does, not the box its memo made for the number before it.
+// with keyword searches (realsKeywords), with the default limits and with
+// room for few memos: a program must give a null where the walk does,
+// not the box its memo made for the number before it.
 func TestFillReals(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("..", "evtx", "testdata", "reals.evtx"))
 	if err != nil {
@@ -51,12 +52,24 @@ func TestFillReals(t *testing.T) {
 			t.Fatalf("keywords %v: the record's Keywords is %v", kw, got)
 		}
 		c := newProgCase(fmt.Sprintf("keywords %v", kw), rs)
-		for _, f := range formats {
-			prog, walk := normalize.NewReader(c.rs, f), normalize.NewReader(c.rs, f)
-			normalize.FillProgramLimits(walk, -1, 0, 0)
-			planned := fillBoth(t, c, fmt.Sprintf("%s, %v", c.name, f), prog, walk, [][]byte{data, data})
-			if _, _, runs, _ := normalize.FillProgramStats(prog); runs != planned-1 || planned < 2*34-3 { // 34 records, twice; the first two are not read by plans
-				t.Errorf("%s, %v: %d of %d records read by plans filled by programs, want all but the first, of most records", c.name, f, runs, planned)
+		// The default limits, and room for a few values' memos only
+		// (the others rendered each time, and a string's unescaped
+		// text read from the values' text).
+		for _, memo := range []int{0, 48} {
+			for _, f := range formats {
+				prog, walk := normalize.NewReader(c.rs, f), normalize.NewReader(c.rs, f)
+				if memo > 0 {
+					normalize.FillProgramLimits(prog, 4096, 1<<20, memo)
+				}
+				normalize.FillProgramLimits(walk, -1, 0, 0)
+				name := fmt.Sprintf("%s, memo limit %d, %v", c.name, memo, f)
+				planned := fillBoth(t, c, name, prog, walk, [][]byte{data, data})
+				if _, _, runs, _ := normalize.FillProgramStats(prog); runs != planned-1 || planned < 2*34-3 { // 34 records, twice; the first two are not read by plans
+					t.Errorf("%s: %d of %d records read by plans filled by programs, want all but the first, of most records", name, runs, planned)
+				}
+				if counted, held := normalize.FillProgramMemo(prog); memo > 0 && counted > memo || counted != held {
+					t.Errorf("%s: %d bytes of memos counted, %d held, want at most %d, counted exactly", name, counted, held, memo)
+				}
 			}
 		}
 	}
