@@ -346,6 +346,7 @@ type testKeys struct {
 	field string
 	ok    bool
 	keys  []ixKey
+	cut   bool // a key is a part of its text: a long text's end or start
 }
 
 // gateKeys returns the keys of a test: one per comparison, if every
@@ -382,6 +383,7 @@ func gateKeys(t *plan.Test) testKeys {
 		}
 		for _, nd := range needs {
 			k := ixKey{field: tk.field, text: matcher.Fold(nd.Text), kind: keyKind(nd.Kind)}
+			whole := k.text
 			switch {
 			case k.kind == keySuffix && len(k.text) > maxAnchoredLen:
 				k.text = tail(k.text, maxAnchoredLen)
@@ -394,6 +396,7 @@ func gateKeys(t *plan.Test) testKeys {
 				// the corpus's 18,270 records, none true), its end on none.
 				k.text = tail(k.text, maxKeyLen)
 			}
+			tk.cut = tk.cut || k.text != whole
 			tk.keys = append(tk.keys, k)
 		}
 	}

@@ -2,6 +2,7 @@ package match
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ruleforge/ruleforge/internal/matcher"
@@ -105,6 +106,79 @@ func TestKills(t *testing.T) {
 		}
 		if got, want := rs[tc.set].Match(tc.ev, nil), plain[tc.set].Match(tc.ev, nil); !slices.Equal(got, want) {
 			t.Errorf("%s: indexed %v, unindexed %v", tc.name, got, want)
+		}
+	}
+}
+
+// TestKillsCutKey checks that a filter whose key gateKeys cut is not a
+// kill where the cut falls inside a code point and leaves a key shorter
+// than the limit (tail, truncate): "xxx…" (15 bytes) fires the key of
+// contains "aéxxx…" (its last 15 bytes), which the value does not hold,
+// as "yyy…" (63) fires the key of a prefix cut before its "é".
+func TestKillsCutKey(t *testing.T) {
+	sel := func() *plan.Node { return strTest("CommandLine", matcher.NewContains("run", true)) }
+	contains := "a\u00e9" + strings.Repeat("x", maxKeyLen-1)
+	prefix := strings.Repeat("y", maxAnchoredLen-1) + "\u00e9z"
+	plans := []*plan.Node{
+		ixOp(ir.OpAnd, sel(), ixOp(ir.OpNot, strTest("Image", matcher.NewContains(contains, true)))),
+		ixOp(ir.OpAnd, sel(), ixOp(ir.OpNot, strTest("Image", matcher.NewPrefix(prefix, true)))),
+		ixOp(ir.OpAnd, sel(), ixOp(ir.OpNot, strTest("Image", matcher.NewContains(strings.Repeat("w", maxKeyLen), true)))),
+		strTest("Image", matcher.NewSuffix(`\z.exe`, true)), // Image probed in phase 0
+	}
+	rs, plain := mustRuleset(t, plans), mustRuleset(t, plans, withIndex(false))
+	for r, want := range []int{0, 0, 1, 0} {
+		if got := int(rs.index.killAt[r+1] - rs.index.killAt[r]); got != want {
+			t.Errorf("rule %d: %d kills, want %d", r, got, want)
+		}
+	}
+	for _, image := range []string{strings.Repeat("x", maxKeyLen-1), strings.Repeat("y", maxAnchoredLen-1), "c" + contains, prefix, strings.Repeat("w", maxKeyLen+1)} {
+		ev := Map{"CommandLine": "run", "Image": image}
+		if got, want := rs.Match(ev, nil), plain.Match(ev, nil); !slices.Equal(got, want) {
+			t.Errorf("Image %q: indexed %v, unindexed %v", image, got, want)
+		}
+	}
+}
+
+// TestKillsPaths checks kills, indexed against unindexed, where the
+// filter's path is held both dotted and nested, through arrays of
+// objects, with nulls, and repeated in JSON text (the last value read).
+func TestKillsPaths(t *testing.T) {
+	plans := []*plan.Node{
+		ixOp(ir.OpAnd, strTest("CommandLine", matcher.NewContains("run", true)), ixOp(ir.OpNot, strTest("p.image", matcher.NewContains(`\`, true)))),
+		strTest("p.image", matcher.NewSuffix(`\z.exe`, true)),
+	}
+	rs, plain := mustRuleset(t, plans), mustRuleset(t, plans, withIndex(false))
+	for _, m := range []map[string]any{
+		{"CommandLine": "run", "p.image": `c:\x`, "p": map[string]any{"image": "abc"}},
+		{"CommandLine": "run", "p.image": `abc`, "p": map[string]any{"image": `c:\x`}},
+		{"CommandLine": "run", "p": []any{map[string]any{"image": `c:\x`}, map[string]any{"image": "abc"}}},
+		{"CommandLine": "run", "p": []any{map[string]any{"image": nil}, map[string]any{"image": `c:\x`}}},
+	} {
+		for _, ev := range []Event{Map(m), NewDoc(m)} {
+			rec := rs.NewRecord()
+			rec.Reset(ev)
+			want := plain.Match(ev, nil)
+			if got, viaRec := rs.Match(ev, nil), rs.MatchRecord(rec, nil); !slices.Equal(got, want) || !slices.Equal(viaRec, want) {
+				t.Errorf("%T %v: indexed %v, record %v, unindexed %v", ev, m, got, viaRec, want)
+			}
+		}
+	}
+	for _, js := range []string{
+		`{"CommandLine":"run","p":{"image":"c:\\x"},"p":{"image":"abc"}}`,
+		`{"CommandLine":"run","p":{"image":"c:\\x","image":"abc"}}`,
+		`{"CommandLine":"run","p":{"image":"abc","image":"c:\\x"}}`,
+		`{"CommandLine":"run","p":{"image":"c:\\x"},"p":null}`,
+	} {
+		ev, err := ParseJSON([]byte(js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := rs.NewRecord()
+		if err := rec.ResetJSON([]byte(js)); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := rs.MatchRecord(rec, nil), plain.Match(ev, nil); !slices.Equal(got, want) {
+			t.Errorf("%s: indexed %v, unindexed %v", js, got, want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // naiveInputName is what isInputName said before it compared bytes in
@@ -57,4 +58,27 @@ func FuzzIsInputName(f *testing.F) {
 			t.Errorf("isInputName(%q) = %v, naive %v", path, got, want)
 		}
 	})
+}
+
+// TestInputExtsFold checks what hasSuffixFold assumes of the suffixes it
+// is asked about (inputExts and ".gz"): lower-case ASCII, with no letter
+// that a rune beyond ASCII lower-cases to (the Kelvin sign's "k", the
+// dotted capital I's "i"), which strings.ToLower would have matched.
+func TestInputExtsFold(t *testing.T) {
+	for _, ext := range append([]string{".gz"}, inputExts...) {
+		for _, c := range []byte(ext) {
+			if c >= 0x80 || 'A' <= c && c <= 'Z' {
+				t.Errorf("%q: %q is not lower-case ASCII", ext, c)
+			}
+		}
+	}
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if l := unicode.ToLower(r); l < 0x80 {
+			for _, ext := range append([]string{".gz"}, inputExts...) {
+				if strings.ContainsRune(ext, l) {
+					t.Errorf("%q holds %q, which %U lower-cases to", ext, l, r)
+				}
+			}
+		}
+	}
 }

@@ -66,9 +66,10 @@ func isInputName(path string) bool {
 // any case of its ASCII letters. It reads the bytes in place: lower-casing
 // each path of a walk (strings.ToLower) made a copy of every name with an
 // upper-case letter, the corpus's 558 among them, for a test of its last
-// bytes. It says what comparing strings.ToLower(s) said: a rune that
-// Unicode lower-cases to an ASCII letter is the Kelvin sign (to "k"), and
-// no suffix it is asked about holds a "k".
+// bytes. It says what comparing strings.ToLower(s) said: the runes that
+// Unicode lower-cases to ASCII letters are the Kelvin sign (to "k") and
+// the dotted capital I (to "i"), and no suffix it is asked about holds
+// either letter (TestInputExtsFold).
 func hasSuffixFold(s, suffix string) bool {
 	if len(s) < len(suffix) {
 		return false

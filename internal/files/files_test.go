@@ -39,7 +39,6 @@ func TestWalk(t *testing.T) {
 	var got []string
 	take := func(path string) bool { return strings.HasSuffix(path, ".json") }
 	rel := func(s string) string { return strings.ReplaceAll(s, base+"/", "") }
-	Walk(root, take, func(path string) { got = append(got, rel(path)) }, func(err error) { got = append(got, "error: "+rel(err.Error())) })
 	want := []string{
 		"root/a/z.json",
 		"root/a.json",
@@ -49,8 +48,14 @@ func TestWalk(t *testing.T) {
 		"error: root/null.json: not a regular file (a device); skipped",
 		"error: root/pipe.json: not a regular file (a named pipe); skipped",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("walk:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	// The root as given, or not clean: the entries' paths are clean, as
+	// filepath.Join makes them (join's dir is the root cleaned once).
+	for _, dir := range []string{root, root + "/", root + "//", filepath.Join(root, "a") + "/..", root + "/."} {
+		got = got[:0]
+		Walk(dir, take, func(path string) { got = append(got, rel(path)) }, func(err error) { got = append(got, "error: "+rel(err.Error())) })
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("walk of %q:\n%s\nwant:\n%s", rel(dir), strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
 	}
 
 	got = got[:0]
