@@ -10,7 +10,8 @@ import (
 // FuzzScanText: ScanText of a text reports the keys Scan of the folded
 // text reports, no more, no fewer; and ScanJSON of the text's JSON
 // reports them too, and no other but keys holding a quote (the JSON's
-// own, around the text). Keys with backslashes, quotes, control
+// own, around the text); and ScanText of the text between quotes
+// reports exactly what ScanJSON does. Keys with backslashes, quotes, control
 // characters and code points past ASCII are the cases that tell a text
 // from its JSON; texts past minSplit are scanned in two.
 func FuzzScanText(f *testing.F) {
@@ -38,6 +39,8 @@ func FuzzScanText(f *testing.F) {
 			t.Fatal(err)
 		}
 		a.ScanJSON(quoted, js)
+		q := newFireScratch(len(keys))
+		a.ScanText([]byte(`"`+text+`"`), q) // as package normalize writes a string for the keyword scan
 		for id, k := range keys {
 			w, g, j := want.fired[id] == want.epoch, got.fired[id] == got.epoch, js.fired[id] == js.epoch
 			if g != w {
@@ -45,6 +48,9 @@ func FuzzScanText(f *testing.F) {
 			}
 			if g && !j || j && !g && !strings.Contains(k, `"`) {
 				t.Errorf("ScanText(%q): key %q found %v, ScanJSON(%s) %v", text, k, g, quoted, j)
+			}
+			if qf := q.fired[id] == q.epoch; qf != j {
+				t.Errorf("ScanText of %q quoted: key %q found %v, ScanJSON(%s) %v", text, k, qf, quoted, j)
 			}
 		}
 	})
