@@ -18,7 +18,9 @@ import (
 // the answer with the value, and gives the record the JSON array of the
 // values not known clean, for the scan, in place of the values' text,
 // which it makes only if the record needs it: for Each, which keyword
-// tests and -explain read (FillValuesLazy). TestKeywordClean compares
+// tests and -explain read (FillValuesLazy). The values it gives for the
+// scan are not JSON but each string's text between quotes, unescaped,
+// which ScanText reads (apartKeys). TestKeywordClean compares
 // the keys found so with those found in the whole text.
 
 // keywordScan is the keyword automata of a ruleset's rule index whose

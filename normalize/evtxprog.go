@@ -38,6 +38,16 @@ import (
 // (hooks.Filler.Plain: a time, a number, a GUID), known clean at once.
 // TestKeywordClean (package match) compares the keys found so with those
 // found in the whole text, for every record of the corpus.
+//
+// With keywords, the values a program writes for the scan are not JSON:
+// a string that changes from record to record (a path, a command line)
+// is written as its text between quotes, rendered with no escaping
+// (evtx.Value.AppendText), and the record's field is boxed from that
+// text, with no unescaping; the scan reads it with
+// matcher.Automaton.ScanText, which finds there the keys ScanJSON finds in
+// the JSON (appendText). The values' JSON is made from their texts only
+// if the record needs it (allValues). TestFillKeywordsText compares such
+// records with records filled by walks, which write JSON.
 
 // Limits on the fill programs a Reader keeps: at most maxFillPrograms
 // programs of maxFillOps operations in all (one larger is kept alone);
