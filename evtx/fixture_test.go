@@ -383,9 +383,37 @@ func dottedRecord(w *xw) {
 	w.eof()
 }
 
+// realsChunk returns records of one shape, a real (Data Name="A") and a
+// string (B), whose values change and come back: the real finite, not
+// a number or infinite (null: evtx.KindNull, the same shape), the string
+// with escapes or not, of hex letters and digits, or longer than package
+// normalize's maxMemoValue; in runs of up to three records (a value
+// comes back once it is known to hold a keyword or not). For normalize's
+// fill programs, whose memos must not give a null the box of the number
+// it replaced, nor leave a keyword out of the keyword scan.
+func realsChunk() []byte {
+	real64 := func(f float64) tval { return tval{typeReal64, le64(math.Float64bits(f))} }
+	str := func(s string) tval { return tval{typeString, u16s(s)} }
+	nan, inf, negZero := math.NaN(), math.Inf(1), math.Copysign(0, -1)
+	long := strings.Repeat(`C:\Windows\`, 20) // past normalize's maxMemoValue, as UTF-16
+	var vals [][]tval
+	for _, v := range []struct {
+		f float64
+		s string
+	}{{1.5, "a"}, {1.5, "a"}, {nan, "a"}, {nan, "a"}, {nan, `a"b`}, {2.5, `a"b`}, {2.5, `a"b`}, {2.5, `a"b`},
+		{inf, "c:\\x"}, {inf, "c:\\x"}, {inf, "c:\\x"}, {1.5, "a"}, {nan, "a"}, {nan, "\t"}, {negZero, "\t"},
+		{negZero, "\t"}, {negZero, "a"}, {nan, "a"}, {2.5, "deadbeef"}, {2.5, "deadbeef"}, {2.5, "deadbeef"},
+		{1.5, "0x10"}, {1.5, "0x10"}, {1.5, "0x10"}, {1.5, long}, {1.5, long}, {1.5, long}, {nan, long}, {nan, "a"},
+		{1.25, "qq"}, {1.25, "qq"}, {1.25, "qq"}, {1.25, "qq"}, {nan, "qq"}} {
+		vals = append(vals, []tval{real64(v.f), str(v.s)})
+	}
+	return shapeChunk(dataBody(typeReal64, typeString), nil, vals...)
+}
+
 // TestFixtureFile keeps testdata/fixture.evtx (the fixture chunk),
 // testdata/dotted.evtx (dottedRecord) and testdata/planned.evtx
-// (plannedChunk, records that plans read) as files for examples and
+// (plannedChunk, records that plans read) and testdata/reals.evtx
+// (realsChunk) as files for examples and
 // other packages' tests (go test -update writes them), equal to what the
 // builder makes.
 func TestFixtureFile(t *testing.T) {
@@ -395,6 +423,7 @@ func TestFixtureFile(t *testing.T) {
 		"testdata/fixture.evtx": buildFile(0, fixtureChunk(1)),
 		"testdata/dotted.evtx":  buildFile(0, dotted.bytes()),
 		"testdata/planned.evtx": buildFile(0, plannedChunk(1, 6)),
+		"testdata/reals.evtx":   buildFile(0, realsChunk()),
 	} {
 		if *update {
 			if err := os.WriteFile(path, want, 0o644); err != nil {

@@ -103,6 +103,10 @@
 // clauses, and more of the gate's up to eight, are a rule's checks: read
 // for a candidate once the probes are done (did one of the keys fire?),
 // they spare it its evaluation when one fails, at no cost to the probes.
+// A candidate's kills spare it too: a "not filter" operand whose filter
+// compares texts that the probes found, in the string it reads, makes it
+// false (kills.go); and a candidate's evaluation tries the operands its
+// gate implies (they nearly always hold then) after the others.
 // Keyword tests (any value) are indexed when at least 16 rules have them
 // (their keys are sought in one pass over the JSON text of an event that
 // Record.ResetJSON read, rather than in each of its values); with fewer,

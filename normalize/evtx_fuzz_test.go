@@ -25,8 +25,9 @@ import (
 // panic, a damaged record is an *evtx.Error, and the two records hold
 // the same values and match the same rules (sameRecords), as
 // TestReadEVTXSame checks on the fixture itself. The seeds are the
-// chunks of the fixture and of planned.evtx, whose later records are
-// filled by a fill program.
+// chunks of the fixture, of planned.evtx, whose later records are
+// filled by a fill program, and of reals.evtx (TestFillReals), with the
+// rule that reads its values besides.
 func FuzzReadEVTX(f *testing.F) {
 	file, err := os.ReadFile(filepath.Join("..", "evtx", "testdata", "fixture.evtx"))
 	if err != nil {
@@ -41,7 +42,14 @@ func FuzzReadEVTX(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(planned[evtx.FileHeaderSize:])
-	rs := seedRules(f, true)
+	// Records of one shape whose real is a number or null, and whose
+	// string has escapes or not, from record to record (TestFillReals).
+	reals, err := os.ReadFile(filepath.Join("..", "evtx", "testdata", "reals.evtx"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(reals[evtx.FileHeaderSize:])
+	rs := loadRules(f, append(seedPaths(true), filepath.Join("testdata", "reals.yml"))...)
 	paths := normalize.ReaderPaths()
 	for _, p := range rs.Paths() {
 		paths = append(paths, match.NewPath(p))

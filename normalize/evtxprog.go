@@ -431,7 +431,9 @@ func (fl *filler) appendJSON(v *evtx.Value, m *memoValue, same bool) {
 	}
 	ps.memo += grow
 	m.raw, m.json, m.ok, m.texted, m.untext = keep(m.raw, raw), keep(m.json, js), true, false, false
-	m.kw = kwUnknown
+	// A real's kind changes with its value (a number, or null when it is
+	// not finite: evtx.KindNull), in one shape: the box is made anew.
+	m.kw, m.box = kwUnknown, nil
 }
 
 // boxedMemo is boxed for a value whose JSON appendJSON wrote from start

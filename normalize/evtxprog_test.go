@@ -114,6 +114,31 @@ func eachValue(ev match.Walker) []string {
 	return out
 }
 
+// fillBoth reads every record of files with one Decoder into prog's
+// record and walk's, which checks against it (sameFill), and returns
+// how many records plans read.
+func fillBoth(t *testing.T, c progCase, name string, prog, walk *normalize.Reader, files [][]byte) (planned int) {
+	t.Helper()
+	eachDecoded(t, evtx.NewDecoder(), files, func(file int, er *evtx.Record) {
+		where := fmt.Sprintf("%s: file %d, record %d", name, file, er.ID)
+		if er.Shape() != 0 {
+			planned++
+		}
+		_, _, before, _ := normalize.FillProgramStats(prog)
+		got, err := prog.ReadEVTX(er)
+		if err != nil {
+			t.Fatal(where, err)
+		}
+		_, _, after, _ := normalize.FillProgramStats(prog)
+		want, err := walk.ReadEVTX(er)
+		if err != nil {
+			t.Fatal(where, err)
+		}
+		sameFill(t, c.rs, where, got, want, c.paths, after > before)
+	})
+	return planned
+}
+
 // progCase is a ruleset, the paths whose values TestFillPrograms
 // compares, the formats it reads in, and the program limits (0: the
 // default).
@@ -186,24 +211,7 @@ func TestFillPrograms(t *testing.T) {
 				normalize.FillProgramLimits(prog, c.programs, c.ops, c.memo)
 			}
 			normalize.FillProgramLimits(walk, -1, 0, 0)
-			planned := 0
-			eachDecoded(t, evtx.NewDecoder(), files, func(file int, er *evtx.Record) {
-				where := fmt.Sprintf("%s: file %d, record %d", name, file, er.ID)
-				if er.Shape() != 0 {
-					planned++
-				}
-				_, _, before, _ := normalize.FillProgramStats(prog)
-				got, err := prog.ReadEVTX(er)
-				if err != nil {
-					t.Fatal(where, err)
-				}
-				_, _, after, _ := normalize.FillProgramStats(prog)
-				want, err := walk.ReadEVTX(er)
-				if err != nil {
-					t.Fatal(where, err)
-				}
-				sameFill(t, c.rs, where, got, want, c.paths, after > before)
-			})
+			planned := fillBoth(t, c, name, prog, walk, files)
 			progs, walks, runs, evictions := normalize.FillProgramStats(prog)
 			if st, want := prog.Stats(), (normalize.ReaderStats{FillPrograms: progs, Filled: runs, FillEvictions: evictions}); st != want {
 				t.Errorf("%s: Stats %+v, want %+v", name, st, want)

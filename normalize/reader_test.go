@@ -239,12 +239,17 @@ func regressionNames(t *testing.T) ([]string, [][]byte) {
 // reads objects of the view, and, with keywords, testdata/keywords.yml,
 // a keyword search, so that every field of the view may be read.
 func seedRules(t testing.TB, keywords bool) *match.Ruleset {
+	return loadRules(t, seedPaths(keywords)...)
+}
+
+// seedPaths returns the files of seedRules.
+func seedPaths(keywords bool) []string {
 	paths := []string{filepath.Join("..", "testdata", "mofcomp_activity.eql"), filepath.Join("..", "testdata", "execution_mofcomp.toml"),
 		filepath.Join("..", "testdata", "proc_creation_win_mofcomp_execution.yml"), filepath.Join("testdata", "objects.yml")}
 	if keywords {
 		paths = append(paths, filepath.Join("testdata", "keywords.yml"))
 	}
-	return loadRules(t, paths...)
+	return paths
 }
 
 // FuzzReader checks sameRead on random JSON text in every format, with
