@@ -1,6 +1,7 @@
 package match
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -179,6 +180,47 @@ func TestKillsPaths(t *testing.T) {
 		}
 		if got, want := rs.MatchRecord(rec, nil), plain.Match(ev, nil); !slices.Equal(got, want) {
 			t.Errorf("%s: indexed %v, unindexed %v", js, got, want)
+		}
+	}
+}
+
+// TestKillsMaxSlots checks the bound on the slots a kill reads beyond its
+// filter's paths (maxKillSlots): a field of many paths and the filter's
+// has keys at each, so that each path's slot takes the probe of the
+// filter's (a superset); with one path too many, the rule has no kill,
+// and the hits are the unindexed ruleset's either way.
+func TestKillsMaxSlots(t *testing.T) {
+	for _, n := range []int{maxKillSlots, maxKillSlots + 1} {
+		paths := []string{"process.executable"}
+		for i := range n {
+			paths = append(paths, fmt.Sprintf("x%d", i))
+		}
+		plans := []*plan.Node{
+			pathsTest(paths, matcher.NewSuffix(`\a.exe`, true), matcher.NewSuffix(`\c.exe`, true)),
+			ixOp(ir.OpAnd, strTest("CommandLine", matcher.NewContains("run", true)), ixOp(ir.OpNot, strTest("process.executable", matcher.NewContains(`\`, true)))),
+		}
+		rs, plain := mustRuleset(t, plans), mustRuleset(t, plans, withIndex(false))
+		pr := rs.index.probes[0]
+		for _, p := range paths[1:] {
+			if pr[rs.slots.slotOf(ixPath(p))] != pr[rs.slots.slotOf(ixPath(paths[0]))] {
+				t.Fatalf("%d paths: %s does not share the probe of %s", n, p, paths[0])
+			}
+		}
+		want := 0
+		if n <= maxKillSlots {
+			want = 1
+		}
+		if got := int(rs.index.killAt[2] - rs.index.killAt[1]); got != want {
+			t.Errorf("%d other slots: %d kills, want %d", n, got, want)
+		}
+		for _, ev := range []Map{
+			{"CommandLine": "run", "process.executable": `c:\b.exe`},
+			{"CommandLine": "run", "process.executable": "b.exe", "x0": `c:\b.exe`},
+			{"CommandLine": "run", "process.executable": `c:\b.exe`, "x3": `c:\b.exe`},
+		} {
+			if got, want := rs.Match(ev, nil), plain.Match(ev, nil); !slices.Equal(got, want) {
+				t.Errorf("%d other slots, %v: indexed %v, unindexed %v", n, ev, got, want)
+			}
 		}
 	}
 }
