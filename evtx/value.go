@@ -533,7 +533,7 @@ func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
 				break
 			}
 			w := uint64(pack4(x)) | uint64(pack4(y))<<32
-			stop := (w - swar.Ones*' ') &^ w & swar.Highs // flags the first byte below the space, at least
+			stop := swar.ControlBits(w)
 			if escape {
 				stop = swar.EscapeBits(w)
 			}
