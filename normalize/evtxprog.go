@@ -478,19 +478,19 @@ func (fl *filler) memoText(kind evtx.Kind, m *memoValue) bool {
 	if m.untext {
 		return false
 	}
-	js, ps := m.json, &fl.progs
+	js := m.json
 	if kind == evtx.KindString {
 		js = js[1 : len(js)-1]
-	}
-	if kind == evtx.KindString && bytes.IndexByte(js, '\\') >= 0 {
-		before := cap(m.text)
-		if m.text = jsonlex.AppendUnquoted(m.text[:0], js); ps.memo+cap(m.text)-before > ps.maxMemo {
-			m.text, m.untext = nil, true
-			ps.memo -= before
-			return false
+		if bytes.IndexByte(js, '\\') >= 0 {
+			ps, before := &fl.progs, cap(m.text)
+			if m.text = jsonlex.AppendUnquoted(m.text[:0], js); ps.memo+cap(m.text)-before > ps.maxMemo {
+				m.text, m.untext = nil, true
+				ps.memo -= before
+				return false
+			}
+			ps.memo += cap(m.text) - before
+			js = m.text
 		}
-		ps.memo += cap(m.text) - before
-		js = m.text
 	}
 	m.str, m.texted = unsafe.String(unsafe.SliceData(js), len(js)), true
 	return true
