@@ -88,6 +88,29 @@ func (v Value) Text() string {
 	return unsafe.String(unsafe.SliceData(d.out[start:]), len(d.out)-start)
 }
 
+// AppendText appends v's text, as Text returns it, to b: a caller that
+// needs the text in memory of its own renders it there, with no escaping
+// and no copy out of the Decoder's.
+func (v Value) AppendText(b []byte) []byte {
+	switch {
+	case v.kind == KindNull:
+		return b
+	case v.n >= 0:
+		return v.d.plain(b, v.n)
+	}
+	return v.val.appendPlain(b)
+}
+
+// AppendStringJSON appends text, the Text of a Value of KindString, as
+// AppendJSON writes that Value: quoted, with a quote, a backslash and
+// each control character escaped as serde_json escapes them (evtx_dump's
+// output), every other character as it is. So a caller that keeps a
+// string's text makes its JSON only if it needs it (TestStringJSON checks
+// it against AppendJSON on every string of the corpus).
+func AppendStringJSON(b []byte, text string) []byte {
+	return append(appendStringJSON(append(b, '"'), text), '"')
+}
+
 // AppendJSON appends v as AppendJSON writes it: a quoted, escaped string
 // or a bare number, boolean or null.
 func (v Value) AppendJSON(b []byte) []byte {

@@ -18,7 +18,9 @@ import (
 // the answer with the value, and gives the record the JSON array of the
 // values not known clean, for the scan, in place of the values' text,
 // which it makes only if the record needs it: for Each, which keyword
-// tests and -explain read (FillValuesLazy). TestKeywordClean compares
+// tests and -explain read (FillValuesLazy). The values it gives for the
+// scan are not JSON but each string's text between quotes, unescaped,
+// which ScanText reads (apartKeys). TestKeywordClean compares
 // the keys found so with those found in the whole text.
 
 // keywordScan is the keyword automata of a ruleset's rule index whose
@@ -115,6 +117,13 @@ func (k *keywordScan) plainText(js []byte) bool {
 // run of whole values with their commas, finds what the scan of the whole
 // text finds there. (Escapes cannot make a comma: ScanJSON decodes them
 // within a string, which a key crossing values would have to leave.)
+// The same holds of the text FillValuesLazy gives, the values between
+// commas, a string as its text between quotes, not escaped (ScanText): a
+// key found across two values would hold the comma between them. On a
+// string's quoted text ScanText finds the keys ScanJSON finds on its
+// JSON, no more, no fewer: ScanJSON steps on the character an escape
+// stands for, which the text holds as it is (FuzzScanText, package
+// internal/matcher).
 func apartKeys(texts []string) bool {
 	for _, t := range texts {
 		if strings.IndexByte(t, ',') >= 0 || strings.HasPrefix(t, "[") || strings.HasSuffix(t, "]") {
@@ -162,19 +171,19 @@ func (f *foundSink) Fire(int32) { *f = true }
 func (f *filler) Keywords() bool { return f.st.ruleset().keywords != nil }
 
 // Clean implements hooks.Filler: no raw automaton of the record's
-// ruleset finds a key in js.
-func (f *filler) Clean(js []byte) bool {
+// ruleset finds a key in text, a value's text (ScanText).
+func (f *filler) Clean(text []byte) bool {
 	k := f.st.ruleset().keywords
 	if k == nil {
 		return false
 	}
-	if k.plainText(js) {
+	if k.plainText(text) {
 		return true
 	}
 	kw := &f.kw
 	kw.found = false
 	for _, a := range k.raw {
-		if a.ScanJSON(js, &kw.found); kw.found {
+		if a.ScanText(text, &kw.found); kw.found {
 			return false
 		}
 	}
@@ -212,7 +221,7 @@ func (r *Record) scanKeywords(raw *matcher.Automaton, text []byte, x matcher.Sin
 		return
 	}
 	k.sink = heldSink{x: x}
-	raw.ScanJSON(text, &k.sink)
+	raw.ScanText(text, &k.sink) // the values' text, strings not as JSON (hooks.Filler.FillValuesLazy)
 	k.held = k.held || k.sink.found
 	k.sink.x = nil
 	for i, a := range r.st.ruleset().keywords.raw {

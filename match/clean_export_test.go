@@ -30,7 +30,11 @@ func KeywordKeys(rs *Ruleset, r *Record, whole bool) (keys []string, scanned int
 	var ids idSink
 	for _, ap := range rs.index.anyProbe {
 		if ap != nil && ap.raw != nil {
-			ap.raw.ScanJSON(text, &ids)
+			if lazy && !whole {
+				ap.raw.ScanText(text, &ids) // as scanKeywords reads FillValuesLazy's text
+			} else {
+				ap.raw.ScanJSON(text, &ids)
+			}
 			scanned += len(text)
 		}
 	}

@@ -38,6 +38,16 @@ import (
 // (hooks.Filler.Plain: a time, a number, a GUID), known clean at once.
 // TestKeywordClean (package match) compares the keys found so with those
 // found in the whole text, for every record of the corpus.
+//
+// With keywords, the values a program writes for the scan are not JSON:
+// a string that changes from record to record (a path, a command line)
+// is written as its text between quotes, rendered with no escaping
+// (evtx.Value.AppendText), and the record's field is boxed from that
+// text, with no unescaping; the scan reads it with
+// matcher.Automaton.ScanText, which finds there the keys ScanJSON finds in
+// the JSON (appendText). The values' JSON is made from their texts only
+// if the record needs it (allValues). TestFillKeywordsText compares such
+// records with records filled by walks, which write JSON.
 
 // Limits on the fill programs a Reader keeps: at most maxFillPrograms
 // programs of maxFillOps operations in all (one larger is kept alone);
@@ -88,13 +98,18 @@ type fillProgram struct {
 // The fields a value that comes back clean reads come first, in one
 // cache line: a program's memos are read one after the other, 26 a
 // record of the shared corpus.
+//
+// With keywords (fillPrograms.keywords), a string's memo holds its text
+// between quotes (textForm), rendered with no escaping, and no JSON: the
+// keyword scan reads that (hooks.Filler.FillValuesLazy), and the JSON is
+// made from the text only where it is read (allValues).
 type memoValue struct {
-	raw                []byte
-	box                any
-	ok, texted, untext bool
-	kw                 uint8
-	json, text         []byte
-	str                string
+	raw                          []byte
+	box                          any
+	ok, texted, untext, textForm bool
+	kw                           uint8
+	json, text                   []byte
+	str                          string
 }
 
 // What a keyword scan finds in a memoValue's json: not known yet, no
@@ -145,7 +160,8 @@ type fillPrograms struct {
 	values []evtx.Value
 	lists  []int
 	// written are, with keywords, the record's values written among
-	// fl.vals; the others' JSON is in their memos (allValues).
+	// fl.vals, strings as their text, quoted; the others are in their memos
+	// (allValues).
 	written []valueEnd
 	// last is the program the last record was filled by, with keywords,
 	// and fresh the places of its memo whose value was written among the
@@ -306,25 +322,26 @@ func (fl *filler) value(p *fillProgram, i int, boxed bool) any {
 	if !same {
 		ps.viewSame = ps.viewSame && !p.view.dep[i]
 	}
-	comma := len(fl.vals) > 1
-	if comma {
+	mark := len(fl.vals)
+	if mark > 1 {
 		fl.vals = append(fl.vals, ',')
 	}
 	start := len(fl.vals)
-	fl.appendJSON(v, m, same)
+	if kw {
+		fl.appendText(v, m, same)
+	} else {
+		fl.appendJSON(v, m, same)
+	}
 	kept := same // m holds the value, for boxing
 	switch {
 	case !kw:
-	case !same && m.ok && fl.rec.Plain(m.json) && fl.memoText(kind, m):
+	case !same && m.ok && fl.rec.Plain(fl.vals[start:]) && fl.memoText(kind, m):
 		// A new value no key can be found in (a time, a number): left
 		// out of the scan's text, as a clean value that came back is.
 		m.kw, kept, start = kwClean, true, -1
-		fl.vals = fl.vals[:len(fl.vals)-len(m.json)]
-		if comma {
-			fl.vals = fl.vals[:len(fl.vals)-1]
-		}
+		fl.vals = fl.vals[:mark]
 	default:
-		ps.written = append(ps.written, valueEnd{i: int32(i), end: int32(len(fl.vals))})
+		ps.written = append(ps.written, valueEnd{i: int32(i), end: int32(len(fl.vals)), text: kind == evtx.KindString})
 		if m.ok && m.kw == kwUnknown {
 			ps.fresh = append(ps.fresh, int32(i))
 		}
@@ -334,6 +351,10 @@ func (fl *filler) value(p *fillProgram, i int, boxed bool) any {
 	}
 	if !kept {
 		m = nil
+	}
+	if kw && m == nil && kind == evtx.KindString {
+		text := fl.vals[start+1 : len(fl.vals)-1] // a string's text, quoted, not its JSON (appendText)
+		return fl.rec.String(unsafe.String(unsafe.SliceData(text), len(text)))
 	}
 	return fl.boxedMemo(kind, start, m)
 }
@@ -363,7 +384,7 @@ func (fl *filler) learn() {
 func (fl *filler) clean(kind evtx.Kind, m *memoValue) bool {
 	if m.kw == kwUnknown {
 		m.kw = kwHeld
-		if fl.rec.Clean(m.json) {
+		if fl.rec.Clean(m.scanned()) {
 			m.kw = kwClean
 		}
 	}
@@ -372,8 +393,11 @@ func (fl *filler) clean(kind evtx.Kind, m *memoValue) bool {
 
 // valueEnd is a value of the record filled by a program with keywords
 // that run wrote among the values (fl.vals): the i-th of the program, its
-// JSON ending at end.
-type valueEnd struct{ i, end int32 }
+// JSON, or a string's text between quotes (text), ending at end.
+type valueEnd struct {
+	i, end int32
+	text   bool
+}
 
 // allValues returns the JSON array of every value of the record that run
 // filled with keywords: what FillValues would have been given
@@ -387,11 +411,20 @@ func (fl *filler) allValues() []byte {
 			all = append(all, ',')
 		}
 		if len(w) > 0 && int(w[0].i) == i {
-			all = append(all, fl.vals[at:w[0].end]...)
+			if v := fl.vals[at:w[0].end]; w[0].text {
+				v = v[1 : len(v)-1]
+				all = evtx.AppendStringJSON(all, unsafe.String(unsafe.SliceData(v), len(v)))
+			} else {
+				all = append(all, v...)
+			}
 			at, w = w[0].end+1, w[1:]
 			continue
 		}
-		all = append(all, ps.ran.memo[i].json...)
+		if m := &ps.ran.memo[i]; m.textForm {
+			all = evtx.AppendStringJSON(all, m.str)
+		} else {
+			all = append(all, m.json...)
+		}
 	}
 	ps.all = append(all, ']')
 	return ps.all
@@ -430,10 +463,57 @@ func (fl *filler) appendJSON(v *evtx.Value, m *memoValue, same bool) {
 		return
 	}
 	ps.memo += grow
-	m.raw, m.json, m.ok, m.texted, m.untext = keep(m.raw, raw), keep(m.json, js), true, false, false
+	m.raw, m.json, m.ok, m.texted, m.untext, m.textForm = keep(m.raw, raw), keep(m.json, js), true, false, false, false
 	// A real's kind changes with its value (a number, or null when it is
 	// not finite: evtx.KindNull), in one shape: the box is made anew.
 	m.kw, m.box = kwUnknown, nil
+}
+
+// appendText is appendJSON of a program with keywords: it writes among
+// the values a string's text (evtx.Value.AppendText: no escaping) between
+// quotes, kept so in m with no JSON (textForm), and another value's JSON.
+// The keyword scan (matcher.Automaton.ScanText) finds in the quoted text
+// the keys ScanJSON finds in the JSON: it decodes an escape and steps on
+// the character, which the text holds as it is, and steps on the quotes.
+func (fl *filler) appendText(v *evtx.Value, m *memoValue, same bool) {
+	if same {
+		fl.vals = append(fl.vals, m.scanned()...)
+		return
+	}
+	str := v.Kind() == evtx.KindString
+	raw, start := v.Raw(), len(fl.vals)
+	if str {
+		fl.vals = append(v.AppendText(append(fl.vals, '"')), '"')
+	} else {
+		fl.vals = v.AppendJSON(fl.vals)
+	}
+	t, ps, held := fl.vals[start:], &fl.progs, m.json
+	if str {
+		held = m.text
+	}
+	grow := max(len(raw)-cap(m.raw), 0) + max(len(t)-cap(held), 0)
+	if len(raw) > maxMemoValue || ps.memo+grow > ps.maxMemo {
+		m.ok = false
+		return
+	}
+	ps.memo += grow
+	m.raw, m.ok, m.untext, m.textForm, m.texted = keep(m.raw, raw), true, false, str, str
+	if str {
+		m.text = keep(m.text, t)
+		m.str = unsafe.String(unsafe.SliceData(m.text[1:]), len(m.text)-2)
+	} else {
+		m.json = keep(m.json, t)
+	}
+	m.kw, m.box = kwUnknown, nil
+}
+
+// scanned returns m's value as the keyword scan reads it: a string's
+// text between quotes (textForm), another value's JSON.
+func (m *memoValue) scanned() []byte {
+	if m.textForm {
+		return m.text
+	}
+	return m.json
 }
 
 // boxedMemo is boxed for a value whose JSON appendJSON wrote from start

@@ -112,10 +112,11 @@ type Filler interface {
 	// over the record's life.
 	Keywords() bool
 	// Clean reports whether the record's keyword scan finds no key in
-	// js, the JSON of one value as FillValues's text holds it; false
-	// unless Keywords.
-	Clean(js []byte) bool
-	// Plain reports whether js, the JSON of one value, is made only of
+	// text, one value as FillValuesLazy's text holds it: a string's
+	// text between quotes, unescaped, another value's JSON; false unless
+	// Keywords.
+	Clean(text []byte) bool
+	// Plain reports whether js, one value as Clean reads it, is made only of
 	// bytes that no key of the record's keyword scan is made of (a time,
 	// a number, a GUID: see match's plainBytes), so that the scan finds
 	// no key in it; false unless Keywords. It costs a look at each byte,
@@ -123,8 +124,9 @@ type Filler interface {
 	Plain(js []byte) bool
 	// FillValuesLazy is FillValues with the text made on first use
 	// (Each), by values, and the keyword scan reading text in its place:
-	// the JSON array of the values that values' text holds but those
-	// known clean (Clean), in order. Only when Keywords; neither text nor
+	// the values that values' text holds but those known clean (Clean),
+	// in order, each as Clean reads it (a string's text, quoted, not its JSON),
+	// between '[' and ']', separated by commas. Only when Keywords; neither text nor
 	// what values returns may change until the record's next Reset,
 	// ResetJSON or Fill.
 	FillValuesLazy(text []byte, values func() []byte)

@@ -244,20 +244,33 @@ func (a *Automaton) skipRoot(text string, i int) int {
 // (Those two against the scan before runTwo and at; with them, cutting
 // runTwo's runs where a byte is not plain, found eight bytes at a time,
 // so as to test no byte in its loop, took 1.3 times longer.)
-func (a *Automaton) ScanJSON(data []byte, x Sink) {
-	if q, m, ok := a.split(data); ok {
-		a.scanTwo(data, q, m, x)
+func (a *Automaton) ScanJSON(data []byte, x Sink) { a.scanUnits(data, &plain, x) }
+
+// ScanText reports to x every key of a occurring in data, UTF-8 text
+// (not JSON: a backslash is a byte like any other), folding code points
+// past ASCII as it goes, as ScanJSON does: on a string's text it reports
+// the keys ScanJSON reports on the string's JSON but those that hold a
+// quote of the JSON's syntax. It reads the text as ScanJSON reads a
+// text, each run of ASCII bytes stepped on byte by byte, two scans side
+// by side on a long text.
+func (a *Automaton) ScanText(data []byte, x Sink) { a.scanUnits(data, &textPlain, x) }
+
+// scanUnits is ScanJSON with p, its bytes stepped on as they are (plain
+// or textPlain): every other byte starts a unit (unit).
+func (a *Automaton) scanUnits(data []byte, p *[256]bool, x Sink) {
+	if q, m, ok := a.split(data, p); ok {
+		a.scanTwo(data, q, m, p, x)
 		return
 	}
-	a.scanOne(data, 0, len(data), 0, x)
+	a.scanOne(data, 0, len(data), 0, p, x)
 }
 
-// scanOne scans data[i:end] from state offset o, as scanJSON does.
-func (a *Automaton) scanOne(data []byte, i, end int, o uint32, x Sink) {
+// scanOne scans data[i:end] from state offset o, as scanUnits does.
+func (a *Automaton) scanOne(data []byte, i, end int, o uint32, p *[256]bool, x Sink) {
 	class := &a.class
 	for i < end {
 		c := data[i]
-		if !plain[c] {
+		if !p[c] {
 			i, o = a.unit(data, i, o, x)
 			continue
 		}
@@ -272,7 +285,7 @@ func (a *Automaton) scanOne(data []byte, i, end int, o uint32, x Sink) {
 // unit steps from state offset o on what data[i] starts (a byte, an
 // escape or a code point past ASCII, decoded and folded), reporting the
 // keys that end there, and returns the position after it and the next
-// state's offset.
+// state's offset. Of a text scanned by ScanText, it is a code point.
 func (a *Automaton) unit(data []byte, i int, o uint32, x Sink) (int, uint32) {
 	c := data[i]
 	if c == '\\' && data[i+1] != 'u' { // \\, \" and the like: one byte
@@ -294,7 +307,8 @@ func (a *Automaton) unit(data []byte, i int, o uint32, x Sink) (int, uint32) {
 // alone (hooks.Filler.Clean scans a value alone to know what a scan of
 // a text holding it finds there). It reports whether data is long enough
 // and has one.
-func (a *Automaton) split(data []byte) (q, m int, ok bool) {
+// A ScanText text has no escapes: a backslash is a plain byte (p).
+func (a *Automaton) split(data []byte, p *[256]bool) (q, m int, ok bool) {
 	need := a.longest // a key ending at m or later starts at q or later
 	if len(data) < max(minSplit, 8*need) {
 		return 0, 0, false
@@ -303,7 +317,7 @@ func (a *Automaton) split(data []byte) (q, m int, ok bool) {
 	run := body     // the middle may fall in an escape
 	for i := len(data) / 2; i < len(data)*3/4; i++ {
 		switch c := data[i]; {
-		case c == '\\':
+		case c == '\\' && !p[c]:
 			run = body
 			continue
 		case c >= utf8.RuneSelf:
@@ -326,11 +340,11 @@ const minSplit = 256
 // step waits for the one before it, so two independent scans keep the CPU
 // busier than one. Between q and m both find keys, which report twice,
 // harmlessly.
-func (a *Automaton) scanTwo(data []byte, q, m int, x Sink) {
+func (a *Automaton) scanTwo(data []byte, q, m int, p *[256]bool, x Sink) {
 	i, j, n := 0, q, len(data)
 	var oi, oj uintptr
 	for i < m && j < n {
-		if i, j, oi, oj = a.runTwo(data, i, j, m, oi, oj); (oi|oj)&emitBit != 0 {
+		if i, j, oi, oj = a.runTwo(data, i, j, m, oi, oj, p); (oi|oj)&emitBit != 0 {
 			if oi&emitBit != 0 {
 				oi &^= emitBit
 				a.report(int32(oi/uintptr(a.columns)), x, nil)
@@ -341,19 +355,19 @@ func (a *Automaton) scanTwo(data []byte, q, m int, x Sink) {
 			}
 			continue
 		}
-		if i < m && !plain[data[i]] {
+		if i < m && !p[data[i]] {
 			var o uint32
 			i, o = a.unit(data, i, uint32(oi), x)
 			oi = uintptr(o)
 		}
-		if j < n && !plain[data[j]] {
+		if j < n && !p[data[j]] {
 			var o uint32
 			j, o = a.unit(data, j, uint32(oj), x)
 			oj = uintptr(o)
 		}
 	}
-	a.scanOne(data, i, m, uint32(oi), x)
-	a.scanOne(data, j, n, uint32(oj), x)
+	a.scanOne(data, i, m, uint32(oi), p, x)
+	a.scanOne(data, j, n, uint32(oj), p, x)
 }
 
 // runTwo steps scanTwo's two scans, from data[i] with state offset oi
@@ -361,11 +375,11 @@ func (a *Automaton) scanTwo(data []byte, q, m int, x Sink) {
 // end, meets a byte that is not plain, or reaches a state that reports
 // (its offset with emitBit), and returns where they are. It calls
 // nothing, so that its loop keeps all it needs in registers.
-func (a *Automaton) runTwo(data []byte, i, j, m int, oi, oj uintptr) (int, int, uintptr, uintptr) {
+func (a *Automaton) runTwo(data []byte, i, j, m int, oi, oj uintptr, p *[256]bool) (int, int, uintptr, uintptr) {
 	base, class, first := a.base(), &a.class, data[:m]
 	for i < len(first) && j < len(data) {
 		c, d := first[i], data[j]
-		if !plain[c] || !plain[d] {
+		if !p[c] || !p[d] {
 			break
 		}
 		oi, oj = at(base, class[c], oi), at(base, class[d], oj)
@@ -397,6 +411,14 @@ func at(base unsafe.Pointer, class uint16, o uintptr) uintptr {
 var plain = func() (p [256]bool) {
 	for c := range utf8.RuneSelf {
 		p[c] = c != '\\'
+	}
+	return p
+}()
+
+// textPlain marks the bytes ScanText steps on as they are: ASCII.
+var textPlain = func() (p [256]bool) {
+	for c := range utf8.RuneSelf {
+		p[c] = true
 	}
 	return p
 }()

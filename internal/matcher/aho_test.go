@@ -473,7 +473,7 @@ func TestScanJSONSplit(t *testing.T) {
 						continue // the filler cut inside an escape or a code point
 					}
 					text := `{"before":"` + left + form + `","after":"` + strings.Repeat("y", 300) + `"}`
-					if _, _, ok := a.split([]byte(text)); ok {
+					if _, _, ok := a.split([]byte(text), &plain); ok {
 						split++
 					}
 					x := newFireScratch(len(keys))
@@ -505,7 +505,7 @@ func BenchmarkScanJSON(b *testing.B) {
 	}
 	a := NewAutomaton(keys, seqIDs(len(keys)))
 	data := []byte(ecsEvent)
-	if _, _, ok := a.split(data); !ok {
+	if _, _, ok := a.split(data, &plain); !ok {
 		b.Fatal("the event is not split")
 	}
 	x := newFireScratch(len(keys))
@@ -518,7 +518,7 @@ func BenchmarkScanJSON(b *testing.B) {
 	b.Run("one", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			a.scanOne(data, 0, len(data), 0, x)
+			a.scanOne(data, 0, len(data), 0, &plain, x)
 		}
 	})
 }

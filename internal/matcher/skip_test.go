@@ -61,7 +61,7 @@ func TestScanJSONSame(t *testing.T) {
 					left := strings.Repeat(fill, at/len(fill)+1)
 					text := `{"a":"` + left + form + `","b":"` + strings.Repeat(fill, 40) + form + `"}`
 					checkJSON(t, a, ks, text)
-					if _, _, ok := a.split([]byte(text)); ok {
+					if _, _, ok := a.split([]byte(text), &plain); ok {
 						split++
 					}
 				}
@@ -309,7 +309,7 @@ func TestScanJSONEscapes(t *testing.T) {
 			for _, tail := range []string{"x", "xxxxxxxxxxxxxxxxxxxx", "é"} {
 				text := `["` + strings.Repeat("y", at) + strings.Repeat(esc+tail, 40) + `","` + strings.Repeat("z", 300) + `"]`
 				checkJSON(t, a, keys, text)
-				if _, _, ok := a.split([]byte(text)); ok {
+				if _, _, ok := a.split([]byte(text), &plain); ok {
 					split++
 				}
 			}
