@@ -524,8 +524,9 @@ func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
 		// Eight characters at a time while they are ASCII, packed to
 		// bytes in a register and stored at once, up to the first one
 		// that is NUL, below the space or, escaped, a quote or a
-		// backslash (a path's), which the character at a time below
-		// writes.
+		// backslash (a path's), which the code below writes: four at a
+		// time when they are printable (a quote or a backslash escaped
+		// one by one), else a character at a time.
 		for i+16 <= len(r) {
 			q := r[i : i+16 : i+16]
 			x, y := le.Uint64(q), le.Uint64(q[8:])
@@ -533,7 +534,7 @@ func appendUTF16JSON(b []byte, r []byte, escape bool) []byte {
 				break
 			}
 			w := uint64(pack4(x)) | uint64(pack4(y))<<32
-			stop := (w - swar.Ones*' ') &^ w & swar.Highs // flags the first byte below the space, at least
+			stop := swar.ControlBits(w)
 			if escape {
 				stop = swar.EscapeBits(w)
 			}

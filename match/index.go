@@ -140,11 +140,6 @@ type keyClause struct {
 	anyLater bool
 }
 
-// clausesOf returns the clauses key id satisfies.
-func (ix *index) clausesOf(id int32) []keyClause {
-	return ix.fires[ix.fireAt[id]:ix.fireAt[id+1]]
-}
-
 // newIndex builds the index of plans, whose nodes (allNodes) are nodes.
 func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 	ixr := newIndexer(plans, nodes)
@@ -205,7 +200,8 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 			ix.gates[r] = append(ix.gates[r], keys)
 		}
 	}
-	kills := killTests(plans, st, ix.primarySlots(ixr, st, clauses, owner))
+	primary := ix.primarySlots(ixr, st, clauses, owner)
+	kills := killTests(plans, st, primary)
 	known := ix.keyIDs()
 	for _, kt := range kills { // a kill's keys are probed, with no clause
 		for _, k := range kt.keys {
@@ -226,7 +222,7 @@ func newIndex(plans, nodes []*plan.Node, st *slotTable) *index {
 		}
 	}
 	ix.fireAt = append(ix.fireAt, int32(len(ix.fires)))
-	ix.buildProbes(ixr, st)
+	ix.buildProbes(ixr, st, primary)
 	byKey := ix.keyIDs()
 	ix.buildChecks(ixr, plans, st, byKey)
 	ix.deferImplied(ixr, plans, byKey)
@@ -276,15 +272,36 @@ func (ix *index) groupKeys(clauses [][]int32) [][]int32 {
 // where their cheaper tests, such as a log source's, are tried first).
 const minKeywordRules = 16
 
+// primarySlots reports, per slot and for the keywords after them (the
+// last), whether a first clause has a key at its path, so that
+// buildProbes probes it in phase 0 with all its keys; clauses are the
+// clauses each key satisfies, owner the clauses' places. The keys added
+// after it (a kill's) satisfy no clause: they do not change it.
+func (ix *index) primarySlots(ixr *indexer, st *slotTable, clauses [][]int32, owner []keyClause) []bool {
+	primary := make([]bool, st.slots()+1)
+	for id, cs := range clauses {
+		if !slices.ContainsFunc(cs, func(c int32) bool { return owner[c].first }) {
+			continue
+		}
+		k := ix.keys[id]
+		if k.field == anyKey {
+			primary[st.slots()] = true
+		}
+		for _, p := range ixr.paths[k.field] {
+			primary[st.slotOf(p)] = true
+		}
+	}
+	return primary
+}
+
 // buildProbes puts each key in the probe of each path of its field. A
-// path where some rule's first clause has a key is probed in phase 0,
-// with all its keys; the others in phase 1. Paths with the same keys (a
-// field's alternative paths often have) share one probe.
-func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
+// path where some rule's first clause has a key (primary, primarySlots)
+// is probed in phase 0, with all its keys; the others in phase 1. Paths
+// with the same keys (a field's alternative paths often have) share one
+// probe.
+func (ix *index) buildProbes(ixr *indexer, st *slotTable, primary []bool) {
 	bySlot := make([][]int32, st.slots()+1) // the last: keywords
-	primary := make([]bool, len(bySlot))
 	for id, k := range ix.keys {
-		first := slices.ContainsFunc(ix.clausesOf(int32(id)), func(c keyClause) bool { return c.first })
 		var slots []int32
 		if k.field == anyKey {
 			slots = append(slots, int32(st.slots()))
@@ -296,7 +313,6 @@ func (ix *index) buildProbes(ixr *indexer, st *slotTable) {
 			if n := len(bySlot[s]); n == 0 || bySlot[s][n-1] != int32(id) {
 				bySlot[s] = append(bySlot[s], int32(id))
 			}
-			primary[s] = primary[s] || first
 		}
 	}
 	// The probes to build, in order (their ids), and which slot gets

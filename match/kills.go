@@ -127,21 +127,6 @@ func wholeTest(t *plan.Test) ([]ixKey, bool) {
 	return tk.keys, true
 }
 
-// primarySlots reports, per slot, whether a first clause has a key at
-// its path, so that buildProbes probes it in phase 0 with all its keys.
-func (ix *index) primarySlots(ixr *indexer, st *slotTable, clauses [][]int32, owner []keyClause) []bool {
-	primary := make([]bool, st.slots())
-	for id, cs := range clauses {
-		if !slices.ContainsFunc(cs, func(c int32) bool { return owner[c].first }) {
-			continue
-		}
-		for _, p := range ixr.paths[ix.keys[id].field] {
-			primary[st.slotOf(p)] = true
-		}
-	}
-	return primary
-}
-
 // buildKills numbers the keys of tests, after the probes are built, and
 // keeps each as a kill of its rule with the slots outside its test's
 // paths whose probes hold its keys, unless there are more than

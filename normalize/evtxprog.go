@@ -91,9 +91,10 @@ type fillProgram struct {
 // str boxed in place as a string or a number (hooks.Filler.StringAt),
 // made on first use: it holds whatever value str holds, so that the
 // records a value comes back in are given that box, with no copy. kw is
-// what the record's keyword scan finds in json (hooks.Filler.Clean),
-// learned the first time the value comes back: when it finds nothing,
-// the records where the value comes back need not scan it.
+// what the record's keyword scan finds in the value (scanned,
+// hooks.Filler.Clean), learned the first time the value comes back: when
+// it finds nothing, the records where the value comes back need not scan
+// it.
 //
 // The fields a value that comes back clean reads come first, in one
 // cache line: a program's memos are read one after the other, 26 a
@@ -112,8 +113,8 @@ type memoValue struct {
 	str                          string
 }
 
-// What a keyword scan finds in a memoValue's json: not known yet, no
-// key, some key.
+// What a keyword scan finds in a memoValue's value as it reads it
+// (scanned): not known yet, no key, some key.
 const (
 	kwUnknown = iota
 	kwClean
@@ -327,11 +328,7 @@ func (fl *filler) value(p *fillProgram, i int, boxed bool) any {
 		fl.vals = append(fl.vals, ',')
 	}
 	start := len(fl.vals)
-	if kw {
-		fl.appendText(v, m, same)
-	} else {
-		fl.appendJSON(v, m, same)
-	}
+	fl.appendJSON(v, m, same, kw)
 	kept := same // m holds the value, for boxing
 	switch {
 	case !kw:
@@ -446,44 +443,19 @@ func (fl *filler) fillValues() {
 	fl.rec.FillValuesLazy(fl.vals, ps.allValues)
 }
 
-// appendJSON writes v's JSON among the values: m's, when v is m's value
-// again (same), else rendered and kept in m for the next record (within
-// maxMemoValue and maxFillMemo).
-func (fl *filler) appendJSON(v *evtx.Value, m *memoValue, same bool) {
-	if same {
-		fl.vals = append(fl.vals, m.json...)
-		return
-	}
-	raw, start := v.Raw(), len(fl.vals)
-	fl.vals = v.AppendJSON(fl.vals)
-	js, ps := fl.vals[start:], &fl.progs
-	grow := max(len(raw)-cap(m.raw), 0) + max(len(js)-cap(m.json), 0)
-	if len(raw) > maxMemoValue || ps.memo+grow > ps.maxMemo {
-		m.ok = false
-		return
-	}
-	ps.memo += grow
-	m.raw, m.json, m.ok, m.texted, m.untext, m.textForm = keep(m.raw, raw), keep(m.json, js), true, false, false, false
-	// A real's kind changes with its value (a number, or null when it is
-	// not finite: evtx.KindNull), in one shape: the box is made anew.
-	m.kw, m.box = kwUnknown, nil
-}
-
-// appendText is appendJSON of a program with keywords: it writes among
-// the values a string's text (evtx.Value.AppendText: no escaping) between
-// quotes, kept so in m with no JSON (textForm), and another value's JSON.
-// The keyword scan (matcher.Automaton.ScanText) finds in the quoted text
-// the keys ScanJSON finds in the JSON: it decodes an escape and steps on
-// the character, which the text holds as it is, and steps on the quotes.
-func (fl *filler) appendText(v *evtx.Value, m *memoValue, same bool) {
+// appendJSON writes v's JSON among the values, or, with text set (a
+// program with keywords), a string's text between quotes (appendText): m's,
+// when v is m's value again (same), else rendered and kept in m for the
+// next record (within maxMemoValue and maxFillMemo).
+func (fl *filler) appendJSON(v *evtx.Value, m *memoValue, same, text bool) {
 	if same {
 		fl.vals = append(fl.vals, m.scanned()...)
 		return
 	}
-	str := v.Kind() == evtx.KindString
+	str := text && v.Kind() == evtx.KindString
 	raw, start := v.Raw(), len(fl.vals)
 	if str {
-		fl.vals = append(v.AppendText(append(fl.vals, '"')), '"')
+		fl.appendText(v)
 	} else {
 		fl.vals = v.AppendJSON(fl.vals)
 	}
@@ -504,7 +476,19 @@ func (fl *filler) appendText(v *evtx.Value, m *memoValue, same bool) {
 	} else {
 		m.json = keep(m.json, t)
 	}
+	// A real's kind changes with its value (a number, or null when it is
+	// not finite: evtx.KindNull), in one shape: the box is made anew.
 	m.kw, m.box = kwUnknown, nil
+}
+
+// appendText writes among the values v's text, a string's
+// (evtx.Value.AppendText: no escaping), between quotes, which appendJSON
+// keeps so in m with no JSON (textForm). The keyword scan
+// (matcher.Automaton.ScanText) finds in the quoted text the keys ScanJSON
+// finds in the JSON: it decodes an escape and steps on the character,
+// which the text holds as it is, and steps on the quotes.
+func (fl *filler) appendText(v *evtx.Value) {
+	fl.vals = append(v.AppendText(append(fl.vals, '"')), '"')
 }
 
 // scanned returns m's value as the keyword scan reads it: a string's
@@ -558,19 +542,19 @@ func (fl *filler) memoText(kind evtx.Kind, m *memoValue) bool {
 	if m.untext {
 		return false
 	}
-	js, ps := m.json, &fl.progs
+	js := m.json
 	if kind == evtx.KindString {
 		js = js[1 : len(js)-1]
-	}
-	if kind == evtx.KindString && bytes.IndexByte(js, '\\') >= 0 {
-		before := cap(m.text)
-		if m.text = jsonlex.AppendUnquoted(m.text[:0], js); ps.memo+cap(m.text)-before > ps.maxMemo {
-			m.text, m.untext = nil, true
-			ps.memo -= before
-			return false
+		if bytes.IndexByte(js, '\\') >= 0 {
+			ps, before := &fl.progs, cap(m.text)
+			if m.text = jsonlex.AppendUnquoted(m.text[:0], js); ps.memo+cap(m.text)-before > ps.maxMemo {
+				m.text, m.untext = nil, true
+				ps.memo -= before
+				return false
+			}
+			ps.memo += cap(m.text) - before
+			js = m.text
 		}
-		ps.memo += cap(m.text) - before
-		js = m.text
 	}
 	m.str, m.texted = unsafe.String(unsafe.SliceData(js), len(js)), true
 	return true

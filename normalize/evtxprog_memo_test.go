@@ -105,7 +105,7 @@ func TestMemoBox(t *testing.T) {
 		fl.rec.Fill(&fl.ev)
 		fl.vals = append(fl.vals[:0], '[')
 		same := m.ok && bytes.Equal(m.raw, v.Raw())
-		fl.appendJSON(&v, m, same)
+		fl.appendJSON(&v, m, same, false)
 		box := fl.boxedMemo(v.Kind(), 1, m)
 		if got, _ := box.(string); got != v.Text() {
 			t.Errorf("record %d: value %q, want %q", i, got, v.Text())

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/ruleforge/ruleforge/evtx"
@@ -63,28 +64,18 @@ func isInputName(path string) bool {
 }
 
 // hasSuffixFold reports whether s ends with suffix, lower-case ASCII, in
-// any case of its ASCII letters. It reads the bytes in place: lower-casing
-// each path of a walk (strings.ToLower) made a copy of every name with an
+// any case of its ASCII letters, reading s in place: lower-casing each
+// path of a walk (strings.ToLower) made a copy of every name with an
 // upper-case letter, the corpus's 558 among them, for a test of its last
-// bytes. It says what comparing strings.ToLower(s) said: the runes that
-// Unicode lower-cases to ASCII letters are the Kelvin sign (to "k") and
-// the dotted capital I (to "i"), and no suffix it is asked about holds
-// either letter (TestInputExtsFold).
+// bytes. strings.EqualFold of s's last len(suffix) bytes says so: a rune
+// past ASCII takes two bytes or more, so that such a tail has fewer runes
+// than suffix, and broken UTF-8 reads as U+FFFD. It says what comparing
+// strings.ToLower(s) said: the runes that Unicode lower-cases to ASCII
+// letters are the Kelvin sign (to "k") and the dotted capital I (to
+// "i"), and no suffix it is asked about holds either letter
+// (TestInputExtsFold).
 func hasSuffixFold(s, suffix string) bool {
-	if len(s) < len(suffix) {
-		return false
-	}
-	s = s[len(s)-len(suffix):]
-	for i := range len(suffix) {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != suffix[i] {
-			return false
-		}
-	}
-	return true
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 // inputBuffer is the buffer of an input's reads (and of what gzip

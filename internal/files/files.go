@@ -59,7 +59,9 @@ func kind(m fs.FileMode) string {
 // accepts, depth first and each directory's entries in lexical order, and
 // errs with every error (PathError, NotRegular), in the same order. It
 // follows symbolic links, to directories and files, walks each directory
-// once, and skips entries whose names start with ".".
+// once, and skips entries whose names start with ".". An entry's path is
+// filepath.Join(dir, ...) of its names, clean (join); errors about dir
+// itself name it as given.
 func Walk(dir string, take func(path string) bool, add func(path string), errs func(error)) {
 	seen := newSeen()
 	var visit func(dir, clean string, info fs.FileInfo)

@@ -32,5 +32,11 @@ func LowerWord(w uint64) uint64 { return w | UpperBits(w)>>2 }
 // bits.TrailingZeros64(EscapeBits(w))>>3 is the first.
 func EscapeBits(w uint64) uint64 {
 	q, b := w^(Ones*'"'), w^(Ones*'\\')
-	return ((q-Ones)&^q | (b-Ones)&^b | (w-Ones*' ')&^w) & Highs
+	return ((q-Ones)&^q|(b-Ones)&^b)&Highs | ControlBits(w)
 }
+
+// ControlBits returns the high bit of each byte of w below 0x20 (a
+// control character or NUL, which EscapeBits flags too), flagged as
+// EscapeBits flags them: the lowest is sure to be one, and a byte past
+// ASCII never is.
+func ControlBits(w uint64) uint64 { return (w - Ones*' ') &^ w & Highs }

@@ -48,22 +48,27 @@ func eachWord(plain string, n int, seed uint64, check func(b []byte)) {
 }
 
 // TestEscapeBits checks that EscapeBits finds the first byte JSON escapes
-// in a word, and whether there is one, against a byte at a time: every
-// byte value at every position of a plain word, and random words of any
-// bytes.
+// in a word, and whether there is one, and ControlBits the first byte
+// below 0x20, against a byte at a time: every byte value at every
+// position of a plain word, and random words of any bytes.
 func TestEscapeBits(t *testing.T) {
 	check := func(b []byte) {
 		t.Helper()
-		first := 8
+		first, control := 8, 8
 		for i, c := range b {
-			if c < 0x20 || c == '"' || c == '\\' {
+			if c < 0x20 && control == 8 {
+				control = i
+			}
+			if (c < 0x20 || c == '"' || c == '\\') && first == 8 {
 				first = i
-				break
 			}
 		}
-		m := EscapeBits(binary.LittleEndian.Uint64(b))
-		if got := bits.TrailingZeros64(m) >> 3; got != first {
-			t.Fatalf("EscapeBits(%q) = %#x: first byte %d, want %d", b, m, got, first)
+		w := binary.LittleEndian.Uint64(b)
+		if m := EscapeBits(w); bits.TrailingZeros64(m)>>3 != first {
+			t.Fatalf("EscapeBits(%q) = %#x: first byte %d, want %d", b, m, bits.TrailingZeros64(m)>>3, first)
+		}
+		if m := ControlBits(w); bits.TrailingZeros64(m)>>3 != control {
+			t.Fatalf("ControlBits(%q) = %#x: first byte %d, want %d", b, m, bits.TrailingZeros64(m)>>3, control)
 		}
 	}
 	eachWord("aZ\x80 ~09x", 0x100, 3, check)
