@@ -116,19 +116,19 @@ type Filler interface {
 	// text between quotes, unescaped, another value's JSON; false unless
 	// Keywords.
 	Clean(text []byte) bool
-	// Plain reports whether js, one value as Clean reads it, is made only of
-	// bytes that no key of the record's keyword scan is made of (a time,
-	// a number, a GUID: see match's plainBytes), so that the scan finds
-	// no key in it; false unless Keywords. It costs a look at each byte,
-	// far less than a scan.
-	Plain(js []byte) bool
+	// Plain reports whether text, one value as Clean reads it, is made
+	// only of bytes that no key of the record's keyword scan is made of
+	// (a time, a number, a GUID: see match's plainBytes), so that the
+	// scan finds no key in it; false unless Keywords. It costs a look at
+	// each byte, far less than a scan.
+	Plain(text []byte) bool
 	// FillValuesLazy is FillValues with the text made on first use
 	// (Each), by values, and the keyword scan reading text in its place:
 	// the values that values' text holds but those known clean (Clean),
-	// in order, each as Clean reads it (a string's text, quoted, not its JSON),
-	// between '[' and ']', separated by commas. Only when Keywords; neither text nor
-	// what values returns may change until the record's next Reset,
-	// ResetJSON or Fill.
+	// in order, each as Clean reads it (a string's text, quoted, not its
+	// JSON), between '[' and ']', separated by commas. Only when
+	// Keywords; neither text nor what values returns may change until
+	// the record's next Reset, ResetJSON or Fill.
 	FillValuesLazy(text []byte, values func() []byte)
 	// ScannedClean reports whether the keyword scan of the event that
 	// FillValuesLazy gave its values to (the record's last event, its
