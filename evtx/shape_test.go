@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -78,16 +79,7 @@ func (m *mapBuilder) Value(key string, v Value) {
 // checks that the members Walk hands over are those of AppendJSON's JSON,
 // decoded.
 func TestWalkAsJSON(t *testing.T) {
-	files := map[string][]byte{"fixture": buildFile(0, fixtureChunk(1), fixtureChunk(4))}
-	if _, err := os.Stat(corpus); err == nil {
-		for _, f := range corpusFiles(t) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			files[f] = data
-		}
-	}
+	files := testFiles(t)
 	n := 0
 	for name, data := range files {
 		r, err := NewReader(bytes.NewReader(data))
@@ -126,4 +118,27 @@ func walkDiffers(rec *Record, jsonText []byte) string {
 		return fmt.Sprintf("Walk gave\n%v\nAppendJSON\n%v", m.root, want)
 	}
 	return ""
+}
+
+// testFiles returns the built fixture file, the testdata files named and
+// every file of the corpus (when there is one), by name.
+func testFiles(t testing.TB, testdata ...string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{"fixture": buildFile(0, fixtureChunk(1), fixtureChunk(4))}
+	names := testdata
+	if _, err := os.Stat(corpus); err == nil {
+		names = append(names, corpusFiles(t)...)
+	}
+	for _, f := range names {
+		path := f
+		if !strings.Contains(f, "/") {
+			path = "testdata/" + f
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f] = data
+	}
+	return files
 }

@@ -3,7 +3,6 @@ package evtx
 import (
 	"bytes"
 	"io"
-	"os"
 	"testing"
 )
 
@@ -52,23 +51,7 @@ func TestStringJSON(t *testing.T) {
 		v := textValue(s)
 		checkText(t, s, Value{val: v, n: -1, kind: kindOf(v)})
 	}
-	files := map[string][]byte{"fixture": buildFile(0, fixtureChunk(1), fixtureChunk(4))}
-	for _, f := range []string{"planned.evtx", "reals.evtx", "dotted.evtx"} {
-		data, err := os.ReadFile("testdata/" + f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[f] = data
-	}
-	if _, err := os.Stat(corpus); err == nil {
-		for _, f := range corpusFiles(t) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			files[f] = data
-		}
-	}
+	files := testFiles(t, "planned.evtx", "reals.evtx", "dotted.evtx")
 	c := &textChecker{t: t}
 	for name, data := range files {
 		r, err := NewReader(bytes.NewReader(data))
