@@ -81,25 +81,12 @@ func (m *mapBuilder) Value(key string, v Value) {
 func TestWalkAsJSON(t *testing.T) {
 	files := testFiles(t)
 	n := 0
-	for name, data := range files {
-		r, err := NewReader(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(name, err)
+	eachFileRecord(t, files, func(name string, rec *Record) {
+		if msg := walkDiffers(rec, rec.AppendJSON(nil)); msg != "" {
+			t.Fatalf("%s: record %d: %s", name, rec.ID, msg)
 		}
-		for {
-			rec, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				continue // damage: TestDamage's
-			}
-			if msg := walkDiffers(rec, rec.AppendJSON(nil)); msg != "" {
-				t.Fatalf("%s: record %d: %s", name, rec.ID, msg)
-			}
-			n++
-		}
-	}
+		n++
+	})
 	t.Logf("%d records", n)
 }
 
@@ -141,4 +128,25 @@ func testFiles(t testing.TB, testdata ...string) map[string][]byte {
 		files[f] = data
 	}
 	return files
+}
+
+// eachFileRecord calls f with every record of files that reads without
+// damage (damage is TestDamage's), file by file.
+func eachFileRecord(t testing.TB, files map[string][]byte, f func(name string, rec *Record)) {
+	t.Helper()
+	for name, data := range files {
+		r, err := NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		for {
+			rec, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err == nil {
+				f(name, rec)
+			}
+		}
+	}
 }
