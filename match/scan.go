@@ -66,8 +66,7 @@ func (r *Record) ResetJSON(data []byte) error {
 func newScanner(r *Record) *scanner {
 	n := r.st.nodes
 	return &scanner{
-		rec: r, seen: make([]uint32, n), owner: make([]uint32, n), found: make([]span, n), tables: make([]*keyTable, n),
-		orders: make([]keyOrder, n),
+		rec: r, nodes: make([]nodeState, n), tables: make([]*keyTable, n), orders: make([]keyOrder, n),
 	}
 }
 
@@ -78,10 +77,8 @@ type scanner struct {
 	rec    *Record
 	data   []byte
 	doc    *Doc        // data decoded, once needed
-	gen    uint32      // the event's number, for seen
-	seen   []uint32    // per trie node: the gen of the last event that entered it
-	owner  []uint32    // per trie node entered in this event: the object (its number) whose key entered it last, 0 for a dotted key
-	found  []span      // per trie node entered in this event: the record's items its last value added
+	gen    uint32      // the event's number, for nodeState.seen
+	nodes  []nodeState // per trie node: what this event's members did there
 	objs   uint32      // the objects of the slot trie entered in this event, numbered from 1
 	starts []int       // the first item of each member being scanned, outermost first
 	tables []*keyTable // per trie node: its kids by key, made on first use
@@ -113,6 +110,14 @@ type scanner struct {
 
 // span is the position of a text in the event: data[start:end].
 type span struct{ start, end int }
+
+// nodeState is what the members of an event did at a trie node, kept
+// together so that a member reads and writes one place.
+type nodeState struct {
+	seen  uint32 // the gen of the last event that entered the node
+	owner uint32 // in this event: the object (its number) whose key entered the node last, 0 for a dotted key
+	found span   // in this event: the record's items its last value added
+}
 
 // Lookup returns the value at p in the event decoded in full.
 func (s *scanner) Lookup(p *Path) (any, bool) {
@@ -148,7 +153,7 @@ func (s *scanner) begin(data []byte) {
 	s.collected, s.whole, s.dotted = false, false, false
 	s.objs, s.starts = 0, s.starts[:0]
 	if s.gen++; s.gen == 0 {
-		clear(s.seen)
+		clear(s.nodes)
 		s.gen = 1
 	}
 }
@@ -206,14 +211,20 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 			}
 			order.learn(k, data[i+1:j], sl, plain)
 		}
-		if i = jsonlex.SkipSpace(data, j+1); i >= len(data) || data[i] != ':' {
-			return fail
+		if i = j + 1; i >= len(data) || data[i] != ':' { // most often right after the key
+			if i = jsonlex.SkipSpace(data, i); i >= len(data) || data[i] != ':' {
+				return fail
+			}
 		}
 		i = jsonlex.SkipSpace(data, i+1)
 		if c == nil {
 			i = s.skip(i, depth)
 		} else {
 			i = s.member(c, i, depth, in)
+		}
+		if uint(i) < uint(len(data)) && data[i] == ',' { // most often right after the value
+			i = jsonlex.SkipSpace(data, i+1)
+			continue
 		}
 		if i < 0 {
 			return fail
@@ -298,20 +309,31 @@ func (s *scanner) table(n *trieNode) *keyTable {
 // value of a repeated key count as new under the last (their owner is an
 // object the repetition dropped). A node reached both through a dotted key
 // and otherwise is left to ParseJSON, whose lookups prefer nested objects.
+//
+// The value of a leaf of the trie is a slot's only (slotValue): no member
+// within it moves the record's items (compact), so its first item is kept
+// here rather than on s.starts.
 func (s *scanner) member(c *trieNode, i, depth int, in uint32) int {
-	if s.seen[c.id] == s.gen {
-		switch o := s.owner[c.id]; {
+	st := &s.nodes[c.id]
+	if st.seen == s.gen {
+		switch o := st.owner; {
 		case o == 0 || in == 0:
 			return fail
 		case o == in:
-			s.rec.drop(s.found[c.id])
+			s.rec.drop(st.found)
 		}
 	}
-	s.seen[c.id], s.owner[c.id] = s.gen, in
-	s.starts = append(s.starts, len(s.rec.items))
-	i = s.memberValue(c, i, depth)
-	s.found[c.id] = span{s.starts[len(s.starts)-1], len(s.rec.items)}
-	s.starts = s.starts[:len(s.starts)-1]
+	st.seen, st.owner = s.gen, in
+	start := len(s.rec.items)
+	if c.kids == nil {
+		i = s.slotValue(c, i, depth)
+	} else {
+		s.starts = append(s.starts, start)
+		i = s.memberValue(c, i, depth)
+		start = s.starts[len(s.starts)-1]
+		s.starts = s.starts[:len(s.starts)-1]
+	}
+	st.found = span{start, len(s.rec.items)}
 	if s.rec.dead > minCompact && s.rec.dead > len(s.rec.items)/2 {
 		s.compact()
 	}
@@ -325,8 +347,8 @@ func (s *scanner) member(c *trieNode, i, depth int, in uint32) int {
 func (s *scanner) compact() {
 	n := len(s.rec.items)
 	live := s.rec.compactItems()
-	for id, g := range s.seen {
-		if f := &s.found[id]; g == s.gen && f.end <= n {
+	for id := range s.nodes {
+		if f := &s.nodes[id].found; s.nodes[id].seen == s.gen && f.end <= n {
 			f.start, f.end = int(live[f.start]), int(live[f.end])
 		} else {
 			*f = span{}
@@ -356,6 +378,12 @@ func (s *scanner) memberValue(c *trieNode, i, depth int) int {
 			return fail // a path through an array: Doc.Lookup collects the elements' values
 		}
 	}
+	return s.slotValue(c, i, depth)
+}
+
+// slotValue is memberValue's scan of a value that the pass does not enter:
+// it is c's slot's value, if c has a slot.
+func (s *scanner) slotValue(c *trieNode, i, depth int) int {
 	if c.slot < 0 {
 		return s.skip(i, depth)
 	}
