@@ -31,7 +31,7 @@ type keyOrder struct {
 // bytes (fewer under mask) and tail their last eight, so that a key of
 // up to fifteen bytes, most keys, is two comparisons of words.
 type orderKey struct {
-	start, end int32    // its text and quote in keyOrder.text
+	start, n   int32    // its text and quote in keyOrder.text: text[start:start+n]
 	sl         *keySlot // its slot in its node's keyTable, nil for a key that leads nowhere
 	head, mask uint64   // the first bytes of its text and quote, little-endian, and the mask of those bytes
 	tail       uint64   // the last eight bytes of its text and quote, when there are more than eight
@@ -39,26 +39,42 @@ type orderKey struct {
 
 // guess reports whether the JSON string at data[i], after its opening
 // quote, is the key of member k of the last object, and returns the
-// position of its closing quote and its slot.
+// position of its closing quote and its slot (when it is not, they mean
+// nothing). Keys of up to fifteen bytes (short) are compared as two
+// words at most, which the scan's loop does inlined before it calls
+// guess; longer ones by guessLong.
 func (o *keyOrder) guess(data []byte, i, k int) (sl *keySlot, j int, ok bool) {
+	if key := o.short(k); key != nil && i+16 <= len(data) {
+		return key.sl, i + int(key.n) - 1, key.at(data, i)
+	}
+	return o.guessLong(data, i, k)
+}
+
+// short returns the key of member k if it is kept and its text and
+// quote are sixteen bytes or fewer, or nil.
+func (o *keyOrder) short(k int) *orderKey {
+	if uint(k) < uint(len(o.keys)) && o.keys[k].n <= 16 {
+		return &o.keys[k]
+	}
+	return nil
+}
+
+// at reports whether data[i:], sixteen bytes or more, starts with key's
+// text and quote, sixteen bytes or fewer.
+func (key *orderKey) at(data []byte, i int) bool {
+	return (binary.LittleEndian.Uint64(data[i:])^key.head)&key.mask == 0 &&
+		(key.n <= 8 || binary.LittleEndian.Uint64(data[i+int(key.n)-8:]) == key.tail)
+}
+
+// guessLong is guess for keys longer than short ones, and where data
+// ends within sixteen bytes of i.
+func (o *keyOrder) guessLong(data []byte, i, k int) (sl *keySlot, j int, ok bool) {
 	if uint(k) >= uint(len(o.keys)) {
 		return nil, 0, false
 	}
 	key := &o.keys[k]
-	n := int(key.end - key.start) // the key's length and its quote
-	switch {
-	case i+16 > len(data):
-		if string(data[i:min(i+n, len(data))]) != string(o.text[key.start:key.end]) {
-			return nil, 0, false
-		}
-	case (binary.LittleEndian.Uint64(data[i:])^key.head)&key.mask != 0:
-		return nil, 0, false
-	case n <= 8:
-	case n <= 16:
-		if binary.LittleEndian.Uint64(data[i+n-8:]) != key.tail {
-			return nil, 0, false
-		}
-	case string(data[i+8:min(i+n, len(data))]) != string(o.text[key.start+8:key.end]):
+	n := int(key.n)
+	if string(data[i:min(i+n, len(data))]) != string(o.text[key.start:key.start+key.n]) {
 		return nil, 0, false
 	}
 	return key.sl, i + n - 1, true
@@ -73,7 +89,7 @@ func (o *keyOrder) learn(k int, key []byte, sl *keySlot, plain bool) {
 	}
 	start := int32(0)
 	if k > 0 {
-		start = o.keys[k-1].end
+		start = o.keys[k-1].start + o.keys[k-1].n
 	}
 	o.keys, o.text = o.keys[:k], o.text[:start]
 	if !plain || k >= maxOrderKeys || int(start)+len(key)+1 > maxOrderText {
@@ -81,7 +97,7 @@ func (o *keyOrder) learn(k int, key []byte, sl *keySlot, plain bool) {
 	}
 	o.text = append(append(o.text, key...), '"')
 	t := o.text[start:]
-	ok := orderKey{start: start, end: int32(len(o.text)), sl: sl, mask: ^uint64(0)}
+	ok := orderKey{start: start, n: int32(len(t)), sl: sl, mask: ^uint64(0)}
 	var head [8]byte
 	copy(head[:], t)
 	ok.head = binary.LittleEndian.Uint64(head[:])

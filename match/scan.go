@@ -199,7 +199,13 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 		}
 		var c *trieNode
 		in := obj // the object that holds the key, 0 for a key with dots
-		sl, j, ok := order.guess(data, i+1, k)
+		var sl *keySlot
+		j, ok := 0, false
+		if key := order.short(k); key != nil && i+17 <= len(data) && key.at(data, i+1) {
+			sl, j, ok = key.sl, i+int(key.n), true // guess, inlined
+		} else {
+			sl, j, ok = order.guess(data, i+1, k)
+		}
 		if ok {
 			if sl != nil {
 				c = sl.node
