@@ -223,9 +223,20 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 			}
 		}
 		i = jsonlex.SkipSpace(data, i+1)
-		if c == nil {
+		switch {
+		case c == nil:
 			i = s.skip(i, depth)
-		} else {
+		case c.kids == nil && c.slot >= 0 && !c.eager && s.nodes[c.id].seen != s.gen && i < len(data) && data[i] == '"' && i < math.MaxInt32:
+			// Most members: a string at a leaf, first met in the event
+			// (member's work, but for a repeated key and compaction).
+			end, esc, high := jsonlex.StringEnd(data, i+1)
+			if end < 0 {
+				return fail
+			}
+			s.nodes[c.id] = nodeState{seen: s.gen, owner: in, found: span{len(s.rec.items), len(s.rec.items) + 1}}
+			s.addString(c.slot, i, end, esc || high)
+			i = end + 1
+		default:
 			i = s.member(c, i, depth, in)
 		}
 		if uint(i) < uint(len(data)) && data[i] == ',' { // most often right after the value
@@ -390,7 +401,8 @@ func (s *scanner) memberValue(c *trieNode, i, depth int) int {
 // slotValue is memberValue's scan of a value that the pass does not enter:
 // it is c's slot's value, if c has a slot.
 func (s *scanner) slotValue(c *trieNode, i, depth int) int {
-	if c.slot < 0 {
+	slot := c.slot
+	if slot < 0 {
 		return s.skip(i, depth)
 	}
 	if !c.eager && i < len(s.data) && i < math.MaxInt32 {
@@ -401,7 +413,7 @@ func (s *scanner) slotValue(c *trieNode, i, depth int) int {
 		case '[', '{':
 			end := s.skip(i, depth)
 			if end >= 0 {
-				s.rec.addLazy(c.slot, i)
+				s.rec.addLazy(slot, i)
 			}
 			return end
 		case '"':
@@ -409,17 +421,24 @@ func (s *scanner) slotValue(c *trieNode, i, depth int) int {
 			if end < 0 {
 				return fail
 			}
-			if esc || high {
-				s.rec.addLazy(c.slot, i)
-			} else {
-				s.rec.add(c.slot, s.box(stringWord, unsafe.String(&s.data[i+1], end-i-1)))
-			}
+			s.addString(slot, i, end, esc || high)
 			return end + 1
 		}
 	}
 	v, i := s.value(i, depth)
 	if i >= 0 {
-		s.rec.add(c.slot, v)
+		s.rec.add(slot, v)
 	}
 	return i
+}
+
+// addString adds the string data[i:end+1], quotes included, as the value
+// of slot, one that not every event needs: as it is, or, with escapes or
+// bytes past ASCII (lazy), decoded if a rule reads it.
+func (s *scanner) addString(slot int32, i, end int, lazy bool) {
+	if lazy {
+		s.rec.addLazy(slot, i)
+	} else {
+		s.rec.add(slot, s.box(stringWord, unsafe.String(&s.data[i+1], end-i-1)))
+	}
 }
