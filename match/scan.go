@@ -226,7 +226,7 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 		switch {
 		case c == nil:
 			i = s.skip(i, depth)
-		case c.kids == nil && c.slot >= 0 && !c.eager && s.nodes[c.id].seen != s.gen && i < len(data) && data[i] == '"' && i < math.MaxInt32:
+		case c.kids == nil && c.slot >= 0 && s.nodes[c.id].seen != s.gen && i < len(data) && data[i] == '"' && i < math.MaxInt32:
 			// Most members: a string at a leaf, first met in the event
 			// (member's work, but for a repeated key and compaction).
 			end, esc, high := jsonlex.StringEnd(data, i+1)
@@ -234,7 +234,7 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 				return fail
 			}
 			s.nodes[c.id] = nodeState{seen: s.gen, owner: in, found: span{len(s.rec.items), len(s.rec.items) + 1}}
-			s.addString(c.slot, i, end, esc || high)
+			s.addString(c, i, end, esc, high)
 			i = end + 1
 		default:
 			i = s.member(c, i, depth, in)
@@ -421,7 +421,7 @@ func (s *scanner) slotValue(c *trieNode, i, depth int) int {
 			if end < 0 {
 				return fail
 			}
-			s.addString(slot, i, end, esc || high)
+			s.addString(c, i, end, esc, high)
 			return end + 1
 		}
 	}
@@ -432,13 +432,17 @@ func (s *scanner) slotValue(c *trieNode, i, depth int) int {
 	return i
 }
 
-// addString adds the string data[i:end+1], quotes included, as the value
-// of slot, one that not every event needs: as it is, or, with escapes or
-// bytes past ASCII (lazy), decoded if a rule reads it.
-func (s *scanner) addString(slot int32, i, end int, lazy bool) {
-	if lazy {
-		s.rec.addLazy(slot, i)
-	} else {
-		s.rec.add(slot, s.box(stringWord, unsafe.String(&s.data[i+1], end-i-1)))
+// addString adds the string data[i:end+1], quotes included, with
+// escapes or bytes past ASCII or not, as the value of c's slot: as it is,
+// or else decoded now for a slot every event needs (eager), or when a
+// rule reads it.
+func (s *scanner) addString(c *trieNode, i, end int, esc, high bool) {
+	switch {
+	case !esc && !high:
+		s.rec.add(c.slot, s.box(stringWord, unsafe.String(&s.data[i+1], end-i-1)))
+	case c.eager:
+		s.rec.add(c.slot, s.box(stringWord, s.str(s.data[i+1:end], esc, high)))
+	default:
+		s.rec.addLazy(c.slot, i)
 	}
 }
