@@ -234,7 +234,11 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 				return fail
 			}
 			s.nodes[c.id] = nodeState{seen: s.gen, owner: in, found: span{len(s.rec.items), len(s.rec.items) + 1}}
-			s.addString(c, i, end, esc, high)
+			if esc || high {
+				s.addString(c, i, end, esc, high)
+			} else { // addString's first case, inlined
+				s.rec.add(c.slot, s.box(stringWord, unsafe.String(&data[i+1], end-i-1)))
+			}
 			i = end + 1
 		default:
 			i = s.member(c, i, depth, in)
