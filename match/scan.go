@@ -226,14 +226,24 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 		switch {
 		case c == nil:
 			i = s.skip(i, depth)
-		case c.kids == nil && c.slot >= 0 && s.nodes[c.id].seen != s.gen && i < len(data) && data[i] == '"' && i < math.MaxInt32:
-			// Most members: a string at a leaf, first met in the event
-			// (member's work, but for a repeated key and compaction).
+		case c.kids == nil && c.slot >= 0 && s.nodes[c.id].seen != s.gen && i < len(data) && i < math.MaxInt32 && (data[i] == '"' || '0' <= data[i] && data[i] <= '9'):
+			// Most members: a string or a number at a leaf, first met
+			// in the event (member's work, but for a repeated key and
+			// compaction).
+			s.nodes[c.id] = nodeState{seen: s.gen, owner: in, found: span{len(s.rec.items), len(s.rec.items) + 1}}
+			if data[i] != '"' {
+				end := jsonlex.NumberEnd(data, i)
+				if end < 0 {
+					return fail
+				}
+				s.rec.add(c.slot, s.box(numberWord, unsafe.String(&data[i], end-i)))
+				i = end
+				break
+			}
 			end, esc, high := jsonlex.StringEnd(data, i+1)
 			if end < 0 {
 				return fail
 			}
-			s.nodes[c.id] = nodeState{seen: s.gen, owner: in, found: span{len(s.rec.items), len(s.rec.items) + 1}}
 			if esc || high {
 				s.addString(c, i, end, esc, high)
 			} else { // addString's first case, inlined
