@@ -59,15 +59,16 @@ func TestScanJSONResume(t *testing.T) {
 	bases := []string{
 		head + `"Image":"C:\\users\\Mimikatz\\mimilib.dll","CommandLine":"mimi\u006Batz -FilePath \"\\\\x","Note":"\ud83d\ude00 \u212Aali","U":"\u0041 u0041"}}}`,
 		head + `"A":"sekurlsa::logonpasswords","B":"mimi` + "\u212a" + `atz","C":"x import export\"","D":"c","E":"atk/"}}}`,
+		head + `"Image":"D:\\users\\mimi_atz\\mimilib_dll","Cmd":"-FilePath \"\\x import expor","Note":"\ud83d\ude00 al_ atz \\u0040","Z":"` + strings.Repeat("ab", 40) + `"}}}`,
 		head + `"Path":"C:\\users\\u0041\\ATK/","W":"-\ud83d\ude00-","X":"\ud83d\ude00\ud83d\ude00","Y":"\\\\\\\"","Z":"` + strings.Repeat("ab", 150) + `kali"}}}`,
 	}
-	changes := []string{"x", "0", "K", `\\`, `\"`, `\u0041`, `\ud83d\ude01`, "é", "\u212a"}
+	changes := []string{"x", "0", "K", ".", `\\`, `\"`, `\u0041`, `\ud83d\ude01`, "é", "\u212a"}
 	for _, base := range bases {
 		if !json.Valid([]byte(base)) {
 			t.Fatalf("invalid base %s", base)
 		}
-		if r := checkResume(t, a, resumeKeys, base, base, base); len(r.marks) == 0 || r.found == nil {
-			t.Fatalf("%s scanned thrice: checkpoints %v, ids before them %v: want some of each", base, r.marks, r.found)
+		if r := checkResume(t, a, resumeKeys, base, base, base); len(r.marks) == 0 || r.quiet != (len(refIDs(a, []byte(base))) == 0) {
+			t.Fatalf("%s scanned thrice: checkpoints %v, quiet %v: want some, and quiet when it holds no key", base, r.marks, r.quiet)
 		}
 		for i := len(head); i < len(base); i++ {
 			for _, c := range changes {
@@ -147,4 +148,29 @@ func FuzzScanJSONResume(f *testing.F) {
 		}
 		checkResume(t, a, keys, append(texts, string(first))...)
 	})
+}
+
+// TestScanJSONResumeSync checks where a resumed scan stops after a text
+// that held no key (syncPoint), on texts that differ in one byte before
+// an end they share, where that byte makes the shared bytes after it an
+// escape's body in one text and plain units in the other: "\\u0041" and
+// "x\u0041", "\\n" and "x\n". The key ends 12 bytes past the run of
+// plain bytes syncPoint looks for would start: a scan that stopped after
+// the key's length of plain bytes would miss it.
+func TestScanJSONResumeSync(t *testing.T) {
+	pad := strings.Repeat("ab", 40)
+	for _, c := range []struct {
+		keys       []string
+		prev, next string
+	}{
+		{[]string{"0041cdefghij"}, `["` + pad + `","x\u0041cdefghijklmnopqrstuvwxyz` + pad + `"]`, `["` + pad + `","\\u0041cdefghijklmnopqrstuvwxyz` + pad + `"]`},
+		{[]string{"ncdefghijklm"}, `["` + pad + `","x\ncdefghijklmnopqrstuvwxyz` + pad + `"]`, `["` + pad + `","\\ncdefghijklmnopqrstuvwxyz` + pad + `"]`},
+		{[]string{"u0041cdefghi"}, `["` + pad + `","x\u0041cdefghijklmnopqrstuvwxyz` + pad + `"]`, `["` + pad + `","\\u0041cdefghijklmnopqrstuvwxyz` + pad + `"]`},
+	} {
+		a := NewAutomaton(c.keys, seqIDs(len(c.keys)))
+		if len(refIDs(a, []byte(c.prev))) != 0 || len(refIDs(a, []byte(c.next))) == 0 {
+			t.Fatalf("keys %q: want none in %s, some in %s", c.keys, c.prev, c.next)
+		}
+		checkResume(t, a, c.keys, c.prev, c.next, c.prev, c.prev, c.next)
+	}
 }
