@@ -246,7 +246,7 @@ func (f *filler) ScannedClean() bool {
 func (r *Record) scanKeywords(raw *matcher.Automaton, text []byte, x matcher.Sink) {
 	k := &r.kw
 	if !r.fill || !k.on {
-		raw.ScanJSONResume(text, x, k.resume(raw)) // a JSON line shares its start with the last
+		raw.ScanJSONResume(text, x, k.resume(raw)) // a JSON line shares its start and end with the last
 		return
 	}
 	k.sink = heldSink{x: x}

@@ -24,7 +24,7 @@ import (
 //
 // Exactness: ScanJSON reads a text as units (a byte, an escape, a code
 // point past ASCII) from its start, each decoded from its own bytes and at
-// most resumeMargin-1 bytes past its start (jsonlex.Unescape reads twelve,
+// most maxUnitRead bytes from its start (jsonlex.Unescape reads twelve,
 // a surrogate pair's two escapes; utf8.DecodeRune four). So where two
 // texts share their first c+resumeMargin bytes and c is a unit's start in
 // one, the units before c are the same in both, and so are the DFA's
@@ -66,9 +66,12 @@ type checkpoint struct {
 
 // Limits of a Resume.
 const (
+	// maxUnitRead is the most bytes decoding a unit reads from its
+	// start: a surrogate pair's two escapes, \uXXXX\uXXXX.
+	maxUnitRead = 12
 	// resumeMargin is how many bytes past a checkpoint a text must share
-	// with the last one to resume there: more than a unit reads past its
-	// start (11).
+	// with the last one to resume there: at least maxUnitRead-1, the
+	// most a unit before the checkpoint reads past it.
 	resumeMargin = 16
 	// maxResumeText is the longest start of a text a Resume keeps: a
 	// checkpoint lies before it.
@@ -133,17 +136,17 @@ func (a *Automaton) ScanJSONResume(data []byte, x Sink, r *Resume) {
 }
 
 // syncPoint returns where a scan of data may stop when the last text,
-// prev (whole), reported no key: the end of the first run of syncRun
-// plain bytes (ASCII, no backslash) in the end data shares with prev, or
-// len(data). From there on the scan would report what the scan of prev
-// reported from the same place before the end: none. There both scans
-// are at a unit's start (no escape that starts before the run's first 12
-// bytes reaches past them; an ASCII byte ends any code point before it)
-// and have read the same last longest units, which set the DFA's state
-// (the longest suffix of the units read that starts a key), and the
-// bytes to come are the same.
+// prev (whole), reported no key: the end of the first run of
+// maxUnitRead+longest plain bytes (ASCII, no backslash) in the end data
+// shares with prev, or len(data). From there on the scan would report
+// what the scan of prev reported from the same place before the end:
+// none. There both scans are at a unit's start (no escape that starts
+// before the run reaches past its first maxUnitRead bytes; an ASCII byte
+// ends any code point before it) and have read the same last longest
+// units, which set the DFA's state (the longest suffix of the units read
+// that starts a key), and the bytes to come are the same.
 func (a *Automaton) syncPoint(data, prev []byte) int {
-	run, need := 0, 12+a.longest
+	run, need := 0, maxUnitRead+a.longest
 	for i := len(data) - commonSuffix(prev, data); i < len(data); i++ {
 		if c := data[i]; c >= utf8.RuneSelf || c == '\\' {
 			run = 0
