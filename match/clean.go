@@ -146,6 +146,35 @@ type keywordText struct {
 	scanned uint8
 	held    bool
 	sink    heldSink
+	// The memory of the JSON scans of r's texts by automaton, to resume
+	// each where the text before it left off (matcher.Resume).
+	resumes []keywordResume
+}
+
+// keywordResume is a record's matcher.Resume of one automaton's scans.
+type keywordResume struct {
+	a *matcher.Automaton
+	r matcher.Resume
+}
+
+// maxResumes is how many automata's scans a record keeps a
+// matcher.Resume of: a ruleset has one automaton a phase, two phases at
+// most, and a reader's record sees one ruleset.
+const maxResumes = 4
+
+// resume returns k's matcher.Resume of the scans with a, made on first
+// use; past maxResumes automata, it forgets the others'.
+func (k *keywordText) resume(a *matcher.Automaton) *matcher.Resume {
+	for i := range k.resumes {
+		if k.resumes[i].a == a {
+			return &k.resumes[i].r
+		}
+	}
+	if len(k.resumes) == maxResumes {
+		k.resumes = k.resumes[:0]
+	}
+	k.resumes = append(k.resumes, keywordResume{a: a})
+	return &k.resumes[len(k.resumes)-1].r
 }
 
 // heldSink is the matcher.Sink of a keyword scan of the values not
@@ -217,7 +246,7 @@ func (f *filler) ScannedClean() bool {
 func (r *Record) scanKeywords(raw *matcher.Automaton, text []byte, x matcher.Sink) {
 	k := &r.kw
 	if !r.fill || !k.on {
-		raw.ScanJSON(text, x)
+		raw.ScanJSONResume(text, x, k.resume(raw)) // a JSON line shares its start and end with the last
 		return
 	}
 	k.sink = heldSink{x: x}

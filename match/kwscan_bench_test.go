@@ -1,6 +1,7 @@
 package match_test
 
 import (
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -61,35 +62,94 @@ func (c *countSink) Fire(int32) { *c++ }
 // with the SigmaHQ Windows ruleset's keyword automaton) over the texts
 // MatchRecord scans for each record of the .evtx corpus: the dumps'
 // lines and, read from the .evtx files, their values' JSON. It reports
-// the CPU time per record of each and the keys reported per record.
+// the CPU time per record of each, of the dumps' lines scanned in turn
+// with one matcher.Resume (ScanJSONResume, as MatchRecord scans a JSON
+// record's text), and the keys ScanJSON reported per record.
 func BenchmarkKeywordScan(b *testing.B) {
 	a, dumps, values := keywordTexts(b)
-	per, found := scanCPU(b, a, dumps, values)
+	var r matcher.Resume
+	scans := scanJSON(a, dumps, values)
+	per, found := cpuPerRecord(b, len(dumps), append(scans,
+		func(x matcher.Sink) {
+			for _, t := range dumps {
+				a.ScanJSONResume(t, x, &r)
+			}
+		})...)
 	b.ReportMetric(per[0], "cpu-ns/dump")
 	b.ReportMetric(per[1], "cpu-ns/values")
-	b.ReportMetric(float64(found)/float64(2*b.N*len(dumps)), "keys/record")
+	b.ReportMetric(per[2], "cpu-ns/dump-resumed")
+	b.ReportMetric(float64(found[0]+found[1])/float64(2*b.N*len(dumps)), "keys/record")
 }
 
 // scanCPU scans each of sets, texts of the same records, with a in each
 // round of b.Loop and returns the CPU time of a set's scan per record, in
 // ns, and the keys the scans reported.
 func scanCPU(b *testing.B, a *matcher.Automaton, sets ...[][]byte) (per []float64, found int) {
-	cpu := make([]time.Duration, len(sets))
-	var keys countSink
-	for b.Loop() {
-		for k, texts := range sets {
-			start := cputime.Used()
+	per, counts := cpuPerRecord(b, len(sets[0]), scanJSON(a, sets...)...)
+	for _, c := range counts {
+		found += int(c)
+	}
+	return per, found
+}
+
+// scanJSON returns, for each of sets, a scan of its texts with
+// a.ScanJSON.
+func scanJSON(a *matcher.Automaton, sets ...[][]byte) []func(matcher.Sink) {
+	var scans []func(matcher.Sink)
+	for _, texts := range sets {
+		scans = append(scans, func(x matcher.Sink) {
 			for _, t := range texts {
-				a.ScanJSON(t, &keys)
+				a.ScanJSON(t, x)
 			}
+		})
+	}
+	return scans
+}
+
+// cpuPerRecord runs each of scans, each a scan of the texts of the same
+// records, n of them, in each round of b.Loop and returns the CPU time of
+// a scan per record, in ns, and the keys each reported.
+func cpuPerRecord(b *testing.B, n int, scans ...func(matcher.Sink)) (per []float64, found []countSink) {
+	cpu := make([]time.Duration, len(scans))
+	found = make([]countSink, len(scans))
+	for b.Loop() {
+		for k, scan := range scans {
+			start := cputime.Used()
+			scan(&found[k])
 			cpu[k] += cputime.Used() - start
 		}
 	}
 	for _, d := range cpu {
-		per = append(per, float64(d.Nanoseconds())/float64(b.N*len(sets[0])))
+		per = append(per, float64(d.Nanoseconds())/float64(b.N*n))
 	}
-	return per, int(keys)
+	return per, found
 }
+
+// TestKeywordScanResume checks, on the corpus's dumps' lines scanned in
+// turn as MatchRecord scans them, that ScanJSONResume with one
+// matcher.Resume reports the keys ScanJSON reports on each line, no more,
+// no fewer.
+func TestKeywordScanResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the .evtx corpus")
+	}
+	a, dumps, _ := keywordTexts(t)
+	var r matcher.Resume
+	for i, d := range dumps {
+		want, got := idSet{}, idSet{}
+		a.ScanJSON(d, want)
+		a.ScanJSONResume(d, got, &r)
+		if !maps.Equal(got, want) {
+			t.Fatalf("dump line %d: ScanJSONResume reported %v, ScanJSON %v: %s", i, slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)), d)
+		}
+	}
+}
+
+// idSet is a matcher.Sink that keeps the ids reported.
+type idSet map[int32]bool
+
+// Fire implements matcher.Sink.
+func (s idSet) Fire(id int32) { s[id] = true }
 
 // evtxFiles returns the .evtx files of the corpus, read whole.
 func evtxFiles(tb testing.TB) [][]byte {
