@@ -90,10 +90,9 @@ const (
 // bytes past ASCII; the position is Fail when the string is not valid
 // JSON (a control byte, a bad escape, no end).
 //
-// Most strings of an event are short and many paths hold escapes (\\ in
-// every Windows path): the loop finds the next quote, backslash or
-// control byte eight bytes at a time, and an escape is passed in place,
-// the scan going on from the byte after it with no other step between.
+// One loop finds the next quote, backslash or control byte eight bytes at
+// a time (the last bytes of data one at a time), checks an escape where it
+// finds one (many: \\ in every Windows path) and goes on after it.
 func StringEnd(data []byte, i int) (end int, esc, high bool) {
 	var seen uint64 // the bytes passed, or-ed: their high bits tell of non-ASCII
 	for {
