@@ -213,38 +213,36 @@ func AppendUnquoted(dst, b []byte) []byte {
 // dst's room, for AppendUnquoted's loop to finish.
 func fastUnquoted(dst, b []byte) ([]byte, int) {
 	n := len(dst)
-	room := dst[n:cap(dst)]
-	w, r := 0, 0
-	for len(b)-r >= 8 && len(room)-w >= 8 {
-		x := binary.LittleEndian.Uint64(b[r:])
-		binary.LittleEndian.PutUint64(room[w:], x)
+	in, out := b, dst[n:cap(dst)] // what is left of b, of the room
+	for len(in) >= 8 && len(out) >= 8 {
+		x := binary.LittleEndian.Uint64(in)
+		binary.LittleEndian.PutUint64(out, x)
 		y := x ^ (ones * '\\')
 		m := ((y-ones)&^y | x) & highs
 		if m == 0 {
-			r, w = r+8, w+8
+			in, out = in[8:], out[8:]
 			continue
 		}
 		k := bits.TrailingZeros64(m) >> 3
-		r, w = r+k, w+k
-		if len(room)-w < utf8.UTFMax {
+		in, out = in[k:], out[k:]
+		if len(out) < utf8.UTFMax {
 			break
 		}
 		var c rune
 		var size int
 		switch {
-		case b[r] != '\\':
-			c, size = utf8.DecodeRune(b[r:]) // U+FFFD for an invalid byte
-		case shortEscape[b[r+1]] != 0: // b[r+1] is there: b is valid
-			room[w] = shortEscape[b[r+1]]
-			r, w = r+2, w+1
+		case in[0] != '\\':
+			c, size = utf8.DecodeRune(in) // U+FFFD for an invalid byte
+		case shortEscape[in[1]] != 0: // in[1] is there: b is valid
+			out[0] = shortEscape[in[1]]
+			in, out = in[2:], out[1:]
 			continue
 		default:
-			c, size = Unescape(b[r:])
+			c, size = Unescape(in)
 		}
-		w += utf8.EncodeRune(room[w:], c)
-		r += size
+		in, out = in[size:], out[utf8.EncodeRune(out, c):]
 	}
-	return dst[:n+w], r
+	return dst[:cap(dst)-len(out)], len(b) - len(in)
 }
 
 // shortEscape maps the byte after a backslash to the one byte its escape
