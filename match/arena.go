@@ -12,13 +12,26 @@ type chunks[T any] struct{ buf []T }
 
 // take returns the next n elements.
 func (c *chunks[T]) take(n int) []T {
-	l := len(c.buf)
-	if c.buf == nil || cap(c.buf)-l < n {
-		c.buf, l = make([]T, 0, max(2*cap(c.buf), n, 64)), 0
+	if c.buf == nil || cap(c.buf)-len(c.buf) < n {
+		c.grow(n)
 	}
+	l := len(c.buf)
 	c.buf = c.buf[:l+n]
 	return c.buf[l : l+n : l+n]
 }
+
+// one returns the next element: take(1), cheap enough to be inlined where
+// a value is boxed (scanner.box).
+func (c *chunks[T]) one() *T {
+	if len(c.buf) == cap(c.buf) {
+		c.grow(1)
+	}
+	c.buf = c.buf[:len(c.buf)+1]
+	return &c.buf[len(c.buf)-1]
+}
+
+// grow starts a chunk of n elements or more, bigger than the last.
+func (c *chunks[T]) grow(n int) { c.buf = make([]T, 0, max(2*cap(c.buf), n, 64)) }
 
 // reset frees the current chunk for reuse, dropping what it held.
 func (c *chunks[T]) reset() {

@@ -156,7 +156,7 @@ func within(str string, b []byte) bool {
 // box returns x as an interface value of the string type whose type
 // word is word (string or json.Number), holding x in s.strs.
 func (s *scanner) box(word unsafe.Pointer, x string) any {
-	p := &s.strs.take(1)[0]
+	p := s.strs.one()
 	*p = x
 	return boxAt(word, unsafe.Pointer(p))
 }

@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -102,7 +103,7 @@ func TestKeyOrderGuess(t *testing.T) {
 		{`z"`, 5, nil, 0, false},
 	} {
 		sl, j, ok := o.guess([]byte(tc.data), 0, tc.k)
-		if sl != tc.sl || j != tc.j || ok != tc.ok {
+		if ok != tc.ok || ok && (sl != tc.sl || j != tc.j) {
 			t.Errorf("guess(%q, %d) = %v, %d, %v, want %v, %d, %v", tc.data, tc.k, sl, j, ok, tc.sl, tc.j, tc.ok)
 		}
 	}
@@ -112,5 +113,37 @@ func TestKeyOrderGuess(t *testing.T) {
 	}
 	if _, j, ok := o.guess([]byte(`w"`), 0, 1); !ok || j != 1 {
 		t.Errorf("guess(w) = %d, %v after learning it", j, ok)
+	}
+}
+
+// TestKeyOrderGuessWords checks the comparison by words of guess against
+// the bytes themselves: for keys of every length around the words' (up
+// to three words), followed by any number of bytes, the key matches, and
+// a change of any one byte of it or of its quote does not.
+func TestKeyOrderGuessWords(t *testing.T) {
+	const letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+	for n := 1; n <= 26; n++ {
+		key := letters[:n]
+		sl := &keySlot{key: key}
+		var o keyOrder
+		o.learn(0, []byte("first"), nil, true)
+		o.learn(1, []byte(key), sl, true)
+		for pad := 0; pad <= 10; pad++ {
+			data := []byte(`{"first":1,"` + key + `"` + strings.Repeat(":", pad))
+			at := len(`{"first":1,"`)
+			if got, j, ok := o.guess(data, at, 1); !ok || got != sl || j != at+n {
+				t.Errorf("guess(%q) = %v, %d, %v, want the key, %d", data, got, j, ok, at+n)
+			}
+			for k := at; k <= at+n; k++ {
+				changed := slices.Clone(data)
+				changed[k] ^= 0x20
+				if _, _, ok := o.guess(changed, at, 1); ok {
+					t.Errorf("guess(%q) matched %q", changed, key)
+				}
+			}
+			if _, _, ok := o.guess(data[:at+n], at, 1); ok {
+				t.Errorf("guess(%q) matched %q without its quote", data[:at+n], key)
+			}
+		}
 	}
 }

@@ -66,8 +66,7 @@ func (r *Record) ResetJSON(data []byte) error {
 func newScanner(r *Record) *scanner {
 	n := r.st.nodes
 	return &scanner{
-		rec: r, seen: make([]uint32, n), owner: make([]uint32, n), found: make([]span, n), tables: make([]*keyTable, n),
-		orders: make([]keyOrder, n),
+		rec: r, nodes: make([]nodeState, n), tables: make([]*keyTable, n), orders: make([]keyOrder, n),
 	}
 }
 
@@ -78,10 +77,8 @@ type scanner struct {
 	rec    *Record
 	data   []byte
 	doc    *Doc        // data decoded, once needed
-	gen    uint32      // the event's number, for seen
-	seen   []uint32    // per trie node: the gen of the last event that entered it
-	owner  []uint32    // per trie node entered in this event: the object (its number) whose key entered it last, 0 for a dotted key
-	found  []span      // per trie node entered in this event: the record's items its last value added
+	gen    uint32      // the event's number, for nodeState.seen
+	nodes  []nodeState // per trie node: what this event's members did there
 	objs   uint32      // the objects of the slot trie entered in this event, numbered from 1
 	starts []int       // the first item of each member being scanned, outermost first
 	tables []*keyTable // per trie node: its kids by key, made on first use
@@ -113,6 +110,14 @@ type scanner struct {
 
 // span is the position of a text in the event: data[start:end].
 type span struct{ start, end int }
+
+// nodeState is what the members of an event did at a trie node, kept
+// together so that a member reads and writes one place.
+type nodeState struct {
+	seen  uint32 // the gen of the last event that entered the node
+	owner uint32 // in this event: the object (its number) whose key entered the node last, 0 for a dotted key
+	found span   // in this event: the record's items its last value added
+}
 
 // Lookup returns the value at p in the event decoded in full.
 func (s *scanner) Lookup(p *Path) (any, bool) {
@@ -148,7 +153,7 @@ func (s *scanner) begin(data []byte) {
 	s.collected, s.whole, s.dotted = false, false, false
 	s.objs, s.starts = 0, s.starts[:0]
 	if s.gen++; s.gen == 0 {
-		clear(s.seen)
+		clear(s.nodes)
 		s.gen = 1
 	}
 }
@@ -194,7 +199,13 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 		}
 		var c *trieNode
 		in := obj // the object that holds the key, 0 for a key with dots
-		sl, j, ok := order.guess(data, i+1, k)
+		var sl *keySlot
+		j, ok := 0, false
+		if key := order.short(k); key != nil && i+17 <= len(data) && key.at(data, i+1) {
+			sl, j, ok = key.sl, i+int(key.n), true // guess, inlined
+		} else {
+			sl, j, ok = order.guess(data, i+1, k)
+		}
 		if ok {
 			if sl != nil {
 				c = sl.node
@@ -206,14 +217,45 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 			}
 			order.learn(k, data[i+1:j], sl, plain)
 		}
-		if i = jsonlex.SkipSpace(data, j+1); i >= len(data) || data[i] != ':' {
-			return fail
+		if i = j + 1; i >= len(data) || data[i] != ':' { // most often right after the key
+			if i = jsonlex.SkipSpace(data, i); i >= len(data) || data[i] != ':' {
+				return fail
+			}
 		}
 		i = jsonlex.SkipSpace(data, i+1)
-		if c == nil {
+		switch {
+		case c == nil:
 			i = s.skip(i, depth)
-		} else {
+		case c.kids == nil && c.slot >= 0 && s.nodes[c.id].seen != s.gen && i < len(data) && i < math.MaxInt32 && (data[i] == '"' || '0' <= data[i] && data[i] <= '9'):
+			// Most members: a string or a number at a leaf, first met
+			// in the event (member's work, but for a repeated key and
+			// compaction).
+			s.nodes[c.id] = nodeState{seen: s.gen, owner: in, found: span{len(s.rec.items), len(s.rec.items) + 1}}
+			if data[i] != '"' {
+				end := jsonlex.NumberEnd(data, i)
+				if end < 0 {
+					return fail
+				}
+				s.rec.add(c.slot, s.box(numberWord, unsafe.String(&data[i], end-i)))
+				i = end
+				break
+			}
+			end, esc, high := jsonlex.StringEnd(data, i+1)
+			if end < 0 {
+				return fail
+			}
+			if esc || high {
+				s.addString(c, i, end, esc, high)
+			} else { // addString's first case, inlined
+				s.rec.add(c.slot, s.box(stringWord, unsafe.String(&data[i+1], end-i-1)))
+			}
+			i = end + 1
+		default:
 			i = s.member(c, i, depth, in)
+		}
+		if uint(i) < uint(len(data)) && data[i] == ',' { // most often right after the value
+			i = jsonlex.SkipSpace(data, i+1)
+			continue
 		}
 		if i < 0 {
 			return fail
@@ -298,20 +340,31 @@ func (s *scanner) table(n *trieNode) *keyTable {
 // value of a repeated key count as new under the last (their owner is an
 // object the repetition dropped). A node reached both through a dotted key
 // and otherwise is left to ParseJSON, whose lookups prefer nested objects.
+//
+// The value of a leaf of the trie is a slot's only (slotValue): no member
+// within it moves the record's items (compact), so its first item is kept
+// here rather than on s.starts.
 func (s *scanner) member(c *trieNode, i, depth int, in uint32) int {
-	if s.seen[c.id] == s.gen {
-		switch o := s.owner[c.id]; {
+	st := &s.nodes[c.id]
+	if st.seen == s.gen {
+		switch o := st.owner; {
 		case o == 0 || in == 0:
 			return fail
 		case o == in:
-			s.rec.drop(s.found[c.id])
+			s.rec.drop(st.found)
 		}
 	}
-	s.seen[c.id], s.owner[c.id] = s.gen, in
-	s.starts = append(s.starts, len(s.rec.items))
-	i = s.memberValue(c, i, depth)
-	s.found[c.id] = span{s.starts[len(s.starts)-1], len(s.rec.items)}
-	s.starts = s.starts[:len(s.starts)-1]
+	st.seen, st.owner = s.gen, in
+	start := len(s.rec.items)
+	if c.kids == nil {
+		i = s.slotValue(c, i, depth)
+	} else {
+		s.starts = append(s.starts, start)
+		i = s.memberValue(c, i, depth)
+		start = s.starts[len(s.starts)-1]
+		s.starts = s.starts[:len(s.starts)-1]
+	}
+	st.found = span{start, len(s.rec.items)}
 	if s.rec.dead > minCompact && s.rec.dead > len(s.rec.items)/2 {
 		s.compact()
 	}
@@ -325,8 +378,8 @@ func (s *scanner) member(c *trieNode, i, depth int, in uint32) int {
 func (s *scanner) compact() {
 	n := len(s.rec.items)
 	live := s.rec.compactItems()
-	for id, g := range s.seen {
-		if f := &s.found[id]; g == s.gen && f.end <= n {
+	for id := range s.nodes {
+		if f := &s.nodes[id].found; s.nodes[id].seen == s.gen && f.end <= n {
 			f.start, f.end = int(live[f.start]), int(live[f.end])
 		} else {
 			*f = span{}
@@ -356,7 +409,14 @@ func (s *scanner) memberValue(c *trieNode, i, depth int) int {
 			return fail // a path through an array: Doc.Lookup collects the elements' values
 		}
 	}
-	if c.slot < 0 {
+	return s.slotValue(c, i, depth)
+}
+
+// slotValue is memberValue's scan of a value that the pass does not enter:
+// it is c's slot's value, if c has a slot.
+func (s *scanner) slotValue(c *trieNode, i, depth int) int {
+	slot := c.slot
+	if slot < 0 {
 		return s.skip(i, depth)
 	}
 	if !c.eager && i < len(s.data) && i < math.MaxInt32 {
@@ -367,7 +427,7 @@ func (s *scanner) memberValue(c *trieNode, i, depth int) int {
 		case '[', '{':
 			end := s.skip(i, depth)
 			if end >= 0 {
-				s.rec.addLazy(c.slot, i)
+				s.rec.addLazy(slot, i)
 			}
 			return end
 		case '"':
@@ -375,17 +435,28 @@ func (s *scanner) memberValue(c *trieNode, i, depth int) int {
 			if end < 0 {
 				return fail
 			}
-			if esc || high {
-				s.rec.addLazy(c.slot, i)
-			} else {
-				s.rec.add(c.slot, s.box(stringWord, unsafe.String(&s.data[i+1], end-i-1)))
-			}
+			s.addString(c, i, end, esc, high)
 			return end + 1
 		}
 	}
 	v, i := s.value(i, depth)
 	if i >= 0 {
-		s.rec.add(c.slot, v)
+		s.rec.add(slot, v)
 	}
 	return i
+}
+
+// addString adds the string data[i:end+1], quotes included, with
+// escapes or bytes past ASCII or not, as the value of c's slot: as it is,
+// or else decoded now for a slot every event needs (eager), or when a
+// rule reads it.
+func (s *scanner) addString(c *trieNode, i, end int, esc, high bool) {
+	switch {
+	case !esc && !high:
+		s.rec.add(c.slot, s.box(stringWord, unsafe.String(&s.data[i+1], end-i-1)))
+	case c.eager:
+		s.rec.add(c.slot, s.box(stringWord, s.str(s.data[i+1:end], esc, high)))
+	default:
+		s.rec.addLazy(c.slot, i)
+	}
 }

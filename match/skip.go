@@ -51,7 +51,11 @@ func (s *scanner) skipObject(i, depth int) int {
 		if i = jsonlex.SkipSpace(data, end+1); i >= len(data) || data[i] != ':' {
 			return fail
 		}
-		if i = s.skip(jsonlex.SkipSpace(data, i+1), depth); i < 0 {
+		if i = s.skip(jsonlex.SkipSpace(data, i+1), depth); uint(i) < uint(len(data)) && data[i] == ',' {
+			i = jsonlex.SkipSpace(data, i+1)
+			continue
+		}
+		if i < 0 {
 			return fail
 		}
 		more := false
@@ -71,7 +75,11 @@ func (s *scanner) skipArray(i, depth int) int {
 		return i + 1
 	}
 	for {
-		if i = s.skip(i, depth); i < 0 {
+		if i = s.skip(i, depth); uint(i) < uint(len(data)) && data[i] == ',' {
+			i = jsonlex.SkipSpace(data, i+1)
+			continue
+		}
+		if i < 0 {
 			return fail
 		}
 		more := false

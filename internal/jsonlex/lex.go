@@ -89,33 +89,37 @@ const (
 // of the closing quote, whether the string has escapes and whether it has
 // bytes past ASCII; the position is Fail when the string is not valid
 // JSON (a control byte, a bad escape, no end).
+//
+// One loop finds the next quote, backslash or control byte eight bytes at
+// a time (the last bytes of data one at a time), checks an escape where it
+// finds one (many: \\ in every Windows path) and goes on after it.
 func StringEnd(data []byte, i int) (end int, esc, high bool) {
 	var seen uint64 // the bytes passed, or-ed: their high bits tell of non-ASCII
 	for {
-		// Find the next quote, backslash or control byte, eight bytes at
-		// a time: the lowest flagged byte of m is the first of them. The
-		// last bytes of data are read one at a time.
-		found := false
-		for i+8 <= len(data) {
+		if i+8 <= len(data) {
+			// The lowest flagged byte of m is the first quote,
+			// backslash or control byte of the word.
 			w := binary.LittleEndian.Uint64(data[i:])
-			if m := swar.EscapeBits(w); m != 0 {
-				seen |= w & (m&-m - 1)
-				i += bits.TrailingZeros64(m) >> 3
-				found = true
-				break
+			m := swar.EscapeBits(w)
+			if m == 0 {
+				seen |= w
+				i += 8
+				continue
 			}
-			seen |= w
-			i += 8
-		}
-		for ; !found && i < len(data); i++ {
-			c := data[i]
-			if c == '"' || c == '\\' || c < ' ' {
-				break
+			seen |= w & (m&-m - 1)
+			i += bits.TrailingZeros64(m) >> 3
+		} else {
+			// The last bytes of data, one at a time.
+			for ; i < len(data); i++ {
+				c := data[i]
+				if c == '"' || c == '\\' || c < ' ' {
+					break
+				}
+				seen |= uint64(c)
 			}
-			seen |= uint64(c)
-		}
-		if i >= len(data) {
-			return Fail, false, false
+			if i >= len(data) {
+				return Fail, false, false
+			}
 		}
 		switch data[i] {
 		case '"':

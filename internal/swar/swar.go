@@ -26,13 +26,15 @@ func LowerWord(w uint64) uint64 { return w | UpperBits(w)>>2 }
 // EscapeBits returns the high bit of each byte of w that JSON escapes
 // inside a string: below 0x20, a quote or a backslash; never a byte past
 // ASCII. The classic zero-lane tests, one per kind: a byte below n sets
-// its high bit in w-n, and &^w drops the lanes of 0x80 and up. Only the
-// lowest byte flagged is sure to be one (a borrow may flag the lanes
-// above it), so EscapeBits(w) != 0 tells whether any byte is, and
-// bits.TrailingZeros64(EscapeBits(w))>>3 is the first.
+// its high bit in w-n, a byte equal to c sets it in (w^c)-1, and &^w drops
+// the lanes of 0x80 and up (w^c has the high bits of w, c being ASCII),
+// once for the three. Only the lowest byte flagged is sure to be one (a
+// borrow may flag the lanes above it), so EscapeBits(w) != 0 tells
+// whether any byte is, and bits.TrailingZeros64(EscapeBits(w))>>3 is the
+// first.
 func EscapeBits(w uint64) uint64 {
 	q, b := w^(Ones*'"'), w^(Ones*'\\')
-	return ((q-Ones)&^q|(b-Ones)&^b)&Highs | ControlBits(w)
+	return ((w - Ones*' ') | (q - Ones) | (b - Ones)) &^ w & Highs
 }
 
 // ControlBits returns the high bit of each byte of w below 0x20 (a
