@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/ruleforge/ruleforge/internal/jsonlex"
+	"github.com/ruleforge/ruleforge/internal/swar"
 )
 
 // Automaton is an Aho–Corasick automaton compiled to a DFA: it finds, in
@@ -357,10 +358,10 @@ func (a *Automaton) cut(data []byte, from, to int, p *[256]bool) (q, m int, ok b
 	for ; need >= 8 && i+8 <= to; i += 8 { // no run fits between two bytes of a word
 		w, b := binary.LittleEndian.Uint64(data[i:]), uint64(0)
 		if escapes {
-			b = zeroBytes(w ^ 0x5c5c5c5c5c5c5c5c)
+			b = swar.ZeroBits(w ^ swar.Ones*'\\')
 		}
 		end := max(last+1, esc+escapeBody+1) + need // where the first run ends, if it goes on
-		np := w&0x8080808080808080 | b
+		np := w&swar.Highs | b
 		if end <= i+bits.TrailingZeros64(np)>>3 {
 			return end - need, end, true
 		}
@@ -387,13 +388,6 @@ func (a *Automaton) cut(data []byte, from, to int, p *[256]bool) (q, m int, ok b
 // escapeBody is how many bytes after a backslash may be its escape's
 // (\uXXXX).
 const escapeBody = 5
-
-// zeroBytes returns x with the high bit of each byte that is zero in x
-// set, and no other bit.
-func zeroBytes(x uint64) uint64 {
-	const low7 = 0x7f7f7f7f7f7f7f7f
-	return ^((x&low7 + low7) | x | low7)
-}
 
 // minSplit is the shortest text scanTwo scans in two: below it, the
 // second scan's start and overlap cost more than they save.
