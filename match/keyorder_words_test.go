@@ -64,6 +64,7 @@ func TestResetJSONKeyOrderWords(t *testing.T) {
 			// makes its key another.
 			b := append([]byte(e), 'q')[:len(e)]
 			checkResetJSON(t, rs, r, ps, b)
+			checkItems(t, r, e)
 			// And the event at the very end of its allocation.
 			checkResetJSON(t, rs, r, ps, []byte(strings.Clone(e)))
 		}
