@@ -3,8 +3,6 @@ package ruleforge_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -27,32 +25,17 @@ func TestConcurrentMatchJSONResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join("..", "shared", "corpus", "sigma-regression")
-	files, _ := filepath.Glob(filepath.Join(dir, "*", "events.json"))
-	if len(files) == 0 {
-		t.Skipf("%s is absent: the shared corpus is not beside the repository", dir)
-	}
 	var lines [][]byte
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
+	for _, raw := range regressionJSON(t) {
+		var b bytes.Buffer
+		if err := json.Compact(&b, raw); err != nil || b.Len() < 2 {
 			t.Fatal(err)
 		}
-		for dec := json.NewDecoder(bytes.NewReader(data)); dec.More(); {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				t.Fatalf("%s: %v", f, err)
-			}
-			var b bytes.Buffer
-			if err := json.Compact(&b, raw); err != nil || b.Len() < 2 {
-				t.Fatalf("%s: %v", f, err)
-			}
-			line := b.Bytes()
-			start := slices.Concat([]byte(`{"Zk":"sekurlsa\u003a\u003a","Z":`), line)
-			lines = append(lines, line, line,
-				slices.Concat(line[:len(line)-1], []byte(`,"Zk":"privilege::debug \ud83d\ude00"}`)),
-				slices.Concat(start, []byte(`}`)), slices.Concat(start, []byte(`}`)), slices.Concat(start, []byte(`,"Y":1}`)), line)
-		}
+		line := b.Bytes()
+		start := slices.Concat([]byte(`{"Zk":"sekurlsa\u003a\u003a","Z":`), line)
+		lines = append(lines, line, line,
+			slices.Concat(line[:len(line)-1], []byte(`,"Zk":"privilege::debug \ud83d\ude00"}`)),
+			slices.Concat(start, []byte(`}`)), slices.Concat(start, []byte(`}`)), slices.Concat(start, []byte(`,"Y":1}`)), line)
 	}
 	if raceEnabled {
 		lines = lines[:len(lines)/8]
