@@ -1,6 +1,7 @@
 package match
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -75,4 +76,23 @@ func TestResetJSONKeyOrderWords(t *testing.T) {
 	for _, e := range events {
 		checkResetJSON(t, lazy, r, ps, []byte(e))
 	}
+}
+
+// FuzzResetJSONLines checks ResetJSON against ParseJSON (checkResetJSON)
+// and checkItems on the lines of the input read in turn with one record,
+// so that each line meets the key orders the lines before it left: keys
+// of 7 to 17 bytes, reordered, changed in a byte, escaped, repeated or cut
+// off. Seeds: testdata/fuzz/FuzzResetJSONLines.
+func FuzzResetJSONLines(f *testing.F) {
+	paths := []string{"kkkkkkg", "kkkkkkkg", "kkkkkkkkg", "kkkkkkkkkkkkkkg", "kkkkkkkkkkkkkkkg", "kkkkkkkkkkkkkkkkg", "n.kkkkkkkg", "n.kkkkkkkkkkkkkkkg.v", "a", "a.b"}
+	rs, ps := jsonRuleset(f, paths, true)
+	lazy := lazyRuleset(f, paths)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, l := rs.NewRecord(), lazy.NewRecord()
+		for line := range bytes.SplitSeq(data, []byte("\n")) {
+			checkResetJSON(t, rs, r, ps, line)
+			checkItems(t, r, string(line))
+			checkResetJSON(t, lazy, l, ps, line)
+		}
+	})
 }
