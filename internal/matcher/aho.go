@@ -1,10 +1,13 @@
 package matcher
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 	"unsafe"
 
 	"github.com/ruleforge/ruleforge/internal/jsonlex"
+	"github.com/ruleforge/ruleforge/internal/swar"
 )
 
 // Automaton is an Aho–Corasick automaton compiled to a DFA: it finds, in
@@ -231,7 +234,15 @@ func (a *Automaton) skipRoot(text string, i int) int {
 // fewer instructions but took 7-11% more CPU time than this one pass,
 // whose two scans side by side keep the CPU busy: the parse's branches
 // cost more than the key bytes. Four scans side by side instead of two
-// gained nothing either. Nor did skipping bytes, measured on the same
+// gained nothing either: measured again with the text in four parts cut
+// as split cuts (branch kwscan2-four), BenchmarkKeywordScan took 1.05 to
+// 1.25 times the CPU time of two on dumps and values: the loop of four
+// keeps 12 variables live and the compiler spills three of its pointers
+// to the stack (go build -gcflags=-S), so its loads outnumber the two
+// scans', and it leaves its loop at every escape or code point past
+// ASCII in any of four parts; classes flagged for the bytes that are not
+// plain, tested instead of a second table, did not help either (1.03 to
+// 1.06 times with two). Nor did skipping bytes, measured on the same
 // keyword automaton (119 keys of 4 to 17 bytes) with BenchmarkKeywordScan
 // (package match), CPU time per record against this scan, on dumps and
 // on the .evtx values' JSON: skipping in one scan, at the root, each
@@ -328,27 +339,55 @@ func (a *Automaton) unit(data []byte, i int, o uint32, x Sink) (int, uint32) {
 // and has one.
 // A ScanText text has no escapes: a backslash is a plain byte (p).
 func (a *Automaton) split(data []byte, p *[256]bool) (q, m int, ok bool) {
-	need := a.longest // a key ending at m or later starts at q or later
-	if len(data) < max(minSplit, 8*need) {
+	if len(data) < max(minSplit, 8*a.longest) {
 		return 0, 0, false
 	}
-	const body = -5 // the bytes after a backslash that may be its escape's
-	run := body     // the middle may fall in an escape
-	for i := len(data) / 2; i < len(data)*3/4; i++ {
-		switch c := data[i]; {
-		case c == '\\' && !p[c]:
-			run = body
-			continue
-		case c >= utf8.RuneSelf:
-			run = min(run, 0)
-			continue
+	return a.cut(data, len(data)/2, len(data)*3/4, p)
+}
+
+// cut finds split's run data[q:m], as long as the longest key and past
+// the body of any escape (the escapeBody bytes after a backslash), in
+// data[from:to]: the first such run to end, found eight bytes at a time
+// (split's loop over each byte took 9% of BenchmarkKeywordScan's CPU
+// time: the dumps' paths, their backslashes escaped, have few runs).
+// The bytes before from are not read: from may fall in an escape.
+func (a *Automaton) cut(data []byte, from, to int, p *[256]bool) (q, m int, ok bool) {
+	need, escapes := a.longest, !p['\\'] // a key ending at m or later starts at q or later
+	last, esc := from-1, from-1          // the last byte before i that is not plain, and the last backslash
+	i := from
+	for ; need >= 8 && i+8 <= to; i += 8 { // no run fits between two bytes of a word
+		w, b := binary.LittleEndian.Uint64(data[i:]), uint64(0)
+		if escapes {
+			b = swar.ZeroBits(w ^ swar.Ones*'\\')
 		}
-		if run++; run == need {
-			return i + 1 - need, i + 1, true
+		end := max(last+1, esc+escapeBody+1) + need // where the first run ends, if it goes on
+		np := w&swar.Highs | b
+		if end <= i+bits.TrailingZeros64(np)>>3 {
+			return end - need, end, true
+		}
+		if np != 0 {
+			last = i + (63-bits.LeadingZeros64(np))>>3
+		}
+		if b != 0 {
+			esc = i + (63-bits.LeadingZeros64(b))>>3
+		}
+	}
+	for ; i < to; i++ {
+		if c := data[i]; c >= utf8.RuneSelf || c == '\\' && escapes {
+			last = i
+			if c == '\\' {
+				esc = i
+			}
+		} else if end := max(last+1, esc+escapeBody+1) + need; end <= i+1 {
+			return end - need, end, true
 		}
 	}
 	return 0, 0, false
 }
+
+// escapeBody is how many bytes after a backslash may be its escape's
+// (\uXXXX).
+const escapeBody = 5
 
 // minSplit is the shortest text scanTwo scans in two: below it, the
 // second scan's start and overlap cost more than they save.

@@ -543,3 +543,55 @@ func TestScanMarkedOnce(t *testing.T) {
 		t.Errorf("ScanMarked reports %v, want %v", once.n, want)
 	}
 }
+
+// refCut is cut's reference: the first m in (from, to] such that
+// data[m-longest:m] is all plain (p) and no backslash that is not plain
+// lies in data[m-longest-escapeBody:m-longest] or before from within it.
+func refCut(data []byte, from, to, longest int, p *[256]bool) (q, m int, ok bool) {
+	for m = from + 1; m <= to; m++ {
+		q = m - longest
+		if q < from+escapeBody {
+			continue
+		}
+		good := true
+		for i := q - escapeBody; i < m && good; i++ {
+			c := data[i]
+			good = i < q && (c != '\\' || p[c]) || i >= q && p[c]
+		}
+		if good {
+			return q, m, true
+		}
+	}
+	return 0, 0, false
+}
+
+// FuzzCut checks cut, eight bytes at a time, against refCut, byte by
+// byte, on any bytes, for JSON (plain) and text (textPlain), to the end
+// and to the middle of the rest. (FuzzScanJSON and FuzzScanText check the
+// scans that cut where split does.) Seeds: escaped paths, runs just long
+// enough, bytes past ASCII around a run, a backslash five bytes before
+// one.
+func FuzzCut(f *testing.F) {
+	path := `"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -nop -w hidden",`
+	f.Add(strings.Repeat(path, 8), uint16(3), uint16(17))
+	f.Add(`\u0041abcdefghijklmnopqrstuvwxyz`, uint16(0), uint16(4))
+	f.Add("ab\\cdefg\xc3\xa9hijklmnopqrstuvwxyz0123\\\\456789abcdefghijklmnop", uint16(1), uint16(8))
+	f.Add(`\abcde`+strings.Repeat("x", 40), uint16(0), uint16(12))
+	f.Fuzz(func(t *testing.T, s string, from, longest uint16) {
+		data := []byte(s)
+		if len(data) > 4096 || longest == 0 || longest > 64 {
+			return
+		}
+		fr := int(from) % (len(data) + 1)
+		a := &Automaton{longest: int(longest)}
+		for _, p := range []*[256]bool{&plain, &textPlain} {
+			for _, to := range []int{len(data), fr + (len(data)-fr)/2} {
+				q, m, ok := a.cut(data, fr, to, p)
+				wq, wm, wok := refCut(data, fr, to, int(longest), p)
+				if q != wq || m != wm || ok != wok {
+					t.Fatalf("cut(%q, %d, %d, longest %d, text %v) = %d, %d, %v; want %d, %d, %v", data, fr, to, longest, p == &textPlain, q, m, ok, wq, wm, wok)
+				}
+			}
+		}
+	})
+}

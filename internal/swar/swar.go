@@ -42,3 +42,15 @@ func EscapeBits(w uint64) uint64 {
 // EscapeBits flags them: the lowest is sure to be one, and a byte past
 // ASCII never is.
 func ControlBits(w uint64) uint64 { return (w - Ones*' ') &^ w & Highs }
+
+// ZeroBits returns the high bit of each byte of w that is zero, and of no
+// other: exact in every lane, unlike the borrow test (w-Ones)&^w, whose
+// lanes above the lowest zero byte may be flagged wrongly. Adding 0x7f to
+// each byte's low seven bits carries into its high bit unless they are 0,
+// and no lane carries into the next. ZeroBits(w^(Ones*c)) flags the bytes
+// equal to c, and (63-bits.LeadingZeros64(m))>>3 is then the last one
+// (Automaton.cut in internal/matcher needs the last backslash of a word).
+func ZeroBits(w uint64) uint64 {
+	const low7 = Highs - Ones // 0x7f in every byte
+	return ^((w&low7 + low7) | w | low7)
+}

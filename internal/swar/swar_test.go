@@ -73,3 +73,21 @@ func TestEscapeBits(t *testing.T) {
 	}
 	eachWord("aZ\x80 ~09x", 0x100, 3, check)
 }
+
+// TestZeroBits checks ZeroBits, lane by lane, against a byte at a time:
+// every byte value at every position of a word with no zero byte, and
+// random words of any bytes.
+func TestZeroBits(t *testing.T) {
+	eachWord("a\x01\x80\xff~09x", 0x100, 5, func(b []byte) {
+		t.Helper()
+		var want uint64
+		for i, c := range b {
+			if c == 0 {
+				want |= 0x80 << (8 * i)
+			}
+		}
+		if got := ZeroBits(binary.LittleEndian.Uint64(b)); got != want {
+			t.Fatalf("ZeroBits(%q) = %#x, want %#x", b, got, want)
+		}
+	})
+}
