@@ -17,9 +17,11 @@ func (e lookupOnly) Lookup(p *Path) (any, bool) { return e.m.Lookup(p) }
 // TestHoldObjects checks bySlot.HoldObjects, the view's check of its
 // prefixes in one call, against Holds called for each slot whose parent
 // is held: on events that hold objects, other values and nothing at the
-// prefixes, scanned (ResetJSON: every slot found or known absent), with
-// every slot looked up at Reset, and with slots looked up when read
-// (some of them already).
+// prefixes, or values under dotted or escaped keys ("a.b", "a\u002eb":
+// not the nested a, b), scanned (ResetJSON: every slot found or known
+// absent), with every slot looked up at Reset, and with slots looked up
+// when read (some of them already); every way must give the scanned
+// record's answer.
 func TestHoldObjects(t *testing.T) {
 	prefixes := []string{"a", "a.b", "p", "n", "a.b.c"}
 	parent := []int{-1, 0, -1, -1, 1, -1}
@@ -43,12 +45,17 @@ func TestHoldObjects(t *testing.T) {
 		`{"a": [], "n": {"m": 1}}`,
 		`{"z": 1}`,
 		`{}`,
+		`{"a.b": {"c": {"d": 1}}, "p.q": 2}`,
+		`{"a": {"b.c": "v", "x": 1}, "n.m": 3}`,
+		`{"a": {"b": {"c.d": 1}}, "p": null}`,
+		`{"a\u002eb": {"c": 1}, "\u0070": {"q": 1}}`,
 	}
 	for _, text := range events {
 		m, err := ParseJSON([]byte(text))
 		if err != nil {
 			t.Fatal(err)
 		}
+		var first []bool // the scanned record's: every way of reading must agree
 		for _, how := range []string{"scanned", "eager", "lazy", "lazy, some looked up"} {
 			// Holds and HoldObjects look values up: each runs on a
 			// record made ready the same way.
@@ -76,6 +83,14 @@ func TestHoldObjects(t *testing.T) {
 			ok := b.HoldObjects(slots, parent, held)
 			if ok != wantOK || ok && !slices.Equal(held, want) {
 				t.Errorf("%s %s: HoldObjects = %v, held %v; want %v, %v", how, text, ok, held, wantOK, want)
+			}
+			if first == nil {
+				first = slices.Clone(held)
+				if !ok {
+					first = []bool{}
+				}
+			} else if !ok && len(first) != 0 || ok && !slices.Equal(held, first) {
+				t.Errorf("%s %s: HoldObjects = %v, held %v; scanned: %v", how, text, ok, held, first)
 			}
 		}
 	}

@@ -55,11 +55,13 @@ func naiveKeyEnd(data []byte, i int) int {
 
 // specials are the bytes and escapes that stop or change a scan, each
 // put at every offset of the texts of TestStringEnd, TestKeyEnd and
-// TestAppendUnquoted.
+// TestAppendUnquoted: among them surrogates lone, reversed, a high one
+// before a pair or another escape, and the last pair (U+10FFFF), which
+// the offsets split at every place around a word's end.
 var specials = []string{
 	`"`, `\\`, `\"`, `\/`, `\n`, `\t`, `\u0041`, `\u00e9`, `\ud83d\ude00`, `\ud83d`, `\ude00x`,
 	`\x`, `\u12`, `\u12g4`, `\`, "\x00", "\x1f", "\x7f", " ", ".", "é", "\xff", "\xc3", "\x80",
-	"😀", "\xe2\x82",
+	"😀", "\xe2\x82", `\ude00\ud83d`, `\ud83d\u0041`, `\ud83d\ud83d\ude00`, `\udbff\udfff`, `\uDBFF\uDFFFx`,
 }
 
 // shifted returns the texts of TestStringEnd: s at every offset from 0
