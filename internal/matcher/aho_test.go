@@ -595,3 +595,35 @@ func FuzzCut(f *testing.F) {
 		}
 	})
 }
+
+// TestCutWords checks cut against refCut, deterministically (FuzzCut's
+// seeds alone miss most of its word loop's cases), on random texts of 0
+// to 80 bytes, cut to their length (a read past the slice panics), of
+// bytes that matter to it: \\ runs of odd and even length and \u escapes
+// across word boundaries, bytes past ASCII (é, a surrogate pair's
+// escapes), NUL and 0xff, for every from, both ends, keys of 1 to 20
+// bytes, JSON and text.
+func TestCutWords(t *testing.T) {
+	parts := []string{"a", "b", "\\", "\\\\", "\\u00e9", "\\ud83d\\ude00", "\xc3\xa9", "\x00", "\xff", "xyzxyzxy"}
+	r := rand.New(rand.NewPCG(12, 13))
+	for range 20000 {
+		var b []byte
+		for n := r.IntN(81); len(b) < n; {
+			b = append(b, parts[r.IntN(len(parts))]...)
+		}
+		data := b[:len(b):len(b)]
+		longest := 1 + r.IntN(20)
+		a := &Automaton{longest: longest}
+		for from := range len(data) + 1 {
+			for _, p := range []*[256]bool{&plain, &textPlain} {
+				for _, to := range []int{len(data), from + (len(data)-from)/2} {
+					q, m, ok := a.cut(data, from, to, p)
+					wq, wm, wok := refCut(data, from, to, longest, p)
+					if q != wq || m != wm || ok != wok {
+						t.Fatalf("cut(%q, %d, %d, longest %d, text %v) = %d, %d, %v; want %d, %d, %v", data, from, to, longest, p == &textPlain, q, m, ok, wq, wm, wok)
+					}
+				}
+			}
+		}
+	}
+}
