@@ -23,6 +23,26 @@ func (b *bySlot) Holds(s hooks.Slot) (present, object bool) {
 	return (*Record)(b).holdsSlot(int32(s))
 }
 
+// HoldObjects implements hooks.Slots: holdsSlot for each of slots whose
+// parent is held, without a call through the interface for each.
+func (b *bySlot) HoldObjects(slots []hooks.Slot, parent []int, held []bool) bool {
+	r := (*Record)(b)
+	held = held[:len(slots)]
+	parent = parent[:len(slots)]
+	for i, s := range slots {
+		if par := parent[i]; s < 0 || par >= 0 && !held[par] || r.knownAbsent(r.pos[s]) {
+			held[i] = false // most prefixes: no call
+			continue
+		}
+		present, object := r.holdsSlot(int32(s))
+		if present && !object {
+			return false
+		}
+		held[i] = present
+	}
+	return true
+}
+
 // Lookup implements hooks.Slots: Lookup at s's path.
 func (b *bySlot) Lookup(s hooks.Slot) (any, bool) {
 	if s < 0 {

@@ -339,7 +339,7 @@ func (r *Record) lookupSlot(s int32, p *Path) (any, bool) {
 	switch i := r.pos[s]; {
 	case i > 0:
 		return r.value(&r.items[i-1]), true
-	case i == posAbsent, i == 0 && r.walked:
+	case r.knownAbsent(i):
 		return nil, false
 	}
 	v, ok := r.ev.Lookup(p)
@@ -422,12 +422,17 @@ func (r *Record) holdsSlot(s int32) (present, object bool) {
 			return true, true
 		}
 		return true, isObject(it.v)
-	case i == posAbsent, i == 0 && r.walked:
+	case r.knownAbsent(i):
 		return false, false
 	}
 	v, ok := r.lookupSlot(s, r.st.paths[s])
 	return ok, isObject(v)
 }
+
+// knownAbsent reports whether pos i, a slot's, says the record holds no
+// value there without a lookup: one found none, or a walk found every
+// value and none there.
+func (r *Record) knownAbsent(i int32) bool { return i == posAbsent || i == 0 && r.walked }
 
 // isObject reports whether v is a decoded JSON object.
 func isObject(v any) bool {

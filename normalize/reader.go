@@ -222,16 +222,8 @@ func (rd *Reader) view(f Format, evtxShape bool, raw func() []byte) error {
 	// ReadEVTX decode such events), so nothing is held below an absent
 	// object. Only the prefixes of fields the view may add or hold are
 	// looked at (viewPrefixes).
-	for i, s := range rd.prefixes {
-		if par := rd.parent[i]; par >= 0 && !rd.held[par] {
-			rd.held[i] = false
-			continue
-		}
-		present, object := rd.slots.Holds(s)
-		if present && !object {
-			return rd.decoded(raw(), f)
-		}
-		rd.held[i] = present
+	if !rd.slots.HoldObjects(rd.prefixes, rd.parent, rd.held) {
+		return rd.decoded(raw(), f)
 	}
 	if rd.whole && f == WinEvent {
 		// The rules read UserData whole: it must hold the alias

@@ -55,12 +55,17 @@ func addWindows(r *record, v view) {
 
 	switch {
 	case linux:
-	case strings.EqualFold(channel, sysmonChannel) || strings.EqualFold(provider, sysmonProvider):
+	case isName(channel, sysmonChannel) || isName(provider, sysmonProvider):
 		addSysmon(r, v, id)
-	case strings.EqualFold(channel, securityChannel) || strings.EqualFold(provider, securityProvider):
+	case isName(channel, securityChannel) || isName(provider, securityProvider):
 		addSecurity(r, v, id)
 	}
 }
+
+// isName reports whether s is name, a channel's or provider's, in any
+// case: Windows writes the names as the constants spell them, which one
+// compare of memory finds before strings.EqualFold's loop over the bytes.
+func isName(s, name string) bool { return s == name || strings.EqualFold(s, name) }
 
 // category is the ECS categorization of one kind of event.
 type category struct {

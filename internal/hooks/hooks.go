@@ -177,12 +177,20 @@ const NoSlot Slot = -1
 // ResetJSON or Fill. Each Add reports whether it added the value: the
 // event held none at the slot.
 //
+// HoldObjects is Holds for each of slots in turn, in one call for the
+// view's check of its prefixes (normalize.Reader.view): held[i] is
+// whether the record holds a value at slots[i], looked up only where
+// parent[i] < 0 or held[parent[i]] (a parent comes before its children);
+// it reports false, and stops, at the first slot that holds a value that
+// is not an object.
+//
 // Own has Each visit w's values in place of the event's, until the next
 // Reset: the event as logged, where the record holds one that Normalize
 // added the view to.
 type Slots interface {
 	Slot(p *plan.Path) Slot
 	Holds(s Slot) (present, object bool)
+	HoldObjects(slots []Slot, parent []int, held []bool) bool
 	Lookup(s Slot) (any, bool)
 	Add(s Slot, v any) bool
 	AddString(s Slot, str string) bool

@@ -174,9 +174,12 @@ func KeyEnd(data []byte, i int) int {
 // AppendUnquoted appends the text of a valid JSON string body b decoded
 // as encoding/json decodes it: escapes replaced, and U+FFFD for each
 // invalid UTF-8 byte and for each \u escape of a surrogate that is not
-// the first of a pair.
+// the first of a pair. Where dst has room to spare, it copies b eight
+// bytes at a time into that room (fastUnquoted), so it may write past
+// the end of the result, up to cap(dst).
 func AppendUnquoted(dst, b []byte) []byte {
-	for r := 0; r < len(b); {
+	dst, r := fastUnquoted(dst, b)
+	for r < len(b) {
 		k := plainEnd(b, r)
 		dst = append(dst, b[r:k]...)
 		if r = k; r == len(b) {
@@ -199,6 +202,52 @@ func AppendUnquoted(dst, b []byte) []byte {
 	}
 	return dst
 }
+
+// fastUnquoted is AppendUnquoted's loop for the spare capacity of dst:
+// it stores each word of b read whole (eight bytes, as plainEnd reads
+// them) into that room, keeps its plain bytes, and writes an escape's
+// text in place, with no call per run of plain bytes (the Windows paths
+// of event logs have a backslash every few bytes). It returns dst with
+// what it decoded appended and the position in b where it stopped: at
+// b's last seven bytes or where fewer than eight bytes are left in
+// dst's room, for AppendUnquoted's loop to finish.
+func fastUnquoted(dst, b []byte) ([]byte, int) {
+	n := len(dst)
+	in, out := b, dst[n:cap(dst)] // what is left of b, of the room
+	for len(in) >= 8 && len(out) >= 8 {
+		x := binary.LittleEndian.Uint64(in)
+		binary.LittleEndian.PutUint64(out, x)
+		y := x ^ (ones * '\\')
+		m := ((y-ones)&^y | x) & highs
+		if m == 0 {
+			in, out = in[8:], out[8:]
+			continue
+		}
+		k := bits.TrailingZeros64(m) >> 3
+		in, out = in[k:], out[k:]
+		if len(out) < utf8.UTFMax {
+			break
+		}
+		var c rune
+		var size int
+		switch {
+		case in[0] != '\\':
+			c, size = utf8.DecodeRune(in) // U+FFFD for an invalid byte
+		case shortEscape[in[1]] != 0: // in[1] is there: b is valid
+			out[0] = shortEscape[in[1]]
+			in, out = in[2:], out[1:]
+			continue
+		default:
+			c, size = Unescape(in)
+		}
+		in, out = in[size:], out[utf8.EncodeRune(out, c):]
+	}
+	return dst[:cap(dst)-len(out)], len(b) - len(in)
+}
+
+// shortEscape maps the byte after a backslash to the one byte its escape
+// stands for, and u (a \uXXXX escape) to 0.
+var shortEscape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 // plainEnd returns the position of the first backslash or byte past
 // ASCII in b at or after i, or len(b): eight bytes at a time, as

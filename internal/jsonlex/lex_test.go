@@ -162,6 +162,36 @@ func TestAppendUnquoted(t *testing.T) {
 	}
 }
 
+// TestAppendUnquotedRoom is TestAppendUnquoted with every amount of room
+// to spare in dst, up to more than the three times b's length that
+// decoding can take: fastUnquoted decodes in that room, and hands over
+// to AppendUnquoted's loop where the room or b's words run out.
+func TestAppendUnquotedRoom(t *testing.T) {
+	for _, s := range shifted() {
+		body, _ := strings.CutSuffix(s, `"`)
+		want, ok := wantUnquoted([]byte(body))
+		if !ok {
+			continue
+		}
+		for room := 0; room <= 3*len(body)+9; room++ {
+			if got := unquotedIn(room, []byte(body)); string(got) != "keep"+want {
+				t.Fatalf("AppendUnquoted(%q) with %d bytes of room = %q, want %q", body, room, got[4:], want)
+			}
+		}
+	}
+}
+
+// unquotedIn returns AppendUnquoted of b after "keep" in a dst with room
+// bytes to spare, filled with junk.
+func unquotedIn(room int, b []byte) []byte {
+	dst := append(make([]byte, 0, 4+room), "keep"...)
+	junk := dst[4:cap(dst)]
+	for i := range junk {
+		junk[i] = '#'
+	}
+	return AppendUnquoted(dst, b)
+}
+
 func TestPlainEnd(t *testing.T) {
 	for c := 0; c < 256; c++ {
 		for pre := 0; pre <= 17; pre++ {
@@ -197,7 +227,8 @@ func FuzzStringEnd(f *testing.F) {
 }
 
 func FuzzAppendUnquoted(f *testing.F) {
-	for _, s := range []string{`abc`, `C:\\Windows\\cmd.exe`, `\u00e9\ud83d\ude00x`, "\xffabcdefgh\xc3", `\ud83d\u0041`} {
+	for _, s := range []string{`abc`, `C:\\Windows\\cmd.exe`, `\u00e9\ud83d\ude00x`, "\xffabcdefgh\xc3", `\ud83d\u0041`,
+		`C:\\Program Files\\x\\y.exe\t\"-a\"\r\n\u00e9abcdefgh`, "abcdefg\xffhijklmnop\xe2\x82"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -209,8 +240,10 @@ func FuzzAppendUnquoted(f *testing.F) {
 		if !ok {
 			return // AppendUnquoted takes valid strings only
 		}
-		if got := AppendUnquoted(nil, body); string(got) != want {
-			t.Fatalf("AppendUnquoted(%q) = %q, want %q", body, got, want)
+		for _, room := range []int{0, 3 * len(body), len(body) + 8, len(body)} {
+			if got := unquotedIn(room, body); string(got) != "keep"+want {
+				t.Fatalf("AppendUnquoted(%q) with %d bytes of room = %q, want %q", body, room, got[4:], want)
+			}
 		}
 	})
 }
