@@ -595,3 +595,59 @@ func FuzzCut(f *testing.F) {
 		}
 	})
 }
+
+// TestCutWords checks cut against refCut, deterministically (FuzzCut's
+// seeds alone miss most of its word loop's cases), on random texts of 0
+// to 80 bytes, cut to their length (a read past the slice panics), of
+// bytes that matter to it: \\ runs of odd and even length, \u escapes
+// and a surrogate pair's across word boundaries, bytes past ASCII (é,
+// 0x80, 0xff) and not (DEL, NUL), for every from, both ends, keys of 1 to
+// 20 bytes, JSON and text.
+func TestCutWords(t *testing.T) {
+	parts := []string{"a", "b", "\\", "\\\\", "\\u00e9", "\\ud83d\\ude00", "\xc3\xa9", "\x00", "\x7f", "\x80", "\xff", "xyzxyzxy"}
+	r := rand.New(rand.NewPCG(12, 13))
+	for range 20000 {
+		var b []byte
+		for n := r.IntN(81); len(b) < n; {
+			b = append(b, parts[r.IntN(len(parts))]...)
+		}
+		data := b[:len(b):len(b)]
+		longest := 1 + r.IntN(20)
+		a := &Automaton{longest: longest}
+		for from := range len(data) + 1 {
+			for _, p := range []*[256]bool{&plain, &textPlain} {
+				for _, to := range []int{len(data), from + (len(data)-from)/2} {
+					q, m, ok := a.cut(data, from, to, p)
+					wq, wm, wok := refCut(data, from, to, longest, p)
+					if q != wq || m != wm || ok != wok {
+						t.Fatalf("cut(%q, %d, %d, longest %d, text %v) = %d, %d, %v; want %d, %d, %v", data, from, to, longest, p == &textPlain, q, m, ok, wq, wm, wok)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestScanJSONCutBody checks ScanJSON against refScanJSON where split may
+// cut just past an escape: each key is the end of an escape's body (its
+// last hex digits, or the low half of a surrogate pair) and the plain
+// bytes after it, which a scan started inside the body would report
+// (escapeBody one byte short does), the escapes at every offset around
+// the middle of texts long enough to be split.
+func TestScanJSONCutBody(t *testing.T) {
+	keys := []string{"1xxxxxxx", "01xxxxxx", "e9xxxxxx", "9xxxxxxx", "de00xxxx", "0xxxxxxx", "nxxxxxxx"}
+	a := NewAutomaton(keys, seqIDs(len(keys)))
+	split := 0
+	for _, esc := range []string{`\u0001`, `\u00e9`, `\ud83d\ude00`, `\n`, `\\`} {
+		for at := 300; at < 420; at++ {
+			text := `["` + strings.Repeat("y", at) + esc + strings.Repeat("x", 40) + `","` + strings.Repeat("z", 300) + `"]`
+			checkJSON(t, a, keys, text)
+			if _, _, ok := a.split([]byte(text), &plain); ok {
+				split++
+			}
+		}
+	}
+	if split == 0 {
+		t.Fatal("no text was split: the test checks one scan only")
+	}
+}

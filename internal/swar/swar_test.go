@@ -91,3 +91,51 @@ func TestZeroBits(t *testing.T) {
 		}
 	})
 }
+
+// TestLanePairs checks ZeroBits and EscapeBits on every pair of byte
+// values in every two adjacent lanes (a borrow or a carry from one lane
+// into the next is the classic SWAR bug), in words whose other bytes are
+// plain, zero, 0x80 or 0xff: ZeroBits exact in every lane; EscapeBits
+// exact up to its first flagged lane, which is the first byte JSON
+// escapes, flagging high bits only and never a byte past ASCII.
+func TestLanePairs(t *testing.T) {
+	for _, fill := range []byte{'a', 0, 0x80, 0xff} {
+		for pos := range 7 {
+			for pair := range 1 << 16 {
+				var b [8]byte
+				for i := range b {
+					b[i] = fill
+				}
+				b[pos], b[pos+1] = byte(pair), byte(pair>>8)
+				w := binary.LittleEndian.Uint64(b[:])
+				var zero, esc uint64
+				first := 8
+				for i, c := range b {
+					if c == 0 {
+						zero |= 0x80 << (8 * i)
+					}
+					if (c < 0x20 || c == '"' || c == '\\') && first == 8 {
+						first = i
+					}
+					if c < 0x20 || c == '"' || c == '\\' {
+						esc |= 0x80 << (8 * i)
+					}
+				}
+				if got := ZeroBits(w); got != zero {
+					t.Fatalf("ZeroBits(%q) = %#x, want %#x", b, got, zero)
+				}
+				m := EscapeBits(w)
+				below := uint64(1)<<(8*first) - 1 // the lanes below the first escaped byte
+				if first == 8 {
+					below = ^uint64(0)
+				}
+				if m&below != esc&below || bits.TrailingZeros64(m)>>3 != first || m&^Highs != 0 {
+					t.Fatalf("EscapeBits(%q) = %#x: first byte %d, want %d", b, m, bits.TrailingZeros64(m)>>3, first)
+				}
+				if high := w & Highs; m&high != 0 {
+					t.Fatalf("EscapeBits(%q) = %#x flags a byte past ASCII", b, m)
+				}
+			}
+		}
+	}
+}
