@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -64,13 +65,8 @@ func (t *Test) reason(ev Event) (Reason, bool) {
 	switch {
 	case t.Any:
 		r.Field = "*"
-		ev.(Walker).Each(func(v any) bool { // Eval passed: ev is a Walker
-			if t.value(v) {
-				r.Value, r.Test = v, t.which(v)
-				return true
-			}
-			return false
-		})
+		r.Value = anyPassing(t, ev.(Walker)) // Eval passed: ev is a Walker
+		r.Test = t.which(r.Value)
 		return r, true
 	case t.Left != nil || t.Right != nil:
 		if t.Left != nil {
@@ -100,6 +96,30 @@ func (t *Test) reason(ev Event) (Reason, bool) {
 		})
 	}
 	return r, true
+}
+
+// anyPassing returns the value of ev that a keyword test t passes for,
+// the same whatever order ev's values are visited in: of the values that
+// pass, the one whose text (fmt's %v) sorts first, then by type. An event
+// decoded into maps (a line Record.ResetJSON cannot read in place, an
+// event given as a map) visits its values in Go's map order, which
+// changes from run to run: taking the first that passes made -explain
+// quote different values for the same line.
+func anyPassing(t *Test, ev Walker) any {
+	var best any
+	var bestText string
+	found := false
+	ev.Each(func(v any) bool {
+		if !t.value(v) {
+			return false
+		}
+		text := fmt.Sprint(v)
+		if !found || text < bestText || text == bestText && fmt.Sprintf("%T", v) < fmt.Sprintf("%T", best) {
+			best, bestText, found = v, text, true
+		}
+		return false
+	})
+	return best
 }
 
 // firstPath returns the first of paths that ev holds a value other than
