@@ -15,9 +15,11 @@ type Reason struct {
 // (matching may try operands in another order, with the same result). Of
 // an and, the reasons of every operand; of an or, those of the first
 // operand in that order that holds; a not gives none, since what
-// holds there is an absence. It returns nil when rule i does not match ev,
-// or when i is out of range. Values may share memory with ev: a Record's
-// are valid until its next Reset or ResetJSON.
+// holds there is an absence. A keyword search's reason quotes, of the
+// event's values that pass, the one whose text sorts first, whatever
+// order the event visits its values in. It returns nil when rule i does
+// not match ev, or when i is out of range. Values may share memory with
+// ev: a Record's are valid until its next Reset or ResetJSON.
 func (rs *Ruleset) Explain(ev Event, i int) []Reason {
 	if i < 0 || i >= len(rs.plans) {
 		return nil
