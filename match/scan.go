@@ -201,8 +201,8 @@ func (s *scanner) object(n *trieNode, i, depth int) int {
 		in := obj // the object that holds the key, 0 for a key with dots
 		var sl *keySlot
 		j, ok := 0, false
-		if key := order.short(k); key != nil && i+17 <= len(data) && key.at(data, i+1) {
-			sl, j, ok = key.sl, i+int(key.n), true // guess, inlined
+		if key := order.short(k); key != nil && i+17 <= len(data) {
+			sl, j, ok = key.sl, i+int(key.n), key.at(data, i+1) // guess's first case, inlined
 		} else {
 			sl, j, ok = order.guess(data, i+1, k)
 		}
