@@ -217,8 +217,7 @@ func fastUnquoted(dst, b []byte) ([]byte, int) {
 	for len(in) >= 8 && len(out) >= 8 {
 		x := binary.LittleEndian.Uint64(in)
 		binary.LittleEndian.PutUint64(out, x)
-		y := x ^ (ones * '\\')
-		m := ((y-ones)&^y | x) & highs
+		m := unquoteBits(x)
 		if m == 0 {
 			in, out = in[8:], out[8:]
 			continue
@@ -233,8 +232,8 @@ func fastUnquoted(dst, b []byte) ([]byte, int) {
 		switch {
 		case in[0] != '\\':
 			c, size = utf8.DecodeRune(in) // U+FFFD for an invalid byte
-		case shortEscape[in[1]] != 0: // in[1] is there: b is valid
-			out[0] = shortEscape[in[1]]
+		case ShortEscapes[in[1]] != 0: // in[1] is there: b is valid
+			out[0] = ShortEscapes[in[1]]
 			in, out = in[2:], out[1:]
 			continue
 		default:
@@ -245,18 +244,26 @@ func fastUnquoted(dst, b []byte) ([]byte, int) {
 	return dst[:cap(dst)-len(out)], len(b) - len(in)
 }
 
-// shortEscape maps the byte after a backslash to the one byte its escape
-// stands for, and u (a \uXXXX escape) to 0.
-var shortEscape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+// ShortEscapes maps the byte after a backslash to the one byte its
+// two-byte escape stands for, and u (a \uXXXX escape) and every byte no
+// escape may start with to 0.
+var ShortEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// unquoteBits flags the bytes of w that decoding a string body stops at:
+// a backslash or a byte past ASCII. Only the lowest flag is sure (a
+// borrow may flag the bytes above it, as in swar.EscapeBits), which is the
+// one plainEnd and fastUnquoted read.
+func unquoteBits(w uint64) uint64 {
+	x := w ^ (ones * '\\')
+	return ((x-ones)&^x | w) & highs
+}
 
 // plainEnd returns the position of the first backslash or byte past
 // ASCII in b at or after i, or len(b): eight bytes at a time, as
 // StringEnd.
 func plainEnd(b []byte, i int) int {
 	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		x := w ^ (ones * '\\')
-		if m := ((x-ones)&^x | w) & highs; m != 0 {
+		if m := unquoteBits(binary.LittleEndian.Uint64(b[i:])); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 	}

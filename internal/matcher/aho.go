@@ -319,7 +319,7 @@ func (a *Automaton) scanOne(data []byte, i, end int, o uint32, p *[256]bool, x S
 func (a *Automaton) unit(data []byte, i int, o uint32, x Sink) (int, uint32) {
 	c := data[i]
 	if c == '\\' && data[i+1] != 'u' { // \\, \" and the like: one byte
-		c, i = shortEscapes[data[i+1]], i+1
+		c, i = jsonlex.ShortEscapes[data[i+1]], i+1
 	} else if c >= utf8.RuneSelf || c == '\\' {
 		return a.decoded(data, i, o, x)
 	}
@@ -481,11 +481,6 @@ var textPlain = func() (p [256]bool) {
 	}
 	return p
 }()
-
-// shortEscapes are the bytes that the two-byte JSON escapes stand for, by
-// the byte after the backslash; scanJSON reads a valid text, where no
-// other byte follows one but u.
-var shortEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 // decoded steps from state offset o on the code point at data[i], an
 // escape or a byte past ASCII, folded, and returns the position after it
