@@ -145,7 +145,7 @@ type keywordText struct {
 	// and whether one found a key (ScannedClean), through sink.
 	scanned uint8
 	held    bool
-	sink    heldSink
+	sink    matcher.Heard // passes the scan's keys on, noting whether one came
 	// The memory of the JSON scans of r's texts by automaton, to resume
 	// each where the text before it left off (matcher.Resume).
 	resumes []keywordResume
@@ -175,19 +175,6 @@ func (k *keywordText) resume(a *matcher.Automaton) *matcher.Resume {
 	}
 	k.resumes = append(k.resumes, keywordResume{a: a})
 	return &k.resumes[len(k.resumes)-1].r
-}
-
-// heldSink is the matcher.Sink of a keyword scan of the values not
-// known clean: it passes the keys on to x and notes that one was found.
-type heldSink struct {
-	x     matcher.Sink
-	found bool
-}
-
-// Fire implements matcher.Sink.
-func (h *heldSink) Fire(id int32) {
-	h.found = true
-	h.x.Fire(id)
 }
 
 // foundSink is a matcher.Sink that notes whether a key was reported.
@@ -249,10 +236,10 @@ func (r *Record) scanKeywords(raw *matcher.Automaton, text []byte, x matcher.Sin
 		raw.ScanJSONResume(text, x, k.resume(raw)) // a JSON line shares its start and end with the last
 		return
 	}
-	k.sink = heldSink{x: x}
+	k.sink = matcher.Heard{X: x}
 	raw.ScanText(text, &k.sink) // the values' text, strings not as JSON (hooks.Filler.FillValuesLazy)
-	k.held = k.held || k.sink.found
-	k.sink.x = nil
+	k.held = k.held || k.sink.Any
+	k.sink.X = nil
 	for i, a := range r.st.ruleset().keywords.raw {
 		if a == raw {
 			k.scanned |= 1 << i

@@ -64,7 +64,7 @@ type Resume struct {
 	whole bool         // prev is the whole last text
 	quiet bool         // the last text's scan reported no key
 	rec   recorder
-	heard heard
+	heard Heard
 }
 
 // checkpoint is a position of a scan: a unit's start, the DFA's state
@@ -135,12 +135,12 @@ func (a *Automaton) ScanJSONResume(data []byte, x Sink, r *Resume) {
 			r.marks = append(r.marks, checkpoint{at: int32(i), found: int32(len(r.found)), state: o})
 		}
 	}
-	r.heard = heard{x: x}
+	r.heard = Heard{X: x}
 	if i < stop {
 		a.scanFrom(data[i:stop], o, &plain, &r.heard)
 	}
-	r.quiet = len(r.found) == 0 && !r.rec.full && !r.heard.any
-	r.heard, r.rec = heard{}, recorder{}
+	r.quiet = len(r.found) == 0 && !r.rec.full && !r.heard.Any
+	r.heard, r.rec = Heard{}, recorder{}
 	n := min(len(data), maxResumeText)
 	r.prev = append(r.prev[:shared], data[shared:n]...) // prev[:shared] is data's
 	r.whole = n == len(data)
@@ -168,17 +168,19 @@ func (a *Automaton) syncPoint(data, prev []byte) int {
 	return len(data)
 }
 
-// heard is the Sink of the scan after the checkpoint: it passes the keys
-// on to x and notes whether one came.
-type heard struct {
-	x   Sink
-	any bool
+// Heard is a Sink that passes the keys on to X and notes whether one
+// came (Any): ScanJSONResume's scan after its checkpoint, and match's
+// keyword scan of a record's values, which must know whether they held a
+// key.
+type Heard struct {
+	X   Sink
+	Any bool
 }
 
 // Fire implements Sink.
-func (h *heard) Fire(id int32) {
-	h.any = true
-	h.x.Fire(id)
+func (h *Heard) Fire(id int32) {
+	h.Any = true
+	h.X.Fire(id)
 }
 
 // recorder is the Sink of a scan up to a checkpoint: it passes the keys
