@@ -3,8 +3,8 @@ package ruleforge_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/ruleforge/ruleforge/compile"
@@ -48,27 +48,15 @@ func TestConcurrentMatchJSONResume(t *testing.T) {
 		}
 		want[i] = rs.Match(ev, nil)
 	}
-	var wg sync.WaitGroup
-	for g := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rec := rs.NewRecord()
-			for i := range lines {
-				k := (i*(2*g+1) + g) % len(lines)
-				if g == 0 {
-					k = i // the lines in order: each shares its start with the last
-				}
-				if err := rec.ResetJSON(lines[k]); err != nil {
-					t.Errorf("goroutine %d, line %d: %v", g, k, err)
-					return
-				}
-				if got := rs.MatchRecord(rec, nil); !slices.Equal(got, want[k]) {
-					t.Errorf("goroutine %d, line %d: MatchRecord %v, Match of the line parsed %v", g, k, got, want[k])
-					return
-				}
+	inOrders(t, rs, len(lines), func() func(rec *match.Record, k int) string {
+		return func(rec *match.Record, k int) string { // goroutine 0's lines in order: each shares its start with the last
+			if err := rec.ResetJSON(lines[k]); err != nil {
+				return err.Error()
 			}
-		}()
-	}
-	wg.Wait()
+			if got := rs.MatchRecord(rec, nil); !slices.Equal(got, want[k]) {
+				return fmt.Sprintf("MatchRecord %v, Match of the line parsed %v", got, want[k])
+			}
+			return ""
+		}
+	})
 }
